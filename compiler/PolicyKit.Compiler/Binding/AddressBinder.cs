@@ -1,0 +1,143 @@
+using System.Collections.Immutable;
+using PolicyKit.Compiler.Diagnostics;
+using PolicyKit.Compiler.Model;
+using PolicyKit.Compiler.Syntax;
+using PolicyKit.Compiler.Text;
+
+namespace PolicyKit.Compiler.Binding;
+
+/// <summary>
+/// Resolves named sets and address references into flat <see cref="AddressMatch"/>es.
+/// A set means (union of its entries) minus (its except entries). When a reference unions
+/// several sets and one of them has exceptions, those exceptions are applied exactly to that
+/// set alone (by prefix subtraction), so they never remove addresses another set includes.
+/// </summary>
+public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics)
+{
+    private readonly Dictionary<string, AddressSet?> _resolved = new(StringComparer.Ordinal);
+    private readonly List<string> _resolving = [];
+
+    public IEnumerable<AddressSet> ResolvedSets => _resolved.Values.OfType<AddressSet>();
+
+    public AddressSet? ResolveSet(SetDeclSyntax declaration)
+    {
+        string name = declaration.Name.Text;
+        if (_resolved.TryGetValue(name, out var done)) return done;
+        if (_resolving.Contains(name))
+        {
+            string chain = string.Join(" → ", _resolving.SkipWhile(n => n != name).Append(name));
+            diagnostics.Add(declaration.Name.Span, c => c.SetCycle(chain));
+            return null;
+        }
+        _resolving.Add(name);
+        var parts = new List<AddressMatch>();
+        var excepts = ImmutableArray.CreateBuilder<PrefixEntry>();
+        bool any = false;
+        foreach (var entry in declaration.Entries)
+        {
+            switch (entry.Item)
+            {
+                case PrefixItemSyntax prefix:
+                    var prefixEntry = new PrefixEntry(prefix.Prefix, entry.Ge, entry.Le, entry.Span);
+                    if (entry.Except) excepts.Add(prefixEntry);
+                    else parts.Add(Single(prefixEntry, entry.Span));
+                    break;
+                case NameItemSyntax reference:
+                    if (ResolveName(reference.Name, [declaration.Kind], $"{SymbolTable.KindOf(declaration)} '{name}'") is not { } match) break;
+                    if (entry.Except) excepts.AddRange(match.Include);
+                    else parts.Add(match);
+                    break;
+                case AnyItemSyntax:
+                    any = true;
+                    break;
+            }
+        }
+        _resolving.RemoveAt(_resolving.Count - 1);
+        var union = Union(parts, declaration.Span);
+        var addresses = union with
+        {
+            Except = union.Except.AddRange(excepts),
+            SetNames = [name],
+            IsAny = any,
+        };
+        var set = new AddressSet(name, declaration.Kind, addresses, declaration.Span, declaration.Name.Span);
+        if (!any && addresses.Include.Length > 0 && addresses.Include.All(i => addresses.Except.Any(e => !e.HasLengthRange && e.Prefix.Contains(i.Prefix))))
+        {
+            diagnostics.Add(declaration.Name.Span, c => c.EmptySet(SymbolTable.KindOf(declaration), name));
+        }
+        _resolved[name] = set;
+        return set;
+    }
+
+    /// <summary>Resolves an address reference where only the given set kinds make sense.</summary>
+    public AddressMatch? Resolve(AddressRefSyntax reference, IReadOnlyCollection<SetKind> allowed, string context)
+    {
+        var parts = new List<AddressMatch>();
+        foreach (var item in reference.Items)
+        {
+            switch (item)
+            {
+                case AnyItemSyntax:
+                    return new AddressMatch([], [], [], reference.Span) { IsAny = true };
+                case PrefixItemSyntax prefix:
+                    parts.Add(Single(new PrefixEntry(prefix.Prefix, null, null, prefix.Span), prefix.Span));
+                    break;
+                case NameItemSyntax name:
+                    if (ResolveName(name.Name, allowed, context) is { } match) parts.Add(match);
+                    break;
+            }
+        }
+        if (parts.Count == 0) return null;
+        return Union(parts, reference.Span);
+    }
+
+    private AddressMatch? ResolveName(NameSyntax name, IReadOnlyCollection<SetKind> allowed, string context)
+    {
+        var declaration = symbols.Find(name.Text);
+        if (declaration is null)
+        {
+            string kindWord = allowed.Count == 1 ? $"{allowed.First().ToString().ToLowerInvariant()} set" : "address set";
+            diagnostics.Add(name.Span, c => c.UnresolvedName(kindWord, name.Text,
+                symbols.NamesOf(d => d is SetDeclSyntax s && allowed.Contains(s.Kind))));
+            return null;
+        }
+        if (declaration is not SetDeclSyntax set || !allowed.Contains(set.Kind))
+        {
+            string expected = string.Join(" or ", allowed.Select(k => $"{k.ToString().ToLowerInvariant()} set"));
+            diagnostics.Add(name.Span, c => c.WrongKind(name.Text, SymbolTable.KindOf(declaration), expected));
+            return null;
+        }
+        return ResolveSet(set)?.Addresses;
+    }
+
+    private static AddressMatch Single(PrefixEntry entry, SourceSpan span) => new([entry], [], [], span);
+
+    /// <summary>Union of parts; a part's exceptions are folded into its includes when others are present.</summary>
+    private static AddressMatch Union(List<AddressMatch> parts, SourceSpan span)
+    {
+        if (parts.Count == 1) return parts[0] with { Span = span };
+        if (parts.Any(p => p.IsAny)) return new AddressMatch([], [], [], span) { IsAny = true };
+        var include = ImmutableArray.CreateBuilder<PrefixEntry>();
+        var except = ImmutableArray.CreateBuilder<PrefixEntry>();
+        foreach (var part in parts)
+        {
+            if (part.Except.IsEmpty || part.Include.Any(e => e.HasLengthRange) || part.Except.Any(e => e.HasLengthRange))
+            {
+                // Prefix lists with length ranges cannot be subtracted exactly; keep them as written.
+                include.AddRange(part.Include);
+                except.AddRange(part.Except);
+                continue;
+            }
+            var excluded = part.Except.Select(e => e.Prefix).ToList();
+            foreach (var entry in part.Include)
+            {
+                foreach (var piece in PrefixMath.Subtract([entry.Prefix], excluded))
+                {
+                    include.Add(entry with { Prefix = piece });
+                }
+            }
+        }
+        var names = parts.SelectMany(p => p.SetNames).Distinct().ToImmutableArray();
+        return new AddressMatch(include.ToImmutable(), except.ToImmutable(), names, span);
+    }
+}

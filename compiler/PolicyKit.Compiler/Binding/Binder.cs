@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using PolicyKit.Compiler.Diagnostics;
+using PolicyKit.Compiler.Model;
+using PolicyKit.Compiler.Syntax;
+
+namespace PolicyKit.Compiler.Binding;
+
+/// <summary>
+/// Turns the syntax trees of a policy (root file plus includes) into the immutable
+/// <see cref="PolicyModel"/>. Every declaration is bound, used or not, so a mistake in an unused
+/// set is still reported.
+/// </summary>
+public sealed class Binder(DiagnosticBag diagnostics)
+{
+    public PolicyModel? Bind(IReadOnlyList<LoadedFile> files)
+    {
+        if (files.Count == 0 || files.Any(f => f.Syntax is null)) return null;
+        var trees = files.Select(f => f.Syntax!).ToList();
+        var symbols = new SymbolTable(trees, diagnostics);
+        var addresses = new AddressBinder(symbols, diagnostics);
+        var filters = new FilterBinder(symbols, addresses, diagnostics);
+        var devices = new DeviceBinder(symbols, addresses, filters, diagnostics);
+
+        foreach (var declaration in symbols.Declarations)
+        {
+            switch (declaration)
+            {
+                case SetDeclSyntax set: addresses.ResolveSet(set); break;
+                case FilterDeclSyntax filter: filters.BindFilter(filter); break;
+                case ClassDeclSyntax cls: filters.BindClass(cls); break;
+            }
+        }
+        var boundDevices = symbols.Devices.Select(devices.Bind).ToImmutableArray();
+
+        // The root file is the last one loaded (includes come first).
+        var root = files[^1].Source;
+        var allFiles = files.Select(f => f.Source).ToImmutableArray();
+        return new PolicyModel(
+            root,
+            allFiles,
+            addresses.ResolvedSets.OrderBy(s => s.Span.File.Path, StringComparer.Ordinal).ThenBy(s => s.Span.Start).ToImmutableArray(),
+            filters.ResolvedFilters.OrderBy(f => f.Span.File.Path, StringComparer.Ordinal).ThenBy(f => f.Span.Start).ToImmutableArray(),
+            filters.ResolvedClasses.OrderBy(c => c.Span.File.Path, StringComparer.Ordinal).ThenBy(c => c.Span.Start).ToImmutableArray(),
+            boundDevices,
+            ContentHash(allFiles));
+    }
+
+    /// <summary>
+    /// SHA-256 over every file's text in load order (line endings normalised): names the exact
+    /// policy compiled, the same on every machine whatever directory mpolc runs in.
+    /// </summary>
+    private static string ContentHash(IEnumerable<Text.SourceFile> files)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in files)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(file.Text.ReplaceLineEndings("\n")));
+            hash.AppendData([0]);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}

@@ -1,0 +1,25 @@
+namespace PolicyKit.Compiler.Binding;
+
+/// <summary>
+/// Where a filter is used and which match fields make sense there. A filter whose rules match on
+/// something the place cannot see (an IGMP type in an MSDP SA filter) is an error (MP2007):
+/// a router would silently ignore it or refuse the config.
+/// </summary>
+public sealed record FilterUsage(string Description, IReadOnlySet<string> Fields)
+{
+    private static FilterUsage Of(string description, params string[] fields) => new(description, new HashSet<string>(fields));
+
+    public static readonly FilterUsage MsdpSaFilter = Of("an MSDP SA filter", "sources", "groups");
+    public static readonly FilterUsage MsdpRedistribute = Of("an MSDP redistribute filter", "sources", "groups");
+    public static readonly FilterUsage IgmpAccess = Of("an IGMP/MLD access filter", "sources", "groups", "from");
+    public static readonly FilterUsage IgmpControl = Of("an IGMP control filter", "igmp-type", "from", "to");
+    public static readonly FilterUsage Boundary = Of("a multicast boundary", "sources", "groups");
+    public static readonly FilterUsage SourceFilter = Of("a source filter", "sources", "groups", "protocol", "port");
+    public static readonly FilterUsage PrefixFilter = Of("a BGP prefix filter", "prefixes");
+    public static readonly FilterUsage Mrinfo = Of("an mrinfo filter", "from");
+    public static readonly FilterUsage GroupRange = Of("a group-range filter", "groups");
+    public static readonly FilterUsage AcceptRegister = Of("an accept-register filter", "sources", "groups");
+    public static readonly FilterUsage AnnounceFilter = Of("an RP announce filter", "rps", "groups");
+    public static readonly FilterUsage ControlPlane = Of("a control-plane filter", "protocol", "from", "to", "port", "igmp-type");
+    public static readonly FilterUsage GroupEncryption = Of("a group-encryption scope", "sources", "groups", "from", "to", "protocol", "port");
+}

@@ -1,0 +1,11 @@
+namespace PolicyKit.Compiler;
+
+/// <summary>Options of one check/compile run.</summary>
+public sealed record CompilationOptions
+{
+    /// <summary>The date key ages and validity windows are judged against (mpolc --today).</summary>
+    public DateOnly Today { get; init; } = DateOnly.FromDateTime(DateTime.UtcNow);
+
+    /// <summary>--werror: every warning counts as an error.</summary>
+    public bool WarningsAsErrors { get; init; }
+}

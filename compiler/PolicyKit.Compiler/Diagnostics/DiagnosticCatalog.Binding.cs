@@ -1,0 +1,43 @@
+namespace PolicyKit.Compiler.Diagnostics;
+
+// MP2xxx: names, references and the shape of declarations.
+public sealed partial class DiagnosticCatalog
+{
+    public DiagnosticTemplate UnresolvedName(string kind, string name, IEnumerable<string> known) =>
+        Error("MP2001", $"no {kind} named '{name}'", DidYouMean(name, known));
+
+    public DiagnosticTemplate DuplicateDeclaration(string kind, string name) =>
+        Error("MP2002", $"{kind} '{name}' is declared more than once", "rename one of them");
+
+    public DiagnosticTemplate WrongKind(string name, string actualKind, string expectedKind) =>
+        Error("MP2003", $"'{name}' is a {actualKind}, but a {expectedKind} is expected here");
+
+    public DiagnosticTemplate SetCycle(string chain) =>
+        Error("MP2004", $"address sets refer to each other in a cycle: {chain}");
+
+    public DiagnosticTemplate DuplicateSetting(string setting, string scope) =>
+        Error("MP2005", $"'{setting}' is set more than once in {scope}", "keep one");
+
+    public DiagnosticTemplate DuplicateInterface(string name, string device) =>
+        Error("MP2006", $"interface \"{name}\" is declared more than once on device '{device}'",
+            "merge the two blocks");
+
+    public DiagnosticTemplate MatchNotMeaningful(string field, string usage, string allowed) =>
+        Error("MP2007", $"'{field}' cannot be matched in {usage}", $"{usage} matches on: {allowed}");
+
+    public DiagnosticTemplate FamilyMismatch(string text, string expected, string context) =>
+        Error("MP2008", $"'{text}' is not an {expected} address, but {context} is {expected} only");
+
+    public DiagnosticTemplate DuplicateKeyId(int id, string keychain) =>
+        Error("MP2009", $"key {id} appears more than once in keychain '{keychain}'");
+
+    public DiagnosticTemplate DuplicatePeer(string address, string scope) =>
+        Error("MP2010", $"peer {address} is declared more than once in {scope}");
+
+    public DiagnosticTemplate EmptySet(string kind, string name) =>
+        Warning("MP2011", $"{kind} '{name}' matches nothing", "every address in it is also listed under 'except'");
+
+
+    public DiagnosticTemplate MissingSetting(string setting, string scope, string hint) =>
+        Error("MP2012", $"{scope} has no '{setting}'", hint);
+}

@@ -1,0 +1,9 @@
+namespace PolicyKit.Compiler.Diagnostics;
+
+// MP4xxx: what a device's platform can and cannot express.
+public sealed partial class DiagnosticCatalog
+{
+    public DiagnosticTemplate UnsupportedOnPlatform(string construct, string device, string platform, string reason) =>
+        Error("MP4001", $"{construct} cannot be expressed on {platform} (device '{device}'): {reason}",
+            "remove it from this device, or compile with --allow-unsupported to emit a marked comment instead");
+}

@@ -1,0 +1,33 @@
+namespace PolicyKit.Compiler.Diagnostics;
+
+// MP1xxx: reading files, lexing, parsing, literals.
+public sealed partial class DiagnosticCatalog
+{
+    public DiagnosticTemplate SyntaxError(string message, string? hint) =>
+        Error("MP1001", message, hint);
+
+    public DiagnosticTemplate UnexpectedCharacter(string text) =>
+        Error("MP1002", $"unexpected character '{text}'", "remove it, or quote text with \"...\"");
+
+    public DiagnosticTemplate IncludeNotFound(string path) =>
+        Error("MP1003", $"included file '{path}' was not found",
+            "paths are relative to the including file; 'std/…' names the shipped standard library");
+
+    public DiagnosticTemplate IncludeCycle(string chain) =>
+        Error("MP1004", $"include cycle: {chain}", "remove one of the includes");
+
+    public DiagnosticTemplate InvalidAddress(string text, string reason) =>
+        Error("MP1005", $"'{text}' is not a valid address or prefix: {reason}");
+
+    public DiagnosticTemplate HostBitsSet(string text, string network) =>
+        Warning("MP1006", $"prefix '{text}' has host bits set; it means {network}", $"write '{network}'");
+
+    public DiagnosticTemplate InvalidNumber(string text, string reason) =>
+        Error("MP1007", $"'{text}' is not a valid value here: {reason}");
+
+    public DiagnosticTemplate InvalidDate(string text) =>
+        Error("MP1008", $"'{text}' is not a valid date", "dates are written YYYY-MM-DD");
+
+    public DiagnosticTemplate IncludeReadFailed(string path, string reason) =>
+        Error("MP1009", $"cannot read included file '{path}': {reason}");
+}

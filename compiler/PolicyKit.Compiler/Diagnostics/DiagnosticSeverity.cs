@@ -1,0 +1,8 @@
+namespace PolicyKit.Compiler.Diagnostics;
+
+public enum DiagnosticSeverity
+{
+    Info,
+    Warning,
+    Error,
+}

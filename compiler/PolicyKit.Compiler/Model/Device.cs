@@ -1,0 +1,84 @@
+using System.Collections.Immutable;
+using PolicyKit.Compiler.Text;
+
+namespace PolicyKit.Compiler.Model;
+
+public enum Platform
+{
+    IosXe,
+    IosXr,
+    Junos,
+    Frr,
+    Nftables,
+    Linux,
+}
+
+public static class PlatformNames
+{
+    public static string Keyword(this Platform platform) => platform switch
+    {
+        Platform.IosXe => "ios-xe",
+        Platform.IosXr => "ios-xr",
+        Platform.Junos => "junos",
+        Platform.Frr => "frr",
+        Platform.Nftables => "nftables",
+        _ => "linux",
+    };
+}
+
+/// <summary>ip multicast route-limit with its warning threshold.</summary>
+public sealed record RouteLimit(int Max, int? Warn, SourceSpan Span);
+
+/// <summary>A router-wide protection whose value is a filter (mrinfo, group-range).</summary>
+public sealed record FilterSetting(Filter Filter, SourceSpan Span);
+
+/// <summary>
+/// One router and everything the policy says about it. Interfaces are exactly those the policy
+/// names; nothing is ever implied for an interface that is not written.
+/// </summary>
+public sealed record Device(
+    string Name,
+    Platform Platform,
+    RouteLimit? RouteLimit,
+    GroupLimit? IgmpRouterCap,
+    GroupLimit? MldRouterCap,
+    GroupLimit? IgmpDefaultLimit,
+    GroupLimit? MldDefaultLimit,
+    bool? SapListen,
+    SourceSpan? SapListenSpan,
+    FilterSetting? MrinfoFilter,
+    FilterSetting? GroupRange,
+    AddressMatch SsmRange,
+    ImmutableArray<InterfacePolicy> Interfaces,
+    RpPolicy? Rp,
+    int? RegisterRateLimit,
+    SourceSpan? RegisterRateLimitSpan,
+    MsdpPolicy? Msdp,
+    BgpPolicy? Bgp,
+    ImmutableArray<Keychain> Keychains,
+    ImmutableArray<BmpStation> BmpStations,
+    TelemetryHints? Telemetry,
+    ControlPlanePolicy? ControlPlane,
+    GroupEncryptionPolicy? GroupEncryption,
+    SourceSpan Span,
+    SourceSpan NameSpan)
+{
+    /// <summary>The group limit an interface gets when it sets none of its own.</summary>
+    public GroupLimit? DefaultLimitFor(GroupProtocol protocol) => protocol == GroupProtocol.Igmp ? IgmpDefaultLimit : MldDefaultLimit;
+
+    public GroupLimit? RouterCapFor(GroupProtocol protocol) => protocol == GroupProtocol.Igmp ? IgmpRouterCap : MldRouterCap;
+}
+
+/// <summary>RP duties: the RP address and groups, accept-register, the Auto-RP announce filter.</summary>
+public sealed record RpPolicy(IpPrefix? Address, AddressMatch? Groups, Filter? AcceptRegister, Filter? AnnounceFilter, SourceSpan Span);
+
+/// <summary>Infrastructure ACL / CoPP for traffic to the router itself.</summary>
+public sealed record ControlPlanePolicy(Filter? Filter, ImmutableArray<ControlPlaneRate> Rates, SourceSpan Span);
+
+public sealed record ControlPlaneRate(ProtocolMatch Protocol, int PacketsPerSecond, SourceSpan Span);
+
+/// <summary>GET-VPN style group encryption: the crypto ACL scope.</summary>
+public sealed record GroupEncryptionPolicy(Filter? Protect, int? GroupId, SourceSpan Span);
+
+/// <summary>Hints for the agent's telemetry.</summary>
+public sealed record TelemetryHints(string? Site, TimeSpan? Interval, Percent? Warn, SourceSpan Span);

@@ -1,0 +1,83 @@
+using System.Collections.Immutable;
+using PolicyKit.Compiler.Text;
+
+namespace PolicyKit.Compiler.Model;
+
+public enum AuthKind
+{
+    Md5,
+    TcpAo,
+}
+
+/// <summary>Session authentication: an MD5 password (a secret) or TCP-AO with a keychain.</summary>
+public sealed record Authentication(AuthKind Kind, SecretRef? Secret, Keychain? Keychain, SourceSpan Span);
+
+public sealed record MsdpPeer(
+    IpPrefix Address,
+    int RemoteAs,
+    Filter? SaFilterIn,
+    Filter? SaFilterOut,
+    int? SaLimit,
+    Authentication? Auth,
+    string? Description,
+    string? MeshGroup,
+    string? ConnectSource,
+    SourceSpan Span);
+
+public sealed record MsdpPolicy(string? OriginatorId, Filter? Redistribute, ImmutableArray<MsdpPeer> Peers, SourceSpan Span);
+
+public sealed record MaxPrefix(int Max, Percent? WarnPercent, TimeSpan? Restart, bool WarningOnly, SourceSpan Span)
+{
+    /// <summary>The prefix count at which the warning fires (IOS: threshold percent of max).</summary>
+    public int? WarnCount => WarnPercent is { } p ? (int)Math.Ceiling(Max * p.Value / 100m) : null;
+}
+
+public sealed record BgpNeighbor(
+    IpPrefix Address,
+    int RemoteAs,
+    MaxPrefix? MaxPrefix,
+    Authentication? Auth,
+    int? TtlSecurityHops,
+    TimeSpan? HoldTime,
+    Filter? PrefixFilterIn,
+    Filter? PrefixFilterOut,
+    string? Description,
+    SourceSpan Span);
+
+/// <summary>RFC 2439 flap damping parameters.</summary>
+public sealed record Damping(TimeSpan HalfLife, int Reuse, int Suppress, TimeSpan MaxSuppress, SourceSpan Span)
+{
+    // The defaults IOS and FRR use when a parameter is not written.
+    public static readonly TimeSpan DefaultHalfLife = TimeSpan.FromMinutes(15);
+    public const int DefaultReuse = 750;
+    public const int DefaultSuppress = 2000;
+    public static readonly TimeSpan DefaultMaxSuppress = TimeSpan.FromMinutes(60);
+}
+
+public sealed record BgpPolicy(int LocalAs, IpPrefix? RouterId, ImmutableArray<BgpNeighbor> Neighbors, Damping? Damping, SourceSpan Span);
+
+/// <summary>One key of a keychain with its validity window (send and accept lifetime).</summary>
+public sealed record Key(int Id, SecretRef Secret, DateOnly? ValidFrom, DateOnly? ValidUntil, SourceSpan Span);
+
+public sealed record Keychain(string Name, ImmutableArray<Key> Keys, SourceSpan Span, SourceSpan NameSpan);
+
+public enum TlsMode
+{
+    Mutual,
+    ServerOnly,
+    Off,
+}
+
+public enum BmpMonitor
+{
+    PrePolicy,
+    PostPolicy,
+    LocRib,
+}
+
+public sealed record TlsSettings(TlsMode Mode, string? MinVersion, ImmutableArray<string> Ciphers, SecretRef? Ca, SecretRef? Cert, SecretRef? Key, bool Strict, SourceSpan Span);
+
+public sealed record BmpStation(string Name, IpPrefix? Address, int Port, TlsSettings? Tls, ImmutableArray<BmpMonitor> Monitor, TimeSpan? StatsInterval, SourceSpan Span, SourceSpan NameSpan)
+{
+    public const int DefaultPort = 11019;
+}
