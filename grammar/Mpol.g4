@@ -81,7 +81,6 @@ interfaceStmt
     | boundaryStmt
     | sourceFilterStmt
     | ROUTER_GUARD ';'
-    | ACCESS_FILTER addressRef ';'
     | DESCRIPTION STRING ';'
     ;
 
@@ -288,7 +287,6 @@ MATCH : 'match' ;
 COST : 'cost' ;
 PROFILE : 'profile' ;
 ROUTER_GUARD : 'router-guard' ;
-ACCESS_FILTER : 'access-filter' ;
 DESCRIPTION : 'description' ;
 IGMP : 'igmp' ;
 MLD : 'mld' ;

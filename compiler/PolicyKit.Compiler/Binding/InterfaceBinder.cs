@@ -29,7 +29,6 @@ public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses
         public List<Boundary> Boundaries = [];
         public Filter? SourceFilter;
         public bool RouterGuard;
-        public AddressMatch? AccessFilter;
     }
 
     private sealed class MembershipBuilder(GroupProtocol protocol)
@@ -79,7 +78,6 @@ public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses
             builder.Boundaries.ToImmutableArray(),
             builder.SourceFilter,
             builder.RouterGuard,
-            builder.AccessFilter,
             declaration.Span);
     }
 
@@ -115,10 +113,6 @@ public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses
                     break;
                 case RouterGuardSyntax:
                     builder.RouterGuard = true;
-                    break;
-                case AccessFilterSyntax access:
-                    Once("access-filter", access.Span);
-                    builder.AccessFilter = addresses.Resolve(access.Addresses, UnicastKinds, "'access-filter'");
                     break;
                 case DescriptionSyntax description:
                     Once("description", description.Span);

@@ -38,31 +38,31 @@ public partial class MpolParser : Parser {
 		T__0=1, T__1=2, T__2=3, T__3=4, T__4=5, T__5=6, T__6=7, INCLUDE=8, GROUPS=9, 
 		SOURCES=10, PREFIXES=11, EXCEPT=12, GE=13, LE=14, FILTER=15, PERMIT=16, 
 		DENY=17, LOG=18, ANY=19, FROM=20, TO=21, RPS=22, PROTOCOL=23, IGMP_TYPE=24, 
-		PORT=25, CLASS=26, MATCH=27, COST=28, PROFILE=29, ROUTER_GUARD=30, ACCESS_FILTER=31, 
-		DESCRIPTION=32, IGMP=33, MLD=34, VERSION=35, ACCESS=36, LIMIT=37, QUERIES=38, 
-		DROP=39, ALLOW=40, CONTROL=41, STATE_LIMIT=42, RPF=43, OUT=44, IN=45, 
-		BOTH=46, CONNECTED=47, CLASSES=48, DEFAULT_COST=49, PIM=50, NEIGHBORS=51, 
-		NONE=52, BSR_BORDER=53, DISABLED=54, BOUNDARY=55, FILTER_AUTO_RP=56, SOURCE_FILTER=57, 
-		DEVICE=58, PLATFORM=59, IOS_XE=60, IOS_XR=61, JUNOS=62, FRR=63, NFTABLES=64, 
-		LINUX=65, MROUTE_LIMIT=66, WARN=67, DEFAULT_LIMIT=68, SAP_LISTEN=69, ON=70, 
-		OFF=71, MRINFO=72, GROUP_RANGE=73, SSM_RANGE=74, INTERFACE=75, USES=76, 
-		RP=77, ADDRESS=78, ACCEPT_REGISTER=79, ANNOUNCE_FILTER=80, REGISTER_RATE_LIMIT=81, 
-		MSDP=82, ORIGINATOR_ID=83, REDISTRIBUTE=84, PEER=85, AS=86, SA_FILTER=87, 
-		SA_LIMIT=88, MESH_GROUP=89, CONNECT_SOURCE=90, AUTH=91, MD5=92, TCP_AO=93, 
-		KEYCHAIN=94, SECRET=95, ENV=96, FILE=97, BGP=98, ROUTER_ID=99, NEIGHBOR=100, 
-		DAMPING=101, HALF_LIFE=102, REUSE=103, SUPPRESS=104, MAX_SUPPRESS=105, 
-		MAX_PREFIX=106, RESTART=107, WARNING_ONLY=108, TTL_SECURITY=109, HOPS=110, 
-		HOLD_TIME=111, PREFIX_FILTER=112, KEY=113, VALID=114, BMP=115, STATION=116, 
-		TLS=117, MUTUAL=118, SERVER_ONLY=119, MIN_VERSION=120, CIPHERS=121, CA=122, 
-		CERT=123, STRICT=124, MONITOR=125, PRE_POLICY=126, POST_POLICY=127, LOC_RIB=128, 
-		STATS_INTERVAL=129, TELEMETRY=130, SITE=131, INTERVAL=132, CONTROL_PLANE=133, 
-		RATE_LIMIT=134, PPS=135, GROUP_ENCRYPTION=136, PROTECT=137, GROUP_ID=138, 
-		UDP=139, TCP=140, ICMP=141, ICMPV6=142, IP=143, AUTO_RP=144, QUERY=145, 
-		REPORT_V1=146, REPORT_V2=147, REPORT_V3=148, LEAVE=149, PIM_V1=150, DVMRP=151, 
-		MTRACE=152, MTRACE_RESPONSE=153, DATE=154, RANGE_DOTS=155, IPV4_PREFIX=156, 
-		IPV4=157, IPV6_PREFIX=158, IPV6=159, BANDWIDTH=160, DURATION=161, PERCENT=162, 
-		DECIMAL=163, INT=164, STRING=165, IDENT=166, LINE_COMMENT=167, BLOCK_COMMENT=168, 
-		WS=169, BAD_CHAR=170;
+		PORT=25, CLASS=26, MATCH=27, COST=28, PROFILE=29, ROUTER_GUARD=30, DESCRIPTION=31, 
+		IGMP=32, MLD=33, VERSION=34, ACCESS=35, LIMIT=36, QUERIES=37, DROP=38, 
+		ALLOW=39, CONTROL=40, STATE_LIMIT=41, RPF=42, OUT=43, IN=44, BOTH=45, 
+		CONNECTED=46, CLASSES=47, DEFAULT_COST=48, PIM=49, NEIGHBORS=50, NONE=51, 
+		BSR_BORDER=52, DISABLED=53, BOUNDARY=54, FILTER_AUTO_RP=55, SOURCE_FILTER=56, 
+		DEVICE=57, PLATFORM=58, IOS_XE=59, IOS_XR=60, JUNOS=61, FRR=62, NFTABLES=63, 
+		LINUX=64, MROUTE_LIMIT=65, WARN=66, DEFAULT_LIMIT=67, SAP_LISTEN=68, ON=69, 
+		OFF=70, MRINFO=71, GROUP_RANGE=72, SSM_RANGE=73, INTERFACE=74, USES=75, 
+		RP=76, ADDRESS=77, ACCEPT_REGISTER=78, ANNOUNCE_FILTER=79, REGISTER_RATE_LIMIT=80, 
+		MSDP=81, ORIGINATOR_ID=82, REDISTRIBUTE=83, PEER=84, AS=85, SA_FILTER=86, 
+		SA_LIMIT=87, MESH_GROUP=88, CONNECT_SOURCE=89, AUTH=90, MD5=91, TCP_AO=92, 
+		KEYCHAIN=93, SECRET=94, ENV=95, FILE=96, BGP=97, ROUTER_ID=98, NEIGHBOR=99, 
+		DAMPING=100, HALF_LIFE=101, REUSE=102, SUPPRESS=103, MAX_SUPPRESS=104, 
+		MAX_PREFIX=105, RESTART=106, WARNING_ONLY=107, TTL_SECURITY=108, HOPS=109, 
+		HOLD_TIME=110, PREFIX_FILTER=111, KEY=112, VALID=113, BMP=114, STATION=115, 
+		TLS=116, MUTUAL=117, SERVER_ONLY=118, MIN_VERSION=119, CIPHERS=120, CA=121, 
+		CERT=122, STRICT=123, MONITOR=124, PRE_POLICY=125, POST_POLICY=126, LOC_RIB=127, 
+		STATS_INTERVAL=128, TELEMETRY=129, SITE=130, INTERVAL=131, CONTROL_PLANE=132, 
+		RATE_LIMIT=133, PPS=134, GROUP_ENCRYPTION=135, PROTECT=136, GROUP_ID=137, 
+		UDP=138, TCP=139, ICMP=140, ICMPV6=141, IP=142, AUTO_RP=143, QUERY=144, 
+		REPORT_V1=145, REPORT_V2=146, REPORT_V3=147, LEAVE=148, PIM_V1=149, DVMRP=150, 
+		MTRACE=151, MTRACE_RESPONSE=152, DATE=153, RANGE_DOTS=154, IPV4_PREFIX=155, 
+		IPV4=156, IPV6_PREFIX=157, IPV6=158, BANDWIDTH=159, DURATION=160, PERCENT=161, 
+		DECIMAL=162, INT=163, STRING=164, IDENT=165, LINE_COMMENT=166, BLOCK_COMMENT=167, 
+		WS=168, BAD_CHAR=169;
 	public const int
 		RULE_policyFile = 0, RULE_declaration = 1, RULE_includeDecl = 2, RULE_setDecl = 3, 
 		RULE_setKind = 4, RULE_setEntry = 5, RULE_setItem = 6, RULE_prefixLengthRange = 7, 
@@ -103,9 +103,9 @@ public partial class MpolParser : Parser {
 		"'sources'", "'prefixes'", "'except'", "'ge'", "'le'", "'filter'", "'permit'", 
 		"'deny'", "'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", "'igmp-type'", 
 		"'port'", "'class'", "'match'", "'cost'", "'profile'", "'router-guard'", 
-		"'access-filter'", "'description'", "'igmp'", "'mld'", "'version'", "'access'", 
-		"'limit'", "'queries'", "'drop'", "'allow'", "'control'", "'state-limit'", 
-		"'rpf'", "'out'", "'in'", "'both'", "'connected'", "'classes'", "'default-cost'", 
+		"'description'", "'igmp'", "'mld'", "'version'", "'access'", "'limit'", 
+		"'queries'", "'drop'", "'allow'", "'control'", "'state-limit'", "'rpf'", 
+		"'out'", "'in'", "'both'", "'connected'", "'classes'", "'default-cost'", 
 		"'pim'", "'neighbors'", "'none'", "'bsr-border'", "'disabled'", "'boundary'", 
 		"'filter-auto-rp'", "'source-filter'", "'device'", "'platform'", "'ios-xe'", 
 		"'ios-xr'", "'junos'", "'frr'", "'nftables'", "'linux'", "'mroute-limit'", 
@@ -130,10 +130,10 @@ public partial class MpolParser : Parser {
 		null, null, null, null, null, null, null, null, "INCLUDE", "GROUPS", "SOURCES", 
 		"PREFIXES", "EXCEPT", "GE", "LE", "FILTER", "PERMIT", "DENY", "LOG", "ANY", 
 		"FROM", "TO", "RPS", "PROTOCOL", "IGMP_TYPE", "PORT", "CLASS", "MATCH", 
-		"COST", "PROFILE", "ROUTER_GUARD", "ACCESS_FILTER", "DESCRIPTION", "IGMP", 
-		"MLD", "VERSION", "ACCESS", "LIMIT", "QUERIES", "DROP", "ALLOW", "CONTROL", 
-		"STATE_LIMIT", "RPF", "OUT", "IN", "BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", 
-		"PIM", "NEIGHBORS", "NONE", "BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", 
+		"COST", "PROFILE", "ROUTER_GUARD", "DESCRIPTION", "IGMP", "MLD", "VERSION", 
+		"ACCESS", "LIMIT", "QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", 
+		"RPF", "OUT", "IN", "BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", 
+		"NEIGHBORS", "NONE", "BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", 
 		"SOURCE_FILTER", "DEVICE", "PLATFORM", "IOS_XE", "IOS_XR", "JUNOS", "FRR", 
 		"NFTABLES", "LINUX", "MROUTE_LIMIT", "WARN", "DEFAULT_LIMIT", "SAP_LISTEN", 
 		"ON", "OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", "INTERFACE", "USES", 
@@ -217,7 +217,7 @@ public partial class MpolParser : Parser {
 			State = 133;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 288230376755728128L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 144115188679872256L) != 0)) {
 				{
 				{
 				State = 130;
@@ -427,7 +427,7 @@ public partial class MpolParser : Parser {
 			State = 156;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2302102474752L) != 0) || ((((_la - 85)) & ~0x3f) == 0 && ((1L << (_la - 85)) & 2288041780936966145L) != 0) || ((((_la - 149)) & ~0x3f) == 0 && ((1L << (_la - 149)) & 133005L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1151051239424L) != 0) || ((((_la - 84)) & ~0x3f) == 0 && ((1L << (_la - 84)) & 2288041780936966145L) != 0) || ((((_la - 148)) & ~0x3f) == 0 && ((1L << (_la - 148)) & 133005L) != 0)) {
 				{
 				{
 				State = 153;
@@ -1440,7 +1440,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 259;
 			_la = TokenStream.LA(1);
-			if ( !(_la==IGMP || _la==PIM || ((((_la - 82)) & ~0x3f) == 0 && ((1L << (_la - 82)) & 9079256857368920065L) != 0) || _la==INT) ) {
+			if ( !(_la==IGMP || _la==PIM || ((((_la - 81)) & ~0x3f) == 0 && ((1L << (_la - 81)) & 9079256857368920065L) != 0) || _la==INT) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1493,7 +1493,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 261;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 145)) & ~0x3f) == 0 && ((1L << (_la - 145)) & 511L) != 0)) ) {
+			if ( !(((((_la - 144)) & ~0x3f) == 0 && ((1L << (_la - 144)) & 511L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1723,7 +1723,7 @@ public partial class MpolParser : Parser {
 			State = 294;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 181274316334170112L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 90637157630214144L) != 0)) {
 				{
 				{
 				State = 291;
@@ -1766,10 +1766,6 @@ public partial class MpolParser : Parser {
 			return GetRuleContext<SourceFilterStmtContext>(0);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROUTER_GUARD() { return GetToken(MpolParser.ROUTER_GUARD, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ACCESS_FILTER() { return GetToken(MpolParser.ACCESS_FILTER, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public AddressRefContext addressRef() {
-			return GetRuleContext<AddressRefContext>(0);
-		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DESCRIPTION() { return GetToken(MpolParser.DESCRIPTION, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING() { return GetToken(MpolParser.STRING, 0); }
 		public InterfaceStmtContext(ParserRuleContext parent, int invokingState)
@@ -1790,7 +1786,7 @@ public partial class MpolParser : Parser {
 		InterfaceStmtContext _localctx = new InterfaceStmtContext(Context, State);
 		EnterRule(_localctx, 38, RULE_interfaceStmt);
 		try {
-			State = 313;
+			State = 309;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IGMP:
@@ -1838,25 +1834,14 @@ public partial class MpolParser : Parser {
 				Match(T__0);
 				}
 				break;
-			case ACCESS_FILTER:
+			case DESCRIPTION:
 				EnterOuterAlt(_localctx, 7);
 				{
 				State = 306;
-				Match(ACCESS_FILTER);
-				State = 307;
-				addressRef();
-				State = 308;
-				Match(T__0);
-				}
-				break;
-			case DESCRIPTION:
-				EnterOuterAlt(_localctx, 8);
-				{
-				State = 310;
 				Match(DESCRIPTION);
-				State = 311;
+				State = 307;
 				Match(STRING);
-				State = 312;
+				State = 308;
 				Match(T__0);
 				}
 				break;
@@ -1906,25 +1891,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 315;
+			State = 311;
 			groupProtocol();
-			State = 316;
+			State = 312;
 			Match(T__1);
-			State = 320;
+			State = 316;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2714419527680L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1357209862144L) != 0)) {
 				{
 				{
-				State = 317;
+				State = 313;
 				igmpStmt();
 				}
 				}
-				State = 322;
+				State = 318;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 323;
+			State = 319;
 			Match(T__2);
 			}
 		}
@@ -1963,7 +1948,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 325;
+			State = 321;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IGMP || _la==MLD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2087,20 +2072,20 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 44, RULE_igmpStmt);
 		int _la;
 		try {
-			State = 361;
+			State = 357;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case VERSION:
 				_localctx = new IgmpMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 327;
+				State = 323;
 				Match(VERSION);
-				State = 328;
+				State = 324;
 				Match(T__4);
-				State = 329;
+				State = 325;
 				Match(INT);
-				State = 330;
+				State = 326;
 				Match(T__0);
 				}
 				break;
@@ -2109,33 +2094,33 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpInlineRuleContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 331;
+				State = 327;
 				action();
-				State = 335;
+				State = 331;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 66588160L) != 0)) {
 					{
 					{
-					State = 332;
+					State = 328;
 					matchTerm();
 					}
 					}
-					State = 337;
+					State = 333;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 339;
+				State = 335;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOG) {
 					{
-					State = 338;
+					State = 334;
 					Match(LOG);
 					}
 				}
 
-				State = 341;
+				State = 337;
 				Match(T__0);
 				}
 				break;
@@ -2143,11 +2128,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpAccessFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 343;
+				State = 339;
 				Match(ACCESS);
-				State = 344;
+				State = 340;
 				name();
-				State = 345;
+				State = 341;
 				Match(T__0);
 				}
 				break;
@@ -2155,23 +2140,23 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 347;
+				State = 343;
 				Match(LIMIT);
-				State = 348;
+				State = 344;
 				Match(INT);
-				State = 351;
+				State = 347;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 349;
+					State = 345;
 					Match(EXCEPT);
-					State = 350;
+					State = 346;
 					addressRef();
 					}
 				}
 
-				State = 353;
+				State = 349;
 				Match(T__0);
 				}
 				break;
@@ -2179,9 +2164,9 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 354;
+				State = 350;
 				Match(QUERIES);
-				State = 355;
+				State = 351;
 				_la = TokenStream.LA(1);
 				if ( !(_la==DROP || _la==ALLOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2190,7 +2175,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 356;
+				State = 352;
 				Match(T__0);
 				}
 				break;
@@ -2198,11 +2183,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpControlContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 357;
+				State = 353;
 				Match(CONTROL);
-				State = 358;
+				State = 354;
 				name();
-				State = 359;
+				State = 355;
 				Match(T__0);
 				}
 				break;
@@ -2256,27 +2241,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 363;
+			State = 359;
 			Match(STATE_LIMIT);
-			State = 364;
+			State = 360;
 			limitDirection();
-			State = 365;
+			State = 361;
 			limitAmount();
-			State = 369;
+			State = 365;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 844424930133504L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 422212465067520L) != 0)) {
 				{
 				{
-				State = 366;
+				State = 362;
 				stateLimitOption();
 				}
 				}
-				State = 371;
+				State = 367;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 372;
+			State = 368;
 			Match(T__0);
 			}
 		}
@@ -2316,9 +2301,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 374;
+			State = 370;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 167125767421952L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 83562883710976L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -2361,20 +2346,20 @@ public partial class MpolParser : Parser {
 		LimitAmountContext _localctx = new LimitAmountContext(Context, State);
 		EnterRule(_localctx, 50, RULE_limitAmount);
 		try {
-			State = 378;
+			State = 374;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 376;
+				State = 372;
 				Match(INT);
 				}
 				break;
 			case BANDWIDTH:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 377;
+				State = 373;
 				bandwidth();
 				}
 				break;
@@ -2467,16 +2452,16 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 52, RULE_stateLimitOption);
 		int _la;
 		try {
-			State = 395;
+			State = 391;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GROUPS:
 				_localctx = new StateLimitGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 380;
+				State = 376;
 				Match(GROUPS);
-				State = 381;
+				State = 377;
 				addressRef();
 				}
 				break;
@@ -2484,9 +2469,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 382;
+				State = 378;
 				Match(SOURCES);
-				State = 383;
+				State = 379;
 				addressRef();
 				}
 				break;
@@ -2494,23 +2479,23 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitClassesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 384;
+				State = 380;
 				Match(CLASSES);
-				State = 385;
+				State = 381;
 				name();
-				State = 390;
+				State = 386;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 386;
+					State = 382;
 					Match(T__3);
-					State = 387;
+					State = 383;
 					name();
 					}
 					}
-					State = 392;
+					State = 388;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2520,9 +2505,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitDefaultCostContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 393;
+				State = 389;
 				Match(DEFAULT_COST);
-				State = 394;
+				State = 390;
 				bandwidth();
 				}
 				break;
@@ -2570,25 +2555,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 397;
+			State = 393;
 			Match(PIM);
-			State = 398;
+			State = 394;
 			Match(T__1);
-			State = 402;
+			State = 398;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 29273397577908224L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 14636698788954112L) != 0)) {
 				{
 				{
-				State = 399;
+				State = 395;
 				pimIfStmt();
 				}
 				}
-				State = 404;
+				State = 400;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 405;
+			State = 401;
 			Match(T__2);
 			}
 		}
@@ -2665,18 +2650,18 @@ public partial class MpolParser : Parser {
 		PimIfStmtContext _localctx = new PimIfStmtContext(Context, State);
 		EnterRule(_localctx, 56, RULE_pimIfStmt);
 		try {
-			State = 418;
+			State = 414;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,31,Context) ) {
 			case 1:
 				_localctx = new PimNeighborsNoneContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 407;
+				State = 403;
 				Match(NEIGHBORS);
-				State = 408;
+				State = 404;
 				Match(NONE);
-				State = 409;
+				State = 405;
 				Match(T__0);
 				}
 				break;
@@ -2684,11 +2669,11 @@ public partial class MpolParser : Parser {
 				_localctx = new PimNeighborsPermitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 410;
+				State = 406;
 				Match(NEIGHBORS);
-				State = 411;
+				State = 407;
 				addressRef();
-				State = 412;
+				State = 408;
 				Match(T__0);
 				}
 				break;
@@ -2696,9 +2681,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimBsrBorderContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 414;
+				State = 410;
 				Match(BSR_BORDER);
-				State = 415;
+				State = 411;
 				Match(T__0);
 				}
 				break;
@@ -2706,9 +2691,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimDisabledContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 416;
+				State = 412;
 				Match(DISABLED);
-				State = 417;
+				State = 413;
 				Match(T__0);
 				}
 				break;
@@ -2758,43 +2743,43 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 420;
+			State = 416;
 			Match(BOUNDARY);
-			State = 426;
+			State = 422;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DENY:
 				{
-				State = 421;
+				State = 417;
 				Match(DENY);
-				State = 422;
+				State = 418;
 				Match(GROUPS);
-				State = 423;
+				State = 419;
 				addressRef();
 				}
 				break;
 			case FILTER:
 				{
-				State = 424;
+				State = 420;
 				Match(FILTER);
-				State = 425;
+				State = 421;
 				name();
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 429;
+			State = 425;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==FILTER_AUTO_RP) {
 				{
-				State = 428;
+				State = 424;
 				Match(FILTER_AUTO_RP);
 				}
 			}
 
-			State = 431;
+			State = 427;
 			Match(T__0);
 			}
 		}
@@ -2834,11 +2819,11 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 433;
+			State = 429;
 			Match(SOURCE_FILTER);
-			State = 434;
+			State = 430;
 			name();
-			State = 435;
+			State = 431;
 			Match(T__0);
 			}
 		}
@@ -2889,31 +2874,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 437;
+			State = 433;
 			Match(DEVICE);
-			State = 438;
+			State = 434;
 			name();
-			State = 439;
+			State = 435;
 			Match(PLATFORM);
-			State = 440;
+			State = 436;
 			platformName();
-			State = 441;
+			State = 437;
 			Match(T__1);
-			State = 445;
+			State = 441;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 33)) & ~0x3f) == 0 && ((1L << (_la - 33)) & 2306431874999910403L) != 0) || ((((_la - 98)) & ~0x3f) == 0 && ((1L << (_la - 98)) & 313532743681L) != 0)) {
+			while (((((_la - 32)) & ~0x3f) == 0 && ((1L << (_la - 32)) & 2306431874999910403L) != 0) || ((((_la - 97)) & ~0x3f) == 0 && ((1L << (_la - 97)) & 313532743681L) != 0)) {
 				{
 				{
-				State = 442;
+				State = 438;
 				deviceStmt();
 				}
 				}
-				State = 447;
+				State = 443;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 448;
+			State = 444;
 			Match(T__2);
 			}
 		}
@@ -2956,9 +2941,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 450;
+			State = 446;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 60)) & ~0x3f) == 0 && ((1L << (_la - 60)) & 63L) != 0)) ) {
+			if ( !(((((_la - 59)) & ~0x3f) == 0 && ((1L << (_la - 59)) & 63L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -3248,30 +3233,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 66, RULE_deviceStmt);
 		int _la;
 		try {
-			State = 551;
+			State = 547;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,46,Context) ) {
 			case 1:
 				_localctx = new MrouteLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 452;
+				State = 448;
 				Match(MROUTE_LIMIT);
-				State = 453;
+				State = 449;
 				Match(INT);
-				State = 456;
+				State = 452;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 454;
+					State = 450;
 					Match(WARN);
-					State = 455;
+					State = 451;
 					Match(INT);
 					}
 				}
 
-				State = 458;
+				State = 454;
 				Match(T__0);
 				}
 				break;
@@ -3279,25 +3264,25 @@ public partial class MpolParser : Parser {
 				_localctx = new RouterWideGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 459;
+				State = 455;
 				groupProtocol();
-				State = 460;
+				State = 456;
 				Match(LIMIT);
-				State = 461;
+				State = 457;
 				Match(INT);
-				State = 464;
+				State = 460;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 462;
+					State = 458;
 					Match(EXCEPT);
-					State = 463;
+					State = 459;
 					addressRef();
 					}
 				}
 
-				State = 466;
+				State = 462;
 				Match(T__0);
 				}
 				break;
@@ -3305,25 +3290,25 @@ public partial class MpolParser : Parser {
 				_localctx = new DefaultGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 468;
+				State = 464;
 				groupProtocol();
-				State = 469;
+				State = 465;
 				Match(DEFAULT_LIMIT);
-				State = 470;
+				State = 466;
 				Match(INT);
-				State = 473;
+				State = 469;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 471;
+					State = 467;
 					Match(EXCEPT);
-					State = 472;
+					State = 468;
 					addressRef();
 					}
 				}
 
-				State = 475;
+				State = 471;
 				Match(T__0);
 				}
 				break;
@@ -3331,9 +3316,9 @@ public partial class MpolParser : Parser {
 				_localctx = new SapListenContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 477;
+				State = 473;
 				Match(SAP_LISTEN);
-				State = 478;
+				State = 474;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ON || _la==OFF) ) {
 				ErrorHandler.RecoverInline(this);
@@ -3342,7 +3327,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 479;
+				State = 475;
 				Match(T__0);
 				}
 				break;
@@ -3350,31 +3335,31 @@ public partial class MpolParser : Parser {
 				_localctx = new MrinfoContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 480;
+				State = 476;
 				Match(MRINFO);
-				State = 485;
+				State = 481;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 481;
+					State = 477;
 					Match(DENY);
-					State = 482;
+					State = 478;
 					Match(ANY);
 					}
 					break;
 				case FILTER:
 					{
-					State = 483;
+					State = 479;
 					Match(FILTER);
-					State = 484;
+					State = 480;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 487;
+				State = 483;
 				Match(T__0);
 				}
 				break;
@@ -3382,33 +3367,33 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 488;
+				State = 484;
 				Match(GROUP_RANGE);
-				State = 494;
+				State = 490;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 489;
+					State = 485;
 					Match(DENY);
-					State = 490;
+					State = 486;
 					Match(GROUPS);
-					State = 491;
+					State = 487;
 					addressRef();
 					}
 					break;
 				case FILTER:
 					{
-					State = 492;
+					State = 488;
 					Match(FILTER);
-					State = 493;
+					State = 489;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 496;
+				State = 492;
 				Match(T__0);
 				}
 				break;
@@ -3416,11 +3401,11 @@ public partial class MpolParser : Parser {
 				_localctx = new SsmRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 498;
+				State = 494;
 				Match(SSM_RANGE);
-				State = 499;
+				State = 495;
 				addressRef();
-				State = 500;
+				State = 496;
 				Match(T__0);
 				}
 				break;
@@ -3428,66 +3413,66 @@ public partial class MpolParser : Parser {
 				_localctx = new InterfaceDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 502;
+				State = 498;
 				Match(INTERFACE);
-				State = 503;
+				State = 499;
 				Match(STRING);
-				State = 513;
+				State = 509;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==USES) {
 					{
-					State = 504;
+					State = 500;
 					Match(USES);
-					State = 505;
+					State = 501;
 					name();
-					State = 510;
+					State = 506;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==T__3) {
 						{
 						{
-						State = 506;
+						State = 502;
 						Match(T__3);
-						State = 507;
+						State = 503;
 						name();
 						}
 						}
-						State = 512;
+						State = 508;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 524;
+				State = 520;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 515;
+					State = 511;
 					Match(T__1);
-					State = 519;
+					State = 515;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 181274316334170112L) != 0)) {
+					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 90637157630214144L) != 0)) {
 						{
 						{
-						State = 516;
+						State = 512;
 						interfaceStmt();
 						}
 						}
-						State = 521;
+						State = 517;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 522;
+					State = 518;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 523;
+					State = 519;
 					Match(T__0);
 					}
 					break;
@@ -3500,7 +3485,7 @@ public partial class MpolParser : Parser {
 				_localctx = new RpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 526;
+				State = 522;
 				rpBlock();
 				}
 				break;
@@ -3508,7 +3493,7 @@ public partial class MpolParser : Parser {
 				_localctx = new PimGlobalDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 527;
+				State = 523;
 				pimGlobalBlock();
 				}
 				break;
@@ -3516,7 +3501,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 528;
+				State = 524;
 				msdpBlock();
 				}
 				break;
@@ -3524,7 +3509,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 529;
+				State = 525;
 				bgpBlock();
 				}
 				break;
@@ -3532,7 +3517,7 @@ public partial class MpolParser : Parser {
 				_localctx = new KeychainDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 530;
+				State = 526;
 				keychainBlock();
 				}
 				break;
@@ -3540,7 +3525,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 531;
+				State = 527;
 				bmpBlock();
 				}
 				break;
@@ -3548,7 +3533,7 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 532;
+				State = 528;
 				telemetryBlock();
 				}
 				break;
@@ -3556,25 +3541,25 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 533;
+				State = 529;
 				Match(CONTROL_PLANE);
-				State = 534;
+				State = 530;
 				Match(T__1);
-				State = 538;
+				State = 534;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==FILTER || _la==RATE_LIMIT) {
 					{
 					{
-					State = 535;
+					State = 531;
 					controlPlaneStmt();
 					}
 					}
-					State = 540;
+					State = 536;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 541;
+				State = 537;
 				Match(T__2);
 				}
 				break;
@@ -3582,25 +3567,25 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupEncryptionDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 542;
+				State = 538;
 				Match(GROUP_ENCRYPTION);
-				State = 543;
+				State = 539;
 				Match(T__1);
-				State = 547;
+				State = 543;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==PROTECT || _la==GROUP_ID) {
 					{
 					{
-					State = 544;
+					State = 540;
 					groupEncryptionStmt();
 					}
 					}
-					State = 549;
+					State = 545;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 550;
+				State = 546;
 				Match(T__2);
 				}
 				break;
@@ -3646,25 +3631,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 553;
+			State = 549;
 			Match(RP);
-			State = 554;
+			State = 550;
 			Match(T__1);
-			State = 558;
+			State = 554;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 7L) != 0)) {
+			while (((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 7L) != 0)) {
 				{
 				{
-				State = 555;
+				State = 551;
 				rpStmt();
 				}
 				}
-				State = 560;
+				State = 556;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 561;
+			State = 557;
 			Match(T__2);
 			}
 		}
@@ -3775,30 +3760,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 70, RULE_rpStmt);
 		int _la;
 		try {
-			State = 597;
+			State = 593;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,51,Context) ) {
 			case 1:
 				_localctx = new RpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 563;
+				State = 559;
 				Match(ADDRESS);
-				State = 564;
+				State = 560;
 				ipAddress();
-				State = 567;
+				State = 563;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GROUPS) {
 					{
-					State = 565;
+					State = 561;
 					Match(GROUPS);
-					State = 566;
+					State = 562;
 					addressRef();
 					}
 				}
 
-				State = 569;
+				State = 565;
 				Match(T__0);
 				}
 				break;
@@ -3806,23 +3791,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 571;
+				State = 567;
 				Match(ACCEPT_REGISTER);
-				State = 573;
+				State = 569;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 572;
+					State = 568;
 					matchTerm();
 					}
 					}
-					State = 575;
+					State = 571;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 66588160L) != 0) );
-				State = 577;
+				State = 573;
 				Match(T__0);
 				}
 				break;
@@ -3830,13 +3815,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 579;
+				State = 575;
 				Match(ACCEPT_REGISTER);
-				State = 580;
+				State = 576;
 				Match(FILTER);
-				State = 581;
+				State = 577;
 				name();
-				State = 582;
+				State = 578;
 				Match(T__0);
 				}
 				break;
@@ -3844,23 +3829,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 584;
+				State = 580;
 				Match(ANNOUNCE_FILTER);
-				State = 586;
+				State = 582;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 585;
+					State = 581;
 					matchTerm();
 					}
 					}
-					State = 588;
+					State = 584;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 66588160L) != 0) );
-				State = 590;
+				State = 586;
 				Match(T__0);
 				}
 				break;
@@ -3868,13 +3853,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterRefContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 592;
+				State = 588;
 				Match(ANNOUNCE_FILTER);
-				State = 593;
+				State = 589;
 				Match(FILTER);
-				State = 594;
+				State = 590;
 				name();
-				State = 595;
+				State = 591;
 				Match(T__0);
 				}
 				break;
@@ -3920,25 +3905,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 599;
+			State = 595;
 			Match(PIM);
-			State = 600;
+			State = 596;
 			Match(T__1);
-			State = 604;
+			State = 600;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==REGISTER_RATE_LIMIT) {
 				{
 				{
-				State = 601;
+				State = 597;
 				pimGlobalStmt();
 				}
 				}
-				State = 606;
+				State = 602;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 607;
+			State = 603;
 			Match(T__2);
 			}
 		}
@@ -3985,11 +3970,11 @@ public partial class MpolParser : Parser {
 			_localctx = new PimRegisterRateLimitContext(_localctx);
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 609;
+			State = 605;
 			Match(REGISTER_RATE_LIMIT);
-			State = 610;
+			State = 606;
 			Match(INT);
-			State = 611;
+			State = 607;
 			Match(T__0);
 			}
 		}
@@ -4033,25 +4018,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 613;
+			State = 609;
 			Match(MSDP);
-			State = 614;
+			State = 610;
 			Match(T__1);
-			State = 618;
+			State = 614;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 83)) & ~0x3f) == 0 && ((1L << (_la - 83)) & 7L) != 0)) {
+			while (((((_la - 82)) & ~0x3f) == 0 && ((1L << (_la - 82)) & 7L) != 0)) {
 				{
 				{
-				State = 615;
+				State = 611;
 				msdpStmt();
 				}
 				}
-				State = 620;
+				State = 616;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 621;
+			State = 617;
 			Match(T__2);
 			}
 		}
@@ -4131,18 +4116,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 78, RULE_msdpStmt);
 		int _la;
 		try {
-			State = 646;
+			State = 642;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ORIGINATOR_ID:
 				_localctx = new MsdpOriginatorContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 623;
+				State = 619;
 				Match(ORIGINATOR_ID);
-				State = 624;
+				State = 620;
 				Match(STRING);
-				State = 625;
+				State = 621;
 				Match(T__0);
 				}
 				break;
@@ -4150,13 +4135,13 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpRedistributeContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 626;
+				State = 622;
 				Match(REDISTRIBUTE);
-				State = 627;
+				State = 623;
 				Match(FILTER);
-				State = 628;
+				State = 624;
 				name();
-				State = 629;
+				State = 625;
 				Match(T__0);
 				}
 				break;
@@ -4164,42 +4149,42 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpPeerContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 631;
+				State = 627;
 				Match(PEER);
-				State = 632;
+				State = 628;
 				ipAddress();
-				State = 633;
+				State = 629;
 				Match(AS);
-				State = 634;
+				State = 630;
 				Match(INT);
-				State = 644;
+				State = 640;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 635;
+					State = 631;
 					Match(T__1);
-					State = 639;
+					State = 635;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 32)) & ~0x3f) == 0 && ((1L << (_la - 32)) & 1116892707587883009L) != 0)) {
+					while (((((_la - 31)) & ~0x3f) == 0 && ((1L << (_la - 31)) & 1116892707587883009L) != 0)) {
 						{
 						{
-						State = 636;
+						State = 632;
 						msdpPeerStmt();
 						}
 						}
-						State = 641;
+						State = 637;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 642;
+					State = 638;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 643;
+					State = 639;
 					Match(T__0);
 					}
 					break;
@@ -4315,20 +4300,20 @@ public partial class MpolParser : Parser {
 		MsdpPeerStmtContext _localctx = new MsdpPeerStmtContext(Context, State);
 		EnterRule(_localctx, 80, RULE_msdpPeerStmt);
 		try {
-			State = 667;
+			State = 663;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SA_FILTER:
 				_localctx = new MsdpSaFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 648;
+				State = 644;
 				Match(SA_FILTER);
-				State = 649;
+				State = 645;
 				filterDirection();
-				State = 650;
+				State = 646;
 				name();
-				State = 651;
+				State = 647;
 				Match(T__0);
 				}
 				break;
@@ -4336,11 +4321,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpSaLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 653;
+				State = 649;
 				Match(SA_LIMIT);
-				State = 654;
+				State = 650;
 				Match(INT);
-				State = 655;
+				State = 651;
 				Match(T__0);
 				}
 				break;
@@ -4348,7 +4333,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 656;
+				State = 652;
 				authStmt();
 				}
 				break;
@@ -4356,11 +4341,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 657;
+				State = 653;
 				Match(DESCRIPTION);
-				State = 658;
+				State = 654;
 				Match(STRING);
-				State = 659;
+				State = 655;
 				Match(T__0);
 				}
 				break;
@@ -4368,11 +4353,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpMeshGroupContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 660;
+				State = 656;
 				Match(MESH_GROUP);
-				State = 661;
+				State = 657;
 				name();
-				State = 662;
+				State = 658;
 				Match(T__0);
 				}
 				break;
@@ -4380,11 +4365,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpConnectSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 664;
+				State = 660;
 				Match(CONNECT_SOURCE);
-				State = 665;
+				State = 661;
 				Match(STRING);
-				State = 666;
+				State = 662;
 				Match(T__0);
 				}
 				break;
@@ -4428,9 +4413,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 669;
+			State = 665;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 123145302310912L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 61572651155456L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -4498,22 +4483,22 @@ public partial class MpolParser : Parser {
 		AuthStmtContext _localctx = new AuthStmtContext(Context, State);
 		EnterRule(_localctx, 84, RULE_authStmt);
 		try {
-			State = 683;
+			State = 679;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,58,Context) ) {
 			case 1:
 				_localctx = new AuthMd5Context(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 671;
+				State = 667;
 				Match(AUTH);
-				State = 672;
+				State = 668;
 				Match(MD5);
-				State = 673;
+				State = 669;
 				Match(SECRET);
-				State = 674;
+				State = 670;
 				secretRef();
-				State = 675;
+				State = 671;
 				Match(T__0);
 				}
 				break;
@@ -4521,15 +4506,15 @@ public partial class MpolParser : Parser {
 				_localctx = new AuthTcpAoContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 677;
+				State = 673;
 				Match(AUTH);
-				State = 678;
+				State = 674;
 				Match(TCP_AO);
-				State = 679;
+				State = 675;
 				Match(KEYCHAIN);
-				State = 680;
+				State = 676;
 				name();
-				State = 681;
+				State = 677;
 				Match(T__0);
 				}
 				break;
@@ -4596,15 +4581,29 @@ public partial class MpolParser : Parser {
 		SecretRefContext _localctx = new SecretRefContext(Context, State);
 		EnterRule(_localctx, 86, RULE_secretRef);
 		try {
-			State = 694;
+			State = 690;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ENV:
 				_localctx = new SecretEnvContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 685;
+				State = 681;
 				Match(ENV);
+				State = 682;
+				Match(T__5);
+				State = 683;
+				Match(STRING);
+				State = 684;
+				Match(T__6);
+				}
+				break;
+			case FILE:
+				_localctx = new SecretFileContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 685;
+				Match(FILE);
 				State = 686;
 				Match(T__5);
 				State = 687;
@@ -4613,25 +4612,11 @@ public partial class MpolParser : Parser {
 				Match(T__6);
 				}
 				break;
-			case FILE:
-				_localctx = new SecretFileContext(_localctx);
-				EnterOuterAlt(_localctx, 2);
-				{
-				State = 689;
-				Match(FILE);
-				State = 690;
-				Match(T__5);
-				State = 691;
-				Match(STRING);
-				State = 692;
-				Match(T__6);
-				}
-				break;
 			case STRING:
 				_localctx = new SecretInlineContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 693;
+				State = 689;
 				Match(STRING);
 				}
 				break;
@@ -4681,29 +4666,29 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 696;
+			State = 692;
 			Match(BGP);
-			State = 697;
+			State = 693;
 			Match(AS);
-			State = 698;
+			State = 694;
 			Match(INT);
-			State = 699;
+			State = 695;
 			Match(T__1);
-			State = 703;
+			State = 699;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 99)) & ~0x3f) == 0 && ((1L << (_la - 99)) & 7L) != 0)) {
+			while (((((_la - 98)) & ~0x3f) == 0 && ((1L << (_la - 98)) & 7L) != 0)) {
 				{
 				{
-				State = 700;
+				State = 696;
 				bgpStmt();
 				}
 				}
-				State = 705;
+				State = 701;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 706;
+			State = 702;
 			Match(T__2);
 			}
 		}
@@ -4787,18 +4772,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 90, RULE_bgpStmt);
 		int _la;
 		try {
-			State = 735;
+			State = 731;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ROUTER_ID:
 				_localctx = new BgpRouterIdContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 708;
+				State = 704;
 				Match(ROUTER_ID);
-				State = 709;
+				State = 705;
 				ipAddress();
-				State = 710;
+				State = 706;
 				Match(T__0);
 				}
 				break;
@@ -4806,42 +4791,42 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpNeighborContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 712;
+				State = 708;
 				Match(NEIGHBOR);
-				State = 713;
+				State = 709;
 				ipAddress();
-				State = 714;
+				State = 710;
 				Match(AS);
-				State = 715;
+				State = 711;
 				Match(INT);
-				State = 725;
+				State = 721;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 716;
+					State = 712;
 					Match(T__1);
-					State = 720;
+					State = 716;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (_la==DESCRIPTION || ((((_la - 91)) & ~0x3f) == 0 && ((1L << (_la - 91)) & 3440641L) != 0)) {
+					while (_la==DESCRIPTION || ((((_la - 90)) & ~0x3f) == 0 && ((1L << (_la - 90)) & 3440641L) != 0)) {
 						{
 						{
-						State = 717;
+						State = 713;
 						bgpNeighborStmt();
 						}
 						}
-						State = 722;
+						State = 718;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 723;
+					State = 719;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 724;
+					State = 720;
 					Match(T__0);
 					}
 					break;
@@ -4854,23 +4839,23 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDampingContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 727;
+				State = 723;
 				Match(DAMPING);
-				State = 729;
+				State = 725;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 728;
+					State = 724;
 					dampingParam();
 					}
 					}
-					State = 731;
+					State = 727;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( ((((_la - 102)) & ~0x3f) == 0 && ((1L << (_la - 102)) & 15L) != 0) );
-				State = 733;
+				} while ( ((((_la - 101)) & ~0x3f) == 0 && ((1L << (_la - 101)) & 15L) != 0) );
+				State = 729;
 				Match(T__0);
 				}
 				break;
@@ -4955,16 +4940,16 @@ public partial class MpolParser : Parser {
 		DampingParamContext _localctx = new DampingParamContext(Context, State);
 		EnterRule(_localctx, 92, RULE_dampingParam);
 		try {
-			State = 745;
+			State = 741;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case HALF_LIFE:
 				_localctx = new DampHalfLifeContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 737;
+				State = 733;
 				Match(HALF_LIFE);
-				State = 738;
+				State = 734;
 				duration();
 				}
 				break;
@@ -4972,9 +4957,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampReuseContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 739;
+				State = 735;
 				Match(REUSE);
-				State = 740;
+				State = 736;
 				Match(INT);
 				}
 				break;
@@ -4982,9 +4967,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 741;
+				State = 737;
 				Match(SUPPRESS);
-				State = 742;
+				State = 738;
 				Match(INT);
 				}
 				break;
@@ -4992,9 +4977,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampMaxSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 743;
+				State = 739;
 				Match(MAX_SUPPRESS);
-				State = 744;
+				State = 740;
 				duration();
 				}
 				break;
@@ -5126,43 +5111,43 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 94, RULE_bgpNeighborStmt);
 		int _la;
 		try {
-			State = 781;
+			State = 777;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,68,Context) ) {
 			case 1:
 				_localctx = new BgpMaxPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 747;
+				State = 743;
 				Match(MAX_PREFIX);
-				State = 748;
+				State = 744;
 				Match(INT);
-				State = 751;
+				State = 747;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 749;
+					State = 745;
 					Match(WARN);
-					State = 750;
+					State = 746;
 					Match(PERCENT);
 					}
 				}
 
-				State = 756;
+				State = 752;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case RESTART:
 					{
-					State = 753;
+					State = 749;
 					Match(RESTART);
-					State = 754;
+					State = 750;
 					duration();
 					}
 					break;
 				case WARNING_ONLY:
 					{
-					State = 755;
+					State = 751;
 					Match(WARNING_ONLY);
 					}
 					break;
@@ -5171,7 +5156,7 @@ public partial class MpolParser : Parser {
 				default:
 					break;
 				}
-				State = 758;
+				State = 754;
 				Match(T__0);
 				}
 				break;
@@ -5179,7 +5164,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 759;
+				State = 755;
 				authStmt();
 				}
 				break;
@@ -5187,13 +5172,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpTtlSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 760;
+				State = 756;
 				Match(TTL_SECURITY);
-				State = 761;
+				State = 757;
 				Match(HOPS);
-				State = 762;
+				State = 758;
 				Match(INT);
-				State = 763;
+				State = 759;
 				Match(T__0);
 				}
 				break;
@@ -5201,11 +5186,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpHoldTimeContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 764;
+				State = 760;
 				Match(HOLD_TIME);
-				State = 765;
+				State = 761;
 				duration();
-				State = 766;
+				State = 762;
 				Match(T__0);
 				}
 				break;
@@ -5213,13 +5198,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterInContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 768;
+				State = 764;
 				Match(PREFIX_FILTER);
-				State = 769;
+				State = 765;
 				Match(IN);
-				State = 770;
+				State = 766;
 				name();
-				State = 771;
+				State = 767;
 				Match(T__0);
 				}
 				break;
@@ -5227,13 +5212,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterOutContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 773;
+				State = 769;
 				Match(PREFIX_FILTER);
-				State = 774;
+				State = 770;
 				Match(OUT);
-				State = 775;
+				State = 771;
 				name();
-				State = 776;
+				State = 772;
 				Match(T__0);
 				}
 				break;
@@ -5241,11 +5226,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 778;
+				State = 774;
 				Match(DESCRIPTION);
-				State = 779;
+				State = 775;
 				Match(STRING);
-				State = 780;
+				State = 776;
 				Match(T__0);
 				}
 				break;
@@ -5294,27 +5279,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 783;
+			State = 779;
 			Match(KEYCHAIN);
-			State = 784;
+			State = 780;
 			name();
-			State = 785;
+			State = 781;
 			Match(T__1);
-			State = 789;
+			State = 785;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==KEY) {
 				{
 				{
-				State = 786;
+				State = 782;
 				keyStmt();
 				}
 				}
-				State = 791;
+				State = 787;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 792;
+			State = 788;
 			Match(T__2);
 			}
 		}
@@ -5363,31 +5348,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 794;
+			State = 790;
 			Match(KEY);
-			State = 795;
+			State = 791;
 			Match(INT);
-			State = 796;
+			State = 792;
 			Match(SECRET);
-			State = 797;
+			State = 793;
 			secretRef();
-			State = 802;
+			State = 798;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==VALID) {
 				{
-				State = 798;
+				State = 794;
 				Match(VALID);
-				State = 799;
+				State = 795;
 				Match(DATE);
-				State = 800;
+				State = 796;
 				Match(RANGE_DOTS);
-				State = 801;
+				State = 797;
 				Match(DATE);
 				}
 			}
 
-			State = 804;
+			State = 800;
 			Match(T__0);
 			}
 		}
@@ -5435,29 +5420,29 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 806;
+			State = 802;
 			Match(BMP);
-			State = 807;
+			State = 803;
 			Match(STATION);
-			State = 808;
+			State = 804;
 			name();
-			State = 809;
+			State = 805;
 			Match(T__1);
-			State = 813;
+			State = 809;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==PORT || ((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 2393087057854465L) != 0)) {
+			while (_la==PORT || ((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 2393087057854465L) != 0)) {
 				{
 				{
-				State = 810;
+				State = 806;
 				bmpStmt();
 				}
 				}
-				State = 815;
+				State = 811;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 816;
+			State = 812;
 			Match(T__2);
 			}
 		}
@@ -5563,18 +5548,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 102, RULE_bmpStmt);
 		int _la;
 		try {
-			State = 853;
+			State = 849;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ADDRESS:
 				_localctx = new BmpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 818;
+				State = 814;
 				Match(ADDRESS);
-				State = 819;
+				State = 815;
 				ipAddress();
-				State = 820;
+				State = 816;
 				Match(T__0);
 				}
 				break;
@@ -5582,11 +5567,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpPortContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 822;
+				State = 818;
 				Match(PORT);
-				State = 823;
+				State = 819;
 				Match(INT);
-				State = 824;
+				State = 820;
 				Match(T__0);
 				}
 				break;
@@ -5594,38 +5579,38 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpTlsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 825;
+				State = 821;
 				Match(TLS);
-				State = 826;
+				State = 822;
 				tlsMode();
-				State = 836;
+				State = 832;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 827;
+					State = 823;
 					Match(T__1);
-					State = 831;
+					State = 827;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 113)) & ~0x3f) == 0 && ((1L << (_la - 113)) & 3969L) != 0)) {
+					while (((((_la - 112)) & ~0x3f) == 0 && ((1L << (_la - 112)) & 3969L) != 0)) {
 						{
 						{
-						State = 828;
+						State = 824;
 						tlsStmt();
 						}
 						}
-						State = 833;
+						State = 829;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 834;
+					State = 830;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 835;
+					State = 831;
 					Match(T__0);
 					}
 					break;
@@ -5638,27 +5623,27 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpMonitorContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 838;
+				State = 834;
 				Match(MONITOR);
-				State = 839;
+				State = 835;
 				monitorPolicy();
-				State = 844;
+				State = 840;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 840;
+					State = 836;
 					Match(T__3);
-					State = 841;
+					State = 837;
 					monitorPolicy();
 					}
 					}
-					State = 846;
+					State = 842;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 847;
+				State = 843;
 				Match(T__0);
 				}
 				break;
@@ -5666,11 +5651,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpStatsIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 849;
+				State = 845;
 				Match(STATS_INTERVAL);
-				State = 850;
+				State = 846;
 				duration();
-				State = 851;
+				State = 847;
 				Match(T__0);
 				}
 				break;
@@ -5714,9 +5699,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 855;
+			State = 851;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 422212465065985L) != 0)) ) {
+			if ( !(((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 422212465065985L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -5829,18 +5814,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 106, RULE_tlsStmt);
 		int _la;
 		try {
-			State = 884;
+			State = 880;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MIN_VERSION:
 				_localctx = new TlsMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 857;
+				State = 853;
 				Match(MIN_VERSION);
-				State = 858;
+				State = 854;
 				Match(DECIMAL);
-				State = 859;
+				State = 855;
 				Match(T__0);
 				}
 				break;
@@ -5848,27 +5833,27 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCiphersContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 860;
+				State = 856;
 				Match(CIPHERS);
-				State = 861;
+				State = 857;
 				Match(STRING);
-				State = 866;
+				State = 862;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 862;
+					State = 858;
 					Match(T__3);
-					State = 863;
+					State = 859;
 					Match(STRING);
 					}
 					}
-					State = 868;
+					State = 864;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 869;
+				State = 865;
 				Match(T__0);
 				}
 				break;
@@ -5876,11 +5861,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCaContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 870;
+				State = 866;
 				Match(CA);
-				State = 871;
+				State = 867;
 				secretRef();
-				State = 872;
+				State = 868;
 				Match(T__0);
 				}
 				break;
@@ -5888,11 +5873,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCertContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 874;
+				State = 870;
 				Match(CERT);
-				State = 875;
+				State = 871;
 				secretRef();
-				State = 876;
+				State = 872;
 				Match(T__0);
 				}
 				break;
@@ -5900,11 +5885,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsKeyContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 878;
+				State = 874;
 				Match(KEY);
-				State = 879;
+				State = 875;
 				secretRef();
-				State = 880;
+				State = 876;
 				Match(T__0);
 				}
 				break;
@@ -5912,9 +5897,9 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsStrictContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 882;
+				State = 878;
 				Match(STRICT);
-				State = 883;
+				State = 879;
 				Match(T__0);
 				}
 				break;
@@ -5958,9 +5943,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 886;
+			State = 882;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 126)) & ~0x3f) == 0 && ((1L << (_la - 126)) & 7L) != 0)) ) {
+			if ( !(((((_la - 125)) & ~0x3f) == 0 && ((1L << (_la - 125)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6009,25 +5994,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 888;
+			State = 884;
 			Match(TELEMETRY);
-			State = 889;
+			State = 885;
 			Match(T__1);
-			State = 893;
+			State = 889;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==WARN || _la==SITE || _la==INTERVAL) {
 				{
 				{
-				State = 890;
+				State = 886;
 				telemetryStmt();
 				}
 				}
-				State = 895;
+				State = 891;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 896;
+			State = 892;
 			Match(T__2);
 			}
 		}
@@ -6095,18 +6080,18 @@ public partial class MpolParser : Parser {
 		TelemetryStmtContext _localctx = new TelemetryStmtContext(Context, State);
 		EnterRule(_localctx, 112, RULE_telemetryStmt);
 		try {
-			State = 908;
+			State = 904;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SITE:
 				_localctx = new TelemetrySiteContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 898;
+				State = 894;
 				Match(SITE);
-				State = 899;
+				State = 895;
 				Match(STRING);
-				State = 900;
+				State = 896;
 				Match(T__0);
 				}
 				break;
@@ -6114,11 +6099,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 901;
+				State = 897;
 				Match(INTERVAL);
-				State = 902;
+				State = 898;
 				duration();
-				State = 903;
+				State = 899;
 				Match(T__0);
 				}
 				break;
@@ -6126,11 +6111,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryWarnContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 905;
+				State = 901;
 				Match(WARN);
-				State = 906;
+				State = 902;
 				Match(PERCENT);
-				State = 907;
+				State = 903;
 				Match(T__0);
 				}
 				break;
@@ -6195,18 +6180,18 @@ public partial class MpolParser : Parser {
 		ControlPlaneStmtContext _localctx = new ControlPlaneStmtContext(Context, State);
 		EnterRule(_localctx, 114, RULE_controlPlaneStmt);
 		try {
-			State = 920;
+			State = 916;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case FILTER:
 				_localctx = new ControlPlaneFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 910;
+				State = 906;
 				Match(FILTER);
-				State = 911;
+				State = 907;
 				name();
-				State = 912;
+				State = 908;
 				Match(T__0);
 				}
 				break;
@@ -6214,15 +6199,15 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneRateContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 914;
+				State = 910;
 				Match(RATE_LIMIT);
-				State = 915;
+				State = 911;
 				protocolName();
-				State = 916;
+				State = 912;
 				Match(INT);
-				State = 917;
+				State = 913;
 				Match(PPS);
-				State = 918;
+				State = 914;
 				Match(T__0);
 				}
 				break;
@@ -6284,20 +6269,20 @@ public partial class MpolParser : Parser {
 		GroupEncryptionStmtContext _localctx = new GroupEncryptionStmtContext(Context, State);
 		EnterRule(_localctx, 116, RULE_groupEncryptionStmt);
 		try {
-			State = 930;
+			State = 926;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PROTECT:
 				_localctx = new EncryptProtectContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 922;
+				State = 918;
 				Match(PROTECT);
-				State = 923;
+				State = 919;
 				Match(FILTER);
-				State = 924;
+				State = 920;
 				name();
-				State = 925;
+				State = 921;
 				Match(T__0);
 				}
 				break;
@@ -6305,11 +6290,11 @@ public partial class MpolParser : Parser {
 				_localctx = new EncryptGroupIdContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 927;
+				State = 923;
 				Match(GROUP_ID);
-				State = 928;
+				State = 924;
 				Match(INT);
-				State = 929;
+				State = 925;
 				Match(T__0);
 				}
 				break;
@@ -6351,13 +6336,13 @@ public partial class MpolParser : Parser {
 		NameContext _localctx = new NameContext(Context, State);
 		EnterRule(_localctx, 118, RULE_name);
 		try {
-			State = 934;
+			State = 930;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 932;
+				State = 928;
 				Match(IDENT);
 				}
 				break;
@@ -6385,7 +6370,7 @@ public partial class MpolParser : Parser {
 			case MTRACE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 933;
+				State = 929;
 				softKeyword();
 				}
 				break;
@@ -6448,9 +6433,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 936;
+			State = 932;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 35)) & ~0x3f) == 0 && ((1L << (_la - 35)) & 1125899906842691L) != 0) || ((((_la - 113)) & ~0x3f) == 0 && ((1L << (_la - 113)) & 901876817417L) != 0)) ) {
+			if ( !(((((_la - 34)) & ~0x3f) == 0 && ((1L << (_la - 34)) & 1125899906842691L) != 0) || ((((_la - 112)) & ~0x3f) == 0 && ((1L << (_la - 112)) & 901876817417L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6496,9 +6481,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 938;
+			State = 934;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 156)) & ~0x3f) == 0 && ((1L << (_la - 156)) & 15L) != 0)) ) {
+			if ( !(((((_la - 155)) & ~0x3f) == 0 && ((1L << (_la - 155)) & 15L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6542,7 +6527,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 940;
+			State = 936;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IPV4 || _la==IPV6) ) {
 			ErrorHandler.RecoverInline(this);
@@ -6586,7 +6571,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 942;
+			State = 938;
 			Match(BANDWIDTH);
 			}
 		}
@@ -6623,7 +6608,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 944;
+			State = 940;
 			Match(DURATION);
 			}
 		}
@@ -6639,7 +6624,7 @@ public partial class MpolParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,170,947,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,169,943,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -6661,309 +6646,308 @@ public partial class MpolParser : Parser {
 		1,16,1,16,1,16,1,16,5,16,268,8,16,10,16,12,16,271,9,16,1,16,1,16,1,17,
 		1,17,4,17,277,8,17,11,17,12,17,278,1,17,1,17,1,17,1,17,1,17,1,17,3,17,
 		287,8,17,1,18,1,18,1,18,1,18,5,18,293,8,18,10,18,12,18,296,9,18,1,18,1,
-		18,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,
-		19,3,19,314,8,19,1,20,1,20,1,20,5,20,319,8,20,10,20,12,20,322,9,20,1,20,
-		1,20,1,21,1,21,1,22,1,22,1,22,1,22,1,22,1,22,5,22,334,8,22,10,22,12,22,
-		337,9,22,1,22,3,22,340,8,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,
-		22,1,22,3,22,352,8,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,362,
-		8,22,1,23,1,23,1,23,1,23,5,23,368,8,23,10,23,12,23,371,9,23,1,23,1,23,
-		1,24,1,24,1,25,1,25,3,25,379,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,26,1,
-		26,5,26,389,8,26,10,26,12,26,392,9,26,1,26,1,26,3,26,396,8,26,1,27,1,27,
-		1,27,5,27,401,8,27,10,27,12,27,404,9,27,1,27,1,27,1,28,1,28,1,28,1,28,
-		1,28,1,28,1,28,1,28,1,28,1,28,1,28,3,28,419,8,28,1,29,1,29,1,29,1,29,1,
-		29,1,29,3,29,427,8,29,1,29,3,29,430,8,29,1,29,1,29,1,30,1,30,1,30,1,30,
-		1,31,1,31,1,31,1,31,1,31,1,31,5,31,444,8,31,10,31,12,31,447,9,31,1,31,
-		1,31,1,32,1,32,1,33,1,33,1,33,1,33,3,33,457,8,33,1,33,1,33,1,33,1,33,1,
-		33,1,33,3,33,465,8,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,474,8,33,
-		1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,486,8,33,1,33,1,
-		33,1,33,1,33,1,33,1,33,1,33,3,33,495,8,33,1,33,1,33,1,33,1,33,1,33,1,33,
-		1,33,1,33,1,33,1,33,1,33,1,33,5,33,509,8,33,10,33,12,33,512,9,33,3,33,
-		514,8,33,1,33,1,33,5,33,518,8,33,10,33,12,33,521,9,33,1,33,1,33,3,33,525,
-		8,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,5,33,537,8,33,10,
-		33,12,33,540,9,33,1,33,1,33,1,33,1,33,5,33,546,8,33,10,33,12,33,549,9,
-		33,1,33,3,33,552,8,33,1,34,1,34,1,34,5,34,557,8,34,10,34,12,34,560,9,34,
-		1,34,1,34,1,35,1,35,1,35,1,35,3,35,568,8,35,1,35,1,35,1,35,1,35,4,35,574,
-		8,35,11,35,12,35,575,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,4,35,
-		587,8,35,11,35,12,35,588,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,598,8,
-		35,1,36,1,36,1,36,5,36,603,8,36,10,36,12,36,606,9,36,1,36,1,36,1,37,1,
-		37,1,37,1,37,1,38,1,38,1,38,5,38,617,8,38,10,38,12,38,620,9,38,1,38,1,
-		38,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,
-		39,5,39,638,8,39,10,39,12,39,641,9,39,1,39,1,39,3,39,645,8,39,3,39,647,
-		8,39,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,
-		1,40,1,40,1,40,1,40,1,40,1,40,3,40,668,8,40,1,41,1,41,1,42,1,42,1,42,1,
-		42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,684,8,42,1,43,1,43,1,43,
-		1,43,1,43,1,43,1,43,1,43,1,43,3,43,695,8,43,1,44,1,44,1,44,1,44,1,44,5,
-		44,702,8,44,10,44,12,44,705,9,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,
-		45,1,45,1,45,1,45,1,45,5,45,719,8,45,10,45,12,45,722,9,45,1,45,1,45,3,
-		45,726,8,45,1,45,1,45,4,45,730,8,45,11,45,12,45,731,1,45,1,45,3,45,736,
-		8,45,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,3,46,746,8,46,1,47,1,47,1,
-		47,1,47,3,47,752,8,47,1,47,1,47,1,47,3,47,757,8,47,1,47,1,47,1,47,1,47,
+		18,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,3,19,310,8,19,1,20,
+		1,20,1,20,5,20,315,8,20,10,20,12,20,318,9,20,1,20,1,20,1,21,1,21,1,22,
+		1,22,1,22,1,22,1,22,1,22,5,22,330,8,22,10,22,12,22,333,9,22,1,22,3,22,
+		336,8,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,348,8,
+		22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,358,8,22,1,23,1,23,1,23,
+		1,23,5,23,364,8,23,10,23,12,23,367,9,23,1,23,1,23,1,24,1,24,1,25,1,25,
+		3,25,375,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,26,1,26,5,26,385,8,26,10,
+		26,12,26,388,9,26,1,26,1,26,3,26,392,8,26,1,27,1,27,1,27,5,27,397,8,27,
+		10,27,12,27,400,9,27,1,27,1,27,1,28,1,28,1,28,1,28,1,28,1,28,1,28,1,28,
+		1,28,1,28,1,28,3,28,415,8,28,1,29,1,29,1,29,1,29,1,29,1,29,3,29,423,8,
+		29,1,29,3,29,426,8,29,1,29,1,29,1,30,1,30,1,30,1,30,1,31,1,31,1,31,1,31,
+		1,31,1,31,5,31,440,8,31,10,31,12,31,443,9,31,1,31,1,31,1,32,1,32,1,33,
+		1,33,1,33,1,33,3,33,453,8,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,461,8,
+		33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,470,8,33,1,33,1,33,1,33,1,33,
+		1,33,1,33,1,33,1,33,1,33,1,33,3,33,482,8,33,1,33,1,33,1,33,1,33,1,33,1,
+		33,1,33,3,33,491,8,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,
+		1,33,1,33,5,33,505,8,33,10,33,12,33,508,9,33,3,33,510,8,33,1,33,1,33,5,
+		33,514,8,33,10,33,12,33,517,9,33,1,33,1,33,3,33,521,8,33,1,33,1,33,1,33,
+		1,33,1,33,1,33,1,33,1,33,1,33,1,33,5,33,533,8,33,10,33,12,33,536,9,33,
+		1,33,1,33,1,33,1,33,5,33,542,8,33,10,33,12,33,545,9,33,1,33,3,33,548,8,
+		33,1,34,1,34,1,34,5,34,553,8,34,10,34,12,34,556,9,34,1,34,1,34,1,35,1,
+		35,1,35,1,35,3,35,564,8,35,1,35,1,35,1,35,1,35,4,35,570,8,35,11,35,12,
+		35,571,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,4,35,583,8,35,11,35,
+		12,35,584,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,594,8,35,1,36,1,36,1,
+		36,5,36,599,8,36,10,36,12,36,602,9,36,1,36,1,36,1,37,1,37,1,37,1,37,1,
+		38,1,38,1,38,5,38,613,8,38,10,38,12,38,616,9,38,1,38,1,38,1,39,1,39,1,
+		39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,5,39,634,8,39,
+		10,39,12,39,637,9,39,1,39,1,39,3,39,641,8,39,3,39,643,8,39,1,40,1,40,1,
+		40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,
+		40,1,40,1,40,3,40,664,8,40,1,41,1,41,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,3,42,680,8,42,1,43,1,43,1,43,1,43,1,43,1,43,1,
+		43,1,43,1,43,3,43,691,8,43,1,44,1,44,1,44,1,44,1,44,5,44,698,8,44,10,44,
+		12,44,701,9,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
+		1,45,5,45,715,8,45,10,45,12,45,718,9,45,1,45,1,45,3,45,722,8,45,1,45,1,
+		45,4,45,726,8,45,11,45,12,45,727,1,45,1,45,3,45,732,8,45,1,46,1,46,1,46,
+		1,46,1,46,1,46,1,46,1,46,3,46,742,8,46,1,47,1,47,1,47,1,47,3,47,748,8,
+		47,1,47,1,47,1,47,3,47,753,8,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
 		1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
-		1,47,1,47,1,47,1,47,1,47,3,47,782,8,47,1,48,1,48,1,48,1,48,5,48,788,8,
-		48,10,48,12,48,791,9,48,1,48,1,48,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,
-		49,3,49,803,8,49,1,49,1,49,1,50,1,50,1,50,1,50,1,50,5,50,812,8,50,10,50,
-		12,50,815,9,50,1,50,1,50,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,
-		1,51,1,51,5,51,830,8,51,10,51,12,51,833,9,51,1,51,1,51,3,51,837,8,51,1,
-		51,1,51,1,51,1,51,5,51,843,8,51,10,51,12,51,846,9,51,1,51,1,51,1,51,1,
-		51,1,51,1,51,3,51,854,8,51,1,52,1,52,1,53,1,53,1,53,1,53,1,53,1,53,1,53,
-		5,53,865,8,53,10,53,12,53,868,9,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,
-		1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,3,53,885,8,53,1,54,1,54,1,55,1,
-		55,1,55,5,55,892,8,55,10,55,12,55,895,9,55,1,55,1,55,1,56,1,56,1,56,1,
-		56,1,56,1,56,1,56,1,56,1,56,1,56,3,56,909,8,56,1,57,1,57,1,57,1,57,1,57,
-		1,57,1,57,1,57,1,57,1,57,3,57,921,8,57,1,58,1,58,1,58,1,58,1,58,1,58,1,
-		58,1,58,3,58,931,8,58,1,59,1,59,3,59,935,8,59,1,60,1,60,1,61,1,61,1,62,
-		1,62,1,63,1,63,1,64,1,64,1,64,0,0,65,0,2,4,6,8,10,12,14,16,18,20,22,24,
-		26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,
-		74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,108,110,112,114,
-		116,118,120,122,124,126,128,0,15,1,0,9,11,1,0,16,17,7,0,33,33,50,50,82,
-		82,98,98,115,115,139,144,164,164,1,0,145,153,1,0,33,34,1,0,39,40,2,0,43,
-		44,47,47,1,0,60,65,1,0,70,71,1,0,44,46,2,0,71,71,118,119,1,0,126,128,10,
-		0,35,36,41,41,85,85,113,113,116,116,122,125,131,132,139,145,149,149,151,
-		152,1,0,156,159,2,0,157,157,159,159,1032,0,133,1,0,0,0,2,144,1,0,0,0,4,
-		146,1,0,0,0,6,150,1,0,0,0,8,161,1,0,0,0,10,164,1,0,0,0,12,174,1,0,0,0,
-		14,184,1,0,0,0,16,186,1,0,0,0,18,197,1,0,0,0,20,209,1,0,0,0,22,244,1,0,
-		0,0,24,246,1,0,0,0,26,257,1,0,0,0,28,259,1,0,0,0,30,261,1,0,0,0,32,263,
-		1,0,0,0,34,286,1,0,0,0,36,288,1,0,0,0,38,313,1,0,0,0,40,315,1,0,0,0,42,
-		325,1,0,0,0,44,361,1,0,0,0,46,363,1,0,0,0,48,374,1,0,0,0,50,378,1,0,0,
-		0,52,395,1,0,0,0,54,397,1,0,0,0,56,418,1,0,0,0,58,420,1,0,0,0,60,433,1,
-		0,0,0,62,437,1,0,0,0,64,450,1,0,0,0,66,551,1,0,0,0,68,553,1,0,0,0,70,597,
-		1,0,0,0,72,599,1,0,0,0,74,609,1,0,0,0,76,613,1,0,0,0,78,646,1,0,0,0,80,
-		667,1,0,0,0,82,669,1,0,0,0,84,683,1,0,0,0,86,694,1,0,0,0,88,696,1,0,0,
-		0,90,735,1,0,0,0,92,745,1,0,0,0,94,781,1,0,0,0,96,783,1,0,0,0,98,794,1,
-		0,0,0,100,806,1,0,0,0,102,853,1,0,0,0,104,855,1,0,0,0,106,884,1,0,0,0,
-		108,886,1,0,0,0,110,888,1,0,0,0,112,908,1,0,0,0,114,920,1,0,0,0,116,930,
-		1,0,0,0,118,934,1,0,0,0,120,936,1,0,0,0,122,938,1,0,0,0,124,940,1,0,0,
-		0,126,942,1,0,0,0,128,944,1,0,0,0,130,132,3,2,1,0,131,130,1,0,0,0,132,
-		135,1,0,0,0,133,131,1,0,0,0,133,134,1,0,0,0,134,136,1,0,0,0,135,133,1,
-		0,0,0,136,137,5,0,0,1,137,1,1,0,0,0,138,145,3,4,2,0,139,145,3,6,3,0,140,
-		145,3,16,8,0,141,145,3,32,16,0,142,145,3,36,18,0,143,145,3,62,31,0,144,
-		138,1,0,0,0,144,139,1,0,0,0,144,140,1,0,0,0,144,141,1,0,0,0,144,142,1,
-		0,0,0,144,143,1,0,0,0,145,3,1,0,0,0,146,147,5,8,0,0,147,148,5,165,0,0,
-		148,149,5,1,0,0,149,5,1,0,0,0,150,151,3,8,4,0,151,152,3,118,59,0,152,156,
-		5,2,0,0,153,155,3,10,5,0,154,153,1,0,0,0,155,158,1,0,0,0,156,154,1,0,0,
-		0,156,157,1,0,0,0,157,159,1,0,0,0,158,156,1,0,0,0,159,160,5,3,0,0,160,
-		7,1,0,0,0,161,162,7,0,0,0,162,9,1,0,0,0,163,165,5,12,0,0,164,163,1,0,0,
-		0,164,165,1,0,0,0,165,166,1,0,0,0,166,167,3,12,6,0,167,168,5,1,0,0,168,
-		11,1,0,0,0,169,171,3,122,61,0,170,172,3,14,7,0,171,170,1,0,0,0,171,172,
-		1,0,0,0,172,175,1,0,0,0,173,175,3,118,59,0,174,169,1,0,0,0,174,173,1,0,
-		0,0,175,13,1,0,0,0,176,177,5,13,0,0,177,180,5,164,0,0,178,179,5,14,0,0,
-		179,181,5,164,0,0,180,178,1,0,0,0,180,181,1,0,0,0,181,185,1,0,0,0,182,
-		183,5,14,0,0,183,185,5,164,0,0,184,176,1,0,0,0,184,182,1,0,0,0,185,15,
-		1,0,0,0,186,187,5,15,0,0,187,188,3,118,59,0,188,192,5,2,0,0,189,191,3,
-		18,9,0,190,189,1,0,0,0,191,194,1,0,0,0,192,190,1,0,0,0,192,193,1,0,0,0,
-		193,195,1,0,0,0,194,192,1,0,0,0,195,196,5,3,0,0,196,17,1,0,0,0,197,201,
-		3,20,10,0,198,200,3,22,11,0,199,198,1,0,0,0,200,203,1,0,0,0,201,199,1,
-		0,0,0,201,202,1,0,0,0,202,205,1,0,0,0,203,201,1,0,0,0,204,206,5,18,0,0,
-		205,204,1,0,0,0,205,206,1,0,0,0,206,207,1,0,0,0,207,208,5,1,0,0,208,19,
-		1,0,0,0,209,210,7,1,0,0,210,21,1,0,0,0,211,245,5,19,0,0,212,213,5,10,0,
-		0,213,245,3,24,12,0,214,215,5,9,0,0,215,245,3,24,12,0,216,217,5,11,0,0,
-		217,245,3,24,12,0,218,219,5,20,0,0,219,245,3,24,12,0,220,221,5,21,0,0,
-		221,245,3,24,12,0,222,223,5,22,0,0,223,245,3,24,12,0,224,225,5,23,0,0,
-		225,230,3,28,14,0,226,227,5,4,0,0,227,229,3,28,14,0,228,226,1,0,0,0,229,
-		232,1,0,0,0,230,228,1,0,0,0,230,231,1,0,0,0,231,245,1,0,0,0,232,230,1,
-		0,0,0,233,234,5,24,0,0,234,239,3,30,15,0,235,236,5,4,0,0,236,238,3,30,
-		15,0,237,235,1,0,0,0,238,241,1,0,0,0,239,237,1,0,0,0,239,240,1,0,0,0,240,
-		245,1,0,0,0,241,239,1,0,0,0,242,243,5,25,0,0,243,245,5,164,0,0,244,211,
-		1,0,0,0,244,212,1,0,0,0,244,214,1,0,0,0,244,216,1,0,0,0,244,218,1,0,0,
-		0,244,220,1,0,0,0,244,222,1,0,0,0,244,224,1,0,0,0,244,233,1,0,0,0,244,
-		242,1,0,0,0,245,23,1,0,0,0,246,251,3,26,13,0,247,248,5,4,0,0,248,250,3,
-		26,13,0,249,247,1,0,0,0,250,253,1,0,0,0,251,249,1,0,0,0,251,252,1,0,0,
-		0,252,25,1,0,0,0,253,251,1,0,0,0,254,258,3,122,61,0,255,258,3,118,59,0,
-		256,258,5,19,0,0,257,254,1,0,0,0,257,255,1,0,0,0,257,256,1,0,0,0,258,27,
-		1,0,0,0,259,260,7,2,0,0,260,29,1,0,0,0,261,262,7,3,0,0,262,31,1,0,0,0,
-		263,264,5,26,0,0,264,265,3,118,59,0,265,269,5,2,0,0,266,268,3,34,17,0,
-		267,266,1,0,0,0,268,271,1,0,0,0,269,267,1,0,0,0,269,270,1,0,0,0,270,272,
-		1,0,0,0,271,269,1,0,0,0,272,273,5,3,0,0,273,33,1,0,0,0,274,276,5,27,0,
-		0,275,277,3,22,11,0,276,275,1,0,0,0,277,278,1,0,0,0,278,276,1,0,0,0,278,
-		279,1,0,0,0,279,280,1,0,0,0,280,281,5,1,0,0,281,287,1,0,0,0,282,283,5,
-		28,0,0,283,284,3,126,63,0,284,285,5,1,0,0,285,287,1,0,0,0,286,274,1,0,
-		0,0,286,282,1,0,0,0,287,35,1,0,0,0,288,289,5,29,0,0,289,290,3,118,59,0,
-		290,294,5,2,0,0,291,293,3,38,19,0,292,291,1,0,0,0,293,296,1,0,0,0,294,
-		292,1,0,0,0,294,295,1,0,0,0,295,297,1,0,0,0,296,294,1,0,0,0,297,298,5,
-		3,0,0,298,37,1,0,0,0,299,314,3,40,20,0,300,314,3,46,23,0,301,314,3,54,
-		27,0,302,314,3,58,29,0,303,314,3,60,30,0,304,305,5,30,0,0,305,314,5,1,
-		0,0,306,307,5,31,0,0,307,308,3,24,12,0,308,309,5,1,0,0,309,314,1,0,0,0,
-		310,311,5,32,0,0,311,312,5,165,0,0,312,314,5,1,0,0,313,299,1,0,0,0,313,
-		300,1,0,0,0,313,301,1,0,0,0,313,302,1,0,0,0,313,303,1,0,0,0,313,304,1,
-		0,0,0,313,306,1,0,0,0,313,310,1,0,0,0,314,39,1,0,0,0,315,316,3,42,21,0,
-		316,320,5,2,0,0,317,319,3,44,22,0,318,317,1,0,0,0,319,322,1,0,0,0,320,
-		318,1,0,0,0,320,321,1,0,0,0,321,323,1,0,0,0,322,320,1,0,0,0,323,324,5,
-		3,0,0,324,41,1,0,0,0,325,326,7,4,0,0,326,43,1,0,0,0,327,328,5,35,0,0,328,
-		329,5,5,0,0,329,330,5,164,0,0,330,362,5,1,0,0,331,335,3,20,10,0,332,334,
-		3,22,11,0,333,332,1,0,0,0,334,337,1,0,0,0,335,333,1,0,0,0,335,336,1,0,
-		0,0,336,339,1,0,0,0,337,335,1,0,0,0,338,340,5,18,0,0,339,338,1,0,0,0,339,
-		340,1,0,0,0,340,341,1,0,0,0,341,342,5,1,0,0,342,362,1,0,0,0,343,344,5,
-		36,0,0,344,345,3,118,59,0,345,346,5,1,0,0,346,362,1,0,0,0,347,348,5,37,
-		0,0,348,351,5,164,0,0,349,350,5,12,0,0,350,352,3,24,12,0,351,349,1,0,0,
-		0,351,352,1,0,0,0,352,353,1,0,0,0,353,362,5,1,0,0,354,355,5,38,0,0,355,
-		356,7,5,0,0,356,362,5,1,0,0,357,358,5,41,0,0,358,359,3,118,59,0,359,360,
-		5,1,0,0,360,362,1,0,0,0,361,327,1,0,0,0,361,331,1,0,0,0,361,343,1,0,0,
-		0,361,347,1,0,0,0,361,354,1,0,0,0,361,357,1,0,0,0,362,45,1,0,0,0,363,364,
-		5,42,0,0,364,365,3,48,24,0,365,369,3,50,25,0,366,368,3,52,26,0,367,366,
-		1,0,0,0,368,371,1,0,0,0,369,367,1,0,0,0,369,370,1,0,0,0,370,372,1,0,0,
-		0,371,369,1,0,0,0,372,373,5,1,0,0,373,47,1,0,0,0,374,375,7,6,0,0,375,49,
-		1,0,0,0,376,379,5,164,0,0,377,379,3,126,63,0,378,376,1,0,0,0,378,377,1,
-		0,0,0,379,51,1,0,0,0,380,381,5,9,0,0,381,396,3,24,12,0,382,383,5,10,0,
-		0,383,396,3,24,12,0,384,385,5,48,0,0,385,390,3,118,59,0,386,387,5,4,0,
-		0,387,389,3,118,59,0,388,386,1,0,0,0,389,392,1,0,0,0,390,388,1,0,0,0,390,
-		391,1,0,0,0,391,396,1,0,0,0,392,390,1,0,0,0,393,394,5,49,0,0,394,396,3,
-		126,63,0,395,380,1,0,0,0,395,382,1,0,0,0,395,384,1,0,0,0,395,393,1,0,0,
-		0,396,53,1,0,0,0,397,398,5,50,0,0,398,402,5,2,0,0,399,401,3,56,28,0,400,
-		399,1,0,0,0,401,404,1,0,0,0,402,400,1,0,0,0,402,403,1,0,0,0,403,405,1,
-		0,0,0,404,402,1,0,0,0,405,406,5,3,0,0,406,55,1,0,0,0,407,408,5,51,0,0,
-		408,409,5,52,0,0,409,419,5,1,0,0,410,411,5,51,0,0,411,412,3,24,12,0,412,
-		413,5,1,0,0,413,419,1,0,0,0,414,415,5,53,0,0,415,419,5,1,0,0,416,417,5,
-		54,0,0,417,419,5,1,0,0,418,407,1,0,0,0,418,410,1,0,0,0,418,414,1,0,0,0,
-		418,416,1,0,0,0,419,57,1,0,0,0,420,426,5,55,0,0,421,422,5,17,0,0,422,423,
-		5,9,0,0,423,427,3,24,12,0,424,425,5,15,0,0,425,427,3,118,59,0,426,421,
-		1,0,0,0,426,424,1,0,0,0,427,429,1,0,0,0,428,430,5,56,0,0,429,428,1,0,0,
-		0,429,430,1,0,0,0,430,431,1,0,0,0,431,432,5,1,0,0,432,59,1,0,0,0,433,434,
-		5,57,0,0,434,435,3,118,59,0,435,436,5,1,0,0,436,61,1,0,0,0,437,438,5,58,
-		0,0,438,439,3,118,59,0,439,440,5,59,0,0,440,441,3,64,32,0,441,445,5,2,
-		0,0,442,444,3,66,33,0,443,442,1,0,0,0,444,447,1,0,0,0,445,443,1,0,0,0,
-		445,446,1,0,0,0,446,448,1,0,0,0,447,445,1,0,0,0,448,449,5,3,0,0,449,63,
-		1,0,0,0,450,451,7,7,0,0,451,65,1,0,0,0,452,453,5,66,0,0,453,456,5,164,
-		0,0,454,455,5,67,0,0,455,457,5,164,0,0,456,454,1,0,0,0,456,457,1,0,0,0,
-		457,458,1,0,0,0,458,552,5,1,0,0,459,460,3,42,21,0,460,461,5,37,0,0,461,
-		464,5,164,0,0,462,463,5,12,0,0,463,465,3,24,12,0,464,462,1,0,0,0,464,465,
-		1,0,0,0,465,466,1,0,0,0,466,467,5,1,0,0,467,552,1,0,0,0,468,469,3,42,21,
-		0,469,470,5,68,0,0,470,473,5,164,0,0,471,472,5,12,0,0,472,474,3,24,12,
-		0,473,471,1,0,0,0,473,474,1,0,0,0,474,475,1,0,0,0,475,476,5,1,0,0,476,
-		552,1,0,0,0,477,478,5,69,0,0,478,479,7,8,0,0,479,552,5,1,0,0,480,485,5,
-		72,0,0,481,482,5,17,0,0,482,486,5,19,0,0,483,484,5,15,0,0,484,486,3,118,
-		59,0,485,481,1,0,0,0,485,483,1,0,0,0,486,487,1,0,0,0,487,552,5,1,0,0,488,
-		494,5,73,0,0,489,490,5,17,0,0,490,491,5,9,0,0,491,495,3,24,12,0,492,493,
-		5,15,0,0,493,495,3,118,59,0,494,489,1,0,0,0,494,492,1,0,0,0,495,496,1,
-		0,0,0,496,497,5,1,0,0,497,552,1,0,0,0,498,499,5,74,0,0,499,500,3,24,12,
-		0,500,501,5,1,0,0,501,552,1,0,0,0,502,503,5,75,0,0,503,513,5,165,0,0,504,
-		505,5,76,0,0,505,510,3,118,59,0,506,507,5,4,0,0,507,509,3,118,59,0,508,
-		506,1,0,0,0,509,512,1,0,0,0,510,508,1,0,0,0,510,511,1,0,0,0,511,514,1,
-		0,0,0,512,510,1,0,0,0,513,504,1,0,0,0,513,514,1,0,0,0,514,524,1,0,0,0,
-		515,519,5,2,0,0,516,518,3,38,19,0,517,516,1,0,0,0,518,521,1,0,0,0,519,
-		517,1,0,0,0,519,520,1,0,0,0,520,522,1,0,0,0,521,519,1,0,0,0,522,525,5,
-		3,0,0,523,525,5,1,0,0,524,515,1,0,0,0,524,523,1,0,0,0,525,552,1,0,0,0,
-		526,552,3,68,34,0,527,552,3,72,36,0,528,552,3,76,38,0,529,552,3,88,44,
-		0,530,552,3,96,48,0,531,552,3,100,50,0,532,552,3,110,55,0,533,534,5,133,
-		0,0,534,538,5,2,0,0,535,537,3,114,57,0,536,535,1,0,0,0,537,540,1,0,0,0,
-		538,536,1,0,0,0,538,539,1,0,0,0,539,541,1,0,0,0,540,538,1,0,0,0,541,552,
-		5,3,0,0,542,543,5,136,0,0,543,547,5,2,0,0,544,546,3,116,58,0,545,544,1,
-		0,0,0,546,549,1,0,0,0,547,545,1,0,0,0,547,548,1,0,0,0,548,550,1,0,0,0,
-		549,547,1,0,0,0,550,552,5,3,0,0,551,452,1,0,0,0,551,459,1,0,0,0,551,468,
-		1,0,0,0,551,477,1,0,0,0,551,480,1,0,0,0,551,488,1,0,0,0,551,498,1,0,0,
-		0,551,502,1,0,0,0,551,526,1,0,0,0,551,527,1,0,0,0,551,528,1,0,0,0,551,
-		529,1,0,0,0,551,530,1,0,0,0,551,531,1,0,0,0,551,532,1,0,0,0,551,533,1,
-		0,0,0,551,542,1,0,0,0,552,67,1,0,0,0,553,554,5,77,0,0,554,558,5,2,0,0,
-		555,557,3,70,35,0,556,555,1,0,0,0,557,560,1,0,0,0,558,556,1,0,0,0,558,
-		559,1,0,0,0,559,561,1,0,0,0,560,558,1,0,0,0,561,562,5,3,0,0,562,69,1,0,
-		0,0,563,564,5,78,0,0,564,567,3,124,62,0,565,566,5,9,0,0,566,568,3,24,12,
-		0,567,565,1,0,0,0,567,568,1,0,0,0,568,569,1,0,0,0,569,570,5,1,0,0,570,
-		598,1,0,0,0,571,573,5,79,0,0,572,574,3,22,11,0,573,572,1,0,0,0,574,575,
-		1,0,0,0,575,573,1,0,0,0,575,576,1,0,0,0,576,577,1,0,0,0,577,578,5,1,0,
-		0,578,598,1,0,0,0,579,580,5,79,0,0,580,581,5,15,0,0,581,582,3,118,59,0,
-		582,583,5,1,0,0,583,598,1,0,0,0,584,586,5,80,0,0,585,587,3,22,11,0,586,
-		585,1,0,0,0,587,588,1,0,0,0,588,586,1,0,0,0,588,589,1,0,0,0,589,590,1,
-		0,0,0,590,591,5,1,0,0,591,598,1,0,0,0,592,593,5,80,0,0,593,594,5,15,0,
-		0,594,595,3,118,59,0,595,596,5,1,0,0,596,598,1,0,0,0,597,563,1,0,0,0,597,
-		571,1,0,0,0,597,579,1,0,0,0,597,584,1,0,0,0,597,592,1,0,0,0,598,71,1,0,
-		0,0,599,600,5,50,0,0,600,604,5,2,0,0,601,603,3,74,37,0,602,601,1,0,0,0,
-		603,606,1,0,0,0,604,602,1,0,0,0,604,605,1,0,0,0,605,607,1,0,0,0,606,604,
-		1,0,0,0,607,608,5,3,0,0,608,73,1,0,0,0,609,610,5,81,0,0,610,611,5,164,
-		0,0,611,612,5,1,0,0,612,75,1,0,0,0,613,614,5,82,0,0,614,618,5,2,0,0,615,
-		617,3,78,39,0,616,615,1,0,0,0,617,620,1,0,0,0,618,616,1,0,0,0,618,619,
-		1,0,0,0,619,621,1,0,0,0,620,618,1,0,0,0,621,622,5,3,0,0,622,77,1,0,0,0,
-		623,624,5,83,0,0,624,625,5,165,0,0,625,647,5,1,0,0,626,627,5,84,0,0,627,
-		628,5,15,0,0,628,629,3,118,59,0,629,630,5,1,0,0,630,647,1,0,0,0,631,632,
-		5,85,0,0,632,633,3,124,62,0,633,634,5,86,0,0,634,644,5,164,0,0,635,639,
-		5,2,0,0,636,638,3,80,40,0,637,636,1,0,0,0,638,641,1,0,0,0,639,637,1,0,
-		0,0,639,640,1,0,0,0,640,642,1,0,0,0,641,639,1,0,0,0,642,645,5,3,0,0,643,
-		645,5,1,0,0,644,635,1,0,0,0,644,643,1,0,0,0,645,647,1,0,0,0,646,623,1,
-		0,0,0,646,626,1,0,0,0,646,631,1,0,0,0,647,79,1,0,0,0,648,649,5,87,0,0,
-		649,650,3,82,41,0,650,651,3,118,59,0,651,652,5,1,0,0,652,668,1,0,0,0,653,
-		654,5,88,0,0,654,655,5,164,0,0,655,668,5,1,0,0,656,668,3,84,42,0,657,658,
-		5,32,0,0,658,659,5,165,0,0,659,668,5,1,0,0,660,661,5,89,0,0,661,662,3,
-		118,59,0,662,663,5,1,0,0,663,668,1,0,0,0,664,665,5,90,0,0,665,666,5,165,
-		0,0,666,668,5,1,0,0,667,648,1,0,0,0,667,653,1,0,0,0,667,656,1,0,0,0,667,
-		657,1,0,0,0,667,660,1,0,0,0,667,664,1,0,0,0,668,81,1,0,0,0,669,670,7,9,
-		0,0,670,83,1,0,0,0,671,672,5,91,0,0,672,673,5,92,0,0,673,674,5,95,0,0,
-		674,675,3,86,43,0,675,676,5,1,0,0,676,684,1,0,0,0,677,678,5,91,0,0,678,
-		679,5,93,0,0,679,680,5,94,0,0,680,681,3,118,59,0,681,682,5,1,0,0,682,684,
-		1,0,0,0,683,671,1,0,0,0,683,677,1,0,0,0,684,85,1,0,0,0,685,686,5,96,0,
-		0,686,687,5,6,0,0,687,688,5,165,0,0,688,695,5,7,0,0,689,690,5,97,0,0,690,
-		691,5,6,0,0,691,692,5,165,0,0,692,695,5,7,0,0,693,695,5,165,0,0,694,685,
-		1,0,0,0,694,689,1,0,0,0,694,693,1,0,0,0,695,87,1,0,0,0,696,697,5,98,0,
-		0,697,698,5,86,0,0,698,699,5,164,0,0,699,703,5,2,0,0,700,702,3,90,45,0,
-		701,700,1,0,0,0,702,705,1,0,0,0,703,701,1,0,0,0,703,704,1,0,0,0,704,706,
-		1,0,0,0,705,703,1,0,0,0,706,707,5,3,0,0,707,89,1,0,0,0,708,709,5,99,0,
-		0,709,710,3,124,62,0,710,711,5,1,0,0,711,736,1,0,0,0,712,713,5,100,0,0,
-		713,714,3,124,62,0,714,715,5,86,0,0,715,725,5,164,0,0,716,720,5,2,0,0,
-		717,719,3,94,47,0,718,717,1,0,0,0,719,722,1,0,0,0,720,718,1,0,0,0,720,
-		721,1,0,0,0,721,723,1,0,0,0,722,720,1,0,0,0,723,726,5,3,0,0,724,726,5,
-		1,0,0,725,716,1,0,0,0,725,724,1,0,0,0,726,736,1,0,0,0,727,729,5,101,0,
-		0,728,730,3,92,46,0,729,728,1,0,0,0,730,731,1,0,0,0,731,729,1,0,0,0,731,
-		732,1,0,0,0,732,733,1,0,0,0,733,734,5,1,0,0,734,736,1,0,0,0,735,708,1,
-		0,0,0,735,712,1,0,0,0,735,727,1,0,0,0,736,91,1,0,0,0,737,738,5,102,0,0,
-		738,746,3,128,64,0,739,740,5,103,0,0,740,746,5,164,0,0,741,742,5,104,0,
-		0,742,746,5,164,0,0,743,744,5,105,0,0,744,746,3,128,64,0,745,737,1,0,0,
-		0,745,739,1,0,0,0,745,741,1,0,0,0,745,743,1,0,0,0,746,93,1,0,0,0,747,748,
-		5,106,0,0,748,751,5,164,0,0,749,750,5,67,0,0,750,752,5,162,0,0,751,749,
-		1,0,0,0,751,752,1,0,0,0,752,756,1,0,0,0,753,754,5,107,0,0,754,757,3,128,
-		64,0,755,757,5,108,0,0,756,753,1,0,0,0,756,755,1,0,0,0,756,757,1,0,0,0,
-		757,758,1,0,0,0,758,782,5,1,0,0,759,782,3,84,42,0,760,761,5,109,0,0,761,
-		762,5,110,0,0,762,763,5,164,0,0,763,782,5,1,0,0,764,765,5,111,0,0,765,
-		766,3,128,64,0,766,767,5,1,0,0,767,782,1,0,0,0,768,769,5,112,0,0,769,770,
-		5,45,0,0,770,771,3,118,59,0,771,772,5,1,0,0,772,782,1,0,0,0,773,774,5,
-		112,0,0,774,775,5,44,0,0,775,776,3,118,59,0,776,777,5,1,0,0,777,782,1,
-		0,0,0,778,779,5,32,0,0,779,780,5,165,0,0,780,782,5,1,0,0,781,747,1,0,0,
-		0,781,759,1,0,0,0,781,760,1,0,0,0,781,764,1,0,0,0,781,768,1,0,0,0,781,
-		773,1,0,0,0,781,778,1,0,0,0,782,95,1,0,0,0,783,784,5,94,0,0,784,785,3,
-		118,59,0,785,789,5,2,0,0,786,788,3,98,49,0,787,786,1,0,0,0,788,791,1,0,
-		0,0,789,787,1,0,0,0,789,790,1,0,0,0,790,792,1,0,0,0,791,789,1,0,0,0,792,
-		793,5,3,0,0,793,97,1,0,0,0,794,795,5,113,0,0,795,796,5,164,0,0,796,797,
-		5,95,0,0,797,802,3,86,43,0,798,799,5,114,0,0,799,800,5,154,0,0,800,801,
-		5,155,0,0,801,803,5,154,0,0,802,798,1,0,0,0,802,803,1,0,0,0,803,804,1,
-		0,0,0,804,805,5,1,0,0,805,99,1,0,0,0,806,807,5,115,0,0,807,808,5,116,0,
-		0,808,809,3,118,59,0,809,813,5,2,0,0,810,812,3,102,51,0,811,810,1,0,0,
-		0,812,815,1,0,0,0,813,811,1,0,0,0,813,814,1,0,0,0,814,816,1,0,0,0,815,
-		813,1,0,0,0,816,817,5,3,0,0,817,101,1,0,0,0,818,819,5,78,0,0,819,820,3,
-		124,62,0,820,821,5,1,0,0,821,854,1,0,0,0,822,823,5,25,0,0,823,824,5,164,
-		0,0,824,854,5,1,0,0,825,826,5,117,0,0,826,836,3,104,52,0,827,831,5,2,0,
-		0,828,830,3,106,53,0,829,828,1,0,0,0,830,833,1,0,0,0,831,829,1,0,0,0,831,
-		832,1,0,0,0,832,834,1,0,0,0,833,831,1,0,0,0,834,837,5,3,0,0,835,837,5,
-		1,0,0,836,827,1,0,0,0,836,835,1,0,0,0,837,854,1,0,0,0,838,839,5,125,0,
-		0,839,844,3,108,54,0,840,841,5,4,0,0,841,843,3,108,54,0,842,840,1,0,0,
-		0,843,846,1,0,0,0,844,842,1,0,0,0,844,845,1,0,0,0,845,847,1,0,0,0,846,
-		844,1,0,0,0,847,848,5,1,0,0,848,854,1,0,0,0,849,850,5,129,0,0,850,851,
-		3,128,64,0,851,852,5,1,0,0,852,854,1,0,0,0,853,818,1,0,0,0,853,822,1,0,
-		0,0,853,825,1,0,0,0,853,838,1,0,0,0,853,849,1,0,0,0,854,103,1,0,0,0,855,
-		856,7,10,0,0,856,105,1,0,0,0,857,858,5,120,0,0,858,859,5,163,0,0,859,885,
-		5,1,0,0,860,861,5,121,0,0,861,866,5,165,0,0,862,863,5,4,0,0,863,865,5,
-		165,0,0,864,862,1,0,0,0,865,868,1,0,0,0,866,864,1,0,0,0,866,867,1,0,0,
-		0,867,869,1,0,0,0,868,866,1,0,0,0,869,885,5,1,0,0,870,871,5,122,0,0,871,
-		872,3,86,43,0,872,873,5,1,0,0,873,885,1,0,0,0,874,875,5,123,0,0,875,876,
-		3,86,43,0,876,877,5,1,0,0,877,885,1,0,0,0,878,879,5,113,0,0,879,880,3,
-		86,43,0,880,881,5,1,0,0,881,885,1,0,0,0,882,883,5,124,0,0,883,885,5,1,
-		0,0,884,857,1,0,0,0,884,860,1,0,0,0,884,870,1,0,0,0,884,874,1,0,0,0,884,
-		878,1,0,0,0,884,882,1,0,0,0,885,107,1,0,0,0,886,887,7,11,0,0,887,109,1,
-		0,0,0,888,889,5,130,0,0,889,893,5,2,0,0,890,892,3,112,56,0,891,890,1,0,
-		0,0,892,895,1,0,0,0,893,891,1,0,0,0,893,894,1,0,0,0,894,896,1,0,0,0,895,
-		893,1,0,0,0,896,897,5,3,0,0,897,111,1,0,0,0,898,899,5,131,0,0,899,900,
-		5,165,0,0,900,909,5,1,0,0,901,902,5,132,0,0,902,903,3,128,64,0,903,904,
-		5,1,0,0,904,909,1,0,0,0,905,906,5,67,0,0,906,907,5,162,0,0,907,909,5,1,
-		0,0,908,898,1,0,0,0,908,901,1,0,0,0,908,905,1,0,0,0,909,113,1,0,0,0,910,
-		911,5,15,0,0,911,912,3,118,59,0,912,913,5,1,0,0,913,921,1,0,0,0,914,915,
-		5,134,0,0,915,916,3,28,14,0,916,917,5,164,0,0,917,918,5,135,0,0,918,919,
-		5,1,0,0,919,921,1,0,0,0,920,910,1,0,0,0,920,914,1,0,0,0,921,115,1,0,0,
-		0,922,923,5,137,0,0,923,924,5,15,0,0,924,925,3,118,59,0,925,926,5,1,0,
-		0,926,931,1,0,0,0,927,928,5,138,0,0,928,929,5,164,0,0,929,931,5,1,0,0,
-		930,922,1,0,0,0,930,927,1,0,0,0,931,117,1,0,0,0,932,935,5,166,0,0,933,
-		935,3,120,60,0,934,932,1,0,0,0,934,933,1,0,0,0,935,119,1,0,0,0,936,937,
-		7,12,0,0,937,121,1,0,0,0,938,939,7,13,0,0,939,123,1,0,0,0,940,941,7,14,
-		0,0,941,125,1,0,0,0,942,943,5,160,0,0,943,127,1,0,0,0,944,945,5,161,0,
-		0,945,129,1,0,0,0,83,133,144,156,164,171,174,180,184,192,201,205,230,239,
-		244,251,257,269,278,286,294,313,320,335,339,351,361,369,378,390,395,402,
-		418,426,429,445,456,464,473,485,494,510,513,519,524,538,547,551,558,567,
-		575,588,597,604,618,639,644,646,667,683,694,703,720,725,731,735,745,751,
-		756,781,789,802,813,831,836,844,853,866,884,893,908,920,930,934
+		1,47,3,47,778,8,47,1,48,1,48,1,48,1,48,5,48,784,8,48,10,48,12,48,787,9,
+		48,1,48,1,48,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,3,49,799,8,49,1,49,
+		1,49,1,50,1,50,1,50,1,50,1,50,5,50,808,8,50,10,50,12,50,811,9,50,1,50,
+		1,50,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,5,51,826,8,
+		51,10,51,12,51,829,9,51,1,51,1,51,3,51,833,8,51,1,51,1,51,1,51,1,51,5,
+		51,839,8,51,10,51,12,51,842,9,51,1,51,1,51,1,51,1,51,1,51,1,51,3,51,850,
+		8,51,1,52,1,52,1,53,1,53,1,53,1,53,1,53,1,53,1,53,5,53,861,8,53,10,53,
+		12,53,864,9,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,
+		1,53,1,53,1,53,1,53,3,53,881,8,53,1,54,1,54,1,55,1,55,1,55,5,55,888,8,
+		55,10,55,12,55,891,9,55,1,55,1,55,1,56,1,56,1,56,1,56,1,56,1,56,1,56,1,
+		56,1,56,1,56,3,56,905,8,56,1,57,1,57,1,57,1,57,1,57,1,57,1,57,1,57,1,57,
+		1,57,3,57,917,8,57,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,3,58,927,8,
+		58,1,59,1,59,3,59,931,8,59,1,60,1,60,1,61,1,61,1,62,1,62,1,63,1,63,1,64,
+		1,64,1,64,0,0,65,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,
+		40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,
+		88,90,92,94,96,98,100,102,104,106,108,110,112,114,116,118,120,122,124,
+		126,128,0,15,1,0,9,11,1,0,16,17,7,0,32,32,49,49,81,81,97,97,114,114,138,
+		143,163,163,1,0,144,152,1,0,32,33,1,0,38,39,2,0,42,43,46,46,1,0,59,64,
+		1,0,69,70,1,0,43,45,2,0,70,70,117,118,1,0,125,127,10,0,34,35,40,40,84,
+		84,112,112,115,115,121,124,130,131,138,144,148,148,150,151,1,0,155,158,
+		2,0,156,156,158,158,1027,0,133,1,0,0,0,2,144,1,0,0,0,4,146,1,0,0,0,6,150,
+		1,0,0,0,8,161,1,0,0,0,10,164,1,0,0,0,12,174,1,0,0,0,14,184,1,0,0,0,16,
+		186,1,0,0,0,18,197,1,0,0,0,20,209,1,0,0,0,22,244,1,0,0,0,24,246,1,0,0,
+		0,26,257,1,0,0,0,28,259,1,0,0,0,30,261,1,0,0,0,32,263,1,0,0,0,34,286,1,
+		0,0,0,36,288,1,0,0,0,38,309,1,0,0,0,40,311,1,0,0,0,42,321,1,0,0,0,44,357,
+		1,0,0,0,46,359,1,0,0,0,48,370,1,0,0,0,50,374,1,0,0,0,52,391,1,0,0,0,54,
+		393,1,0,0,0,56,414,1,0,0,0,58,416,1,0,0,0,60,429,1,0,0,0,62,433,1,0,0,
+		0,64,446,1,0,0,0,66,547,1,0,0,0,68,549,1,0,0,0,70,593,1,0,0,0,72,595,1,
+		0,0,0,74,605,1,0,0,0,76,609,1,0,0,0,78,642,1,0,0,0,80,663,1,0,0,0,82,665,
+		1,0,0,0,84,679,1,0,0,0,86,690,1,0,0,0,88,692,1,0,0,0,90,731,1,0,0,0,92,
+		741,1,0,0,0,94,777,1,0,0,0,96,779,1,0,0,0,98,790,1,0,0,0,100,802,1,0,0,
+		0,102,849,1,0,0,0,104,851,1,0,0,0,106,880,1,0,0,0,108,882,1,0,0,0,110,
+		884,1,0,0,0,112,904,1,0,0,0,114,916,1,0,0,0,116,926,1,0,0,0,118,930,1,
+		0,0,0,120,932,1,0,0,0,122,934,1,0,0,0,124,936,1,0,0,0,126,938,1,0,0,0,
+		128,940,1,0,0,0,130,132,3,2,1,0,131,130,1,0,0,0,132,135,1,0,0,0,133,131,
+		1,0,0,0,133,134,1,0,0,0,134,136,1,0,0,0,135,133,1,0,0,0,136,137,5,0,0,
+		1,137,1,1,0,0,0,138,145,3,4,2,0,139,145,3,6,3,0,140,145,3,16,8,0,141,145,
+		3,32,16,0,142,145,3,36,18,0,143,145,3,62,31,0,144,138,1,0,0,0,144,139,
+		1,0,0,0,144,140,1,0,0,0,144,141,1,0,0,0,144,142,1,0,0,0,144,143,1,0,0,
+		0,145,3,1,0,0,0,146,147,5,8,0,0,147,148,5,164,0,0,148,149,5,1,0,0,149,
+		5,1,0,0,0,150,151,3,8,4,0,151,152,3,118,59,0,152,156,5,2,0,0,153,155,3,
+		10,5,0,154,153,1,0,0,0,155,158,1,0,0,0,156,154,1,0,0,0,156,157,1,0,0,0,
+		157,159,1,0,0,0,158,156,1,0,0,0,159,160,5,3,0,0,160,7,1,0,0,0,161,162,
+		7,0,0,0,162,9,1,0,0,0,163,165,5,12,0,0,164,163,1,0,0,0,164,165,1,0,0,0,
+		165,166,1,0,0,0,166,167,3,12,6,0,167,168,5,1,0,0,168,11,1,0,0,0,169,171,
+		3,122,61,0,170,172,3,14,7,0,171,170,1,0,0,0,171,172,1,0,0,0,172,175,1,
+		0,0,0,173,175,3,118,59,0,174,169,1,0,0,0,174,173,1,0,0,0,175,13,1,0,0,
+		0,176,177,5,13,0,0,177,180,5,163,0,0,178,179,5,14,0,0,179,181,5,163,0,
+		0,180,178,1,0,0,0,180,181,1,0,0,0,181,185,1,0,0,0,182,183,5,14,0,0,183,
+		185,5,163,0,0,184,176,1,0,0,0,184,182,1,0,0,0,185,15,1,0,0,0,186,187,5,
+		15,0,0,187,188,3,118,59,0,188,192,5,2,0,0,189,191,3,18,9,0,190,189,1,0,
+		0,0,191,194,1,0,0,0,192,190,1,0,0,0,192,193,1,0,0,0,193,195,1,0,0,0,194,
+		192,1,0,0,0,195,196,5,3,0,0,196,17,1,0,0,0,197,201,3,20,10,0,198,200,3,
+		22,11,0,199,198,1,0,0,0,200,203,1,0,0,0,201,199,1,0,0,0,201,202,1,0,0,
+		0,202,205,1,0,0,0,203,201,1,0,0,0,204,206,5,18,0,0,205,204,1,0,0,0,205,
+		206,1,0,0,0,206,207,1,0,0,0,207,208,5,1,0,0,208,19,1,0,0,0,209,210,7,1,
+		0,0,210,21,1,0,0,0,211,245,5,19,0,0,212,213,5,10,0,0,213,245,3,24,12,0,
+		214,215,5,9,0,0,215,245,3,24,12,0,216,217,5,11,0,0,217,245,3,24,12,0,218,
+		219,5,20,0,0,219,245,3,24,12,0,220,221,5,21,0,0,221,245,3,24,12,0,222,
+		223,5,22,0,0,223,245,3,24,12,0,224,225,5,23,0,0,225,230,3,28,14,0,226,
+		227,5,4,0,0,227,229,3,28,14,0,228,226,1,0,0,0,229,232,1,0,0,0,230,228,
+		1,0,0,0,230,231,1,0,0,0,231,245,1,0,0,0,232,230,1,0,0,0,233,234,5,24,0,
+		0,234,239,3,30,15,0,235,236,5,4,0,0,236,238,3,30,15,0,237,235,1,0,0,0,
+		238,241,1,0,0,0,239,237,1,0,0,0,239,240,1,0,0,0,240,245,1,0,0,0,241,239,
+		1,0,0,0,242,243,5,25,0,0,243,245,5,163,0,0,244,211,1,0,0,0,244,212,1,0,
+		0,0,244,214,1,0,0,0,244,216,1,0,0,0,244,218,1,0,0,0,244,220,1,0,0,0,244,
+		222,1,0,0,0,244,224,1,0,0,0,244,233,1,0,0,0,244,242,1,0,0,0,245,23,1,0,
+		0,0,246,251,3,26,13,0,247,248,5,4,0,0,248,250,3,26,13,0,249,247,1,0,0,
+		0,250,253,1,0,0,0,251,249,1,0,0,0,251,252,1,0,0,0,252,25,1,0,0,0,253,251,
+		1,0,0,0,254,258,3,122,61,0,255,258,3,118,59,0,256,258,5,19,0,0,257,254,
+		1,0,0,0,257,255,1,0,0,0,257,256,1,0,0,0,258,27,1,0,0,0,259,260,7,2,0,0,
+		260,29,1,0,0,0,261,262,7,3,0,0,262,31,1,0,0,0,263,264,5,26,0,0,264,265,
+		3,118,59,0,265,269,5,2,0,0,266,268,3,34,17,0,267,266,1,0,0,0,268,271,1,
+		0,0,0,269,267,1,0,0,0,269,270,1,0,0,0,270,272,1,0,0,0,271,269,1,0,0,0,
+		272,273,5,3,0,0,273,33,1,0,0,0,274,276,5,27,0,0,275,277,3,22,11,0,276,
+		275,1,0,0,0,277,278,1,0,0,0,278,276,1,0,0,0,278,279,1,0,0,0,279,280,1,
+		0,0,0,280,281,5,1,0,0,281,287,1,0,0,0,282,283,5,28,0,0,283,284,3,126,63,
+		0,284,285,5,1,0,0,285,287,1,0,0,0,286,274,1,0,0,0,286,282,1,0,0,0,287,
+		35,1,0,0,0,288,289,5,29,0,0,289,290,3,118,59,0,290,294,5,2,0,0,291,293,
+		3,38,19,0,292,291,1,0,0,0,293,296,1,0,0,0,294,292,1,0,0,0,294,295,1,0,
+		0,0,295,297,1,0,0,0,296,294,1,0,0,0,297,298,5,3,0,0,298,37,1,0,0,0,299,
+		310,3,40,20,0,300,310,3,46,23,0,301,310,3,54,27,0,302,310,3,58,29,0,303,
+		310,3,60,30,0,304,305,5,30,0,0,305,310,5,1,0,0,306,307,5,31,0,0,307,308,
+		5,164,0,0,308,310,5,1,0,0,309,299,1,0,0,0,309,300,1,0,0,0,309,301,1,0,
+		0,0,309,302,1,0,0,0,309,303,1,0,0,0,309,304,1,0,0,0,309,306,1,0,0,0,310,
+		39,1,0,0,0,311,312,3,42,21,0,312,316,5,2,0,0,313,315,3,44,22,0,314,313,
+		1,0,0,0,315,318,1,0,0,0,316,314,1,0,0,0,316,317,1,0,0,0,317,319,1,0,0,
+		0,318,316,1,0,0,0,319,320,5,3,0,0,320,41,1,0,0,0,321,322,7,4,0,0,322,43,
+		1,0,0,0,323,324,5,34,0,0,324,325,5,5,0,0,325,326,5,163,0,0,326,358,5,1,
+		0,0,327,331,3,20,10,0,328,330,3,22,11,0,329,328,1,0,0,0,330,333,1,0,0,
+		0,331,329,1,0,0,0,331,332,1,0,0,0,332,335,1,0,0,0,333,331,1,0,0,0,334,
+		336,5,18,0,0,335,334,1,0,0,0,335,336,1,0,0,0,336,337,1,0,0,0,337,338,5,
+		1,0,0,338,358,1,0,0,0,339,340,5,35,0,0,340,341,3,118,59,0,341,342,5,1,
+		0,0,342,358,1,0,0,0,343,344,5,36,0,0,344,347,5,163,0,0,345,346,5,12,0,
+		0,346,348,3,24,12,0,347,345,1,0,0,0,347,348,1,0,0,0,348,349,1,0,0,0,349,
+		358,5,1,0,0,350,351,5,37,0,0,351,352,7,5,0,0,352,358,5,1,0,0,353,354,5,
+		40,0,0,354,355,3,118,59,0,355,356,5,1,0,0,356,358,1,0,0,0,357,323,1,0,
+		0,0,357,327,1,0,0,0,357,339,1,0,0,0,357,343,1,0,0,0,357,350,1,0,0,0,357,
+		353,1,0,0,0,358,45,1,0,0,0,359,360,5,41,0,0,360,361,3,48,24,0,361,365,
+		3,50,25,0,362,364,3,52,26,0,363,362,1,0,0,0,364,367,1,0,0,0,365,363,1,
+		0,0,0,365,366,1,0,0,0,366,368,1,0,0,0,367,365,1,0,0,0,368,369,5,1,0,0,
+		369,47,1,0,0,0,370,371,7,6,0,0,371,49,1,0,0,0,372,375,5,163,0,0,373,375,
+		3,126,63,0,374,372,1,0,0,0,374,373,1,0,0,0,375,51,1,0,0,0,376,377,5,9,
+		0,0,377,392,3,24,12,0,378,379,5,10,0,0,379,392,3,24,12,0,380,381,5,47,
+		0,0,381,386,3,118,59,0,382,383,5,4,0,0,383,385,3,118,59,0,384,382,1,0,
+		0,0,385,388,1,0,0,0,386,384,1,0,0,0,386,387,1,0,0,0,387,392,1,0,0,0,388,
+		386,1,0,0,0,389,390,5,48,0,0,390,392,3,126,63,0,391,376,1,0,0,0,391,378,
+		1,0,0,0,391,380,1,0,0,0,391,389,1,0,0,0,392,53,1,0,0,0,393,394,5,49,0,
+		0,394,398,5,2,0,0,395,397,3,56,28,0,396,395,1,0,0,0,397,400,1,0,0,0,398,
+		396,1,0,0,0,398,399,1,0,0,0,399,401,1,0,0,0,400,398,1,0,0,0,401,402,5,
+		3,0,0,402,55,1,0,0,0,403,404,5,50,0,0,404,405,5,51,0,0,405,415,5,1,0,0,
+		406,407,5,50,0,0,407,408,3,24,12,0,408,409,5,1,0,0,409,415,1,0,0,0,410,
+		411,5,52,0,0,411,415,5,1,0,0,412,413,5,53,0,0,413,415,5,1,0,0,414,403,
+		1,0,0,0,414,406,1,0,0,0,414,410,1,0,0,0,414,412,1,0,0,0,415,57,1,0,0,0,
+		416,422,5,54,0,0,417,418,5,17,0,0,418,419,5,9,0,0,419,423,3,24,12,0,420,
+		421,5,15,0,0,421,423,3,118,59,0,422,417,1,0,0,0,422,420,1,0,0,0,423,425,
+		1,0,0,0,424,426,5,55,0,0,425,424,1,0,0,0,425,426,1,0,0,0,426,427,1,0,0,
+		0,427,428,5,1,0,0,428,59,1,0,0,0,429,430,5,56,0,0,430,431,3,118,59,0,431,
+		432,5,1,0,0,432,61,1,0,0,0,433,434,5,57,0,0,434,435,3,118,59,0,435,436,
+		5,58,0,0,436,437,3,64,32,0,437,441,5,2,0,0,438,440,3,66,33,0,439,438,1,
+		0,0,0,440,443,1,0,0,0,441,439,1,0,0,0,441,442,1,0,0,0,442,444,1,0,0,0,
+		443,441,1,0,0,0,444,445,5,3,0,0,445,63,1,0,0,0,446,447,7,7,0,0,447,65,
+		1,0,0,0,448,449,5,65,0,0,449,452,5,163,0,0,450,451,5,66,0,0,451,453,5,
+		163,0,0,452,450,1,0,0,0,452,453,1,0,0,0,453,454,1,0,0,0,454,548,5,1,0,
+		0,455,456,3,42,21,0,456,457,5,36,0,0,457,460,5,163,0,0,458,459,5,12,0,
+		0,459,461,3,24,12,0,460,458,1,0,0,0,460,461,1,0,0,0,461,462,1,0,0,0,462,
+		463,5,1,0,0,463,548,1,0,0,0,464,465,3,42,21,0,465,466,5,67,0,0,466,469,
+		5,163,0,0,467,468,5,12,0,0,468,470,3,24,12,0,469,467,1,0,0,0,469,470,1,
+		0,0,0,470,471,1,0,0,0,471,472,5,1,0,0,472,548,1,0,0,0,473,474,5,68,0,0,
+		474,475,7,8,0,0,475,548,5,1,0,0,476,481,5,71,0,0,477,478,5,17,0,0,478,
+		482,5,19,0,0,479,480,5,15,0,0,480,482,3,118,59,0,481,477,1,0,0,0,481,479,
+		1,0,0,0,482,483,1,0,0,0,483,548,5,1,0,0,484,490,5,72,0,0,485,486,5,17,
+		0,0,486,487,5,9,0,0,487,491,3,24,12,0,488,489,5,15,0,0,489,491,3,118,59,
+		0,490,485,1,0,0,0,490,488,1,0,0,0,491,492,1,0,0,0,492,493,5,1,0,0,493,
+		548,1,0,0,0,494,495,5,73,0,0,495,496,3,24,12,0,496,497,5,1,0,0,497,548,
+		1,0,0,0,498,499,5,74,0,0,499,509,5,164,0,0,500,501,5,75,0,0,501,506,3,
+		118,59,0,502,503,5,4,0,0,503,505,3,118,59,0,504,502,1,0,0,0,505,508,1,
+		0,0,0,506,504,1,0,0,0,506,507,1,0,0,0,507,510,1,0,0,0,508,506,1,0,0,0,
+		509,500,1,0,0,0,509,510,1,0,0,0,510,520,1,0,0,0,511,515,5,2,0,0,512,514,
+		3,38,19,0,513,512,1,0,0,0,514,517,1,0,0,0,515,513,1,0,0,0,515,516,1,0,
+		0,0,516,518,1,0,0,0,517,515,1,0,0,0,518,521,5,3,0,0,519,521,5,1,0,0,520,
+		511,1,0,0,0,520,519,1,0,0,0,521,548,1,0,0,0,522,548,3,68,34,0,523,548,
+		3,72,36,0,524,548,3,76,38,0,525,548,3,88,44,0,526,548,3,96,48,0,527,548,
+		3,100,50,0,528,548,3,110,55,0,529,530,5,132,0,0,530,534,5,2,0,0,531,533,
+		3,114,57,0,532,531,1,0,0,0,533,536,1,0,0,0,534,532,1,0,0,0,534,535,1,0,
+		0,0,535,537,1,0,0,0,536,534,1,0,0,0,537,548,5,3,0,0,538,539,5,135,0,0,
+		539,543,5,2,0,0,540,542,3,116,58,0,541,540,1,0,0,0,542,545,1,0,0,0,543,
+		541,1,0,0,0,543,544,1,0,0,0,544,546,1,0,0,0,545,543,1,0,0,0,546,548,5,
+		3,0,0,547,448,1,0,0,0,547,455,1,0,0,0,547,464,1,0,0,0,547,473,1,0,0,0,
+		547,476,1,0,0,0,547,484,1,0,0,0,547,494,1,0,0,0,547,498,1,0,0,0,547,522,
+		1,0,0,0,547,523,1,0,0,0,547,524,1,0,0,0,547,525,1,0,0,0,547,526,1,0,0,
+		0,547,527,1,0,0,0,547,528,1,0,0,0,547,529,1,0,0,0,547,538,1,0,0,0,548,
+		67,1,0,0,0,549,550,5,76,0,0,550,554,5,2,0,0,551,553,3,70,35,0,552,551,
+		1,0,0,0,553,556,1,0,0,0,554,552,1,0,0,0,554,555,1,0,0,0,555,557,1,0,0,
+		0,556,554,1,0,0,0,557,558,5,3,0,0,558,69,1,0,0,0,559,560,5,77,0,0,560,
+		563,3,124,62,0,561,562,5,9,0,0,562,564,3,24,12,0,563,561,1,0,0,0,563,564,
+		1,0,0,0,564,565,1,0,0,0,565,566,5,1,0,0,566,594,1,0,0,0,567,569,5,78,0,
+		0,568,570,3,22,11,0,569,568,1,0,0,0,570,571,1,0,0,0,571,569,1,0,0,0,571,
+		572,1,0,0,0,572,573,1,0,0,0,573,574,5,1,0,0,574,594,1,0,0,0,575,576,5,
+		78,0,0,576,577,5,15,0,0,577,578,3,118,59,0,578,579,5,1,0,0,579,594,1,0,
+		0,0,580,582,5,79,0,0,581,583,3,22,11,0,582,581,1,0,0,0,583,584,1,0,0,0,
+		584,582,1,0,0,0,584,585,1,0,0,0,585,586,1,0,0,0,586,587,5,1,0,0,587,594,
+		1,0,0,0,588,589,5,79,0,0,589,590,5,15,0,0,590,591,3,118,59,0,591,592,5,
+		1,0,0,592,594,1,0,0,0,593,559,1,0,0,0,593,567,1,0,0,0,593,575,1,0,0,0,
+		593,580,1,0,0,0,593,588,1,0,0,0,594,71,1,0,0,0,595,596,5,49,0,0,596,600,
+		5,2,0,0,597,599,3,74,37,0,598,597,1,0,0,0,599,602,1,0,0,0,600,598,1,0,
+		0,0,600,601,1,0,0,0,601,603,1,0,0,0,602,600,1,0,0,0,603,604,5,3,0,0,604,
+		73,1,0,0,0,605,606,5,80,0,0,606,607,5,163,0,0,607,608,5,1,0,0,608,75,1,
+		0,0,0,609,610,5,81,0,0,610,614,5,2,0,0,611,613,3,78,39,0,612,611,1,0,0,
+		0,613,616,1,0,0,0,614,612,1,0,0,0,614,615,1,0,0,0,615,617,1,0,0,0,616,
+		614,1,0,0,0,617,618,5,3,0,0,618,77,1,0,0,0,619,620,5,82,0,0,620,621,5,
+		164,0,0,621,643,5,1,0,0,622,623,5,83,0,0,623,624,5,15,0,0,624,625,3,118,
+		59,0,625,626,5,1,0,0,626,643,1,0,0,0,627,628,5,84,0,0,628,629,3,124,62,
+		0,629,630,5,85,0,0,630,640,5,163,0,0,631,635,5,2,0,0,632,634,3,80,40,0,
+		633,632,1,0,0,0,634,637,1,0,0,0,635,633,1,0,0,0,635,636,1,0,0,0,636,638,
+		1,0,0,0,637,635,1,0,0,0,638,641,5,3,0,0,639,641,5,1,0,0,640,631,1,0,0,
+		0,640,639,1,0,0,0,641,643,1,0,0,0,642,619,1,0,0,0,642,622,1,0,0,0,642,
+		627,1,0,0,0,643,79,1,0,0,0,644,645,5,86,0,0,645,646,3,82,41,0,646,647,
+		3,118,59,0,647,648,5,1,0,0,648,664,1,0,0,0,649,650,5,87,0,0,650,651,5,
+		163,0,0,651,664,5,1,0,0,652,664,3,84,42,0,653,654,5,31,0,0,654,655,5,164,
+		0,0,655,664,5,1,0,0,656,657,5,88,0,0,657,658,3,118,59,0,658,659,5,1,0,
+		0,659,664,1,0,0,0,660,661,5,89,0,0,661,662,5,164,0,0,662,664,5,1,0,0,663,
+		644,1,0,0,0,663,649,1,0,0,0,663,652,1,0,0,0,663,653,1,0,0,0,663,656,1,
+		0,0,0,663,660,1,0,0,0,664,81,1,0,0,0,665,666,7,9,0,0,666,83,1,0,0,0,667,
+		668,5,90,0,0,668,669,5,91,0,0,669,670,5,94,0,0,670,671,3,86,43,0,671,672,
+		5,1,0,0,672,680,1,0,0,0,673,674,5,90,0,0,674,675,5,92,0,0,675,676,5,93,
+		0,0,676,677,3,118,59,0,677,678,5,1,0,0,678,680,1,0,0,0,679,667,1,0,0,0,
+		679,673,1,0,0,0,680,85,1,0,0,0,681,682,5,95,0,0,682,683,5,6,0,0,683,684,
+		5,164,0,0,684,691,5,7,0,0,685,686,5,96,0,0,686,687,5,6,0,0,687,688,5,164,
+		0,0,688,691,5,7,0,0,689,691,5,164,0,0,690,681,1,0,0,0,690,685,1,0,0,0,
+		690,689,1,0,0,0,691,87,1,0,0,0,692,693,5,97,0,0,693,694,5,85,0,0,694,695,
+		5,163,0,0,695,699,5,2,0,0,696,698,3,90,45,0,697,696,1,0,0,0,698,701,1,
+		0,0,0,699,697,1,0,0,0,699,700,1,0,0,0,700,702,1,0,0,0,701,699,1,0,0,0,
+		702,703,5,3,0,0,703,89,1,0,0,0,704,705,5,98,0,0,705,706,3,124,62,0,706,
+		707,5,1,0,0,707,732,1,0,0,0,708,709,5,99,0,0,709,710,3,124,62,0,710,711,
+		5,85,0,0,711,721,5,163,0,0,712,716,5,2,0,0,713,715,3,94,47,0,714,713,1,
+		0,0,0,715,718,1,0,0,0,716,714,1,0,0,0,716,717,1,0,0,0,717,719,1,0,0,0,
+		718,716,1,0,0,0,719,722,5,3,0,0,720,722,5,1,0,0,721,712,1,0,0,0,721,720,
+		1,0,0,0,722,732,1,0,0,0,723,725,5,100,0,0,724,726,3,92,46,0,725,724,1,
+		0,0,0,726,727,1,0,0,0,727,725,1,0,0,0,727,728,1,0,0,0,728,729,1,0,0,0,
+		729,730,5,1,0,0,730,732,1,0,0,0,731,704,1,0,0,0,731,708,1,0,0,0,731,723,
+		1,0,0,0,732,91,1,0,0,0,733,734,5,101,0,0,734,742,3,128,64,0,735,736,5,
+		102,0,0,736,742,5,163,0,0,737,738,5,103,0,0,738,742,5,163,0,0,739,740,
+		5,104,0,0,740,742,3,128,64,0,741,733,1,0,0,0,741,735,1,0,0,0,741,737,1,
+		0,0,0,741,739,1,0,0,0,742,93,1,0,0,0,743,744,5,105,0,0,744,747,5,163,0,
+		0,745,746,5,66,0,0,746,748,5,161,0,0,747,745,1,0,0,0,747,748,1,0,0,0,748,
+		752,1,0,0,0,749,750,5,106,0,0,750,753,3,128,64,0,751,753,5,107,0,0,752,
+		749,1,0,0,0,752,751,1,0,0,0,752,753,1,0,0,0,753,754,1,0,0,0,754,778,5,
+		1,0,0,755,778,3,84,42,0,756,757,5,108,0,0,757,758,5,109,0,0,758,759,5,
+		163,0,0,759,778,5,1,0,0,760,761,5,110,0,0,761,762,3,128,64,0,762,763,5,
+		1,0,0,763,778,1,0,0,0,764,765,5,111,0,0,765,766,5,44,0,0,766,767,3,118,
+		59,0,767,768,5,1,0,0,768,778,1,0,0,0,769,770,5,111,0,0,770,771,5,43,0,
+		0,771,772,3,118,59,0,772,773,5,1,0,0,773,778,1,0,0,0,774,775,5,31,0,0,
+		775,776,5,164,0,0,776,778,5,1,0,0,777,743,1,0,0,0,777,755,1,0,0,0,777,
+		756,1,0,0,0,777,760,1,0,0,0,777,764,1,0,0,0,777,769,1,0,0,0,777,774,1,
+		0,0,0,778,95,1,0,0,0,779,780,5,93,0,0,780,781,3,118,59,0,781,785,5,2,0,
+		0,782,784,3,98,49,0,783,782,1,0,0,0,784,787,1,0,0,0,785,783,1,0,0,0,785,
+		786,1,0,0,0,786,788,1,0,0,0,787,785,1,0,0,0,788,789,5,3,0,0,789,97,1,0,
+		0,0,790,791,5,112,0,0,791,792,5,163,0,0,792,793,5,94,0,0,793,798,3,86,
+		43,0,794,795,5,113,0,0,795,796,5,153,0,0,796,797,5,154,0,0,797,799,5,153,
+		0,0,798,794,1,0,0,0,798,799,1,0,0,0,799,800,1,0,0,0,800,801,5,1,0,0,801,
+		99,1,0,0,0,802,803,5,114,0,0,803,804,5,115,0,0,804,805,3,118,59,0,805,
+		809,5,2,0,0,806,808,3,102,51,0,807,806,1,0,0,0,808,811,1,0,0,0,809,807,
+		1,0,0,0,809,810,1,0,0,0,810,812,1,0,0,0,811,809,1,0,0,0,812,813,5,3,0,
+		0,813,101,1,0,0,0,814,815,5,77,0,0,815,816,3,124,62,0,816,817,5,1,0,0,
+		817,850,1,0,0,0,818,819,5,25,0,0,819,820,5,163,0,0,820,850,5,1,0,0,821,
+		822,5,116,0,0,822,832,3,104,52,0,823,827,5,2,0,0,824,826,3,106,53,0,825,
+		824,1,0,0,0,826,829,1,0,0,0,827,825,1,0,0,0,827,828,1,0,0,0,828,830,1,
+		0,0,0,829,827,1,0,0,0,830,833,5,3,0,0,831,833,5,1,0,0,832,823,1,0,0,0,
+		832,831,1,0,0,0,833,850,1,0,0,0,834,835,5,124,0,0,835,840,3,108,54,0,836,
+		837,5,4,0,0,837,839,3,108,54,0,838,836,1,0,0,0,839,842,1,0,0,0,840,838,
+		1,0,0,0,840,841,1,0,0,0,841,843,1,0,0,0,842,840,1,0,0,0,843,844,5,1,0,
+		0,844,850,1,0,0,0,845,846,5,128,0,0,846,847,3,128,64,0,847,848,5,1,0,0,
+		848,850,1,0,0,0,849,814,1,0,0,0,849,818,1,0,0,0,849,821,1,0,0,0,849,834,
+		1,0,0,0,849,845,1,0,0,0,850,103,1,0,0,0,851,852,7,10,0,0,852,105,1,0,0,
+		0,853,854,5,119,0,0,854,855,5,162,0,0,855,881,5,1,0,0,856,857,5,120,0,
+		0,857,862,5,164,0,0,858,859,5,4,0,0,859,861,5,164,0,0,860,858,1,0,0,0,
+		861,864,1,0,0,0,862,860,1,0,0,0,862,863,1,0,0,0,863,865,1,0,0,0,864,862,
+		1,0,0,0,865,881,5,1,0,0,866,867,5,121,0,0,867,868,3,86,43,0,868,869,5,
+		1,0,0,869,881,1,0,0,0,870,871,5,122,0,0,871,872,3,86,43,0,872,873,5,1,
+		0,0,873,881,1,0,0,0,874,875,5,112,0,0,875,876,3,86,43,0,876,877,5,1,0,
+		0,877,881,1,0,0,0,878,879,5,123,0,0,879,881,5,1,0,0,880,853,1,0,0,0,880,
+		856,1,0,0,0,880,866,1,0,0,0,880,870,1,0,0,0,880,874,1,0,0,0,880,878,1,
+		0,0,0,881,107,1,0,0,0,882,883,7,11,0,0,883,109,1,0,0,0,884,885,5,129,0,
+		0,885,889,5,2,0,0,886,888,3,112,56,0,887,886,1,0,0,0,888,891,1,0,0,0,889,
+		887,1,0,0,0,889,890,1,0,0,0,890,892,1,0,0,0,891,889,1,0,0,0,892,893,5,
+		3,0,0,893,111,1,0,0,0,894,895,5,130,0,0,895,896,5,164,0,0,896,905,5,1,
+		0,0,897,898,5,131,0,0,898,899,3,128,64,0,899,900,5,1,0,0,900,905,1,0,0,
+		0,901,902,5,66,0,0,902,903,5,161,0,0,903,905,5,1,0,0,904,894,1,0,0,0,904,
+		897,1,0,0,0,904,901,1,0,0,0,905,113,1,0,0,0,906,907,5,15,0,0,907,908,3,
+		118,59,0,908,909,5,1,0,0,909,917,1,0,0,0,910,911,5,133,0,0,911,912,3,28,
+		14,0,912,913,5,163,0,0,913,914,5,134,0,0,914,915,5,1,0,0,915,917,1,0,0,
+		0,916,906,1,0,0,0,916,910,1,0,0,0,917,115,1,0,0,0,918,919,5,136,0,0,919,
+		920,5,15,0,0,920,921,3,118,59,0,921,922,5,1,0,0,922,927,1,0,0,0,923,924,
+		5,137,0,0,924,925,5,163,0,0,925,927,5,1,0,0,926,918,1,0,0,0,926,923,1,
+		0,0,0,927,117,1,0,0,0,928,931,5,165,0,0,929,931,3,120,60,0,930,928,1,0,
+		0,0,930,929,1,0,0,0,931,119,1,0,0,0,932,933,7,12,0,0,933,121,1,0,0,0,934,
+		935,7,13,0,0,935,123,1,0,0,0,936,937,7,14,0,0,937,125,1,0,0,0,938,939,
+		5,159,0,0,939,127,1,0,0,0,940,941,5,160,0,0,941,129,1,0,0,0,83,133,144,
+		156,164,171,174,180,184,192,201,205,230,239,244,251,257,269,278,286,294,
+		309,316,331,335,347,357,365,374,386,391,398,414,422,425,441,452,460,469,
+		481,490,506,509,515,520,534,543,547,554,563,571,584,593,600,614,635,640,
+		642,663,679,690,699,716,721,727,731,741,747,752,777,785,798,809,827,832,
+		840,849,862,880,889,904,916,926,930
 	};
 
 	public static readonly ATN _ATN =

@@ -78,7 +78,6 @@ public sealed record InterfacePolicy(
     ImmutableArray<Boundary> Boundaries,
     Filter? SourceFilter,
     bool RouterGuard,
-    AddressMatch? AccessFilter,
     SourceSpan Span)
 {
     public GroupMembershipPolicy? MembershipFor(GroupProtocol protocol) => protocol == GroupProtocol.Igmp ? Igmp : Mld;

@@ -194,7 +194,6 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
         }
         if (statement.sourceFilterStmt() is { } sourceFilter) return new SourceFilterSyntax(Name(sourceFilter.name()), Span(sourceFilter));
         if (statement.ROUTER_GUARD() is not null) return new RouterGuardSyntax(Span(statement));
-        if (statement.ACCESS_FILTER() is not null) return new AccessFilterSyntax(AddressRef(statement.addressRef()), Span(statement));
         if (statement.DESCRIPTION() is not null) return new DescriptionSyntax(Unquote(statement.STRING().GetText()), Span(statement));
         return null;
     }

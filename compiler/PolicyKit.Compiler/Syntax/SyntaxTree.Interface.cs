@@ -28,8 +28,6 @@ public sealed record SourceFilterSyntax(NameSyntax Filter, SourceSpan Span) : In
 
 public sealed record RouterGuardSyntax(SourceSpan Span) : InterfaceStmtSyntax(Span);
 
-public sealed record AccessFilterSyntax(AddressRefSyntax Addresses, SourceSpan Span) : InterfaceStmtSyntax(Span);
-
 public sealed record DescriptionSyntax(string Text, SourceSpan Span) : InterfaceStmtSyntax(Span);
 
 // Inside igmp { } / mld { }.
