@@ -8,4 +8,10 @@ public sealed record CompilationOptions
 
     /// <summary>--werror: every warning counts as an error.</summary>
     public bool WarningsAsErrors { get; init; }
+
+    /// <summary>
+    /// --allow-unsupported: a construct the device's platform cannot express (MP4001) is a warning
+    /// and the generated file carries a marked comment instead of the construct.
+    /// </summary>
+    public bool AllowUnsupported { get; init; }
 }

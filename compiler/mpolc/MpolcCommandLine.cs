@@ -25,6 +25,7 @@ internal static class MpolcCommandLine
         }
 
         root.Add(CheckCommand.Create(context));
+        root.Add(CompileCommand.Create(context));
         return root;
     }
 

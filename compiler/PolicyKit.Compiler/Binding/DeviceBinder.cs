@@ -203,6 +203,12 @@ public sealed class DeviceBinder(SymbolTable symbols, AddressBinder addresses, F
                     redistribute = filters.ResolveFilter(r.Filter, FilterUsage.MsdpRedistribute);
                     break;
                 case MsdpPeerSyntax p:
+                    if (p.Address.Family != IpFamily.V4)
+                    {
+                        // MSDP (RFC 3618) runs over IPv4 only: no router can peer over IPv6.
+                        diagnostics.Add(p.Span, c => c.FamilyMismatch(p.Address.NetworkAddress.ToString(), "IPv4", "MSDP"));
+                        break;
+                    }
                     if (peers.Any(existing => existing.Address == p.Address))
                     {
                         diagnostics.Add(p.Span, c => c.DuplicatePeer(p.Address.NetworkAddress.ToString(), "msdp"));

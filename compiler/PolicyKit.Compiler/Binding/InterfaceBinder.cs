@@ -9,7 +9,8 @@ namespace PolicyKit.Compiler.Binding;
 /// <summary>
 /// Applies profiles to an interface: the profiles in the order of <c>uses</c>, then the
 /// interface's own block. A later single-valued setting (an IGMP limit, the minimum version, the
-/// PIM neighbor policy) replaces an earlier one; lists (state limits, boundaries) accumulate.
+/// PIM neighbor policy) replaces an earlier one, setting by setting (an igmp or pim block changes
+/// only what it writes); lists (state limits, boundaries) accumulate.
 /// Within one block a setting written twice is an error (MP2005).
 /// </summary>
 public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses, FilterBinder filters, DiagnosticBag diagnostics)
@@ -102,7 +103,7 @@ public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses
                     break;
                 case PimInterfaceBlockSyntax pim:
                     Once("pim", pim.Span);
-                    builder.Pim = BindPim(pim, scope);
+                    builder.Pim = BindPim(pim, scope, builder.Pim);
                     break;
                 case BoundarySyntax boundary:
                     if (BindBoundary(boundary, ownerName) is { } b) builder.Boundaries.Add(b);
@@ -192,10 +193,11 @@ public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses
         };
     }
 
-    private PimInterfacePolicy BindPim(PimInterfaceBlockSyntax pim, string scope)
+    /// <summary>A pim block changes only what it writes; the rest comes from earlier profiles.</summary>
+    private PimInterfacePolicy BindPim(PimInterfaceBlockSyntax pim, string scope, PimInterfacePolicy? earlier)
     {
-        bool none = false, bsrBorder = false, disabled = false;
-        AddressMatch? permitted = null;
+        bool none = earlier?.NoNeighbors ?? false, bsrBorder = earlier?.BsrBorder ?? false, disabled = earlier?.Disabled ?? false;
+        AddressMatch? permitted = earlier?.PermittedNeighbors;
         var seen = new HashSet<string>();
         foreach (var statement in pim.Body)
         {
@@ -203,8 +205,8 @@ public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses
             if (!seen.Add(key)) diagnostics.Add(statement.Span, c => c.DuplicateSetting(key, $"the pim block of {scope}"));
             switch (statement)
             {
-                case NeighborsNoneSyntax: none = true; break;
-                case NeighborsPermitSyntax p: permitted = addresses.Resolve(p.Neighbors, UnicastKinds, "'neighbors'"); break;
+                case NeighborsNoneSyntax: none = true; permitted = null; break;
+                case NeighborsPermitSyntax p: permitted = addresses.Resolve(p.Neighbors, UnicastKinds, "'neighbors'"); none = false; break;
                 case BsrBorderSyntax: bsrBorder = true; break;
                 case PimDisabledSyntax: disabled = true; break;
             }

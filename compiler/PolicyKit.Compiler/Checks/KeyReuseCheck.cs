@@ -24,7 +24,8 @@ public sealed class KeyReuseCheck : PolicyCheck
                     : auth.Keychain!.Keys.Select(k => (k.Secret.Identity, k.Secret.Display)).Prepend(($"keychain:{auth.Keychain.Name}", $"keychain '{auth.Keychain.Name}'")).ToList();
                 foreach (var (identity, display) in identities)
                 {
-                    if (owners.TryGetValue(identity, out var other))
+                    // Two keys of one peer's own keychain are not shared with another peer.
+                    if (owners.TryGetValue(identity, out var other) && other != peer)
                     {
                         context.Diagnostics.Add(auth.Span, c => c.KeyReused(display, other));
                         break;

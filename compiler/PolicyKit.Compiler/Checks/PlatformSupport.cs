@@ -93,6 +93,7 @@ public static class PlatformSupport
             [Platform.IosXe] = new Dictionary<string, string>
             {
                 ["bmp over tls"] = "IOS-XE exports BMP over plain TCP only",
+                ["mld control filter"] = "IOS IPv6 ACLs cannot match IGMP message types; use 'queries drop' for MLD",
             },
             [Platform.IosXr] = new Dictionary<string, string>
             {
@@ -102,6 +103,7 @@ public static class PlatformSupport
                 ["mld minimum version"] = "IOS XR sets the MLD version but cannot refuse older reports",
                 ["register-rate-limit"] = "IOS XR has no PIM register rate limit",
                 ["bmp over tls"] = "IOS XR exports BMP over plain TCP only",
+                ["mld control filter"] = "IOS XR IPv6 ACLs cannot match IGMP message types; use 'queries drop' for MLD",
                 ["group-encryption"] = "GET VPN is an IOS-XE feature",
             },
             [Platform.Junos] = new Dictionary<string, string>
@@ -157,9 +159,21 @@ public static class PlatformSupport
                 ["group-encryption"] = "GET VPN is an IOS-XE feature",
             },
             [Platform.Nftables] = DataPlaneUnsupported(),
+            // A Linux edge box: FRR for routing, nftables for the data plane, mpol-agent for
+            // limits and admission. What none of the three can do is listed here.
             [Platform.Linux] = new Dictionary<string, string>
             {
                 ["group-encryption"] = "GET VPN is an IOS-XE feature",
+                ["router-guard"] = "router guard is a switch-port feature",
+                ["mrinfo filter"] = "Linux has no mrinfo responder to filter",
+                ["announce-filter (Auto-RP)"] = "FRR does not implement Auto-RP",
+                ["boundary filter-auto-rp"] = "FRR does not implement Auto-RP",
+                ["register-rate-limit"] = "FRR 8.4 has no PIM register rate limit",
+                ["msdp redistribute filter"] = "FRR 8.4 MSDP has no redistribute filter",
+                ["msdp sa-filter"] = "FRR 8.4 MSDP has no SA filter",
+                ["msdp sa-limit"] = "FRR 8.4 MSDP has no SA limit",
+                ["msdp md5 authentication"] = "FRR 8.4 MSDP has no MD5 authentication",
+                ["bgp tcp-ao authentication"] = "FRR 8.4 has no TCP-AO; use md5 on a Linux edge",
             },
         };
 

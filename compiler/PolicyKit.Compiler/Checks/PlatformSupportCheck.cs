@@ -1,6 +1,9 @@
 namespace PolicyKit.Compiler.Checks;
 
-/// <summary>MP4001: a construct the device's platform cannot express (see <see cref="PlatformSupport"/>).</summary>
+/// <summary>
+/// MP4001: a construct the device's platform cannot express (see <see cref="PlatformSupport"/>);
+/// an error, or a warning under --allow-unsupported (the backend then writes a marked comment).
+/// </summary>
 public sealed class PlatformSupportCheck : PolicyCheck
 {
     public override void Run(CheckContext context)
@@ -12,7 +15,9 @@ public sealed class PlatformSupportCheck : PolicyCheck
             {
                 if (unsupported.TryGetValue(construct, out var reason))
                 {
-                    context.Diagnostics.Add(span, c => c.UnsupportedOnPlatform(construct, device.Name, Model.PlatformNames.Keyword(device.Platform), reason));
+                    var diagnostic = Diagnostics.DiagnosticCatalog.Instance
+                        .UnsupportedOnPlatform(construct, device.Name, Model.PlatformNames.Keyword(device.Platform), reason).At(span);
+                    context.Diagnostics.Add(context.Options.AllowUnsupported ? diagnostic.WithSeverity(Diagnostics.DiagnosticSeverity.Warning) : diagnostic);
                 }
             }
         }

@@ -16,7 +16,10 @@ public sealed class SsmSharedTreeCheck : PolicyCheck
     {
         foreach (var device in context.Model.Devices)
         {
-            var ssm = device.SsmRange.Include.Select(e => e.Prefix).ToList();
+            // `ssm-range any` makes every group SSM.
+            List<IpPrefix> ssm = device.SsmRange.IsAny
+                ? [IpPrefix.MulticastV4, IpPrefix.MulticastV6]
+                : device.SsmRange.Include.Select(e => e.Prefix).ToList();
             foreach (var filter in ModelWalker.DeviceFilters(device))
             {
                 foreach (var rule in filter.Rules)
@@ -38,7 +41,7 @@ public sealed class SsmSharedTreeCheck : PolicyCheck
 
     private static IpPrefix? Overlap(AddressMatch groups, List<IpPrefix> ssm)
     {
-        if (groups.IsAny) return ssm.FirstOrDefault();
+        if (groups.IsAny) return ssm.Count > 0 ? ssm[0] : null;
         foreach (var entry in groups.Include)
         {
             foreach (var range in ssm)

@@ -63,7 +63,7 @@ public sealed partial class DiagnosticCatalog
         Warning("MP3015", $"MSDP peer {peer} has an SA filter {present} but none {missing}",
             "filter SA messages in both directions ('sa-filter both …')");
 
-    public DiagnosticTemplate MsdpNoSaLimit(string peer, int peerAs) =>
+    public DiagnosticTemplate MsdpNoSaLimit(string peer, long peerAs) =>
         Warning("MP3016", $"inter-domain MSDP peer {peer} (AS {peerAs}) has no SA limit",
             "add 'sa-limit N;' so a peer cannot fill the SA cache");
 

@@ -6,4 +6,9 @@ public sealed partial class DiagnosticCatalog
     public DiagnosticTemplate UnsupportedOnPlatform(string construct, string device, string platform, string reason) =>
         Error("MP4001", $"{construct} cannot be expressed on {platform} (device '{device}'): {reason}",
             "remove it from this device, or compile with --allow-unsupported to emit a marked comment instead");
+
+    public DiagnosticTemplate SecretUnavailable(string reference, string reason) =>
+        Error("MP4002", $"secret {reference} is not available: {reason}",
+            "set it before compiling, or compile with --redact to review the output without secrets");
+
 }

@@ -36,18 +36,23 @@ public static class PrefixMath
         }
     }
 
-    /// <summary>Subtracts every exclusion from every inclusion.</summary>
+    /// <summary>Subtracts every exclusion from every inclusion; each inclusion's pieces come out in address order.</summary>
     public static List<IpPrefix> Subtract(IEnumerable<IpPrefix> includes, IReadOnlyCollection<IpPrefix> excludes)
     {
         var result = new List<IpPrefix>();
         foreach (var include in includes)
         {
+            if (excludes.Count == 0 || !excludes.Any(include.Overlaps))
+            {
+                result.Add(include);
+                continue;
+            }
             IEnumerable<IpPrefix> pieces = [include];
             foreach (var exclude in excludes)
             {
                 pieces = pieces.SelectMany(p => Subtract(p, exclude)).ToList();
             }
-            result.AddRange(pieces);
+            result.AddRange(pieces.Order());
         }
         return result;
     }

@@ -14,7 +14,7 @@ public sealed record Authentication(AuthKind Kind, SecretRef? Secret, Keychain? 
 
 public sealed record MsdpPeer(
     IpPrefix Address,
-    int RemoteAs,
+    long RemoteAs,
     Filter? SaFilterIn,
     Filter? SaFilterOut,
     int? SaLimit,
@@ -34,7 +34,7 @@ public sealed record MaxPrefix(int Max, Percent? WarnPercent, TimeSpan? Restart,
 
 public sealed record BgpNeighbor(
     IpPrefix Address,
-    int RemoteAs,
+    long RemoteAs,
     MaxPrefix? MaxPrefix,
     Authentication? Auth,
     int? TtlSecurityHops,
@@ -54,7 +54,7 @@ public sealed record Damping(TimeSpan HalfLife, int Reuse, int Suppress, TimeSpa
     public static readonly TimeSpan DefaultMaxSuppress = TimeSpan.FromMinutes(60);
 }
 
-public sealed record BgpPolicy(int LocalAs, IpPrefix? RouterId, ImmutableArray<BgpNeighbor> Neighbors, Damping? Damping, SourceSpan Span);
+public sealed record BgpPolicy(long LocalAs, IpPrefix? RouterId, ImmutableArray<BgpNeighbor> Neighbors, Damping? Damping, SourceSpan Span);
 
 /// <summary>One key of a keychain with its validity window (send and accept lifetime).</summary>
 public sealed record Key(int Id, SecretRef Secret, DateOnly? ValidFrom, DateOnly? ValidUntil, SourceSpan Span);

@@ -595,7 +595,7 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
         return null;
     }
 
-    private int? AsNumber(ITerminalNode node) => SmallInt(node, 1, uint.MaxValue) is { } value ? (int)value : null;
+    private long? AsNumber(ITerminalNode node) => SmallInt(node, 1, uint.MaxValue);
 
     private long? SmallInt(ITerminalNode node, long min, long max)
     {

@@ -42,7 +42,7 @@ public sealed record MsdpOriginatorSyntax(string Interface, SourceSpan Span) : M
 
 public sealed record MsdpRedistributeSyntax(NameSyntax Filter, SourceSpan Span) : MsdpStmtSyntax(Span);
 
-public sealed record MsdpPeerSyntax(IpPrefix Address, int RemoteAs, ImmutableArray<PeerStmtSyntax> Body, SourceSpan Span) : MsdpStmtSyntax(Span);
+public sealed record MsdpPeerSyntax(IpPrefix Address, long RemoteAs, ImmutableArray<PeerStmtSyntax> Body, SourceSpan Span) : MsdpStmtSyntax(Span);
 
 public abstract record PeerStmtSyntax(SourceSpan Span);
 
@@ -65,13 +65,13 @@ public sealed record MeshGroupSyntax(NameSyntax Name, SourceSpan Span) : PeerStm
 
 public sealed record ConnectSourceSyntax(string Interface, SourceSpan Span) : PeerStmtSyntax(Span);
 
-public sealed record BgpBlockSyntax(int LocalAs, ImmutableArray<BgpStmtSyntax> Body, SourceSpan Span) : DeviceStmtSyntax(Span);
+public sealed record BgpBlockSyntax(long LocalAs, ImmutableArray<BgpStmtSyntax> Body, SourceSpan Span) : DeviceStmtSyntax(Span);
 
 public abstract record BgpStmtSyntax(SourceSpan Span);
 
 public sealed record RouterIdSyntax(IpPrefix Address, SourceSpan Span) : BgpStmtSyntax(Span);
 
-public sealed record NeighborSyntax(IpPrefix Address, int RemoteAs, ImmutableArray<PeerStmtSyntax> Body, SourceSpan Span) : BgpStmtSyntax(Span);
+public sealed record NeighborSyntax(IpPrefix Address, long RemoteAs, ImmutableArray<PeerStmtSyntax> Body, SourceSpan Span) : BgpStmtSyntax(Span);
 
 public sealed record DampingSyntax(TimeSpan? HalfLife, int? Reuse, int? Suppress, TimeSpan? MaxSuppress, SourceSpan Span) : BgpStmtSyntax(Span);
 

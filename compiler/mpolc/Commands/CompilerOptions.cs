@@ -22,15 +22,25 @@ internal sealed class CompilerOptions
         CustomParser = ParseDate,
     };
 
-    public void AddTo(Command command)
+    public Option<bool> AllowUnsupported { get; } = new("--allow-unsupported")
+    {
+        Description = "A construct the device's platform cannot express is a warning (MP4001) and a marked comment in the output, instead of an error.",
+    };
+
+    public void AddTo(Command command, bool withAllowUnsupported = false)
     {
         command.Add(WarningsAsErrors);
         command.Add(Today);
+        if (withAllowUnsupported) command.Add(AllowUnsupported);
     }
 
     public CompilationOptions Read(ParseResult parseResult)
     {
-        var options = new CompilationOptions { WarningsAsErrors = parseResult.GetValue(WarningsAsErrors) };
+        var options = new CompilationOptions
+        {
+            WarningsAsErrors = parseResult.GetValue(WarningsAsErrors),
+            AllowUnsupported = parseResult.CommandResult.Command.Options.Contains(AllowUnsupported) && parseResult.GetValue(AllowUnsupported),
+        };
         return parseResult.GetValue(Today) is { } today ? options with { Today = today } : options;
     }
 

@@ -35,17 +35,18 @@ internal sealed class ReportOptions
         ChoiceParser.Configure(Color, [("auto", ColorMode.Auto), ("always", ColorMode.Always), ("never", ColorMode.Never)]);
     }
 
-    public void AddTo(Command command)
+    /// <summary>Adds the options; commands whose -o names their own output (compile) leave --output out.</summary>
+    public void AddTo(Command command, bool withOutput = true)
     {
         command.Add(Format);
-        command.Add(Output);
+        if (withOutput) command.Add(Output);
         command.Add(Color);
     }
 
     /// <summary>Renders the report where the options say; returns false (after saying why on stderr) when the output file cannot be written.</summary>
     public bool Write(ParseResult parseResult, CliContext context, DiagnosticReport report)
     {
-        string? outputPath = parseResult.GetValue(Output);
+        string? outputPath = parseResult.CommandResult.Command.Options.Contains(Output) ? parseResult.GetValue(Output) : null;
         var formatter = CreateFormatter(parseResult.GetValue(Format), UseColor(parseResult.GetValue(Color), context, toFile: outputPath is not null));
         if (outputPath is null)
         {

@@ -1,0 +1,629 @@
+using System.Globalization;
+using PolicyKit.Compiler.Model;
+
+namespace PolicyKit.Compiler.Emit.Cisco;
+
+/// <summary>
+/// Cisco IOS / IOS-XE, in the command forms of the multicast security guide. The body is
+/// rendered first while ACLs are collected, then ACLs and prefix lists are written above it,
+/// so every name is defined before the line that uses it. IOS XR derives from this class where
+/// the two agree.
+/// </summary>
+public class IosXeEmitter : ConfigEmitter
+{
+    public override string Target => "ios-xe";
+
+    public override string FileName => "ios-xe.cfg";
+
+    protected override string CommentMarker => "!";
+
+    public override bool Serves(Platform platform) => platform == Platform.IosXe;
+
+    // Link-local multicast (224.0.0.0/24: PIM hellos, IGMPv3 reports, OSPF) is never caught by a
+    // source filter's implicit deny; every other group is.
+    private static readonly IReadOnlyList<IpPrefix> RoutableMulticast =
+        PrefixMath.Subtract([IpPrefix.MulticastV4], [IpPrefix.Parse("224.0.0.0/24")]);
+
+    protected override void EmitDevice(DeviceEmission e)
+    {
+        var acls = new AclBook();
+        var body = new ConfigWriter("!", " ");
+        EmitGlobal(e, body, acls);
+        foreach (var iface in e.Device.Interfaces) EmitInterface(e, body, acls, iface);
+        EmitMsdp(e, body, acls);
+        EmitKeychains(e, body);
+        EmitBgp(e, body, acls);
+        EmitControlPlane(e, body, acls);
+        EmitGroupEncryption(e, body, acls);
+
+        WriteDefinitions(e.Writer, acls);
+        e.Writer.Append(body);
+        e.Writer.Line("end");
+    }
+
+    // ── ACL definitions ──
+
+    protected virtual void WriteDefinitions(ConfigWriter w, AclBook acls)
+    {
+        foreach (var acl in acls.Acls)
+        {
+            string header = acl.Family == IpFamily.V6
+                ? $"ipv6 access-list {acl.Name}"
+                : $"ip access-list {(acl.Kind == AclKind.Standard ? "standard" : "extended")} {acl.Name}";
+            w.Block(header, () =>
+            {
+                foreach (var entry in acl.Entries) w.Line(entry);
+            });
+            w.Line("!");
+        }
+        foreach (var (name, family, entries) in acls.PrefixLists)
+        {
+            int seq = 5;
+            foreach (var entry in entries)
+            {
+                w.Line($"{(family == IpFamily.V4 ? "ip" : "ipv6")} prefix-list {name} seq {seq} {entry}");
+                seq += 5;
+            }
+            w.Line("!");
+        }
+    }
+
+    /// <summary>A standard ACL over one address field of a filter (groups, from, rps).</summary>
+    protected string StandardAcl(AclBook acls, Filter filter, string? suffix, Func<Match, AddressMatch?> field)
+    {
+        var entries = new List<string>();
+        foreach (var rule in filter.Rules)
+        {
+            var addresses = FilterLowering.Expand(field(rule.Match), IpFamily.V4);
+            if (addresses is { Count: 0 }) continue;
+            foreach (var address in addresses ?? [null]) entries.Add(CiscoSyntax.StandardEntry(rule.Action, address, rule.Log));
+        }
+        return acls.Add(AclBook.NameFor(filter.Name, filter.IsInline ? null : suffix), IpFamily.V4, AclKind.Standard, entries);
+    }
+
+    /// <summary>An extended ACL for a filter in one family; <paramref name="protocol"/> forces a protocol (igmp, ip).</summary>
+    protected string ExtendedAcl(AclBook acls, Filter filter, string? suffix, IpFamily family, string? protocol = null, IEnumerable<string>? trailer = null)
+    {
+        var entries = FilterLowering.Lower(filter, family).Select(r => CiscoSyntax.ExtendedEntry(r, family, protocol)).ToList();
+        if (trailer is not null) entries.AddRange(trailer);
+        return acls.Add(AclBook.NameFor(filter.Name, filter.IsInline && family == IpFamily.V4 ? null : suffix), family, AclKind.Extended, entries);
+    }
+
+    /// <summary>A permit-only extended ACL for an address selection (sources × groups), e.g. a class or a limit.</summary>
+    protected string SelectionAcl(AclBook acls, string name, AddressMatch? sources, AddressMatch? groups, IpFamily family = IpFamily.V4)
+    {
+        var entries = new List<string>();
+        foreach (var source in FilterLowering.Expand(sources, family) ?? [null])
+        foreach (var group in FilterLowering.Expand(groups, family) ?? [null])
+        {
+            entries.Add($"permit {(family == IpFamily.V4 ? "ip" : "ipv6")} {CiscoSyntax.Address(source, family)} {CiscoSyntax.Address(group, family)}");
+        }
+        return acls.Add(name, family, AclKind.Extended, entries);
+    }
+
+    /// <summary>A standard ACL permitting the given groups (or hosts).</summary>
+    protected string PermitListAcl(AclBook acls, string name, AddressMatch match, IpFamily family = IpFamily.V4)
+    {
+        var entries = (FilterLowering.Expand(match, family) ?? [null])
+            .Select(p => family == IpFamily.V4 ? CiscoSyntax.StandardEntry(RuleAction.Permit, p, false) : $"permit ipv6 any {CiscoSyntax.V6(p)}")
+            .ToList();
+        return acls.Add(name, family, family == IpFamily.V4 ? AclKind.Standard : AclKind.Extended, entries);
+    }
+
+    protected static bool HasFamily(AddressMatch? match, IpFamily family) =>
+        match is null || match.IsAny || match.Include.Any(p => p.Prefix.Family == family);
+
+    // ── router-wide ──
+
+    protected virtual void EmitGlobal(DeviceEmission e, ConfigWriter w, AclBook acls)
+    {
+        var d = e.Device;
+        w.Comment("Router-wide multicast protection");
+        if (d.RouteLimit is { } routeLimit)
+        {
+            w.Line($"ip multicast route-limit {routeLimit.Max}{(routeLimit.Warn is { } warn ? $" {warn}" : "")}");
+            e.Emitted("mroute-limit");
+        }
+        if (d.MrinfoFilter is { } mrinfo)
+        {
+            w.Line($"ip multicast mrinfo-filter {StandardAcl(acls, mrinfo.Filter, "MRINFO", m => m.From)}");
+            e.Emitted("mrinfo filter");
+        }
+        if (d.GroupRange is { } range)
+        {
+            if (FilterLowering.AppliesTo(range.Filter, IpFamily.V4))
+                w.Line($"ip multicast group-range {StandardAcl(acls, range.Filter, "GROUPS", m => m.Groups)}");
+            if (range.Filter.Rules.Any(r => HasFamily(r.Match.Groups, IpFamily.V6) && r.Match.Groups is not null))
+                w.Line($"ipv6 multicast group-range {ExtendedAcl(acls, range.Filter, "GROUPS-V6", IpFamily.V6)}");
+            e.Emitted("group-range");
+        }
+        EmitSsmRange(d, w, acls);
+        foreach (var (protocol, cap, defaultLimit) in new[] { ("igmp", d.IgmpRouterCap, d.IgmpDefaultLimit), ("mld", d.MldRouterCap, d.MldDefaultLimit) })
+        {
+            if (cap is not null)
+            {
+                w.Line($"{(protocol == "igmp" ? "ip igmp" : "ipv6 mld")} limit {cap.Max}{ExceptClause(acls, cap, $"{d.Name}-{protocol}-cap", protocol)}");
+                e.Emitted($"{protocol} limit (router-wide)");
+            }
+            if (defaultLimit is not null)
+            {
+                w.Comment($"{protocol} default-limit {defaultLimit.Max}: written on every interface below that sets no limit of its own");
+                e.Emitted($"{protocol} default-limit");
+            }
+        }
+        EmitCosts(e, w, acls);
+        if (d.RegisterRateLimit is { } rate)
+        {
+            w.Line($"ip pim register-rate-limit {rate}");
+            e.Emitted("register-rate-limit");
+        }
+        if (d.Rp is { } rp) EmitRp(e, w, acls, rp);
+        w.Line("!");
+    }
+
+    protected virtual void EmitSsmRange(Device d, ConfigWriter w, AclBook acls)
+    {
+        var v4 = d.SsmRange.Include.Where(p => p.Prefix.Family == IpFamily.V4).ToList();
+        if (v4.Count == 1 && v4[0].Prefix == IpPrefix.DefaultSsmV4 && d.SsmRange.Except.IsEmpty)
+            w.Line("ip pim ssm default");
+        else if (v4.Count > 0)
+            w.Line($"ip pim ssm range {PermitListAcl(acls, AclBook.NameFor(d.Name, "SSM"), d.SsmRange)}");
+    }
+
+    private string ExceptClause(AclBook acls, GroupLimit limit, string name, string protocol)
+    {
+        if (limit.Except is null) return string.Empty;
+        var family = protocol == "igmp" ? IpFamily.V4 : IpFamily.V6;
+        string acl = SelectionAcl(acls, AclBook.NameFor(limit.Except.SetNames.Length == 1 ? limit.Except.SetNames[0] : name, protocol == "igmp" ? "EXCEPT" : "EXCEPT-V6"), null, limit.Except, family);
+        return $" except {acl}";
+    }
+
+    /// <summary>
+    /// ip multicast limit cost: one line per class (in kbps, the unit IOS multiplies by), in the
+    /// policy's class order, then each limit's own default cost where it differs from 1 kbps.
+    /// </summary>
+    protected virtual void EmitCosts(DeviceEmission e, ConfigWriter w, AclBook acls)
+    {
+        var limits = e.Device.Interfaces.SelectMany(i => i.StateLimits).Where(l => l.IsCostBased).ToList();
+        var classes = limits.SelectMany(l => l.Classes).Distinct().OrderBy(c => e.Model.Classes.IndexOf(c)).ToList();
+        foreach (var cls in classes)
+        {
+            string acl = SelectionAcl(acls, AclBook.NameFor(cls.Name, "CLASS"), cls.Match.Sources, cls.Match.Groups);
+            w.Line($"ip multicast limit cost {acl} {cls.Cost.Kbps}");
+        }
+        foreach (var limit in limits.Where(l => l.DefaultCostIsExplicit && l.DefaultCost != Bandwidth.OneKbps))
+        {
+            string acl = SelectionAcl(acls, LimitAclName(limit, "DEFAULT-COST"), limit.Sources, limit.Groups);
+            w.Line($"ip multicast limit cost {acl} {limit.DefaultCost.Kbps}");
+        }
+    }
+
+    protected static string LimitAclName(StateLimit limit, string suffix)
+    {
+        string basis = limit.Groups?.SetNames.Length == 1 ? limit.Groups.SetNames[0] : $"LIMIT-{limit.Direction}";
+        return AclBook.NameFor(basis, suffix);
+    }
+
+    protected virtual void EmitRp(DeviceEmission e, ConfigWriter w, AclBook acls, RpPolicy rp)
+    {
+        if (rp.Address is { } address)
+        {
+            string groups = rp.Groups is { } g ? " " + PermitListAcl(acls, AclBook.NameFor(e.Device.Name, "RP-GROUPS"), g) : string.Empty;
+            w.Line($"ip pim rp-address {address.NetworkAddress}{groups}");
+            e.Emitted("rp address");
+        }
+        if (rp.AcceptRegister is { } accept)
+        {
+            w.Line($"ip pim accept-register list {ExtendedAcl(acls, accept, "REGISTER", IpFamily.V4)}");
+            e.Emitted("accept-register");
+        }
+        if (rp.AnnounceFilter is { } announce)
+        {
+            // IOS pairs one rp-list with one group-list per command: one command per rule.
+            for (int i = 0; i < announce.Rules.Length; i++)
+            {
+                var single = announce with { Rules = [announce.Rules[i]] };
+                string suffix = announce.Rules.Length == 1 ? "" : $"-{i + 1}";
+                string rpList = StandardAcl(acls, single, "RP-LIST" + suffix, m => m.Rps);
+                string groupList = StandardAcl(acls, single, "GROUP-LIST" + suffix, m => m.Groups);
+                w.Line($"ip pim rp-announce-filter rp-list {rpList} group-list {groupList}");
+            }
+            e.Emitted("announce-filter (Auto-RP)");
+        }
+    }
+
+    // ── interfaces ──
+
+    protected virtual void EmitInterface(DeviceEmission e, ConfigWriter w, AclBook acls, InterfacePolicy iface)
+    {
+        var d = e.Device;
+        string ifName = iface.Name;
+        w.Line($"interface {ifName}");
+        using (w.Indent())
+        {
+            if (iface.Description is { } description) w.Line($"description {description}");
+            if (d.SapListen is { } sap)
+            {
+                w.Line(sap ? "ip sap listen" : "no ip sap listen");
+                e.Emitted("sap-listen");
+            }
+            EmitMembership(e, w, acls, iface, GroupProtocol.Igmp);
+            EmitMembership(e, w, acls, iface, GroupProtocol.Mld);
+            EmitInboundAcl(e, w, acls, iface);
+            foreach (var limit in iface.StateLimits)
+            {
+                string acl = SelectionAcl(acls, LimitAclName(limit, "LIMIT"), limit.Sources, limit.Groups);
+                long max = limit.MaxBandwidth is { } bw ? bw.Kbps : limit.MaxCount!.Value;
+                w.Line($"ip multicast limit {limit.Direction.ToString().ToLowerInvariant()} {acl} {max}");
+                e.Emitted(limit.IsCostBased ? "state-limit with costs" : "state-limit");
+            }
+            if (iface.Pim is { } pim)
+            {
+                if (pim.Disabled) w.Line("no ip pim sparse-mode");
+                if (pim.NoNeighbors || pim.PermittedNeighbors is not null)
+                {
+                    var neighbors = pim.NoNeighbors
+                        ? acls.Add(AclBook.NameFor($"{ifName}-PIM-NONE"), IpFamily.V4, AclKind.Standard, ["deny any"])
+                        : PermitListAcl(acls, AclBook.NameFor(pim.PermittedNeighbors!.SetNames.Length == 1 ? pim.PermittedNeighbors.SetNames[0] : $"{ifName}-PIM", "NEIGHBORS"), pim.PermittedNeighbors);
+                    w.Line($"ip pim neighbor-filter {neighbors}");
+                    e.Emitted("pim neighbor filter");
+                }
+                if (pim.BsrBorder)
+                {
+                    w.Line("ip pim bsr-border");
+                    e.Emitted("bsr-border");
+                }
+            }
+            foreach (var boundary in iface.Boundaries)
+            {
+                bool extended = boundary.Filter.Rules.Any(r => r.Match.Sources is not null);
+                string acl = extended
+                    ? ExtendedAcl(acls, boundary.Filter, "BOUNDARY", IpFamily.V4)
+                    : StandardAcl(acls, boundary.Filter, "BOUNDARY", m => m.Groups);
+                w.Line($"ip multicast boundary {acl}{(boundary.FilterAutoRp ? " filter-autorp" : "")}");
+                e.Emitted(boundary.FilterAutoRp ? "boundary filter-auto-rp" : "boundary");
+            }
+            if (iface.RouterGuard)
+            {
+                w.Line("router-guard ip multicast");
+                e.Emitted("router-guard");
+            }
+        }
+        w.Line("!");
+    }
+
+    protected virtual void EmitMembership(DeviceEmission e, ConfigWriter w, AclBook acls, InterfacePolicy iface, GroupProtocol protocol)
+    {
+        var membership = iface.MembershipFor(protocol);
+        string p = protocol == GroupProtocol.Igmp ? "igmp" : "mld";
+        string prefix = protocol == GroupProtocol.Igmp ? "ip igmp" : "ipv6 mld";
+        var family = protocol == GroupProtocol.Igmp ? IpFamily.V4 : IpFamily.V6;
+        if (membership?.MinimumVersion is { } version)
+        {
+            w.Line($"{prefix} version {version}");
+            e.Emitted($"{p} minimum version");
+        }
+        if (membership?.Access is { } access)
+        {
+            string acl = protocol == GroupProtocol.Igmp && !access.Rules.Any(r => r.Match.Sources is not null)
+                ? StandardAcl(acls, access, "IGMP", m => m.Groups)
+                : ExtendedAcl(acls, access, protocol == GroupProtocol.Igmp ? "IGMP" : "MLD", family, protocol == GroupProtocol.Igmp ? "igmp" : null);
+            w.Line($"{prefix} access-group {acl}");
+            e.Emitted($"{p} access filter");
+        }
+        var limit = membership?.Limit ?? e.Device.DefaultLimitFor(protocol);
+        if (limit is not null && (membership is not null || protocol == GroupProtocol.Igmp))
+        {
+            w.Line($"{prefix} limit {limit.Max}{ExceptClause(acls, limit, $"{iface.Name}-{p}", p)}");
+            if (membership?.Limit is not null) e.Emitted(limit.Except is null ? $"{p} interface limit" : $"{p} interface limit with except");
+        }
+    }
+
+    /// <summary>
+    /// IOS allows one inbound ACL per interface, so query dropping, the IGMP control list and the
+    /// source filter share it, in that order: IGMP rules first (ending in "deny igmp any any"
+    /// when a control list is set), then the source filter's (S,G) rules with its implicit deny
+    /// limited to routable multicast, then "permit ip any any" for all other traffic.
+    /// </summary>
+    protected virtual void EmitInboundAcl(DeviceEmission e, ConfigWriter w, AclBook acls, InterfacePolicy iface)
+    {
+        var entries = new List<string>();
+        var igmp = iface.Igmp;
+        var mld = iface.Mld;
+        if (igmp?.DropQueries == true)
+        {
+            entries.Add("deny igmp any any host-query");
+            e.Emitted("igmp queries drop");
+        }
+        if (igmp?.Control is { } control)
+        {
+            entries.AddRange(FilterLowering.Lower(control, IpFamily.V4).Select(r => CiscoSyntax.ExtendedEntry(r, IpFamily.V4, "igmp")));
+            entries.Add("deny igmp any any");
+            e.Emitted("igmp control filter");
+        }
+        if (iface.SourceFilter is { } source)
+        {
+            entries.AddRange(FilterLowering.Lower(source, IpFamily.V4).Select(r => CiscoSyntax.ExtendedEntry(r, IpFamily.V4)));
+            entries.AddRange(RoutableMulticast.Select(m => $"deny ip any {CiscoSyntax.V4(m)}"));
+            e.Emitted("source-filter");
+        }
+        if (entries.Count > 0)
+        {
+            entries.Add("permit ip any any");
+            w.Line($"ip access-group {acls.Add(AclBook.NameFor(iface.Name, "IN"), IpFamily.V4, AclKind.Extended, entries)} in");
+        }
+
+        var v6 = new List<string>();
+        if (mld?.DropQueries == true)
+        {
+            v6.Add("deny icmp any any mld-query");
+            e.Emitted("mld queries drop");
+        }
+        if (iface.SourceFilter is { } source6 && FilterLowering.AppliesTo(source6, IpFamily.V6))
+        {
+            v6.AddRange(FilterLowering.Lower(source6, IpFamily.V6).Select(r => CiscoSyntax.ExtendedEntry(r, IpFamily.V6)));
+        }
+        if (v6.Count > 0)
+        {
+            v6.Add("permit ipv6 any any");
+            w.Line($"ipv6 traffic-filter {acls.Add(AclBook.NameFor(iface.Name, "IN-V6"), IpFamily.V6, AclKind.Extended, v6)} in");
+        }
+    }
+
+    // ── MSDP ──
+
+    protected virtual void EmitMsdp(DeviceEmission e, ConfigWriter w, AclBook acls)
+    {
+        if (e.Device.Msdp is not { } msdp) return;
+        w.Comment("MSDP");
+        if (msdp.OriginatorId is { } originator) w.Line($"ip msdp originator-id {originator}");
+        if (msdp.Redistribute is { } redistribute)
+        {
+            w.Line($"ip msdp redistribute list {ExtendedAcl(acls, redistribute, "SA", IpFamily.V4)}");
+            e.Emitted("msdp redistribute filter");
+        }
+        foreach (var peer in msdp.Peers)
+        {
+            string address = peer.Address.NetworkAddress.ToString();
+            string connect = peer.ConnectSource is { } source ? $" connect-source {source}" : "";
+            w.Line($"ip msdp peer {address}{connect} remote-as {peer.RemoteAs}");
+            e.Emitted("msdp peer");
+            if (peer.Description is { } description) w.Line($"ip msdp description {address} {description}");
+            if (peer.Auth is { Secret: { } secret })
+            {
+                w.Line($"ip msdp password peer {address} 0 {e.Secrets.Resolve(secret)}");
+                e.Emitted("msdp md5 authentication");
+            }
+            if (peer.SaFilterIn is { } saIn) w.Line($"ip msdp sa-filter in {address} list {ExtendedAcl(acls, saIn, "SA", IpFamily.V4)}");
+            if (peer.SaFilterOut is { } saOut) w.Line($"ip msdp sa-filter out {address} list {ExtendedAcl(acls, saOut, "SA", IpFamily.V4)}");
+            if (peer.SaFilterIn is not null || peer.SaFilterOut is not null) e.Emitted("msdp sa-filter");
+            if (peer.SaLimit is { } saLimit)
+            {
+                w.Line($"ip msdp sa-limit {address} {saLimit}");
+                e.Emitted("msdp sa-limit");
+            }
+            if (peer.MeshGroup is { } mesh) w.Line($"ip msdp mesh-group {mesh} {address}");
+        }
+        w.Line("!");
+    }
+
+    // ── keys, BGP, BMP ──
+
+    protected virtual void EmitKeychains(DeviceEmission e, ConfigWriter w)
+    {
+        // Only keychains used for TCP-AO are written (a keychain no peer uses configures nothing).
+        var used = (e.Device.Bgp?.Neighbors ?? []).Select(n => n.Auth?.Keychain).OfType<Keychain>().Distinct().ToList();
+        foreach (var keychain in used)
+        {
+            w.Line($"key chain {AclBook.NameFor(keychain.Name)} tcp");
+            using (w.Indent())
+            {
+                foreach (var key in keychain.Keys)
+                {
+                    w.Line($"key {key.Id}");
+                    using (w.Indent())
+                    {
+                        w.Line($"send-id {key.Id}");
+                        w.Line($"recv-id {key.Id}");
+                        w.Line("cryptographic-algorithm hmac-sha-256");
+                        w.Line($"key-string {e.Secrets.Resolve(key.Secret)}");
+                        if (key.ValidFrom is { } from)
+                        {
+                            string end = key.ValidUntil is { } until ? CiscoSyntax.LifetimeEnd(until) : "infinite";
+                            w.Line($"send-lifetime {CiscoSyntax.LifetimeStart(from)} {end}");
+                            w.Line($"accept-lifetime {CiscoSyntax.LifetimeStart(from)} {end}");
+                        }
+                    }
+                }
+            }
+            w.Line("!");
+        }
+    }
+
+    protected virtual void EmitBgp(DeviceEmission e, ConfigWriter w, AclBook acls)
+    {
+        var d = e.Device;
+        if (d.Bgp is not { } bgp)
+        {
+            if (d.BmpStations.Length > 0)
+            {
+                w.Comment("BMP stations are configured under router bgp; this device runs no BGP, so none is written");
+                foreach (var _ in d.BmpStations) e.Emitted("bmp station");
+            }
+            return;
+        }
+        w.Line($"router bgp {bgp.LocalAs}");
+        e.Emitted("bgp");
+        using (w.Indent())
+        {
+            if (bgp.RouterId is { } routerId) w.Line($"bgp router-id {routerId.NetworkAddress}");
+            w.Line("bgp log-neighbor-changes");
+            if (bgp.Damping is { } damping)
+            {
+                w.Line($"bgp dampening {CiscoSyntax.Minutes(damping.HalfLife)} {damping.Reuse} {damping.Suppress} {CiscoSyntax.Minutes(damping.MaxSuppress)}");
+                e.Emitted("bgp damping");
+            }
+            foreach (var n in bgp.Neighbors)
+            {
+                string a = n.Address.NetworkAddress.ToString();
+                w.Line($"neighbor {a} remote-as {n.RemoteAs}");
+                if (n.Description is { } description) w.Line($"neighbor {a} description {description}");
+                if (n.Auth is { Kind: AuthKind.Md5, Secret: { } secret })
+                {
+                    w.Line($"neighbor {a} password 0 {e.Secrets.Resolve(secret)}");
+                    e.Emitted("bgp md5 authentication");
+                }
+                if (n.Auth is { Kind: AuthKind.TcpAo, Keychain: { } keychain })
+                {
+                    w.Line($"neighbor {a} ao {AclBook.NameFor(keychain.Name)}");
+                    e.Emitted("bgp tcp-ao authentication");
+                }
+                if (n.TtlSecurityHops is { } hops)
+                {
+                    w.Line($"neighbor {a} ttl-security hops {hops}");
+                    e.Emitted("bgp ttl-security");
+                }
+                if (n.HoldTime is { } hold)
+                {
+                    long holdSeconds = (long)hold.TotalSeconds;
+                    w.Line($"neighbor {a} timers {holdSeconds / 3} {holdSeconds}");
+                }
+            }
+            foreach (var station in d.BmpStations.Select((s, i) => (s, i)))
+            {
+                w.Line($"bmp server {station.i + 1}");
+                using (w.Indent())
+                {
+                    if (station.s.Address is { } address) w.Line($"address {address.NetworkAddress} port-number {station.s.Port}");
+                    if (station.s.StatsInterval is { } stats) w.Line($"stats-reporting-period {(long)stats.TotalSeconds}");
+                    w.Line("activate");
+                }
+                w.Line("exit-bmp-server-mode");
+                e.Emitted("bmp station");
+            }
+            foreach (var family in new[] { IpFamily.V4, IpFamily.V6 })
+            {
+                var neighbors = bgp.Neighbors.Where(n => n.Address.Family == family).ToList();
+                if (neighbors.Count == 0) continue;
+                w.Line($"address-family {(family == IpFamily.V4 ? "ipv4" : "ipv6")} unicast");
+                using (w.Indent())
+                {
+                    foreach (var n in neighbors)
+                    {
+                        string a = n.Address.NetworkAddress.ToString();
+                        w.Line($"neighbor {a} activate");
+                        if (n.MaxPrefix is { } max)
+                        {
+                            string options = (max.WarnPercent is { } warn ? $" {warn.Value.ToString("0", CultureInfo.InvariantCulture)}" : "") +
+                                (max.WarningOnly ? " warning-only" : max.Restart is { } restart ? $" restart {CiscoSyntax.Minutes(restart)}" : "");
+                            w.Line($"neighbor {a} maximum-prefix {max.Max}{options}");
+                            e.Emitted("bgp max-prefix");
+                        }
+                        if (n.PrefixFilterIn is { } filterIn) w.Line($"neighbor {a} prefix-list {PrefixList(acls, filterIn, family)} in");
+                        if (n.PrefixFilterOut is { } filterOut) w.Line($"neighbor {a} prefix-list {PrefixList(acls, filterOut, family)} out");
+                        if (n.PrefixFilterIn is not null || n.PrefixFilterOut is not null) e.Emitted("bgp prefix-filter");
+                        for (int i = 0; i < d.BmpStations.Length; i++) w.Line($"neighbor {a} bmp-activate server {i + 1}");
+                    }
+                }
+                w.Line("exit-address-family");
+            }
+        }
+        w.Line("!");
+    }
+
+    /// <summary>A prefix list from a prefix filter: one entry per prefix, length ranges kept (ge/le).</summary>
+    protected string PrefixList(AclBook acls, Filter filter, IpFamily family) =>
+        acls.AddPrefixList(AclBook.NameFor(filter.Name, family == IpFamily.V4 ? null : "V6"), family, PrefixListEntries(filter, family));
+
+    public static List<string> PrefixListEntries(Filter filter, IpFamily family)
+    {
+        var entries = new List<string>();
+        foreach (var rule in filter.Rules)
+        {
+            string action = CiscoSyntax.Action(rule.Action);
+            var prefixes = rule.Match.Prefixes;
+            if (prefixes is null || prefixes.IsAny)
+            {
+                entries.Add($"{action} {(family == IpFamily.V4 ? "0.0.0.0/0 le 32" : "::/0 le 128")}");
+                continue;
+            }
+            // Exceptions of a set fall through to later rules: with exact prefixes they are
+            // subtracted; with length ranges they become deny entries ahead of the set.
+            foreach (var except in prefixes.Except.Where(p => p.Prefix.Family == family && p.HasLengthRange))
+                entries.Add($"deny {except}");
+            var plain = prefixes.Except.Where(p => !p.HasLengthRange).Select(p => p.Prefix).ToList();
+            foreach (var entry in prefixes.Include.Where(p => p.Prefix.Family == family))
+            {
+                foreach (var piece in plain.Count == 0 ? [entry.Prefix] : PrefixMath.Subtract([entry.Prefix], plain))
+                    entries.Add($"{action} {entry with { Prefix = piece }}");
+            }
+        }
+        return entries;
+    }
+
+    // ── control plane and group encryption ──
+
+    protected virtual void EmitControlPlane(DeviceEmission e, ConfigWriter w, AclBook acls)
+    {
+        if (e.Device.ControlPlane is not { } cp) return;
+        var classes = new List<(string Class, string? Police)>();
+        foreach (var rate in cp.Rates)
+        {
+            var (protocol, port) = CiscoSyntax.Protocol(rate.Protocol, IpFamily.V4);
+            string entry = $"permit {protocol} any any{(port is not null ? $" eq {port}" : "")}";
+            string name = AclBook.NameFor($"{e.Device.Name}-COPP-RATE-{rate.Protocol}");
+            acls.Add(name, IpFamily.V4, AclKind.Extended, [entry]);
+            classes.Add((name, $"police rate {rate.PacketsPerSecond} pps conform-action transmit exceed-action drop"));
+        }
+        if (cp.Filter is { } filter)
+        {
+            classes.Add((ExtendedAcl(acls, filter, "COPP", IpFamily.V4), null));
+        }
+        foreach (var (cls, _) in classes)
+        {
+            w.Block($"class-map match-all {cls}", () => w.Line($"match access-group name {cls}"));
+        }
+        string policy = AclBook.NameFor($"{e.Device.Name}-COPP");
+        w.Block($"policy-map {policy}", () =>
+        {
+            foreach (var (cls, police) in classes)
+            {
+                w.Line($"class {cls}");
+                if (police is not null) using (w.Indent()) w.Line(police);
+            }
+            if (cp.Filter is not null)
+            {
+                // The infrastructure ACL's implicit deny: traffic no rule permits is dropped.
+                w.Line("class class-default");
+                using (w.Indent()) w.Line("drop");
+            }
+        });
+        w.Block("control-plane", () => w.Line($"service-policy input {policy}"));
+        w.Line("!");
+        e.Emitted("control-plane");
+    }
+
+    protected virtual void EmitGroupEncryption(DeviceEmission e, ConfigWriter w, AclBook acls)
+    {
+        if (e.Device.GroupEncryption is not { } ge) return;
+        string group = AclBook.NameFor($"{e.Device.Name}-GETVPN");
+        w.Comment($"GET VPN key server: the crypto ACL scope. The IPsec profile {group} (transforms, lifetimes) is site configuration.");
+        w.Line($"crypto gdoi group {group}");
+        using (w.Indent())
+        {
+            w.Line($"identity number {ge.GroupId ?? 1}");
+            w.Line("server local");
+            using (w.Indent())
+            {
+                w.Line("sa ipsec 1");
+                using (w.Indent())
+                {
+                    w.Line($"profile {group}");
+                    if (ge.Protect is { } protect) w.Line($"match address ipv4 {ExtendedAcl(acls, protect, "CRYPTO", IpFamily.V4)}");
+                }
+            }
+        }
+        w.Line("!");
+        e.Emitted("group-encryption");
+    }
+}
