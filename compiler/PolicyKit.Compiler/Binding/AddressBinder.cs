@@ -15,21 +15,58 @@ namespace PolicyKit.Compiler.Binding;
 public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics)
 {
     private readonly Dictionary<string, AddressSet?> _resolved = new(StringComparer.Ordinal);
+    // Sets whose resolution is under way, in the order they were entered (for the cycle's chain).
     private readonly List<string> _resolving = [];
+    private readonly HashSet<string> _cycleReported = new(StringComparer.Ordinal);
 
     public IEnumerable<AddressSet> ResolvedSets => _resolved.Values.OfType<AddressSet>();
 
+    /// <summary>
+    /// Resolves a set and, first, every set it refers to — in dependency order with an explicit
+    /// stack, so a chain of thousands of references cannot overflow the call stack. A cycle is
+    /// reported once, at the name of the set the cycle returns to.
+    /// </summary>
     public AddressSet? ResolveSet(SetDeclSyntax declaration)
     {
-        string name = declaration.Name.Text;
-        if (_resolved.TryGetValue(name, out var done)) return done;
-        if (_resolving.Contains(name))
+        if (_resolved.TryGetValue(declaration.Name.Text, out var done)) return done;
+        var stack = new Stack<(SetDeclSyntax Set, bool Expanded)>();
+        stack.Push((declaration, false));
+        while (stack.Count > 0)
         {
-            string chain = string.Join(" → ", _resolving.SkipWhile(n => n != name).Append(name));
-            diagnostics.Add(declaration.Name.Span, c => c.SetCycle(chain));
-            return null;
+            var (set, expanded) = stack.Pop();
+            string name = set.Name.Text;
+            if (_resolved.ContainsKey(name)) continue;
+            if (expanded)
+            {
+                _resolving.Remove(name);
+                _resolved[name] = ResolveOne(set);
+                continue;
+            }
+            _resolving.Add(name);
+            stack.Push((set, true));
+            foreach (var entry in set.Entries)
+            {
+                if (entry.Item is not NameItemSyntax { Name: var reference } || symbols.Find(reference.Text) is not SetDeclSyntax target) continue;
+                if (_resolved.ContainsKey(target.Name.Text)) continue;
+                if (_resolving.Contains(target.Name.Text))
+                {
+                    if (_cycleReported.Add(target.Name.Text))
+                    {
+                        string chain = string.Join(" → ", _resolving.SkipWhile(n => n != target.Name.Text).Append(target.Name.Text));
+                        diagnostics.Add(target.Name.Span, c => c.SetCycle(chain));
+                    }
+                    continue;
+                }
+                stack.Push((target, false));
+            }
         }
-        _resolving.Add(name);
+        return _resolved.GetValueOrDefault(declaration.Name.Text);
+    }
+
+    /// <summary>Resolves one set whose referenced sets are already resolved (or part of a reported cycle).</summary>
+    private AddressSet? ResolveOne(SetDeclSyntax declaration)
+    {
+        string name = declaration.Name.Text;
         var parts = new List<AddressMatch>();
         var excepts = ImmutableArray.CreateBuilder<PrefixEntry>();
         bool any = false;
@@ -52,7 +89,6 @@ public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics
                     break;
             }
         }
-        _resolving.RemoveAt(_resolving.Count - 1);
         var union = Union(parts, declaration.Span);
         var addresses = union with
         {
@@ -65,7 +101,6 @@ public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics
         {
             diagnostics.Add(declaration.Name.Span, c => c.EmptySet(SymbolTable.KindOf(declaration), name));
         }
-        _resolved[name] = set;
         return set;
     }
 
@@ -107,6 +142,8 @@ public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics
             diagnostics.Add(name.Span, c => c.WrongKind(name.Text, SymbolTable.KindOf(declaration), expected));
             return null;
         }
+        // Within a cycle the referenced set is still being resolved: the cycle is reported already.
+        if (_resolving.Contains(set.Name.Text)) return null;
         return ResolveSet(set)?.Addresses;
     }
 

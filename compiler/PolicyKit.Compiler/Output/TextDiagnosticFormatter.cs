@@ -47,7 +47,7 @@ public sealed class TextDiagnosticFormatter(bool useColor = false, bool writeSum
         var header = new StringBuilder();
         if (location is not null) header.Append(Style(Ansi.Bold, location.Value.ToString())).Append(": ");
         header.Append(Style(severityStyle, $"{severity} {diagnostic.Code}:"));
-        header.Append(' ').Append(Style(Ansi.Bold, diagnostic.Message));
+        header.Append(' ').Append(Style(Ansi.Bold, Printable.Escape(diagnostic.Message)));
         writer.WriteLine(header.ToString());
 
         if (location is not null)
@@ -85,7 +85,7 @@ public sealed class TextDiagnosticFormatter(bool useColor = false, bool writeSum
     {
         var (line, column) = span.StartLineColumn;
         var (endLine, endColumn) = span.EndLineColumn;
-        string text = SecretRedactor.Redact(span.File.GetLineText(line));
+        string text = Printable.Mask(SecretRedactor.Redact(span.File.GetLineText(line)));
 
         int start = column - 1;                       // 0-based index into the line
         int end = endLine == line ? endColumn - 1 : text.Length;
