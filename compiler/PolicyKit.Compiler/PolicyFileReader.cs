@@ -49,13 +49,24 @@ public sealed class DiskPolicyFileReader : IPolicyFileReader
             using var reader = new StreamReader(stream);
             return reader.ReadToEnd();
         }
+        if (Directory.Exists(path))
+        {
+            error = "it is a directory";
+            return null;
+        }
         try
         {
             return File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            error = e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : e.Message;
+            // Say what is wrong without echoing absolute paths from the exception text.
+            error = e switch
+            {
+                FileNotFoundException or DirectoryNotFoundException => "no such file",
+                UnauthorizedAccessException => "permission denied",
+                _ => "the file cannot be read",
+            };
             return null;
         }
     }

@@ -34,6 +34,14 @@ public sealed class Binder(DiagnosticBag diagnostics)
         }
         var boundDevices = symbols.Devices.Select(devices.Bind).ToImmutableArray();
 
+        // A profile is bound where an interface uses it; bind each once on its own as well, so a
+        // mistake in a profile no interface uses yet is still reported (repeats are merged).
+        var profiles = new InterfaceBinder(symbols, addresses, filters, diagnostics);
+        foreach (var profile in symbols.Declarations.OfType<ProfileDeclSyntax>())
+        {
+            profiles.Bind(new InterfaceDeclSyntax($"profile {profile.Name.Text}", profile.Name.Span, [profile.Name], [], profile.Span), "profile");
+        }
+
         // The root file is the last one loaded (includes come first).
         var root = files[^1].Source;
         var allFiles = files.Select(f => f.Source).ToImmutableArray();

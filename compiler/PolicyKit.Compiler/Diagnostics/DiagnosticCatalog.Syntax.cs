@@ -29,5 +29,5 @@ public sealed partial class DiagnosticCatalog
         Error("MP1008", $"'{text}' is not a valid date", "dates are written YYYY-MM-DD");
 
     public DiagnosticTemplate IncludeReadFailed(string path, string reason) =>
-        Error("MP1009", $"cannot read included file '{path}': {reason}");
+        Error("MP1009", $"cannot read '{path}': {reason}");
 }

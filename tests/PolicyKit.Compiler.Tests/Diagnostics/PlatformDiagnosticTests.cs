@@ -1,0 +1,75 @@
+using PolicyKit.Compiler.Diagnostics;
+using PolicyKit.Compiler.Emit;
+using static PolicyKit.Compiler.Diagnostics.DiagnosticSeverity;
+
+namespace PolicyKit.Compiler.Tests.Diagnostics;
+
+/// <summary>MP4xxx: what a device's platform can express, and what compiling for it needs. One test per code, named after it.</summary>
+public sealed class PlatformDiagnosticTests
+{
+    private const string FrrRouteLimit = """
+        device pe-1 platform frr {
+            sap-listen off;
+            mroute-limit 20000 warn 18000;
+        }
+        """;
+
+    [Fact]
+    public void MP4001_unsupported_on_platform()
+    {
+        var d = PolicyAssert.Case("MP4001", Error, 3, 5,
+            """
+            device pe-1 platform frr {
+                bgp as 64496 { neighbor 198.51.100.1 as 64500 { max-prefix 1000; } }
+                mroute-limit 20000 warn 18000;
+            }
+            """,
+            fix: [("platform frr", "platform ios-xe")]);
+        Assert.Equal("mroute-limit cannot be expressed on frr (device 'pe-1'): FRR 8.4 pimd has no multicast route limit", d.Message);
+    }
+
+    [Fact]
+    public void MP4001_every_unsupported_construct_is_reported_never_dropped()
+    {
+        // FRR can neither switch SAP listening off nor limit multicast routes: two findings.
+        var result = PolicyAssert.Check(FrrRouteLimit);
+        PolicyAssert.Reports(result, "MP4001", Error, 2, 5);
+        PolicyAssert.Reports(result, "MP4001", Error, 3, 5);
+        Assert.Equal(2, result.Diagnostics.Count(d => d.Code == "MP4001"));
+    }
+
+    [Fact]
+    public void MP4001_is_a_warning_with_allow_unsupported()
+    {
+        var result = PolicyAssert.Check(FrrRouteLimit, options: PolicyAssert.Options with { AllowUnsupported = true });
+        PolicyAssert.Reports(result, "MP4001", Warning, 3, 5);
+        PolicyAssert.NoErrors(result);
+    }
+
+    [Fact]
+    public void MP4002_secret_unavailable()
+    {
+        // Checking never reads secrets; compiling does, and a missing one is reported at its reference.
+        const string policy = """
+            device border platform ios-xe {
+                bgp as 64496 {
+                    neighbor 198.51.100.1 as 64500 { auth md5 secret env("BGP_AS64500"); }
+                }
+            }
+            """;
+        var check = PolicyAssert.Check(policy);
+        PolicyAssert.NoErrors(check);
+        var secret = check.Model!.Devices.Single().Bgp!.Neighbors.Single().Auth!.Secret!;
+
+        var bag = new DiagnosticBag();
+        new SecretResolver(new EmitOptions { Environment = _ => null }, bag).Resolve(secret);
+        var missing = new CheckResult(PolicyAssert.FileName, null, bag.ToList(), check.Files);
+        var d = PolicyAssert.Reports(missing, "MP4002", Error, 3, 58);
+        Assert.Equal("secret env(\"BGP_AS64500\") is not available: the environment variable is not set", d.Message);
+
+        var present = new DiagnosticBag();
+        string value = new SecretResolver(new EmitOptions { Environment = name => name == "BGP_AS64500" ? "s3cret" : null }, present).Resolve(secret);
+        Assert.Equal("s3cret", value);
+        Assert.Equal(0, present.Count);
+    }
+}
