@@ -11,7 +11,7 @@ public sealed class PlatformSupportCheck : PolicyCheck
         foreach (var device in context.Model.Devices)
         {
             var unsupported = PlatformSupport.Unsupported[device.Platform];
-            foreach (var (construct, span) in PlatformSupport.ConstructsOf(device))
+            foreach (var (construct, span) in PlatformSupport.ConstructsOf(device).Concat(PlatformSupport.RefinementsOf(device)))
             {
                 if (unsupported.TryGetValue(construct, out var reason))
                 {

@@ -32,8 +32,17 @@ public abstract class ConfigEmitter
     /// <summary>Writes the device's configuration (everything after the header).</summary>
     protected abstract void EmitDevice(DeviceEmission emission);
 
-    /// <summary>Constructs of the device this backend is responsible for (all, unless a data-plane target narrows it).</summary>
-    protected virtual IEnumerable<(string Construct, Text.SourceSpan Span)> ResponsibleConstructs(Device device) => PlatformSupport.ConstructsOf(device);
+    /// <summary>
+    /// Constructs of the device this backend is responsible for: every construct, plus the
+    /// refinements (partial forms) its platform cannot write, so those get UNSUPPORTED markers
+    /// too. A backend that shares a device with others (Linux: FRR, nftables) narrows it.
+    /// </summary>
+    protected virtual IEnumerable<(string Construct, Text.SourceSpan Span)> ResponsibleConstructs(Device device)
+    {
+        var unsupported = PlatformSupport.Unsupported[SupportPlatform(device)];
+        return PlatformSupport.ConstructsOf(device)
+            .Concat(PlatformSupport.RefinementsOf(device).Where(r => unsupported.ContainsKey(r.Construct)).Distinct());
+    }
 
     public EmittedFile Emit(PolicyModel model, Device device, EmitOptions options, DiagnosticBag diagnostics)
     {

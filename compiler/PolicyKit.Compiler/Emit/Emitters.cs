@@ -1,4 +1,7 @@
 using PolicyKit.Compiler.Emit.Cisco;
+using PolicyKit.Compiler.Emit.Frr;
+using PolicyKit.Compiler.Emit.Junos;
+using PolicyKit.Compiler.Emit.Nftables;
 
 namespace PolicyKit.Compiler.Emit;
 
@@ -8,6 +11,10 @@ public static class Emitters
     public static readonly IReadOnlyList<ConfigEmitter> All =
     [
         new IosXeEmitter(),
+        new IosXrEmitter(),
+        new JunosEmitter(),
+        new FrrEmitter(),
+        new NftablesEmitter(),
     ];
 
     public static ConfigEmitter? Find(string target) => All.FirstOrDefault(e => e.Target == target);

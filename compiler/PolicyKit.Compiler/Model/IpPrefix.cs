@@ -22,7 +22,10 @@ public readonly record struct IpPrefix(IpFamily Family, UInt128 Network, int Len
     public static IpPrefix AnyV6 => new(IpFamily.V6, 0, 0);
 
     /// <summary>The mask of host bits (the bits not fixed by the prefix).</summary>
-    public UInt128 HostMask => Length >= MaxLength ? UInt128.Zero : (UInt128.One << (MaxLength - Length)) - 1;
+    /// <remarks>UInt128 shifts count modulo 128, so ::/0 (a shift by 128) is spelled out.</remarks>
+    public UInt128 HostMask => Length >= MaxLength ? UInt128.Zero
+        : MaxLength - Length == 128 ? UInt128.MaxValue
+        : (UInt128.One << (MaxLength - Length)) - 1;
 
     public UInt128 First => Network;
 

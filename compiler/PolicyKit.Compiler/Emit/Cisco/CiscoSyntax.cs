@@ -28,18 +28,18 @@ public static class CiscoSyntax
 
     public static string Action(RuleAction action) => action == RuleAction.Permit ? "permit" : "deny";
 
-    /// <summary>IOS IGMP type keywords (the ACL matches the low four bits of the type; numbers where IOS has no keyword).</summary>
+    /// <summary>IOS extended-ACL IGMP type keywords.</summary>
     public static string IgmpType(IgmpMessageType type) => type switch
     {
         IgmpMessageType.Query => "host-query",
         IgmpMessageType.ReportV1 => "host-report",
-        IgmpMessageType.ReportV3 => "host-report",
-        IgmpMessageType.ReportV2 => "6",
-        IgmpMessageType.Leave => "7",
+        IgmpMessageType.ReportV2 => "v2-report",
+        IgmpMessageType.ReportV3 => "v3-report",
+        IgmpMessageType.Leave => "v2-leave",
         IgmpMessageType.Dvmrp => "dvmrp",
         IgmpMessageType.PimV1 => "pim",
-        IgmpMessageType.MtraceResponse => "14",
-        _ => "15",
+        IgmpMessageType.MtraceResponse => "mtrace-resp",
+        _ => "mtrace-route",
     };
 
     /// <summary>Protocol and implied well-known port (MSDP tcp/639, BGP tcp/179, BMP tcp/11019, Auto-RP udp/496).</summary>

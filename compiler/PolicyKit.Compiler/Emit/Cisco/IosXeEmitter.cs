@@ -148,7 +148,6 @@ public class IosXeEmitter : ConfigEmitter
             if (defaultLimit is not null)
             {
                 w.Comment($"{protocol} default-limit {defaultLimit.Max}: written on every interface below that sets no limit of its own");
-                e.Emitted($"{protocol} default-limit");
             }
         }
         EmitCosts(e, w, acls);
@@ -274,15 +273,7 @@ public class IosXeEmitter : ConfigEmitter
                     e.Emitted("bsr-border");
                 }
             }
-            foreach (var boundary in iface.Boundaries)
-            {
-                bool extended = boundary.Filter.Rules.Any(r => r.Match.Sources is not null);
-                string acl = extended
-                    ? ExtendedAcl(acls, boundary.Filter, "BOUNDARY", IpFamily.V4)
-                    : StandardAcl(acls, boundary.Filter, "BOUNDARY", m => m.Groups);
-                w.Line($"ip multicast boundary {acl}{(boundary.FilterAutoRp ? " filter-autorp" : "")}");
-                e.Emitted(boundary.FilterAutoRp ? "boundary filter-auto-rp" : "boundary");
-            }
+            EmitBoundary(e, w, acls, iface);
             if (iface.RouterGuard)
             {
                 w.Line("router-guard ip multicast");
@@ -290,6 +281,57 @@ public class IosXeEmitter : ConfigEmitter
             }
         }
         w.Line("!");
+    }
+
+    /// <summary>
+    /// IOS keeps one <c>ip multicast boundary</c> per interface, so several boundaries become one
+    /// ACL that permits what all of them permit: the exact groups each group-only boundary denies
+    /// (first-match evaluated), then the one (S,G) boundary's own rules, if there is one.
+    /// </summary>
+    protected virtual void EmitBoundary(DeviceEmission e, ConfigWriter w, AclBook acls, InterfacePolicy iface)
+    {
+        if (iface.Boundaries.Length == 0) return;
+        var sourceBoundary = iface.Boundaries.FirstOrDefault(b => b.Filter.Rules.Any(r => r.Match.Sources is not null));
+        var denied = iface.Boundaries.Where(b => b != sourceBoundary).SelectMany(b => DeniedGroups(b.Filter)).Order().ToList();
+        string acl;
+        if (iface.Boundaries.Length == 1)
+        {
+            var only = iface.Boundaries[0];
+            acl = sourceBoundary is not null
+                ? ExtendedAcl(acls, only.Filter, "BOUNDARY", IpFamily.V4)
+                : StandardAcl(acls, only.Filter, "BOUNDARY", m => m.Groups);
+        }
+        else if (sourceBoundary is null)
+        {
+            var entries = denied.Select(p => CiscoSyntax.StandardEntry(RuleAction.Deny, p, false)).Append("permit any").ToList();
+            acl = acls.Add(AclBook.NameFor(iface.Name, "BOUNDARY"), IpFamily.V4, AclKind.Standard, entries);
+        }
+        else
+        {
+            var entries = denied.Select(p => $"deny ip any {CiscoSyntax.V4(p)}")
+                .Concat(FilterLowering.Lower(sourceBoundary.Filter, IpFamily.V4).Select(r => CiscoSyntax.ExtendedEntry(r, IpFamily.V4)))
+                .ToList();
+            acl = acls.Add(AclBook.NameFor(iface.Name, "BOUNDARY"), IpFamily.V4, AclKind.Extended, entries);
+        }
+        bool autoRp = iface.Boundaries.Any(b => b.FilterAutoRp);
+        w.Line($"ip multicast boundary {acl}{(autoRp ? " filter-autorp" : "")}");
+        foreach (var boundary in iface.Boundaries) e.Emitted(boundary.FilterAutoRp ? "boundary filter-auto-rp" : "boundary");
+    }
+
+    /// <summary>The IPv4 groups a group-only first-match filter denies, exactly (implicit deny included).</summary>
+    protected static List<IpPrefix> DeniedGroups(Filter filter)
+    {
+        List<IpPrefix> undecided = [IpPrefix.MulticastV4];
+        var denied = new List<IpPrefix>();
+        foreach (var rule in filter.Rules)
+        {
+            var groups = FilterLowering.Expand(rule.Match.Groups, IpFamily.V4)?.Select(p => p!.Value).ToList() ?? [IpPrefix.MulticastV4];
+            var rest = PrefixMath.Subtract(undecided, groups);
+            if (rule.Action == RuleAction.Deny) denied.AddRange(PrefixMath.Subtract(undecided, rest));
+            undecided = rest;
+        }
+        denied.AddRange(undecided);
+        return denied;
     }
 
     protected virtual void EmitMembership(DeviceEmission e, ConfigWriter w, AclBook acls, InterfacePolicy iface, GroupProtocol protocol)
@@ -300,6 +342,7 @@ public class IosXeEmitter : ConfigEmitter
         var family = protocol == GroupProtocol.Igmp ? IpFamily.V4 : IpFamily.V6;
         if (membership?.MinimumVersion is { } version)
         {
+            // The version the router speaks; refusing older reports is in the inbound ACL.
             w.Line($"{prefix} version {version}");
             e.Emitted($"{p} minimum version");
         }
@@ -312,10 +355,12 @@ public class IosXeEmitter : ConfigEmitter
             e.Emitted($"{p} access filter");
         }
         var limit = membership?.Limit ?? e.Device.DefaultLimitFor(protocol);
-        if (limit is not null && (membership is not null || protocol == GroupProtocol.Igmp))
+        // The per-interface default applies to every interface the policy names.
+        if (limit is not null)
         {
             w.Line($"{prefix} limit {limit.Max}{ExceptClause(acls, limit, $"{iface.Name}-{p}", p)}");
             if (membership?.Limit is not null) e.Emitted(limit.Except is null ? $"{p} interface limit" : $"{p} interface limit with except");
+            else e.Emitted($"{p} default-limit");
         }
     }
 
@@ -335,6 +380,9 @@ public class IosXeEmitter : ConfigEmitter
             entries.Add("deny igmp any any host-query");
             e.Emitted("igmp queries drop");
         }
+        // Minimum version: membership reports of older versions are dropped before IGMP sees them.
+        if (igmp?.MinimumVersion is >= 2) entries.Add("deny igmp any any host-report");
+        if (igmp?.MinimumVersion is >= 3) entries.Add("deny igmp any any v2-report");
         if (igmp?.Control is { } control)
         {
             entries.AddRange(FilterLowering.Lower(control, IpFamily.V4).Select(r => CiscoSyntax.ExtendedEntry(r, IpFamily.V4, "igmp")));
@@ -359,6 +407,7 @@ public class IosXeEmitter : ConfigEmitter
             v6.Add("deny icmp any any mld-query");
             e.Emitted("mld queries drop");
         }
+        if (mld?.MinimumVersion is >= 2) v6.Add("deny icmp any any mld-report");
         if (iface.SourceFilter is { } source6 && FilterLowering.AppliesTo(source6, IpFamily.V6))
         {
             v6.AddRange(FilterLowering.Lower(source6, IpFamily.V6).Select(r => CiscoSyntax.ExtendedEntry(r, IpFamily.V6)));
@@ -425,7 +474,9 @@ public class IosXeEmitter : ConfigEmitter
                     {
                         w.Line($"send-id {key.Id}");
                         w.Line($"recv-id {key.Id}");
-                        w.Line("cryptographic-algorithm hmac-sha-256");
+                        // AES-128-CMAC-96 (RFC 5926), the algorithm every PolicyKit backend uses, so sessions between
+                        // routers of different vendors compiled from one policy agree.
+                        w.Line("cryptographic-algorithm aes-128-cmac");
                         w.Line($"key-string {e.Secrets.Resolve(key.Secret)}");
                         if (key.ValidFrom is { } from)
                         {
@@ -567,12 +618,26 @@ public class IosXeEmitter : ConfigEmitter
     {
         if (e.Device.ControlPlane is not { } cp) return;
         var classes = new List<(string Class, string? Police)>();
+        // A rate class polices only traffic the infrastructure ACL permits: its ACL is the
+        // filter's rules narrowed to the protocol (a rule for any protocol is narrowed to it),
+        // so denied traffic still falls to class-default and is dropped.
         foreach (var rate in cp.Rates)
         {
             var (protocol, port) = CiscoSyntax.Protocol(rate.Protocol, IpFamily.V4);
-            string entry = $"permit {protocol} any any{(port is not null ? $" eq {port}" : "")}";
+            List<string> entries;
+            if (cp.Filter is { } filterForRate)
+            {
+                entries = FilterLowering.Lower(filterForRate, IpFamily.V4)
+                    .Where(r => r.Protocol is null || r.Protocol == rate.Protocol)
+                    .Select(r => CiscoSyntax.ExtendedEntry(r with { Protocol = rate.Protocol }, IpFamily.V4))
+                    .ToList();
+            }
+            else
+            {
+                entries = [$"permit {protocol} any any{(port is not null ? $" eq {port}" : "")}"];
+            }
             string name = AclBook.NameFor($"{e.Device.Name}-COPP-RATE-{rate.Protocol}");
-            acls.Add(name, IpFamily.V4, AclKind.Extended, [entry]);
+            acls.Add(name, IpFamily.V4, AclKind.Extended, entries);
             classes.Add((name, $"police rate {rate.PacketsPerSecond} pps conform-action transmit exceed-action drop"));
         }
         if (cp.Filter is { } filter)

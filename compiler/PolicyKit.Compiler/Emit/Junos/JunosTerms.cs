@@ -1,0 +1,165 @@
+using PolicyKit.Compiler.Model;
+
+namespace PolicyKit.Compiler.Emit.Junos;
+
+/// <summary>
+/// Builds the terms of a Junos policy statement or firewall filter as set-line bodies
+/// ("term NAME from …", "term NAME then …"), in order. Junos evaluates terms first-match,
+/// like the policy's filters.
+/// </summary>
+public sealed class JunosTerms
+{
+    private readonly List<string> _lines = [];
+
+    public IReadOnlyList<string> Lines => _lines;
+
+    public int Count { get; private set; }
+
+    public void Add(string term, IEnumerable<string> from, IEnumerable<string> then, IEnumerable<string>? to = null)
+    {
+        foreach (var condition in from) _lines.Add($"term {term} from {condition}");
+        foreach (var condition in to ?? []) _lines.Add($"term {term} to {condition}");
+        foreach (var action in then) _lines.Add($"term {term} then {action}");
+        Count++;
+    }
+
+    /// <summary>
+    /// The prefixes of an address match in the given families, or null for "any". An empty
+    /// list means the match has nothing in these families (a rule using it never matches).
+    /// </summary>
+    public static List<IpPrefix>? Prefixes(AddressMatch? match, IReadOnlyCollection<IpFamily> families)
+    {
+        if (match is null || match.IsAny) return null;
+        return families.SelectMany(f => FilterLowering.Expand(match, f) ?? []).Select(p => p!.Value).Distinct().ToList();
+    }
+
+    /// <summary>
+    /// A routing policy over multicast channels (S,G) from a first-match filter: groups are
+    /// route-filters, sources are source-address-filters (the form Junos IGMP/MLD group
+    /// policies, MSDP SA policies, RP register policies and PIM join filters match on).
+    /// Rules that match nothing in <paramref name="families"/> are left out; the filter's
+    /// implicit deny is a final reject term. <paramref name="extraFrom"/> adds conditions to
+    /// every term (e.g. the interface of a join filter). Junos routing policies cannot match
+    /// the packet's own source (a filter's <c>from</c> term, reported as unsupported): such
+    /// rules are left out and listed in <paramref name="notes"/>.
+    /// </summary>
+    public static JunosTerms ChannelPolicy(Filter filter, IReadOnlyCollection<IpFamily> families, List<string> notes,
+        string termPrefix = "r", IReadOnlyList<string>? extraFrom = null, string permit = "accept", string deny = "reject")
+    {
+        var terms = new JunosTerms();
+        extraFrom ??= [];
+        bool unconditional = false;
+        for (int i = 0; i < filter.Rules.Length && !unconditional; i++)
+        {
+            var rule = filter.Rules[i];
+            var groups = Prefixes(rule.Match.Groups, families);
+            var sources = Prefixes(rule.Match.Sources, families);
+            if (groups is { Count: 0 } || sources is { Count: 0 }) continue;
+            if (rule.Match.From is not null)
+            {
+                // Rules on the reporting host are the refinement "access filter by host": not written.
+                notes.Add($"{filter.Name}: the {(rule.Action == RuleAction.Permit ? "permit" : "deny")} rule at {DeviceEmission.Where(rule.Span)} names reporting hosts (from), which a Junos policy cannot match: left out");
+                continue;
+            }
+            var from = new List<string>(extraFrom);
+            from.AddRange((groups ?? []).Select(g => $"route-filter {JunosSyntax.OrLonger(g)}"));
+            from.AddRange((sources ?? []).Select(s => $"source-address-filter {JunosSyntax.OrLonger(s)}"));
+            terms.Add($"{termPrefix}{i + 1}", from, [rule.Action == RuleAction.Permit ? permit : deny]);
+            unconditional = groups is null && sources is null;
+        }
+        if (!unconditional) terms.Add(termPrefix == "r" ? "implicit-deny" : $"{termPrefix}implicit-deny", extraFrom, [deny]);
+        return terms;
+    }
+
+    /// <summary>
+    /// A BGP route policy from a prefix filter. Each set entry is a route-filter with its length
+    /// range (exact, orlonger, upto, prefix-length-range); a set's <c>except</c> entries are
+    /// subtracted exactly (a route inside or covering an exception is not matched, as the
+    /// model defines it). Junos picks the longest matching route-filter of a term and then
+    /// checks only its length range, so route-filters that nest go to terms of their own.
+    /// </summary>
+    public static JunosTerms PrefixPolicy(Filter filter, string permit)
+    {
+        var terms = new JunosTerms();
+        bool unconditional = false;
+        for (int i = 0; i < filter.Rules.Length && !unconditional; i++)
+        {
+            var rule = filter.Rules[i];
+            string action = rule.Action == RuleAction.Permit ? permit : "reject";
+            var prefixes = rule.Match.Prefixes;
+            if (prefixes is null || prefixes.IsAny)
+            {
+                terms.Add($"r{i + 1}", [], [action]);
+                unconditional = true;
+                continue;
+            }
+            var filters = new List<(IpPrefix Prefix, string Text)>();
+            foreach (var entry in prefixes.Include)
+            {
+                var family = entry.Prefix.Family;
+                int lo = entry.Ge ?? entry.Prefix.Length;
+                int hi = entry.Le ?? (entry.Ge is not null ? entry.Prefix.MaxLength : entry.Prefix.Length);
+                lo = Math.Max(lo, entry.Prefix.Length);
+                var excepts = prefixes.Except.Where(x => x.Prefix.Family == family).Select(x => x.Prefix).ToList();
+                foreach (var piece in PrefixMath.Subtract([entry.Prefix], excepts))
+                {
+                    int pieceLo = Math.Max(lo, piece.Length);
+                    if (pieceLo > hi) continue;
+                    var text = JunosSyntax.RouteFilter(piece, pieceLo, hi);
+                    if (!filters.Any(f => f.Text == text)) filters.Add((piece, text));
+                }
+            }
+            if (filters.Count == 0) continue;
+            bool nested = filters.Any(a => filters.Any(b => a.Text != b.Text && a.Prefix.Contains(b.Prefix)));
+            if (!nested)
+            {
+                terms.Add($"r{i + 1}", filters.Select(f => $"route-filter {f.Text}"), [action]);
+                continue;
+            }
+            for (int j = 0; j < filters.Count; j++) terms.Add($"r{i + 1}-{j + 1}", [$"route-filter {filters[j].Text}"], [action]);
+        }
+        if (!unconditional) terms.Add("implicit-deny", [], ["reject"]);
+        return terms;
+    }
+
+    /// <summary>
+    /// Firewall-filter match conditions for one lowered rule. IPv6 terms name the upper-layer
+    /// protocol with payload-protocol (it looks past extension headers such as MLD's
+    /// hop-by-hop router alert). A port without a protocol matches TCP and UDP.
+    /// </summary>
+    public static List<string> FirewallFrom(LoweredRule rule, IpFamily family, string? forceProtocol = null)
+    {
+        var from = new List<string>();
+        if (rule.Source is { Length: > 0 } source) from.Add($"source-address {source}");
+        if (rule.Destination is { Length: > 0 } destination) from.Add($"destination-address {destination}");
+        if (rule.IgmpType is { } type)
+        {
+            from.AddRange(JunosSyntax.IgmpType(type));
+            return from;
+        }
+        var (protocol, port, either) = JunosSyntax.Protocol(rule.Protocol, rule.Port);
+        protocol = forceProtocol ?? protocol;
+        string keyword = family == IpFamily.V4 ? "protocol" : "payload-protocol";
+        if (family == IpFamily.V6 && protocol == "icmp") protocol = "icmp6";
+        if (protocol is not null) from.Add($"{keyword} {protocol}");
+        if (port is not null)
+        {
+            if (protocol is null)
+            {
+                from.Add($"{keyword} tcp");
+                from.Add($"{keyword} udp");
+            }
+            if (protocol is null or "tcp" or "udp") from.Add($"{(either ? "port" : "destination-port")} {port}");
+        }
+        return from;
+    }
+
+    /// <summary>The actions of a firewall term for a rule: accept or discard, with syslog when the rule logs.</summary>
+    public static List<string> FirewallThen(RuleAction action, bool log)
+    {
+        var then = new List<string>();
+        if (log) then.Add("syslog");
+        then.Add(action == RuleAction.Permit ? "accept" : "discard");
+        return then;
+    }
+}
