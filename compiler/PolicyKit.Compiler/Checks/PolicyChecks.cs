@@ -23,6 +23,7 @@ public static class PolicyChecks
         new InlineSecretCheck(),
         new SessionParameterCheck(),
         new PlatformSupportCheck(),
+        new InterfaceNameCheck(),
     ];
 
     public static void Run(PolicyModel model, CompilationOptions options, DiagnosticBag diagnostics)

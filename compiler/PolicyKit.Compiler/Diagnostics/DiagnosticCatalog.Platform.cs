@@ -7,6 +7,10 @@ public sealed partial class DiagnosticCatalog
         Error("MP4001", $"{construct} cannot be expressed on {platform} (device '{device}'): {reason}",
             "remove it from this device, or compile with --allow-unsupported to emit a marked comment instead");
 
+    public DiagnosticTemplate InvalidInterfaceName(string name, string platform, string reason) =>
+        Error("MP4003", $"\"{name}\" is not a valid interface name on {platform}: {reason}",
+            "use the kernel's name for the interface (e.g. eth1, ens3, bond0.100)");
+
     public DiagnosticTemplate SecretUnavailable(string reference, string reason) =>
         Error("MP4002", $"secret {reference} is not available: {reason}",
             "set it before compiling, or compile with --redact to review the output without secrets");

@@ -72,4 +72,24 @@ public sealed class PlatformDiagnosticTests
         Assert.Equal("s3cret", value);
         Assert.Equal(0, present.Count);
     }
+
+    [Fact]
+    public void MP4003_interface_name_not_valid_on_linux()
+    {
+        var d = PolicyAssert.Case("MP4003", Error, 2, 5,
+            """
+            device edge-1 platform linux {
+                interface "GigabitEthernet0/0/1" { pim { bsr-border; } }
+            }
+            """,
+            fix: [("GigabitEthernet0/0/1", "eth1")]);
+        Assert.Equal("\"GigabitEthernet0/0/1\" is not a valid interface name on linux: Linux names are at most 15 bytes", d.Message);
+    }
+
+    [Theory]
+    [InlineData("eth0/1", "Linux names cannot contain '/'")]
+    [InlineData("my port", "Linux names cannot contain spaces")]
+    [InlineData("bond0.100", null)]
+    public void MP4003_reasons(string name, string? reason) =>
+        Assert.Equal(reason, PolicyKit.Compiler.Checks.InterfaceNameCheck.Reason(name));
 }
