@@ -1,0 +1,147 @@
+using System.CommandLine;
+using System.Globalization;
+using PolicyKit.Compiler;
+using PolicyKit.Compiler.Emit;
+using PolicyKit.Compiler.Output;
+
+namespace PolicyKit.Mpolc.Commands;
+
+/// <summary>
+/// <c>mpolc diff OLD NEW --target T</c>: compile both policies in memory and print, per device,
+/// a unified diff of the generated configuration — what a policy change does to the routers,
+/// for review before it is deployed. The header lines naming the compiler version, the policy
+/// file and its hash, and the policy locations cited in comments, are compared as equal, so
+/// only real changes show. Exit codes as diff(1):
+/// 0 identical, 1 different, 2 usage or I/O error or a policy with errors (its diagnostics are
+/// printed on stderr).
+/// </summary>
+internal static class DiffCommand
+{
+    /// <summary>The generated configurations are identical.</summary>
+    public const int Same = 0;
+
+    /// <summary>At least one generated file differs, appeared or disappeared.</summary>
+    public const int Different = 1;
+
+    public static Command Create(CliContext context)
+    {
+        var oldPolicy = new Argument<string>("OLD") { Description = "The policy as it is (e.g. as deployed, or from git show HEAD:policy.mpol)." };
+        var newPolicy = new Argument<string>("NEW") { Description = "The policy as it will be." };
+        foreach (var argument in new[] { oldPolicy, newPolicy })
+        {
+            // As for check: an unknown option is named as such, not taken for a file name.
+            argument.Validators.Add(result =>
+            {
+                foreach (var token in result.Tokens)
+                {
+                    if (token.Value.Length > 1 && token.Value[0] == '-') result.AddError($"unknown option '{token.Value}'");
+                }
+            });
+        }
+        var targets = new Option<string[]>("--target", "-t")
+        {
+            Description = $"The configuration to compare: {string.Join("|", Emitters.Targets)}|{CompileCommand.AllTargets} (repeatable).",
+            HelpName = "TARGET",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = true,
+            Required = true,
+        };
+        targets.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (token.Value != CompileCommand.AllTargets && !Emitters.Targets.Contains(token.Value))
+                    result.AddError($"unknown target '{token.Value}': expected {string.Join(", ", Emitters.Targets)} or {CompileCommand.AllTargets}");
+            }
+        });
+        var redact = new Option<bool>("--redact")
+        {
+            Description = "Replace secrets with placeholders on both sides (no secret is read or printed).",
+        };
+        var unified = new Option<int>("--unified", "-U")
+        {
+            Description = "Lines of context around each change.",
+            HelpName = "N",
+            DefaultValueFactory = _ => ConfigDiff.DefaultContext,
+        };
+        unified.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0) result.AddError("--unified must be 0 or more");
+        });
+        var compilerOptions = new CompilerOptions();
+
+        var command = new Command("diff",
+            "Compare the configurations two versions of a policy generate, device by device (exit 0 same, 1 different, 2 error).");
+        command.Add(oldPolicy);
+        command.Add(newPolicy);
+        command.Add(targets);
+        command.Add(redact);
+        command.Add(unified);
+        compilerOptions.AddTo(command, withAllowUnsupported: true);
+        command.SetAction(parseResult =>
+        {
+            var selected = parseResult.GetValue(targets) ?? [];
+            var targetSet = selected.Contains(CompileCommand.AllTargets) ? Emitters.Targets.ToHashSet() : selected.ToHashSet();
+            return Run(context, parseResult.GetValue(oldPolicy)!, parseResult.GetValue(newPolicy)!, targetSet,
+                compilerOptions.Read(parseResult),
+                new EmitOptions { Redact = parseResult.GetValue(redact), Environment = context.GetEnvironmentVariable },
+                parseResult.GetValue(unified));
+        });
+        return command;
+    }
+
+    private static int Run(CliContext context, string oldPath, string newPath, IReadOnlySet<string> targets,
+        CompilationOptions options, EmitOptions emit, int contextLines)
+    {
+        var texts = InputFiles.ReadAll([oldPath, newPath], context);
+        if (texts is null) return ExitCodes.UsageOrIoError;
+        var reader = new InMemoryPolicyFileReader(texts);
+        var oldResult = PolicyEmitter.Compile(oldPath, targets, options, emit, reader);
+        var newResult = PolicyEmitter.Compile(newPath, targets, options, emit, reader);
+
+        var failed = new[] { oldResult, newResult }.Where(r => r.HasErrors).DistinctBy(r => r.Check.Path).ToList();
+        if (failed.Count > 0)
+        {
+            // stdout is the diff; the reason there is none goes to stderr.
+            var report = DiagnosticReport.FromResults(failed.Select(r => r.Check with { Diagnostics = r.Diagnostics }));
+            new TextDiagnosticFormatter().Write(context.Error, report);
+            foreach (var result in failed) context.ReportError($"'{result.Check.Path}' has errors; nothing to compare");
+            return ExitCodes.UsageOrIoError;
+        }
+
+        var diffs = ConfigDiff.CompareFiles(oldResult.Files, newResult.Files, contextLines, oldPath, newPath);
+        foreach (var diff in diffs.Where(d => d.Change != FileChange.Unchanged))
+        {
+            WriteFileDiff(context.Out, diff, oldPath, newPath);
+        }
+
+        int changed = diffs.Count(d => d.Change == FileChange.Changed);
+        int added = diffs.Count(d => d.Change == FileChange.Added);
+        int removed = diffs.Count(d => d.Change == FileChange.Removed);
+        string scope = string.Join(", ", Emitters.Targets.Where(targets.Contains));
+        context.Error.WriteLine(changed + added + removed == 0
+            ? $"mpolc: no differences ({Count(diffs.Count, "file")} compared for {scope})"
+            : $"mpolc: {changed} changed, {added} added, {removed} removed ({Count(diffs.Count, "file")} compared for {scope})");
+        return changed + added + removed == 0 ? Same : Different;
+    }
+
+    /// <summary>
+    /// One file's diff: a line naming the device and what happened to it, then a unified diff
+    /// with git-style labels (a/ old, b/ new; /dev/null for a side that has no such file).
+    /// </summary>
+    internal static void WriteFileDiff(TextWriter output, FileDiff diff, string oldPath, string newPath)
+    {
+        string status = diff.Change switch
+        {
+            FileChange.Added => $"added (only in {newPath})",
+            FileChange.Removed => $"removed (only in {oldPath})",
+            _ => "changed",
+        };
+        output.Write($"device {diff.Device} ({diff.FileName}): {status}\n");
+        output.Write($"--- {(diff.Change == FileChange.Added ? "/dev/null" : "a/" + diff.RelativePath)}\n");
+        output.Write($"+++ {(diff.Change == FileChange.Removed ? "/dev/null" : "b/" + diff.RelativePath)}\n");
+        output.Write(ConfigDiff.FormatHunks(diff.Hunks));
+    }
+
+    private static string Count(int n, string noun) => $"{n.ToString(CultureInfo.InvariantCulture)} {noun}{(n == 1 ? "" : "s")}";
+}
