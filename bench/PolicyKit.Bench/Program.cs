@@ -14,7 +14,7 @@ public static class Program
         usage:
           PolicyKit.Bench generate --preset NAME [-o FILE] [--seed N]   write a generated policy (stdout without -o)
           PolicyKit.Bench verify   --preset NAME [--seed N]             check it; list errors and warnings
-          PolicyKit.Bench stages   --preset NAME [--runs N]             per-stage Stopwatch breakdown of a check
+          PolicyKit.Bench stages   --preset NAME [--runs N] [--emit]    per-stage Stopwatch breakdown of a check (--emit: and of each target)
           PolicyKit.Bench [BenchmarkDotNet options, e.g. --filter '*Check*']
         presets:
         """;
@@ -91,11 +91,11 @@ public static class Program
     private static int Stages(string[] args)
     {
         var options = Options.Parse(args);
-        StageProfiler.Report(PolicyGenerator.Generate(options.Preset), options.Runs, Console.Out);
+        StageProfiler.Report(PolicyGenerator.Generate(options.Preset), options.Runs, Console.Out, options.Emit);
         return 0;
     }
 
-    private sealed record Options(GeneratorPreset Preset, string? Output, int Runs)
+    private sealed record Options(GeneratorPreset Preset, string? Output, int Runs, bool Emit)
     {
         public static Options Parse(string[] args)
         {
@@ -103,6 +103,7 @@ public static class Program
             string? output = null;
             int? seed = null;
             int runs = 5;
+            bool emit = false;
             for (int i = 0; i < args.Length; i++)
             {
                 string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -118,6 +119,9 @@ public static class Program
                     case "--seed":
                         seed = int.TryParse(Value(), out int s) ? s : throw new ArgumentException("--seed needs a whole number");
                         break;
+                    case "--emit":
+                        emit = true;
+                        break;
                     case "--runs":
                         runs = int.TryParse(Value(), out int r) && r > 0 ? r : throw new ArgumentException("--runs needs a positive number");
                         break;
@@ -125,7 +129,7 @@ public static class Program
                         throw new ArgumentException($"unknown option '{args[i]}'");
                 }
             }
-            return new Options(seed is { } value ? preset with { Seed = value } : preset, output, runs);
+            return new Options(seed is { } value ? preset with { Seed = value } : preset, output, runs, emit);
         }
     }
 }

@@ -4,6 +4,7 @@ using PolicyKit.Compiler;
 using PolicyKit.Compiler.Binding;
 using PolicyKit.Compiler.Checks;
 using PolicyKit.Compiler.Diagnostics;
+using PolicyKit.Compiler.Emit;
 using PolicyKit.Compiler.Generated;
 using PolicyKit.Compiler.Syntax;
 using PolicyKit.Compiler.Text;
@@ -20,7 +21,7 @@ public static class StageProfiler
 {
     public sealed record Stage(string Name, TimeSpan Time, TimeSpan Cpu, long AllocatedBytes);
 
-    public static IReadOnlyList<Stage> Measure(string text)
+    public static IReadOnlyList<Stage> Measure(string text, bool emit = false)
     {
         var stages = new List<Stage>();
         var reader = new InMemoryPolicyFileReader(new Dictionary<string, string> { [PolicyGenerator.FileName] = text });
@@ -35,8 +36,10 @@ public static class StageProfiler
             return tokens.Size;
         });
         var scratch = new DiagnosticBag();
-        var tree = Timed(stages, "lex + parse (PolicyParser.Parse)", () => PolicyParser.Parse(source, scratch));
-        Timed(stages, "AST (AstBuilder.Build)", () => new AstBuilder(source, scratch).Build(tree));
+        var tree = Timed(stages, "lex + parse, whole tree (PolicyParser.Parse)", () => PolicyParser.Parse(source, scratch));
+        Timed(stages, "AST of that tree (AstBuilder.Build)", () => new AstBuilder(source, scratch).Build(tree));
+        tree = null;
+        Timed(stages, "lex + parse + AST (PolicyParser.ParseSyntax)", () => PolicyParser.ParseSyntax(source, scratch));
 
         // The real pipeline, stage by stage.
         var diagnostics = new DiagnosticBag();
@@ -57,6 +60,19 @@ public static class StageProfiler
         {
             throw new InvalidOperationException($"the generated policy has {diagnostics.Count} diagnostics; first: {diagnostics.ToList()[0]}");
         }
+        if (emit)
+        {
+            // What PolicyEmitter.Compile does after the check, one target at a time.
+            var emitOptions = new EmitOptions { Redact = true };
+            foreach (var emitter in Emitters.All)
+            {
+                Timed(stages, "emit " + emitter.Target, () =>
+                {
+                    var bag = new DiagnosticBag();
+                    return model.Devices.Where(d => emitter.Serves(d.Platform)).Sum(d => emitter.Emit(model, d, emitOptions, bag).Content.Length);
+                });
+            }
+        }
         return stages;
     }
 
@@ -74,14 +90,14 @@ public static class StageProfiler
     }
 
     /// <summary>Runs <paramref name="runs"/> times and prints the median per stage.</summary>
-    public static void Report(GeneratedPolicy policy, int runs, TextWriter output)
+    public static void Report(GeneratedPolicy policy, int runs, TextWriter output, bool emit = false)
     {
         output.WriteLine(policy);
         var all = new List<IReadOnlyList<Stage>>();
         for (int i = 0; i < runs; i++)
         {
             var total = Stopwatch.StartNew();
-            var stages = Measure(policy.Text);
+            var stages = Measure(policy.Text, emit);
             total.Stop();
             output.WriteLine($"run {i + 1}: {total.Elapsed.TotalMilliseconds,8:F0} ms");
             all.Add(stages);
@@ -105,7 +121,7 @@ public static class StageProfiler
             }
             output.WriteLine($"{name,-48} {median,10:F1} {cpu,10:F1} {mb,10:F1}{(IsDiagnosticOnly(name) ? "   (not in the pipeline sum)" : "")}");
         }
-        output.WriteLine($"{"pipeline sum (IncludeLoader + Bind + checks)",-48} {pipeline,10:F1} {pipelineCpu,10:F1}");
+        output.WriteLine($"{"pipeline sum (IncludeLoader + Bind + checks" + (emit ? " + emit" : "") + ")",-48} {pipeline,10:F1} {pipelineCpu,10:F1}");
         output.WriteLine("cpu ms is the whole process's CPU time (GC threads included); on a busy machine it is the steadier figure.");
     }
 

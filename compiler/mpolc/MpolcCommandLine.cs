@@ -26,6 +26,9 @@ internal static class MpolcCommandLine
 
         root.Add(CheckCommand.Create(context));
         root.Add(CompileCommand.Create(context));
+        root.Add(DiffCommand.Create(context));
+        root.Add(ExplainCommand.Create(context));
+        root.Add(InspectCommand.Create(context));
         return root;
     }
 

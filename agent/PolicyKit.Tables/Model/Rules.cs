@@ -11,8 +11,10 @@ public enum RuleAction : byte
 /// <summary>
 /// One rule of a first-match (S,G) filter. Null means "any". <see cref="Location"/> indexes
 /// <see cref="AdmissionTable.Locations"/> (the policy source of the rule, for explain).
+/// <see cref="Sources"/>/<see cref="Groups"/> are the channel (S,G); <see cref="From"/> is the
+/// reporting host of an IGMP/MLD join (the language's <c>from</c> term), a separate axis.
 /// </summary>
-public sealed record TableRule(RuleAction Action, RangeSet? Sources, RangeSet? Groups, int Location);
+public sealed record TableRule(RuleAction Action, RangeSet? Sources, RangeSet? Groups, int Location, RangeSet? From = null);
 
 /// <summary>An ordered filter: the first rule that matches decides; nothing matched is denied.</summary>
 public sealed record TableFilter(string Name, ImmutableArray<TableRule> Rules, int Location)

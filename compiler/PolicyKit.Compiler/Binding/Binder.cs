@@ -62,11 +62,34 @@ public sealed class Binder(DiagnosticBag diagnostics)
     private static string ContentHash(IEnumerable<Text.SourceFile> files)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[Encoding.UTF8.GetMaxByteCount(HashChunk)];
         foreach (var file in files)
         {
-            hash.AppendData(Encoding.UTF8.GetBytes(file.Text.ReplaceLineEndings("\n")));
+            // ReplaceLineEndings copies the text only when it has a line ending other than \n.
+            AppendUtf8(hash, file.Text.ReplaceLineEndings("\n"), buffer);
             hash.AppendData([0]);
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private const int HashChunk = 16 * 1024;
+
+    /// <summary>
+    /// Hashes the UTF-8 bytes of a text through a small buffer: encoding a large file at once
+    /// would be a large-object allocation as big as the file. The encoder carries a surrogate
+    /// pair split across two chunks over, so the bytes are those of the whole text.
+    /// </summary>
+    private static void AppendUtf8(IncrementalHash hash, string text, byte[] buffer)
+    {
+        var encoder = Encoding.UTF8.GetEncoder();
+        var rest = text.AsSpan();
+        do
+        {
+            var chunk = rest[..Math.Min(HashChunk, rest.Length)];
+            rest = rest[chunk.Length..];
+            int bytes = encoder.GetBytes(chunk, buffer, flush: rest.IsEmpty);
+            hash.AppendData(buffer, 0, bytes);
+        }
+        while (!rest.IsEmpty);
     }
 }

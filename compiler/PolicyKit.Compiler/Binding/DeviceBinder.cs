@@ -157,7 +157,7 @@ public sealed class DeviceBinder(SymbolTable symbols, AddressBinder addresses, F
         IpPrefix? address = null;
         AddressMatch? groups = null;
         Filter? acceptRegister = null, announce = null;
-        var seen = new HashSet<string>();
+        var seen = new SettingNames();
         foreach (var statement in rp.Body)
         {
             string key = statement switch { RpAddressSyntax => "address", RpFilterSyntax { IsAnnounceFilter: true } => "announce-filter", _ => "accept-register" };
@@ -228,7 +228,7 @@ public sealed class DeviceBinder(SymbolTable symbols, AddressBinder addresses, F
         Authentication? auth = null;
         string? description = null, meshGroup = null, connectSource = null;
         string scope = $"msdp peer {peer.Address.NetworkAddress}";
-        var seen = new HashSet<string>();
+        var seen = new SettingNames();
         void Once(string setting, SourceSpan span)
         {
             if (!seen.Add(setting)) diagnostics.Add(span, c => c.DuplicateSetting(setting, scope));
@@ -327,7 +327,7 @@ public sealed class DeviceBinder(SymbolTable symbols, AddressBinder addresses, F
         Filter? filterIn = null, filterOut = null;
         string? description = null;
         string scope = $"neighbor {neighbor.Address.NetworkAddress}";
-        var seen = new HashSet<string>();
+        var seen = new SettingNames();
         void Once(string setting, SourceSpan span)
         {
             if (!seen.Add(setting)) diagnostics.Add(span, c => c.DuplicateSetting(setting, scope));
@@ -389,7 +389,7 @@ public sealed class DeviceBinder(SymbolTable symbols, AddressBinder addresses, F
         TlsSettings? tls = null;
         var monitor = ImmutableArray<BmpMonitor>.Empty;
         TimeSpan? stats = null;
-        var seen = new HashSet<string>();
+        var seen = new SettingNames();
         foreach (var statement in bmp.Body)
         {
             string key = statement switch

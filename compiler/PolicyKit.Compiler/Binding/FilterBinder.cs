@@ -71,28 +71,39 @@ public sealed class FilterBinder(SymbolTable symbols, AddressBinder addresses, D
     public FilterRule? BindRule(RuleSyntax rule) =>
         BindMatch(rule.Terms, rule.Span) is { } match ? new FilterRule(rule.Action, match, rule.Log, rule.Span) : null;
 
+    // Per field, its keyword and the context string address resolution is given: made once here
+    // rather than for every term of every rule (Enum.ToString and ToLowerInvariant allocate).
+    private static readonly string[] AddressFieldNames = ["sources", "groups", "prefixes", "from", "to", "rps"];
+    private static readonly string[] AddressFieldContexts = AddressFieldNames.Select(f => $"'{f}'").ToArray();
+
     public Match? BindMatch(ImmutableArray<MatchTermSyntax> terms, SourceSpan span)
     {
         AddressMatch? sources = null, groups = null, prefixes = null, from = null, to = null, rps = null;
-        var protocols = ImmutableArray.CreateBuilder<ProtocolMatch>();
-        var igmpTypes = ImmutableArray.CreateBuilder<IgmpMessageType>();
+        ImmutableArray<ProtocolMatch>.Builder? protocols = null;
+        ImmutableArray<IgmpMessageType>.Builder? igmpTypes = null;
         int? port = null;
-        var seen = new HashSet<string>();
+        // The fields written so far, one bit each (address fields by MatchField, then protocol,
+        // igmp-type, port): a rule is bound for every use of an inline filter, so no set per rule.
+        int seen = 0;
         bool failed = false;
         foreach (var term in terms)
         {
-            string field = term switch
+            (int bit, string field) = term switch
             {
-                AddressTermSyntax a => a.Field.ToString().ToLowerInvariant(),
-                ProtocolTermSyntax => "protocol",
-                IgmpTypeTermSyntax => "igmp-type",
-                PortTermSyntax => "port",
-                _ => "any",
+                AddressTermSyntax a => (1 << (int)a.Field, AddressFieldNames[(int)a.Field]),
+                ProtocolTermSyntax => (1 << 6, "protocol"),
+                IgmpTypeTermSyntax => (1 << 7, "igmp-type"),
+                PortTermSyntax => (1 << 8, "port"),
+                _ => (0, "any"),
             };
-            if (field != "any" && !seen.Add(field))
+            if (bit != 0)
             {
-                diagnostics.Add(term.Span, c => c.DuplicateSetting(field, "this rule"));
-                continue;
+                if ((seen & bit) != 0)
+                {
+                    diagnostics.Add(term.Span, c => c.DuplicateSetting(field, "this rule"));
+                    continue;
+                }
+                seen |= bit;
             }
             switch (term)
             {
@@ -104,7 +115,7 @@ public sealed class FilterBinder(SymbolTable symbols, AddressBinder addresses, D
                         MatchField.Prefixes => PrefixKinds,
                         _ => AnyKinds,
                     };
-                    var resolved = addresses.Resolve(a.Addresses, kinds, $"'{field}'");
+                    var resolved = addresses.Resolve(a.Addresses, kinds, AddressFieldContexts[(int)a.Field]);
                     if (resolved is null)
                     {
                         failed = true;
@@ -121,17 +132,18 @@ public sealed class FilterBinder(SymbolTable symbols, AddressBinder addresses, D
                     }
                     break;
                 case ProtocolTermSyntax p:
-                    protocols.AddRange(p.Protocols);
+                    (protocols ??= ImmutableArray.CreateBuilder<ProtocolMatch>()).AddRange(p.Protocols);
                     break;
                 case IgmpTypeTermSyntax t:
-                    igmpTypes.AddRange(t.Types);
+                    (igmpTypes ??= ImmutableArray.CreateBuilder<IgmpMessageType>()).AddRange(t.Types);
                     break;
                 case PortTermSyntax p:
                     port = p.Port;
                     break;
             }
         }
-        return failed ? null : new Match(sources, groups, prefixes, from, to, rps, protocols.ToImmutable(), igmpTypes.ToImmutable(), port, span);
+        return failed ? null : new Match(sources, groups, prefixes, from, to, rps,
+            protocols?.ToImmutable() ?? [], igmpTypes?.ToImmutable() ?? [], port, span);
     }
 
     public TrafficClass? ResolveClass(NameSyntax name)
@@ -177,10 +189,30 @@ public sealed class FilterBinder(SymbolTable symbols, AddressBinder addresses, D
         return result;
     }
 
+    private static readonly int SourcesBit = FilterUsage.FieldBit("sources"), GroupsBit = FilterUsage.FieldBit("groups"),
+        PrefixesBit = FilterUsage.FieldBit("prefixes"), FromBit = FilterUsage.FieldBit("from"), ToBit = FilterUsage.FieldBit("to"),
+        RpsBit = FilterUsage.FieldBit("rps"), ProtocolBit = FilterUsage.FieldBit("protocol"), IgmpTypeBit = FilterUsage.FieldBit("igmp-type"),
+        PortBit = FilterUsage.FieldBit("port");
+
+    /// <summary>The fields a match uses (<see cref="Match.UsedFields"/>) as <see cref="FilterUsage.FieldBit"/> bits.</summary>
+    private static int FieldMask(Match match) =>
+        (match.Sources is not null ? SourcesBit : 0) |
+        (match.Groups is not null ? GroupsBit : 0) |
+        (match.Prefixes is not null ? PrefixesBit : 0) |
+        (match.From is not null ? FromBit : 0) |
+        (match.To is not null ? ToBit : 0) |
+        (match.Rps is not null ? RpsBit : 0) |
+        (!match.Protocols.IsDefaultOrEmpty ? ProtocolBit : 0) |
+        (!match.IgmpTypes.IsDefaultOrEmpty ? IgmpTypeBit : 0) |
+        (match.Port is not null ? PortBit : 0);
+
     private void CheckUsage(Filter filter, FilterUsage usage, SourceSpan? useSite)
     {
+        int allowed = usage.FieldMask;
         foreach (var rule in filter.Rules)
         {
+            // Nearly every rule fits; a bit test says so without walking its fields by name.
+            if ((FieldMask(rule.Match) & ~allowed) == 0) continue;
             foreach (var field in rule.Match.UsedFields())
             {
                 if (usage.Fields.Contains(field)) continue;

@@ -7,6 +7,14 @@ namespace PolicyKit.Compiler.Binding;
 /// </summary>
 public sealed record FilterUsage(string Description, IReadOnlySet<string> Fields)
 {
+    /// <summary>The names <see cref="Model.Match.UsedFields"/> gives, each with a bit of <see cref="FieldMask"/>.</summary>
+    private static readonly string[] FieldNames = ["sources", "groups", "prefixes", "from", "to", "rps", "protocol", "igmp-type", "port"];
+
+    internal static int FieldBit(string field) => 1 << Array.IndexOf(FieldNames, field);
+
+    /// <summary><see cref="Fields"/> as bits (a quick test that a rule fits; the names stay the reference).</summary>
+    internal int FieldMask => Fields.Where(f => FieldNames.Contains(f)).Aggregate(0, (mask, f) => mask | FieldBit(f));
+
     private static FilterUsage Of(string description, params string[] fields) => new(description, new HashSet<string>(fields));
 
     public static readonly FilterUsage MsdpSaFilter = Of("an MSDP SA filter", "sources", "groups");

@@ -84,7 +84,7 @@ public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses
 
     private void Apply(Builder builder, ImmutableArray<InterfaceStmtSyntax> body, string scope, string ownerName)
     {
-        var seen = new HashSet<string>();
+        var seen = new SettingNames();
         void Once(string setting, SourceSpan span)
         {
             if (!seen.Add(setting)) diagnostics.Add(span, c => c.DuplicateSetting(setting, scope));
@@ -125,11 +125,11 @@ public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses
 
     private void ApplyMembership(MembershipBuilder target, MembershipBlockSyntax block, string scope, string ownerName)
     {
-        string blockScope = $"the {(block.Protocol == GroupProtocol.Igmp ? "igmp" : "mld")} block of {scope}";
-        var seen = new HashSet<string>();
+        var seen = new SettingNames();
         void Once(string setting, SourceSpan span)
         {
-            if (!seen.Add(setting)) diagnostics.Add(span, c => c.DuplicateSetting(setting, blockScope));
+            // The scope is worded only for a report: most blocks have none.
+            if (!seen.Add(setting)) diagnostics.Add(span, c => c.DuplicateSetting(setting, $"the {(block.Protocol == GroupProtocol.Igmp ? "igmp" : "mld")} block of {scope}"));
         }
 
         target.Span ??= block.Span;
@@ -198,7 +198,7 @@ public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses
     {
         bool none = earlier?.NoNeighbors ?? false, bsrBorder = earlier?.BsrBorder ?? false, disabled = earlier?.Disabled ?? false;
         AddressMatch? permitted = earlier?.PermittedNeighbors;
-        var seen = new HashSet<string>();
+        var seen = new SettingNames();
         foreach (var statement in pim.Body)
         {
             string key = statement switch { NeighborsNoneSyntax or NeighborsPermitSyntax => "neighbors", BsrBorderSyntax => "bsr-border", _ => "disabled" };

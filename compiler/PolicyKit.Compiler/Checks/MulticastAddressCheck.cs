@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using PolicyKit.Compiler.Model;
 using PolicyKit.Compiler.Text;
 
@@ -8,13 +9,24 @@ public sealed class MulticastAddressCheck : PolicyCheck
 {
     public override void Run(CheckContext context)
     {
-        // A set's entries are reached from the set and from every place that uses it: report each written prefix once.
-        var reported = new HashSet<(SourceFile, int, bool)>();
+        // A set's entries are reached from the set and from every place that uses it: report each
+        // written prefix once. Every use of a set shares the set's entry array, so a set's array
+        // gone through already is skipped whole. The written places are marked in a bitmap per file
+        // (two bits per character offset: as group, as source): a policy has a handful of files,
+        // and a hash set of 100k places cost more in hashing and growing than the check itself.
+        var seenArrays = new HashSet<(PrefixEntry[], bool)>();
+        var reportedByFile = new List<(SourceFile File, System.Collections.BitArray Places)>();
         foreach (var (match, isGroup) in ModelWalker.AllAddressMatches(context.Model))
         {
+            // Only sets are worth it: hashing an array the first time is dearer than a few bit tests.
+            if (match.Include.Length >= 4 && !seenArrays.Add((ImmutableCollectionsMarshal.AsArray(match.Include)!, isGroup))) continue;
             foreach (var entry in match.Include)
             {
-                if (!reported.Add((entry.Span.File, entry.Span.Start, isGroup))) continue;
+                var places = Places(reportedByFile, entry.Span.File);
+                int place = 2 * entry.Span.Start + (isGroup ? 1 : 0);
+                if (place >= places.Length) places.Length = place + 2;
+                if (places[place]) continue;
+                places[place] = true;
                 if (isGroup && !entry.Prefix.IsMulticast)
                 {
                     context.Diagnostics.Add(entry.Span, c => c.GroupNotMulticast(ModelWalker.Describe(entry.Prefix)));
@@ -25,5 +37,17 @@ public sealed class MulticastAddressCheck : PolicyCheck
                 }
             }
         }
+    }
+
+    private static System.Collections.BitArray Places(List<(SourceFile File, System.Collections.BitArray Places)> byFile, SourceFile file)
+    {
+        foreach (var (f, places) in byFile)
+        {
+            if (ReferenceEquals(f, file)) return places;
+        }
+        // Spans start within the text or at its end.
+        var added = new System.Collections.BitArray(2 * (file.Text.Length + 1));
+        byFile.Add((file, added));
+        return added;
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using PolicyKit.Compiler.Model;
 
 namespace PolicyKit.Compiler.Checks;
@@ -7,6 +8,11 @@ namespace PolicyKit.Compiler.Checks;
 /// source is the ASM wildcard (host 0.0.0.0 or ::, as IOS extended ACLs match (*,G) joins), and
 /// an RP serving groups in the SSM range.
 /// </summary>
+/// <remarks>
+/// Devices share their filters (and most share their SSM range), and a filter is listed once
+/// per interface that uses it; so each filter's (*,G) permits are collected once, and their
+/// overlap with an SSM range is worked out once per (filter, SSM range).
+/// </remarks>
 public sealed class SsmSharedTreeCheck : PolicyCheck
 {
     private static readonly IpPrefix WildcardV4 = IpPrefix.Parse("0.0.0.0/32");
@@ -14,22 +20,32 @@ public sealed class SsmSharedTreeCheck : PolicyCheck
 
     public override void Run(CheckContext context)
     {
+        var starGPermits = new Dictionary<Filter, List<(FilterRule Rule, AddressMatch Groups)>>(ReferenceEqualityComparer.Instance);
+        var findings = new Dictionary<(Filter, ImmutableArray<PrefixEntry>, bool), List<(FilterRule Rule, AddressMatch Groups, IpPrefix Range)>>(FilterKeyComparer.Instance);
         foreach (var device in context.Model.Devices)
         {
             // `ssm-range any` makes every group SSM.
             List<IpPrefix> ssm = device.SsmRange.IsAny
                 ? [IpPrefix.MulticastV4, IpPrefix.MulticastV6]
                 : device.SsmRange.Include.Select(e => e.Prefix).ToList();
+            var seen = new HashSet<Filter>(ReferenceEqualityComparer.Instance);
             foreach (var filter in ModelWalker.DeviceFilters(device))
             {
-                foreach (var rule in filter.Rules)
+                // Within a device a repeated filter gives the same findings again.
+                if (!seen.Add(filter)) continue;
+                var key = (filter, device.SsmRange.Include, device.SsmRange.IsAny);
+                if (!findings.TryGetValue(key, out var found))
                 {
-                    if (rule.Action != RuleAction.Permit || rule.Match.Sources is not { IsAny: false } sources || rule.Match.Groups is not { } groups) continue;
-                    bool starG = sources.Include.Any(e => e.Prefix == WildcardV4 || e.Prefix == WildcardV6);
-                    if (starG && Overlap(groups, ssm) is { } range)
+                    found = [];
+                    foreach (var (rule, groups) in StarGPermits(filter, starGPermits))
                     {
-                        context.Diagnostics.Add(rule.Span, c => c.StarGInSsmRange(groups.Describe(), range.ToString()));
+                        if (Overlap(groups, ssm) is { } range) found.Add((rule, groups, range));
                     }
+                    findings[key] = found;
+                }
+                foreach (var (rule, groups, range) in found)
+                {
+                    context.Diagnostics.Add(rule.Span, c => c.StarGInSsmRange(groups.Describe(), range.ToString()));
                 }
             }
             if (device.Rp is { Groups: { } rpGroups } rp && Overlap(rpGroups, ssm) is { } ssmRange)
@@ -39,6 +55,29 @@ public sealed class SsmSharedTreeCheck : PolicyCheck
         }
     }
 
+    /// <summary>The permit rules of a filter whose source is the ASM wildcard, in rule order.</summary>
+    private static List<(FilterRule Rule, AddressMatch Groups)> StarGPermits(Filter filter, Dictionary<Filter, List<(FilterRule, AddressMatch)>> cache)
+    {
+        if (cache.TryGetValue(filter, out var permits)) return permits;
+        permits = [];
+        foreach (var rule in filter.Rules)
+        {
+            if (rule.Action != RuleAction.Permit || rule.Match.Sources is not { IsAny: false } sources || rule.Match.Groups is not { } groups) continue;
+            if (IsStarG(sources)) permits.Add((rule, groups));
+        }
+        cache[filter] = permits;
+        return permits;
+    }
+
+    private static bool IsStarG(AddressMatch sources)
+    {
+        foreach (var entry in sources.Include)
+        {
+            if (entry.Prefix == WildcardV4 || entry.Prefix == WildcardV6) return true;
+        }
+        return false;
+    }
+
     private static IpPrefix? Overlap(AddressMatch groups, List<IpPrefix> ssm)
     {
         if (groups.IsAny) return ssm.Count > 0 ? ssm[0] : null;
@@ -46,10 +85,30 @@ public sealed class SsmSharedTreeCheck : PolicyCheck
         {
             foreach (var range in ssm)
             {
-                if (range.Overlaps(entry.Prefix) && !groups.Except.Any(e => e.Prefix.Contains(range) || e.Prefix.Contains(entry.Prefix)))
-                    return range;
+                if (range.Overlaps(entry.Prefix) && !Excepted(groups.Except, range, entry.Prefix)) return range;
             }
         }
         return null;
+    }
+
+    private static bool Excepted(ImmutableArray<PrefixEntry> excepts, IpPrefix range, IpPrefix entry)
+    {
+        foreach (var e in excepts)
+        {
+            if (e.Prefix.Contains(range) || e.Prefix.Contains(entry)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>A filter by identity and an SSM range by its (shared, immutable) prefix array.</summary>
+    private sealed class FilterKeyComparer : IEqualityComparer<(Filter Filter, ImmutableArray<PrefixEntry> Ssm, bool Any)>
+    {
+        public static readonly FilterKeyComparer Instance = new();
+
+        public bool Equals((Filter Filter, ImmutableArray<PrefixEntry> Ssm, bool Any) x, (Filter Filter, ImmutableArray<PrefixEntry> Ssm, bool Any) y) =>
+            ReferenceEquals(x.Filter, y.Filter) && x.Ssm == y.Ssm && x.Any == y.Any;
+
+        public int GetHashCode((Filter Filter, ImmutableArray<PrefixEntry> Ssm, bool Any) key) =>
+            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Filter), key.Ssm, key.Any);
     }
 }

@@ -267,8 +267,9 @@ public static class ConfigDiff
         return new FileDiff(device, fileName, change, hunks);
     }
 
+    // The path as given, or as the agent table cites it: relative to the policy's own folder (its file name).
     private static Regex? LocationPattern(string? policy) =>
-        policy is null ? null : new Regex(@"\(" + Regex.Escape(policy) + @":\d+(?::\d+)?\)", RegexOptions.CultureInvariant);
+        policy is null ? null : new Regex(@"\((?:" + Regex.Escape(policy) + "|" + Regex.Escape(Path.GetFileName(policy)) + @"):\d+(?::\d+)?\)", RegexOptions.CultureInvariant);
 
     /// <summary>
     /// The per-file differences between two compilations: every file either side produced, keyed

@@ -1,3 +1,4 @@
+using PolicyKit.Compiler.Emit.Agent;
 using PolicyKit.Compiler.Emit.Cisco;
 using PolicyKit.Compiler.Emit.Frr;
 using PolicyKit.Compiler.Emit.Junos;
@@ -5,7 +6,11 @@ using PolicyKit.Compiler.Emit.Nftables;
 
 namespace PolicyKit.Compiler.Emit;
 
-/// <summary>Every configuration backend, in one explicit table (the --target names).</summary>
+/// <summary>
+/// Every configuration backend, in one explicit table, and the --target names: the backends'
+/// targets, then <c>agent</c> (<see cref="AgentTableEmitter"/>: the admission table, written
+/// for every device whatever its platform).
+/// </summary>
 public static class Emitters
 {
     public static readonly IReadOnlyList<ConfigEmitter> All =
@@ -19,5 +24,8 @@ public static class Emitters
 
     public static ConfigEmitter? Find(string target) => All.FirstOrDefault(e => e.Target == target);
 
-    public static IEnumerable<string> Targets => All.Select(e => e.Target);
+    public static IEnumerable<string> Targets => All.Select(e => e.Target).Append(AgentTableEmitter.Target);
+
+    /// <summary>Whether <paramref name="target"/> is a --target name (a backend's, or agent).</summary>
+    public static bool IsTarget(string target) => target == AgentTableEmitter.Target || Find(target) is not null;
 }

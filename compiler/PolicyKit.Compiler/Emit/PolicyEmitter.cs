@@ -1,10 +1,12 @@
 using PolicyKit.Compiler.Diagnostics;
+using PolicyKit.Compiler.Emit.Agent;
 
 namespace PolicyKit.Compiler.Emit;
 
 /// <summary>
 /// Check, then emit: every device to every selected target that serves its platform. Nothing
 /// is written when the policy has errors (including unsupported constructs, unless allowed).
+/// The agent target serves every device.
 /// </summary>
 public static class PolicyEmitter
 {
@@ -21,6 +23,7 @@ public static class PolicyEmitter
             {
                 files.Add(emitter.Emit(check.Model, device, emit, diagnostics));
             }
+            if (targets.Contains(AgentTableEmitter.Target)) files.Add(AgentTableEmitter.Emit(check.Model, device));
         }
         var all = check.Diagnostics.Concat(diagnostics.ToList()).ToList();
         return new CompileResult(check, all.Any(d => d.IsError) ? [] : files, all);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Antlr4.Runtime;
 using Antlr4.Runtime.Tree;
 using PolicyKit.Compiler.Diagnostics;
@@ -15,59 +16,100 @@ namespace PolicyKit.Compiler.Syntax;
 /// well-formed for the lexer but meaningless (a /33, the 31st of February) is reported as MP1005,
 /// MP1007 or MP1008 and the construct that holds it is dropped.
 /// </summary>
-public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
+public sealed class AstBuilder
 {
+    private readonly SourceFile source;
+    private readonly DiagnosticBag _diagnostics;
+    private readonly List<Diagnostic>? _deferred;
+    private readonly ImmutableArray<IncludeSyntax>.Builder _includes = ImmutableArray.CreateBuilder<IncludeSyntax>();
+    private readonly ImmutableArray<DeclarationSyntax>.Builder _declarations = ImmutableArray.CreateBuilder<DeclarationSyntax>();
+
+    public AstBuilder(SourceFile source, DiagnosticBag diagnostics)
+        : this(source, diagnostics, deferDiagnostics: false)
+    {
+    }
+
+    /// <param name="deferDiagnostics">
+    /// Hold findings back until <see cref="ReportDeferredDiagnostics"/>: the parser builds
+    /// declarations while it still may find a syntax error, after which they are dropped.
+    /// </param>
+    internal AstBuilder(SourceFile source, DiagnosticBag diagnostics, bool deferDiagnostics)
+    {
+        this.source = source;
+        _diagnostics = diagnostics;
+        _deferred = deferDiagnostics ? [] : null;
+    }
+
     public PolicyFileSyntax Build(PolicyFileContext tree)
     {
-        var includes = ImmutableArray.CreateBuilder<IncludeSyntax>();
-        var declarations = ImmutableArray.CreateBuilder<DeclarationSyntax>();
-        foreach (var declaration in tree.declaration())
+        foreach (var declaration in tree.declaration()) Add(declaration);
+        return Finish();
+    }
+
+    /// <summary>Adds one top-level declaration (in file order).</summary>
+    internal void Add(DeclarationContext declaration)
+    {
+        switch (declaration.GetChild(0))
         {
-            switch (declaration.GetChild(0))
-            {
-                case IncludeDeclContext include:
-                    includes.Add(new IncludeSyntax(Unquote(include.STRING().GetText()), Span(include)));
-                    break;
-                case SetDeclContext set:
-                    declarations.Add(BuildSet(set));
-                    break;
-                case FilterDeclContext filter:
-                    declarations.Add(new FilterDeclSyntax(Name(filter.name()), filter.filterRule().Select(BuildRule).OfType<RuleSyntax>().ToImmutableArray(), Span(filter)));
-                    break;
-                case ClassDeclContext cls:
-                    declarations.Add(BuildClass(cls));
-                    break;
-                case ProfileDeclContext profile:
-                    declarations.Add(new ProfileDeclSyntax(Name(profile.name()), BuildInterfaceBody(profile.interfaceStmt()), Span(profile)));
-                    break;
-                case DeviceDeclContext device:
-                    declarations.Add(BuildDevice(device));
-                    break;
-            }
+            case IncludeDeclContext include:
+                _includes.Add(new IncludeSyntax(Unquote(include.STRING().GetText()), Span(include)));
+                break;
+            case SetDeclContext set:
+                _declarations.Add(BuildSet(set));
+                break;
+            case FilterDeclContext filter:
+                _declarations.Add(BuildFilter(filter));
+                break;
+            case ClassDeclContext cls:
+                _declarations.Add(BuildClass(cls));
+                break;
+            case ProfileDeclContext profile:
+                _declarations.Add(new ProfileDeclSyntax(Name(profile.name()), BuildInterfaceBody(profile.interfaceStmt()), Span(profile)));
+                break;
+            case DeviceDeclContext device:
+                _declarations.Add(BuildDevice(device));
+                break;
         }
-        return new PolicyFileSyntax(source, includes.ToImmutable(), declarations.ToImmutable());
+    }
+
+    internal PolicyFileSyntax Finish() => new(source, _includes.ToImmutable(), _declarations.ToImmutable());
+
+    internal void ReportDeferredDiagnostics()
+    {
+        if (_deferred is null) return;
+        foreach (var diagnostic in _deferred) _diagnostics.Add(diagnostic);
+        _deferred.Clear();
+    }
+
+    /// <summary>What <see cref="DiagnosticBag.Add(SourceSpan, Func{DiagnosticCatalog, DiagnosticTemplate})"/> does, or held back.</summary>
+    private void Report(SourceSpan span, Func<DiagnosticCatalog, DiagnosticTemplate> build)
+    {
+        var diagnostic = build(DiagnosticCatalog.Instance).At(span);
+        if (_deferred is not null) _deferred.Add(diagnostic);
+        else _diagnostics.Add(diagnostic);
     }
 
     // ── sets, filters, classes ──
 
     private SetDeclSyntax BuildSet(SetDeclContext set)
     {
-        var kind = set.setKind().Start.Type switch
+        var kind = Child<SetKindContext>(set)!.Start.Type switch
         {
             GROUPS => SetKind.Groups,
             SOURCES => SetKind.Sources,
             _ => SetKind.Prefixes,
         };
         var entries = ImmutableArray.CreateBuilder<SetEntrySyntax>();
-        foreach (var entry in set.setEntry())
+        foreach (var child in Children(set))
         {
-            bool except = entry.EXCEPT() is not null;
-            switch (entry.setItem())
+            if (child is not SetEntryContext entry) continue;
+            bool except = Token(entry, EXCEPT) is not null;
+            switch (Child<SetItemContext>(entry))
             {
                 case SetPrefixItemContext prefixItem:
-                    if (PrefixItem(prefixItem.prefix()) is not { } item) break;
+                    if (PrefixItem(Child<PrefixContext>(prefixItem)!) is not { } item) break;
                     int? ge = null, le = null;
-                    if (prefixItem.prefixLengthRange() is { } range)
+                    if (Child<PrefixLengthRangeContext>(prefixItem) is { } range)
                     {
                         ge = range.GE() is not null ? SmallInt(range.INT(0), 0, 128) : null;
                         le = range.LE() is not null ? SmallInt(range.INT(range.GE() is not null ? 1 : 0), 0, 128) : null;
@@ -75,15 +117,33 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
                     entries.Add(new SetEntrySyntax(except, item, ge, le, Span(entry)));
                     break;
                 case SetRefItemContext refItem:
-                    entries.Add(new SetEntrySyntax(except, new NameItemSyntax(Name(refItem.name())), null, null, Span(entry)));
+                    entries.Add(new SetEntrySyntax(except, new NameItemSyntax(Name(Child<NameContext>(refItem)!)), null, null, Span(entry)));
                     break;
             }
         }
-        return new SetDeclSyntax(kind, Name(set.name()), entries.ToImmutable(), Span(set));
+        return new SetDeclSyntax(kind, Name(Child<NameContext>(set)!), entries.ToImmutable(), Span(set));
     }
 
-    private RuleSyntax? BuildRule(FilterRuleContext rule) =>
-        BuildRule(rule.action(), rule.matchTerm(), rule.LOG() is not null, rule);
+    private FilterDeclSyntax BuildFilter(FilterDeclContext filter)
+    {
+        var rules = ImmutableArray.CreateBuilder<RuleSyntax>();
+        foreach (var child in Children(filter))
+        {
+            if (child is FilterRuleContext rule) rules.Add(BuildRule(rule));
+        }
+        return new FilterDeclSyntax(Name(Child<NameContext>(filter)!), rules.ToImmutable(), Span(filter));
+    }
+
+    private RuleSyntax BuildRule(FilterRuleContext rule)
+    {
+        var terms = ImmutableArray.CreateBuilder<MatchTermSyntax>();
+        foreach (var child in Children(rule))
+        {
+            if (child is MatchTermContext term && BuildTerm(term) is { } built) terms.Add(built);
+        }
+        var action = Child<ActionContext>(rule)!;
+        return new(Token(action, PERMIT) is not null ? RuleAction.Permit : RuleAction.Deny, terms.ToImmutable(), Token(rule, LOG) is not null, Span(rule));
+    }
 
     private RuleSyntax BuildRule(ActionContext action, MatchTermContext[] terms, bool log, ParserRuleContext whole) =>
         new(action.PERMIT() is not null ? RuleAction.Permit : RuleAction.Deny, terms.Select(BuildTerm).OfType<MatchTermSyntax>().ToImmutableArray(), log, Span(whole));
@@ -91,12 +151,12 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
     private MatchTermSyntax? BuildTerm(MatchTermContext term) => term switch
     {
         MatchAnyContext any => new AnyTermSyntax(Span(any)),
-        MatchSourcesContext t => AddressTerm(MatchField.Sources, t.addressRef(), t),
-        MatchGroupsContext t => AddressTerm(MatchField.Groups, t.addressRef(), t),
-        MatchPrefixesContext t => AddressTerm(MatchField.Prefixes, t.addressRef(), t),
-        MatchFromContext t => AddressTerm(MatchField.From, t.addressRef(), t),
-        MatchToContext t => AddressTerm(MatchField.To, t.addressRef(), t),
-        MatchRpsContext t => AddressTerm(MatchField.Rps, t.addressRef(), t),
+        MatchSourcesContext t => AddressTerm(MatchField.Sources, Child<AddressRefContext>(t)!, t),
+        MatchGroupsContext t => AddressTerm(MatchField.Groups, Child<AddressRefContext>(t)!, t),
+        MatchPrefixesContext t => AddressTerm(MatchField.Prefixes, Child<AddressRefContext>(t)!, t),
+        MatchFromContext t => AddressTerm(MatchField.From, Child<AddressRefContext>(t)!, t),
+        MatchToContext t => AddressTerm(MatchField.To, Child<AddressRefContext>(t)!, t),
+        MatchRpsContext t => AddressTerm(MatchField.Rps, Child<AddressRefContext>(t)!, t),
         MatchProtocolContext t => new ProtocolTermSyntax(t.protocolName().Select(ProtocolOf).OfType<ProtocolMatch>().ToImmutableArray(), Span(t)),
         MatchIgmpTypeContext t => new IgmpTypeTermSyntax(t.igmpType().Select(IgmpTypeOf).ToImmutableArray(), Span(t)),
         MatchPortContext t => SmallInt(t.INT(), 0, 65535) is { } port ? new PortTermSyntax(port, Span(t)) : null,
@@ -145,13 +205,13 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
             switch (statement)
             {
                 case ClassMatchContext match:
-                    if (matchSpan is not null) diagnostics.Add(Span(match), c => c.DuplicateSetting("match", $"class '{cls.name().GetText()}'"));
+                    if (matchSpan is not null) Report(Span(match), c => c.DuplicateSetting("match", $"class '{cls.name().GetText()}'"));
                     matchSpan = Span(match);
                     terms.Clear();
                     terms.AddRange(match.matchTerm().Select(BuildTerm).OfType<MatchTermSyntax>());
                     break;
                 case ClassCostContext c:
-                    if (costSpan is not null) diagnostics.Add(Span(c), d => d.DuplicateSetting("cost", $"class '{cls.name().GetText()}'"));
+                    if (costSpan is not null) Report(Span(c), d => d.DuplicateSetting("cost", $"class '{cls.name().GetText()}'"));
                     costSpan = Span(c);
                     cost = BandwidthOf(c.bandwidth());
                     break;
@@ -242,18 +302,18 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
             switch (option)
             {
                 case StateLimitGroupsContext g:
-                    if (groups is not null) diagnostics.Add(Span(g), c => c.DuplicateSetting("groups", "this state limit"));
+                    if (groups is not null) Report(Span(g), c => c.DuplicateSetting("groups", "this state limit"));
                     groups = AddressRef(g.addressRef());
                     break;
                 case StateLimitSourcesContext s:
-                    if (sources is not null) diagnostics.Add(Span(s), c => c.DuplicateSetting("sources", "this state limit"));
+                    if (sources is not null) Report(Span(s), c => c.DuplicateSetting("sources", "this state limit"));
                     sources = AddressRef(s.addressRef());
                     break;
                 case StateLimitClassesContext cl:
                     classes.AddRange(cl.name().Select(Name));
                     break;
                 case StateLimitDefaultCostContext d:
-                    if (defaultCost is not null) diagnostics.Add(Span(d), c => c.DuplicateSetting("default-cost", "this state limit"));
+                    if (defaultCost is not null) Report(Span(d), c => c.DuplicateSetting("default-cost", "this state limit"));
                     defaultCost = BandwidthOf(d.bandwidth());
                     break;
             }
@@ -310,7 +370,7 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
             case PimGlobalDeclContext pim:
                 // Only one statement kind exists today; the block leaves room for more.
                 var rate = pim.pimGlobalBlock().pimGlobalStmt().OfType<PimRegisterRateLimitContext>().ToList();
-                if (rate.Count > 1) diagnostics.Add(Span(rate[1]), c => c.DuplicateSetting("register-rate-limit", "pim"));
+                if (rate.Count > 1) Report(Span(rate[1]), c => c.DuplicateSetting("register-rate-limit", "pim"));
                 return rate.Count > 0 && SmallInt(rate[^1].INT(), 1, int.MaxValue) is { } perSecond
                     ? new RegisterRateLimitSyntax(perSecond, Span(rate[^1]))
                     : null;
@@ -333,8 +393,8 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
             case GroupEncryptionDeclContext ge:
                 var protect = ge.groupEncryptionStmt().OfType<EncryptProtectContext>().Select(p => Name(p.name())).ToList();
                 var groupIds = ge.groupEncryptionStmt().OfType<EncryptGroupIdContext>().ToList();
-                if (protect.Count > 1) diagnostics.Add(protect[1].Span, c => c.DuplicateSetting("protect", "group-encryption"));
-                if (groupIds.Count > 1) diagnostics.Add(Span(groupIds[1]), c => c.DuplicateSetting("group-id", "group-encryption"));
+                if (protect.Count > 1) Report(protect[1].Span, c => c.DuplicateSetting("protect", "group-encryption"));
+                if (groupIds.Count > 1) Report(Span(groupIds[1]), c => c.DuplicateSetting("group-id", "group-encryption"));
                 return new GroupEncryptionBlockSyntax(protect.FirstOrDefault(), groupIds.Count > 0 ? SmallInt(groupIds[0].INT(), 0, int.MaxValue) : null, Span(ge));
             default:
                 return null;
@@ -429,7 +489,7 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
         foreach (var parameter in d.dampingParam())
         {
             string keyword = parameter.Start.Text;
-            if (!seen.Add(keyword)) diagnostics.Add(Span(parameter), c => c.DuplicateSetting(keyword, "damping"));
+            if (!seen.Add(keyword)) Report(Span(parameter), c => c.DuplicateSetting(keyword, "damping"));
             switch (parameter)
             {
                 case DampHalfLifeContext h: halfLife = DurationOf(h.duration()); break;
@@ -538,7 +598,7 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
         foreach (var statement in telemetry.telemetryStmt())
         {
             string keyword = statement.Start.Text;
-            if (!seen.Add(keyword)) diagnostics.Add(Span(statement), c => c.DuplicateSetting(keyword, "telemetry"));
+            if (!seen.Add(keyword)) Report(Span(statement), c => c.DuplicateSetting(keyword, "telemetry"));
             switch (statement)
             {
                 case TelemetrySiteContext s: site = Unquote(s.STRING().GetText()); break;
@@ -551,20 +611,20 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
 
     // ── literals ──
 
-    private NameSyntax Name(NameContext name) => new(name.GetText(), Span(name));
+    private NameSyntax Name(NameContext name) => new(TextOf(name), Span(name));
 
     private AddressRefSyntax AddressRef(AddressRefContext addresses)
     {
         var items = ImmutableArray.CreateBuilder<AddressItemSyntax>();
-        foreach (var item in addresses.addressItem())
+        foreach (var item in Children(addresses))
         {
             switch (item)
             {
-                case AddressPrefixContext p when PrefixItem(p.prefix()) is { } prefix:
+                case AddressPrefixContext p when PrefixItem(Child<PrefixContext>(p)!) is { } prefix:
                     items.Add(prefix);
                     break;
                 case AddressNameContext n:
-                    items.Add(new NameItemSyntax(Name(n.name())));
+                    items.Add(new NameItemSyntax(Name(Child<NameContext>(n)!)));
                     break;
                 case AddressAnyContext a:
                     items.Add(new AnyItemSyntax(Span(a)));
@@ -576,22 +636,32 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
 
     private PrefixItemSyntax? PrefixItem(PrefixContext prefix)
     {
-        string text = prefix.GetText();
         var span = Span(prefix);
-        if (!IpPrefix.TryParse(text, out var parsed, out var error, out bool hostBits))
+        // Most prefixes of a large policy are plain IPv4 ones: read straight from the source text.
+        if (Ipv4Literal.TryParse(source.Text.AsSpan(span.Start, span.Length), out var parsed, out bool hostBits) && !hostBits)
         {
-            diagnostics.Add(span, c => c.InvalidAddress(text, error));
+            return new PrefixItemSyntax(parsed, span);
+        }
+        string text = TextOf(prefix);
+        if (!IpPrefix.TryParse(text, out parsed, out var error, out hostBits))
+        {
+            ReportInvalidAddress(span, text, error);
             return null;
         }
-        if (hostBits) diagnostics.Add(span, c => c.HostBitsSet(text, parsed.ToString()));
+        if (hostBits) ReportHostBitsSet(span, text, parsed);
         return new PrefixItemSyntax(parsed, span);
     }
 
+    // Apart from PrefixItem so that their closures are made only when there is something to report.
+    private void ReportInvalidAddress(SourceSpan span, string text, string error) => Report(span, c => c.InvalidAddress(text, error));
+
+    private void ReportHostBitsSet(SourceSpan span, string text, IpPrefix parsed) => Report(span, c => c.HostBitsSet(text, parsed.ToString()));
+
     private IpPrefix? Address(IpAddressContext address)
     {
-        string text = address.GetText();
+        string text = TextOf(address);
         if (IpPrefix.TryParse(text, out var parsed, out var error, out _)) return parsed;
-        diagnostics.Add(Span(address), c => c.InvalidAddress(text, error));
+        Report(Span(address), c => c.InvalidAddress(text, error));
         return null;
     }
 
@@ -604,7 +674,7 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
         {
             return value;
         }
-        diagnostics.Add(Span(node.Symbol), c => c.InvalidNumber(text, $"expected a whole number from {min} to {max}"));
+        Report(Span(node.Symbol), c => c.InvalidNumber(text, $"expected a whole number from {min} to {max}"));
         return null;
     }
 
@@ -613,7 +683,7 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
 
     private Bandwidth? BandwidthOf(BandwidthContext bandwidth)
     {
-        string text = bandwidth.GetText();
+        string text = TextOf(bandwidth);
         string number = text[..^3];
         long multiplier = 1;
         switch (char.ToLowerInvariant(number[^1]))
@@ -627,13 +697,13 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
             decimal bits = value * multiplier;
             if (bits > 0 && bits <= 1e15m && bits == decimal.Truncate(bits)) return new Bandwidth((long)bits);
         }
-        diagnostics.Add(Span(bandwidth), c => c.InvalidNumber(text, "a bandwidth must be a positive whole number of bits per second, at most 1000Tbps"));
+        Report(Span(bandwidth), c => c.InvalidNumber(text, "a bandwidth must be a positive whole number of bits per second, at most 1000Tbps"));
         return null;
     }
 
     private TimeSpan? DurationOf(DurationContext duration)
     {
-        string text = duration.GetText();
+        string text = TextOf(duration);
         if (long.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value <= 100_000_000)
         {
             return text[^1] switch
@@ -644,7 +714,7 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
                 _ => TimeSpan.FromDays(value),
             };
         }
-        diagnostics.Add(Span(duration), c => c.InvalidNumber(text, "the duration is too long"));
+        Report(Span(duration), c => c.InvalidNumber(text, "the duration is too long"));
         return null;
     }
 
@@ -655,7 +725,7 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
         {
             return new Percent(value);
         }
-        diagnostics.Add(Span(node.Symbol), c => c.InvalidNumber(text, "a percentage is at most 100%"));
+        Report(Span(node.Symbol), c => c.InvalidNumber(text, "a percentage is at most 100%"));
         return null;
     }
 
@@ -663,7 +733,7 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
     {
         string text = node.GetText();
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
-        diagnostics.Add(Span(node.Symbol), c => c.InvalidDate(text));
+        Report(Span(node.Symbol), c => c.InvalidDate(text));
         return null;
     }
 
@@ -694,6 +764,51 @@ public sealed class AstBuilder(SourceFile source, DiagnosticBag diagnostics)
             }
         }
         return result.ToString();
+    }
+
+    // ── parse-tree access ──
+    //
+    // ANTLR's generated accessors (name(), EXCEPT(), setEntry(), …) walk a context's children with
+    // a boxed enumerator, and the plural ones also build a list and an array: allocations on
+    // every call, several per rule of a large policy. The hot paths index the children instead.
+
+    private static ReadOnlySpan<IParseTree> Children(ParserRuleContext context) => context.children switch
+    {
+        null => [],
+        List<IParseTree> list => CollectionsMarshal.AsSpan(list),
+        var other => other.ToArray(),
+    };
+
+    /// <summary>The first child of a type, as <c>GetRuleContext&lt;T&gt;(0)</c>.</summary>
+    private static T? Child<T>(ParserRuleContext context) where T : class, IParseTree
+    {
+        foreach (var child in Children(context))
+        {
+            if (child is T found) return found;
+        }
+        return null;
+    }
+
+    /// <summary>The first token of a type, as <c>GetToken(type, 0)</c>.</summary>
+    private static ITerminalNode? Token(ParserRuleContext context, int type)
+    {
+        foreach (var child in Children(context))
+        {
+            if (child is ITerminalNode terminal && terminal.Symbol.Type == type) return terminal;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A rule's text, as <c>GetText()</c>. The rules whose text is read (a name, a prefix, a
+    /// bandwidth) are a single token under one or two levels of rules: then that token's text
+    /// is the answer, without the StringBuilder of <see cref="RuleContext.GetText"/>.
+    /// </summary>
+    private static string TextOf(ParserRuleContext context)
+    {
+        IParseTree node = context;
+        while (node is ParserRuleContext { ChildCount: 1 } rule) node = rule.GetChild(0);
+        return node is ITerminalNode terminal ? terminal.Symbol.Text : context.GetText();
     }
 
     private SourceSpan Span(ParserRuleContext context)

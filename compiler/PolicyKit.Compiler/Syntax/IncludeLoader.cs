@@ -35,8 +35,7 @@ public sealed class IncludeLoader(IPolicyFileReader reader, DiagnosticBag diagno
     {
         var source = new SourceFile(path, text);
         _stack.Add(path);
-        var tree = PolicyParser.Parse(source, diagnostics);
-        PolicyFileSyntax? syntax = PolicyParser.HasSyntaxErrors(source, diagnostics) ? null : new AstBuilder(source, diagnostics).Build(tree);
+        PolicyFileSyntax? syntax = PolicyParser.ParseSyntax(source, diagnostics);
         var file = new LoadedFile(source, syntax);
         _loaded[path] = file;
         foreach (var include in syntax?.Includes ?? [])

@@ -3,6 +3,7 @@ using Antlr4.Runtime.Atn;
 using Antlr4.Runtime.Misc;
 using PolicyKit.Compiler.Diagnostics;
 using PolicyKit.Compiler.Generated;
+using static PolicyKit.Compiler.Generated.MpolParser;
 using PolicyKit.Compiler.Text;
 
 namespace PolicyKit.Compiler.Syntax;
@@ -18,25 +19,88 @@ public static class PolicyParser
     /// <summary>After this many syntax errors in one file the rest are follow-on noise.</summary>
     public const int MaxErrorsPerFile = 25;
 
+    /// <summary>The whole ANTLR parse tree of a file (syntax errors reported).</summary>
     public static MpolParser.PolicyFileContext Parse(SourceFile source, DiagnosticBag diagnostics)
     {
-        var tokens = new CommonTokenStream(new MpolLexer(new AntlrInputStream(source.Text)));
-        tokens.Fill();
+        var (tokens, lexed) = LexAll(source);
         var parser = new MpolParser(tokens);
-        parser.RemoveErrorListeners();
-        parser.Interpreter.PredictionMode = PredictionMode.SLL;
-        parser.ErrorHandler = new BailErrorStrategy();
+        UseSll(parser);
         try
         {
             var tree = parser.policyFile();
-            ReportBadCharacters(source, tokens, diagnostics);
+            ReportBadCharacters(source, lexed, diagnostics);
             return tree;
         }
         catch (ParseCanceledException)
         {
             // Fall through to the full parse, which reports every error it can recover from.
         }
+        return ParseLl(source, tokens, lexed, parser, diagnostics);
+    }
 
+    /// <summary>
+    /// Parses a file into its syntax tree: what <see cref="Parse"/> and then
+    /// <see cref="AstBuilder.Build"/> give, with the same diagnostics in the same order, or null
+    /// when the file has syntax errors.
+    /// </summary>
+    /// <remarks>
+    /// The fast path (no syntax error, SLL) keeps little of ANTLR's output alive: each top-level
+    /// declaration is turned into syntax as soon as the parser has finished it and its subtree
+    /// is dropped, and tokens come through an unbuffered stream. The parse tree and tokens of a
+    /// large file are several times its size; freed as the parse goes they die young, instead
+    /// of being promoted by the collections that parsing triggers and staying in memory until
+    /// the file is done. The builder's findings wait until the parse has succeeded, as they would
+    /// if it ran afterwards. A file with a syntax error is lexed and parsed again as before.
+    /// </remarks>
+    public static PolicyFileSyntax? ParseSyntax(SourceFile source, DiagnosticBag diagnostics)
+    {
+        var lexed = new DefaultChannelTokens(NewLexer(source));
+        var builder = new AstBuilder(source, diagnostics, deferDiagnostics: true);
+        var parser = new DeclarationByDeclarationParser(new UnbufferedTokenStream(lexed), builder);
+        UseSll(parser);
+        try
+        {
+            parser.policyFile();
+            ReportBadCharacters(source, lexed, diagnostics);
+            if (HasSyntaxErrors(source, diagnostics)) return null;
+            builder.ReportDeferredDiagnostics();
+            return builder.Finish();
+        }
+        catch (ParseCanceledException)
+        {
+            // Fall through to the full parse; what the builder made so far is dropped.
+        }
+        var (tokens, relexed) = LexAll(source);
+        var full = new MpolParser(tokens);
+        full.RemoveErrorListeners();
+        var tree = ParseLl(source, tokens, relexed, full, diagnostics);
+        return HasSyntaxErrors(source, diagnostics) ? null : new AstBuilder(source, diagnostics).Build(tree);
+    }
+
+    /// <summary>True when the file parsed without any syntax error.</summary>
+    public static bool HasSyntaxErrors(SourceFile source, DiagnosticBag diagnostics) =>
+        diagnostics.ToList().Any(d => d.Span.File == source && d.Code is "MP1001" or "MP1002");
+
+    private static MpolLexer NewLexer(SourceFile source) =>
+        new(new StringCharStream(source.Text)) { TokenFactory = DefaultChannelTokenFactory.Instance };
+
+    private static (CommonTokenStream Tokens, DefaultChannelTokens Lexed) LexAll(SourceFile source)
+    {
+        var lexed = new DefaultChannelTokens(NewLexer(source));
+        var tokens = new CommonTokenStream(lexed);
+        tokens.Fill();
+        return (tokens, lexed);
+    }
+
+    private static void UseSll(MpolParser parser)
+    {
+        parser.RemoveErrorListeners();
+        parser.Interpreter.PredictionMode = PredictionMode.SLL;
+        parser.ErrorHandler = new BailErrorStrategy();
+    }
+
+    private static MpolParser.PolicyFileContext ParseLl(SourceFile source, CommonTokenStream tokens, DefaultChannelTokens lexed, MpolParser parser, DiagnosticBag diagnostics)
+    {
         tokens.Seek(0);
         parser.Reset();
         parser.Interpreter.PredictionMode = PredictionMode.LL;
@@ -47,23 +111,110 @@ public static class PolicyParser
         if (listener.Count == 0)
         {
             // LL succeeded where SLL could not decide: still a valid file.
-            ReportBadCharacters(source, tokens, diagnostics);
+            ReportBadCharacters(source, lexed, diagnostics);
         }
         return result;
     }
 
-    /// <summary>True when the file parsed without any syntax error.</summary>
-    public static bool HasSyntaxErrors(SourceFile source, DiagnosticBag diagnostics) =>
-        diagnostics.ToList().Any(d => d.Span.File == source && d.Code is "MP1001" or "MP1002");
-
-    private static void ReportBadCharacters(SourceFile source, CommonTokenStream tokens, DiagnosticBag diagnostics)
+    private static void ReportBadCharacters(SourceFile source, DefaultChannelTokens lexed, DiagnosticBag diagnostics)
     {
-        foreach (var token in tokens.GetTokens())
+        foreach (var token in lexed.BadCharacters)
         {
-            if (token.Type == MpolLexer.BAD_CHAR)
+            diagnostics.Add(new SourceSpan(source, token.StartIndex, 1), c => c.UnexpectedCharacter(token.Text));
+        }
+    }
+
+    /// <summary>
+    /// ANTLR's <see cref="AntlrInputStream"/> reading the string itself: that one copies the
+    /// text into a char array first, a large-object allocation as big as the file.
+    /// </summary>
+    private sealed class StringCharStream : BaseInputCharStream
+    {
+        private readonly string _text;
+
+        public StringCharStream(string text)
+        {
+            _text = text;
+            n = text.Length;
+        }
+
+        protected override int ValueAt(int i) => _text[i];
+
+        protected override string ConvertDataToString(int start, int count) => _text.Substring(start, count);
+    }
+
+    /// <summary>
+    /// The lexer's tokens without the hidden-channel ones (whitespace and comments): the parser
+    /// never looks at those, and leaving them out halves the token buffer. Keeps the BAD_CHAR
+    /// tokens that went by, in order, so they are reported without another pass over the tokens.
+    /// </summary>
+    private sealed class DefaultChannelTokens(MpolLexer lexer) : ITokenSource
+    {
+        public List<IToken> BadCharacters { get; } = [];
+
+        public IToken NextToken()
+        {
+            while (true)
             {
-                diagnostics.Add(new SourceSpan(source, token.StartIndex, 1), c => c.UnexpectedCharacter(token.Text));
+                var token = lexer.NextToken();
+                if (token.Channel != TokenConstants.DefaultChannel && token.Type != TokenConstants.EOF) continue;
+                if (token.Type == MpolLexer.BAD_CHAR) BadCharacters.Add(token);
+                return token;
             }
+        }
+
+        public int Line => lexer.Line;
+
+        public int Column => lexer.Column;
+
+        public ICharStream InputStream => (ICharStream)lexer.InputStream;
+
+        public string SourceName => lexer.SourceName;
+
+        public ITokenFactory TokenFactory
+        {
+            get => lexer.TokenFactory;
+            set => lexer.TokenFactory = value;
+        }
+    }
+
+    /// <summary>
+    /// ANTLR's token factory, except that hidden-channel tokens (dropped by
+    /// <see cref="DefaultChannelTokens"/> the moment they are made) are one shared placeholder
+    /// instead of a new object each: they are about half the tokens of a file.
+    /// </summary>
+    private sealed class DefaultChannelTokenFactory : ITokenFactory
+    {
+        public static readonly DefaultChannelTokenFactory Instance = new();
+
+        private static readonly CommonToken Hidden = new(MpolLexer.WS) { Channel = TokenConstants.HiddenChannel };
+
+        public IToken Create(Tuple<ITokenSource, ICharStream> source, int type, string text, int channel, int start, int stop, int lineNumber, int charPositionInLine) =>
+            channel != TokenConstants.DefaultChannel && type != TokenConstants.EOF
+                ? Hidden
+                : CommonTokenFactory.Default.Create(source, type, text, channel, start, stop, lineNumber, charPositionInLine);
+
+        public IToken Create(int type, string text) => CommonTokenFactory.Default.Create(type, text);
+    }
+
+    /// <summary>
+    /// The generated parser, handing each finished top-level declaration to the builder and then
+    /// dropping its subtree. (A subclass rather than a parse listener: ANTLR walks its listener
+    /// list with an allocating enumerator at every rule and token.)
+    /// </summary>
+    private sealed class DeclarationByDeclarationParser(ITokenStream input, AstBuilder builder) : MpolParser(input)
+    {
+        public override void ExitRule()
+        {
+            var exited = Context;
+            base.ExitRule();
+            // Rules are exited on the way out of a bail-out too; the bail strategy marks every
+            // open context with the error first, and an unfinished declaration is not built.
+            if (exited is not DeclarationContext { exception: null } declaration || declaration.Parent is not PolicyFileContext file) return;
+            builder.Add(declaration);
+            // The declaration is the file's newest child (the parser adds a rule's context to
+            // its parent on entry); nothing reads it again.
+            if (file.children is { Count: > 0 } children && ReferenceEquals(children[^1], declaration)) file.RemoveLastChild();
         }
     }
 

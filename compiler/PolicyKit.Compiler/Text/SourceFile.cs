@@ -50,12 +50,14 @@ public sealed class SourceFile
 
     private static int[] ComputeLineStarts(string text)
     {
-        var starts = new List<int> { 0 };
-        for (int i = 0; i < text.Length; i++)
+        // Counted first (a vectorised scan) so the array is made once at its size.
+        var starts = new int[text.AsSpan().Count('\n') + 1];
+        int line = 1;
+        for (int i = text.IndexOf('\n'); i >= 0; i = text.IndexOf('\n', i + 1))
         {
-            if (text[i] == '\n') starts.Add(i + 1);
+            starts[line++] = i + 1;
         }
-        return starts.ToArray();
+        return starts;
     }
 
     public override string ToString() => Path;

@@ -1,14 +1,17 @@
 using System.CommandLine;
 using PolicyKit.Compiler;
 using PolicyKit.Compiler.Emit;
+using PolicyKit.Compiler.Emit.Agent;
 using PolicyKit.Compiler.Output;
+using PolicyKit.Tables.Format;
 
 namespace PolicyKit.Mpolc.Commands;
 
 /// <summary>
 /// <c>mpolc compile POLICY... --target T -o DIR</c>: check, then write one file per device and
 /// target (DIR/DEVICE/FILE). Nothing is written when a policy has errors. Files holding secrets
-/// are created with mode 0600; --redact writes placeholders instead, for review.
+/// are created with mode 0600; --redact writes placeholders instead, for review. The agent
+/// target writes DIR/DEVICE/DEVICE.mpt, the binary admission table; --sign KEY.pem signs it.
 /// </summary>
 internal static class CompileCommand
 {
@@ -33,7 +36,7 @@ internal static class CompileCommand
         {
             foreach (var token in result.Tokens)
             {
-                if (token.Value != AllTargets && Emitters.Find(token.Value) is null)
+                if (token.Value != AllTargets && !Emitters.IsTarget(token.Value))
                     result.AddError($"unknown target '{token.Value}': expected {string.Join(", ", Emitters.Targets)} or {AllTargets}");
             }
         });
@@ -47,29 +50,50 @@ internal static class CompileCommand
         {
             Description = "Replace secrets with placeholders (for reviewing output; not deployable).",
         };
+        var sign = new Option<string>("--sign")
+        {
+            Description = "Sign the agent tables with this ECDSA P-256 private key (PEM); mpol-agent can require signatures from listed keys.",
+            HelpName = "KEY.pem",
+        };
         var compilerOptions = new CompilerOptions();
         var reportOptions = new ReportOptions();
 
-        var command = new Command("compile", "Compile policies to vendor configurations.");
+        var command = new Command("compile", "Compile policies to vendor configurations and agent tables.");
         command.Add(files);
         command.Add(targets);
         command.Add(outputDir);
         command.Add(redact);
+        command.Add(sign);
         compilerOptions.AddTo(command, withAllowUnsupported: true);
         reportOptions.AddTo(command, withOutput: false);
         command.SetAction(parseResult =>
         {
             var selected = parseResult.GetValue(targets) ?? [AllTargets];
             var targetSet = selected.Contains(AllTargets) ? Emitters.Targets.ToHashSet() : selected.ToHashSet();
-            return Run(context, parseResult.GetValue(files) ?? [], targetSet, parseResult.GetValue(outputDir)!,
-                compilerOptions.Read(parseResult), new EmitOptions { Redact = parseResult.GetValue(redact), Environment = context.GetEnvironmentVariable },
-                report => reportOptions.Write(parseResult, context, report));
+            string? keyPath = parseResult.GetValue(sign);
+            TableSigner? signer = null;
+            if (keyPath is not null)
+            {
+                if (!targetSet.Contains(AgentTableEmitter.Target))
+                {
+                    context.ReportError($"--sign signs the {AgentTableEmitter.Target} tables, but --target does not include {AgentTableEmitter.Target}");
+                    return ExitCodes.UsageOrIoError;
+                }
+                signer = LoadSigner(context, keyPath);
+                if (signer is null) return ExitCodes.UsageOrIoError;
+            }
+            using (signer)
+            {
+                return Run(context, parseResult.GetValue(files) ?? [], targetSet, parseResult.GetValue(outputDir)!,
+                    compilerOptions.Read(parseResult), new EmitOptions { Redact = parseResult.GetValue(redact), Environment = context.GetEnvironmentVariable },
+                    report => reportOptions.Write(parseResult, context, report), signer);
+            }
         });
         return command;
     }
 
     private static int Run(CliContext context, IReadOnlyList<string> paths, IReadOnlySet<string> targets, string outputDir,
-        CompilationOptions options, EmitOptions emit, Func<DiagnosticReport, bool> write)
+        CompilationOptions options, EmitOptions emit, Func<DiagnosticReport, bool> write, TableSigner? signer)
     {
         var texts = InputFiles.ReadAll(paths, context);
         if (texts is null) return ExitCodes.UsageOrIoError;
@@ -81,6 +105,11 @@ internal static class CompileCommand
         if (report.HasErrors) return ExitCodes.PolicyErrors;
 
         var outputs = results.SelectMany(r => r.Files).ToList();
+        if (signer is not null)
+        {
+            // Signed here, not in the compiler: the compiled table is deterministic, a signature is not.
+            outputs = outputs.Select(f => f.Target == AgentTableEmitter.Target && f.Bytes is { } table ? f with { Bytes = signer.Sign(table) } : f).ToList();
+        }
         var duplicate = outputs.GroupBy(f => f.RelativePath).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -97,6 +126,47 @@ internal static class CompileCommand
             return ExitCodes.UsageOrIoError;
         }
         context.Error.WriteLine($"mpolc: wrote {outputs.Count} file{(outputs.Count == 1 ? "" : "s")} to {outputDir}");
+        if (signer is not null)
+        {
+            int signed = outputs.Count(f => f.Target == AgentTableEmitter.Target);
+            context.Error.WriteLine($"mpolc: signed {signed} agent table{(signed == 1 ? "" : "s")} with key {signer.KeyId}");
+        }
         return ExitCodes.Success;
+    }
+
+    /// <summary>The signer for --sign, or null after reporting why the key cannot be used.</summary>
+    private static TableSigner? LoadSigner(CliContext context, string path)
+    {
+        if (!TryReadKey(context, path, out string pem)) return null;
+        try
+        {
+            return TableSigner.FromPem(pem, $"'{path}'");
+        }
+        catch (TableKeyException e)
+        {
+            context.ReportError(e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Reads a PEM key file named on the command line; reports a failure as mpolc reports unreadable inputs.</summary>
+    internal static bool TryReadKey(CliContext context, string path, out string pem)
+    {
+        pem = "";
+        if (Directory.Exists(path))
+        {
+            context.ReportError($"cannot read key '{path}': is a directory");
+            return false;
+        }
+        try
+        {
+            pem = File.ReadAllText(path);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            context.ReportError($"cannot read key '{path}': {InputFiles.Reason(e)}");
+            return false;
+        }
     }
 }

@@ -2,7 +2,10 @@ using PolicyKit.Compiler.Emit;
 
 namespace PolicyKit.Mpolc.Commands;
 
-/// <summary>Writes generated files: atomically (temp file, then rename) and 0600 when they hold secrets.</summary>
+/// <summary>
+/// Writes generated files: atomically (temp file, then rename) and 0600 when they hold secrets.
+/// A binary file (the agent's table) is written as its bytes.
+/// </summary>
 internal static class OutputWriter
 {
     public static void Write(string outputDir, EmittedFile file, bool secret)
@@ -20,9 +23,16 @@ internal static class OutputWriter
         }
         File.Delete(temp);
         using (var stream = new FileStream(temp, options))
-        using (var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false)))
         {
-            writer.Write(file.Content);
+            if (file.Bytes is { } bytes)
+            {
+                stream.Write(bytes);
+            }
+            else
+            {
+                using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false));
+                writer.Write(file.Content);
+            }
         }
         File.Move(temp, path, overwrite: true);
     }

@@ -114,11 +114,14 @@ public sealed class AgentTableBuilder(PolicyModel model, Device device)
     {
         if (filter is null) return MembershipEntry.NoFilter;
         if (_filterIndex.TryGetValue(filter, out int index)) return index;
+        // The channel (S,G) and the reporting host (from) are separate axes: an IGMP access rule
+        // "from 10.4.4.4 groups G" restricts who may join G, not which source G is joined from.
         var rules = filter.Rules.Select(r => new TableRule(
             Action(r.Action),
-            Ranges(r.Match.Sources ?? r.Match.From),
+            Ranges(r.Match.Sources),
             Ranges(r.Match.Groups ?? r.Match.To),
-            Location(r.Span))).ToImmutableArray();
+            Location(r.Span),
+            Ranges(r.Match.From))).ToImmutableArray();
         _filters.Add(new TableFilter(filter.Name, rules, Location(filter.Span)));
         return _filterIndex[filter] = _filters.Count - 1;
     }

@@ -1,0 +1,106 @@
+namespace PolicyKit.Tables.Format;
+
+/// <summary>
+/// The constants of the admission-table file format (<c>DEVICE.mpt</c>); docs/table-format.md
+/// is the byte-level specification. All multi-byte header fields are little-endian; addresses
+/// are big-endian (network order), as written on the wire.
+/// </summary>
+public static class TableFormat
+{
+    /// <summary>
+    /// The first 8 bytes of every table: 0x89 "MPT" CR LF 0x1A LF. As in PNG, the high byte
+    /// catches 7-bit transfers and the CR LF / LF pair catches line-ending conversion.
+    /// </summary>
+    public static ReadOnlySpan<byte> Magic => [0x89, (byte)'M', (byte)'P', (byte)'T', 0x0D, 0x0A, 0x1A, 0x0A];
+
+    /// <summary>The major version this library reads and writes. A reader refuses any other major.</summary>
+    public const ushort MajorVersion = 1;
+
+    /// <summary>
+    /// The minor version this library writes. A newer minor only adds sections or appends fields
+    /// to the end of a section, both of which an older reader of the same major skips.
+    /// </summary>
+    public const ushort MinorVersion = 0;
+
+    /// <summary>The fixed header: magic (8), major (2), minor (2), flags (4), body length (4).</summary>
+    public const int HeaderLength = 20;
+
+    public const int MagicLength = 8;
+
+    public const int MajorOffset = 8;
+
+    public const int MinorOffset = 10;
+
+    public const int FlagsOffset = 12;
+
+    public const int BodyLengthOffset = 16;
+
+    /// <summary>The SHA-256 checksum after the body, over header and body.</summary>
+    public const int ChecksumLength = 32;
+
+    /// <summary>Flag bit 0: a signature trailer follows the checksum.</summary>
+    public const uint FlagSigned = 1u << 0;
+
+    /// <summary>
+    /// Bits 1–15 are must-understand: a reader refuses a table that sets one it does not know.
+    /// Bits 16–31 are hints a reader may ignore. Version 1.0 defines no bit but <see cref="FlagSigned"/>.
+    /// </summary>
+    public const uint MustUnderstandFlags = 0x0000_FFFF;
+
+    public const uint KnownFlags = FlagSigned;
+
+    /// <summary>Signature algorithm 1: ECDSA over NIST P-256 with SHA-256, IEEE P1363 (r‖s) encoding.</summary>
+    public const byte SignatureEcdsaP256Sha256 = 1;
+
+    /// <summary>Key id: SHA-256 of the public key's DER SubjectPublicKeyInfo.</summary>
+    public const int KeyIdLength = 32;
+
+    public const int EcdsaP256SignatureLength = 64;
+
+    /// <summary>The signature trailer: algorithm (1), key id (32), signature (64).</summary>
+    public const int SignatureTrailerLength = 1 + KeyIdLength + EcdsaP256SignatureLength;
+
+    /// <summary>Range-set tags.</summary>
+    internal const byte RangeSetAbsent = 0;
+    internal const byte RangeSetAny = 1;
+    internal const byte RangeSetList = 2;
+
+    /// <summary>The name a section has in messages and in <c>mpolc inspect</c>.</summary>
+    public static string SectionName(int id) => id switch
+    {
+        SectionId.Header => "header",
+        SectionId.Locations => "locations",
+        SectionId.Filters => "filters",
+        SectionId.PrefixFilters => "prefix-filters",
+        SectionId.Classes => "classes",
+        SectionId.Router => "router",
+        SectionId.Interfaces => "interfaces",
+        SectionId.MsdpPeers => "msdp-peers",
+        SectionId.BgpPeers => "bgp-peers",
+        SectionId.Damping => "damping",
+        SectionId.Telemetry => "telemetry",
+        _ => $"unknown section {id}",
+    };
+
+    /// <summary>Whether a 1.x reader must find the section (the others may be absent).</summary>
+    public static bool IsRequired(int id) => id is >= SectionId.Header and <= SectionId.BgpPeers;
+}
+
+/// <summary>Section ids of format 1.0. Sections appear in increasing id order, each at most once.</summary>
+public static class SectionId
+{
+    public const int Header = 1;
+    public const int Locations = 2;
+    public const int Filters = 3;
+    public const int PrefixFilters = 4;
+    public const int Classes = 5;
+    public const int Router = 6;
+    public const int Interfaces = 7;
+    public const int MsdpPeers = 8;
+    public const int BgpPeers = 9;
+    public const int Damping = 10;
+    public const int Telemetry = 11;
+
+    /// <summary>The highest id format 1.0 defines; higher ids are skipped.</summary>
+    public const int LastKnown = Telemetry;
+}

@@ -1,0 +1,44 @@
+using BenchmarkDotNet.Attributes;
+using PolicyKit.Compiler;
+using PolicyKit.Compiler.Emit;
+
+namespace PolicyKit.Bench;
+
+/// <summary>
+/// <c>mpolc compile</c> without the CLI and without writing files: check, then emit every device
+/// of a generated policy to every target (<see cref="Emitters.Targets"/>), secrets redacted so
+/// that no environment is needed. Single-threaded, from the text in memory.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
+public class CompileBenchmarks
+{
+    private Dictionary<string, string> _files = [];
+    private CompilationOptions _options = new();
+    private IReadOnlyCollection<string> _targets = [];
+    private readonly EmitOptions _emit = new() { Redact = true };
+
+    [Params("100k")]
+    public string Preset { get; set; } = "100k";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var preset = GeneratorPreset.Find(Preset) ?? throw new ArgumentException($"no preset '{Preset}'");
+        var policy = PolicyGenerator.Generate(preset);
+        _files = new Dictionary<string, string> { [PolicyGenerator.FileName] = policy.Text };
+        _options = new CompilationOptions { Today = PolicyGenerator.Today };
+        _targets = Emitters.Targets.ToList();
+        var result = CompileAll();
+        if (result.HasErrors)
+        {
+            throw new InvalidOperationException($"generated policy {Preset} does not compile: {result.Diagnostics.First(d => d.IsError)}");
+        }
+        Console.WriteLine($"// {policy}");
+        Console.WriteLine($"// {result.Files.Count} files, {result.Files.Sum(f => (long)f.Content.Length):N0} characters, targets {string.Join(", ", _targets)}");
+    }
+
+    [Benchmark]
+    public CompileResult CompileAll() =>
+        PolicyEmitter.Compile(PolicyGenerator.FileName, _targets, _options, _emit, new InMemoryPolicyFileReader(_files));
+}

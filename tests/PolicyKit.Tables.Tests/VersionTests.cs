@@ -1,0 +1,100 @@
+using PolicyKit.Tables.Format;
+
+namespace PolicyKit.Tables.Tests;
+
+/// <summary>The versioning rules: a newer major is refused with the upgrade message; a newer minor is read, skipping what it added.</summary>
+public sealed class VersionTests
+{
+    [Fact]
+    public void Newer_major_is_refused_with_the_upgrade_message()
+    {
+        byte[] bytes = TableBytes.WithVersion(TableWriter.Write(TestTables.Full()), 2, 0);
+        var e = Assert.Throws<TableFormatException>(() => TableReader.Read(bytes));
+        Assert.Equal(TableError.UnsupportedVersion, e.Error);
+        Assert.Equal("table format 2.0 is newer than this agent understands (1.x); upgrade mpol-agent", e.Message);
+    }
+
+    [Fact]
+    public void Newer_major_is_refused_whatever_follows_the_version()
+    {
+        // A 2.x file may be laid out differently after the version: the refusal must not depend on it.
+        byte[] header = [.. TableFormat.Magic, 3, 0, 7, 0, 0xFF, 0xFF, 0xFF, 0xFF, 1, 2, 3];
+        var e = Assert.Throws<TableFormatException>(() => TableReader.Read(header));
+        Assert.Equal("table format 3.7 is newer than this agent understands (1.x); upgrade mpol-agent", e.Message);
+        e = Assert.Throws<TableFormatException>(() => TableReader.Read(header.AsSpan(0, 10)));
+        Assert.Equal("table format 3.x is newer than this agent understands (1.x); upgrade mpol-agent", e.Message);
+    }
+
+    [Fact]
+    public void Major_zero_is_refused_as_older()
+    {
+        byte[] bytes = TableBytes.WithVersion(TableWriter.Write(TestTables.Minimal()), 0, 9);
+        var e = Assert.Throws<TableFormatException>(() => TableReader.Read(bytes));
+        Assert.Equal(TableError.UnsupportedVersion, e.Error);
+        Assert.StartsWith("table format 0.9 is older than this agent understands (1.x)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Newer_minor_with_an_unknown_section_is_read_and_the_section_skipped()
+    {
+        var table = TestTables.Full();
+        var sections = TableWriter.EncodeSections(table);
+        sections.Add((12, [1, 2, 3, 4, 5]));
+        sections.Add((1000, new byte[300]));
+        byte[] bytes = TableWriter.Assemble(1, 3, 0, sections);
+
+        var loaded = TableReader.Load(bytes);
+        Assert.Equal(table, loaded.Table);
+        Assert.Equal("1.3", loaded.File.Version);
+        var skipped = loaded.File.Sections.Where(s => s.Skipped).ToList();
+        Assert.Equal([12, 1000], skipped.Select(s => s.Id));
+        Assert.Equal([5, 300], skipped.Select(s => s.Length));
+        Assert.Equal("unknown section 12", skipped[0].Name);
+    }
+
+    [Fact]
+    public void Unknown_section_content_is_never_parsed()
+    {
+        // Only the id and length of a section this reader does not know are read: its bytes may be anything.
+        var table = TestTables.Minimal();
+        var sections = TableWriter.EncodeSections(table);
+        sections.Add((SectionId.LastKnown + 1, [0xFF, 0xFF, 0xFF]));
+        Assert.Equal(table, TableReader.Read(TableWriter.Assemble(1, 1, 0, sections)));
+    }
+
+    [Fact]
+    public void Newer_minor_may_append_fields_to_a_known_section()
+    {
+        var table = TestTables.Full();
+        var sections = TableWriter.EncodeSections(table);
+        int router = sections.FindIndex(s => s.Id == SectionId.Router);
+        sections[router] = (SectionId.Router, [.. sections[router].Payload, 0x42, 0x43]);
+
+        Assert.Equal(table, TableReader.Read(TableWriter.Assemble(1, 1, 0, sections)));
+        // The same bytes claiming to be 1.0 are malformed: a 1.0 router section has nothing after its last field.
+        var e = Assert.Throws<TableFormatException>(() => TableReader.Read(TableWriter.Assemble(1, 0, 0, sections)));
+        Assert.Equal(TableError.Malformed, e.Error);
+    }
+
+    [Fact]
+    public void Unknown_must_understand_flag_is_refused_and_a_hint_flag_ignored()
+    {
+        byte[] bytes = TableWriter.Write(TestTables.Minimal());
+        var e = Assert.Throws<TableFormatException>(() => TableReader.Read(TableBytes.WithFlags(bytes, 1u << 3)));
+        Assert.Equal(TableError.UnsupportedFeature, e.Error);
+        Assert.Equal("the table uses features this agent does not understand (flags 0x0008 of format 1.0); upgrade mpol-agent", e.Message);
+
+        var loaded = TableReader.Load(TableBytes.WithFlags(bytes, 1u << 20));
+        Assert.Equal(TestTables.Minimal(), loaded.Table);
+        Assert.Equal(1u << 20, loaded.File.Flags);
+    }
+
+    [Fact]
+    public void Signed_flag_without_a_trailer_is_truncated()
+    {
+        byte[] bytes = TableBytes.WithFlags(TableWriter.Write(TestTables.Minimal()), TableFormat.FlagSigned);
+        var e = Assert.Throws<TableFormatException>(() => TableReader.Read(bytes));
+        Assert.Equal(TableError.Truncated, e.Error);
+        Assert.Contains("in the signature", e.Message, StringComparison.Ordinal);
+    }
+}
