@@ -21,7 +21,7 @@ public sealed partial class AdmissionEngine
     /// </summary>
     public Decision PrefixAnnounced(in PrefixEvent e, long now)
     {
-        var b = Enter(now);
+        var b = Enter(now, 0);
         var t = b.Table;
         if (!TryNormalize(e, out var network)) return Deny(b, DenyReason.InvalidEvent, RuleRef.None);
         var key = new PrefixKey(e.Peer, network, e.Length);
@@ -71,7 +71,7 @@ public sealed partial class AdmissionEngine
     /// <summary>A prefix withdrawn by a peer: removed, its count freed. Always admitted.</summary>
     public Decision PrefixWithdrawn(in PrefixEvent e, long now)
     {
-        var b = Enter(now);
+        var b = Enter(now, 0);
         if (!TryNormalize(e, out var network)) return Deny(b, DenyReason.InvalidEvent, RuleRef.None);
         int slot = _prefixes.Find(new PrefixKey(e.Peer, network, e.Length));
         if (slot < 0) return Admit(b, DecisionFlags.NotFound, RuleRef.None);
@@ -82,7 +82,7 @@ public sealed partial class AdmissionEngine
     /// <summary>A BGP peer went down (BMP peer-down): every prefix learned from it is removed. Returns how many.</summary>
     public int BgpPeerDown(Address peer, long now)
     {
-        var b = Enter(now);
+        var b = Enter(now, 0);
         int removed = 0;
         for (int slot = 0; slot < _prefixes.HighWater; slot++)
         {

@@ -18,7 +18,7 @@ public sealed partial class AdmissionEngine
     /// </summary>
     public Decision SaReceived(in SaEvent e, long now)
     {
-        var b = Enter(now);
+        var b = Enter(now, Tables.Sas);
         var t = b.Table;
         if (e.Source.IsNone || !WellFormed(e.Source, e.Group)) return Deny(b, DenyReason.InvalidEvent, RuleRef.None);
         int pi = t.FindMsdpPeer(e.Peer);
@@ -55,7 +55,7 @@ public sealed partial class AdmissionEngine
     /// </summary>
     public Decision SaForward(in SaEvent e, long now)
     {
-        var b = Enter(now);
+        var b = Enter(now, Tables.Sas);
         var t = b.Table;
         if (e.Source.IsNone || !WellFormed(e.Source, e.Group)) return Deny(b, DenyReason.InvalidEvent, RuleRef.None);
         int pi = t.FindMsdpPeer(e.Peer);
@@ -74,7 +74,7 @@ public sealed partial class AdmissionEngine
     /// <summary>The MSDP session to a peer went down: every SA learned from it is removed. Returns how many.</summary>
     public int MsdpPeerDown(Address peer, long now)
     {
-        var b = Enter(now);
+        var b = Enter(now, Tables.Sas);
         int removed = 0;
         for (int slot = 0; slot < _sas.HighWater; slot++)
         {

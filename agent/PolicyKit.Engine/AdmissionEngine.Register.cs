@@ -19,7 +19,7 @@ public sealed partial class AdmissionEngine
     /// </summary>
     public Decision Register(in RegisterEvent e, long now)
     {
-        var b = Enter(now);
+        var b = Enter(now, Tables.Buckets);
         var t = b.Table;
         if (e.Source.IsNone || !WellFormed(e.Source, e.Group)) return Deny(b, DenyReason.InvalidEvent, RuleRef.None);
         RuleRef rule;

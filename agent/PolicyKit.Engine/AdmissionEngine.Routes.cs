@@ -23,7 +23,7 @@ public sealed partial class AdmissionEngine
     /// </summary>
     public Decision CreateState(in StateEvent e, long now)
     {
-        var b = Enter(now);
+        var b = Enter(now, Tables.Routes);
         var t = b.Table;
         var group = e.Group;
         if (!WellFormed(e.Source, group)) return Deny(b, DenyReason.InvalidEvent, RuleRef.None);
@@ -75,7 +75,7 @@ public sealed partial class AdmissionEngine
     /// </summary>
     public Decision AddOutput(in OutputEvent e, long now)
     {
-        var b = Enter(now);
+        var b = Enter(now, Tables.Routes);
         var t = b.Table;
         var group = e.Group;
         if (!WellFormed(e.Source, group)) return Deny(b, DenyReason.InvalidEvent, RuleRef.None);
@@ -116,7 +116,7 @@ public sealed partial class AdmissionEngine
     /// <summary>An outgoing interface leaves the state (prune, last receiver gone): its charges are released. Always admitted.</summary>
     public Decision RemoveOutput(in OutputEvent e, long now)
     {
-        var b = Enter(now);
+        var b = Enter(now, Tables.Routes);
         var group = e.Group;
         if (!WellFormed(e.Source, group)) return Deny(b, DenyReason.InvalidEvent, RuleRef.None);
         var source = SourceOrWildcard(e.Source, group);
@@ -130,7 +130,7 @@ public sealed partial class AdmissionEngine
     /// <summary>The state (S,G) is deleted (expired in the data plane, pruned everywhere): it and all its charges are released. Always admitted.</summary>
     public Decision DeleteState(Address source, Address group, long now)
     {
-        var b = Enter(now);
+        var b = Enter(now, Tables.Routes);
         if (!WellFormed(source, group)) return Deny(b, DenyReason.InvalidEvent, RuleRef.None);
         var s = SourceOrWildcard(source, group);
         int route = _routes.Find(new RouteKey(s.Value, group.Value, group.Family, !source.IsNone));

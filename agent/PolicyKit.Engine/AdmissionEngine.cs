@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PolicyKit.Engine.Compiled;
 using PolicyKit.Engine.State;
 using PolicyKit.Tables.Model;
@@ -37,7 +38,9 @@ public sealed partial class AdmissionEngine
     private readonly Dictionary<string, int> _interfaceIds = new(StringComparer.Ordinal);
     private readonly List<string> _interfaceNames = [];
 
-    private readonly StateTable<MembershipKey, byte> _members;
+    private readonly StateTable<Membership4Key, MembershipMemo> _members4;
+    private readonly StateTable<MembershipKey, MembershipMemo> _members6;
+    private int _generation;
     private readonly StateTable<RouteKey, RouteValue> _routes;
     private readonly StateTable<OutputKey, OutputValue> _outputs;
     private readonly StateTable<SaKey, Address> _sas;
@@ -55,7 +58,8 @@ public sealed partial class AdmissionEngine
         _membershipTicks = _options.MembershipTimeout.Ticks;
         _stateTicks = _options.StateTimeout.Ticks;
         _saTicks = _options.SaTimeout.Ticks;
-        _members = new(_options.MembershipCapacity);
+        _members4 = new(_options.MembershipCapacity);
+        _members6 = new(Math.Max(16, _options.MembershipCapacity / 8));
         _routes = new(_options.RouteCapacity);
         _outputs = new(_options.OutputCapacity);
         _sas = new(_options.SaCapacity);
@@ -105,48 +109,55 @@ public sealed partial class AdmissionEngine
     /// <summary>Advances time to <paramref name="now"/>, freeing every entry that expired (membership, state, SA, register buckets).</summary>
     public void Advance(long now) => Enter(now);
 
-    /// <summary>Number of live entries of each kind (for telemetry and tests).</summary>
-    public int MembershipEntries => _members.Count;
+    /// <summary>Number of live entries of each kind (for telemetry and tests), as of the latest time seen.</summary>
+    public int MembershipEntries => Count(_members4) + _members6.Count;
 
-    public int RouteCount => _routes.Count;
+    public int RouteCount => Count(_routes);
 
-    public int OutputCount => _outputs.Count;
+    public int OutputCount => Count(_outputs);
 
-    public int SaEntries => _sas.Count;
+    public int SaEntries => Count(_sas);
 
-    public int PrefixEntries => _prefixes.Count;
+    public int PrefixEntries => Count(_prefixes);
 
-    public int RegisterBuckets => _buckets.Count;
+    public int RegisterBuckets => Count(_buckets);
+
+    private int Count<TKey, TValue>(StateTable<TKey, TValue> table)
+        where TKey : struct, IEquatable<TKey>
+    {
+        if (_now != long.MinValue) Settled();
+        return table.Count;
+    }
 
     /// <summary>Entries counted against an interface's IGMP (V4) or MLD (V6) limit.</summary>
     public int MembershipCount(InterfaceId id, AddressFamily family)
     {
-        var b = Current();
+        var b = Settled();
         int ti = MapInterface(b, id);
         return ti < 0 ? 0 : b.Members[ti * 2 + FamilyIndex(family)];
     }
 
     /// <summary>Entries counted against the router-wide IGMP (V4) or MLD (V6) cap.</summary>
-    public int RouterMembershipCount(AddressFamily family) => Current().Caps[FamilyIndex(family)];
+    public int RouterMembershipCount(AddressFamily family) => Settled().Caps[FamilyIndex(family)];
 
     /// <summary>Use of an interface's state limit (by its position among the interface's limits): states or bits per second.</summary>
     public long StateLimitUse(InterfaceId id, int position)
     {
-        var b = Current();
+        var b = Settled();
         int ti = MapInterface(b, id);
         return ti < 0 ? 0 : b.StateUsed[b.Table.Interfaces[ti].StateLimits[position].Slot];
     }
 
     public int SaCount(Address peer)
     {
-        var b = Current();
+        var b = Settled();
         int pi = b.Table.FindMsdpPeer(peer);
         return pi < 0 ? 0 : b.SaUsed[pi];
     }
 
     public int PrefixCount(Address peer)
     {
-        var b = Current();
+        var b = Settled();
         int pi = b.Table.FindBgpPeer(peer);
         return pi < 0 ? 0 : b.PrefixUsed[pi];
     }
@@ -154,7 +165,7 @@ public sealed partial class AdmissionEngine
     /// <summary>Every limit of the current table with its use (for telemetry: limit, used, percent).</summary>
     public IReadOnlyList<LimitUsage> Usage()
     {
-        var b = Current();
+        var b = Settled();
         var t = b.Table;
         var list = new List<LimitUsage>();
         if (t.RouteLimit >= 0) list.Add(new(new RuleRef(RuleKind.RouteLimit, -1, -1), _routes.Count, t.RouteLimit));
@@ -174,9 +185,12 @@ public sealed partial class AdmissionEngine
     // ── Binding: the state's counts under one table ──────────────────────────────────────
 
     /// <summary>Limit use under one table. Rebuilt (recounted from the state) when a new table is first used.</summary>
-    private sealed class Binding(CompiledTable table, int interfaces)
+    private sealed class Binding(CompiledTable table, int interfaces, int generation)
     {
         public readonly CompiledTable Table = table;
+
+        /// <summary>Numbers the bindings of this engine: a membership memo is valid only under the binding that wrote it.</summary>
+        public readonly int Generation = generation;
         public int[] Map = new int[interfaces];
         public readonly int[] Members = new int[table.Interfaces.Length * 2];
         public readonly int[] Caps = new int[2];
@@ -192,19 +206,63 @@ public sealed partial class AdmissionEngine
         return _binding;
     }
 
-    /// <summary>The binding for this decision (re-bound if a new table was published), with time advanced and expired entries freed.</summary>
-    private Binding Enter(long now)
+    /// <summary>Which state tables a decision depends on: only their expired entries must be gone before it decides.</summary>
+    [Flags]
+    private enum Tables : byte
+    {
+        Members = 1,
+        Routes = 2,
+        Sas = 4,
+        Buckets = 8,
+        All = Members | Routes | Sas | Buckets,
+    }
+
+    /// <summary>
+    /// The binding for this decision (re-bound if a new table was published), with time advanced and
+    /// the expired entries of the tables the decision depends on freed. Other tables are expired
+    /// lazily (by their own decisions, by <see cref="Advance"/>, and before every count is read), which
+    /// no decision can observe: a join depends only on memberships, a state only on routes, and so on.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Binding Enter(long now, Tables tables = Tables.All)
     {
         var b = Current();
         if (now > _now) _now = now;
         now = _now;
-        int slot;
-        while ((slot = _members.NextExpired(now)) >= 0) RemoveMember(b, slot);
-        while ((slot = _routes.NextExpired(now)) >= 0) RemoveRoute(b, slot);
-        while ((slot = _sas.NextExpired(now)) >= 0) RemoveSa(b, slot);
-        while ((slot = _buckets.NextExpired(now)) >= 0) _buckets.Remove(slot);
+        if ((tables & Tables.Members) != 0 && (_members4.NextExpired(now) >= 0 || _members6.NextExpired(now) >= 0)) ExpireMembers(b, now);
+        if ((tables & Tables.Routes) != 0 && _routes.NextExpired(now) >= 0) ExpireRoutes(b, now);
+        if ((tables & Tables.Sas) != 0 && _sas.NextExpired(now) >= 0) ExpireSas(b, now);
+        if ((tables & Tables.Buckets) != 0 && _buckets.NextExpired(now) >= 0) ExpireBuckets(now);
         return b;
     }
+
+    private void ExpireMembers(Binding b, long now)
+    {
+        int slot;
+        while ((slot = _members4.NextExpired(now)) >= 0) RemoveMember(b, _members4, slot);
+        while ((slot = _members6.NextExpired(now)) >= 0) RemoveMember(b, _members6, slot);
+    }
+
+    private void ExpireRoutes(Binding b, long now)
+    {
+        int slot;
+        while ((slot = _routes.NextExpired(now)) >= 0) RemoveRoute(b, slot);
+    }
+
+    private void ExpireSas(Binding b, long now)
+    {
+        int slot;
+        while ((slot = _sas.NextExpired(now)) >= 0) RemoveSa(b, slot);
+    }
+
+    private void ExpireBuckets(long now)
+    {
+        int slot;
+        while ((slot = _buckets.NextExpired(now)) >= 0) _buckets.Remove(slot);
+    }
+
+    /// <summary>The binding with every table expired up to the latest time seen: what count queries read.</summary>
+    private Binding Settled() => Enter(_now);
 
     private Binding Bind(CompiledTable table)
     {
@@ -216,14 +274,17 @@ public sealed partial class AdmissionEngine
                 if (_buckets.IsLive(slot)) _buckets.Remove(slot);
             }
         }
-        var b = new Binding(table, Math.Max(_interfaceNames.Count, _options.InterfaceCapacity));
+        var b = new Binding(table, Math.Max(_interfaceNames.Count, _options.InterfaceCapacity), ++_generation);
         Array.Fill(b.Map, -1);
         for (int id = 0; id < _interfaceNames.Count; id++) b.Map[id] = table.FindInterface(_interfaceNames[id]);
 
-        for (int slot = 0; slot < _members.HighWater; slot++)
+        for (int slot = 0; slot < _members4.HighWater; slot++)
         {
-            if (!_members.IsLive(slot)) continue;
-            CountMember(b, _members.Key(slot), +1);
+            if (_members4.IsLive(slot)) CountMember(b, _members4.Key(slot).Interface, _members4.Key(slot).GroupAddress, +1);
+        }
+        for (int slot = 0; slot < _members6.HighWater; slot++)
+        {
+            if (_members6.IsLive(slot)) CountMember(b, _members6.Key(slot).Interface, _members6.Key(slot).GroupAddress, +1);
         }
         for (int slot = 0; slot < _routes.HighWater; slot++)
         {
@@ -261,11 +322,18 @@ public sealed partial class AdmissionEngine
     private static Decision Deny(Binding b, DenyReason reason, RuleRef rule, long used = 0, long max = -1, bool ruleIsLimit = false) =>
         new(b.Table, Verdict.Deny, reason, DecisionFlags.None, rule, ruleIsLimit ? rule : default, used, max);
 
+    /// <summary>A deny by a rule (not a limit), kept out of line so hot paths stay small.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Decision Refused(Binding b, DenyReason reason, RuleRef rule) =>
+        new(b.Table, Verdict.Deny, reason, DecisionFlags.None, rule, default, 0, -1);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool WellFormed(in Address source, in Address group) =>
         (group.Family == AddressFamily.V4 || group.Family == AddressFamily.V6) && (source.IsNone || source.Family == group.Family);
 
     private static Address SourceOrWildcard(in Address source, in Address group) => source.IsNone ? Address.Wildcard(group.Family) : source;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private long Expiry(long ticks) => ticks <= 0 ? StateTable<RouteKey, byte>.Never : _now + ticks;
 }
 

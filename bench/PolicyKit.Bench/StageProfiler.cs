@@ -5,6 +5,7 @@ using PolicyKit.Compiler.Binding;
 using PolicyKit.Compiler.Checks;
 using PolicyKit.Compiler.Diagnostics;
 using PolicyKit.Compiler.Emit;
+using PolicyKit.Compiler.Emit.Agent;
 using PolicyKit.Compiler.Generated;
 using PolicyKit.Compiler.Syntax;
 using PolicyKit.Compiler.Text;
@@ -62,7 +63,7 @@ public static class StageProfiler
         }
         if (emit)
         {
-            // What PolicyEmitter.Compile does after the check, one target at a time.
+            // What PolicyEmitter.Compile does after the check, one target at a time (Emitters.Targets).
             var emitOptions = new EmitOptions { Redact = true };
             foreach (var emitter in Emitters.All)
             {
@@ -72,6 +73,7 @@ public static class StageProfiler
                     return model.Devices.Where(d => emitter.Serves(d.Platform)).Sum(d => emitter.Emit(model, d, emitOptions, bag).Content.Length);
                 });
             }
+            Timed(stages, "emit " + AgentTableEmitter.Target, () => model.Devices.Sum(d => AgentTableEmitter.Emit(model, d).Content.Length));
         }
         return stages;
     }

@@ -19,7 +19,11 @@ public sealed class CompiledFilter
         Source = filter;
         _index = new FirstMatchIndex(filter.Rules.Select(r => new MatchEntry(r.Sources, r.Groups, r.From)).ToList(), sets);
         _permit = filter.Rules.Select(r => r.Action == RuleAction.Permit).ToArray();
+        UsesHost = filter.Rules.Any(r => r.From is { IsAny: false });
     }
+
+    /// <summary>True when some rule has a host (<c>from</c>) term: then the result depends on who reports, not only on (S,G).</summary>
+    public bool UsesHost { get; }
 
     public int Index { get; }
 

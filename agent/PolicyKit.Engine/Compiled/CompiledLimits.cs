@@ -10,12 +10,16 @@ namespace PolicyKit.Engine.Compiled;
 public sealed class CompiledGroupLimit
 {
     private readonly CompiledSet? _except;
+    private readonly bool _single;
+    private readonly uint _first;
+    private readonly uint _last;
 
     internal CompiledGroupLimit(GroupLimitEntry entry, SetCache sets)
     {
         Source = entry;
         Max = entry.Max;
         _except = entry.Except is null ? null : sets.Get(entry.Except);
+        _single = _except is not null && _except.IsSingleV4(out _first, out _last);
     }
 
     public GroupLimitEntry Source { get; }
@@ -23,7 +27,14 @@ public sealed class CompiledGroupLimit
     public int Max { get; }
 
     /// <summary>True when an entry for <paramref name="group"/> counts (is not excepted).</summary>
-    public bool Counts(in Address group) => _except is null || !_except.Contains(group.Family, group.Value);
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public bool Counts(in Address group)
+    {
+        if (_except is null) return true;
+        // The usual except list is one range (the channel guide): checked inline.
+        if (_single) return group.Family != AddressFamily.V4 || group.Low32 - _first > _last - _first;
+        return !_except.Contains(group.Family, group.Value);
+    }
 }
 
 /// <summary>IGMP or MLD policy of one interface (the device default limit already applied by the compiler).</summary>

@@ -69,14 +69,8 @@ internal sealed class CompiledSet
         if (n == 0) return false;
         ref uint first = ref MemoryMarshal.GetArrayDataReference(_v4First);
         if (value < first) return false;
-        // Branch-free lower bound: the last range whose first address is <= value.
-        int lo = 0;
-        while (n > 1)
-        {
-            int half = n >> 1;
-            lo = Unsafe.Add(ref first, lo + half) <= value ? lo + half : lo;
-            n -= half;
-        }
+        // The last range whose first address is <= value, without branches on the data.
+        int lo = BranchFree.LastAtMost(ref first, n, value);
         return value <= _v4Last[lo];
     }
 

@@ -21,20 +21,59 @@ internal static class KeyHash
     public static ulong Mix(UInt128 a) => (ulong)a ^ ((ulong)(a >> 64) * 0xC2B2AE3D27D4EB4FUL);
 }
 
+/// <summary>What the engine reads back from a membership key of either table.</summary>
+internal interface IMembershipKey
+{
+    int Interface { get; }
+
+    AddressFamily Family { get; }
+
+    Address GroupAddress { get; }
+}
+
 /// <summary>
-/// A membership entry: one per (interface, group) for ASM, per (interface, source, group) for SSM.
-/// Addresses are held as 64-bit halves so the key is 8-byte aligned (40 bytes, no 16-byte padding)
+/// An IPv4 membership entry, the hot case, in 16 bytes: one per (interface, group) for ASM, per
+/// (interface, source, group) for SSM.
+/// </summary>
+internal readonly struct Membership4Key(uint source, uint group, int iface, bool ssm) : IEquatable<Membership4Key>, IMembershipKey
+{
+    public readonly uint Source = source;
+    public readonly uint Group = group;
+    private readonly int _interface = iface;
+    public readonly bool Ssm = ssm;
+
+    public int Interface => _interface;
+
+    public AddressFamily Family => AddressFamily.V4;
+
+    public Address GroupAddress => Address.V4(Group);
+
+    public bool Equals(Membership4Key other) => Group == other.Group && Source == other.Source && _interface == other._interface && Ssm == other.Ssm;
+
+    public override bool Equals(object? obj) => obj is Membership4Key other && Equals(other);
+
+    public override int GetHashCode() => KeyHash.Fold(
+        ((((ulong)Group << 32) | Source) * 0x9E3779B97F4A7C15UL) ^ ((((ulong)(uint)_interface << 1) | (Ssm ? 1UL : 0)) * 0xC2B2AE3D27D4EB4FUL));
+}
+
+/// <summary>
+/// A membership entry of either family (the engine uses it for IPv6): one per (interface, group)
+/// for ASM, per (interface, source, group) for SSM. Addresses are held as 64-bit halves so the key is 8-byte aligned (40 bytes, no 16-byte padding)
 /// and a record of the state table fits in one cache line.
 /// </summary>
-internal readonly struct MembershipKey : IEquatable<MembershipKey>
+internal readonly struct MembershipKey : IEquatable<MembershipKey>, IMembershipKey
 {
     private readonly ulong _groupLow;
     private readonly ulong _groupHigh;
     private readonly ulong _sourceLow;
     private readonly ulong _sourceHigh;
-    public readonly int Interface;
-    public readonly AddressFamily Family;
+    private readonly int _interface;
+    private readonly AddressFamily _family;
     public readonly bool Ssm;
+
+    public int Interface => _interface;
+
+    public AddressFamily Family => _family;
 
     public MembershipKey(UInt128 source, UInt128 group, int iface, AddressFamily family, bool ssm)
     {
@@ -42,8 +81,8 @@ internal readonly struct MembershipKey : IEquatable<MembershipKey>
         _groupHigh = (ulong)(group >> 64);
         _sourceLow = (ulong)source;
         _sourceHigh = (ulong)(source >> 64);
-        Interface = iface;
-        Family = family;
+        _interface = iface;
+        _family = family;
         Ssm = ssm;
     }
 
@@ -56,15 +95,15 @@ internal readonly struct MembershipKey : IEquatable<MembershipKey>
     public Address SourceAddress => Ssm ? new Address(Family, Source) : Address.Wildcard(Family);
 
     public bool Equals(MembershipKey other) =>
-        _groupLow == other._groupLow && _sourceLow == other._sourceLow && Interface == other.Interface &&
-        _groupHigh == other._groupHigh && _sourceHigh == other._sourceHigh && Family == other.Family && Ssm == other.Ssm;
+        _groupLow == other._groupLow && _sourceLow == other._sourceLow && _interface == other._interface &&
+        _groupHigh == other._groupHigh && _sourceHigh == other._sourceHigh && _family == other._family && Ssm == other.Ssm;
 
     public override bool Equals(object? obj) => obj is MembershipKey other && Equals(other);
 
     public override int GetHashCode() => KeyHash.Fold(
         (_groupLow ^ (_groupHigh * 0xC2B2AE3D27D4EB4FUL)) * 31 +
         (_sourceLow ^ (_sourceHigh * 0xC2B2AE3D27D4EB4FUL)) * 0x9E3779B97F4A7C15UL +
-        (ulong)(uint)Interface * 0x100000001B3UL + (ulong)Family + (Ssm ? 0x80UL : 0));
+        (ulong)(uint)_interface * 0x100000001B3UL + (ulong)_family + (Ssm ? 0x80UL : 0));
 }
 
 /// <summary>A multicast route (S,G), or (*,G) with <see cref="HasSource"/> false and source 0.</summary>
@@ -138,4 +177,16 @@ internal struct Bucket
 {
     public long Tokens;
     public long Refilled;
+}
+
+/// <summary>
+/// What a membership entry remembers of its last full check: the table generation it was checked
+/// under and the access rule that permitted it (-1: no filter decided). Group range, SSM range and
+/// access filter depend only on the table and (S,G) — and on the host only when the filter has
+/// host terms — so a refresh under the same table need not match them again.
+/// </summary>
+internal struct MembershipMemo
+{
+    public int Generation;
+    public int Rule;
 }

@@ -67,7 +67,7 @@ public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics
     private AddressSet? ResolveOne(SetDeclSyntax declaration)
     {
         string name = declaration.Name.Text;
-        var parts = new List<AddressMatch>();
+        var parts = new List<Part>();
         var excepts = ImmutableArray.CreateBuilder<PrefixEntry>();
         bool any = false;
         foreach (var entry in declaration.Entries)
@@ -77,12 +77,12 @@ public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics
                 case PrefixItemSyntax prefix:
                     var prefixEntry = new PrefixEntry(prefix.Prefix, entry.Ge, entry.Le, entry.Span);
                     if (entry.Except) excepts.Add(prefixEntry);
-                    else parts.Add(Single(prefixEntry, entry.Span));
+                    else parts.Add(new Part(prefixEntry, null));
                     break;
                 case NameItemSyntax reference:
                     if (ResolveName(reference.Name, [declaration.Kind], $"{SymbolTable.KindOf(declaration)} '{name}'") is not { } match) break;
                     if (entry.Except) excepts.AddRange(match.Include);
-                    else parts.Add(match);
+                    else parts.Add(new Part(null, match));
                     break;
                 case AnyItemSyntax:
                     any = true;
@@ -107,7 +107,7 @@ public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics
     /// <summary>Resolves an address reference where only the given set kinds make sense.</summary>
     public AddressMatch? Resolve(AddressRefSyntax reference, IReadOnlyCollection<SetKind> allowed, string context)
     {
-        var parts = new List<AddressMatch>();
+        var parts = new List<Part>(reference.Items.Length);
         foreach (var item in reference.Items)
         {
             switch (item)
@@ -115,10 +115,10 @@ public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics
                 case AnyItemSyntax:
                     return new AddressMatch([], [], [], reference.Span) { IsAny = true };
                 case PrefixItemSyntax prefix:
-                    parts.Add(Single(new PrefixEntry(prefix.Prefix, null, null, prefix.Span), prefix.Span));
+                    parts.Add(new Part(new PrefixEntry(prefix.Prefix, null, null, prefix.Span), null));
                     break;
                 case NameItemSyntax name:
-                    if (ResolveName(name.Name, allowed, context) is { } match) parts.Add(match);
+                    if (ResolveName(name.Name, allowed, context) is { } match) parts.Add(new Part(null, match));
                     break;
             }
         }
@@ -147,17 +147,39 @@ public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics
         return ResolveSet(set)?.Addresses;
     }
 
-    private static AddressMatch Single(PrefixEntry entry, SourceSpan span) => new([entry], [], [], span);
+    /// <summary>
+    /// One item of a union: a prefix written in place, or a resolved set. (A written prefix used
+    /// to become a one-entry AddressMatch of its own first: two objects and an array per prefix
+    /// of every set, only to be taken apart again by <see cref="Union"/>.)
+    /// </summary>
+    private readonly record struct Part(PrefixEntry? Entry, AddressMatch? Match);
 
     /// <summary>Union of parts; a part's exceptions are folded into its includes when others are present.</summary>
-    private static AddressMatch Union(List<AddressMatch> parts, SourceSpan span)
+    private static AddressMatch Union(List<Part> parts, SourceSpan span)
     {
-        if (parts.Count == 1) return parts[0] with { Span = span };
-        if (parts.Any(p => p.IsAny)) return new AddressMatch([], [], [], span) { IsAny = true };
-        var include = ImmutableArray.CreateBuilder<PrefixEntry>();
-        var except = ImmutableArray.CreateBuilder<PrefixEntry>();
+        if (parts.Count == 1)
+        {
+            return parts[0].Entry is { } single ? new AddressMatch([single], [], [], span) : parts[0].Match! with { Span = span };
+        }
         foreach (var part in parts)
         {
+            if (part.Match is { IsAny: true }) return new AddressMatch([], [], [], span) { IsAny = true };
+        }
+        var include = ImmutableArray.CreateBuilder<PrefixEntry>(parts.Count);
+        var except = ImmutableArray.CreateBuilder<PrefixEntry>();
+        List<string>? names = null;
+        foreach (var (entry, part) in parts)
+        {
+            if (entry is not null)
+            {
+                include.Add(entry);
+                continue;
+            }
+            foreach (var setName in part!.SetNames)
+            {
+                names ??= [];
+                if (!names.Contains(setName)) names.Add(setName);
+            }
             if (part.Except.IsEmpty || part.Include.Any(e => e.HasLengthRange) || part.Except.Any(e => e.HasLengthRange))
             {
                 // Prefix lists with length ranges cannot be subtracted exactly; keep them as written.
@@ -166,15 +188,14 @@ public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics
                 continue;
             }
             var excluded = part.Except.Select(e => e.Prefix).ToList();
-            foreach (var entry in part.Include)
+            foreach (var e in part.Include)
             {
-                foreach (var piece in PrefixMath.Subtract([entry.Prefix], excluded))
+                foreach (var piece in PrefixMath.Subtract([e.Prefix], excluded))
                 {
-                    include.Add(entry with { Prefix = piece });
+                    include.Add(e with { Prefix = piece });
                 }
             }
         }
-        var names = parts.SelectMany(p => p.SetNames).Distinct().ToImmutableArray();
-        return new AddressMatch(include.ToImmutable(), except.ToImmutable(), names, span);
+        return new AddressMatch(include.ToImmutable(), except.ToImmutable(), names is null ? [] : [.. names], span);
     }
 }

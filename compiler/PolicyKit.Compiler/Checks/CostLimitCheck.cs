@@ -97,7 +97,7 @@ public sealed class CostLimitCheck : PolicyCheck
     /// <summary>The prefixes as disjoint, non-adjacent intervals sorted by family and first address.</summary>
     private static List<(IpFamily Family, UInt128 First, UInt128 Last)> Merge(List<IpPrefix> prefixes)
     {
-        prefixes.Sort();
+        prefixes.Sort(ModelWalker.ComparePrefixes);
         var merged = new List<(IpFamily Family, UInt128 First, UInt128 Last)>();
         foreach (var p in prefixes)
         {
@@ -124,7 +124,7 @@ public sealed class CostLimitCheck : PolicyCheck
         {
             int mid = (lo + hi) >>> 1;
             var m = merged[mid];
-            int c = m.Family != prefix.Family ? m.Family.CompareTo(prefix.Family) : m.First.CompareTo(prefix.First);
+            int c = m.Family != prefix.Family ? ((byte)m.Family).CompareTo((byte)prefix.Family) : m.First.CompareTo(prefix.First);
             if (c <= 0) lo = mid + 1;
             else hi = mid - 1;
         }

@@ -129,7 +129,7 @@ public sealed class DeniedRangePermitCheck : PolicyCheck
             {
                 var except = Prefixes(match.Except);
                 var byAddress = match.Except.Select(e => e.Prefix).ToArray();
-                Array.Sort(byAddress);
+                Array.Sort(byAddress, ModelWalker.ComparePrefixes);
                 _parts.Add((Prefixes(match.Include), except, byAddress));
             }
         }
@@ -171,7 +171,7 @@ public sealed class DeniedRangePermitCheck : PolicyCheck
             {
                 int mid = (lo + hi) >>> 1;
                 var m = sorted[mid];
-                int c = m.Family != prefix.Family ? m.Family.CompareTo(prefix.Family) : m.Network.CompareTo(prefix.First);
+                int c = m.Family != prefix.Family ? ((byte)m.Family).CompareTo((byte)prefix.Family) : m.Network.CompareTo(prefix.First);
                 if (c < 0) lo = mid + 1;
                 else hi = mid - 1;
             }

@@ -106,6 +106,17 @@ public static class ModelWalker
         }
     }
 
+    /// <summary>
+    /// The order of <see cref="IpPrefix.CompareTo"/> (family, network, length) without boxing the
+    /// family enum on every comparison, for sorting many prefixes.
+    /// </summary>
+    public static int ComparePrefixes(IpPrefix a, IpPrefix b)
+    {
+        if (a.Family != b.Family) return ((byte)a.Family).CompareTo((byte)b.Family);
+        int c = a.Network.CompareTo(b.Network);
+        return c != 0 ? c : a.Length.CompareTo(b.Length);
+    }
+
     public static string Describe(IpPrefix prefix) => prefix.IsHost ? prefix.NetworkAddress.ToString() : prefix.ToString();
 
     public static bool SameSpan(SourceSpan a, SourceSpan b) => a.File == b.File && a.Start == b.Start && a.Length == b.Length;

@@ -27,15 +27,21 @@ public sealed class MulticastAddressCheck : PolicyCheck
                 if (place >= places.Length) places.Length = place + 2;
                 if (places[place]) continue;
                 places[place] = true;
-                if (isGroup && !entry.Prefix.IsMulticast)
-                {
-                    context.Diagnostics.Add(entry.Span, c => c.GroupNotMulticast(ModelWalker.Describe(entry.Prefix)));
-                }
-                else if (!isGroup && entry.Prefix.OverlapsMulticast && entry.Prefix.Length > 0)
-                {
-                    context.Diagnostics.Add(entry.Span, c => c.SourceIsMulticast(ModelWalker.Describe(entry.Prefix)));
-                }
+                Check(context, entry, isGroup);
             }
+        }
+    }
+
+    // On its own so that the closures are made for a finding only, not for every entry.
+    private static void Check(CheckContext context, PrefixEntry entry, bool isGroup)
+    {
+        if (isGroup && !entry.Prefix.IsMulticast)
+        {
+            context.Diagnostics.Add(entry.Span, c => c.GroupNotMulticast(ModelWalker.Describe(entry.Prefix)));
+        }
+        else if (!isGroup && entry.Prefix.OverlapsMulticast && entry.Prefix.Length > 0)
+        {
+            context.Diagnostics.Add(entry.Span, c => c.SourceIsMulticast(ModelWalker.Describe(entry.Prefix)));
         }
     }
 

@@ -99,7 +99,7 @@ public sealed class AstBuilder
             SOURCES => SetKind.Sources,
             _ => SetKind.Prefixes,
         };
-        var entries = ImmutableArray.CreateBuilder<SetEntrySyntax>();
+        var entries = ImmutableArray.CreateBuilder<SetEntrySyntax>(Count<SetEntryContext>(set));
         foreach (var child in Children(set))
         {
             if (child is not SetEntryContext entry) continue;
@@ -121,28 +121,28 @@ public sealed class AstBuilder
                     break;
             }
         }
-        return new SetDeclSyntax(kind, Name(Child<NameContext>(set)!), entries.ToImmutable(), Span(set));
+        return new SetDeclSyntax(kind, Name(Child<NameContext>(set)!), entries.DrainToImmutable(), Span(set));
     }
 
     private FilterDeclSyntax BuildFilter(FilterDeclContext filter)
     {
-        var rules = ImmutableArray.CreateBuilder<RuleSyntax>();
+        var rules = ImmutableArray.CreateBuilder<RuleSyntax>(Count<FilterRuleContext>(filter));
         foreach (var child in Children(filter))
         {
             if (child is FilterRuleContext rule) rules.Add(BuildRule(rule));
         }
-        return new FilterDeclSyntax(Name(Child<NameContext>(filter)!), rules.ToImmutable(), Span(filter));
+        return new FilterDeclSyntax(Name(Child<NameContext>(filter)!), rules.DrainToImmutable(), Span(filter));
     }
 
     private RuleSyntax BuildRule(FilterRuleContext rule)
     {
-        var terms = ImmutableArray.CreateBuilder<MatchTermSyntax>();
+        var terms = ImmutableArray.CreateBuilder<MatchTermSyntax>(Count<MatchTermContext>(rule));
         foreach (var child in Children(rule))
         {
             if (child is MatchTermContext term && BuildTerm(term) is { } built) terms.Add(built);
         }
         var action = Child<ActionContext>(rule)!;
-        return new(Token(action, PERMIT) is not null ? RuleAction.Permit : RuleAction.Deny, terms.ToImmutable(), Token(rule, LOG) is not null, Span(rule));
+        return new(Token(action, PERMIT) is not null ? RuleAction.Permit : RuleAction.Deny, terms.DrainToImmutable(), Token(rule, LOG) is not null, Span(rule));
     }
 
     private RuleSyntax BuildRule(ActionContext action, MatchTermContext[] terms, bool log, ParserRuleContext whole) =>
@@ -615,7 +615,7 @@ public sealed class AstBuilder
 
     private AddressRefSyntax AddressRef(AddressRefContext addresses)
     {
-        var items = ImmutableArray.CreateBuilder<AddressItemSyntax>();
+        var items = ImmutableArray.CreateBuilder<AddressItemSyntax>(Count<AddressItemContext>(addresses));
         foreach (var item in Children(addresses))
         {
             switch (item)
@@ -631,7 +631,7 @@ public sealed class AstBuilder
                     break;
             }
         }
-        return new AddressRefSyntax(items.ToImmutable(), Span(addresses));
+        return new AddressRefSyntax(items.DrainToImmutable(), Span(addresses));
     }
 
     private PrefixItemSyntax? PrefixItem(PrefixContext prefix)
@@ -787,6 +787,20 @@ public sealed class AstBuilder
             if (child is T found) return found;
         }
         return null;
+    }
+
+    /// <summary>
+    /// How many children are of a type: the size of the array to build from them (a builder's
+    /// default capacity of 8 for a rule's one or two terms made two arrays where one will do).
+    /// </summary>
+    private static int Count<T>(ParserRuleContext context) where T : class, IParseTree
+    {
+        int count = 0;
+        foreach (var child in Children(context))
+        {
+            if (child is T) count++;
+        }
+        return count;
     }
 
     /// <summary>The first token of a type, as <c>GetToken(type, 0)</c>.</summary>

@@ -202,6 +202,27 @@ public sealed class CheckDiagnosticTests
     }
 
     [Fact]
+    public void MP3008_exact_prefix_in_a_prefix_filter_covers_only_itself()
+    {
+        // In a BGP prefix filter a prefix without ge/le is a prefix-list entry: it matches that
+        // exact route, not the routes inside it. Denying 0.0.0.0/0 drops the default route only,
+        // so the customer routes still reach the permit (the fix); with `le 32` the deny takes
+        // every IPv4 route and the permit is dead. (In ACL fields a prefix keeps matching every
+        // address inside it: MP3008_rule_shadowed.)
+        var d = PolicyAssert.Case("MP3008", Warning, 5, 5,
+            """
+            prefixes cust { 198.51.100.0/24; 203.0.113.0/24; }
+            prefixes dropped { 0.0.0.0/0 le 32; }
+            filter from-cust {
+                deny prefixes dropped;
+                permit prefixes cust;
+            }
+            """,
+            fix: [(" le 32", "")]);
+        Assert.Equal("rule 2 never matches: rule 1 matches everything it does", d.Message);
+    }
+
+    [Fact]
     public void MP3009_permit_and_deny()
     {
         var d = PolicyAssert.Case("MP3009", Error, 3, 5,

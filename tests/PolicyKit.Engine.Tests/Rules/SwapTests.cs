@@ -166,6 +166,48 @@ public sealed class SwapTests
         Assert.Equal(1, engine.PrefixCount(A("198.51.100.1")));
     }
 
+    /// <summary>A refresh under the table that admitted the entry reuses that check; under a new table it is checked again.</summary>
+    [Fact]
+    public void Refreshes_are_checked_again_under_a_new_table()
+    {
+        string Policy(string groups) => $$"""device r1 platform ios-xe { interface "eth1" { igmp { permit groups {{groups}}; } } }""";
+        var engine = NewEngine(Policy("239.1.0.0/16"));
+        Assert.True(engine.JoinAsm("eth1", "239.1.1.1").IsAdmit);
+        var refresh = engine.JoinAsm("eth1", "239.1.1.1");
+        Assert.True(refresh.Has(DecisionFlags.Refresh));
+        Assert.Equal(ColumnOf(Policy("239.1.0.0/16"), "permit groups"), refresh.LocationText);
+        Assert.Equal(DenyReason.MinimumVersion, NewEngine(Policy("239.1.0.0/16").Replace("igmp {", "igmp { version >= 3;")).JoinAsm("eth1", "239.1.1.1", version: 2).Reason);
+
+        engine.Load(Table(Policy("239.2.0.0/16")));
+        Assert.Equal(DenyReason.AccessFilter, engine.JoinAsm("eth1", "239.1.1.1").Reason);   // the entry stays, its refresh is refused
+        Assert.Equal(1, engine.MembershipEntries);
+        engine.Load(Table(Policy("239.0.0.0/8")));
+        Assert.True(engine.JoinAsm("eth1", "239.1.1.1").Has(DecisionFlags.Refresh));
+    }
+
+    /// <summary>The version of each report is checked even when the rest of the check is reused.</summary>
+    [Fact]
+    public void A_reused_check_still_checks_the_report_version()
+    {
+        var engine = NewEngine("""device r1 platform ios-xe { interface "eth1" { igmp { version >= 2; } } }""");
+        Assert.True(engine.JoinAsm("eth1", "239.1.1.1", version: 3).IsAdmit);
+        Assert.True(engine.JoinAsm("eth1", "239.1.1.1", version: 3).Has(DecisionFlags.Refresh));
+        Assert.Equal(DenyReason.MinimumVersion, engine.JoinAsm("eth1", "239.1.1.1", version: 1).Reason);
+    }
+
+    /// <summary>With host terms the result depends on who reports: every refresh is checked.</summary>
+    [Fact]
+    public void Refreshes_by_another_host_are_checked_when_the_filter_names_hosts()
+    {
+        var engine = NewEngine("""
+            filter f { deny from 10.9.9.9; permit any; }
+            device r1 platform ios-xe { interface "eth1" { igmp { access f; } } }
+            """);
+        Assert.True(engine.JoinAsm("eth1", "239.1.1.1", host: "10.0.0.1").IsAdmit);
+        Assert.True(engine.JoinAsm("eth1", "239.1.1.1", host: "10.0.0.2").Has(DecisionFlags.Refresh));
+        Assert.Equal(DenyReason.AccessFilter, engine.JoinAsm("eth1", "239.1.1.1", host: "10.9.9.9").Reason);
+    }
+
     [Fact]
     public void Compiled_tables_reject_broken_references()
     {
