@@ -1,0 +1,243 @@
+using System.Reflection;
+using PolicyKit.Agent.Telemetry;
+using PolicyKit.Engine;
+using PolicyKit.Engine.Scripting;
+using PolicyKit.Tables.Model;
+
+namespace PolicyKit.Agent.Runtime;
+
+/// <summary>
+/// The agent's core: one engine over the table in force, fed by the event sources, with the
+/// telemetry state that follows from its decisions. Sources call <see cref="Apply"/>; a timer calls
+/// <see cref="PublishState"/>; a file watcher or SIGHUP calls <see cref="Reload"/>. One lock
+/// serialises them: the engine is single-writer, and telemetry must see a decision and the state
+/// it produced together. Output and telemetry are written here; reading files and sockets is the
+/// sources' business.
+/// </summary>
+public sealed class AgentRuntime
+{
+    private readonly RuntimeOptions _options;
+    private readonly ITelemetrySink _sink;
+    private readonly TextWriter _out;
+    private readonly Func<TelemetryCounters> _telemetry;
+    private readonly Lock _gate = new();
+    private readonly LimitTracker _limits;
+    private readonly DenyBurstDetector _bursts;
+    private readonly SortedDictionary<string, long> _denies = new(StringComparer.Ordinal);
+    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    private long _admits;
+    private AdmissionEngine? _engine;
+    private LoadedAgentTable? _table;
+    private long _lastRefresh = long.MinValue;
+
+    public AgentRuntime(RuntimeOptions options, ITelemetrySink sink, TextWriter output, Func<TelemetryCounters>? telemetry = null)
+    {
+        _options = options;
+        _sink = sink;
+        _out = output;
+        _telemetry = telemetry ?? (() => default);
+        _limits = new LimitTracker(RuntimeOptions.DefaultWarnPercent);
+        _bursts = new DenyBurstDetector(options.DenyBurst, options.DenyBurstWindow);
+        Topics = new TopicScheme(options.TopicPrefix, "default", "unknown");
+    }
+
+    public static string AgentVersion { get; } =
+        typeof(AgentRuntime).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
+
+    public AgentClock Clock { get; } = new();
+
+    public TopicScheme Topics { get; private set; }
+
+    /// <summary>How often limit state is published (the configuration, else the table's hint, else 10 s).</summary>
+    public TimeSpan PublishInterval { get; private set; } = RuntimeOptions.DefaultPublishInterval;
+
+    public TableInfo? Table { get { lock (_gate) return _table?.Info; } }
+
+    /// <summary>Loads the first table and announces the agent online. False with a message when the table cannot be used.</summary>
+    public bool TryStart(out string error)
+    {
+        if (!TableFile.TryLoad(_options.TablePath, _options.Verifier, out var table, out error)) return false;
+        lock (_gate)
+        {
+            _table = table!;
+            _engine = new AdmissionEngine(table!.Table, _options.Engine);
+            var hint = table.Table.Source.Telemetry;
+            string device = _options.Device.Length > 0 ? _options.Device : table.Info.Device;
+            string site = _options.Site.Length > 0 ? _options.Site : hint?.Site is { Length: > 0 } s ? s : "default";
+            Topics = new TopicScheme(_options.TopicPrefix, site, device);
+            _limits.WarnPercent = _options.WarnPercent > 0 ? _options.WarnPercent : hint?.WarnPercent > 0 ? hint.WarnPercent : RuntimeOptions.DefaultWarnPercent;
+            PublishInterval = _options.PublishInterval > TimeSpan.Zero ? _options.PublishInterval
+                : hint?.IntervalSeconds > 0 ? TimeSpan.FromSeconds(hint.IntervalSeconds) : RuntimeOptions.DefaultPublishInterval;
+            _sink.Publish(Topics.Status, StatusPayload("online", null), retain: true);
+            RefreshLocked(force: true, publishAll: true);
+        }
+        return true;
+    }
+
+    /// <summary>The retained status a clean stop publishes, and the Last Will's payload (reason "connection-lost").</summary>
+    public byte[] StatusPayload(string state, string? reason)
+    {
+        lock (_gate)
+        {
+            var t = _telemetry();
+            var status = new AgentStatus(state, reason, Topics.Device, Topics.Site, AgentVersion, _started, _table?.Info,
+                _admits, new SortedDictionary<string, long>(_denies, StringComparer.Ordinal), t.Buffered, t.Dropped);
+            return TelemetryPayloads.Status(status, DateTimeOffset.UtcNow);
+        }
+    }
+
+    /// <summary>
+    /// Applies one event at engine time <paramref name="now"/>: decides, counts, raises threshold and
+    /// deny-burst events, and prints the decision when asked. Returns the decisions (a state event
+    /// with outputs has one per output).
+    /// </summary>
+    public IReadOnlyList<(string Label, Decision Decision)> Apply(ScriptEvent e, long now, string? prefix = null)
+    {
+        lock (_gate)
+        {
+            var engine = _engine ?? throw new InvalidOperationException("the runtime has not started");
+            var result = EventScript.Run(engine, [e], now);
+            var decisions = result.Count > 0 ? result[0].Decisions : [];
+            bool limitTouched = false;
+            foreach (var (label, d) in decisions)
+            {
+                if (d.IsAdmit)
+                {
+                    _admits++;
+                }
+                else
+                {
+                    string reason = Decision.ReasonText(d.Reason);
+                    _denies[reason] = _denies.GetValueOrDefault(reason) + 1;
+                    if (DenyScope(engine, e, d) is { } scope) _limits.CountDeny(scope, reason);
+                    if (_bursts.Deny(now, reason) is { } burst)
+                    {
+                        _sink.Publish(Topics.Events, TelemetryPayloads.DenyBurst(burst, DateTimeOffset.UtcNow), retain: false);
+                        if (_options.PrintDecisions) _out.WriteLine($"  ! deny burst: {burst.Count} denials within {burst.Window.TotalSeconds:0.#} s");
+                    }
+                }
+                limitTouched |= !d.Limit.IsNone;
+                if (_options.PrintDecisions)
+                {
+                    string what = label.Length > 0 && decisions.Count > 1 ? $"{e.Text} [{label}]" : e.Text;
+                    _out.WriteLine($"{prefix}{what}  → {d}");
+                }
+            }
+            // Threshold crossings must be immediate; the use of every limit is cheap to recount
+            // but not free, so otherwise it is refreshed at most every 50 ms of engine time.
+            bool frees = e.Kind is ScriptEventKind.Leave or ScriptEventKind.Prune or ScriptEventKind.Withdraw or ScriptEventKind.PeerDown;
+            RefreshLocked(force: limitTouched || frees, publishAll: false);
+            return decisions;
+        }
+    }
+
+    /// <summary>Publishes every limit's retained state and the status (the periodic publish).</summary>
+    public void PublishState()
+    {
+        lock (_gate)
+        {
+            if (_engine is null) return;
+            _engine.Advance(Clock.Now);
+            RefreshLocked(force: true, publishAll: true);
+            _sink.Publish(Topics.Status, StatusPayload("online", null), retain: true);
+        }
+    }
+
+    /// <summary>
+    /// Reads the table file again. A good table replaces the one in force atomically (state kept,
+    /// limits recounted); a bad one is refused with an event and the old one stays.
+    /// </summary>
+    public bool Reload(string trigger, out string message)
+    {
+        bool ok = TableFile.TryLoad(_options.TablePath, _options.Verifier, out var table, out string error);
+        lock (_gate)
+        {
+            if (_engine is null) { message = "not started"; return false; }
+            var now = DateTimeOffset.UtcNow;
+            if (!ok)
+            {
+                message = $"table refused ({trigger}), keeping {_table!.Info.Checksum[..12]}: {error}";
+                _sink.Publish(Topics.Events, TelemetryPayloads.TableRefused(_options.TablePath, error, trigger, _table.Info.Checksum, now), retain: false);
+                return false;
+            }
+            if (table!.Info.Checksum == _table!.Info.Checksum)
+            {
+                message = $"table unchanged ({trigger})";
+                return true;
+            }
+            _engine.Load(table.Table);
+            _table = table;
+            message = $"table reloaded ({trigger}): {table.Info.Checksum[..12]}";
+            _sink.Publish(Topics.Events, TelemetryPayloads.TableReloaded(table.Info, trigger, now), retain: false);
+            RefreshLocked(force: true, publishAll: true);
+            _sink.Publish(Topics.Status, StatusPayload("online", null), retain: true);
+            return true;
+        }
+    }
+
+    /// <summary>Every limit's state (copies), for the status endpoint and the demo's summary.</summary>
+    public IReadOnlyList<LimitState> Limits()
+    {
+        lock (_gate)
+        {
+            if (_engine is not null) RefreshLocked(force: true, publishAll: false);
+            return _limits.All.Select(Copy).ToList();
+        }
+    }
+
+    public (long Admits, IReadOnlyDictionary<string, long> Denies) Decisions()
+    {
+        lock (_gate) return (_admits, new SortedDictionary<string, long>(_denies, StringComparer.Ordinal));
+    }
+
+    public TelemetryCounters TelemetryState => _telemetry();
+
+    public DateTimeOffset Started => _started;
+
+    private void RefreshLocked(bool force, bool publishAll)
+    {
+        long now = _engine!.Now;
+        if (!force && now != long.MinValue && _lastRefresh != long.MinValue && now - _lastRefresh < TimeSpan.TicksPerMillisecond * 50) return;
+        _lastRefresh = now;
+        var table = _engine.Table;
+        var crossings = _limits.Refresh(table, _engine.Usage(), out var removed);
+        var time = DateTimeOffset.UtcNow;
+        foreach (string scope in removed) _sink.Publish(Topics.Limit(scope), [], retain: true); // clears the retained topic
+        foreach (var c in crossings)
+        {
+            _sink.Publish(Topics.Events, TelemetryPayloads.ThresholdCrossed(c, time), retain: false);
+            if (!publishAll) _sink.Publish(Topics.Limit(c.Limit.Scope.Path), TelemetryPayloads.Limit(c.Limit, time), retain: true);
+            if (_options.PrintDecisions)
+                _out.WriteLine($"  ! threshold {(c.Up ? "up" : "down")}: {c.Limit.Scope.Path} {c.Limit.Used}/{c.Limit.Max} ({c.Limit.Percent:0.#} %, warning above {c.Limit.WarnAbove})");
+        }
+        if (publishAll)
+        {
+            foreach (var l in _limits.All) _sink.Publish(Topics.Limit(l.Scope.Path), TelemetryPayloads.Limit(l, time), retain: true);
+        }
+    }
+
+    /// <summary>
+    /// The limit a denial is counted against: the limit that refused it, else (a filter or range
+    /// refusal of a join) the membership limit of the join's interface, so an operator watching an
+    /// interface sees every join refused there.
+    /// </summary>
+    private string? DenyScope(AdmissionEngine engine, ScriptEvent e, Decision d)
+    {
+        var table = engine.Table;
+        if (!d.Limit.IsNone) return LimitScope.Of(table, d.Limit).Path;
+        if (e.Kind != ScriptEventKind.Join || e.Interface is null) return null;
+        int index = table.FindInterface(e.Interface);
+        if (index < 0) return null;
+        int family = e.Group.Family == AddressFamily.V6 ? 6 : 4;
+        var membership = family == 6 ? table.Interfaces[index].Mld : table.Interfaces[index].Igmp;
+        if (membership?.Limit is null) return null;
+        return LimitScope.Of(table, new RuleRef(RuleKind.InterfaceLimit, index, family)).Path;
+    }
+
+    private static LimitState Copy(LimitState s)
+    {
+        var c = new LimitState(s.Scope) { Text = s.Text, Unit = s.Unit, Location = s.Location, Used = s.Used, Max = s.Max, WarnAbove = s.WarnAbove, Warning = s.Warning };
+        foreach (var (k, v) in s.Denies) c.Denies[k] = v;
+        return c;
+    }
+}

@@ -1,0 +1,39 @@
+using PolicyKit.Engine;
+using PolicyKit.Tables.Format;
+
+namespace PolicyKit.Agent.Runtime;
+
+/// <summary>
+/// What the runtime needs, independent of where it came from (the TOML configuration maps onto it
+/// in Cli/RunCommand). Zero or empty means "take the table's telemetry hint, else the default".
+/// </summary>
+public sealed record RuntimeOptions
+{
+    public required string TablePath { get; init; }
+
+    /// <summary>When set, every table (the first and each reload) must be signed by one of its keys.</summary>
+    public TableVerifier? Verifier { get; init; }
+
+    public string Device { get; init; } = string.Empty;
+
+    public string Site { get; init; } = string.Empty;
+
+    public string TopicPrefix { get; init; } = "policykit/v1";
+
+    public int WarnPercent { get; init; }
+
+    public int DenyBurst { get; init; } = 20;
+
+    public TimeSpan DenyBurstWindow { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan PublishInterval { get; init; }
+
+    /// <summary>Print every decision on the output (the demo does; a production agent logs only events).</summary>
+    public bool PrintDecisions { get; init; }
+
+    public EngineOptions Engine { get; init; } = EngineOptions.Default;
+
+    public const int DefaultWarnPercent = 80;
+
+    public static readonly TimeSpan DefaultPublishInterval = TimeSpan.FromSeconds(10);
+}

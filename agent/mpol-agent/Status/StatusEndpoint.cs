@@ -1,0 +1,75 @@
+using System.Net;
+using PolicyKit.Agent.Runtime;
+
+namespace PolicyKit.Agent.Status;
+
+/// <summary>
+/// The local status endpoint: <c>GET http://HOST:PORT/status</c> returns <see cref="StatusDocument"/>.
+/// Bound to loopback by default (status_listen); read-only; it answers nothing else.
+/// </summary>
+public sealed class StatusEndpoint : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly AgentRuntime _runtime;
+    private readonly Task _loop;
+
+    private StatusEndpoint(AgentRuntime runtime, string prefix)
+    {
+        _runtime = runtime;
+        _listener.Prefixes.Add(prefix);
+        _listener.Start();
+        _loop = Task.Run(ServeAsync);
+    }
+
+    /// <summary>Starts on "host:port"; false with a message when the address is taken or invalid.</summary>
+    public static bool TryStart(AgentRuntime runtime, string listen, out StatusEndpoint? endpoint, out string error)
+    {
+        endpoint = null;
+        error = string.Empty;
+        try
+        {
+            endpoint = new StatusEndpoint(runtime, $"http://{listen}/");
+            return true;
+        }
+        catch (Exception e) when (e is HttpListenerException or ArgumentException or System.Net.Sockets.SocketException)
+        {
+            error = $"status endpoint {listen}: {e.Message}";
+            return false;
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try { context = await _listener.GetContextAsync().ConfigureAwait(false); }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
+            try
+            {
+                var response = context.Response;
+                if (context.Request.HttpMethod != "GET" || context.Request.Url?.AbsolutePath.TrimEnd('/') != "/status")
+                {
+                    response.StatusCode = 404;
+                    response.Close();
+                    continue;
+                }
+                byte[] body = StatusDocument.Write(_runtime);
+                response.ContentType = "application/json";
+                response.ContentLength64 = body.Length;
+                await response.OutputStream.WriteAsync(body).ConfigureAwait(false);
+                response.Close();
+            }
+            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
+            {
+                // A client that went away; the next one is served.
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        try { _listener.Stop(); _listener.Close(); } catch (ObjectDisposedException) { }
+        try { _loop.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
+    }
+}

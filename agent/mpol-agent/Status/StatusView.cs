@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace PolicyKit.Agent.Status;
+
+/// <summary>One limit as <c>mpol-agent status</c> shows it.</summary>
+public sealed record LimitView(string Scope, string Limit, long Used, long Max, double Percent, bool Warning, IReadOnlyList<KeyValuePair<string, long>> Denies);
+
+/// <summary>
+/// What <c>mpol-agent status</c> shows, read from the status endpoint's document or assembled from
+/// the retained MQTT topics (status + limits/#), and its rendering as bars. Parsing is lenient
+/// about missing fields (an older agent), strict about nothing: a display never fails on telemetry.
+/// </summary>
+public sealed record StatusView(
+    string State,
+    string? Reason,
+    string Device,
+    string Site,
+    string? Time,
+    long Admits,
+    IReadOnlyList<KeyValuePair<string, long>> Denies,
+    string? Telemetry,
+    IReadOnlyList<LimitView> Limits)
+{
+    /// <summary>From the endpoint's document, or a status payload plus the limit payloads from MQTT.</summary>
+    public static StatusView Parse(ReadOnlySpan<byte> status, IEnumerable<byte[]>? limitPayloads = null)
+    {
+        using var doc = JsonDocument.Parse(status.ToArray());
+        var root = doc.RootElement;
+        var limits = new List<LimitView>();
+        if (root.TryGetProperty("limits", out var array) && array.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var l in array.EnumerateArray()) limits.Add(ParseLimit(l));
+        }
+        foreach (var payload in limitPayloads ?? [])
+        {
+            if (payload.Length == 0) continue;
+            try
+            {
+                using var ld = JsonDocument.Parse(payload);
+                limits.Add(ParseLimit(ld.RootElement));
+            }
+            catch (JsonException)
+            {
+                // Not ours or damaged: skip it, show the rest.
+            }
+        }
+        string? telemetry = null;
+        if (root.TryGetProperty("telemetry", out var t))
+        {
+            var parts = new List<string>();
+            if (t.TryGetProperty("connected", out var c)) parts.Add(c.ValueKind == JsonValueKind.True ? "connected" : "not connected");
+            parts.Add($"{Long(t, "buffered")} buffered, {Long(t, "dropped")} dropped");
+            if (t.TryGetProperty("last_error", out var e)) parts.Add($"last error: {e.GetString()}");
+            telemetry = string.Join(", ", parts);
+        }
+        long admits = 0;
+        var denies = new List<KeyValuePair<string, long>>();
+        if (root.TryGetProperty("decisions", out var d))
+        {
+            admits = Long(d, "admit");
+            if (d.TryGetProperty("deny_by_reason", out var r)) denies.AddRange(r.EnumerateObject().Select(p => new KeyValuePair<string, long>(p.Name, p.Value.GetInt64())));
+        }
+        return new StatusView(Str(root, "state") ?? "unknown", Str(root, "reason"), Str(root, "device") ?? "?", Str(root, "site") ?? "?", Str(root, "time"),
+            admits, denies, telemetry, limits.OrderBy(l => l.Scope, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>The status as text: a header line, then one bar per limit.</summary>
+    public string Render(int barWidth = 24)
+    {
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"{Device} @ {Site}: {State}");
+        if (Reason is not null) sb.Append(CultureInfo.InvariantCulture, $" ({Reason})");
+        if (Time is not null) sb.Append(CultureInfo.InvariantCulture, $"   as of {Time}");
+        sb.AppendLine();
+        long denyTotal = Denies.Sum(p => p.Value);
+        sb.Append(CultureInfo.InvariantCulture, $"decisions: {Admits} admitted, {denyTotal} denied");
+        if (denyTotal > 0) sb.Append(" (").Append(string.Join(", ", Denies.Select(p => $"{p.Key} {p.Value}"))).Append(')');
+        sb.AppendLine();
+        if (Telemetry is not null) sb.AppendLine($"telemetry: {Telemetry}");
+        if (Limits.Count == 0)
+        {
+            sb.AppendLine("no limits");
+            return sb.ToString();
+        }
+        int scopeWidth = Math.Min(48, Limits.Max(l => DisplayScope(l.Scope).Length));
+        sb.AppendLine();
+        foreach (var l in Limits)
+        {
+            string scope = DisplayScope(l.Scope);
+            if (scope.Length > scopeWidth) scope = "…" + scope[^(scopeWidth - 1)..];
+            sb.Append(scope.PadRight(scopeWidth)).Append(' ').Append(Bar(l.Percent, barWidth)).Append(' ');
+            sb.Append(CultureInfo.InvariantCulture, $"{l.Used,7}/{l.Max,-7} {l.Percent,5:0.0}%");
+            sb.Append(l.Warning ? "  WARN" : "      ");
+            if (l.Denies.Count > 0) sb.Append("  denied: ").Append(string.Join(", ", l.Denies.Select(p => $"{p.Key} {p.Value}")));
+            sb.AppendLine();
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>A bar of <paramref name="width"/> cells, full at 100 %.</summary>
+    public static string Bar(double percent, int width)
+    {
+        int full = (int)Math.Round(Math.Clamp(percent, 0, 100) / 100 * width);
+        return "[" + new string('#', full) + new string('.', width - full) + "]";
+    }
+
+    private static string DisplayScope(string scope) => Uri.UnescapeDataString(scope);
+
+    private static LimitView ParseLimit(JsonElement l)
+    {
+        var denies = new List<KeyValuePair<string, long>>();
+        if (l.TryGetProperty("denies", out var d) && d.ValueKind == JsonValueKind.Object)
+            denies.AddRange(d.EnumerateObject().Select(p => new KeyValuePair<string, long>(p.Name, p.Value.GetInt64())));
+        double percent = l.TryGetProperty("percent", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetDouble() : 0;
+        bool warning = l.TryGetProperty("warning", out var w) && w.ValueKind == JsonValueKind.True;
+        return new LimitView(Str(l, "scope") ?? "?", Str(l, "limit") ?? string.Empty, Long(l, "used"), Long(l, "max"), percent, warning, denies);
+    }
+
+    private static string? Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static long Long(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;
+}

@@ -1,0 +1,18 @@
+namespace PolicyKit.Agent.Telemetry;
+
+/// <summary>The table in force, as status and events describe it.</summary>
+public sealed record TableInfo(string Path, string Device, string PolicyHash, string Checksum, bool SignatureVerified, DateTimeOffset Loaded);
+
+/// <summary>The agent's retained status: online/offline, the table in force, decision and telemetry counters.</summary>
+public sealed record AgentStatus(
+    string State,
+    string? Reason,
+    string Device,
+    string Site,
+    string AgentVersion,
+    DateTimeOffset Started,
+    TableInfo? Table,
+    long Admits,
+    IReadOnlyDictionary<string, long> Denies,
+    long Buffered,
+    long Dropped);
