@@ -1,0 +1,514 @@
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MQTTnet;
+using MQTTnet.Exceptions;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+
+namespace PolicyKit.Telemetry;
+
+/// <summary>
+/// Moves telemetry messages to an MQTT 5 broker reliably: QoS 1, in order, through a bounded
+/// outbox that keeps messages while the broker is away (dropping the oldest when full), with
+/// reconnects on exponential backoff with jitter, a Last Will, and an "online" message after
+/// each (re)connect. A background loop owns the connection; <see cref="Enqueue"/> may be called
+/// from any thread and never blocks. Nothing here throws because the broker is away: problems
+/// show in <see cref="LastError"/>, <see cref="ConnectionStateChanged"/> and the log (once per
+/// distinct cause, not once per retry).
+/// </summary>
+/// <remarks>
+/// One message is in flight at a time and leaves the outbox only after its PUBACK, which keeps
+/// order across reconnects at the price of one round trip per message. A connection lost after
+/// the broker took a message but before its PUBACK arrived makes that message go out twice
+/// (adjacent duplicate, as QoS 1 allows); nothing is lost unless the outbox overflows.
+/// </remarks>
+public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
+{
+    private static readonly TimeSpan DisconnectTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// A message whose publishing broke this many fresh connections in a row is dropped as
+    /// poison (Rejected): a broker that silently closes on a message it dislikes would otherwise
+    /// stall all telemetry behind it forever.
+    /// </summary>
+    internal const int PoisonThreshold = 5;
+
+    private readonly MqttTelemetryOptions _options;
+    private readonly ILogger _logger;
+    private readonly TelemetryOutbox _outbox;
+    private readonly AsyncPulse _work = new();       // pulsed by Enqueue
+    private readonly AsyncPulse _progress = new();   // pulsed when the outbox shrinks or the loop ends
+    private readonly CancellationTokenSource _stop = new();
+    private readonly string _endpoint;
+    private readonly Lock _errorLock = new();
+    private readonly Lock _acceptLock = new();
+
+    private Task? _loop;
+    private volatile bool _accepting = true;
+    private volatile bool _connected;
+    private volatile bool _cleanStop;                // StopAsync: DISCONNECT normally (no Will)
+    private volatile bool _disconnectedCleanly;
+    private string? _lastError;
+    private string? _lastLoggedProblem;
+    private TlsMaterial? _tlsMaterial;          // loop thread only
+    private uint? _brokerMaximumPacketSize;   // from the current CONNACK
+    private long _suspectSequence;            // poison detection, loop thread only
+    private int _suspectFailures;
+
+    public MqttTelemetryPublisher(MqttTelemetryOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Problems();
+        if (problems.Count > 0) throw new ArgumentException("invalid MQTT telemetry options: " + string.Join("; ", problems), nameof(options));
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _outbox = new TelemetryOutbox(options.BufferCapacity);
+        _endpoint = options.Host.Contains(':') ? $"[{options.Host}]:{options.Port}" : $"{options.Host}:{options.Port}";
+    }
+
+    /// <summary>Raised on the publisher's loop when the connection comes up or goes down. Handlers must be quick.</summary>
+    public event Action<TelemetryConnectionState>? ConnectionStateChanged;
+
+    public bool IsConnected => _connected;
+
+    /// <summary>Messages waiting for the broker (including the one in flight).</summary>
+    public int Buffered => _outbox.Count;
+
+    /// <summary>Messages accepted by <see cref="Enqueue"/> so far.</summary>
+    public long Enqueued => _outbox.Enqueued;
+
+    /// <summary>Messages pushed out of a full buffer before the broker acknowledged them (exact).</summary>
+    public long Dropped => _outbox.Dropped;
+
+    /// <summary>Messages the broker acknowledged (PUBACK).</summary>
+    public long Published => _outbox.Published;
+
+    /// <summary>Messages the broker refused for good (e.g. not authorized for the topic); see <see cref="LastError"/>.</summary>
+    public long Rejected => _outbox.Rejected;
+
+    /// <summary>The most recent problem as one line without secrets (kept after recovery); null if none yet.</summary>
+    public string? LastError { get { lock (_errorLock) return _lastError; } }
+
+    /// <summary>
+    /// Starts the background loop and returns at once (it never waits for the broker).
+    /// As with IHostedService, <paramref name="cancellationToken"/> only aborts the start: the
+    /// loop runs until <see cref="StopAsync"/> or <see cref="DisposeAsync"/>, so a shutdown token
+    /// passed here does not pre-empt the graceful StopAsync.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_loop is not null) throw new InvalidOperationException("the publisher is already started");
+        if (!_accepting) throw new InvalidOperationException("the publisher is stopped");
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="message"/> for publishing (QoS 1). Returns false when it is not
+    /// accepted: the publisher is stopped, or the topic is not publishable (empty, wildcard,
+    /// NUL, too long). A full buffer drops its oldest message instead (see <see cref="Dropped"/>).
+    /// </summary>
+    public bool Enqueue(TelemetryMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (TelemetryMessage.TopicProblem(message.Topic) is { } problem)
+        {
+            Problem("message not queued: " + problem);
+            return false;
+        }
+        lock (_acceptLock)   // so nothing lands behind StopAsync's final message
+        {
+            if (!_accepting) return false;
+            _outbox.Enqueue(message);
+        }
+        _work.Pulse();
+        return true;
+    }
+
+    /// <summary>Waits until the buffer is empty (true) or <paramref name="timeout"/> passed (false).</summary>
+    public async Task<bool> FlushAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var progress = _progress.Next;
+            if (_outbox.Count == 0) return true;
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || _loop is null || _loop.IsCompleted) return false;
+            await Task.WhenAny(progress, Task.Delay(left)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Graceful shutdown: stops accepting messages, queues <paramref name="final"/> last (the
+    /// agent's retained "offline" status — a clean DISCONNECT suppresses the Will, so offline must
+    /// be said explicitly), flushes, and disconnects cleanly, all within <paramref name="timeout"/>
+    /// (plus up to 2 s for the DISCONNECT). True when everything was delivered and the
+    /// disconnect was clean.
+    /// </summary>
+    public async Task<bool> StopAsync(TelemetryMessage? final, TimeSpan timeout)
+    {
+        lock (_acceptLock)
+        {
+            if (!_accepting) return false;
+            _accepting = false;
+            if (final is not null && TelemetryMessage.TopicProblem(final.Topic) is null) _outbox.Enqueue(final);
+        }
+        if (final is not null && TelemetryMessage.TopicProblem(final.Topic) is { } problem) Problem("final message not queued: " + problem);
+        _work.Pulse();
+        bool flushed = await FlushAsync(timeout).ConfigureAwait(false);
+        _cleanStop = true;
+        await EndLoopAsync().ConfigureAwait(false);
+        return flushed && _disconnectedCleanly;
+    }
+
+    /// <summary>
+    /// Ends without flushing. A live connection is closed with DISCONNECT reason 0x04
+    /// ("disconnect with Will message"), so the broker publishes the Will: an agent that did not
+    /// stop through <see cref="StopAsync"/> is reported offline by its Will.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        _accepting = false;
+        await EndLoopAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task EndLoopAsync()
+    {
+        try { _stop.Cancel(); } catch (ObjectDisposedException) { return; }
+        if (_loop is not null) await _loop.ConfigureAwait(false);
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        var backoff = new ReconnectBackoff(_options.ReconnectMin, _options.ReconnectMax);
+        while (!stop.IsCancellationRequested)
+        {
+            IMqttClient? client = null;
+            var lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            try
+            {
+                client = await ConnectAsync(lost, stop).ConfigureAwait(false);
+                backoff.Reset();
+                SetConnected(true, null);
+                if (_options.Online is { } online) await PublishAsync(client, online, sequence: null, stop).ConfigureAwait(false);
+                await DrainAsync(client, lost.Task, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                await CloseAsync(client).ConfigureAwait(false);
+                break;
+            }
+            catch (ConnectionProblem problem)
+            {
+                Problem(problem.Message);
+            }
+            catch (Exception unexpected)
+            {
+                // A bug, not a broker problem: say so, and keep the agent's telemetry alive by retrying.
+                Problem("unexpected error in the MQTT publisher: " + ConnectionErrors.OneLine(unexpected.Message));
+                LogUnexpected(_logger, unexpected.GetType().FullName ?? "?", unexpected.StackTrace ?? "");
+            }
+
+            if (client is not null) Abandon(client);
+            if (_connected) SetConnected(false, LastError);
+            try
+            {
+                await Task.Delay(backoff.Next(Random.Shared.NextDouble()), stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        if (_connected) SetConnected(false, null);
+        _tlsMaterial?.Dispose();
+        _progress.Pulse();
+    }
+
+    private async Task<IMqttClient> ConnectAsync(TaskCompletionSource<string> lost, CancellationToken stop)
+    {
+        BrokerCertificateValidator? validator = null;
+        var client = new MqttClientFactory().CreateMqttClient();
+        try
+        {
+            var builder = new MqttClientOptionsBuilder()
+                .WithTcpServer(_options.Host, _options.Port)
+                .WithClientId(_options.ClientId)
+                .WithProtocolVersion(MqttProtocolVersion.V500)
+                .WithCleanStart(true)
+                .WithKeepAlivePeriod(_options.KeepAlive)
+                .WithTimeout(_options.OperationTimeout);
+            if (_options.Username is not null) builder.WithCredentials(_options.Username, _options.Password);
+            if (_options.Will is { } will)
+            {
+                builder.WithWillTopic(will.Topic)
+                    .WithWillPayload(will.Payload.ToArray())
+                    .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                    .WithWillRetain(will.Retain);
+            }
+            if (_options.Tls is { Enabled: true } tls)
+            {
+                string expectedName = tls.ServerName ?? _options.Host;
+                var material = _tlsMaterial ??= new TlsMaterial(tls);
+                material.Refresh();
+                validator = new BrokerCertificateValidator(material.Cas, tls.CaFile!, expectedName);
+                var tlsBuilder = new MqttClientTlsOptionsBuilder()
+                    .UseTls(true)
+                    .WithSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13)
+                    .WithTargetHost(expectedName)
+                    .WithTrustChain(material.Cas)
+                    .WithRevocationMode(X509RevocationMode.NoCheck)
+                    .WithCertificateValidationHandler(args => validator.Validate(args.Certificate, args.Chain));
+                if (material.ClientCertificate is { } clientCertificate)
+                    tlsBuilder.WithClientCertificates(new X509Certificate2Collection(clientCertificate));
+                builder.WithTlsOptions(tlsBuilder.Build());
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            timeout.CancelAfter(_options.OperationTimeout);
+            MqttClientConnectResult result;
+            try
+            {
+                result = await client.ConnectAsync(builder.Build(), timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+            {
+                throw new ConnectionProblem($"no answer from {_endpoint} within {_options.OperationTimeout.TotalSeconds:0.#} s");
+            }
+            if (result.ResultCode != MqttClientConnectResultCode.Success) throw new ConnectionProblem(ConnectionErrors.Refused(result, _options.Username is not null));
+            _brokerMaximumPacketSize = result.MaximumPacketSize is > 0 ? result.MaximumPacketSize : null;
+
+            client.DisconnectedAsync += args =>
+            {
+                lost.TrySetResult(DescribeLoss(args));
+                return Task.CompletedTask;
+            };
+            if (!client.IsConnected) lost.TrySetResult($"the connection to {_endpoint} was closed by the broker");
+            return client;
+        }
+        catch (Exception e) when (e is not ConnectionProblem && !(e is OperationCanceledException && stop.IsCancellationRequested))
+        {
+            Abandon(client);
+            throw new ConnectionProblem(ConnectionErrors.Describe(e, _endpoint, _options.Tls is { Enabled: true }, _options.Tls?.CertFile, validator?.Failure));
+        }
+        catch
+        {
+            Abandon(client);
+            throw;
+        }
+    }
+
+    private string DescribeLoss(MqttClientDisconnectedEventArgs args)
+    {
+        if (args.Reason is not (MqttClientDisconnectReason.NormalDisconnection or MqttClientDisconnectReason.UnspecifiedError))
+            return $"the broker at {_endpoint} disconnected: {args.Reason}" + (string.IsNullOrWhiteSpace(args.ReasonString) ? "" : " (" + ConnectionErrors.OneLine(args.ReasonString) + ")");
+        return args.Exception is null
+            ? $"the connection to {_endpoint} was closed"
+            : "lost the connection: " + ConnectionErrors.Describe(args.Exception, _endpoint, _options.Tls is { Enabled: true }, _options.Tls?.CertFile, null);
+    }
+
+    /// <summary>Publishes queued messages in order until the connection is lost (throws) or the loop is stopped.</summary>
+    private async Task DrainAsync(IMqttClient client, Task<string> lost, CancellationToken stop)
+    {
+        while (true)
+        {
+            stop.ThrowIfCancellationRequested();
+            if (lost.IsCompleted) throw new ConnectionProblem(lost.Result);
+            var work = _work.Next;
+            if (_outbox.TryPeek(out var entry))
+            {
+                try
+                {
+                    await PublishAsync(client, entry.Message, entry.Sequence, stop).ConfigureAwait(false);
+                }
+                // The filter runs for every lost connection (counting it); it catches only when the message is dropped.
+                catch (ConnectionProblem problem) when (SuspectPoison(entry, problem.Message) is { } dropped)
+                {
+                    throw new ConnectionProblem(dropped);
+                }
+                continue;
+            }
+            await Task.WhenAny(work, lost).WaitAsync(stop).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Counts a lost connection against the message in flight; drops it (and says why) at the threshold.</summary>
+    private string? SuspectPoison(OutboxEntry entry, string problem)
+    {
+        if (entry.Sequence != _suspectSequence)
+        {
+            _suspectSequence = entry.Sequence;
+            _suspectFailures = 0;
+        }
+        if (++_suspectFailures < PoisonThreshold) return null;
+        Settle(entry.Sequence, delivered: false);
+        return $"a message to topic \"{entry.Message.Topic}\" was dropped: publishing it broke the connection {PoisonThreshold} times in a row ({problem})";
+    }
+
+    /// <summary>Publishes one message with QoS 1 and settles it in the outbox (when it came from there).</summary>
+    private async Task PublishAsync(IMqttClient client, TelemetryMessage message, long? sequence, CancellationToken stop)
+    {
+        // A broker closes the connection on a packet above its announced maximum; refuse it here instead.
+        long size = PublishPacketSize(message);
+        if (_brokerMaximumPacketSize is { } maximum && size > maximum)
+        {
+            Settle(sequence, delivered: false);
+            Problem($"a message to topic \"{message.Topic}\" is {size} bytes, more than the broker's maximum packet size {maximum}");
+            return;
+        }
+
+        var mqttMessage = new MqttApplicationMessageBuilder()
+            .WithTopic(message.Topic)
+            .WithPayloadSegment(message.Payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithRetainFlag(message.Retain)
+            .Build();
+
+        MqttClientPublishResult result;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop))
+        {
+            timeout.CancelAfter(_options.OperationTimeout);
+            try
+            {
+                result = await client.PublishAsync(mqttMessage, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+            {
+                throw new ConnectionProblem($"no PUBACK from {_endpoint} within {_options.OperationTimeout.TotalSeconds:0.#} s");
+            }
+            catch (Exception e) when (IsConnectionFailure(e))
+            {
+                throw new ConnectionProblem("lost the connection: " + ConnectionErrors.Describe(e, _endpoint, _options.Tls is { Enabled: true }, _options.Tls?.CertFile, null));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The client library refused this one message (e.g. larger than the broker allows):
+                // it would fail the same way forever, so it must not block the queue.
+                Settle(sequence, delivered: false);
+                Problem($"a message to topic \"{message.Topic}\" cannot be published: {ConnectionErrors.OneLine(e.Message)}");
+                return;
+            }
+        }
+
+        if (result.ReasonCode is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers)
+        {
+            Settle(sequence, delivered: true);
+        }
+        else
+        {
+            Settle(sequence, delivered: false);
+            Problem($"the broker refused a message to topic \"{message.Topic}\": {result.ReasonCode}"
+                + (string.IsNullOrWhiteSpace(result.ReasonString) ? "" : " (" + ConnectionErrors.OneLine(result.ReasonString) + ")"));
+        }
+    }
+
+    /// <summary>Bytes of the MQTT 5 PUBLISH packet we send for <paramref name="message"/> (QoS 1, no properties).</summary>
+    internal static long PublishPacketSize(TelemetryMessage message)
+    {
+        long remaining = 2 + System.Text.Encoding.UTF8.GetByteCount(message.Topic) + 2 + 1 + message.Payload.Length;
+        int lengthBytes = remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4;
+        return 1 + lengthBytes + remaining;
+    }
+
+    private void Settle(long? sequence, bool delivered)
+    {
+        if (sequence is not { } seq) return;
+        if (delivered) _outbox.Acknowledge(seq); else _outbox.Reject(seq);
+        _progress.Pulse();
+    }
+
+    private static bool IsConnectionFailure(Exception e) =>
+        e is MqttCommunicationException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException
+        || e.InnerException is { } inner && IsConnectionFailure(inner);
+
+    /// <summary>On stop: DISCONNECT normally (StopAsync, no Will) or with reason 0x04 (dispose: the broker sends the Will).</summary>
+    private async Task CloseAsync(IMqttClient? client)
+    {
+        if (client is null) return;
+        try
+        {
+            if (client.IsConnected)
+            {
+                var reason = _cleanStop ? MqttClientDisconnectOptionsReason.NormalDisconnection : MqttClientDisconnectOptionsReason.DisconnectWithWillMessage;
+                using var timeout = new CancellationTokenSource(DisconnectTimeout);
+                await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(reason).Build(), timeout.Token).ConfigureAwait(false);
+                _disconnectedCleanly = _cleanStop;
+                LogStopped(_logger, _endpoint);
+            }
+        }
+        catch (Exception e)
+        {
+            Problem("disconnecting: " + ConnectionErrors.Describe(e, _endpoint, false, null, null));
+        }
+        finally
+        {
+            client.Dispose();
+        }
+    }
+
+    // Closing without DISCONNECT: the broker treats it as a lost connection (and sends the Will).
+    private static void Abandon(IMqttClient client)
+    {
+        try { client.Dispose(); } catch (Exception) { /* already broken; nothing more to release */ }
+    }
+
+    private void SetConnected(bool connected, string? error)
+    {
+        _connected = connected;
+        if (connected)
+        {
+            lock (_errorLock) _lastLoggedProblem = null;
+            LogConnected(_logger, _endpoint, _options.ClientId);
+        }
+        try
+        {
+            ConnectionStateChanged?.Invoke(new TelemetryConnectionState(connected, error));
+        }
+        catch (Exception e)
+        {
+            LogHandlerFailed(_logger, ConnectionErrors.OneLine(e.Message));
+        }
+    }
+
+    /// <summary>Records a problem; logs it only when it differs from the last one logged (no log flood while retrying).</summary>
+    private void Problem(string text)
+    {
+        text = Redact(text);
+        bool log;
+        lock (_errorLock)
+        {
+            _lastError = text;
+            log = text != _lastLoggedProblem;
+            _lastLoggedProblem = text;
+        }
+        if (log) LogProblem(_logger, text);
+    }
+
+    // Defence in depth: no text we keep or log may carry the password, whatever a library put in it.
+    private string Redact(string text) =>
+        string.IsNullOrEmpty(_options.Password) ? text : text.Replace(_options.Password, "***", StringComparison.Ordinal);
+
+    /// <summary>Thrown inside the loop with a one-line description; never leaves the publisher.</summary>
+    private sealed class ConnectionProblem(string message) : Exception(message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT telemetry connected to {Endpoint} as {ClientId}")]
+    private static partial void LogConnected(ILogger logger, string endpoint, string clientId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT telemetry: {Problem}")]
+    private static partial void LogProblem(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT telemetry disconnected from {Endpoint}")]
+    private static partial void LogStopped(ILogger logger, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT telemetry: a connection-state handler failed: {Error}")]
+    private static partial void LogHandlerFailed(ILogger logger, string error);
+
+    // The type and stack only: the message was already logged, redacted, as a problem.
+    [LoggerMessage(Level = LogLevel.Error, Message = "MQTT telemetry: unexpected {ExceptionType} (a bug); retrying. {StackTrace}")]
+    private static partial void LogUnexpected(ILogger logger, string exceptionType, string stackTrace);
+}
