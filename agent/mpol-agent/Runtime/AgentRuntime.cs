@@ -56,6 +56,18 @@ public sealed class AgentRuntime
     /// <summary>Loads the first table and announces the agent online. False with a message when the table cannot be used.</summary>
     public bool TryStart(out string error)
     {
+        if (!TryLoad(out error)) return false;
+        Announce();
+        return true;
+    }
+
+    /// <summary>
+    /// Loads the first table and settles the topic names (device and site come from the table
+    /// unless configured), without publishing: the MQTT client needs the topics (its Last Will)
+    /// before it can be created.
+    /// </summary>
+    public bool TryLoad(out string error)
+    {
         if (!TableFile.TryLoad(_options.TablePath, _options.Verifier, out var table, out error)) return false;
         lock (_gate)
         {
@@ -68,10 +80,18 @@ public sealed class AgentRuntime
             _limits.WarnPercent = _options.WarnPercent > 0 ? _options.WarnPercent : hint?.WarnPercent > 0 ? hint.WarnPercent : RuntimeOptions.DefaultWarnPercent;
             PublishInterval = _options.PublishInterval > TimeSpan.Zero ? _options.PublishInterval
                 : hint?.IntervalSeconds > 0 ? TimeSpan.FromSeconds(hint.IntervalSeconds) : RuntimeOptions.DefaultPublishInterval;
+        }
+        return true;
+    }
+
+    /// <summary>Publishes the retained online status and every limit's state.</summary>
+    public void Announce()
+    {
+        lock (_gate)
+        {
             _sink.Publish(Topics.Status, StatusPayload("online", null), retain: true);
             RefreshLocked(force: true, publishAll: true);
         }
-        return true;
     }
 
     /// <summary>The retained status a clean stop publishes, and the Last Will's payload (reason "connection-lost").</summary>

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace PolicyKit.Agent.Status;
 
 /// <summary>One limit as <c>mpol-agent status</c> shows it.</summary>
-public sealed record LimitView(string Scope, string Limit, long Used, long Max, double Percent, bool Warning, IReadOnlyList<KeyValuePair<string, long>> Denies);
+public sealed record LimitView(string Scope, string Limit, string Unit, long Used, long Max, double Percent, bool Warning, IReadOnlyList<KeyValuePair<string, long>> Denies);
 
 /// <summary>
 /// What <c>mpol-agent status</c> shows, read from the status endpoint's document or assembled from
@@ -91,7 +91,8 @@ public sealed record StatusView(
             string scope = DisplayScope(l.Scope);
             if (scope.Length > scopeWidth) scope = "…" + scope[^(scopeWidth - 1)..];
             sb.Append(scope.PadRight(scopeWidth)).Append(' ').Append(Bar(l.Percent, barWidth)).Append(' ');
-            sb.Append(CultureInfo.InvariantCulture, $"{l.Used,7}/{l.Max,-7} {l.Percent,5:0.0}%");
+            string use = $"{Amount(l.Used, l.Unit)}/{Amount(l.Max, l.Unit)}";
+            sb.Append(CultureInfo.InvariantCulture, $"{use,-19} {l.Percent,5:0.0}%");
             sb.Append(l.Warning ? "  WARN" : "      ");
             if (l.Denies.Count > 0) sb.Append("  denied: ").Append(string.Join(", ", l.Denies.Select(p => $"{p.Key} {p.Value}")));
             sb.AppendLine();
@@ -106,6 +107,11 @@ public sealed record StatusView(
         return "[" + new string('#', full) + new string('.', width - full) + "]";
     }
 
+    /// <summary>Counts as they are; bandwidth in Mbps (or kbps below 1 Mbps), as policies write it.</summary>
+    private static string Amount(long value, string unit) => unit != "bps" ? value.ToString(CultureInfo.InvariantCulture)
+        : value >= 1_000_000 || value == 0 ? $"{(value / 1e6).ToString("0.#", CultureInfo.InvariantCulture)}Mbps"
+        : $"{(value / 1e3).ToString("0.#", CultureInfo.InvariantCulture)}kbps";
+
     private static string DisplayScope(string scope) => Uri.UnescapeDataString(scope);
 
     private static LimitView ParseLimit(JsonElement l)
@@ -115,7 +121,7 @@ public sealed record StatusView(
             denies.AddRange(d.EnumerateObject().Select(p => new KeyValuePair<string, long>(p.Name, p.Value.GetInt64())));
         double percent = l.TryGetProperty("percent", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetDouble() : 0;
         bool warning = l.TryGetProperty("warning", out var w) && w.ValueKind == JsonValueKind.True;
-        return new LimitView(Str(l, "scope") ?? "?", Str(l, "limit") ?? string.Empty, Long(l, "used"), Long(l, "max"), percent, warning, denies);
+        return new LimitView(Str(l, "scope") ?? "?", Str(l, "limit") ?? string.Empty, Str(l, "unit") ?? "entries", Long(l, "used"), Long(l, "max"), percent, warning, denies);
     }
 
     private static string? Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -29,7 +29,7 @@ ev(2.3, f"join GigabitEthernet0/0/12 232.2.0.3 source {CP2} from 10.1.12.3 versi
 
 note(3.0, "subscriber 1002 (Gi0/0/11): a spoofed head-end, an old IGMPv2 stack, an ASM group off the line-up")
 ev(3.1, f"join GigabitEthernet0/0/11 232.1.0.5 source {CP3} from 10.1.11.2 version 3")
-ev(3.2, "join GigabitEthernet0/0/11 232.1.0.5 from 10.1.11.2 version 2")
+ev(3.2, f"join GigabitEthernet0/0/11 {GUIDE} from 10.1.11.2 version 2")
 ev(3.3, "join GigabitEthernet0/0/11 239.1.2.3 from 10.1.11.2 version 3")
 
 note(4.0, "Witty-worm style: an infected PC on Gi0/0/11 joins random groups, 30 in 3 seconds")

@@ -1,0 +1,156 @@
+using System.Runtime.InteropServices;
+using PolicyKit.Agent.Replay;
+using PolicyKit.Agent.Runtime;
+using PolicyKit.Agent.Status;
+using PolicyKit.Agent.Telemetry;
+using PolicyKit.Telemetry;
+
+namespace PolicyKit.Agent.Cli;
+
+/// <summary>
+/// Runs the agent from a <see cref="RunPlan"/>: loads the table, starts telemetry (and the embedded
+/// broker), the status endpoint, the table watcher, SIGHUP reloads and the replay; publishes limit
+/// state every interval; on SIGTERM or Ctrl+C publishes "offline", flushes, and returns 0.
+/// </summary>
+internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
+{
+    public async Task<int> RunAsync(CancellationToken externalStop)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(externalStop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+
+        // The table first: without one there is nothing to enforce, and its device and site name the topics.
+        MqttTelemetryPublisher? publisher = null;
+        var sink = new DeferredSink();
+        var runtime = new AgentRuntime(plan.Runtime, sink, output, () => publisher is null ? default
+            : new TelemetryCounters(publisher.IsConnected, publisher.Buffered, publisher.Dropped, publisher.Published, publisher.LastError));
+        if (!runtime.TryLoad(out string error))
+        {
+            log.Error($"cannot start: {error}");
+            return ExitCodes.ConfigOrUsage;
+        }
+        var table = runtime.Table!;
+        log.Info($"table {table.Path}: device {table.Device}, checksum {table.Checksum[..12]}, signature {(table.SignatureVerified ? "verified" : "not checked")}");
+
+        EmbeddedBroker? broker = null;
+        try
+        {
+            if (plan.Mqtt is { } mqtt)
+            {
+                var client = mqtt.Client;
+                if (mqtt.Embedded is { } listen)
+                {
+                    broker = new EmbeddedBroker(listen.Address, listen.Port);
+                    await broker.StartAsync().ConfigureAwait(false);
+                    log.Info($"embedded MQTT broker listening on {listen.Address}:{broker.Port}");
+                    client = client with { Host = listen.Address.ToString(), Port = broker.Port, Tls = null };
+                }
+                client = client with
+                {
+                    ClientId = string.IsNullOrEmpty(client.ClientId) ? $"policykit-{runtime.Topics.Device}" : client.ClientId,
+                    Will = new TelemetryMessage(runtime.Topics.Status, runtime.StatusPayload("offline", "connection-lost"), Retain: true),
+                    // After a reconnect the retained status may still be the Will's "offline": say online first.
+                    Online = new TelemetryMessage(runtime.Topics.Status, runtime.StatusPayload("online", null), Retain: true),
+                };
+                publisher = new MqttTelemetryPublisher(client, new AgentLogger(log, "mqtt"));
+                sink.Target = new MqttSink(publisher);
+                await publisher.StartAsync(stop.Token).ConfigureAwait(false);
+                log.Info($"telemetry to mqtt://{client.Host}:{client.Port} under {runtime.Topics.Root}/");
+            }
+            else
+            {
+                sink.Target = new NullSink();
+            }
+            runtime.Announce();
+
+            StatusEndpoint? endpoint = null;
+            if (plan.StatusListen.Length > 0)
+            {
+                if (StatusEndpoint.TryStart(runtime, plan.StatusListen, out endpoint, out error)) log.Info($"status on http://{plan.StatusListen}/status");
+                else log.Warn(error + " (status endpoint off; telemetry unaffected)");
+            }
+            using var _ = endpoint;
+
+            void Reload(string trigger)
+            {
+                bool ok = runtime.Reload(trigger, out string message);
+                if (ok) log.Info(message);
+                else log.Error(message);
+            }
+            using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; Task.Run(() => Reload("sighup")); });
+            using var watcher = plan.Watch ? new TableWatcher(plan.Runtime.TablePath, TimeSpan.FromMilliseconds(300), () => Reload("file-change")) : null;
+
+            var publishing = PublishPeriodicallyAsync(runtime, stop.Token);
+            if (plan.Replay is { } replay)
+            {
+                await ReplayAsync(runtime, replay, stop).ConfigureAwait(false);
+            }
+            try { await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) { }
+            await publishing.ConfigureAwait(false);
+
+            log.Info("stopping: publishing offline status");
+            if (publisher is not null)
+            {
+                runtime.PublishState();
+                var final = new TelemetryMessage(runtime.Topics.Status, runtime.StatusPayload("offline", "stopped"), Retain: true);
+                bool flushed = await publisher.StopAsync(final, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                if (!flushed) log.Warn($"telemetry: {publisher.Buffered} message(s) not delivered before stopping ({publisher.LastError ?? "broker unreachable"})");
+            }
+            return ExitCodes.Ok;
+        }
+        finally
+        {
+            if (publisher is not null) await publisher.DisposeAsync().ConfigureAwait(false);
+            if (broker is not null) await broker.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReplayAsync(AgentRuntime runtime, ReplayPlan replay, CancellationTokenSource stop)
+    {
+        IReadOnlyList<TraceRecord> records;
+        try
+        {
+            records = TraceLoader.Load(replay.File, replay.Format, replay.Interface);
+        }
+        catch (TraceFormatException e)
+        {
+            log.Error($"replay: {e.Message}");
+            if (replay.ExitWhenDone) stop.Cancel();
+            return;
+        }
+        log.Info($"replay {replay.File}: {records.Count} records at {replay.Speed} speed");
+        int applied = await TraceReplayer.RunAsync(runtime, records, replay.Speed, output, plan.Runtime.PrintDecisions, stop.Token).ConfigureAwait(false);
+        runtime.PublishState();
+        var (admits, denies) = runtime.Decisions();
+        log.Info($"replay done: {applied} events, {admits} admitted, {denies.Values.Sum()} denied");
+        if (plan.Runtime.PrintDecisions)
+        {
+            output.WriteLine();
+            output.WriteLine("== limit use after the replay");
+            output.Write(StatusView.Parse(StatusDocument.Write(runtime)).Render());
+        }
+        if (replay.ExitWhenDone) stop.Cancel();
+    }
+
+    private static async Task PublishPeriodicallyAsync(AgentRuntime runtime, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(runtime.PublishInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false)) runtime.PublishState();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>A sink whose target is set once the transport exists (the runtime is created first, to name the topics).</summary>
+    private sealed class DeferredSink : ITelemetrySink
+    {
+        public ITelemetrySink? Target { get; set; }
+
+        public void Publish(string topic, byte[] payload, bool retain) => Target?.Publish(topic, payload, retain);
+    }
+}

@@ -1,0 +1,69 @@
+using PolicyKit.Agent.Config;
+using PolicyKit.Agent.Runtime;
+using PolicyKit.Telemetry;
+
+namespace PolicyKit.Agent.Cli;
+
+/// <summary>Maps the checked configuration onto what `run` does. Reads the trusted key; nothing else touches files.</summary>
+internal static class RunPlanFactory
+{
+    public static RunPlan? Create(AgentSettings s, TextWriter error)
+    {
+        if (s.Agent.Table.Length == 0)
+        {
+            error.WriteLine("mpol-agent: error: agent.table: no table given (set it in the configuration, or --table PATH)");
+            return null;
+        }
+        Tables.Format.TableVerifier? verifier = null;
+        if (s.Agent.PublicKey.Length > 0 && !TableFile.TryReadVerifier(s.Agent.PublicKey, out verifier, out string keyError))
+        {
+            error.WriteLine($"mpol-agent: error: agent.{keyError}");
+            return null;
+        }
+        var runtime = new RuntimeOptions
+        {
+            TablePath = s.Agent.Table,
+            Verifier = verifier,
+            Device = s.Agent.Device,
+            Site = s.Agent.Site,
+            TopicPrefix = s.Mqtt.TopicPrefix,
+            WarnPercent = s.Telemetry.WarnPercent,
+            DenyBurst = s.Telemetry.DenyBurst,
+            DenyBurstWindow = s.Telemetry.DenyBurstWindow,
+            PublishInterval = s.Mqtt.PublishInterval,
+            PrintDecisions = s.Telemetry.PrintDecisions,
+            Engine = s.Engine.Options,
+        };
+        MqttPlan? mqtt = null;
+        if (s.Mqtt.Enabled)
+        {
+            var m = s.Mqtt;
+            var client = new MqttTelemetryOptions
+            {
+                Host = m.Host,
+                Port = m.Port,
+                ClientId = m.ClientId,
+                Username = m.Username.Length > 0 ? m.Username : null,
+                Password = m.Password,
+                KeepAlive = m.KeepAlive,
+                BufferCapacity = m.BufferCapacity,
+                ReconnectMin = m.ReconnectMin,
+                ReconnectMax = m.ReconnectMax,
+                Tls = m.Tls.Enabled ? new MqttTlsSettings
+                {
+                    Enabled = true,
+                    CaFile = m.Tls.CaFile,
+                    CertFile = m.Tls.CertFile.Length > 0 ? m.Tls.CertFile : null,
+                    KeyFile = m.Tls.KeyFile.Length > 0 ? m.Tls.KeyFile : null,
+                    ServerName = m.Tls.ServerName.Length > 0 ? m.Tls.ServerName : null,
+                } : null,
+            };
+            Endpoints.TryParse(m.EmbeddedListen, out var embedded);
+            mqtt = new MqttPlan(client, m.EmbeddedBroker ? embedded : null);
+        }
+        var replay = s.Replay.File.Length == 0 ? null
+            : new ReplayPlan(s.Replay.File, s.Replay.Format, s.Replay.Speed, s.Replay.Interface, s.Replay.ExitWhenDone);
+        var level = Enum.Parse<AgentLogLevel>(s.Log.Level, ignoreCase: true);
+        return new RunPlan(runtime, s.Agent.Watch, s.Agent.StatusListen, mqtt, replay, level, s.Log.Format == "json");
+    }
+}

@@ -1,0 +1,11 @@
+namespace PolicyKit.Agent.Config;
+
+/// <summary>
+/// One configuration mistake: the key (dotted, as written in TOML: <c>mqtt.port</c>), where its
+/// value came from (<c>agent.toml:7:8</c>, <c>env POLICYKIT__MQTT__PORT</c>, <c>--set mqtt.port</c>),
+/// and what is wrong. Never holds a secret's value.
+/// </summary>
+public sealed record ConfigError(string Key, string Origin, string Message)
+{
+    public override string ToString() => Key.Length == 0 ? $"{Origin}: error: {Message}" : $"{Origin}: error: {Key}: {Message}";
+}

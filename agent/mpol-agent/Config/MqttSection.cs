@@ -1,0 +1,66 @@
+namespace PolicyKit.Agent.Config;
+
+/// <summary>[mqtt.tls]: TLS to the broker.</summary>
+public sealed record MqttTlsSection(bool Enabled, string CaFile, string CertFile, string KeyFile, string ServerName);
+
+/// <summary>[mqtt] and [mqtt.tls]: where telemetry goes and how it waits for the broker.</summary>
+public sealed record MqttSection(
+    bool Enabled, bool EmbeddedBroker, string EmbeddedListen, string Host, int Port, string ClientId, string TopicPrefix,
+    string Username, string? Password, TimeSpan KeepAlive, TimeSpan PublishInterval, int BufferCapacity,
+    TimeSpan ReconnectMin, TimeSpan ReconnectMax, MqttTlsSection Tls)
+{
+    /// <summary>Never prints the password.</summary>
+    public override string ToString() => $"MqttSection {{ Host = {Host}, Port = {Port}, Username = {Username}, Password = {(Password is null ? "(none)" : "(set)")} }}";
+
+    public static MqttSection Bind(ConfigValues v, IReadOnlyDictionary<string, string> environment, Func<string, bool> fromFile)
+    {
+        bool enabled = v.Bool("mqtt.enabled", true, "publish telemetry over MQTT");
+        bool embedded = v.Bool("mqtt.embedded_broker", false, "start an MQTT broker inside the agent and publish to it (demos; no TLS)");
+        string embeddedListen = v.String("mqtt.embedded_listen", "127.0.0.1:1883", "HOST:PORT the embedded broker listens on (port 0 = any free port)");
+        string host = v.String("mqtt.host", "127.0.0.1", "the broker");
+        var tls = new MqttTlsSection(
+            v.Bool("mqtt.tls.enabled", false, "TLS to the broker (TLS 1.2/1.3, the broker's certificate checked against ca_file only)"),
+            v.Path("mqtt.tls.ca_file", mustExist: true, "PEM CA certificate(s) the broker's certificate must chain to"),
+            v.Path("mqtt.tls.cert_file", mustExist: true, "PEM client certificate, for brokers that require one (mutual TLS)"),
+            v.Path("mqtt.tls.key_file", mustExist: true, "PEM private key of cert_file"),
+            v.String("mqtt.tls.server_name", "", "the name the broker's certificate must carry; empty = host"));
+        bool portGiven = v.Has("mqtt.port");
+        int port = v.Int("mqtt.port", 1883, 1, 65535, "the broker's port (default 1883, or 8883 with TLS)");
+        if (!portGiven && tls.Enabled) port = 8883;
+        string clientId = v.String("mqtt.client_id", "", "MQTT client id; empty = policykit-DEVICE");
+        string prefix = v.String("mqtt.topic_prefix", "policykit/v1", "topics are PREFIX/SITE/DEVICE/… (docs/telemetry.md)");
+        string username = v.String("mqtt.username", "", "user name for the broker; empty = anonymous");
+        string passwordFile = v.Path("mqtt.password_file", mustExist: true, "file holding the broker password (first line); or set POLICYKIT__MQTT__PASSWORD");
+
+        string? password = v.Secret("mqtt.password", "the broker password: only from the environment (POLICYKIT__MQTT__PASSWORD), never in the file");
+        if (password is not null && fromFile("mqtt.password"))
+        {
+            v.Error("mqtt.password", "a password does not belong in the configuration file: put it in mqtt.password_file (mode 0600) or the environment variable POLICYKIT__MQTT__PASSWORD");
+            password = null;
+        }
+        if (password is null && passwordFile.Length > 0 && File.Exists(passwordFile))
+        {
+            try
+            {
+                password = File.ReadLines(passwordFile).FirstOrDefault()?.TrimEnd('\r') ?? string.Empty;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                v.Error("mqtt.password_file", $"cannot read: {e.Message}");
+            }
+        }
+        var section = new MqttSection(enabled, embedded, embeddedListen, host, port, clientId, prefix, username, password,
+            v.Duration("mqtt.keepalive", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), "MQTT keep-alive"),
+            v.Duration("mqtt.publish_interval", TimeSpan.Zero, TimeSpan.Zero, "how often every limit's state is published; 0 = the table's telemetry interval, else 10s"),
+            v.Int("mqtt.buffer_capacity", 10_000, 1, 10_000_000, "messages kept while the broker is away; when full the oldest is dropped and counted"),
+            v.Duration("mqtt.reconnect_min", TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10), "first reconnect delay (doubles, with jitter)"),
+            v.Duration("mqtt.reconnect_max", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(10), "longest reconnect delay"),
+            tls);
+        if (section.ReconnectMax < section.ReconnectMin) v.Error("mqtt.reconnect_max", $"must be at least mqtt.reconnect_min ({ConfigValues.FormatDuration(section.ReconnectMin)})");
+        if (tls.CertFile.Length > 0 != tls.KeyFile.Length > 0) v.Error(tls.CertFile.Length > 0 ? "mqtt.tls.key_file" : "mqtt.tls.cert_file", "cert_file and key_file go together (a client certificate needs its key)");
+        if (tls.Enabled && tls.CaFile.Length == 0) v.Error("mqtt.tls.ca_file", "TLS needs the CA that signed the broker's certificate");
+        if (embedded && !Endpoints.TryParse(embeddedListen, out _)) v.Error("mqtt.embedded_listen", $"expected HOST:PORT, got \"{embeddedListen}\"");
+        if (prefix.Contains('+') || prefix.Contains('#') || prefix.Length == 0) v.Error("mqtt.topic_prefix", "must be non-empty and hold no MQTT wildcard (+ #)");
+        return section;
+    }
+}
