@@ -36,11 +36,13 @@ public static class MqttStatusReader
             connectTimeout.CancelAfter(timeout);
             await client.ConnectAsync(options, connectTimeout.Token).ConfigureAwait(false);
             await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-                .WithTopicFilter(root + "/status", MqttQualityOfServiceLevel.AtLeastOnce)
+                // Limits first: a broker delivers the retained messages of one subscription in
+                // filter order, so once the status is in, every retained limit is too.
                 .WithTopicFilter(root + "/limits/#", MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithTopicFilter(root + "/status", MqttQualityOfServiceLevel.AtLeastOnce)
                 .Build(), cancel).ConfigureAwait(false);
             // Retained messages come right after the subscription; stop when they have been quiet
-            // for 300 ms once the status is in, or at the timeout.
+            // for 300 ms once the status is in (limits came before it), or at the timeout.
             var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
             while (Environment.TickCount64 < deadline && !cancel.IsCancellationRequested)
             {
