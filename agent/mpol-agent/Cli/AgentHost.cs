@@ -81,6 +81,9 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
             using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; Task.Run(() => Reload("sighup")); });
             using var watcher = plan.Watch ? new TableWatcher(plan.Runtime.TablePath, TimeSpan.FromMilliseconds(300), () => Reload("file-change")) : null;
 
+            using var enforcer = StartEnforcer(runtime);
+            if (plan.Nfqueue is not null && enforcer is null) return ExitCodes.ConfigOrUsage;
+
             var publishing = PublishPeriodicallyAsync(runtime, stop.Token);
             if (plan.Replay is { } replay)
             {
@@ -90,6 +93,7 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
             catch (OperationCanceledException) { }
             await publishing.ConfigureAwait(false);
 
+            enforcer?.Stop();
             log.Info("stopping: publishing offline status");
             if (publisher is not null)
             {
@@ -105,6 +109,32 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
             if (publisher is not null) await publisher.DisposeAsync().ConfigureAwait(false);
             if (broker is not null) await broker.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Live enforcement when [nfqueue] is enabled: hooks installed now, removed on stop. Null (and
+    /// an error logged) when it cannot start — the agent then refuses to run rather than pretend
+    /// to enforce.
+    /// </summary>
+    private Nfqueue.Enforcement.NfqueueEnforcer? StartEnforcer(AgentRuntime runtime)
+    {
+        if (plan.Nfqueue is not { } options) return null;
+        var enforcer = new Nfqueue.Enforcement.NfqueueEnforcer(options with { Clock = () => runtime.Clock.Now },
+            runtime.Engine, runtime.EngineLock, new Live.EnforcementObserver(runtime, log), plan.Runtime.Engine);
+        try
+        {
+            enforcer.Start();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            log.Error($"nfqueue: cannot start live enforcement: {e.Message}");
+            enforcer.Dispose();
+            return null;
+        }
+        runtime.TableChanged += enforcer.TableChanged;
+        foreach (string leftover in enforcer.RecoveredLeftovers) log.Warn($"nfqueue: removed hooks left by an earlier run: {leftover}");
+        log.Info($"nfqueue: enforcing on queue {options.QueueNumber} ({(options.FailMode == Nfqueue.Hooks.FailMode.Open ? "fail-open" : "fail-closed")}), hooks of instance {options.InstanceId} installed");
+        return enforcer;
     }
 
     private async Task ReplayAsync(AgentRuntime runtime, ReplayPlan replay, CancellationTokenSource stop)

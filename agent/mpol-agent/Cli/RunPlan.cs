@@ -23,5 +23,6 @@ internal sealed record RunPlan(
     string StatusListen,
     MqttPlan? Mqtt,
     ReplayPlan? Replay,
+    PolicyKit.Nfqueue.Enforcement.EnforcerOptions? Nfqueue,
     AgentLogLevel LogLevel,
     bool LogJson);

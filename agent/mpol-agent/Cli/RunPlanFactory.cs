@@ -63,7 +63,23 @@ internal static class RunPlanFactory
         }
         var replay = s.Replay.File.Length == 0 ? null
             : new ReplayPlan(s.Replay.File, s.Replay.Format, s.Replay.Speed, s.Replay.Interface, s.Replay.ExitWhenDone);
+        var q = s.Nfqueue;
+        var nfqueue = !q.Enabled ? null : new PolicyKit.Nfqueue.Enforcement.EnforcerOptions
+        {
+            InstanceId = q.InstanceId,
+            QueueNumber = (ushort)q.Queue,
+            FailMode = q.FailMode == "closed" ? PolicyKit.Nfqueue.Hooks.FailMode.Closed : PolicyKit.Nfqueue.Hooks.FailMode.Open,
+            Interfaces = q.Interfaces,
+            InterfaceMap = q.InterfaceMap,
+            Ipv6 = q.Ipv6,
+            EnforceMemberships = q.Memberships,
+            AdmitFlows = q.Flows,
+            AllowTimeout = q.AllowTimeout,
+            DenyTimeout = q.DenyTimeout,
+            DropMalformed = q.DropMalformed,
+            QueueMaxLength = q.QueueMaxLength,
+        };
         var level = Enum.Parse<AgentLogLevel>(s.Log.Level, ignoreCase: true);
-        return new RunPlan(runtime, s.Agent.Watch, s.Agent.StatusListen, mqtt, replay, level, s.Log.Format == "json");
+        return new RunPlan(runtime, s.Agent.Watch, s.Agent.StatusListen, mqtt, replay, nfqueue, level, s.Log.Format == "json");
     }
 }

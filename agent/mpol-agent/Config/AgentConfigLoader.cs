@@ -110,6 +110,7 @@ public static class AgentConfigLoader
         MqttSection.Bind(v, environment, fromFile),
         TelemetrySection.Bind(v),
         ReplaySection.Bind(v),
+        NfqueueSection.Bind(v),
         LogSection.Bind(v));
 
     private static IEnumerable<ConfigError> UnknownKeys(IConfiguration config, IReadOnlyList<ConfigKey> schema, Func<string, string> originOf)

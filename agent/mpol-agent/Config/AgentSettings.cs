@@ -7,6 +7,7 @@ public sealed record AgentSettings(
     MqttSection Mqtt,
     TelemetrySection Telemetry,
     ReplaySection Replay,
+    NfqueueSection Nfqueue,
     LogSection Log)
 {
     /// <summary>The settings for `check-config`, one `key = value` per line, secrets shown as "(set)".</summary>

@@ -20,7 +20,9 @@ public sealed class AgentRuntime
     private readonly ITelemetrySink _sink;
     private readonly TextWriter _out;
     private readonly Func<TelemetryCounters> _telemetry;
-    private readonly Lock _gate = new();
+    // A plain object, not System.Threading.Lock: live sources (the NFQUEUE enforcer) lock it with
+    // Monitor around their own engine calls, and both must be the same kind of lock.
+    private readonly object _gate = new();
     private readonly LimitTracker _limits;
     private readonly DenyBurstDetector _bursts;
     private readonly SortedDictionary<string, long> _denies = new(StringComparer.Ordinal);
@@ -118,6 +120,38 @@ public sealed class AgentRuntime
             var engine = _engine ?? throw new InvalidOperationException("the runtime has not started");
             var result = EventScript.Run(engine, [e], now);
             var decisions = result.Count > 0 ? result[0].Decisions : [];
+            Account(e.Kind, e.Interface, e.Group, e.Text, decisions, now, prefix);
+            return decisions;
+        }
+    }
+
+    /// <summary>
+    /// The lock that serialises engine use. A live source that calls the engine itself (the NFQUEUE
+    /// enforcer) holds it around each call, then reports the decision through <see cref="Record"/>.
+    /// </summary>
+    public object EngineLock => _gate;
+
+    /// <summary>The engine (for live sources, which must hold <see cref="EngineLock"/> around every call).</summary>
+    public AdmissionEngine Engine => _engine ?? throw new InvalidOperationException("the runtime has not started");
+
+    /// <summary>Raised after a reload put a new table in force (live sources re-resolve their interfaces).</summary>
+    public event Action? TableChanged;
+
+    /// <summary>
+    /// Counts a decision a live source made (outside <see cref="Apply"/>): decision counters, denials
+    /// per limit, deny bursts, threshold crossings, printing — exactly as for a replayed event.
+    /// </summary>
+    public void Record(ScriptEventKind kind, string? iface, Address group, string text, Decision decision)
+    {
+        lock (_gate)
+        {
+            if (_engine is null) return;
+            Account(kind, iface, group, text, [(string.Empty, decision)], _engine.Now, null);
+        }
+    }
+
+    private void Account(ScriptEventKind kind, string? iface, Address group, string text, IReadOnlyList<(string Label, Decision Decision)> decisions, long now, string? prefix)
+    {
             bool limitTouched = false;
             foreach (var (label, d) in decisions)
             {
@@ -129,7 +163,7 @@ public sealed class AgentRuntime
                 {
                     string reason = Decision.ReasonText(d.Reason);
                     _denies[reason] = _denies.GetValueOrDefault(reason) + 1;
-                    if (DenyScope(engine, e, d) is { } scope) _limits.CountDeny(scope, reason);
+                    if (DenyScope(_engine!, kind, iface, group, d) is { } scope) _limits.CountDeny(scope, reason);
                     if (_bursts.Deny(now, reason) is { } burst)
                     {
                         _sink.Publish(Topics.Events, TelemetryPayloads.DenyBurst(burst, DateTimeOffset.UtcNow), retain: false);
@@ -139,16 +173,14 @@ public sealed class AgentRuntime
                 limitTouched |= !d.Limit.IsNone;
                 if (_options.PrintDecisions)
                 {
-                    string what = label.Length > 0 && decisions.Count > 1 ? $"{e.Text} [{label}]" : e.Text;
+                    string what = label.Length > 0 && decisions.Count > 1 ? $"{text} [{label}]" : text;
                     _out.WriteLine($"{prefix}{what}  → {d}");
                 }
             }
             // Threshold crossings must be immediate; the use of every limit is cheap to recount
             // but not free, so otherwise it is refreshed at most every 50 ms of engine time.
-            bool frees = e.Kind is ScriptEventKind.Leave or ScriptEventKind.Prune or ScriptEventKind.Withdraw or ScriptEventKind.PeerDown;
+            bool frees = kind is ScriptEventKind.Leave or ScriptEventKind.Prune or ScriptEventKind.Withdraw or ScriptEventKind.PeerDown;
             RefreshLocked(force: limitTouched || frees, publishAll: false);
-            return decisions;
-        }
     }
 
     /// <summary>Publishes every limit's retained state and the status (the periodic publish).</summary>
@@ -169,6 +201,15 @@ public sealed class AgentRuntime
     /// </summary>
     public bool Reload(string trigger, out string message)
     {
+        bool changed = ReloadLocked(trigger, out message);
+        // Outside the lock: a live source re-resolving its interfaces may take it itself.
+        if (changed) TableChanged?.Invoke();
+        return changed || message.StartsWith("table unchanged", StringComparison.Ordinal);
+    }
+
+    /// <summary>True when a new table was put in force.</summary>
+    private bool ReloadLocked(string trigger, out string message)
+    {
         bool ok = TableFile.TryLoad(_options.TablePath, _options.Verifier, out var table, out string error);
         lock (_gate)
         {
@@ -183,7 +224,7 @@ public sealed class AgentRuntime
             if (table!.Info.Checksum == _table!.Info.Checksum)
             {
                 message = $"table unchanged ({trigger})";
-                return true;
+                return false;
             }
             _engine.Load(table.Table);
             _table = table;
@@ -241,14 +282,14 @@ public sealed class AgentRuntime
     /// refusal of a join) the membership limit of the join's interface, so an operator watching an
     /// interface sees every join refused there.
     /// </summary>
-    private string? DenyScope(AdmissionEngine engine, ScriptEvent e, Decision d)
+    private static string? DenyScope(AdmissionEngine engine, ScriptEventKind kind, string? iface, Address group, Decision d)
     {
         var table = engine.Table;
         if (!d.Limit.IsNone) return LimitScope.Of(table, d.Limit).Path;
-        if (e.Kind != ScriptEventKind.Join || e.Interface is null) return null;
-        int index = table.FindInterface(e.Interface);
+        if (kind != ScriptEventKind.Join || iface is null) return null;
+        int index = table.FindInterface(iface);
         if (index < 0) return null;
-        int family = e.Group.Family == AddressFamily.V6 ? 6 : 4;
+        int family = group.Family == AddressFamily.V6 ? 6 : 4;
         var membership = family == 6 ? table.Interfaces[index].Mld : table.Interfaces[index].Igmp;
         if (membership?.Limit is null) return null;
         return LimitScope.Of(table, new RuleRef(RuleKind.InterfaceLimit, index, family)).Path;
