@@ -72,8 +72,17 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
             }
             using var _ = endpoint;
 
+            await using var station = await StartStationAsync(runtime).ConfigureAwait(false);
+            if (plan.Bmp is not null && station is null) return ExitCodes.ConfigOrUsage;
+            var bmpEvents = station is null ? Task.CompletedTask : Live.BmpTelemetry.PumpEventsAsync(station, runtime, log, stop.Token);
+
             void Reload(string trigger)
             {
+                // SIGHUP also re-reads the BMP station's certificates (rotation without a restart).
+                if (trigger == "sighup" && station is not null)
+                {
+                    foreach (var r in station.ReloadCertificates()) log.Info($"bmp: certificates: {r}");
+                }
                 bool ok = runtime.Reload(trigger, out string message);
                 if (ok) log.Info(message);
                 else log.Error(message);
@@ -84,7 +93,7 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
             using var enforcer = StartEnforcer(runtime);
             if (plan.Nfqueue is not null && enforcer is null) return ExitCodes.ConfigOrUsage;
 
-            var publishing = PublishPeriodicallyAsync(runtime, stop.Token);
+            var publishing = PublishPeriodicallyAsync(runtime, station, stop.Token);
             if (plan.Replay is { } replay)
             {
                 await ReplayAsync(runtime, replay, stop).ConfigureAwait(false);
@@ -92,6 +101,12 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
             try { await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false); }
             catch (OperationCanceledException) { }
             await publishing.ConfigureAwait(false);
+            if (station is not null)
+            {
+                await station.StopAsync().ConfigureAwait(false);
+                await bmpEvents.ConfigureAwait(false);
+                Live.BmpTelemetry.PublishPeers(station, runtime);
+            }
 
             enforcer?.Stop();
             log.Info("stopping: publishing offline status");
@@ -137,6 +152,26 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
         return enforcer;
     }
 
+    /// <summary>The BMP station when [bmp] is enabled; null (and an error logged) when it cannot listen.</summary>
+    private async Task<Bmp.Station.BmpStation?> StartStationAsync(AgentRuntime runtime)
+    {
+        if (plan.Bmp is not { } options) return null;
+        Bmp.Station.BmpStation station;
+        try
+        {
+            station = new Bmp.Station.BmpStation(options, runtime.Engine.Table);
+            await station.StartAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Bmp.Station.BmpConfigurationException or System.Net.Sockets.SocketException or IOException or System.Security.Cryptography.CryptographicException)
+        {
+            log.Error($"bmp: cannot start the station: {e.Message}");
+            return null;
+        }
+        runtime.TableChanged += () => station.ReloadTable(runtime.Engine.Table);
+        log.Info($"bmp: station listening on {string.Join(", ", station.LocalEndpoints)}");
+        return station;
+    }
+
     private async Task ReplayAsync(AgentRuntime runtime, ReplayPlan replay, CancellationTokenSource stop)
     {
         IReadOnlyList<TraceRecord> records;
@@ -164,12 +199,16 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
         if (replay.ExitWhenDone) stop.Cancel();
     }
 
-    private static async Task PublishPeriodicallyAsync(AgentRuntime runtime, CancellationToken stop)
+    private static async Task PublishPeriodicallyAsync(AgentRuntime runtime, Bmp.Station.BmpStation? station, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(runtime.PublishInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false)) runtime.PublishState();
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                runtime.PublishState();
+                if (station is not null) Live.BmpTelemetry.PublishPeers(station, runtime);
+            }
         }
         catch (OperationCanceledException)
         {

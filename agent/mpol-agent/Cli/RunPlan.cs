@@ -24,5 +24,6 @@ internal sealed record RunPlan(
     MqttPlan? Mqtt,
     ReplayPlan? Replay,
     PolicyKit.Nfqueue.Enforcement.EnforcerOptions? Nfqueue,
+    PolicyKit.Bmp.Station.BmpStationOptions? Bmp,
     AgentLogLevel LogLevel,
     bool LogJson);

@@ -79,7 +79,26 @@ internal static class RunPlanFactory
             DropMalformed = q.DropMalformed,
             QueueMaxLength = q.QueueMaxLength,
         };
+        var b = s.Bmp;
+        PolicyKit.Bmp.Station.BmpStationOptions? bmp = null;
+        if (b.Enabled)
+        {
+            var listeners = new List<PolicyKit.Bmp.Station.BmpListenerOptions>();
+            if (b.Listen.Length > 0 && Endpoints.TryParse(b.Listen, out var plain))
+                listeners.Add(new() { Address = plain.Address.ToString(), Port = plain.Port, Name = "bmp" });
+            if (b.TlsListen.Length > 0 && Endpoints.TryParse(b.TlsListen, out var tls))
+                listeners.Add(new()
+                {
+                    Address = tls.Address.ToString(), Port = tls.Port, Name = "bmp-tls",
+                    Tls = new PolicyKit.Bmp.Station.BmpTlsOptions
+                    {
+                        CertificateFile = b.CertFile, KeyFile = b.KeyFile, CaFile = b.CaFile, Strict = b.Strict,
+                        MinVersion = b.TlsMinVersion == "1.3" ? PolicyKit.Bmp.Station.BmpTlsVersion.Tls13 : PolicyKit.Bmp.Station.BmpTlsVersion.Tls12,
+                    },
+                });
+            bmp = new PolicyKit.Bmp.Station.BmpStationOptions { Listeners = listeners, MaxSessions = b.MaxSessions, EventQueueCapacity = b.EventQueue };
+        }
         var level = Enum.Parse<AgentLogLevel>(s.Log.Level, ignoreCase: true);
-        return new RunPlan(runtime, s.Agent.Watch, s.Agent.StatusListen, mqtt, replay, nfqueue, level, s.Log.Format == "json");
+        return new RunPlan(runtime, s.Agent.Watch, s.Agent.StatusListen, mqtt, replay, nfqueue, bmp, level, s.Log.Format == "json");
     }
 }

@@ -111,6 +111,7 @@ public static class AgentConfigLoader
         TelemetrySection.Bind(v),
         ReplaySection.Bind(v),
         NfqueueSection.Bind(v),
+        BmpSection.Bind(v),
         LogSection.Bind(v));
 
     private static IEnumerable<ConfigError> UnknownKeys(IConfiguration config, IReadOnlyList<ConfigKey> schema, Func<string, string> originOf)

@@ -8,6 +8,7 @@ public sealed record AgentSettings(
     TelemetrySection Telemetry,
     ReplaySection Replay,
     NfqueueSection Nfqueue,
+    BmpSection Bmp,
     LogSection Log)
 {
     /// <summary>The settings for `check-config`, one `key = value` per line, secrets shown as "(set)".</summary>

@@ -134,6 +134,9 @@ public sealed class AgentRuntime
     /// <summary>The engine (for live sources, which must hold <see cref="EngineLock"/> around every call).</summary>
     public AdmissionEngine Engine => _engine ?? throw new InvalidOperationException("the runtime has not started");
 
+    /// <summary>Where telemetry goes, for sources that publish their own topics (the BMP station).</summary>
+    public ITelemetrySink Sink => _sink;
+
     /// <summary>Raised after a reload put a new table in force (live sources re-resolve their interfaces).</summary>
     public event Action? TableChanged;
 

@@ -22,8 +22,8 @@ public sealed record TopicScheme(string Prefix, string Site, string Device)
     /// <summary>Retained: one limit's state. <paramref name="scope"/> is a '/'-separated path of already-encoded levels (see <see cref="LimitScope"/>).</summary>
     public string Limit(string scope) => Root + "/limits/" + scope;
 
-    /// <summary>Retained: one BMP-monitored peer's state.</summary>
-    public string Bmp(string peer) => Root + "/bmp/" + Level(peer);
+    /// <summary>Retained: one BMP-monitored peer's state, under the router that reports it.</summary>
+    public string Bmp(string router, string peer) => Root + "/bmp/" + Level(router) + "/" + Level(peer);
 
     /// <summary>Encodes a name as one topic level.</summary>
     public static string Level(string name)

@@ -24,7 +24,7 @@ public sealed class TelemetryPartsTests
         Assert.Equal("policykit/v1/north%20pop/pe-agg-1/status", t.Status);
         Assert.Equal("policykit/v1/north%20pop/pe-agg-1/events", t.Events);
         Assert.Equal("policykit/v1/north%20pop/pe-agg-1/limits/router/igmp", t.Limit("router/igmp"));
-        Assert.Equal("policykit/v1/north%20pop/pe-agg-1/bmp/2001:db8::1", t.Bmp("2001:db8::1"));
+        Assert.Equal("policykit/v1/north%20pop/pe-agg-1/bmp/rtr%201/2001:db8::1", t.Bmp("rtr 1", "2001:db8::1"));
     }
 
     [Fact]

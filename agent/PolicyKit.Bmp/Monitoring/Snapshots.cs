@@ -1,0 +1,86 @@
+using PolicyKit.Bmp.Analysis;
+using PolicyKit.Bmp.Events;
+using PolicyKit.Bmp.Wire;
+
+namespace PolicyKit.Bmp.Monitoring;
+
+/// <summary>Prefixes held in one view of a peer, per family (ADD-PATH paths of a prefix count once; <see cref="Routes"/> counts paths).</summary>
+public sealed record BmpViewCounts(RibView View, int Ipv4Unicast, int Ipv6Unicast, int Ipv4Multicast, int Ipv6Multicast, int Routes)
+{
+    public int Prefixes => Ipv4Unicast + Ipv6Unicast + Ipv4Multicast + Ipv6Multicast;
+
+    public string ViewName => View switch
+    {
+        RibView.AdjRibInPre => "pre-policy",
+        RibView.AdjRibInPost => "post-policy",
+        RibView.AdjRibOutPre => "adj-rib-out-pre",
+        RibView.AdjRibOutPost => "adj-rib-out-post",
+        _ => "loc-rib",
+    };
+}
+
+/// <summary>
+/// One monitored peer as telemetry publishes it (retained on <c>…/bmp/&lt;peer&gt;</c>): state,
+/// prefixes per view, the policy's max-prefix with the engine's count, damping, violations and
+/// the router's own statistics. <see cref="PeerUpSeen"/> is false for a peer known only from
+/// its routes (FRR's locally originated routes, or routes before the Peer Up).
+/// </summary>
+public sealed record BmpPeerSnapshot(
+    BmpPeerId Peer,
+    string BgpId,
+    bool Up,
+    bool PeerUpSeen,
+    bool Analyzed,
+    DateTimeOffset? UpSince,
+    string? LastDownReason,
+    IReadOnlyList<BmpViewCounts> Views,
+    int PolicyPrefixes,
+    int MaxPrefix,
+    int WarnAt,
+    bool WarningOnly,
+    bool Warning,
+    bool Exceeded,
+    long RefusedByMaxPrefix,
+    int SuppressedRoutes,
+    int FlappingRoutes,
+    long Suppressions,
+    IReadOnlyList<Flapper> TopFlappers,
+    long BogonAnnouncements,
+    long FilterViolations,
+    string? LastViolation,
+    long RouteMonitoringMessages,
+    long Announcements,
+    long Withdrawals,
+    long EndOfRibMarkers,
+    long TreatedAsWithdraw,
+    long AttributesDiscarded,
+    long UpdatesNotApplied,
+    IReadOnlyDictionary<string, ulong> Statistics,
+    long VendorStatistics)
+{
+    /// <summary>Prefixes in the view the analysis runs on (0 when the peer has none).</summary>
+    public int Prefixes(RibView view) => Views.FirstOrDefault(v => v.View == view)?.Prefixes ?? 0;
+}
+
+/// <summary>One BMP session (one monitored router).</summary>
+public sealed record BmpSessionSnapshot(
+    long Session,
+    string Router,
+    string Remote,
+    string Local,
+    bool Tls,
+    string? ClientSubject,
+    string? SysName,
+    string? SysDescr,
+    DateTimeOffset Since,
+    long Messages,
+    long Bytes,
+    IReadOnlyDictionary<string, long> MessagesByType,
+    long MalformedMessages,
+    long UnknownMessageTypes,
+    long UnknownTlvs,
+    long BgpErrors,
+    int AttributeSets,
+    long RibBytes,
+    bool Terminated,
+    IReadOnlyList<BmpPeerSnapshot> Peers);

@@ -1,0 +1,273 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using PolicyKit.Bmp.Events;
+using PolicyKit.Bmp.Monitoring;
+using PolicyKit.Engine.Compiled;
+
+namespace PolicyKit.Bmp.Station;
+
+/// <summary>
+/// The BMP station (RFC 7854; BMP over TLS per draft-hmntsharma-bmp-over-tls): listens on the
+/// configured ports, one <see cref="RouterMonitor"/> per BMP session, events through a bounded
+/// queue, snapshots for telemetry, table and certificate reloads without a restart.
+///
+/// <code>
+/// await using var station = new BmpStation(options, table);
+/// await station.StartAsync();                       // binds; BmpConfigurationException on bad certs/ports
+/// await foreach (var e in station.Events.ReadAllAsync(ct)) Publish(e);
+/// var snapshot = station.Snapshot();                // per session, per peer
+/// station.ReloadTable(newTable); station.ReloadCertificates();
+/// </code>
+///
+/// <para>Each session reads on its own task and applies to its own monitor and engine, so a
+/// slow, malformed or hostile session touches no other. Events never block a reader: when the
+/// queue is full they are dropped and counted (<see cref="DroppedEvents"/>).</para>
+/// </summary>
+public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
+{
+    private readonly BmpStationOptions _options;
+    private readonly Channel<BmpEvent> _events;
+    private readonly List<Listener> _listeners = [];
+    private readonly Dictionary<long, BmpSession> _sessions = [];
+    private readonly object _sessionsGate = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private CompiledTable _table;
+    private long _nextSession;
+    private bool _started;
+
+    internal long SessionsAccepted, SessionsRefused, TlsHandshakeFailures, PlaintextRefused, FramingErrors;
+    private long _closedMessages, _closedBytes, _closedMalformed, _dropped, _reloads, _reloadFailures;
+
+    public BmpStation(BmpStationOptions options, CompiledTable table)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(table);
+        options.Validate();
+        _options = options;
+        _table = table;
+        _events = Channel.CreateBounded<BmpEvent>(new BoundedChannelOptions(options.EventQueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full: the writer drops, never waits
+            SingleReader = false,
+            SingleWriter = false,
+        });
+    }
+
+    internal BmpStationOptions Options => _options;
+
+    /// <summary>Events, oldest first. Read them promptly: a full queue drops new events (counted in <see cref="DroppedEvents"/>).</summary>
+    public ChannelReader<BmpEvent> Events => _events.Reader;
+
+    public long DroppedEvents => Interlocked.Read(ref _dropped);
+
+    /// <summary>The bound endpoints, in listener order (a port 0 in the options is the real port here). Empty before <see cref="StartAsync"/>.</summary>
+    public IReadOnlyList<IPEndPoint> LocalEndpoints => _listeners.Select(l => l.Endpoint).ToList();
+
+    /// <summary>The table every session's engine uses (the last one <see cref="ReloadTable"/> set).</summary>
+    public CompiledTable Table => Volatile.Read(ref _table);
+
+    /// <summary>
+    /// Loads every TLS profile and binds every listener, then accepts in the background. Throws
+    /// <see cref="BmpConfigurationException"/> (nothing left bound) when a certificate cannot be
+    /// loaded or a port cannot be bound.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_started) throw new InvalidOperationException("the BMP station is already started");
+        _started = true;
+        try
+        {
+            foreach (var options in _options.Listeners)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                string name = options.Name ?? $"{options.Address}:{options.Port}";
+                var profile = options.Tls is null ? null : TlsProfile.Load(options.Tls, name);
+                var socket = new TcpListener(IPAddress.Parse(options.Address), options.Port);
+                try
+                {
+                    socket.Start(backlog: 64);
+                }
+                catch (SocketException e)
+                {
+                    throw new BmpConfigurationException($"listener {name}", $"cannot listen on {options.Address}:{options.Port}: {e.Message}");
+                }
+                _listeners.Add(new Listener(name, options, socket, profile));
+            }
+        }
+        catch
+        {
+            foreach (var l in _listeners) l.Socket.Stop();
+            _listeners.Clear();
+            throw;
+        }
+        foreach (var listener in _listeners) listener.AcceptLoop = Task.Run(() => AcceptAsync(listener));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops listening, closes every session and waits for their readers to end.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopping.IsCancellationRequested) return;
+        _stopping.Cancel();
+        foreach (var listener in _listeners) listener.Socket.Stop();
+        List<Task> running;
+        lock (_sessionsGate) running = _sessions.Values.Select(s => { s.Abort(); return s.Run; }).ToList();
+        running.AddRange(_listeners.Select(l => l.AcceptLoop));
+        await Task.WhenAll(running.Where(t => t is not null)).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Readers that did not end in time are abandoned; their sockets are closed.
+        }
+        _stopping.Dispose();
+    }
+
+    /// <summary>Publishes a new table to every session's engine now and to every later session (any thread).</summary>
+    public void ReloadTable(CompiledTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        Volatile.Write(ref _table, table);
+        lock (_sessionsGate)
+        {
+            foreach (var session in _sessions.Values) session.Monitor.LoadTable(table);
+        }
+    }
+
+    /// <summary>
+    /// Reloads every TLS listener's certificate, key and CA from their files. New handshakes use
+    /// the new ones; open sessions go on. A listener whose files do not load keeps its old profile
+    /// (reported, never half-applied). One result per TLS listener.
+    /// </summary>
+    public IReadOnlyList<BmpCertificateReload> ReloadCertificates()
+    {
+        var results = new List<BmpCertificateReload>();
+        foreach (var listener in _listeners)
+        {
+            if (listener.Options.Tls is not { } tls) continue;
+            BmpCertificateReload result;
+            try
+            {
+                var profile = TlsProfile.Load(tls, listener.Name);
+                Volatile.Write(ref listener.Profile, profile);
+                Interlocked.Increment(ref _reloads);
+                result = new BmpCertificateReload(listener.Name, true, $"certificate {profile.CertificateSubject} valid until {profile.CertificateNotAfter:u}");
+            }
+            catch (BmpConfigurationException e)
+            {
+                Interlocked.Increment(ref _reloadFailures);
+                result = new BmpCertificateReload(listener.Name, false, e.Message + " (the previous certificates stay in use)");
+            }
+            results.Add(result);
+            Publish(new BmpCertificatesReloadedEvent(_options.Time.GetUtcNow(), "station", listener.Name, result.Success, result.Detail));
+        }
+        return results;
+    }
+
+    public BmpStationCounters Counters
+    {
+        get
+        {
+            List<RouterMonitor> monitors;
+            lock (_sessionsGate) monitors = _sessions.Values.Select(s => s.Monitor).ToList();
+            return new BmpStationCounters(
+                Interlocked.Read(ref SessionsAccepted), monitors.Count, Interlocked.Read(ref SessionsRefused),
+                Interlocked.Read(ref TlsHandshakeFailures), Interlocked.Read(ref PlaintextRefused), Interlocked.Read(ref FramingErrors),
+                Interlocked.Read(ref _closedMessages) + monitors.Sum(m => m.Messages),
+                Interlocked.Read(ref _closedBytes) + monitors.Sum(m => m.Bytes),
+                Interlocked.Read(ref _closedMalformed) + monitors.Sum(m => m.MalformedMessages),
+                DroppedEvents, Interlocked.Read(ref _reloads), Interlocked.Read(ref _reloadFailures));
+        }
+    }
+
+    /// <summary>Every open session with all its peers (each session's snapshot holds only that session's lock).</summary>
+    public BmpStationSnapshot Snapshot()
+    {
+        List<BmpSession> sessions;
+        lock (_sessionsGate) sessions = [.. _sessions.Values.OrderBy(s => s.Id)];
+        var snapshots = sessions.Select(s => s.Monitor.Snapshot()).ToList();
+        return new BmpStationSnapshot(_options.Time.GetUtcNow(), Counters, snapshots);
+    }
+
+    // ── IBmpEventSink: the bounded queue ─────────────────────────────────────────────────
+
+    bool IBmpEventSink.HasRoom => _events.Reader.Count < _options.EventQueueCapacity;
+
+    public void Publish(BmpEvent e)
+    {
+        if (!_events.Writer.TryWrite(e)) Interlocked.Increment(ref _dropped);
+    }
+
+    void IBmpEventSink.CountDropped() => Interlocked.Increment(ref _dropped);
+
+    // ── Accepting ────────────────────────────────────────────────────────────────────────
+
+    internal sealed class Listener(string name, BmpListenerOptions options, TcpListener socket, TlsProfile? profile)
+    {
+        public readonly string Name = name;
+        public readonly BmpListenerOptions Options = options;
+        public readonly TcpListener Socket = socket;
+        public TlsProfile? Profile = profile;
+        public Task AcceptLoop = Task.CompletedTask;
+
+        public IPEndPoint Endpoint => (IPEndPoint)Socket.LocalEndpoint;
+    }
+
+    private async Task AcceptAsync(Listener listener)
+    {
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.Socket.AcceptSocketAsync(token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (token.IsCancellationRequested) return;
+                continue;
+            }
+            string remote = client.RemoteEndPoint?.ToString() ?? "?";
+            string local = client.LocalEndPoint?.ToString() ?? "?";
+            BmpSession? session = null;
+            lock (_sessionsGate)
+            {
+                if (_sessions.Count < _options.MaxSessions)
+                {
+                    long id = ++_nextSession;
+                    session = new BmpSession(this, id, listener, client, remote, local);
+                    _sessions.Add(id, session);
+                }
+            }
+            if (session is null)
+            {
+                Interlocked.Increment(ref SessionsRefused);
+                Publish(new BmpConnectionRefusedEvent(_options.Time.GetUtcNow(), remote, remote, local, $"session limit {_options.MaxSessions} reached"));
+                client.Dispose();
+                continue;
+            }
+            Interlocked.Increment(ref SessionsAccepted);
+            session.Run = Task.Run(() => session.RunAsync(token));
+        }
+    }
+
+    /// <summary>A session ended: its totals move to the station's counters.</summary>
+    internal void Closed(BmpSession session)
+    {
+        lock (_sessionsGate) _sessions.Remove(session.Id);
+        if (session.Monitor is { } monitor)
+        {
+            Interlocked.Add(ref _closedMessages, monitor.Messages);
+            Interlocked.Add(ref _closedBytes, monitor.Bytes);
+            Interlocked.Add(ref _closedMalformed, monitor.MalformedMessages);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using PolicyKit.Bmp.Monitoring;
+
+namespace PolicyKit.Bmp.Station;
+
+/// <summary>Station-wide counters since start (sessions that closed are included in the totals).</summary>
+public sealed record BmpStationCounters(
+    long SessionsAccepted,
+    int SessionsActive,
+    long SessionsRefused,
+    long TlsHandshakeFailures,
+    long PlaintextRefused,
+    long FramingErrors,
+    long Messages,
+    long Bytes,
+    long MalformedMessages,
+    long EventsDropped,
+    long CertificateReloads,
+    long CertificateReloadFailures);
+
+/// <summary>The whole station now: counters, and every open session with its peers.</summary>
+public sealed record BmpStationSnapshot(DateTimeOffset Time, BmpStationCounters Counters, IReadOnlyList<BmpSessionSnapshot> Sessions)
+{
+    /// <summary>Every peer of every session.</summary>
+    public IEnumerable<BmpPeerSnapshot> Peers => Sessions.SelectMany(s => s.Peers);
+}
+
+/// <summary>The outcome of reloading one TLS listener's certificates: on failure the old ones stay in use.</summary>
+public sealed record BmpCertificateReload(string Listener, bool Success, string Detail);
