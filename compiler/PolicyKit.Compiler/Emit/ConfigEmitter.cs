@@ -77,6 +77,8 @@ public abstract class ConfigEmitter
             // A backend that neither writes nor declares a construct unsupported is a bug, not a user error.
             throw new InvalidOperationException($"{Target} backend dropped {string.Join(", ", missing)} on device '{device.Name}'");
         }
-        return new EmittedFile(device.Name, Target, FileName, writer.ToString(), secrets.UsedAny);
+        string text = writer.ToString();
+        writer.Release();
+        return new EmittedFile(device.Name, Target, FileName, text, secrets.UsedAny);
     }
 }

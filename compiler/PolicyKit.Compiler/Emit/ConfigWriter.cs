@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers;
 
 namespace PolicyKit.Compiler.Emit;
 
@@ -6,22 +6,48 @@ namespace PolicyKit.Compiler.Emit;
 /// Builds a configuration file line by line with the platform's comment marker and indentation.
 /// Always "\n" line endings and no trailing spaces, so output is byte-identical everywhere.
 /// </summary>
+/// <remarks>
+/// The text is kept in large pooled blocks rather than in a StringBuilder: a device's
+/// configuration can be megabytes, and a StringBuilder's small chunks, alive until the file is
+/// done, are copied by every garbage collection on the way (that was a good part of a large
+/// compile's time). Blocks are large-object-heap arrays the collector does not move, and
+/// <see cref="Release"/> hands them back for the next device.
+/// </remarks>
 public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
 {
-    private readonly StringBuilder _text = new();
+    private const int BlockSize = 64 * 1024;
+
+    // Only ConfigWriters use this pool, and a block's stale text is never read (only the part
+    // written since it was rented is), so blocks are not cleared when returned.
+    private static readonly ArrayPool<char> Blocks = ArrayPool<char>.Create(BlockSize, 256);
+
+    private readonly List<(char[] Block, int Length)> _full = [];
+    private char[]? _current;
+    private int _used;
     private int _depth;
 
     public string CommentMarker => commentMarker;
 
     public ConfigWriter Line(string line)
     {
-        if (line.Length == 0)
+        if (line.Length > 0)
         {
-            _text.Append('\n');
-            return this;
+            for (int i = 0; i < _depth; i++) Write(indentUnit);
+            Write(line.AsSpan().TrimEnd());
         }
-        for (int i = 0; i < _depth; i++) _text.Append(indentUnit);
-        _text.Append(line.TrimEnd()).Append('\n');
+        Write("\n");
+        return this;
+    }
+
+    /// <summary>Writes <paramref name="head"/> followed by <paramref name="tail"/> as one line, as <c>Line(head + tail)</c> would, without making that string.</summary>
+    public ConfigWriter Line(ReadOnlySpan<char> head, string tail)
+    {
+        var trimmedTail = tail.AsSpan().TrimEnd();
+        if (trimmedTail.IsEmpty) return Line(string.Concat(head, tail));
+        for (int i = 0; i < _depth; i++) Write(indentUnit);
+        Write(head);
+        Write(trimmedTail);
+        Write("\n");
         return this;
     }
 
@@ -33,10 +59,21 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
 
     public ConfigWriter Blank() => Line(string.Empty);
 
-    /// <summary>Appends text another writer produced (e.g. a body rendered before its definitions).</summary>
+    /// <summary>
+    /// Moves the text another writer produced (e.g. a body rendered before its definitions) to
+    /// the end of this one; the other writer is left empty.
+    /// </summary>
     public ConfigWriter Append(ConfigWriter other)
     {
-        _text.Append(other._text);
+        if (_current is not null) _full.Add((_current, _used));
+        _full.AddRange(other._full);
+        if (other._current is not null) _full.Add((other._current, other._used));
+        // Writing continues in a fresh block: the moved blocks' free space is left unused.
+        _current = null;
+        _used = 0;
+        other._full.Clear();
+        other._current = null;
+        other._used = 0;
         return this;
     }
 
@@ -55,7 +92,47 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
         if (close is not null) Line(close);
     }
 
-    public override string ToString() => _text.ToString();
+    public override string ToString()
+    {
+        int length = _used;
+        foreach (var (_, used) in _full) length += used;
+        return string.Create(length, this, static (text, writer) =>
+        {
+            foreach (var (block, used) in writer._full)
+            {
+                block.AsSpan(0, used).CopyTo(text);
+                text = text[used..];
+            }
+            writer._current?.AsSpan(0, writer._used).CopyTo(text);
+        });
+    }
+
+    /// <summary>Gives the blocks back for other writers; the writer is empty afterwards.</summary>
+    public void Release()
+    {
+        foreach (var (block, _) in _full) Blocks.Return(block);
+        if (_current is not null) Blocks.Return(_current);
+        _full.Clear();
+        _current = null;
+        _used = 0;
+    }
+
+    private void Write(ReadOnlySpan<char> text)
+    {
+        while (text.Length > 0)
+        {
+            if (_current is null || _used == _current.Length)
+            {
+                if (_current is not null) _full.Add((_current, _used));
+                _current = Blocks.Rent(BlockSize);
+                _used = 0;
+            }
+            int count = Math.Min(text.Length, _current.Length - _used);
+            text[..count].CopyTo(_current.AsSpan(_used));
+            _used += count;
+            text = text[count..];
+        }
+    }
 
     private sealed class Scope(Action onDispose) : IDisposable
     {

@@ -8,4 +8,10 @@ public sealed record EmitOptions
 
     /// <summary>Where env("X") secrets come from (the process environment by default; tests pass their own).</summary>
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    /// <summary>
+    /// How many devices are emitted at once (null: as many as there are cores; 1: one after the
+    /// other). The output is the same either way; benchmarks use it to measure one core.
+    /// </summary>
+    public int? MaxParallelism { get; init; }
 }

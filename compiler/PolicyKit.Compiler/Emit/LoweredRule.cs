@@ -8,7 +8,8 @@ namespace PolicyKit.Compiler.Emit;
 /// nftables rules are made of. A null address means any. <see cref="Source"/> is the packet's
 /// (or the channel's) source, <see cref="Destination"/> its destination (or group).
 /// </summary>
-public sealed record LoweredRule(
+/// <remarks>A struct: a large filter lowers to hundreds of thousands of these, each rendered once and dropped.</remarks>
+public readonly record struct LoweredRule(
     RuleAction Action,
     IpPrefix? Source,
     IpPrefix? Destination,

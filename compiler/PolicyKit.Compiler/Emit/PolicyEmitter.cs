@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using PolicyKit.Compiler.Diagnostics;
 using PolicyKit.Compiler.Emit.Agent;
 
@@ -14,18 +15,47 @@ public static class PolicyEmitter
     {
         var check = PolicyCompiler.Check(path, options, reader);
         if (check.Model is null) return new CompileResult(check, [], check.Diagnostics);
+        var model = check.Model;
+
+        // Devices are independent (the model is immutable; the backends keep no state between
+        // devices), so they are emitted in parallel. Each device collects its files and
+        // diagnostics on its own; they are then put together in device order, so the result is
+        // the same as emitting one device after the other.
+        var devices = model.Devices;
+        var perDevice = new (List<EmittedFile> Files, DiagnosticBag Diagnostics, ExceptionDispatchInfo? Failure)[devices.Length];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = emit.MaxParallelism ?? -1 };
+        Parallel.For(0, devices.Length, parallel, i =>
+        {
+            var device = devices[i];
+            var files = new List<EmittedFile>();
+            var bag = new DiagnosticBag();
+            try
+            {
+                foreach (var emitter in Emitters.All.Where(e => targets.Contains(e.Target) && e.Serves(device.Platform)))
+                {
+                    files.Add(emitter.Emit(model, device, emit, bag));
+                }
+                if (targets.Contains(AgentTableEmitter.Target)) files.Add(AgentTableEmitter.Emit(model, device));
+                perDevice[i] = (files, bag, null);
+            }
+            catch (Exception e)
+            {
+                perDevice[i] = (files, bag, ExceptionDispatchInfo.Capture(e));
+            }
+        });
 
         var diagnostics = new DiagnosticBag();
-        var files = new List<EmittedFile>();
-        foreach (var device in check.Model.Devices)
+        var all = new List<EmittedFile>();
+        foreach (var (files, bag, failure) in perDevice)
         {
-            foreach (var emitter in Emitters.All.Where(e => targets.Contains(e.Target) && e.Serves(device.Platform)))
-            {
-                files.Add(emitter.Emit(check.Model, device, emit, diagnostics));
-            }
-            if (targets.Contains(AgentTableEmitter.Target)) files.Add(AgentTableEmitter.Emit(check.Model, device));
+            // One device after the other would have stopped at the first device that failed.
+            failure?.Throw();
+            // Sorted per device, then again as a whole: the sort is stable, so ties keep device
+            // order and, within a device, the order they were found in — as one bag would.
+            foreach (var diagnostic in bag.ToList()) diagnostics.Add(diagnostic);
+            all.AddRange(files);
         }
-        var all = check.Diagnostics.Concat(diagnostics.ToList()).ToList();
-        return new CompileResult(check, all.Any(d => d.IsError) ? [] : files, all);
+        var allDiagnostics = check.Diagnostics.Concat(diagnostics.ToList()).ToList();
+        return new CompileResult(check, allDiagnostics.Any(d => d.IsError) ? [] : all, allDiagnostics);
     }
 }

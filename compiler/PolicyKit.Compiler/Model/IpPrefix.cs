@@ -104,8 +104,37 @@ public readonly record struct IpPrefix(IpFamily Family, UInt128 Network, int Len
         return new IPAddress(bytes);
     }
 
+    /// <summary>The network address as text, exactly as <see cref="IPAddress.ToString"/> writes it.</summary>
+    /// <remarks>IPv4 is written directly: the backends write hundreds of thousands of ACL entries.</remarks>
+    public string NetworkText => Family == IpFamily.V4 ? DottedQuad((uint)Network) : NetworkAddress.ToString();
+
     /// <summary>The IPv4 wildcard mask IOS ACLs use (0.0.255.255 for a /16).</summary>
-    public string WildcardMask => ToAddress(HostMask).ToString();
+    public string WildcardMask => Family == IpFamily.V4 ? DottedQuad((uint)HostMask) : ToAddress(HostMask).ToString();
+
+    /// <summary>"a.b.c.d", as IPAddress writes an IPv4 address.</summary>
+    private static string DottedQuad(uint value)
+    {
+        Span<char> text = stackalloc char[MaxDottedQuadLength];
+        return new string(text[..FormatDottedQuad(value, text)]);
+    }
+
+    /// <summary>The longest IPv4 address text (255.255.255.255).</summary>
+    public const int MaxDottedQuadLength = 15;
+
+    /// <summary>Writes "a.b.c.d" (as IPAddress does) into <paramref name="text"/>; returns its length.</summary>
+    public static int FormatDottedQuad(uint value, Span<char> text)
+    {
+        int length = 0;
+        for (int shift = 24; shift >= 0; shift -= 8)
+        {
+            if (shift != 24) text[length++] = '.';
+            uint octet = (value >> shift) & 0xFF;
+            if (octet >= 100) text[length++] = (char)('0' + octet / 100);
+            if (octet >= 10) text[length++] = (char)('0' + octet / 10 % 10);
+            text[length++] = (char)('0' + octet % 10);
+        }
+        return length;
+    }
 
     public string NetmaskText => ToAddress(~HostMask & (Family == IpFamily.V4 ? uint.MaxValue : UInt128.MaxValue)).ToString();
 
@@ -119,7 +148,7 @@ public readonly record struct IpPrefix(IpFamily Family, UInt128 Network, int Len
         return c != 0 ? c : Length.CompareTo(other.Length);
     }
 
-    public override string ToString() => $"{NetworkAddress}/{Length}";
+    public override string ToString() => $"{NetworkText}/{Length}";
 
     // Well-known ranges the checks and the standard library rely on.
     public static readonly IpPrefix MulticastV4 = Parse("224.0.0.0/4");

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using PolicyKit.Compiler.Model;
 using PolicyKit.Compiler.Output;
 using PolicyKit.Compiler.Text;
@@ -114,17 +115,29 @@ public sealed class AgentTableBuilder(PolicyModel model, Device device)
     {
         if (filter is null) return MembershipEntry.NoFilter;
         if (_filterIndex.TryGetValue(filter, out int index)) return index;
-        // The channel (S,G) and the reporting host (from) are separate axes: an IGMP access rule
-        // "from 10.4.4.4 groups G" restricts who may join G, not which source G is joined from.
-        var rules = filter.Rules.Select(r => new TableRule(
-            Action(r.Action),
-            Ranges(r.Match.Sources),
-            Ranges(r.Match.Groups ?? r.Match.To),
-            Location(r.Span),
-            Ranges(r.Match.From))).ToImmutableArray();
-        _filters.Add(new TableFilter(filter.Name, rules, Location(filter.Span)));
+        var shapes = RuleShapes.Get(filter, ShapeRules);
+        var rules = ImmutableArray.CreateBuilder<TableRule>(shapes.Length);
+        foreach (var r in shapes) rules.Add(new TableRule(r.Action, r.Sources, r.Groups, Location(r.Location), r.From));
+        _filters.Add(new TableFilter(filter.Name, rules.MoveToImmutable(), Location(filter.Span)));
         return _filterIndex[filter] = _filters.Count - 1;
     }
+
+    /// <summary>A filter rule as the table holds it, but with its location as text (the number is per table).</summary>
+    private sealed record RuleShape(TableAction Action, RangeSet? Sources, RangeSet? Groups, string Location, RangeSet? From);
+
+    // A shared filter is in the table of most devices: its rules' ranges and locations are
+    // worked out once per compile (see ModelMemo); only the location numbers are per table.
+    private static readonly ModelMemo<Filter, RuleShape[]> RuleShapes = new();
+
+    private static RuleShape[] ShapeRules(Filter filter) =>
+        // The channel (S,G) and the reporting host (from) are separate axes: an IGMP access rule
+        // "from 10.4.4.4 groups G" restricts who may join G, not which source G is joined from.
+        [.. filter.Rules.Select(r => new RuleShape(
+            Action(r.Action),
+            RangesOnce(r.Match.Sources),
+            RangesOnce(r.Match.Groups ?? r.Match.To),
+            LocationText(r.Span),
+            RangesOnce(r.Match.From)))];
 
     private int PrefixFilterIndex(Filter? filter)
     {
@@ -162,11 +175,29 @@ public sealed class AgentTableBuilder(PolicyModel model, Device device)
         return new PrefixRule(action, Family(entry.Prefix.Family), entry.Prefix.Network, (byte)length, (byte)min, (byte)max, location);
     }
 
+    // The sets that limits, classes and router settings name are worked out once per compile,
+    // not once per interface and device that names them (see ModelMemo). Each place has its own
+    // AddressMatch but shares the set's arrays, so the ranges are remembered per (include,
+    // except) arrays; a RangeSet is immutable, so the tables share it. Filter rules are
+    // remembered per filter instead (RuleShapes).
+    private static readonly ModelMemo<PrefixEntry[], PrefixEntry[], RangeSet> SetRanges = new();
+
     /// <summary>Exact address ranges of a match (except subtracted); null when not written (any).</summary>
     private static RangeSet? Ranges(AddressMatch? match)
     {
         if (match is null) return null;
         if (match.IsAny) return RangeSet.Any;
+        // (An empty include array may be the runtime's shared one: no key for a memo.)
+        if (match.Include.IsEmpty) return RangesOf(match);
+        return SetRanges.Get(ImmutableCollectionsMarshal.AsArray(match.Include)!, ImmutableCollectionsMarshal.AsArray(match.Except)!, (_, _) => RangesOf(match));
+    }
+
+    /// <summary>As <see cref="Ranges"/>, for a match that is worked out only once (not remembered).</summary>
+    private static RangeSet? RangesOnce(AddressMatch? match) =>
+        match is null ? null : match.IsAny ? RangeSet.Any : RangesOf(match);
+
+    private static RangeSet RangesOf(AddressMatch match)
+    {
         var ranges = new List<AddressRange>();
         foreach (var family in new[] { IpFamily.V4, IpFamily.V6 })
         {
@@ -183,11 +214,16 @@ public sealed class AgentTableBuilder(PolicyModel model, Device device)
 
     private static TableFamily Family(IpFamily family) => family == IpFamily.V4 ? TableFamily.V4 : TableFamily.V6;
 
-    private int Location(SourceSpan? span)
+    private int Location(SourceSpan? span) => span is { } s ? Location(LocationText(s)) : -1;
+
+    private static string LocationText(SourceSpan span)
     {
-        if (span is not { } s) return -1;
-        var (line, column) = s.StartLineColumn;
-        string text = $"{s.File.Path.Replace('\\', '/')}:{line}:{column}";
+        var (line, column) = span.StartLineColumn;
+        return $"{span.File.Path.Replace('\\', '/')}:{line}:{column}";
+    }
+
+    private int Location(string text)
+    {
         if (_locationIndex.TryGetValue(text, out int index)) return index;
         _locations.Add(text);
         return _locationIndex[text] = _locations.Count - 1;

@@ -13,6 +13,39 @@ public enum AclKind
 public sealed record CiscoAcl(string Name, IpFamily Family, AclKind Kind, IReadOnlyList<string> Entries);
 
 /// <summary>
+/// ACL entries without repeats, in first-occurrence order: what <see cref="AclBook.Add"/> keeps of
+/// any list. A filter's entries are rendered once per compile (and made distinct then), while
+/// every device that uses the filter adds them to its book; the book need not look for repeats
+/// again (tens of thousands of entries per device for a large join filter).
+/// </summary>
+public sealed class DistinctEntries : IReadOnlyList<string>
+{
+    private readonly string[] _entries;
+
+    private DistinctEntries(string[] entries) => _entries = entries;
+
+    public static DistinctEntries Of(IEnumerable<string> entries)
+    {
+        int count = entries.TryGetNonEnumeratedCount(out int known) ? known : 0;
+        var seen = new HashSet<string>(count, StringComparer.Ordinal);
+        var distinct = new List<string>(count);
+        foreach (var entry in entries)
+        {
+            if (seen.Add(entry)) distinct.Add(entry);
+        }
+        return new DistinctEntries([.. distinct]);
+    }
+
+    public int Count => _entries.Length;
+
+    public string this[int index] => _entries[index];
+
+    public IEnumerator<string> GetEnumerator() => ((IEnumerable<string>)_entries).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>
 /// Collects the ACLs and prefix lists a device uses, by name, in first-use order. Names are
 /// derived from policy names only (PK-&lt;NAME&gt;[-SUFFIX]), so they are stable across compiles
 /// and never collide: a second, different definition under one name gets a numeric suffix.
@@ -22,32 +55,51 @@ public sealed class AclBook
     private readonly List<CiscoAcl> _acls = [];
     private readonly List<(string Name, IpFamily Family, IReadOnlyList<string> Entries)> _prefixLists = [];
 
+    // Lookups by (name, family), and the list each definition was made from: a shared filter's
+    // ACL is asked for again by every interface that uses it, with the very same (memoised)
+    // entry list, which is then known to be the same definition without comparing entries.
+    private readonly Dictionary<(string Name, IpFamily Family), (CiscoAcl Acl, IReadOnlyList<string> Given)> _aclsByName = [];
+    private readonly Dictionary<(string Name, IpFamily Family), IReadOnlyList<string>> _prefixListsByName = [];
+
     public IReadOnlyList<CiscoAcl> Acls => _acls;
 
     public IReadOnlyList<(string Name, IpFamily Family, IReadOnlyList<string> Entries)> PrefixLists => _prefixLists;
 
     public string Add(string baseName, IpFamily family, AclKind kind, IReadOnlyList<string> entries)
     {
+        if (_aclsByName.TryGetValue((baseName, family), out var first) && first.Acl.Kind == kind && ReferenceEquals(first.Given, entries))
+            return baseName;
+        var given = entries;
         // In a first-match list a repeated entry never matches anything new: keep the first.
-        entries = entries.Distinct(StringComparer.Ordinal).ToList();
-        string name = Unique(baseName, family, n => _acls.FirstOrDefault(a => a.Name == n && a.Family == family) is { } existing
-            ? existing.Kind == kind && existing.Entries.SequenceEqual(entries)
+        if (entries is not DistinctEntries) entries = entries.Distinct(StringComparer.Ordinal).ToList();
+        string name = Unique(baseName, n => _aclsByName.TryGetValue((n, family), out var existing)
+            ? existing.Acl.Kind == kind && existing.Acl.Entries.SequenceEqual(entries)
             : (bool?)null);
-        if (!_acls.Any(a => a.Name == name && a.Family == family)) _acls.Add(new CiscoAcl(name, family, kind, entries));
+        if (!_aclsByName.ContainsKey((name, family)))
+        {
+            var acl = new CiscoAcl(name, family, kind, entries);
+            _acls.Add(acl);
+            _aclsByName[(name, family)] = (acl, given);
+        }
         return name;
     }
 
     public string AddPrefixList(string baseName, IpFamily family, IReadOnlyList<string> entries)
     {
-        string name = Unique(baseName, family, n => _prefixLists.FirstOrDefault(p => p.Name == n && p.Family == family) is { Name: not null } existing
-            ? existing.Entries.SequenceEqual(entries)
+        if (_prefixListsByName.TryGetValue((baseName, family), out var first) && ReferenceEquals(first, entries)) return baseName;
+        string name = Unique(baseName, n => _prefixListsByName.TryGetValue((n, family), out var existing)
+            ? existing.SequenceEqual(entries)
             : (bool?)null);
-        if (!_prefixLists.Any(p => p.Name == name && p.Family == family)) _prefixLists.Add((name, family, entries));
+        if (!_prefixListsByName.ContainsKey((name, family)))
+        {
+            _prefixLists.Add((name, family, entries));
+            _prefixListsByName[(name, family)] = entries;
+        }
         return name;
     }
 
     /// <summary>The base name if free or identical; otherwise the first -2, -3, … that is.</summary>
-    private static string Unique(string baseName, IpFamily family, Func<string, bool?> sameAsExisting)
+    private static string Unique(string baseName, Func<string, bool?> sameAsExisting)
     {
         for (int i = 1; ; i++)
         {

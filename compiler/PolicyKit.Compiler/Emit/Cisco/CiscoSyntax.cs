@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using PolicyKit.Compiler.Model;
 
 namespace PolicyKit.Compiler.Emit.Cisco;
@@ -11,8 +12,8 @@ public static class CiscoSyntax
     {
         null => "any",
         { Length: 0 } => "any",
-        { IsHost: true } p => $"host {p.NetworkAddress}",
-        { } p => $"{p.NetworkAddress} {p.WildcardMask}",
+        { IsHost: true } p => "host " + p.NetworkText,
+        { } p => $"{p.NetworkText} {p.WildcardMask}",
     };
 
     /// <summary>IPv6 in ACL form: any, host A, or A/LEN.</summary>
@@ -25,6 +26,34 @@ public static class CiscoSyntax
     };
 
     public static string Address(IpPrefix? prefix, IpFamily family) => family == IpFamily.V4 ? V4(prefix) : V6(prefix);
+
+    /// <summary>
+    /// Appends <see cref="Address"/>'s text. IPv4 is written digit by digit into the entry being
+    /// built, without the intermediate strings: large policies render hundreds of thousands of entries.
+    /// </summary>
+    public static void AppendAddress(ref DefaultInterpolatedStringHandler text, IpPrefix? prefix, IpFamily family)
+    {
+        if (family != IpFamily.V4 || prefix is not { Family: IpFamily.V4, Length: > 0 } p)
+        {
+            text.AppendLiteral(Address(prefix, family));
+            return;
+        }
+        if (p.IsHost)
+        {
+            text.AppendLiteral("host ");
+            AppendDottedQuad(ref text, (uint)p.Network);
+            return;
+        }
+        AppendDottedQuad(ref text, (uint)p.Network);
+        text.AppendLiteral(" ");
+        AppendDottedQuad(ref text, (uint)p.HostMask);
+    }
+
+    private static void AppendDottedQuad(ref DefaultInterpolatedStringHandler text, uint value)
+    {
+        Span<char> chars = stackalloc char[IpPrefix.MaxDottedQuadLength];
+        text.AppendFormatted((ReadOnlySpan<char>)chars[..IpPrefix.FormatDottedQuad(value, chars)]);
+    }
 
     public static string Action(RuleAction action) => action == RuleAction.Permit ? "permit" : "deny";
 
@@ -64,12 +93,27 @@ public static class CiscoSyntax
     {
         var (protocol, impliedPort) = Protocol(rule.Protocol, family);
         protocol = protocolOverride ?? protocol;
-        string entry = $"{Action(rule.Action)} {protocol} {Address(rule.Source, family)} {Address(rule.Destination, family)}";
-        if (rule.IgmpType is { } type) entry += " " + IgmpType(type);
+        var entry = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[128]);
+        entry.AppendLiteral(Action(rule.Action));
+        entry.AppendLiteral(" ");
+        entry.AppendLiteral(protocol);
+        entry.AppendLiteral(" ");
+        AppendAddress(ref entry, rule.Source, family);
+        entry.AppendLiteral(" ");
+        AppendAddress(ref entry, rule.Destination, family);
+        if (rule.IgmpType is { } type)
+        {
+            entry.AppendLiteral(" ");
+            entry.AppendLiteral(IgmpType(type));
+        }
         int? port = rule.Port ?? impliedPort;
-        if (port is not null && protocol is "tcp" or "udp") entry += $" eq {port}";
-        if (rule.Log) entry += " log";
-        return entry;
+        if (port is not null && protocol is "tcp" or "udp")
+        {
+            entry.AppendLiteral(" eq ");
+            entry.AppendFormatted(port.Value);
+        }
+        if (rule.Log) entry.AppendLiteral(" log");
+        return entry.ToStringAndClear();
     }
 
     /// <summary>A standard ACL entry matching one address field.</summary>

@@ -24,6 +24,19 @@ public class IosXeEmitter : ConfigEmitter
     private static readonly IReadOnlyList<IpPrefix> RoutableMulticast =
         PrefixMath.Subtract([IpPrefix.MulticastV4], [IpPrefix.Parse("224.0.0.0/24")]);
 
+    // A filter's ACL entries are rendered once per compile, not once per interface or device
+    // that uses it (see ModelMemo): the shared join filters of a large policy have thousands of
+    // rules and are applied on most interfaces. Repeated entries are dropped then, as AclBook
+    // would (DistinctEntries); every use of these lists goes through AclBook.Add.
+    private static readonly ModelMemo<Filter, (IpFamily Family, string? Protocol), DistinctEntries> ExtendedEntries = new();
+    private static readonly ModelMemo<Filter, Func<Match, AddressMatch?>, DistinctEntries> StandardEntries = new();
+    private static readonly ModelMemo<Filter, IpFamily, IReadOnlyList<string>> PrefixListEntriesMemo = new();
+
+    /// <summary>The filter's rules in one family as IOS extended ACL entries (shared list); <paramref name="protocol"/> forces a protocol.</summary>
+    protected static IReadOnlyList<string> ExtendedEntriesOf(Filter filter, IpFamily family, string? protocol = null) =>
+        ExtendedEntries.Get(filter, (family, protocol), static (f, v) =>
+            DistinctEntries.Of(FilterLowering.LowerEach(f, v.Family).Select(r => CiscoSyntax.ExtendedEntry(r, v.Family, v.Protocol))));
+
     protected override void EmitDevice(DeviceEmission e)
     {
         var acls = new AclBook();
@@ -71,21 +84,27 @@ public class IosXeEmitter : ConfigEmitter
     /// <summary>A standard ACL over one address field of a filter (groups, from, rps).</summary>
     protected string StandardAcl(AclBook acls, Filter filter, string? suffix, Func<Match, AddressMatch?> field)
     {
-        var entries = new List<string>();
-        foreach (var rule in filter.Rules)
+        // The field selector is part of the memo key: delegates are equal when they call the same
+        // method, and the selectors passed here are non-capturing lambdas.
+        var entries = StandardEntries.Get(filter, field, static (f, select) =>
         {
-            var addresses = FilterLowering.Expand(field(rule.Match), IpFamily.V4);
-            if (addresses is { Count: 0 }) continue;
-            foreach (var address in addresses ?? [null]) entries.Add(CiscoSyntax.StandardEntry(rule.Action, address, rule.Log));
-        }
+            var rendered = new List<string>();
+            foreach (var rule in f.Rules)
+            {
+                var addresses = FilterLowering.Expand(select(rule.Match), IpFamily.V4);
+                if (addresses is { Count: 0 }) continue;
+                foreach (var address in addresses ?? [null]) rendered.Add(CiscoSyntax.StandardEntry(rule.Action, address, rule.Log));
+            }
+            return DistinctEntries.Of(rendered);
+        });
         return acls.Add(AclBook.NameFor(filter.Name, filter.IsInline ? null : suffix), IpFamily.V4, AclKind.Standard, entries);
     }
 
     /// <summary>An extended ACL for a filter in one family; <paramref name="protocol"/> forces a protocol (igmp, ip).</summary>
     protected string ExtendedAcl(AclBook acls, Filter filter, string? suffix, IpFamily family, string? protocol = null, IEnumerable<string>? trailer = null)
     {
-        var entries = FilterLowering.Lower(filter, family).Select(r => CiscoSyntax.ExtendedEntry(r, family, protocol)).ToList();
-        if (trailer is not null) entries.AddRange(trailer);
+        var entries = ExtendedEntriesOf(filter, family, protocol);
+        if (trailer is not null) entries = [.. entries, .. trailer];
         return acls.Add(AclBook.NameFor(filter.Name, filter.IsInline && family == IpFamily.V4 ? null : suffix), family, AclKind.Extended, entries);
     }
 
@@ -309,7 +328,7 @@ public class IosXeEmitter : ConfigEmitter
         else
         {
             var entries = denied.Select(p => $"deny ip any {CiscoSyntax.V4(p)}")
-                .Concat(FilterLowering.Lower(sourceBoundary.Filter, IpFamily.V4).Select(r => CiscoSyntax.ExtendedEntry(r, IpFamily.V4)))
+                .Concat(ExtendedEntriesOf(sourceBoundary.Filter, IpFamily.V4))
                 .ToList();
             acl = acls.Add(AclBook.NameFor(iface.Name, "BOUNDARY"), IpFamily.V4, AclKind.Extended, entries);
         }
@@ -385,13 +404,13 @@ public class IosXeEmitter : ConfigEmitter
         if (igmp?.MinimumVersion is >= 3) entries.Add("deny igmp any any v2-report");
         if (igmp?.Control is { } control)
         {
-            entries.AddRange(FilterLowering.Lower(control, IpFamily.V4).Select(r => CiscoSyntax.ExtendedEntry(r, IpFamily.V4, "igmp")));
+            entries.AddRange(ExtendedEntriesOf(control, IpFamily.V4, "igmp"));
             entries.Add("deny igmp any any");
             e.Emitted("igmp control filter");
         }
         if (iface.SourceFilter is { } source)
         {
-            entries.AddRange(FilterLowering.Lower(source, IpFamily.V4).Select(r => CiscoSyntax.ExtendedEntry(r, IpFamily.V4)));
+            entries.AddRange(ExtendedEntriesOf(source, IpFamily.V4));
             entries.AddRange(RoutableMulticast.Select(m => $"deny ip any {CiscoSyntax.V4(m)}"));
             e.Emitted("source-filter");
         }
@@ -410,7 +429,7 @@ public class IosXeEmitter : ConfigEmitter
         if (mld?.MinimumVersion is >= 2) v6.Add("deny icmp any any mld-report");
         if (iface.SourceFilter is { } source6 && FilterLowering.AppliesTo(source6, IpFamily.V6))
         {
-            v6.AddRange(FilterLowering.Lower(source6, IpFamily.V6).Select(r => CiscoSyntax.ExtendedEntry(r, IpFamily.V6)));
+            v6.AddRange(ExtendedEntriesOf(source6, IpFamily.V6));
         }
         if (v6.Count > 0)
         {
@@ -586,7 +605,11 @@ public class IosXeEmitter : ConfigEmitter
     protected string PrefixList(AclBook acls, Filter filter, IpFamily family) =>
         acls.AddPrefixList(AclBook.NameFor(filter.Name, family == IpFamily.V4 ? null : "V6"), family, PrefixListEntries(filter, family));
 
-    public static List<string> PrefixListEntries(Filter filter, IpFamily family)
+    /// <summary>The prefix-list entries of a prefix filter in one family (a shared list, rendered once per compile).</summary>
+    public static IReadOnlyList<string> PrefixListEntries(Filter filter, IpFamily family) =>
+        PrefixListEntriesMemo.Get(filter, family, static (f, fam) => PrefixListEntriesUncached(f, fam));
+
+    private static string[] PrefixListEntriesUncached(Filter filter, IpFamily family)
     {
         var entries = new List<string>();
         foreach (var rule in filter.Rules)
@@ -609,7 +632,7 @@ public class IosXeEmitter : ConfigEmitter
                     entries.Add($"{action} {entry with { Prefix = piece }}");
             }
         }
-        return entries;
+        return [.. entries];
     }
 
     // ── control plane and group encryption ──

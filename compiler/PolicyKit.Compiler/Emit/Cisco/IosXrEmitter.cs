@@ -31,6 +31,15 @@ public sealed class IosXrEmitter : IosXeEmitter
     private static readonly IReadOnlyList<IpPrefix> RoutableMulticast =
         PrefixMath.Subtract([IpPrefix.MulticastV4], [LinkLocalV4]);
 
+    // A filter's entries are rendered once per compile, not once per interface or device that
+    // uses it (see ModelMemo), without repeats (DistinctEntries); every use goes through AclBook.Add.
+    private static readonly ModelMemo<Filter, (IpFamily Family, string? Protocol), DistinctEntries> PacketEntries = new();
+    private static readonly ModelMemo<Filter, IpFamily, DistinctEntries> GroupListEntries = new();
+
+    private static IReadOnlyList<string> PacketEntriesOf(Filter filter, IpFamily family, string? protocol = null) =>
+        PacketEntries.Get(filter, (family, protocol), static (f, v) =>
+            DistinctEntries.Of(FilterLowering.LowerEach(f, v.Family).Select(r => IosXrSyntax.PacketEntry(r, v.Family, v.Protocol))));
+
     protected override void EmitDevice(DeviceEmission e)
     {
         var acls = new AclBook();
@@ -63,7 +72,14 @@ public sealed class IosXrEmitter : IosXeEmitter
         {
             w.Block($"{(acl.Family == IpFamily.V4 ? "ipv4" : "ipv6")} access-list {acl.Name}", () =>
             {
-                for (int i = 0; i < acl.Entries.Count; i++) w.Line($"{(i + 1) * 10} {acl.Entries[i]}");
+                // "10 permit …", "20 …": the number is written into the line, not made a string of its own.
+                Span<char> number = stackalloc char[12];
+                for (int i = 0; i < acl.Entries.Count; i++)
+                {
+                    ((i + 1) * 10).TryFormat(number, out int digits, default, CultureInfo.InvariantCulture);
+                    number[digits] = ' ';
+                    w.Line(number[..(digits + 1)], acl.Entries[i]);
+                }
             });
             w.Line("!");
         }
@@ -75,13 +91,17 @@ public sealed class IosXrEmitter : IosXeEmitter
     /// <summary>A group list (rp-address, ssm range, IGMP access-group, boundary): the group first.</summary>
     private static string GroupListAcl(AclBook acls, string name, Filter filter, IpFamily family)
     {
-        var entries = new List<string>();
-        foreach (var rule in filter.Rules)
+        var entries = GroupListEntries.Get(filter, family, static (f, fam) =>
         {
-            var groups = FilterLowering.Expand(rule.Match.Groups, family);
-            if (groups is { Count: 0 }) continue;
-            foreach (var group in groups ?? [null]) entries.Add(IosXrSyntax.ListEntry(rule.Action, group, family, rule.Log));
-        }
+            var rendered = new List<string>();
+            foreach (var rule in f.Rules)
+            {
+                var groups = FilterLowering.Expand(rule.Match.Groups, fam);
+                if (groups is { Count: 0 }) continue;
+                foreach (var group in groups ?? [null]) rendered.Add(IosXrSyntax.ListEntry(rule.Action, group, fam, rule.Log));
+            }
+            return DistinctEntries.Of(rendered);
+        });
         return AddAcl(acls, name, family, entries);
     }
 
@@ -91,7 +111,7 @@ public sealed class IosXrEmitter : IosXeEmitter
 
     /// <summary>An (S,G) or packet list: source then destination.</summary>
     private static string PacketAcl(AclBook acls, string name, Filter filter, IpFamily family) =>
-        AddAcl(acls, name, family, FilterLowering.Lower(filter, family).Select(r => IosXrSyntax.PacketEntry(r, family)).ToList());
+        AddAcl(acls, name, family, PacketEntriesOf(filter, family));
 
     // ── interfaces: the one inbound ACL per family ──
 
@@ -120,16 +140,16 @@ public sealed class IosXrEmitter : IosXeEmitter
             }
             if (iface.Igmp?.Control is { } control)
             {
-                v4.AddRange(FilterLowering.Lower(control, IpFamily.V4).Select(r => IosXrSyntax.PacketEntry(r, IpFamily.V4, "igmp")));
+                v4.AddRange(PacketEntriesOf(control, IpFamily.V4, "igmp"));
                 v4.Add("deny igmp any any");
                 e.Emitted("igmp control filter");
             }
             if (iface.SourceFilter is { } source)
             {
-                v4.AddRange(FilterLowering.Lower(source, IpFamily.V4).Select(r => IosXrSyntax.PacketEntry(r, IpFamily.V4)));
+                v4.AddRange(PacketEntriesOf(source, IpFamily.V4));
                 v4.AddRange(RoutableMulticast.Select(m => $"deny ipv4 any {CiscoSyntax.V4(m)}"));
                 if (FilterLowering.AppliesTo(source, IpFamily.V6))
-                    v6.AddRange(FilterLowering.Lower(source, IpFamily.V6).Select(r => IosXrSyntax.PacketEntry(r, IpFamily.V6)));
+                    v6.AddRange(PacketEntriesOf(source, IpFamily.V6));
                 e.Emitted("source-filter");
             }
             if (iface.Mld?.MinimumVersion is >= 2)

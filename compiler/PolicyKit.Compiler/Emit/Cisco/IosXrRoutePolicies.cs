@@ -79,6 +79,8 @@ public sealed class IosXrRoutePolicies
     {
         string any = family == IpFamily.V4 ? "0.0.0.0/0 le 32" : "::/0 le 128";
         var runs = new List<(RuleAction Action, List<string> Prefixes, bool IsAny)>();
+        // The prefixes of the last run, for "already in it" in constant time (runs can be long).
+        var inLastRun = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
             int space = entry.IndexOf(' ');
@@ -91,11 +93,13 @@ public sealed class IosXrRoutePolicies
             }
             if (runs.Count > 0 && runs[^1].Action == action && !runs[^1].IsAny)
             {
-                if (!runs[^1].Prefixes.Contains(prefix)) runs[^1].Prefixes.Add(prefix);
+                if (inLastRun.Add(prefix)) runs[^1].Prefixes.Add(prefix);
             }
             else
             {
                 runs.Add((action, [prefix], false));
+                inLastRun.Clear();
+                inLastRun.Add(prefix);
             }
         }
         return runs;

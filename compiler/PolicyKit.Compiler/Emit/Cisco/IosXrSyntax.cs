@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using PolicyKit.Compiler.Model;
@@ -84,12 +85,27 @@ public static class IosXrSyntax
     {
         var (protocol, impliedPort) = Protocol(rule.Protocol, family);
         protocol = protocolOverride ?? protocol;
-        var entry = new StringBuilder($"{CiscoSyntax.Action(rule.Action)} {protocol} {CiscoSyntax.Address(rule.Source, family)} {CiscoSyntax.Address(rule.Destination, family)}");
-        if (rule.IgmpType is { } type) entry.Append(' ').Append(IgmpType(type));
+        var entry = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[128]);
+        entry.AppendLiteral(CiscoSyntax.Action(rule.Action));
+        entry.AppendLiteral(" ");
+        entry.AppendLiteral(protocol);
+        entry.AppendLiteral(" ");
+        CiscoSyntax.AppendAddress(ref entry, rule.Source, family);
+        entry.AppendLiteral(" ");
+        CiscoSyntax.AppendAddress(ref entry, rule.Destination, family);
+        if (rule.IgmpType is { } type)
+        {
+            entry.AppendLiteral(" ");
+            entry.AppendLiteral(IgmpType(type));
+        }
         int? port = rule.Port ?? impliedPort;
-        if (port is not null && protocol is "tcp" or "udp") entry.Append(" eq ").Append(port.Value.ToString(CultureInfo.InvariantCulture));
-        if (rule.Log) entry.Append(" log");
-        return entry.ToString();
+        if (port is not null && protocol is "tcp" or "udp")
+        {
+            entry.AppendLiteral(" eq ");
+            entry.AppendFormatted(port.Value);
+        }
+        if (rule.Log) entry.AppendLiteral(" log");
+        return entry.ToStringAndClear();
     }
 
     /// <summary>A group-list entry: the group (or neighbor) in the first address, any second.</summary>
