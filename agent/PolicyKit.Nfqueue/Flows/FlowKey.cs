@@ -12,7 +12,7 @@ public enum FlowSet
     /// <summary><c>deny4</c>/<c>deny6</c>: refused (input interface, S, G) — dropped by the kernel alone until the element times out.</summary>
     Deny,
 
-    /// <summary><c>outdeny4</c>/<c>outdeny6</c>: (output interface, S, G) an output limit refused — dropped in forward.</summary>
+    /// <summary><c>outdeny4</c>/<c>outdeny6</c>: (output interface, S, G) an output limit refused — dropped in postrouting.</summary>
     OutputDeny,
 }
 

@@ -9,8 +9,11 @@ namespace PolicyKit.Nfqueue.Hooks;
 /// <item><b>nft table</b> <c>inet policykit_&lt;id&gt;</c>: sets <c>allow4</c>/<c>deny4</c>/<c>allow6</c>/<c>deny6</c>
 /// (<c>ifname . addr . addr</c> = input interface, source, group; timeouts) and <c>outdeny4</c>/<c>outdeny6</c>
 /// (output interface, source, group); chain <c>flows</c> at prerouting priority -160 drops deny-set
-/// flows and marks allow-set flows; chain <c>outputs</c> at forward priority -160 drops a flow towards an
-/// output interface whose cost/count limit refused it.</item>
+/// flows and marks allow-set flows; chain <c>outputs</c> at postrouting priority -160 drops a flow towards an
+/// output interface whose cost/count limit refused it. Postrouting, not forward: it is the one hook
+/// every copy leaving the box passes, whoever made the copy — the kernel's multicast routing
+/// (forward, then postrouting), a duplicating rule such as nft <c>dup</c> or xtables <c>TEE</c>
+/// (output, then postrouting), or a local sender.</item>
 /// <item><b>queue rules</b>: with the nft queue statement, in the <c>flows</c> chain; otherwise an
 /// iptables-nft (and ip6tables-nft) chain <c>PK_&lt;id&gt;</c> in mangle PREROUTING (priority -150, after
 /// <c>flows</c>): nothing marked, then every IGMP / MLD message, then multicast not link-local.</item>
@@ -74,7 +77,7 @@ public sealed class HookPlan
             }
         }
         s.Append("\t}\n");
-        s.Append("\tchain outputs {\n\t\ttype filter hook forward priority ").Append(p).Append("; policy accept;\n");
+        s.Append("\tchain outputs {\n\t\ttype filter hook postrouting priority ").Append(p).Append("; policy accept;\n");
         s.Append("\t\toifname . ip saddr . ip daddr @outdeny4 counter drop\n");
         s.Append("\t\toifname . ip6 saddr . ip6 daddr @outdeny6 counter drop\n");
         s.Append("\t}\n");

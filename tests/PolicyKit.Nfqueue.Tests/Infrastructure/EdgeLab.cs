@@ -5,7 +5,8 @@ namespace PolicyKit.Nfqueue.Tests.Infrastructure;
 
 /// <summary>
 /// Three namespaces: a receiver (hosts joining with real kernel IGMP), the edge (running the
-/// enforcer, a listener on its IGMP stack, smcroute for forwarding) and a sender (a head-end
+/// enforcer, a listener on its IGMP stack, and a multicast forwarder: smcroute, or nft dup on a
+/// kernel without multicast routing, see <see cref="LabForwarding"/>) and a sender (a head-end
 /// sending multicast flows). Edge–receiver 10.61.0.0/24, edge–sender 198.51.100.0/26 (the
 /// broadband example's cp1-headend prefix).
 /// </summary>
@@ -18,7 +19,7 @@ internal sealed partial class EdgeLab : IDisposable
 
     public EdgeLab()
     {
-        RealParts.Require("ip", "nft", "iptables-nft", "ip6tables-nft", "socat", "smcrouted", "dotnet");
+        RealParts.Require("ip", "nft", "iptables-nft", "ip6tables-nft", "socat", "dotnet");
         Lab = new Lab();
         Edge = Lab.Namespace("e");
         Receiver = Lab.Namespace("r");
@@ -61,7 +62,8 @@ internal sealed partial class EdgeLab : IDisposable
     {
         var p = Lab.StartHost(Edge, "enforcer", ["enforce", "--table", table, "--id", InstanceId, "--queue", "3", .. extra]);
         p.WaitFor(l => l.StartsWith("ready", StringComparison.Ordinal) || l.StartsWith("error", StringComparison.Ordinal), Wait, "ready");
-        Assert.DoesNotContain(p.Lines, l => l.StartsWith("error", StringComparison.Ordinal));
+        Assert.False(p.Lines.Any(l => l.StartsWith("error", StringComparison.Ordinal)),
+            $"the enforcer did not start:\n{p.Transcript()}\nkernel: {KernelConfig.EnforcementOptions()}");
         return p;
     }
 
@@ -98,9 +100,22 @@ internal sealed partial class EdgeLab : IDisposable
         p.WaitFor(l => l == "sent", Wait, "query sent");
     }
 
-    /// <summary>smcroute in the edge with static routes sender → receiver for each group.</summary>
-    public HostProcess StartSmcroute(IEnumerable<string> groups)
+    /// <summary>
+    /// Forwards each group from the sender link to the receiver link, by the path this kernel allows
+    /// (<see cref="LabForwarding.Path"/>), and returns it so a failure message can name it.
+    /// </summary>
+    public ForwardingPath StartForwarding(IReadOnlyCollection<string> groups)
     {
+        var path = LabForwarding.Path;
+        if (path == ForwardingPath.Smcroute) StartSmcroute(groups);
+        else Lab.ExecOk(Edge, "nft", "-f", Lab.File("forwarder.nft", LabForwarding.Forwarder(EdgeToSender, EdgeToReceiver, groups)));
+        return path;
+    }
+
+    /// <summary>smcroute in the edge with static routes sender → receiver for each group.</summary>
+    private void StartSmcroute(IReadOnlyCollection<string> groups)
+    {
+        RealParts.Require("smcrouted");
         var conf = new List<string> { $"phyint {EdgeToSender} enable", $"phyint {EdgeToReceiver} enable" };
         conf.AddRange(groups.Select(g => $"mroute from {EdgeToSender} source {SenderAddress} group {g} to {EdgeToReceiver}"));
         string file = Lab.File("smcroute.conf", string.Join('\n', conf) + "\n");
@@ -113,7 +128,6 @@ internal sealed partial class EdgeLab : IDisposable
             Assert.True(DateTime.UtcNow < deadline, "smcrouted did not install its routes:\n" + p.Transcript() + "\n" + Lab.ExecOk(Edge, "ip", "mroute", "show"));
             Thread.Sleep(200);
         }
-        return p;
     }
 
     /// <summary>Counters in the receiver (before anything else there) of packets per group.</summary>

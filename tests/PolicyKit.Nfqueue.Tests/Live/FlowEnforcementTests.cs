@@ -4,10 +4,11 @@ namespace PolicyKit.Nfqueue.Tests.Live;
 
 /// <summary>
 /// New flows through the enforcer, end to end: a sender sends to more (S,G) than the policy admits,
-/// smcroute in the edge forwards them (static routes to the receiver), and counters in the receiver
-/// show which flows got through; the admitted and refused flows are in the edge's nft sets.
+/// the edge forwards them to the receiver (smcroute static routes, or nft dup on a kernel without
+/// multicast routing: <see cref="LabForwarding"/>), and counters in the receiver show which flows
+/// got through; the admitted and refused flows are in the edge's nft sets.
 /// </summary>
-public sealed class FlowEnforcementTests : IDisposable
+public sealed class FlowEnforcementTests : IDisposable, IClassFixture<LabForwardingReport>
 {
     private readonly EdgeLab _lab = new();
 
@@ -26,7 +27,7 @@ public sealed class FlowEnforcementTests : IDisposable
             """;
         string table = Policies.FromText(policy, "edge1", _lab.Lab.Directory);
         string[] groups = [.. Enumerable.Range(1, 6).Select(i => $"239.2.0.{i}")];
-        _lab.StartSmcroute(groups);
+        var path = _lab.StartForwarding(groups);
         _lab.CountAtReceiver(groups);
         var enforcer = _lab.StartEnforcer(table, "--ipv4-only");
 
@@ -35,7 +36,7 @@ public sealed class FlowEnforcementTests : IDisposable
 
         var counts = _lab.ReceiverCounts();
         Assert.True(groups.Take(4).All(g => counts[g] > 0) && groups.Skip(4).All(g => counts[g] == 0),
-            "the first four flows (route limit 4) reach the receiver, the others do not: " + string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}")) + "\n" + enforcer.Transcript());
+            $"the first four flows (route limit 4) reach the receiver (forwarded by {path}), the others do not: " + string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}")) + "\n" + enforcer.Transcript());
         Assert.Contains(enforcer.Lines, l => l == $"flow {_lab.EdgeToSender} ({EdgeLab.SenderAddress},239.2.0.5) deny route-limit");
 
         string allow = _lab.ListSet("allow4");
@@ -49,7 +50,7 @@ public sealed class FlowEnforcementTests : IDisposable
         _lab.Send(groups.Take(4), count: 5, pauseMs: 20);
         Thread.Sleep(500);
         Assert.Equal(decisions, enforcer.Lines.Count(l => l.StartsWith("flow ", StringComparison.Ordinal)));
-        Assert.True(groups.Take(4).All(g => _lab.ReceiverCounts()[g] >= 8), "the admitted flows keep flowing");
+        Assert.True(groups.Take(4).All(g => _lab.ReceiverCounts()[g] >= 8), $"the admitted flows keep flowing (forwarded by {path})");
     }
 
     /// <summary>
@@ -62,7 +63,7 @@ public sealed class FlowEnforcementTests : IDisposable
     {
         string table = Policies.Example("broadband-edge", "pe-agg-1", _lab.Lab.Directory);
         string[] groups = [.. Enumerable.Range(1, 14).Select(i => $"232.1.64.{i}")];
-        _lab.StartSmcroute(groups);
+        var path = _lab.StartForwarding(groups);
         _lab.CountAtReceiver(groups);
         var enforcer = _lab.StartEnforcer(table, "--ipv4-only",
             "--map", $"{_lab.EdgeToReceiver}=GigabitEthernet0/0/2", "--map", $"{_lab.EdgeToSender}=TenGigabitEthernet0/1/0");
@@ -78,7 +79,7 @@ public sealed class FlowEnforcementTests : IDisposable
 
         var counts = _lab.ReceiverCounts();
         Assert.True(groups.Take(13).All(g => counts[g] > 0) && counts["232.1.64.14"] == 0,
-            "13 HD channels fit in 250 Mbps: " + string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}")) + "\n" + enforcer.Transcript());
+            $"13 HD channels fit in 250 Mbps (forwarded by {path}): " + string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}")) + "\n" + enforcer.Transcript());
         Assert.Contains($"\"{_lab.EdgeToReceiver}\" . {EdgeLab.SenderAddress} . 232.1.64.14", _lab.ListSet("outdeny4"));
         // The state itself is admitted (the route limit is 4000): the flow is refused on that port only.
         Assert.Contains($"\"{_lab.EdgeToSender}\" . {EdgeLab.SenderAddress} . 232.1.64.14", _lab.ListSet("allow4"));

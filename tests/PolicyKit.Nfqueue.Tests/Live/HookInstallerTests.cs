@@ -24,6 +24,36 @@ public sealed class HookInstallerTests : IDisposable
     private string Tables() => _lab.ExecOk(_ns, "nft", "list", "tables");
 
     [Fact]
+    public void The_queue_rules_use_the_nft_queue_statement_exactly_when_the_kernel_has_it()
+    {
+        var installer = new HookInstaller(new HookOptions { InstanceId = "q" + _lab.Suffix, QueueNumber = 4, Ipv6 = false }, _inNs);
+        // The kernel's published config when there is one; else only the kernel's own answer is left.
+        bool expected = KernelConfig.Option("CONFIG_NFT_QUEUE") switch
+        {
+            null => installer.DetectNftQueue(),
+            "not set" => false,
+            _ => true,
+        };
+        var plan = installer.Install();
+        Assert.True(plan.UsesNftQueue == expected, $"{KernelConfig.Describe("CONFIG_NFT_QUEUE")}, yet the installer chose {(plan.UsesNftQueue ? "the nft queue statement" : "iptables-nft")}");
+        string flows = _lab.ExecOk(_ns, "nft", "list", "chain", "inet", $"policykit_q{_lab.Suffix}", "flows");
+        if (expected)
+        {
+            Assert.Matches("ip protocol igmp queue (num 4 bypass|flags bypass to 4)", flows);   // nft before / since 1.0
+            Assert.DoesNotContain("PK_", Rules());
+        }
+        else
+        {
+            Assert.DoesNotContain("queue", flows);
+            Assert.Contains($"-A PK_q{_lab.Suffix} -p igmp -j NFQUEUE --queue-num 4 --queue-bypass", Rules());
+        }
+        installer.Remove();
+        Assert.DoesNotContain("policykit_", Tables());
+        Assert.DoesNotContain("PK_", Rules());
+    }
+
+    /// <summary>The iptables-nft path, chosen explicitly: it works on every kernel with the xtables NFQUEUE target.</summary>
+    [Fact]
     public void Install_adds_our_table_chain_and_jump_and_remove_takes_exactly_those()
     {
         // The operator's own mangle rule, chain and nft table: they must be the same afterwards.
@@ -34,10 +64,10 @@ public sealed class HookInstallerTests : IDisposable
         string before = Rules();
         string before6 = Rules("ip6tables-nft");
 
-        var installer = new HookInstaller(new HookOptions { InstanceId = "t" + _lab.Suffix, QueueNumber = 4 }, _inNs);
+        var installer = new HookInstaller(new HookOptions { InstanceId = "t" + _lab.Suffix, QueueNumber = 4, PreferNftQueue = false }, _inNs);
         var plan = installer.Install();
 
-        Assert.False(plan.UsesNftQueue, "this kernel has no nft queue statement (CONFIG_NFT_QUEUE off): the iptables-nft fallback is used");
+        Assert.False(plan.UsesNftQueue);
         string during = Rules();
         Assert.Contains($"-A PREROUTING -j PK_t{_lab.Suffix}", during);
         Assert.Contains($"-A PK_t{_lab.Suffix} -p igmp -j NFQUEUE --queue-num 4 --queue-bypass", during);
@@ -59,11 +89,11 @@ public sealed class HookInstallerTests : IDisposable
     {
         var id = "c" + _lab.Suffix;
         _lab.ExecOk(_ns, "ip", "link", "add", "dummy1", "type", "veth", "peer", "name", "dummy2");
-        new HookInstaller(new HookOptions { InstanceId = id, Interfaces = ["dummy1"], Ipv6 = false }, _inNs).Install();
+        new HookInstaller(new HookOptions { InstanceId = id, Interfaces = ["dummy1"], Ipv6 = false, PreferNftQueue = false }, _inNs).Install();
         Assert.Contains($"-A PREROUTING -i dummy1 -j PK_{id}", Rules());
 
         // "Crash": the first installer is gone without Remove. The next run has no interface list.
-        var next = new HookInstaller(new HookOptions { InstanceId = id, Ipv6 = false }, _inNs);
+        var next = new HookInstaller(new HookOptions { InstanceId = id, Ipv6 = false, PreferNftQueue = false }, _inNs);
         next.Install();
         string rules = Rules();
         Assert.DoesNotContain("-i dummy1", rules);
@@ -76,7 +106,7 @@ public sealed class HookInstallerTests : IDisposable
     public void A_failed_install_leaves_nothing_behind_and_says_which_command_failed()
     {
         var failing = new FailingRunner(_inNs, "ip6tables-nft");
-        var installer = new HookInstaller(new HookOptions { InstanceId = "f" + _lab.Suffix }, failing);
+        var installer = new HookInstaller(new HookOptions { InstanceId = "f" + _lab.Suffix, PreferNftQueue = false }, failing);
         var e = Assert.Throws<HookException>(() => installer.Install());
         Assert.Contains("ip6tables-nft", e.Message);
         Assert.DoesNotContain("PK_", Rules());

@@ -65,9 +65,9 @@ public class HookPlanTests
         Assert.Contains("type filter hook prerouting priority -160;", nft);
         Assert.Contains("iifname . ip saddr . ip daddr @deny4 counter drop", nft);
         Assert.Contains("iifname . ip saddr . ip daddr @allow4 counter meta mark set meta mark | 0x00000200", nft);
-        Assert.Contains("type filter hook forward priority -160;", nft);
-        Assert.Contains("oifname . ip saddr . ip daddr @outdeny4 counter drop", nft);
-        Assert.Contains("type filter hook postrouting priority -160;", nft);
+        Assert.Contains("chain outputs {\n\t\ttype filter hook postrouting priority -160; policy accept;\n\t\toifname . ip saddr . ip daddr @outdeny4 counter drop\n", nft);
+        Assert.Contains("chain local {\n\t\ttype filter hook postrouting priority -160;", nft);
+        Assert.DoesNotContain("hook forward", nft);
     }
 
     [Theory]
