@@ -111,10 +111,10 @@ public sealed class AgentTelemetryTests : IDisposable
         byte[] good = File.ReadAllBytes(_table);
 
         File.WriteAllBytes(_table, good[..(good.Length / 2)]);               // truncated by a bad copy
-        var refused = await sub.WaitForAsync(m => m.Any(x => x.Payload.Contains("table-refused")), TimeSpan.FromSeconds(10), "table-refused after the file changed");
+        var refused = await sub.WaitForAsync(m => m.Any(x => x.Payload.Contains("table-refused")), TimeSpan.FromSeconds(30), "table-refused after the file changed");
         Assert.Contains("\"trigger\":\"file-change\"", refused.First(x => x.Payload.Contains("table-refused")).Payload);
         agent.Signal(AgentProcess.SIGHUP);
-        await sub.WaitForAsync(m => m.Any(x => x.Payload.Contains("\"trigger\":\"sighup\"")), TimeSpan.FromSeconds(10), "table-refused after SIGHUP");
+        await sub.WaitForAsync(m => m.Any(x => x.Payload.Contains("\"trigger\":\"sighup\"")), TimeSpan.FromSeconds(30), "table-refused after SIGHUP");
         Assert.False(agent.HasExited);
 
         // Still serving, with the old table.
@@ -128,7 +128,7 @@ public sealed class AgentTelemetryTests : IDisposable
         byte[] newer = File.ReadAllBytes(TestTables.Compile(_dir.File("bb.mpol"), "pe-agg-1", _dir.File("out2")));
         File.WriteAllBytes(_table + ".tmp", newer);
         File.Move(_table + ".tmp", _table, overwrite: true);                  // the atomic way deploy tools write
-        await sub.WaitForAsync(m => m.Any(x => x.Payload.Contains("table-reloaded")), TimeSpan.FromSeconds(10), "table-reloaded");
+        await sub.WaitForAsync(m => m.Any(x => x.Payload.Contains("table-reloaded")), TimeSpan.FromSeconds(30), "table-reloaded");
         (code, output, _) = AgentProcess.Run(["status", "--endpoint", $"127.0.0.1:{port}", "--json"]);
         Assert.Equal(0, code);
         var limits = JsonDocument.Parse(output).RootElement.GetProperty("limits").EnumerateArray();
