@@ -21,7 +21,7 @@ namespace PolicyKit.Testing;
 public sealed class MosquittoBroker : IDisposable
 {
     public const string Executable = "/usr/sbin/mosquitto";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private Process? _process;
     private string? _extraConfig;

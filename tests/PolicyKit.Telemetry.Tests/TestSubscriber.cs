@@ -39,9 +39,9 @@ internal sealed class TestSubscriber : IAsyncDisposable
             .WithClientId("test-sub-" + Guid.NewGuid().ToString("N")[..12])
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithCleanStart(true)
-            .WithTimeout(TimeSpan.FromSeconds(10));
+            .WithTimeout(TimeSpan.FromSeconds(30));
         configure?.Invoke(options);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var result = await subscriber._client.ConnectAsync(options.Build(), timeout.Token);
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
         var filter = new MqttTopicFilterBuilder()

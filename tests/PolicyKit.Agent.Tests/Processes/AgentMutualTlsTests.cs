@@ -42,9 +42,9 @@ public sealed class AgentMutualTlsTests : IDisposable
         File.WriteAllText(_dir.File("agent.toml"), Config(_pki.CaFile, clientCert: true));
         await using var sub = await TestSubscriber.ConnectAsync("127.0.0.1", _plainPort, "policykit/v1/north-pop-1/pe-agg-1/status");
         using var agent = AgentProcess.Start(["run", "--config", _dir.File("agent.toml")]);
-        await sub.WaitForAsync(m => m.Any(x => x.Payload.Contains("\"state\":\"online\"")), TimeSpan.FromSeconds(20), "online status over mutual TLS");
+        await sub.WaitForAsync(m => m.Any(x => x.Payload.Contains("\"state\":\"online\"")), TimeSpan.FromSeconds(60), "online status over mutual TLS");
         agent.Signal(AgentProcess.SIGTERM);
-        Assert.Equal(0, agent.WaitForExit(TimeSpan.FromSeconds(15)));
+        Assert.Equal(0, agent.WaitForExit(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class AgentMutualTlsTests : IDisposable
     {
         File.WriteAllText(_dir.File("agent.toml"), Config(_pki.OtherCaFile, clientCert: true));
         using var agent = AgentProcess.Start(["run", "--config", _dir.File("agent.toml")]);
-        agent.WaitForLog("is not signed by the CA in ca_file", TimeSpan.FromSeconds(20));
+        agent.WaitForLog("is not signed by the CA in ca_file", TimeSpan.FromSeconds(60));
         Assert.Contains(_pki.OtherCaFile, agent.Errors);
         // Refused, not crashed: the agent keeps enforcing and retrying.
         Assert.False(agent.HasExited);
@@ -63,7 +63,7 @@ public sealed class AgentMutualTlsTests : IDisposable
     {
         File.WriteAllText(_dir.File("agent.toml"), Config(_pki.CaFile, clientCert: false));
         using var agent = AgentProcess.Start(["run", "--config", _dir.File("agent.toml")]);
-        agent.WaitForLog("client certificate", TimeSpan.FromSeconds(20));
+        agent.WaitForLog("client certificate", TimeSpan.FromSeconds(60));
         Assert.False(agent.HasExited);
     }
 }

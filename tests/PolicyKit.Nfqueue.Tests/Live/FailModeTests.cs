@@ -44,7 +44,7 @@ public sealed class FailModeTests : IDisposable, IClassFixture<LabForwardingRepo
         // Where the queue rules live depends on the kernel (nft queue statement, else iptables-nft): the enforcer says.
         bool viaIptables = enforcer.Lines.Any(l => l.StartsWith("ready queue=iptables", StringComparison.Ordinal));
         enforcer.Signal(HostProcess.SIGKILL);
-        Assert.True(enforcer.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.True(enforcer.WaitForExit(TimeSpan.FromSeconds(30)));
         Assert.Contains($"table inet {_lab.TableName}", _lab.Lab.ExecOk(_lab.Edge, "nft", "list", "tables"));
         if (viaIptables) Assert.Contains($"PK_{_lab.InstanceId}", _lab.Lab.ExecOk(_lab.Edge, "iptables-nft", "-t", "mangle", "-S"));
 
@@ -75,7 +75,7 @@ public sealed class FailModeTests : IDisposable, IClassFixture<LabForwardingRepo
         Assert.Contains(next.Lines, l => l == $"recovered nft: table inet {_lab.TableName}");
         next.Signal(HostProcess.SIGTERM);
         next.WaitFor(l => l.StartsWith("stopped", StringComparison.Ordinal), EdgeLab.Wait, "stopped");
-        Assert.True(next.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.True(next.WaitForExit(TimeSpan.FromSeconds(30)));
         Assert.DoesNotContain("PK_", _lab.Lab.ExecOk(_lab.Edge, "iptables-nft", "-t", "mangle", "-S"));
         Assert.DoesNotContain("PK_", _lab.Lab.ExecOk(_lab.Edge, "ip6tables-nft", "-t", "mangle", "-S"));
         Assert.DoesNotContain("policykit_", _lab.Lab.ExecOk(_lab.Edge, "nft", "list", "tables"));

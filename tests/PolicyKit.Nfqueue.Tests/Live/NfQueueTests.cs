@@ -85,7 +85,7 @@ public sealed class NfQueueTests : IDisposable
         Assert.Equal(3, queue.Counters.Received);
         Assert.Equal(1, queue.Counters.Dropped);
         Assert.Equal(1, queue.Counters.Rewritten);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (Counters()[0] < 2 && DateTime.UtcNow < deadline) Thread.Sleep(100);
         Assert.Equal([2L, 1L], Counters());   // accepted + rewritten passed; the rewritten one carries DSCP 46
         Assert.Equal(0, queue.Counters.KernelErrors);
