@@ -87,7 +87,9 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
                 if (ok) log.Info(message);
                 else log.Error(message);
             }
+            bool reclaimed = InheritedSignals.Reclaim(InheritedSignals.SIGHUP);
             using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; Task.Run(() => Reload("sighup")); });
+            if (reclaimed) log.Info("SIGHUP was ignored by the parent process (nohup?); the agent took it back: SIGHUP reloads the table");
             using var watcher = plan.Watch ? new TableWatcher(plan.Runtime.TablePath, TimeSpan.FromMilliseconds(300), () => Reload("file-change")) : null;
 
             using var enforcer = StartEnforcer(runtime);

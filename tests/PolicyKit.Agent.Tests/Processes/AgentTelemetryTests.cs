@@ -118,7 +118,14 @@ public sealed class AgentTelemetryTests : IDisposable
         var refused = await sub.WaitForAsync(m => m.Any(x => x.Payload.Contains("table-refused")), TimeSpan.FromSeconds(30), "table-refused after the file changed");
         Assert.Contains("\"trigger\":\"file-change\"", refused.First(x => x.Payload.Contains("table-refused")).Payload);
         agent.Signal(AgentProcess.SIGHUP);
-        await sub.WaitForAsync(m => m.Any(x => x.Payload.Contains("\"trigger\":\"sighup\"")), TimeSpan.FromSeconds(30), "table-refused after SIGHUP");
+        try
+        {
+            await sub.WaitForAsync(m => m.Any(x => x.Payload.Contains("\"trigger\":\"sighup\"")), TimeSpan.FromSeconds(30), "table-refused after SIGHUP");
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            Assert.Fail(e.Message + "\nagent stderr:\n" + agent.Errors);
+        }
         Assert.False(agent.HasExited);
 
         // Still serving, with the old table.

@@ -20,9 +20,11 @@ internal sealed partial class AgentProcess : IDisposable
     /// <summary>The agent's dll, copied next to the tests by the project reference.</summary>
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "mpol-agent.dll");
 
-    public static AgentProcess Start(IEnumerable<string> args, IDictionary<string, string>? env = null)
+    /// <param name="launcher">A command that execs the agent in its own place (e.g. <c>nohup</c>), so the PID stays the agent's.</param>
+    public static AgentProcess Start(IEnumerable<string> args, IDictionary<string, string>? env = null, string? launcher = null)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(launcher ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (launcher is not null) info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Dll);
         foreach (string a in args) info.ArgumentList.Add(a);
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) info.Environment[k] = v;
