@@ -22,6 +22,12 @@ public static class TableFormat
     /// </summary>
     public const ushort MinorVersion = 0;
 
+    /// <summary>
+    /// The largest table file a reader accepts (the agent, <c>mpolc inspect</c>). A 100k-line
+    /// policy's table is a few MB; anything near this is not a table.
+    /// </summary>
+    public const long MaxFileLength = 64L * 1024 * 1024;
+
     /// <summary>The fixed header: magic (8), major (2), minor (2), flags (4), body length (4).</summary>
     public const int HeaderLength = 20;
 

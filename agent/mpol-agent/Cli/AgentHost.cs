@@ -83,9 +83,18 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
                 {
                     foreach (var r in station.ReloadCertificates()) log.Info($"bmp: certificates: {r}");
                 }
-                bool ok = runtime.Reload(trigger, out string message);
-                if (ok) log.Info(message);
-                else log.Error(message);
+                try
+                {
+                    bool ok = runtime.Reload(trigger, out string message);
+                    if (ok) log.Info(message);
+                    else log.Error(message);
+                }
+#pragma warning disable CA1031 // a reload runs on a timer or signal thread: an escaping exception would abort the agent and stop enforcement
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    log.Error($"table reload ({trigger}) failed, keeping the table in force: {e.GetType().Name}: {e.Message}");
+                }
+#pragma warning restore CA1031
             }
             using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; Task.Run(() => Reload("sighup")); });
             using var watcher = plan.Watch ? new TableWatcher(plan.Runtime.TablePath, TimeSpan.FromMilliseconds(300), () => Reload("file-change")) : null;
