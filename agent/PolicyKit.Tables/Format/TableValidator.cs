@@ -73,6 +73,7 @@ public static class TableValidator
         {
             var h = table.Header ?? Fail<TableHeader>("the table has no header");
             if (h.Device is null || h.Platform is null || h.PolicyHash is null || h.CompilerVersion is null) Fail("a field of the header is null");
+            if (h.Serial < 0) Fail($"the serial {h.Serial} is negative");
             foreach (var location in Items(table.Locations))
             {
                 if (location is null) Fail("a location is null");

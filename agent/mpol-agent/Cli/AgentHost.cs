@@ -31,7 +31,7 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
             return ExitCodes.ConfigOrUsage;
         }
         var table = runtime.Table!;
-        log.Info($"table {table.Path}: device {table.Device}, checksum {table.Checksum[..12]}, signature {(table.SignatureVerified ? "verified" : "not checked")}");
+        log.Info($"table {table.Path}: device {table.Device}, checksum {table.Checksum[..12]}, serial {(table.Serial == 0 ? "none" : table.Serial)}, signature {(table.SignatureVerified ? "verified" : "not checked")}");
 
         EmbeddedBroker? broker = null;
         try

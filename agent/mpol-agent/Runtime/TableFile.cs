@@ -47,7 +47,7 @@ public static class TableFile
         var header = loaded.Table.Header;
         table = new LoadedAgentTable(compiled!, new TableInfo(
             path, header.Device, header.PolicyHash, loaded.File.Checksum,
-            loaded.File.Signature?.Verified ?? false, DateTimeOffset.UtcNow));
+            loaded.File.Signature?.Verified ?? false, DateTimeOffset.UtcNow, header.Serial));
         return true;
     }
 
