@@ -6,8 +6,9 @@ public sealed partial class DiagnosticCatalog
     public DiagnosticTemplate SyntaxError(string message, string? hint) =>
         Error("MP1001", message, hint);
 
-    public DiagnosticTemplate UnexpectedCharacter(string text) =>
-        Error("MP1002", $"unexpected character '{text}'", "remove it, or quote text with \"...\"");
+    /// <summary>With <paramref name="inSecret"/>, the character is part of a secret value and is not shown.</summary>
+    public DiagnosticTemplate UnexpectedCharacter(string text, bool inSecret = false) =>
+        Error("MP1002", inSecret ? "unexpected character in a secret (not shown)" : $"unexpected character '{text}'", "remove it, or quote text with \"...\"");
 
     public DiagnosticTemplate IncludeNotFound(string path) =>
         Error("MP1003", $"included file '{path}' was not found",
