@@ -31,4 +31,12 @@ public sealed partial class DiagnosticCatalog
 
     public DiagnosticTemplate IncludeReadFailed(string path, string reason) =>
         Error("MP1009", $"cannot read '{path}': {reason}");
+
+    public DiagnosticTemplate IncludeOutsideScope(string path) =>
+        Error("MP1010", $"included file '{path}' is outside the policy's folder",
+            "an include names a file in the folder of the policy (or below it) or std/…; allow another folder with --include-dir DIR");
+
+    public DiagnosticTemplate IncludeNotPolicy(string path) =>
+        Error("MP1011", $"included file '{path}' is not a policy file",
+            "an include names a policy file, NAME.mpol");
 }

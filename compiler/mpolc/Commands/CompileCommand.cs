@@ -3,6 +3,7 @@ using PolicyKit.Compiler;
 using PolicyKit.Compiler.Emit;
 using PolicyKit.Compiler.Emit.Agent;
 using PolicyKit.Compiler.Output;
+using PolicyKit.Tables.Files;
 using PolicyKit.Tables.Format;
 
 namespace PolicyKit.Mpolc.Commands;
@@ -176,21 +177,9 @@ internal static class CompileCommand
     /// <summary>Reads a PEM key file named on the command line; reports a failure as mpolc reports unreadable inputs.</summary>
     internal static bool TryReadKey(CliContext context, string path, out string pem)
     {
-        pem = "";
-        if (Directory.Exists(path))
-        {
-            context.ReportError($"cannot read key '{path}': is a directory");
-            return false;
-        }
-        try
-        {
-            pem = File.ReadAllText(path);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            context.ReportError($"cannot read key '{path}': {InputFiles.Reason(e)}");
-            return false;
-        }
+        // A PEM key is a few hundred bytes: a regular file of at most 64 KB.
+        if (BoundedFile.TryReadAllText(path, 64 * 1024, out pem, out string reason)) return true;
+        context.ReportError($"cannot read key '{path}': {reason}");
+        return false;
     }
 }
