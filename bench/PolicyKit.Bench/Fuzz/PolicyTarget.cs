@@ -81,12 +81,16 @@ internal sealed class PolicyTarget : IFuzzTarget
 
     private static double Seconds(long ticks) => ticks / (double)System.Diagnostics.Stopwatch.Frequency;
 
+    /// <summary>The repository (its example policies are the corpus): above the program, or above the current folder (a copied build).</summary>
     internal static string RepoRoot()
     {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        foreach (string start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {
-            if (File.Exists(Path.Combine(d.FullName, "PolicyKit.sln"))) return d.FullName;
+            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+            {
+                if (File.Exists(Path.Combine(d.FullName, "PolicyKit.sln"))) return d.FullName;
+            }
         }
-        throw new InvalidOperationException("PolicyKit.sln not found above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException("PolicyKit.sln not found above " + AppContext.BaseDirectory + " or the current folder");
     }
 }
