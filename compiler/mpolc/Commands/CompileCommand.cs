@@ -137,11 +137,12 @@ internal static class CompileCommand
         }
         try
         {
-            foreach (var file in outputs) OutputWriter.Write(outputDir, file, secret: file.ContainsSecrets && !emit.Redact);
+            // All or nothing: staged, then moved into place only when every file was written.
+            OutputWriter.WriteAll(outputDir, outputs, file => file.ContainsSecrets && !emit.Redact);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (OutputWriter.WriteFailure e)
         {
-            context.ReportError($"cannot write to '{outputDir}': {InputFiles.Reason(e)}");
+            context.ReportError(e.Message);
             return ExitCodes.UsageOrIoError;
         }
         context.Error.WriteLine($"mpolc: wrote {outputs.Count} file{(outputs.Count == 1 ? "" : "s")} to {outputDir}");
