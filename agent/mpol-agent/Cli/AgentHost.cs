@@ -183,19 +183,23 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
 
     private async Task ReplayAsync(AgentRuntime runtime, ReplayPlan replay, CancellationTokenSource stop)
     {
-        IReadOnlyList<TraceRecord> records;
+        // Two passes over the file, neither holding it: the first checks every record (a bad line
+        // is reported before any event is applied, as when the trace was read whole), the second replays.
+        long count = 0;
+        int applied;
         try
         {
-            records = TraceLoader.Load(replay.File, replay.Format, replay.Interface);
+            foreach (var _ in TraceLoader.Stream(replay.File, replay.Format, replay.Interface)) count++;
+            log.Info($"replay {replay.File}: {count} records at {replay.Speed} speed");
+            applied = await TraceReplayer.RunAsync(runtime, TraceLoader.Stream(replay.File, replay.Format, replay.Interface), replay.Speed, output, plan.Runtime.PrintDecisions, stop.Token).ConfigureAwait(false);
         }
         catch (TraceFormatException e)
         {
+            // Only a file changed between the passes fails here after the first.
             log.Error($"replay: {e.Message}");
             if (replay.ExitWhenDone) stop.Cancel();
             return;
         }
-        log.Info($"replay {replay.File}: {records.Count} records at {replay.Speed} speed");
-        int applied = await TraceReplayer.RunAsync(runtime, records, replay.Speed, output, plan.Runtime.PrintDecisions, stop.Token).ConfigureAwait(false);
         runtime.PublishState();
         var (admits, denies) = runtime.Decisions();
         log.Info($"replay done: {applied} events, {admits} admitted, {denies.Values.Sum()} denied");

@@ -23,7 +23,7 @@ public static class TableFile
         // before a read can run away or block.
         if (!BoundedFile.TryReadAllBytes(path, TableFormat.MaxFileLength, out byte[] bytes, out error))
         {
-            error = $"{path}: {error}";
+            error = error == "no such file" ? $"{path}: no such table file" : $"{path}: {error}";
             return false;
         }
 
