@@ -39,16 +39,24 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
             if (plan.Mqtt is { } mqtt)
             {
                 var client = mqtt.Client;
+                client = client with { ClientId = string.IsNullOrEmpty(client.ClientId) ? $"policykit-{runtime.Topics.Device}" : client.ClientId };
                 if (mqtt.Embedded is { } listen)
                 {
-                    broker = new EmbeddedBroker(listen.Address, listen.Port);
+                    // The agent's client is the broker's only publisher, with a credential made for
+                    // this process; dashboards subscribe, with the configured user and password
+                    // when set (the configuration allows none only on loopback).
+                    var access = EmbeddedBrokerAccess.ForPublisher(client.ClientId, client.Username, client.Password);
+                    broker = new EmbeddedBroker(listen.Address, listen.Port, access);
                     await broker.StartAsync().ConfigureAwait(false);
-                    log.Info($"embedded MQTT broker listening on {listen.Address}:{broker.Port}");
-                    client = client with { Host = listen.Address.ToString(), Port = broker.Port, Tls = null };
+                    log.Info($"embedded MQTT broker listening on {listen.Address}:{broker.Port} ({(access.RequiresAuthentication ? $"subscribers authenticate as {access.UserName}" : "anonymous subscribers")}; only the agent publishes)");
+                    if (!System.Net.IPAddress.IsLoopback(listen.Address))
+                        log.Warn($"embedded MQTT broker on {listen.Address}, not loopback: it has no TLS, so the subscribers' password crosses the network in the clear; for production use a broker with TLS (mqtt.host, [mqtt.tls])");
+                    var local = listen.Address.Equals(System.Net.IPAddress.Any) ? System.Net.IPAddress.Loopback
+                        : listen.Address.Equals(System.Net.IPAddress.IPv6Any) ? System.Net.IPAddress.IPv6Loopback : listen.Address;
+                    client = client with { Host = local.ToString(), Port = broker.Port, Tls = null, Username = access.PublisherUserName, Password = access.PublisherPassword };
                 }
                 client = client with
                 {
-                    ClientId = string.IsNullOrEmpty(client.ClientId) ? $"policykit-{runtime.Topics.Device}" : client.ClientId,
                     Will = new TelemetryMessage(runtime.Topics.Status, runtime.StatusPayload("offline", "connection-lost"), Retain: true),
                     // After a reconnect the retained status may still be the Will's "offline": say online first.
                     Online = new TelemetryMessage(runtime.Topics.Status, runtime.StatusPayload("online", null), Retain: true),

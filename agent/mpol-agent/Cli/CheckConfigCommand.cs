@@ -21,6 +21,7 @@ internal static class CheckConfigCommand
         {
             var result = options.Load(parse, environment);
             if (!result.Ok) return ConfigOptions.Report(result, error);
+            foreach (var w in result.Warnings) error.WriteLine($"mpol-agent: {w}");
             var plan = RunPlanFactory.Create(result.Settings!, error);
             if (plan is null) return ExitCodes.ConfigOrUsage;
             if (!TableFile.TryLoad(plan.Runtime.TablePath, plan.Runtime.Verifier, out var table, out string tableError))

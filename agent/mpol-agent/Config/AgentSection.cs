@@ -15,7 +15,12 @@ public sealed record AgentSection(string Device, string Site, string Table, stri
             v.String("agent.status_listen", "127.0.0.1:9478", "HOST:PORT of the local status endpoint (GET /status); empty disables it"),
             v.Bool("agent.allow_rollback", false, "accept a reloaded table whose serial is lower than the one in force (off: an older table, even signed, is refused)"));
         if (s.RequireSignature && s.PublicKey.Length == 0) v.Error("agent.require_signature", "true needs agent.public_key (the key tables must be signed with)");
-        if (s.StatusListen.Length > 0 && !Endpoints.TryParse(s.StatusListen, out _)) v.Error("agent.status_listen", $"expected HOST:PORT, got \"{s.StatusListen}\"");
+        if (s.StatusListen.Length > 0)
+        {
+            if (!Endpoints.TryParse(s.StatusListen, out var listen)) v.Error("agent.status_listen", $"expected HOST:PORT, got \"{s.StatusListen}\"");
+            else if (!System.Net.IPAddress.IsLoopback(listen.Address))
+                v.Warn("agent.status_listen", $"the status endpoint on {listen.Address} answers anyone who can reach it (limits, table path, counters); keep it on loopback unless that is meant");
+        }
         return s;
     }
 }
