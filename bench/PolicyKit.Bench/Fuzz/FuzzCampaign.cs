@@ -13,7 +13,11 @@ namespace PolicyKit.Bench.Fuzz;
 /// <code>
 /// PolicyKit.Bench fuzz policies -n 1000000 [--seed S] [--threads T]
 /// PolicyKit.Bench fuzz tables   -n 1000000 [--seed S] [--threads T]
+/// PolicyKit.Bench fuzz policies -n 1000000 --from 400000     (resume: mutants 400,001 and on)
+/// PolicyKit.Bench fuzz policies --only 104431                (one mutant: shown, then run)
 /// </code>
+/// A crash no handler sees (a stack overflow ends the process) leaves the index of the mutant
+/// each worker was on in /tmp/policykit-fuzz-TARGET-SEED-inflight-N.
 /// </summary>
 public static class FuzzCampaign
 {
@@ -24,7 +28,8 @@ public static class FuzzCampaign
     {
         if (args.Length == 0 || args[0] is not ("policies" or "tables"))
             throw new ArgumentException("fuzz needs a target: policies or tables");
-        long count = 100_000;
+        long count = 100_000, from = 0;
+        long? only = null;
         int seed = 20261123, threads = 1;
         for (int i = 1; i < args.Length; i++)
         {
@@ -34,20 +39,34 @@ public static class FuzzCampaign
                 case "-n": count = long.Parse(Value(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture); break;
                 case "--seed": seed = int.Parse(Value(), CultureInfo.InvariantCulture); break;
                 case "--threads": threads = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--from": from = long.Parse(Value(), CultureInfo.InvariantCulture); break;
+                case "--only": only = long.Parse(Value(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
         IFuzzTarget target = args[0] == "policies" ? new PolicyTarget() : new TableTarget();
-        return Campaign(target, count, seed, Math.Clamp(threads, 1, Environment.ProcessorCount), output);
+        if (only is { } single)
+        {
+            // One mutant, shown, then run (a crash that kills the process — a stack overflow — shows here).
+            output.WriteLine(target.Describe(seed, single));
+            var stats = new FuzzStats();
+            target.One(seed, single, stats);
+            output.WriteLine($"mutant {single}: {stats.Describe()}, findings {stats.Findings}");
+            return stats.Findings == 0 ? 0 : 1;
+        }
+        return Campaign(target, count, seed, Math.Clamp(threads, 1, Environment.ProcessorCount), from, output);
     }
 
-    private static int Campaign(IFuzzTarget target, long count, int seed, int threads, TextWriter output)
+    private static int Campaign(IFuzzTarget target, long count, int seed, int threads, long from, TextWriter output)
     {
-        output.WriteLine($"fuzz {target.Name}: {count:N0} mutants, seed {seed}, {threads} thread(s); {target.Corpus}");
+        output.WriteLine($"fuzz {target.Name}: {count:N0} mutants{(from > 0 ? $" from #{from + 1:N0}" : "")}, seed {seed}, {threads} thread(s); {target.Corpus}");
         output.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
         var stats = new FuzzStats();
         var clock = Stopwatch.StartNew();
-        long next = 0, peakHeap = 0;
+        long next = from, peakHeap = 0;
+        // Each worker notes the mutant it is on in a file of its own before running it: a crash
+        // no handler sees (a stack overflow ends the process) still leaves its index behind.
+        string inflight = Path.Combine(Path.GetTempPath(), $"policykit-fuzz-{target.Name}-{seed}-inflight");
         var current = new (long Index, long Started)[threads];
         int hung = 0;
         using var done = new CancellationTokenSource();
@@ -75,10 +94,15 @@ public static class FuzzCampaign
         var workers = Enumerable.Range(0, threads).Select(t => Task.Factory.StartNew(() =>
         {
             var local = new FuzzStats();
+            using var note = new FileStream($"{inflight}-{t}", FileMode.Create, FileAccess.Write, FileShare.Read, 1);
+            var noteBytes = new byte[24];
             while (!done.IsCancellationRequested)
             {
                 long i = Interlocked.Increment(ref next);
                 if (i > count) break;
+                System.Text.Encoding.ASCII.GetBytes(i.ToString("D20", CultureInfo.InvariantCulture) + "\n", noteBytes);
+                note.Position = 0;
+                note.Write(noteBytes, 0, 21);
                 current[t] = (i, Stopwatch.GetTimestamp());
                 try
                 {
@@ -111,7 +135,7 @@ public static class FuzzCampaign
         clock.Stop();
 
         using var process = Process.GetCurrentProcess();
-        long ran = Math.Min(next, count);
+        long ran = Math.Min(next, count) - from;
         output.WriteLine();
         output.WriteLine($"done: {ran:N0} mutants in {clock.Elapsed.TotalSeconds:F0} s ({ran / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):N0}/s)");
         output.WriteLine($"  {target.Summary(stats)}");

@@ -41,11 +41,14 @@ public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics
             if (_resolved.ContainsKey(name)) continue;
             if (expanded)
             {
+                // Still under way while its own entries are resolved: an entry naming the set
+                // itself is the cycle already reported, not a reason to resolve it again (which
+                // recursed until the stack overflowed).
+                _resolved[name] = ResolveOne(set);
                 // Depth first: the set finished is the last one entered.
                 if (_resolving.Count > 0 && _resolving[^1] == name) _resolving.RemoveAt(_resolving.Count - 1);
                 else _resolving.Remove(name);
                 _underWay.Remove(name);
-                _resolved[name] = ResolveOne(set);
                 continue;
             }
             _resolving.Add(name);

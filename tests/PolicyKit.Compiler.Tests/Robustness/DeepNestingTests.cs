@@ -38,6 +38,23 @@ public sealed class DeepNestingTests
         Assert.True(run.ExitCode == 1 && run.Output.Contains("MP2004"), $"a set cycle must be error MP2004:\n{run.Output}");
     }
 
+    /// <summary>
+    /// A set that names itself (found by the fuzz campaign of issue 14: the binder recursed until
+    /// the stack overflowed, exit 134, because a set left "under way" before its own entries were
+    /// resolved).
+    /// </summary>
+    [Theory]
+    [InlineData("groups g { g; }\n")]
+    [InlineData("groups g { 232.1.1.1; g; }\n")]
+    [InlineData("groups g { 232.0.0.0/8; except g; }\n")]
+    [InlineData("sources s { 198.51.100.0/24; s; }\ngroups g { 232.1.1.1; }\n")]
+    [InlineData("groups a { b; }\ngroups b { b; a; }\n")]
+    public void ASetNamingItself(string policy)
+    {
+        var run = AssertChecksWithoutCrashing(new Dictionary<string, string> { ["main.mpol"] = policy }, "main.mpol", $"a set naming itself: {policy.Trim()}");
+        Assert.True(run.ExitCode == 1 && run.Output.Contains("MP2004"), $"a set naming itself is error MP2004:\n{run.Output}");
+    }
+
     [Theory]
     [InlineData(2_000)]
     public void LongIncludeChain(int depth)
