@@ -13,6 +13,7 @@ public static class Program
     private const string Usage = """
         usage:
           PolicyKit.Bench generate --preset NAME [-o FILE] [--seed N]   write a generated policy (stdout without -o)
+          PolicyKit.Bench generate --shape NAME [-o FILE]               write a hostile shape: chain-100k, single-line-10mb
           PolicyKit.Bench verify   --preset NAME [--seed N]             check it; list errors and warnings
           PolicyKit.Bench stages   --preset NAME [--runs N] [--emit]    per-stage Stopwatch breakdown of a check (--emit: and of each target)
           PolicyKit.Bench stages   --shape NAME [--runs N]              the same for a hostile shape: chain-100k, single-line-10mb
@@ -59,6 +60,13 @@ public static class Program
     private static int Generate(string[] args)
     {
         var options = Options.Parse(args);
+        if (options.Shape is { } shape)
+        {
+            string text = HostileShapes.Generate(shape);
+            if (options.Output is { } file) File.WriteAllText(file, text);
+            else Console.Out.Write(text);
+            return 0;
+        }
         var watch = Stopwatch.StartNew();
         var policy = PolicyGenerator.Generate(options.Preset);
         if (options.Output is { } path)
