@@ -36,14 +36,10 @@ public static class AgentConfigLoader
 
         if (path is not null)
         {
-            string text;
-            try
+            // A regular file of at most 1 MB: `--config /dev/zero` or a FIFO is refused, not read forever.
+            if (!PolicyKit.Tables.Files.BoundedFile.TryReadAllText(path, 1024 * 1024, out string text, out string error))
             {
-                text = File.ReadAllText(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return Failed(new ConfigError(string.Empty, path, e is FileNotFoundException or DirectoryNotFoundException ? "configuration file not found" : $"cannot read the configuration file: {e.Message}"));
+                return Failed(new ConfigError(string.Empty, path, error == "no such file" ? "configuration file not found" : $"cannot read the configuration file: {error}"));
             }
             var toml = new TomlConfigurationSource(text, path);
             if (toml.SyntaxError is { } syntax) return Failed(syntax);

@@ -56,12 +56,17 @@ public static class TableFile
     {
         verifier = null;
         error = string.Empty;
+        if (!BoundedFile.TryReadAllText(publicKeyPath, 64 * 1024, out string pem, out error))
+        {
+            error = $"public_key {publicKeyPath}: cannot read: {error}";
+            return false;
+        }
         try
         {
-            verifier = TableVerifier.FromPem([File.ReadAllText(publicKeyPath)], [publicKeyPath]);
+            verifier = TableVerifier.FromPem([pem], [publicKeyPath]);
             return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TableKeyException)
+        catch (TableKeyException e)
         {
             error = $"public_key {publicKeyPath}: {e.Message}";
             return false;

@@ -80,6 +80,25 @@ public sealed class HardeningConfigTests : IDisposable
         Assert.False(agent.HasExited, agent.Errors);
     }
 
+    [Theory]
+    [InlineData("--config")]
+    [InlineData("--table")]
+    [InlineData("public_key")]
+    public async Task Dev_zero_as_the_configuration_table_or_key_is_refused_at_once(string where)
+    {
+        var stderr = new StringWriter();
+        string[] args = where switch
+        {
+            "--config" => ["check-config", "--config", "/dev/zero"],
+            "--table" => ["check-config", "--table", "/dev/zero"],
+            _ => ["check-config", "--table", Table(), "--set", "agent.public_key=/dev/zero"],
+        };
+        var run = Task.Run(() => PolicyKit.Agent.Cli.AgentCommandLine.Run(args, TextWriter.Null, stderr, new Dictionary<string, string>()));
+        Assert.True(await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30))) == run, $"{where} /dev/zero was read without end");
+        Assert.Equal(2, await run);
+        Assert.Contains("not a regular file (a character device)", stderr.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_password_on_the_command_line_is_refused_without_echoing_it()
     {
