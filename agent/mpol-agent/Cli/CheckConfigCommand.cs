@@ -32,7 +32,7 @@ internal static class CheckConfigCommand
             if (!parse.GetValue(quiet))
             {
                 output.Write(result.Settings!.Describe(result.Keys, result.RawValue));
-                output.WriteLine($"# table: device {table!.Info.Device}, checksum {table.Info.Checksum}, signature {(table.Info.SignatureVerified ? "verified" : "not checked")}");
+                output.WriteLine($"# table: device {table!.Info.Device}, checksum {table.Info.Checksum}, serial {(table.Info.Serial == 0 ? "none" : table.Info.Serial)}, signature {(table.Info.SignatureVerified ? "verified" : "not checked")}");
                 output.WriteLine("# configuration OK");
             }
             return ExitCodes.Ok;
