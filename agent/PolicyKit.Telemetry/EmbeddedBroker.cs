@@ -7,9 +7,10 @@ namespace PolicyKit.Telemetry;
 
 /// <summary>
 /// A small in-process MQTT broker (MQTTnet.Server) so a new user sees telemetry without
-/// installing one: plain TCP on one address, anonymous, retained messages kept in memory
-/// (lost when it stops), no persistent sessions. For production point the agent at mosquitto
-/// or a broker cluster.
+/// installing one: plain TCP on one address, retained messages kept in memory (lost when it
+/// stops), no persistent sessions. Only the publisher of <see cref="EmbeddedBrokerAccess"/> may
+/// publish; other clients subscribe (anonymously unless subscriber credentials are set). For
+/// production point the agent at mosquitto or a broker cluster.
 /// </summary>
 public sealed class EmbeddedBroker : IAsyncDisposable
 {
@@ -19,9 +20,12 @@ public sealed class EmbeddedBroker : IAsyncDisposable
 
     /// <param name="address">The address to listen on (e.g. 127.0.0.1 or ::1).</param>
     /// <param name="port">The TCP port; 0 lets the system pick a free one (see <see cref="Port"/> after start).</param>
-    public EmbeddedBroker(IPAddress address, int port = 0)
+    /// <param name="access">Who publishes and who may subscribe.</param>
+    public EmbeddedBroker(IPAddress address, int port, EmbeddedBrokerAccess access)
     {
         ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(access);
+        Access = access;
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
         Address = address;
@@ -36,7 +40,40 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             builder.WithDefaultEndpointBoundIPAddress(address).WithDefaultEndpointBoundIPV6Address(IPAddress.None);
         _serverOptions = builder.Build();
         _server = new MqttServerFactory().CreateMqttServer(_serverOptions);
+        _server.ValidatingConnectionAsync += e =>
+        {
+            e.ReasonCode = access.Judge(e.ClientId, e.UserName, e.Password) switch
+            {
+                EmbeddedBrokerAccess.Verdict.Publisher or EmbeddedBrokerAccess.Verdict.Subscriber => MQTTnet.Protocol.MqttConnectReasonCode.Success,
+                EmbeddedBrokerAccess.Verdict.BadClientId => MQTTnet.Protocol.MqttConnectReasonCode.ClientIdentifierNotValid,
+                _ => MQTTnet.Protocol.MqttConnectReasonCode.BadUserNameOrPassword,
+            };
+            if (e.ReasonCode != MQTTnet.Protocol.MqttConnectReasonCode.Success) Interlocked.Increment(ref _refusedConnections);
+            return Task.CompletedTask;
+        };
+        // A subscriber's publish (a forged status or limit) is dropped; the publisher is the only
+        // client with the publisher's id, which its fresh credential guards.
+        _server.InterceptingPublishAsync += e =>
+        {
+            if (e.ClientId != access.PublisherClientId)
+            {
+                e.ProcessPublish = false;
+                Interlocked.Increment(ref _droppedPublishes);
+            }
+            return Task.CompletedTask;
+        };
     }
+
+    private long _refusedConnections;
+    private long _droppedPublishes;
+
+    public EmbeddedBrokerAccess Access { get; }
+
+    /// <summary>Connections refused: bad credentials, or a client claiming the publisher's id.</summary>
+    public long RefusedConnections => Interlocked.Read(ref _refusedConnections);
+
+    /// <summary>Messages published by a client other than the publisher, dropped.</summary>
+    public long DroppedPublishes => Interlocked.Read(ref _droppedPublishes);
 
     public IPAddress Address { get; }
 

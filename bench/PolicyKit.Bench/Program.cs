@@ -13,15 +13,18 @@ public static class Program
     private const string Usage = """
         usage:
           PolicyKit.Bench generate --preset NAME [-o FILE] [--seed N]   write a generated policy (stdout without -o)
+          PolicyKit.Bench generate --shape NAME [-o FILE]               write a hostile shape: chain-100k, single-line-10mb
           PolicyKit.Bench verify   --preset NAME [--seed N]             check it; list errors and warnings
           PolicyKit.Bench stages   --preset NAME [--runs N] [--emit]    per-stage Stopwatch breakdown of a check (--emit: and of each target)
+          PolicyKit.Bench stages   --shape NAME [--runs N]              the same for a hostile shape: chain-100k, single-line-10mb
+          PolicyKit.Bench fuzz     policies|tables [-n N] [--seed S]    the fuzz campaign (bench/README.md): mutants through the compiler or the table gate and engine
           PolicyKit.Bench [BenchmarkDotNet options, e.g. --filter '*Check*']
         presets:
         """;
 
     public static int Main(string[] args)
     {
-        if (args.Length > 0 && args[0] is "generate" or "verify" or "stages" or "help" or "--help" or "-h")
+        if (args.Length > 0 && args[0] is "generate" or "verify" or "stages" or "fuzz" or "help" or "--help" or "-h")
         {
             try
             {
@@ -30,6 +33,7 @@ public static class Program
                     "generate" => Generate(args[1..]),
                     "verify" => Verify(args[1..]),
                     "stages" => Stages(args[1..]),
+                    "fuzz" => Fuzz.FuzzCampaign.Run(args[1..], Console.Out),
                     _ => Help(Console.Out, 0),
                 };
             }
@@ -56,6 +60,13 @@ public static class Program
     private static int Generate(string[] args)
     {
         var options = Options.Parse(args);
+        if (options.Shape is { } shape)
+        {
+            string text = HostileShapes.Generate(shape);
+            if (options.Output is { } file) File.WriteAllText(file, text);
+            else Console.Out.Write(text);
+            return 0;
+        }
         var watch = Stopwatch.StartNew();
         var policy = PolicyGenerator.Generate(options.Preset);
         if (options.Output is { } path)
@@ -91,11 +102,17 @@ public static class Program
     private static int Stages(string[] args)
     {
         var options = Options.Parse(args);
+        if (options.Shape is { } shape)
+        {
+            string text = HostileShapes.Generate(shape);
+            StageProfiler.Report($"shape {shape}: {text.Length:N0} chars, {text.Count(c => c == '\n'):N0} lines", text, options.Runs, Console.Out, options.Emit);
+            return 0;
+        }
         StageProfiler.Report(PolicyGenerator.Generate(options.Preset), options.Runs, Console.Out, options.Emit);
         return 0;
     }
 
-    private sealed record Options(GeneratorPreset Preset, string? Output, int Runs, bool Emit)
+    private sealed record Options(GeneratorPreset Preset, string? Output, int Runs, bool Emit, string? Shape = null)
     {
         public static Options Parse(string[] args)
         {
@@ -104,6 +121,7 @@ public static class Program
             int? seed = null;
             int runs = 5;
             bool emit = false;
+            string? shape = null;
             for (int i = 0; i < args.Length; i++)
             {
                 string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -122,6 +140,9 @@ public static class Program
                     case "--emit":
                         emit = true;
                         break;
+                    case "--shape":
+                        shape = Value();
+                        break;
                     case "--runs":
                         runs = int.TryParse(Value(), out int r) && r > 0 ? r : throw new ArgumentException("--runs needs a positive number");
                         break;
@@ -129,7 +150,7 @@ public static class Program
                         throw new ArgumentException($"unknown option '{args[i]}'");
                 }
             }
-            return new Options(seed is { } value ? preset with { Seed = value } : preset, output, runs, emit);
+            return new Options(seed is { } value ? preset with { Seed = value } : preset, output, runs, emit, shape);
         }
     }
 }

@@ -102,14 +102,18 @@ public static class StageProfiler
     }
 
     /// <summary>Runs <paramref name="runs"/> times and prints the median per stage.</summary>
-    public static void Report(GeneratedPolicy policy, int runs, TextWriter output, bool emit = false)
+    public static void Report(GeneratedPolicy policy, int runs, TextWriter output, bool emit = false) =>
+        Report(policy.ToString(), policy.Text, runs, output, emit);
+
+    /// <summary>Runs <paramref name="runs"/> times over any policy text and prints the median per stage.</summary>
+    public static void Report(string label, string text, int runs, TextWriter output, bool emit = false)
     {
-        output.WriteLine(policy);
+        output.WriteLine(label);
         var all = new List<IReadOnlyList<Stage>>();
         for (int i = 0; i < runs; i++)
         {
             var total = Stopwatch.StartNew();
-            var stages = Measure(policy.Text, emit);
+            var stages = Measure(text, emit);
             total.Stop();
             output.WriteLine($"run {i + 1}: {total.Elapsed.TotalMilliseconds,8:F0} ms");
             all.Add(stages);

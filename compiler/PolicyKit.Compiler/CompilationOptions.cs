@@ -14,4 +14,10 @@ public sealed record CompilationOptions
     /// and the generated file carries a marked comment instead of the construct.
     /// </summary>
     public bool AllowUnsupported { get; init; }
+
+    /// <summary>
+    /// --include-dir: folders besides the policy's own folder tree (and std/) that includes may
+    /// read from (<see cref="Syntax.IncludeScope"/>).
+    /// </summary>
+    public IReadOnlyList<string> IncludeDirectories { get; init; } = [];
 }

@@ -16,7 +16,7 @@ public static class PolicyCompiler
     {
         reader ??= DiskPolicyFileReader.Instance;
         var diagnostics = new DiagnosticBag();
-        var files = new IncludeLoader(reader, diagnostics).Load(path);
+        var files = new IncludeLoader(reader, diagnostics, options.IncludeDirectories).Load(path);
         if (files.Count == 0 || diagnostics.HasErrors)
         {
             return Finish(path, null, diagnostics, files.Select(f => f.Source).ToList(), options);

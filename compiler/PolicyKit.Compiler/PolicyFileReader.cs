@@ -1,4 +1,5 @@
 using System.Reflection;
+using PolicyKit.Tables.Files;
 
 namespace PolicyKit.Compiler;
 
@@ -21,6 +22,9 @@ public sealed class DiskPolicyFileReader : IPolicyFileReader
     public const string StdPrefix = "std/";
 
     public static readonly DiskPolicyFileReader Instance = new();
+
+    /// <summary>The largest policy file read (a 100k-line policy is a few MB).</summary>
+    public const long MaxPolicyBytes = 64L * 1024 * 1024;
 
     public string Resolve(string includingFile, string includePath)
     {
@@ -49,26 +53,10 @@ public sealed class DiskPolicyFileReader : IPolicyFileReader
             using var reader = new StreamReader(stream);
             return reader.ReadToEnd();
         }
-        if (Directory.Exists(path))
-        {
-            error = "it is a directory";
-            return null;
-        }
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
-            // Say what is wrong without echoing absolute paths from the exception text.
-            error = e switch
-            {
-                FileNotFoundException or DirectoryNotFoundException => "no such file",
-                UnauthorizedAccessException => "permission denied",
-                _ => "the file cannot be read",
-            };
-            return null;
-        }
+        // A regular file of bounded size: a device, FIFO or directory is refused before it is read.
+        if (BoundedFile.TryReadAllText(path, MaxPolicyBytes, out string text, out string reason)) return text;
+        error = reason;
+        return null;
     }
 
     /// <summary>Names of the standard library files (std/…), for documentation and tests.</summary>

@@ -55,7 +55,7 @@ public sealed class RenderingTests
 
         Assert.Equal(TableJson.SchemaVersion, root.GetProperty("schema").GetInt32());
         var file = root.GetProperty("file");
-        Assert.Equal("1.0", file.GetProperty("format").GetString());
+        Assert.Equal("1.1", file.GetProperty("format").GetString());
         Assert.Equal(bytes.Length, file.GetProperty("bytes").GetInt32());
         Assert.Equal(JsonValueKind.Null, file.GetProperty("signature").ValueKind);
         Assert.Equal(11, file.GetProperty("sections").GetArrayLength());
@@ -115,7 +115,7 @@ public sealed class RenderingTests
         string text = TableText.Render(loaded.Table, loaded.File);
         var lines = text.Split('\n');
 
-        Assert.StartsWith("format    1.0, ", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("format    1.1, ", lines[0], StringComparison.Ordinal);
         Assert.Contains("signature none (unsigned)", lines);
         Assert.Contains("device    bng-1 ✓ (platform ios-xe)", lines);
         Assert.Contains("sections (11)", lines);

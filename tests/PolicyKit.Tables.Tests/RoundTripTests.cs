@@ -50,7 +50,7 @@ public sealed class RoundTripTests
         Assert.Empty(loaded.Table.Filters[2].Rules[1].Sources!.Ranges);
         Assert.Equal(UInt128.MaxValue, loaded.Table.BgpPeers[1].Address);
         Assert.Equal(long.MinValue, loaded.Table.Interfaces[0].StateLimits[2].Max);
-        Assert.Equal("1.0", loaded.File.Version);
+        Assert.Equal("1.1", loaded.File.Version);
         Assert.Null(loaded.File.Signature);
         Assert.Equal(Enumerable.Range(1, 11), loaded.File.Sections.Select(s => s.Id));
         Assert.All(loaded.File.Sections, s => Assert.False(s.Skipped));
@@ -100,7 +100,7 @@ public sealed class RoundTripTests
     {
         byte[] bytes = TableWriter.Write(TestTables.Minimal());
         Assert.Equal([0x89, (byte)'M', (byte)'P', (byte)'T', 0x0D, 0x0A, 0x1A, 0x0A], bytes[..8]);
-        Assert.Equal([1, 0, 0, 0], bytes[8..12]);           // major 1, minor 0 (little-endian)
+        Assert.Equal([1, 0, 1, 0], bytes[8..12]);           // major 1, minor 1 (little-endian)
         Assert.Equal([0, 0, 0, 0], bytes[12..16]);          // flags: unsigned
         int body = BitConverter.ToInt32(bytes, 16);
         Assert.Equal(bytes.Length, TableFormat.HeaderLength + body + TableFormat.ChecksumLength);

@@ -70,10 +70,34 @@ public sealed class VersionTests
         int router = sections.FindIndex(s => s.Id == SectionId.Router);
         sections[router] = (SectionId.Router, [.. sections[router].Payload, 0x42, 0x43]);
 
-        Assert.Equal(table, TableReader.Read(TableWriter.Assemble(1, 1, 0, sections)));
-        // The same bytes claiming to be 1.0 are malformed: a 1.0 router section has nothing after its last field.
-        var e = Assert.Throws<TableFormatException>(() => TableReader.Read(TableWriter.Assemble(1, 0, 0, sections)));
+        Assert.Equal(table, TableReader.Read(TableWriter.Assemble(1, 2, 0, sections)));
+        // The same bytes claiming to be 1.1 are malformed: a 1.1 router section has nothing after its last field.
+        var e = Assert.Throws<TableFormatException>(() => TableReader.Read(TableWriter.Assemble(1, 1, 0, sections)));
         Assert.Equal(TableError.Malformed, e.Error);
+    }
+
+    [Fact]
+    public void A_1_0_table_without_a_serial_is_read_with_serial_0()
+    {
+        var table = TestTables.Full() with { Header = TestTables.Full().Header with { Serial = 0 } };
+        var sections = TableWriter.EncodeSections(table);
+        int header = sections.FindIndex(s => s.Id == SectionId.Header);
+        Assert.Equal(0, sections[header].Payload[^1]);    // the serial 0 is one byte, appended by 1.1
+        sections[header] = (SectionId.Header, sections[header].Payload[..^1]);
+        var loaded = TableReader.Load(TableWriter.Assemble(1, 0, 0, sections));
+        Assert.Equal("1.0", loaded.File.Version);
+        Assert.Equal(table, loaded.Table);
+    }
+
+    [Fact]
+    public void The_serial_round_trips_and_a_negative_one_is_refused()
+    {
+        var table = TestTables.Minimal();
+        Assert.Equal(long.MaxValue, TableReader.Read(TableWriter.WithSerial(TableWriter.Write(table), long.MaxValue)).Header.Serial);
+        Assert.Equal(1_800_000_000, TableReader.Read(TableWriter.Write(table with { Header = table.Header with { Serial = 1_800_000_000 } })).Header.Serial);
+        var forged = TableWriter.Assemble(1, 1, 0, TableWriter.EncodeSections(table with { Header = table.Header with { Serial = -5 } }));
+        var e = Assert.Throws<TableFormatException>(() => TableReader.Read(forged));
+        Assert.Equal("invalid table: the serial -5 is negative", e.Message);
     }
 
     [Fact]
@@ -82,7 +106,7 @@ public sealed class VersionTests
         byte[] bytes = TableWriter.Write(TestTables.Minimal());
         var e = Assert.Throws<TableFormatException>(() => TableReader.Read(TableBytes.WithFlags(bytes, 1u << 3)));
         Assert.Equal(TableError.UnsupportedFeature, e.Error);
-        Assert.Equal("the table uses features this agent does not understand (flags 0x0008 of format 1.0); upgrade mpol-agent", e.Message);
+        Assert.Equal("the table uses features this agent does not understand (flags 0x0008 of format 1.1); upgrade mpol-agent", e.Message);
 
         var loaded = TableReader.Load(TableBytes.WithFlags(bytes, 1u << 20));
         Assert.Equal(TestTables.Minimal(), loaded.Table);

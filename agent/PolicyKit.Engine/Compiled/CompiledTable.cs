@@ -62,8 +62,36 @@ public sealed partial class CompiledTable
         foreach (var peer in BgpPeers) _bgpPeers.TryAdd(peer.Address, peer.Index);
     }
 
-    /// <summary>Compiles a table. Throws <see cref="ArgumentException"/> for a table whose references are broken (a corrupt file, never a policy mistake).</summary>
+    /// <summary>
+    /// Compiles a table. Throws <see cref="ArgumentException"/> for a table whose references are
+    /// broken (a corrupt file, never a policy mistake). A table that passed the reader's
+    /// structural rules (<c>TableValidator</c>) does not fail here; <see cref="TryBuild"/> is for
+    /// callers that must not fail even so (the agent's loads).
+    /// </summary>
     public static CompiledTable Build(AdmissionTable table) => new(table ?? throw new ArgumentNullException(nameof(table)));
+
+    /// <summary>
+    /// <see cref="Build"/> that reports instead of throwing: false with one sentence ("invalid
+    /// table: …", as the reader words its refusals) for a table the engine cannot use — a rule
+    /// the validator missed, or a limit of the engine's own (more than 32767 distinct candidate
+    /// lists in one filter). The second line of defence behind the reader, so a load never throws.
+    /// </summary>
+    public static bool TryBuild(AdmissionTable table, out CompiledTable? compiled, out string error)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        try
+        {
+            compiled = new CompiledTable(table);
+            error = string.Empty;
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or IndexOutOfRangeException or InvalidOperationException or OverflowException)
+        {
+            compiled = null;
+            error = $"invalid table: the engine cannot use it: {e.Message}";
+            return false;
+        }
+    }
 
     public AdmissionTable Source { get; }
 

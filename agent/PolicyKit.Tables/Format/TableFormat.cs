@@ -20,7 +20,16 @@ public static class TableFormat
     /// The minor version this library writes. A newer minor only adds sections or appends fields
     /// to the end of a section, both of which an older reader of the same major skips.
     /// </summary>
-    public const ushort MinorVersion = 0;
+    public const ushort MinorVersion = 1;
+
+    /// <summary>The first minor version whose header carries the serial (appended to the header section).</summary>
+    public const ushort SerialSinceMinor = 1;
+
+    /// <summary>
+    /// The largest table file a reader accepts (the agent, <c>mpolc inspect</c>). A 100k-line
+    /// policy's table is a few MB; anything near this is not a table.
+    /// </summary>
+    public const long MaxFileLength = 64L * 1024 * 1024;
 
     /// <summary>The fixed header: magic (8), major (2), minor (2), flags (4), body length (4).</summary>
     public const int HeaderLength = 20;

@@ -56,6 +56,7 @@ public static class TableJson
             json.WriteString("platform", h.Platform);
             json.WriteString("policyHash", h.PolicyHash);
             json.WriteString("compilerVersion", h.CompilerVersion);
+            json.WriteNumber("serial", h.Serial);
             json.WriteEndObject();
 
             Router();

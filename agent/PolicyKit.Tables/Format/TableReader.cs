@@ -159,7 +159,7 @@ public static class TableReader
     {
         var list = new TableDecoder(bytes[TableFormat.HeaderLength..frame.BodyEnd], TableFormat.HeaderLength, "section list");
         var sections = ImmutableArray.CreateBuilder<TableSectionInfo>();
-        var parts = new Parts();
+        var parts = new Parts(frame.Minor);
         int last = 0;
         while (list.Remaining > 0)
         {
@@ -194,7 +194,7 @@ public static class TableReader
     }
 
     /// <summary>The sections read so far.</summary>
-    private sealed class Parts
+    private sealed class Parts(ushort minor)
     {
         private readonly bool[] _seen = new bool[SectionId.LastKnown + 1];
         private TableHeader? _header;
@@ -219,7 +219,8 @@ public static class TableReader
             switch (id)
             {
                 case SectionId.Header:
-                    _header = new TableHeader(d.ReadString(), d.ReadString(), d.ReadString(), d.ReadString());
+                    _header = new TableHeader(d.ReadString(), d.ReadString(), d.ReadString(), d.ReadString(),
+                        minor >= TableFormat.SerialSinceMinor ? d.ReadInt64() : 0);
                     break;
                 case SectionId.Locations:
                 {

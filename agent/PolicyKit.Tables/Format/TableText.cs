@@ -81,6 +81,7 @@ public static class TableText
                 Line($"device    {table.Header.Device} (platform {table.Header.Platform})");
                 Line($"policy    sha256 {table.Header.PolicyHash}");
                 Line($"compiler  {table.Header.CompilerVersion}");
+                Line($"serial    {(table.Header.Serial == 0 ? "none" : table.Header.Serial.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
             }
             if (file is not null)
             {

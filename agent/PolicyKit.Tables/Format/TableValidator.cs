@@ -12,7 +12,10 @@ namespace PolicyKit.Tables.Format;
 /// addresses fit their family, range sets are sorted and disjoint (the binary search needs it).
 /// The writer refuses a model that breaks them (a caller's bug); the reader refuses a file that
 /// does (a forged or buggy file whose checksum still matches). Policy meaning is not judged here.
-/// Runs on every load, so it allocates nothing unless it fails.
+/// This is the single gate between a file and the engine: whatever passes, the engine compiles and
+/// decides with (<c>CompiledTable.Build</c> trusts it), so a rule the engine relies on belongs here
+/// — `mpolc inspect`, the agent's start and its reloads then refuse a table with the same sentence.
+/// Runs on every load, so it allocates little: the set of interface names, nothing else unless it fails.
 /// </summary>
 public static class TableValidator
 {
@@ -70,6 +73,7 @@ public static class TableValidator
         {
             var h = table.Header ?? Fail<TableHeader>("the table has no header");
             if (h.Device is null || h.Platform is null || h.PolicyHash is null || h.CompilerVersion is null) Fail("a field of the header is null");
+            if (h.Serial < 0) Fail($"the serial {h.Serial} is negative");
             foreach (var location in Items(table.Locations))
             {
                 if (location is null) Fail("a location is null");
@@ -132,10 +136,14 @@ public static class TableValidator
             Filter(router.AcceptRegisterFilter, new What("", "the accept-register filter"));
 
             var interfaces = Items(table.Interfaces);
+            // The engine finds an interface by its name (ordinal, as Linux names are case-sensitive):
+            // a name given twice would leave one of the two unreachable.
+            var names = new Dictionary<string, int>(interfaces.Length, StringComparer.Ordinal);
             for (int i = 0; i < interfaces.Length; i++)
             {
                 var iface = interfaces[i] ?? Fail<InterfaceEntry>($"interface {i} is null");
                 if (iface.Name is null) Fail($"the name of interface {i} is null");
+                if (!names.TryAdd(iface.Name, i)) Fail($"interfaces {names[iface.Name]} and {i} are both named '{iface.Name}'");
                 var what = new What("", "interface", -1, iface.Name);
                 Membership(iface.Igmp, what with { Suffix = "(IGMP)" });
                 Membership(iface.Mld, what with { Suffix = "(MLD)" });

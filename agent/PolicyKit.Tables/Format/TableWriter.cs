@@ -23,7 +23,18 @@ public static class TableWriter
         return signer is null ? unsigned : signer.Sign(unsigned);
     }
 
-    /// <summary>The sections of format 1.0 for the table, in id order, without validating it (the tests use it to forge invalid tables).</summary>
+    /// <summary>
+    /// An unsigned table file with the serial of its header set: <c>mpolc compile</c> stamps it
+    /// after the (deterministic) compile, where it signs, from --serial or the signing time.
+    /// </summary>
+    public static byte[] WithSerial(ReadOnlySpan<byte> unsignedTable, long serial)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(serial);
+        var table = TableReader.Read(unsignedTable);
+        return Write(table with { Header = table.Header with { Serial = serial } });
+    }
+
+    /// <summary>The sections of the current format for the table, in id order, without validating it (the tests use it to forge invalid tables).</summary>
     internal static List<(int Id, byte[] Payload)> EncodeSections(AdmissionTable table)
     {
         var sections = new List<(int Id, byte[] Payload)>(SectionId.LastKnown);
@@ -80,6 +91,7 @@ public static class TableWriter
         e.WriteString(header.Platform);
         e.WriteString(header.PolicyHash);
         e.WriteString(header.CompilerVersion);
+        e.WriteVarint(header.Serial);
     }
 
     private static void WriteFilter(TableEncoder e, TableFilter filter)

@@ -53,5 +53,10 @@ public sealed record DampingEntry(int HalfLifeSeconds, int Reuse, int Suppress, 
 /// <summary>Telemetry hints the agent uses when its own config says nothing.</summary>
 public sealed record TelemetryEntry(string Site, int IntervalSeconds, int WarnPercent);
 
-/// <summary>What the table is and where it came from.</summary>
-public sealed record TableHeader(string Device, string Platform, string PolicyHash, string CompilerVersion);
+/// <summary>
+/// What the table is and where it came from. <see cref="Serial"/> orders the tables of a device
+/// (format 1.1): the agent does not reload a table with a lower serial than the one in force
+/// (rollback protection). 0 means none; <c>mpolc compile</c> writes the signing time (Unix
+/// seconds) when it signs, or <c>--serial N</c>.
+/// </summary>
+public sealed record TableHeader(string Device, string Platform, string PolicyHash, string CompilerVersion, long Serial = 0);

@@ -31,7 +31,7 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
             return ExitCodes.ConfigOrUsage;
         }
         var table = runtime.Table!;
-        log.Info($"table {table.Path}: device {table.Device}, checksum {table.Checksum[..12]}, signature {(table.SignatureVerified ? "verified" : "not checked")}");
+        log.Info($"table {table.Path}: device {table.Device}, checksum {table.Checksum[..12]}, serial {(table.Serial == 0 ? "none" : table.Serial)}, signature {(table.SignatureVerified ? "verified" : "not checked")}");
 
         EmbeddedBroker? broker = null;
         try
@@ -39,16 +39,24 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
             if (plan.Mqtt is { } mqtt)
             {
                 var client = mqtt.Client;
+                client = client with { ClientId = string.IsNullOrEmpty(client.ClientId) ? $"policykit-{runtime.Topics.Device}" : client.ClientId };
                 if (mqtt.Embedded is { } listen)
                 {
-                    broker = new EmbeddedBroker(listen.Address, listen.Port);
+                    // The agent's client is the broker's only publisher, with a credential made for
+                    // this process; dashboards subscribe, with the configured user and password
+                    // when set (the configuration allows none only on loopback).
+                    var access = EmbeddedBrokerAccess.ForPublisher(client.ClientId, client.Username, client.Password);
+                    broker = new EmbeddedBroker(listen.Address, listen.Port, access);
                     await broker.StartAsync().ConfigureAwait(false);
-                    log.Info($"embedded MQTT broker listening on {listen.Address}:{broker.Port}");
-                    client = client with { Host = listen.Address.ToString(), Port = broker.Port, Tls = null };
+                    log.Info($"embedded MQTT broker listening on {listen.Address}:{broker.Port} ({(access.RequiresAuthentication ? $"subscribers authenticate as {access.UserName}" : "anonymous subscribers")}; only the agent publishes)");
+                    if (!System.Net.IPAddress.IsLoopback(listen.Address))
+                        log.Warn($"embedded MQTT broker on {listen.Address}, not loopback: it has no TLS, so the subscribers' password crosses the network in the clear; for production use a broker with TLS (mqtt.host, [mqtt.tls])");
+                    var local = listen.Address.Equals(System.Net.IPAddress.Any) ? System.Net.IPAddress.Loopback
+                        : listen.Address.Equals(System.Net.IPAddress.IPv6Any) ? System.Net.IPAddress.IPv6Loopback : listen.Address;
+                    client = client with { Host = local.ToString(), Port = broker.Port, Tls = null, Username = access.PublisherUserName, Password = access.PublisherPassword };
                 }
                 client = client with
                 {
-                    ClientId = string.IsNullOrEmpty(client.ClientId) ? $"policykit-{runtime.Topics.Device}" : client.ClientId,
                     Will = new TelemetryMessage(runtime.Topics.Status, runtime.StatusPayload("offline", "connection-lost"), Retain: true),
                     // After a reconnect the retained status may still be the Will's "offline": say online first.
                     Online = new TelemetryMessage(runtime.Topics.Status, runtime.StatusPayload("online", null), Retain: true),
@@ -83,9 +91,18 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
                 {
                     foreach (var r in station.ReloadCertificates()) log.Info($"bmp: certificates: {r}");
                 }
-                bool ok = runtime.Reload(trigger, out string message);
-                if (ok) log.Info(message);
-                else log.Error(message);
+                try
+                {
+                    bool ok = runtime.Reload(trigger, out string message);
+                    if (ok) log.Info(message);
+                    else log.Error(message);
+                }
+#pragma warning disable CA1031 // a reload runs on a timer or signal thread: an escaping exception would abort the agent and stop enforcement
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    log.Error($"table reload ({trigger}) failed, keeping the table in force: {e.GetType().Name}: {e.Message}");
+                }
+#pragma warning restore CA1031
             }
             bool reclaimed = InheritedSignals.Reclaim(InheritedSignals.SIGHUP);
             using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; Task.Run(() => Reload("sighup")); });
@@ -176,19 +193,23 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
 
     private async Task ReplayAsync(AgentRuntime runtime, ReplayPlan replay, CancellationTokenSource stop)
     {
-        IReadOnlyList<TraceRecord> records;
+        // Two passes over the file, neither holding it: the first checks every record (a bad line
+        // is reported before any event is applied, as when the trace was read whole), the second replays.
+        long count = 0;
+        int applied;
         try
         {
-            records = TraceLoader.Load(replay.File, replay.Format, replay.Interface);
+            foreach (var _ in TraceLoader.Stream(replay.File, replay.Format, replay.Interface)) count++;
+            log.Info($"replay {replay.File}: {count} records at {replay.Speed} speed");
+            applied = await TraceReplayer.RunAsync(runtime, TraceLoader.Stream(replay.File, replay.Format, replay.Interface), replay.Speed, output, plan.Runtime.PrintDecisions, stop.Token).ConfigureAwait(false);
         }
         catch (TraceFormatException e)
         {
+            // Only a file changed between the passes fails here after the first.
             log.Error($"replay: {e.Message}");
             if (replay.ExitWhenDone) stop.Cancel();
             return;
         }
-        log.Info($"replay {replay.File}: {records.Count} records at {replay.Speed} speed");
-        int applied = await TraceReplayer.RunAsync(runtime, records, replay.Speed, output, plan.Runtime.PrintDecisions, stop.Token).ConfigureAwait(false);
         runtime.PublishState();
         var (admits, denies) = runtime.Decisions();
         log.Info($"replay done: {applied} events, {admits} admitted, {denies.Values.Sum()} denied");

@@ -21,6 +21,7 @@ internal static class CheckConfigCommand
         {
             var result = options.Load(parse, environment);
             if (!result.Ok) return ConfigOptions.Report(result, error);
+            foreach (var w in result.Warnings) error.WriteLine($"mpol-agent: {w}");
             var plan = RunPlanFactory.Create(result.Settings!, error);
             if (plan is null) return ExitCodes.ConfigOrUsage;
             if (!TableFile.TryLoad(plan.Runtime.TablePath, plan.Runtime.Verifier, out var table, out string tableError))
@@ -31,7 +32,7 @@ internal static class CheckConfigCommand
             if (!parse.GetValue(quiet))
             {
                 output.Write(result.Settings!.Describe(result.Keys, result.RawValue));
-                output.WriteLine($"# table: device {table!.Info.Device}, checksum {table.Info.Checksum}, signature {(table.Info.SignatureVerified ? "verified" : "not checked")}");
+                output.WriteLine($"# table: device {table!.Info.Device}, checksum {table.Info.Checksum}, serial {(table.Info.Serial == 0 ? "none" : table.Info.Serial)}, signature {(table.Info.SignatureVerified ? "verified" : "not checked")}");
                 output.WriteLine("# configuration OK");
             }
             return ExitCodes.Ok;

@@ -18,6 +18,7 @@ internal static class RunCommand
             var plan = RunPlanFactory.Create(result.Settings!, error);
             if (plan is null) return ExitCodes.ConfigOrUsage;
             var log = new AgentLog(error, plan.LogLevel, plan.LogJson);
+            foreach (var w in result.Warnings) log.Warn($"configuration: {w}");
             return await new AgentHost(plan, output, log).RunAsync(cancel);
         });
         return command;

@@ -33,6 +33,7 @@ internal static class RunPlanFactory
             PublishInterval = s.Mqtt.PublishInterval,
             PrintDecisions = s.Telemetry.PrintDecisions,
             Engine = s.Engine.Options,
+            AllowRollback = s.Agent.AllowRollback,
         };
         MqttPlan? mqtt = null;
         if (s.Mqtt.Enabled)

@@ -7,6 +7,9 @@ namespace PolicyKit.Agent.Config;
 public sealed record ConfigLoadResult(AgentSettings? Settings, IReadOnlyList<ConfigError> Errors, IReadOnlyList<ConfigKey> Keys, Func<string, string?> RawValue)
 {
     public bool Ok => Errors.Count == 0;
+
+    /// <summary>What loads but deserves attention (check-config prints these, run logs them).</summary>
+    public IReadOnlyList<ConfigWarning> Warnings { get; init; } = [];
 }
 
 /// <summary>
@@ -33,14 +36,10 @@ public static class AgentConfigLoader
 
         if (path is not null)
         {
-            string text;
-            try
+            // A regular file of at most 1 MB: `--config /dev/zero` or a FIFO is refused, not read forever.
+            if (!PolicyKit.Tables.Files.BoundedFile.TryReadAllText(path, 1024 * 1024, out string text, out string error))
             {
-                text = File.ReadAllText(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return Failed(new ConfigError(string.Empty, path, e is FileNotFoundException or DirectoryNotFoundException ? "configuration file not found" : $"cannot read the configuration file: {e.Message}"));
+                return Failed(new ConfigError(string.Empty, path, error == "no such file" ? "configuration file not found" : $"cannot read the configuration file: {error}"));
             }
             var toml = new TomlConfigurationSource(text, path);
             if (toml.SyntaxError is { } syntax) return Failed(syntax);
@@ -91,7 +90,7 @@ public static class AgentConfigLoader
         var settings = Bind(values, environment, k => fromFile.Contains(ConfigValues.ToConfigKey(k)));
         errors.AddRange(values.Errors);
         errors.AddRange(UnknownKeys(config, values.Keys, OriginOf));
-        return new ConfigLoadResult(errors.Count == 0 ? settings : null, errors, values.Keys, k => config[ConfigValues.ToConfigKey(k)]);
+        return new ConfigLoadResult(errors.Count == 0 ? settings : null, errors, values.Keys, k => config[ConfigValues.ToConfigKey(k)]) { Warnings = values.Warnings };
 
         ConfigLoadResult Failed(ConfigError e) => new(null, [e], [], _ => null);
     }
@@ -138,7 +137,12 @@ public static class AgentConfigLoader
                 else
                 {
                     string? near = Nearest(section, sections);
-                    yield return new ConfigError(section, originOf(configKey[..configKey.LastIndexOf(':')]), $"unknown section [{section}]{(near is null ? $" (sections: {string.Join(", ", sections.Order())})" : $" (did you mean [{near}]?)")}");
+                    // A section from the file is reported at its [header]; one given by an
+                    // environment variable or --set at that variable or option.
+                    string origin = originOf(configKey);
+                    if (!origin.StartsWith("env ", StringComparison.Ordinal) && !origin.StartsWith("--set ", StringComparison.Ordinal))
+                        origin = originOf(configKey[..configKey.LastIndexOf(':')]);
+                    yield return new ConfigError(section, origin, $"unknown section [{section}]{(near is null ? $" (sections: {string.Join(", ", sections.Order())})" : $" (did you mean [{near}]?)")}");
                 }
                 continue;
             }

@@ -9,3 +9,9 @@ public sealed record ConfigError(string Key, string Origin, string Message)
 {
     public override string ToString() => Key.Length == 0 ? $"{Origin}: error: {Message}" : $"{Origin}: error: {Key}: {Message}";
 }
+
+/// <summary>Something that works but should not be so (a password file others can read, an endpoint open to the network): reported, not refused.</summary>
+public sealed record ConfigWarning(string Key, string Origin, string Message)
+{
+    public override string ToString() => $"{Origin}: warning: {Key}: {Message}";
+}

@@ -12,9 +12,12 @@ namespace PolicyKit.Agent.Config;
 public sealed class ConfigValues(IConfiguration config, Func<string, string> originOf, string baseDirectory)
 {
     private readonly List<ConfigError> _errors = [];
+    private readonly List<ConfigWarning> _warnings = [];
     private readonly List<ConfigKey> _keys = [];
 
     public IReadOnlyList<ConfigError> Errors => _errors;
+
+    public IReadOnlyList<ConfigWarning> Warnings => _warnings;
 
     /// <summary>Every key read so far, in schema order.</summary>
     public IReadOnlyList<ConfigKey> Keys => _keys;
@@ -22,6 +25,8 @@ public sealed class ConfigValues(IConfiguration config, Func<string, string> ori
     public string Origin(string key) => originOf(ToConfigKey(key));
 
     public void Error(string key, string message) => _errors.Add(new ConfigError(key, Origin(key), message));
+
+    public void Warn(string key, string message) => _warnings.Add(new ConfigWarning(key, Origin(key), message));
 
     public bool Has(string key) => config[ToConfigKey(key)] is not null;
 

@@ -1,3 +1,7 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using PolicyKit.Tables.Files;
+
 namespace PolicyKit.Agent.Config;
 
 /// <summary>[mqtt.tls]: TLS to the broker.</summary>
@@ -11,6 +15,57 @@ public sealed record MqttSection(
 {
     /// <summary>Never prints the password.</summary>
     public override string ToString() => $"MqttSection {{ Host = {Host}, Port = {Port}, Username = {Username}, Password = {(Password is null ? "(none)" : "(set)")} }}";
+
+    /// <summary>
+    /// The TLS files are read now, as the connection would read them, so check-config finds a CA
+    /// file that holds no certificate, or a certificate without its key, instead of the first connect.
+    /// </summary>
+    private static void CheckTlsFiles(ConfigValues v, MqttTlsSection tls)
+    {
+        const int MaxPem = 1024 * 1024;
+        if (tls.CaFile.Length > 0 && File.Exists(tls.CaFile))
+        {
+            if (!BoundedFile.TryReadAllText(tls.CaFile, MaxPem, out string pem, out string error))
+            {
+                v.Error("mqtt.tls.ca_file", $"cannot read: {error}");
+            }
+            else
+            {
+                var cas = new X509Certificate2Collection();
+                try
+                {
+                    cas.ImportFromPem(pem);
+                    if (cas.Count == 0) v.Error("mqtt.tls.ca_file", $"{tls.CaFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+                }
+                catch (CryptographicException e)
+                {
+                    v.Error("mqtt.tls.ca_file", $"{tls.CaFile} is not a PEM CA certificate: {e.Message}");
+                }
+                finally
+                {
+                    foreach (var c in cas) c.Dispose();
+                }
+            }
+        }
+        if (tls.CertFile.Length > 0 && tls.KeyFile.Length > 0 && File.Exists(tls.CertFile) && File.Exists(tls.KeyFile))
+        {
+            if (!BoundedFile.TryReadAllText(tls.CertFile, MaxPem, out string cert, out string error)) v.Error("mqtt.tls.cert_file", $"cannot read: {error}");
+            else if (!BoundedFile.TryReadAllText(tls.KeyFile, MaxPem, out string key, out error)) v.Error("mqtt.tls.key_file", $"cannot read: {error}");
+            else
+            {
+                try
+                {
+                    using var pair = X509Certificate2.CreateFromPem(cert, key);
+                }
+                catch (CryptographicException e)
+                {
+                    v.Error("mqtt.tls.cert_file", $"cert_file and key_file are not a PEM certificate and its private key: {e.Message}");
+                }
+            }
+        }
+    }
+
+    private static string Mode(string path) => OperatingSystem.IsWindows() ? "?" : Convert.ToString((int)File.GetUnixFileMode(path), 8).PadLeft(4, '0');
 
     public static MqttSection Bind(ConfigValues v, IReadOnlyDictionary<string, string> environment, Func<string, bool> fromFile)
     {
@@ -38,16 +93,20 @@ public sealed record MqttSection(
             v.Error("mqtt.password", "a password does not belong in the configuration file: put it in mqtt.password_file (mode 0600) or the environment variable POLICYKIT__MQTT__PASSWORD");
             password = null;
         }
+        else if (password is not null && v.Origin("mqtt.password").StartsWith("--set ", StringComparison.Ordinal))
+        {
+            // A command line is visible to every user of the machine (ps, /proc/PID/cmdline).
+            v.Error("mqtt.password", "a password does not belong on the command line, where every user sees it (ps): put it in mqtt.password_file (mode 0600) or the environment variable POLICYKIT__MQTT__PASSWORD");
+            password = null;
+        }
         if (password is null && passwordFile.Length > 0 && File.Exists(passwordFile))
         {
-            try
-            {
-                password = File.ReadLines(passwordFile).FirstOrDefault()?.TrimEnd('\r') ?? string.Empty;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                v.Error("mqtt.password_file", $"cannot read: {e.Message}");
-            }
+            if (BoundedFile.TryReadAllText(passwordFile, 4096, out string text, out string error))
+                password = text.Split('\n')[0].TrimEnd('\r');
+            else
+                v.Error("mqtt.password_file", $"cannot read: {error}");
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(passwordFile) & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.GroupWrite)) != 0)
+                v.Warn("mqtt.password_file", $"{passwordFile} can be read or changed by other users (mode {Mode(passwordFile)}): chmod 600 it");
         }
         var section = new MqttSection(enabled, embedded, embeddedListen, host, port, clientId, prefix, username, password,
             v.Duration("mqtt.keepalive", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), "MQTT keep-alive"),
@@ -59,7 +118,13 @@ public sealed record MqttSection(
         if (section.ReconnectMax < section.ReconnectMin) v.Error("mqtt.reconnect_max", $"must be at least mqtt.reconnect_min ({ConfigValues.FormatDuration(section.ReconnectMin)})");
         if (tls.CertFile.Length > 0 != tls.KeyFile.Length > 0) v.Error(tls.CertFile.Length > 0 ? "mqtt.tls.key_file" : "mqtt.tls.cert_file", "cert_file and key_file go together (a client certificate needs its key)");
         if (tls.Enabled && tls.CaFile.Length == 0) v.Error("mqtt.tls.ca_file", "TLS needs the CA that signed the broker's certificate");
-        if (embedded && !Endpoints.TryParse(embeddedListen, out _)) v.Error("mqtt.embedded_listen", $"expected HOST:PORT, got \"{embeddedListen}\"");
+        if (tls.Enabled) CheckTlsFiles(v, tls);
+        if (embedded)
+        {
+            if (!Endpoints.TryParse(embeddedListen, out var listenOn)) v.Error("mqtt.embedded_listen", $"expected HOST:PORT, got \"{embeddedListen}\"");
+            else if (enabled && !System.Net.IPAddress.IsLoopback(listenOn.Address) && (username.Length == 0 || password is null))
+                v.Error("mqtt.embedded_listen", $"the embedded broker would accept anonymous clients on {listenOn.Address}: listen on loopback (127.0.0.1, [::1]), or set mqtt.username and a password (POLICYKIT__MQTT__PASSWORD or mqtt.password_file) that subscribers must give");
+        }
         if (prefix.Contains('+') || prefix.Contains('#') || prefix.Length == 0) v.Error("mqtt.topic_prefix", "must be non-empty and hold no MQTT wildcard (+ #)");
         return section;
     }

@@ -34,33 +34,48 @@ public static class CaptureTrace
         }
     }
 
-    public static IReadOnlyList<TraceRecord> Load(string path, string defaultInterface)
+    public static IReadOnlyList<TraceRecord> Load(string path, string defaultInterface) => Stream(path, defaultInterface).ToList();
+
+    /// <summary>The records of the capture, a packet at a time as they are enumerated; errors are thrown when reached.</summary>
+    public static IEnumerable<TraceRecord> Stream(string path, string defaultInterface)
     {
         string file = Path.GetFileName(path);
-        var records = new List<TraceRecord>();
         DateTime? start = null;
-        int malformed = 0;
+        using var packets = Guarded(MembershipCapture.Read(path, includeMalformed: true), path).GetEnumerator();
+        while (packets.MoveNext())
+        {
+            var m = packets.Current;
+            start ??= m.Timestamp;
+            long offset = Math.Max(0, (m.Timestamp - start.Value).Ticks);
+            string origin = $"{file}#{m.Number}";
+            if (m.Message is null)
+            {
+                yield return new TraceRecord(offset, null, origin, $"packet {m.Number}: malformed {m.Status.Describe()} — ignored");
+                continue;
+            }
+            string? iface = m.InterfaceName is { Length: > 0 } n ? n : defaultInterface.Length > 0 ? defaultInterface : null;
+            if (iface is null)
+                throw new TraceFormatException($"{origin}: the capture does not name the interface of this packet; set replay.interface");
+            foreach (var change in m.Message.Changes)
+            {
+                yield return new TraceRecord(offset, ToEvent(change, m.Message, iface), origin);
+            }
+        }
+    }
+
+    /// <summary>The capture's packets, with its read errors turned into <see cref="TraceFormatException"/> (a yield cannot sit in a try with a catch).</summary>
+    private static IEnumerable<CapturedMembership> Guarded(IEnumerable<CapturedMembership> packets, string path)
+    {
+        string file = Path.GetFileName(path);
+        using var e = Wrap(() => packets.GetEnumerator(), file, path);
+        while (Wrap(e.MoveNext, file, path)) yield return e.Current;
+    }
+
+    private static T Wrap<T>(Func<T> step, string file, string path)
+    {
         try
         {
-            foreach (var m in MembershipCapture.Read(path, includeMalformed: true))
-            {
-                start ??= m.Timestamp;
-                long offset = Math.Max(0, (m.Timestamp - start.Value).Ticks);
-                string origin = $"{file}#{m.Number}";
-                if (m.Message is null)
-                {
-                    malformed++;
-                    records.Add(new TraceRecord(offset, null, origin, $"packet {m.Number}: malformed {m.Status.Describe()} — ignored"));
-                    continue;
-                }
-                string? iface = m.InterfaceName is { Length: > 0 } n ? n : defaultInterface.Length > 0 ? defaultInterface : null;
-                if (iface is null)
-                    throw new TraceFormatException($"{origin}: the capture does not name the interface of this packet; set replay.interface");
-                foreach (var change in m.Message.Changes)
-                {
-                    records.Add(new TraceRecord(offset, ToEvent(change, m.Message, iface), origin));
-                }
-            }
+            return step();
         }
         catch (CaptureFormatException e)
         {
@@ -70,7 +85,6 @@ public static class CaptureTrace
         {
             throw new TraceFormatException($"{path}: cannot read the capture: {e.Message}");
         }
-        return records;
     }
 
     private static ScriptEvent ToEvent(MembershipChange change, DecodedMembership message, string iface)

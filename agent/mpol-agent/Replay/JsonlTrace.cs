@@ -21,38 +21,75 @@ namespace PolicyKit.Agent.Replay;
 /// </summary>
 public static class JsonlTrace
 {
-    /// <summary>Parses every line; the first bad line throws with file:line:col.</summary>
-    public static IReadOnlyList<TraceRecord> Parse(string text, string fileName)
-    {
-        var records = new List<TraceRecord>();
-        DateTimeOffset? start = null;
-        long last = 0;
-        int lineNumber = 0;
-        foreach (string rawLine in text.Split('\n'))
-        {
-            lineNumber++;
-            string line = rawLine.TrimEnd('\r');
-            if (line.Trim().Length == 0) continue;
-            var record = ParseLine(line, fileName, lineNumber, ref start);
-            if (record.Offset < last) record = record with { Offset = last };
-            last = record.Offset;
-            records.Add(record);
-        }
-        return records;
-    }
+    /// <summary>The longest line read (a trace line is an event and a note: a few hundred bytes).</summary>
+    public const int MaxLineLength = 64 * 1024;
 
-    public static IReadOnlyList<TraceRecord> Load(string path)
+    /// <summary>Parses every line; the first bad line throws with file:line:col.</summary>
+    public static IReadOnlyList<TraceRecord> Parse(string text, string fileName) => Read(new StringReader(text), fileName).ToList();
+
+    /// <summary>Every record of the file, read whole (tests, small traces); <see cref="Stream"/> reads a line at a time.</summary>
+    public static IReadOnlyList<TraceRecord> Load(string path) => Stream(path).ToList();
+
+    /// <summary>
+    /// The records of the file, parsed a line at a time as they are enumerated: a replay holds one
+    /// line, not the trace (a 40 MB trace made a 450 MB agent when it was read whole). Errors are
+    /// thrown as <see cref="TraceFormatException"/> when the enumeration reaches them.
+    /// </summary>
+    public static IEnumerable<TraceRecord> Stream(string path)
     {
-        string text;
+        StreamReader reader;
         try
         {
-            text = File.ReadAllText(path, Encoding.UTF8);
+            reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, new FileStreamOptions { Access = FileAccess.Read, Share = FileShare.ReadWrite });
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             throw new TraceFormatException($"{path}: cannot read the trace: {e.Message}");
         }
-        return Parse(text, Path.GetFileName(path));
+        return Read(reader, Path.GetFileName(path), path);
+    }
+
+    private static IEnumerable<TraceRecord> Read(TextReader reader, string fileName, string? path = null)
+    {
+        using (reader)
+        {
+            DateTimeOffset? start = null;
+            long last = 0;
+            int lineNumber = 0;
+            var buffer = new StringBuilder();
+            while (ReadLine(reader, buffer, fileName, lineNumber + 1, path) is { } rawLine)
+            {
+                lineNumber++;
+                string line = rawLine.TrimEnd('\r');
+                if (line.Trim().Length == 0) continue;
+                var record = ParseLine(line, fileName, lineNumber, ref start);
+                if (record.Offset < last) record = record with { Offset = last };
+                last = record.Offset;
+                yield return record;
+            }
+        }
+    }
+
+    /// <summary>One line without its '\n', or null at the end; a line longer than <see cref="MaxLineLength"/> is an error, not a reason to hold the file.</summary>
+    private static string? ReadLine(TextReader reader, StringBuilder buffer, string fileName, int lineNumber, string? path)
+    {
+        buffer.Clear();
+        try
+        {
+            int c;
+            while ((c = reader.Read()) >= 0)
+            {
+                if (c == '\n') return buffer.ToString();
+                if (buffer.Length >= MaxLineLength)
+                    throw new TraceFormatException($"{fileName}:{lineNumber}:1: the line is longer than {MaxLineLength / 1024} KB: not a trace line");
+                buffer.Append((char)c);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TraceFormatException($"{path ?? fileName}: cannot read the trace: {e.Message}");
+        }
+        return buffer.Length > 0 ? buffer.ToString() : null;
     }
 
     private static TraceRecord ParseLine(string line, string file, int lineNumber, ref DateTimeOffset? start)

@@ -11,7 +11,7 @@ namespace PolicyKit.Agent.Replay;
 /// </summary>
 public static class TraceReplayer
 {
-    public static async Task<int> RunAsync(AgentRuntime runtime, IReadOnlyList<TraceRecord> records, ReplaySpeed speed, TextWriter output, bool print, CancellationToken cancel)
+    public static async Task<int> RunAsync(AgentRuntime runtime, IEnumerable<TraceRecord> records, ReplaySpeed speed, TextWriter output, bool print, CancellationToken cancel)
     {
         long start = runtime.Clock.Now;
         var wall = Stopwatch.StartNew();

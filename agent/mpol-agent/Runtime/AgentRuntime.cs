@@ -226,7 +226,16 @@ public sealed class AgentRuntime
             }
             if (table!.Info.Checksum == _table!.Info.Checksum)
             {
+                // The checksum covers header and body, not the signature: a table signed again (or
+                // its signature re-encoded, s → n−s) is the same table.
                 message = $"table unchanged ({trigger})";
+                return false;
+            }
+            if (table.Info.Serial < _table.Info.Serial && !_options.AllowRollback)
+            {
+                string reason = $"{_options.TablePath}: the table's serial {table.Info.Serial} is lower than the serial {_table.Info.Serial} of the table in force: an older table (set agent.allow_rollback = true to accept it)";
+                message = $"table refused ({trigger}), keeping {_table.Info.Checksum[..12]}: {reason}";
+                _sink.Publish(Topics.Events, TelemetryPayloads.TableRefused(_options.TablePath, reason, trigger, _table.Info.Checksum, now), retain: false);
                 return false;
             }
             _engine.Load(table.Table);

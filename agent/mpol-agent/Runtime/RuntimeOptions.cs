@@ -33,6 +33,12 @@ public sealed record RuntimeOptions
 
     public EngineOptions Engine { get; init; } = EngineOptions.Default;
 
+    /// <summary>
+    /// Accept a reload whose table has a lower serial than the one in force (agent.allow_rollback).
+    /// Off by default: an older table, even validly signed, is refused (rollback protection).
+    /// </summary>
+    public bool AllowRollback { get; init; }
+
     public const int DefaultWarnPercent = 80;
 
     public static readonly TimeSpan DefaultPublishInterval = TimeSpan.FromSeconds(10);

@@ -1,5 +1,6 @@
 using PolicyKit.Agent.Telemetry;
 using PolicyKit.Engine.Compiled;
+using PolicyKit.Tables.Files;
 using PolicyKit.Tables.Format;
 
 namespace PolicyKit.Agent.Runtime;
@@ -15,50 +16,39 @@ public sealed record LoadedAgentTable(CompiledTable Table, TableInfo Info);
 /// </summary>
 public static class TableFile
 {
-    /// <summary>Largest table file accepted (a 100k-line policy's table is a few MB).</summary>
-    public const long MaxBytes = 512L * 1024 * 1024;
-
     public static bool TryLoad(string path, TableVerifier? verifier, out LoadedAgentTable? table, out string error)
     {
         table = null;
-        error = string.Empty;
-        byte[] bytes;
-        try
+        // A regular file of bounded size only: /dev/zero, a FIFO or a symlink to one is refused
+        // before a read can run away or block.
+        if (!BoundedFile.TryReadAllBytes(path, TableFormat.MaxFileLength, out byte[] bytes, out error))
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                error = $"{path}: no such table file";
-                return false;
-            }
-            if (info.Length > MaxBytes)
-            {
-                error = $"{path}: {info.Length} bytes is more than a table can be ({MaxBytes})";
-                return false;
-            }
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            error = $"{path}: cannot read: {e.Message}";
+            error = error == "no such file" ? $"{path}: no such table file" : $"{path}: {error}";
             return false;
         }
 
+        LoadedTable loaded;
         try
         {
-            var loaded = TableReader.Load(bytes, verifier);
-            var compiled = CompiledTable.Build(loaded.Table);
-            var header = loaded.Table.Header;
-            table = new LoadedAgentTable(compiled, new TableInfo(
-                path, header.Device, header.PolicyHash, loaded.File.Checksum,
-                loaded.File.Signature?.Verified ?? false, DateTimeOffset.UtcNow));
-            return true;
+            loaded = TableReader.Load(bytes, verifier);
         }
         catch (TableFormatException e)
         {
             error = $"{path}: {e.Message}";
             return false;
         }
+        // The reader is the gate and refuses what the engine cannot use; TryBuild is the second
+        // line, so even a rule the gate missed is a refusal here, never an exception in a reload.
+        if (!CompiledTable.TryBuild(loaded.Table, out var compiled, out error))
+        {
+            error = $"{path}: {error}";
+            return false;
+        }
+        var header = loaded.Table.Header;
+        table = new LoadedAgentTable(compiled!, new TableInfo(
+            path, header.Device, header.PolicyHash, loaded.File.Checksum,
+            loaded.File.Signature?.Verified ?? false, DateTimeOffset.UtcNow, header.Serial));
+        return true;
     }
 
     /// <summary>Reads the trusted public key for signed tables; a clear sentence when it cannot.</summary>
@@ -66,12 +56,17 @@ public static class TableFile
     {
         verifier = null;
         error = string.Empty;
+        if (!BoundedFile.TryReadAllText(publicKeyPath, 64 * 1024, out string pem, out error))
+        {
+            error = $"public_key {publicKeyPath}: cannot read: {error}";
+            return false;
+        }
         try
         {
-            verifier = TableVerifier.FromPem([File.ReadAllText(publicKeyPath)], [publicKeyPath]);
+            verifier = TableVerifier.FromPem([pem], [publicKeyPath]);
             return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TableKeyException)
+        catch (TableKeyException e)
         {
             error = $"public_key {publicKeyPath}: {e.Message}";
             return false;

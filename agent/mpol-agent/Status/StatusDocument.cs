@@ -33,8 +33,10 @@ public static class StatusDocument
             {
                 w.WriteStartObject("table");
                 w.WriteString("path", table.Path);
+                w.WriteString("policy_sha256", table.PolicyHash);
                 w.WriteString("checksum", table.Checksum);
                 w.WriteBoolean("signature_verified", table.SignatureVerified);
+                w.WriteNumber("serial", table.Serial);
                 w.WriteString("loaded", TelemetryPayloads.Time(table.Loaded));
                 w.WriteEndObject();
             }

@@ -21,14 +21,33 @@ public sealed class StatusEndpoint : IDisposable
         _loop = Task.Run(ServeAsync);
     }
 
+    /// <summary>
+    /// The HttpListener prefix for an endpoint. HttpListener takes no "0.0.0.0" or "[::]" (it
+    /// answered "The request is not supported" while check-config had accepted the address): any
+    /// address is its "*"; an IPv6 address is written in brackets.
+    /// </summary>
+    public static string Prefix(System.Net.IPEndPoint endpoint)
+    {
+        var address = endpoint.Address;
+        string host = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "*"
+            : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]"
+            : address.ToString();
+        return $"http://{host}:{endpoint.Port}/";
+    }
+
     /// <summary>Starts on "host:port"; false with a message when the address is taken or invalid.</summary>
     public static bool TryStart(AgentRuntime runtime, string listen, out StatusEndpoint? endpoint, out string error)
     {
         endpoint = null;
         error = string.Empty;
+        if (!Config.Endpoints.TryParse(listen, out var parsed))
+        {
+            error = $"status endpoint {listen}: expected HOST:PORT";
+            return false;
+        }
         try
         {
-            endpoint = new StatusEndpoint(runtime, $"http://{listen}/");
+            endpoint = new StatusEndpoint(runtime, Prefix(parsed));
             return true;
         }
         catch (Exception e) when (e is HttpListenerException or ArgumentException or System.Net.Sockets.SocketException)

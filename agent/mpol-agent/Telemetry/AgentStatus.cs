@@ -1,7 +1,7 @@
 namespace PolicyKit.Agent.Telemetry;
 
-/// <summary>The table in force, as status and events describe it.</summary>
-public sealed record TableInfo(string Path, string Device, string PolicyHash, string Checksum, bool SignatureVerified, DateTimeOffset Loaded);
+/// <summary>The table in force, as status and events describe it. <see cref="Serial"/>: the table header's serial (0 none).</summary>
+public sealed record TableInfo(string Path, string Device, string PolicyHash, string Checksum, bool SignatureVerified, DateTimeOffset Loaded, long Serial = 0);
 
 /// <summary>The agent's retained status: online/offline, the table in force, decision and telemetry counters.</summary>
 public sealed record AgentStatus(

@@ -47,6 +47,7 @@ public static class TelemetryPayloads
             w.WriteString("policy_sha256", t.PolicyHash);
             w.WriteString("checksum", t.Checksum);
             w.WriteBoolean("signature_verified", t.SignatureVerified);
+            w.WriteNumber("serial", t.Serial);
             w.WriteString("loaded", Time(t.Loaded));
             w.WriteEndObject();
         }
@@ -91,6 +92,7 @@ public static class TelemetryPayloads
         w.WriteString("policy_sha256", t.PolicyHash);
         w.WriteString("checksum", t.Checksum);
         w.WriteBoolean("signature_verified", t.SignatureVerified);
+        w.WriteNumber("serial", t.Serial);
     });
 
     public static byte[] TableRefused(string path, string reason, string trigger, string? keptChecksum, DateTimeOffset time) => Event("table-refused", time, w =>

@@ -15,4 +15,12 @@ public sealed partial class DiagnosticCatalog
         Error("MP4002", $"secret {reference} is not available: {reason}",
             "set it before compiling, or compile with --redact to review the output without secrets");
 
+    public DiagnosticTemplate SecretUnusable(string reference, string reason) =>
+        Error("MP4020", $"secret {reference} cannot be used: {reason}",
+            "a secret is one line of text: fix the value where it comes from (the environment variable, the file or the policy)");
+
+    public DiagnosticTemplate SecretUnwritable(string reference, string platform, string rule) =>
+        Error("MP4021", $"secret {reference} cannot be written for {platform}: {rule}",
+            "choose a value the platform takes (docs/targets.md, Secrets)");
+
 }

@@ -6,8 +6,9 @@ public sealed partial class DiagnosticCatalog
     public DiagnosticTemplate SyntaxError(string message, string? hint) =>
         Error("MP1001", message, hint);
 
-    public DiagnosticTemplate UnexpectedCharacter(string text) =>
-        Error("MP1002", $"unexpected character '{text}'", "remove it, or quote text with \"...\"");
+    /// <summary>With <paramref name="inSecret"/>, the character is part of a secret value and is not shown.</summary>
+    public DiagnosticTemplate UnexpectedCharacter(string text, bool inSecret = false) =>
+        Error("MP1002", inSecret ? "unexpected character in a secret (not shown)" : $"unexpected character '{text}'", "remove it, or quote text with \"...\"");
 
     public DiagnosticTemplate IncludeNotFound(string path) =>
         Error("MP1003", $"included file '{path}' was not found",
@@ -30,4 +31,12 @@ public sealed partial class DiagnosticCatalog
 
     public DiagnosticTemplate IncludeReadFailed(string path, string reason) =>
         Error("MP1009", $"cannot read '{path}': {reason}");
+
+    public DiagnosticTemplate IncludeOutsideScope(string path) =>
+        Error("MP1010", $"included file '{path}' is outside the policy's folder",
+            "an include names a file in the folder of the policy (or below it) or std/…; allow another folder with --include-dir DIR");
+
+    public DiagnosticTemplate IncludeNotPolicy(string path) =>
+        Error("MP1011", $"included file '{path}' is not a policy file",
+            "an include names a policy file, NAME.mpol");
 }

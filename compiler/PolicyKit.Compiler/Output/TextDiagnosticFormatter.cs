@@ -77,6 +77,13 @@ public sealed class TextDiagnosticFormatter(bool useColor = false, bool writeSum
     }
 
     /// <summary>
+    /// The widest part of a source line a snippet shows. A policy written on one line (10 MB of
+    /// it, say) would otherwise be printed whole under every diagnostic: output quadratic in the
+    /// file. Longer lines are cut to a window around the span, marked with '…'.
+    /// </summary>
+    internal const int MaxSnippetWidth = 160;
+
+    /// <summary>
     /// The source line and, under it, carets under the span. A span over several lines is
     /// underlined to the end of its first line: the first line is where the reader's eye goes,
     /// and a multi-line block would bury the message.
@@ -85,11 +92,26 @@ public sealed class TextDiagnosticFormatter(bool useColor = false, bool writeSum
     {
         var (line, column) = span.StartLineColumn;
         var (endLine, endColumn) = span.EndLineColumn;
-        string text = Printable.Mask(SecretRedactor.Redact(span.File.GetLineText(line)));
+        var file = span.File;
+        int lineStart = file.GetOffset(line, 0);
+        int lineLength = file.GetLineLength(line);
 
-        int start = column - 1;                       // 0-based index into the line
-        int end = endLine == line ? endColumn - 1 : text.Length;
-        end = Math.Min(end, text.Length);
+        int start = Math.Min(column - 1, lineLength);   // 0-based index into the line
+        int end = endLine == line ? Math.Min(endColumn - 1, lineLength) : lineLength;
+        // The part of the line shown: all of it, or a window that starts a little before the span.
+        int from = 0, to = lineLength;
+        if (lineLength > MaxSnippetWidth)
+        {
+            from = Math.Max(0, Math.Min(start - MaxSnippetWidth / 3, lineLength - MaxSnippetWidth));
+            to = Math.Min(lineLength, from + MaxSnippetWidth);
+        }
+        string slice = file.Text.Substring(lineStart + from, to - from);
+        // Secrets masked from the tokens (whatever the typo around them), control characters made visible.
+        string text = Printable.Mask(Syntax.SecretRanges.Of(file).Mask(slice, lineStart + from));
+        string before = from > 0 ? "…" : "", after = to < lineLength ? "…" : "";
+        start = Math.Clamp(start - from, 0, text.Length) + before.Length;
+        end = Math.Clamp(end - from, 0, text.Length) + before.Length;
+        text = before + text + after;
         int width = Math.Max(end - start, 1);          // an empty span, or one at the line end, still gets one caret
 
         string number = line.ToString(System.Globalization.CultureInfo.InvariantCulture);

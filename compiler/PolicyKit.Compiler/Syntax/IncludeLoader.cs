@@ -10,12 +10,19 @@ public sealed record LoadedFile(SourceFile Source, PolicyFileSyntax? Syntax);
 /// Reads a policy file and, depth first, every file it includes. A file included twice is read
 /// once; a cycle is an error at the include that closes it. Files are returned in the order
 /// their declarations should be seen: includes before the file that includes them.
+/// An include must name a policy file (<c>.mpol</c>, MP1011) within the <see cref="IncludeScope"/>
+/// (the policy's folder tree, std/, and --include-dir folders: MP1010); a file is read only if it
+/// is a regular file of bounded size (MP1009). So nothing but a policy is ever parsed, and no
+/// diagnostic quotes a file that is not one.
 /// </summary>
-public sealed class IncludeLoader(IPolicyFileReader reader, DiagnosticBag diagnostics)
+public sealed class IncludeLoader(IPolicyFileReader reader, DiagnosticBag diagnostics, IEnumerable<string>? includeDirectories = null)
 {
+    public const string PolicyExtension = ".mpol";
+
     private readonly Dictionary<string, LoadedFile> _loaded = new(StringComparer.Ordinal);
     private readonly List<LoadedFile> _ordered = [];
     private readonly List<string> _stack = [];
+    private IncludeScope? _scope;
 
     public IReadOnlyList<LoadedFile> Load(string rootPath)
     {
@@ -27,6 +34,7 @@ public sealed class IncludeLoader(IPolicyFileReader reader, DiagnosticBag diagno
             diagnostics.Add(new SourceSpan(placeholder, 0, 0), c => c.IncludeReadFailed(rootPath, error ?? "unreadable"));
             return [];
         }
+        _scope = new IncludeScope(rootPath, includeDirectories ?? []);
         Visit(rootPath, text);
         return _ordered;
     }
@@ -40,7 +48,22 @@ public sealed class IncludeLoader(IPolicyFileReader reader, DiagnosticBag diagno
         _loaded[path] = file;
         foreach (var include in syntax?.Includes ?? [])
         {
+            if (Refusal(include.Path) is { } refusal)
+            {
+                diagnostics.Add(include.Span, c => c.IncludeReadFailed(include.Path, refusal));
+                continue;
+            }
+            if (!include.Path.EndsWith(PolicyExtension, StringComparison.Ordinal))
+            {
+                diagnostics.Add(include.Span, c => c.IncludeNotPolicy(include.Path));
+                continue;
+            }
             string target = reader.Resolve(path, include.Path);
+            if (!_scope!.Allows(target))
+            {
+                diagnostics.Add(include.Span, c => c.IncludeOutsideScope(include.Path));
+                continue;
+            }
             if (_stack.Contains(target, StringComparer.Ordinal))
             {
                 string chain = string.Join(" → ", _stack.SkipWhile(p => p != target).Append(target));
@@ -62,4 +85,10 @@ public sealed class IncludeLoader(IPolicyFileReader reader, DiagnosticBag diagno
         _stack.RemoveAt(_stack.Count - 1);
         _ordered.Add(file);
     }
+
+    /// <summary>Why a written path cannot name a file at all (before it is resolved), or null.</summary>
+    private static string? Refusal(string path) =>
+        path.Length == 0 ? "an empty path"
+        : path.Contains('\0', StringComparison.Ordinal) ? "the path holds a NUL character"
+        : null;
 }

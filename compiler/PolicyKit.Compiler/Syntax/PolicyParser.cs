@@ -120,7 +120,8 @@ public static class PolicyParser
     {
         foreach (var token in lexed.BadCharacters)
         {
-            diagnostics.Add(new SourceSpan(source, token.StartIndex, 1), c => c.UnexpectedCharacter(token.Text));
+            bool secret = SecretRanges.Of(source).Overlaps(token.StartIndex, token.StartIndex + 1);
+            diagnostics.Add(new SourceSpan(source, token.StartIndex, 1), c => c.UnexpectedCharacter(token.Text, secret));
         }
     }
 
@@ -128,7 +129,7 @@ public static class PolicyParser
     /// ANTLR's <see cref="AntlrInputStream"/> reading the string itself: that one copies the
     /// text into a char array first, a large-object allocation as big as the file.
     /// </summary>
-    private sealed class StringCharStream : BaseInputCharStream
+    internal sealed class StringCharStream : BaseInputCharStream
     {
         private readonly string _text;
 
@@ -228,9 +229,11 @@ public static class PolicyParser
             int start = offendingSymbol?.StartIndex >= 0 ? offendingSymbol.StartIndex : source.GetOffset(line, charPositionInLine);
             int length = offendingSymbol is { Type: not TokenConstants.EOF, StopIndex: >= 0 } ? offendingSymbol.StopIndex - offendingSymbol.StartIndex + 1 : 0;
             var span = new SourceSpan(source, Math.Min(start, source.Text.Length), Math.Max(length, 0));
+            // A token where a secret goes is never quoted, whatever the mistake around it.
+            bool secret = offendingSymbol is { Type: not TokenConstants.EOF } && SecretRanges.Of(source).Overlaps(span.Start, span.Start + Math.Max(span.Length, 1));
             if (offendingSymbol?.Type == MpolLexer.BAD_CHAR)
             {
-                diagnostics.Add(span, c => c.UnexpectedCharacter(offendingSymbol.Text));
+                diagnostics.Add(span, c => c.UnexpectedCharacter(offendingSymbol.Text, secret));
                 return;
             }
             var parser = (Parser)recognizer;
@@ -245,7 +248,7 @@ public static class PolicyParser
             }
             string found = offendingSymbol is null || offendingSymbol.Type == TokenConstants.EOF
                 ? "end of file"
-                : $"'{offendingSymbol.Text}'";
+                : secret ? "text where a secret goes (not shown)" : $"'{offendingSymbol.Text}'";
             string message = msg.StartsWith("missing", StringComparison.Ordinal) || expected.Count is > 0 and <= 3
                 ? $"unexpected {found}; expected {TokenNames.Describe(expected, parser.Vocabulary, 3)}"
                 : $"unexpected {found}";

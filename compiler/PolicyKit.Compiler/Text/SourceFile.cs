@@ -40,6 +40,16 @@ public sealed class SourceFile
         return Text[start..end].TrimEnd('\r', '\n');
     }
 
+    /// <summary>The length of a 1-based line without its line break (0 outside the file).</summary>
+    public int GetLineLength(int line)
+    {
+        if (line < 1 || line > _lineStarts.Length) return 0;
+        int start = _lineStarts[line - 1];
+        int end = line < _lineStarts.Length ? _lineStarts[line] : Text.Length;
+        while (end > start && Text[end - 1] is '\n' or '\r') end--;
+        return end - start;
+    }
+
     /// <summary>Offset of a 1-based line and 0-based column as ANTLR reports them.</summary>
     public int GetOffset(int line, int column)
     {

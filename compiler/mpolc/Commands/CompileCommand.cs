@@ -3,6 +3,7 @@ using PolicyKit.Compiler;
 using PolicyKit.Compiler.Emit;
 using PolicyKit.Compiler.Emit.Agent;
 using PolicyKit.Compiler.Output;
+using PolicyKit.Tables.Files;
 using PolicyKit.Tables.Format;
 
 namespace PolicyKit.Mpolc.Commands;
@@ -55,6 +56,15 @@ internal static class CompileCommand
             Description = "Sign the agent tables with this ECDSA P-256 private key (PEM); mpol-agent can require signatures from listed keys.",
             HelpName = "KEY.pem",
         };
+        var serial = new Option<long?>("--serial")
+        {
+            Description = "The serial of the agent tables (a positive number; default: the signing time in Unix seconds with --sign, else none). mpol-agent does not reload a table with a lower serial than the one in force.",
+            HelpName = "N",
+        };
+        serial.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long?>() is <= 0) result.AddError("--serial must be a positive number");
+        });
         var compilerOptions = new CompilerOptions();
         var reportOptions = new ReportOptions();
 
@@ -64,6 +74,7 @@ internal static class CompileCommand
         command.Add(outputDir);
         command.Add(redact);
         command.Add(sign);
+        command.Add(serial);
         compilerOptions.AddTo(command, withAllowUnsupported: true);
         reportOptions.AddTo(command, withOutput: false);
         command.SetAction(parseResult =>
@@ -71,6 +82,12 @@ internal static class CompileCommand
             var selected = parseResult.GetValue(targets) ?? [AllTargets];
             var targetSet = selected.Contains(AllTargets) ? Emitters.Targets.ToHashSet() : selected.ToHashSet();
             string? keyPath = parseResult.GetValue(sign);
+            long? tableSerial = parseResult.GetValue(serial);
+            if (tableSerial is not null && !targetSet.Contains(AgentTableEmitter.Target))
+            {
+                context.ReportError($"--serial numbers the {AgentTableEmitter.Target} tables, but --target does not include {AgentTableEmitter.Target}");
+                return ExitCodes.UsageOrIoError;
+            }
             TableSigner? signer = null;
             if (keyPath is not null)
             {
@@ -86,14 +103,15 @@ internal static class CompileCommand
             {
                 return Run(context, parseResult.GetValue(files) ?? [], targetSet, parseResult.GetValue(outputDir)!,
                     compilerOptions.Read(parseResult), new EmitOptions { Redact = parseResult.GetValue(redact), Environment = context.GetEnvironmentVariable },
-                    report => reportOptions.Write(parseResult, context, report), signer);
+                    report => reportOptions.Write(parseResult, context, report), signer,
+                    tableSerial ?? (signer is not null ? DateTimeOffset.UtcNow.ToUnixTimeSeconds() : 0));
             }
         });
         return command;
     }
 
     private static int Run(CliContext context, IReadOnlyList<string> paths, IReadOnlySet<string> targets, string outputDir,
-        CompilationOptions options, EmitOptions emit, Func<DiagnosticReport, bool> write, TableSigner? signer)
+        CompilationOptions options, EmitOptions emit, Func<DiagnosticReport, bool> write, TableSigner? signer, long serial)
     {
         var texts = InputFiles.ReadAll(paths, context);
         if (texts is null) return ExitCodes.UsageOrIoError;
@@ -105,10 +123,11 @@ internal static class CompileCommand
         if (report.HasErrors) return ExitCodes.PolicyErrors;
 
         var outputs = results.SelectMany(r => r.Files).ToList();
-        if (signer is not null)
+        if (serial > 0 || signer is not null)
         {
-            // Signed here, not in the compiler: the compiled table is deterministic, a signature is not.
-            outputs = outputs.Select(f => f.Target == AgentTableEmitter.Target && f.Bytes is { } table ? f with { Bytes = signer.Sign(table) } : f).ToList();
+            // Numbered and signed here, not in the compiler: the compiled table is deterministic,
+            // a signing time and a signature are not.
+            outputs = outputs.Select(f => f.Target == AgentTableEmitter.Target && f.Bytes is { } table ? f with { Bytes = Stamp(table, serial, signer) } : f).ToList();
         }
         var duplicate = outputs.GroupBy(f => f.RelativePath).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
@@ -118,20 +137,27 @@ internal static class CompileCommand
         }
         try
         {
-            foreach (var file in outputs) OutputWriter.Write(outputDir, file, secret: file.ContainsSecrets && !emit.Redact);
+            // All or nothing: staged, then moved into place only when every file was written.
+            OutputWriter.WriteAll(outputDir, outputs, file => file.ContainsSecrets && !emit.Redact);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (OutputWriter.WriteFailure e)
         {
-            context.ReportError($"cannot write to '{outputDir}': {InputFiles.Reason(e)}");
+            context.ReportError(e.Message);
             return ExitCodes.UsageOrIoError;
         }
         context.Error.WriteLine($"mpolc: wrote {outputs.Count} file{(outputs.Count == 1 ? "" : "s")} to {outputDir}");
         if (signer is not null)
         {
             int signed = outputs.Count(f => f.Target == AgentTableEmitter.Target);
-            context.Error.WriteLine($"mpolc: signed {signed} agent table{(signed == 1 ? "" : "s")} with key {signer.KeyId}");
+            context.Error.WriteLine($"mpolc: signed {signed} agent table{(signed == 1 ? "" : "s")} with key {signer.KeyId}, serial {serial}");
         }
         return ExitCodes.Success;
+    }
+
+    private static byte[] Stamp(byte[] table, long serial, TableSigner? signer)
+    {
+        if (serial > 0) table = TableWriter.WithSerial(table, serial);
+        return signer is null ? table : signer.Sign(table);
     }
 
     /// <summary>The signer for --sign, or null after reporting why the key cannot be used.</summary>
@@ -152,21 +178,9 @@ internal static class CompileCommand
     /// <summary>Reads a PEM key file named on the command line; reports a failure as mpolc reports unreadable inputs.</summary>
     internal static bool TryReadKey(CliContext context, string path, out string pem)
     {
-        pem = "";
-        if (Directory.Exists(path))
-        {
-            context.ReportError($"cannot read key '{path}': is a directory");
-            return false;
-        }
-        try
-        {
-            pem = File.ReadAllText(path);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            context.ReportError($"cannot read key '{path}': {InputFiles.Reason(e)}");
-            return false;
-        }
+        // A PEM key is a few hundred bytes: a regular file of at most 64 KB.
+        if (BoundedFile.TryReadAllText(path, 64 * 1024, out pem, out string reason)) return true;
+        context.ReportError($"cannot read key '{path}': {reason}");
+        return false;
     }
 }

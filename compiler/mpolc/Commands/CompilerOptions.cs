@@ -27,10 +27,18 @@ internal sealed class CompilerOptions
         Description = "A construct the device's platform cannot express is a warning (MP4001) and a marked comment in the output, instead of an error.",
     };
 
+    public Option<string[]> IncludeDirectories { get; } = new("--include-dir", "-I")
+    {
+        Description = "Allow includes from this folder too (repeatable). Without it, an include names a .mpol file in the policy's own folder tree or std/…",
+        HelpName = "DIR",
+        Arity = ArgumentArity.OneOrMore,
+    };
+
     public void AddTo(Command command, bool withAllowUnsupported = false)
     {
         command.Add(WarningsAsErrors);
         command.Add(Today);
+        command.Add(IncludeDirectories);
         if (withAllowUnsupported) command.Add(AllowUnsupported);
     }
 
@@ -40,6 +48,7 @@ internal sealed class CompilerOptions
         {
             WarningsAsErrors = parseResult.GetValue(WarningsAsErrors),
             AllowUnsupported = parseResult.CommandResult.Command.Options.Contains(AllowUnsupported) && parseResult.GetValue(AllowUnsupported),
+            IncludeDirectories = parseResult.GetValue(IncludeDirectories) ?? [],
         };
         return parseResult.GetValue(Today) is { } today ? options with { Today = today } : options;
     }

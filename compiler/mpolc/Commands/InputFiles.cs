@@ -1,4 +1,5 @@
 using PolicyKit.Compiler;
+using PolicyKit.Tables.Files;
 
 namespace PolicyKit.Mpolc.Commands;
 
@@ -47,22 +48,9 @@ internal static class InputFiles
             text = std;
             return true;
         }
-        if (Directory.Exists(path))
-        {
-            reason = "is a directory";
-            return false;
-        }
-        try
-        {
-            // As DiskPolicyFileReader reads includes: UTF-8 unless a BOM says otherwise.
-            text = File.ReadAllText(path);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            reason = Reason(e);
-            return false;
-        }
+        // As DiskPolicyFileReader reads includes: a regular file of bounded size, UTF-8 unless a
+        // BOM says otherwise; /dev/zero or a FIFO is refused before it is read.
+        return BoundedFile.TryReadAllText(path, DiskPolicyFileReader.MaxPolicyBytes, out text, out reason);
     }
 
     /// <summary>A short reason in the words of Unix tools, rather than .NET's exception sentences.</summary>

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using PolicyKit.Engine.Compiled;
+using PolicyKit.Tables.Files;
 using PolicyKit.Tables.Format;
 
 namespace PolicyKit.Mpolc.Commands;
@@ -77,19 +79,9 @@ internal static class InspectCommand
 
         using (verifier)
         {
-            byte[] bytes;
-            if (Directory.Exists(path))
+            if (!BoundedFile.TryReadAllBytes(path, TableFormat.MaxFileLength, out byte[] bytes, out string readError))
             {
-                context.ReportError($"cannot read '{path}': is a directory");
-                return ExitCodes.UsageOrIoError;
-            }
-            try
-            {
-                bytes = File.ReadAllBytes(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-            {
-                context.ReportError($"cannot read '{path}': {InputFiles.Reason(e)}");
+                context.ReportError($"cannot read '{path}': {readError}");
                 return ExitCodes.UsageOrIoError;
             }
 
@@ -101,6 +93,12 @@ internal static class InspectCommand
             catch (TableFormatException e)
             {
                 context.ReportError($"{path}: {e.Message}");
+                return Refused;
+            }
+            // Exactly what the agent does after reading: a table it would refuse is refused here too.
+            if (!CompiledTable.TryBuild(loaded.Table, out _, out string engineError))
+            {
+                context.ReportError($"{path}: {engineError}");
                 return Refused;
             }
 

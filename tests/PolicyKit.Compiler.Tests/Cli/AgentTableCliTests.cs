@@ -128,7 +128,7 @@ public sealed class AgentTableCliTests : IDisposable
         Assert.Equal("", run.Stderr);
         var lines = run.Stdout.Split('\n');
         Assert.Equal($"file      {path}", lines[0]);
-        Assert.StartsWith("format    1.0, ", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("format    1.1, ", lines[1], StringComparison.Ordinal);
         Assert.Equal("signature none (unsigned)", lines[2]);
         Assert.Contains("device    edge-1 (platform ios-xe)", lines);
         Assert.Contains("sections (9)", lines);
@@ -149,7 +149,7 @@ public sealed class AgentTableCliTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         using var document = JsonDocument.Parse(run.Stdout);
         var root = document.RootElement;
-        Assert.Equal("1.0", root.GetProperty("file").GetProperty("format").GetString());
+        Assert.Equal("1.1", root.GetProperty("file").GetProperty("format").GetString());
         Assert.Equal(new FileInfo(path).Length, root.GetProperty("file").GetProperty("bytes").GetInt64());
         Assert.Equal("edge-1", root.GetProperty("header").GetProperty("device").GetString());
         var iface = root.GetProperty("interfaces")[0];
@@ -198,7 +198,7 @@ public sealed class AgentTableCliTests : IDisposable
 
         var directory = MpolcRunner.Run("inspect", _dir.Path);
         Assert.True(directory.ExitCode == 2, directory.ToString());
-        Assert.Contains("is a directory", directory.Stderr, StringComparison.Ordinal);
+        Assert.Contains("not a regular file (a directory)", directory.Stderr, StringComparison.Ordinal);
 
         Assert.Equal(0, Compile("out", "--target", "agent").ExitCode);
         var format = MpolcRunner.Run("inspect", TablePath("out", "edge-1"), "--format", "yaml");

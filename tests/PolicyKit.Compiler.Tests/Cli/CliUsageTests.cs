@@ -40,7 +40,7 @@ public sealed class CliUsageTests : IDisposable
         var run = MpolcRunner.Run("check", _dir.Path);
 
         Assert.True(run.ExitCode == 2, run.ToString());
-        Assert.Contains("is a directory", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("not a regular file (a directory)", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -151,6 +151,25 @@ public class TextDiagnosticFormatterTests
         Assert.Contains(" 2 |   auth md5 secret env(\"MSDP_P1\");", lines);
     }
 
+    /// <summary>
+    /// A policy on one long line (issue 14, finding 7: 10 MB on one line) must not be printed whole
+    /// under each diagnostic — that output is quadratic in the file. The snippet is a window
+    /// around the span, marked with '…', and the caret still sits under the span.
+    /// </summary>
+    [Fact]
+    public void A_very_long_line_is_shown_as_a_window_around_the_span()
+    {
+        string prefix = string.Concat(Enumerable.Repeat("groups g { 232.1.1.1; } ", 40_000));
+        var file = new SourceFile("a.mpol", prefix + "groups bad { 232.1.1.1/24; } " + prefix + "\n");
+        var report = new DiagnosticReport(["a.mpol"], [Make(SpanOf(file, "232.1.1.1/24"), "MP1006", DiagnosticSeverity.Warning, "host bits")]);
+        var lines = Render(report);
+        Assert.StartsWith(" 1 | …", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith("…", lines[1], StringComparison.Ordinal);
+        Assert.InRange(lines[1].Length, 100, TextDiagnosticFormatter.MaxSnippetWidth + 10);
+        Assert.Equal(lines[1].IndexOf("232.1.1.1/24", StringComparison.Ordinal), lines[2].IndexOf('^'));
+        Assert.Equal("^" + new string('~', "232.1.1.1/24".Length - 1), lines[2].Trim().TrimStart('|').Trim());
+    }
+
     [Fact]
     public void Summary_counts_errors_warnings_and_files_with_plurals()
     {

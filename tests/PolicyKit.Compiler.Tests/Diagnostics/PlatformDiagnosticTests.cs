@@ -1,3 +1,4 @@
+using PolicyKit.Compiler.Model;
 using PolicyKit.Compiler.Diagnostics;
 using PolicyKit.Compiler.Emit;
 using static PolicyKit.Compiler.Diagnostics.DiagnosticSeverity;
@@ -71,6 +72,46 @@ public sealed class PlatformDiagnosticTests
         string value = new SecretResolver(new EmitOptions { Environment = name => name == "BGP_AS64500" ? "s3cret" : null }, present).Resolve(secret);
         Assert.Equal("s3cret", value);
         Assert.Equal(0, present.Count);
+    }
+
+    private static Diagnostic CompileWith(string policy, string value)
+    {
+        var check = PolicyAssert.Check(policy);
+        PolicyAssert.NoErrors(check);
+        var secret = check.Model!.Devices.Single().Bgp!.Neighbors.Single().Auth!.Secret!;
+        var bag = new DiagnosticBag();
+        string written = new SecretResolver(new EmitOptions { Environment = _ => value }, bag, check.Model.Devices.Single().Platform.Keyword()).Resolve(secret);
+        Assert.Equal(string.Empty, written);
+        return Assert.Single(bag.ToList());
+    }
+
+    [Fact]
+    public void MP4020_secret_value_unusable()
+    {
+        const string policy = """
+            device border platform ios-xe {
+                bgp as 64496 { neighbor 198.51.100.1 as 64500 { auth md5 secret env("BGP_AS64500"); } }
+            }
+            """;
+        var d = CompileWith(policy, "abc\n neighbor 203.0.113.66 remote-as 666");
+        Assert.Equal(("MP4020", Error), (d.Code, d.Severity));
+        Assert.Equal((2, 69), d.Span.StartLineColumn);
+        Assert.Equal("secret env(\"BGP_AS64500\") cannot be used: it holds a line break", d.Message);
+        Assert.Equal("secret env(\"BGP_AS64500\") cannot be used: it is empty", CompileWith(policy, "").Message);
+    }
+
+    [Fact]
+    public void MP4021_secret_value_the_platform_cannot_take()
+    {
+        const string policy = """
+            device edge platform frr {
+                bgp as 64496 { neighbor 198.51.100.1 as 64500 { auth md5 secret env("K"); } }
+            }
+            """;
+        var d = CompileWith(policy, "two words");
+        Assert.Equal(("MP4021", Error), (d.Code, d.Severity));
+        Assert.Equal("secret env(\"K\") cannot be written for frr: FRR takes the password as one word: it holds a space", d.Message);
+        Assert.DoesNotContain("two words", d.Message + d.Hint, StringComparison.Ordinal);
     }
 
     [Fact]

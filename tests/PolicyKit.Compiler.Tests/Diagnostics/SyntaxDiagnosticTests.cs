@@ -159,6 +159,25 @@ public sealed class SyntaxDiagnosticTests
     }
 
     [Fact]
+    public void MP1010_include_outside_the_policy_folder()
+    {
+        var d = PolicyAssert.Case("MP1010", Error, 1, 1,
+            "include \"../shared/lists.mpol\";\ngroups tv { 232.10.0.0/16; }\n",
+            fix: [("include \"../shared/lists.mpol\";", "")]);
+        Assert.Equal("included file '../shared/lists.mpol' is outside the policy's folder", d.Message);
+        Assert.Contains("--include-dir", d.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MP1011_include_of_a_file_that_is_not_a_policy()
+    {
+        var d = PolicyAssert.Case("MP1011", Error, 2, 1,
+            "groups tv { 232.10.0.0/16; }\ninclude \"/proc/self/environ\";\n",
+            fix: [("include \"/proc/self/environ\";", "")]);
+        Assert.Equal("included file '/proc/self/environ' is not a policy file", d.Message);
+    }
+
+    [Fact]
     public void MP1009_include_read_failure()
     {
         // An include that names a directory exists but cannot be read as a file.
@@ -173,7 +192,7 @@ public sealed class SyntaxDiagnosticTests
             File.WriteAllText(root, "// lists\ninclude \"channels.mpol\";\n");
             var result = PolicyCompiler.Check(root, options, DiskPolicyFileReader.Instance);
             var d = PolicyAssert.Reports(result, "MP1009", Error, 2, 1, file: root);
-            Assert.Equal("cannot read 'channels.mpol': it is a directory", d.Message);
+            Assert.Equal("cannot read 'channels.mpol': not a regular file (a directory)", d.Message);
 
             File.WriteAllText(root, "// lists\ninclude \"channels-file.mpol\";\n");
             var corrected = PolicyCompiler.Check(root, options, DiskPolicyFileReader.Instance);
