@@ -1,3 +1,6 @@
+using PolicyKit.Compiler.Emit;
+using PolicyKit.Compiler.Model;
+
 namespace PolicyKit.Compiler.Checks;
 
 /// <summary>
@@ -11,7 +14,7 @@ public sealed class PlatformSupportCheck : PolicyCheck
         foreach (var device in context.Model.Devices)
         {
             var unsupported = PlatformSupport.Unsupported[device.Platform];
-            foreach (var (construct, span) in PlatformSupport.ConstructsOf(device).Concat(PlatformSupport.RefinementsOf(device)))
+            foreach (var (construct, span) in ConstructUses.Of(device).Concat(PlatformSupport.RefinementsOf(device)))
             {
                 if (unsupported.TryGetValue(construct, out var reason))
                 {

@@ -1,4 +1,3 @@
-using PolicyKit.Compiler.Checks;
 using PolicyKit.Compiler.Diagnostics;
 using PolicyKit.Compiler.Model;
 using PolicyKit.Compiler.Output;
@@ -40,7 +39,7 @@ public abstract class ConfigEmitter
     protected virtual IEnumerable<(string Construct, Text.SourceSpan Span)> ResponsibleConstructs(Device device)
     {
         var unsupported = PlatformSupport.Unsupported[SupportPlatform(device)];
-        return PlatformSupport.ConstructsOf(device)
+        return ConstructUses.Of(device)
             .Concat(PlatformSupport.RefinementsOf(device).Where(r => unsupported.ContainsKey(r.Construct)).Distinct());
     }
 

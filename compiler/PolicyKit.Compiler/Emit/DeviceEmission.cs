@@ -1,4 +1,3 @@
-using PolicyKit.Compiler.Checks;
 using PolicyKit.Compiler.Diagnostics;
 using PolicyKit.Compiler.Model;
 using PolicyKit.Compiler.Text;
@@ -25,7 +24,7 @@ public sealed class DeviceEmission(PolicyModel model, Device device, ConfigWrite
 
     public IReadOnlySet<string> EmittedConstructs => _emitted;
 
-    /// <summary>Records that the construct (a name from <see cref="PlatformSupport.ConstructsOf"/>) is in the output.</summary>
+    /// <summary>Records that the construct (a name from <see cref="ConstructUses.Of"/>) is in the output.</summary>
     public void Emitted(string construct) => _emitted.Add(construct);
 
     /// <summary>True when the platform cannot express the construct (the backend must then skip it).</summary>

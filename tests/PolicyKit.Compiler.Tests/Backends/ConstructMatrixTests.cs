@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using PolicyKit.Compiler.Checks;
 using PolicyKit.Compiler.Diagnostics;
 using PolicyKit.Compiler.Emit;
 using PolicyKit.Compiler.Emit.Agent;
@@ -11,7 +10,7 @@ namespace PolicyKit.Compiler.Tests.Backends;
 
 /// <summary>
 /// The construct × platform matrix. One policy uses every construct of
-/// <see cref="PlatformSupport.ConstructsOf"/> (and every refinement of
+/// <see cref="ConstructUses.Of"/> (and every refinement of
 /// <see cref="PlatformSupport.RefinementsOf"/>); it is compiled once per platform, changing only
 /// <c>platform X</c>. For every construct and platform, either the platform's table declares it
 /// unsupported — and then MP4001 names it and the output carries an UNSUPPORTED marker for it —
@@ -279,7 +278,7 @@ public sealed class ConstructMatrixTests
         var missing = named.Where(c => !used.Contains(c)).Order(StringComparer.Ordinal).ToList();
         Assert.True(missing.Count == 0,
             "The support tables name constructs the matrix policy does not produce: " + string.Join(", ", missing.Select(c => $"'{c}'")) +
-            ". Either PlatformSupport.ConstructsOf/RefinementsOf never yields that name (a typo or a renamed construct), or the matrix policy needs a statement that uses it.");
+            ". Either ConstructUses.Of/RefinementsOf never yields that name (a typo or a renamed construct), or the matrix policy needs a statement that uses it.");
     }
 
     [Fact]
@@ -412,7 +411,7 @@ public sealed class ConstructMatrixTests
                     continue;
                 }
                 var after = ablated.Check.Model!.FindDevice(name)!;
-                var removedBase = MultisetMinus(PlatformSupport.ConstructsOf(device), PlatformSupport.ConstructsOf(after));
+                var removedBase = MultisetMinus(ConstructUses.Of(device), ConstructUses.Of(after));
                 var removedRefinements = MultisetMinus(PlatformSupport.RefinementsOf(device), PlatformSupport.RefinementsOf(after)).Select(c => c.Construct).ToList();
                 var removed = removedBase.Select(c => c.Construct).Concat(removedRefinements).ToList();
                 if (removed.Count == 0)
@@ -448,7 +447,7 @@ public sealed class ConstructMatrixTests
     private static Platform PlatformOf(string keyword) => Enum.GetValues<Platform>().Single(p => p.Keyword() == keyword);
 
     private static IEnumerable<(string Construct, Text.SourceSpan Span)> Used(Device device) =>
-        PlatformSupport.ConstructsOf(device).Concat(PlatformSupport.RefinementsOf(device));
+        ConstructUses.Of(device).Concat(PlatformSupport.RefinementsOf(device));
 
     private static CompileResult Compile(string text, bool allowUnsupported) =>
         PolicyEmitter.Compile(
@@ -595,13 +594,26 @@ public sealed class ConstructMatrixTests
     }
 
     /// <summary>
-    /// Every construct name the yield statements of PlatformSupport's construct methods can
-    /// produce, read from its source ("{p}" stands for igmp and mld).
+    /// Every construct name the yield statements of the construct methods can produce
+    /// (ConstructUses.Of, PlatformSupport.RefinementsOf and each platform's own refinements in
+    /// Emit/PLATFORM/*Support.cs), read from their source ("{p}" stands for igmp and mld).
     /// </summary>
     private static HashSet<string> YieldableConstructs()
     {
-        string source = File.ReadAllText(Path.Combine(RepoPaths.Root, "compiler", "PolicyKit.Compiler", "Checks", "PlatformSupport.cs"));
+        string compiler = Path.Combine(RepoPaths.Root, "compiler", "PolicyKit.Compiler");
+        var files = new[] { Path.Combine(compiler, "Model", "ConstructUses.cs"), Path.Combine(compiler, "Emit", "PlatformSupport.cs") }
+            .Concat(Directory.GetFiles(Path.Combine(compiler, "Emit"), "*Support.cs", SearchOption.AllDirectories))
+            .Distinct();
         var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            foreach (var name in YieldableConstructs(File.ReadAllText(file))) result.Add(name);
+        }
+        return result;
+    }
+
+    private static IEnumerable<string> YieldableConstructs(string source)
+    {
         foreach (System.Text.RegularExpressions.Match method in Regex.Matches(source, @"IEnumerable<\(string Construct, SourceSpan Span\)> (\w+)\(Device device\)"))
         {
             int open = source.IndexOf('{', method.Index);
@@ -618,11 +630,10 @@ public sealed class ConstructMatrixTests
                 var names = text.Contains("{p}", StringComparison.Ordinal) ? new[] { text.Replace("{p}", "igmp", StringComparison.Ordinal), text.Replace("{p}", "mld", StringComparison.Ordinal) } : [text];
                 foreach (var name in names)
                 {
-                    Assert.False(name.Contains('{', StringComparison.Ordinal), $"cannot expand the construct name template \"{text}\" in PlatformSupport.{method.Groups[1].Value}");
-                    result.Add(name);
+                    Assert.False(name.Contains('{', StringComparison.Ordinal), $"cannot expand the construct name template \"{text}\" in {method.Groups[1].Value}");
+                    yield return name;
                 }
             }
         }
-        return result;
     }
 }

@@ -1,6 +1,6 @@
 using PolicyKit.Compiler.Diagnostics;
 using PolicyKit.Compiler.Emit;
-using PolicyKit.Compiler.Emit.Cisco;
+using PolicyKit.Compiler.Emit.IosXr;
 using PolicyKit.Compiler.Tests.Diagnostics;
 
 namespace PolicyKit.Compiler.Tests.Backends;

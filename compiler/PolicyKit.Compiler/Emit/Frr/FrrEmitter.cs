@@ -1,4 +1,4 @@
-using PolicyKit.Compiler.Checks;
+using PolicyKit.Compiler.Emit.Linux;
 using PolicyKit.Compiler.Model;
 using PolicyKit.Compiler.Text;
 
@@ -8,8 +8,7 @@ namespace PolicyKit.Compiler.Emit.Frr;
 /// FRR 8.4 (Debian): one integrated <c>frr.conf</c> for pimd and bgpd, in the form
 /// <c>show running-config</c> writes (blocks closed by <c>exit</c>). It serves FRR routers and
 /// the routing part of a Linux edge box, whose packet filtering goes to the nftables ruleset and
-/// whose limits go to the mpol-agent table (see <see cref="LinuxDataPlane"/> and
-/// <see cref="LinuxAgent"/>). Prefix lists are collected while the body is rendered and written
+/// whose limits go to the mpol-agent table (see <see cref="LinuxSupport"/>). Prefix lists are collected while the body is rendered and written
 /// above it, so every name is defined before the line that uses it.
 /// </summary>
 public sealed class FrrEmitter : ConfigEmitter
@@ -23,43 +22,15 @@ public sealed class FrrEmitter : ConfigEmitter
     public override bool Serves(Platform platform) => platform is Platform.Frr or Platform.Linux;
 
     /// <summary>
-    /// On a Linux edge box these are packet filters: the nftables ruleset carries them. The two
-    /// refinements are forms FRR cannot write (a PIM neighbour list, a boundary over sources)
-    /// that nftables rules can: on a Linux box this file names them and leaves them there.
-    /// </summary>
-    public static readonly IReadOnlySet<string> LinuxDataPlane = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "igmp control filter", "mld control filter", "igmp queries drop", "mld queries drop", "source-filter", "control-plane",
-        "sap-listen", "group-range", "mrinfo filter", "pim neighbor filter by address", "boundary by source",
-    };
-
-    /// <summary>On a Linux edge box these are admission decisions: the mpol-agent table carries them.</summary>
-    public static readonly IReadOnlySet<string> LinuxAgent = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "mroute-limit", "igmp limit (router-wide)", "mld limit (router-wide)", "igmp default-limit", "mld default-limit",
-        "igmp interface limit", "igmp interface limit with except", "mld interface limit", "mld interface limit with except",
-        "state-limit", "state-limit with costs", "igmp minimum version", "mld minimum version", "igmp access filter", "mld access filter",
-    };
-
-    /// <summary>Neither routing nor filtering nor admission: unsupported on Linux, reported by the files that own them.</summary>
-    public static readonly IReadOnlySet<string> LinuxOther = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "router-guard", "group-encryption",
-    };
-
-    /// <summary>
     /// Every construct of an FRR router; on a Linux box only the routing-protocol ones (PIM,
     /// boundaries, MSDP, BGP, BMP). Plus the refinements (forms FRR expresses only in part), so
     /// that the base marks those the platform's table lists and demands the others.
     /// </summary>
     protected override IEnumerable<(string Construct, SourceSpan Span)> ResponsibleConstructs(Device device)
     {
-        var all = PlatformSupport.ConstructsOf(device).Concat(PlatformSupport.RefinementsOf(device));
-        return device.Platform == Platform.Linux ? all.Where(c => IsRouting(c.Construct)) : all;
+        var all = ConstructUses.Of(device).Concat(PlatformSupport.RefinementsOf(device));
+        return device.Platform == Platform.Linux ? all.Where(c => LinuxSupport.IsRouting(c.Construct)) : all;
     }
-
-    public static bool IsRouting(string construct) =>
-        !LinuxDataPlane.Contains(construct) && !LinuxAgent.Contains(construct) && !LinuxOther.Contains(construct);
 
     protected override void EmitDevice(DeviceEmission e)
     {
@@ -88,9 +59,9 @@ public sealed class FrrEmitter : ConfigEmitter
         if (daemons.Count > 0) w.Comment($"Daemons (/etc/frr/daemons): {string.Join(", ", daemons)}; load with vtysh -b or frr-reload.");
         if (d.Platform == Platform.Linux)
         {
-            var constructs = PlatformSupport.ConstructsOf(d).Concat(PlatformSupport.RefinementsOf(d)).Select(c => c.Construct).Distinct().ToList();
-            var nft = constructs.Where(LinuxDataPlane.Contains).ToList();
-            var agent = constructs.Where(LinuxAgent.Contains).ToList();
+            var constructs = ConstructUses.Of(d).Concat(PlatformSupport.RefinementsOf(d)).Select(c => c.Construct).Distinct().ToList();
+            var nft = constructs.Where(LinuxSupport.InNftables.Contains).ToList();
+            var agent = constructs.Where(LinuxSupport.InAgent.Contains).ToList();
             if (nft.Count > 0 || agent.Count > 0)
             {
                 w.Comment("Linux edge box: this file is its routing (FRR). Not here, by design:");
@@ -103,7 +74,7 @@ public sealed class FrrEmitter : ConfigEmitter
 
     /// <summary>True when, on a Linux box, the nftables ruleset carries this form instead of FRR.</summary>
     private static bool InNftables(DeviceEmission e, string refinement) =>
-        e.Device.Platform == Platform.Linux && LinuxDataPlane.Contains(refinement);
+        e.Device.Platform == Platform.Linux && LinuxSupport.InNftables.Contains(refinement);
 
     /// <summary>A construct instance the nftables ruleset of this Linux box carries: say so where it would stand.</summary>
     private static void LeftToNftables(DeviceEmission e, ConfigWriter w, string construct, string refinement, SourceSpan span)

@@ -1,4 +1,3 @@
-using PolicyKit.Compiler.Checks;
 using PolicyKit.Compiler.Model;
 using PolicyKit.Compiler.Text;
 

@@ -1,4 +1,4 @@
-using PolicyKit.Compiler.Checks;
+using PolicyKit.Compiler.Emit.Linux;
 using PolicyKit.Compiler.Model;
 using PolicyKit.Compiler.Text;
 
@@ -45,24 +45,10 @@ public sealed class NftablesEmitter : ConfigEmitter
     /// <summary>An nftables device uses the nftables table; a Linux edge box the Linux table (FRR, nftables and the agent together).</summary>
     protected override Platform SupportPlatform(Device device) => device.Platform == Platform.Nftables ? Platform.Nftables : Platform.Linux;
 
-    /// <summary>
-    /// The constructs a packet filter enforces. On a <c>linux</c> device this file answers for
-    /// these only (FRR's file for routing, the agent's table for limits and admission); on an
-    /// <c>nftables</c> device for every construct, the others being unsupported there.
-    /// </summary>
-    public static readonly IReadOnlySet<string> DataPlaneConstructs = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "sap-listen", "mrinfo filter", "group-range",
-        "igmp minimum version", "mld minimum version", "igmp queries drop", "mld queries drop",
-        "igmp control filter", "mld control filter",
-        "pim neighbor filter", "bsr-border", "boundary", "boundary filter-auto-rp", "source-filter", "router-guard",
-        "control-plane", "group-encryption",
-    };
-
     protected override IEnumerable<(string Construct, SourceSpan Span)> ResponsibleConstructs(Device device) =>
         device.Platform == Platform.Linux
-            ? PlatformSupport.ConstructsOf(device).Where(c => DataPlaneConstructs.Contains(c.Construct))
-            : PlatformSupport.ConstructsOf(device);
+            ? ConstructUses.Of(device).Where(c => LinuxSupport.NftablesAnswersFor.Contains(c.Construct))
+            : ConstructUses.Of(device);
 
     private static readonly IpPrefix[] AllMulticast = [IpPrefix.MulticastV4, IpPrefix.MulticastV6];
 
@@ -113,7 +99,7 @@ public sealed class NftablesEmitter : ConfigEmitter
         private Device D => e.Device;
 
         private bool Responsible(string construct) =>
-            !e.IsUnsupported(construct) && (D.Platform != Platform.Linux || DataPlaneConstructs.Contains(construct));
+            !e.IsUnsupported(construct) && (D.Platform != Platform.Linux || LinuxSupport.NftablesAnswersFor.Contains(construct));
 
         // ── router-wide ──
 

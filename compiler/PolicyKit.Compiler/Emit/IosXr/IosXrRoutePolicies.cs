@@ -1,6 +1,8 @@
+using PolicyKit.Compiler.Emit.Cisco;
+using PolicyKit.Compiler.Emit.IosXe;
 using PolicyKit.Compiler.Model;
 
-namespace PolicyKit.Compiler.Emit.Cisco;
+namespace PolicyKit.Compiler.Emit.IosXr;
 
 /// <summary>
 /// The prefix-sets and route-policies (RPL) an IOS XR device uses, in first-use order. XR has no

@@ -1,8 +1,9 @@
 using System.Globalization;
-using PolicyKit.Compiler.Checks;
+using PolicyKit.Compiler.Emit.Cisco;
+using PolicyKit.Compiler.Emit.IosXe;
 using PolicyKit.Compiler.Model;
 
-namespace PolicyKit.Compiler.Emit.Cisco;
+namespace PolicyKit.Compiler.Emit.IosXr;
 
 /// <summary>
 /// Cisco IOS XR. Same policy, XR's structure: configuration lives per protocol

@@ -1,7 +1,8 @@
 using System.Globalization;
+using PolicyKit.Compiler.Emit.Cisco;
 using PolicyKit.Compiler.Model;
 
-namespace PolicyKit.Compiler.Emit.Cisco;
+namespace PolicyKit.Compiler.Emit.IosXe;
 
 /// <summary>
 /// Cisco IOS / IOS-XE, in the command forms of the multicast security guide. The body is

@@ -1,0 +1,37 @@
+using PolicyKit.Compiler.Model;
+using PolicyKit.Compiler.Text;
+
+namespace PolicyKit.Compiler.Emit.IosXe;
+
+/// <summary>
+/// What IOS-XE cannot express: each construct (a name from <see cref="ConstructUses"/>, or a
+/// refinement from <see cref="PlatformSupport.RefinementsOf"/>) with the reason shown to the
+/// user in MP4001 and in the UNSUPPORTED marker of the output. The backend in this folder writes
+/// everything else; docs/targets.md carries the same table for people, and the golden files of
+/// this platform are tests/PolicyKit.Compiler.Tests/Golden/Baselines/*/*/ios-xe.cfg.
+/// </summary>
+public static class IosXeSupport
+{
+    public static readonly IReadOnlyDictionary<string, string> Unsupported = new Dictionary<string, string>
+    {
+        ["bmp over tls"] = "IOS-XE exports BMP over plain TCP only",
+        ["mld control filter"] = "IOS IPv6 ACLs cannot match IGMP message types; use 'queries drop' for MLD",
+        ["msdp tcp-ao authentication"] = "IOS-XE MSDP authenticates peers with a TCP MD5 password only (ip msdp password)",
+        ["ipv6 boundary"] = "IOS-XE IPv6 multicast boundaries are scope-based (ipv6 multicast boundary scope), not group lists",
+        ["several source boundaries on one interface"] = "IOS keeps one boundary ACL per interface and cannot intersect two (S,G) boundary lists",
+    };
+
+    /// <summary>IOS-XE: IPv6 group boundaries (scope-based only) and two (S,G) boundary lists on one interface.</summary>
+    public static IEnumerable<(string Construct, SourceSpan Span)> RefinementsOf(Device device)
+    {
+        foreach (var iface in device.Interfaces)
+        {
+            foreach (var boundary in iface.Boundaries)
+            {
+                if (boundary.Filter.Rules.Any(r => PlatformSupport.HasV6(r.Match.Groups))) yield return ("ipv6 boundary", boundary.Span);
+            }
+            var sourceBoundaries = iface.Boundaries.Where(b => b.Filter.Rules.Any(r => r.Match.Sources is not null)).ToList();
+            if (sourceBoundaries.Count > 1) yield return ("several source boundaries on one interface", sourceBoundaries[1].Span);
+        }
+    }
+}
