@@ -69,8 +69,11 @@ public abstract class ConfigEmitter
         writer.Blank();
         EmitDevice(emission);
 
-        var missing = constructs.Select(c => c.Construct).Distinct()
-            .Where(c => !unsupported.ContainsKey(c) && !emission.EmittedConstructs.Contains(c)).ToList();
+        // A use the platform writes only in part is reported through its refinement (an unsupported
+        // refinement at the same place): the backend writes what it can, possibly nothing.
+        var partial = constructs.Where(c => unsupported.ContainsKey(c.Construct)).Select(c => c.Span).ToHashSet();
+        var missing = constructs.Where(c => !unsupported.ContainsKey(c.Construct) && !emission.EmittedConstructs.Contains(c.Construct) && !partial.Contains(c.Span))
+            .Select(c => c.Construct).Distinct().ToList();
         if (missing.Count > 0)
         {
             // A backend that neither writes nor declares a construct unsupported is a bug, not a user error.

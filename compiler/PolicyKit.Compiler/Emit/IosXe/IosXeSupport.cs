@@ -19,11 +19,19 @@ public static class IosXeSupport
         ["msdp tcp-ao authentication"] = "IOS-XE MSDP authenticates peers with a TCP MD5 password only (ip msdp password)",
         ["ipv6 boundary"] = "IOS-XE IPv6 multicast boundaries are scope-based (ipv6 multicast boundary scope), not group lists",
         ["several source boundaries on one interface"] = "IOS keeps one boundary ACL per interface and cannot intersect two (S,G) boundary lists",
+        ["igmp default-limit on interfaces the policy does not name"] = UnnamedDefault,
+        ["mld default-limit on interfaces the policy does not name"] = UnnamedDefault,
     };
 
-    /// <summary>IOS-XE: IPv6 group boundaries (scope-based only) and two (S,G) boundary lists on one interface.</summary>
+    private const string UnnamedDefault = "IOS has no per-interface default limit: the global 'ip igmp limit' (ipv6 mld limit) is router-wide, a cap on all interfaces together, so the default can only be written on the interfaces the policy names and every other port stays unlimited — give each receiver interface its limit (a profile with 'igmp { limit N except …; }'), and write 'igmp limit N' for the router-wide cap the global command really is";
+
+    /// <summary>IOS-XE: a default limit for interfaces the policy does not name, IPv6 group boundaries (scope-based only), two (S,G) boundary lists on one interface.</summary>
     public static IEnumerable<(string Construct, SourceSpan Span)> RefinementsOf(Device device)
     {
+        // The per-interface default reaches interfaces the policy does not name (docs/language.md);
+        // IOS can write it only on those it names.
+        if (device.IgmpDefaultLimit is { } igmp) yield return ("igmp default-limit on interfaces the policy does not name", igmp.Span);
+        if (device.MldDefaultLimit is { } mld) yield return ("mld default-limit on interfaces the policy does not name", mld.Span);
         foreach (var iface in device.Interfaces)
         {
             foreach (var boundary in iface.Boundaries)

@@ -134,7 +134,15 @@ public sealed class JunosEmitter : ConfigEmitter
             if (defaultLimit is not null && !e.IsUnsupported($"{protocol} default-limit"))
             {
                 if (!Refused(e, $"{protocol} default-limit with except", defaultLimit.Span) && !Refused(e, "group limit above 32767 per interface", defaultLimit.Span))
-                    w.Comment($"{protocol} default-limit {defaultLimit.Max}: written as group-limit on every interface below that sets no limit of its own");
+                {
+                    // 'interface all' is every interface the policy does not name; a named
+                    // interface's own statements replace it, so it is written there again below.
+                    w.Comment($"{protocol} default-limit {defaultLimit.Max}: every interface, and on each interface below that sets no limit of its own");
+                    if (defaultLimit.Max < 1)
+                        w.Line($"set protocols {protocol} interface all group-policy {book.Add(JunosBook.PolicyStatement, JunosSyntax.Name($"{protocol}-LIMIT-ZERO"), RejectAll().Lines)}");
+                    else
+                        w.Line($"set protocols {protocol} interface all group-limit {defaultLimit.Max}");
+                }
                 e.Emitted($"{protocol} default-limit");
             }
         }
@@ -257,6 +265,14 @@ public sealed class JunosEmitter : ConfigEmitter
         }
     }
 
+    /// <summary>A policy that rejects every join (a limit of 0: group-limit starts at 1).</summary>
+    private static JunosTerms RejectAll()
+    {
+        var none = new JunosTerms();
+        none.Add("none", [], ["reject"]);
+        return none;
+    }
+
     private static void EmitLimit(DeviceEmission e, ConfigWriter w, JunosBook book, InterfacePolicy iface, GroupProtocol protocol, string at)
     {
         var membership = iface.MembershipFor(protocol);
@@ -279,9 +295,7 @@ public sealed class JunosEmitter : ConfigEmitter
         {
             // group-limit starts at 1: a limit of 0 admits nothing, which a reject-all group policy
             // says (written first, so that no access policy accepts a join before it).
-            var none = new JunosTerms();
-            none.Add("none", [], ["reject"]);
-            w.Line($"{at} group-policy {book.Add(JunosBook.PolicyStatement, JunosSyntax.Name($"{p}-LIMIT-ZERO"), none.Lines)}");
+            w.Line($"{at} group-policy {book.Add(JunosBook.PolicyStatement, JunosSyntax.Name($"{p}-LIMIT-ZERO"), RejectAll().Lines)}");
             return;
         }
         w.Line($"{at} group-limit {limit.Max}");
