@@ -227,13 +227,24 @@ public class IosXeEmitter : ConfigEmitter
     {
         if (rp.Address is { } address)
         {
-            string groups = rp.Groups is { } g ? " " + PermitListAcl(acls, AclBook.NameFor(e.Device.Name, "RP-GROUPS"), g) : string.Empty;
-            w.Line($"ip pim rp-address {address.NetworkAddress}{groups}");
+            // An RP serves groups of its own family: ip pim for IPv4, ipv6 pim for IPv6.
+            bool v6 = address.Family == IpFamily.V6;
+            string groups = rp.Groups is { } g
+                ? " " + PermitListAcl(acls, AclBook.NameFor(e.Device.Name, v6 ? "RP-GROUPS-V6" : "RP-GROUPS"), g, address.Family)
+                : string.Empty;
+            w.Line($"{(v6 ? "ipv6" : "ip")} pim rp-address {address.NetworkAddress}{groups}");
             e.Emitted("rp address");
         }
         if (rp.AcceptRegister is { } accept)
         {
-            w.Line($"ip pim accept-register list {ExtendedAcl(acls, accept, "REGISTER", IpFamily.V4)}");
+            // Registers reach an RP in its own family; a filter also speaks for the families it
+            // names. Each family gets its own list (the filter's implicit deny included).
+            foreach (var family in new[] { IpFamily.V4, IpFamily.V6 })
+            {
+                if (rp.Address?.Family != family && !FilterLowering.AppliesTo(accept, family)) continue;
+                bool v6 = family == IpFamily.V6;
+                w.Line($"{(v6 ? "ipv6" : "ip")} pim accept-register list {ExtendedAcl(acls, accept, v6 ? "REGISTER-V6" : "REGISTER", family)}");
+            }
             e.Emitted("accept-register");
         }
         if (rp.AnnounceFilter is { } announce)
@@ -281,10 +292,25 @@ public class IosXeEmitter : ConfigEmitter
                 if (pim.Disabled) w.Line("no ip pim sparse-mode");
                 if (pim.NoNeighbors || pim.PermittedNeighbors is not null)
                 {
-                    var neighbors = pim.NoNeighbors
-                        ? acls.Add(AclBook.NameFor($"{ifName}-PIM-NONE"), IpFamily.V4, AclKind.Standard, ["deny any"])
-                        : PermitListAcl(acls, AclBook.NameFor(pim.PermittedNeighbors!.SetNames.Length == 1 ? pim.PermittedNeighbors.SetNames[0] : $"{ifName}-PIM", "NEIGHBORS"), pim.PermittedNeighbors);
-                    w.Line($"ip pim neighbor-filter {neighbors}");
+                    // A neighbour list speaks for the families it names; "none" for IPv4, and for
+                    // IPv6 too where the interface runs MLD.
+                    var permitted = pim.PermittedNeighbors;
+                    string basis = permitted?.SetNames.Length == 1 ? permitted.SetNames[0] : $"{ifName}-PIM";
+                    if (pim.NoNeighbors || HasFamily(permitted, IpFamily.V4))
+                    {
+                        var neighbors = pim.NoNeighbors
+                            ? acls.Add(AclBook.NameFor($"{ifName}-PIM-NONE"), IpFamily.V4, AclKind.Standard, ["deny any"])
+                            : PermitListAcl(acls, AclBook.NameFor(basis, "NEIGHBORS"), permitted!);
+                        w.Line($"ip pim neighbor-filter {neighbors}");
+                    }
+                    if ((pim.NoNeighbors && iface.Mld is not null) || (!pim.NoNeighbors && permitted!.Include.Any(p => p.Prefix.Family == IpFamily.V6)))
+                    {
+                        var entries = pim.NoNeighbors
+                            ? ["deny ipv6 any any"]
+                            : (FilterLowering.Expand(permitted, IpFamily.V6) ?? [null]).Select(p => $"permit ipv6 {CiscoSyntax.V6(p)} any").ToList();
+                        string name = AclBook.NameFor(pim.NoNeighbors ? $"{ifName}-PIM-NONE" : basis, pim.NoNeighbors ? "V6" : "NEIGHBORS-V6");
+                        w.Line($"ipv6 pim neighbor-filter list {acls.Add(name, IpFamily.V6, AclKind.Extended, entries)}");
+                    }
                     e.Emitted("pim neighbor filter");
                 }
                 if (pim.BsrBorder)

@@ -19,6 +19,8 @@ public static class IosXeSupport
         ["msdp tcp-ao authentication"] = "IOS-XE MSDP authenticates peers with a TCP MD5 password only (ip msdp password)",
         ["ipv6 boundary"] = "IOS-XE IPv6 multicast boundaries are scope-based (ipv6 multicast boundary scope), not group lists",
         ["several source boundaries on one interface"] = "IOS keeps one boundary ACL per interface and cannot intersect two (S,G) boundary lists",
+        ["igmp access filter by host"] = "IOS's ip igmp access-group compares the channel (source S, group G) of each report, not the host that sent it: a rule on the reporting host (from) cannot be written there",
+        ["mld access filter by host"] = "IOS's ipv6 mld access-group compares the channel (source S, group G) of each report, not the host that sent it: a rule on the reporting host (from) cannot be written there",
         ["igmp default-limit on interfaces the policy does not name"] = UnnamedDefault,
         ["mld default-limit on interfaces the policy does not name"] = UnnamedDefault,
     };
@@ -34,6 +36,12 @@ public static class IosXeSupport
         if (device.MldDefaultLimit is { } mld) yield return ("mld default-limit on interfaces the policy does not name", mld.Span);
         foreach (var iface in device.Interfaces)
         {
+            foreach (var membership in new[] { iface.Igmp, iface.Mld })
+            {
+                string p = membership?.Protocol == GroupProtocol.Mld ? "mld" : "igmp";
+                if (membership?.Access is { } access && access.Rules.Any(r => r.Match.From is not null))
+                    yield return ($"{p} access filter by host", access.Span);
+            }
             foreach (var boundary in iface.Boundaries)
             {
                 if (boundary.Filter.Rules.Any(r => PlatformSupport.HasV6(r.Match.Groups))) yield return ("ipv6 boundary", boundary.Span);

@@ -43,7 +43,7 @@ public sealed class IosXrEmitter : IosXeEmitter
 
     protected override void EmitDevice(DeviceEmission e)
     {
-        var acls = new AclBook();
+        var acls = new AclBook((family, _) => family == IpFamily.V4 ? "deny ipv4 any any" : "deny ipv6 any any");
         var policies = new IosXrRoutePolicies();
         var refused = new HashSet<(string, Text.SourceSpan)>(PlatformSupport.RefinementsOf(e.Device)
             .Where(r => e.IsUnsupported(r.Construct)));
