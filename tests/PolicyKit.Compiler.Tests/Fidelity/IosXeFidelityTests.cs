@@ -73,3 +73,99 @@ public sealed class IosXeFidelityTests
         Assert.Contains("permit ipv6 host 2001:db8::9 any", config);
     }
 }
+
+/// <summary>Issue 13, findings 5 and 7: control-plane policing and configuration hygiene on IOS-XE.</summary>
+public sealed class IosXeHygieneTests
+{
+    [Fact]
+    public void Copp_drops_only_what_the_filter_denies_and_never_the_default_class()
+    {
+        // Finding 5: class-default → drop also dropped ARP, IS-IS, CDP and every protocol the
+        // filter never named; the guide says to start with a permit policy.
+        var lines = ConfigLines(OutputOf("""
+            filter infra { permit protocol pim from 10.20.0.0/29; deny protocol pim log; permit any; }
+            device r platform ios-xe { control-plane { filter infra; rate-limit pim 1000 pps; } }
+            """, "ios-xe"), "!");
+        int policy = lines.ToList().IndexOf("policy-map PK-R-COPP");
+        Assert.True(policy >= 0, string.Join("\n", lines));
+        var body = lines.Skip(policy + 1).TakeWhile(l => l != "control-plane").ToList();
+        Assert.DoesNotContain("class class-default", body);
+        Assert.Contains("class PK-INFRA-COPP-DENY", body);
+        Assert.Equal("drop", body[body.IndexOf("class PK-INFRA-COPP-DENY") + 1]);
+        // The drop class matches what the filter denies, for IP only.
+        int acl = lines.ToList().IndexOf("ip access-list extended PK-INFRA-COPP-DENY");
+        Assert.Equal(["deny pim 10.20.0.0 0.0.0.7 any", "permit pim any any log", "deny ip any any"], lines.Skip(acl + 1).Take(3));
+        Assert.NotEqual("permit ip any any", lines[acl + 4]);
+        Assert.Contains("police rate 1000 pps conform-action transmit exceed-action drop", body);
+    }
+
+    [Fact]
+    public void Copp_with_an_implicit_deny_drops_the_ip_traffic_the_filter_does_not_permit()
+    {
+        var lines = ConfigLines(OutputOf("""
+            filter infra { permit protocol pim; permit protocol bgp; }
+            device r platform ios-xe { control-plane { filter infra; } }
+            """, "ios-xe"), "!").ToList();
+        int acl = lines.IndexOf("ip access-list extended PK-INFRA-COPP-DENY");
+        Assert.Equal(["deny pim any any", "deny tcp any any eq 179", "permit ip any any"], lines.Skip(acl + 1).Take(3));
+        Assert.DoesNotContain("class class-default", lines);
+    }
+
+    [Fact]
+    public void Multicast_routing_and_sparse_mode_are_enabled_where_the_device_does_multicast_only()
+    {
+        // Finding 7: ip multicast-routing and the PIM mode were never written; ip pim ssm default was.
+        var mcast = ConfigLines(OutputOf("""
+            device r platform ios-xe {
+                mroute-limit 1000;
+                interface "Gi1" { igmp { limit 5; } }
+                interface "Gi2" { pim { disabled; } }
+                interface "Gi3" { mld { limit 5; } }
+            }
+            """, "ios-xe"), "!").ToList();
+        Assert.Contains("ip multicast-routing distributed", mcast);
+        Assert.Contains("ipv6 multicast-routing", mcast);
+        Assert.Contains("ip pim ssm default", mcast);
+        Assert.Equal(2, mcast.Count(l => l == "ip pim sparse-mode"));
+        Assert.Contains("no ip pim sparse-mode", mcast);
+
+        var bgpOnly = ConfigLines(OutputOf("""
+            device r platform ios-xe { bgp as 64500 { neighbor 192.0.2.1 as 64501 { max-prefix 10; auth md5 secret env("K"); prefix-filter in f; } } }
+            prefixes p { 10.0.0.0/8 le 24; }
+            filter f { permit prefixes p; }
+            """, "ios-xe"), "!");
+        Assert.DoesNotContain(bgpOnly, l => l.Contains("multicast", StringComparison.Ordinal) || l.Contains(" pim ", StringComparison.Ordinal) || l.StartsWith("ip pim", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void No_acl_entry_follows_a_catch_all()
+    {
+        // Finding 7: lines after a permit ip any any can never match.
+        string output = OutputOf("""
+            filter src { deny sources 10.0.0.0/8 groups 232.0.0.0/8; permit any; }
+            device r platform ios-xe { interface "Gi1" { source-filter src; igmp { queries drop; } } }
+            """, "ios-xe");
+        var lines = output.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (lines[i] is " permit ip any any" or " deny ip any any" or " permit any" or " deny any" or " permit ipv6 any any")
+                Assert.False(i + 1 < lines.Length && lines[i + 1].StartsWith(' '), $"an entry follows '{lines[i].Trim()}':\n{output}");
+        }
+    }
+
+    [Fact]
+    public void Get_vpn_defines_the_ipsec_profile_its_group_uses()
+    {
+        var lines = ConfigLines(OutputOf("""
+            filter crypto { deny protocol pim; permit groups 239.192.0.0/16; }
+            device r platform ios-xe { group-encryption { protect filter crypto; group-id 1001; } }
+            """, "ios-xe"), "!").ToList();
+        int group = lines.FindIndex(l => l.StartsWith("crypto gdoi group ", StringComparison.Ordinal));
+        string profile = lines.Skip(group).First(l => l.StartsWith("profile ", StringComparison.Ordinal))["profile ".Length..];
+        int defined = lines.IndexOf($"crypto ipsec profile {profile}");
+        Assert.True(defined >= 0 && defined < group, $"the IPsec profile {profile} is not defined before the group:\n{string.Join("\n", lines)}");
+        Assert.StartsWith("set transform-set ", lines[defined + 1], StringComparison.Ordinal);
+        string transform = lines[defined + 1]["set transform-set ".Length..];
+        Assert.Contains(lines, l => l.StartsWith($"crypto ipsec transform-set {transform} ", StringComparison.Ordinal));
+    }
+}

@@ -81,6 +81,9 @@ public sealed class AclBook(Func<IpFamily, AclKind, string> denyAll)
         // Never an empty list: IOS takes a referenced ACL without entries as "permit any" in
         // several features, the opposite of a filter that matches nothing in this family.
         if (entries.Count == 0) entries = [denyAll(family, kind)];
+        // Nothing after an entry that matches everything can ever match: cut it.
+        int catchAll = IndexOfCatchAll(entries);
+        if (catchAll >= 0 && catchAll < entries.Count - 1) entries = entries.Take(catchAll + 1).ToList();
         string name = Unique(baseName, n => _aclsByName.TryGetValue((n, family), out var existing)
             ? existing.Acl.Kind == kind && existing.Acl.Entries.SequenceEqual(entries)
             : (bool?)null);
@@ -116,6 +119,17 @@ public sealed class AclBook(Func<IpFamily, AclKind, string> denyAll)
             var same = sameAsExisting(candidate);
             if (same is null or true) return candidate;
         }
+    }
+
+    /// <summary>The first entry that matches every packet of the list's family ("permit ip any any", "deny any", …), or -1.</summary>
+    private static int IndexOfCatchAll(IReadOnlyList<string> entries)
+    {
+        for (int i = 0; i < entries.Count; i++)
+        {
+            if (entries[i] is "permit any" or "deny any" or "permit ip any any" or "deny ip any any" or "permit ipv4 any any" or
+                "deny ipv4 any any" or "permit ipv6 any any" or "deny ipv6 any any") return i;
+        }
+        return -1;
     }
 
     /// <summary>The entry that denies everything, for a list that would otherwise be empty.</summary>

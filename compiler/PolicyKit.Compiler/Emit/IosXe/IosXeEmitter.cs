@@ -135,10 +135,32 @@ public class IosXeEmitter : ConfigEmitter
 
     // ── router-wide ──
 
+    /// <summary>
+    /// True when the device does multicast routing: a multicast setting of its own, an RP, MSDP,
+    /// or an interface with IGMP/MLD, PIM, a boundary or a state limit. Only then are multicast
+    /// routing, the SSM range and PIM on the interfaces written (a BGP-only router gets none).
+    /// </summary>
+    protected static bool DoesMulticast(Device d) =>
+        d.RouteLimit is not null || d.IgmpRouterCap is not null || d.MldRouterCap is not null || d.IgmpDefaultLimit is not null ||
+        d.MldDefaultLimit is not null || d.MrinfoFilter is not null || d.GroupRange is not null || d.Rp is not null ||
+        d.RegisterRateLimit is not null || d.Msdp is not null ||
+        d.Interfaces.Any(i => i.Igmp is not null || i.Mld is not null || i.Pim is not null || !i.Boundaries.IsEmpty || !i.StateLimits.IsEmpty);
+
+    /// <summary>True when the device does IPv6 multicast routing (MLD, an IPv6 RP, IPv6 boundaries or limits).</summary>
+    protected static bool DoesIpv6Multicast(Device d) =>
+        d.MldRouterCap is not null || d.MldDefaultLimit is not null || d.Rp?.Address is { Family: IpFamily.V6 } ||
+        d.Interfaces.Any(i => i.Mld is not null || i.Boundaries.Any(b => b.Filter.Rules.Any(r => PlatformSupport.HasV6(r.Match.Groups))));
+
     protected virtual void EmitGlobal(DeviceEmission e, ConfigWriter w, AclBook acls)
     {
         var d = e.Device;
         w.Comment("Router-wide multicast protection");
+        if (DoesMulticast(d))
+        {
+            // Distributed (hardware) forwarding, as IOS-XE platforms require it; MLD needs IPv6 routing too.
+            w.Line("ip multicast-routing distributed");
+            if (DoesIpv6Multicast(d)) w.Line("ipv6 multicast-routing");
+        }
         if (d.RouteLimit is { } routeLimit)
         {
             w.Line($"ip multicast route-limit {routeLimit.Max}{(routeLimit.Warn is { } warn ? $" {warn}" : "")}");
@@ -182,6 +204,7 @@ public class IosXeEmitter : ConfigEmitter
 
     protected virtual void EmitSsmRange(Device d, ConfigWriter w, AclBook acls)
     {
+        if (!DoesMulticast(d)) return;
         var v4 = d.SsmRange.Include.Where(p => p.Prefix.Family == IpFamily.V4).ToList();
         if (v4.Count == 1 && v4[0].Prefix == IpPrefix.DefaultSsmV4 && d.SsmRange.Except.IsEmpty)
             w.Line("ip pim ssm default");
@@ -272,6 +295,9 @@ public class IosXeEmitter : ConfigEmitter
         using (w.Indent())
         {
             if (iface.Description is { } description) w.Line($"description {description}");
+            // PIM sparse mode on every interface of a multicast router the policy names (IGMP
+            // runs where PIM does); `pim { disabled; }` turns it off below.
+            if (DoesMulticast(d) && iface.Pim is not { Disabled: true }) w.Line("ip pim sparse-mode");
             if (d.SapListen is { } sap)
             {
                 w.Line(sap ? "ip sap listen" : "no ip sap listen");
@@ -289,7 +315,11 @@ public class IosXeEmitter : ConfigEmitter
             }
             if (iface.Pim is { } pim)
             {
-                if (pim.Disabled) w.Line("no ip pim sparse-mode");
+                if (pim.Disabled)
+                {
+                    w.Line("no ip pim sparse-mode");
+                    if (DoesIpv6Multicast(d)) w.Line("no ipv6 pim");
+                }
                 if (pim.NoNeighbors || pim.PermittedNeighbors is not null)
                 {
                     // A neighbour list speaks for the families it names; "none" for IPv4, and for
@@ -664,19 +694,26 @@ public class IosXeEmitter : ConfigEmitter
 
     // ── control plane and group encryption ──
 
+    /// <summary>
+    /// The infrastructure ACL as CoPP. Rate classes police the traffic of their protocol that the
+    /// filter permits; one drop class matches the IP traffic the filter denies (its rules with the
+    /// actions turned round, then its implicit deny); class-default carries no action, so non-IP
+    /// control traffic a filter cannot name (ARP, IS-IS, CDP, LACP) and everything the filter
+    /// permits passes. (Decided, docs/language.md: the guide's advice to start permit-only, and
+    /// no protocol dropped that the policy did not deny.)
+    /// </summary>
     protected virtual void EmitControlPlane(DeviceEmission e, ConfigWriter w, AclBook acls)
     {
         if (e.Device.ControlPlane is not { } cp) return;
-        var classes = new List<(string Class, string? Police)>();
-        // A rate class polices only traffic the infrastructure ACL permits: its ACL is the
-        // filter's rules narrowed to the protocol (a rule for any protocol is narrowed to it),
-        // so denied traffic still falls to class-default and is dropped.
+        var classes = new List<(string Class, string Action)>();
         foreach (var rate in cp.Rates)
         {
             var (protocol, port) = CiscoSyntax.Protocol(rate.Protocol, IpFamily.V4);
             List<string> entries;
             if (cp.Filter is { } filterForRate)
             {
+                // The filter's rules narrowed to the protocol (a rule for any protocol is narrowed
+                // to it): the class polices only traffic of this protocol the filter permits.
                 entries = FilterLowering.Lower(filterForRate, IpFamily.V4)
                     .Where(r => r.Protocol is null || r.Protocol == rate.Protocol)
                     .Select(r => CiscoSyntax.ExtendedEntry(r with { Protocol = rate.Protocol }, IpFamily.V4))
@@ -692,7 +729,14 @@ public class IosXeEmitter : ConfigEmitter
         }
         if (cp.Filter is { } filter)
         {
-            classes.Add((ExtendedAcl(acls, filter, "COPP", IpFamily.V4), null));
+            // What the filter denies: each rule with its action turned round, then "permit ip any
+            // any" for its implicit deny (cut as unreachable when the filter ends in permit any).
+            var denied = FilterLowering.Lower(filter, IpFamily.V4)
+                .Select(r => CiscoSyntax.ExtendedEntry(r with { Action = r.Action == RuleAction.Permit ? RuleAction.Deny : RuleAction.Permit }, IpFamily.V4))
+                .Append("permit ip any any")
+                .ToList();
+            string name = acls.Add(AclBook.NameFor(filter.Name, "COPP-DENY"), IpFamily.V4, AclKind.Extended, denied);
+            classes.Add((name, "drop"));
         }
         foreach (var (cls, _) in classes)
         {
@@ -701,16 +745,10 @@ public class IosXeEmitter : ConfigEmitter
         string policy = AclBook.NameFor($"{e.Device.Name}-COPP");
         w.Block($"policy-map {policy}", () =>
         {
-            foreach (var (cls, police) in classes)
+            foreach (var (cls, action) in classes)
             {
                 w.Line($"class {cls}");
-                if (police is not null) using (w.Indent()) w.Line(police);
-            }
-            if (cp.Filter is not null)
-            {
-                // The infrastructure ACL's implicit deny: traffic no rule permits is dropped.
-                w.Line("class class-default");
-                using (w.Indent()) w.Line("drop");
+                using (w.Indent()) w.Line(action);
             }
         });
         w.Block("control-plane", () => w.Line($"service-policy input {policy}"));
@@ -722,7 +760,16 @@ public class IosXeEmitter : ConfigEmitter
     {
         if (e.Device.GroupEncryption is not { } ge) return;
         string group = AclBook.NameFor($"{e.Device.Name}-GETVPN");
-        w.Comment($"GET VPN key server: the crypto ACL scope. The IPsec profile {group} (transforms, lifetimes) is site configuration.");
+        // The group's IPsec profile, defined here so the group never names a missing one:
+        // AES-256 with SHA-256 (what GET VPN key servers are deployed with; change the transform
+        // here if the site needs another). Key-server RSA keys and rekey are site configuration.
+        w.Comment("GET VPN key server: the IPsec profile of the group, then the group with the crypto ACL scope.");
+        w.Line($"crypto ipsec transform-set {group} esp-aes 256 esp-sha256-hmac");
+        using (w.Indent()) w.Line("mode tunnel");
+        w.Line("!");
+        w.Line($"crypto ipsec profile {group}");
+        using (w.Indent()) w.Line($"set transform-set {group}");
+        w.Line("!");
         w.Line($"crypto gdoi group {group}");
         using (w.Indent())
         {
