@@ -22,6 +22,7 @@ public static class PolicyChecks
         new BmpTlsCheck(),
         new InlineSecretCheck(),
         new SessionParameterCheck(),
+        new GroupEncryptionBootstrapCheck(),
         new PlatformSupportCheck(),
         new InterfaceNameCheck(),
     ];

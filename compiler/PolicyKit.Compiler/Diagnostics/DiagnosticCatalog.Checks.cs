@@ -106,4 +106,8 @@ public sealed partial class DiagnosticCatalog
 
     public DiagnosticTemplate KeyWindowInverted(int keyId, string keychain) =>
         Error("MP3028", $"key {keyId} of keychain '{keychain}' ends before it starts");
+
+    public DiagnosticTemplate BootstrapEncrypted(string traffic, string exclusion) =>
+        Warning("MP3030", $"the group-encryption scope protects {traffic}, which bootstraps PIM",
+            $"exclude it before this rule ('{exclusion}'): members cannot decrypt until PIM works, and the guide excludes it");
 }

@@ -655,4 +655,18 @@ public sealed class CheckDiagnosticTests
             fix: [("2027-04-30..2027-01-15", "2027-01-15..2027-04-30")]);
         Assert.Equal("key 2 of keychain 'peer1' ends before it starts", d.Message);
     }
+
+    // Issue 13: the guide excludes PIM bootstrap traffic from the GET VPN scope.
+    [Fact]
+    public void MP3030_group_encryption_of_pim_bootstrap_traffic_is_reported()
+    {
+        // The guide: exclude the PIM that bootstraps PIM (BSR, Auto-RP) from the GET VPN scope.
+        var d = PolicyAssert.Case("MP3030", Warning, 1, 17,
+            """
+            filter crypto { permit protocol pim; permit groups 239.192.0.0/16; }
+            device r platform ios-xe { group-encryption { protect filter crypto; } }
+            """,
+            fix: [("permit protocol pim;", "deny protocol pim to 224.0.0.13; deny protocol auto-rp; permit protocol pim;")]);
+        Assert.Contains("224.0.0.13", d.Message, StringComparison.Ordinal);
+    }
 }
