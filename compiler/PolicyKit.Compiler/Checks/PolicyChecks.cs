@@ -23,6 +23,7 @@ public static class PolicyChecks
         new InlineSecretCheck(),
         new SessionParameterCheck(),
         new GroupEncryptionBootstrapCheck(),
+        new BgpNeighborCheck(),
         new PlatformSupportCheck(),
         new InterfaceNameCheck(),
     ];

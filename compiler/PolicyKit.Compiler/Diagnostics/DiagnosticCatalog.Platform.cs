@@ -15,4 +15,7 @@ public sealed partial class DiagnosticCatalog
         Error("MP4002", $"secret {reference} is not available: {reason}",
             "set it before compiling, or compile with --redact to review the output without secrets");
 
+    public DiagnosticTemplate WeakSecret(string reference, string reason) =>
+        Warning("MP4004", $"the key in {reference} is easy to guess: {reason}",
+            "use a random key of at least 20 characters (e.g. openssl rand -base64 24), a different one per peer");
 }

@@ -337,7 +337,11 @@ public sealed class FrrEmitter : ConfigEmitter
             // Each neighbour is activated in its own address family only.
             w.Line("no bgp default ipv4-unicast");
             w.Line("bgp log-neighbor-changes");
-            w.Comment("RFC 8212 (FRR's default): an eBGP session exchanges no routes in a direction without a filter or route-map");
+            // FRR follows RFC 8212: an eBGP session exchanges no routes in a direction without a
+            // filter. The policy means "no filter" there, as IOS-XE and Junos write it (MP3033
+            // warns about the inbound one).
+            if (bgp.Neighbors.Any(n => n.RemoteAs != bgp.LocalAs && (n.PrefixFilterIn is null || n.PrefixFilterOut is null)))
+                w.Line("no bgp ebgp-requires-policy");
             foreach (var n in bgp.Neighbors) EmitNeighbor(e, w, n);
             var families = bgp.Neighbors.Select(n => n.Address.Family).Distinct().Order().ToList();
             if (families.Count == 0 && bgp.Damping is not null) families.Add(IpFamily.V4);
@@ -355,7 +359,7 @@ public sealed class FrrEmitter : ConfigEmitter
         if (n.Description is { } description) w.Line($"neighbor {a} description {FrrSyntax.Text(description)}");
         if (n.Auth is { Kind: AuthKind.Md5, Secret: { } secret })
         {
-            w.Line($"neighbor {a} password {e.Secrets.Resolve(secret)}");
+            w.Line($"neighbor {a} password {e.Secret(secret)}");
             e.Emitted("bgp md5 authentication");
         }
         if (n.TtlSecurityHops is { } hops)

@@ -516,7 +516,7 @@ public class IosXeEmitter : ConfigEmitter
             if (peer.Description is { } description) w.Line($"ip msdp description {address} {description}");
             if (peer.Auth is { Secret: { } secret })
             {
-                w.Line($"ip msdp password peer {address} 0 {e.Secrets.Resolve(secret)}");
+                w.Line($"ip msdp password peer {address} 0 {e.Secret(secret)}");
                 e.Emitted("msdp md5 authentication");
             }
             if (peer.SaFilterIn is { } saIn) w.Line($"ip msdp sa-filter in {address} list {ExtendedAcl(acls, saIn, "SA", IpFamily.V4)}");
@@ -553,7 +553,7 @@ public class IosXeEmitter : ConfigEmitter
                         // AES-128-CMAC-96 (RFC 5926), the algorithm every PolicyKit backend uses, so sessions between
                         // routers of different vendors compiled from one policy agree.
                         w.Line("cryptographic-algorithm aes-128-cmac");
-                        w.Line($"key-string {e.Secrets.Resolve(key.Secret)}");
+                        w.Line($"key-string {e.Secret(key.Secret)}");
                         if (key.ValidFrom is { } from)
                         {
                             string end = key.ValidUntil is { } until ? CiscoSyntax.LifetimeEnd(until) : "infinite";
@@ -597,7 +597,7 @@ public class IosXeEmitter : ConfigEmitter
                 if (n.Description is { } description) w.Line($"neighbor {a} description {description}");
                 if (n.Auth is { Kind: AuthKind.Md5, Secret: { } secret })
                 {
-                    w.Line($"neighbor {a} password 0 {e.Secrets.Resolve(secret)}");
+                    w.Line($"neighbor {a} password 0 {e.Secret(secret)}");
                     e.Emitted("bgp md5 authentication");
                 }
                 if (n.Auth is { Kind: AuthKind.TcpAo, Keychain: { } keychain })

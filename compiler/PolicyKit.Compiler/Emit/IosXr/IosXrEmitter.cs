@@ -459,7 +459,7 @@ public sealed class IosXrEmitter : IosXeEmitter
                     if (peer.ConnectSource is { } source) w.Line($"connect-source {source}");
                     if (peer.Auth is { } auth)
                     {
-                        if (auth is { Kind: AuthKind.Md5, Secret: { } secret }) w.Line($"password clear {e.Secrets.Resolve(secret)}");
+                        if (auth is { Kind: AuthKind.Md5, Secret: { } secret }) w.Line($"password clear {e.Secret(secret)}");
                         e.Emitted("msdp md5 authentication");
                     }
                     if (peer.SaFilterIn is { } saIn) w.Line($"sa-filter in list {PacketAcl(acls, IosXrSyntax.Name(saIn.Name, "SA"), saIn, IpFamily.V4)}");
@@ -516,7 +516,7 @@ public sealed class IosXrEmitter : IosXeEmitter
                             string end = key.ValidUntil is { } until ? IosXrSyntax.LifetimeEnd(until) : "infinite";
                             w.Line($"accept-lifetime {IosXrSyntax.LifetimeStart(from)} {end}");
                         }
-                        w.Line($"key-string clear {e.Secrets.Resolve(key.Secret)}");
+                        w.Line($"key-string clear {e.Secret(key.Secret)}");
                         if (key.ValidFrom is { } sendFrom)
                         {
                             string end = key.ValidUntil is { } until ? IosXrSyntax.LifetimeEnd(until) : "infinite";
@@ -588,7 +588,7 @@ public sealed class IosXrEmitter : IosXeEmitter
                     if (n.Description is { } description) w.Line($"description {description}");
                     if (n.Auth is { Kind: AuthKind.Md5, Secret: { } secret })
                     {
-                        w.Line($"password clear {e.Secrets.Resolve(secret)}");
+                        w.Line($"password clear {e.Secret(secret)}");
                         e.Emitted("bgp md5 authentication");
                     }
                     if (n.Auth is { Kind: AuthKind.TcpAo, Keychain: { } keychain })
@@ -612,8 +612,12 @@ public sealed class IosXrEmitter : IosXeEmitter
                     w.Line($"address-family {Afi(n.Address.Family)} unicast");
                     using (w.Indent())
                     {
+                        // An eBGP direction without a filter passes every route (see PassAll).
+                        bool ebgp = n.RemoteAs != bgp.LocalAs;
                         if (n.PrefixFilterIn is { } filterIn) w.Line($"route-policy {policies.ForPrefixFilter(filterIn, n.Address.Family)} in");
+                        else if (ebgp) w.Line($"route-policy {policies.PassAll()} in");
                         if (n.PrefixFilterOut is { } filterOut) w.Line($"route-policy {policies.ForPrefixFilter(filterOut, n.Address.Family)} out");
+                        else if (ebgp) w.Line($"route-policy {policies.PassAll()} out");
                         if (n.PrefixFilterIn is not null || n.PrefixFilterOut is not null) e.Emitted("bgp prefix-filter");
                         if (n.MaxPrefix is { } max)
                         {

@@ -498,7 +498,7 @@ public sealed class JunosEmitter : ConfigEmitter
             }
             if (peer.Auth is { Kind: AuthKind.Md5, Secret: { } secret })
             {
-                w.Line($"{at} authentication-key {JunosSyntax.Quote(e.Secrets.Resolve(secret))}");
+                w.Line($"{at} authentication-key {JunosSyntax.Quote(e.Secret(secret))}");
             }
             if (peer.SaFilterIn is { } saIn) w.Line($"{at} import {ChannelPolicy(w, book, saIn, "SA", V4)}");
             if (peer.SaFilterOut is { } saOut) w.Line($"{at} export {ChannelPolicy(w, book, saOut, "SA", V4)}");
@@ -543,7 +543,7 @@ public sealed class JunosEmitter : ConfigEmitter
             {
                 if (Refused(e, "tcp-ao key id above 63", key.Span)) continue;
                 string k = $"{at} key {key.Id}";
-                w.Line($"{k} secret {JunosSyntax.Quote(e.Secrets.Resolve(key.Secret))}");
+                w.Line($"{k} secret {JunosSyntax.Quote(e.Secret(key.Secret))}");
                 if (key.ValidFrom is { } from) w.Line($"{k} start-time {JunosSyntax.StartTime(from)}");
                 w.Line($"{k} algorithm ao");
                 w.Line($"{k} ao-attribute send-id {key.Id}");
@@ -594,7 +594,7 @@ public sealed class JunosEmitter : ConfigEmitter
             w.Line($"{at} peer-as {n.RemoteAs}");
             if (n.Auth is { Kind: AuthKind.Md5, Secret: { } secret } && !e.IsUnsupported("bgp md5 authentication"))
             {
-                w.Line($"{at} authentication-key {JunosSyntax.Quote(e.Secrets.Resolve(secret))}");
+                w.Line($"{at} authentication-key {JunosSyntax.Quote(e.Secret(secret))}");
                 e.Emitted("bgp md5 authentication");
             }
             if (n.Auth is { Kind: AuthKind.TcpAo, Keychain: { } keychain } && !e.IsUnsupported("bgp tcp-ao authentication"))
