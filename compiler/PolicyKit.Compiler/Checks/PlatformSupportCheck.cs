@@ -13,6 +13,8 @@ public sealed class PlatformSupportCheck : PolicyCheck
     {
         foreach (var device in context.Model.Devices)
         {
+            // Only a target that writes this platform's configuration can be blocked by its gaps.
+            if (context.Options.Targets is { } targets && !Emitters.All.Any(e => targets.Contains(e.Target) && e.Serves(device.Platform))) continue;
             var unsupported = PlatformSupport.Unsupported[device.Platform];
             foreach (var (construct, span) in ConstructUses.Of(device).Concat(PlatformSupport.RefinementsOf(device)))
             {
