@@ -39,7 +39,7 @@ public abstract class ConfigEmitter
     protected virtual IEnumerable<(string Construct, Text.SourceSpan Span)> ResponsibleConstructs(Device device)
     {
         var unsupported = PlatformSupport.Unsupported[SupportPlatform(device)];
-        return ConstructUses.Of(device)
+        return ConstructUses.Of(device).Where(c => !ConstructUses.AgentOnly.Contains(c.Construct))
             .Concat(PlatformSupport.RefinementsOf(device).Where(r => unsupported.ContainsKey(r.Construct)).Distinct());
     }
 

@@ -80,6 +80,27 @@ public static class PlatformSupport
         foreach (var station in device.BmpStations)
         {
             if (station.Monitor.Contains(BmpMonitor.LocRib)) yield return ("bmp monitor loc-rib", station.Span);
+            if (station.Monitor.Contains(BmpMonitor.PostPolicy)) yield return ("bmp monitor post-policy", station.Span);
+            if (station.Address is null) yield return ("bmp station without an address", station.Span);
+            if (device.Bgp is null) yield return ("bmp station without bgp", station.Span);
+        }
+        if (device.SsmRangeSpan is { } ssm)
+        {
+            var range = device.SsmRange;
+            var v6 = range.Include.Where(e => e.Prefix.Family == IpFamily.V6).ToList();
+            bool v6Default = v6.Count == 1 && v6[0].Prefix == IpPrefix.DefaultSsmV6 && !range.Except.Any(e => e.Prefix.Family == IpFamily.V6);
+            if (!range.IsAny && v6.Count > 0 && !v6Default) yield return ("ipv6 ssm-range", ssm);
+            bool coversDefault = range.IsAny ||
+                (range.Include.Any(e => e.Prefix.Contains(IpPrefix.DefaultSsmV4)) && !range.Except.Any(e => e.Prefix.Overlaps(IpPrefix.DefaultSsmV4)));
+            if (!coversDefault) yield return ("ssm-range without the default range", ssm);
+        }
+        // Uses of a filter with log rules that some platforms write as routing policies (which
+        // cannot log) rather than packet filters.
+        foreach (var use in ConstructUses.LogUses(device).Distinct())
+        {
+            if (use.UsedBy is "igmp access filter" or "mld access filter" or "boundary" or "boundary filter-auto-rp" or "accept-register" or
+                "announce-filter (Auto-RP)" or "group-range" or "msdp redistribute filter" or "msdp sa-filter")
+                yield return ("rule log in a routing policy", use.Span);
         }
     }
 

@@ -22,13 +22,12 @@ public sealed class FrrEmitter : ConfigEmitter
     public override bool Serves(Platform platform) => platform is Platform.Frr or Platform.Linux;
 
     /// <summary>
-    /// Every construct of an FRR router; on a Linux box only the routing-protocol ones (PIM,
-    /// boundaries, MSDP, BGP, BMP). Plus the refinements (forms FRR expresses only in part), so
-    /// that the base marks those the platform's table lists and demands the others.
+    /// Every construct of an FRR router and the refinements its platform's table lists; on a
+    /// Linux box only the routing-protocol ones (PIM, boundaries, MSDP, BGP, BMP).
     /// </summary>
     protected override IEnumerable<(string Construct, SourceSpan Span)> ResponsibleConstructs(Device device)
     {
-        var all = ConstructUses.Of(device).Concat(PlatformSupport.RefinementsOf(device));
+        var all = base.ResponsibleConstructs(device);
         return device.Platform == Platform.Linux ? all.Where(c => LinuxSupport.IsRouting(c.Construct)) : all;
     }
 
@@ -95,6 +94,8 @@ public sealed class FrrEmitter : ConfigEmitter
     private static void EmitPim(DeviceEmission e, ConfigWriter w, FrrPrefixLists lists)
     {
         var d = e.Device;
+        // The IPv4 range (232/8 is FRR's own default and needs no line); IPv6 is a refinement.
+        if (d.SsmRangeSpan is not null) e.Emitted("ssm-range");
         if (IsDefaultSsm(d) && d.Rp is null) return;
         w.Comment("PIM (pimd)");
         if (!IsDefaultSsm(d))
@@ -166,7 +167,9 @@ public sealed class FrrEmitter : ConfigEmitter
         foreach (var peer in msdp.Peers)
         {
             string address = FrrSyntax.Address(peer.Address);
+            // Documentation: FRR MSDP peers have no description statement.
             w.Comment($"peer {address} (AS {peer.RemoteAs}){(peer.Description is { } description ? ": " + FrrSyntax.Text(description) : "")}");
+            if (peer.Description is not null) e.Emitted("msdp peer description");
             if (peer.Address.Family == IpFamily.V6)
             {
                 NotWritten(e, w, "msdp peer", "ipv6 multicast routing", peer.Span);
@@ -191,12 +194,14 @@ public sealed class FrrEmitter : ConfigEmitter
                     w.Comment($"FRR gives a mesh group one source address: {meshSource}, not {source}");
                 }
                 w.Line($"ip msdp mesh-group {mesh} member {address}");
+                e.Emitted("msdp mesh-group");
             }
             else
             {
                 w.Line($"ip msdp peer {address} source {source}");
             }
             e.Emitted("msdp peer");
+            if (peer.ConnectSource is not null) e.Emitted("msdp connect-source");
         }
         w.Line("!");
     }
@@ -217,11 +222,16 @@ public sealed class FrrEmitter : ConfigEmitter
         w.Line($"interface {iface.Name}");
         using (w.Indent())
         {
-            if (iface.Description is { } description) w.Line($"description {FrrSyntax.Text(description)}");
+            if (iface.Description is { } description)
+            {
+                w.Line($"description {FrrSyntax.Text(description)}");
+                e.Emitted("interface description");
+            }
             var pim = iface.Pim;
             if (pim is { Disabled: true })
             {
                 w.Line("no ip pim");
+                e.Emitted("pim disabled");
                 if (pim.NoNeighbors || pim.PermittedNeighbors is not null || pim.BsrBorder)
                     w.Comment("PIM is off here: no neighbour and no BSR message is accepted at all");
                 if (pim.NoNeighbors || pim.PermittedNeighbors is not null) e.Emitted("pim neighbor filter");
@@ -333,7 +343,11 @@ public sealed class FrrEmitter : ConfigEmitter
         e.Emitted("bgp");
         using (w.Indent())
         {
-            if (bgp.RouterId is { } routerId) w.Line($"bgp router-id {FrrSyntax.Address(routerId)}");
+            if (bgp.RouterId is { } routerId)
+            {
+                w.Line($"bgp router-id {FrrSyntax.Address(routerId)}");
+                e.Emitted("bgp router-id");
+            }
             // Each neighbour is activated in its own address family only.
             w.Line("no bgp default ipv4-unicast");
             w.Line("bgp log-neighbor-changes");
@@ -356,7 +370,12 @@ public sealed class FrrEmitter : ConfigEmitter
     {
         string a = FrrSyntax.Address(n.Address);
         w.Line($"neighbor {a} remote-as {n.RemoteAs}");
-        if (n.Description is { } description) w.Line($"neighbor {a} description {FrrSyntax.Text(description)}");
+        e.Emitted("bgp neighbor");
+        if (n.Description is { } description)
+        {
+            w.Line($"neighbor {a} description {FrrSyntax.Text(description)}");
+            e.Emitted("bgp neighbor description");
+        }
         if (n.Auth is { Kind: AuthKind.Md5, Secret: { } secret })
         {
             w.Line($"neighbor {a} password {e.Secret(secret)}");
@@ -371,6 +390,7 @@ public sealed class FrrEmitter : ConfigEmitter
         {
             long seconds = (long)hold.TotalSeconds;
             w.Line($"neighbor {a} timers {seconds / 3} {seconds}");
+            e.Emitted("bgp hold-time");
         }
     }
 
@@ -457,7 +477,13 @@ public sealed class FrrEmitter : ConfigEmitter
                 }
                 if (monitors.Contains(BmpMonitor.LocRib)) w.Comment("monitor loc-rib: not written (UNSUPPORTED above)");
                 if (station.StatsInterval is { } stats)
+                {
                     w.Line($"bmp stats interval {Math.Clamp((long)stats.TotalMilliseconds, 100, 86_400_000)}");
+                    e.Emitted("bmp stats-interval");
+                }
+                // The port is in the bmp connect line; the monitors in the bmp monitor lines.
+                e.Emitted("bmp port");
+                if (!station.Monitor.IsDefaultOrEmpty) e.Emitted("bmp monitor");
             }
             w.Line("exit");
             e.Emitted("bmp station");

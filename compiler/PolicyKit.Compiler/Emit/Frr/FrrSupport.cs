@@ -57,5 +57,12 @@ public static class FrrSupport
         ["bmp monitor loc-rib"] = "FRR 8.4 BMP monitors Adj-RIB-In pre-policy and post-policy only",
         ["control-plane"] = "FRR has no packet filter; use an nftables device for this box",
         ["group-encryption"] = "GET VPN is an IOS-XE feature",
+        ["msdp originator-id"] = Linux.LinuxSupport.OriginatorId,
+        ["rule log"] = "FRR has no packet filter; its prefix lists (boundaries, register filter) cannot log the matches",
+        ["rule log in a BGP prefix filter"] = "FRR prefix lists cannot log the prefixes they match",
+        ["ipv6 ssm-range"] = "FRR 8.4 as packaged in Debian ships no pim6d: no IPv6 SSM range",
+        ["bmp station without bgp"] = BmpWithoutBgp,
     };
+
+    internal const string BmpWithoutBgp = "BMP streams a router's BGP routes and is configured under router bgp: a device without 'bgp' has nothing to stream (add the bgp block, or remove the station)";
 }

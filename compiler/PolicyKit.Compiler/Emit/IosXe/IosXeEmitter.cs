@@ -50,6 +50,9 @@ public class IosXeEmitter : ConfigEmitter
         EmitControlPlane(e, body, acls);
         EmitGroupEncryption(e, body, acls);
 
+        // Every ACL entry of a log rule carries IOS's `log` (CiscoSyntax); prefix lists cannot,
+        // which is the refinement "rule log in a BGP prefix filter".
+        if (ConstructUses.LogUses(e.Device).Any(u => !u.InPrefixFilter && !e.IsUnsupported(u.UsedBy))) e.Emitted("rule log");
         WriteDefinitions(e.Writer, acls);
         e.Writer.Append(body);
         e.Writer.Line("end");
@@ -143,7 +146,7 @@ public class IosXeEmitter : ConfigEmitter
     protected static bool DoesMulticast(Device d) =>
         d.RouteLimit is not null || d.IgmpRouterCap is not null || d.MldRouterCap is not null || d.IgmpDefaultLimit is not null ||
         d.MldDefaultLimit is not null || d.MrinfoFilter is not null || d.GroupRange is not null || d.Rp is not null ||
-        d.RegisterRateLimit is not null || d.Msdp is not null ||
+        d.RegisterRateLimit is not null || d.Msdp is not null || d.SsmRangeSpan is not null ||
         d.Interfaces.Any(i => i.Igmp is not null || i.Mld is not null || i.Pim is not null || !i.Boundaries.IsEmpty || !i.StateLimits.IsEmpty);
 
     /// <summary>True when the device does IPv6 multicast routing (MLD, an IPv6 RP, IPv6 boundaries or limits).</summary>
@@ -179,7 +182,7 @@ public class IosXeEmitter : ConfigEmitter
                 w.Line($"ipv6 multicast group-range {ExtendedAcl(acls, range.Filter, "GROUPS-V6", IpFamily.V6)}");
             e.Emitted("group-range");
         }
-        EmitSsmRange(d, w, acls);
+        EmitSsmRange(e, d, w, acls);
         foreach (var (protocol, cap, defaultLimit) in new[] { ("igmp", d.IgmpRouterCap, d.IgmpDefaultLimit), ("mld", d.MldRouterCap, d.MldDefaultLimit) })
         {
             if (cap is not null)
@@ -202,9 +205,11 @@ public class IosXeEmitter : ConfigEmitter
         w.Line("!");
     }
 
-    protected virtual void EmitSsmRange(Device d, ConfigWriter w, AclBook acls)
+    protected virtual void EmitSsmRange(DeviceEmission e, Device d, ConfigWriter w, AclBook acls)
     {
         if (!DoesMulticast(d)) return;
+        // The IPv4 range; an IPv6 range other than ff3x::/32 is a refinement IOS-XE reports.
+        if (d.SsmRangeSpan is not null) e.Emitted("ssm-range");
         var v4 = d.SsmRange.Include.Where(p => p.Prefix.Family == IpFamily.V4).ToList();
         if (v4.Count == 1 && v4[0].Prefix == IpPrefix.DefaultSsmV4 && d.SsmRange.Except.IsEmpty)
             w.Line("ip pim ssm default");
@@ -294,7 +299,11 @@ public class IosXeEmitter : ConfigEmitter
         w.Line($"interface {ifName}");
         using (w.Indent())
         {
-            if (iface.Description is { } description) w.Line($"description {description}");
+            if (iface.Description is { } description)
+            {
+                w.Line($"description {description}");
+                e.Emitted("interface description");
+            }
             // PIM sparse mode on every interface of a multicast router the policy names (IGMP
             // runs where PIM does); `pim { disabled; }` turns it off below.
             if (DoesMulticast(d) && iface.Pim is not { Disabled: true }) w.Line("ip pim sparse-mode");
@@ -318,6 +327,7 @@ public class IosXeEmitter : ConfigEmitter
                 if (pim.Disabled)
                 {
                     w.Line("no ip pim sparse-mode");
+                    e.Emitted("pim disabled");
                     if (DoesIpv6Multicast(d)) w.Line("no ipv6 pim");
                 }
                 if (pim.NoNeighbors || pim.PermittedNeighbors is not null)
@@ -501,7 +511,11 @@ public class IosXeEmitter : ConfigEmitter
     {
         if (e.Device.Msdp is not { } msdp) return;
         w.Comment("MSDP");
-        if (msdp.OriginatorId is { } originator) w.Line($"ip msdp originator-id {originator}");
+        if (msdp.OriginatorId is { } originator)
+        {
+            w.Line($"ip msdp originator-id {originator}");
+            e.Emitted("msdp originator-id");
+        }
         if (msdp.Redistribute is { } redistribute)
         {
             w.Line($"ip msdp redistribute list {ExtendedAcl(acls, redistribute, "SA", IpFamily.V4)}");
@@ -512,8 +526,13 @@ public class IosXeEmitter : ConfigEmitter
             string address = peer.Address.NetworkAddress.ToString();
             string connect = peer.ConnectSource is { } source ? $" connect-source {source}" : "";
             w.Line($"ip msdp peer {address}{connect} remote-as {peer.RemoteAs}");
+            if (peer.ConnectSource is not null) e.Emitted("msdp connect-source");
             e.Emitted("msdp peer");
-            if (peer.Description is { } description) w.Line($"ip msdp description {address} {description}");
+            if (peer.Description is { } description)
+            {
+                w.Line($"ip msdp description {address} {description}");
+                e.Emitted("msdp peer description");
+            }
             if (peer.Auth is { Secret: { } secret })
             {
                 w.Line($"ip msdp password peer {address} 0 {e.Secret(secret)}");
@@ -527,7 +546,11 @@ public class IosXeEmitter : ConfigEmitter
                 w.Line($"ip msdp sa-limit {address} {saLimit}");
                 e.Emitted("msdp sa-limit");
             }
-            if (peer.MeshGroup is { } mesh) w.Line($"ip msdp mesh-group {mesh} {address}");
+            if (peer.MeshGroup is { } mesh)
+            {
+                w.Line($"ip msdp mesh-group {mesh} {address}");
+                e.Emitted("msdp mesh-group");
+            }
         }
         w.Line("!");
     }
@@ -583,7 +606,11 @@ public class IosXeEmitter : ConfigEmitter
         e.Emitted("bgp");
         using (w.Indent())
         {
-            if (bgp.RouterId is { } routerId) w.Line($"bgp router-id {routerId.NetworkAddress}");
+            if (bgp.RouterId is { } routerId)
+            {
+                w.Line($"bgp router-id {routerId.NetworkAddress}");
+                e.Emitted("bgp router-id");
+            }
             w.Line("bgp log-neighbor-changes");
             if (bgp.Damping is { } damping)
             {
@@ -594,7 +621,12 @@ public class IosXeEmitter : ConfigEmitter
             {
                 string a = n.Address.NetworkAddress.ToString();
                 w.Line($"neighbor {a} remote-as {n.RemoteAs}");
-                if (n.Description is { } description) w.Line($"neighbor {a} description {description}");
+                e.Emitted("bgp neighbor");
+                if (n.Description is { } description)
+                {
+                    w.Line($"neighbor {a} description {description}");
+                    e.Emitted("bgp neighbor description");
+                }
                 if (n.Auth is { Kind: AuthKind.Md5, Secret: { } secret })
                 {
                     w.Line($"neighbor {a} password 0 {e.Secret(secret)}");
@@ -614,6 +646,7 @@ public class IosXeEmitter : ConfigEmitter
                 {
                     long holdSeconds = (long)hold.TotalSeconds;
                     w.Line($"neighbor {a} timers {holdSeconds / 3} {holdSeconds}");
+                    e.Emitted("bgp hold-time");
                 }
             }
             foreach (var station in d.BmpStations.Select((s, i) => (s, i)))
@@ -621,8 +654,19 @@ public class IosXeEmitter : ConfigEmitter
                 w.Line($"bmp server {station.i + 1}");
                 using (w.Indent())
                 {
-                    if (station.s.Address is { } address) w.Line($"address {address.NetworkAddress} port-number {station.s.Port}");
-                    if (station.s.StatsInterval is { } stats) w.Line($"stats-reporting-period {(long)stats.TotalSeconds}");
+                    if (station.s.Address is { } address)
+                    {
+                        w.Line($"address {address.NetworkAddress} port-number {station.s.Port}");
+                        e.Emitted("bmp port");
+                    }
+                    if (station.s.StatsInterval is { } stats)
+                    {
+                        w.Line($"stats-reporting-period {(long)stats.TotalSeconds}");
+                        e.Emitted("bmp stats-interval");
+                    }
+                    // bmp-activate exports Adj-RIB-In pre-policy: the monitor the station gets here
+                    // (post-policy and Loc-RIB are refinements IOS-XE reports unsupported).
+                    if (!station.s.Monitor.IsDefaultOrEmpty) e.Emitted("bmp monitor");
                     w.Line("activate");
                 }
                 w.Line("exit-bmp-server-mode");

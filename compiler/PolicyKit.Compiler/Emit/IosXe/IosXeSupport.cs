@@ -21,6 +21,12 @@ public static class IosXeSupport
         ["several source boundaries on one interface"] = "IOS keeps one boundary ACL per interface and cannot intersect two (S,G) boundary lists",
         ["igmp access filter by host"] = "IOS's ip igmp access-group compares the channel (source S, group G) of each report, not the host that sent it: a rule on the reporting host (from) cannot be written there",
         ["mld access filter by host"] = "IOS's ipv6 mld access-group compares the channel (source S, group G) of each report, not the host that sent it: a rule on the reporting host (from) cannot be written there",
+        ["bmp monitor post-policy"] = "IOS-XE's neighbor bmp-activate exports Adj-RIB-In pre-policy only",
+        ["bmp monitor loc-rib"] = "IOS-XE's neighbor bmp-activate exports Adj-RIB-In pre-policy only",
+        ["bmp station without an address"] = "a router must be told where the BMP station is (bmp server N / address A port-number P); only a Linux box runs the station itself",
+        ["bmp station without bgp"] = Frr.FrrSupport.BmpWithoutBgp,
+        ["ipv6 ssm-range"] = "PolicyKit writes IOS-XE's IPv4 SSM range (ip pim ssm range); the IPv6 SSM range stays ff3x::/32",
+        ["rule log in a BGP prefix filter"] = "IOS prefix lists cannot log the prefixes they match",
         ["igmp default-limit on interfaces the policy does not name"] = UnnamedDefault,
         ["mld default-limit on interfaces the policy does not name"] = UnnamedDefault,
     };

@@ -15,6 +15,12 @@ public static class IosXrSupport
         // IOS XR: the commands and why these cannot be written are in docs/targets.md.
     public static readonly IReadOnlyDictionary<string, string> Unsupported = new Dictionary<string, string>
     {
+        ["bmp monitor post-policy"] = "PolicyKit's IOS XR form (neighbor bmp-activate) exports Adj-RIB-In pre-policy only",
+        ["bmp monitor loc-rib"] = "PolicyKit's IOS XR form (neighbor bmp-activate) exports Adj-RIB-In pre-policy only",
+        ["bmp station without an address"] = "a router must be told where the BMP station is (bmp server N host A port P); only a Linux box runs the station itself",
+        ["bmp station without bgp"] = Frr.FrrSupport.BmpWithoutBgp,
+        ["ipv6 ssm-range"] = "PolicyKit writes IOS XR's IPv4 SSM range (router pim address-family ipv4 ssm range); the IPv6 SSM range stays ff3x::/32",
+        ["rule log in a BGP prefix filter"] = "IOS XR route-policies cannot log the prefixes they match",
         ["mrinfo filter"] = "IOS XR has no mrinfo filter; mrinfo requests are IGMP (DVMRP type), so an igmp control filter that denies igmp-type dvmrp drops them",
         ["router-guard"] = "router guard is a switch-port feature IOS XR does not have",
         ["group-range"] = "IOS XR has no router-wide multicast group-range; deny the groups with boundaries and igmp access filters on the interfaces",

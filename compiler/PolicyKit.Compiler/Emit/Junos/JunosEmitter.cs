@@ -58,6 +58,9 @@ public sealed class JunosEmitter : ConfigEmitter
     {
         var book = new JunosBook();
         var body = new ConfigWriter("#", " ");
+        // Firewall terms of a log rule get `then syslog` (JunosTerms.FirewallThen); routing
+        // policies cannot log, which is the refinement "rule log in a routing policy".
+        if (ConstructUses.LogUses(e.Device).Any(u => !u.InPrefixFilter && !e.IsUnsupported(u.UsedBy))) e.Emitted("rule log");
         var lo0 = new LoopbackFilter();
         var global = new ConfigWriter("#", " ");
         EmitGlobal(e, global, book, lo0);
@@ -120,7 +123,9 @@ public sealed class JunosEmitter : ConfigEmitter
             w.Comment("mrinfo requests (IGMP type 0x13, DVMRP) are filtered in the loopback filter below");
             e.Emitted("mrinfo filter");
         }
-        // Junos treats 232/8 (and ff3x::/32) as SSM already; ssm-groups adds the other ranges.
+        // Junos treats 232/8 (and ff3x::/32) as SSM already; ssm-groups adds the other ranges (a
+        // range that leaves part of the default out is a refinement Junos reports).
+        if (d.SsmRangeSpan is not null) e.Emitted("ssm-range");
         foreach (var prefix in d.SsmRange.Include.Select(p => p.Prefix).Where(p => !IpPrefix.DefaultSsmV4.Contains(p) && !IpPrefix.DefaultSsmV6.Contains(p)))
         {
             w.Line($"set routing-options multicast ssm-groups {prefix}");
@@ -201,7 +206,11 @@ public sealed class JunosEmitter : ConfigEmitter
     {
         var (physical, unit, logical) = JunosSyntax.Interface(iface.Name);
         w.Comment($"Interface {logical}");
-        if (iface.Description is { } description) w.Line($"set interfaces {physical} unit {unit} description {JunosSyntax.Quote(description)}");
+        if (iface.Description is { } description)
+        {
+            w.Line($"set interfaces {physical} unit {unit} description {JunosSyntax.Quote(description)}");
+            e.Emitted("interface description");
+        }
         EmitMembership(e, w, book, iface, GroupProtocol.Igmp, logical);
         EmitMembership(e, w, book, iface, GroupProtocol.Mld, logical);
         EmitInboundFilters(e, w, book, iface, physical, unit);
@@ -214,7 +223,11 @@ public sealed class JunosEmitter : ConfigEmitter
         if (iface.Pim is { } pim)
         {
             string at = $"set protocols pim interface {logical}";
-            if (pim.Disabled) w.Line($"{at} disable");
+            if (pim.Disabled)
+            {
+                w.Line($"{at} disable");
+                e.Emitted("pim disabled");
+            }
             if ((pim.NoNeighbors || pim.PermittedNeighbors is not null) && !e.IsUnsupported("pim neighbor filter"))
             {
                 var terms = new JunosTerms();
@@ -472,7 +485,12 @@ public sealed class JunosEmitter : ConfigEmitter
         {
             if (e.IsUnsupported("msdp peer")) continue;
             string address = peer.Address.NetworkAddress.ToString();
-            if (peer.Description is { } description) w.Comment($"peer {address}: {description}");
+            if (peer.Description is { } description)
+            {
+                // Documentation: Junos MSDP peers have no description statement.
+                w.Comment($"peer {address}: {description}");
+                e.Emitted("msdp peer description");
+            }
             e.Emitted("msdp peer");
             if (peer.Auth is not null) e.Emitted("msdp md5 authentication");
             if (peer.SaFilterIn is not null || peer.SaFilterOut is not null) e.Emitted("msdp sa-filter");
@@ -482,6 +500,7 @@ public sealed class JunosEmitter : ConfigEmitter
             {
                 if (meshGroups.Add(mesh)) w.Line($"set protocols msdp group {mesh} mode mesh-group");
                 at = $"set protocols msdp group {mesh} peer {address}";
+                e.Emitted("msdp mesh-group");
             }
             if (Refused(e, "msdp connect-source by interface name", peer.Span) || Refused(e, "msdp peer without a local address", peer.Span))
             {
@@ -495,6 +514,7 @@ public sealed class JunosEmitter : ConfigEmitter
                 var (local, why) = LocalAddress(e.Device, peer);
                 if (why is not null) w.Comment($"local address {local}: {why} (write connect-source to choose)");
                 w.Line($"{at} local-address {local}");
+                if (peer.ConnectSource is not null) e.Emitted("msdp connect-source");
             }
             if (peer.Auth is { Kind: AuthKind.Md5, Secret: { } secret })
             {
@@ -560,7 +580,11 @@ public sealed class JunosEmitter : ConfigEmitter
         if (d.Bgp is not { } bgp || e.IsUnsupported("bgp")) return;
         w.Comment("BGP");
         w.Line($"set routing-options autonomous-system {bgp.LocalAs}");
-        if (bgp.RouterId is { } routerId) w.Line($"set routing-options router-id {routerId.NetworkAddress}");
+        if (bgp.RouterId is { } routerId)
+        {
+            w.Line($"set routing-options router-id {routerId.NetworkAddress}");
+            e.Emitted("bgp router-id");
+        }
         e.Emitted("bgp");
 
         string? damping = null;
@@ -590,8 +614,13 @@ public sealed class JunosEmitter : ConfigEmitter
             if (groups.Add(group)) w.Line($"set protocols bgp group {group} type {(external ? "external" : "internal")}");
             string a = n.Address.NetworkAddress.ToString();
             string at = $"set protocols bgp group {group} neighbor {a}";
-            if (n.Description is { } description) w.Line($"{at} description {JunosSyntax.Quote(description)}");
+            if (n.Description is { } description)
+            {
+                w.Line($"{at} description {JunosSyntax.Quote(description)}");
+                e.Emitted("bgp neighbor description");
+            }
             w.Line($"{at} peer-as {n.RemoteAs}");
+            e.Emitted("bgp neighbor");
             if (n.Auth is { Kind: AuthKind.Md5, Secret: { } secret } && !e.IsUnsupported("bgp md5 authentication"))
             {
                 w.Line($"{at} authentication-key {JunosSyntax.Quote(e.Secret(secret))}");
@@ -614,7 +643,11 @@ public sealed class JunosEmitter : ConfigEmitter
                     lo0.Gtsm.Add((n.Address, hops));
                 }
             }
-            if (n.HoldTime is { } hold) w.Line($"{at} hold-time {(long)hold.TotalSeconds}");
+            if (n.HoldTime is { } hold)
+            {
+                w.Line($"{at} hold-time {(long)hold.TotalSeconds}");
+                e.Emitted("bgp hold-time");
+            }
             var imports = new List<string>();
             if (damping is not null) imports.Add(damping);
             bool filters = !e.IsUnsupported("bgp prefix-filter");
@@ -675,12 +708,18 @@ public sealed class JunosEmitter : ConfigEmitter
                 w.Line($"{at} local-port {Math.Max(1024, station.Port)}");
                 w.Line($"{at} connection-mode passive");
             }
+            e.Emitted("bmp port");
             w.Line($"{at} monitor enable");
             foreach (var monitor in station.Monitor)
             {
                 w.Line($"{at} route-monitoring {monitor switch { BmpMonitor.PrePolicy => "pre-policy", BmpMonitor.PostPolicy => "post-policy", _ => "loc-rib" }}");
             }
-            if (station.StatsInterval is { } stats) w.Line($"{at} statistics-timeout {(long)stats.TotalSeconds}");
+            if (!station.Monitor.IsDefaultOrEmpty) e.Emitted("bmp monitor");
+            if (station.StatsInterval is { } stats)
+            {
+                w.Line($"{at} statistics-timeout {(long)stats.TotalSeconds}");
+                e.Emitted("bmp stats-interval");
+            }
             w.Blank();
             e.Emitted("bmp station");
         }

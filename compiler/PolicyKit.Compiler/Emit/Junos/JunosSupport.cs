@@ -17,6 +17,10 @@ public static class JunosSupport
         // minimum version, query drop, control list and mrinfo filter are written.
     public static readonly IReadOnlyDictionary<string, string> Unsupported = new Dictionary<string, string>
     {
+        ["msdp originator-id"] = "Junos originates SAs with its RP address (protocols pim rp local address); it has no originator-id",
+        ["rule log in a BGP prefix filter"] = "Junos routing policies cannot log the prefixes they match",
+        ["rule log in a routing policy"] = "this filter becomes a Junos routing policy (group-policy, scope-policy, MSDP import/export, rp-register-policy), which cannot log its matches; firewall filters can",
+        ["ssm-range without the default range"] = "Junos always treats 232/8 and ff3x::/32 as SSM; ssm-groups only adds ranges to them",
         ["igmp limit (router-wide)"] = "Junos limits IGMP membership per interface only (protocols igmp interface group-limit); it has no router-wide IGMP cap",
         ["mld limit (router-wide)"] = "Junos limits MLD membership per interface only (protocols mld interface group-limit); it has no router-wide MLD cap",
         ["igmp interface limit with except"] = "Junos group-limit counts every group on the interface; it takes no except list",

@@ -22,7 +22,7 @@ public static class LinuxSupport
     public static readonly IReadOnlySet<string> InNftables = new HashSet<string>(StringComparer.Ordinal)
     {
         "igmp control filter", "mld control filter", "igmp queries drop", "mld queries drop", "source-filter", "control-plane",
-        "sap-listen", "group-range", "mrinfo filter", "pim neighbor filter by address", "boundary by source",
+        "sap-listen", "group-range", "mrinfo filter", "pim neighbor filter by address", "boundary by source", "rule log",
     };
 
     /// <summary>What FRR leaves to the mpol-agent table on a Linux edge box: limits and admission decisions.</summary>
@@ -54,7 +54,7 @@ public static class LinuxSupport
         "igmp minimum version", "mld minimum version", "igmp queries drop", "mld queries drop",
         "igmp control filter", "mld control filter",
         "pim neighbor filter", "bsr-border", "boundary", "boundary filter-auto-rp", "source-filter", "router-guard",
-        "control-plane", "group-encryption",
+        "control-plane", "group-encryption", "rule log",
     };
 
     /// <summary>What none of FRR, nftables and mpol-agent can do on a Linux edge box.</summary>
@@ -79,5 +79,11 @@ public static class LinuxSupport
         ["msdp connect-source by interface name"] = "FRR's 'ip msdp peer A source B' takes a local address, not an interface: write connect-source \"A.B.C.D\"",
         ["msdp peer without a local address"] = "FRR's 'ip msdp peer A source B' needs a local address: write connect-source \"A.B.C.D\" (or give the device an rp address or a bgp router-id)",
         ["bmp monitor loc-rib"] = "FRR 8.4 BMP monitors Adj-RIB-In pre-policy and post-policy only",
+        ["msdp originator-id"] = OriginatorId,
+        ["rule log in a BGP prefix filter"] = "FRR prefix lists cannot log the prefixes they match",
+        ["ipv6 ssm-range"] = "FRR 8.4 as packaged in Debian ships no pim6d: no IPv6 SSM range",
+        ["bmp station without bgp"] = Frr.FrrSupport.BmpWithoutBgp,
     };
+
+    internal const string OriginatorId = "FRR 8.4 originates SAs with the RP address of the group; it has no originator-id (ip msdp originator-id)";
 }

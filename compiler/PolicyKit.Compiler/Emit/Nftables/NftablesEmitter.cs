@@ -48,7 +48,7 @@ public sealed class NftablesEmitter : ConfigEmitter
     protected override IEnumerable<(string Construct, SourceSpan Span)> ResponsibleConstructs(Device device) =>
         device.Platform == Platform.Linux
             ? ConstructUses.Of(device).Where(c => LinuxSupport.NftablesAnswersFor.Contains(c.Construct))
-            : ConstructUses.Of(device);
+            : ConstructUses.Of(device).Where(c => !ConstructUses.AgentOnly.Contains(c.Construct));
 
     private static readonly IpPrefix[] AllMulticast = [IpPrefix.MulticastV4, IpPrefix.MulticastV6];
 
@@ -89,6 +89,14 @@ public sealed class NftablesEmitter : ConfigEmitter
         w.Comment("pk_prerouting (prerouting, -250): what arrives on an interface, before conntrack and mpol-agent's NFQUEUE (-150).");
         w.Comment("pk_input (input, 0): traffic to this box. pk_postrouting (postrouting, 0): what leaves through an interface.");
         w.Comment("A policy permit is `return` (the next protection still applies), a deny is `drop`.");
+        // Documentation: nftables has no interface descriptions.
+        foreach (var iface in e.Device.Interfaces.Where(i => i.Description is not null))
+        {
+            w.Comment($"interface {iface.Name}: {iface.Description}");
+            e.Emitted("interface description");
+        }
+        // Rules with log get `log prefix "pk …"` in the chains that carry them.
+        if (ConstructUses.LogUses(e.Device).Any(u => !u.InPrefixFilter && !e.IsUnsupported(u.UsedBy))) e.Emitted("rule log");
         w.Blank();
         rs.Write(w);
     }
