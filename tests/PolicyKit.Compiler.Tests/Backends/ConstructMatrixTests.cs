@@ -230,6 +230,7 @@ public sealed class ConstructMatrixTests
 
         // A BMP station on a box without BGP, with no address (the station runs on the box).
         device matrix-bmp platform PLATFORM {
+            sap-listen on;                                          // on = what a packet filter does anyway: no ablation
             bmp station local {                                     //@{
                 port 11020;                                         //@
             }                                                       //@}

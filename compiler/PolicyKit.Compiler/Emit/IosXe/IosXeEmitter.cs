@@ -196,6 +196,13 @@ public class IosXeEmitter : ConfigEmitter
             }
         }
         EmitCosts(e, w, acls);
+        if (d.SapListen == false)
+        {
+            // ip sap listen is an interface command IOS leaves off: off is already so on every
+            // interface the policy does not name (and written on those it names, below).
+            if (d.Interfaces.IsEmpty) w.Comment("sap-listen off: IOS listens for SAP only where an interface says ip sap listen");
+            e.Emitted("sap-listen");
+        }
         if (d.RegisterRateLimit is { } rate)
         {
             w.Line($"ip pim register-rate-limit {rate}");

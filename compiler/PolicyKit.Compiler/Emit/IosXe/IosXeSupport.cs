@@ -27,6 +27,7 @@ public static class IosXeSupport
         ["bmp station without bgp"] = Frr.FrrSupport.BmpWithoutBgp,
         ["ipv6 ssm-range"] = "PolicyKit writes IOS-XE's IPv4 SSM range (ip pim ssm range); the IPv6 SSM range stays ff3x::/32",
         ["rule log in a BGP prefix filter"] = "IOS prefix lists cannot log the prefixes they match",
+        ["sap-listen on with no interface named"] = "ip sap listen is an interface command: name the interfaces that should listen",
         ["igmp default-limit on interfaces the policy does not name"] = UnnamedDefault,
         ["mld default-limit on interfaces the policy does not name"] = UnnamedDefault,
     };
@@ -39,6 +40,7 @@ public static class IosXeSupport
         // The per-interface default reaches interfaces the policy does not name (docs/language.md);
         // IOS can write it only on those it names.
         if (device.IgmpDefaultLimit is { } igmp) yield return ("igmp default-limit on interfaces the policy does not name", igmp.Span);
+        if (device.SapListen == true && device.Interfaces.IsEmpty && device.SapListenSpan is { } sap) yield return ("sap-listen on with no interface named", sap);
         if (device.MldDefaultLimit is { } mld) yield return ("mld default-limit on interfaces the policy does not name", mld.Span);
         foreach (var iface in device.Interfaces)
         {
