@@ -169,3 +169,30 @@ public sealed class IosXeHygieneTests
         Assert.Contains(lines, l => l.StartsWith($"crypto ipsec transform-set {transform} ", StringComparison.Ordinal));
     }
 }
+
+/// <summary>Issue 13, IPv6 parity on IOS-XE: the IPv6 half of a construct is written as IPv6 commands, not dropped.</summary>
+public sealed class IosXeIpv6ParityTests
+{
+    [Fact]
+    public void Ipv6_state_limits_costs_copp_and_get_vpn_scope_are_written()
+    {
+        var lines = ConfigLines(OutputOf("""
+            groups tv6 { ff3e::10:0/112; }
+            class sd6 { match groups tv6; cost 4Mbps; }
+            filter infra6 { permit protocol pim from 2001:db8:20::/64; deny protocol pim; permit any; }
+            filter crypto { deny protocol pim to 224.0.0.13; permit groups 239.192.0.0/16; permit groups ff3e::/16; }
+            device r platform ios-xe {
+                interface "Gi1" { state-limit out 250Mbps groups tv6 classes sd6; }
+                control-plane { filter infra6; }
+                group-encryption { protect filter crypto; }
+            }
+            """, "ios-xe"), "!").ToList();
+        Assert.Contains("ipv6 multicast-routing", lines);
+        Assert.Contains("ipv6 multicast limit cost PK-SD6-CLASS-V6 4000", lines);
+        Assert.Contains("ipv6 multicast limit out PK-TV6-LIMIT-V6 250000", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("ip multicast limit", StringComparison.Ordinal));
+        Assert.Contains("class PK-INFRA6-COPP-DENY-V6", lines);
+        Assert.Contains("deny pim 2001:db8:20::/64 any", lines);
+        Assert.Contains("match address ipv6 PK-CRYPTO-CRYPTO-V6", lines);
+    }
+}

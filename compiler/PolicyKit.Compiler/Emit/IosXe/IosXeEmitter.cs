@@ -152,7 +152,11 @@ public class IosXeEmitter : ConfigEmitter
     /// <summary>True when the device does IPv6 multicast routing (MLD, an IPv6 RP, IPv6 boundaries or limits).</summary>
     protected static bool DoesIpv6Multicast(Device d) =>
         d.MldRouterCap is not null || d.MldDefaultLimit is not null || d.Rp?.Address is { Family: IpFamily.V6 } ||
-        d.Interfaces.Any(i => i.Mld is not null || i.Boundaries.Any(b => b.Filter.Rules.Any(r => PlatformSupport.HasV6(r.Match.Groups))));
+        d.Interfaces.Any(i => i.Mld is not null || i.Boundaries.Any(b => b.Filter.Rules.Any(r => PlatformSupport.HasV6(r.Match.Groups))) ||
+            i.StateLimits.Any(l => PlatformSupport.HasV6(l.Groups) || PlatformSupport.HasV6(l.Sources)) ||
+            i.Pim?.PermittedNeighbors is { } neighbors && PlatformSupport.HasV6(neighbors)) ||
+        (d.GroupRange is { } range && range.Filter.Rules.Any(r => PlatformSupport.HasV6(r.Match.Groups))) ||
+        (d.Rp?.AcceptRegister is { } register && FilterLowering.AppliesTo(register, IpFamily.V6) && register.Rules.Any(r => PlatformSupport.HasV6(r.Match.Sources) || PlatformSupport.HasV6(r.Match.Groups)));
 
     protected virtual void EmitGlobal(DeviceEmission e, ConfigWriter w, AclBook acls)
     {
@@ -242,14 +246,33 @@ public class IosXeEmitter : ConfigEmitter
         var classes = limits.SelectMany(l => l.Classes).Distinct().OrderBy(c => e.Model.Classes.IndexOf(c)).ToList();
         foreach (var cls in classes)
         {
-            string acl = SelectionAcl(acls, AclBook.NameFor(cls.Name, "CLASS"), cls.Match.Sources, cls.Match.Groups);
-            w.Line($"ip multicast limit cost {acl} {cls.Cost.Kbps}");
+            foreach (var family in SelectionFamilies(cls.Match.Sources, cls.Match.Groups))
+            {
+                string acl = SelectionAcl(acls, AclBook.NameFor(cls.Name, family == IpFamily.V4 ? "CLASS" : "CLASS-V6"), cls.Match.Sources, cls.Match.Groups, family);
+                w.Line($"{Ip(family)} multicast limit cost {acl} {cls.Cost.Kbps}");
+            }
         }
         foreach (var limit in limits.Where(l => l.DefaultCostIsExplicit && l.DefaultCost != Bandwidth.OneKbps))
         {
-            string acl = SelectionAcl(acls, LimitAclName(limit, "DEFAULT-COST"), limit.Sources, limit.Groups);
-            w.Line($"ip multicast limit cost {acl} {limit.DefaultCost.Kbps}");
+            foreach (var family in SelectionFamilies(limit.Sources, limit.Groups))
+            {
+                string acl = SelectionAcl(acls, LimitAclName(limit, family == IpFamily.V4 ? "DEFAULT-COST" : "DEFAULT-COST-V6"), limit.Sources, limit.Groups, family);
+                w.Line($"{Ip(family)} multicast limit cost {acl} {limit.DefaultCost.Kbps}");
+            }
         }
+    }
+
+    /// <summary>"ip" or "ipv6", as IOS commands start.</summary>
+    protected static string Ip(IpFamily family) => family == IpFamily.V4 ? "ip" : "ipv6";
+
+    /// <summary>
+    /// The families a selection (sources × groups) names: each gets its own command (ip / ipv6
+    /// multicast limit). A selection of every group stays IPv4, as IOS's ip multicast limit.
+    /// </summary>
+    protected static IEnumerable<IpFamily> SelectionFamilies(AddressMatch? sources, AddressMatch? groups)
+    {
+        var named = new[] { sources, groups }.Where(m => m is { IsAny: false }).SelectMany(m => m!.Include.Select(e => e.Prefix.Family)).Distinct().ToList();
+        return named.Count == 0 ? [IpFamily.V4] : named.Order();
     }
 
     protected static string LimitAclName(StateLimit limit, string suffix)
@@ -324,9 +347,12 @@ public class IosXeEmitter : ConfigEmitter
             EmitInboundAcl(e, w, acls, iface);
             foreach (var limit in iface.StateLimits)
             {
-                string acl = SelectionAcl(acls, LimitAclName(limit, "LIMIT"), limit.Sources, limit.Groups);
                 long max = limit.MaxBandwidth is { } bw ? bw.Kbps : limit.MaxCount!.Value;
-                w.Line($"ip multicast limit {limit.Direction.ToString().ToLowerInvariant()} {acl} {max}");
+                foreach (var family in SelectionFamilies(limit.Sources, limit.Groups))
+                {
+                    string acl = SelectionAcl(acls, LimitAclName(limit, family == IpFamily.V4 ? "LIMIT" : "LIMIT-V6"), limit.Sources, limit.Groups, family);
+                    w.Line($"{Ip(family)} multicast limit {limit.Direction.ToString().ToLowerInvariant()} {acl} {max}");
+                }
                 e.Emitted(limit.IsCostBased ? "state-limit with costs" : "state-limit");
             }
             if (iface.Pim is { } pim)
@@ -788,6 +814,15 @@ public class IosXeEmitter : ConfigEmitter
                 .ToList();
             string name = acls.Add(AclBook.NameFor(filter.Name, "COPP-DENY"), IpFamily.V4, AclKind.Extended, denied);
             classes.Add((name, "drop"));
+            // IPv6 control traffic the filter denies, likewise (a class matches an IPv6 ACL by name).
+            if (filter.Rules.Any(r => PlatformSupport.HasV6(r.Match.From) || PlatformSupport.HasV6(r.Match.To)))
+            {
+                var denied6 = FilterLowering.Lower(filter, IpFamily.V6)
+                    .Select(r => CiscoSyntax.ExtendedEntry(r with { Action = r.Action == RuleAction.Permit ? RuleAction.Deny : RuleAction.Permit }, IpFamily.V6))
+                    .Append("permit ipv6 any any")
+                    .ToList();
+                classes.Add((acls.Add(AclBook.NameFor(filter.Name, "COPP-DENY-V6"), IpFamily.V6, AclKind.Extended, denied6), "drop"));
+            }
         }
         foreach (var (cls, _) in classes)
         {
@@ -832,7 +867,14 @@ public class IosXeEmitter : ConfigEmitter
                 using (w.Indent())
                 {
                     w.Line($"profile {group}");
-                    if (ge.Protect is { } protect) w.Line($"match address ipv4 {ExtendedAcl(acls, protect, "CRYPTO", IpFamily.V4)}");
+                    if (ge.Protect is { } protect)
+                    {
+                        w.Line($"match address ipv4 {ExtendedAcl(acls, protect, "CRYPTO", IpFamily.V4)}");
+                        // The IPv6 scope where the filter protects some IPv6 traffic by name.
+                        if (protect.Rules.Any(r => r.Action == RuleAction.Permit &&
+                                (PlatformSupport.HasV6(r.Match.Groups) || PlatformSupport.HasV6(r.Match.Sources) || PlatformSupport.HasV6(r.Match.From) || PlatformSupport.HasV6(r.Match.To))))
+                            w.Line($"match address ipv6 {ExtendedAcl(acls, protect, "CRYPTO-V6", IpFamily.V6)}");
+                    }
                 }
             }
         }
