@@ -15,13 +15,15 @@ public static class Program
           PolicyKit.Bench generate --preset NAME [-o FILE] [--seed N]   write a generated policy (stdout without -o)
           PolicyKit.Bench verify   --preset NAME [--seed N]             check it; list errors and warnings
           PolicyKit.Bench stages   --preset NAME [--runs N] [--emit]    per-stage Stopwatch breakdown of a check (--emit: and of each target)
+          PolicyKit.Bench random   [--count N] [--seed SEED] [--print N] compile N random valid policies to every target (the property of
+                                                                 tests/…/Properties/RandomPolicyTests, many more times)
           PolicyKit.Bench [BenchmarkDotNet options, e.g. --filter '*Check*']
         presets:
         """;
 
     public static int Main(string[] args)
     {
-        if (args.Length > 0 && args[0] is "generate" or "verify" or "stages" or "help" or "--help" or "-h")
+        if (args.Length > 0 && args[0] is "generate" or "verify" or "stages" or "random" or "help" or "--help" or "-h")
         {
             try
             {
@@ -30,6 +32,7 @@ public static class Program
                     "generate" => Generate(args[1..]),
                     "verify" => Verify(args[1..]),
                     "stages" => Stages(args[1..]),
+                    "random" => RandomPolicyRun.Run(args[1..]),
                     _ => Help(Console.Out, 0),
                 };
             }

@@ -54,6 +54,7 @@ public static class PlatformSupport
             if (iface.Pim is { PermittedNeighbors: not null, Disabled: false } pim) yield return ("pim neighbor filter by address", pim.Span);
             foreach (var boundary in iface.Boundaries)
             {
+                if (iface.Pim is { Disabled: true }) yield return ("boundary on an interface without pim", boundary.Span);
                 if (boundary.Filter.Rules.Any(r => r.Match.Sources is { IsAny: false })) yield return ("boundary by source", boundary.Span);
                 if (boundary.Filter.Rules.Any(r => HasV6(r.Match.Groups) || HasV6(r.Match.Sources))) yield return ("ipv6 multicast routing", boundary.Span);
             }

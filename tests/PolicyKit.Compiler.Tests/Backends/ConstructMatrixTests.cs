@@ -126,6 +126,7 @@ public sealed class ConstructMatrixTests
             }
             interface "eth4" {
                 pim { disabled; }                                   //@
+                boundary deny groups std.scoped-v4;
             }
 
             msdp {

@@ -33,3 +33,22 @@ public sealed class StatementFidelityTests
         Assert.Equal(1, Unsupported(Compile(Policy, ["ios-xr", "agent"]), "state-limit").Span.StartLineColumn.Line - 1);
     }
 }
+
+/// <summary>What the random-policy property test found (each kept as a plain test).</summary>
+public sealed class RandomFindingsTests
+{
+    [Fact]
+    public void Frr_reports_a_boundary_where_pim_is_off_instead_of_writing_one_frr_refuses()
+    {
+        // pimd refused the file: "Pim not enabled on this interface" for ip multicast boundary oil.
+        const string Policy = """
+            device r platform frr { interface "eth1" { pim { disabled; } boundary deny groups 239.0.0.0/8; } }
+            """;
+        var result = Compile(Policy, "frr");
+        Assert.Equal(1, Unsupported(result, "boundary on an interface without pim").Span.StartLineColumn.Line);
+        string output = OutputOf(Policy, "frr", allowUnsupported: true);
+        Assert.DoesNotContain(ConfigLines(output, "!"), l => l.StartsWith("ip multicast boundary", StringComparison.Ordinal));
+        // On a Linux box the nftables ruleset holds it: no error there.
+        Assert.False(Compile(Policy.Replace("platform frr", "platform linux", StringComparison.Ordinal), ["frr", "nftables"]).HasErrors);
+    }
+}

@@ -284,6 +284,19 @@ public sealed class FrrEmitter : ConfigEmitter
     /// </summary>
     private static void EmitBoundary(DeviceEmission e, ConfigWriter w, FrrPrefixLists lists, InterfacePolicy iface)
     {
+        if (iface.Pim is { Disabled: true } && !iface.Boundaries.IsEmpty)
+        {
+            // FRR refuses a boundary where PIM is off: on a Linux box the nftables ruleset drops
+            // the groups; on an FRR router it is reported (a refinement), not written.
+            w.Comment(e.Device.Platform == Platform.Linux
+                ? "boundary: PIM is off on this interface, so FRR cannot hold it — in the nftables ruleset of this box"
+                : "boundary: not written — PIM is off on this interface (UNSUPPORTED above)");
+            if (e.Device.Platform == Platform.Linux)
+            {
+                foreach (var boundary in iface.Boundaries) e.Emitted(boundary.FilterAutoRp ? "boundary filter-auto-rp" : "boundary");
+            }
+            return;
+        }
         var written = new List<Boundary>();
         foreach (var boundary in iface.Boundaries)
         {

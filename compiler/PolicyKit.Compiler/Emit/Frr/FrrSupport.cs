@@ -62,7 +62,10 @@ public static class FrrSupport
         ["rule log in a BGP prefix filter"] = "FRR prefix lists cannot log the prefixes they match",
         ["ipv6 ssm-range"] = "FRR 8.4 as packaged in Debian ships no pim6d: no IPv6 SSM range",
         ["bmp station without bgp"] = BmpWithoutBgp,
+        ["boundary on an interface without pim"] = NoPimBoundary,
     };
+
+    internal const string NoPimBoundary = "FRR keeps a multicast boundary (ip multicast boundary oil) in PIM's interface state and refuses it where PIM is off (no ip pim); drop 'pim { disabled; }' or the boundary";
 
     internal const string BmpWithoutBgp = "BMP streams a router's BGP routes and is configured under router bgp: a device without 'bgp' has nothing to stream (add the bgp block, or remove the station)";
 }

@@ -23,6 +23,7 @@ public static class LinuxSupport
     {
         "igmp control filter", "mld control filter", "igmp queries drop", "mld queries drop", "source-filter", "control-plane",
         "sap-listen", "group-range", "mrinfo filter", "pim neighbor filter by address", "boundary by source", "rule log",
+        "boundary on an interface without pim",
     };
 
     /// <summary>What FRR leaves to the mpol-agent table on a Linux edge box: limits and admission decisions.</summary>
