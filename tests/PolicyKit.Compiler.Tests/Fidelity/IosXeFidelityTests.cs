@@ -196,3 +196,23 @@ public sealed class IosXeIpv6ParityTests
         Assert.Contains("match address ipv6 PK-CRYPTO-CRYPTO-V6", lines);
     }
 }
+
+/// <summary>IPv6 parity on IOS-XE, PIM per interface.</summary>
+public sealed class IosXeIpv6PimTests
+{
+    [Fact]
+    public void Bsr_border_and_pim_off_apply_to_ipv6_where_the_router_does_ipv6_multicast()
+    {
+        var lines = ConfigLines(OutputOf("""
+            device r platform ios-xe {
+                interface "Gi1" { mld { limit 10; } pim { bsr-border; } }
+                interface "Gi2" { pim { disabled; } }
+            }
+            """, "ios-xe"), "!").ToList();
+        Assert.Contains("ipv6 pim bsr border", lines);
+        Assert.Contains("no ipv6 pim", lines);
+        // A router without IPv6 multicast gets the IPv4 commands only.
+        var v4 = ConfigLines(OutputOf("""device r platform ios-xe { interface "Gi1" { pim { bsr-border; } } }""", "ios-xe"), "!");
+        Assert.DoesNotContain("ipv6 pim bsr border", v4);
+    }
+}

@@ -389,6 +389,8 @@ public class IosXeEmitter : ConfigEmitter
                 if (pim.BsrBorder)
                 {
                     w.Line("ip pim bsr-border");
+                    // BSR runs per family: the IPv6 border too where the router does IPv6 multicast.
+                    if (DoesIpv6Multicast(d)) w.Line("ipv6 pim bsr border");
                     e.Emitted("bsr-border");
                 }
             }
