@@ -65,12 +65,17 @@ public sealed partial class AdmissionEngine
                         if (e.Version < row.MinVersion) return Refused(b, DenyReason.MinimumVersion, new RuleRef(RuleKind.MinimumVersion, ti, 4));
                     }
                 }
+                else if (t.IgmpDefault is { } fallback)
+                {
+                    named = true;
+                    limit = fallback;
+                }
                 if (access is null || !access.UsesHost)
                 {
                     _members4.Extend(slot, Expiry(_membershipTicks));
                     var permit = memo.Rule >= 0 ? new RuleRef(RuleKind.FilterRule, access!.Index, memo.Rule) : RuleRef.None;
                     var cap = t.IgmpCap;
-                    return Admitted(b, DecisionFlags.Refresh, permit, ti, AddressFamily.V4,
+                    return Admitted(b, DecisionFlags.Refresh, permit, ti, e.Interface.Value, AddressFamily.V4,
                         limit is not null && limit.Counts(e.Group) ? limit : null, cap is not null && cap.Counts(e.Group) ? cap : null, named);
                 }
             }
@@ -104,6 +109,11 @@ public sealed partial class AdmissionEngine
                 limit = row.Limit;
             }
         }
+        else if (t.IgmpDefault is { } fallback)
+        {
+            named = true;
+            limit = fallback;
+        }
         bool countIface = limit is not null && limit.Counts(e.Group);
         var cap = t.IgmpCap;
         bool countCap = cap is not null && cap.Counts(e.Group);
@@ -117,14 +127,14 @@ public sealed partial class AdmissionEngine
         }
         else
         {
-            if (countIface && b.Members[ti * 2] >= limit!.Max) return InterfaceFull(b, ti, AddressFamily.V4, limit.Max);
+            if (countIface && MemberCount(b, ti, e.Interface.Value, 0) >= limit!.Max) return InterfaceFull(b, ti, e.Interface.Value, AddressFamily.V4, limit.Max);
             if (countCap && b.Caps[0] >= cap!.Max) return RouterFull(b, AddressFamily.V4, cap.Max);
             _members4.Add(key, memo, Expiry(_membershipTicks));
-            if (countIface) b.Members[ti * 2]++;
+            if (countIface) MemberCount(b, ti, e.Interface.Value, 0)++;
             if (countCap) b.Caps[0]++;
             flags = DecisionFlags.None;
         }
-        return Admitted(b, flags, permit, ti, AddressFamily.V4, countIface ? limit : null, countCap ? cap : null, named);
+        return Admitted(b, flags, permit, ti, e.Interface.Value, AddressFamily.V4, countIface ? limit : null, countCap ? cap : null, named);
     }
 
     /// <summary>Any join: IPv6 (MLD), and events that are not well formed.</summary>
@@ -156,6 +166,11 @@ public sealed partial class AdmissionEngine
                 limit = row.Limit;
             }
         }
+        else if (t.DefaultLimit(family) is { } fallback)
+        {
+            named = true;
+            limit = fallback;
+        }
         bool countIface = limit is not null && limit.Counts(e.Group);
         var cap = t.Cap(family);
         bool countCap = cap is not null && cap.Counts(e.Group);
@@ -165,25 +180,25 @@ public sealed partial class AdmissionEngine
         if (!(v4 ? Refresh(_members4, new Membership4Key(source.Low32, e.Group.Low32, e.Interface.Value, ssm))
                  : Refresh(_members6, new MembershipKey(source.Value, e.Group.Value, e.Interface.Value, family, ssm))))
         {
-            if (countIface && b.Members[ti * 2 + fi] >= limit!.Max) return InterfaceFull(b, ti, family, limit.Max);
+            if (countIface && MemberCount(b, ti, e.Interface.Value, fi) >= limit!.Max) return InterfaceFull(b, ti, e.Interface.Value, family, limit.Max);
             if (countCap && b.Caps[fi] >= cap!.Max) return RouterFull(b, family, cap.Max);
             if (v4) _members4.Add(new Membership4Key(source.Low32, e.Group.Low32, e.Interface.Value, ssm), default, Expiry(_membershipTicks));
             else _members6.Add(new MembershipKey(source.Value, e.Group.Value, e.Interface.Value, family, ssm), default, Expiry(_membershipTicks));
-            if (countIface) b.Members[ti * 2 + fi]++;
+            if (countIface) MemberCount(b, ti, e.Interface.Value, fi)++;
             if (countCap) b.Caps[fi]++;
             flags = DecisionFlags.None;
         }
-        return Admitted(b, flags, permit, ti, family, countIface ? limit : null, countCap ? cap : null, named);
+        return Admitted(b, flags, permit, ti, e.Interface.Value, family, countIface ? limit : null, countCap ? cap : null, named);
     }
 
     /// <summary>An admitted join: the permitting rule if a filter decided, else the limit it counts towards, with that limit's use.</summary>
-    private static Decision Admitted(Binding b, DecisionFlags flags, RuleRef permit, int ti, AddressFamily family, CompiledGroupLimit? ifaceLimit, CompiledGroupLimit? cap, bool named)
+    private static Decision Admitted(Binding b, DecisionFlags flags, RuleRef permit, int ti, int id, AddressFamily family, CompiledGroupLimit? ifaceLimit, CompiledGroupLimit? cap, bool named)
     {
         int fi = FamilyIndex(family);
         if (ifaceLimit is not null)
         {
-            var limitRef = new RuleRef(RuleKind.InterfaceLimit, ti, FamilyItem(family));
-            return new Decision(b.Table, Verdict.Admit, DenyReason.None, flags, permit.IsNone ? limitRef : permit, limitRef, b.Members[ti * 2 + fi], ifaceLimit.Max);
+            var limitRef = InterfaceLimitRef(ti, family);
+            return new Decision(b.Table, Verdict.Admit, DenyReason.None, flags, permit.IsNone ? limitRef : permit, limitRef, MemberCount(b, ti, id, fi), ifaceLimit.Max);
         }
         if (cap is not null)
         {
@@ -205,8 +220,21 @@ public sealed partial class AdmissionEngine
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Decision InterfaceFull(Binding b, int ti, AddressFamily family, int max) =>
-        Deny(b, DenyReason.InterfaceLimit, new RuleRef(RuleKind.InterfaceLimit, ti, FamilyItem(family)), b.Members[ti * 2 + FamilyIndex(family)], max, ruleIsLimit: true);
+    private static Decision InterfaceFull(Binding b, int ti, int id, AddressFamily family, int max) =>
+        Deny(b, DenyReason.InterfaceLimit, InterfaceLimitRef(ti, family), MemberCount(b, ti, id, FamilyIndex(family)), max, ruleIsLimit: true);
+
+    /// <summary>
+    /// The count of entries an interface's limit holds: a named interface's (table index
+    /// <paramref name="ti"/>) own counter, or, for an interface the table does not name, the
+    /// counter of the device default limit kept for that interface id.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref int MemberCount(Binding b, int ti, int id, int fi) =>
+        ref ti >= 0 ? ref b.Members[ti * 2 + fi] : ref b.DefaultMembers[id * 2 + fi];
+
+    /// <summary>The limit rule of an interface: its own (or the default the compiler resolved onto it), or the device default for an interface the table does not name.</summary>
+    private static RuleRef InterfaceLimitRef(int ti, AddressFamily family) =>
+        ti >= 0 ? new RuleRef(RuleKind.InterfaceLimit, ti, FamilyItem(family)) : new RuleRef(RuleKind.DefaultLimit, -1, FamilyItem(family));
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static Decision RouterFull(Binding b, AddressFamily family, int max) =>
@@ -250,6 +278,7 @@ public sealed partial class AdmissionEngine
         int fi = FamilyIndex(group.Family);
         int ti = MapInterface(b, new InterfaceId(iface));
         if (ti >= 0 && t.MembershipRows[ti * 2 + fi].Limit is { } limit && limit.Counts(group)) b.Members[ti * 2 + fi] += delta;
+        else if (ti < 0 && t.DefaultLimit(group.Family) is { } fallback && fallback.Counts(group)) b.DefaultMembers[iface * 2 + fi] += delta;
         if (t.Cap(group.Family) is { } cap && cap.Counts(group)) b.Caps[fi] += delta;
     }
 }

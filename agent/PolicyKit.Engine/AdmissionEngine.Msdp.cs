@@ -71,6 +71,38 @@ public sealed partial class AdmissionEngine
         return Admit(b, DecisionFlags.None, RuleRef.None);
     }
 
+    /// <summary>
+    /// An SA this RP originates for a local source, to be sent to a peer: the peer must be
+    /// configured, the group enabled (<c>ip multicast group-range</c>), <c>ip msdp redistribute
+    /// list ACL</c> must permit (S,G) — it decides which local sources this RP announces at all,
+    /// whatever the peer — and then <c>ip msdp sa-filter out PEER list ACL</c> must permit it.
+    /// (SAs forwarded from other RPs are <see cref="SaForward"/>: the redistribute filter does not
+    /// apply to them.) Keeps no state.
+    /// </summary>
+    public Decision SaOriginate(in SaEvent e, long now)
+    {
+        var b = Enter(now, Tables.Sas);
+        var t = b.Table;
+        if (e.Source.IsNone || !WellFormed(e.Source, e.Group)) return Deny(b, DenyReason.InvalidEvent, RuleRef.None);
+        int pi = t.FindMsdpPeer(e.Peer);
+        if (pi < 0) return Deny(b, DenyReason.UnknownPeer, RuleRef.None);
+        RuleRef rule;
+        if (t.GroupRange is { } range && !range.Permits(e.Group, e.Source, Address.None, out rule)) return Deny(b, DenyReason.GroupRange, rule);
+        var permit = RuleRef.None;
+        if (t.MsdpRedistribute is { } redistribute)
+        {
+            if (!redistribute.Permits(e.Group, e.Source, Address.None, out rule)) return Deny(b, DenyReason.SaRedistribute, rule);
+            permit = rule;
+        }
+        if (t.MsdpPeers[pi].FilterOut is { } filter)
+        {
+            return filter.Permits(e.Group, e.Source, Address.None, out rule)
+                ? Admit(b, DecisionFlags.None, rule)
+                : Deny(b, DenyReason.SaFilterOut, rule);
+        }
+        return Admit(b, DecisionFlags.None, permit);
+    }
+
     /// <summary>The MSDP session to a peer went down: every SA learned from it is removed. Returns how many.</summary>
     public int MsdpPeerDown(Address peer, long now)
     {

@@ -99,6 +99,7 @@ public sealed partial class AdmissionEngine
             int old = b.Map.Length;
             Array.Resize(ref b.Map, Math.Max(old * 2, id + 1));
             Array.Fill(b.Map, -1, old, b.Map.Length - old);
+            Array.Resize(ref b.DefaultMembers, b.Map.Length * 2);
         }
         b.Map[id] = b.Table.FindInterface(name);
         return new InterfaceId(id);
@@ -134,7 +135,9 @@ public sealed partial class AdmissionEngine
     {
         var b = Settled();
         int ti = MapInterface(b, id);
-        return ti < 0 ? 0 : b.Members[ti * 2 + FamilyIndex(family)];
+        if (ti >= 0) return b.Members[ti * 2 + FamilyIndex(family)];
+        // An interface the table does not name: the entries its default limit counts.
+        return (uint)id.Value < (uint)b.Map.Length ? b.DefaultMembers[id.Value * 2 + FamilyIndex(family)] : 0;
     }
 
     /// <summary>Entries counted against the router-wide IGMP (V4) or MLD (V6) cap.</summary>
@@ -193,6 +196,9 @@ public sealed partial class AdmissionEngine
         public readonly int Generation = generation;
         public int[] Map = new int[interfaces];
         public readonly int[] Members = new int[table.Interfaces.Length * 2];
+
+        /// <summary>Entries counted against the default limit, per interface id × 2 (IGMP, MLD), for interfaces the table does not name.</summary>
+        public int[] DefaultMembers = new int[interfaces * 2];
         public readonly int[] Caps = new int[2];
         public readonly long[] StateUsed = new long[table.StateLimitCount];
         public readonly int[] SaUsed = new int[table.MsdpPeers.Length];

@@ -95,6 +95,7 @@ public readonly struct Decision
         DenyReason.RegisterRate => "register-rate-limit",
         DenyReason.PrefixFilter => "prefix-filter",
         DenyReason.MaxPrefix => "max-prefix",
+        DenyReason.SaRedistribute => "sa-redistribute",
         _ => reason.ToString(),
     };
 }

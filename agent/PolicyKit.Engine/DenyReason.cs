@@ -58,4 +58,7 @@ public enum DenyReason : byte
 
     /// <summary><c>neighbor … maximum-prefix</c>: one prefix more than the maximum (the router tears the session down).</summary>
     MaxPrefix,
+
+    /// <summary><c>ip msdp redistribute</c>: this RP does not announce the local source in an SA.</summary>
+    SaRedistribute,
 }

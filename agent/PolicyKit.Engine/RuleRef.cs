@@ -44,6 +44,9 @@ public enum RuleKind : byte
 
     /// <summary>The implicit deny of a BGP prefix filter: Owner = prefix-filter index.</summary>
     PrefixDefault,
+
+    /// <summary>The device's per-interface default limit on an interface the table does not name: Item = 4 (IGMP) or 6 (MLD).</summary>
+    DefaultLimit,
 }
 
 /// <summary>

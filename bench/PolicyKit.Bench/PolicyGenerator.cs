@@ -499,6 +499,7 @@ public sealed class PolicyGenerator
         Line("        access iptv-joins;");
         Line("        queries drop;                            // hosts never query");
         Line("        control std.igmp-control;");
+        Line("        limit 1 except channel-guide;            // channel guide plus one channel, per port");
         Line("    }");
         Line("    mld {");
         Line("        version >= 2;");
@@ -534,7 +535,9 @@ public sealed class PolicyGenerator
         Line("    sap-listen off;");
         if (!device.Linux) Line("    mrinfo deny any;");
         Line("    group-range deny groups not-iptv;");
-        Line("    igmp default-limit 1 except channel-guide;   // channel guide plus one channel");
+        // IOS-XE has no per-interface default for the ports the policy does not name (MP4001):
+        // the profile carries the per-port limit; a Linux box (mpol-agent) takes the default too.
+        if (device.Linux) Line("    igmp default-limit 1 except channel-guide;   // every other port: channel guide plus one channel");
         Line("    igmp limit 20000 except channel-guide;");
         Line("    control-plane {");
         Line("        filter agg-iacl;");

@@ -18,13 +18,15 @@ public static class Program
           PolicyKit.Bench stages   --preset NAME [--runs N] [--emit]    per-stage Stopwatch breakdown of a check (--emit: and of each target)
           PolicyKit.Bench stages   --shape NAME [--runs N]              the same for a hostile shape: chain-100k, single-line-10mb
           PolicyKit.Bench fuzz     policies|tables [-n N] [--seed S]    the fuzz campaign (bench/README.md): mutants through the compiler or the table gate and engine
+          PolicyKit.Bench random   [--count N] [--seed SEED] [--print N] compile N random valid policies to every target (the property of
+                                                                 tests/…/Properties/RandomPolicyTests, many more times)
           PolicyKit.Bench [BenchmarkDotNet options, e.g. --filter '*Check*']
         presets:
         """;
 
     public static int Main(string[] args)
     {
-        if (args.Length > 0 && args[0] is "generate" or "verify" or "stages" or "fuzz" or "help" or "--help" or "-h")
+        if (args.Length > 0 && args[0] is "generate" or "verify" or "stages" or "fuzz" or "random" or "help" or "--help" or "-h")
         {
             try
             {
@@ -34,6 +36,7 @@ public static class Program
                     "verify" => Verify(args[1..]),
                     "stages" => Stages(args[1..]),
                     "fuzz" => Fuzz.FuzzCampaign.Run(args[1..], Console.Out),
+                    "random" => RandomPolicyRun.Run(args[1..]),
                     _ => Help(Console.Out, 0),
                 };
             }

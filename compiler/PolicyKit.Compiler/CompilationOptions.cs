@@ -20,4 +20,11 @@ public sealed record CompilationOptions
     /// read from (<see cref="Syntax.IncludeScope"/>).
     /// </summary>
     public IReadOnlyList<string> IncludeDirectories { get; init; } = [];
+
+    /// <summary>
+    /// The targets a compile writes (null for `mpolc check`: every target). MP4001 is about a
+    /// device's configuration: when no selected target writes the configuration of a device's
+    /// platform (say `--target agent` alone), what that platform cannot express blocks nothing.
+    /// </summary>
+    public IReadOnlySet<string>? Targets { get; init; }
 }

@@ -56,9 +56,11 @@ public sealed class RenderingTests
         Assert.Equal(TableJson.SchemaVersion, root.GetProperty("schema").GetInt32());
         var file = root.GetProperty("file");
         Assert.Equal("1.1", file.GetProperty("format").GetString());
+        Assert.Equal(1, root.GetProperty("router").GetProperty("igmpDefault").GetProperty("max").GetInt32());
+        Assert.Equal(0, root.GetProperty("router").GetProperty("msdpRedistributeFilter").GetInt32());
         Assert.Equal(bytes.Length, file.GetProperty("bytes").GetInt32());
         Assert.Equal(JsonValueKind.Null, file.GetProperty("signature").ValueKind);
-        Assert.Equal(11, file.GetProperty("sections").GetArrayLength());
+        Assert.Equal(13, file.GetProperty("sections").GetArrayLength());
 
         Assert.Equal("bng-1 ✓", root.GetProperty("header").GetProperty("device").GetString());
         var router = root.GetProperty("router");
@@ -116,9 +118,11 @@ public sealed class RenderingTests
         var lines = text.Split('\n');
 
         Assert.StartsWith("format    1.1, ", lines[0], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("  IGMP default     1 except 239.255.255.254", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("  msdp redistribute filter #0 tv-joins", StringComparison.Ordinal));
         Assert.Contains("signature none (unsigned)", lines);
         Assert.Contains("device    bng-1 ✓ (platform ios-xe)", lines);
-        Assert.Contains("sections (11)", lines);
+        Assert.Contains("sections (13)", lines);
         Assert.Contains(lines, l => l.StartsWith("    7 interfaces ", StringComparison.Ordinal));
         Assert.Contains("interfaces (3)", lines);
         Assert.Contains("  \"GigabitEthernet0/0/1\"  (policies/a.mpol:1:1)", lines);

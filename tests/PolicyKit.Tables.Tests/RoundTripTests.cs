@@ -50,9 +50,12 @@ public sealed class RoundTripTests
         Assert.Empty(loaded.Table.Filters[2].Rules[1].Sources!.Ranges);
         Assert.Equal(UInt128.MaxValue, loaded.Table.BgpPeers[1].Address);
         Assert.Equal(long.MinValue, loaded.Table.Interfaces[0].StateLimits[2].Max);
+        // The full table uses the 1.1 sections (defaults for unnamed interfaces, MSDP redistribute).
         Assert.Equal("1.1", loaded.File.Version);
         Assert.Null(loaded.File.Signature);
-        Assert.Equal(Enumerable.Range(1, 11), loaded.File.Sections.Select(s => s.Id));
+        Assert.Equal(Enumerable.Range(1, 13), loaded.File.Sections.Select(s => s.Id));
+        Assert.Equal(1, loaded.Table.Router.IgmpDefault!.Max);
+        Assert.Equal(0, loaded.Table.Router.MsdpRedistributeFilter);
         Assert.All(loaded.File.Sections, s => Assert.False(s.Skipped));
     }
 

@@ -32,7 +32,7 @@ public sealed class SignatureTests : IDisposable
         Assert.True(loaded.File.Signature!.Verified);
         Assert.Equal(TableFormat.SignatureEcdsaP256Sha256, loaded.File.Signature.Algorithm);
         Assert.Equal(signer.KeyId, loaded.File.Signature.KeyId);
-        Assert.Equal(TableFormat.FlagSigned, loaded.File.Flags);
+        Assert.Equal(TableFormat.FlagSigned | TableFormat.FlagEnforces11, loaded.File.Flags);   // the full table uses 1.1 enforcement sections
     }
 
     [Fact]

@@ -66,7 +66,13 @@ internal static class TestTables
             null,
             0,
             RangeSet.From([V4("232.0.0.0", "232.255.255.255"), V6("ff30::", "ff3f:ffff:ffff:ffff:ffff:ffff:ffff:ffff")]),
-            10, 2, 2),
+            10, 2, 2)
+        {
+            // Format 1.1: defaults for interfaces the table does not name, the MSDP redistribute filter.
+            IgmpDefault = new GroupLimitEntry(1, RangeSet.From([V4("239.255.255.254", "239.255.255.254")]), 1),
+            MldDefault = new GroupLimitEntry(2, null, -1),
+            MsdpRedistributeFilter = 0,
+        },
         [
             new InterfaceEntry("GigabitEthernet0/0/1",
                 new MembershipEntry(3, 0, new GroupLimitEntry(125, RangeSet.From([V4("239.255.255.254", "239.255.255.254")]), 1), true, 1),

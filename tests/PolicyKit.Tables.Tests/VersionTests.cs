@@ -39,7 +39,7 @@ public sealed class VersionTests
     {
         var table = TestTables.Full();
         var sections = TableWriter.EncodeSections(table);
-        sections.Add((12, [1, 2, 3, 4, 5]));
+        sections.Add((SectionId.LastKnown + 1, [1, 2, 3, 4, 5]));
         sections.Add((1000, new byte[300]));
         byte[] bytes = TableWriter.Assemble(1, 3, 0, sections);
 
@@ -47,9 +47,9 @@ public sealed class VersionTests
         Assert.Equal(table, loaded.Table);
         Assert.Equal("1.3", loaded.File.Version);
         var skipped = loaded.File.Sections.Where(s => s.Skipped).ToList();
-        Assert.Equal([12, 1000], skipped.Select(s => s.Id));
+        Assert.Equal([SectionId.LastKnown + 1, 1000], skipped.Select(s => s.Id));
         Assert.Equal([5, 300], skipped.Select(s => s.Length));
-        Assert.Equal("unknown section 12", skipped[0].Name);
+        Assert.Equal($"unknown section {SectionId.LastKnown + 1}", skipped[0].Name);
     }
 
     [Fact]
@@ -70,10 +70,30 @@ public sealed class VersionTests
         int router = sections.FindIndex(s => s.Id == SectionId.Router);
         sections[router] = (SectionId.Router, [.. sections[router].Payload, 0x42, 0x43]);
 
-        Assert.Equal(table, TableReader.Read(TableWriter.Assemble(1, 2, 0, sections)));
-        // The same bytes claiming to be 1.1 are malformed: a 1.1 router section has nothing after its last field.
-        var e = Assert.Throws<TableFormatException>(() => TableReader.Read(TableWriter.Assemble(1, 1, 0, sections)));
-        Assert.Equal(TableError.Malformed, e.Error);
+        Assert.Equal(table, TableReader.Read(TableWriter.Assemble(1, TableFormat.MinorVersion + 1, 0, sections)));
+        // The same bytes claiming to be this reader's own minor (or older) are malformed: such a router section has nothing after its last field.
+        for (int minor = 0; minor <= TableFormat.MinorVersion; minor++)
+        {
+            var e = Assert.Throws<TableFormatException>(() => TableReader.Read(TableWriter.Assemble(1, (ushort)minor, 0, sections)));
+            Assert.Equal(TableError.Malformed, e.Error);
+        }
+    }
+
+    [Fact]
+    public void A_table_with_1_1_enforcement_sections_is_marked_so_that_a_1_0_agent_refuses_it()
+    {
+        // A 1.0 agent would skip the default limits and the redistribute filter and enforce less
+        // than the policy says: the must-understand flag makes it refuse the table instead.
+        byte[] full = TableWriter.Write(TestTables.Full());
+        var loaded = TableReader.Load(full);
+        Assert.Equal("1.1", loaded.File.Version);
+        Assert.Equal(TableFormat.FlagEnforces11, loaded.File.Flags & TableFormat.MustUnderstandFlags);
+        Assert.NotEqual(0u, TableFormat.FlagEnforces11 & TableFormat.MustUnderstandFlags);
+
+        // A table without them carries no flag: an agent that reads 1.1 headers takes it.
+        var minimal = TableReader.Load(TableWriter.Write(TestTables.Minimal()));
+        Assert.Equal("1.1", minimal.File.Version);
+        Assert.Equal(0u, minimal.File.Flags);
     }
 
     [Fact]

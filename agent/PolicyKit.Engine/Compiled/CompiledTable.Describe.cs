@@ -25,6 +25,7 @@ public sealed partial class CompiledTable
             RuleKind.MaxPrefix => t.BgpPeers[rule.Owner].Location,
             RuleKind.PrefixRule => t.PrefixFilters[rule.Owner].Rules[rule.Item].Location,
             RuleKind.PrefixDefault => t.PrefixFilters[rule.Owner].Location,
+            RuleKind.DefaultLimit => (rule.Item == 4 ? t.Router.IgmpDefault : t.Router.MldDefault)?.Location ?? -1,
             _ => -1,
         };
     }
@@ -104,6 +105,8 @@ public sealed partial class CompiledTable
             }
             case RuleKind.PrefixDefault:
                 return $"prefix filter {t.PrefixFilters[rule.Owner].Name}: no rule matches (implicit deny)";
+            case RuleKind.DefaultLimit:
+                return $"{Protocol(rule.Item)} default-limit {GroupLimit((rule.Item == 4 ? t.Router.IgmpDefault : t.Router.MldDefault)!)} (an interface the policy does not name)";
             default:
                 return string.Empty;
         }

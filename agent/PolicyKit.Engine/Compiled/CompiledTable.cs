@@ -32,6 +32,9 @@ public sealed partial class CompiledTable
         Ssm = sets.Get(router.Ssm);
         IgmpCap = router.IgmpCap is null ? null : new CompiledGroupLimit(router.IgmpCap, sets);
         MldCap = router.MldCap is null ? null : new CompiledGroupLimit(router.MldCap, sets);
+        IgmpDefault = router.IgmpDefault is null ? null : new CompiledGroupLimit(router.IgmpDefault, sets);
+        MldDefault = router.MldDefault is null ? null : new CompiledGroupLimit(router.MldDefault, sets);
+        MsdpRedistribute = FilterAt(router.MsdpRedistributeFilter);
 
         int slot = 0;
         var interfaces = new CompiledInterface[source.Interfaces.Length];
@@ -119,6 +122,15 @@ public sealed partial class CompiledTable
 
     public CompiledGroupLimit? MldCap { get; }
 
+    /// <summary>The per-interface IGMP limit of an interface the table does not name (<c>igmp default-limit</c>); null = none.</summary>
+    public CompiledGroupLimit? IgmpDefault { get; }
+
+    /// <summary>As <see cref="IgmpDefault"/>, for MLD.</summary>
+    public CompiledGroupLimit? MldDefault { get; }
+
+    /// <summary><c>ip msdp redistribute</c>: which local sources this RP announces; null = every one.</summary>
+    public CompiledFilter? MsdpRedistribute { get; }
+
     /// <summary><c>ip multicast route-limit</c>; -1 = none.</summary>
     public int RouteLimit => Source.Router.RouteLimit;
 
@@ -138,6 +150,9 @@ public sealed partial class CompiledTable
     public int StateLimitCount { get; }
 
     public CompiledGroupLimit? Cap(AddressFamily family) => family == AddressFamily.V4 ? IgmpCap : MldCap;
+
+    /// <summary>The default limit of an interface the table does not name, per family.</summary>
+    public CompiledGroupLimit? DefaultLimit(AddressFamily family) => family == AddressFamily.V4 ? IgmpDefault : MldDefault;
 
     /// <summary>The table's index of an interface, or -1 when the policy does not name it.</summary>
     public int FindInterface(string name) => _interfaces.TryGetValue(name, out int index) ? index : -1;

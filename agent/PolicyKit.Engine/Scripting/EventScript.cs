@@ -13,7 +13,8 @@ namespace PolicyKit.Engine.Scripting;
 /// state S|* G rpf IFACE [out IFACE,…] [connected]          create (S,G)/(*,G), then add outputs
 /// prune S|* G [IFACE]                                     remove an output, or the whole state
 /// sa PEER S G RP                                          MSDP SA received from PEER
-/// sa-out PEER S G RP                                      MSDP SA to be sent to PEER
+/// sa-out PEER S G RP                                      MSDP SA forwarded to PEER (originated by RP)
+/// sa-originate PEER S G                                   MSDP SA this RP originates for local source S, to PEER
 /// register S G                                            PIM register for (S,G)
 /// prefix PEER PREFIX                                      BGP announce (via BMP)
 /// withdraw PEER PREFIX                                    BGP withdraw
@@ -90,6 +91,9 @@ public static class EventScript
                     break;
                 case ScriptEventKind.SaOut:
                     decisions.Add(("sa-out", engine.SaForward(new SaEvent(e.Peer, e.Source, e.Group, e.Rp), now)));
+                    break;
+                case ScriptEventKind.SaOriginate:
+                    decisions.Add(("sa-originate", engine.SaOriginate(new SaEvent(e.Peer, e.Source, e.Group, Address.None), now)));
                     break;
                 case ScriptEventKind.Register:
                     decisions.Add(("register", engine.Register(new RegisterEvent(e.Source, e.Group), now)));
@@ -190,7 +194,7 @@ public static class EventScript
 
         private ScriptEvent Parse()
         {
-            string verb = Take("an event (join, leave, state, prune, sa, sa-out, register, prefix, withdraw, peer-down, wait)");
+            string verb = Take("an event (join, leave, state, prune, sa, sa-out, sa-originate, register, prefix, withdraw, peer-down, wait)");
             switch (verb)
             {
                 case "join":
@@ -272,6 +276,14 @@ public static class EventScript
                     var rp = AddressOf("the RP address");
                     return new ScriptEvent(verb == "sa" ? ScriptEventKind.Sa : ScriptEventKind.SaOut, Text, Group: group, Source: source, Peer: peer, Rp: rp);
                 }
+                case "sa-originate":
+                {
+                    var peer = AddressOf("the MSDP peer address");
+                    var source = AddressOf("the source address");
+                    var group = Group();
+                    CheckFamily(source, group);
+                    return new ScriptEvent(ScriptEventKind.SaOriginate, Text, Group: group, Source: source, Peer: peer);
+                }
                 case "register":
                 {
                     var source = AddressOf("the source address");
@@ -297,7 +309,7 @@ public static class EventScript
                 case "wait":
                     return new ScriptEvent(ScriptEventKind.Wait, Text, Wait: Duration(Take("a duration (500ms, 10s, 5m, 1h)")));
                 default:
-                    throw new ScriptError($"unknown event '{verb}': expected join, leave, state, prune, sa, sa-out, register, prefix, withdraw, peer-down or wait");
+                    throw new ScriptError($"unknown event '{verb}': expected join, leave, state, prune, sa, sa-out, sa-originate, register, prefix, withdraw, peer-down or wait");
             }
         }
 

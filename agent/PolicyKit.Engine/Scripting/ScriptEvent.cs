@@ -10,6 +10,7 @@ public enum ScriptEventKind
     Prune,
     Sa,
     SaOut,
+    SaOriginate,
     Register,
     Prefix,
     Withdraw,

@@ -17,8 +17,10 @@ public static class TableFormat
     public const ushort MajorVersion = 1;
 
     /// <summary>
-    /// The minor version this library writes. A newer minor only adds sections or appends fields
-    /// to the end of a section, both of which an older reader of the same major skips.
+    /// The minor version this library writes. A newer minor only adds sections or appends fields to
+    /// the end of a section, both of which an older reader of the same major skips. 1.1 appends the
+    /// serial to the header and adds the sections membership-defaults and msdp-origination, written
+    /// only when the policy uses them (and then flagged must-understand: <see cref="FlagEnforces11"/>).
     /// </summary>
     public const ushort MinorVersion = 1;
 
@@ -30,6 +32,9 @@ public static class TableFormat
     /// policy's table is a few MB; anything near this is not a table.
     /// </summary>
     public const long MaxFileLength = 64L * 1024 * 1024;
+
+    /// <summary>The flags a table is written with (before signing): <see cref="FlagEnforces11"/> when it uses a 1.1 enforcement section.</summary>
+    public static uint FlagsFor(Model.AdmissionTable table) => table.Router.UsesMinor1 ? FlagEnforces11 : 0;
 
     /// <summary>The fixed header: magic (8), major (2), minor (2), flags (4), body length (4).</summary>
     public const int HeaderLength = 20;
@@ -52,11 +57,19 @@ public static class TableFormat
 
     /// <summary>
     /// Bits 1–15 are must-understand: a reader refuses a table that sets one it does not know.
-    /// Bits 16–31 are hints a reader may ignore. Version 1.0 defines no bit but <see cref="FlagSigned"/>.
+    /// Bits 16–31 are hints a reader may ignore. Version 1.0 defines no bit but <see cref="FlagSigned"/>;
+    /// 1.1 defines <see cref="FlagEnforces11"/>.
     /// </summary>
     public const uint MustUnderstandFlags = 0x0000_FFFF;
 
-    public const uint KnownFlags = FlagSigned;
+    /// <summary>
+    /// Flag bit 1 (must-understand, format 1.1): the table has enforcement sections of 1.1
+    /// (membership-defaults, msdp-origination). An older agent would skip them and enforce less
+    /// than the policy says, so it must refuse the table (and keep the one it has) instead.
+    /// </summary>
+    public const uint FlagEnforces11 = 1u << 1;
+
+    public const uint KnownFlags = FlagSigned | FlagEnforces11;
 
     /// <summary>Signature algorithm 1: ECDSA over NIST P-256 with SHA-256, IEEE P1363 (r‖s) encoding.</summary>
     public const byte SignatureEcdsaP256Sha256 = 1;
@@ -88,6 +101,8 @@ public static class TableFormat
         SectionId.BgpPeers => "bgp-peers",
         SectionId.Damping => "damping",
         SectionId.Telemetry => "telemetry",
+        SectionId.MembershipDefaults => "membership-defaults",
+        SectionId.MsdpOrigination => "msdp-origination",
         _ => $"unknown section {id}",
     };
 
@@ -95,7 +110,7 @@ public static class TableFormat
     public static bool IsRequired(int id) => id is >= SectionId.Header and <= SectionId.BgpPeers;
 }
 
-/// <summary>Section ids of format 1.0. Sections appear in increasing id order, each at most once.</summary>
+/// <summary>Section ids of format 1.1 (1.0: ids 1–11). Sections appear in increasing id order, each at most once.</summary>
 public static class SectionId
 {
     public const int Header = 1;
@@ -110,6 +125,12 @@ public static class SectionId
     public const int Damping = 10;
     public const int Telemetry = 11;
 
-    /// <summary>The highest id format 1.0 defines; higher ids are skipped.</summary>
-    public const int LastKnown = Telemetry;
+    /// <summary>1.1: the per-interface IGMP/MLD default limits of interfaces the table does not name.</summary>
+    public const int MembershipDefaults = 12;
+
+    /// <summary>1.1: <c>ip msdp redistribute</c>, the filter over the SAs this RP originates.</summary>
+    public const int MsdpOrigination = 13;
+
+    /// <summary>The highest id this library knows (format 1.1); higher ids are skipped.</summary>
+    public const int LastKnown = MsdpOrigination;
 }

@@ -140,6 +140,10 @@ public static class TableJson
             Limit("registerRatePerSecond", r.RegisterRatePerSecond);
             Location(r.RegisterRateLocation, "registerRateLocation");
             Index("acceptRegisterFilter", r.AcceptRegisterFilter);
+            // Format 1.1 fields: written only when set.
+            if (r.IgmpDefault is not null) GroupLimit("igmpDefault", r.IgmpDefault);
+            if (r.MldDefault is not null) GroupLimit("mldDefault", r.MldDefault);
+            if (r.MsdpRedistributeFilter != -1) Index("msdpRedistributeFilter", r.MsdpRedistributeFilter);
             json.WriteEndObject();
         }
 

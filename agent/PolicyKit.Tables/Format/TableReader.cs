@@ -208,10 +208,15 @@ public static class TableReader
         private ImmutableArray<BgpPeerEntry> _bgpPeers = [];
         private DampingEntry? _damping;
         private TelemetryEntry? _telemetry;
+        private GroupLimitEntry? _igmpDefault;
+        private GroupLimitEntry? _mldDefault;
+        private int _msdpRedistribute = -1;
 
         public bool Has(int id) => _seen[id];
 
-        public AdmissionTable Build() => new(_header!, _locations, _filters, _prefixFilters, _classes, _router!, _interfaces, _msdpPeers, _bgpPeers, _damping, _telemetry);
+        public AdmissionTable Build() => new(_header!, _locations, _filters, _prefixFilters, _classes,
+            _router! with { IgmpDefault = _igmpDefault, MldDefault = _mldDefault, MsdpRedistributeFilter = _msdpRedistribute },
+            _interfaces, _msdpPeers, _bgpPeers, _damping, _telemetry);
 
         public void Read(int id, ref TableDecoder d)
         {
@@ -300,6 +305,13 @@ public static class TableReader
                     break;
                 case SectionId.Telemetry:
                     _telemetry = new TelemetryEntry(d.ReadString(), d.ReadInt32(), d.ReadInt32());
+                    break;
+                case SectionId.MembershipDefaults:
+                    _igmpDefault = ReadGroupLimit(ref d);
+                    _mldDefault = ReadGroupLimit(ref d);
+                    break;
+                case SectionId.MsdpOrigination:
+                    _msdpRedistribute = d.ReadInt32();
                     break;
             }
         }

@@ -122,6 +122,10 @@ public static class TableText
                 : $"  register rate    {N(r.RegisterRatePerSecond)}/s per (S,G){At(r.RegisterRateLocation)}");
             Line($"  accept-register  {Filter(r.AcceptRegisterFilter)}");
             Line($"  group range      {Filter(r.GroupRangeFilter)}");
+            // Format 1.1 fields: shown only when set, so a 1.0 table reads as it always did.
+            if (r.IgmpDefault is not null) Line($"  IGMP default     {GroupLimit(r.IgmpDefault)} (interfaces not named below)");
+            if (r.MldDefault is not null) Line($"  MLD default      {GroupLimit(r.MldDefault)} (interfaces not named below)");
+            if (r.MsdpRedistributeFilter != -1) Line($"  msdp redistribute {Filter(r.MsdpRedistributeFilter)}");
         }
 
         private void Interfaces()

@@ -134,6 +134,9 @@ public static class TableValidator
             Ranges(router.Ssm, new What("", "the SSM range"), optional: false);
             Location(router.RegisterRateLocation, new What("", "the register rate limit"));
             Filter(router.AcceptRegisterFilter, new What("", "the accept-register filter"));
+            GroupLimit(router.IgmpDefault, new What("", "the IGMP default limit"));
+            GroupLimit(router.MldDefault, new What("", "the MLD default limit"));
+            Filter(router.MsdpRedistributeFilter, new What("", "the MSDP redistribute filter"));
 
             var interfaces = Items(table.Interfaces);
             // The engine finds an interface by its name (ordinal, as Linux names are case-sensitive):

@@ -19,7 +19,7 @@ public static class TableWriter
     {
         ArgumentNullException.ThrowIfNull(table);
         if (TableValidator.Validate(table) is { } error) throw new ArgumentException($"the admission table is not valid: {error}", nameof(table));
-        var unsigned = Assemble(TableFormat.MajorVersion, TableFormat.MinorVersion, 0, EncodeSections(table));
+        var unsigned = Assemble(TableFormat.MajorVersion, TableFormat.MinorVersion, TableFormat.FlagsFor(table), EncodeSections(table));
         return signer is null ? unsigned : signer.Sign(unsigned);
     }
 
@@ -34,7 +34,7 @@ public static class TableWriter
         return Write(table with { Header = table.Header with { Serial = serial } });
     }
 
-    /// <summary>The sections of the current format for the table, in id order, without validating it (the tests use it to forge invalid tables).</summary>
+    /// <summary>The sections of the table (format 1.1: the enforcement sections of 1.1 only when it uses them), in id order, without validating it (the tests use it to forge invalid tables).</summary>
     internal static List<(int Id, byte[] Payload)> EncodeSections(AdmissionTable table)
     {
         var sections = new List<(int Id, byte[] Payload)>(SectionId.LastKnown);
@@ -57,6 +57,15 @@ public static class TableWriter
         Section(SectionId.BgpPeers, e => WriteList(e, table.BgpPeers, WriteBgpPeer));
         if (table.Damping is { } damping) Section(SectionId.Damping, e => WriteDamping(e, damping));
         if (table.Telemetry is { } telemetry) Section(SectionId.Telemetry, e => WriteTelemetry(e, telemetry));
+        if (table.Router.IgmpDefault is not null || table.Router.MldDefault is not null)
+        {
+            Section(SectionId.MembershipDefaults, e =>
+            {
+                WriteGroupLimit(e, table.Router.IgmpDefault);
+                WriteGroupLimit(e, table.Router.MldDefault);
+            });
+        }
+        if (table.Router.MsdpRedistributeFilter != -1) Section(SectionId.MsdpOrigination, e => e.WriteVarint(table.Router.MsdpRedistributeFilter));
         return sections;
     }
 

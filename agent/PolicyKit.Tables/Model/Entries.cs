@@ -32,6 +32,24 @@ public sealed record RouterEntry(
 {
     /// <summary>No limit configured (route limit, warning, register rate).</summary>
     public const int Unlimited = -1;
+
+    /// <summary>
+    /// The per-interface IGMP limit (<c>igmp default-limit</c>) of every interface the table does
+    /// not name; named interfaces carry it in their own entry. Format 1.1, section membership-defaults.
+    /// </summary>
+    public GroupLimitEntry? IgmpDefault { get; init; }
+
+    /// <summary>As <see cref="IgmpDefault"/>, for MLD.</summary>
+    public GroupLimitEntry? MldDefault { get; init; }
+
+    /// <summary>
+    /// <c>ip msdp redistribute</c>: the filter over (S,G) for the SAs this RP originates (a filter
+    /// index, -1 = every local source is announced). Format 1.1, section msdp-origination.
+    /// </summary>
+    public int MsdpRedistributeFilter { get; init; } = -1;
+
+    /// <summary>True when the entry uses a field of format 1.1 (the table is then written as 1.1).</summary>
+    public bool UsesMinor1 => IgmpDefault is not null || MldDefault is not null || MsdpRedistributeFilter != -1;
 }
 
 public sealed record MsdpPeerEntry(AddressFamily Family, UInt128 Address, long RemoteAs, int SaFilterIn, int SaFilterOut, int SaLimit, int Location);

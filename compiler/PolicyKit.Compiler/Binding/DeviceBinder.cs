@@ -24,6 +24,7 @@ public sealed class DeviceBinder(SymbolTable symbols, AddressBinder addresses, F
         }
 
         RouteLimit? routeLimit = null;
+        SourceSpan? ssmSpan = null;
         GroupLimit? igmpCap = null, mldCap = null, igmpDefault = null, mldDefault = null;
         bool? sapListen = null;
         SourceSpan? sapSpan = null, rateSpan = null;
@@ -93,6 +94,7 @@ public sealed class DeviceBinder(SymbolTable symbols, AddressBinder addresses, F
                     break;
                 case SsmRangeSyntax s when Once("ssm-range", s.Span):
                     ssmRange = addresses.Resolve(s.Groups, GroupKinds, "'ssm-range'");
+                    ssmSpan = s.Span;
                     break;
                 case InterfaceDeclSyntax i:
                     if (interfaceNames.TryGetValue(i.Name, out var first))
@@ -143,7 +145,10 @@ public sealed class DeviceBinder(SymbolTable symbols, AddressBinder addresses, F
         return new Device(name, device.Platform, routeLimit, igmpCap, mldCap, igmpDefault, mldDefault, sapListen, sapSpan,
             mrinfo, groupRange, ssm, interfaces.ToImmutableArray(), rp, registerRate, rateSpan, msdp, bgp,
             keychains.Values.ToImmutableArray(), bmpStations.ToImmutableArray(), telemetry, controlPlane, encryption,
-            device.Span, device.Name.Span);
+            device.Span, device.Name.Span)
+        {
+            SsmRangeSpan = ssmSpan,
+        };
     }
 
     /// <summary>The default SSM ranges (232/8 and ff3x::/32 as ff30::/12) unless the device says otherwise.</summary>

@@ -22,7 +22,7 @@ public sealed record FilterUsage(string Description, IReadOnlySet<string> Fields
     public static readonly FilterUsage IgmpAccess = Of("an IGMP/MLD access filter", "sources", "groups", "from");
     public static readonly FilterUsage IgmpControl = Of("an IGMP control filter", "igmp-type", "from", "to");
     public static readonly FilterUsage Boundary = Of("a multicast boundary", "sources", "groups");
-    public static readonly FilterUsage SourceFilter = Of("a source filter", "sources", "groups", "protocol", "port");
+    public static readonly FilterUsage SourceFilter = Of("a source filter", "sources", "groups", "to", "protocol", "port");
     public static readonly FilterUsage PrefixFilter = Of("a BGP prefix filter", "prefixes");
     public static readonly FilterUsage Mrinfo = Of("an mrinfo filter", "from");
     public static readonly FilterUsage GroupRange = Of("a group-range filter", "groups");

@@ -1,3 +1,6 @@
+using PolicyKit.Compiler.Emit;
+using PolicyKit.Compiler.Model;
+
 namespace PolicyKit.Compiler.Checks;
 
 /// <summary>
@@ -10,8 +13,10 @@ public sealed class PlatformSupportCheck : PolicyCheck
     {
         foreach (var device in context.Model.Devices)
         {
+            // Only a target that writes this platform's configuration can be blocked by its gaps.
+            if (context.Options.Targets is { } targets && !Emitters.All.Any(e => targets.Contains(e.Target) && e.Serves(device.Platform))) continue;
             var unsupported = PlatformSupport.Unsupported[device.Platform];
-            foreach (var (construct, span) in PlatformSupport.ConstructsOf(device).Concat(PlatformSupport.RefinementsOf(device)))
+            foreach (var (construct, span) in ConstructUses.Of(device).Concat(PlatformSupport.RefinementsOf(device)))
             {
                 if (unsupported.TryGetValue(construct, out var reason))
                 {

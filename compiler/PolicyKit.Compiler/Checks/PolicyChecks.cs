@@ -22,6 +22,8 @@ public static class PolicyChecks
         new BmpTlsCheck(),
         new InlineSecretCheck(),
         new SessionParameterCheck(),
+        new GroupEncryptionBootstrapCheck(),
+        new BgpNeighborCheck(),
         new PlatformSupportCheck(),
         new InterfaceNameCheck(),
     ];

@@ -62,21 +62,20 @@ public sealed class SsmSharedTreeCheck : PolicyCheck
         permits = [];
         foreach (var rule in filter.Rules)
         {
-            if (rule.Action != RuleAction.Permit || rule.Match.Sources is not { IsAny: false } sources || rule.Match.Groups is not { } groups) continue;
+            if (rule.Action != RuleAction.Permit || rule.Match.Sources is not { IsAny: false } sources) continue;
+            // No groups term: the rule permits (*,G) for every group, the SSM range included.
+            var groups = rule.Match.Groups ?? AnyGroups(rule.Match.Span);
             if (IsStarG(sources)) permits.Add((rule, groups));
         }
         cache[filter] = permits;
         return permits;
     }
 
-    private static bool IsStarG(AddressMatch sources)
-    {
-        foreach (var entry in sources.Include)
-        {
-            if (entry.Prefix == WildcardV4 || entry.Prefix == WildcardV6) return true;
-        }
-        return false;
-    }
+    /// <summary>True when the sources hold the ASM wildcard address (0.0.0.0 or ::) — written as that host or as a prefix around it.</summary>
+    private static bool IsStarG(AddressMatch sources) =>
+        sources.Matches(WildcardV4) || sources.Matches(WildcardV6);
+
+    private static AddressMatch AnyGroups(Text.SourceSpan span) => new([], [], [], span) { IsAny = true };
 
     private static IpPrefix? Overlap(AddressMatch groups, List<IpPrefix> ssm)
     {

@@ -106,4 +106,20 @@ public sealed partial class DiagnosticCatalog
 
     public DiagnosticTemplate KeyWindowInverted(int keyId, string keychain) =>
         Error("MP3028", $"key {keyId} of keychain '{keychain}' ends before it starts");
+
+    public DiagnosticTemplate BootstrapEncrypted(string traffic, string exclusion) =>
+        Warning("MP3030", $"the group-encryption scope protects {traffic}, which bootstraps PIM",
+            $"exclude it before this rule ('{exclusion}'): members cannot decrypt until PIM works, and the guide excludes it");
+
+    public DiagnosticTemplate EbgpWithoutMaxPrefix(string neighbor) =>
+        Warning("MP3031", $"eBGP neighbor {neighbor} has no max-prefix",
+            "add 'max-prefix N warn 90% restart 30m;': a leak of a full table from this peer would otherwise fill the router");
+
+    public DiagnosticTemplate BgpWithoutAuthentication(string neighbor) =>
+        Warning("MP3032", $"BGP neighbor {neighbor} has no authentication",
+            "add 'auth tcp-ao keychain …;' (or 'auth md5 secret env(\"…\");'), with a key of its own");
+
+    public DiagnosticTemplate EbgpWithoutInboundFilter(string neighbor) =>
+        Warning("MP3033", $"eBGP neighbor {neighbor} has no inbound prefix filter",
+            "add 'prefix-filter in …;' (at least std.bogon-filter-in): without one every prefix the peer sends is accepted");
 }

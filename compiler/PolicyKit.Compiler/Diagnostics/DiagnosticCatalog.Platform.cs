@@ -23,4 +23,7 @@ public sealed partial class DiagnosticCatalog
         Error("MP4021", $"secret {reference} cannot be written for {platform}: {rule}",
             "choose a value the platform takes (docs/targets.md, Secrets)");
 
+    public DiagnosticTemplate WeakSecret(string reference, string reason) =>
+        Warning("MP4004", $"the key in {reference} is easy to guess: {reason}",
+            "use a random key of at least 20 characters (e.g. openssl rand -base64 24), a different one per peer");
 }

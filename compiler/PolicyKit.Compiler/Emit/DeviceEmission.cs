@@ -1,4 +1,3 @@
-using PolicyKit.Compiler.Checks;
 using PolicyKit.Compiler.Diagnostics;
 using PolicyKit.Compiler.Model;
 using PolicyKit.Compiler.Text;
@@ -11,9 +10,11 @@ namespace PolicyKit.Compiler.Emit;
 /// the base then proves that every construct the device uses was either written or reported as
 /// unsupported — nothing is dropped silently.
 /// </summary>
-public sealed class DeviceEmission(PolicyModel model, Device device, ConfigWriter writer, SecretResolver secrets, IReadOnlyDictionary<string, string> unsupported)
+public sealed class DeviceEmission(PolicyModel model, Device device, ConfigWriter writer, SecretResolver secrets, IReadOnlyDictionary<string, string> unsupported,
+    DiagnosticBag diagnostics, bool redacted)
 {
     private readonly HashSet<string> _emitted = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _judged = new(StringComparer.Ordinal);
 
     public PolicyModel Model => model;
 
@@ -25,7 +26,21 @@ public sealed class DeviceEmission(PolicyModel model, Device device, ConfigWrite
 
     public IReadOnlySet<string> EmittedConstructs => _emitted;
 
-    /// <summary>Records that the construct (a name from <see cref="PlatformSupport.ConstructsOf"/>) is in the output.</summary>
+    /// <summary>
+    /// The value of a secret for the output, judged for strength on the way (MP4004 names the
+    /// reference and why it is weak, never the value). Redacted output reads no value to judge.
+    /// </summary>
+    public string Secret(SecretRef secret)
+    {
+        string value = secrets.Resolve(secret);
+        if (!redacted && value.Length > 0 && _judged.Add(secret.Identity) && SecretStrength.Weakness(value) is { } why)
+        {
+            diagnostics.Add(secret.Span, c => c.WeakSecret(secret.Display, why));
+        }
+        return value;
+    }
+
+    /// <summary>Records that the construct (a name from <see cref="ConstructUses.Of"/>) is in the output.</summary>
     public void Emitted(string construct) => _emitted.Add(construct);
 
     /// <summary>True when the platform cannot express the construct (the backend must then skip it).</summary>

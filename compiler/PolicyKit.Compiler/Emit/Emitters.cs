@@ -1,5 +1,6 @@
 using PolicyKit.Compiler.Emit.Agent;
-using PolicyKit.Compiler.Emit.Cisco;
+using PolicyKit.Compiler.Emit.IosXe;
+using PolicyKit.Compiler.Emit.IosXr;
 using PolicyKit.Compiler.Emit.Frr;
 using PolicyKit.Compiler.Emit.Junos;
 using PolicyKit.Compiler.Emit.Nftables;

@@ -13,7 +13,7 @@ public static class PolicyEmitter
 {
     public static CompileResult Compile(string path, IReadOnlyCollection<string> targets, CompilationOptions options, EmitOptions emit, IPolicyFileReader? reader = null)
     {
-        var check = PolicyCompiler.Check(path, options, reader);
+        var check = PolicyCompiler.Check(path, options with { Targets = targets.ToHashSet(StringComparer.Ordinal) }, reader);
         if (check.Model is null) return new CompileResult(check, [], check.Diagnostics);
         var model = check.Model;
 

@@ -67,6 +67,9 @@ public sealed record Device(
     public GroupLimit? DefaultLimitFor(GroupProtocol protocol) => protocol == GroupProtocol.Igmp ? IgmpDefaultLimit : MldDefaultLimit;
 
     public GroupLimit? RouterCapFor(GroupProtocol protocol) => protocol == GroupProtocol.Igmp ? IgmpRouterCap : MldRouterCap;
+
+    /// <summary>Where the policy writes <c>ssm-range</c>; null when the device keeps the default (232/8, ff3x::/32).</summary>
+    public SourceSpan? SsmRangeSpan { get; init; }
 }
 
 /// <summary>RP duties: the RP address and groups, accept-register, the Auto-RP announce filter.</summary>

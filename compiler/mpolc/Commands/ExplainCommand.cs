@@ -38,7 +38,7 @@ internal static class ExplainCommand
         var events = new Option<string[]>("--event", "-e")
         {
             Description = "Events, separated by ';' and applied in order, e.g. \"join eth1 232.10.1.1 source 198.51.100.7 from 10.0.0.9\" " +
-                          "(join, leave, state, prune, sa, sa-out, register, prefix, withdraw, peer-down, wait; see docs/engine.md). Repeatable.",
+                          "(join, leave, state, prune, sa, sa-out, sa-originate, register, prefix, withdraw, peer-down, wait; see docs/engine.md). Repeatable.",
             HelpName = "EVENTS",
             Required = true,
             Arity = ArgumentArity.OneOrMore,
@@ -175,6 +175,7 @@ internal static class ExplainCommand
         DenyReason.UnknownPeer => "not a configured MSDP peer",
         DenyReason.SaFilterIn => "the peer's inbound SA filter does not accept it",
         DenyReason.SaFilterOut => "the peer's outbound SA filter does not send it",
+        DenyReason.SaRedistribute => "the MSDP redistribute filter does not announce this local source",
         DenyReason.SaLimit => "the peer's SA limit is full",
         DenyReason.AcceptRegister => "the RP does not accept registers for it (Register-Stop)",
         DenyReason.RegisterRate => "no register token left for this (S,G) this second",

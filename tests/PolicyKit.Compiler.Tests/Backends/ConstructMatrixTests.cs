@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using PolicyKit.Compiler.Checks;
 using PolicyKit.Compiler.Diagnostics;
 using PolicyKit.Compiler.Emit;
 using PolicyKit.Compiler.Emit.Agent;
@@ -11,7 +10,7 @@ namespace PolicyKit.Compiler.Tests.Backends;
 
 /// <summary>
 /// The construct × platform matrix. One policy uses every construct of
-/// <see cref="PlatformSupport.ConstructsOf"/> (and every refinement of
+/// <see cref="ConstructUses.Of"/> (and every refinement of
 /// <see cref="PlatformSupport.RefinementsOf"/>); it is compiled once per platform, changing only
 /// <c>platform X</c>. For every construct and platform, either the platform's table declares it
 /// unsupported — and then MP4001 names it and the output carries an UNSUPPORTED marker for it —
@@ -23,7 +22,7 @@ public sealed class ConstructMatrixTests
 {
     private static readonly DateOnly Today = new(2026, 11, 23);
 
-    private const string PolicyPath = "matrix.mpol";
+    internal const string PolicyPath = "matrix.mpol";
 
     private const string Declarations = """
         // The construct matrix: every construct a device can use, on every platform.
@@ -46,7 +45,7 @@ public sealed class ConstructMatrixTests
 
         class sd { match groups tv; cost 4Mbps; }
 
-        filter joins        { deny from noc; permit groups channel-guide; permit sources headend groups tv; }
+        filter joins        { deny from noc log; permit groups channel-guide; permit sources headend groups tv; }
         filter joins-v6     { deny from 2001:db8:bad::/48; permit groups channel-guide-v6; permit sources headend-v6 groups tv-v6; }
         filter mld-control  { deny igmp-type query; permit any; }
         filter mrinfo-noc   { permit from noc; }
@@ -58,6 +57,11 @@ public sealed class ConstructMatrixTests
         filter sa-originate { permit sources headend; }
         filter infra-acl    { permit protocol pim from core-routers; deny protocol pim log; permit any; }
         filter crypto       { deny protocol pim; deny from noc; permit groups corp-asm; }
+        prefixes martians   { 10.0.0.0/8 le 32; 192.168.0.0/16 le 32; }
+        filter peer2-in     { deny prefixes martians log; permit any; }
+
+        // A profile with inline join rules (an access filter of its own per interface that uses it).
+        profile receiver    { igmp { permit groups channel-guide; permit groups corp-asm; } }
 
 
         """;
@@ -75,6 +79,7 @@ public sealed class ConstructMatrixTests
             mrinfo filter mrinfo-noc;                               //@
             group-range deny groups unused-range;                   //@
             pim { register-rate-limit 10; }                         //@
+            ssm-range 232.0.0.0/8, 233.252.0.0/14, ff3e::/32;       //@
             rp {
                 address 10.255.0.1 groups corp-asm;                 //@
                 accept-register filter registers;                   //@
@@ -119,11 +124,16 @@ public sealed class ConstructMatrixTests
                     bsr-border;                                     //@
                 }
             }
+            interface "eth4" {
+                pim { disabled; }                                   //@
+                boundary deny groups std.scoped-v4;
+            }
 
             msdp {
                 originator-id "lo";
                 redistribute filter sa-originate;                   //@
                 peer 198.51.100.1 as 64510 {                        //@{
+                    description "isp2 rp";
                     sa-filter both std.msdp-sa-bcp;                 //@
                     sa-limit 20000;                                 //@
                     auth md5 secret env("MATRIX_MSDP_PEER1");       //@
@@ -138,6 +148,7 @@ public sealed class ConstructMatrixTests
             bgp as 64496 {                                          //@{
                 router-id 10.255.0.1;
                 neighbor 198.51.100.1 as 64510 {
+                    description "isp2 transit";
                     max-prefix 1000 warn 90% restart 30m;           //@
                     auth tcp-ao keychain peer1;                     //@
                     ttl-security hops 1;                            //@
@@ -148,7 +159,7 @@ public sealed class ConstructMatrixTests
                     max-prefix 500 warn 80% restart 15m;
                     auth md5 secret env("MATRIX_BGP_PEER2");        //@
                     ttl-security hops 1;
-                    prefix-filter in std.bogon-filter-in;
+                    prefix-filter in peer2-in;
                 }
                 damping half-life 15m reuse 750 suppress 2000 max-suppress 60m;   //@
             }                                                       //@}
@@ -168,10 +179,12 @@ public sealed class ConstructMatrixTests
                     strict;
                 }                                                   //@}
                 monitor pre-policy, post-policy, loc-rib;           //@
+                stats-interval 30s;                                 //@
             }                                                       //@}
 
             control-plane { filter infra-acl; rate-limit pim 1000 pps; }   //@
             group-encryption { protect filter crypto; group-id 1001; }    //@
+            telemetry { site "matrix-pop"; interval 10s; warn 80%; }      //@
         }
 
         // Values at the top of their ranges, and the rarer forms: some platforms cap or lack them.
@@ -179,10 +192,11 @@ public sealed class ConstructMatrixTests
             mroute-limit 250000 warn 200000;                        //@
             igmp limit 80000;                                       //@
             igmp default-limit 41000;                               //@
+            ssm-range 232.1.0.0/16;                                 //@
             interface "eth1" {
                 igmp { limit 45000; }                               //@
             }
-            interface "eth2" {
+            interface "eth2" uses receiver {
                 description "takes the default limit";
             }
             msdp {
@@ -213,6 +227,14 @@ public sealed class ConstructMatrixTests
                 key 300 secret env("MATRIX_BGP_PEER3_K300") valid 2026-10-01..2026-12-20;
                 key 301 secret env("MATRIX_BGP_PEER3_K301") valid 2026-12-10..2027-03-01;
             }
+        }
+
+        // A BMP station on a box without BGP, with no address (the station runs on the box).
+        device matrix-bmp platform PLATFORM {
+            sap-listen on;                                          // on = what a packet filter does anyway: no ablation
+            bmp station local {                                     //@{
+                port 11020;                                         //@
+            }                                                       //@}
         }
 
         // An MSDP speaker with no address of its own to source the session from (no rp address,
@@ -256,11 +278,11 @@ public sealed class ConstructMatrixTests
     [Fact]
     public void Matrix_devices_differ_only_in_their_platform()
     {
-        Assert.Equal(3, DeviceBlocks.Count);
+        Assert.Equal(4, DeviceBlocks.Count);
         foreach (var platform in Enum.GetValues<Platform>())
         {
             var policies = PoliciesFor(platform);
-            Assert.Equal(["matrix", "matrix-large", "matrix-msdp"], policies.Select(p => p.Device));
+            Assert.Equal(["matrix", "matrix-large", "matrix-bmp", "matrix-msdp"], policies.Select(p => p.Device));
             foreach (var (device, policy) in policies)
             {
                 var model = CheckedModel(policy);
@@ -279,7 +301,7 @@ public sealed class ConstructMatrixTests
         var missing = named.Where(c => !used.Contains(c)).Order(StringComparer.Ordinal).ToList();
         Assert.True(missing.Count == 0,
             "The support tables name constructs the matrix policy does not produce: " + string.Join(", ", missing.Select(c => $"'{c}'")) +
-            ". Either PlatformSupport.ConstructsOf/RefinementsOf never yields that name (a typo or a renamed construct), or the matrix policy needs a statement that uses it.");
+            ". Either ConstructUses.Of/RefinementsOf never yields that name (a typo or a renamed construct), or the matrix policy needs a statement that uses it.");
     }
 
     [Fact]
@@ -412,7 +434,7 @@ public sealed class ConstructMatrixTests
                     continue;
                 }
                 var after = ablated.Check.Model!.FindDevice(name)!;
-                var removedBase = MultisetMinus(PlatformSupport.ConstructsOf(device), PlatformSupport.ConstructsOf(after));
+                var removedBase = MultisetMinus(ConstructUses.Of(device), ConstructUses.Of(after));
                 var removedRefinements = MultisetMinus(PlatformSupport.RefinementsOf(device), PlatformSupport.RefinementsOf(after)).Select(c => c.Construct).ToList();
                 var removed = removedBase.Select(c => c.Construct).Concat(removedRefinements).ToList();
                 if (removed.Count == 0)
@@ -428,7 +450,9 @@ public sealed class ConstructMatrixTests
                 // The same holds for a construct inside a use that carries such a refinement (an
                 // sa-limit of an MSDP peer the platform cannot write at all, say).
                 if (removedRefinements.Any(unsupported.ContainsKey)) continue;
-                var partial = PlatformSupport.RefinementsOf(device).Where(r => unsupported.ContainsKey(r.Construct)).Select(r => r.Span).ToList();
+                // Likewise a construct at the place of a use the platform cannot write at all (the
+                // log of a control-plane filter on a platform without control-plane filters).
+                var partial = Used(device).Where(r => unsupported.ContainsKey(r.Construct)).Select(r => r.Span).ToList();
                 var supported = removedBase
                     .Where(c => !unsupported.ContainsKey(c.Construct) && !partial.Any(r => r.Start <= c.Span.Start && c.Span.End <= r.End))
                     .Select(c => c.Construct).Distinct().ToList();
@@ -448,7 +472,7 @@ public sealed class ConstructMatrixTests
     private static Platform PlatformOf(string keyword) => Enum.GetValues<Platform>().Single(p => p.Keyword() == keyword);
 
     private static IEnumerable<(string Construct, Text.SourceSpan Span)> Used(Device device) =>
-        PlatformSupport.ConstructsOf(device).Concat(PlatformSupport.RefinementsOf(device));
+        ConstructUses.Of(device).Concat(PlatformSupport.RefinementsOf(device));
 
     private static CompileResult Compile(string text, bool allowUnsupported) =>
         PolicyEmitter.Compile(
@@ -530,7 +554,8 @@ public sealed class ConstructMatrixTests
             return text.ToString();
         }
         if (Config(a) != Config(b)) return false;
-        if (platform != Platform.Linux) return true;
+        // Every device has its agent table (the agent target serves every platform), where the
+        // agent-only constructs (telemetry) and, on a Linux box, the limits and admission go.
         var tableA = new AgentTableBuilder(a.Check.Model!, a.Check.Model!.FindDevice(device.Name)!).Build();
         var tableB = new AgentTableBuilder(b.Check.Model!, b.Check.Model!.FindDevice(device.Name)!).Build();
         // The header carries the policy hash, which every edit changes.
@@ -595,13 +620,26 @@ public sealed class ConstructMatrixTests
     }
 
     /// <summary>
-    /// Every construct name the yield statements of PlatformSupport's construct methods can
-    /// produce, read from its source ("{p}" stands for igmp and mld).
+    /// Every construct name the yield statements of the construct methods can produce
+    /// (ConstructUses.Of, PlatformSupport.RefinementsOf and each platform's own refinements in
+    /// Emit/PLATFORM/*Support.cs), read from their source ("{p}" stands for igmp and mld).
     /// </summary>
-    private static HashSet<string> YieldableConstructs()
+    internal static HashSet<string> YieldableConstructs()
     {
-        string source = File.ReadAllText(Path.Combine(RepoPaths.Root, "compiler", "PolicyKit.Compiler", "Checks", "PlatformSupport.cs"));
+        string compiler = Path.Combine(RepoPaths.Root, "compiler", "PolicyKit.Compiler");
+        var files = new[] { Path.Combine(compiler, "Model", "ConstructUses.cs"), Path.Combine(compiler, "Emit", "PlatformSupport.cs") }
+            .Concat(Directory.GetFiles(Path.Combine(compiler, "Emit"), "*Support.cs", SearchOption.AllDirectories))
+            .Distinct();
         var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            foreach (var name in YieldableConstructs(File.ReadAllText(file))) result.Add(name);
+        }
+        return result;
+    }
+
+    private static IEnumerable<string> YieldableConstructs(string source)
+    {
         foreach (System.Text.RegularExpressions.Match method in Regex.Matches(source, @"IEnumerable<\(string Construct, SourceSpan Span\)> (\w+)\(Device device\)"))
         {
             int open = source.IndexOf('{', method.Index);
@@ -618,11 +656,10 @@ public sealed class ConstructMatrixTests
                 var names = text.Contains("{p}", StringComparison.Ordinal) ? new[] { text.Replace("{p}", "igmp", StringComparison.Ordinal), text.Replace("{p}", "mld", StringComparison.Ordinal) } : [text];
                 foreach (var name in names)
                 {
-                    Assert.False(name.Contains('{', StringComparison.Ordinal), $"cannot expand the construct name template \"{text}\" in PlatformSupport.{method.Groups[1].Value}");
-                    result.Add(name);
+                    Assert.False(name.Contains('{', StringComparison.Ordinal), $"cannot expand the construct name template \"{text}\" in {method.Groups[1].Value}");
+                    yield return name;
                 }
             }
         }
-        return result;
     }
 }

@@ -655,4 +655,55 @@ public sealed class CheckDiagnosticTests
             fix: [("2027-04-30..2027-01-15", "2027-01-15..2027-04-30")]);
         Assert.Equal("key 2 of keychain 'peer1' ends before it starts", d.Message);
     }
+
+    // Issue 13: the guide excludes PIM bootstrap traffic from the GET VPN scope.
+    [Fact]
+    public void MP3030_group_encryption_of_pim_bootstrap_traffic_is_reported()
+    {
+        // The guide: exclude the PIM that bootstraps PIM (BSR, Auto-RP) from the GET VPN scope.
+        var d = PolicyAssert.Case("MP3030", Warning, 1, 17,
+            """
+            filter crypto { permit protocol pim; permit groups 239.192.0.0/16; }
+            device r platform ios-xe { group-encryption { protect filter crypto; } }
+            """,
+            fix: [("permit protocol pim;", "deny protocol pim to 224.0.0.13; deny protocol auto-rp; permit protocol pim;")]);
+        Assert.Contains("224.0.0.13", d.Message, StringComparison.Ordinal);
+    }
+
+    // Issue 13, finding 10: the BGP practice MSDP already gets (MP3016, MP3023).
+    private const string EbgpPeer = """
+        prefixes bogons { 10.0.0.0/8 le 32; }
+        filter peer-in { deny prefixes bogons; permit any; }
+        device r platform ios-xe {
+            bgp as 64496 {
+                neighbor 198.51.100.1 as 64510 { max-prefix 100; auth md5 secret env("K1"); prefix-filter in peer-in; }
+            }
+        }
+        """;
+
+    [Fact]
+    public void MP3031_ebgp_neighbor_without_max_prefix()
+    {
+        var d = PolicyAssert.Case("MP3031", Warning, 5, 9, EbgpPeer.Replace(" max-prefix 100;", "", StringComparison.Ordinal),
+            fix: [("as 64510 {", "as 64510 { max-prefix 100;")]);
+        Assert.Equal("eBGP neighbor 198.51.100.1 has no max-prefix", d.Message);
+        // An iBGP neighbor is not held to it.
+        PolicyAssert.DoesNotReport(PolicyAssert.Check(EbgpPeer.Replace(" max-prefix 100;", "", StringComparison.Ordinal).Replace("as 64510", "as 64496", StringComparison.Ordinal)), "MP3031");
+    }
+
+    [Fact]
+    public void MP3032_bgp_neighbor_without_authentication()
+    {
+        var d = PolicyAssert.Case("MP3032", Warning, 5, 9, EbgpPeer.Replace(" auth md5 secret env(\"K1\");", "", StringComparison.Ordinal),
+            fix: [("max-prefix 100;", "max-prefix 100; auth md5 secret env(\"K1\");")]);
+        Assert.Equal("BGP neighbor 198.51.100.1 has no authentication", d.Message);
+    }
+
+    [Fact]
+    public void MP3033_ebgp_neighbor_without_inbound_prefix_filter()
+    {
+        var d = PolicyAssert.Case("MP3033", Warning, 5, 9, EbgpPeer.Replace(" prefix-filter in peer-in;", "", StringComparison.Ordinal),
+            fix: [("env(\"K1\");", "env(\"K1\"); prefix-filter in peer-in;")]);
+        Assert.Equal("eBGP neighbor 198.51.100.1 has no inbound prefix filter", d.Message);
+    }
 }

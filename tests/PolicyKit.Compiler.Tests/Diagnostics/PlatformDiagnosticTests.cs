@@ -133,4 +133,23 @@ public sealed class PlatformDiagnosticTests
     [InlineData("bond0.100", null)]
     public void MP4003_reasons(string name, string? reason) =>
         Assert.Equal(reason, PolicyKit.Compiler.Checks.InterfaceNameCheck.Reason(name));
+
+    // Issue 13, finding 10: "keys should be selected to be difficult for attackers to guess".
+    [Fact]
+    public void MP4004_weak_secret_is_reported_at_compile_time_without_its_value()
+    {
+        const string Policy = """
+            device r platform ios-xe {
+                bgp as 64496 { neighbor 198.51.100.1 as 64510 { max-prefix 100; auth md5 secret env("K1"); prefix-filter in f; } }
+            }
+            filter f { permit any; }
+            """;
+        var weak = Fidelity.FidelityCompile.Compile(Policy, ["ios-xe"], environment: _ => "cisco123");
+        var d = Assert.Single(weak.Diagnostics, d => d.Code == "MP4004");
+        Assert.Equal(2, d.Span.StartLineColumn.Line);
+        Assert.DoesNotContain("cisco123", d.Message + d.Hint, StringComparison.Ordinal);
+        Assert.Contains("env(\"K1\")", d.Message, StringComparison.Ordinal);
+        var strong = Fidelity.FidelityCompile.Compile(Policy, ["ios-xe"], environment: _ => "q7#Vf2!mZ9@rT4$wXk8L");
+        Assert.DoesNotContain(strong.Diagnostics, x => x.Code == "MP4004");
+    }
 }

@@ -138,6 +138,10 @@ public sealed class EngineMatchesReferenceTests(ITestOutputHelper output)
                     actual = engine.SaReceived(new SaEvent(e.Peer, e.Source, e.Group, Address.Parse("192.0.2.100")), e.Time);
                     expected = reference.SaReceived(e.Peer, e.Source, e.Group, e.Time);
                     break;
+                case EventKind.SaOriginate:
+                    actual = engine.SaOriginate(new SaEvent(e.Peer, e.Source, e.Group, Address.None), e.Time);
+                    expected = reference.SaOriginate(e.Peer, e.Source, e.Group, e.Time);
+                    break;
                 case EventKind.SaOut:
                     actual = engine.SaForward(new SaEvent(e.Peer, e.Source, e.Group, Address.Parse("192.0.2.100")), e.Time);
                     expected = reference.SaForward(e.Peer, e.Source, e.Group, e.Time);

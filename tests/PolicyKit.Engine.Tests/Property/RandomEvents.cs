@@ -13,6 +13,7 @@ internal enum EventKind
     DeleteState,
     Sa,
     SaOut,
+    SaOriginate,
     Register,
     Prefix,
     Withdraw,
@@ -39,6 +40,7 @@ internal sealed record TestEvent(EventKind Kind, long Time, string Interface = "
             EventKind.DeleteState => $"prune {src} {Group}",
             EventKind.Sa => $"sa {Peer} {Source} {Group} 192.0.2.100",
             EventKind.SaOut => $"sa-out {Peer} {Source} {Group} 192.0.2.100",
+            EventKind.SaOriginate => $"sa-originate {Peer} {Source} {Group}",
             EventKind.Register => $"register {Source} {Group}",
             EventKind.Prefix => $"prefix {Peer} {Group}/{Length}",
             EventKind.Withdraw => $"withdraw {Peer} {Group}/{Length}",
@@ -116,7 +118,7 @@ internal sealed class RandomEvents(Random random)
                 return new TestEvent(EventKind.DeleteState, _now, "", state.Group, state.Source);
             }
             case < 820:
-                return new TestEvent(Chance(0.8) ? EventKind.Sa : EventKind.SaOut, _now, Group: Group(AddressFamily.V4), Source: Source(AddressFamily.V4), Peer: Address.Parse(Pick(RandomPolicy.MsdpPeers)));
+                return new TestEvent(Chance(0.7) ? EventKind.Sa : Chance(0.5) ? EventKind.SaOut : EventKind.SaOriginate, _now, Group: Group(AddressFamily.V4), Source: Source(AddressFamily.V4), Peer: Address.Parse(Pick(RandomPolicy.MsdpPeers)));
             case < 890:
             {
                 // Registers concentrate on few (S,G) so the token buckets run dry.

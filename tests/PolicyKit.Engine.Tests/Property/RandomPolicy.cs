@@ -189,6 +189,7 @@ internal sealed class RandomPolicy(Random random)
         if (Chance(0.6))
         {
             _text.Append("    msdp {\n");
+            if (Chance(0.5)) _text.Append("        redistribute filter ").Append(Pick(_sgFilters)).Append(";\n");
             for (int i = 0; i < 2; i++)
             {
                 if (!Chance(0.7)) continue;

@@ -77,7 +77,8 @@ internal sealed class ReferenceEvaluator(Device device, EngineOptions options)
         var protocol = Protocol(group);
         var ip = Interface(iface);
         var own = ip?.MembershipFor(protocol);
-        var limit = ip is null ? null : own?.Limit ?? _device.DefaultLimitFor(protocol);
+        // The device's default is the limit of every interface without its own, named or not.
+        var limit = own?.Limit ?? _device.DefaultLimitFor(protocol);
         if (ip is not null && (own is not null || limit is not null))
         {
             if (version < (own?.MinimumVersion ?? 0)) return Deny(DenyReason.MinimumVersion, Location(own?.Span ?? ip.Span));
@@ -114,7 +115,7 @@ internal sealed class ReferenceEvaluator(Device device, EngineOptions options)
     {
         var ip = Interface(iface);
         var protocol = family == TableFamily.V4 ? GroupProtocol.Igmp : GroupProtocol.Mld;
-        var limit = ip is null ? null : ip.MembershipFor(protocol)?.Limit ?? _device.DefaultLimitFor(protocol);
+        var limit = ip?.MembershipFor(protocol)?.Limit ?? _device.DefaultLimitFor(protocol);
         return limit is null ? 0 : _members.Count(m => m.Interface == iface && m.Group.Family == family && Counts(limit, m.Group));
     }
 
@@ -269,6 +270,21 @@ internal sealed class ReferenceEvaluator(Device device, EngineOptions options)
             if (!permit) return Deny(DenyReason.SaFilterOut, Location(span));
         }
         return Admit(DecisionFlags.None);
+    }
+
+    /// <summary>An SA this RP originates: the redistribute filter, then the peer's outbound filter.</summary>
+    public ReferenceDecision SaOriginate(Address peer, Address source, Address group, long now)
+    {
+        Advance(now);
+        var p = MsdpPeer(peer);
+        if (p is null) return Deny(DenyReason.UnknownPeer, "");
+        if (GroupRangeDenies(group, source, out var denied)) return denied;
+        if (_device.Msdp?.Redistribute is { } redistribute)
+        {
+            var (permit, span) = Evaluate(redistribute, group, source, Address.None);
+            if (!permit) return Deny(DenyReason.SaRedistribute, Location(span));
+        }
+        return SaForward(peer, source, group, now);
     }
 
     public int SaCount(Address peer) => MsdpPeer(peer) is null ? 0 : _sas.Count(x => x.Peer == peer);

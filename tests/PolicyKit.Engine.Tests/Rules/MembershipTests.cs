@@ -175,7 +175,7 @@ public sealed class MembershipTests
     }
 
     [Fact]
-    public void Unnamed_interfaces_get_no_interface_rules_but_the_router_cap_applies()
+    public void Unnamed_interfaces_get_the_default_limit_and_the_router_cap_but_no_other_interface_rule()
     {
         var engine = NewEngine("""
             device r1 platform ios-xe {
@@ -186,8 +186,10 @@ public sealed class MembershipTests
             """);
         var d = engine.JoinAsm("eth7", "239.9.9.9");
         Assert.True(d.IsAdmit);
-        Assert.Equal(RuleKind.RouterLimit, d.Limit.Kind);
-        Assert.True(engine.JoinAsm("eth7", "239.9.9.8").IsAdmit);
+        Assert.Equal(RuleKind.DefaultLimit, d.Limit.Kind);
+        // eth7 is full by the default (1), eth8 has its own default count; then the cap (2) is full.
+        Assert.Equal(DenyReason.InterfaceLimit, engine.JoinAsm("eth7", "239.9.9.8").Reason);
+        Assert.True(engine.JoinAsm("eth8", "239.9.9.8").IsAdmit);
         Assert.Equal(DenyReason.RouterLimit, engine.JoinAsm("eth1", "239.1.9.8").Reason);
     }
 

@@ -39,7 +39,13 @@ public sealed class AgentTableBuilder(PolicyModel model, Device device)
             Ranges(device.SsmRange) ?? RangeSet.Any,
             device.RegisterRateLimit ?? RouterEntry.Unlimited,
             Location(device.RegisterRateLimitSpan),
-            FilterIndex(device.Rp?.AcceptRegister));
+            FilterIndex(device.Rp?.AcceptRegister))
+        {
+            // The default also reaches every interface the policy does not name (docs/language.md).
+            IgmpDefault = GroupLimit(device.IgmpDefaultLimit),
+            MldDefault = GroupLimit(device.MldDefaultLimit),
+            MsdpRedistributeFilter = FilterIndex(device.Msdp?.Redistribute),
+        };
 
         var interfaces = device.Interfaces.Select(Interface).ToImmutableArray();
         var msdp = (device.Msdp?.Peers ?? []).Select(p => new MsdpPeerEntry(

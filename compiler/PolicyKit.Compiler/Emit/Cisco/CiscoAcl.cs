@@ -50,8 +50,14 @@ public sealed class DistinctEntries : IReadOnlyList<string>
 /// derived from policy names only (PK-&lt;NAME&gt;[-SUFFIX]), so they are stable across compiles
 /// and never collide: a second, different definition under one name gets a numeric suffix.
 /// </summary>
-public sealed class AclBook
+public sealed class AclBook(Func<IpFamily, AclKind, string> denyAll)
 {
+    /// <summary>A book for IOS / IOS-XE entries.</summary>
+    public AclBook()
+        : this(DenyAll)
+    {
+    }
+
     private readonly List<CiscoAcl> _acls = [];
     private readonly List<(string Name, IpFamily Family, IReadOnlyList<string> Entries)> _prefixLists = [];
 
@@ -72,6 +78,12 @@ public sealed class AclBook
         var given = entries;
         // In a first-match list a repeated entry never matches anything new: keep the first.
         if (entries is not DistinctEntries) entries = entries.Distinct(StringComparer.Ordinal).ToList();
+        // Never an empty list: IOS takes a referenced ACL without entries as "permit any" in
+        // several features, the opposite of a filter that matches nothing in this family.
+        if (entries.Count == 0) entries = [denyAll(family, kind)];
+        // Nothing after an entry that matches everything can ever match: cut it.
+        int catchAll = IndexOfCatchAll(entries);
+        if (catchAll >= 0 && catchAll < entries.Count - 1) entries = entries.Take(catchAll + 1).ToList();
         string name = Unique(baseName, n => _aclsByName.TryGetValue((n, family), out var existing)
             ? existing.Acl.Kind == kind && existing.Acl.Entries.SequenceEqual(entries)
             : (bool?)null);
@@ -108,6 +120,21 @@ public sealed class AclBook
             if (same is null or true) return candidate;
         }
     }
+
+    /// <summary>The first entry that matches every packet of the list's family ("permit ip any any", "deny any", …), or -1.</summary>
+    private static int IndexOfCatchAll(IReadOnlyList<string> entries)
+    {
+        for (int i = 0; i < entries.Count; i++)
+        {
+            if (entries[i] is "permit any" or "deny any" or "permit ip any any" or "deny ip any any" or "permit ipv4 any any" or
+                "deny ipv4 any any" or "permit ipv6 any any" or "deny ipv6 any any") return i;
+        }
+        return -1;
+    }
+
+    /// <summary>The entry that denies everything, for a list that would otherwise be empty.</summary>
+    public static string DenyAll(IpFamily family, AclKind kind) =>
+        family == IpFamily.V6 ? "deny ipv6 any any" : kind == AclKind.Standard ? "deny any" : "deny ip any any";
 
     /// <summary>PK-NAME in upper case with only the characters IOS accepts in ACL names.</summary>
     public static string NameFor(string policyName, string? suffix = null)

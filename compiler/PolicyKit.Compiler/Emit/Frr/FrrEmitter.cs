@@ -1,4 +1,4 @@
-using PolicyKit.Compiler.Checks;
+using PolicyKit.Compiler.Emit.Linux;
 using PolicyKit.Compiler.Model;
 using PolicyKit.Compiler.Text;
 
@@ -8,8 +8,7 @@ namespace PolicyKit.Compiler.Emit.Frr;
 /// FRR 8.4 (Debian): one integrated <c>frr.conf</c> for pimd and bgpd, in the form
 /// <c>show running-config</c> writes (blocks closed by <c>exit</c>). It serves FRR routers and
 /// the routing part of a Linux edge box, whose packet filtering goes to the nftables ruleset and
-/// whose limits go to the mpol-agent table (see <see cref="LinuxDataPlane"/> and
-/// <see cref="LinuxAgent"/>). Prefix lists are collected while the body is rendered and written
+/// whose limits go to the mpol-agent table (see <see cref="LinuxSupport"/>). Prefix lists are collected while the body is rendered and written
 /// above it, so every name is defined before the line that uses it.
 /// </summary>
 public sealed class FrrEmitter : ConfigEmitter
@@ -23,43 +22,14 @@ public sealed class FrrEmitter : ConfigEmitter
     public override bool Serves(Platform platform) => platform is Platform.Frr or Platform.Linux;
 
     /// <summary>
-    /// On a Linux edge box these are packet filters: the nftables ruleset carries them. The two
-    /// refinements are forms FRR cannot write (a PIM neighbour list, a boundary over sources)
-    /// that nftables rules can: on a Linux box this file names them and leaves them there.
-    /// </summary>
-    public static readonly IReadOnlySet<string> LinuxDataPlane = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "igmp control filter", "mld control filter", "igmp queries drop", "mld queries drop", "source-filter", "control-plane",
-        "sap-listen", "group-range", "mrinfo filter", "pim neighbor filter by address", "boundary by source",
-    };
-
-    /// <summary>On a Linux edge box these are admission decisions: the mpol-agent table carries them.</summary>
-    public static readonly IReadOnlySet<string> LinuxAgent = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "mroute-limit", "igmp limit (router-wide)", "mld limit (router-wide)", "igmp default-limit", "mld default-limit",
-        "igmp interface limit", "igmp interface limit with except", "mld interface limit", "mld interface limit with except",
-        "state-limit", "state-limit with costs", "igmp minimum version", "mld minimum version", "igmp access filter", "mld access filter",
-    };
-
-    /// <summary>Neither routing nor filtering nor admission: unsupported on Linux, reported by the files that own them.</summary>
-    public static readonly IReadOnlySet<string> LinuxOther = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "router-guard", "group-encryption",
-    };
-
-    /// <summary>
-    /// Every construct of an FRR router; on a Linux box only the routing-protocol ones (PIM,
-    /// boundaries, MSDP, BGP, BMP). Plus the refinements (forms FRR expresses only in part), so
-    /// that the base marks those the platform's table lists and demands the others.
+    /// Every construct of an FRR router and the refinements its platform's table lists; on a
+    /// Linux box only the routing-protocol ones (PIM, boundaries, MSDP, BGP, BMP).
     /// </summary>
     protected override IEnumerable<(string Construct, SourceSpan Span)> ResponsibleConstructs(Device device)
     {
-        var all = PlatformSupport.ConstructsOf(device).Concat(PlatformSupport.RefinementsOf(device));
-        return device.Platform == Platform.Linux ? all.Where(c => IsRouting(c.Construct)) : all;
+        var all = base.ResponsibleConstructs(device);
+        return device.Platform == Platform.Linux ? all.Where(c => LinuxSupport.IsRouting(c.Construct)) : all;
     }
-
-    public static bool IsRouting(string construct) =>
-        !LinuxDataPlane.Contains(construct) && !LinuxAgent.Contains(construct) && !LinuxOther.Contains(construct);
 
     protected override void EmitDevice(DeviceEmission e)
     {
@@ -88,9 +58,9 @@ public sealed class FrrEmitter : ConfigEmitter
         if (daemons.Count > 0) w.Comment($"Daemons (/etc/frr/daemons): {string.Join(", ", daemons)}; load with vtysh -b or frr-reload.");
         if (d.Platform == Platform.Linux)
         {
-            var constructs = PlatformSupport.ConstructsOf(d).Concat(PlatformSupport.RefinementsOf(d)).Select(c => c.Construct).Distinct().ToList();
-            var nft = constructs.Where(LinuxDataPlane.Contains).ToList();
-            var agent = constructs.Where(LinuxAgent.Contains).ToList();
+            var constructs = ConstructUses.Of(d).Concat(PlatformSupport.RefinementsOf(d)).Select(c => c.Construct).Distinct().ToList();
+            var nft = constructs.Where(LinuxSupport.InNftables.Contains).ToList();
+            var agent = constructs.Where(LinuxSupport.InAgent.Contains).ToList();
             if (nft.Count > 0 || agent.Count > 0)
             {
                 w.Comment("Linux edge box: this file is its routing (FRR). Not here, by design:");
@@ -103,7 +73,7 @@ public sealed class FrrEmitter : ConfigEmitter
 
     /// <summary>True when, on a Linux box, the nftables ruleset carries this form instead of FRR.</summary>
     private static bool InNftables(DeviceEmission e, string refinement) =>
-        e.Device.Platform == Platform.Linux && LinuxDataPlane.Contains(refinement);
+        e.Device.Platform == Platform.Linux && LinuxSupport.InNftables.Contains(refinement);
 
     /// <summary>A construct instance the nftables ruleset of this Linux box carries: say so where it would stand.</summary>
     private static void LeftToNftables(DeviceEmission e, ConfigWriter w, string construct, string refinement, SourceSpan span)
@@ -124,6 +94,8 @@ public sealed class FrrEmitter : ConfigEmitter
     private static void EmitPim(DeviceEmission e, ConfigWriter w, FrrPrefixLists lists)
     {
         var d = e.Device;
+        // The IPv4 range (232/8 is FRR's own default and needs no line); IPv6 is a refinement.
+        if (d.SsmRangeSpan is not null) e.Emitted("ssm-range");
         if (IsDefaultSsm(d) && d.Rp is null) return;
         w.Comment("PIM (pimd)");
         if (!IsDefaultSsm(d))
@@ -195,7 +167,9 @@ public sealed class FrrEmitter : ConfigEmitter
         foreach (var peer in msdp.Peers)
         {
             string address = FrrSyntax.Address(peer.Address);
+            // Documentation: FRR MSDP peers have no description statement.
             w.Comment($"peer {address} (AS {peer.RemoteAs}){(peer.Description is { } description ? ": " + FrrSyntax.Text(description) : "")}");
+            if (peer.Description is not null) e.Emitted("msdp peer description");
             if (peer.Address.Family == IpFamily.V6)
             {
                 NotWritten(e, w, "msdp peer", "ipv6 multicast routing", peer.Span);
@@ -220,12 +194,14 @@ public sealed class FrrEmitter : ConfigEmitter
                     w.Comment($"FRR gives a mesh group one source address: {meshSource}, not {source}");
                 }
                 w.Line($"ip msdp mesh-group {mesh} member {address}");
+                e.Emitted("msdp mesh-group");
             }
             else
             {
                 w.Line($"ip msdp peer {address} source {source}");
             }
             e.Emitted("msdp peer");
+            if (peer.ConnectSource is not null) e.Emitted("msdp connect-source");
         }
         w.Line("!");
     }
@@ -246,11 +222,16 @@ public sealed class FrrEmitter : ConfigEmitter
         w.Line($"interface {iface.Name}");
         using (w.Indent())
         {
-            if (iface.Description is { } description) w.Line($"description {FrrSyntax.Text(description)}");
+            if (iface.Description is { } description)
+            {
+                w.Line($"description {FrrSyntax.Text(description)}");
+                e.Emitted("interface description");
+            }
             var pim = iface.Pim;
             if (pim is { Disabled: true })
             {
                 w.Line("no ip pim");
+                e.Emitted("pim disabled");
                 if (pim.NoNeighbors || pim.PermittedNeighbors is not null || pim.BsrBorder)
                     w.Comment("PIM is off here: no neighbour and no BSR message is accepted at all");
                 if (pim.NoNeighbors || pim.PermittedNeighbors is not null) e.Emitted("pim neighbor filter");
@@ -303,6 +284,19 @@ public sealed class FrrEmitter : ConfigEmitter
     /// </summary>
     private static void EmitBoundary(DeviceEmission e, ConfigWriter w, FrrPrefixLists lists, InterfacePolicy iface)
     {
+        if (iface.Pim is { Disabled: true } && !iface.Boundaries.IsEmpty)
+        {
+            // FRR refuses a boundary where PIM is off: on a Linux box the nftables ruleset drops
+            // the groups; on an FRR router it is reported (a refinement), not written.
+            w.Comment(e.Device.Platform == Platform.Linux
+                ? "boundary: PIM is off on this interface, so FRR cannot hold it — in the nftables ruleset of this box"
+                : "boundary: not written — PIM is off on this interface (UNSUPPORTED above)");
+            if (e.Device.Platform == Platform.Linux)
+            {
+                foreach (var boundary in iface.Boundaries) e.Emitted(boundary.FilterAutoRp ? "boundary filter-auto-rp" : "boundary");
+            }
+            return;
+        }
         var written = new List<Boundary>();
         foreach (var boundary in iface.Boundaries)
         {
@@ -362,11 +356,19 @@ public sealed class FrrEmitter : ConfigEmitter
         e.Emitted("bgp");
         using (w.Indent())
         {
-            if (bgp.RouterId is { } routerId) w.Line($"bgp router-id {FrrSyntax.Address(routerId)}");
+            if (bgp.RouterId is { } routerId)
+            {
+                w.Line($"bgp router-id {FrrSyntax.Address(routerId)}");
+                e.Emitted("bgp router-id");
+            }
             // Each neighbour is activated in its own address family only.
             w.Line("no bgp default ipv4-unicast");
             w.Line("bgp log-neighbor-changes");
-            w.Comment("RFC 8212 (FRR's default): an eBGP session exchanges no routes in a direction without a filter or route-map");
+            // FRR follows RFC 8212: an eBGP session exchanges no routes in a direction without a
+            // filter. The policy means "no filter" there, as IOS-XE and Junos write it (MP3033
+            // warns about the inbound one).
+            if (bgp.Neighbors.Any(n => n.RemoteAs != bgp.LocalAs && (n.PrefixFilterIn is null || n.PrefixFilterOut is null)))
+                w.Line("no bgp ebgp-requires-policy");
             foreach (var n in bgp.Neighbors) EmitNeighbor(e, w, n);
             var families = bgp.Neighbors.Select(n => n.Address.Family).Distinct().Order().ToList();
             if (families.Count == 0 && bgp.Damping is not null) families.Add(IpFamily.V4);
@@ -381,10 +383,15 @@ public sealed class FrrEmitter : ConfigEmitter
     {
         string a = FrrSyntax.Address(n.Address);
         w.Line($"neighbor {a} remote-as {n.RemoteAs}");
-        if (n.Description is { } description) w.Line($"neighbor {a} description {FrrSyntax.Text(description)}");
+        e.Emitted("bgp neighbor");
+        if (n.Description is { } description)
+        {
+            w.Line($"neighbor {a} description {FrrSyntax.Text(description)}");
+            e.Emitted("bgp neighbor description");
+        }
         if (n.Auth is { Kind: AuthKind.Md5, Secret: { } secret })
         {
-            w.Line($"neighbor {a} password {e.Secrets.Resolve(secret)}");
+            w.Line($"neighbor {a} password {e.Secret(secret)}");
             e.Emitted("bgp md5 authentication");
         }
         if (n.TtlSecurityHops is { } hops)
@@ -396,6 +403,7 @@ public sealed class FrrEmitter : ConfigEmitter
         {
             long seconds = (long)hold.TotalSeconds;
             w.Line($"neighbor {a} timers {seconds / 3} {seconds}");
+            e.Emitted("bgp hold-time");
         }
     }
 
@@ -482,7 +490,13 @@ public sealed class FrrEmitter : ConfigEmitter
                 }
                 if (monitors.Contains(BmpMonitor.LocRib)) w.Comment("monitor loc-rib: not written (UNSUPPORTED above)");
                 if (station.StatsInterval is { } stats)
+                {
                     w.Line($"bmp stats interval {Math.Clamp((long)stats.TotalMilliseconds, 100, 86_400_000)}");
+                    e.Emitted("bmp stats-interval");
+                }
+                // The port is in the bmp connect line; the monitors in the bmp monitor lines.
+                e.Emitted("bmp port");
+                if (!station.Monitor.IsDefaultOrEmpty) e.Emitted("bmp monitor");
             }
             w.Line("exit");
             e.Emitted("bmp station");

@@ -1,4 +1,3 @@
-using PolicyKit.Compiler.Checks;
 using PolicyKit.Compiler.Model;
 using PolicyKit.Compiler.Text;
 
@@ -59,6 +58,9 @@ public sealed class JunosEmitter : ConfigEmitter
     {
         var book = new JunosBook();
         var body = new ConfigWriter("#", " ");
+        // Firewall terms of a log rule get `then syslog` (JunosTerms.FirewallThen); routing
+        // policies cannot log, which is the refinement "rule log in a routing policy".
+        if (ConstructUses.LogUses(e.Device).Any(u => !u.InPrefixFilter && !e.IsUnsupported(u.UsedBy))) e.Emitted("rule log");
         var lo0 = new LoopbackFilter();
         var global = new ConfigWriter("#", " ");
         EmitGlobal(e, global, book, lo0);
@@ -121,7 +123,9 @@ public sealed class JunosEmitter : ConfigEmitter
             w.Comment("mrinfo requests (IGMP type 0x13, DVMRP) are filtered in the loopback filter below");
             e.Emitted("mrinfo filter");
         }
-        // Junos treats 232/8 (and ff3x::/32) as SSM already; ssm-groups adds the other ranges.
+        // Junos treats 232/8 (and ff3x::/32) as SSM already; ssm-groups adds the other ranges (a
+        // range that leaves part of the default out is a refinement Junos reports).
+        if (d.SsmRangeSpan is not null) e.Emitted("ssm-range");
         foreach (var prefix in d.SsmRange.Include.Select(p => p.Prefix).Where(p => !IpPrefix.DefaultSsmV4.Contains(p) && !IpPrefix.DefaultSsmV6.Contains(p)))
         {
             w.Line($"set routing-options multicast ssm-groups {prefix}");
@@ -135,7 +139,15 @@ public sealed class JunosEmitter : ConfigEmitter
             if (defaultLimit is not null && !e.IsUnsupported($"{protocol} default-limit"))
             {
                 if (!Refused(e, $"{protocol} default-limit with except", defaultLimit.Span) && !Refused(e, "group limit above 32767 per interface", defaultLimit.Span))
-                    w.Comment($"{protocol} default-limit {defaultLimit.Max}: written as group-limit on every interface below that sets no limit of its own");
+                {
+                    // 'interface all' is every interface the policy does not name; a named
+                    // interface's own statements replace it, so it is written there again below.
+                    w.Comment($"{protocol} default-limit {defaultLimit.Max}: every interface, and on each interface below that sets no limit of its own");
+                    if (defaultLimit.Max < 1)
+                        w.Line($"set protocols {protocol} interface all group-policy {book.Add(JunosBook.PolicyStatement, JunosSyntax.Name($"{protocol}-LIMIT-ZERO"), RejectAll().Lines)}");
+                    else
+                        w.Line($"set protocols {protocol} interface all group-limit {defaultLimit.Max}");
+                }
                 e.Emitted($"{protocol} default-limit");
             }
         }
@@ -194,7 +206,11 @@ public sealed class JunosEmitter : ConfigEmitter
     {
         var (physical, unit, logical) = JunosSyntax.Interface(iface.Name);
         w.Comment($"Interface {logical}");
-        if (iface.Description is { } description) w.Line($"set interfaces {physical} unit {unit} description {JunosSyntax.Quote(description)}");
+        if (iface.Description is { } description)
+        {
+            w.Line($"set interfaces {physical} unit {unit} description {JunosSyntax.Quote(description)}");
+            e.Emitted("interface description");
+        }
         EmitMembership(e, w, book, iface, GroupProtocol.Igmp, logical);
         EmitMembership(e, w, book, iface, GroupProtocol.Mld, logical);
         EmitInboundFilters(e, w, book, iface, physical, unit);
@@ -207,7 +223,11 @@ public sealed class JunosEmitter : ConfigEmitter
         if (iface.Pim is { } pim)
         {
             string at = $"set protocols pim interface {logical}";
-            if (pim.Disabled) w.Line($"{at} disable");
+            if (pim.Disabled)
+            {
+                w.Line($"{at} disable");
+                e.Emitted("pim disabled");
+            }
             if ((pim.NoNeighbors || pim.PermittedNeighbors is not null) && !e.IsUnsupported("pim neighbor filter"))
             {
                 var terms = new JunosTerms();
@@ -258,6 +278,14 @@ public sealed class JunosEmitter : ConfigEmitter
         }
     }
 
+    /// <summary>A policy that rejects every join (a limit of 0: group-limit starts at 1).</summary>
+    private static JunosTerms RejectAll()
+    {
+        var none = new JunosTerms();
+        none.Add("none", [], ["reject"]);
+        return none;
+    }
+
     private static void EmitLimit(DeviceEmission e, ConfigWriter w, JunosBook book, InterfacePolicy iface, GroupProtocol protocol, string at)
     {
         var membership = iface.MembershipFor(protocol);
@@ -280,9 +308,7 @@ public sealed class JunosEmitter : ConfigEmitter
         {
             // group-limit starts at 1: a limit of 0 admits nothing, which a reject-all group policy
             // says (written first, so that no access policy accepts a join before it).
-            var none = new JunosTerms();
-            none.Add("none", [], ["reject"]);
-            w.Line($"{at} group-policy {book.Add(JunosBook.PolicyStatement, JunosSyntax.Name($"{p}-LIMIT-ZERO"), none.Lines)}");
+            w.Line($"{at} group-policy {book.Add(JunosBook.PolicyStatement, JunosSyntax.Name($"{p}-LIMIT-ZERO"), RejectAll().Lines)}");
             return;
         }
         w.Line($"{at} group-limit {limit.Max}");
@@ -459,7 +485,12 @@ public sealed class JunosEmitter : ConfigEmitter
         {
             if (e.IsUnsupported("msdp peer")) continue;
             string address = peer.Address.NetworkAddress.ToString();
-            if (peer.Description is { } description) w.Comment($"peer {address}: {description}");
+            if (peer.Description is { } description)
+            {
+                // Documentation: Junos MSDP peers have no description statement.
+                w.Comment($"peer {address}: {description}");
+                e.Emitted("msdp peer description");
+            }
             e.Emitted("msdp peer");
             if (peer.Auth is not null) e.Emitted("msdp md5 authentication");
             if (peer.SaFilterIn is not null || peer.SaFilterOut is not null) e.Emitted("msdp sa-filter");
@@ -469,6 +500,7 @@ public sealed class JunosEmitter : ConfigEmitter
             {
                 if (meshGroups.Add(mesh)) w.Line($"set protocols msdp group {mesh} mode mesh-group");
                 at = $"set protocols msdp group {mesh} peer {address}";
+                e.Emitted("msdp mesh-group");
             }
             if (Refused(e, "msdp connect-source by interface name", peer.Span) || Refused(e, "msdp peer without a local address", peer.Span))
             {
@@ -482,10 +514,11 @@ public sealed class JunosEmitter : ConfigEmitter
                 var (local, why) = LocalAddress(e.Device, peer);
                 if (why is not null) w.Comment($"local address {local}: {why} (write connect-source to choose)");
                 w.Line($"{at} local-address {local}");
+                if (peer.ConnectSource is not null) e.Emitted("msdp connect-source");
             }
             if (peer.Auth is { Kind: AuthKind.Md5, Secret: { } secret })
             {
-                w.Line($"{at} authentication-key {JunosSyntax.Quote(e.Secrets.Resolve(secret))}");
+                w.Line($"{at} authentication-key {JunosSyntax.Quote(e.Secret(secret))}");
             }
             if (peer.SaFilterIn is { } saIn) w.Line($"{at} import {ChannelPolicy(w, book, saIn, "SA", V4)}");
             if (peer.SaFilterOut is { } saOut) w.Line($"{at} export {ChannelPolicy(w, book, saOut, "SA", V4)}");
@@ -530,7 +563,7 @@ public sealed class JunosEmitter : ConfigEmitter
             {
                 if (Refused(e, "tcp-ao key id above 63", key.Span)) continue;
                 string k = $"{at} key {key.Id}";
-                w.Line($"{k} secret {JunosSyntax.Quote(e.Secrets.Resolve(key.Secret))}");
+                w.Line($"{k} secret {JunosSyntax.Quote(e.Secret(key.Secret))}");
                 if (key.ValidFrom is { } from) w.Line($"{k} start-time {JunosSyntax.StartTime(from)}");
                 w.Line($"{k} algorithm ao");
                 w.Line($"{k} ao-attribute send-id {key.Id}");
@@ -547,7 +580,11 @@ public sealed class JunosEmitter : ConfigEmitter
         if (d.Bgp is not { } bgp || e.IsUnsupported("bgp")) return;
         w.Comment("BGP");
         w.Line($"set routing-options autonomous-system {bgp.LocalAs}");
-        if (bgp.RouterId is { } routerId) w.Line($"set routing-options router-id {routerId.NetworkAddress}");
+        if (bgp.RouterId is { } routerId)
+        {
+            w.Line($"set routing-options router-id {routerId.NetworkAddress}");
+            e.Emitted("bgp router-id");
+        }
         e.Emitted("bgp");
 
         string? damping = null;
@@ -577,11 +614,16 @@ public sealed class JunosEmitter : ConfigEmitter
             if (groups.Add(group)) w.Line($"set protocols bgp group {group} type {(external ? "external" : "internal")}");
             string a = n.Address.NetworkAddress.ToString();
             string at = $"set protocols bgp group {group} neighbor {a}";
-            if (n.Description is { } description) w.Line($"{at} description {JunosSyntax.Quote(description)}");
+            if (n.Description is { } description)
+            {
+                w.Line($"{at} description {JunosSyntax.Quote(description)}");
+                e.Emitted("bgp neighbor description");
+            }
             w.Line($"{at} peer-as {n.RemoteAs}");
+            e.Emitted("bgp neighbor");
             if (n.Auth is { Kind: AuthKind.Md5, Secret: { } secret } && !e.IsUnsupported("bgp md5 authentication"))
             {
-                w.Line($"{at} authentication-key {JunosSyntax.Quote(e.Secrets.Resolve(secret))}");
+                w.Line($"{at} authentication-key {JunosSyntax.Quote(e.Secret(secret))}");
                 e.Emitted("bgp md5 authentication");
             }
             if (n.Auth is { Kind: AuthKind.TcpAo, Keychain: { } keychain } && !e.IsUnsupported("bgp tcp-ao authentication"))
@@ -601,7 +643,11 @@ public sealed class JunosEmitter : ConfigEmitter
                     lo0.Gtsm.Add((n.Address, hops));
                 }
             }
-            if (n.HoldTime is { } hold) w.Line($"{at} hold-time {(long)hold.TotalSeconds}");
+            if (n.HoldTime is { } hold)
+            {
+                w.Line($"{at} hold-time {(long)hold.TotalSeconds}");
+                e.Emitted("bgp hold-time");
+            }
             var imports = new List<string>();
             if (damping is not null) imports.Add(damping);
             bool filters = !e.IsUnsupported("bgp prefix-filter");
@@ -662,12 +708,18 @@ public sealed class JunosEmitter : ConfigEmitter
                 w.Line($"{at} local-port {Math.Max(1024, station.Port)}");
                 w.Line($"{at} connection-mode passive");
             }
+            e.Emitted("bmp port");
             w.Line($"{at} monitor enable");
             foreach (var monitor in station.Monitor)
             {
                 w.Line($"{at} route-monitoring {monitor switch { BmpMonitor.PrePolicy => "pre-policy", BmpMonitor.PostPolicy => "post-policy", _ => "loc-rib" }}");
             }
-            if (station.StatsInterval is { } stats) w.Line($"{at} statistics-timeout {(long)stats.TotalSeconds}");
+            if (!station.Monitor.IsDefaultOrEmpty) e.Emitted("bmp monitor");
+            if (station.StatsInterval is { } stats)
+            {
+                w.Line($"{at} statistics-timeout {(long)stats.TotalSeconds}");
+                e.Emitted("bmp stats-interval");
+            }
             w.Blank();
             e.Emitted("bmp station");
         }

@@ -1,4 +1,4 @@
-using PolicyKit.Compiler.Checks;
+using PolicyKit.Compiler.Emit.Linux;
 using PolicyKit.Compiler.Model;
 using PolicyKit.Compiler.Text;
 
@@ -45,24 +45,10 @@ public sealed class NftablesEmitter : ConfigEmitter
     /// <summary>An nftables device uses the nftables table; a Linux edge box the Linux table (FRR, nftables and the agent together).</summary>
     protected override Platform SupportPlatform(Device device) => device.Platform == Platform.Nftables ? Platform.Nftables : Platform.Linux;
 
-    /// <summary>
-    /// The constructs a packet filter enforces. On a <c>linux</c> device this file answers for
-    /// these only (FRR's file for routing, the agent's table for limits and admission); on an
-    /// <c>nftables</c> device for every construct, the others being unsupported there.
-    /// </summary>
-    public static readonly IReadOnlySet<string> DataPlaneConstructs = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "sap-listen", "mrinfo filter", "group-range",
-        "igmp minimum version", "mld minimum version", "igmp queries drop", "mld queries drop",
-        "igmp control filter", "mld control filter",
-        "pim neighbor filter", "bsr-border", "boundary", "boundary filter-auto-rp", "source-filter", "router-guard",
-        "control-plane", "group-encryption",
-    };
-
     protected override IEnumerable<(string Construct, SourceSpan Span)> ResponsibleConstructs(Device device) =>
         device.Platform == Platform.Linux
-            ? PlatformSupport.ConstructsOf(device).Where(c => DataPlaneConstructs.Contains(c.Construct))
-            : PlatformSupport.ConstructsOf(device);
+            ? ConstructUses.Of(device).Where(c => LinuxSupport.NftablesAnswersFor.Contains(c.Construct))
+            : ConstructUses.Of(device).Where(c => !ConstructUses.AgentOnly.Contains(c.Construct));
 
     private static readonly IpPrefix[] AllMulticast = [IpPrefix.MulticastV4, IpPrefix.MulticastV6];
 
@@ -103,6 +89,14 @@ public sealed class NftablesEmitter : ConfigEmitter
         w.Comment("pk_prerouting (prerouting, -250): what arrives on an interface, before conntrack and mpol-agent's NFQUEUE (-150).");
         w.Comment("pk_input (input, 0): traffic to this box. pk_postrouting (postrouting, 0): what leaves through an interface.");
         w.Comment("A policy permit is `return` (the next protection still applies), a deny is `drop`.");
+        // Documentation: nftables has no interface descriptions.
+        foreach (var iface in e.Device.Interfaces.Where(i => i.Description is not null))
+        {
+            w.Comment($"interface {iface.Name}: {iface.Description}");
+            e.Emitted("interface description");
+        }
+        // Rules with log get `log prefix "pk …"` in the chains that carry them.
+        if (ConstructUses.LogUses(e.Device).Any(u => !u.InPrefixFilter && !e.IsUnsupported(u.UsedBy))) e.Emitted("rule log");
         w.Blank();
         rs.Write(w);
     }
@@ -113,7 +107,7 @@ public sealed class NftablesEmitter : ConfigEmitter
         private Device D => e.Device;
 
         private bool Responsible(string construct) =>
-            !e.IsUnsupported(construct) && (D.Platform != Platform.Linux || DataPlaneConstructs.Contains(construct));
+            !e.IsUnsupported(construct) && (D.Platform != Platform.Linux || LinuxSupport.NftablesAnswersFor.Contains(construct));
 
         // ── router-wide ──
 

@@ -196,7 +196,7 @@ public sealed class FrrScenarioTests
         foreach (var fragment in new[] { "limit", "access", "route-limit", "sap", "group-range", "control", "source-filter" })
             LacksLineContaining(config, fragment);
         // Said in the header, by construct name.
-        HasLine(config, "!   in the nftables ruleset: sap-listen, group-range, igmp queries drop, igmp control filter, source-filter, control-plane, pim neighbor filter by address, boundary by source");
+        HasLine(config, "!   in the nftables ruleset: sap-listen, group-range, igmp queries drop, igmp control filter, source-filter, control-plane, rule log, pim neighbor filter by address, boundary by source");
         HasLine(config, "!   in the mpol-agent table: mroute-limit, igmp limit (router-wide), igmp default-limit, igmp minimum version, igmp access filter, igmp interface limit with except, state-limit with costs");
         // The forms FRR cannot write but nftables rules can are left to the ruleset, by name.
         HasBlock(config, "interface eth2", " description border", " ip pim",

@@ -1,6 +1,8 @@
+using PolicyKit.Compiler.Emit.Cisco;
+using PolicyKit.Compiler.Emit.IosXe;
 using PolicyKit.Compiler.Model;
 
-namespace PolicyKit.Compiler.Emit.Cisco;
+namespace PolicyKit.Compiler.Emit.IosXr;
 
 /// <summary>
 /// The prefix-sets and route-policies (RPL) an IOS XR device uses, in first-use order. XR has no
@@ -49,6 +51,23 @@ public sealed class IosXrRoutePolicies
         return name;
     }
 
+    /// <summary>
+    /// The policy that passes every route: for an eBGP direction the policy does not filter.
+    /// XR exchanges no routes on an eBGP session without a route-policy (RFC 8212); the policy
+    /// means "no filter", as IOS-XE and Junos write it. The underscore keeps the name apart from
+    /// every PK-NAME of a policy filter.
+    /// </summary>
+    public string PassAll()
+    {
+        _passAll = true;
+        return PassAllName;
+    }
+
+    private const string PassAllName = "PK_PASS";
+
+    /// <summary>Whether <see cref="PassAll"/> was used: its policy is written after the filters' ones.</summary>
+    private bool _passAll;
+
     /// <summary>Writes every prefix-set, then every route-policy.</summary>
     public void Write(ConfigWriter w)
     {
@@ -62,7 +81,7 @@ public sealed class IosXrRoutePolicies
             w.Line("end-set");
             w.Line("!");
         }
-        foreach (var (name, body) in _policies)
+        foreach (var (name, body) in _passAll ? _policies.Append((PassAllName, ["pass"])) : _policies)
         {
             w.Line($"route-policy {name}");
             using (w.Indent())

@@ -1,8 +1,9 @@
 using System.Globalization;
-using PolicyKit.Compiler.Checks;
+using PolicyKit.Compiler.Emit.Cisco;
+using PolicyKit.Compiler.Emit.IosXe;
 using PolicyKit.Compiler.Model;
 
-namespace PolicyKit.Compiler.Emit.Cisco;
+namespace PolicyKit.Compiler.Emit.IosXr;
 
 /// <summary>
 /// Cisco IOS XR. Same policy, XR's structure: configuration lives per protocol
@@ -42,7 +43,7 @@ public sealed class IosXrEmitter : IosXeEmitter
 
     protected override void EmitDevice(DeviceEmission e)
     {
-        var acls = new AclBook();
+        var acls = new AclBook((family, _) => family == IpFamily.V4 ? "deny ipv4 any any" : "deny ipv6 any any");
         var policies = new IosXrRoutePolicies();
         var refused = new HashSet<(string, Text.SourceSpan)>(PlatformSupport.RefinementsOf(e.Device)
             .Where(r => e.IsUnsupported(r.Construct)));
@@ -58,6 +59,8 @@ public sealed class IosXrEmitter : IosXeEmitter
         EmitXrKeychains(e, body);
         EmitBgp(e, body, policies, refused);
 
+        // XR ACL entries of a log rule carry `log` (IosXrSyntax); route-policies cannot (a refinement).
+        if (ConstructUses.LogUses(e.Device).Any(u => !u.InPrefixFilter && !e.IsUnsupported(u.UsedBy))) e.Emitted("rule log");
         WriteXrDefinitions(e.Writer, acls);
         policies.Write(e.Writer);
         e.Writer.Append(body);
@@ -168,7 +171,11 @@ public sealed class IosXrEmitter : IosXeEmitter
             if (iface.Description is null && in4 is null && in6 is null) continue;
             w.Block($"interface {iface.Name}", () =>
             {
-                if (iface.Description is { } description) w.Line($"description {description}");
+                if (iface.Description is { } description)
+                {
+                    w.Line($"description {description}");
+                    e.Emitted("interface description");
+                }
                 if (in4 is not null) w.Line($"ipv4 access-group {in4} ingress");
                 if (in6 is not null) w.Line($"ipv6 access-group {in6} ingress");
             });
@@ -348,6 +355,8 @@ public sealed class IosXrEmitter : IosXeEmitter
         var ssm = d.SsmRange.Include.Where(p => p.Prefix.Family == IpFamily.V4).ToList();
         if (ssm.Count > 0 && !(ssm.Count == 1 && ssm[0].Prefix == IpPrefix.DefaultSsmV4 && d.SsmRange.Except.IsEmpty))
             v4.Add($"ssm range {XrPermitList(acls, IosXrSyntax.Name(d.Name, "SSM"), d.SsmRange, IpFamily.V4)}");
+        // The IPv4 range (232/8 needs no line); an IPv6 range other than ff3x::/32 is a refinement XR reports.
+        if (d.SsmRangeSpan is not null) e.Emitted("ssm-range");
         if (d.Rp is { } rp)
         {
             if (rp.Address is { } address)
@@ -374,7 +383,11 @@ public sealed class IosXrEmitter : IosXeEmitter
         {
             if (iface.Pim is not { } pim) continue;
             var lines = new List<string>();
-            if (pim.Disabled) lines.Add("disable");
+            if (pim.Disabled)
+            {
+                lines.Add("disable");
+                e.Emitted("pim disabled");
+            }
             if (pim.NoNeighbors)
             {
                 lines.Add($"neighbor-filter {AddAcl(acls, IosXrSyntax.InterfaceName(iface.Name, "PIM-NONE"), IpFamily.V4, ["deny ipv4 any any"])}");
@@ -447,18 +460,30 @@ public sealed class IosXrEmitter : IosXeEmitter
         w.Line("router msdp");
         using (w.Indent())
         {
-            if (msdp.OriginatorId is { } originator) w.Line($"originator-id {originator}");
+            if (msdp.OriginatorId is { } originator)
+            {
+                w.Line($"originator-id {originator}");
+                e.Emitted("msdp originator-id");
+            }
             foreach (var peer in msdp.Peers)
             {
                 w.Line($"peer {peer.Address.NetworkAddress}");
                 using (w.Indent())
                 {
                     w.Line($"remote-as {peer.RemoteAs}");
-                    if (peer.Description is { } description) w.Line($"description {description}");
-                    if (peer.ConnectSource is { } source) w.Line($"connect-source {source}");
+                    if (peer.Description is { } description)
+                    {
+                        w.Line($"description {description}");
+                        e.Emitted("msdp peer description");
+                    }
+                    if (peer.ConnectSource is { } source)
+                    {
+                        w.Line($"connect-source {source}");
+                        e.Emitted("msdp connect-source");
+                    }
                     if (peer.Auth is { } auth)
                     {
-                        if (auth is { Kind: AuthKind.Md5, Secret: { } secret }) w.Line($"password clear {e.Secrets.Resolve(secret)}");
+                        if (auth is { Kind: AuthKind.Md5, Secret: { } secret }) w.Line($"password clear {e.Secret(secret)}");
                         e.Emitted("msdp md5 authentication");
                     }
                     if (peer.SaFilterIn is { } saIn) w.Line($"sa-filter in list {PacketAcl(acls, IosXrSyntax.Name(saIn.Name, "SA"), saIn, IpFamily.V4)}");
@@ -469,7 +494,11 @@ public sealed class IosXrEmitter : IosXeEmitter
                         if (!refused.Contains(("msdp sa-limit above 75000", peer.Span))) w.Line($"maximum external-sa {saLimit}");
                         e.Emitted("msdp sa-limit");
                     }
-                    if (peer.MeshGroup is { } mesh) w.Line($"mesh-group {mesh}");
+                    if (peer.MeshGroup is { } mesh)
+                    {
+                        w.Line($"mesh-group {mesh}");
+                        e.Emitted("msdp mesh-group");
+                    }
                 }
                 w.Line("!");
                 e.Emitted("msdp peer");
@@ -515,7 +544,7 @@ public sealed class IosXrEmitter : IosXeEmitter
                             string end = key.ValidUntil is { } until ? IosXrSyntax.LifetimeEnd(until) : "infinite";
                             w.Line($"accept-lifetime {IosXrSyntax.LifetimeStart(from)} {end}");
                         }
-                        w.Line($"key-string clear {e.Secrets.Resolve(key.Secret)}");
+                        w.Line($"key-string clear {e.Secret(key.Secret)}");
                         if (key.ValidFrom is { } sendFrom)
                         {
                             string end = key.ValidUntil is { } until ? IosXrSyntax.LifetimeEnd(until) : "infinite";
@@ -563,7 +592,11 @@ public sealed class IosXrEmitter : IosXeEmitter
         e.Emitted("bgp");
         using (w.Indent())
         {
-            if (bgp.RouterId is { } routerId) w.Line($"bgp router-id {routerId.NetworkAddress}");
+            if (bgp.RouterId is { } routerId)
+            {
+                w.Line($"bgp router-id {routerId.NetworkAddress}");
+                e.Emitted("bgp router-id");
+            }
             foreach (var family in families)
             {
                 // XR activates an address family on a neighbor only if the router has it.
@@ -584,10 +617,15 @@ public sealed class IosXrEmitter : IosXeEmitter
                 using (w.Indent())
                 {
                     w.Line($"remote-as {n.RemoteAs}");
-                    if (n.Description is { } description) w.Line($"description {description}");
+                    e.Emitted("bgp neighbor");
+                    if (n.Description is { } description)
+                    {
+                        w.Line($"description {description}");
+                        e.Emitted("bgp neighbor description");
+                    }
                     if (n.Auth is { Kind: AuthKind.Md5, Secret: { } secret })
                     {
-                        w.Line($"password clear {e.Secrets.Resolve(secret)}");
+                        w.Line($"password clear {e.Secret(secret)}");
                         e.Emitted("bgp md5 authentication");
                     }
                     if (n.Auth is { Kind: AuthKind.TcpAo, Keychain: { } keychain })
@@ -606,13 +644,18 @@ public sealed class IosXrEmitter : IosXeEmitter
                     {
                         long holdSeconds = (long)hold.TotalSeconds;
                         w.Line($"timers {holdSeconds / 3} {holdSeconds}");
+                        e.Emitted("bgp hold-time");
                     }
                     for (int i = 0; i < d.BmpStations.Length; i++) w.Line($"bmp-activate server {i + 1}");
                     w.Line($"address-family {Afi(n.Address.Family)} unicast");
                     using (w.Indent())
                     {
+                        // An eBGP direction without a filter passes every route (see PassAll).
+                        bool ebgp = n.RemoteAs != bgp.LocalAs;
                         if (n.PrefixFilterIn is { } filterIn) w.Line($"route-policy {policies.ForPrefixFilter(filterIn, n.Address.Family)} in");
+                        else if (ebgp) w.Line($"route-policy {policies.PassAll()} in");
                         if (n.PrefixFilterOut is { } filterOut) w.Line($"route-policy {policies.ForPrefixFilter(filterOut, n.Address.Family)} out");
+                        else if (ebgp) w.Line($"route-policy {policies.PassAll()} out");
                         if (n.PrefixFilterIn is not null || n.PrefixFilterOut is not null) e.Emitted("bgp prefix-filter");
                         if (n.MaxPrefix is { } max)
                         {
@@ -635,9 +678,19 @@ public sealed class IosXrEmitter : IosXeEmitter
             w.Line($"bmp server {i + 1}");
             using (w.Indent())
             {
-                if (station.Address is { } address) w.Line($"host {address.NetworkAddress} port {station.Port}");
-                if (station.StatsInterval is { } stats) w.Line($"stats-reporting-period {(long)stats.TotalSeconds}");
+                if (station.Address is { } address)
+                {
+                    w.Line($"host {address.NetworkAddress} port {station.Port}");
+                    e.Emitted("bmp port");
+                }
+                if (station.StatsInterval is { } stats)
+                {
+                    w.Line($"stats-reporting-period {(long)stats.TotalSeconds}");
+                    e.Emitted("bmp stats-interval");
+                }
             }
+            // bmp-activate exports Adj-RIB-In pre-policy; post-policy and Loc-RIB are refinements XR reports.
+            if (!station.Monitor.IsDefaultOrEmpty) e.Emitted("bmp monitor");
             w.Line("!");
             e.Emitted("bmp station");
             if (station.Tls is { Mode: not TlsMode.Off }) e.Emitted("bmp over tls");   // unsupported on XR

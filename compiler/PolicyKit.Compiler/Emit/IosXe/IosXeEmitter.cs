@@ -1,7 +1,8 @@
 using System.Globalization;
+using PolicyKit.Compiler.Emit.Cisco;
 using PolicyKit.Compiler.Model;
 
-namespace PolicyKit.Compiler.Emit.Cisco;
+namespace PolicyKit.Compiler.Emit.IosXe;
 
 /// <summary>
 /// Cisco IOS / IOS-XE, in the command forms of the multicast security guide. The body is
@@ -49,6 +50,9 @@ public class IosXeEmitter : ConfigEmitter
         EmitControlPlane(e, body, acls);
         EmitGroupEncryption(e, body, acls);
 
+        // Every ACL entry of a log rule carries IOS's `log` (CiscoSyntax); prefix lists cannot,
+        // which is the refinement "rule log in a BGP prefix filter".
+        if (ConstructUses.LogUses(e.Device).Any(u => !u.InPrefixFilter && !e.IsUnsupported(u.UsedBy))) e.Emitted("rule log");
         WriteDefinitions(e.Writer, acls);
         e.Writer.Append(body);
         e.Writer.Line("end");
@@ -134,10 +138,36 @@ public class IosXeEmitter : ConfigEmitter
 
     // ── router-wide ──
 
+    /// <summary>
+    /// True when the device does multicast routing: a multicast setting of its own, an RP, MSDP,
+    /// or an interface with IGMP/MLD, PIM, a boundary or a state limit. Only then are multicast
+    /// routing, the SSM range and PIM on the interfaces written (a BGP-only router gets none).
+    /// </summary>
+    protected static bool DoesMulticast(Device d) =>
+        d.RouteLimit is not null || d.IgmpRouterCap is not null || d.MldRouterCap is not null || d.IgmpDefaultLimit is not null ||
+        d.MldDefaultLimit is not null || d.MrinfoFilter is not null || d.GroupRange is not null || d.Rp is not null ||
+        d.RegisterRateLimit is not null || d.Msdp is not null || d.SsmRangeSpan is not null ||
+        d.Interfaces.Any(i => i.Igmp is not null || i.Mld is not null || i.Pim is not null || !i.Boundaries.IsEmpty || !i.StateLimits.IsEmpty);
+
+    /// <summary>True when the device does IPv6 multicast routing (MLD, an IPv6 RP, IPv6 boundaries or limits).</summary>
+    protected static bool DoesIpv6Multicast(Device d) =>
+        d.MldRouterCap is not null || d.MldDefaultLimit is not null || d.Rp?.Address is { Family: IpFamily.V6 } ||
+        d.Interfaces.Any(i => i.Mld is not null || i.Boundaries.Any(b => b.Filter.Rules.Any(r => PlatformSupport.HasV6(r.Match.Groups))) ||
+            i.StateLimits.Any(l => PlatformSupport.HasV6(l.Groups) || PlatformSupport.HasV6(l.Sources)) ||
+            i.Pim?.PermittedNeighbors is { } neighbors && PlatformSupport.HasV6(neighbors)) ||
+        (d.GroupRange is { } range && range.Filter.Rules.Any(r => PlatformSupport.HasV6(r.Match.Groups))) ||
+        (d.Rp?.AcceptRegister is { } register && FilterLowering.AppliesTo(register, IpFamily.V6) && register.Rules.Any(r => PlatformSupport.HasV6(r.Match.Sources) || PlatformSupport.HasV6(r.Match.Groups)));
+
     protected virtual void EmitGlobal(DeviceEmission e, ConfigWriter w, AclBook acls)
     {
         var d = e.Device;
         w.Comment("Router-wide multicast protection");
+        if (DoesMulticast(d))
+        {
+            // Distributed (hardware) forwarding, as IOS-XE platforms require it; MLD needs IPv6 routing too.
+            w.Line("ip multicast-routing distributed");
+            if (DoesIpv6Multicast(d)) w.Line("ipv6 multicast-routing");
+        }
         if (d.RouteLimit is { } routeLimit)
         {
             w.Line($"ip multicast route-limit {routeLimit.Max}{(routeLimit.Warn is { } warn ? $" {warn}" : "")}");
@@ -156,7 +186,7 @@ public class IosXeEmitter : ConfigEmitter
                 w.Line($"ipv6 multicast group-range {ExtendedAcl(acls, range.Filter, "GROUPS-V6", IpFamily.V6)}");
             e.Emitted("group-range");
         }
-        EmitSsmRange(d, w, acls);
+        EmitSsmRange(e, d, w, acls);
         foreach (var (protocol, cap, defaultLimit) in new[] { ("igmp", d.IgmpRouterCap, d.IgmpDefaultLimit), ("mld", d.MldRouterCap, d.MldDefaultLimit) })
         {
             if (cap is not null)
@@ -170,6 +200,13 @@ public class IosXeEmitter : ConfigEmitter
             }
         }
         EmitCosts(e, w, acls);
+        if (d.SapListen == false)
+        {
+            // ip sap listen is an interface command IOS leaves off: off is already so on every
+            // interface the policy does not name (and written on those it names, below).
+            if (d.Interfaces.IsEmpty) w.Comment("sap-listen off: IOS listens for SAP only where an interface says ip sap listen");
+            e.Emitted("sap-listen");
+        }
         if (d.RegisterRateLimit is { } rate)
         {
             w.Line($"ip pim register-rate-limit {rate}");
@@ -179,8 +216,11 @@ public class IosXeEmitter : ConfigEmitter
         w.Line("!");
     }
 
-    protected virtual void EmitSsmRange(Device d, ConfigWriter w, AclBook acls)
+    protected virtual void EmitSsmRange(DeviceEmission e, Device d, ConfigWriter w, AclBook acls)
     {
+        if (!DoesMulticast(d)) return;
+        // The IPv4 range; an IPv6 range other than ff3x::/32 is a refinement IOS-XE reports.
+        if (d.SsmRangeSpan is not null) e.Emitted("ssm-range");
         var v4 = d.SsmRange.Include.Where(p => p.Prefix.Family == IpFamily.V4).ToList();
         if (v4.Count == 1 && v4[0].Prefix == IpPrefix.DefaultSsmV4 && d.SsmRange.Except.IsEmpty)
             w.Line("ip pim ssm default");
@@ -206,14 +246,33 @@ public class IosXeEmitter : ConfigEmitter
         var classes = limits.SelectMany(l => l.Classes).Distinct().OrderBy(c => e.Model.Classes.IndexOf(c)).ToList();
         foreach (var cls in classes)
         {
-            string acl = SelectionAcl(acls, AclBook.NameFor(cls.Name, "CLASS"), cls.Match.Sources, cls.Match.Groups);
-            w.Line($"ip multicast limit cost {acl} {cls.Cost.Kbps}");
+            foreach (var family in SelectionFamilies(cls.Match.Sources, cls.Match.Groups))
+            {
+                string acl = SelectionAcl(acls, AclBook.NameFor(cls.Name, family == IpFamily.V4 ? "CLASS" : "CLASS-V6"), cls.Match.Sources, cls.Match.Groups, family);
+                w.Line($"{Ip(family)} multicast limit cost {acl} {cls.Cost.Kbps}");
+            }
         }
         foreach (var limit in limits.Where(l => l.DefaultCostIsExplicit && l.DefaultCost != Bandwidth.OneKbps))
         {
-            string acl = SelectionAcl(acls, LimitAclName(limit, "DEFAULT-COST"), limit.Sources, limit.Groups);
-            w.Line($"ip multicast limit cost {acl} {limit.DefaultCost.Kbps}");
+            foreach (var family in SelectionFamilies(limit.Sources, limit.Groups))
+            {
+                string acl = SelectionAcl(acls, LimitAclName(limit, family == IpFamily.V4 ? "DEFAULT-COST" : "DEFAULT-COST-V6"), limit.Sources, limit.Groups, family);
+                w.Line($"{Ip(family)} multicast limit cost {acl} {limit.DefaultCost.Kbps}");
+            }
         }
+    }
+
+    /// <summary>"ip" or "ipv6", as IOS commands start.</summary>
+    protected static string Ip(IpFamily family) => family == IpFamily.V4 ? "ip" : "ipv6";
+
+    /// <summary>
+    /// The families a selection (sources × groups) names: each gets its own command (ip / ipv6
+    /// multicast limit). A selection of every group stays IPv4, as IOS's ip multicast limit.
+    /// </summary>
+    protected static IEnumerable<IpFamily> SelectionFamilies(AddressMatch? sources, AddressMatch? groups)
+    {
+        var named = new[] { sources, groups }.Where(m => m is { IsAny: false }).SelectMany(m => m!.Include.Select(e => e.Prefix.Family)).Distinct().ToList();
+        return named.Count == 0 ? [IpFamily.V4] : named.Order();
     }
 
     protected static string LimitAclName(StateLimit limit, string suffix)
@@ -226,13 +285,24 @@ public class IosXeEmitter : ConfigEmitter
     {
         if (rp.Address is { } address)
         {
-            string groups = rp.Groups is { } g ? " " + PermitListAcl(acls, AclBook.NameFor(e.Device.Name, "RP-GROUPS"), g) : string.Empty;
-            w.Line($"ip pim rp-address {address.NetworkAddress}{groups}");
+            // An RP serves groups of its own family: ip pim for IPv4, ipv6 pim for IPv6.
+            bool v6 = address.Family == IpFamily.V6;
+            string groups = rp.Groups is { } g
+                ? " " + PermitListAcl(acls, AclBook.NameFor(e.Device.Name, v6 ? "RP-GROUPS-V6" : "RP-GROUPS"), g, address.Family)
+                : string.Empty;
+            w.Line($"{(v6 ? "ipv6" : "ip")} pim rp-address {address.NetworkAddress}{groups}");
             e.Emitted("rp address");
         }
         if (rp.AcceptRegister is { } accept)
         {
-            w.Line($"ip pim accept-register list {ExtendedAcl(acls, accept, "REGISTER", IpFamily.V4)}");
+            // Registers reach an RP in its own family; a filter also speaks for the families it
+            // names. Each family gets its own list (the filter's implicit deny included).
+            foreach (var family in new[] { IpFamily.V4, IpFamily.V6 })
+            {
+                if (rp.Address?.Family != family && !FilterLowering.AppliesTo(accept, family)) continue;
+                bool v6 = family == IpFamily.V6;
+                w.Line($"{(v6 ? "ipv6" : "ip")} pim accept-register list {ExtendedAcl(acls, accept, v6 ? "REGISTER-V6" : "REGISTER", family)}");
+            }
             e.Emitted("accept-register");
         }
         if (rp.AnnounceFilter is { } announce)
@@ -259,7 +329,14 @@ public class IosXeEmitter : ConfigEmitter
         w.Line($"interface {ifName}");
         using (w.Indent())
         {
-            if (iface.Description is { } description) w.Line($"description {description}");
+            if (iface.Description is { } description)
+            {
+                w.Line($"description {description}");
+                e.Emitted("interface description");
+            }
+            // PIM sparse mode on every interface of a multicast router the policy names (IGMP
+            // runs where PIM does); `pim { disabled; }` turns it off below.
+            if (DoesMulticast(d) && iface.Pim is not { Disabled: true }) w.Line("ip pim sparse-mode");
             if (d.SapListen is { } sap)
             {
                 w.Line(sap ? "ip sap listen" : "no ip sap listen");
@@ -270,25 +347,50 @@ public class IosXeEmitter : ConfigEmitter
             EmitInboundAcl(e, w, acls, iface);
             foreach (var limit in iface.StateLimits)
             {
-                string acl = SelectionAcl(acls, LimitAclName(limit, "LIMIT"), limit.Sources, limit.Groups);
                 long max = limit.MaxBandwidth is { } bw ? bw.Kbps : limit.MaxCount!.Value;
-                w.Line($"ip multicast limit {limit.Direction.ToString().ToLowerInvariant()} {acl} {max}");
+                foreach (var family in SelectionFamilies(limit.Sources, limit.Groups))
+                {
+                    string acl = SelectionAcl(acls, LimitAclName(limit, family == IpFamily.V4 ? "LIMIT" : "LIMIT-V6"), limit.Sources, limit.Groups, family);
+                    w.Line($"{Ip(family)} multicast limit {limit.Direction.ToString().ToLowerInvariant()} {acl} {max}");
+                }
                 e.Emitted(limit.IsCostBased ? "state-limit with costs" : "state-limit");
             }
             if (iface.Pim is { } pim)
             {
-                if (pim.Disabled) w.Line("no ip pim sparse-mode");
+                if (pim.Disabled)
+                {
+                    w.Line("no ip pim sparse-mode");
+                    e.Emitted("pim disabled");
+                    if (DoesIpv6Multicast(d)) w.Line("no ipv6 pim");
+                }
                 if (pim.NoNeighbors || pim.PermittedNeighbors is not null)
                 {
-                    var neighbors = pim.NoNeighbors
-                        ? acls.Add(AclBook.NameFor($"{ifName}-PIM-NONE"), IpFamily.V4, AclKind.Standard, ["deny any"])
-                        : PermitListAcl(acls, AclBook.NameFor(pim.PermittedNeighbors!.SetNames.Length == 1 ? pim.PermittedNeighbors.SetNames[0] : $"{ifName}-PIM", "NEIGHBORS"), pim.PermittedNeighbors);
-                    w.Line($"ip pim neighbor-filter {neighbors}");
+                    // A neighbour list speaks for the families it names; "none" for IPv4, and for
+                    // IPv6 too where the interface runs MLD.
+                    var permitted = pim.PermittedNeighbors;
+                    string basis = permitted?.SetNames.Length == 1 ? permitted.SetNames[0] : $"{ifName}-PIM";
+                    if (pim.NoNeighbors || HasFamily(permitted, IpFamily.V4))
+                    {
+                        var neighbors = pim.NoNeighbors
+                            ? acls.Add(AclBook.NameFor($"{ifName}-PIM-NONE"), IpFamily.V4, AclKind.Standard, ["deny any"])
+                            : PermitListAcl(acls, AclBook.NameFor(basis, "NEIGHBORS"), permitted!);
+                        w.Line($"ip pim neighbor-filter {neighbors}");
+                    }
+                    if ((pim.NoNeighbors && iface.Mld is not null) || (!pim.NoNeighbors && permitted!.Include.Any(p => p.Prefix.Family == IpFamily.V6)))
+                    {
+                        var entries = pim.NoNeighbors
+                            ? ["deny ipv6 any any"]
+                            : (FilterLowering.Expand(permitted, IpFamily.V6) ?? [null]).Select(p => $"permit ipv6 {CiscoSyntax.V6(p)} any").ToList();
+                        string name = AclBook.NameFor(pim.NoNeighbors ? $"{ifName}-PIM-NONE" : basis, pim.NoNeighbors ? "V6" : "NEIGHBORS-V6");
+                        w.Line($"ipv6 pim neighbor-filter list {acls.Add(name, IpFamily.V6, AclKind.Extended, entries)}");
+                    }
                     e.Emitted("pim neighbor filter");
                 }
                 if (pim.BsrBorder)
                 {
                     w.Line("ip pim bsr-border");
+                    // BSR runs per family: the IPv6 border too where the router does IPv6 multicast.
+                    if (DoesIpv6Multicast(d)) w.Line("ipv6 pim bsr border");
                     e.Emitted("bsr-border");
                 }
             }
@@ -444,7 +546,11 @@ public class IosXeEmitter : ConfigEmitter
     {
         if (e.Device.Msdp is not { } msdp) return;
         w.Comment("MSDP");
-        if (msdp.OriginatorId is { } originator) w.Line($"ip msdp originator-id {originator}");
+        if (msdp.OriginatorId is { } originator)
+        {
+            w.Line($"ip msdp originator-id {originator}");
+            e.Emitted("msdp originator-id");
+        }
         if (msdp.Redistribute is { } redistribute)
         {
             w.Line($"ip msdp redistribute list {ExtendedAcl(acls, redistribute, "SA", IpFamily.V4)}");
@@ -455,11 +561,16 @@ public class IosXeEmitter : ConfigEmitter
             string address = peer.Address.NetworkAddress.ToString();
             string connect = peer.ConnectSource is { } source ? $" connect-source {source}" : "";
             w.Line($"ip msdp peer {address}{connect} remote-as {peer.RemoteAs}");
+            if (peer.ConnectSource is not null) e.Emitted("msdp connect-source");
             e.Emitted("msdp peer");
-            if (peer.Description is { } description) w.Line($"ip msdp description {address} {description}");
+            if (peer.Description is { } description)
+            {
+                w.Line($"ip msdp description {address} {description}");
+                e.Emitted("msdp peer description");
+            }
             if (peer.Auth is { Secret: { } secret })
             {
-                w.Line($"ip msdp password peer {address} 0 {e.Secrets.Resolve(secret)}");
+                w.Line($"ip msdp password peer {address} 0 {e.Secret(secret)}");
                 e.Emitted("msdp md5 authentication");
             }
             if (peer.SaFilterIn is { } saIn) w.Line($"ip msdp sa-filter in {address} list {ExtendedAcl(acls, saIn, "SA", IpFamily.V4)}");
@@ -470,7 +581,11 @@ public class IosXeEmitter : ConfigEmitter
                 w.Line($"ip msdp sa-limit {address} {saLimit}");
                 e.Emitted("msdp sa-limit");
             }
-            if (peer.MeshGroup is { } mesh) w.Line($"ip msdp mesh-group {mesh} {address}");
+            if (peer.MeshGroup is { } mesh)
+            {
+                w.Line($"ip msdp mesh-group {mesh} {address}");
+                e.Emitted("msdp mesh-group");
+            }
         }
         w.Line("!");
     }
@@ -496,7 +611,7 @@ public class IosXeEmitter : ConfigEmitter
                         // AES-128-CMAC-96 (RFC 5926), the algorithm every PolicyKit backend uses, so sessions between
                         // routers of different vendors compiled from one policy agree.
                         w.Line("cryptographic-algorithm aes-128-cmac");
-                        w.Line($"key-string {e.Secrets.Resolve(key.Secret)}");
+                        w.Line($"key-string {e.Secret(key.Secret)}");
                         if (key.ValidFrom is { } from)
                         {
                             string end = key.ValidUntil is { } until ? CiscoSyntax.LifetimeEnd(until) : "infinite";
@@ -526,7 +641,11 @@ public class IosXeEmitter : ConfigEmitter
         e.Emitted("bgp");
         using (w.Indent())
         {
-            if (bgp.RouterId is { } routerId) w.Line($"bgp router-id {routerId.NetworkAddress}");
+            if (bgp.RouterId is { } routerId)
+            {
+                w.Line($"bgp router-id {routerId.NetworkAddress}");
+                e.Emitted("bgp router-id");
+            }
             w.Line("bgp log-neighbor-changes");
             if (bgp.Damping is { } damping)
             {
@@ -537,10 +656,15 @@ public class IosXeEmitter : ConfigEmitter
             {
                 string a = n.Address.NetworkAddress.ToString();
                 w.Line($"neighbor {a} remote-as {n.RemoteAs}");
-                if (n.Description is { } description) w.Line($"neighbor {a} description {description}");
+                e.Emitted("bgp neighbor");
+                if (n.Description is { } description)
+                {
+                    w.Line($"neighbor {a} description {description}");
+                    e.Emitted("bgp neighbor description");
+                }
                 if (n.Auth is { Kind: AuthKind.Md5, Secret: { } secret })
                 {
-                    w.Line($"neighbor {a} password 0 {e.Secrets.Resolve(secret)}");
+                    w.Line($"neighbor {a} password 0 {e.Secret(secret)}");
                     e.Emitted("bgp md5 authentication");
                 }
                 if (n.Auth is { Kind: AuthKind.TcpAo, Keychain: { } keychain })
@@ -557,6 +681,7 @@ public class IosXeEmitter : ConfigEmitter
                 {
                     long holdSeconds = (long)hold.TotalSeconds;
                     w.Line($"neighbor {a} timers {holdSeconds / 3} {holdSeconds}");
+                    e.Emitted("bgp hold-time");
                 }
             }
             foreach (var station in d.BmpStations.Select((s, i) => (s, i)))
@@ -564,8 +689,19 @@ public class IosXeEmitter : ConfigEmitter
                 w.Line($"bmp server {station.i + 1}");
                 using (w.Indent())
                 {
-                    if (station.s.Address is { } address) w.Line($"address {address.NetworkAddress} port-number {station.s.Port}");
-                    if (station.s.StatsInterval is { } stats) w.Line($"stats-reporting-period {(long)stats.TotalSeconds}");
+                    if (station.s.Address is { } address)
+                    {
+                        w.Line($"address {address.NetworkAddress} port-number {station.s.Port}");
+                        e.Emitted("bmp port");
+                    }
+                    if (station.s.StatsInterval is { } stats)
+                    {
+                        w.Line($"stats-reporting-period {(long)stats.TotalSeconds}");
+                        e.Emitted("bmp stats-interval");
+                    }
+                    // bmp-activate exports Adj-RIB-In pre-policy: the monitor the station gets here
+                    // (post-policy and Loc-RIB are refinements IOS-XE reports unsupported).
+                    if (!station.s.Monitor.IsDefaultOrEmpty) e.Emitted("bmp monitor");
                     w.Line("activate");
                 }
                 w.Line("exit-bmp-server-mode");
@@ -637,19 +773,26 @@ public class IosXeEmitter : ConfigEmitter
 
     // ── control plane and group encryption ──
 
+    /// <summary>
+    /// The infrastructure ACL as CoPP. Rate classes police the traffic of their protocol that the
+    /// filter permits; one drop class matches the IP traffic the filter denies (its rules with the
+    /// actions turned round, then its implicit deny); class-default carries no action, so non-IP
+    /// control traffic a filter cannot name (ARP, IS-IS, CDP, LACP) and everything the filter
+    /// permits passes. (Decided, docs/language.md: the guide's advice to start permit-only, and
+    /// no protocol dropped that the policy did not deny.)
+    /// </summary>
     protected virtual void EmitControlPlane(DeviceEmission e, ConfigWriter w, AclBook acls)
     {
         if (e.Device.ControlPlane is not { } cp) return;
-        var classes = new List<(string Class, string? Police)>();
-        // A rate class polices only traffic the infrastructure ACL permits: its ACL is the
-        // filter's rules narrowed to the protocol (a rule for any protocol is narrowed to it),
-        // so denied traffic still falls to class-default and is dropped.
+        var classes = new List<(string Class, string Action)>();
         foreach (var rate in cp.Rates)
         {
             var (protocol, port) = CiscoSyntax.Protocol(rate.Protocol, IpFamily.V4);
             List<string> entries;
             if (cp.Filter is { } filterForRate)
             {
+                // The filter's rules narrowed to the protocol (a rule for any protocol is narrowed
+                // to it): the class polices only traffic of this protocol the filter permits.
                 entries = FilterLowering.Lower(filterForRate, IpFamily.V4)
                     .Where(r => r.Protocol is null || r.Protocol == rate.Protocol)
                     .Select(r => CiscoSyntax.ExtendedEntry(r with { Protocol = rate.Protocol }, IpFamily.V4))
@@ -665,7 +808,23 @@ public class IosXeEmitter : ConfigEmitter
         }
         if (cp.Filter is { } filter)
         {
-            classes.Add((ExtendedAcl(acls, filter, "COPP", IpFamily.V4), null));
+            // What the filter denies: each rule with its action turned round, then "permit ip any
+            // any" for its implicit deny (cut as unreachable when the filter ends in permit any).
+            var denied = FilterLowering.Lower(filter, IpFamily.V4)
+                .Select(r => CiscoSyntax.ExtendedEntry(r with { Action = r.Action == RuleAction.Permit ? RuleAction.Deny : RuleAction.Permit }, IpFamily.V4))
+                .Append("permit ip any any")
+                .ToList();
+            string name = acls.Add(AclBook.NameFor(filter.Name, "COPP-DENY"), IpFamily.V4, AclKind.Extended, denied);
+            classes.Add((name, "drop"));
+            // IPv6 control traffic the filter denies, likewise (a class matches an IPv6 ACL by name).
+            if (filter.Rules.Any(r => PlatformSupport.HasV6(r.Match.From) || PlatformSupport.HasV6(r.Match.To)))
+            {
+                var denied6 = FilterLowering.Lower(filter, IpFamily.V6)
+                    .Select(r => CiscoSyntax.ExtendedEntry(r with { Action = r.Action == RuleAction.Permit ? RuleAction.Deny : RuleAction.Permit }, IpFamily.V6))
+                    .Append("permit ipv6 any any")
+                    .ToList();
+                classes.Add((acls.Add(AclBook.NameFor(filter.Name, "COPP-DENY-V6"), IpFamily.V6, AclKind.Extended, denied6), "drop"));
+            }
         }
         foreach (var (cls, _) in classes)
         {
@@ -674,16 +833,10 @@ public class IosXeEmitter : ConfigEmitter
         string policy = AclBook.NameFor($"{e.Device.Name}-COPP");
         w.Block($"policy-map {policy}", () =>
         {
-            foreach (var (cls, police) in classes)
+            foreach (var (cls, action) in classes)
             {
                 w.Line($"class {cls}");
-                if (police is not null) using (w.Indent()) w.Line(police);
-            }
-            if (cp.Filter is not null)
-            {
-                // The infrastructure ACL's implicit deny: traffic no rule permits is dropped.
-                w.Line("class class-default");
-                using (w.Indent()) w.Line("drop");
+                using (w.Indent()) w.Line(action);
             }
         });
         w.Block("control-plane", () => w.Line($"service-policy input {policy}"));
@@ -695,7 +848,16 @@ public class IosXeEmitter : ConfigEmitter
     {
         if (e.Device.GroupEncryption is not { } ge) return;
         string group = AclBook.NameFor($"{e.Device.Name}-GETVPN");
-        w.Comment($"GET VPN key server: the crypto ACL scope. The IPsec profile {group} (transforms, lifetimes) is site configuration.");
+        // The group's IPsec profile, defined here so the group never names a missing one:
+        // AES-256 with SHA-256 (what GET VPN key servers are deployed with; change the transform
+        // here if the site needs another). Key-server RSA keys and rekey are site configuration.
+        w.Comment("GET VPN key server: the IPsec profile of the group, then the group with the crypto ACL scope.");
+        w.Line($"crypto ipsec transform-set {group} esp-aes 256 esp-sha256-hmac");
+        using (w.Indent()) w.Line("mode tunnel");
+        w.Line("!");
+        w.Line($"crypto ipsec profile {group}");
+        using (w.Indent()) w.Line($"set transform-set {group}");
+        w.Line("!");
         w.Line($"crypto gdoi group {group}");
         using (w.Indent())
         {
@@ -707,7 +869,14 @@ public class IosXeEmitter : ConfigEmitter
                 using (w.Indent())
                 {
                     w.Line($"profile {group}");
-                    if (ge.Protect is { } protect) w.Line($"match address ipv4 {ExtendedAcl(acls, protect, "CRYPTO", IpFamily.V4)}");
+                    if (ge.Protect is { } protect)
+                    {
+                        w.Line($"match address ipv4 {ExtendedAcl(acls, protect, "CRYPTO", IpFamily.V4)}");
+                        // The IPv6 scope where the filter protects some IPv6 traffic by name.
+                        if (protect.Rules.Any(r => r.Action == RuleAction.Permit &&
+                                (PlatformSupport.HasV6(r.Match.Groups) || PlatformSupport.HasV6(r.Match.Sources) || PlatformSupport.HasV6(r.Match.From) || PlatformSupport.HasV6(r.Match.To))))
+                            w.Line($"match address ipv6 {ExtendedAcl(acls, protect, "CRYPTO-V6", IpFamily.V6)}");
+                    }
                 }
             }
         }

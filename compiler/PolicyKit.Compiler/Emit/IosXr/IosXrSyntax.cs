@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
+using PolicyKit.Compiler.Emit.Cisco;
 using PolicyKit.Compiler.Model;
 
-namespace PolicyKit.Compiler.Emit.Cisco;
+namespace PolicyKit.Compiler.Emit.IosXr;
 
 /// <summary>
 /// How IOS XR writes names, ACL entries and key lifetimes where it differs from IOS. XR ACLs are
