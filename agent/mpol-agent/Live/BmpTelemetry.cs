@@ -22,6 +22,8 @@ internal static class BmpTelemetry
             await foreach (var e in station.Events.ReadAllAsync(stop).ConfigureAwait(false))
             {
                 runtime.Sink.Publish(runtime.Topics.Events, Event(e), retain: false);
+                if (e is BmpSessionClosedEvent closed)
+                    log.Info($"bmp: session {closed.Session} from {closed.Remote} ({closed.Router}) closed: {closed.Reason}; {closed.Messages} messages, {closed.Bytes} bytes");
                 if (e is BmpSessionClosedEvent { Error: true } or BmpMalformedEvent or BmpConnectionRefusedEvent or BmpMaxPrefixEvent { Exceeded: true })
                     log.Warn($"bmp: {e.Kind} from {e.Router}");
             }

@@ -43,7 +43,8 @@ public sealed class AgentBmpTests : IDisposable
         using (var rogue = new TcpClient())
         {
             await rogue.ConnectAsync("127.0.0.1", bmpPort);
-            await rogue.GetStream().WriteAsync(new byte[] { 3, 0, 0, 0, 9, 99, 1, 2, 3, 4, 5, 6, 7, 8, 9 }); // version 3, length 9, type 99: framing is kept, …
+            await rogue.GetStream().WriteAsync(PolicyKit.Bmp.Wire.BmpEncoder.Initiation("rogue", null));       // a session (RFC 7854: an Initiation first), …
+            await rogue.GetStream().WriteAsync(new byte[] { 3, 0, 0, 0, 9, 99, 1, 2, 3, 4, 5, 6, 7, 8, 9 }); // … version 3, length 9, type 99: framing is kept, …
             await rogue.GetStream().WriteAsync(new byte[] { 7, 7, 7, 7, 7, 7 });                           // … then a version-7 header: framing lost
             await Task.Delay(500);
         }
