@@ -9,6 +9,7 @@ namespace PolicyKit.Bmp.Bench;
 ///   --fuzz N [--seed S]      N mutated messages from the recorded FRR/GoBGP streams through the monitor;
 ///                            no exception may escape, managed memory is reported every 10% of the run
 ///   --memory                 the full-table figure: 4 peers × 250,000 prefixes, heap held after a full GC
+///   --write-stream FILE [--shape NAME]   writes an end-to-end stream (for perf, socat, pmbmpd by hand)
 ///   --profile [--shape NAME] where the per-prefix time goes (stopwatch, in-process, parts switched off)
 ///   --e2e [--runs N] [--agent PATH] [--shape NAME]
 ///                            end to end over TCP: mpol-agent's station vs pmbmpd, whole processes, the same
@@ -27,6 +28,14 @@ public static class Program
         }
         if (Value("--fuzz") is { } count) return FuzzRun.Run(Console.Out, int.Parse(count), int.Parse(Value("--seed") ?? "20261123"));
         if (args.Contains("--memory")) return MemoryRun.Run(Console.Out);
+        if (Value("--write-stream") is { } streamFile)
+        {
+            var shape = EndToEnd.Shapes.Single(s => s.Name == (Value("--shape") ?? "100k x 10"));
+            Console.WriteLine($"{EndToEnd.Generate(streamFile, shape):N0} BMP messages ({shape.Name}) written to {streamFile}");
+            File.WriteAllBytes(streamFile + ".mpt", Tables.Format.TableWriter.Write(EndToEnd.Table().Source));
+            Console.WriteLine($"the benchmark's table written to {streamFile}.mpt");
+            return 0;
+        }
         if (args.Contains("--profile")) return ProfileRun.Run(Console.Out, Value("--shape"));
         if (args.Contains("--e2e"))
         {

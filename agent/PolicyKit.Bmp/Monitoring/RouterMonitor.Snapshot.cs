@@ -54,4 +54,22 @@ public sealed partial class RouterMonitor
                 _unknownTypes, _unknownTlvs, _bgpErrors, _attributes.Count, ribBytes, Terminated, peers);
         }
     }
+
+    /// <summary>
+    /// The max-prefix figure of every analysed peer the policy names, as the snapshot has it but
+    /// without building one (telemetry's limits read it at every refresh).
+    /// </summary>
+    public void CollectPrefixUse(List<BmpPrefixUse> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        lock (_gate)
+        {
+            SyncTable();
+            foreach (var peer in _peers.Values)
+            {
+                if (AnalysisView(peer) is not { } view || Policy(peer) is not { } policy) continue;
+                into.Add(new BmpPrefixUse(peer.Key.Address, Used(peer, policy), Router, PeerId(peer).Name, ViewName(view)));
+            }
+        }
+    }
 }

@@ -252,6 +252,10 @@ public sealed partial class RouterMonitor
         var announced = d.Announced.AsSpan();
         if (announced.Length == 0) return;
         peer.Announcements += announced.Length;
+        if (announced.Length > 1)
+        {
+            for (int i = 0; i < announced.Length; i++) rib.Prefetch(announced[i], peer.AddPath(view, announced[i].Family));
+        }
         int attributes = _attributes.Intern(d.AttributeKey);
         _attributes.AddRefs(attributes, announced.Length);
         string? asPath = null;

@@ -1,6 +1,7 @@
 using PolicyKit.Bmp.Analysis;
 using PolicyKit.Bmp.Events;
 using PolicyKit.Bmp.Wire;
+using PolicyKit.Engine;
 
 namespace PolicyKit.Bmp.Monitoring;
 
@@ -85,3 +86,6 @@ public sealed record BmpSessionSnapshot(
     long RibBytes,
     bool Terminated,
     IReadOnlyList<BmpPeerSnapshot> Peers);
+
+/// <summary>One peer's max-prefix figure (<see cref="BmpPeerSnapshot.PolicyPrefixes"/>) with where it comes from: the router, the peer's name and the analysed view.</summary>
+public sealed record BmpPrefixUse(Address Peer, int Used, string Router, string PeerName, string View);

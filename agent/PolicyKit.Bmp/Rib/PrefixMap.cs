@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace PolicyKit.Bmp.Rib;
 
@@ -8,6 +9,12 @@ namespace PolicyKit.Bmp.Rib;
 /// route depending on the key: key and value side by side in one flat array of slots (one cache
 /// miss per lookup; no per-entry objects, no buckets of pointers), linear probing, backward-shift
 /// deletion, power-of-two sizes at ≤ 75 % load. Values are stored plus one so zero marks an empty slot.
+///
+/// <para><b>Cache misses.</b> The RIB of a full table is tens of MB and a hash scatters the routes
+/// of one UPDATE over it: each insert is a cache miss, which was half of the station's time.
+/// <see cref="Prefetch"/> lets the caller start those misses for every route of an UPDATE
+/// before it inserts the first, so they overlap. (Keeping consecutive prefixes in consecutive
+/// slots instead made linear probing cluster: 4× slower on a sorted dump.)</para>
 /// </summary>
 internal sealed class PrefixMap<TKey>
     where TKey : struct, IEquatable<TKey>
@@ -42,6 +49,14 @@ internal sealed class PrefixMap<TKey>
     private static int Home(in TKey key, int shift) =>
         // Fibonacci hashing (the top bits of a 64-bit product): a packed prefix's own hash is weak in its low bits.
         (int)(((ulong)(uint)key.GetHashCode() * 0x9E3779B97F4A7C15UL) >> shift);
+
+    /// <summary>Starts loading the cache line where <paramref name="key"/> would be (a hint: no effect on the contents).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(in TKey key)
+    {
+        if (!Sse.IsSupported) return;
+        Sse.Prefetch0(Unsafe.AsPointer(ref _slots[Home(key, _shift)]));
+    }
 
     public bool TryGetValue(in TKey key, out int value)
     {

@@ -61,7 +61,17 @@ internal sealed class BmpSession
 
     public Task Run { get; set; } = Task.CompletedTask;
 
-    /// <summary>Why the station aborted it (evicted while pending, station stopping), or null.</summary>
+    /// <summary>How far a pending connection got: 0 nothing received, 1 bytes received (handshake or Initiation under way), 2 TLS done. The station evicts the least advanced first.</summary>
+    public int Progress => Volatile.Read(ref _progress);
+
+    private int _progress;
+
+    private void Advanced(int stage)
+    {
+        if (Volatile.Read(ref _progress) < stage) Volatile.Write(ref _progress, stage);
+    }
+
+    /// <summary>Why the station aborted it (evicted while pending, the station stopping), or null.</summary>
     public string? AbortReason { get; private set; }
 
     /// <summary>Closes the socket: a pending read ends, the connection closes.</summary>
@@ -266,6 +276,7 @@ internal sealed class BmpSession
                     pool.Return(buffer);
                     return (null, 0);
                 }
+                Advanced(1);
                 filled += n;
                 if (filled == BmpWire.CommonHeaderLength && length == BmpWire.CommonHeaderLength)
                 {
@@ -325,6 +336,7 @@ internal sealed class BmpSession
             _station.CountPendingLost();
             return null;
         }
+        Advanced(1);
         if (first[0] != TlsHandshakeRecord)
         {
             if (profile.Options.Strict)
@@ -350,6 +362,7 @@ internal sealed class BmpSession
             return null;
         }
         _tlsSubject = ssl.RemoteCertificate?.Subject;
+        Advanced(2);
         return ssl;
     }
 

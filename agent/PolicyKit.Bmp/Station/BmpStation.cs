@@ -204,6 +204,16 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
         }
     }
 
+    /// <summary>The max-prefix figure of every analysed, policy-named peer of every open session (see <see cref="RouterMonitor.CollectPrefixUse"/>).</summary>
+    public IReadOnlyList<BmpPrefixUse> PrefixUse()
+    {
+        List<RouterMonitor> monitors;
+        lock (_sessionsGate) monitors = _sessions.Values.Select(s => s.Monitor).OfType<RouterMonitor>().ToList();
+        var use = new List<BmpPrefixUse>();
+        foreach (var monitor in monitors) monitor.CollectPrefixUse(use);
+        return use;
+    }
+
     /// <summary>Every open session with all its peers (each session's snapshot holds only that session's lock).</summary>
     public BmpStationSnapshot Snapshot()
     {
@@ -281,8 +291,10 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
                 {
                     if (_pending.Count >= _options.MaxPending)
                     {
-                        // The station-wide bound: the oldest pending connection makes room, so a flood cannot keep a router out for longer than it takes to handshake.
-                        evicted = _pending.First!.Value;
+                        // The station-wide bound: a pending connection makes room, the least advanced and oldest first
+                        // (one that sent nothing before one mid-handshake, never one past TLS unless all are), so a
+                        // flood of idle or stalled connections cannot keep out a router that handshakes promptly.
+                        evicted = Victim();
                         RemovePending(evicted);
                     }
                     session = new BmpSession(this, ++_nextSession, listener, client, source, remote, local);
@@ -364,6 +376,18 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
     }
 
     private long Now() => (long)(_options.Time.GetTimestamp() * (double)TimeSpan.TicksPerSecond / _options.Time.TimestampFrequency);
+
+    /// <summary>Under the lock: the pending connection to drop for a new one.</summary>
+    private BmpSession Victim()
+    {
+        BmpSession victim = _pending.First!.Value;
+        foreach (var candidate in _pending)
+        {
+            if (candidate.Progress < victim.Progress) victim = candidate; // in arrival order: the oldest of the least advanced
+            if (victim.Progress == 0) break;
+        }
+        return victim;
+    }
 
     /// <summary>Under the lock.</summary>
     private bool RemovePending(BmpSession session)

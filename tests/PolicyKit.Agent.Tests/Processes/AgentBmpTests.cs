@@ -49,10 +49,11 @@ public sealed class AgentBmpTests : IDisposable
             await Task.Delay(500);
         }
 
-        var got = await sub.WaitForAsync(m => m.Any(x => x.Topic.StartsWith(Root + "/bmp/", StringComparison.Ordinal) && x.Payload.Contains("\"up\":true"))
+        static bool PeerUp(Received x) => x.Topic.StartsWith(Root + "/bmp/", StringComparison.Ordinal) && x.Payload.Contains("\"type\":\"bmp-peer\"") && x.Payload.Contains("\"up\":true");
+        var got = await sub.WaitForAsync(m => m.Any(PeerUp)
             && m.Any(x => x.Payload.Contains("\"type\":\"bmp-session-closed\"") && x.Payload.Contains("\"error\":true")),
             TimeSpan.FromSeconds(20), "a peer's retained state and the garbage session's close");
-        var peer = got.Last(x => x.Topic.StartsWith(Root + "/bmp/", StringComparison.Ordinal) && x.Payload.Contains("\"up\":true"));
+        var peer = got.Last(PeerUp);
         Assert.True(peer.Retain);
         var state = JsonDocument.Parse(peer.Payload).RootElement;
         Assert.True(state.GetProperty("prefixes").EnumerateObject().Sum(p => p.Value.GetInt64()) > 0, peer.Payload);
