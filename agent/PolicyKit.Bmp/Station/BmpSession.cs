@@ -36,8 +36,9 @@ internal sealed class BmpSession
     private readonly Socket _socket;
     private int _aborted;
 
-    public BmpSession(BmpStation station, long id, BmpStation.Listener listener, Socket socket, IPAddress source, string remote, string local)
+    public BmpSession(BmpStation station, long id, BmpStation.Listener listener, Socket socket, IPAddress source, string remote, string local, long accepted)
     {
+        Accepted = accepted;
         _station = station;
         _listener = listener;
         _socket = socket;
@@ -48,6 +49,9 @@ internal sealed class BmpSession
     }
 
     public long Id { get; }
+
+    /// <summary>When it was accepted (station ticks).</summary>
+    public long Accepted { get; }
 
     /// <summary>The connection's source address (limits per source count by it).</summary>
     public IPAddress Source { get; }
@@ -61,12 +65,32 @@ internal sealed class BmpSession
 
     public Task Run { get; set; } = Task.CompletedTask;
 
-    /// <summary>How far a pending connection got: 0 nothing received, 1 bytes received (handshake or Initiation under way), 2 TLS done. The station evicts the least advanced first.</summary>
+    /// <summary>
+    /// How far a pending connection got: 0 nothing received, 1 bytes received (a ClientHello or an
+    /// Initiation under way), 2 the station answered a complete ClientHello, 3 TLS done. The station
+    /// makes room by dropping stalled, idle and partly-sent connections, never answered or done ones.
+    /// </summary>
     public int Progress => Volatile.Read(ref _progress);
 
     private int _progress;
 
-    private void Advanced(int stage)
+    /// <summary>Whether the client has sent bytes not read yet (the kernel's count; false once closed).</summary>
+    public bool HasData
+    {
+        get
+        {
+            try
+            {
+                return _socket.Available > 0;
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+    }
+
+    internal void Advanced(int stage)
     {
         if (Volatile.Read(ref _progress) < stage) Volatile.Write(ref _progress, stage);
     }
@@ -346,7 +370,7 @@ internal sealed class BmpSession
             }
             return stream; // non-strict: plaintext BMP allowed on the TLS port
         }
-        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+        var ssl = new SslStream(new AnsweredStream(stream, () => Advanced(2)), leaveInnerStreamOpen: false);
         string? refusal = null;
         try
         {
@@ -362,7 +386,7 @@ internal sealed class BmpSession
             return null;
         }
         _tlsSubject = ssl.RemoteCertificate?.Subject;
-        Advanced(2);
+        Advanced(3);
         return ssl;
     }
 

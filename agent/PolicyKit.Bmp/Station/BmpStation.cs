@@ -280,24 +280,22 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
             string local = client.LocalEndPoint?.ToString() ?? "?";
             BmpSession? session = null;
             BmpSession? evicted = null;
-            string? refused = null;
+            string? refused = null, category = null;
             lock (_sessionsGate)
             {
                 if (_pendingPerSource.GetValueOrDefault(source) >= _options.MaxPendingPerSource)
                 {
-                    refused = $"{_options.MaxPendingPerSource} connections from {source} already pending (handshake or first message)";
+                    (category, refused) = ("pending-per-source", $"{_options.MaxPendingPerSource} connections from {source} already pending (handshake or first message)");
+                }
+                else if (_pending.Count >= _options.MaxPending && (evicted = Victim()) is null)
+                {
+                    (category, refused) = ("pending-limit", $"{_options.MaxPending} connections pending, all of them just connected, answered or past TLS");
                 }
                 else
                 {
-                    if (_pending.Count >= _options.MaxPending)
-                    {
-                        // The station-wide bound: a pending connection makes room, the least advanced and oldest first
-                        // (one that sent nothing before one mid-handshake, never one past TLS unless all are), so a
-                        // flood of idle or stalled connections cannot keep out a router that handshakes promptly.
-                        evicted = Victim();
-                        RemovePending(evicted);
-                    }
-                    session = new BmpSession(this, ++_nextSession, listener, client, source, remote, local);
+                    // The station-wide bound: a stalled or idle pending connection makes room (see Victim).
+                    if (evicted is not null) RemovePending(evicted);
+                    session = new BmpSession(this, ++_nextSession, listener, client, source, remote, local, Now());
                     _pendingNodes[session.Id] = _pending.AddLast(session);
                     _pendingPerSource[source] = _pendingPerSource.GetValueOrDefault(source) + 1;
                 }
@@ -305,12 +303,12 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
             if (evicted is not null)
             {
                 Interlocked.Increment(ref PendingEvicted);
-                evicted.Abort($"pending limit {_options.MaxPending} reached: the oldest pending connection was dropped");
+                evicted.Abort($"pending limit {_options.MaxPending} reached: a stalled or idle connection made room");
             }
             if (session is null)
             {
                 Interlocked.Increment(ref PendingRefused);
-                ReportRefusal(remote, local, "pending-per-source", refused!);
+                ReportRefusal(remote, local, category!, refused!);
                 client.Dispose();
                 continue;
             }
@@ -377,14 +375,45 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
 
     private long Now() => (long)(_options.Time.GetTimestamp() * (double)TimeSpan.TicksPerSecond / _options.Time.TimestampFrequency);
 
-    /// <summary>Under the lock: the pending connection to drop for a new one.</summary>
-    private BmpSession Victim()
+    /// <summary>A pending connection that has not finished its TLS handshake after this long (half the handshake timeout, at least 1 s) is stalled: the first to make room.</summary>
+    private TimeSpan StalledAfter => TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, _options.HandshakeTimeout.Ticks / 2));
+
+    /// <summary>A new connection has this long to send its first bytes (a ClientHello, an Initiation) before it counts as idle.</summary>
+    internal static readonly TimeSpan SpeakWithin = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Under the lock, when the pending connections are at their bound: the one to drop for a new
+    /// connection, or null to refuse the new one. Candidates, in order: stalled (pending longer than
+    /// <see cref="StalledAfter"/> without finishing TLS: a stalled handshake, a slow loris), idle
+    /// (nothing sent within <see cref="SpeakWithin"/>), then partly sent (bytes, but no complete
+    /// ClientHello the station could answer); the oldest of the first kind present goes. Never
+    /// dropped for a newcomer: one just connected (it has <see cref="SpeakWithin"/> to speak), one
+    /// whose ClientHello the station answered, one past TLS. So a router that handshakes promptly
+    /// keeps its place whatever the number of idle, stalled or trickling connections.
+    /// </summary>
+    private BmpSession? Victim()
     {
-        BmpSession victim = _pending.First!.Value;
+        long now = Now(), stalled = now - StalledAfter.Ticks, idle = now - SpeakWithin.Ticks;
+        BmpSession? victim = null;
+        int lowest = int.MaxValue;
         foreach (var candidate in _pending)
         {
-            if (candidate.Progress < victim.Progress) victim = candidate; // in arrival order: the oldest of the least advanced
-            if (victim.Progress == 0) break;
+            int progress = candidate.Progress, rank;
+            if (progress >= 3) continue;                                  // past TLS: never
+            if (candidate.Accepted < stalled) rank = 0;                   // stalled
+            else if (progress >= 2) continue;                             // answered: never (until stalled)
+            else if (progress >= 1 || candidate.HasData)                  // bytes in the socket count even if its reader has not run yet
+            {
+                candidate.Advanced(1);
+                rank = 2;                                                 // partly sent
+            }
+            else if (candidate.Accepted < idle) rank = 1;                 // idle
+            else continue;                                                // just connected: never
+            if (rank < lowest)
+            {
+                (victim, lowest) = (candidate, rank); // in arrival order: the oldest of its kind
+                if (rank == 0) break;
+            }
         }
         return victim;
     }

@@ -75,7 +75,7 @@ public enum BmpViewChoice : byte
 /// message; only then does it take one of the <see cref="MaxSessions"/> slots and get a router
 /// monitor and a full read buffer. Pending connections are bounded on their own
 /// (<see cref="MaxPending"/>, and <see cref="MaxPendingPerSource"/> per source address; when the
-/// station-wide bound is reached the oldest pending connection makes room), each holds a small
+/// station-wide bound is reached a stalled or idle pending connection makes room), each holds a small
 /// pooled buffer, and each has <see cref="HandshakeTimeout"/> and <see cref="FirstMessageTimeout"/>
 /// to get there. So connections that never handshake, never speak or trickle bytes cannot keep a
 /// router out.</para>
@@ -90,8 +90,8 @@ public sealed record BmpStationOptions
     /// <summary>Sessions from one source address at once (a router opens one per station).</summary>
     public int MaxSessionsPerSource { get; init; } = 8;
 
-    /// <summary>Connections not yet sessions (handshaking, or before their first BMP message), station-wide; a new one pushes out the oldest.</summary>
-    public int MaxPending { get; init; } = 64;
+    /// <summary>Connections not yet sessions (handshaking, or before their first BMP message), station-wide; at the bound a new one pushes out a stalled or idle one (a few kB each: size it well above the routers that connect at once).</summary>
+    public int MaxPending { get; init; } = 512;
 
     /// <summary>Pending connections from one source address; more from it are refused.</summary>
     public int MaxPendingPerSource { get; init; } = 4;

@@ -32,7 +32,7 @@ public sealed record BmpSection(
             v.Bool("bmp.strict", true, "refuse plaintext on the TLS port (a router must not silently fall back)"),
             v.Int("bmp.max_sessions", 64, 1, 100_000, "BMP sessions at once (connections past TLS and their Initiation)"),
             v.Int("bmp.max_sessions_per_source", 8, 1, 100_000, "sessions from one source address at once"),
-            v.Int("bmp.max_pending", 64, 1, 100_000, "connections not yet sessions (handshaking, or before their Initiation); a new one pushes out the oldest"),
+            v.Int("bmp.max_pending", 512, 1, 100_000, "connections not yet sessions (handshaking, or before their Initiation), a few kB each; at the bound a new one pushes out a stalled or idle one"),
             v.Int("bmp.max_pending_per_source", 4, 1, 100_000, "pending connections from one source address; more are refused"),
             v.Duration("bmp.handshake_timeout", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100), "a TLS handshake must be done within this"),
             v.Duration("bmp.first_message_timeout", TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100), "the router's Initiation must arrive within this after the handshake (or the connect)"),
