@@ -32,8 +32,11 @@ internal sealed class PeerState(PeerKey key, PerPeerHeader header)
     public bool ExtendedMessage = true;
     public readonly ViewRib?[] Views = new ViewRib?[5];
 
-    /// <summary>The router's own routes (FRR's all-zero header): tracked, never analysed against a neighbor's policy.</summary>
-    public bool IsLocal => Key.Type != BmpPeerType.LocRib && Header.IsAllZero;
+    /// <summary>
+    /// The router's own routes (FRR's all-zero header, whatever its view flags: FRR sends them in
+    /// pre- and post-policy): tracked, never analysed against a neighbor's policy.
+    /// </summary>
+    public bool IsLocal => Key.Type != BmpPeerType.LocRib && Key.Distinguisher == 0 && Key.Address.Value == UInt128.Zero && Header.PeerAs == 0 && Header.BgpId == 0;
 
     /// <summary>The router sent post-policy routes for this peer (auto view selection prefers them).</summary>
     public bool SeenPostPolicy;
