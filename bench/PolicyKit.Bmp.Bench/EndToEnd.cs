@@ -81,6 +81,50 @@ internal static class EndToEnd
         }
     }
 
+    /// <summary>
+    /// RSS across reconnects: one fresh agent, the same router (1M prefixes, one to an UPDATE)
+    /// connecting <paramref name="sessions"/> times in a row, each session sent whole and closed; the
+    /// agent's VmRSS 3 s after each session ended, and its peak (VmHWM). A RIB freed at session end
+    /// and given back keeps the figure flat.
+    /// </summary>
+    public static int Reconnects(TextWriter output, int sessions, string? agent)
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "pk-bmp-rss-" + Environment.ProcessId);
+        Directory.CreateDirectory(directory);
+        try
+        {
+            string table = Path.Combine(directory, "bench.mpt");
+            File.WriteAllBytes(table, TableWriter.Write(Table().Source));
+            var shape = Shapes.Single(s => s.Name == "1M x 1");
+            string stream = Path.Combine(directory, "stream.bmp");
+            long messages = Generate(stream, shape);
+            var command = AgentCommand(agent);
+            output.WriteLine($"station: {string.Join(' ', command)}; {sessions} sessions of {messages:N0} messages ({shape.Name}), {new FileInfo(stream).Length / 1e6:F1} MB each");
+            int port = FreePort();
+            using var receiver = Receiver.Start(command[0], [.. command.Skip(1), "run", "--table", table, "--set", "mqtt.enabled=false", "--set", "agent.status_listen=",
+                "--set", "bmp.enabled=true", "--set", $"bmp.listen=127.0.0.1:{port}"]);
+            receiver.WaitFor(l => l.Contains("bmp: station listening", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the station to listen");
+            output.WriteLine($"at rest: {receiver.Rss().Current / 1024.0:F0} MB");
+            var after = new List<double>();
+            for (int i = 1; i <= sessions; i++)
+            {
+                using (Send(port, stream))
+                    receiver.WaitFor(l => l.Contains("bmp: session", StringComparison.Ordinal) && l.Contains(" closed", StringComparison.Ordinal), TimeSpan.FromMinutes(5), "the session's end");
+                Thread.Sleep(3000);
+                var (current, peak) = receiver.Rss();
+                after.Add(current / 1024.0);
+                output.WriteLine($"after session {i,2}: RSS {current / 1024.0,6:F0} MB (peak so far {peak / 1024.0:F0} MB)");
+            }
+            output.WriteLine($"after the last session {after[^1]:F0} MB vs after the first {after[0]:F0} MB: {(after[^1] / after[0] - 1) * 100:+0.0;-0.0} %; peak {receiver.Rss().Peak / 1024.0:F0} MB");
+            receiver.Stop(Receiver.SIGTERM);
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>The policy of the run: the stream's peer named, max-prefix 2,000,000 (warning at 1,800,000), standard damping.</summary>
     public static Engine.Compiled.CompiledTable Table() =>
         TestTables.Bgp(TestTables.StandardDamping, new TestTables.Peer(FullTable.PeerAddresses[0], FullTable.PeerAs(0), 2_000_000, 1_800_000));
@@ -221,6 +265,18 @@ internal static class EndToEnd
                 }
             }
             throw new TimeoutException($"waited {timeout.TotalSeconds} s for {what}; output:\n{string.Join('\n', _seen.TakeLast(30))}");
+        }
+
+        /// <summary>VmRSS and VmHWM (peak) in kB.</summary>
+        public (long Current, long Peak) Rss()
+        {
+            long current = 0, peak = 0;
+            foreach (string line in File.ReadLines($"/proc/{_process.Id}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) current = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) peak = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+            }
+            return (current, peak);
         }
 
         public double SecondsSince(long started, string line) => (_arrival[line] - started) / (double)Stopwatch.Frequency;

@@ -11,6 +11,7 @@ namespace PolicyKit.Bmp.Bench;
 ///   --memory                 the full-table figure: 4 peers × 250,000 prefixes, heap held after a full GC
 ///   --write-stream FILE [--shape NAME]   writes an end-to-end stream (for perf, socat, pmbmpd by hand)
 ///   --profile [--shape NAME] where the per-prefix time goes (stopwatch, in-process, parts switched off)
+///   --reconnects [--count N] [--agent PATH]   one agent, the 1M-prefix router reconnecting N (10) times: RSS after each
 ///   --e2e [--runs N] [--agent PATH] [--shape NAME]
 ///                            end to end over TCP: mpol-agent's station vs pmbmpd, whole processes, the same
 ///                            streams (100k x 10, 1M x 1 prefixes), alternating, fresh receivers, medians of N (3)
@@ -37,6 +38,7 @@ public static class Program
             return 0;
         }
         if (args.Contains("--profile")) return ProfileRun.Run(Console.Out, Value("--shape"));
+        if (args.Contains("--reconnects")) return EndToEnd.Reconnects(Console.Out, int.Parse(Value("--count") ?? "10"), Value("--agent"));
         if (args.Contains("--e2e"))
         {
             var shapes = args.Select((a, i) => (a, i)).Where(x => x.a == "--shape" && x.i + 1 < args.Length).Select(x => args[x.i + 1]).ToList();

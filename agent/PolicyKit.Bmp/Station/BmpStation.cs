@@ -429,6 +429,32 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
         return true;
     }
 
+    /// <summary>A session that received this much held a large RIB: when it closes, its memory goes back to the system.</summary>
+    internal const long ReturnMemoryAfter = 16L << 20;
+
+    private int _returningMemory;
+
+    /// <summary>
+    /// A big session's RIB is garbage now: a full, compacting collection that also gives the freed
+    /// pages back to the system (GCCollectionMode.Aggressive), so the process's RSS falls back
+    /// instead of ratcheting up across reconnects. Off the session's thread, one at a time.
+    /// </summary>
+    private void ReturnMemory()
+    {
+        if (Interlocked.Exchange(ref _returningMemory, 1) != 0) return;
+        Task.Run(() =>
+        {
+            try
+            {
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            }
+            finally
+            {
+                Volatile.Write(ref _returningMemory, 0);
+            }
+        });
+    }
+
     /// <summary>A connection ended (pending or session): its slot is free, a session's totals move to the station's counters.</summary>
     internal void Closed(BmpSession session)
     {
@@ -450,6 +476,7 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
             Interlocked.Add(ref _closedBytes, monitor.Bytes);
             Interlocked.Add(ref _closedMalformed, monitor.MalformedMessages);
             Interlocked.Add(ref _closedSuppressed, monitor.EventsSuppressed);
+            if (monitor.Bytes >= ReturnMemoryAfter) ReturnMemory();
         }
     }
 }

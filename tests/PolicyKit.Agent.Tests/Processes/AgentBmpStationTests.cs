@@ -249,4 +249,48 @@ public sealed class AgentBmpStationTests : IDisposable
         agent.Signal(AgentProcess.SIGTERM);
         Assert.Equal(0, agent.WaitForExit(TimeSpan.FromSeconds(20)));
     }
+
+    /// <summary>
+    /// Issue 15, finding 7: RSS ratcheted up across reconnects of the same router. A router with
+    /// 200,000 prefixes (one to an UPDATE, a path each) connects five times in a row; the agent's
+    /// RSS after the last session must be where the first left it (within 25 %; the bench's
+    /// <c>--reconnects</c> runs the 1M-prefix, 10-session figure for the README).
+    /// </summary>
+    [Fact]
+    public void A_router_reconnecting_leaves_the_agents_memory_where_its_first_session_left_it()
+    {
+        using var agent = StartAgent();
+        const int prefixes = 200_000;
+        var stream = new MemoryStream();
+        stream.Write(Initiation("big", null));
+        stream.Write(PeerUpFor(Neighbor));
+        for (int k = 0; k < prefixes; k++)
+            stream.Write(Announce(Neighbor, [64500, 65000u + (uint)(k % 5000), 66000u + (uint)(k / 5000)], $"{20 + k / 65536}.{k / 256 % 256}.{k % 256}.0/24"));
+        byte[] bytes = stream.ToArray();
+        var after = new List<long>();
+        for (int session = 1; session <= 5; session++)
+        {
+            using (var router = Connect())
+            {
+                router.GetStream().Write(bytes);
+                router.Client.Shutdown(SocketShutdown.Send);
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while (agent.Errors.Split('\n').Count(l => l.Contains("bmp: session", StringComparison.Ordinal) && l.Contains(" closed:", StringComparison.Ordinal)) < session)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, $"session {session} did not end:\n{agent.Errors}");
+                    Thread.Sleep(100);
+                }
+            }
+            Thread.Sleep(2000);
+            after.Add(Rss(agent.Pid));
+        }
+        string figures = string.Join(", ", after.Select(kb => $"{kb / 1024} MB"));
+        Assert.True(after[^1] <= after[0] * 1.25, $"RSS after each session: {figures}");
+        Assert.Contains($"{prefixes + 2} messages", agent.Errors);
+        agent.Signal(AgentProcess.SIGTERM);
+        Assert.Equal(0, agent.WaitForExit(TimeSpan.FromSeconds(20)));
+    }
+
+    private static long Rss(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
 }
