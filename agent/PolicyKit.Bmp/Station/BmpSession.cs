@@ -60,8 +60,10 @@ internal sealed class BmpSession
 
     public string Local { get; }
 
-    /// <summary>Set once the connection is a session.</summary>
+    /// <summary>Set once the connection is a session; released when it closed (its RIB is garbage then).</summary>
     public RouterMonitor? Monitor { get; private set; }
+
+    public void ReleaseMonitor() => Monitor = null;
 
     public Task Run { get; set; } = Task.CompletedTask;
 

@@ -442,10 +442,12 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
     private void ReturnMemory()
     {
         if (Interlocked.Exchange(ref _returningMemory, 1) != 0) return;
-        Task.Run(() =>
+        Task.Run(async () =>
         {
             try
             {
+                // After the session's reader has unwound (it calls this on its way out), so its RIB is unreachable.
+                await Task.Delay(250).ConfigureAwait(false);
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             }
             finally
@@ -476,6 +478,7 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
             Interlocked.Add(ref _closedBytes, monitor.Bytes);
             Interlocked.Add(ref _closedMalformed, monitor.MalformedMessages);
             Interlocked.Add(ref _closedSuppressed, monitor.EventsSuppressed);
+            session.ReleaseMonitor(); // nothing of the station holds the RIB any more
             if (monitor.Bytes >= ReturnMemoryAfter) ReturnMemory();
         }
     }
