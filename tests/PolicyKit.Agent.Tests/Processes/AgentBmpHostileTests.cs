@@ -45,7 +45,7 @@ public sealed class AgentBmpHostileTests(ITestOutputHelper output) : IDisposable
             // Fewer pending slots than hostile connections, and short timeouts: evictions, timeouts and reconnects all happen during the test.
             "--set", "bmp.max_pending=64", "--set", "bmp.handshake_timeout=4s", "--set", "bmp.first_message_timeout=2s"]);
         agent.WaitForLog("bmp: station listening", TimeSpan.FromSeconds(30));
-        long restingKb = Rss(agent.Pid).Current;
+        long restingKb = agent.Rss().Current;
 
         using var stop = new CancellationTokenSource();
         long hostileConnects = 0;
@@ -61,7 +61,7 @@ public sealed class AgentBmpHostileTests(ITestOutputHelper output) : IDisposable
         {
             while (!stop.IsCancellationRequested)
             {
-                peakKb = Math.Max(peakKb, Rss(agent.Pid).Current);
+                peakKb = Math.Max(peakKb, agent.Rss().Current);
                 try { await Task.Delay(100, stop.Token); } catch (OperationCanceledException) { }
             }
         });
@@ -95,7 +95,7 @@ public sealed class AgentBmpHostileTests(ITestOutputHelper output) : IDisposable
         var final = await StatusAsync(statusPort);
         stop.Cancel();
         await Task.WhenAll(hostile.Append(sampler));
-        var (_, hwmKb) = Rss(agent.Pid);
+        var (_, hwmKb) = agent.Rss();
         var station = final.GetProperty("bmp").GetProperty("station");
         output.WriteLine($"hostile connections opened: {hostileConnects}; router in after {attempts} attempt(s) ({string.Join("; ", failures)}), processed after {routerSeconds:F1} s; " +
             $"RSS resting {restingKb / 1024} MB, peak sampled {peakKb / 1024} MB, VmHWM {hwmKb / 1024} MB; station: {station}");
@@ -205,17 +205,5 @@ public sealed class AgentBmpHostileTests(ITestOutputHelper output) : IDisposable
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         return JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/status")).RootElement;
-    }
-
-    /// <summary>VmRSS and VmHWM (peak) of a process, in kB.</summary>
-    private static (long Current, long Peak) Rss(int pid)
-    {
-        long current = 0, peak = 0;
-        foreach (string line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) current = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) peak = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
-        }
-        return (current, peak);
     }
 }

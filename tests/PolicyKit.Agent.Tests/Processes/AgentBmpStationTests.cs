@@ -262,7 +262,7 @@ public sealed class AgentBmpStationTests : IDisposable
     public void A_router_reconnecting_leaves_the_agents_memory_where_its_first_session_left_it()
     {
         using var agent = StartAgent();
-        long resting = Rss(agent.Pid);
+        long resting = agent.Rss().Current;
         const int prefixes = 200_000;
         var stream = new MemoryStream();
         stream.Write(Initiation("big", null));
@@ -285,7 +285,7 @@ public sealed class AgentBmpStationTests : IDisposable
                 }
             }
             Thread.Sleep(2000);
-            after.Add(Rss(agent.Pid));
+            after.Add(agent.Rss().Current);
         }
         string figures = $"at rest {resting / 1024} MB; after each session " + string.Join(", ", after.Select(kb => $"{kb / 1024} MB"));
         Assert.True(after[^1] <= after[0] * 1.25, figures);
@@ -294,7 +294,4 @@ public sealed class AgentBmpStationTests : IDisposable
         agent.Signal(AgentProcess.SIGTERM);
         Assert.Equal(0, agent.WaitForExit(TimeSpan.FromSeconds(20)));
     }
-
-    private static long Rss(int pid) =>
-        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
 }

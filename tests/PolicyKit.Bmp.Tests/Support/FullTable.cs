@@ -37,14 +37,7 @@ public static class FullTable
             while (i < prefixesPerPeer)
             {
                 int n = Math.Min(1 + random.Next(4), prefixesPerPeer - i);
-                int pathLength = 1 + random.Next(6);
-                var ases = new uint[pathLength + 1];
-                ases[0] = PeerAs(k);
-                for (int a = 1; a <= pathLength; a++) ases[a] = 65000u + (uint)random.Next(5000) * 7;
-                var attributes = new List<byte[]> { Origin((byte)random.Next(3)), AsPathAttribute(true, ases), NextHop(address) };
-                if (random.Next(3) == 0) attributes.Add(Med((uint)random.Next(1000)));
-                int communities = random.Next(4);
-                if (communities > 0) attributes.Add(Communities(Enumerable.Range(0, communities).Select(_ => (PeerAs(k) << 16) | (uint)random.Next(100)).ToArray()));
+                var attributes = RandomPath(random, k, address);
                 int length = 0;
                 for (int p = 0; p < n; p++, i++)
                 {
@@ -87,14 +80,7 @@ public static class FullTable
         {
             int k = m % peerAddresses.Count;
             var address = Address.Parse(peerAddresses[k]);
-            int pathLength = 1 + random.Next(6);
-            var ases = new uint[pathLength + 1];
-            ases[0] = PeerAs(k);
-            for (int a = 1; a <= pathLength; a++) ases[a] = 65000u + (uint)random.Next(5000) * 7;
-            var attributes = new List<byte[]> { Origin((byte)random.Next(3)), AsPathAttribute(true, ases), NextHop(address) };
-            if (random.Next(3) == 0) attributes.Add(Med((uint)random.Next(1000)));
-            int communities = random.Next(4);
-            if (communities > 0) attributes.Add(Communities(Enumerable.Range(0, communities).Select(_ => (PeerAs(k) << 16) | (uint)random.Next(100)).ToArray()));
+            var attributes = RandomPath(random, k, address);
             int length = 0;
             for (int p = 0; p < prefixesPerMessage; p++)
             {
@@ -105,5 +91,19 @@ public static class FullTable
             output.Write(RouteMonitoring(headers[k], UpdateRaw([], attributes.SelectMany(x => x).ToArray(), nlri[..length])));
         }
         return 1 + peerAddresses.Count + (long)messages;
+    }
+
+    /// <summary>A path as peer <paramref name="k"/> sends it: ORIGIN, a 4-octet AS_PATH of 2–7 ASes from a pool of 5,000, NEXT_HOP, MED on a third, 0–3 communities.</summary>
+    private static List<byte[]> RandomPath(Random random, int k, Address address)
+    {
+        int pathLength = 1 + random.Next(6);
+        var ases = new uint[pathLength + 1];
+        ases[0] = PeerAs(k);
+        for (int a = 1; a <= pathLength; a++) ases[a] = 65000u + (uint)random.Next(5000) * 7;
+        var attributes = new List<byte[]> { Origin((byte)random.Next(3)), AsPathAttribute(true, ases), NextHop(address) };
+        if (random.Next(3) == 0) attributes.Add(Med((uint)random.Next(1000)));
+        int communities = random.Next(4);
+        if (communities > 0) attributes.Add(Communities(Enumerable.Range(0, communities).Select(_ => (PeerAs(k) << 16) | (uint)random.Next(100)).ToArray()));
+        return attributes;
     }
 }
