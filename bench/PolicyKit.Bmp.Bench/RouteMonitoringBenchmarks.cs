@@ -38,7 +38,7 @@ public class RouteMonitoringBenchmarks
         _unnamed = Workload.Table(named: false);
     }
 
-    private static RouterMonitor NewMonitor(CompiledTable table) => new(table, new BmpStationOptions { ExpectedPrefixes = 300_000 });
+    private static RouterMonitor NewMonitor(CompiledTable table) => new(table, new BmpStationOptions());
 
     [IterationSetup(Targets = [nameof(Dump)])]
     public void FreshNamed() => _monitor = NewMonitor(_named);

@@ -12,7 +12,23 @@ public sealed class BogonList
 {
     private readonly RoutePrefix[] _entries;
 
-    private BogonList(RoutePrefix[] entries) => _entries = entries;
+    // First-octet filters (bit n set: some entry covers addresses whose top 8 bits are n), one per
+    // address family: most prefixes of a real table are rejected with one bit test instead of a scan.
+    private readonly ulong[] _v4Octets = new ulong[4];
+    private readonly ulong[] _v6Octets = new ulong[4];
+
+    private BogonList(RoutePrefix[] entries)
+    {
+        _entries = entries;
+        foreach (var entry in entries)
+        {
+            bool v6 = entry.Family.IsIpv6();
+            int top = v6 ? (int)(entry.Bits >> 120) : (int)((uint)entry.Bits >> 24);
+            int span = entry.Length >= 8 ? 1 : 1 << (8 - entry.Length);
+            var octets = v6 ? _v6Octets : _v4Octets;
+            for (int o = top; o < top + span && o < 256; o++) octets[o >> 6] |= 1UL << (o & 63);
+        }
+    }
 
     public static readonly BogonList Empty = new([]);
 
@@ -44,6 +60,12 @@ public sealed class BogonList
     public RoutePrefix? Match(in RoutePrefix prefix)
     {
         bool v6 = prefix.Family.IsIpv6();
+        // A prefix shorter than 8 bits may contain a bogon without sharing its first octet: scan those.
+        if (prefix.Length >= 8)
+        {
+            int top = v6 ? (int)(prefix.Bits >> 120) : (int)((uint)prefix.Bits >> 24);
+            if (((v6 ? _v6Octets : _v4Octets)[top >> 6] & (1UL << (top & 63))) == 0) return null;
+        }
         foreach (ref readonly var entry in _entries.AsSpan())
         {
             if (entry.Family.IsIpv6() != v6 || prefix.Length < entry.Length) continue;

@@ -3,9 +3,9 @@ using PolicyKit.Bmp.Wire;
 namespace PolicyKit.Bmp.Events;
 
 /// <summary>
-/// Who a peer event is about: the router (its sysName from the Initiation, else its remote
-/// endpoint), the peer as the per-peer header names it, and <see cref="Name"/>, a topic-safe
-/// name ("198.51.100.9", "rd-64500:1-10.0.0.1", "loc-rib", "local").
+/// Who a peer event is about: the router (its identity: client certificate subject on TLS, else
+/// "sysName@address", else its address), the peer as the per-peer header names it, and
+/// <see cref="Name"/>, a topic-safe name ("198.51.100.9", "rd-64500:1-10.0.0.1", "loc-rib", "local").
 /// </summary>
 public sealed record BmpPeerId(string Router, BmpPeerType Type, string Distinguisher, string Address, uint As)
 {
@@ -80,7 +80,7 @@ public sealed record BmpPeerDownEvent(DateTimeOffset Time, BmpPeerId Peer, strin
 /// crossed (<see cref="Exceeded"/> false), or the maximum was exceeded — the router would tear
 /// the session down, or with warning-only keeps it. Raised once per crossing.
 /// </summary>
-public sealed record BmpMaxPrefixEvent(DateTimeOffset Time, BmpPeerId Peer, bool Exceeded, long Used, long WarnAt, long Max, bool WarningOnly, string Prefix, string Rule)
+public sealed record BmpMaxPrefixEvent(DateTimeOffset Time, BmpPeerId Peer, bool Exceeded, long Used, long WarnAt, long Max, bool WarningOnly, string Prefix, string Rule, string View)
     : BmpEvent(Time, Peer.Router)
 {
     public override string Kind => Exceeded ? "bmp-max-prefix-exceeded" : "bmp-max-prefix-warning";
@@ -117,6 +117,17 @@ public sealed record BmpMalformedEvent(DateTimeOffset Time, string Router, long 
     : BmpEvent(Time, Router)
 {
     public override string Kind => "bmp-malformed";
+}
+
+/// <summary>
+/// Events over the per-reason budget of one window (<c>EventBurst</c> per <c>EventSummaryInterval</c>)
+/// that were counted instead of sent: one summary per window per session (or for the station's
+/// refused connections), so one misbehaving router never floods telemetry or the log.
+/// </summary>
+public sealed record BmpEventsSuppressedEvent(DateTimeOffset Time, string Router, long Session, TimeSpan Window, IReadOnlyDictionary<string, long> Suppressed)
+    : BmpEvent(Time, Router)
+{
+    public override string Kind => "bmp-events-suppressed";
 }
 
 public sealed record BmpCertificatesReloadedEvent(DateTimeOffset Time, string Router, string Listener, bool Success, string Detail)

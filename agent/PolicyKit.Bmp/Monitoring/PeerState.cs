@@ -11,8 +11,9 @@ internal readonly record struct PeerKey(BmpPeerType Type, ulong Distinguisher, A
 
 /// <summary>
 /// Everything the station holds about one monitored peer of one router: the OPENs of its Peer
-/// Up (how to decode its UPDATEs), a RIB per view, damping histories and counters. Owned by its
-/// <see cref="RouterMonitor"/> and touched only under that monitor's lock.
+/// Up (how to decode its UPDATEs), a RIB per view, the policy's count on the analysed view,
+/// damping histories and counters. Owned by its <see cref="RouterMonitor"/> and touched only
+/// under that monitor's lock.
 /// </summary>
 internal sealed class PeerState(PeerKey key, PerPeerHeader header)
 {
@@ -31,20 +32,29 @@ internal sealed class PeerState(PeerKey key, PerPeerHeader header)
     public bool ExtendedMessage = true;
     public readonly ViewRib?[] Views = new ViewRib?[5];
 
-    /// <summary>Locally originated routes (FRR's all-zero header) and Loc-RIB are tracked, not analysed against a neighbor's policy.</summary>
-    public bool Analyzable => Key.Type != BmpPeerType.LocRib && !Header.IsAllZero;
+    /// <summary>
+    /// The router's own routes (FRR's all-zero header, whatever its view flags: FRR sends them in
+    /// pre- and post-policy): tracked, never analysed against a neighbor's policy.
+    /// </summary>
+    public bool IsLocal => Key.Type != BmpPeerType.LocRib && Key.Distinguisher == 0 && Key.Address.Value == UInt128.Zero && Header.PeerAs == 0 && Header.BgpId == 0;
 
-    /// <summary>Whether the bound table names this peer (its routes go through the engine), as of <see cref="NamedVersion"/>.</summary>
-    public bool Named;
-    public int NamedVersion = -1;
+    /// <summary>The router sent post-policy routes for this peer (auto view selection prefers them).</summary>
+    public bool SeenPostPolicy;
 
-    /// <summary>Held prefixes the engine refused for max-prefix: offered again when a withdrawal frees a slot.</summary>
-    public HashSet<RouteKey>? OverLimit;
+    /// <summary>The view the analysis runs on (null: none), as chosen for <see cref="ViewVersion"/>.</summary>
+    public RibView? AnalysisView;
+    public int ViewVersion = -1;
+
+    /// <summary>The table's index of this peer (its max-prefix and filter), -1 when the policy does not name it; as of <see cref="PolicyVersion"/>.</summary>
+    public int PolicyIndex = -1;
+    public int PolicyVersion = -1;
+
+    /// <summary>Distinct unicast prefixes held in the analysed view that the peer's filter permits (all of them without a filter): the one count max-prefix is judged on.</summary>
+    public int Accepted;
 
     public DampingTracker? Damping;
     public bool Warned;
     public bool Exceeded;
-    public long RefusedByMaxPrefix;
     public long BogonAnnouncements;
     public long FilterViolations;
     public string? LastViolation;
@@ -58,6 +68,8 @@ internal sealed class PeerState(PeerKey key, PerPeerHeader header)
     public long UpdatesNotApplied;
     public readonly Dictionary<string, ulong> Statistics = new(StringComparer.Ordinal);
     public long VendorStatistics;
+    public long StatisticsReports;
+    public DateTimeOffset? LastStatistics;
 
     public bool AddPath(RibView view, RouteFamily family)
     {
@@ -66,7 +78,7 @@ internal sealed class PeerState(PeerKey key, PerPeerHeader header)
     }
 
     public UpdateContext Context(RibView view, bool fourOctet) =>
-        new(fourOctet, view is RibView.AdjRibOutPre or RibView.AdjRibOutPost ? AddPathOut : AddPathIn, ExtendedMessage);
+        new(fourOctet, view is RibView.AdjRibOutPre or RibView.AdjRibOutPost ? AddPathOut : AddPathIn, ExtendedMessage, Key.Type == BmpPeerType.LocRib);
 
     public ViewRib View(RibView view) => Views[(int)view] ??= new ViewRib();
 }

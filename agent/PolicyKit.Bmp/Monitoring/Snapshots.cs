@@ -1,6 +1,7 @@
 using PolicyKit.Bmp.Analysis;
 using PolicyKit.Bmp.Events;
 using PolicyKit.Bmp.Wire;
+using PolicyKit.Engine;
 
 namespace PolicyKit.Bmp.Monitoring;
 
@@ -9,21 +10,16 @@ public sealed record BmpViewCounts(RibView View, int Ipv4Unicast, int Ipv6Unicas
 {
     public int Prefixes => Ipv4Unicast + Ipv6Unicast + Ipv4Multicast + Ipv6Multicast;
 
-    public string ViewName => View switch
-    {
-        RibView.AdjRibInPre => "pre-policy",
-        RibView.AdjRibInPost => "post-policy",
-        RibView.AdjRibOutPre => "adj-rib-out-pre",
-        RibView.AdjRibOutPost => "adj-rib-out-post",
-        _ => "loc-rib",
-    };
+    public string ViewName => RouterMonitor.ViewName(View);
 }
 
 /// <summary>
-/// One monitored peer as telemetry publishes it (retained on <c>…/bmp/&lt;peer&gt;</c>): state,
-/// prefixes per view, the policy's max-prefix with the engine's count, damping, violations and
-/// the router's own statistics. <see cref="PeerUpSeen"/> is false for a peer known only from
-/// its routes (FRR's locally originated routes, or routes before the Peer Up).
+/// One monitored peer as telemetry publishes it (retained on <c>…/bmp/&lt;router&gt;/&lt;peer&gt;</c>):
+/// state, prefixes per view, the analysed view (<see cref="AnalysisView"/>) with the policy's
+/// max-prefix and the count on that view (<see cref="PolicyPrefixes"/>: the one figure every
+/// topic uses), damping, violations and the router's own statistics reports.
+/// <see cref="PeerUpSeen"/> is false for a peer known only from its routes (FRR's locally
+/// originated routes, GoBGP's Loc-RIB, or routes before the Peer Up).
 /// </summary>
 public sealed record BmpPeerSnapshot(
     BmpPeerId Peer,
@@ -31,6 +27,7 @@ public sealed record BmpPeerSnapshot(
     bool Up,
     bool PeerUpSeen,
     bool Analyzed,
+    string AnalysisView,
     DateTimeOffset? UpSince,
     string? LastDownReason,
     IReadOnlyList<BmpViewCounts> Views,
@@ -56,17 +53,20 @@ public sealed record BmpPeerSnapshot(
     long AttributesDiscarded,
     long UpdatesNotApplied,
     IReadOnlyDictionary<string, ulong> Statistics,
-    long VendorStatistics)
+    long VendorStatistics,
+    long StatisticsReports,
+    DateTimeOffset? LastStatistics)
 {
     /// <summary>Prefixes in the view the analysis runs on (0 when the peer has none).</summary>
     public int Prefixes(RibView view) => Views.FirstOrDefault(v => v.View == view)?.Prefixes ?? 0;
 }
 
-/// <summary>One BMP session (one monitored router).</summary>
+/// <summary>One BMP session (one monitored router); <see cref="Router"/> is its identity (see <c>RouterMonitor.Router</c>).</summary>
 public sealed record BmpSessionSnapshot(
     long Session,
     string Router,
     string Remote,
+    string RemoteAddress,
     string Local,
     bool Tls,
     string? ClientSubject,
@@ -77,6 +77,8 @@ public sealed record BmpSessionSnapshot(
     long Bytes,
     IReadOnlyDictionary<string, long> MessagesByType,
     long MalformedMessages,
+    IReadOnlyDictionary<string, long> MalformedByReason,
+    long EventsSuppressed,
     long UnknownMessageTypes,
     long UnknownTlvs,
     long BgpErrors,
@@ -84,3 +86,6 @@ public sealed record BmpSessionSnapshot(
     long RibBytes,
     bool Terminated,
     IReadOnlyList<BmpPeerSnapshot> Peers);
+
+/// <summary>One peer's max-prefix figure (<see cref="BmpPeerSnapshot.PolicyPrefixes"/>) with where it comes from: the router, the peer's name and the analysed view.</summary>
+public sealed record BmpPrefixUse(Address Peer, int Used, string Router, string PeerName, string View);

@@ -46,10 +46,28 @@ internal sealed class AttributeStore
 
     public void AddRef(int id) => _refs[id]++;
 
+    /// <summary>Adds <paramref name="count"/> references at once (the routes of one UPDATE share its path).</summary>
+    public void AddRefs(int id, int count) => _refs[id] += count;
+
     public void Release(int id)
     {
         if (--_refs[id] > 0) return;
         Remove(id);
+    }
+
+    /// <summary>Gives the arrays back once no path is held any more (every peer went down): ids are referenced by routes, so a partly used store keeps its size.</summary>
+    public void TrimExcess()
+    {
+        if (Count != 0 || _blobs.Length == 1024) return;
+        _blobs = new byte[]?[1024];
+        _refs = new int[1024];
+        _hashes = new int[1024];
+        _nextFree = new int[1024];
+        _freeHead = -1;
+        _highWater = 0;
+        _index = new int[2048];
+        _mask = 2047;
+        Bytes = 0;
     }
 
     /// <summary>Frees an interned key no route took a reference to (an update whose routes were all refused).</summary>

@@ -12,7 +12,7 @@ namespace PolicyKit.Bmp.Rib;
 /// </summary>
 internal sealed class ViewRib
 {
-    private readonly PrefixMap<ulong> _v4 = new(64);
+    private PrefixMap<ulong> _v4 = new(64);
     private PrefixMap<RouteKey>? _other;
     private PrefixMap<RouteKey>? _paths;
     private readonly int[] _prefixes = new int[RouteFamilies.Count];
@@ -32,27 +32,38 @@ internal sealed class ViewRib
 
     private static RoutePrefix Unpack(ulong key) => new((RouteFamily)(byte)key, (uint)(key >> 32), (byte)(key >> 8), 0);
 
-    /// <summary>Adds or replaces a route; returns the attribute id it replaced, or -1 when the route is new.</summary>
-    public int Announce(in RoutePrefix p, int attributes, bool addPath)
+    /// <summary>Starts loading where the route's slot is, so the misses of an UPDATE's routes overlap (see <see cref="PrefixMap{TKey}.Prefetch"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(in RoutePrefix p, bool addPath)
+    {
+        if (!addPath && !p.Family.IsIpv6()) _v4.Prefetch(Pack(p));
+    }
+
+    /// <summary>
+    /// Adds or replaces a route; returns the attribute id it replaced, or -1 when the route is new.
+    /// <paramref name="newPrefix"/> is true when no path of the prefix was held before.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Announce(in RoutePrefix p, int attributes, bool addPath, out bool newPrefix)
     {
         int previous;
         if (!addPath && !p.Family.IsIpv6()) previous = _v4.Set(Pack(p), attributes);
         else previous = (_other ??= new PrefixMap<RouteKey>(64)).Set(RouteKey.Of(p), attributes);
-        if (previous < 0)
-        {
-            if (!addPath || AddPath(p, +1) == 1) _prefixes[(int)p.Family]++;
-        }
+        newPrefix = previous < 0 && (!addPath || AddPath(p, +1) == 1);
+        if (newPrefix) _prefixes[(int)p.Family]++;
         return previous;
     }
 
-    /// <summary>Removes a route; returns its attribute id, or -1 when it was not held.</summary>
-    public int Withdraw(in RoutePrefix p, bool addPath)
+    /// <summary>
+    /// Removes a route; returns its attribute id, or -1 when it was not held.
+    /// <paramref name="prefixGone"/> is true when that was the prefix's last path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Withdraw(in RoutePrefix p, bool addPath, out bool prefixGone)
     {
         int previous = !addPath && !p.Family.IsIpv6() ? _v4.Remove(Pack(p)) : _other?.Remove(RouteKey.Of(p)) ?? -1;
-        if (previous >= 0)
-        {
-            if (!addPath || AddPath(p, -1) == 0) _prefixes[(int)p.Family]--;
-        }
+        prefixGone = previous >= 0 && (!addPath || AddPath(p, -1) == 0);
+        if (prefixGone) _prefixes[(int)p.Family]--;
         return previous;
     }
 
@@ -88,9 +99,28 @@ internal sealed class ViewRib
         foreach (var (key, value) in _other.Entries()) yield return (key.Prefix, value);
     }
 
+    /// <summary>Every distinct prefix held (ADD-PATH paths of a prefix once), for recounting.</summary>
+    public IEnumerable<RoutePrefix> DistinctPrefixes()
+    {
+        foreach (var (key, _) in _v4.Entries()) yield return Unpack(key);
+        if (_other is null) yield break;
+        if (_paths is null)
+        {
+            foreach (var (key, _) in _other.Entries()) yield return key.Prefix;
+            yield break;
+        }
+        // With ADD-PATH, IPv4 and IPv6 paths live in _other and their prefixes in _paths; IPv6 without ADD-PATH only in _other.
+        foreach (var (key, _) in _paths.Entries()) yield return key.Prefix;
+        foreach (var (key, _) in _other.Entries())
+        {
+            if (key.PathId == 0 && key.Family.IsIpv6() && !_paths.TryGetValue(RouteKey.PrefixOnly(key.Prefix), out _)) yield return key.Prefix;
+        }
+    }
+
+    /// <summary>Drops every route and gives the memory back (a peer that went down may never return).</summary>
     public void Clear()
     {
-        _v4.Clear();
+        _v4 = new PrefixMap<ulong>(64);
         _other = null;
         _paths = null;
         Array.Clear(_prefixes);

@@ -30,14 +30,20 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
     private readonly Channel<BmpEvent> _events;
     private readonly List<Listener> _listeners = [];
     private readonly Dictionary<long, BmpSession> _sessions = [];
+    private readonly LinkedList<BmpSession> _pending = [];
+    private readonly Dictionary<long, LinkedListNode<BmpSession>> _pendingNodes = [];
+    private readonly Dictionary<IPAddress, int> _pendingPerSource = [];
+    private readonly Dictionary<IPAddress, int> _sessionsPerSource = [];
+    private readonly EventLimiter _refusals;
     private readonly object _sessionsGate = new();
     private readonly CancellationTokenSource _stopping = new();
     private CompiledTable _table;
     private long _nextSession;
     private bool _started;
 
-    internal long SessionsAccepted, SessionsRefused, TlsHandshakeFailures, PlaintextRefused, FramingErrors;
-    private long _closedMessages, _closedBytes, _closedMalformed, _dropped, _reloads, _reloadFailures;
+    internal long ConnectionsAccepted, SessionsAccepted, SessionsRefused, TlsHandshakeFailures, PlaintextRefused, FramingErrors,
+        PendingEvicted, PendingRefused, PendingLost, FirstMessageFailures, IdleClosed, InternalErrors;
+    private long _closedMessages, _closedBytes, _closedMalformed, _closedSuppressed, _dropped, _reloads, _reloadFailures, _refusedSuppressed;
 
     public BmpStation(BmpStationOptions options, CompiledTable table)
     {
@@ -46,7 +52,9 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
         options.Validate();
         _options = options;
         _table = table;
-        _events = Channel.CreateBounded<BmpEvent>(new BoundedChannelOptions(options.EventQueueCapacity)
+        _refusals = new EventLimiter(options.EventBurst, options.EventSummaryInterval.Ticks);
+        // Session opened/closed events have a reserve beyond the queue's capacity: a flood of other events never hides a session's start or end.
+        _events = Channel.CreateBounded<BmpEvent>(new BoundedChannelOptions(options.EventQueueCapacity + EssentialReserve(options))
         {
             FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full: the writer drops, never waits
             SingleReader = false,
@@ -55,6 +63,8 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
     }
 
     internal BmpStationOptions Options => _options;
+
+    private static int EssentialReserve(BmpStationOptions options) => 2 * options.MaxSessions + 64;
 
     /// <summary>Events, oldest first. Read them promptly: a full queue drops new events (counted in <see cref="DroppedEvents"/>).</summary>
     public ChannelReader<BmpEvent> Events => _events.Reader;
@@ -112,7 +122,7 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
         _stopping.Cancel();
         foreach (var listener in _listeners) listener.Socket.Stop();
         List<Task> running;
-        lock (_sessionsGate) running = _sessions.Values.Select(s => { s.Abort(); return s.Run; }).ToList();
+        lock (_sessionsGate) running = _sessions.Values.Concat(_pending).Select(s => { s.Abort("station stopping"); return s.Run; }).ToList();
         running.AddRange(_listeners.Select(l => l.AcceptLoop));
         await Task.WhenAll(running.Where(t => t is not null)).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
     }
@@ -137,7 +147,7 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
         Volatile.Write(ref _table, table);
         lock (_sessionsGate)
         {
-            foreach (var session in _sessions.Values) session.Monitor.LoadTable(table);
+            foreach (var session in _sessions.Values) session.Monitor?.LoadTable(table);
         }
     }
 
@@ -176,23 +186,44 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
         get
         {
             List<RouterMonitor> monitors;
-            lock (_sessionsGate) monitors = _sessions.Values.Select(s => s.Monitor).ToList();
+            int pending;
+            lock (_sessionsGate)
+            {
+                monitors = _sessions.Values.Select(s => s.Monitor).OfType<RouterMonitor>().ToList();
+                pending = _pending.Count;
+            }
             return new BmpStationCounters(
-                Interlocked.Read(ref SessionsAccepted), monitors.Count, Interlocked.Read(ref SessionsRefused),
-                Interlocked.Read(ref TlsHandshakeFailures), Interlocked.Read(ref PlaintextRefused), Interlocked.Read(ref FramingErrors),
+                Interlocked.Read(ref ConnectionsAccepted), Interlocked.Read(ref SessionsAccepted), monitors.Count, pending, Interlocked.Read(ref SessionsRefused),
+                Interlocked.Read(ref PendingRefused), Interlocked.Read(ref PendingEvicted), Interlocked.Read(ref PendingLost), Interlocked.Read(ref FirstMessageFailures),
+                Interlocked.Read(ref TlsHandshakeFailures), Interlocked.Read(ref PlaintextRefused), Interlocked.Read(ref IdleClosed), Interlocked.Read(ref FramingErrors),
                 Interlocked.Read(ref _closedMessages) + monitors.Sum(m => m.Messages),
                 Interlocked.Read(ref _closedBytes) + monitors.Sum(m => m.Bytes),
                 Interlocked.Read(ref _closedMalformed) + monitors.Sum(m => m.MalformedMessages),
-                DroppedEvents, Interlocked.Read(ref _reloads), Interlocked.Read(ref _reloadFailures));
+                Interlocked.Read(ref _closedSuppressed) + monitors.Sum(m => m.EventsSuppressed) + Interlocked.Read(ref _refusedSuppressed),
+                DroppedEvents, Interlocked.Read(ref _reloads), Interlocked.Read(ref _reloadFailures), Interlocked.Read(ref InternalErrors));
         }
+    }
+
+    /// <summary>The max-prefix figure of every analysed, policy-named peer of every open session (see <see cref="RouterMonitor.CollectPrefixUse"/>).</summary>
+    public IReadOnlyList<BmpPrefixUse> PrefixUse()
+    {
+        List<RouterMonitor> monitors;
+        lock (_sessionsGate) monitors = _sessions.Values.Select(s => s.Monitor).OfType<RouterMonitor>().ToList();
+        var use = new List<BmpPrefixUse>();
+        foreach (var monitor in monitors) monitor.CollectPrefixUse(use);
+        return use;
     }
 
     /// <summary>Every open session with all its peers (each session's snapshot holds only that session's lock).</summary>
     public BmpStationSnapshot Snapshot()
     {
         List<BmpSession> sessions;
-        lock (_sessionsGate) sessions = [.. _sessions.Values.OrderBy(s => s.Id)];
-        var snapshots = sessions.Select(s => s.Monitor.Snapshot()).ToList();
+        lock (_sessionsGate)
+        {
+            sessions = [.. _sessions.Values.OrderBy(s => s.Id)];
+            SummarizeRefusals();
+        }
+        var snapshots = sessions.Select(s => s.Monitor).OfType<RouterMonitor>().Select(m => m.Snapshot()).ToList();
         return new BmpStationSnapshot(_options.Time.GetUtcNow(), Counters, snapshots);
     }
 
@@ -201,6 +232,13 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
     bool IBmpEventSink.HasRoom => _events.Reader.Count < _options.EventQueueCapacity;
 
     public void Publish(BmpEvent e)
+    {
+        // Ordinary events stop at the configured capacity; the rest of the channel is the essential reserve.
+        if (_events.Reader.Count >= _options.EventQueueCapacity || !_events.Writer.TryWrite(e)) Interlocked.Increment(ref _dropped);
+    }
+
+    /// <summary>Session opened/closed: written into the reserve when the queue is full of other events.</summary>
+    internal void PublishEssential(BmpEvent e)
     {
         if (!_events.Writer.TryWrite(e)) Interlocked.Increment(ref _dropped);
     }
@@ -235,39 +273,213 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
                 if (token.IsCancellationRequested) return;
                 continue;
             }
-            string remote = client.RemoteEndPoint?.ToString() ?? "?";
+            Interlocked.Increment(ref ConnectionsAccepted);
+            var endpoint = client.RemoteEndPoint as IPEndPoint;
+            var source = endpoint?.Address is { } a && a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : endpoint?.Address ?? IPAddress.None;
+            string remote = endpoint?.ToString() ?? "?";
             string local = client.LocalEndPoint?.ToString() ?? "?";
             BmpSession? session = null;
+            BmpSession? evicted = null;
+            string? refused = null, category = null;
             lock (_sessionsGate)
             {
-                if (_sessions.Count < _options.MaxSessions)
+                if (_pendingPerSource.GetValueOrDefault(source) >= _options.MaxPendingPerSource)
                 {
-                    long id = ++_nextSession;
-                    session = new BmpSession(this, id, listener, client, remote, local);
-                    _sessions.Add(id, session);
+                    (category, refused) = ("pending-per-source", $"{_options.MaxPendingPerSource} connections from {source} already pending (handshake or first message)");
                 }
+                else if (_pending.Count >= _options.MaxPending && (evicted = Victim()) is null)
+                {
+                    (category, refused) = ("pending-limit", $"{_options.MaxPending} connections pending, all of them just connected, answered or past TLS");
+                }
+                else
+                {
+                    // The station-wide bound: a stalled or idle pending connection makes room (see Victim).
+                    if (evicted is not null) RemovePending(evicted);
+                    session = new BmpSession(this, ++_nextSession, listener, client, source, remote, local, Now());
+                    _pendingNodes[session.Id] = _pending.AddLast(session);
+                    _pendingPerSource[source] = _pendingPerSource.GetValueOrDefault(source) + 1;
+                }
+            }
+            if (evicted is not null)
+            {
+                Interlocked.Increment(ref PendingEvicted);
+                evicted.Abort($"pending limit {_options.MaxPending} reached: a stalled or idle connection made room");
             }
             if (session is null)
             {
-                Interlocked.Increment(ref SessionsRefused);
-                Publish(new BmpConnectionRefusedEvent(_options.Time.GetUtcNow(), remote, remote, local, $"session limit {_options.MaxSessions} reached"));
+                Interlocked.Increment(ref PendingRefused);
+                ReportRefusal(remote, local, category!, refused!);
                 client.Dispose();
                 continue;
             }
-            Interlocked.Increment(ref SessionsAccepted);
             session.Run = Task.Run(() => session.RunAsync(token));
         }
     }
 
-    /// <summary>A session ended: its totals move to the station's counters.</summary>
+    /// <summary>A pending connection passed TLS and sent its Initiation: it becomes a session if there is a slot (total and per source).</summary>
+    internal bool Promote(BmpSession session)
+    {
+        string? refused = null;
+        lock (_sessionsGate)
+        {
+            if (!RemovePending(session)) return false; // evicted meanwhile
+            if (_sessions.Count >= _options.MaxSessions) refused = $"session limit {_options.MaxSessions} reached";
+            else if (_sessionsPerSource.GetValueOrDefault(session.Source) >= _options.MaxSessionsPerSource)
+                refused = $"{_options.MaxSessionsPerSource} sessions from {session.Source} already open";
+            else
+            {
+                _sessions.Add(session.Id, session);
+                _sessionsPerSource[session.Source] = _sessionsPerSource.GetValueOrDefault(session.Source) + 1;
+            }
+        }
+        if (refused is not null)
+        {
+            Interlocked.Increment(ref SessionsRefused);
+            ReportRefusal(session.Remote, session.Local, "session-limit", refused);
+            return false;
+        }
+        Interlocked.Increment(ref SessionsAccepted);
+        var monitor = session.Monitor!;
+        PublishEssential(new BmpSessionOpenedEvent(_options.Time.GetUtcNow(), monitor.Router, session.Id, session.Remote, session.Local, monitor.Tls, monitor.ClientSubject));
+        return true;
+    }
+
+    /// <summary>A pending connection refused for <paramref name="why"/>: counted in <paramref name="counter"/>, reported (within the per-reason budget).</summary>
+    internal void Refuse(BmpSession session, string category, string why, ref long counter)
+    {
+        Interlocked.Increment(ref counter);
+        ReportRefusal(session.Remote, session.Local, category, why);
+    }
+
+    /// <summary>A pending connection that went away or was cut before it said anything wrong (no event: it is counted).</summary>
+    internal void CountPendingLost() => Interlocked.Increment(ref PendingLost);
+
+    private void ReportRefusal(string remote, string local, string category, string why)
+    {
+        bool report;
+        lock (_sessionsGate)
+        {
+            report = _refusals.Allow(category, Now());
+            if (!report) Interlocked.Increment(ref _refusedSuppressed);
+            SummarizeRefusals();
+        }
+        if (report) Publish(new BmpConnectionRefusedEvent(_options.Time.GetUtcNow(), remote, remote, local, why));
+    }
+
+    /// <summary>Under the lock: at the end of a window, one event with the refusals held back.</summary>
+    private void SummarizeRefusals()
+    {
+        var suppressed = _refusals.Roll(Now(), out var window);
+        if (suppressed is not null) Publish(new BmpEventsSuppressedEvent(_options.Time.GetUtcNow(), "station", 0, window, suppressed.ToDictionary(p => "refused " + p.Key, p => p.Value)));
+    }
+
+    private long Now() => (long)(_options.Time.GetTimestamp() * (double)TimeSpan.TicksPerSecond / _options.Time.TimestampFrequency);
+
+    /// <summary>A pending connection that has not finished its TLS handshake after this long (half the handshake timeout, at least 1 s) is stalled: the first to make room.</summary>
+    private TimeSpan StalledAfter => TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, _options.HandshakeTimeout.Ticks / 2));
+
+    /// <summary>A new connection has this long to send its first bytes (a ClientHello, an Initiation) before it counts as idle.</summary>
+    internal static readonly TimeSpan SpeakWithin = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Under the lock, when the pending connections are at their bound: the one to drop for a new
+    /// connection, or null to refuse the new one. Candidates, in order: stalled (pending longer than
+    /// <see cref="StalledAfter"/> without finishing TLS: a stalled handshake, a slow loris), idle
+    /// (nothing sent within <see cref="SpeakWithin"/>), then partly sent (bytes, but no complete
+    /// ClientHello the station could answer); the oldest of the first kind present goes. Never
+    /// dropped for a newcomer: one just connected (it has <see cref="SpeakWithin"/> to speak), one
+    /// whose ClientHello the station answered, one past TLS. So a router that handshakes promptly
+    /// keeps its place whatever the number of idle, stalled or trickling connections.
+    /// </summary>
+    private BmpSession? Victim()
+    {
+        long now = Now(), stalled = now - StalledAfter.Ticks, idle = now - SpeakWithin.Ticks;
+        BmpSession? victim = null;
+        int lowest = int.MaxValue;
+        foreach (var candidate in _pending)
+        {
+            int progress = candidate.Progress, rank;
+            if (progress >= 3) continue;                                  // past TLS: never
+            if (candidate.Accepted < stalled) rank = 0;                   // stalled
+            else if (progress >= 2) continue;                             // answered: never (until stalled)
+            else if (progress >= 1 || candidate.HasData)                  // bytes in the socket count even if its reader has not run yet
+            {
+                candidate.Advanced(1);
+                rank = 2;                                                 // partly sent
+            }
+            else if (candidate.Accepted < idle) rank = 1;                 // idle
+            else continue;                                                // just connected: never
+            if (rank < lowest)
+            {
+                (victim, lowest) = (candidate, rank); // in arrival order: the oldest of its kind
+                if (rank == 0) break;
+            }
+        }
+        return victim;
+    }
+
+    /// <summary>Under the lock.</summary>
+    private bool RemovePending(BmpSession session)
+    {
+        if (!_pendingNodes.Remove(session.Id, out var node)) return false;
+        _pending.Remove(node);
+        int left = _pendingPerSource[session.Source] - 1;
+        if (left == 0) _pendingPerSource.Remove(session.Source);
+        else _pendingPerSource[session.Source] = left;
+        return true;
+    }
+
+    /// <summary>A session that received this much held a large RIB: when it closes, its memory goes back to the system.</summary>
+    internal const long ReturnMemoryAfter = 16L << 20;
+
+    private int _returningMemory;
+
+    /// <summary>
+    /// A big session's RIB is garbage now: a full, compacting collection that also gives the freed
+    /// pages back to the system (GCCollectionMode.Aggressive), so the process's RSS falls back
+    /// instead of ratcheting up across reconnects. Off the session's thread, one at a time.
+    /// </summary>
+    private void ReturnMemory()
+    {
+        if (Interlocked.Exchange(ref _returningMemory, 1) != 0) return;
+        Task.Run(async () =>
+        {
+            try
+            {
+                // After the session's reader has unwound (it calls this on its way out), so its RIB is unreachable.
+                await Task.Delay(250).ConfigureAwait(false);
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            }
+            finally
+            {
+                Volatile.Write(ref _returningMemory, 0);
+            }
+        });
+    }
+
+    /// <summary>A connection ended (pending or session): its slot is free, a session's totals move to the station's counters.</summary>
     internal void Closed(BmpSession session)
     {
-        lock (_sessionsGate) _sessions.Remove(session.Id);
-        if (session.Monitor is { } monitor)
+        bool wasSession;
+        lock (_sessionsGate)
+        {
+            RemovePending(session);
+            wasSession = _sessions.Remove(session.Id);
+            if (wasSession)
+            {
+                int left = _sessionsPerSource[session.Source] - 1;
+                if (left == 0) _sessionsPerSource.Remove(session.Source);
+                else _sessionsPerSource[session.Source] = left;
+            }
+        }
+        if (wasSession && session.Monitor is { } monitor)
         {
             Interlocked.Add(ref _closedMessages, monitor.Messages);
             Interlocked.Add(ref _closedBytes, monitor.Bytes);
             Interlocked.Add(ref _closedMalformed, monitor.MalformedMessages);
+            Interlocked.Add(ref _closedSuppressed, monitor.EventsSuppressed);
+            session.ReleaseMonitor(); // nothing of the station holds the RIB any more
+            if (monitor.Bytes >= ReturnMemoryAfter) ReturnMemory();
         }
     }
 }

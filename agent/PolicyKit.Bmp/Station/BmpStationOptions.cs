@@ -51,25 +51,72 @@ public sealed record BmpListenerOptions
 }
 
 /// <summary>
+/// Which view of a monitored peer's routes the policy analysis (max-prefix, filter and bogon
+/// violations, damping) runs on. <see cref="Auto"/>: a real peer's post-policy Adj-RIB-In once
+/// the router sends it for that peer (what the router accepted), else its pre-policy Adj-RIB-In
+/// (what the peer sent); the router's Loc-RIB instance (RFC 9069) on its own view. A fixed
+/// choice analyses that view only (<see cref="LocRib"/>: the Loc-RIB instance only).
+/// </summary>
+public enum BmpViewChoice : byte
+{
+    Auto,
+    PrePolicy,
+    PostPolicy,
+    LocRib,
+}
+
+/// <summary>
 /// Everything the BMP station is configured with (the agent's <c>[bmp]</c> section maps onto it).
 /// <see cref="Validate"/> reports the first bad value as a <see cref="BmpConfigurationException"/>
 /// naming the option.
+///
+/// <para><b>Before a connection is a session.</b> An accepted connection is <i>pending</i> until it
+/// has completed its TLS handshake (on a TLS port) and sent a first complete, well-framed BMP
+/// message; only then does it take one of the <see cref="MaxSessions"/> slots and get a router
+/// monitor and a full read buffer. Pending connections are bounded on their own
+/// (<see cref="MaxPending"/>, and <see cref="MaxPendingPerSource"/> per source address; when the
+/// station-wide bound is reached a stalled or idle pending connection makes room), each holds a small
+/// pooled buffer, and each has <see cref="HandshakeTimeout"/> and <see cref="FirstMessageTimeout"/>
+/// to get there. So connections that never handshake, never speak or trickle bytes cannot keep a
+/// router out.</para>
 /// </summary>
 public sealed record BmpStationOptions
 {
     public IReadOnlyList<BmpListenerOptions> Listeners { get; init; } = [];
 
-    /// <summary>Concurrent BMP sessions; more connections are refused (and counted).</summary>
+    /// <summary>Concurrent BMP sessions (connections past TLS and a first valid BMP message); more are refused (and counted).</summary>
     public int MaxSessions { get; init; } = 64;
+
+    /// <summary>Sessions from one source address at once (a router opens one per station).</summary>
+    public int MaxSessionsPerSource { get; init; } = 8;
+
+    /// <summary>Connections not yet sessions (handshaking, or before their first BMP message), station-wide; at the bound a new one pushes out a stalled or idle one (a few kB each: size it well above the routers that connect at once).</summary>
+    public int MaxPending { get; init; } = 512;
+
+    /// <summary>Pending connections from one source address; more from it are refused.</summary>
+    public int MaxPendingPerSource { get; init; } = 4;
 
     /// <summary>The longest BMP message accepted; a longer length field means the framing is lost. A Route Monitoring holds at most one 65535-byte BGP message.</summary>
     public int MaxMessageLength { get; init; } = 1 << 20;
 
-    /// <summary>Events queued for the consumer; when full, new events are dropped and counted.</summary>
+    /// <summary>Events queued for the consumer; when full, new events are dropped and counted (session opened/closed events have a reserve of their own).</summary>
     public int EventQueueCapacity { get; init; } = 10_000;
 
-    /// <summary>The view the policy analysis (max-prefix, damping, violations) runs on: Adj-RIB-In pre-policy (what the peer sent) or post-policy.</summary>
-    public RibView AnalysisView { get; init; } = RibView.AdjRibInPre;
+    /// <summary>Events of one kind and reason a session (or the station, for refused connections) sends per <see cref="EventSummaryInterval"/>; the rest are counted into one summary event.</summary>
+    public int EventBurst { get; init; } = 5;
+
+    /// <summary>The window of <see cref="EventBurst"/>, and how often suppressed events are summarised.</summary>
+    public TimeSpan EventSummaryInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The analysed view of every peer, unless <see cref="ViewOverrides"/> names its router or the peer.</summary>
+    public BmpViewChoice View { get; init; } = BmpViewChoice.Auto;
+
+    /// <summary>
+    /// Views per router or peer: keys "ROUTER" or "ROUTER/PEER", where ROUTER is the router's
+    /// identity (as in telemetry), its sysName or its address, and PEER a peer's name (its
+    /// address, "loc-rib"). The most specific key wins.
+    /// </summary>
+    public IReadOnlyDictionary<string, BmpViewChoice> ViewOverrides { get; init; } = new Dictionary<string, BmpViewChoice>();
 
     /// <summary>Prefixes whose announcement is a bogon violation. <see cref="BogonList.Empty"/> turns the check off.</summary>
     public BogonList Bogons { get; init; } = BogonList.Default;
@@ -83,11 +130,14 @@ public sealed record BmpStationOptions
     /// <summary>A TLS handshake (or the first byte on a TLS port) that takes longer is dropped.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Bytes read from a socket at a time.</summary>
-    public int ReadBufferSize { get; init; } = 256 * 1024;
+    /// <summary>A connection (after its TLS handshake) that has not sent a complete first BMP message by then is dropped.</summary>
+    public TimeSpan FirstMessageTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Prefixes a router is expected to send (sizes the engine's prefix state once, instead of growing it).</summary>
-    public int ExpectedPrefixes { get; init; } = 4096;
+    /// <summary>A session that sends nothing for this long is closed (routers with statistics reports on send every few seconds); zero = never.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Bytes read from a socket at a time once a connection is a session (pooled; returned when it closes).</summary>
+    public int ReadBufferSize { get; init; } = 256 * 1024;
 
     /// <summary>If set, every session's raw BMP byte stream is written to a file there (forensics, replay, test recordings).</summary>
     public string? RecordDirectory { get; init; }
@@ -95,15 +145,37 @@ public sealed record BmpStationOptions
     /// <summary>The clock of damping and events (tests use a manual one).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>The view choice for a peer of a router: "ROUTER/PEER", then "ROUTER", then <see cref="View"/>; ROUTER tried as each of <paramref name="routerNames"/>.</summary>
+    public BmpViewChoice ViewFor(IEnumerable<string> routerNames, string peer)
+    {
+        if (ViewOverrides.Count == 0) return View;
+        var names = routerNames.Where(n => n.Length > 0).ToList();
+        foreach (var router in names)
+        {
+            if (ViewOverrides.TryGetValue(router + "/" + peer, out var choice)) return choice;
+        }
+        foreach (var router in names)
+        {
+            if (ViewOverrides.TryGetValue(router, out var choice)) return choice;
+        }
+        return View;
+    }
+
     public void Validate()
     {
         if (MaxSessions < 1) throw new BmpConfigurationException("max-sessions", $"must be at least 1, not {MaxSessions}");
+        if (MaxSessionsPerSource < 1) throw new BmpConfigurationException("max-sessions-per-source", $"must be at least 1, not {MaxSessionsPerSource}");
+        if (MaxPending < 1) throw new BmpConfigurationException("max-pending", $"must be at least 1, not {MaxPending}");
+        if (MaxPendingPerSource < 1) throw new BmpConfigurationException("max-pending-per-source", $"must be at least 1, not {MaxPendingPerSource}");
         if (MaxMessageLength < 4096 + BmpWire.PerPeerHeaderLength + BmpWire.CommonHeaderLength)
             throw new BmpConfigurationException("max-message-length", $"{MaxMessageLength} cannot hold a 4096-byte BGP message");
         if (EventQueueCapacity < 1) throw new BmpConfigurationException("event-queue", $"must be at least 1, not {EventQueueCapacity}");
-        if (AnalysisView is not (RibView.AdjRibInPre or RibView.AdjRibInPost)) throw new BmpConfigurationException("analysis-view", "must be pre-policy or post-policy");
+        if (EventBurst < 1) throw new BmpConfigurationException("event-burst", $"must be at least 1, not {EventBurst}");
+        if (EventSummaryInterval <= TimeSpan.Zero) throw new BmpConfigurationException("event-summary-interval", "must be positive");
         if (ReadBufferSize < 4096) throw new BmpConfigurationException("read-buffer", $"must be at least 4096 bytes, not {ReadBufferSize}");
         if (HandshakeTimeout <= TimeSpan.Zero) throw new BmpConfigurationException("handshake-timeout", "must be positive");
+        if (FirstMessageTimeout <= TimeSpan.Zero) throw new BmpConfigurationException("first-message-timeout", "must be positive");
+        if (IdleTimeout < TimeSpan.Zero) throw new BmpConfigurationException("idle-timeout", "must be zero (never) or positive");
         var seen = new HashSet<(string, int)>();
         foreach (var listener in Listeners)
         {

@@ -2,20 +2,33 @@ using PolicyKit.Bmp.Monitoring;
 
 namespace PolicyKit.Bmp.Station;
 
-/// <summary>Station-wide counters since start (sessions that closed are included in the totals).</summary>
+/// <summary>
+/// Station-wide counters since start (sessions that closed are included in the totals). A
+/// connection is accepted, then pending (TLS handshake, first message) until it becomes a
+/// session or is refused, evicted or lost; see <see cref="BmpStationOptions"/>.
+/// </summary>
 public sealed record BmpStationCounters(
+    long ConnectionsAccepted,
     long SessionsAccepted,
     int SessionsActive,
+    int PendingNow,
     long SessionsRefused,
+    long PendingRefused,
+    long PendingEvicted,
+    long PendingLost,
+    long FirstMessageFailures,
     long TlsHandshakeFailures,
     long PlaintextRefused,
+    long IdleClosed,
     long FramingErrors,
     long Messages,
     long Bytes,
     long MalformedMessages,
+    long EventsSuppressed,
     long EventsDropped,
     long CertificateReloads,
-    long CertificateReloadFailures);
+    long CertificateReloadFailures,
+    long InternalErrors);
 
 /// <summary>The whole station now: counters, and every open session with its peers.</summary>
 public sealed record BmpStationSnapshot(DateTimeOffset Time, BmpStationCounters Counters, IReadOnlyList<BmpSessionSnapshot> Sessions)

@@ -79,8 +79,12 @@ public enum UpdateAction : byte
 
 public static class BgpErrorText
 {
-    /// <summary>The kebab-case name used in events and telemetry.</summary>
-    public static string Name(BgpError error)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<BgpError, string> Names = new();
+
+    /// <summary>The kebab-case name used in events and telemetry (made once per error: a flood of one bad message costs no strings).</summary>
+    public static string Name(BgpError error) => Names.GetOrAdd(error, Kebab);
+
+    private static string Kebab(BgpError error)
     {
         var text = error.ToString();
         var builder = new System.Text.StringBuilder(text.Length + 8);

@@ -4,8 +4,13 @@ using PolicyKit.Engine;
 
 namespace PolicyKit.Bmp.Wire;
 
-/// <summary>How to read a peer's UPDATEs: AS number size, ADD-PATH families, extended messages.</summary>
-public readonly record struct UpdateContext(bool FourOctetAs, AddPathFamilies AddPath, bool ExtendedMessage)
+/// <summary>
+/// How to read a peer's UPDATEs: AS number size, ADD-PATH families, extended messages, and
+/// whether they come from a Loc-RIB instance (RFC 9069), where a locally originated route may
+/// carry no AS_PATH at all (GoBGP 3.10 sends its own routes so): a missing AS_PATH is then an
+/// empty path, not RFC 7606's treat-as-withdraw.
+/// </summary>
+public readonly record struct UpdateContext(bool FourOctetAs, AddPathFamilies AddPath, bool ExtendedMessage, bool LocRib = false)
 {
     public static readonly UpdateContext Default = new(true, AddPathFamilies.None, false);
 
@@ -129,7 +134,7 @@ public sealed class UpdateDecoder
         // RFC 7606 §3(d): a missing well-known mandatory attribute is treat-as-withdraw.
         if (Action < UpdateAction.TreatAsWithdraw && (ipv4Announced > 0 || mpReachPrefixes > 0))
         {
-            bool missing = !_seenOrigin || !_seenAsPath || (ipv4Announced > 0 && !_seenNextHop);
+            bool missing = !_seenOrigin || (!_seenAsPath && !context.LocRib) || (ipv4Announced > 0 && !_seenNextHop);
             if (missing) Fail(BgpError.MissingWellKnown, UpdateAction.TreatAsWithdraw);
         }
         if (mpUnreachOnly && withdrawnLength == 0 && nlri.IsEmpty && Withdrawn.Count == 0) IsEndOfRib = true;

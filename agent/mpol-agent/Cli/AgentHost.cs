@@ -82,7 +82,9 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
 
             await using var station = await StartStationAsync(runtime).ConfigureAwait(false);
             if (plan.Bmp is not null && station is null) return ExitCodes.ConfigOrUsage;
-            var bmpEvents = station is null ? Task.CompletedTask : Live.BmpTelemetry.PumpEventsAsync(station, runtime, log, stop.Token);
+            var bmp = station is null ? null : new Live.BmpTelemetry(station, runtime, log);
+            bmp?.Attach();
+            var bmpEvents = bmp is null ? Task.CompletedTask : bmp.PumpEventsAsync(stop.Token);
 
             void Reload(string trigger)
             {
@@ -112,7 +114,7 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
             using var enforcer = StartEnforcer(runtime);
             if (plan.Nfqueue is not null && enforcer is null) return ExitCodes.ConfigOrUsage;
 
-            var publishing = PublishPeriodicallyAsync(runtime, station, stop.Token);
+            var publishing = PublishPeriodicallyAsync(runtime, bmp, stop.Token);
             if (plan.Replay is { } replay)
             {
                 await ReplayAsync(runtime, replay, stop).ConfigureAwait(false);
@@ -124,7 +126,8 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
             {
                 await station.StopAsync().ConfigureAwait(false);
                 await bmpEvents.ConfigureAwait(false);
-                Live.BmpTelemetry.PublishPeers(station, runtime);
+                // Retained BMP state must not say "up" for sessions that are gone: every router and peer is marked down.
+                bmp!.Finish();
             }
 
             enforcer?.Stop();
@@ -187,7 +190,9 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
             return null;
         }
         runtime.TableChanged += () => station.ReloadTable(runtime.Engine.Table);
-        log.Info($"bmp: station listening on {string.Join(", ", station.LocalEndpoints)}");
+        log.Info($"bmp: station listening on {string.Join(", ", station.LocalEndpoints.Zip(options.Listeners, (e, l) => $"{e} ({(l.Tls is null ? "plain TCP" : "TLS")})"))}");
+        var memory = GC.GetGCMemoryInfo();
+        log.Info($"bmp: managed heap may grow to {memory.TotalAvailableMemoryBytes / (1024 * 1024)} MiB (set DOTNET_GCHeapHardLimit to bound it; see the systemd unit)");
         return station;
     }
 
@@ -222,7 +227,7 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
         if (replay.ExitWhenDone) stop.Cancel();
     }
 
-    private static async Task PublishPeriodicallyAsync(AgentRuntime runtime, Bmp.Station.BmpStation? station, CancellationToken stop)
+    private static async Task PublishPeriodicallyAsync(AgentRuntime runtime, Live.BmpTelemetry? bmp, CancellationToken stop)
     {
         using var timer = new PeriodicTimer(runtime.PublishInterval);
         try
@@ -230,7 +235,7 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
                 runtime.PublishState();
-                if (station is not null) Live.BmpTelemetry.PublishPeers(station, runtime);
+                bmp?.PublishState();
             }
         }
         catch (OperationCanceledException)

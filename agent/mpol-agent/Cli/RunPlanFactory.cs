@@ -97,9 +97,32 @@ internal static class RunPlanFactory
                         MinVersion = b.TlsMinVersion == "1.3" ? PolicyKit.Bmp.Station.BmpTlsVersion.Tls13 : PolicyKit.Bmp.Station.BmpTlsVersion.Tls12,
                     },
                 });
-            bmp = new PolicyKit.Bmp.Station.BmpStationOptions { Listeners = listeners, MaxSessions = b.MaxSessions, EventQueueCapacity = b.EventQueue };
+            bmp = new PolicyKit.Bmp.Station.BmpStationOptions
+            {
+                Listeners = listeners,
+                MaxSessions = b.MaxSessions,
+                MaxSessionsPerSource = b.MaxSessionsPerSource,
+                MaxPending = b.MaxPending,
+                MaxPendingPerSource = b.MaxPendingPerSource,
+                HandshakeTimeout = b.HandshakeTimeout,
+                FirstMessageTimeout = b.FirstMessageTimeout,
+                IdleTimeout = b.IdleTimeout,
+                View = ViewChoice(b.View),
+                ViewOverrides = b.ViewOverrides.ToDictionary(p => p.Key, p => ViewChoice(p.Value)),
+                EventQueueCapacity = b.EventQueue,
+                EventBurst = b.EventBurst,
+                EventSummaryInterval = b.EventInterval,
+            };
         }
         var level = Enum.Parse<AgentLogLevel>(s.Log.Level, ignoreCase: true);
         return new RunPlan(runtime, s.Agent.Watch, s.Agent.StatusListen, mqtt, replay, nfqueue, bmp, level, s.Log.Format == "json");
     }
+
+    private static PolicyKit.Bmp.Station.BmpViewChoice ViewChoice(string view) => view switch
+    {
+        "pre-policy" => PolicyKit.Bmp.Station.BmpViewChoice.PrePolicy,
+        "post-policy" => PolicyKit.Bmp.Station.BmpViewChoice.PostPolicy,
+        "loc-rib" => PolicyKit.Bmp.Station.BmpViewChoice.LocRib,
+        _ => PolicyKit.Bmp.Station.BmpViewChoice.Auto,
+    };
 }

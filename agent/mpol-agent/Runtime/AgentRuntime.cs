@@ -137,6 +137,15 @@ public sealed class AgentRuntime
     /// <summary>Where telemetry goes, for sources that publish their own topics (the BMP station).</summary>
     public ITelemetrySink Sink => _sink;
 
+    /// <summary>
+    /// Set by a live source that counts BGP prefixes itself (the BMP station): its figures replace
+    /// the engine's for every max-prefix limit at each refresh (see <see cref="BgpPrefixFigure"/>).
+    /// </summary>
+    public Func<IReadOnlyList<BgpPrefixFigure>>? BgpPrefixSource { get; set; }
+
+    /// <summary>Set by the BMP station: writes its section of the status document.</summary>
+    public Action<System.Text.Json.Utf8JsonWriter>? BmpStatus { get; set; }
+
     /// <summary>Raised after a reload put a new table in force (live sources re-resolve their interfaces).</summary>
     public event Action? TableChanged;
 
@@ -273,7 +282,11 @@ public sealed class AgentRuntime
         if (!force && now != long.MinValue && _lastRefresh != long.MinValue && now - _lastRefresh < TimeSpan.TicksPerMillisecond * 50) return;
         _lastRefresh = now;
         var table = _engine.Table;
-        var crossings = _limits.Refresh(table, _engine.Usage(), out var removed);
+        var usage = _engine.Usage();
+        Dictionary<string, string>? sources = null;
+        if (BgpPrefixSource is { } bgp) usage = BgpPrefixFigure.Apply(table, usage, bgp(), sources = new(StringComparer.Ordinal));
+        var crossings = _limits.Refresh(table, usage, out var removed);
+        foreach (var (path, source) in sources ?? []) _limits.Find(path)!.Source = source;
         var time = DateTimeOffset.UtcNow;
         foreach (string scope in removed) _sink.Publish(Topics.Limit(scope), [], retain: true); // clears the retained topic
         foreach (var c in crossings)
@@ -309,7 +322,7 @@ public sealed class AgentRuntime
 
     private static LimitState Copy(LimitState s)
     {
-        var c = new LimitState(s.Scope) { Text = s.Text, Unit = s.Unit, Location = s.Location, Used = s.Used, Max = s.Max, WarnAbove = s.WarnAbove, Warning = s.Warning };
+        var c = new LimitState(s.Scope) { Text = s.Text, Unit = s.Unit, Location = s.Location, Used = s.Used, Max = s.Max, WarnAbove = s.WarnAbove, Warning = s.Warning, Source = s.Source };
         foreach (var (k, v) in s.Denies) c.Denies[k] = v;
         return c;
     }

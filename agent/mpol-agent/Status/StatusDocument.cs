@@ -60,6 +60,7 @@ public static class StatusDocument
                 w.WriteRawValue(TelemetryPayloads.Limit(l, DateTimeOffset.UtcNow));
             }
             w.WriteEndArray();
+            runtime.BmpStatus?.Invoke(w);
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();

@@ -28,6 +28,9 @@ public sealed class LimitState(LimitScope scope)
 
     public SortedDictionary<string, long> Denies { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Where <see cref="Used"/> comes from when not the engine's own decisions (a BGP limit counted by the BMP station: "bmp ROUTER/PEER post-policy").</summary>
+    public string? Source { get; set; }
+
     public double Percent => Max > 0 ? Math.Round(Used * 100.0 / Max, 1) : 0;
 
     public long DenyTotal => Denies.Values.Sum();

@@ -26,6 +26,7 @@ public static class TelemetryPayloads
         w.WriteNumber("percent", s.Percent);
         if (s.WarnAbove >= 0) w.WriteNumber("warn_above", s.WarnAbove);
         w.WriteBoolean("warning", s.Warning);
+        if (s.Source is not null) w.WriteString("source", s.Source);
         w.WriteStartObject("denies");
         foreach (var (reason, count) in s.Denies) w.WriteNumber(reason, count);
         w.WriteEndObject();

@@ -25,6 +25,12 @@ public sealed record TopicScheme(string Prefix, string Site, string Device)
     /// <summary>Retained: one BMP-monitored peer's state, under the router that reports it.</summary>
     public string Bmp(string router, string peer) => Root + "/bmp/" + Level(router) + "/" + Level(peer);
 
+    /// <summary>Retained: one BMP-monitored router (its session). A router's identity always holds '@' or '=' or is an address, so it is never "station".</summary>
+    public string BmpRouter(string router) => Root + "/bmp/" + Level(router);
+
+    /// <summary>Retained: the BMP station's own counters.</summary>
+    public string BmpStation => Root + "/bmp/station";
+
     /// <summary>Encodes a name as one topic level.</summary>
     public static string Level(string name)
     {

@@ -43,15 +43,17 @@ public sealed class AgentBmpTests : IDisposable
         using (var rogue = new TcpClient())
         {
             await rogue.ConnectAsync("127.0.0.1", bmpPort);
-            await rogue.GetStream().WriteAsync(new byte[] { 3, 0, 0, 0, 9, 99, 1, 2, 3, 4, 5, 6, 7, 8, 9 }); // version 3, length 9, type 99: framing is kept, …
+            await rogue.GetStream().WriteAsync(PolicyKit.Bmp.Wire.BmpEncoder.Initiation("rogue", null));       // a session (RFC 7854: an Initiation first), …
+            await rogue.GetStream().WriteAsync(new byte[] { 3, 0, 0, 0, 9, 99, 1, 2, 3, 4, 5, 6, 7, 8, 9 }); // … version 3, length 9, type 99: framing is kept, …
             await rogue.GetStream().WriteAsync(new byte[] { 7, 7, 7, 7, 7, 7 });                           // … then a version-7 header: framing lost
             await Task.Delay(500);
         }
 
-        var got = await sub.WaitForAsync(m => m.Any(x => x.Topic.StartsWith(Root + "/bmp/", StringComparison.Ordinal) && x.Payload.Contains("\"up\":true"))
+        static bool PeerUp(Received x) => x.Topic.StartsWith(Root + "/bmp/", StringComparison.Ordinal) && x.Payload.Contains("\"type\":\"bmp-peer\"") && x.Payload.Contains("\"up\":true");
+        var got = await sub.WaitForAsync(m => m.Any(PeerUp)
             && m.Any(x => x.Payload.Contains("\"type\":\"bmp-session-closed\"") && x.Payload.Contains("\"error\":true")),
             TimeSpan.FromSeconds(20), "a peer's retained state and the garbage session's close");
-        var peer = got.Last(x => x.Topic.StartsWith(Root + "/bmp/", StringComparison.Ordinal) && x.Payload.Contains("\"up\":true"));
+        var peer = got.Last(PeerUp);
         Assert.True(peer.Retain);
         var state = JsonDocument.Parse(peer.Payload).RootElement;
         Assert.True(state.GetProperty("prefixes").EnumerateObject().Sum(p => p.Value.GetInt64()) > 0, peer.Payload);

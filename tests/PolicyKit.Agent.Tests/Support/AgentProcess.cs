@@ -84,6 +84,18 @@ internal sealed partial class AgentProcess : IDisposable
 
     public const int SIGHUP = 1, SIGKILL = 9, SIGTERM = 15;
 
+    /// <summary>The process's VmRSS and VmHWM (its peak) in kB, from /proc.</summary>
+    public (long Current, long Peak) Rss()
+    {
+        long current = 0, peak = 0;
+        foreach (string line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) current = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) peak = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+        }
+        return (current, peak);
+    }
+
     public void Kill()
     {
         try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }

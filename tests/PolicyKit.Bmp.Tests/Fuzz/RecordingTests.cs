@@ -9,13 +9,13 @@ namespace PolicyKit.Bmp.Tests.Fuzz;
 /// <summary>The committed recordings of FRR and GoBGP decode cleanly and replay to the states the live tests saw.</summary>
 public sealed class RecordingTests
 {
-    public static TheoryData<string> Files => new(["frr-8.4.bmp", "frr-8.4-tls.bmp", "gobgp-3.10.bmp"]);
+    public static TheoryData<string> Files => new(["frr-8.4.bmp", "frr-8.4-tls.bmp", "frr-8.4-no-soft-reconfig.bmp", "gobgp-3.10.bmp"]);
 
-    private static (RouterMonitor Monitor, ListSink Sink) Replay(string name)
+    private static (RouterMonitor Monitor, ListSink Sink) Replay(string name, BmpStationOptions? options = null)
     {
         var stream = Recordings.Read(name);
         var sink = new ListSink();
-        var monitor = new RouterMonitor(TestTables.TwoPeers(), new BmpStationOptions(), sink);
+        var monitor = new RouterMonitor(TestTables.TwoPeers(), options ?? new BmpStationOptions(), sink);
         int used = monitor.Consume(stream, out var error);
         Assert.Null(error);
         Assert.Equal(stream.Length, used);
@@ -34,6 +34,36 @@ public sealed class RecordingTests
         Assert.Equal(1, snapshot.MessagesByType["initiation"]);
         Assert.True(snapshot.MessagesByType["route-monitoring"] > 10);
         Assert.True(snapshot.MessagesByType["peer-up"] >= 2);
+    }
+
+    /// <summary>
+    /// Issue 15, finding 2, on the recording of FRR 8.4 without soft-reconfiguration inbound (its
+    /// default): the pre-policy view carries withdrawals only, so a pre-policy analysis (the station
+    /// before, still available as a fixed view) sees no prefix and no bogon; the automatic view
+    /// analyses post-policy, where FRR's accepted routes are.
+    /// </summary>
+    [Fact]
+    public void FrrWithoutSoftReconfigurationIsAnalysedOnPostPolicy()
+    {
+        var (pre, preSink) = Replay("frr-8.4-no-soft-reconfig.bmp", new BmpStationOptions { View = BmpViewChoice.PrePolicy });
+        var prePeer = pre.Snapshot().Peers.Single(p => p.Peer.Name == "192.0.2.1");
+        Assert.Equal(0, prePeer.Prefixes(RibView.AdjRibInPre));
+        Assert.Equal(0, prePeer.PolicyPrefixes);
+        Assert.Equal(0, prePeer.BogonAnnouncements);
+        Assert.Empty(preSink.Of<Events.BmpViolationEvent>());
+
+        var (auto, sink) = Replay("frr-8.4-no-soft-reconfig.bmp");
+        var peer = auto.Snapshot().Peers.Single(p => p.Peer.Name == "192.0.2.1");
+        Assert.Equal("post-policy", peer.AnalysisView);
+        Assert.Equal(14, peer.Prefixes(RibView.AdjRibInPost));
+        Assert.Equal(10, peer.PolicyPrefixes);        // 12 of 11/8 permitted by the filter, capped at max-prefix 10
+        Assert.Equal(2, peer.RefusedByMaxPrefix);
+        Assert.Equal(1, peer.BogonAnnouncements);     // 10.50.0.0/16
+        Assert.Equal(2, peer.FilterViolations);       // 13.0.0.0/8, and 10.50.0.0/16 which the filter refuses too
+        // FRR's own 10.200.0.0/24 comes (pre- and post-policy) with an all-zero peer header: the router's routes, not a neighbor's announcement.
+        Assert.DoesNotContain(sink.Of<Events.BmpViolationEvent>(), e => e.Peer.Name == "local");
+        Assert.All(sink.Of<Events.BmpViolationEvent>(), e => Assert.Equal("post-policy", e.View));
+        Assert.Contains(sink.Of<Events.BmpViolationEvent>(), e => e.Prefix == "10.50.0.0/16" && e.Violation == Events.ViolationKind.Bogon);
     }
 
     [Fact]
@@ -61,7 +91,10 @@ public sealed class RecordingTests
         Assert.Equal("GoBGP", snapshot.SysName);
         var locRib = snapshot.Peers.Single(p => p.Peer.Name == "loc-rib");
         Assert.False(locRib.PeerUpSeen);
-        Assert.Equal(13, locRib.Views.Single().Ipv4Unicast);
+        // 13 learned routes and GoBGP's own 45.0.0.0/24, which its Loc-RIB carries without AS_PATH: a route, not a withdrawal.
+        Assert.Equal(14, locRib.Views.Single().Ipv4Unicast);
+        Assert.Equal(0, snapshot.MalformedMessages);
+        Assert.Equal(0, locRib.TreatedAsWithdraw);
         Assert.Equal(3, locRib.Views.Single().Ipv6Unicast);
         Assert.Equal(13, snapshot.Peers.Single(p => p.Peer.Name == "192.0.2.1").Prefixes(RibView.AdjRibInPre));
     }

@@ -59,7 +59,8 @@ public sealed class TsharkCrossCheckTests
         if (header.MessageType == BmpMessageType.RouteMonitoring)
         {
             var decoder = new UpdateDecoder();
-            decoder.Decode(body[BmpWire.PerPeerHeaderLength..], new UpdateContext(!peer.IsLegacyAsPath, AddPathFamilies.None, true));
+            // As the monitor reads it: a Loc-RIB instance's locally originated route may come without AS_PATH (RFC 9069; GoBGP).
+            decoder.Decode(body[BmpWire.PerPeerHeaderLength..], new UpdateContext(!peer.IsLegacyAsPath, AddPathFamilies.None, true, peer.PeerType == BmpPeerType.LocRib));
             Assert.Equal(UpdateAction.Apply, decoder.Action);
             announced = string.Join(",", decoder.Announced.AsSpan().ToArray().Select(p => p.Network.ToString()));
             withdrawn = string.Join(",", decoder.Withdrawn.AsSpan().ToArray().Select(p => p.Network.ToString()));

@@ -74,8 +74,49 @@ public sealed class FrrLiveTests
         exit
         """;
 
+    /// <summary>FRR's default: no <c>soft-reconfiguration inbound</c>, so no stored Adj-RIB-In and a pre-policy stream of withdrawals only.</summary>
+    private static string RouterConfigWithoutSoftReconfiguration => RouterConfig
+        .Replace("  neighbor 192.0.2.1 soft-reconfiguration inbound\n", "", StringComparison.Ordinal)
+        .Replace("  neighbor 2001:db8:ff::1 soft-reconfiguration inbound\n", "", StringComparison.Ordinal);
+
     [Fact]
     public Task FrrStreamsBmpOverTcp() => Run(tls: false);
+
+    /// <summary>
+    /// Issue 15, finding 2: without soft-reconfiguration FRR's pre-policy view is empty, so a
+    /// pre-policy-only station saw no prefixes and no bogons. With the view chosen automatically
+    /// the analysis runs on post-policy (what FRR accepted): the counts equal FRR's pfxRcd, the
+    /// bogon and the filter violation are reported from that view.
+    /// </summary>
+    [Fact]
+    public async Task WithoutSoftReconfigurationTheAnalysisRunsOnPostPolicy()
+    {
+        using var temp = new TempDirectory();
+        string recordings = Path.Combine(temp.Path, "recorded");
+        await using var h = await StationHarness.StartAsync(new BmpStationOptions { Listeners = [StationHarness.Plain()], RecordDirectory = recordings });
+        using var net = new NetnsPair();
+        using var bridge = new BmpBridge(net, temp.Path, h.Port(), null);
+        using var peer = new FrrBgpd(net, net.Peer, temp.Path, "peer", PeerConfig);
+        using var router = new FrrBgpd(net, net.Router, temp.Path, "router", RouterConfigWithoutSoftReconfiguration);
+        BmpPeerSnapshot? Peer() => h.Station.Snapshot().Peers.FirstOrDefault(p => p.Peer.Name == "192.0.2.1" && p.Up);
+        string Counts() => $"frr accepted {router.PrefixesReceived("ipv4", "192.0.2.1")}; station " +
+            string.Join("; ", h.Station.Snapshot().Peers.Select(p => $"{p.Peer.Name} up={p.Up} view={p.AnalysisView} policy={p.PolicyPrefixes} " + string.Join(",", p.Views.Select(v => $"{v.ViewName}={v.Prefixes}"))));
+        int expected = Prefixes11 + 2;
+        Assert.True(h.WaitFor(_ => router.PrefixesReceived("ipv4", "192.0.2.1") == expected && Peer()?.Prefixes(RibView.AdjRibInPost) == expected, 60),
+            "no convergence: " + Counts() + "\n" + h.Describe() + "\n" + router.Logs);
+
+        var v4 = Peer()!;
+        Assert.Equal(0, v4.Prefixes(RibView.AdjRibInPre)); // FRR sends no pre-policy routes without soft-reconfiguration
+        Assert.Equal("post-policy", v4.AnalysisView);
+        Assert.Equal(10, v4.PolicyPrefixes);
+        Assert.True(v4.Exceeded);
+        Assert.Equal(1, v4.BogonAnnouncements);
+        Assert.Contains(h.Of<BmpViolationEvent>(), e => e.Prefix == "10.50.0.0/16" && e.Violation == ViolationKind.Bogon && e.View == "post-policy");
+        Assert.Contains(h.Of<BmpViolationEvent>(), e => e.Prefix == "13.0.0.0/8" && e.Violation == ViolationKind.PrefixFilter && e.View == "post-policy" && e.AsPath == "64500");
+        Assert.Contains(h.Of<BmpMaxPrefixEvent>(), e => e.Exceeded && e.View == "post-policy");
+        Assert.Equal(0, h.Station.Counters.MalformedMessages);
+        Recordings.Keep(recordings, "frr-8.4-no-soft-reconfig");
+    }
 
     [Fact]
     public Task FrrStreamsBmpThroughTheTlsClientWrapper() => Run(tls: true);

@@ -91,6 +91,14 @@ public sealed class GoBgpLiveTests
             Peer("192.0.2.1")?.Prefixes(RibView.AdjRibInPre) == FrrLiveTests.Prefixes11 + 1 && Peer("loc-rib")?.Views.Single().Ipv4Unicast == LocRib("ipv4"), 30),
             $"after the withdrawal: {Counts()}");
 
+        // A locally originated route (RFC 9069 Loc-RIB): GoBGP sends it without AS_PATH. It is a route, not a withdrawal.
+        router.Cli("global", "rib", "add", "-a", "ipv4", "45.0.0.0/24");
+        Assert.True(h.WaitFor(_ => LocRib("ipv4") == FrrLiveTests.Prefixes11 + 2 && Peer("loc-rib")?.Views.Single().Ipv4Unicast == LocRib("ipv4"), 30),
+            $"after the local route: {Counts()}\n{h.Describe()}");
+        Assert.Equal(0, h.Station.Counters.MalformedMessages);
+        Assert.Contains(h.Station.Snapshot().Peers.Single(p => p.Peer.Name == "loc-rib").Views, v => v.Ipv4Unicast == FrrLiveTests.Prefixes11 + 2);
+
+
         Recordings.Keep(recordings, "gobgp-3.10");
     }
 }

@@ -40,18 +40,19 @@ public sealed class RouterMonitorTests
             Announce("192.0.2.1", [64500], "11.0.0.0/8", "11.1.0.0/16"),
             AnnounceView("192.0.2.1", BmpWire.FlagPostPolicy, [64496, 64500], "11.0.0.0/8"),
             Withdraw("192.0.2.1", "11.1.0.0/16", "11.9.0.0/16"));
-        Assert.Equal("edge-2", monitor.Router);
+        Assert.Equal("edge-2@192.0.2.254", monitor.Router); // sysName at its address: two routers named alike stay apart
         var peer = PeerOf(monitor, "192.0.2.1");
         Assert.True(peer.Up);
         Assert.True(peer.PeerUpSeen);
         Assert.Equal(1, peer.Prefixes(RibView.AdjRibInPre));
         Assert.Equal(1, peer.Prefixes(RibView.AdjRibInPost));
-        Assert.Equal(1, peer.PolicyPrefixes); // only the analysed (pre-policy) view feeds the engine
+        Assert.Equal(1, peer.PolicyPrefixes); // the analysed view only: post-policy, since the router sends it
+        Assert.Equal("post-policy", peer.AnalysisView);
         Assert.Equal(10, peer.MaxPrefix);
         Assert.Equal(8, peer.WarnAt);
         Assert.Equal(3, peer.Announcements);
         Assert.Equal(2, peer.Withdrawals);
-        Assert.Equal("edge-2", peer.Peer.Router);
+        Assert.Equal("edge-2@192.0.2.254", peer.Peer.Router);
         var up = Assert.Single(_sink.Of<BmpPeerUpEvent>());
         Assert.Equal("192.0.2.1", up.Peer.Address);
         Assert.True(up.FourOctetAs);
@@ -303,7 +304,7 @@ public sealed class RouterMonitorTests
         int used = monitor.Consume(stream, out var error);
         Assert.Equal(Initiation("r1", null).Length, used);
         Assert.Contains("version 2", error);
-        Assert.Equal("r1", monitor.Router);
+        Assert.Equal("r1@192.0.2.254", monitor.Router);
     }
 
     [Fact]
@@ -328,26 +329,65 @@ public sealed class RouterMonitorTests
     }
 
     [Fact]
-    public void LocRibAndPostPolicyAreCountedButNotAnalysed()
+    public void AutoAnalysesPostPolicyWhenTheRouterSendsItAndTheLocRibOnItsOwn()
     {
         var monitor = Monitor();
         var locRibHeader = PeerHeader("0.0.0.0", 64496, 0, BmpPeerType.LocRib);
         Feed(monitor, PeerUp(locRibHeader, A("0.0.0.0"), 0, 0, Open(64496, 90, 1), Open(64496, 90, 1), Tlv(3, "default")),
             RouteMonitoring(locRibHeader, Update([], [Origin(0), AsPathAttribute(true, 64500), NextHop(A("192.0.2.1"))], [P("10.0.0.0/8"), P("11.0.0.0/8")])),
-            AnnounceView("192.0.2.1", BmpWire.FlagPostPolicy, [64500], "13.0.0.0/8"));
+            Announce("192.0.2.1", [64500], "11.0.0.0/8", "11.1.0.0/16", "11.2.0.0/16"),
+            AnnounceView("192.0.2.1", BmpWire.FlagPostPolicy, [64500], "11.0.0.0/8", "13.0.0.0/8"));
         var locRib = PeerOf(monitor, "loc-rib");
         Assert.Equal(2, locRib.Prefixes(RibView.LocRib));
-        Assert.False(locRib.Analyzed);
-        Assert.Empty(_sink.Of<BmpViolationEvent>()); // 10/8 (Loc-RIB) and 13/8 (post-policy) are not analysed
+        Assert.True(locRib.Analyzed);
+        Assert.Equal("loc-rib", locRib.AnalysisView);
+        Assert.Equal(-1, locRib.MaxPrefix); // no neighbor of the policy: bogons only
+        var peer = PeerOf(monitor, "192.0.2.1");
+        Assert.Equal("post-policy", peer.AnalysisView);
+        Assert.Equal(1, peer.PolicyPrefixes); // 11/8 of the post-policy view; 13/8 refused by the filter
+        Assert.Equal(3, peer.Prefixes(RibView.AdjRibInPre));
+        var violations = _sink.Of<BmpViolationEvent>().ToList();
+        Assert.Contains(violations, v => v.Prefix == "10.0.0.0/8" && v.Violation == ViolationKind.Bogon && v.Peer.Name == "loc-rib" && v.View == "loc-rib");
+        Assert.Contains(violations, v => v.Prefix == "13.0.0.0/8" && v.Violation == ViolationKind.PrefixFilter && v.View == "post-policy");
+    }
+
+    [Fact]
+    public void AFixedPrePolicyViewLeavesPostPolicyAndLocRibUnanalysed()
+    {
+        var monitor = Monitor(options: new BmpStationOptions { View = BmpViewChoice.PrePolicy });
+        var locRibHeader = PeerHeader("0.0.0.0", 64496, 0, BmpPeerType.LocRib);
+        Feed(monitor, RouteMonitoring(locRibHeader, Update([], [Origin(0), AsPathAttribute(true, 64500), NextHop(A("192.0.2.1"))], [P("10.0.0.0/8")])),
+            AnnounceView("192.0.2.1", BmpWire.FlagPostPolicy, [64500], "13.0.0.0/8"));
+        Assert.False(PeerOf(monitor, "loc-rib").Analyzed);
+        Assert.Equal("pre-policy", PeerOf(monitor, "192.0.2.1").AnalysisView);
+        Assert.Empty(_sink.Of<BmpViolationEvent>());
         Assert.Equal(0, PeerOf(monitor, "192.0.2.1").PolicyPrefixes);
     }
 
     [Fact]
     public void PostPolicyAnalysisWhenConfigured()
     {
-        var monitor = Monitor(options: new BmpStationOptions { AnalysisView = RibView.AdjRibInPost });
-        Feed(monitor, AnnounceView("192.0.2.1", BmpWire.FlagPostPolicy, [64500], "13.0.0.0/8"), Announce("192.0.2.1", [64500], "14.0.0.0/8"));
+        var monitor = Monitor(options: new BmpStationOptions { View = BmpViewChoice.PostPolicy });
+        Feed(monitor, Announce("192.0.2.1", [64500], "14.0.0.0/8"), AnnounceView("192.0.2.1", BmpWire.FlagPostPolicy, [64500], "13.0.0.0/8"));
         Assert.Equal("13.0.0.0/8", Assert.Single(_sink.Of<BmpViolationEvent>()).Prefix);
+    }
+
+    [Fact]
+    public void AViewOverrideNamesTheRouterOrOnePeer()
+    {
+        var options = new BmpStationOptions
+        {
+            View = BmpViewChoice.PostPolicy,
+            ViewOverrides = new Dictionary<string, BmpViewChoice> { ["edge-2"] = BmpViewChoice.PrePolicy, ["edge-2/198.51.100.1"] = BmpViewChoice.PostPolicy },
+        };
+        var monitor = Monitor(options: options);
+        Feed(monitor, Initiation("edge-2", "test"),
+            Announce("192.0.2.1", [64500], "11.0.0.0/8"), AnnounceView("192.0.2.1", BmpWire.FlagPostPolicy, [64500], "11.0.0.0/8", "11.1.0.0/16"),
+            Announce("198.51.100.1", [64502], "20.0.0.0/8"), AnnounceView("198.51.100.1", BmpWire.FlagPostPolicy, [64502], "20.0.0.0/8", "21.0.0.0/8"));
+        Assert.Equal("pre-policy", PeerOf(monitor, "192.0.2.1").AnalysisView);
+        Assert.Equal(1, PeerOf(monitor, "192.0.2.1").PolicyPrefixes);
+        Assert.Equal("post-policy", PeerOf(monitor, "198.51.100.1").AnalysisView);
+        Assert.Equal(2, PeerOf(monitor, "198.51.100.1").PolicyPrefixes);
     }
 
     [Fact]
@@ -362,8 +402,9 @@ public sealed class RouterMonitorTests
     }
 
     [Fact]
-    public void TheSameAddressInTwoDistinguishersSharesTheEnginesEntry()
+    public void EachDistinguisherIsItsOwnBgpSessionAndKeepsItsOwnCount()
     {
+        // The same neighbor address in two VRFs is two BGP sessions, each with its own max-prefix count.
         var table = TestTables.TwoPeers();
         var monitor = Monitor(table);
         byte[] Rd(ulong rd, params string[] prefixes) =>
@@ -371,11 +412,11 @@ public sealed class RouterMonitorTests
         byte[] RdWithdraw(ulong rd, params string[] prefixes) =>
             RouteMonitoring(PeerHeader("192.0.2.1", 64500, 0, BmpPeerType.RdInstance, rd), Update(prefixes.Select(p => P(p)), [], []));
         Feed(monitor, Rd(1, "11.0.0.0/8", "12.0.0.0/8"), Rd(2, "11.0.0.0/8"));
-        Assert.All(monitor.Snapshot().Peers, p => Assert.Equal(2, p.PolicyPrefixes));
+        Assert.Equal([2, 1], monitor.Snapshot().Peers.Select(p => p.PolicyPrefixes));
         Feed(monitor, RdWithdraw(1, "11.0.0.0/8"));
-        Assert.All(monitor.Snapshot().Peers, p => Assert.Equal(2, p.PolicyPrefixes)); // RD 2 still holds it
+        Assert.Equal([1, 1], monitor.Snapshot().Peers.Select(p => p.PolicyPrefixes));
         Feed(monitor, PeerDown(PeerHeader("192.0.2.1", 64500, 0, BmpPeerType.RdInstance, 1), 4));
-        Assert.All(monitor.Snapshot().Peers, p => Assert.Equal(1, p.PolicyPrefixes)); // re-fed from RD 2
+        Assert.Equal([0, 1], monitor.Snapshot().Peers.Select(p => p.PolicyPrefixes));
     }
 
     [Fact]
@@ -385,7 +426,7 @@ public sealed class RouterMonitorTests
         var monitor = new RouterMonitor(TestTables.TwoPeers(), new BmpStationOptions { Time = _time }, sink);
         Feed(monitor, PeerUpFor("198.51.100.1", 64502), Announce("198.51.100.1", [64502], Numbered("10.{0}.0.0/16", 50)));
         Assert.Equal(3, sink.Events.Count);
-        Assert.True(sink.Dropped >= 47);
+        Assert.True(sink.Dropped + monitor.EventsSuppressed >= 47, $"dropped {sink.Dropped}, suppressed {monitor.EventsSuppressed}");
         Assert.Equal(50, PeerOf(monitor, "198.51.100.1").BogonAnnouncements);
     }
 
@@ -398,10 +439,13 @@ public sealed class RouterMonitorTests
         monitor.LoadTable(TestTables.Bgp(null, new TestTables.Peer("192.0.2.1", 64500, 4, 2)));
         var peer = PeerOf(monitor, "192.0.2.1");
         Assert.Equal(4, peer.MaxPrefix);
-        Assert.Equal(5, peer.PolicyPrefixes); // state is kept across a swap; new admissions are refused
-        Feed(monitor, Announce("192.0.2.1", [64500], "11.1.0.0/24"));
-        Assert.True(PeerOf(monitor, "192.0.2.1").Exceeded);
+        Assert.Equal(4, peer.PolicyPrefixes); // the held prefixes are judged again under the new limit: one too many
+        Assert.Equal(1, peer.RefusedByMaxPrefix);
+        Assert.True(peer.Exceeded);
         Assert.Contains(_sink.Of<BmpMaxPrefixEvent>(), e => e.Exceeded && e.Max == 4);
+        Feed(monitor, Withdraw("192.0.2.1", "11.0.0.0/24", "11.0.1.0/24"));
+        Assert.False(PeerOf(monitor, "192.0.2.1").Exceeded);
+        Assert.Equal(3, PeerOf(monitor, "192.0.2.1").PolicyPrefixes);
     }
 
     [Fact]
@@ -415,26 +459,28 @@ public sealed class RouterMonitorTests
         var view = PeerOf(monitor, "2001:db8::1").Views.Single();
         Assert.Equal(2, view.Ipv6Unicast);
         Assert.Equal(1, view.Ipv6Multicast);
-        Assert.Equal(0, PeerOf(monitor, "2001:db8::1").PolicyPrefixes); // the policy does not name the peer: nothing in the engine
+        Assert.Equal(2, PeerOf(monitor, "2001:db8::1").PolicyPrefixes); // unicast prefixes of the analysed view; no limit applies
         Assert.Equal(-1, PeerOf(monitor, "2001:db8::1").MaxPrefix);
     }
 
     [Fact]
-    public void AReloadThatNamesAPeerFeedsTheEngineItsHeldPrefixesAndOneThatDropsItFreesThem()
+    public void AReloadThatNamesAPeerCountsItsHeldPrefixesUnderTheNewPolicy()
     {
-        var monitor = Monitor(TestTables.Empty());
+        var monitor = Monitor(TestTables.Empty(), new BmpStationOptions { View = BmpViewChoice.PrePolicy });
         Feed(monitor, PeerUpFor("192.0.2.1"), Announce("192.0.2.1", [64500], "11.0.0.0/8", "12.0.0.0/8", "13.0.0.0/8"),
             AnnounceView("192.0.2.1", BmpWire.FlagPostPolicy, [64500], "11.0.0.0/8"));
-        Assert.Equal(0, PeerOf(monitor, "192.0.2.1").PolicyPrefixes);
-        Assert.Equal(0, monitor.EnginePrefixEntries);
+        Assert.Equal(3, PeerOf(monitor, "192.0.2.1").PolicyPrefixes);
+        Assert.Equal(-1, PeerOf(monitor, "192.0.2.1").MaxPrefix);
+        monitor.LoadTable(TestTables.Bgp(null, new TestTables.Peer("192.0.2.1", 64500, 2, 1)));
+        Assert.Equal(2, PeerOf(monitor, "192.0.2.1").PolicyPrefixes);
+        Assert.True(PeerOf(monitor, "192.0.2.1").Exceeded);
         monitor.LoadTable(TestTables.Bgp(null, new TestTables.Peer("192.0.2.1", 64500, 100, 50)));
         Assert.Equal(3, PeerOf(monitor, "192.0.2.1").PolicyPrefixes);
+        Assert.False(PeerOf(monitor, "192.0.2.1").Exceeded);
         Feed(monitor, Withdraw("192.0.2.1", "13.0.0.0/8"));
         Assert.Equal(2, PeerOf(monitor, "192.0.2.1").PolicyPrefixes);
         monitor.LoadTable(TestTables.Empty());
-        Assert.Equal(0, PeerOf(monitor, "192.0.2.1").PolicyPrefixes);
-        Assert.Equal(0, monitor.EnginePrefixEntries);
-        monitor.LoadTable(TestTables.Bgp(null, new TestTables.Peer("192.0.2.1", 64500, 100, 50)));
+        Assert.Equal(-1, PeerOf(monitor, "192.0.2.1").MaxPrefix);
         Assert.Equal(2, PeerOf(monitor, "192.0.2.1").PolicyPrefixes);
     }
 

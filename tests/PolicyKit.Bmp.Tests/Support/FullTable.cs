@@ -37,14 +37,7 @@ public static class FullTable
             while (i < prefixesPerPeer)
             {
                 int n = Math.Min(1 + random.Next(4), prefixesPerPeer - i);
-                int pathLength = 1 + random.Next(6);
-                var ases = new uint[pathLength + 1];
-                ases[0] = PeerAs(k);
-                for (int a = 1; a <= pathLength; a++) ases[a] = 65000u + (uint)random.Next(5000) * 7;
-                var attributes = new List<byte[]> { Origin((byte)random.Next(3)), AsPathAttribute(true, ases), NextHop(address) };
-                if (random.Next(3) == 0) attributes.Add(Med((uint)random.Next(1000)));
-                int communities = random.Next(4);
-                if (communities > 0) attributes.Add(Communities(Enumerable.Range(0, communities).Select(_ => (PeerAs(k) << 16) | (uint)random.Next(100)).ToArray()));
+                var attributes = RandomPath(random, k, address);
                 int length = 0;
                 for (int p = 0; p < n; p++, i++)
                 {
@@ -60,5 +53,57 @@ public static class FullTable
             routeMonitoring++;
         }
         return output.ToArray();
+    }
+
+    /// <summary>
+    /// Writes Initiation, a Peer Up per peer, then <paramref name="messages"/> Route Monitoring
+    /// messages of exactly <paramref name="prefixesPerMessage"/> IPv4 /24s each, round-robin over the
+    /// peers, with distinct prefixes from 16.0.0.0 up and a path per message drawn as above (the
+    /// end-to-end benchmark's streams). Returns the number of BMP messages written.
+    /// </summary>
+    public static long WriteStream(Stream output, IReadOnlyList<string> peerAddresses, int messages, int prefixesPerMessage, int seed)
+    {
+        var random = new Random(seed);
+        output.Write(Initiation("bench-router", "generated"));
+        var headers = new byte[peerAddresses.Count][];
+        for (int k = 0; k < peerAddresses.Count; k++)
+        {
+            var address = Address.Parse(peerAddresses[k]);
+            headers[k] = PerPeer(BmpPeerType.Global, 0, 0, address, PeerAs(k), address.Low32, 1_700_000_000, 0);
+            output.Write(PeerUp(headers[k], Address.Parse("192.0.2.254"), 179, (ushort)(40000 + k),
+                Open(64496, 90, 0xC00002FE, FourOctetAsCapability(64496), MultiprotocolCapability(1, 1)),
+                Open(23456, 90, address.Low32, FourOctetAsCapability(PeerAs(k)), MultiprotocolCapability(1, 1))));
+        }
+        var nlri = new byte[4 * prefixesPerMessage + 1];
+        uint next = 0;
+        for (int m = 0; m < messages; m++)
+        {
+            int k = m % peerAddresses.Count;
+            var address = Address.Parse(peerAddresses[k]);
+            var attributes = RandomPath(random, k, address);
+            int length = 0;
+            for (int p = 0; p < prefixesPerMessage; p++)
+            {
+                nlri[length++] = 24;
+                BinaryPrimitives.WriteUInt32BigEndian(nlri.AsSpan(length), 0x10000000u + next++ * 256);
+                length += 3;
+            }
+            output.Write(RouteMonitoring(headers[k], UpdateRaw([], attributes.SelectMany(x => x).ToArray(), nlri[..length])));
+        }
+        return 1 + peerAddresses.Count + (long)messages;
+    }
+
+    /// <summary>A path as peer <paramref name="k"/> sends it: ORIGIN, a 4-octet AS_PATH of 2–7 ASes from a pool of 5,000, NEXT_HOP, MED on a third, 0–3 communities.</summary>
+    private static List<byte[]> RandomPath(Random random, int k, Address address)
+    {
+        int pathLength = 1 + random.Next(6);
+        var ases = new uint[pathLength + 1];
+        ases[0] = PeerAs(k);
+        for (int a = 1; a <= pathLength; a++) ases[a] = 65000u + (uint)random.Next(5000) * 7;
+        var attributes = new List<byte[]> { Origin((byte)random.Next(3)), AsPathAttribute(true, ases), NextHop(address) };
+        if (random.Next(3) == 0) attributes.Add(Med((uint)random.Next(1000)));
+        int communities = random.Next(4);
+        if (communities > 0) attributes.Add(Communities(Enumerable.Range(0, communities).Select(_ => (PeerAs(k) << 16) | (uint)random.Next(100)).ToArray()));
+        return attributes;
     }
 }

@@ -52,7 +52,7 @@ internal static class TestTables
             var address = PolicyKit.Engine.Address.Parse(peer.Address);
             entries.Add(new BgpPeerEntry(address.Family, address.Value, peer.RemoteAs, peer.MaxPrefix, peer.WarnCount, -1, peer.WarningOnly, filter, Location($"test.mpol:{20 + entries.Count}:9")));
         }
-        if (damping is not null) Location("test.mpol:30:9");
+        if (damping is not null) damping = damping with { Location = Location("test.mpol:30:9") };
         var router = new RouterEntry(RouterEntry.Unlimited, RouterEntry.Unlimited, -1, null, null, -1, RangeSet.Empty, RouterEntry.Unlimited, -1, -1);
         var table = new AdmissionTable(new TableHeader("r1", "linux", "test", "test"), locations.ToImmutable(), [], filters.ToImmutable(), [], router, [], [],
             entries.ToImmutable(), damping, null);
