@@ -19,7 +19,7 @@ public sealed record ScalingShape(string Name, string? Target, string Descriptio
         n => PrefixList(n, "frr"));
 
     public static readonly ScalingShape NftNamedSets = new("nft-named-sets", "nftables",
-        "a join filter of N rules, each naming a set of its own, on a Linux device (N named nftables sets)",
+        "a source filter of N rules, each naming a set of its own, on a Linux device (N named nftables sets)",
         NamedSets);
 
     public static readonly ScalingShape SamePortRules = new("same-address-rules", null,
@@ -77,7 +77,7 @@ public sealed record ScalingShape(string Name, string? Target, string Descriptio
         }
         text.Append("\nfilter line-up {\n");
         for (int i = 0; i < n; i++) text.Append("    permit groups channel-").Append(i).Append(";\n");
-        text.Append("}\n\ndevice edge platform linux {\n    interface \"eth1\" {\n        igmp { access line-up; }\n    }\n}\n");
+        text.Append("}\n\ndevice edge platform linux {\n    interface \"eth1\" {\n        source-filter line-up;\n    }\n}\n");
         return text.ToString();
     }
 

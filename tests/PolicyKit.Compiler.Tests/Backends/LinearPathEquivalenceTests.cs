@@ -1,0 +1,50 @@
+using PolicyKit.Compiler.Emit.Junos;
+using PolicyKit.Compiler.Model;
+
+namespace PolicyKit.Compiler.Tests.Backends;
+
+/// <summary>
+/// The paths made linear for issue 18 answer exactly what the quadratic code they replaced
+/// answered. Each test runs the new code and the old definition (every pair compared) on
+/// random inputs with the cases that matter: nesting, equal prefixes, both families.
+/// The scaling itself is measured in bench/ (ScalingBenchmarks), never in a test.
+/// </summary>
+public sealed class LinearPathEquivalenceTests
+{
+    /// <summary>A random prefix from a small space, so that nesting and repeats are frequent.</summary>
+    private static IpPrefix RandomPrefix(Random random)
+    {
+        var family = random.Next(4) == 0 ? IpFamily.V6 : IpFamily.V4;
+        int max = family == IpFamily.V4 ? 32 : 128;
+        int length = random.Next(8, 13) + (random.Next(3) == 0 ? random.Next(0, max - 12) : 0);
+        UInt128 top = family == IpFamily.V4 ? (UInt128)0x0A000000u : (UInt128)0x2001_0db8u << 96;
+        UInt128 value = top | ((UInt128)(uint)random.Next(0, 1 << 12) << (max - 20));
+        var mask = length == 0 ? UInt128.Zero : UInt128.MaxValue << (128 - length) >> (128 - max);
+        return new IpPrefix(family, value & mask, length);
+    }
+
+    [Fact]
+    public void Junos_route_filters_nest_exactly_when_some_pair_nests()
+    {
+        var random = new Random(18);
+        int nested = 0;
+        for (int round = 0; round < 3000; round++)
+        {
+            var filters = new List<(IpPrefix Prefix, string Text)>();
+            var texts = new HashSet<string>();
+            int count = random.Next(1, 12);
+            for (int i = 0; i < count; i++)
+            {
+                var prefix = RandomPrefix(random);
+                // The same prefix with another length range is another route-filter.
+                string text = $"{prefix} {(random.Next(3) == 0 ? "orlonger" : "exact")}";
+                if (texts.Add(text)) filters.Add((prefix, text));
+            }
+            bool expected = filters.Any(a => filters.Any(b => a.Text != b.Text && a.Prefix.Contains(b.Prefix)));
+            Assert.Equal(expected, JunosTerms.AnyNested(filters));
+            if (expected) nested++;
+        }
+        // Both answers were exercised many times.
+        Assert.InRange(nested, 300, 2700);
+    }
+}
