@@ -1,3 +1,4 @@
+using PolicyKit.Compiler.Emit.Frr;
 using PolicyKit.Compiler.Emit.Junos;
 using PolicyKit.Compiler.Model;
 
@@ -46,5 +47,35 @@ public sealed class LinearPathEquivalenceTests
         }
         // Both answers were exercised many times.
         Assert.InRange(nested, 300, 2700);
+    }
+
+    [Fact]
+    public void Frr_an_entry_is_covered_exactly_when_some_earlier_entry_covers_it()
+    {
+        var random = new Random(1818);
+        int covered = 0, total = 0;
+        for (int round = 0; round < 400; round++)
+        {
+            var seen = new PrefixListCompiler.SeenRanges();
+            var list = new List<PrefixRange>();
+            for (int i = 0; i < 40; i++)
+            {
+                var prefix = RandomPrefix(random);
+                int low = Math.Min(prefix.MaxLength, prefix.Length + (random.Next(2) == 0 ? 0 : random.Next(0, 8)));
+                int high = random.Next(3) switch { 0 => low, 1 => prefix.MaxLength, _ => Math.Min(prefix.MaxLength, low + random.Next(0, 8)) };
+                var range = new PrefixRange(prefix, low, high);
+                bool expected = list.Any(s => PrefixListCompiler.Covers(s, range));
+                Assert.Equal(expected, seen.AnyCovers(range));
+                total++;
+                if (expected)
+                {
+                    covered++;
+                    continue;
+                }
+                seen.Add(range);
+                list.Add(range);
+            }
+        }
+        Assert.InRange(covered, total / 20, total - total / 20);
     }
 }
