@@ -1,6 +1,9 @@
 using PolicyKit.Compiler.Emit.Frr;
 using PolicyKit.Compiler.Emit.Junos;
+using System.Text;
+using PolicyKit.Compiler.Checks;
 using PolicyKit.Compiler.Model;
+using PolicyKit.Compiler.Tests.Diagnostics;
 
 namespace PolicyKit.Compiler.Tests.Backends;
 
@@ -77,5 +80,50 @@ public sealed class LinearPathEquivalenceTests
             }
         }
         Assert.InRange(covered, total / 20, total - total / 20);
+    }
+
+    [Fact]
+    public void Shadowed_rules_are_reported_against_the_first_earlier_rule_that_covers_them()
+    {
+        // Filters large enough for the index (16 rules and more), whose rules share addresses
+        // and differ in port and protocol, with and without addresses: the index must find the
+        // rule the pairwise definition finds, for every rule.
+        var random = new Random(181818);
+        int reported = 0;
+        for (int round = 0; round < 40; round++)
+        {
+            var text = new StringBuilder("sources s1 { 10.1.0.0/24; }\nsources s2 { 10.1.0.0/16; }\ngroups g1 { 232.1.0.0/16; }\ngroups g2 { 232.1.1.0/24; }\nfilter f {\n");
+            int count = random.Next(16, 60);
+            for (int i = 0; i < count; i++)
+            {
+                // One action: opposite actions on the same traffic are an error (MP3009), and a
+                // policy with errors has no model to compare with.
+                text.Append("    permit");
+                int before = text.Length;
+                if (random.Next(3) > 0) text.Append(" sources s").Append(random.Next(1, 3));
+                if (random.Next(3) > 0) text.Append(" groups g").Append(random.Next(1, 3));
+                if (random.Next(2) == 0) text.Append(" protocol ").Append(random.Next(2) == 0 ? "udp" : "tcp").Append(random.Next(3) > 0 ? $" port {random.Next(1, 5)}" : "");
+                if (text.Length == before) text.Append(" protocol udp");
+                text.Append(";\n");
+            }
+            var result = PolicyAssert.Check(text.Append("}\n").ToString());
+            PolicyAssert.NoErrors(result);
+            var rules = result.Model!.Filters.Single(f => f.Name == "f").Rules;
+            var expected = new List<(int Rule, int Earlier)>();
+            for (int j = 1; j < rules.Length; j++)
+            {
+                for (int i = 0; i < j; i++)
+                {
+                    if (!MatchCoverage.Covers(rules[i].Match, rules[j].Match)) continue;
+                    expected.Add((rules[j].Span.Start, rules[i].Span.Start));
+                    break;
+                }
+            }
+            var actual = result.Diagnostics.Where(d => d.Code == "MP3008")
+                .Select(d => (d.Span.Start, d.Related[0].Span.Start)).ToList();
+            Assert.Equal(expected, actual);
+            reported += actual.Count;
+        }
+        Assert.True(reported > 100, $"only {reported} shadowed rules: the test would not see a difference");
     }
 }
