@@ -27,23 +27,15 @@ internal static class DiffCommand
     {
         var oldPolicy = new Argument<string>("OLD") { Description = "The policy as it is (e.g. as deployed, or from git show HEAD:policy.mpol)." };
         var newPolicy = new Argument<string>("NEW") { Description = "The policy as it will be." };
-        foreach (var argument in new[] { oldPolicy, newPolicy })
-        {
-            // As for check: an unknown option is named as such, not taken for a file name.
-            argument.Validators.Add(result =>
-            {
-                foreach (var token in result.Tokens)
-                {
-                    if (token.Value.Length > 1 && token.Value[0] == '-') result.AddError($"unknown option '{token.Value}'");
-                }
-            });
-        }
+        UnknownOptions.RefuseIn(oldPolicy);
+        UnknownOptions.RefuseIn(newPolicy);
         var targets = new Option<string[]>("--target", "-t")
         {
             Description = $"The configuration to compare: {string.Join("|", Emitters.Targets)}|{CompileCommand.AllTargets} (repeatable).",
             HelpName = "TARGET",
             Arity = ArgumentArity.OneOrMore,
-            AllowMultipleArgumentsPerToken = true,
+            // Not "-t frr junos": that would take the policy after -t for a target too.
+            AllowMultipleArgumentsPerToken = false,
             Required = true,
         };
         targets.Validators.Add(result =>

@@ -13,7 +13,6 @@ internal sealed class ReportOptions
     {
         Description = "Output format: text (for people), json (for scripts), sarif (for code scanning).",
         HelpName = "text|json|sarif",
-        DefaultValueFactory = _ => DiagnosticFormat.Text,
     };
 
     public Option<string?> Output { get; } = new("--output", "-o")
@@ -26,7 +25,6 @@ internal sealed class ReportOptions
     {
         Description = "Colour the text format: auto (when stdout is a terminal and NO_COLOR is unset), always, never.",
         HelpName = "auto|always|never",
-        DefaultValueFactory = _ => ColorMode.Auto,
     };
 
     public ReportOptions()
