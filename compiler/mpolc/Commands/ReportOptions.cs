@@ -45,7 +45,7 @@ internal sealed class ReportOptions
     public bool Write(ParseResult parseResult, CliContext context, DiagnosticReport report)
     {
         string? outputPath = parseResult.CommandResult.Command.Options.Contains(Output) ? parseResult.GetValue(Output) : null;
-        var formatter = CreateFormatter(parseResult.GetValue(Format), UseColor(parseResult.GetValue(Color), context, toFile: outputPath is not null));
+        var formatter = CreateFormatter(parseResult.GetValue(Format), UseColor(parseResult.GetValue(Color), context, toFile: outputPath is not null), context);
         if (outputPath is null)
         {
             formatter.Write(context.Out, report);
@@ -68,12 +68,19 @@ internal sealed class ReportOptions
         }
     }
 
-    private static IDiagnosticFormatter CreateFormatter(DiagnosticFormat format, bool useColor) => format switch
+    private static IDiagnosticFormatter CreateFormatter(DiagnosticFormat format, bool useColor, CliContext context) => format switch
     {
         DiagnosticFormat.Json => new JsonDiagnosticFormatter(),
-        DiagnosticFormat.Sarif => new SarifDiagnosticFormatter(),
+        DiagnosticFormat.Sarif => new SarifDiagnosticFormatter(SarifLinks(context)),
         _ => new TextDiagnosticFormatter(useColor),
     };
+
+    /// <summary>Help links to the docs shipped beside mpolc, or where MPOLC_DOCS_URI says they are served.</summary>
+    private static SarifOptions SarifLinks(CliContext context)
+    {
+        string docs = ToolInfo.DocsUri(context.GetEnvironmentVariable);
+        return new SarifOptions { InformationUri = docs, HelpUri = code => ToolInfo.DiagnosticHelpUri(code, docs) };
+    }
 
     /// <summary>The NO_COLOR convention (no-color.org): set and non-empty turns colour off; an explicit --color always still wins.</summary>
     internal static bool UseColor(ColorMode mode, CliContext context, bool toFile) => mode switch
