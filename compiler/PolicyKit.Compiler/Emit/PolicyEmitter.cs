@@ -55,7 +55,7 @@ public static class PolicyEmitter
             foreach (var diagnostic in bag.ToList()) diagnostics.Add(diagnostic);
             all.AddRange(files);
         }
-        var allDiagnostics = check.Diagnostics.Concat(diagnostics.ToList()).ToList();
+        var allDiagnostics = check.Diagnostics.Concat(Diagnostics.InSourceSuppressions.Apply(diagnostics.ToList())).ToList();
         return new CompileResult(check, allDiagnostics.Any(d => d.IsError) ? [] : all, allDiagnostics);
     }
 }

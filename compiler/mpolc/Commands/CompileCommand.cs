@@ -25,12 +25,14 @@ internal static class CompileCommand
             Description = "Policy files (.mpol) to compile.",
             Arity = ArgumentArity.OneOrMore,
         };
+        UnknownOptions.RefuseIn(files);
         var targets = new Option<string[]>("--target", "-t")
         {
             Description = $"What to generate: {string.Join("|", Emitters.Targets)}|{AllTargets} (repeatable). Each device gets the targets that serve its platform.",
             HelpName = "TARGET",
             Arity = ArgumentArity.OneOrMore,
-            AllowMultipleArgumentsPerToken = true,
+            // Not "-t frr junos": that would take the policy after -t for a target too.
+            AllowMultipleArgumentsPerToken = false,
             DefaultValueFactory = _ => [AllTargets],
         };
         targets.Validators.Add(result =>
@@ -43,7 +45,7 @@ internal static class CompileCommand
         });
         var outputDir = new Option<string>("--output-dir", "-o")
         {
-            Description = "Directory to write DEVICE/FILE into (created if missing).",
+            Description = "Directory to write DEVICE/FILE into (created if missing); - writes the configurations to standard output.",
             HelpName = "DIR",
             Required = true,
         };
@@ -81,6 +83,8 @@ internal static class CompileCommand
         {
             var selected = parseResult.GetValue(targets) ?? [AllTargets];
             var targetSet = selected.Contains(AllTargets) ? Emitters.Targets.ToHashSet() : selected.ToHashSet();
+            // Standard output takes text: all targets there means all configurations, not the binary table.
+            if (parseResult.GetValue(outputDir) == StandardOutput.Name && parseResult.GetResult(targets) is null or { Implicit: true }) targetSet.Remove(AgentTableEmitter.Target);
             string? keyPath = parseResult.GetValue(sign);
             long? tableSerial = parseResult.GetValue(serial);
             if (tableSerial is not null && !targetSet.Contains(AgentTableEmitter.Target))
@@ -101,16 +105,17 @@ internal static class CompileCommand
             }
             using (signer)
             {
-                return Run(context, parseResult.GetValue(files) ?? [], targetSet, parseResult.GetValue(outputDir)!,
+                return Run(context, parseResult.GetValue(files) ?? [], selected, targetSet, parseResult.GetValue(outputDir)!,
                     compilerOptions.Read(parseResult), new EmitOptions { Redact = parseResult.GetValue(redact), Environment = context.GetEnvironmentVariable },
-                    report => reportOptions.Write(parseResult, context, report), signer,
+                    // With -o -, stdout is the configuration: the diagnostics go to stderr.
+                    report => reportOptions.Write(parseResult, parseResult.GetValue(outputDir) == StandardOutput.Name ? context with { Out = context.Error, OutIsTerminal = false } : context, report), signer,
                     tableSerial ?? (signer is not null ? DateTimeOffset.UtcNow.ToUnixTimeSeconds() : 0));
             }
         });
         return command;
     }
 
-    private static int Run(CliContext context, IReadOnlyList<string> paths, IReadOnlySet<string> targets, string outputDir,
+    private static int Run(CliContext context, IReadOnlyList<string> paths, IReadOnlyList<string> namedTargets, IReadOnlySet<string> targets, string outputDir,
         CompilationOptions options, EmitOptions emit, Func<DiagnosticReport, bool> write, TableSigner? signer, long serial)
     {
         var texts = InputFiles.ReadAll(paths, context);
@@ -122,6 +127,11 @@ internal static class CompileCommand
         if (!write(report)) return ExitCodes.UsageOrIoError;
         if (report.HasErrors) return ExitCodes.PolicyErrors;
 
+        if (TargetSelection.Unmatched(namedTargets, results) is { } unmatched)
+        {
+            context.ReportError(unmatched);
+            return ExitCodes.UsageOrIoError;
+        }
         var outputs = results.SelectMany(r => r.Files).ToList();
         if (serial > 0 || signer is not null)
         {
@@ -133,6 +143,12 @@ internal static class CompileCommand
         if (duplicate is not null)
         {
             context.ReportError($"two policies define device '{duplicate.First().Device}': both would write {duplicate.Key}");
+            return ExitCodes.UsageOrIoError;
+        }
+        if (outputDir == StandardOutput.Name)
+        {
+            if (StandardOutput.TryWrite(context, outputs) is not { } refused) return ExitCodes.Success;
+            context.ReportError(refused);
             return ExitCodes.UsageOrIoError;
         }
         try
