@@ -116,39 +116,71 @@ internal static class CompileCommand
         var texts = InputFiles.ReadAll(paths, context);
         if (texts is null) return ExitCodes.UsageOrIoError;
         var reader = new InMemoryPolicyFileReader(texts);
-        var results = paths.Distinct(StringComparer.Ordinal).Select(path => PolicyEmitter.Compile(path, targets, options, emit, reader)).ToList();
 
-        var report = DiagnosticReport.FromResults(results.Select(r => r.Check with { Diagnostics = r.Diagnostics }).ToList());
-        if (!write(report)) return ExitCodes.UsageOrIoError;
-        if (report.HasErrors) return ExitCodes.PolicyErrors;
+        // Each device's files are staged in the output folder as soon as they are rendered, so the
+        // compile never holds every file (its memory follows the policy, not the output); they are
+        // moved into place only when every policy compiled without errors, else removed.
+        using var writer = OutputWriter.Open(outputDir);
+        string? duplicate = null;
+        int tables = 0;
+        void Stage(IReadOnlyList<EmittedFile> files)
+        {
+            foreach (var file in files)
+            {
+                var output = file;
+                if (file.Target == AgentTableEmitter.Target && file.Bytes is { } table)
+                {
+                    // Numbered and signed here, not in the compiler: the compiled table is
+                    // deterministic, a signing time and a signature are not.
+                    if (serial > 0 || signer is not null) output = file with { Bytes = Stamp(table, serial, signer) };
+                    Interlocked.Increment(ref tables);
+                }
+                lock (writer)
+                {
+                    if (writer.Has(output.RelativePath))
+                    {
+                        duplicate ??= output.RelativePath;
+                        continue;
+                    }
+                    writer.Stage(output, output.ContainsSecrets && !emit.Redact);
+                }
+            }
+        }
 
-        var outputs = results.SelectMany(r => r.Files).ToList();
-        if (serial > 0 || signer is not null)
-        {
-            // Numbered and signed here, not in the compiler: the compiled table is deterministic,
-            // a signing time and a signature are not.
-            outputs = outputs.Select(f => f.Target == AgentTableEmitter.Target && f.Bytes is { } table ? f with { Bytes = Stamp(table, serial, signer) } : f).ToList();
-        }
-        var duplicate = outputs.GroupBy(f => f.RelativePath).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-        {
-            context.ReportError($"two policies define device '{duplicate.First().Device}': both would write {duplicate.Key}");
-            return ExitCodes.UsageOrIoError;
-        }
+        List<CompileResult> results;
         try
         {
-            // All or nothing: staged, then moved into place only when every file was written.
-            OutputWriter.WriteAll(outputDir, outputs, file => file.ContainsSecrets && !emit.Redact);
+            results = paths.Distinct(StringComparer.Ordinal).Select(path => PolicyEmitter.Compile(path, targets, options, emit, reader, Stage)).ToList();
         }
         catch (OutputWriter.WriteFailure e)
         {
             context.ReportError(e.Message);
             return ExitCodes.UsageOrIoError;
         }
-        context.Error.WriteLine($"mpolc: wrote {outputs.Count} file{(outputs.Count == 1 ? "" : "s")} to {outputDir}");
+
+        var report = DiagnosticReport.FromResults(results.Select(r => r.Check with { Diagnostics = r.Diagnostics }).ToList());
+        if (!write(report)) return ExitCodes.UsageOrIoError;
+        if (report.HasErrors) return ExitCodes.PolicyErrors;
+
+        if (duplicate is not null)
+        {
+            context.ReportError($"two policies define device '{duplicate[..duplicate.IndexOf('/')]}': both would write {duplicate}");
+            return ExitCodes.UsageOrIoError;
+        }
+        try
+        {
+            // All or nothing: moved into place only now that every file was written.
+            writer.Commit();
+        }
+        catch (OutputWriter.WriteFailure e)
+        {
+            context.ReportError(e.Message);
+            return ExitCodes.UsageOrIoError;
+        }
+        context.Error.WriteLine($"mpolc: wrote {writer.Count} file{(writer.Count == 1 ? "" : "s")} to {outputDir}");
         if (signer is not null)
         {
-            int signed = outputs.Count(f => f.Target == AgentTableEmitter.Target);
+            int signed = tables;
             context.Error.WriteLine($"mpolc: signed {signed} agent table{(signed == 1 ? "" : "s")} with key {signer.KeyId}, serial {serial}");
         }
         return ExitCodes.Success;
