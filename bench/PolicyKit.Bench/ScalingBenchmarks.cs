@@ -12,8 +12,10 @@ namespace PolicyKit.Bench;
 /// How each <see cref="ScalingShape"/> scales (issue 18): the shape at 16k, 32k and 64k elements,
 /// checked (or compiled to its target, secrets redacted) in process from the text in memory.
 /// The <c>Doubling</c> column is each size's median over the median at half the size: ≈ 2 is
-/// linear, 4 quadratic. It reports, it fails nothing. Sizes: <c>--envVars</c> cannot change
-/// them; edit <see cref="Size"/>'s values for a quicker run.
+/// linear, 4 quadratic. It reports, it fails nothing. <c>POLICYKIT_SCALING_SHAPES</c> (names,
+/// comma-separated) and <c>POLICYKIT_SCALING_SIZES</c> (numbers) choose other shapes and sizes:
+/// BenchmarkDotNet's <c>--filter</c> does not select parameters, and the shapes still quadratic
+/// would take minutes per run at 64k.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(DoublingConfig))]
@@ -27,10 +29,18 @@ public class ScalingBenchmarks
     [ParamsSource(nameof(Shapes))]
     public ScalingShape Shape { get; set; } = ScalingShape.JunosPrefixList;
 
-    [Params(16_384, 32_768, 65_536)]
+    [ParamsSource(nameof(Sizes))]
     public int Size { get; set; } = 16_384;
 
-    public static IEnumerable<ScalingShape> Shapes => ScalingShape.All;
+    public static IEnumerable<ScalingShape> Shapes =>
+        Environment.GetEnvironmentVariable("POLICYKIT_SCALING_SHAPES") is { Length: > 0 } names
+            ? names.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(ScalingShape.Find)
+            : ScalingShape.All;
+
+    public static IEnumerable<int> Sizes =>
+        Environment.GetEnvironmentVariable("POLICYKIT_SCALING_SIZES") is { Length: > 0 } sizes
+            ? sizes.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)
+            : [16_384, 32_768, 65_536];
 
     [GlobalSetup]
     public void Setup()
