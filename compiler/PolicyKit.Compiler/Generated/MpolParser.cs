@@ -35,34 +35,37 @@ public partial class MpolParser : Parser {
 	protected static DFA[] decisionToDFA;
 	protected static PredictionContextCache sharedContextCache = new PredictionContextCache();
 	public const int
-		T__0=1, T__1=2, T__2=3, T__3=4, T__4=5, T__5=6, T__6=7, INCLUDE=8, GROUPS=9, 
-		SOURCES=10, PREFIXES=11, EXCEPT=12, GE=13, LE=14, FILTER=15, PERMIT=16, 
-		DENY=17, LOG=18, ANY=19, FROM=20, TO=21, RPS=22, PROTOCOL=23, IGMP_TYPE=24, 
-		PORT=25, CLASS=26, MATCH=27, COST=28, PROFILE=29, ROUTER_GUARD=30, DESCRIPTION=31, 
-		IGMP=32, MLD=33, VERSION=34, ACCESS=35, LIMIT=36, QUERIES=37, DROP=38, 
-		ALLOW=39, CONTROL=40, STATE_LIMIT=41, RPF=42, OUT=43, IN=44, BOTH=45, 
-		CONNECTED=46, CLASSES=47, DEFAULT_COST=48, PIM=49, NEIGHBORS=50, NONE=51, 
-		BSR_BORDER=52, DISABLED=53, BOUNDARY=54, FILTER_AUTO_RP=55, SOURCE_FILTER=56, 
-		DEVICE=57, PLATFORM=58, IOS_XE=59, IOS_XR=60, JUNOS=61, FRR=62, NFTABLES=63, 
-		LINUX=64, MROUTE_LIMIT=65, WARN=66, DEFAULT_LIMIT=67, SAP_LISTEN=68, ON=69, 
-		OFF=70, MRINFO=71, GROUP_RANGE=72, SSM_RANGE=73, INTERFACE=74, USES=75, 
-		RP=76, ADDRESS=77, ACCEPT_REGISTER=78, ANNOUNCE_FILTER=79, REGISTER_RATE_LIMIT=80, 
-		MSDP=81, ORIGINATOR_ID=82, REDISTRIBUTE=83, PEER=84, AS=85, SA_FILTER=86, 
-		SA_LIMIT=87, MESH_GROUP=88, CONNECT_SOURCE=89, AUTH=90, MD5=91, TCP_AO=92, 
-		KEYCHAIN=93, SECRET=94, ENV=95, FILE=96, BGP=97, ROUTER_ID=98, NEIGHBOR=99, 
-		DAMPING=100, HALF_LIFE=101, REUSE=102, SUPPRESS=103, MAX_SUPPRESS=104, 
-		MAX_PREFIX=105, RESTART=106, WARNING_ONLY=107, TTL_SECURITY=108, HOPS=109, 
-		HOLD_TIME=110, PREFIX_FILTER=111, KEY=112, VALID=113, BMP=114, STATION=115, 
-		TLS=116, MUTUAL=117, SERVER_ONLY=118, MIN_VERSION=119, CIPHERS=120, CA=121, 
-		CERT=122, STRICT=123, MONITOR=124, PRE_POLICY=125, POST_POLICY=126, LOC_RIB=127, 
-		STATS_INTERVAL=128, TELEMETRY=129, SITE=130, INTERVAL=131, CONTROL_PLANE=132, 
-		RATE_LIMIT=133, PPS=134, GROUP_ENCRYPTION=135, PROTECT=136, GROUP_ID=137, 
-		UDP=138, TCP=139, ICMP=140, ICMPV6=141, IP=142, AUTO_RP=143, QUERY=144, 
-		REPORT_V1=145, REPORT_V2=146, REPORT_V3=147, LEAVE=148, PIM_V1=149, DVMRP=150, 
-		MTRACE=151, MTRACE_RESPONSE=152, DATE=153, RANGE_DOTS=154, IPV4_PREFIX=155, 
-		IPV4=156, IPV6_PREFIX=157, IPV6=158, BANDWIDTH=159, DURATION=160, PERCENT=161, 
-		DECIMAL=162, INT=163, STRING=164, IDENT=165, LINE_COMMENT=166, BLOCK_COMMENT=167, 
-		WS=168, BAD_CHAR=169;
+		T__0=1, T__1=2, T__2=3, T__3=4, T__4=5, T__5=6, T__6=7, RPKI=8, CACHE=9, 
+		PREFERENCE=10, REFRESH=11, ACCEPT=12, REJECT=13, INVALID=14, NOT_FOUND=15, 
+		LOCAL_PREFERENCE=16, COMMUNITY=17, BLACKHOLE=18, GRACEFUL_SHUTDOWN=19, 
+		NO_EXPORT=20, NO_ADVERTISE=21, COMMUNITY_VALUE=22, INCLUDE=23, GROUPS=24, 
+		SOURCES=25, PREFIXES=26, EXCEPT=27, GE=28, LE=29, FILTER=30, PERMIT=31, 
+		DENY=32, LOG=33, ANY=34, FROM=35, TO=36, RPS=37, PROTOCOL=38, IGMP_TYPE=39, 
+		PORT=40, CLASS=41, MATCH=42, COST=43, PROFILE=44, ROUTER_GUARD=45, DESCRIPTION=46, 
+		IGMP=47, MLD=48, VERSION=49, ACCESS=50, LIMIT=51, QUERIES=52, DROP=53, 
+		ALLOW=54, CONTROL=55, STATE_LIMIT=56, RPF=57, OUT=58, IN=59, BOTH=60, 
+		CONNECTED=61, CLASSES=62, DEFAULT_COST=63, PIM=64, NEIGHBORS=65, NONE=66, 
+		BSR_BORDER=67, DISABLED=68, BOUNDARY=69, FILTER_AUTO_RP=70, SOURCE_FILTER=71, 
+		DEVICE=72, PLATFORM=73, IOS_XE=74, IOS_XR=75, JUNOS=76, FRR=77, NFTABLES=78, 
+		LINUX=79, MROUTE_LIMIT=80, WARN=81, DEFAULT_LIMIT=82, SAP_LISTEN=83, ON=84, 
+		OFF=85, MRINFO=86, GROUP_RANGE=87, SSM_RANGE=88, INTERFACE=89, USES=90, 
+		RP=91, ADDRESS=92, ACCEPT_REGISTER=93, ANNOUNCE_FILTER=94, REGISTER_RATE_LIMIT=95, 
+		MSDP=96, ORIGINATOR_ID=97, REDISTRIBUTE=98, PEER=99, AS=100, SA_FILTER=101, 
+		SA_LIMIT=102, MESH_GROUP=103, CONNECT_SOURCE=104, AUTH=105, MD5=106, TCP_AO=107, 
+		KEYCHAIN=108, SECRET=109, ENV=110, FILE=111, BGP=112, ROUTER_ID=113, NEIGHBOR=114, 
+		DAMPING=115, HALF_LIFE=116, REUSE=117, SUPPRESS=118, MAX_SUPPRESS=119, 
+		MAX_PREFIX=120, RESTART=121, WARNING_ONLY=122, TTL_SECURITY=123, HOPS=124, 
+		HOLD_TIME=125, PREFIX_FILTER=126, KEY=127, VALID=128, BMP=129, STATION=130, 
+		TLS=131, MUTUAL=132, SERVER_ONLY=133, MIN_VERSION=134, CIPHERS=135, CA=136, 
+		CERT=137, STRICT=138, MONITOR=139, PRE_POLICY=140, POST_POLICY=141, LOC_RIB=142, 
+		STATS_INTERVAL=143, TELEMETRY=144, SITE=145, INTERVAL=146, CONTROL_PLANE=147, 
+		RATE_LIMIT=148, PPS=149, GROUP_ENCRYPTION=150, PROTECT=151, GROUP_ID=152, 
+		UDP=153, TCP=154, ICMP=155, ICMPV6=156, IP=157, AUTO_RP=158, QUERY=159, 
+		REPORT_V1=160, REPORT_V2=161, REPORT_V3=162, LEAVE=163, PIM_V1=164, DVMRP=165, 
+		MTRACE=166, MTRACE_RESPONSE=167, DATE=168, RANGE_DOTS=169, IPV4_PREFIX=170, 
+		IPV4=171, IPV6_PREFIX=172, IPV6=173, BANDWIDTH=174, DURATION=175, PERCENT=176, 
+		DECIMAL=177, INT=178, STRING=179, IDENT=180, LINE_COMMENT=181, BLOCK_COMMENT=182, 
+		WS=183, BAD_CHAR=184;
 	public const int
 		RULE_policyFile = 0, RULE_declaration = 1, RULE_includeDecl = 2, RULE_setDecl = 3, 
 		RULE_setKind = 4, RULE_setEntry = 5, RULE_setItem = 6, RULE_prefixLengthRange = 7, 
@@ -80,8 +83,10 @@ public partial class MpolParser : Parser {
 		RULE_keyStmt = 49, RULE_bmpBlock = 50, RULE_bmpStmt = 51, RULE_tlsMode = 52, 
 		RULE_tlsStmt = 53, RULE_monitorPolicy = 54, RULE_telemetryBlock = 55, 
 		RULE_telemetryStmt = 56, RULE_controlPlaneStmt = 57, RULE_groupEncryptionStmt = 58, 
-		RULE_name = 59, RULE_softKeyword = 60, RULE_prefix = 61, RULE_ipAddress = 62, 
-		RULE_bandwidth = 63, RULE_duration = 64;
+		RULE_rpkiBlock = 59, RULE_rpkiStmt = 60, RULE_rpkiCacheOption = 61, RULE_neighborSecurityStmt = 62, 
+		RULE_rpkiState = 63, RULE_rpkiMark = 64, RULE_community = 65, RULE_name = 66, 
+		RULE_softKeyword = 67, RULE_prefix = 68, RULE_ipAddress = 69, RULE_bandwidth = 70, 
+		RULE_duration = 71;
 	public static readonly string[] ruleNames = {
 		"policyFile", "declaration", "includeDecl", "setDecl", "setKind", "setEntry", 
 		"setItem", "prefixLengthRange", "filterDecl", "filterRule", "action", 
@@ -94,14 +99,18 @@ public partial class MpolParser : Parser {
 		"authStmt", "secretRef", "bgpBlock", "bgpStmt", "dampingParam", "bgpNeighborStmt", 
 		"keychainBlock", "keyStmt", "bmpBlock", "bmpStmt", "tlsMode", "tlsStmt", 
 		"monitorPolicy", "telemetryBlock", "telemetryStmt", "controlPlaneStmt", 
-		"groupEncryptionStmt", "name", "softKeyword", "prefix", "ipAddress", "bandwidth", 
-		"duration"
+		"groupEncryptionStmt", "rpkiBlock", "rpkiStmt", "rpkiCacheOption", "neighborSecurityStmt", 
+		"rpkiState", "rpkiMark", "community", "name", "softKeyword", "prefix", 
+		"ipAddress", "bandwidth", "duration"
 	};
 
 	private static readonly string[] _LiteralNames = {
-		null, "';'", "'{'", "'}'", "','", "'>='", "'('", "')'", "'include'", "'groups'", 
-		"'sources'", "'prefixes'", "'except'", "'ge'", "'le'", "'filter'", "'permit'", 
-		"'deny'", "'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", "'igmp-type'", 
+		null, "';'", "'{'", "'}'", "','", "'>='", "'('", "')'", "'rpki'", "'cache'", 
+		"'preference'", "'refresh'", "'accept'", "'reject'", "'invalid'", "'not-found'", 
+		"'local-preference'", "'community'", "'blackhole'", "'graceful-shutdown'", 
+		"'no-export'", "'no-advertise'", null, "'include'", "'groups'", "'sources'", 
+		"'prefixes'", "'except'", "'ge'", "'le'", "'filter'", "'permit'", "'deny'", 
+		"'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", "'igmp-type'", 
 		"'port'", "'class'", "'match'", "'cost'", "'profile'", "'router-guard'", 
 		"'description'", "'igmp'", "'mld'", "'version'", "'access'", "'limit'", 
 		"'queries'", "'drop'", "'allow'", "'control'", "'state-limit'", "'rpf'", 
@@ -127,17 +136,20 @@ public partial class MpolParser : Parser {
 		"'mtrace'", "'mtrace-response'", null, "'..'"
 	};
 	private static readonly string[] _SymbolicNames = {
-		null, null, null, null, null, null, null, null, "INCLUDE", "GROUPS", "SOURCES", 
-		"PREFIXES", "EXCEPT", "GE", "LE", "FILTER", "PERMIT", "DENY", "LOG", "ANY", 
-		"FROM", "TO", "RPS", "PROTOCOL", "IGMP_TYPE", "PORT", "CLASS", "MATCH", 
-		"COST", "PROFILE", "ROUTER_GUARD", "DESCRIPTION", "IGMP", "MLD", "VERSION", 
-		"ACCESS", "LIMIT", "QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", 
-		"RPF", "OUT", "IN", "BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", 
-		"NEIGHBORS", "NONE", "BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", 
-		"SOURCE_FILTER", "DEVICE", "PLATFORM", "IOS_XE", "IOS_XR", "JUNOS", "FRR", 
-		"NFTABLES", "LINUX", "MROUTE_LIMIT", "WARN", "DEFAULT_LIMIT", "SAP_LISTEN", 
-		"ON", "OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", "INTERFACE", "USES", 
-		"RP", "ADDRESS", "ACCEPT_REGISTER", "ANNOUNCE_FILTER", "REGISTER_RATE_LIMIT", 
+		null, null, null, null, null, null, null, null, "RPKI", "CACHE", "PREFERENCE", 
+		"REFRESH", "ACCEPT", "REJECT", "INVALID", "NOT_FOUND", "LOCAL_PREFERENCE", 
+		"COMMUNITY", "BLACKHOLE", "GRACEFUL_SHUTDOWN", "NO_EXPORT", "NO_ADVERTISE", 
+		"COMMUNITY_VALUE", "INCLUDE", "GROUPS", "SOURCES", "PREFIXES", "EXCEPT", 
+		"GE", "LE", "FILTER", "PERMIT", "DENY", "LOG", "ANY", "FROM", "TO", "RPS", 
+		"PROTOCOL", "IGMP_TYPE", "PORT", "CLASS", "MATCH", "COST", "PROFILE", 
+		"ROUTER_GUARD", "DESCRIPTION", "IGMP", "MLD", "VERSION", "ACCESS", "LIMIT", 
+		"QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", "RPF", "OUT", "IN", 
+		"BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", "NEIGHBORS", "NONE", 
+		"BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", 
+		"DEVICE", "PLATFORM", "IOS_XE", "IOS_XR", "JUNOS", "FRR", "NFTABLES", 
+		"LINUX", "MROUTE_LIMIT", "WARN", "DEFAULT_LIMIT", "SAP_LISTEN", "ON", 
+		"OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", "INTERFACE", "USES", "RP", 
+		"ADDRESS", "ACCEPT_REGISTER", "ANNOUNCE_FILTER", "REGISTER_RATE_LIMIT", 
 		"MSDP", "ORIGINATOR_ID", "REDISTRIBUTE", "PEER", "AS", "SA_FILTER", "SA_LIMIT", 
 		"MESH_GROUP", "CONNECT_SOURCE", "AUTH", "MD5", "TCP_AO", "KEYCHAIN", "SECRET", 
 		"ENV", "FILE", "BGP", "ROUTER_ID", "NEIGHBOR", "DAMPING", "HALF_LIFE", 
@@ -214,21 +226,21 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 133;
+			State = 147;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 144115188679872256L) != 0)) {
+			while (((((_la - 23)) & ~0x3f) == 0 && ((1L << (_la - 23)) & 562949955780751L) != 0)) {
 				{
 				{
-				State = 130;
+				State = 144;
 				declaration();
 				}
 				}
-				State = 135;
+				State = 149;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 136;
+			State = 150;
 			Match(Eof);
 			}
 		}
@@ -280,13 +292,13 @@ public partial class MpolParser : Parser {
 		DeclarationContext _localctx = new DeclarationContext(Context, State);
 		EnterRule(_localctx, 2, RULE_declaration);
 		try {
-			State = 144;
+			State = 158;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INCLUDE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 138;
+				State = 152;
 				includeDecl();
 				}
 				break;
@@ -295,35 +307,35 @@ public partial class MpolParser : Parser {
 			case PREFIXES:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 139;
+				State = 153;
 				setDecl();
 				}
 				break;
 			case FILTER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 140;
+				State = 154;
 				filterDecl();
 				}
 				break;
 			case CLASS:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 141;
+				State = 155;
 				classDecl();
 				}
 				break;
 			case PROFILE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 142;
+				State = 156;
 				profileDecl();
 				}
 				break;
 			case DEVICE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 143;
+				State = 157;
 				deviceDecl();
 				}
 				break;
@@ -365,11 +377,11 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 146;
+			State = 160;
 			Match(INCLUDE);
-			State = 147;
+			State = 161;
 			Match(STRING);
-			State = 148;
+			State = 162;
 			Match(T__0);
 			}
 		}
@@ -418,27 +430,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 150;
+			State = 164;
 			setKind();
-			State = 151;
+			State = 165;
 			name();
-			State = 152;
+			State = 166;
 			Match(T__1);
-			State = 156;
+			State = 170;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1151051239424L) != 0) || ((((_la - 84)) & ~0x3f) == 0 && ((1L << (_la - 84)) & 2288041780936966145L) != 0) || ((((_la - 148)) & ~0x3f) == 0 && ((1L << (_la - 148)) & 133005L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 37717647013871360L) != 0) || ((((_la - 99)) & ~0x3f) == 0 && ((1L << (_la - 99)) & 2288041780936966145L) != 0) || ((((_la - 163)) & ~0x3f) == 0 && ((1L << (_la - 163)) & 133005L) != 0)) {
 				{
 				{
-				State = 153;
+				State = 167;
 				setEntry();
 				}
 				}
-				State = 158;
+				State = 172;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 159;
+			State = 173;
 			Match(T__2);
 			}
 		}
@@ -478,9 +490,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 161;
+			State = 175;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 3584L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 117440512L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -526,19 +538,19 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 164;
+			State = 178;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EXCEPT) {
 				{
-				State = 163;
+				State = 177;
 				Match(EXCEPT);
 				}
 			}
 
-			State = 166;
+			State = 180;
 			setItem();
-			State = 167;
+			State = 181;
 			Match(T__0);
 			}
 		}
@@ -599,7 +611,7 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 12, RULE_setItem);
 		int _la;
 		try {
-			State = 174;
+			State = 188;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IPV4_PREFIX:
@@ -609,20 +621,29 @@ public partial class MpolParser : Parser {
 				_localctx = new SetPrefixItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 169;
+				State = 183;
 				prefix();
-				State = 171;
+				State = 185;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GE || _la==LE) {
 					{
-					State = 170;
+					State = 184;
 					prefixLengthRange();
 					}
 				}
 
 				}
 				break;
+			case RPKI:
+			case CACHE:
+			case PREFERENCE:
+			case REFRESH:
+			case ACCEPT:
+			case REJECT:
+			case INVALID:
+			case COMMUNITY:
+			case BLACKHOLE:
 			case VERSION:
 			case ACCESS:
 			case CONTROL:
@@ -649,7 +670,7 @@ public partial class MpolParser : Parser {
 				_localctx = new SetRefItemContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 173;
+				State = 187;
 				name();
 				}
 				break;
@@ -694,24 +715,24 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 14, RULE_prefixLengthRange);
 		int _la;
 		try {
-			State = 184;
+			State = 198;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 176;
+				State = 190;
 				Match(GE);
-				State = 177;
+				State = 191;
 				Match(INT);
-				State = 180;
+				State = 194;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LE) {
 					{
-					State = 178;
+					State = 192;
 					Match(LE);
-					State = 179;
+					State = 193;
 					Match(INT);
 					}
 				}
@@ -721,9 +742,9 @@ public partial class MpolParser : Parser {
 			case LE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 182;
+				State = 196;
 				Match(LE);
-				State = 183;
+				State = 197;
 				Match(INT);
 				}
 				break;
@@ -774,27 +795,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 186;
+			State = 200;
 			Match(FILTER);
-			State = 187;
+			State = 201;
 			name();
-			State = 188;
+			State = 202;
 			Match(T__1);
-			State = 192;
+			State = 206;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==PERMIT || _la==DENY) {
 				{
 				{
-				State = 189;
+				State = 203;
 				filterRule();
 				}
 				}
-				State = 194;
+				State = 208;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 195;
+			State = 209;
 			Match(T__2);
 			}
 		}
@@ -841,33 +862,33 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 197;
+			State = 211;
 			action();
-			State = 201;
+			State = 215;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 66588160L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2181960826880L) != 0)) {
 				{
 				{
-				State = 198;
+				State = 212;
 				matchTerm();
 				}
 				}
-				State = 203;
+				State = 217;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 205;
+			State = 219;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LOG) {
 				{
-				State = 204;
+				State = 218;
 				Match(LOG);
 				}
 			}
 
-			State = 207;
+			State = 221;
 			Match(T__0);
 			}
 		}
@@ -906,7 +927,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 209;
+			State = 223;
 			_la = TokenStream.LA(1);
 			if ( !(_la==PERMIT || _la==DENY) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1078,14 +1099,14 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 22, RULE_matchTerm);
 		int _la;
 		try {
-			State = 244;
+			State = 258;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ANY:
 				_localctx = new MatchAnyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 211;
+				State = 225;
 				Match(ANY);
 				}
 				break;
@@ -1093,9 +1114,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 212;
+				State = 226;
 				Match(SOURCES);
-				State = 213;
+				State = 227;
 				addressRef();
 				}
 				break;
@@ -1103,9 +1124,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 214;
+				State = 228;
 				Match(GROUPS);
-				State = 215;
+				State = 229;
 				addressRef();
 				}
 				break;
@@ -1113,9 +1134,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchPrefixesContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 216;
+				State = 230;
 				Match(PREFIXES);
-				State = 217;
+				State = 231;
 				addressRef();
 				}
 				break;
@@ -1123,9 +1144,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchFromContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 218;
+				State = 232;
 				Match(FROM);
-				State = 219;
+				State = 233;
 				addressRef();
 				}
 				break;
@@ -1133,9 +1154,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchToContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 220;
+				State = 234;
 				Match(TO);
-				State = 221;
+				State = 235;
 				addressRef();
 				}
 				break;
@@ -1143,9 +1164,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchRpsContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 222;
+				State = 236;
 				Match(RPS);
-				State = 223;
+				State = 237;
 				addressRef();
 				}
 				break;
@@ -1153,23 +1174,23 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchProtocolContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 224;
+				State = 238;
 				Match(PROTOCOL);
-				State = 225;
+				State = 239;
 				protocolName();
-				State = 230;
+				State = 244;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 226;
+					State = 240;
 					Match(T__3);
-					State = 227;
+					State = 241;
 					protocolName();
 					}
 					}
-					State = 232;
+					State = 246;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1179,23 +1200,23 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchIgmpTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 233;
+				State = 247;
 				Match(IGMP_TYPE);
-				State = 234;
+				State = 248;
 				igmpType();
-				State = 239;
+				State = 253;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 235;
+					State = 249;
 					Match(T__3);
-					State = 236;
+					State = 250;
 					igmpType();
 					}
 					}
-					State = 241;
+					State = 255;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1205,9 +1226,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchPortContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 242;
+				State = 256;
 				Match(PORT);
-				State = 243;
+				State = 257;
 				Match(INT);
 				}
 				break;
@@ -1254,21 +1275,21 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 246;
+			State = 260;
 			addressItem();
-			State = 251;
+			State = 265;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==T__3) {
 				{
 				{
-				State = 247;
+				State = 261;
 				Match(T__3);
-				State = 248;
+				State = 262;
 				addressItem();
 				}
 				}
-				State = 253;
+				State = 267;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -1337,7 +1358,7 @@ public partial class MpolParser : Parser {
 		AddressItemContext _localctx = new AddressItemContext(Context, State);
 		EnterRule(_localctx, 26, RULE_addressItem);
 		try {
-			State = 257;
+			State = 271;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IPV4_PREFIX:
@@ -1347,10 +1368,19 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 254;
+				State = 268;
 				prefix();
 				}
 				break;
+			case RPKI:
+			case CACHE:
+			case PREFERENCE:
+			case REFRESH:
+			case ACCEPT:
+			case REJECT:
+			case INVALID:
+			case COMMUNITY:
+			case BLACKHOLE:
 			case VERSION:
 			case ACCESS:
 			case CONTROL:
@@ -1377,7 +1407,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressNameContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 255;
+				State = 269;
 				name();
 				}
 				break;
@@ -1385,7 +1415,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressAnyContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 256;
+				State = 270;
 				Match(ANY);
 				}
 				break;
@@ -1438,9 +1468,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 259;
+			State = 273;
 			_la = TokenStream.LA(1);
-			if ( !(_la==IGMP || _la==PIM || ((((_la - 81)) & ~0x3f) == 0 && ((1L << (_la - 81)) & 9079256857368920065L) != 0) || _la==INT) ) {
+			if ( !(_la==IGMP || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 281479271677953L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 562951010385921L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1491,9 +1521,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 261;
+			State = 275;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 144)) & ~0x3f) == 0 && ((1L << (_la - 144)) & 511L) != 0)) ) {
+			if ( !(((((_la - 159)) & ~0x3f) == 0 && ((1L << (_la - 159)) & 511L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1545,27 +1575,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 263;
+			State = 277;
 			Match(CLASS);
-			State = 264;
+			State = 278;
 			name();
-			State = 265;
+			State = 279;
 			Match(T__1);
-			State = 269;
+			State = 283;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==MATCH || _la==COST) {
 				{
 				{
-				State = 266;
+				State = 280;
 				classStmt();
 				}
 				}
-				State = 271;
+				State = 285;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 272;
+			State = 286;
 			Match(T__2);
 			}
 		}
@@ -1628,30 +1658,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 34, RULE_classStmt);
 		int _la;
 		try {
-			State = 286;
+			State = 300;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MATCH:
 				_localctx = new ClassMatchContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 274;
+				State = 288;
 				Match(MATCH);
-				State = 276;
+				State = 290;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 275;
+					State = 289;
 					matchTerm();
 					}
 					}
-					State = 278;
+					State = 292;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 66588160L) != 0) );
-				State = 280;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 2181960826880L) != 0) );
+				State = 294;
 				Match(T__0);
 				}
 				break;
@@ -1659,11 +1689,11 @@ public partial class MpolParser : Parser {
 				_localctx = new ClassCostContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 282;
+				State = 296;
 				Match(COST);
-				State = 283;
+				State = 297;
 				bandwidth();
-				State = 284;
+				State = 298;
 				Match(T__0);
 				}
 				break;
@@ -1714,27 +1744,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 288;
+			State = 302;
 			Match(PROFILE);
-			State = 289;
+			State = 303;
 			name();
-			State = 290;
+			State = 304;
 			Match(T__1);
-			State = 294;
+			State = 308;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 90637157630214144L) != 0)) {
+			while (((((_la - 45)) & ~0x3f) == 0 && ((1L << (_la - 45)) & 84412431L) != 0)) {
 				{
 				{
-				State = 291;
+				State = 305;
 				interfaceStmt();
 				}
 				}
-				State = 296;
+				State = 310;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 297;
+			State = 311;
 			Match(T__2);
 			}
 		}
@@ -1786,62 +1816,62 @@ public partial class MpolParser : Parser {
 		InterfaceStmtContext _localctx = new InterfaceStmtContext(Context, State);
 		EnterRule(_localctx, 38, RULE_interfaceStmt);
 		try {
-			State = 309;
+			State = 323;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IGMP:
 			case MLD:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 299;
+				State = 313;
 				igmpBlock();
 				}
 				break;
 			case STATE_LIMIT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 300;
+				State = 314;
 				stateLimitStmt();
 				}
 				break;
 			case PIM:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 301;
+				State = 315;
 				pimIfBlock();
 				}
 				break;
 			case BOUNDARY:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 302;
+				State = 316;
 				boundaryStmt();
 				}
 				break;
 			case SOURCE_FILTER:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 303;
+				State = 317;
 				sourceFilterStmt();
 				}
 				break;
 			case ROUTER_GUARD:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 304;
+				State = 318;
 				Match(ROUTER_GUARD);
-				State = 305;
+				State = 319;
 				Match(T__0);
 				}
 				break;
 			case DESCRIPTION:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 306;
+				State = 320;
 				Match(DESCRIPTION);
-				State = 307;
+				State = 321;
 				Match(STRING);
-				State = 308;
+				State = 322;
 				Match(T__0);
 				}
 				break;
@@ -1891,25 +1921,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 311;
+			State = 325;
 			groupProtocol();
-			State = 312;
+			State = 326;
 			Match(T__1);
-			State = 316;
+			State = 330;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1357209862144L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 44473052762734592L) != 0)) {
 				{
 				{
-				State = 313;
+				State = 327;
 				igmpStmt();
 				}
 				}
-				State = 318;
+				State = 332;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 319;
+			State = 333;
 			Match(T__2);
 			}
 		}
@@ -1948,7 +1978,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 321;
+			State = 335;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IGMP || _la==MLD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2072,20 +2102,20 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 44, RULE_igmpStmt);
 		int _la;
 		try {
-			State = 357;
+			State = 371;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case VERSION:
 				_localctx = new IgmpMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 323;
+				State = 337;
 				Match(VERSION);
-				State = 324;
+				State = 338;
 				Match(T__4);
-				State = 325;
+				State = 339;
 				Match(INT);
-				State = 326;
+				State = 340;
 				Match(T__0);
 				}
 				break;
@@ -2094,33 +2124,33 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpInlineRuleContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 327;
+				State = 341;
 				action();
-				State = 331;
+				State = 345;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 66588160L) != 0)) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2181960826880L) != 0)) {
 					{
 					{
-					State = 328;
+					State = 342;
 					matchTerm();
 					}
 					}
-					State = 333;
+					State = 347;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 335;
+				State = 349;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOG) {
 					{
-					State = 334;
+					State = 348;
 					Match(LOG);
 					}
 				}
 
-				State = 337;
+				State = 351;
 				Match(T__0);
 				}
 				break;
@@ -2128,11 +2158,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpAccessFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 339;
+				State = 353;
 				Match(ACCESS);
-				State = 340;
+				State = 354;
 				name();
-				State = 341;
+				State = 355;
 				Match(T__0);
 				}
 				break;
@@ -2140,23 +2170,23 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 343;
+				State = 357;
 				Match(LIMIT);
-				State = 344;
+				State = 358;
 				Match(INT);
-				State = 347;
+				State = 361;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 345;
+					State = 359;
 					Match(EXCEPT);
-					State = 346;
+					State = 360;
 					addressRef();
 					}
 				}
 
-				State = 349;
+				State = 363;
 				Match(T__0);
 				}
 				break;
@@ -2164,9 +2194,9 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 350;
+				State = 364;
 				Match(QUERIES);
-				State = 351;
+				State = 365;
 				_la = TokenStream.LA(1);
 				if ( !(_la==DROP || _la==ALLOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2175,7 +2205,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 352;
+				State = 366;
 				Match(T__0);
 				}
 				break;
@@ -2183,11 +2213,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpControlContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 353;
+				State = 367;
 				Match(CONTROL);
-				State = 354;
+				State = 368;
 				name();
-				State = 355;
+				State = 369;
 				Match(T__0);
 				}
 				break;
@@ -2241,27 +2271,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 359;
+			State = 373;
 			Match(STATE_LIMIT);
-			State = 360;
+			State = 374;
 			limitDirection();
-			State = 361;
+			State = 375;
 			limitAmount();
-			State = 365;
+			State = 379;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 422212465067520L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & -4611686018377056256L) != 0)) {
 				{
 				{
-				State = 362;
+				State = 376;
 				stateLimitOption();
 				}
 				}
-				State = 367;
+				State = 381;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 368;
+			State = 382;
 			Match(T__0);
 			}
 		}
@@ -2301,9 +2331,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 370;
+			State = 384;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 83562883710976L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 2738188573441261568L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -2346,20 +2376,20 @@ public partial class MpolParser : Parser {
 		LimitAmountContext _localctx = new LimitAmountContext(Context, State);
 		EnterRule(_localctx, 50, RULE_limitAmount);
 		try {
-			State = 374;
+			State = 388;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 372;
+				State = 386;
 				Match(INT);
 				}
 				break;
 			case BANDWIDTH:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 373;
+				State = 387;
 				bandwidth();
 				}
 				break;
@@ -2452,16 +2482,16 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 52, RULE_stateLimitOption);
 		int _la;
 		try {
-			State = 391;
+			State = 405;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GROUPS:
 				_localctx = new StateLimitGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 376;
+				State = 390;
 				Match(GROUPS);
-				State = 377;
+				State = 391;
 				addressRef();
 				}
 				break;
@@ -2469,9 +2499,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 378;
+				State = 392;
 				Match(SOURCES);
-				State = 379;
+				State = 393;
 				addressRef();
 				}
 				break;
@@ -2479,23 +2509,23 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitClassesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 380;
+				State = 394;
 				Match(CLASSES);
-				State = 381;
+				State = 395;
 				name();
-				State = 386;
+				State = 400;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 382;
+					State = 396;
 					Match(T__3);
-					State = 383;
+					State = 397;
 					name();
 					}
 					}
-					State = 388;
+					State = 402;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2505,9 +2535,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitDefaultCostContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 389;
+				State = 403;
 				Match(DEFAULT_COST);
-				State = 390;
+				State = 404;
 				bandwidth();
 				}
 				break;
@@ -2555,25 +2585,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 393;
+			State = 407;
 			Match(PIM);
-			State = 394;
+			State = 408;
 			Match(T__1);
-			State = 398;
+			State = 412;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 14636698788954112L) != 0)) {
+			while (((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 13L) != 0)) {
 				{
 				{
-				State = 395;
+				State = 409;
 				pimIfStmt();
 				}
 				}
-				State = 400;
+				State = 414;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 401;
+			State = 415;
 			Match(T__2);
 			}
 		}
@@ -2650,18 +2680,18 @@ public partial class MpolParser : Parser {
 		PimIfStmtContext _localctx = new PimIfStmtContext(Context, State);
 		EnterRule(_localctx, 56, RULE_pimIfStmt);
 		try {
-			State = 414;
+			State = 428;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,31,Context) ) {
 			case 1:
 				_localctx = new PimNeighborsNoneContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 403;
+				State = 417;
 				Match(NEIGHBORS);
-				State = 404;
+				State = 418;
 				Match(NONE);
-				State = 405;
+				State = 419;
 				Match(T__0);
 				}
 				break;
@@ -2669,11 +2699,11 @@ public partial class MpolParser : Parser {
 				_localctx = new PimNeighborsPermitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 406;
+				State = 420;
 				Match(NEIGHBORS);
-				State = 407;
+				State = 421;
 				addressRef();
-				State = 408;
+				State = 422;
 				Match(T__0);
 				}
 				break;
@@ -2681,9 +2711,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimBsrBorderContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 410;
+				State = 424;
 				Match(BSR_BORDER);
-				State = 411;
+				State = 425;
 				Match(T__0);
 				}
 				break;
@@ -2691,9 +2721,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimDisabledContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 412;
+				State = 426;
 				Match(DISABLED);
-				State = 413;
+				State = 427;
 				Match(T__0);
 				}
 				break;
@@ -2743,43 +2773,43 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 416;
+			State = 430;
 			Match(BOUNDARY);
-			State = 422;
+			State = 436;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DENY:
 				{
-				State = 417;
+				State = 431;
 				Match(DENY);
-				State = 418;
+				State = 432;
 				Match(GROUPS);
-				State = 419;
+				State = 433;
 				addressRef();
 				}
 				break;
 			case FILTER:
 				{
-				State = 420;
+				State = 434;
 				Match(FILTER);
-				State = 421;
+				State = 435;
 				name();
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 425;
+			State = 439;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==FILTER_AUTO_RP) {
 				{
-				State = 424;
+				State = 438;
 				Match(FILTER_AUTO_RP);
 				}
 			}
 
-			State = 427;
+			State = 441;
 			Match(T__0);
 			}
 		}
@@ -2819,11 +2849,11 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 429;
+			State = 443;
 			Match(SOURCE_FILTER);
-			State = 430;
+			State = 444;
 			name();
-			State = 431;
+			State = 445;
 			Match(T__0);
 			}
 		}
@@ -2874,31 +2904,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 433;
+			State = 447;
 			Match(DEVICE);
-			State = 434;
+			State = 448;
 			name();
-			State = 435;
+			State = 449;
 			Match(PLATFORM);
-			State = 436;
+			State = 450;
 			platformName();
-			State = 437;
+			State = 451;
 			Match(T__1);
-			State = 441;
+			State = 455;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 32)) & ~0x3f) == 0 && ((1L << (_la - 32)) & 2306431874999910403L) != 0) || ((((_la - 97)) & ~0x3f) == 0 && ((1L << (_la - 97)) & 313532743681L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 422212465066240L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 299071655444481L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 2392065L) != 0)) {
 				{
 				{
-				State = 438;
+				State = 452;
 				deviceStmt();
 				}
 				}
-				State = 443;
+				State = 457;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 444;
+			State = 458;
 			Match(T__2);
 			}
 		}
@@ -2941,9 +2971,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 446;
+			State = 460;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 59)) & ~0x3f) == 0 && ((1L << (_la - 59)) & 63L) != 0)) ) {
+			if ( !(((((_la - 74)) & ~0x3f) == 0 && ((1L << (_la - 74)) & 63L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -3226,6 +3256,18 @@ public partial class MpolParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class RpkiDeclContext : DeviceStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public RpkiBlockContext rpkiBlock() {
+			return GetRuleContext<RpkiBlockContext>(0);
+		}
+		public RpkiDeclContext(DeviceStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitRpkiDecl(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 
 	[RuleVersion(0)]
 	public DeviceStmtContext deviceStmt() {
@@ -3233,30 +3275,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 66, RULE_deviceStmt);
 		int _la;
 		try {
-			State = 547;
+			State = 562;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,46,Context) ) {
 			case 1:
 				_localctx = new MrouteLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 448;
+				State = 462;
 				Match(MROUTE_LIMIT);
-				State = 449;
+				State = 463;
 				Match(INT);
-				State = 452;
+				State = 466;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 450;
+					State = 464;
 					Match(WARN);
-					State = 451;
+					State = 465;
 					Match(INT);
 					}
 				}
 
-				State = 454;
+				State = 468;
 				Match(T__0);
 				}
 				break;
@@ -3264,25 +3306,25 @@ public partial class MpolParser : Parser {
 				_localctx = new RouterWideGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 455;
+				State = 469;
 				groupProtocol();
-				State = 456;
+				State = 470;
 				Match(LIMIT);
-				State = 457;
+				State = 471;
 				Match(INT);
-				State = 460;
+				State = 474;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 458;
+					State = 472;
 					Match(EXCEPT);
-					State = 459;
+					State = 473;
 					addressRef();
 					}
 				}
 
-				State = 462;
+				State = 476;
 				Match(T__0);
 				}
 				break;
@@ -3290,25 +3332,25 @@ public partial class MpolParser : Parser {
 				_localctx = new DefaultGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 464;
+				State = 478;
 				groupProtocol();
-				State = 465;
+				State = 479;
 				Match(DEFAULT_LIMIT);
-				State = 466;
+				State = 480;
 				Match(INT);
-				State = 469;
+				State = 483;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 467;
+					State = 481;
 					Match(EXCEPT);
-					State = 468;
+					State = 482;
 					addressRef();
 					}
 				}
 
-				State = 471;
+				State = 485;
 				Match(T__0);
 				}
 				break;
@@ -3316,9 +3358,9 @@ public partial class MpolParser : Parser {
 				_localctx = new SapListenContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 473;
+				State = 487;
 				Match(SAP_LISTEN);
-				State = 474;
+				State = 488;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ON || _la==OFF) ) {
 				ErrorHandler.RecoverInline(this);
@@ -3327,7 +3369,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 475;
+				State = 489;
 				Match(T__0);
 				}
 				break;
@@ -3335,31 +3377,31 @@ public partial class MpolParser : Parser {
 				_localctx = new MrinfoContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 476;
+				State = 490;
 				Match(MRINFO);
-				State = 481;
+				State = 495;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 477;
+					State = 491;
 					Match(DENY);
-					State = 478;
+					State = 492;
 					Match(ANY);
 					}
 					break;
 				case FILTER:
 					{
-					State = 479;
+					State = 493;
 					Match(FILTER);
-					State = 480;
+					State = 494;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 483;
+				State = 497;
 				Match(T__0);
 				}
 				break;
@@ -3367,33 +3409,33 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 484;
+				State = 498;
 				Match(GROUP_RANGE);
-				State = 490;
+				State = 504;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 485;
+					State = 499;
 					Match(DENY);
-					State = 486;
+					State = 500;
 					Match(GROUPS);
-					State = 487;
+					State = 501;
 					addressRef();
 					}
 					break;
 				case FILTER:
 					{
-					State = 488;
+					State = 502;
 					Match(FILTER);
-					State = 489;
+					State = 503;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 492;
+				State = 506;
 				Match(T__0);
 				}
 				break;
@@ -3401,11 +3443,11 @@ public partial class MpolParser : Parser {
 				_localctx = new SsmRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 494;
+				State = 508;
 				Match(SSM_RANGE);
-				State = 495;
+				State = 509;
 				addressRef();
-				State = 496;
+				State = 510;
 				Match(T__0);
 				}
 				break;
@@ -3413,66 +3455,66 @@ public partial class MpolParser : Parser {
 				_localctx = new InterfaceDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 498;
+				State = 512;
 				Match(INTERFACE);
-				State = 499;
+				State = 513;
 				Match(STRING);
-				State = 509;
+				State = 523;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==USES) {
 					{
-					State = 500;
+					State = 514;
 					Match(USES);
-					State = 501;
+					State = 515;
 					name();
-					State = 506;
+					State = 520;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==T__3) {
 						{
 						{
-						State = 502;
+						State = 516;
 						Match(T__3);
-						State = 503;
+						State = 517;
 						name();
 						}
 						}
-						State = 508;
+						State = 522;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 520;
+				State = 534;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 511;
+					State = 525;
 					Match(T__1);
-					State = 515;
+					State = 529;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 90637157630214144L) != 0)) {
+					while (((((_la - 45)) & ~0x3f) == 0 && ((1L << (_la - 45)) & 84412431L) != 0)) {
 						{
 						{
-						State = 512;
+						State = 526;
 						interfaceStmt();
 						}
 						}
-						State = 517;
+						State = 531;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 518;
+					State = 532;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 519;
+					State = 533;
 					Match(T__0);
 					}
 					break;
@@ -3485,7 +3527,7 @@ public partial class MpolParser : Parser {
 				_localctx = new RpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 522;
+				State = 536;
 				rpBlock();
 				}
 				break;
@@ -3493,7 +3535,7 @@ public partial class MpolParser : Parser {
 				_localctx = new PimGlobalDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 523;
+				State = 537;
 				pimGlobalBlock();
 				}
 				break;
@@ -3501,7 +3543,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 524;
+				State = 538;
 				msdpBlock();
 				}
 				break;
@@ -3509,7 +3551,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 525;
+				State = 539;
 				bgpBlock();
 				}
 				break;
@@ -3517,7 +3559,7 @@ public partial class MpolParser : Parser {
 				_localctx = new KeychainDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 526;
+				State = 540;
 				keychainBlock();
 				}
 				break;
@@ -3525,7 +3567,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 527;
+				State = 541;
 				bmpBlock();
 				}
 				break;
@@ -3533,7 +3575,7 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 528;
+				State = 542;
 				telemetryBlock();
 				}
 				break;
@@ -3541,25 +3583,25 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 529;
+				State = 543;
 				Match(CONTROL_PLANE);
-				State = 530;
+				State = 544;
 				Match(T__1);
-				State = 534;
+				State = 548;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==FILTER || _la==RATE_LIMIT) {
 					{
 					{
-					State = 531;
+					State = 545;
 					controlPlaneStmt();
 					}
 					}
-					State = 536;
+					State = 550;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 537;
+				State = 551;
 				Match(T__2);
 				}
 				break;
@@ -3567,26 +3609,34 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupEncryptionDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 538;
+				State = 552;
 				Match(GROUP_ENCRYPTION);
-				State = 539;
+				State = 553;
 				Match(T__1);
-				State = 543;
+				State = 557;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==PROTECT || _la==GROUP_ID) {
 					{
 					{
-					State = 540;
+					State = 554;
 					groupEncryptionStmt();
 					}
 					}
-					State = 545;
+					State = 559;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 546;
+				State = 560;
 				Match(T__2);
+				}
+				break;
+			case 18:
+				_localctx = new RpkiDeclContext(_localctx);
+				EnterOuterAlt(_localctx, 18);
+				{
+				State = 561;
+				rpkiBlock();
 				}
 				break;
 			}
@@ -3631,25 +3681,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 549;
+			State = 564;
 			Match(RP);
-			State = 550;
+			State = 565;
 			Match(T__1);
-			State = 554;
+			State = 569;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 7L) != 0)) {
+			while (((((_la - 92)) & ~0x3f) == 0 && ((1L << (_la - 92)) & 7L) != 0)) {
 				{
 				{
-				State = 551;
+				State = 566;
 				rpStmt();
 				}
 				}
-				State = 556;
+				State = 571;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 557;
+			State = 572;
 			Match(T__2);
 			}
 		}
@@ -3760,30 +3810,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 70, RULE_rpStmt);
 		int _la;
 		try {
-			State = 593;
+			State = 608;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,51,Context) ) {
 			case 1:
 				_localctx = new RpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 559;
+				State = 574;
 				Match(ADDRESS);
-				State = 560;
+				State = 575;
 				ipAddress();
-				State = 563;
+				State = 578;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GROUPS) {
 					{
-					State = 561;
+					State = 576;
 					Match(GROUPS);
-					State = 562;
+					State = 577;
 					addressRef();
 					}
 				}
 
-				State = 565;
+				State = 580;
 				Match(T__0);
 				}
 				break;
@@ -3791,23 +3841,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 567;
+				State = 582;
 				Match(ACCEPT_REGISTER);
-				State = 569;
+				State = 584;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 568;
+					State = 583;
 					matchTerm();
 					}
 					}
-					State = 571;
+					State = 586;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 66588160L) != 0) );
-				State = 573;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 2181960826880L) != 0) );
+				State = 588;
 				Match(T__0);
 				}
 				break;
@@ -3815,13 +3865,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 575;
+				State = 590;
 				Match(ACCEPT_REGISTER);
-				State = 576;
+				State = 591;
 				Match(FILTER);
-				State = 577;
+				State = 592;
 				name();
-				State = 578;
+				State = 593;
 				Match(T__0);
 				}
 				break;
@@ -3829,23 +3879,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 580;
+				State = 595;
 				Match(ANNOUNCE_FILTER);
-				State = 582;
+				State = 597;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 581;
+					State = 596;
 					matchTerm();
 					}
 					}
-					State = 584;
+					State = 599;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 66588160L) != 0) );
-				State = 586;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 2181960826880L) != 0) );
+				State = 601;
 				Match(T__0);
 				}
 				break;
@@ -3853,13 +3903,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterRefContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 588;
+				State = 603;
 				Match(ANNOUNCE_FILTER);
-				State = 589;
+				State = 604;
 				Match(FILTER);
-				State = 590;
+				State = 605;
 				name();
-				State = 591;
+				State = 606;
 				Match(T__0);
 				}
 				break;
@@ -3905,25 +3955,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 595;
+			State = 610;
 			Match(PIM);
-			State = 596;
+			State = 611;
 			Match(T__1);
-			State = 600;
+			State = 615;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==REGISTER_RATE_LIMIT) {
 				{
 				{
-				State = 597;
+				State = 612;
 				pimGlobalStmt();
 				}
 				}
-				State = 602;
+				State = 617;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 603;
+			State = 618;
 			Match(T__2);
 			}
 		}
@@ -3970,11 +4020,11 @@ public partial class MpolParser : Parser {
 			_localctx = new PimRegisterRateLimitContext(_localctx);
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 605;
+			State = 620;
 			Match(REGISTER_RATE_LIMIT);
-			State = 606;
+			State = 621;
 			Match(INT);
-			State = 607;
+			State = 622;
 			Match(T__0);
 			}
 		}
@@ -4018,25 +4068,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 609;
+			State = 624;
 			Match(MSDP);
-			State = 610;
+			State = 625;
 			Match(T__1);
-			State = 614;
+			State = 629;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 82)) & ~0x3f) == 0 && ((1L << (_la - 82)) & 7L) != 0)) {
+			while (((((_la - 97)) & ~0x3f) == 0 && ((1L << (_la - 97)) & 7L) != 0)) {
 				{
 				{
-				State = 611;
+				State = 626;
 				msdpStmt();
 				}
 				}
-				State = 616;
+				State = 631;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 617;
+			State = 632;
 			Match(T__2);
 			}
 		}
@@ -4116,18 +4166,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 78, RULE_msdpStmt);
 		int _la;
 		try {
-			State = 642;
+			State = 657;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ORIGINATOR_ID:
 				_localctx = new MsdpOriginatorContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 619;
+				State = 634;
 				Match(ORIGINATOR_ID);
-				State = 620;
+				State = 635;
 				Match(STRING);
-				State = 621;
+				State = 636;
 				Match(T__0);
 				}
 				break;
@@ -4135,13 +4185,13 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpRedistributeContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 622;
+				State = 637;
 				Match(REDISTRIBUTE);
-				State = 623;
+				State = 638;
 				Match(FILTER);
-				State = 624;
+				State = 639;
 				name();
-				State = 625;
+				State = 640;
 				Match(T__0);
 				}
 				break;
@@ -4149,42 +4199,42 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpPeerContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 627;
+				State = 642;
 				Match(PEER);
-				State = 628;
+				State = 643;
 				ipAddress();
-				State = 629;
+				State = 644;
 				Match(AS);
-				State = 630;
+				State = 645;
 				Match(INT);
-				State = 640;
+				State = 655;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 631;
+					State = 646;
 					Match(T__1);
-					State = 635;
+					State = 650;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 31)) & ~0x3f) == 0 && ((1L << (_la - 31)) & 1116892707587883009L) != 0)) {
+					while (((((_la - 46)) & ~0x3f) == 0 && ((1L << (_la - 46)) & 1116892707587883009L) != 0)) {
 						{
 						{
-						State = 632;
+						State = 647;
 						msdpPeerStmt();
 						}
 						}
-						State = 637;
+						State = 652;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 638;
+					State = 653;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 639;
+					State = 654;
 					Match(T__0);
 					}
 					break;
@@ -4300,20 +4350,20 @@ public partial class MpolParser : Parser {
 		MsdpPeerStmtContext _localctx = new MsdpPeerStmtContext(Context, State);
 		EnterRule(_localctx, 80, RULE_msdpPeerStmt);
 		try {
-			State = 663;
+			State = 678;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SA_FILTER:
 				_localctx = new MsdpSaFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 644;
+				State = 659;
 				Match(SA_FILTER);
-				State = 645;
+				State = 660;
 				filterDirection();
-				State = 646;
+				State = 661;
 				name();
-				State = 647;
+				State = 662;
 				Match(T__0);
 				}
 				break;
@@ -4321,11 +4371,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpSaLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 649;
+				State = 664;
 				Match(SA_LIMIT);
-				State = 650;
+				State = 665;
 				Match(INT);
-				State = 651;
+				State = 666;
 				Match(T__0);
 				}
 				break;
@@ -4333,7 +4383,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 652;
+				State = 667;
 				authStmt();
 				}
 				break;
@@ -4341,11 +4391,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 653;
+				State = 668;
 				Match(DESCRIPTION);
-				State = 654;
+				State = 669;
 				Match(STRING);
-				State = 655;
+				State = 670;
 				Match(T__0);
 				}
 				break;
@@ -4353,11 +4403,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpMeshGroupContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 656;
+				State = 671;
 				Match(MESH_GROUP);
-				State = 657;
+				State = 672;
 				name();
-				State = 658;
+				State = 673;
 				Match(T__0);
 				}
 				break;
@@ -4365,11 +4415,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpConnectSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 660;
+				State = 675;
 				Match(CONNECT_SOURCE);
-				State = 661;
+				State = 676;
 				Match(STRING);
-				State = 662;
+				State = 677;
 				Match(T__0);
 				}
 				break;
@@ -4413,9 +4463,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 665;
+			State = 680;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 61572651155456L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 2017612633061982208L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -4483,22 +4533,22 @@ public partial class MpolParser : Parser {
 		AuthStmtContext _localctx = new AuthStmtContext(Context, State);
 		EnterRule(_localctx, 84, RULE_authStmt);
 		try {
-			State = 679;
+			State = 694;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,58,Context) ) {
 			case 1:
 				_localctx = new AuthMd5Context(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 667;
+				State = 682;
 				Match(AUTH);
-				State = 668;
+				State = 683;
 				Match(MD5);
-				State = 669;
+				State = 684;
 				Match(SECRET);
-				State = 670;
+				State = 685;
 				secretRef();
-				State = 671;
+				State = 686;
 				Match(T__0);
 				}
 				break;
@@ -4506,15 +4556,15 @@ public partial class MpolParser : Parser {
 				_localctx = new AuthTcpAoContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 673;
+				State = 688;
 				Match(AUTH);
-				State = 674;
+				State = 689;
 				Match(TCP_AO);
-				State = 675;
+				State = 690;
 				Match(KEYCHAIN);
-				State = 676;
+				State = 691;
 				name();
-				State = 677;
+				State = 692;
 				Match(T__0);
 				}
 				break;
@@ -4581,20 +4631,20 @@ public partial class MpolParser : Parser {
 		SecretRefContext _localctx = new SecretRefContext(Context, State);
 		EnterRule(_localctx, 86, RULE_secretRef);
 		try {
-			State = 690;
+			State = 705;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ENV:
 				_localctx = new SecretEnvContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 681;
+				State = 696;
 				Match(ENV);
-				State = 682;
+				State = 697;
 				Match(T__5);
-				State = 683;
+				State = 698;
 				Match(STRING);
-				State = 684;
+				State = 699;
 				Match(T__6);
 				}
 				break;
@@ -4602,13 +4652,13 @@ public partial class MpolParser : Parser {
 				_localctx = new SecretFileContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 685;
+				State = 700;
 				Match(FILE);
-				State = 686;
+				State = 701;
 				Match(T__5);
-				State = 687;
+				State = 702;
 				Match(STRING);
-				State = 688;
+				State = 703;
 				Match(T__6);
 				}
 				break;
@@ -4616,7 +4666,7 @@ public partial class MpolParser : Parser {
 				_localctx = new SecretInlineContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 689;
+				State = 704;
 				Match(STRING);
 				}
 				break;
@@ -4666,29 +4716,29 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 692;
+			State = 707;
 			Match(BGP);
-			State = 693;
+			State = 708;
 			Match(AS);
-			State = 694;
+			State = 709;
 			Match(INT);
-			State = 695;
+			State = 710;
 			Match(T__1);
-			State = 699;
+			State = 714;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 98)) & ~0x3f) == 0 && ((1L << (_la - 98)) & 7L) != 0)) {
+			while (((((_la - 113)) & ~0x3f) == 0 && ((1L << (_la - 113)) & 7L) != 0)) {
 				{
 				{
-				State = 696;
+				State = 711;
 				bgpStmt();
 				}
 				}
-				State = 701;
+				State = 716;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 702;
+			State = 717;
 			Match(T__2);
 			}
 		}
@@ -4772,18 +4822,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 90, RULE_bgpStmt);
 		int _la;
 		try {
-			State = 731;
+			State = 746;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ROUTER_ID:
 				_localctx = new BgpRouterIdContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 704;
+				State = 719;
 				Match(ROUTER_ID);
-				State = 705;
+				State = 720;
 				ipAddress();
-				State = 706;
+				State = 721;
 				Match(T__0);
 				}
 				break;
@@ -4791,42 +4841,42 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpNeighborContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 708;
+				State = 723;
 				Match(NEIGHBOR);
-				State = 709;
+				State = 724;
 				ipAddress();
-				State = 710;
+				State = 725;
 				Match(AS);
-				State = 711;
+				State = 726;
 				Match(INT);
-				State = 721;
+				State = 736;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 712;
+					State = 727;
 					Match(T__1);
-					State = 716;
+					State = 731;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (_la==DESCRIPTION || ((((_la - 90)) & ~0x3f) == 0 && ((1L << (_la - 90)) & 3440641L) != 0)) {
+					while (_la==RPKI || _la==DESCRIPTION || ((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 3440641L) != 0)) {
 						{
 						{
-						State = 713;
+						State = 728;
 						bgpNeighborStmt();
 						}
 						}
-						State = 718;
+						State = 733;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 719;
+					State = 734;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 720;
+					State = 735;
 					Match(T__0);
 					}
 					break;
@@ -4839,23 +4889,23 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDampingContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 723;
+				State = 738;
 				Match(DAMPING);
-				State = 725;
+				State = 740;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 724;
+					State = 739;
 					dampingParam();
 					}
 					}
-					State = 727;
+					State = 742;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( ((((_la - 101)) & ~0x3f) == 0 && ((1L << (_la - 101)) & 15L) != 0) );
-				State = 729;
+				} while ( ((((_la - 116)) & ~0x3f) == 0 && ((1L << (_la - 116)) & 15L) != 0) );
+				State = 744;
 				Match(T__0);
 				}
 				break;
@@ -4940,16 +4990,16 @@ public partial class MpolParser : Parser {
 		DampingParamContext _localctx = new DampingParamContext(Context, State);
 		EnterRule(_localctx, 92, RULE_dampingParam);
 		try {
-			State = 741;
+			State = 756;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case HALF_LIFE:
 				_localctx = new DampHalfLifeContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 733;
+				State = 748;
 				Match(HALF_LIFE);
-				State = 734;
+				State = 749;
 				duration();
 				}
 				break;
@@ -4957,9 +5007,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampReuseContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 735;
+				State = 750;
 				Match(REUSE);
-				State = 736;
+				State = 751;
 				Match(INT);
 				}
 				break;
@@ -4967,9 +5017,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 737;
+				State = 752;
 				Match(SUPPRESS);
-				State = 738;
+				State = 753;
 				Match(INT);
 				}
 				break;
@@ -4977,9 +5027,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampMaxSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 739;
+				State = 754;
 				Match(MAX_SUPPRESS);
-				State = 740;
+				State = 755;
 				duration();
 				}
 				break;
@@ -5104,6 +5154,18 @@ public partial class MpolParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class BgpSecurityContext : BgpNeighborStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public NeighborSecurityStmtContext neighborSecurityStmt() {
+			return GetRuleContext<NeighborSecurityStmtContext>(0);
+		}
+		public BgpSecurityContext(BgpNeighborStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitBgpSecurity(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 
 	[RuleVersion(0)]
 	public BgpNeighborStmtContext bgpNeighborStmt() {
@@ -5111,43 +5173,43 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 94, RULE_bgpNeighborStmt);
 		int _la;
 		try {
-			State = 777;
+			State = 793;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,68,Context) ) {
 			case 1:
 				_localctx = new BgpMaxPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 743;
+				State = 758;
 				Match(MAX_PREFIX);
-				State = 744;
+				State = 759;
 				Match(INT);
-				State = 747;
+				State = 762;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 745;
+					State = 760;
 					Match(WARN);
-					State = 746;
+					State = 761;
 					Match(PERCENT);
 					}
 				}
 
-				State = 752;
+				State = 767;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case RESTART:
 					{
-					State = 749;
+					State = 764;
 					Match(RESTART);
-					State = 750;
+					State = 765;
 					duration();
 					}
 					break;
 				case WARNING_ONLY:
 					{
-					State = 751;
+					State = 766;
 					Match(WARNING_ONLY);
 					}
 					break;
@@ -5156,7 +5218,7 @@ public partial class MpolParser : Parser {
 				default:
 					break;
 				}
-				State = 754;
+				State = 769;
 				Match(T__0);
 				}
 				break;
@@ -5164,7 +5226,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 755;
+				State = 770;
 				authStmt();
 				}
 				break;
@@ -5172,13 +5234,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpTtlSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 756;
+				State = 771;
 				Match(TTL_SECURITY);
-				State = 757;
+				State = 772;
 				Match(HOPS);
-				State = 758;
+				State = 773;
 				Match(INT);
-				State = 759;
+				State = 774;
 				Match(T__0);
 				}
 				break;
@@ -5186,11 +5248,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpHoldTimeContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 760;
+				State = 775;
 				Match(HOLD_TIME);
-				State = 761;
+				State = 776;
 				duration();
-				State = 762;
+				State = 777;
 				Match(T__0);
 				}
 				break;
@@ -5198,13 +5260,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterInContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 764;
+				State = 779;
 				Match(PREFIX_FILTER);
-				State = 765;
+				State = 780;
 				Match(IN);
-				State = 766;
+				State = 781;
 				name();
-				State = 767;
+				State = 782;
 				Match(T__0);
 				}
 				break;
@@ -5212,13 +5274,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterOutContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 769;
+				State = 784;
 				Match(PREFIX_FILTER);
-				State = 770;
+				State = 785;
 				Match(OUT);
-				State = 771;
+				State = 786;
 				name();
-				State = 772;
+				State = 787;
 				Match(T__0);
 				}
 				break;
@@ -5226,12 +5288,20 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 774;
+				State = 789;
 				Match(DESCRIPTION);
-				State = 775;
+				State = 790;
 				Match(STRING);
-				State = 776;
+				State = 791;
 				Match(T__0);
+				}
+				break;
+			case 8:
+				_localctx = new BgpSecurityContext(_localctx);
+				EnterOuterAlt(_localctx, 8);
+				{
+				State = 792;
+				neighborSecurityStmt();
 				}
 				break;
 			}
@@ -5279,27 +5349,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 779;
+			State = 795;
 			Match(KEYCHAIN);
-			State = 780;
+			State = 796;
 			name();
-			State = 781;
+			State = 797;
 			Match(T__1);
-			State = 785;
+			State = 801;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==KEY) {
 				{
 				{
-				State = 782;
+				State = 798;
 				keyStmt();
 				}
 				}
-				State = 787;
+				State = 803;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 788;
+			State = 804;
 			Match(T__2);
 			}
 		}
@@ -5348,31 +5418,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 790;
+			State = 806;
 			Match(KEY);
-			State = 791;
+			State = 807;
 			Match(INT);
-			State = 792;
+			State = 808;
 			Match(SECRET);
-			State = 793;
+			State = 809;
 			secretRef();
-			State = 798;
+			State = 814;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==VALID) {
 				{
-				State = 794;
+				State = 810;
 				Match(VALID);
-				State = 795;
+				State = 811;
 				Match(DATE);
-				State = 796;
+				State = 812;
 				Match(RANGE_DOTS);
-				State = 797;
+				State = 813;
 				Match(DATE);
 				}
 			}
 
-			State = 800;
+			State = 816;
 			Match(T__0);
 			}
 		}
@@ -5420,29 +5490,29 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 802;
+			State = 818;
 			Match(BMP);
-			State = 803;
+			State = 819;
 			Match(STATION);
-			State = 804;
+			State = 820;
 			name();
-			State = 805;
+			State = 821;
 			Match(T__1);
-			State = 809;
+			State = 825;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==PORT || ((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 2393087057854465L) != 0)) {
+			while (_la==PORT || ((((_la - 92)) & ~0x3f) == 0 && ((1L << (_la - 92)) & 2393087057854465L) != 0)) {
 				{
 				{
-				State = 806;
+				State = 822;
 				bmpStmt();
 				}
 				}
-				State = 811;
+				State = 827;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 812;
+			State = 828;
 			Match(T__2);
 			}
 		}
@@ -5548,18 +5618,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 102, RULE_bmpStmt);
 		int _la;
 		try {
-			State = 849;
+			State = 865;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ADDRESS:
 				_localctx = new BmpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 814;
+				State = 830;
 				Match(ADDRESS);
-				State = 815;
+				State = 831;
 				ipAddress();
-				State = 816;
+				State = 832;
 				Match(T__0);
 				}
 				break;
@@ -5567,11 +5637,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpPortContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 818;
+				State = 834;
 				Match(PORT);
-				State = 819;
+				State = 835;
 				Match(INT);
-				State = 820;
+				State = 836;
 				Match(T__0);
 				}
 				break;
@@ -5579,38 +5649,38 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpTlsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 821;
+				State = 837;
 				Match(TLS);
-				State = 822;
+				State = 838;
 				tlsMode();
-				State = 832;
+				State = 848;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 823;
+					State = 839;
 					Match(T__1);
-					State = 827;
+					State = 843;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 112)) & ~0x3f) == 0 && ((1L << (_la - 112)) & 3969L) != 0)) {
+					while (((((_la - 127)) & ~0x3f) == 0 && ((1L << (_la - 127)) & 3969L) != 0)) {
 						{
 						{
-						State = 824;
+						State = 840;
 						tlsStmt();
 						}
 						}
-						State = 829;
+						State = 845;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 830;
+					State = 846;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 831;
+					State = 847;
 					Match(T__0);
 					}
 					break;
@@ -5623,27 +5693,27 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpMonitorContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 834;
+				State = 850;
 				Match(MONITOR);
-				State = 835;
+				State = 851;
 				monitorPolicy();
-				State = 840;
+				State = 856;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 836;
+					State = 852;
 					Match(T__3);
-					State = 837;
+					State = 853;
 					monitorPolicy();
 					}
 					}
-					State = 842;
+					State = 858;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 843;
+				State = 859;
 				Match(T__0);
 				}
 				break;
@@ -5651,11 +5721,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpStatsIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 845;
+				State = 861;
 				Match(STATS_INTERVAL);
-				State = 846;
+				State = 862;
 				duration();
-				State = 847;
+				State = 863;
 				Match(T__0);
 				}
 				break;
@@ -5699,9 +5769,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 851;
+			State = 867;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 422212465065985L) != 0)) ) {
+			if ( !(((((_la - 85)) & ~0x3f) == 0 && ((1L << (_la - 85)) & 422212465065985L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -5814,18 +5884,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 106, RULE_tlsStmt);
 		int _la;
 		try {
-			State = 880;
+			State = 896;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MIN_VERSION:
 				_localctx = new TlsMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 853;
+				State = 869;
 				Match(MIN_VERSION);
-				State = 854;
+				State = 870;
 				Match(DECIMAL);
-				State = 855;
+				State = 871;
 				Match(T__0);
 				}
 				break;
@@ -5833,27 +5903,27 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCiphersContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 856;
+				State = 872;
 				Match(CIPHERS);
-				State = 857;
+				State = 873;
 				Match(STRING);
-				State = 862;
+				State = 878;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 858;
+					State = 874;
 					Match(T__3);
-					State = 859;
+					State = 875;
 					Match(STRING);
 					}
 					}
-					State = 864;
+					State = 880;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 865;
+				State = 881;
 				Match(T__0);
 				}
 				break;
@@ -5861,11 +5931,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCaContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 866;
+				State = 882;
 				Match(CA);
-				State = 867;
+				State = 883;
 				secretRef();
-				State = 868;
+				State = 884;
 				Match(T__0);
 				}
 				break;
@@ -5873,11 +5943,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCertContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 870;
+				State = 886;
 				Match(CERT);
-				State = 871;
+				State = 887;
 				secretRef();
-				State = 872;
+				State = 888;
 				Match(T__0);
 				}
 				break;
@@ -5885,11 +5955,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsKeyContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 874;
+				State = 890;
 				Match(KEY);
-				State = 875;
+				State = 891;
 				secretRef();
-				State = 876;
+				State = 892;
 				Match(T__0);
 				}
 				break;
@@ -5897,9 +5967,9 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsStrictContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 878;
+				State = 894;
 				Match(STRICT);
-				State = 879;
+				State = 895;
 				Match(T__0);
 				}
 				break;
@@ -5943,9 +6013,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 882;
+			State = 898;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 125)) & ~0x3f) == 0 && ((1L << (_la - 125)) & 7L) != 0)) ) {
+			if ( !(((((_la - 140)) & ~0x3f) == 0 && ((1L << (_la - 140)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -5994,25 +6064,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 884;
+			State = 900;
 			Match(TELEMETRY);
-			State = 885;
+			State = 901;
 			Match(T__1);
-			State = 889;
+			State = 905;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==WARN || _la==SITE || _la==INTERVAL) {
 				{
 				{
-				State = 886;
+				State = 902;
 				telemetryStmt();
 				}
 				}
-				State = 891;
+				State = 907;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 892;
+			State = 908;
 			Match(T__2);
 			}
 		}
@@ -6080,18 +6150,18 @@ public partial class MpolParser : Parser {
 		TelemetryStmtContext _localctx = new TelemetryStmtContext(Context, State);
 		EnterRule(_localctx, 112, RULE_telemetryStmt);
 		try {
-			State = 904;
+			State = 920;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SITE:
 				_localctx = new TelemetrySiteContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 894;
+				State = 910;
 				Match(SITE);
-				State = 895;
+				State = 911;
 				Match(STRING);
-				State = 896;
+				State = 912;
 				Match(T__0);
 				}
 				break;
@@ -6099,11 +6169,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 897;
+				State = 913;
 				Match(INTERVAL);
-				State = 898;
+				State = 914;
 				duration();
-				State = 899;
+				State = 915;
 				Match(T__0);
 				}
 				break;
@@ -6111,11 +6181,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryWarnContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 901;
+				State = 917;
 				Match(WARN);
-				State = 902;
+				State = 918;
 				Match(PERCENT);
-				State = 903;
+				State = 919;
 				Match(T__0);
 				}
 				break;
@@ -6180,18 +6250,18 @@ public partial class MpolParser : Parser {
 		ControlPlaneStmtContext _localctx = new ControlPlaneStmtContext(Context, State);
 		EnterRule(_localctx, 114, RULE_controlPlaneStmt);
 		try {
-			State = 916;
+			State = 932;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case FILTER:
 				_localctx = new ControlPlaneFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 906;
+				State = 922;
 				Match(FILTER);
-				State = 907;
+				State = 923;
 				name();
-				State = 908;
+				State = 924;
 				Match(T__0);
 				}
 				break;
@@ -6199,15 +6269,15 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneRateContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 910;
+				State = 926;
 				Match(RATE_LIMIT);
-				State = 911;
+				State = 927;
 				protocolName();
-				State = 912;
+				State = 928;
 				Match(INT);
-				State = 913;
+				State = 929;
 				Match(PPS);
-				State = 914;
+				State = 930;
 				Match(T__0);
 				}
 				break;
@@ -6269,20 +6339,20 @@ public partial class MpolParser : Parser {
 		GroupEncryptionStmtContext _localctx = new GroupEncryptionStmtContext(Context, State);
 		EnterRule(_localctx, 116, RULE_groupEncryptionStmt);
 		try {
-			State = 926;
+			State = 942;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PROTECT:
 				_localctx = new EncryptProtectContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 918;
+				State = 934;
 				Match(PROTECT);
-				State = 919;
+				State = 935;
 				Match(FILTER);
-				State = 920;
+				State = 936;
 				name();
-				State = 921;
+				State = 937;
 				Match(T__0);
 				}
 				break;
@@ -6290,16 +6360,519 @@ public partial class MpolParser : Parser {
 				_localctx = new EncryptGroupIdContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 923;
+				State = 939;
 				Match(GROUP_ID);
-				State = 924;
+				State = 940;
 				Match(INT);
-				State = 925;
+				State = 941;
 				Match(T__0);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class RpkiBlockContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPKI() { return GetToken(MpolParser.RPKI, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public RpkiStmtContext[] rpkiStmt() {
+			return GetRuleContexts<RpkiStmtContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public RpkiStmtContext rpkiStmt(int i) {
+			return GetRuleContext<RpkiStmtContext>(i);
+		}
+		public RpkiBlockContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_rpkiBlock; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitRpkiBlock(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public RpkiBlockContext rpkiBlock() {
+		RpkiBlockContext _localctx = new RpkiBlockContext(Context, State);
+		EnterRule(_localctx, 118, RULE_rpkiBlock);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 944;
+			Match(RPKI);
+			State = 945;
+			Match(T__1);
+			State = 949;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			while (_la==CACHE) {
+				{
+				{
+				State = 946;
+				rpkiStmt();
+				}
+				}
+				State = 951;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+			}
+			State = 952;
+			Match(T__2);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class RpkiStmtContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CACHE() { return GetToken(MpolParser.CACHE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public IpAddressContext ipAddress() {
+			return GetRuleContext<IpAddressContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public RpkiCacheOptionContext[] rpkiCacheOption() {
+			return GetRuleContexts<RpkiCacheOptionContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public RpkiCacheOptionContext rpkiCacheOption(int i) {
+			return GetRuleContext<RpkiCacheOptionContext>(i);
+		}
+		public RpkiStmtContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_rpkiStmt; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitRpkiStmt(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public RpkiStmtContext rpkiStmt() {
+		RpkiStmtContext _localctx = new RpkiStmtContext(Context, State);
+		EnterRule(_localctx, 120, RULE_rpkiStmt);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 954;
+			Match(CACHE);
+			State = 955;
+			ipAddress();
+			State = 959;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1099511630848L) != 0)) {
+				{
+				{
+				State = 956;
+				rpkiCacheOption();
+				}
+				}
+				State = 961;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+			}
+			State = 962;
+			Match(T__0);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class RpkiCacheOptionContext : ParserRuleContext {
+		public RpkiCacheOptionContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_rpkiCacheOption; } }
+	 
+		public RpkiCacheOptionContext() { }
+		public virtual void CopyFrom(RpkiCacheOptionContext context) {
+			base.CopyFrom(context);
+		}
+	}
+	public partial class RpkiCachePortContext : RpkiCacheOptionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PORT() { return GetToken(MpolParser.PORT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(MpolParser.INT, 0); }
+		public RpkiCachePortContext(RpkiCacheOptionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitRpkiCachePort(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class RpkiCachePreferenceContext : RpkiCacheOptionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PREFERENCE() { return GetToken(MpolParser.PREFERENCE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(MpolParser.INT, 0); }
+		public RpkiCachePreferenceContext(RpkiCacheOptionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitRpkiCachePreference(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class RpkiCacheRefreshContext : RpkiCacheOptionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REFRESH() { return GetToken(MpolParser.REFRESH, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public DurationContext duration() {
+			return GetRuleContext<DurationContext>(0);
+		}
+		public RpkiCacheRefreshContext(RpkiCacheOptionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitRpkiCacheRefresh(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public RpkiCacheOptionContext rpkiCacheOption() {
+		RpkiCacheOptionContext _localctx = new RpkiCacheOptionContext(Context, State);
+		EnterRule(_localctx, 122, RULE_rpkiCacheOption);
+		try {
+			State = 970;
+			ErrorHandler.Sync(this);
+			switch (TokenStream.LA(1)) {
+			case PORT:
+				_localctx = new RpkiCachePortContext(_localctx);
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 964;
+				Match(PORT);
+				State = 965;
+				Match(INT);
+				}
+				break;
+			case PREFERENCE:
+				_localctx = new RpkiCachePreferenceContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 966;
+				Match(PREFERENCE);
+				State = 967;
+				Match(INT);
+				}
+				break;
+			case REFRESH:
+				_localctx = new RpkiCacheRefreshContext(_localctx);
+				EnterOuterAlt(_localctx, 3);
+				{
+				State = 968;
+				Match(REFRESH);
+				State = 969;
+				duration();
+				}
+				break;
+			default:
+				throw new NoViableAltException(this);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class NeighborSecurityStmtContext : ParserRuleContext {
+		public NeighborSecurityStmtContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_neighborSecurityStmt; } }
+	 
+		public NeighborSecurityStmtContext() { }
+		public virtual void CopyFrom(NeighborSecurityStmtContext context) {
+			base.CopyFrom(context);
+		}
+	}
+	public partial class NbrOriginValidationContext : NeighborSecurityStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPKI() { return GetToken(MpolParser.RPKI, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public RpkiStateContext rpkiState() {
+			return GetRuleContext<RpkiStateContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REJECT() { return GetToken(MpolParser.REJECT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ACCEPT() { return GetToken(MpolParser.ACCEPT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public RpkiMarkContext[] rpkiMark() {
+			return GetRuleContexts<RpkiMarkContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public RpkiMarkContext rpkiMark(int i) {
+			return GetRuleContext<RpkiMarkContext>(i);
+		}
+		public NbrOriginValidationContext(NeighborSecurityStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitNbrOriginValidation(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public NeighborSecurityStmtContext neighborSecurityStmt() {
+		NeighborSecurityStmtContext _localctx = new NeighborSecurityStmtContext(Context, State);
+		EnterRule(_localctx, 124, RULE_neighborSecurityStmt);
+		int _la;
+		try {
+			_localctx = new NbrOriginValidationContext(_localctx);
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 972;
+			Match(RPKI);
+			State = 973;
+			rpkiState();
+			State = 981;
+			ErrorHandler.Sync(this);
+			switch (TokenStream.LA(1)) {
+			case REJECT:
+				{
+				State = 974;
+				Match(REJECT);
+				}
+				break;
+			case ACCEPT:
+				{
+				State = 975;
+				Match(ACCEPT);
+				}
+				break;
+			case LOCAL_PREFERENCE:
+			case COMMUNITY:
+				{
+				State = 977;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				do {
+					{
+					{
+					State = 976;
+					rpkiMark();
+					}
+					}
+					State = 979;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				} while ( _la==LOCAL_PREFERENCE || _la==COMMUNITY );
+				}
+				break;
+			default:
+				throw new NoViableAltException(this);
+			}
+			State = 983;
+			Match(T__0);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class RpkiStateContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode VALID() { return GetToken(MpolParser.VALID, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INVALID() { return GetToken(MpolParser.INVALID, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NOT_FOUND() { return GetToken(MpolParser.NOT_FOUND, 0); }
+		public RpkiStateContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_rpkiState; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitRpkiState(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public RpkiStateContext rpkiState() {
+		RpkiStateContext _localctx = new RpkiStateContext(Context, State);
+		EnterRule(_localctx, 126, RULE_rpkiState);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 985;
+			_la = TokenStream.LA(1);
+			if ( !(_la==INVALID || _la==NOT_FOUND || _la==VALID) ) {
+			ErrorHandler.RecoverInline(this);
+			}
+			else {
+				ErrorHandler.ReportMatch(this);
+			    Consume();
+			}
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class RpkiMarkContext : ParserRuleContext {
+		public RpkiMarkContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_rpkiMark; } }
+	 
+		public RpkiMarkContext() { }
+		public virtual void CopyFrom(RpkiMarkContext context) {
+			base.CopyFrom(context);
+		}
+	}
+	public partial class RpkiLocalPreferenceContext : RpkiMarkContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LOCAL_PREFERENCE() { return GetToken(MpolParser.LOCAL_PREFERENCE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(MpolParser.INT, 0); }
+		public RpkiLocalPreferenceContext(RpkiMarkContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitRpkiLocalPreference(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class RpkiCommunityContext : RpkiMarkContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMUNITY() { return GetToken(MpolParser.COMMUNITY, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public CommunityContext community() {
+			return GetRuleContext<CommunityContext>(0);
+		}
+		public RpkiCommunityContext(RpkiMarkContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitRpkiCommunity(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public RpkiMarkContext rpkiMark() {
+		RpkiMarkContext _localctx = new RpkiMarkContext(Context, State);
+		EnterRule(_localctx, 128, RULE_rpkiMark);
+		try {
+			State = 991;
+			ErrorHandler.Sync(this);
+			switch (TokenStream.LA(1)) {
+			case LOCAL_PREFERENCE:
+				_localctx = new RpkiLocalPreferenceContext(_localctx);
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 987;
+				Match(LOCAL_PREFERENCE);
+				State = 988;
+				Match(INT);
+				}
+				break;
+			case COMMUNITY:
+				_localctx = new RpkiCommunityContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 989;
+				Match(COMMUNITY);
+				State = 990;
+				community();
+				}
+				break;
+			default:
+				throw new NoViableAltException(this);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class CommunityContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMUNITY_VALUE() { return GetToken(MpolParser.COMMUNITY_VALUE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BLACKHOLE() { return GetToken(MpolParser.BLACKHOLE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GRACEFUL_SHUTDOWN() { return GetToken(MpolParser.GRACEFUL_SHUTDOWN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NO_EXPORT() { return GetToken(MpolParser.NO_EXPORT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NO_ADVERTISE() { return GetToken(MpolParser.NO_ADVERTISE, 0); }
+		public CommunityContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_community; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitCommunity(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public CommunityContext community() {
+		CommunityContext _localctx = new CommunityContext(Context, State);
+		EnterRule(_localctx, 130, RULE_community);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 993;
+			_la = TokenStream.LA(1);
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 8126464L) != 0)) ) {
+			ErrorHandler.RecoverInline(this);
+			}
+			else {
+				ErrorHandler.ReportMatch(this);
+			    Consume();
+			}
 			}
 		}
 		catch (RecognitionException re) {
@@ -6334,18 +6907,27 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public NameContext name() {
 		NameContext _localctx = new NameContext(Context, State);
-		EnterRule(_localctx, 118, RULE_name);
+		EnterRule(_localctx, 132, RULE_name);
 		try {
-			State = 930;
+			State = 997;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 928;
+				State = 995;
 				Match(IDENT);
 				}
 				break;
+			case RPKI:
+			case CACHE:
+			case PREFERENCE:
+			case REFRESH:
+			case ACCEPT:
+			case REJECT:
+			case INVALID:
+			case COMMUNITY:
+			case BLACKHOLE:
 			case VERSION:
 			case ACCESS:
 			case CONTROL:
@@ -6370,7 +6952,7 @@ public partial class MpolParser : Parser {
 			case MTRACE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 929;
+				State = 996;
 				softKeyword();
 				}
 				break;
@@ -6412,6 +6994,15 @@ public partial class MpolParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INTERVAL() { return GetToken(MpolParser.INTERVAL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PEER() { return GetToken(MpolParser.PEER, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode KEY() { return GetToken(MpolParser.KEY, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPKI() { return GetToken(MpolParser.RPKI, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CACHE() { return GetToken(MpolParser.CACHE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PREFERENCE() { return GetToken(MpolParser.PREFERENCE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REFRESH() { return GetToken(MpolParser.REFRESH, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ACCEPT() { return GetToken(MpolParser.ACCEPT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REJECT() { return GetToken(MpolParser.REJECT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INVALID() { return GetToken(MpolParser.INVALID, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMUNITY() { return GetToken(MpolParser.COMMUNITY, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BLACKHOLE() { return GetToken(MpolParser.BLACKHOLE, 0); }
 		public SoftKeywordContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -6428,14 +7019,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SoftKeywordContext softKeyword() {
 		SoftKeywordContext _localctx = new SoftKeywordContext(Context, State);
-		EnterRule(_localctx, 120, RULE_softKeyword);
+		EnterRule(_localctx, 134, RULE_softKeyword);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 932;
+			State = 999;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 34)) & ~0x3f) == 0 && ((1L << (_la - 34)) & 1125899906842691L) != 0) || ((((_la - 112)) & ~0x3f) == 0 && ((1L << (_la - 112)) & 901876817417L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 37717646879653632L) != 0) || ((((_la - 99)) & ~0x3f) == 0 && ((1L << (_la - 99)) & 2288041780936966145L) != 0) || ((((_la - 163)) & ~0x3f) == 0 && ((1L << (_la - 163)) & 13L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6476,14 +7067,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PrefixContext prefix() {
 		PrefixContext _localctx = new PrefixContext(Context, State);
-		EnterRule(_localctx, 122, RULE_prefix);
+		EnterRule(_localctx, 136, RULE_prefix);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 934;
+			State = 1001;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 155)) & ~0x3f) == 0 && ((1L << (_la - 155)) & 15L) != 0)) ) {
+			if ( !(((((_la - 170)) & ~0x3f) == 0 && ((1L << (_la - 170)) & 15L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6522,12 +7113,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public IpAddressContext ipAddress() {
 		IpAddressContext _localctx = new IpAddressContext(Context, State);
-		EnterRule(_localctx, 124, RULE_ipAddress);
+		EnterRule(_localctx, 138, RULE_ipAddress);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 936;
+			State = 1003;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IPV4 || _la==IPV6) ) {
 			ErrorHandler.RecoverInline(this);
@@ -6567,11 +7158,11 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BandwidthContext bandwidth() {
 		BandwidthContext _localctx = new BandwidthContext(Context, State);
-		EnterRule(_localctx, 126, RULE_bandwidth);
+		EnterRule(_localctx, 140, RULE_bandwidth);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 938;
+			State = 1005;
 			Match(BANDWIDTH);
 			}
 		}
@@ -6604,11 +7195,11 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public DurationContext duration() {
 		DurationContext _localctx = new DurationContext(Context, State);
-		EnterRule(_localctx, 128, RULE_duration);
+		EnterRule(_localctx, 142, RULE_duration);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 940;
+			State = 1007;
 			Match(DURATION);
 			}
 		}
@@ -6624,7 +7215,7 @@ public partial class MpolParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,169,943,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,184,1010,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -6633,321 +7224,345 @@ public partial class MpolParser : Parser {
 		2,43,7,43,2,44,7,44,2,45,7,45,2,46,7,46,2,47,7,47,2,48,7,48,2,49,7,49,
 		2,50,7,50,2,51,7,51,2,52,7,52,2,53,7,53,2,54,7,54,2,55,7,55,2,56,7,56,
 		2,57,7,57,2,58,7,58,2,59,7,59,2,60,7,60,2,61,7,61,2,62,7,62,2,63,7,63,
-		2,64,7,64,1,0,5,0,132,8,0,10,0,12,0,135,9,0,1,0,1,0,1,1,1,1,1,1,1,1,1,
-		1,1,1,3,1,145,8,1,1,2,1,2,1,2,1,2,1,3,1,3,1,3,1,3,5,3,155,8,3,10,3,12,
-		3,158,9,3,1,3,1,3,1,4,1,4,1,5,3,5,165,8,5,1,5,1,5,1,5,1,6,1,6,3,6,172,
-		8,6,1,6,3,6,175,8,6,1,7,1,7,1,7,1,7,3,7,181,8,7,1,7,1,7,3,7,185,8,7,1,
-		8,1,8,1,8,1,8,5,8,191,8,8,10,8,12,8,194,9,8,1,8,1,8,1,9,1,9,5,9,200,8,
-		9,10,9,12,9,203,9,9,1,9,3,9,206,8,9,1,9,1,9,1,10,1,10,1,11,1,11,1,11,1,
+		2,64,7,64,2,65,7,65,2,66,7,66,2,67,7,67,2,68,7,68,2,69,7,69,2,70,7,70,
+		2,71,7,71,1,0,5,0,146,8,0,10,0,12,0,149,9,0,1,0,1,0,1,1,1,1,1,1,1,1,1,
+		1,1,1,3,1,159,8,1,1,2,1,2,1,2,1,2,1,3,1,3,1,3,1,3,5,3,169,8,3,10,3,12,
+		3,172,9,3,1,3,1,3,1,4,1,4,1,5,3,5,179,8,5,1,5,1,5,1,5,1,6,1,6,3,6,186,
+		8,6,1,6,3,6,189,8,6,1,7,1,7,1,7,1,7,3,7,195,8,7,1,7,1,7,3,7,199,8,7,1,
+		8,1,8,1,8,1,8,5,8,205,8,8,10,8,12,8,208,9,8,1,8,1,8,1,9,1,9,5,9,214,8,
+		9,10,9,12,9,217,9,9,1,9,3,9,220,8,9,1,9,1,9,1,10,1,10,1,11,1,11,1,11,1,
 		11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,5,
-		11,229,8,11,10,11,12,11,232,9,11,1,11,1,11,1,11,1,11,5,11,238,8,11,10,
-		11,12,11,241,9,11,1,11,1,11,3,11,245,8,11,1,12,1,12,1,12,5,12,250,8,12,
-		10,12,12,12,253,9,12,1,13,1,13,1,13,3,13,258,8,13,1,14,1,14,1,15,1,15,
-		1,16,1,16,1,16,1,16,5,16,268,8,16,10,16,12,16,271,9,16,1,16,1,16,1,17,
-		1,17,4,17,277,8,17,11,17,12,17,278,1,17,1,17,1,17,1,17,1,17,1,17,3,17,
-		287,8,17,1,18,1,18,1,18,1,18,5,18,293,8,18,10,18,12,18,296,9,18,1,18,1,
-		18,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,3,19,310,8,19,1,20,
-		1,20,1,20,5,20,315,8,20,10,20,12,20,318,9,20,1,20,1,20,1,21,1,21,1,22,
-		1,22,1,22,1,22,1,22,1,22,5,22,330,8,22,10,22,12,22,333,9,22,1,22,3,22,
-		336,8,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,348,8,
-		22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,358,8,22,1,23,1,23,1,23,
-		1,23,5,23,364,8,23,10,23,12,23,367,9,23,1,23,1,23,1,24,1,24,1,25,1,25,
-		3,25,375,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,26,1,26,5,26,385,8,26,10,
-		26,12,26,388,9,26,1,26,1,26,3,26,392,8,26,1,27,1,27,1,27,5,27,397,8,27,
-		10,27,12,27,400,9,27,1,27,1,27,1,28,1,28,1,28,1,28,1,28,1,28,1,28,1,28,
-		1,28,1,28,1,28,3,28,415,8,28,1,29,1,29,1,29,1,29,1,29,1,29,3,29,423,8,
-		29,1,29,3,29,426,8,29,1,29,1,29,1,30,1,30,1,30,1,30,1,31,1,31,1,31,1,31,
-		1,31,1,31,5,31,440,8,31,10,31,12,31,443,9,31,1,31,1,31,1,32,1,32,1,33,
-		1,33,1,33,1,33,3,33,453,8,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,461,8,
-		33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,470,8,33,1,33,1,33,1,33,1,33,
-		1,33,1,33,1,33,1,33,1,33,1,33,3,33,482,8,33,1,33,1,33,1,33,1,33,1,33,1,
-		33,1,33,3,33,491,8,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,
-		1,33,1,33,5,33,505,8,33,10,33,12,33,508,9,33,3,33,510,8,33,1,33,1,33,5,
-		33,514,8,33,10,33,12,33,517,9,33,1,33,1,33,3,33,521,8,33,1,33,1,33,1,33,
-		1,33,1,33,1,33,1,33,1,33,1,33,1,33,5,33,533,8,33,10,33,12,33,536,9,33,
-		1,33,1,33,1,33,1,33,5,33,542,8,33,10,33,12,33,545,9,33,1,33,3,33,548,8,
-		33,1,34,1,34,1,34,5,34,553,8,34,10,34,12,34,556,9,34,1,34,1,34,1,35,1,
-		35,1,35,1,35,3,35,564,8,35,1,35,1,35,1,35,1,35,4,35,570,8,35,11,35,12,
-		35,571,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,4,35,583,8,35,11,35,
-		12,35,584,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,594,8,35,1,36,1,36,1,
-		36,5,36,599,8,36,10,36,12,36,602,9,36,1,36,1,36,1,37,1,37,1,37,1,37,1,
-		38,1,38,1,38,5,38,613,8,38,10,38,12,38,616,9,38,1,38,1,38,1,39,1,39,1,
-		39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,5,39,634,8,39,
-		10,39,12,39,637,9,39,1,39,1,39,3,39,641,8,39,3,39,643,8,39,1,40,1,40,1,
-		40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,
-		40,1,40,1,40,3,40,664,8,40,1,41,1,41,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
-		1,42,1,42,1,42,1,42,1,42,3,42,680,8,42,1,43,1,43,1,43,1,43,1,43,1,43,1,
-		43,1,43,1,43,3,43,691,8,43,1,44,1,44,1,44,1,44,1,44,5,44,698,8,44,10,44,
-		12,44,701,9,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
-		1,45,5,45,715,8,45,10,45,12,45,718,9,45,1,45,1,45,3,45,722,8,45,1,45,1,
-		45,4,45,726,8,45,11,45,12,45,727,1,45,1,45,3,45,732,8,45,1,46,1,46,1,46,
-		1,46,1,46,1,46,1,46,1,46,3,46,742,8,46,1,47,1,47,1,47,1,47,3,47,748,8,
-		47,1,47,1,47,1,47,3,47,753,8,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
-		1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
-		1,47,3,47,778,8,47,1,48,1,48,1,48,1,48,5,48,784,8,48,10,48,12,48,787,9,
-		48,1,48,1,48,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,3,49,799,8,49,1,49,
-		1,49,1,50,1,50,1,50,1,50,1,50,5,50,808,8,50,10,50,12,50,811,9,50,1,50,
-		1,50,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,5,51,826,8,
-		51,10,51,12,51,829,9,51,1,51,1,51,3,51,833,8,51,1,51,1,51,1,51,1,51,5,
-		51,839,8,51,10,51,12,51,842,9,51,1,51,1,51,1,51,1,51,1,51,1,51,3,51,850,
-		8,51,1,52,1,52,1,53,1,53,1,53,1,53,1,53,1,53,1,53,5,53,861,8,53,10,53,
-		12,53,864,9,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,
-		1,53,1,53,1,53,1,53,3,53,881,8,53,1,54,1,54,1,55,1,55,1,55,5,55,888,8,
-		55,10,55,12,55,891,9,55,1,55,1,55,1,56,1,56,1,56,1,56,1,56,1,56,1,56,1,
-		56,1,56,1,56,3,56,905,8,56,1,57,1,57,1,57,1,57,1,57,1,57,1,57,1,57,1,57,
-		1,57,3,57,917,8,57,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,3,58,927,8,
-		58,1,59,1,59,3,59,931,8,59,1,60,1,60,1,61,1,61,1,62,1,62,1,63,1,63,1,64,
-		1,64,1,64,0,0,65,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,
-		40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,
-		88,90,92,94,96,98,100,102,104,106,108,110,112,114,116,118,120,122,124,
-		126,128,0,15,1,0,9,11,1,0,16,17,7,0,32,32,49,49,81,81,97,97,114,114,138,
-		143,163,163,1,0,144,152,1,0,32,33,1,0,38,39,2,0,42,43,46,46,1,0,59,64,
-		1,0,69,70,1,0,43,45,2,0,70,70,117,118,1,0,125,127,10,0,34,35,40,40,84,
-		84,112,112,115,115,121,124,130,131,138,144,148,148,150,151,1,0,155,158,
-		2,0,156,156,158,158,1027,0,133,1,0,0,0,2,144,1,0,0,0,4,146,1,0,0,0,6,150,
-		1,0,0,0,8,161,1,0,0,0,10,164,1,0,0,0,12,174,1,0,0,0,14,184,1,0,0,0,16,
-		186,1,0,0,0,18,197,1,0,0,0,20,209,1,0,0,0,22,244,1,0,0,0,24,246,1,0,0,
-		0,26,257,1,0,0,0,28,259,1,0,0,0,30,261,1,0,0,0,32,263,1,0,0,0,34,286,1,
-		0,0,0,36,288,1,0,0,0,38,309,1,0,0,0,40,311,1,0,0,0,42,321,1,0,0,0,44,357,
-		1,0,0,0,46,359,1,0,0,0,48,370,1,0,0,0,50,374,1,0,0,0,52,391,1,0,0,0,54,
-		393,1,0,0,0,56,414,1,0,0,0,58,416,1,0,0,0,60,429,1,0,0,0,62,433,1,0,0,
-		0,64,446,1,0,0,0,66,547,1,0,0,0,68,549,1,0,0,0,70,593,1,0,0,0,72,595,1,
-		0,0,0,74,605,1,0,0,0,76,609,1,0,0,0,78,642,1,0,0,0,80,663,1,0,0,0,82,665,
-		1,0,0,0,84,679,1,0,0,0,86,690,1,0,0,0,88,692,1,0,0,0,90,731,1,0,0,0,92,
-		741,1,0,0,0,94,777,1,0,0,0,96,779,1,0,0,0,98,790,1,0,0,0,100,802,1,0,0,
-		0,102,849,1,0,0,0,104,851,1,0,0,0,106,880,1,0,0,0,108,882,1,0,0,0,110,
-		884,1,0,0,0,112,904,1,0,0,0,114,916,1,0,0,0,116,926,1,0,0,0,118,930,1,
-		0,0,0,120,932,1,0,0,0,122,934,1,0,0,0,124,936,1,0,0,0,126,938,1,0,0,0,
-		128,940,1,0,0,0,130,132,3,2,1,0,131,130,1,0,0,0,132,135,1,0,0,0,133,131,
-		1,0,0,0,133,134,1,0,0,0,134,136,1,0,0,0,135,133,1,0,0,0,136,137,5,0,0,
-		1,137,1,1,0,0,0,138,145,3,4,2,0,139,145,3,6,3,0,140,145,3,16,8,0,141,145,
-		3,32,16,0,142,145,3,36,18,0,143,145,3,62,31,0,144,138,1,0,0,0,144,139,
-		1,0,0,0,144,140,1,0,0,0,144,141,1,0,0,0,144,142,1,0,0,0,144,143,1,0,0,
-		0,145,3,1,0,0,0,146,147,5,8,0,0,147,148,5,164,0,0,148,149,5,1,0,0,149,
-		5,1,0,0,0,150,151,3,8,4,0,151,152,3,118,59,0,152,156,5,2,0,0,153,155,3,
-		10,5,0,154,153,1,0,0,0,155,158,1,0,0,0,156,154,1,0,0,0,156,157,1,0,0,0,
-		157,159,1,0,0,0,158,156,1,0,0,0,159,160,5,3,0,0,160,7,1,0,0,0,161,162,
-		7,0,0,0,162,9,1,0,0,0,163,165,5,12,0,0,164,163,1,0,0,0,164,165,1,0,0,0,
-		165,166,1,0,0,0,166,167,3,12,6,0,167,168,5,1,0,0,168,11,1,0,0,0,169,171,
-		3,122,61,0,170,172,3,14,7,0,171,170,1,0,0,0,171,172,1,0,0,0,172,175,1,
-		0,0,0,173,175,3,118,59,0,174,169,1,0,0,0,174,173,1,0,0,0,175,13,1,0,0,
-		0,176,177,5,13,0,0,177,180,5,163,0,0,178,179,5,14,0,0,179,181,5,163,0,
-		0,180,178,1,0,0,0,180,181,1,0,0,0,181,185,1,0,0,0,182,183,5,14,0,0,183,
-		185,5,163,0,0,184,176,1,0,0,0,184,182,1,0,0,0,185,15,1,0,0,0,186,187,5,
-		15,0,0,187,188,3,118,59,0,188,192,5,2,0,0,189,191,3,18,9,0,190,189,1,0,
-		0,0,191,194,1,0,0,0,192,190,1,0,0,0,192,193,1,0,0,0,193,195,1,0,0,0,194,
-		192,1,0,0,0,195,196,5,3,0,0,196,17,1,0,0,0,197,201,3,20,10,0,198,200,3,
-		22,11,0,199,198,1,0,0,0,200,203,1,0,0,0,201,199,1,0,0,0,201,202,1,0,0,
-		0,202,205,1,0,0,0,203,201,1,0,0,0,204,206,5,18,0,0,205,204,1,0,0,0,205,
-		206,1,0,0,0,206,207,1,0,0,0,207,208,5,1,0,0,208,19,1,0,0,0,209,210,7,1,
-		0,0,210,21,1,0,0,0,211,245,5,19,0,0,212,213,5,10,0,0,213,245,3,24,12,0,
-		214,215,5,9,0,0,215,245,3,24,12,0,216,217,5,11,0,0,217,245,3,24,12,0,218,
-		219,5,20,0,0,219,245,3,24,12,0,220,221,5,21,0,0,221,245,3,24,12,0,222,
-		223,5,22,0,0,223,245,3,24,12,0,224,225,5,23,0,0,225,230,3,28,14,0,226,
-		227,5,4,0,0,227,229,3,28,14,0,228,226,1,0,0,0,229,232,1,0,0,0,230,228,
-		1,0,0,0,230,231,1,0,0,0,231,245,1,0,0,0,232,230,1,0,0,0,233,234,5,24,0,
-		0,234,239,3,30,15,0,235,236,5,4,0,0,236,238,3,30,15,0,237,235,1,0,0,0,
-		238,241,1,0,0,0,239,237,1,0,0,0,239,240,1,0,0,0,240,245,1,0,0,0,241,239,
-		1,0,0,0,242,243,5,25,0,0,243,245,5,163,0,0,244,211,1,0,0,0,244,212,1,0,
-		0,0,244,214,1,0,0,0,244,216,1,0,0,0,244,218,1,0,0,0,244,220,1,0,0,0,244,
-		222,1,0,0,0,244,224,1,0,0,0,244,233,1,0,0,0,244,242,1,0,0,0,245,23,1,0,
-		0,0,246,251,3,26,13,0,247,248,5,4,0,0,248,250,3,26,13,0,249,247,1,0,0,
-		0,250,253,1,0,0,0,251,249,1,0,0,0,251,252,1,0,0,0,252,25,1,0,0,0,253,251,
-		1,0,0,0,254,258,3,122,61,0,255,258,3,118,59,0,256,258,5,19,0,0,257,254,
-		1,0,0,0,257,255,1,0,0,0,257,256,1,0,0,0,258,27,1,0,0,0,259,260,7,2,0,0,
-		260,29,1,0,0,0,261,262,7,3,0,0,262,31,1,0,0,0,263,264,5,26,0,0,264,265,
-		3,118,59,0,265,269,5,2,0,0,266,268,3,34,17,0,267,266,1,0,0,0,268,271,1,
-		0,0,0,269,267,1,0,0,0,269,270,1,0,0,0,270,272,1,0,0,0,271,269,1,0,0,0,
-		272,273,5,3,0,0,273,33,1,0,0,0,274,276,5,27,0,0,275,277,3,22,11,0,276,
-		275,1,0,0,0,277,278,1,0,0,0,278,276,1,0,0,0,278,279,1,0,0,0,279,280,1,
-		0,0,0,280,281,5,1,0,0,281,287,1,0,0,0,282,283,5,28,0,0,283,284,3,126,63,
-		0,284,285,5,1,0,0,285,287,1,0,0,0,286,274,1,0,0,0,286,282,1,0,0,0,287,
-		35,1,0,0,0,288,289,5,29,0,0,289,290,3,118,59,0,290,294,5,2,0,0,291,293,
-		3,38,19,0,292,291,1,0,0,0,293,296,1,0,0,0,294,292,1,0,0,0,294,295,1,0,
-		0,0,295,297,1,0,0,0,296,294,1,0,0,0,297,298,5,3,0,0,298,37,1,0,0,0,299,
-		310,3,40,20,0,300,310,3,46,23,0,301,310,3,54,27,0,302,310,3,58,29,0,303,
-		310,3,60,30,0,304,305,5,30,0,0,305,310,5,1,0,0,306,307,5,31,0,0,307,308,
-		5,164,0,0,308,310,5,1,0,0,309,299,1,0,0,0,309,300,1,0,0,0,309,301,1,0,
-		0,0,309,302,1,0,0,0,309,303,1,0,0,0,309,304,1,0,0,0,309,306,1,0,0,0,310,
-		39,1,0,0,0,311,312,3,42,21,0,312,316,5,2,0,0,313,315,3,44,22,0,314,313,
-		1,0,0,0,315,318,1,0,0,0,316,314,1,0,0,0,316,317,1,0,0,0,317,319,1,0,0,
-		0,318,316,1,0,0,0,319,320,5,3,0,0,320,41,1,0,0,0,321,322,7,4,0,0,322,43,
-		1,0,0,0,323,324,5,34,0,0,324,325,5,5,0,0,325,326,5,163,0,0,326,358,5,1,
-		0,0,327,331,3,20,10,0,328,330,3,22,11,0,329,328,1,0,0,0,330,333,1,0,0,
-		0,331,329,1,0,0,0,331,332,1,0,0,0,332,335,1,0,0,0,333,331,1,0,0,0,334,
-		336,5,18,0,0,335,334,1,0,0,0,335,336,1,0,0,0,336,337,1,0,0,0,337,338,5,
-		1,0,0,338,358,1,0,0,0,339,340,5,35,0,0,340,341,3,118,59,0,341,342,5,1,
-		0,0,342,358,1,0,0,0,343,344,5,36,0,0,344,347,5,163,0,0,345,346,5,12,0,
-		0,346,348,3,24,12,0,347,345,1,0,0,0,347,348,1,0,0,0,348,349,1,0,0,0,349,
-		358,5,1,0,0,350,351,5,37,0,0,351,352,7,5,0,0,352,358,5,1,0,0,353,354,5,
-		40,0,0,354,355,3,118,59,0,355,356,5,1,0,0,356,358,1,0,0,0,357,323,1,0,
-		0,0,357,327,1,0,0,0,357,339,1,0,0,0,357,343,1,0,0,0,357,350,1,0,0,0,357,
-		353,1,0,0,0,358,45,1,0,0,0,359,360,5,41,0,0,360,361,3,48,24,0,361,365,
-		3,50,25,0,362,364,3,52,26,0,363,362,1,0,0,0,364,367,1,0,0,0,365,363,1,
-		0,0,0,365,366,1,0,0,0,366,368,1,0,0,0,367,365,1,0,0,0,368,369,5,1,0,0,
-		369,47,1,0,0,0,370,371,7,6,0,0,371,49,1,0,0,0,372,375,5,163,0,0,373,375,
-		3,126,63,0,374,372,1,0,0,0,374,373,1,0,0,0,375,51,1,0,0,0,376,377,5,9,
-		0,0,377,392,3,24,12,0,378,379,5,10,0,0,379,392,3,24,12,0,380,381,5,47,
-		0,0,381,386,3,118,59,0,382,383,5,4,0,0,383,385,3,118,59,0,384,382,1,0,
-		0,0,385,388,1,0,0,0,386,384,1,0,0,0,386,387,1,0,0,0,387,392,1,0,0,0,388,
-		386,1,0,0,0,389,390,5,48,0,0,390,392,3,126,63,0,391,376,1,0,0,0,391,378,
-		1,0,0,0,391,380,1,0,0,0,391,389,1,0,0,0,392,53,1,0,0,0,393,394,5,49,0,
-		0,394,398,5,2,0,0,395,397,3,56,28,0,396,395,1,0,0,0,397,400,1,0,0,0,398,
-		396,1,0,0,0,398,399,1,0,0,0,399,401,1,0,0,0,400,398,1,0,0,0,401,402,5,
-		3,0,0,402,55,1,0,0,0,403,404,5,50,0,0,404,405,5,51,0,0,405,415,5,1,0,0,
-		406,407,5,50,0,0,407,408,3,24,12,0,408,409,5,1,0,0,409,415,1,0,0,0,410,
-		411,5,52,0,0,411,415,5,1,0,0,412,413,5,53,0,0,413,415,5,1,0,0,414,403,
-		1,0,0,0,414,406,1,0,0,0,414,410,1,0,0,0,414,412,1,0,0,0,415,57,1,0,0,0,
-		416,422,5,54,0,0,417,418,5,17,0,0,418,419,5,9,0,0,419,423,3,24,12,0,420,
-		421,5,15,0,0,421,423,3,118,59,0,422,417,1,0,0,0,422,420,1,0,0,0,423,425,
-		1,0,0,0,424,426,5,55,0,0,425,424,1,0,0,0,425,426,1,0,0,0,426,427,1,0,0,
-		0,427,428,5,1,0,0,428,59,1,0,0,0,429,430,5,56,0,0,430,431,3,118,59,0,431,
-		432,5,1,0,0,432,61,1,0,0,0,433,434,5,57,0,0,434,435,3,118,59,0,435,436,
-		5,58,0,0,436,437,3,64,32,0,437,441,5,2,0,0,438,440,3,66,33,0,439,438,1,
-		0,0,0,440,443,1,0,0,0,441,439,1,0,0,0,441,442,1,0,0,0,442,444,1,0,0,0,
-		443,441,1,0,0,0,444,445,5,3,0,0,445,63,1,0,0,0,446,447,7,7,0,0,447,65,
-		1,0,0,0,448,449,5,65,0,0,449,452,5,163,0,0,450,451,5,66,0,0,451,453,5,
-		163,0,0,452,450,1,0,0,0,452,453,1,0,0,0,453,454,1,0,0,0,454,548,5,1,0,
-		0,455,456,3,42,21,0,456,457,5,36,0,0,457,460,5,163,0,0,458,459,5,12,0,
-		0,459,461,3,24,12,0,460,458,1,0,0,0,460,461,1,0,0,0,461,462,1,0,0,0,462,
-		463,5,1,0,0,463,548,1,0,0,0,464,465,3,42,21,0,465,466,5,67,0,0,466,469,
-		5,163,0,0,467,468,5,12,0,0,468,470,3,24,12,0,469,467,1,0,0,0,469,470,1,
-		0,0,0,470,471,1,0,0,0,471,472,5,1,0,0,472,548,1,0,0,0,473,474,5,68,0,0,
-		474,475,7,8,0,0,475,548,5,1,0,0,476,481,5,71,0,0,477,478,5,17,0,0,478,
-		482,5,19,0,0,479,480,5,15,0,0,480,482,3,118,59,0,481,477,1,0,0,0,481,479,
-		1,0,0,0,482,483,1,0,0,0,483,548,5,1,0,0,484,490,5,72,0,0,485,486,5,17,
-		0,0,486,487,5,9,0,0,487,491,3,24,12,0,488,489,5,15,0,0,489,491,3,118,59,
-		0,490,485,1,0,0,0,490,488,1,0,0,0,491,492,1,0,0,0,492,493,5,1,0,0,493,
-		548,1,0,0,0,494,495,5,73,0,0,495,496,3,24,12,0,496,497,5,1,0,0,497,548,
-		1,0,0,0,498,499,5,74,0,0,499,509,5,164,0,0,500,501,5,75,0,0,501,506,3,
-		118,59,0,502,503,5,4,0,0,503,505,3,118,59,0,504,502,1,0,0,0,505,508,1,
-		0,0,0,506,504,1,0,0,0,506,507,1,0,0,0,507,510,1,0,0,0,508,506,1,0,0,0,
-		509,500,1,0,0,0,509,510,1,0,0,0,510,520,1,0,0,0,511,515,5,2,0,0,512,514,
-		3,38,19,0,513,512,1,0,0,0,514,517,1,0,0,0,515,513,1,0,0,0,515,516,1,0,
-		0,0,516,518,1,0,0,0,517,515,1,0,0,0,518,521,5,3,0,0,519,521,5,1,0,0,520,
-		511,1,0,0,0,520,519,1,0,0,0,521,548,1,0,0,0,522,548,3,68,34,0,523,548,
-		3,72,36,0,524,548,3,76,38,0,525,548,3,88,44,0,526,548,3,96,48,0,527,548,
-		3,100,50,0,528,548,3,110,55,0,529,530,5,132,0,0,530,534,5,2,0,0,531,533,
-		3,114,57,0,532,531,1,0,0,0,533,536,1,0,0,0,534,532,1,0,0,0,534,535,1,0,
-		0,0,535,537,1,0,0,0,536,534,1,0,0,0,537,548,5,3,0,0,538,539,5,135,0,0,
-		539,543,5,2,0,0,540,542,3,116,58,0,541,540,1,0,0,0,542,545,1,0,0,0,543,
-		541,1,0,0,0,543,544,1,0,0,0,544,546,1,0,0,0,545,543,1,0,0,0,546,548,5,
-		3,0,0,547,448,1,0,0,0,547,455,1,0,0,0,547,464,1,0,0,0,547,473,1,0,0,0,
-		547,476,1,0,0,0,547,484,1,0,0,0,547,494,1,0,0,0,547,498,1,0,0,0,547,522,
-		1,0,0,0,547,523,1,0,0,0,547,524,1,0,0,0,547,525,1,0,0,0,547,526,1,0,0,
-		0,547,527,1,0,0,0,547,528,1,0,0,0,547,529,1,0,0,0,547,538,1,0,0,0,548,
-		67,1,0,0,0,549,550,5,76,0,0,550,554,5,2,0,0,551,553,3,70,35,0,552,551,
-		1,0,0,0,553,556,1,0,0,0,554,552,1,0,0,0,554,555,1,0,0,0,555,557,1,0,0,
-		0,556,554,1,0,0,0,557,558,5,3,0,0,558,69,1,0,0,0,559,560,5,77,0,0,560,
-		563,3,124,62,0,561,562,5,9,0,0,562,564,3,24,12,0,563,561,1,0,0,0,563,564,
-		1,0,0,0,564,565,1,0,0,0,565,566,5,1,0,0,566,594,1,0,0,0,567,569,5,78,0,
-		0,568,570,3,22,11,0,569,568,1,0,0,0,570,571,1,0,0,0,571,569,1,0,0,0,571,
-		572,1,0,0,0,572,573,1,0,0,0,573,574,5,1,0,0,574,594,1,0,0,0,575,576,5,
-		78,0,0,576,577,5,15,0,0,577,578,3,118,59,0,578,579,5,1,0,0,579,594,1,0,
-		0,0,580,582,5,79,0,0,581,583,3,22,11,0,582,581,1,0,0,0,583,584,1,0,0,0,
-		584,582,1,0,0,0,584,585,1,0,0,0,585,586,1,0,0,0,586,587,5,1,0,0,587,594,
-		1,0,0,0,588,589,5,79,0,0,589,590,5,15,0,0,590,591,3,118,59,0,591,592,5,
-		1,0,0,592,594,1,0,0,0,593,559,1,0,0,0,593,567,1,0,0,0,593,575,1,0,0,0,
-		593,580,1,0,0,0,593,588,1,0,0,0,594,71,1,0,0,0,595,596,5,49,0,0,596,600,
-		5,2,0,0,597,599,3,74,37,0,598,597,1,0,0,0,599,602,1,0,0,0,600,598,1,0,
-		0,0,600,601,1,0,0,0,601,603,1,0,0,0,602,600,1,0,0,0,603,604,5,3,0,0,604,
-		73,1,0,0,0,605,606,5,80,0,0,606,607,5,163,0,0,607,608,5,1,0,0,608,75,1,
-		0,0,0,609,610,5,81,0,0,610,614,5,2,0,0,611,613,3,78,39,0,612,611,1,0,0,
-		0,613,616,1,0,0,0,614,612,1,0,0,0,614,615,1,0,0,0,615,617,1,0,0,0,616,
-		614,1,0,0,0,617,618,5,3,0,0,618,77,1,0,0,0,619,620,5,82,0,0,620,621,5,
-		164,0,0,621,643,5,1,0,0,622,623,5,83,0,0,623,624,5,15,0,0,624,625,3,118,
-		59,0,625,626,5,1,0,0,626,643,1,0,0,0,627,628,5,84,0,0,628,629,3,124,62,
-		0,629,630,5,85,0,0,630,640,5,163,0,0,631,635,5,2,0,0,632,634,3,80,40,0,
-		633,632,1,0,0,0,634,637,1,0,0,0,635,633,1,0,0,0,635,636,1,0,0,0,636,638,
-		1,0,0,0,637,635,1,0,0,0,638,641,5,3,0,0,639,641,5,1,0,0,640,631,1,0,0,
-		0,640,639,1,0,0,0,641,643,1,0,0,0,642,619,1,0,0,0,642,622,1,0,0,0,642,
-		627,1,0,0,0,643,79,1,0,0,0,644,645,5,86,0,0,645,646,3,82,41,0,646,647,
-		3,118,59,0,647,648,5,1,0,0,648,664,1,0,0,0,649,650,5,87,0,0,650,651,5,
-		163,0,0,651,664,5,1,0,0,652,664,3,84,42,0,653,654,5,31,0,0,654,655,5,164,
-		0,0,655,664,5,1,0,0,656,657,5,88,0,0,657,658,3,118,59,0,658,659,5,1,0,
-		0,659,664,1,0,0,0,660,661,5,89,0,0,661,662,5,164,0,0,662,664,5,1,0,0,663,
-		644,1,0,0,0,663,649,1,0,0,0,663,652,1,0,0,0,663,653,1,0,0,0,663,656,1,
-		0,0,0,663,660,1,0,0,0,664,81,1,0,0,0,665,666,7,9,0,0,666,83,1,0,0,0,667,
-		668,5,90,0,0,668,669,5,91,0,0,669,670,5,94,0,0,670,671,3,86,43,0,671,672,
-		5,1,0,0,672,680,1,0,0,0,673,674,5,90,0,0,674,675,5,92,0,0,675,676,5,93,
-		0,0,676,677,3,118,59,0,677,678,5,1,0,0,678,680,1,0,0,0,679,667,1,0,0,0,
-		679,673,1,0,0,0,680,85,1,0,0,0,681,682,5,95,0,0,682,683,5,6,0,0,683,684,
-		5,164,0,0,684,691,5,7,0,0,685,686,5,96,0,0,686,687,5,6,0,0,687,688,5,164,
-		0,0,688,691,5,7,0,0,689,691,5,164,0,0,690,681,1,0,0,0,690,685,1,0,0,0,
-		690,689,1,0,0,0,691,87,1,0,0,0,692,693,5,97,0,0,693,694,5,85,0,0,694,695,
-		5,163,0,0,695,699,5,2,0,0,696,698,3,90,45,0,697,696,1,0,0,0,698,701,1,
-		0,0,0,699,697,1,0,0,0,699,700,1,0,0,0,700,702,1,0,0,0,701,699,1,0,0,0,
-		702,703,5,3,0,0,703,89,1,0,0,0,704,705,5,98,0,0,705,706,3,124,62,0,706,
-		707,5,1,0,0,707,732,1,0,0,0,708,709,5,99,0,0,709,710,3,124,62,0,710,711,
-		5,85,0,0,711,721,5,163,0,0,712,716,5,2,0,0,713,715,3,94,47,0,714,713,1,
-		0,0,0,715,718,1,0,0,0,716,714,1,0,0,0,716,717,1,0,0,0,717,719,1,0,0,0,
-		718,716,1,0,0,0,719,722,5,3,0,0,720,722,5,1,0,0,721,712,1,0,0,0,721,720,
-		1,0,0,0,722,732,1,0,0,0,723,725,5,100,0,0,724,726,3,92,46,0,725,724,1,
-		0,0,0,726,727,1,0,0,0,727,725,1,0,0,0,727,728,1,0,0,0,728,729,1,0,0,0,
-		729,730,5,1,0,0,730,732,1,0,0,0,731,704,1,0,0,0,731,708,1,0,0,0,731,723,
-		1,0,0,0,732,91,1,0,0,0,733,734,5,101,0,0,734,742,3,128,64,0,735,736,5,
-		102,0,0,736,742,5,163,0,0,737,738,5,103,0,0,738,742,5,163,0,0,739,740,
-		5,104,0,0,740,742,3,128,64,0,741,733,1,0,0,0,741,735,1,0,0,0,741,737,1,
-		0,0,0,741,739,1,0,0,0,742,93,1,0,0,0,743,744,5,105,0,0,744,747,5,163,0,
-		0,745,746,5,66,0,0,746,748,5,161,0,0,747,745,1,0,0,0,747,748,1,0,0,0,748,
-		752,1,0,0,0,749,750,5,106,0,0,750,753,3,128,64,0,751,753,5,107,0,0,752,
-		749,1,0,0,0,752,751,1,0,0,0,752,753,1,0,0,0,753,754,1,0,0,0,754,778,5,
-		1,0,0,755,778,3,84,42,0,756,757,5,108,0,0,757,758,5,109,0,0,758,759,5,
-		163,0,0,759,778,5,1,0,0,760,761,5,110,0,0,761,762,3,128,64,0,762,763,5,
-		1,0,0,763,778,1,0,0,0,764,765,5,111,0,0,765,766,5,44,0,0,766,767,3,118,
-		59,0,767,768,5,1,0,0,768,778,1,0,0,0,769,770,5,111,0,0,770,771,5,43,0,
-		0,771,772,3,118,59,0,772,773,5,1,0,0,773,778,1,0,0,0,774,775,5,31,0,0,
-		775,776,5,164,0,0,776,778,5,1,0,0,777,743,1,0,0,0,777,755,1,0,0,0,777,
-		756,1,0,0,0,777,760,1,0,0,0,777,764,1,0,0,0,777,769,1,0,0,0,777,774,1,
-		0,0,0,778,95,1,0,0,0,779,780,5,93,0,0,780,781,3,118,59,0,781,785,5,2,0,
-		0,782,784,3,98,49,0,783,782,1,0,0,0,784,787,1,0,0,0,785,783,1,0,0,0,785,
-		786,1,0,0,0,786,788,1,0,0,0,787,785,1,0,0,0,788,789,5,3,0,0,789,97,1,0,
-		0,0,790,791,5,112,0,0,791,792,5,163,0,0,792,793,5,94,0,0,793,798,3,86,
-		43,0,794,795,5,113,0,0,795,796,5,153,0,0,796,797,5,154,0,0,797,799,5,153,
-		0,0,798,794,1,0,0,0,798,799,1,0,0,0,799,800,1,0,0,0,800,801,5,1,0,0,801,
-		99,1,0,0,0,802,803,5,114,0,0,803,804,5,115,0,0,804,805,3,118,59,0,805,
-		809,5,2,0,0,806,808,3,102,51,0,807,806,1,0,0,0,808,811,1,0,0,0,809,807,
-		1,0,0,0,809,810,1,0,0,0,810,812,1,0,0,0,811,809,1,0,0,0,812,813,5,3,0,
-		0,813,101,1,0,0,0,814,815,5,77,0,0,815,816,3,124,62,0,816,817,5,1,0,0,
-		817,850,1,0,0,0,818,819,5,25,0,0,819,820,5,163,0,0,820,850,5,1,0,0,821,
-		822,5,116,0,0,822,832,3,104,52,0,823,827,5,2,0,0,824,826,3,106,53,0,825,
-		824,1,0,0,0,826,829,1,0,0,0,827,825,1,0,0,0,827,828,1,0,0,0,828,830,1,
-		0,0,0,829,827,1,0,0,0,830,833,5,3,0,0,831,833,5,1,0,0,832,823,1,0,0,0,
-		832,831,1,0,0,0,833,850,1,0,0,0,834,835,5,124,0,0,835,840,3,108,54,0,836,
-		837,5,4,0,0,837,839,3,108,54,0,838,836,1,0,0,0,839,842,1,0,0,0,840,838,
-		1,0,0,0,840,841,1,0,0,0,841,843,1,0,0,0,842,840,1,0,0,0,843,844,5,1,0,
-		0,844,850,1,0,0,0,845,846,5,128,0,0,846,847,3,128,64,0,847,848,5,1,0,0,
-		848,850,1,0,0,0,849,814,1,0,0,0,849,818,1,0,0,0,849,821,1,0,0,0,849,834,
-		1,0,0,0,849,845,1,0,0,0,850,103,1,0,0,0,851,852,7,10,0,0,852,105,1,0,0,
-		0,853,854,5,119,0,0,854,855,5,162,0,0,855,881,5,1,0,0,856,857,5,120,0,
-		0,857,862,5,164,0,0,858,859,5,4,0,0,859,861,5,164,0,0,860,858,1,0,0,0,
-		861,864,1,0,0,0,862,860,1,0,0,0,862,863,1,0,0,0,863,865,1,0,0,0,864,862,
-		1,0,0,0,865,881,5,1,0,0,866,867,5,121,0,0,867,868,3,86,43,0,868,869,5,
-		1,0,0,869,881,1,0,0,0,870,871,5,122,0,0,871,872,3,86,43,0,872,873,5,1,
-		0,0,873,881,1,0,0,0,874,875,5,112,0,0,875,876,3,86,43,0,876,877,5,1,0,
-		0,877,881,1,0,0,0,878,879,5,123,0,0,879,881,5,1,0,0,880,853,1,0,0,0,880,
-		856,1,0,0,0,880,866,1,0,0,0,880,870,1,0,0,0,880,874,1,0,0,0,880,878,1,
-		0,0,0,881,107,1,0,0,0,882,883,7,11,0,0,883,109,1,0,0,0,884,885,5,129,0,
-		0,885,889,5,2,0,0,886,888,3,112,56,0,887,886,1,0,0,0,888,891,1,0,0,0,889,
-		887,1,0,0,0,889,890,1,0,0,0,890,892,1,0,0,0,891,889,1,0,0,0,892,893,5,
-		3,0,0,893,111,1,0,0,0,894,895,5,130,0,0,895,896,5,164,0,0,896,905,5,1,
-		0,0,897,898,5,131,0,0,898,899,3,128,64,0,899,900,5,1,0,0,900,905,1,0,0,
-		0,901,902,5,66,0,0,902,903,5,161,0,0,903,905,5,1,0,0,904,894,1,0,0,0,904,
-		897,1,0,0,0,904,901,1,0,0,0,905,113,1,0,0,0,906,907,5,15,0,0,907,908,3,
-		118,59,0,908,909,5,1,0,0,909,917,1,0,0,0,910,911,5,133,0,0,911,912,3,28,
-		14,0,912,913,5,163,0,0,913,914,5,134,0,0,914,915,5,1,0,0,915,917,1,0,0,
-		0,916,906,1,0,0,0,916,910,1,0,0,0,917,115,1,0,0,0,918,919,5,136,0,0,919,
-		920,5,15,0,0,920,921,3,118,59,0,921,922,5,1,0,0,922,927,1,0,0,0,923,924,
-		5,137,0,0,924,925,5,163,0,0,925,927,5,1,0,0,926,918,1,0,0,0,926,923,1,
-		0,0,0,927,117,1,0,0,0,928,931,5,165,0,0,929,931,3,120,60,0,930,928,1,0,
-		0,0,930,929,1,0,0,0,931,119,1,0,0,0,932,933,7,12,0,0,933,121,1,0,0,0,934,
-		935,7,13,0,0,935,123,1,0,0,0,936,937,7,14,0,0,937,125,1,0,0,0,938,939,
-		5,159,0,0,939,127,1,0,0,0,940,941,5,160,0,0,941,129,1,0,0,0,83,133,144,
-		156,164,171,174,180,184,192,201,205,230,239,244,251,257,269,278,286,294,
-		309,316,331,335,347,357,365,374,386,391,398,414,422,425,441,452,460,469,
-		481,490,506,509,515,520,534,543,547,554,563,571,584,593,600,614,635,640,
-		642,663,679,690,699,716,721,727,731,741,747,752,777,785,798,809,827,832,
-		840,849,862,880,889,904,916,926,930
+		11,243,8,11,10,11,12,11,246,9,11,1,11,1,11,1,11,1,11,5,11,252,8,11,10,
+		11,12,11,255,9,11,1,11,1,11,3,11,259,8,11,1,12,1,12,1,12,5,12,264,8,12,
+		10,12,12,12,267,9,12,1,13,1,13,1,13,3,13,272,8,13,1,14,1,14,1,15,1,15,
+		1,16,1,16,1,16,1,16,5,16,282,8,16,10,16,12,16,285,9,16,1,16,1,16,1,17,
+		1,17,4,17,291,8,17,11,17,12,17,292,1,17,1,17,1,17,1,17,1,17,1,17,3,17,
+		301,8,17,1,18,1,18,1,18,1,18,5,18,307,8,18,10,18,12,18,310,9,18,1,18,1,
+		18,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,3,19,324,8,19,1,20,
+		1,20,1,20,5,20,329,8,20,10,20,12,20,332,9,20,1,20,1,20,1,21,1,21,1,22,
+		1,22,1,22,1,22,1,22,1,22,5,22,344,8,22,10,22,12,22,347,9,22,1,22,3,22,
+		350,8,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,362,8,
+		22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,372,8,22,1,23,1,23,1,23,
+		1,23,5,23,378,8,23,10,23,12,23,381,9,23,1,23,1,23,1,24,1,24,1,25,1,25,
+		3,25,389,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,26,1,26,5,26,399,8,26,10,
+		26,12,26,402,9,26,1,26,1,26,3,26,406,8,26,1,27,1,27,1,27,5,27,411,8,27,
+		10,27,12,27,414,9,27,1,27,1,27,1,28,1,28,1,28,1,28,1,28,1,28,1,28,1,28,
+		1,28,1,28,1,28,3,28,429,8,28,1,29,1,29,1,29,1,29,1,29,1,29,3,29,437,8,
+		29,1,29,3,29,440,8,29,1,29,1,29,1,30,1,30,1,30,1,30,1,31,1,31,1,31,1,31,
+		1,31,1,31,5,31,454,8,31,10,31,12,31,457,9,31,1,31,1,31,1,32,1,32,1,33,
+		1,33,1,33,1,33,3,33,467,8,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,475,8,
+		33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,484,8,33,1,33,1,33,1,33,1,33,
+		1,33,1,33,1,33,1,33,1,33,1,33,3,33,496,8,33,1,33,1,33,1,33,1,33,1,33,1,
+		33,1,33,3,33,505,8,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,
+		1,33,1,33,5,33,519,8,33,10,33,12,33,522,9,33,3,33,524,8,33,1,33,1,33,5,
+		33,528,8,33,10,33,12,33,531,9,33,1,33,1,33,3,33,535,8,33,1,33,1,33,1,33,
+		1,33,1,33,1,33,1,33,1,33,1,33,1,33,5,33,547,8,33,10,33,12,33,550,9,33,
+		1,33,1,33,1,33,1,33,5,33,556,8,33,10,33,12,33,559,9,33,1,33,1,33,3,33,
+		563,8,33,1,34,1,34,1,34,5,34,568,8,34,10,34,12,34,571,9,34,1,34,1,34,1,
+		35,1,35,1,35,1,35,3,35,579,8,35,1,35,1,35,1,35,1,35,4,35,585,8,35,11,35,
+		12,35,586,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,4,35,598,8,35,11,
+		35,12,35,599,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,609,8,35,1,36,1,36,
+		1,36,5,36,614,8,36,10,36,12,36,617,9,36,1,36,1,36,1,37,1,37,1,37,1,37,
+		1,38,1,38,1,38,5,38,628,8,38,10,38,12,38,631,9,38,1,38,1,38,1,39,1,39,
+		1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,5,39,649,8,
+		39,10,39,12,39,652,9,39,1,39,1,39,3,39,656,8,39,3,39,658,8,39,1,40,1,40,
+		1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,
+		1,40,1,40,1,40,3,40,679,8,40,1,41,1,41,1,42,1,42,1,42,1,42,1,42,1,42,1,
+		42,1,42,1,42,1,42,1,42,1,42,3,42,695,8,42,1,43,1,43,1,43,1,43,1,43,1,43,
+		1,43,1,43,1,43,3,43,706,8,43,1,44,1,44,1,44,1,44,1,44,5,44,713,8,44,10,
+		44,12,44,716,9,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,
+		45,1,45,5,45,730,8,45,10,45,12,45,733,9,45,1,45,1,45,3,45,737,8,45,1,45,
+		1,45,4,45,741,8,45,11,45,12,45,742,1,45,1,45,3,45,747,8,45,1,46,1,46,1,
+		46,1,46,1,46,1,46,1,46,1,46,3,46,757,8,46,1,47,1,47,1,47,1,47,3,47,763,
+		8,47,1,47,1,47,1,47,3,47,768,8,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,
+		47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,
+		47,1,47,1,47,3,47,794,8,47,1,48,1,48,1,48,1,48,5,48,800,8,48,10,48,12,
+		48,803,9,48,1,48,1,48,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,3,49,815,
+		8,49,1,49,1,49,1,50,1,50,1,50,1,50,1,50,5,50,824,8,50,10,50,12,50,827,
+		9,50,1,50,1,50,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,
+		5,51,842,8,51,10,51,12,51,845,9,51,1,51,1,51,3,51,849,8,51,1,51,1,51,1,
+		51,1,51,5,51,855,8,51,10,51,12,51,858,9,51,1,51,1,51,1,51,1,51,1,51,1,
+		51,3,51,866,8,51,1,52,1,52,1,53,1,53,1,53,1,53,1,53,1,53,1,53,5,53,877,
+		8,53,10,53,12,53,880,9,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,
+		1,53,1,53,1,53,1,53,1,53,1,53,3,53,897,8,53,1,54,1,54,1,55,1,55,1,55,5,
+		55,904,8,55,10,55,12,55,907,9,55,1,55,1,55,1,56,1,56,1,56,1,56,1,56,1,
+		56,1,56,1,56,1,56,1,56,3,56,921,8,56,1,57,1,57,1,57,1,57,1,57,1,57,1,57,
+		1,57,1,57,1,57,3,57,933,8,57,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,3,
+		58,943,8,58,1,59,1,59,1,59,5,59,948,8,59,10,59,12,59,951,9,59,1,59,1,59,
+		1,60,1,60,1,60,5,60,958,8,60,10,60,12,60,961,9,60,1,60,1,60,1,61,1,61,
+		1,61,1,61,1,61,1,61,3,61,971,8,61,1,62,1,62,1,62,1,62,1,62,4,62,978,8,
+		62,11,62,12,62,979,3,62,982,8,62,1,62,1,62,1,63,1,63,1,64,1,64,1,64,1,
+		64,3,64,992,8,64,1,65,1,65,1,66,1,66,3,66,998,8,66,1,67,1,67,1,68,1,68,
+		1,69,1,69,1,70,1,70,1,71,1,71,1,71,0,0,72,0,2,4,6,8,10,12,14,16,18,20,
+		22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,
+		70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,108,110,112,
+		114,116,118,120,122,124,126,128,130,132,134,136,138,140,142,0,17,1,0,24,
+		26,1,0,31,32,7,0,47,47,64,64,96,96,112,112,129,129,153,158,178,178,1,0,
+		159,167,1,0,47,48,1,0,53,54,2,0,57,58,61,61,1,0,74,79,1,0,84,85,1,0,58,
+		60,2,0,85,85,132,133,1,0,140,142,2,0,14,15,128,128,1,0,18,22,12,0,8,14,
+		17,18,49,50,55,55,99,99,127,127,130,130,136,139,145,146,153,159,163,163,
+		165,166,1,0,170,173,2,0,171,171,173,173,1097,0,147,1,0,0,0,2,158,1,0,0,
+		0,4,160,1,0,0,0,6,164,1,0,0,0,8,175,1,0,0,0,10,178,1,0,0,0,12,188,1,0,
+		0,0,14,198,1,0,0,0,16,200,1,0,0,0,18,211,1,0,0,0,20,223,1,0,0,0,22,258,
+		1,0,0,0,24,260,1,0,0,0,26,271,1,0,0,0,28,273,1,0,0,0,30,275,1,0,0,0,32,
+		277,1,0,0,0,34,300,1,0,0,0,36,302,1,0,0,0,38,323,1,0,0,0,40,325,1,0,0,
+		0,42,335,1,0,0,0,44,371,1,0,0,0,46,373,1,0,0,0,48,384,1,0,0,0,50,388,1,
+		0,0,0,52,405,1,0,0,0,54,407,1,0,0,0,56,428,1,0,0,0,58,430,1,0,0,0,60,443,
+		1,0,0,0,62,447,1,0,0,0,64,460,1,0,0,0,66,562,1,0,0,0,68,564,1,0,0,0,70,
+		608,1,0,0,0,72,610,1,0,0,0,74,620,1,0,0,0,76,624,1,0,0,0,78,657,1,0,0,
+		0,80,678,1,0,0,0,82,680,1,0,0,0,84,694,1,0,0,0,86,705,1,0,0,0,88,707,1,
+		0,0,0,90,746,1,0,0,0,92,756,1,0,0,0,94,793,1,0,0,0,96,795,1,0,0,0,98,806,
+		1,0,0,0,100,818,1,0,0,0,102,865,1,0,0,0,104,867,1,0,0,0,106,896,1,0,0,
+		0,108,898,1,0,0,0,110,900,1,0,0,0,112,920,1,0,0,0,114,932,1,0,0,0,116,
+		942,1,0,0,0,118,944,1,0,0,0,120,954,1,0,0,0,122,970,1,0,0,0,124,972,1,
+		0,0,0,126,985,1,0,0,0,128,991,1,0,0,0,130,993,1,0,0,0,132,997,1,0,0,0,
+		134,999,1,0,0,0,136,1001,1,0,0,0,138,1003,1,0,0,0,140,1005,1,0,0,0,142,
+		1007,1,0,0,0,144,146,3,2,1,0,145,144,1,0,0,0,146,149,1,0,0,0,147,145,1,
+		0,0,0,147,148,1,0,0,0,148,150,1,0,0,0,149,147,1,0,0,0,150,151,5,0,0,1,
+		151,1,1,0,0,0,152,159,3,4,2,0,153,159,3,6,3,0,154,159,3,16,8,0,155,159,
+		3,32,16,0,156,159,3,36,18,0,157,159,3,62,31,0,158,152,1,0,0,0,158,153,
+		1,0,0,0,158,154,1,0,0,0,158,155,1,0,0,0,158,156,1,0,0,0,158,157,1,0,0,
+		0,159,3,1,0,0,0,160,161,5,23,0,0,161,162,5,179,0,0,162,163,5,1,0,0,163,
+		5,1,0,0,0,164,165,3,8,4,0,165,166,3,132,66,0,166,170,5,2,0,0,167,169,3,
+		10,5,0,168,167,1,0,0,0,169,172,1,0,0,0,170,168,1,0,0,0,170,171,1,0,0,0,
+		171,173,1,0,0,0,172,170,1,0,0,0,173,174,5,3,0,0,174,7,1,0,0,0,175,176,
+		7,0,0,0,176,9,1,0,0,0,177,179,5,27,0,0,178,177,1,0,0,0,178,179,1,0,0,0,
+		179,180,1,0,0,0,180,181,3,12,6,0,181,182,5,1,0,0,182,11,1,0,0,0,183,185,
+		3,136,68,0,184,186,3,14,7,0,185,184,1,0,0,0,185,186,1,0,0,0,186,189,1,
+		0,0,0,187,189,3,132,66,0,188,183,1,0,0,0,188,187,1,0,0,0,189,13,1,0,0,
+		0,190,191,5,28,0,0,191,194,5,178,0,0,192,193,5,29,0,0,193,195,5,178,0,
+		0,194,192,1,0,0,0,194,195,1,0,0,0,195,199,1,0,0,0,196,197,5,29,0,0,197,
+		199,5,178,0,0,198,190,1,0,0,0,198,196,1,0,0,0,199,15,1,0,0,0,200,201,5,
+		30,0,0,201,202,3,132,66,0,202,206,5,2,0,0,203,205,3,18,9,0,204,203,1,0,
+		0,0,205,208,1,0,0,0,206,204,1,0,0,0,206,207,1,0,0,0,207,209,1,0,0,0,208,
+		206,1,0,0,0,209,210,5,3,0,0,210,17,1,0,0,0,211,215,3,20,10,0,212,214,3,
+		22,11,0,213,212,1,0,0,0,214,217,1,0,0,0,215,213,1,0,0,0,215,216,1,0,0,
+		0,216,219,1,0,0,0,217,215,1,0,0,0,218,220,5,33,0,0,219,218,1,0,0,0,219,
+		220,1,0,0,0,220,221,1,0,0,0,221,222,5,1,0,0,222,19,1,0,0,0,223,224,7,1,
+		0,0,224,21,1,0,0,0,225,259,5,34,0,0,226,227,5,25,0,0,227,259,3,24,12,0,
+		228,229,5,24,0,0,229,259,3,24,12,0,230,231,5,26,0,0,231,259,3,24,12,0,
+		232,233,5,35,0,0,233,259,3,24,12,0,234,235,5,36,0,0,235,259,3,24,12,0,
+		236,237,5,37,0,0,237,259,3,24,12,0,238,239,5,38,0,0,239,244,3,28,14,0,
+		240,241,5,4,0,0,241,243,3,28,14,0,242,240,1,0,0,0,243,246,1,0,0,0,244,
+		242,1,0,0,0,244,245,1,0,0,0,245,259,1,0,0,0,246,244,1,0,0,0,247,248,5,
+		39,0,0,248,253,3,30,15,0,249,250,5,4,0,0,250,252,3,30,15,0,251,249,1,0,
+		0,0,252,255,1,0,0,0,253,251,1,0,0,0,253,254,1,0,0,0,254,259,1,0,0,0,255,
+		253,1,0,0,0,256,257,5,40,0,0,257,259,5,178,0,0,258,225,1,0,0,0,258,226,
+		1,0,0,0,258,228,1,0,0,0,258,230,1,0,0,0,258,232,1,0,0,0,258,234,1,0,0,
+		0,258,236,1,0,0,0,258,238,1,0,0,0,258,247,1,0,0,0,258,256,1,0,0,0,259,
+		23,1,0,0,0,260,265,3,26,13,0,261,262,5,4,0,0,262,264,3,26,13,0,263,261,
+		1,0,0,0,264,267,1,0,0,0,265,263,1,0,0,0,265,266,1,0,0,0,266,25,1,0,0,0,
+		267,265,1,0,0,0,268,272,3,136,68,0,269,272,3,132,66,0,270,272,5,34,0,0,
+		271,268,1,0,0,0,271,269,1,0,0,0,271,270,1,0,0,0,272,27,1,0,0,0,273,274,
+		7,2,0,0,274,29,1,0,0,0,275,276,7,3,0,0,276,31,1,0,0,0,277,278,5,41,0,0,
+		278,279,3,132,66,0,279,283,5,2,0,0,280,282,3,34,17,0,281,280,1,0,0,0,282,
+		285,1,0,0,0,283,281,1,0,0,0,283,284,1,0,0,0,284,286,1,0,0,0,285,283,1,
+		0,0,0,286,287,5,3,0,0,287,33,1,0,0,0,288,290,5,42,0,0,289,291,3,22,11,
+		0,290,289,1,0,0,0,291,292,1,0,0,0,292,290,1,0,0,0,292,293,1,0,0,0,293,
+		294,1,0,0,0,294,295,5,1,0,0,295,301,1,0,0,0,296,297,5,43,0,0,297,298,3,
+		140,70,0,298,299,5,1,0,0,299,301,1,0,0,0,300,288,1,0,0,0,300,296,1,0,0,
+		0,301,35,1,0,0,0,302,303,5,44,0,0,303,304,3,132,66,0,304,308,5,2,0,0,305,
+		307,3,38,19,0,306,305,1,0,0,0,307,310,1,0,0,0,308,306,1,0,0,0,308,309,
+		1,0,0,0,309,311,1,0,0,0,310,308,1,0,0,0,311,312,5,3,0,0,312,37,1,0,0,0,
+		313,324,3,40,20,0,314,324,3,46,23,0,315,324,3,54,27,0,316,324,3,58,29,
+		0,317,324,3,60,30,0,318,319,5,45,0,0,319,324,5,1,0,0,320,321,5,46,0,0,
+		321,322,5,179,0,0,322,324,5,1,0,0,323,313,1,0,0,0,323,314,1,0,0,0,323,
+		315,1,0,0,0,323,316,1,0,0,0,323,317,1,0,0,0,323,318,1,0,0,0,323,320,1,
+		0,0,0,324,39,1,0,0,0,325,326,3,42,21,0,326,330,5,2,0,0,327,329,3,44,22,
+		0,328,327,1,0,0,0,329,332,1,0,0,0,330,328,1,0,0,0,330,331,1,0,0,0,331,
+		333,1,0,0,0,332,330,1,0,0,0,333,334,5,3,0,0,334,41,1,0,0,0,335,336,7,4,
+		0,0,336,43,1,0,0,0,337,338,5,49,0,0,338,339,5,5,0,0,339,340,5,178,0,0,
+		340,372,5,1,0,0,341,345,3,20,10,0,342,344,3,22,11,0,343,342,1,0,0,0,344,
+		347,1,0,0,0,345,343,1,0,0,0,345,346,1,0,0,0,346,349,1,0,0,0,347,345,1,
+		0,0,0,348,350,5,33,0,0,349,348,1,0,0,0,349,350,1,0,0,0,350,351,1,0,0,0,
+		351,352,5,1,0,0,352,372,1,0,0,0,353,354,5,50,0,0,354,355,3,132,66,0,355,
+		356,5,1,0,0,356,372,1,0,0,0,357,358,5,51,0,0,358,361,5,178,0,0,359,360,
+		5,27,0,0,360,362,3,24,12,0,361,359,1,0,0,0,361,362,1,0,0,0,362,363,1,0,
+		0,0,363,372,5,1,0,0,364,365,5,52,0,0,365,366,7,5,0,0,366,372,5,1,0,0,367,
+		368,5,55,0,0,368,369,3,132,66,0,369,370,5,1,0,0,370,372,1,0,0,0,371,337,
+		1,0,0,0,371,341,1,0,0,0,371,353,1,0,0,0,371,357,1,0,0,0,371,364,1,0,0,
+		0,371,367,1,0,0,0,372,45,1,0,0,0,373,374,5,56,0,0,374,375,3,48,24,0,375,
+		379,3,50,25,0,376,378,3,52,26,0,377,376,1,0,0,0,378,381,1,0,0,0,379,377,
+		1,0,0,0,379,380,1,0,0,0,380,382,1,0,0,0,381,379,1,0,0,0,382,383,5,1,0,
+		0,383,47,1,0,0,0,384,385,7,6,0,0,385,49,1,0,0,0,386,389,5,178,0,0,387,
+		389,3,140,70,0,388,386,1,0,0,0,388,387,1,0,0,0,389,51,1,0,0,0,390,391,
+		5,24,0,0,391,406,3,24,12,0,392,393,5,25,0,0,393,406,3,24,12,0,394,395,
+		5,62,0,0,395,400,3,132,66,0,396,397,5,4,0,0,397,399,3,132,66,0,398,396,
+		1,0,0,0,399,402,1,0,0,0,400,398,1,0,0,0,400,401,1,0,0,0,401,406,1,0,0,
+		0,402,400,1,0,0,0,403,404,5,63,0,0,404,406,3,140,70,0,405,390,1,0,0,0,
+		405,392,1,0,0,0,405,394,1,0,0,0,405,403,1,0,0,0,406,53,1,0,0,0,407,408,
+		5,64,0,0,408,412,5,2,0,0,409,411,3,56,28,0,410,409,1,0,0,0,411,414,1,0,
+		0,0,412,410,1,0,0,0,412,413,1,0,0,0,413,415,1,0,0,0,414,412,1,0,0,0,415,
+		416,5,3,0,0,416,55,1,0,0,0,417,418,5,65,0,0,418,419,5,66,0,0,419,429,5,
+		1,0,0,420,421,5,65,0,0,421,422,3,24,12,0,422,423,5,1,0,0,423,429,1,0,0,
+		0,424,425,5,67,0,0,425,429,5,1,0,0,426,427,5,68,0,0,427,429,5,1,0,0,428,
+		417,1,0,0,0,428,420,1,0,0,0,428,424,1,0,0,0,428,426,1,0,0,0,429,57,1,0,
+		0,0,430,436,5,69,0,0,431,432,5,32,0,0,432,433,5,24,0,0,433,437,3,24,12,
+		0,434,435,5,30,0,0,435,437,3,132,66,0,436,431,1,0,0,0,436,434,1,0,0,0,
+		437,439,1,0,0,0,438,440,5,70,0,0,439,438,1,0,0,0,439,440,1,0,0,0,440,441,
+		1,0,0,0,441,442,5,1,0,0,442,59,1,0,0,0,443,444,5,71,0,0,444,445,3,132,
+		66,0,445,446,5,1,0,0,446,61,1,0,0,0,447,448,5,72,0,0,448,449,3,132,66,
+		0,449,450,5,73,0,0,450,451,3,64,32,0,451,455,5,2,0,0,452,454,3,66,33,0,
+		453,452,1,0,0,0,454,457,1,0,0,0,455,453,1,0,0,0,455,456,1,0,0,0,456,458,
+		1,0,0,0,457,455,1,0,0,0,458,459,5,3,0,0,459,63,1,0,0,0,460,461,7,7,0,0,
+		461,65,1,0,0,0,462,463,5,80,0,0,463,466,5,178,0,0,464,465,5,81,0,0,465,
+		467,5,178,0,0,466,464,1,0,0,0,466,467,1,0,0,0,467,468,1,0,0,0,468,563,
+		5,1,0,0,469,470,3,42,21,0,470,471,5,51,0,0,471,474,5,178,0,0,472,473,5,
+		27,0,0,473,475,3,24,12,0,474,472,1,0,0,0,474,475,1,0,0,0,475,476,1,0,0,
+		0,476,477,5,1,0,0,477,563,1,0,0,0,478,479,3,42,21,0,479,480,5,82,0,0,480,
+		483,5,178,0,0,481,482,5,27,0,0,482,484,3,24,12,0,483,481,1,0,0,0,483,484,
+		1,0,0,0,484,485,1,0,0,0,485,486,5,1,0,0,486,563,1,0,0,0,487,488,5,83,0,
+		0,488,489,7,8,0,0,489,563,5,1,0,0,490,495,5,86,0,0,491,492,5,32,0,0,492,
+		496,5,34,0,0,493,494,5,30,0,0,494,496,3,132,66,0,495,491,1,0,0,0,495,493,
+		1,0,0,0,496,497,1,0,0,0,497,563,5,1,0,0,498,504,5,87,0,0,499,500,5,32,
+		0,0,500,501,5,24,0,0,501,505,3,24,12,0,502,503,5,30,0,0,503,505,3,132,
+		66,0,504,499,1,0,0,0,504,502,1,0,0,0,505,506,1,0,0,0,506,507,5,1,0,0,507,
+		563,1,0,0,0,508,509,5,88,0,0,509,510,3,24,12,0,510,511,5,1,0,0,511,563,
+		1,0,0,0,512,513,5,89,0,0,513,523,5,179,0,0,514,515,5,90,0,0,515,520,3,
+		132,66,0,516,517,5,4,0,0,517,519,3,132,66,0,518,516,1,0,0,0,519,522,1,
+		0,0,0,520,518,1,0,0,0,520,521,1,0,0,0,521,524,1,0,0,0,522,520,1,0,0,0,
+		523,514,1,0,0,0,523,524,1,0,0,0,524,534,1,0,0,0,525,529,5,2,0,0,526,528,
+		3,38,19,0,527,526,1,0,0,0,528,531,1,0,0,0,529,527,1,0,0,0,529,530,1,0,
+		0,0,530,532,1,0,0,0,531,529,1,0,0,0,532,535,5,3,0,0,533,535,5,1,0,0,534,
+		525,1,0,0,0,534,533,1,0,0,0,535,563,1,0,0,0,536,563,3,68,34,0,537,563,
+		3,72,36,0,538,563,3,76,38,0,539,563,3,88,44,0,540,563,3,96,48,0,541,563,
+		3,100,50,0,542,563,3,110,55,0,543,544,5,147,0,0,544,548,5,2,0,0,545,547,
+		3,114,57,0,546,545,1,0,0,0,547,550,1,0,0,0,548,546,1,0,0,0,548,549,1,0,
+		0,0,549,551,1,0,0,0,550,548,1,0,0,0,551,563,5,3,0,0,552,553,5,150,0,0,
+		553,557,5,2,0,0,554,556,3,116,58,0,555,554,1,0,0,0,556,559,1,0,0,0,557,
+		555,1,0,0,0,557,558,1,0,0,0,558,560,1,0,0,0,559,557,1,0,0,0,560,563,5,
+		3,0,0,561,563,3,118,59,0,562,462,1,0,0,0,562,469,1,0,0,0,562,478,1,0,0,
+		0,562,487,1,0,0,0,562,490,1,0,0,0,562,498,1,0,0,0,562,508,1,0,0,0,562,
+		512,1,0,0,0,562,536,1,0,0,0,562,537,1,0,0,0,562,538,1,0,0,0,562,539,1,
+		0,0,0,562,540,1,0,0,0,562,541,1,0,0,0,562,542,1,0,0,0,562,543,1,0,0,0,
+		562,552,1,0,0,0,562,561,1,0,0,0,563,67,1,0,0,0,564,565,5,91,0,0,565,569,
+		5,2,0,0,566,568,3,70,35,0,567,566,1,0,0,0,568,571,1,0,0,0,569,567,1,0,
+		0,0,569,570,1,0,0,0,570,572,1,0,0,0,571,569,1,0,0,0,572,573,5,3,0,0,573,
+		69,1,0,0,0,574,575,5,92,0,0,575,578,3,138,69,0,576,577,5,24,0,0,577,579,
+		3,24,12,0,578,576,1,0,0,0,578,579,1,0,0,0,579,580,1,0,0,0,580,581,5,1,
+		0,0,581,609,1,0,0,0,582,584,5,93,0,0,583,585,3,22,11,0,584,583,1,0,0,0,
+		585,586,1,0,0,0,586,584,1,0,0,0,586,587,1,0,0,0,587,588,1,0,0,0,588,589,
+		5,1,0,0,589,609,1,0,0,0,590,591,5,93,0,0,591,592,5,30,0,0,592,593,3,132,
+		66,0,593,594,5,1,0,0,594,609,1,0,0,0,595,597,5,94,0,0,596,598,3,22,11,
+		0,597,596,1,0,0,0,598,599,1,0,0,0,599,597,1,0,0,0,599,600,1,0,0,0,600,
+		601,1,0,0,0,601,602,5,1,0,0,602,609,1,0,0,0,603,604,5,94,0,0,604,605,5,
+		30,0,0,605,606,3,132,66,0,606,607,5,1,0,0,607,609,1,0,0,0,608,574,1,0,
+		0,0,608,582,1,0,0,0,608,590,1,0,0,0,608,595,1,0,0,0,608,603,1,0,0,0,609,
+		71,1,0,0,0,610,611,5,64,0,0,611,615,5,2,0,0,612,614,3,74,37,0,613,612,
+		1,0,0,0,614,617,1,0,0,0,615,613,1,0,0,0,615,616,1,0,0,0,616,618,1,0,0,
+		0,617,615,1,0,0,0,618,619,5,3,0,0,619,73,1,0,0,0,620,621,5,95,0,0,621,
+		622,5,178,0,0,622,623,5,1,0,0,623,75,1,0,0,0,624,625,5,96,0,0,625,629,
+		5,2,0,0,626,628,3,78,39,0,627,626,1,0,0,0,628,631,1,0,0,0,629,627,1,0,
+		0,0,629,630,1,0,0,0,630,632,1,0,0,0,631,629,1,0,0,0,632,633,5,3,0,0,633,
+		77,1,0,0,0,634,635,5,97,0,0,635,636,5,179,0,0,636,658,5,1,0,0,637,638,
+		5,98,0,0,638,639,5,30,0,0,639,640,3,132,66,0,640,641,5,1,0,0,641,658,1,
+		0,0,0,642,643,5,99,0,0,643,644,3,138,69,0,644,645,5,100,0,0,645,655,5,
+		178,0,0,646,650,5,2,0,0,647,649,3,80,40,0,648,647,1,0,0,0,649,652,1,0,
+		0,0,650,648,1,0,0,0,650,651,1,0,0,0,651,653,1,0,0,0,652,650,1,0,0,0,653,
+		656,5,3,0,0,654,656,5,1,0,0,655,646,1,0,0,0,655,654,1,0,0,0,656,658,1,
+		0,0,0,657,634,1,0,0,0,657,637,1,0,0,0,657,642,1,0,0,0,658,79,1,0,0,0,659,
+		660,5,101,0,0,660,661,3,82,41,0,661,662,3,132,66,0,662,663,5,1,0,0,663,
+		679,1,0,0,0,664,665,5,102,0,0,665,666,5,178,0,0,666,679,5,1,0,0,667,679,
+		3,84,42,0,668,669,5,46,0,0,669,670,5,179,0,0,670,679,5,1,0,0,671,672,5,
+		103,0,0,672,673,3,132,66,0,673,674,5,1,0,0,674,679,1,0,0,0,675,676,5,104,
+		0,0,676,677,5,179,0,0,677,679,5,1,0,0,678,659,1,0,0,0,678,664,1,0,0,0,
+		678,667,1,0,0,0,678,668,1,0,0,0,678,671,1,0,0,0,678,675,1,0,0,0,679,81,
+		1,0,0,0,680,681,7,9,0,0,681,83,1,0,0,0,682,683,5,105,0,0,683,684,5,106,
+		0,0,684,685,5,109,0,0,685,686,3,86,43,0,686,687,5,1,0,0,687,695,1,0,0,
+		0,688,689,5,105,0,0,689,690,5,107,0,0,690,691,5,108,0,0,691,692,3,132,
+		66,0,692,693,5,1,0,0,693,695,1,0,0,0,694,682,1,0,0,0,694,688,1,0,0,0,695,
+		85,1,0,0,0,696,697,5,110,0,0,697,698,5,6,0,0,698,699,5,179,0,0,699,706,
+		5,7,0,0,700,701,5,111,0,0,701,702,5,6,0,0,702,703,5,179,0,0,703,706,5,
+		7,0,0,704,706,5,179,0,0,705,696,1,0,0,0,705,700,1,0,0,0,705,704,1,0,0,
+		0,706,87,1,0,0,0,707,708,5,112,0,0,708,709,5,100,0,0,709,710,5,178,0,0,
+		710,714,5,2,0,0,711,713,3,90,45,0,712,711,1,0,0,0,713,716,1,0,0,0,714,
+		712,1,0,0,0,714,715,1,0,0,0,715,717,1,0,0,0,716,714,1,0,0,0,717,718,5,
+		3,0,0,718,89,1,0,0,0,719,720,5,113,0,0,720,721,3,138,69,0,721,722,5,1,
+		0,0,722,747,1,0,0,0,723,724,5,114,0,0,724,725,3,138,69,0,725,726,5,100,
+		0,0,726,736,5,178,0,0,727,731,5,2,0,0,728,730,3,94,47,0,729,728,1,0,0,
+		0,730,733,1,0,0,0,731,729,1,0,0,0,731,732,1,0,0,0,732,734,1,0,0,0,733,
+		731,1,0,0,0,734,737,5,3,0,0,735,737,5,1,0,0,736,727,1,0,0,0,736,735,1,
+		0,0,0,737,747,1,0,0,0,738,740,5,115,0,0,739,741,3,92,46,0,740,739,1,0,
+		0,0,741,742,1,0,0,0,742,740,1,0,0,0,742,743,1,0,0,0,743,744,1,0,0,0,744,
+		745,5,1,0,0,745,747,1,0,0,0,746,719,1,0,0,0,746,723,1,0,0,0,746,738,1,
+		0,0,0,747,91,1,0,0,0,748,749,5,116,0,0,749,757,3,142,71,0,750,751,5,117,
+		0,0,751,757,5,178,0,0,752,753,5,118,0,0,753,757,5,178,0,0,754,755,5,119,
+		0,0,755,757,3,142,71,0,756,748,1,0,0,0,756,750,1,0,0,0,756,752,1,0,0,0,
+		756,754,1,0,0,0,757,93,1,0,0,0,758,759,5,120,0,0,759,762,5,178,0,0,760,
+		761,5,81,0,0,761,763,5,176,0,0,762,760,1,0,0,0,762,763,1,0,0,0,763,767,
+		1,0,0,0,764,765,5,121,0,0,765,768,3,142,71,0,766,768,5,122,0,0,767,764,
+		1,0,0,0,767,766,1,0,0,0,767,768,1,0,0,0,768,769,1,0,0,0,769,794,5,1,0,
+		0,770,794,3,84,42,0,771,772,5,123,0,0,772,773,5,124,0,0,773,774,5,178,
+		0,0,774,794,5,1,0,0,775,776,5,125,0,0,776,777,3,142,71,0,777,778,5,1,0,
+		0,778,794,1,0,0,0,779,780,5,126,0,0,780,781,5,59,0,0,781,782,3,132,66,
+		0,782,783,5,1,0,0,783,794,1,0,0,0,784,785,5,126,0,0,785,786,5,58,0,0,786,
+		787,3,132,66,0,787,788,5,1,0,0,788,794,1,0,0,0,789,790,5,46,0,0,790,791,
+		5,179,0,0,791,794,5,1,0,0,792,794,3,124,62,0,793,758,1,0,0,0,793,770,1,
+		0,0,0,793,771,1,0,0,0,793,775,1,0,0,0,793,779,1,0,0,0,793,784,1,0,0,0,
+		793,789,1,0,0,0,793,792,1,0,0,0,794,95,1,0,0,0,795,796,5,108,0,0,796,797,
+		3,132,66,0,797,801,5,2,0,0,798,800,3,98,49,0,799,798,1,0,0,0,800,803,1,
+		0,0,0,801,799,1,0,0,0,801,802,1,0,0,0,802,804,1,0,0,0,803,801,1,0,0,0,
+		804,805,5,3,0,0,805,97,1,0,0,0,806,807,5,127,0,0,807,808,5,178,0,0,808,
+		809,5,109,0,0,809,814,3,86,43,0,810,811,5,128,0,0,811,812,5,168,0,0,812,
+		813,5,169,0,0,813,815,5,168,0,0,814,810,1,0,0,0,814,815,1,0,0,0,815,816,
+		1,0,0,0,816,817,5,1,0,0,817,99,1,0,0,0,818,819,5,129,0,0,819,820,5,130,
+		0,0,820,821,3,132,66,0,821,825,5,2,0,0,822,824,3,102,51,0,823,822,1,0,
+		0,0,824,827,1,0,0,0,825,823,1,0,0,0,825,826,1,0,0,0,826,828,1,0,0,0,827,
+		825,1,0,0,0,828,829,5,3,0,0,829,101,1,0,0,0,830,831,5,92,0,0,831,832,3,
+		138,69,0,832,833,5,1,0,0,833,866,1,0,0,0,834,835,5,40,0,0,835,836,5,178,
+		0,0,836,866,5,1,0,0,837,838,5,131,0,0,838,848,3,104,52,0,839,843,5,2,0,
+		0,840,842,3,106,53,0,841,840,1,0,0,0,842,845,1,0,0,0,843,841,1,0,0,0,843,
+		844,1,0,0,0,844,846,1,0,0,0,845,843,1,0,0,0,846,849,5,3,0,0,847,849,5,
+		1,0,0,848,839,1,0,0,0,848,847,1,0,0,0,849,866,1,0,0,0,850,851,5,139,0,
+		0,851,856,3,108,54,0,852,853,5,4,0,0,853,855,3,108,54,0,854,852,1,0,0,
+		0,855,858,1,0,0,0,856,854,1,0,0,0,856,857,1,0,0,0,857,859,1,0,0,0,858,
+		856,1,0,0,0,859,860,5,1,0,0,860,866,1,0,0,0,861,862,5,143,0,0,862,863,
+		3,142,71,0,863,864,5,1,0,0,864,866,1,0,0,0,865,830,1,0,0,0,865,834,1,0,
+		0,0,865,837,1,0,0,0,865,850,1,0,0,0,865,861,1,0,0,0,866,103,1,0,0,0,867,
+		868,7,10,0,0,868,105,1,0,0,0,869,870,5,134,0,0,870,871,5,177,0,0,871,897,
+		5,1,0,0,872,873,5,135,0,0,873,878,5,179,0,0,874,875,5,4,0,0,875,877,5,
+		179,0,0,876,874,1,0,0,0,877,880,1,0,0,0,878,876,1,0,0,0,878,879,1,0,0,
+		0,879,881,1,0,0,0,880,878,1,0,0,0,881,897,5,1,0,0,882,883,5,136,0,0,883,
+		884,3,86,43,0,884,885,5,1,0,0,885,897,1,0,0,0,886,887,5,137,0,0,887,888,
+		3,86,43,0,888,889,5,1,0,0,889,897,1,0,0,0,890,891,5,127,0,0,891,892,3,
+		86,43,0,892,893,5,1,0,0,893,897,1,0,0,0,894,895,5,138,0,0,895,897,5,1,
+		0,0,896,869,1,0,0,0,896,872,1,0,0,0,896,882,1,0,0,0,896,886,1,0,0,0,896,
+		890,1,0,0,0,896,894,1,0,0,0,897,107,1,0,0,0,898,899,7,11,0,0,899,109,1,
+		0,0,0,900,901,5,144,0,0,901,905,5,2,0,0,902,904,3,112,56,0,903,902,1,0,
+		0,0,904,907,1,0,0,0,905,903,1,0,0,0,905,906,1,0,0,0,906,908,1,0,0,0,907,
+		905,1,0,0,0,908,909,5,3,0,0,909,111,1,0,0,0,910,911,5,145,0,0,911,912,
+		5,179,0,0,912,921,5,1,0,0,913,914,5,146,0,0,914,915,3,142,71,0,915,916,
+		5,1,0,0,916,921,1,0,0,0,917,918,5,81,0,0,918,919,5,176,0,0,919,921,5,1,
+		0,0,920,910,1,0,0,0,920,913,1,0,0,0,920,917,1,0,0,0,921,113,1,0,0,0,922,
+		923,5,30,0,0,923,924,3,132,66,0,924,925,5,1,0,0,925,933,1,0,0,0,926,927,
+		5,148,0,0,927,928,3,28,14,0,928,929,5,178,0,0,929,930,5,149,0,0,930,931,
+		5,1,0,0,931,933,1,0,0,0,932,922,1,0,0,0,932,926,1,0,0,0,933,115,1,0,0,
+		0,934,935,5,151,0,0,935,936,5,30,0,0,936,937,3,132,66,0,937,938,5,1,0,
+		0,938,943,1,0,0,0,939,940,5,152,0,0,940,941,5,178,0,0,941,943,5,1,0,0,
+		942,934,1,0,0,0,942,939,1,0,0,0,943,117,1,0,0,0,944,945,5,8,0,0,945,949,
+		5,2,0,0,946,948,3,120,60,0,947,946,1,0,0,0,948,951,1,0,0,0,949,947,1,0,
+		0,0,949,950,1,0,0,0,950,952,1,0,0,0,951,949,1,0,0,0,952,953,5,3,0,0,953,
+		119,1,0,0,0,954,955,5,9,0,0,955,959,3,138,69,0,956,958,3,122,61,0,957,
+		956,1,0,0,0,958,961,1,0,0,0,959,957,1,0,0,0,959,960,1,0,0,0,960,962,1,
+		0,0,0,961,959,1,0,0,0,962,963,5,1,0,0,963,121,1,0,0,0,964,965,5,40,0,0,
+		965,971,5,178,0,0,966,967,5,10,0,0,967,971,5,178,0,0,968,969,5,11,0,0,
+		969,971,3,142,71,0,970,964,1,0,0,0,970,966,1,0,0,0,970,968,1,0,0,0,971,
+		123,1,0,0,0,972,973,5,8,0,0,973,981,3,126,63,0,974,982,5,13,0,0,975,982,
+		5,12,0,0,976,978,3,128,64,0,977,976,1,0,0,0,978,979,1,0,0,0,979,977,1,
+		0,0,0,979,980,1,0,0,0,980,982,1,0,0,0,981,974,1,0,0,0,981,975,1,0,0,0,
+		981,977,1,0,0,0,982,983,1,0,0,0,983,984,5,1,0,0,984,125,1,0,0,0,985,986,
+		7,12,0,0,986,127,1,0,0,0,987,988,5,16,0,0,988,992,5,178,0,0,989,990,5,
+		17,0,0,990,992,3,130,65,0,991,987,1,0,0,0,991,989,1,0,0,0,992,129,1,0,
+		0,0,993,994,7,13,0,0,994,131,1,0,0,0,995,998,5,180,0,0,996,998,3,134,67,
+		0,997,995,1,0,0,0,997,996,1,0,0,0,998,133,1,0,0,0,999,1000,7,14,0,0,1000,
+		135,1,0,0,0,1001,1002,7,15,0,0,1002,137,1,0,0,0,1003,1004,7,16,0,0,1004,
+		139,1,0,0,0,1005,1006,5,174,0,0,1006,141,1,0,0,0,1007,1008,5,175,0,0,1008,
+		143,1,0,0,0,89,147,158,170,178,185,188,194,198,206,215,219,244,253,258,
+		265,271,283,292,300,308,323,330,345,349,361,371,379,388,400,405,412,428,
+		436,439,455,466,474,483,495,504,520,523,529,534,548,557,562,569,578,586,
+		599,608,615,629,650,655,657,678,694,705,714,731,736,742,746,756,762,767,
+		793,801,814,825,843,848,856,865,878,896,905,920,932,942,949,959,970,979,
+		981,991,997
 	};
 
 	public static readonly ATN _ATN =

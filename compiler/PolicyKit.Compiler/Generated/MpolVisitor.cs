@@ -523,6 +523,13 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitGroupEncryptionDecl([NotNull] MpolParser.GroupEncryptionDeclContext context);
 	/// <summary>
+	/// Visit a parse tree produced by the <c>rpkiDecl</c>
+	/// labeled alternative in <see cref="MpolParser.deviceStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitRpkiDecl([NotNull] MpolParser.RpkiDeclContext context);
+	/// <summary>
 	/// Visit a parse tree produced by <see cref="MpolParser.rpBlock"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
@@ -791,6 +798,13 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitBgpDescription([NotNull] MpolParser.BgpDescriptionContext context);
 	/// <summary>
+	/// Visit a parse tree produced by the <c>bgpSecurity</c>
+	/// labeled alternative in <see cref="MpolParser.bgpNeighborStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitBgpSecurity([NotNull] MpolParser.BgpSecurityContext context);
+	/// <summary>
 	/// Visit a parse tree produced by <see cref="MpolParser.keychainBlock"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
@@ -952,6 +966,72 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitEncryptGroupId([NotNull] MpolParser.EncryptGroupIdContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="MpolParser.rpkiBlock"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitRpkiBlock([NotNull] MpolParser.RpkiBlockContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="MpolParser.rpkiStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitRpkiStmt([NotNull] MpolParser.RpkiStmtContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>rpkiCachePort</c>
+	/// labeled alternative in <see cref="MpolParser.rpkiCacheOption"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitRpkiCachePort([NotNull] MpolParser.RpkiCachePortContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>rpkiCachePreference</c>
+	/// labeled alternative in <see cref="MpolParser.rpkiCacheOption"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitRpkiCachePreference([NotNull] MpolParser.RpkiCachePreferenceContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>rpkiCacheRefresh</c>
+	/// labeled alternative in <see cref="MpolParser.rpkiCacheOption"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitRpkiCacheRefresh([NotNull] MpolParser.RpkiCacheRefreshContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>nbrOriginValidation</c>
+	/// labeled alternative in <see cref="MpolParser.neighborSecurityStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitNbrOriginValidation([NotNull] MpolParser.NbrOriginValidationContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="MpolParser.rpkiState"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitRpkiState([NotNull] MpolParser.RpkiStateContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>rpkiLocalPreference</c>
+	/// labeled alternative in <see cref="MpolParser.rpkiMark"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitRpkiLocalPreference([NotNull] MpolParser.RpkiLocalPreferenceContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>rpkiCommunity</c>
+	/// labeled alternative in <see cref="MpolParser.rpkiMark"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitRpkiCommunity([NotNull] MpolParser.RpkiCommunityContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="MpolParser.community"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitCommunity([NotNull] MpolParser.CommunityContext context);
 	/// <summary>
 	/// Visit a parse tree produced by <see cref="MpolParser.name"/>.
 	/// </summary>

@@ -84,8 +84,10 @@ public static class ConstructUses
                 if (n.Auth is { Kind: AuthKind.TcpAo } ao) yield return ("bgp tcp-ao authentication", ao.Span);
                 if (n.TtlSecurityHops is not null) yield return ("bgp ttl-security", n.Span);
                 if (n.PrefixFilterIn is not null || n.PrefixFilterOut is not null) yield return ("bgp prefix-filter", n.Span);
+                foreach (var action in n.OriginActions) yield return ("bgp origin validation", action.Span);
             }
         }
+        if (device.Rpki is { } rpki) yield return ("rpki cache", rpki.Span);
         foreach (var station in device.BmpStations)
         {
             yield return ("bmp station", station.Span);

@@ -42,7 +42,13 @@ public sealed record BgpNeighbor(
     Filter? PrefixFilterIn,
     Filter? PrefixFilterOut,
     string? Description,
-    SourceSpan Span);
+    SourceSpan Span)
+{
+    /// <summary>What the neighbor does with inbound routes per origin validation state (at most one action per state).</summary>
+    public ImmutableArray<OriginAction> OriginActions { get; init; } = [];
+
+    public OriginAction? OriginActionFor(RpkiState state) => OriginActions.FirstOrDefault(a => a.State == state);
+}
 
 /// <summary>RFC 2439 flap damping parameters.</summary>
 public sealed record Damping(TimeSpan HalfLife, int Reuse, int Suppress, TimeSpan MaxSuppress, SourceSpan Span)

@@ -118,3 +118,11 @@ public sealed record TelemetryBlockSyntax(string? Site, TimeSpan? Interval, Perc
 public sealed record ControlPlaneBlockSyntax(ImmutableArray<NameSyntax> Filters, ImmutableArray<ControlPlaneRate> Rates, SourceSpan Span) : DeviceStmtSyntax(Span);
 
 public sealed record GroupEncryptionBlockSyntax(NameSyntax? Protect, int? GroupId, SourceSpan Span) : DeviceStmtSyntax(Span);
+
+// Routing security (RPKI origin validation).
+
+public sealed record RpkiBlockSyntax(ImmutableArray<RpkiCacheSyntax> Caches, SourceSpan Span) : DeviceStmtSyntax(Span);
+
+public sealed record RpkiCacheSyntax(IpPrefix Address, int? Port, int? Preference, TimeSpan? Refresh, SourceSpan Span);
+
+public sealed record OriginValidationSyntax(RpkiState State, bool Reject, int? LocalPreference, BgpCommunity? Community, SourceSpan Span) : PeerStmtSyntax(Span);

@@ -145,10 +145,16 @@ public sealed class ConstructMatrixTests
                 }                                                   //@}
             }
 
-            bgp as 64496 {                                          //@{
+            rpki {                                                  //@{
+                cache 192.0.2.50 port 3323 refresh 10m;
+                cache 192.0.2.51 port 3323 preference 2;
+            }
+            bgp as 64496 {
                 router-id 10.255.0.1;
                 neighbor 198.51.100.1 as 64510 {
                     description "isp2 transit";
+                    rpki invalid reject;                            //@
+                    rpki not-found local-preference 50 community 64496:65001;   //@
                     max-prefix 1000 warn 90% restart 30m;           //@
                     auth tcp-ao keychain peer1;                     //@
                     ttl-security hops 1;                            //@

@@ -70,6 +70,8 @@ public sealed class StatementCoverageTests
         [typeof(NeighborsPermitSyntax)] = ["pim neighbor filter"],
         [typeof(BsrBorderSyntax)] = ["bsr-border"],
         [typeof(PimDisabledSyntax)] = ["pim disabled"],
+        [typeof(RpkiBlockSyntax)] = ["rpki cache"],
+        [typeof(OriginValidationSyntax)] = ["bgp origin validation"],
     };
 
     /// <summary>

@@ -54,7 +54,7 @@ public sealed class FrrEmitter : ConfigEmitter
         var d = e.Device;
         var daemons = new List<string>();
         if (d.Rp is not null || d.Msdp is not null || d.Interfaces.Length > 0 || !IsDefaultSsm(d)) daemons.Add("pimd");
-        if (d.Bgp is not null) daemons.Add(d.BmpStations.Length > 0 ? "bgpd (with the BMP module: bgpd_options=\"-A 127.0.0.1 -M bmp\")" : "bgpd");
+        if (d.Bgp is not null) daemons.Add(BgpdModules(d));
         if (daemons.Count > 0) w.Comment($"Daemons (/etc/frr/daemons): {string.Join(", ", daemons)}; load with vtysh -b or frr-reload.");
         if (d.Platform == Platform.Linux)
         {
@@ -69,6 +69,17 @@ public sealed class FrrEmitter : ConfigEmitter
             }
         }
         w.Blank();
+    }
+
+    /// <summary>bgpd with the modules the device needs: bmp for BMP stations, rpki (Debian's frr-rpki-rtrlib) for RTR caches.</summary>
+    private static string BgpdModules(Device d)
+    {
+        var modules = new List<string>();
+        if (d.BmpStations.Length > 0) modules.Add("BMP");
+        if (d.Rpki is not null) modules.Add("RPKI");
+        if (modules.Count == 0) return "bgpd";
+        string options = string.Concat(modules.Select(m => $" -M {m.ToLowerInvariant()}"));
+        return $"bgpd (with the {string.Join(" and ", modules)} module{(modules.Count > 1 ? "s" : "")}: bgpd_options=\"-A 127.0.0.1{options}\")";
     }
 
     /// <summary>True when, on a Linux box, the nftables ruleset carries this form instead of FRR.</summary>
@@ -352,6 +363,8 @@ public sealed class FrrEmitter : ConfigEmitter
             }
             return;
         }
+        FrrRpki.WriteCaches(e, w);
+        FrrRpki.WriteRouteMaps(e, w, bgp);
         w.Line($"router bgp {bgp.LocalAs}");
         e.Emitted("bgp");
         using (w.Indent())
@@ -436,6 +449,7 @@ public sealed class FrrEmitter : ConfigEmitter
                     w.Line($"neighbor {a} prefix-list {name} {direction}");
                     e.Emitted("bgp prefix-filter");
                 }
+                FrrRpki.WriteNeighborPolicy(w, n);
             }
         }
         w.Line("exit-address-family");

@@ -70,5 +70,7 @@ public static class NftablesSupport
         ["bmp monitor"] = NoRouting,
         ["bmp stats-interval"] = NoRouting,
         ["rule log in a BGP prefix filter"] = NoRouting,
+        ["rpki cache"] = NoRouting,
+        ["bgp origin validation"] = NoRouting,
     };
 }

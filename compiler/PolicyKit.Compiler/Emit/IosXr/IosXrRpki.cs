@@ -1,0 +1,58 @@
+using PolicyKit.Compiler.Emit.Frr;
+using PolicyKit.Compiler.Model;
+
+namespace PolicyKit.Compiler.Emit.IosXr;
+
+/// <summary>
+/// RPKI origin validation on IOS XR (6.5 and later, where a configured RTR server enables origin
+/// validation of eBGP paths): the caches are <c>rpki server</c> blocks under router bgp, and a
+/// neighbor with origin actions gets an inbound route-policy that tests
+/// <c>validation-state</c>, then applies the neighbor's prefix-filter policy (or passes). XR has
+/// one route-policy per direction, so the origin checks come first and the prefix filter keeps its
+/// own first-match meaning after them. <c>bgp bestpath origin-as allow invalid</c> keeps XR from
+/// dropping invalid paths on its own where the policy marks or accepts them.
+/// </summary>
+internal static class IosXrRpki
+{
+    /// <summary>Under router bgp: one rpki server block per cache, then the best-path setting.</summary>
+    public static void WriteServers(DeviceEmission e, ConfigWriter w)
+    {
+        if (e.Device.Rpki is not { } rpki) return;
+        foreach (var cache in rpki.Caches)
+        {
+            w.Line($"rpki server {cache.Address.NetworkAddress}");
+            using (w.Indent())
+            {
+                w.Line($"transport tcp port {cache.Port}");
+                if (cache.Refresh is { } refresh) w.Line($"refresh-time {(long)refresh.TotalSeconds}");
+                w.Line($"preference {cache.Preference}");
+            }
+            w.Line("!");
+        }
+        w.Line("bgp bestpath origin-as allow invalid");
+        e.Emitted("rpki cache");
+    }
+
+    /// <summary>
+    /// The inbound route-policy of a neighbor: with origin actions, a policy of its own that checks
+    /// the validation state and then applies <paramref name="prefixPolicy"/> (or passes); without,
+    /// <paramref name="prefixPolicy"/> itself.
+    /// </summary>
+    public static string? Inbound(DeviceEmission e, IosXrRoutePolicies policies, BgpNeighbor n, string? prefixPolicy)
+    {
+        if (FrrRpki.RouteMapName(n) is not { } name) return prefixPolicy;
+        var body = new List<string>();
+        foreach (var action in FrrRpki.OriginOrder(n))
+        {
+            body.Add($"if validation-state is {action.State.Keyword()} then");
+            if (action.Reject) body.Add("  drop");
+            if (action.LocalPreference is { } preference) body.Add($"  set local-preference {preference}");
+            if (action.Community is { } community) body.Add($"  set community ({community.Numeric}) additive");
+            if (!action.Reject && !action.Marks) body.Add("  pass");
+            body.Add("endif");
+        }
+        body.Add(prefixPolicy is null ? "pass" : $"apply {prefixPolicy}");
+        e.Emitted("bgp origin validation");
+        return policies.Define(IosXrSyntax.Shorten(name), body);
+    }
+}
