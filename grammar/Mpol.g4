@@ -270,6 +270,9 @@ rpkiCacheOption
 // In neighbor { }: the inbound route policy beyond the prefix filter.
 neighborSecurityStmt
     : RPKI rpkiState (REJECT | ACCEPT | rpkiMark+) ';'               # nbrOriginValidation
+    | AS_PATH REJECT asnClass (',' asnClass)* ';'                    # nbrAsPathReject
+    | AS_PATH MAX_LENGTH INT ';'                                     # nbrAsPathMaxLength
+    | AS_PATH FIRST_AS PEER ';'                                      # nbrAsPathFirstAs
     ;
 rpkiState : VALID | INVALID | NOT_FOUND ;
 rpkiMark
@@ -277,6 +280,7 @@ rpkiMark
     | COMMUNITY community                                       # rpkiCommunity
     ;
 community : COMMUNITY_VALUE | BLACKHOLE | GRACEFUL_SHUTDOWN | NO_EXPORT | NO_ADVERTISE ;
+asnClass : BOGON_ASNS | PRIVATE_ASNS ;
 
 RPKI : 'rpki' ;
 CACHE : 'cache' ;
@@ -292,6 +296,11 @@ BLACKHOLE : 'blackhole' ;
 GRACEFUL_SHUTDOWN : 'graceful-shutdown' ;
 NO_EXPORT : 'no-export' ;
 NO_ADVERTISE : 'no-advertise' ;
+AS_PATH : 'as-path' ;
+MAX_LENGTH : 'max-length' ;
+FIRST_AS : 'first-as' ;
+BOGON_ASNS : 'bogon-asns' ;
+PRIVATE_ASNS : 'private-asns' ;
 // A standard community ASN:VALUE (RFC 1997).
 COMMUNITY_VALUE : DIGIT+ ':' DIGIT+ ;
 

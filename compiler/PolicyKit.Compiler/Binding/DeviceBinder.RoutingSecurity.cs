@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using PolicyKit.Compiler.Model;
 using PolicyKit.Compiler.Syntax;
+using PolicyKit.Compiler.Text;
 
 namespace PolicyKit.Compiler.Binding;
 
@@ -36,6 +37,38 @@ public sealed partial class DeviceBinder
             actions.Add(new OriginAction(o.State, o.Reject, o.LocalPreference, o.Community, o.Span));
         }
         return actions.ToImmutableArray();
+    }
+
+    /// <summary>The neighbor's <c>as-path</c> statements together; each kind may be given once.</summary>
+    private AsPathPolicy? BindAsPath(NeighborSyntax neighbor)
+    {
+        var statements = neighbor.Body.OfType<AsPathSyntax>().ToList();
+        if (statements.Count == 0) return null;
+        string scope = $"neighbor {neighbor.Address.NetworkAddress}";
+        var reject = new List<AsnClass>();
+        int? maxLength = null;
+        SourceSpan? rejectSpan = null, maxLengthSpan = null, firstAsSpan = null;
+        foreach (var s in statements)
+        {
+            if (!s.Reject.IsDefaultOrEmpty)
+            {
+                if (reject.Count > 0) diagnostics.Add(s.Span, c => c.DuplicateSetting("as-path reject", scope));
+                reject.AddRange(s.Reject.Where(k => !reject.Contains(k)));
+                rejectSpan ??= s.Span;
+            }
+            if (s.MaxLength is { } max)
+            {
+                if (maxLength is not null) diagnostics.Add(s.Span, c => c.DuplicateSetting("as-path max-length", scope));
+                maxLength = max;
+                maxLengthSpan = s.Span;
+            }
+            if (s.FirstAsPeer)
+            {
+                if (firstAsSpan is not null) diagnostics.Add(s.Span, c => c.DuplicateSetting("as-path first-as", scope));
+                firstAsSpan ??= s.Span;
+            }
+        }
+        return new AsPathPolicy(reject.ToImmutableArray(), rejectSpan, maxLength, maxLengthSpan, firstAsSpan);
     }
 
     /// <summary>

@@ -38,34 +38,35 @@ public partial class MpolParser : Parser {
 		T__0=1, T__1=2, T__2=3, T__3=4, T__4=5, T__5=6, T__6=7, RPKI=8, CACHE=9, 
 		PREFERENCE=10, REFRESH=11, ACCEPT=12, REJECT=13, INVALID=14, NOT_FOUND=15, 
 		LOCAL_PREFERENCE=16, COMMUNITY=17, BLACKHOLE=18, GRACEFUL_SHUTDOWN=19, 
-		NO_EXPORT=20, NO_ADVERTISE=21, COMMUNITY_VALUE=22, INCLUDE=23, GROUPS=24, 
-		SOURCES=25, PREFIXES=26, EXCEPT=27, GE=28, LE=29, FILTER=30, PERMIT=31, 
-		DENY=32, LOG=33, ANY=34, FROM=35, TO=36, RPS=37, PROTOCOL=38, IGMP_TYPE=39, 
-		PORT=40, CLASS=41, MATCH=42, COST=43, PROFILE=44, ROUTER_GUARD=45, DESCRIPTION=46, 
-		IGMP=47, MLD=48, VERSION=49, ACCESS=50, LIMIT=51, QUERIES=52, DROP=53, 
-		ALLOW=54, CONTROL=55, STATE_LIMIT=56, RPF=57, OUT=58, IN=59, BOTH=60, 
-		CONNECTED=61, CLASSES=62, DEFAULT_COST=63, PIM=64, NEIGHBORS=65, NONE=66, 
-		BSR_BORDER=67, DISABLED=68, BOUNDARY=69, FILTER_AUTO_RP=70, SOURCE_FILTER=71, 
-		DEVICE=72, PLATFORM=73, IOS_XE=74, IOS_XR=75, JUNOS=76, FRR=77, NFTABLES=78, 
-		LINUX=79, MROUTE_LIMIT=80, WARN=81, DEFAULT_LIMIT=82, SAP_LISTEN=83, ON=84, 
-		OFF=85, MRINFO=86, GROUP_RANGE=87, SSM_RANGE=88, INTERFACE=89, USES=90, 
-		RP=91, ADDRESS=92, ACCEPT_REGISTER=93, ANNOUNCE_FILTER=94, REGISTER_RATE_LIMIT=95, 
-		MSDP=96, ORIGINATOR_ID=97, REDISTRIBUTE=98, PEER=99, AS=100, SA_FILTER=101, 
-		SA_LIMIT=102, MESH_GROUP=103, CONNECT_SOURCE=104, AUTH=105, MD5=106, TCP_AO=107, 
-		KEYCHAIN=108, SECRET=109, ENV=110, FILE=111, BGP=112, ROUTER_ID=113, NEIGHBOR=114, 
-		DAMPING=115, HALF_LIFE=116, REUSE=117, SUPPRESS=118, MAX_SUPPRESS=119, 
-		MAX_PREFIX=120, RESTART=121, WARNING_ONLY=122, TTL_SECURITY=123, HOPS=124, 
-		HOLD_TIME=125, PREFIX_FILTER=126, KEY=127, VALID=128, BMP=129, STATION=130, 
-		TLS=131, MUTUAL=132, SERVER_ONLY=133, MIN_VERSION=134, CIPHERS=135, CA=136, 
-		CERT=137, STRICT=138, MONITOR=139, PRE_POLICY=140, POST_POLICY=141, LOC_RIB=142, 
-		STATS_INTERVAL=143, TELEMETRY=144, SITE=145, INTERVAL=146, CONTROL_PLANE=147, 
-		RATE_LIMIT=148, PPS=149, GROUP_ENCRYPTION=150, PROTECT=151, GROUP_ID=152, 
-		UDP=153, TCP=154, ICMP=155, ICMPV6=156, IP=157, AUTO_RP=158, QUERY=159, 
-		REPORT_V1=160, REPORT_V2=161, REPORT_V3=162, LEAVE=163, PIM_V1=164, DVMRP=165, 
-		MTRACE=166, MTRACE_RESPONSE=167, DATE=168, RANGE_DOTS=169, IPV4_PREFIX=170, 
-		IPV4=171, IPV6_PREFIX=172, IPV6=173, BANDWIDTH=174, DURATION=175, PERCENT=176, 
-		DECIMAL=177, INT=178, STRING=179, IDENT=180, LINE_COMMENT=181, BLOCK_COMMENT=182, 
-		WS=183, BAD_CHAR=184;
+		NO_EXPORT=20, NO_ADVERTISE=21, AS_PATH=22, MAX_LENGTH=23, FIRST_AS=24, 
+		BOGON_ASNS=25, PRIVATE_ASNS=26, COMMUNITY_VALUE=27, INCLUDE=28, GROUPS=29, 
+		SOURCES=30, PREFIXES=31, EXCEPT=32, GE=33, LE=34, FILTER=35, PERMIT=36, 
+		DENY=37, LOG=38, ANY=39, FROM=40, TO=41, RPS=42, PROTOCOL=43, IGMP_TYPE=44, 
+		PORT=45, CLASS=46, MATCH=47, COST=48, PROFILE=49, ROUTER_GUARD=50, DESCRIPTION=51, 
+		IGMP=52, MLD=53, VERSION=54, ACCESS=55, LIMIT=56, QUERIES=57, DROP=58, 
+		ALLOW=59, CONTROL=60, STATE_LIMIT=61, RPF=62, OUT=63, IN=64, BOTH=65, 
+		CONNECTED=66, CLASSES=67, DEFAULT_COST=68, PIM=69, NEIGHBORS=70, NONE=71, 
+		BSR_BORDER=72, DISABLED=73, BOUNDARY=74, FILTER_AUTO_RP=75, SOURCE_FILTER=76, 
+		DEVICE=77, PLATFORM=78, IOS_XE=79, IOS_XR=80, JUNOS=81, FRR=82, NFTABLES=83, 
+		LINUX=84, MROUTE_LIMIT=85, WARN=86, DEFAULT_LIMIT=87, SAP_LISTEN=88, ON=89, 
+		OFF=90, MRINFO=91, GROUP_RANGE=92, SSM_RANGE=93, INTERFACE=94, USES=95, 
+		RP=96, ADDRESS=97, ACCEPT_REGISTER=98, ANNOUNCE_FILTER=99, REGISTER_RATE_LIMIT=100, 
+		MSDP=101, ORIGINATOR_ID=102, REDISTRIBUTE=103, PEER=104, AS=105, SA_FILTER=106, 
+		SA_LIMIT=107, MESH_GROUP=108, CONNECT_SOURCE=109, AUTH=110, MD5=111, TCP_AO=112, 
+		KEYCHAIN=113, SECRET=114, ENV=115, FILE=116, BGP=117, ROUTER_ID=118, NEIGHBOR=119, 
+		DAMPING=120, HALF_LIFE=121, REUSE=122, SUPPRESS=123, MAX_SUPPRESS=124, 
+		MAX_PREFIX=125, RESTART=126, WARNING_ONLY=127, TTL_SECURITY=128, HOPS=129, 
+		HOLD_TIME=130, PREFIX_FILTER=131, KEY=132, VALID=133, BMP=134, STATION=135, 
+		TLS=136, MUTUAL=137, SERVER_ONLY=138, MIN_VERSION=139, CIPHERS=140, CA=141, 
+		CERT=142, STRICT=143, MONITOR=144, PRE_POLICY=145, POST_POLICY=146, LOC_RIB=147, 
+		STATS_INTERVAL=148, TELEMETRY=149, SITE=150, INTERVAL=151, CONTROL_PLANE=152, 
+		RATE_LIMIT=153, PPS=154, GROUP_ENCRYPTION=155, PROTECT=156, GROUP_ID=157, 
+		UDP=158, TCP=159, ICMP=160, ICMPV6=161, IP=162, AUTO_RP=163, QUERY=164, 
+		REPORT_V1=165, REPORT_V2=166, REPORT_V3=167, LEAVE=168, PIM_V1=169, DVMRP=170, 
+		MTRACE=171, MTRACE_RESPONSE=172, DATE=173, RANGE_DOTS=174, IPV4_PREFIX=175, 
+		IPV4=176, IPV6_PREFIX=177, IPV6=178, BANDWIDTH=179, DURATION=180, PERCENT=181, 
+		DECIMAL=182, INT=183, STRING=184, IDENT=185, LINE_COMMENT=186, BLOCK_COMMENT=187, 
+		WS=188, BAD_CHAR=189;
 	public const int
 		RULE_policyFile = 0, RULE_declaration = 1, RULE_includeDecl = 2, RULE_setDecl = 3, 
 		RULE_setKind = 4, RULE_setEntry = 5, RULE_setItem = 6, RULE_prefixLengthRange = 7, 
@@ -84,9 +85,9 @@ public partial class MpolParser : Parser {
 		RULE_tlsStmt = 53, RULE_monitorPolicy = 54, RULE_telemetryBlock = 55, 
 		RULE_telemetryStmt = 56, RULE_controlPlaneStmt = 57, RULE_groupEncryptionStmt = 58, 
 		RULE_rpkiBlock = 59, RULE_rpkiStmt = 60, RULE_rpkiCacheOption = 61, RULE_neighborSecurityStmt = 62, 
-		RULE_rpkiState = 63, RULE_rpkiMark = 64, RULE_community = 65, RULE_name = 66, 
-		RULE_softKeyword = 67, RULE_prefix = 68, RULE_ipAddress = 69, RULE_bandwidth = 70, 
-		RULE_duration = 71;
+		RULE_rpkiState = 63, RULE_rpkiMark = 64, RULE_community = 65, RULE_asnClass = 66, 
+		RULE_name = 67, RULE_softKeyword = 68, RULE_prefix = 69, RULE_ipAddress = 70, 
+		RULE_bandwidth = 71, RULE_duration = 72;
 	public static readonly string[] ruleNames = {
 		"policyFile", "declaration", "includeDecl", "setDecl", "setKind", "setEntry", 
 		"setItem", "prefixLengthRange", "filterDecl", "filterRule", "action", 
@@ -100,15 +101,16 @@ public partial class MpolParser : Parser {
 		"keychainBlock", "keyStmt", "bmpBlock", "bmpStmt", "tlsMode", "tlsStmt", 
 		"monitorPolicy", "telemetryBlock", "telemetryStmt", "controlPlaneStmt", 
 		"groupEncryptionStmt", "rpkiBlock", "rpkiStmt", "rpkiCacheOption", "neighborSecurityStmt", 
-		"rpkiState", "rpkiMark", "community", "name", "softKeyword", "prefix", 
-		"ipAddress", "bandwidth", "duration"
+		"rpkiState", "rpkiMark", "community", "asnClass", "name", "softKeyword", 
+		"prefix", "ipAddress", "bandwidth", "duration"
 	};
 
 	private static readonly string[] _LiteralNames = {
 		null, "';'", "'{'", "'}'", "','", "'>='", "'('", "')'", "'rpki'", "'cache'", 
 		"'preference'", "'refresh'", "'accept'", "'reject'", "'invalid'", "'not-found'", 
 		"'local-preference'", "'community'", "'blackhole'", "'graceful-shutdown'", 
-		"'no-export'", "'no-advertise'", null, "'include'", "'groups'", "'sources'", 
+		"'no-export'", "'no-advertise'", "'as-path'", "'max-length'", "'first-as'", 
+		"'bogon-asns'", "'private-asns'", null, "'include'", "'groups'", "'sources'", 
 		"'prefixes'", "'except'", "'ge'", "'le'", "'filter'", "'permit'", "'deny'", 
 		"'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", "'igmp-type'", 
 		"'port'", "'class'", "'match'", "'cost'", "'profile'", "'router-guard'", 
@@ -139,31 +141,31 @@ public partial class MpolParser : Parser {
 		null, null, null, null, null, null, null, null, "RPKI", "CACHE", "PREFERENCE", 
 		"REFRESH", "ACCEPT", "REJECT", "INVALID", "NOT_FOUND", "LOCAL_PREFERENCE", 
 		"COMMUNITY", "BLACKHOLE", "GRACEFUL_SHUTDOWN", "NO_EXPORT", "NO_ADVERTISE", 
-		"COMMUNITY_VALUE", "INCLUDE", "GROUPS", "SOURCES", "PREFIXES", "EXCEPT", 
-		"GE", "LE", "FILTER", "PERMIT", "DENY", "LOG", "ANY", "FROM", "TO", "RPS", 
-		"PROTOCOL", "IGMP_TYPE", "PORT", "CLASS", "MATCH", "COST", "PROFILE", 
-		"ROUTER_GUARD", "DESCRIPTION", "IGMP", "MLD", "VERSION", "ACCESS", "LIMIT", 
-		"QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", "RPF", "OUT", "IN", 
-		"BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", "NEIGHBORS", "NONE", 
-		"BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", 
-		"DEVICE", "PLATFORM", "IOS_XE", "IOS_XR", "JUNOS", "FRR", "NFTABLES", 
-		"LINUX", "MROUTE_LIMIT", "WARN", "DEFAULT_LIMIT", "SAP_LISTEN", "ON", 
-		"OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", "INTERFACE", "USES", "RP", 
-		"ADDRESS", "ACCEPT_REGISTER", "ANNOUNCE_FILTER", "REGISTER_RATE_LIMIT", 
-		"MSDP", "ORIGINATOR_ID", "REDISTRIBUTE", "PEER", "AS", "SA_FILTER", "SA_LIMIT", 
-		"MESH_GROUP", "CONNECT_SOURCE", "AUTH", "MD5", "TCP_AO", "KEYCHAIN", "SECRET", 
-		"ENV", "FILE", "BGP", "ROUTER_ID", "NEIGHBOR", "DAMPING", "HALF_LIFE", 
-		"REUSE", "SUPPRESS", "MAX_SUPPRESS", "MAX_PREFIX", "RESTART", "WARNING_ONLY", 
-		"TTL_SECURITY", "HOPS", "HOLD_TIME", "PREFIX_FILTER", "KEY", "VALID", 
-		"BMP", "STATION", "TLS", "MUTUAL", "SERVER_ONLY", "MIN_VERSION", "CIPHERS", 
-		"CA", "CERT", "STRICT", "MONITOR", "PRE_POLICY", "POST_POLICY", "LOC_RIB", 
-		"STATS_INTERVAL", "TELEMETRY", "SITE", "INTERVAL", "CONTROL_PLANE", "RATE_LIMIT", 
-		"PPS", "GROUP_ENCRYPTION", "PROTECT", "GROUP_ID", "UDP", "TCP", "ICMP", 
-		"ICMPV6", "IP", "AUTO_RP", "QUERY", "REPORT_V1", "REPORT_V2", "REPORT_V3", 
-		"LEAVE", "PIM_V1", "DVMRP", "MTRACE", "MTRACE_RESPONSE", "DATE", "RANGE_DOTS", 
-		"IPV4_PREFIX", "IPV4", "IPV6_PREFIX", "IPV6", "BANDWIDTH", "DURATION", 
-		"PERCENT", "DECIMAL", "INT", "STRING", "IDENT", "LINE_COMMENT", "BLOCK_COMMENT", 
-		"WS", "BAD_CHAR"
+		"AS_PATH", "MAX_LENGTH", "FIRST_AS", "BOGON_ASNS", "PRIVATE_ASNS", "COMMUNITY_VALUE", 
+		"INCLUDE", "GROUPS", "SOURCES", "PREFIXES", "EXCEPT", "GE", "LE", "FILTER", 
+		"PERMIT", "DENY", "LOG", "ANY", "FROM", "TO", "RPS", "PROTOCOL", "IGMP_TYPE", 
+		"PORT", "CLASS", "MATCH", "COST", "PROFILE", "ROUTER_GUARD", "DESCRIPTION", 
+		"IGMP", "MLD", "VERSION", "ACCESS", "LIMIT", "QUERIES", "DROP", "ALLOW", 
+		"CONTROL", "STATE_LIMIT", "RPF", "OUT", "IN", "BOTH", "CONNECTED", "CLASSES", 
+		"DEFAULT_COST", "PIM", "NEIGHBORS", "NONE", "BSR_BORDER", "DISABLED", 
+		"BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", "DEVICE", "PLATFORM", "IOS_XE", 
+		"IOS_XR", "JUNOS", "FRR", "NFTABLES", "LINUX", "MROUTE_LIMIT", "WARN", 
+		"DEFAULT_LIMIT", "SAP_LISTEN", "ON", "OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", 
+		"INTERFACE", "USES", "RP", "ADDRESS", "ACCEPT_REGISTER", "ANNOUNCE_FILTER", 
+		"REGISTER_RATE_LIMIT", "MSDP", "ORIGINATOR_ID", "REDISTRIBUTE", "PEER", 
+		"AS", "SA_FILTER", "SA_LIMIT", "MESH_GROUP", "CONNECT_SOURCE", "AUTH", 
+		"MD5", "TCP_AO", "KEYCHAIN", "SECRET", "ENV", "FILE", "BGP", "ROUTER_ID", 
+		"NEIGHBOR", "DAMPING", "HALF_LIFE", "REUSE", "SUPPRESS", "MAX_SUPPRESS", 
+		"MAX_PREFIX", "RESTART", "WARNING_ONLY", "TTL_SECURITY", "HOPS", "HOLD_TIME", 
+		"PREFIX_FILTER", "KEY", "VALID", "BMP", "STATION", "TLS", "MUTUAL", "SERVER_ONLY", 
+		"MIN_VERSION", "CIPHERS", "CA", "CERT", "STRICT", "MONITOR", "PRE_POLICY", 
+		"POST_POLICY", "LOC_RIB", "STATS_INTERVAL", "TELEMETRY", "SITE", "INTERVAL", 
+		"CONTROL_PLANE", "RATE_LIMIT", "PPS", "GROUP_ENCRYPTION", "PROTECT", "GROUP_ID", 
+		"UDP", "TCP", "ICMP", "ICMPV6", "IP", "AUTO_RP", "QUERY", "REPORT_V1", 
+		"REPORT_V2", "REPORT_V3", "LEAVE", "PIM_V1", "DVMRP", "MTRACE", "MTRACE_RESPONSE", 
+		"DATE", "RANGE_DOTS", "IPV4_PREFIX", "IPV4", "IPV6_PREFIX", "IPV6", "BANDWIDTH", 
+		"DURATION", "PERCENT", "DECIMAL", "INT", "STRING", "IDENT", "LINE_COMMENT", 
+		"BLOCK_COMMENT", "WS", "BAD_CHAR"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -226,21 +228,21 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 147;
+			State = 149;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 23)) & ~0x3f) == 0 && ((1L << (_la - 23)) & 562949955780751L) != 0)) {
+			while (((((_la - 28)) & ~0x3f) == 0 && ((1L << (_la - 28)) & 562949955780751L) != 0)) {
 				{
 				{
-				State = 144;
+				State = 146;
 				declaration();
 				}
 				}
-				State = 149;
+				State = 151;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 150;
+			State = 152;
 			Match(Eof);
 			}
 		}
@@ -292,13 +294,13 @@ public partial class MpolParser : Parser {
 		DeclarationContext _localctx = new DeclarationContext(Context, State);
 		EnterRule(_localctx, 2, RULE_declaration);
 		try {
-			State = 158;
+			State = 160;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INCLUDE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 152;
+				State = 154;
 				includeDecl();
 				}
 				break;
@@ -307,35 +309,35 @@ public partial class MpolParser : Parser {
 			case PREFIXES:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 153;
+				State = 155;
 				setDecl();
 				}
 				break;
 			case FILTER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 154;
+				State = 156;
 				filterDecl();
 				}
 				break;
 			case CLASS:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 155;
+				State = 157;
 				classDecl();
 				}
 				break;
 			case PROFILE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 156;
+				State = 158;
 				profileDecl();
 				}
 				break;
 			case DEVICE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 157;
+				State = 159;
 				deviceDecl();
 				}
 				break;
@@ -377,11 +379,11 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 160;
-			Match(INCLUDE);
-			State = 161;
-			Match(STRING);
 			State = 162;
+			Match(INCLUDE);
+			State = 163;
+			Match(STRING);
+			State = 164;
 			Match(T__0);
 			}
 		}
@@ -430,27 +432,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 164;
-			setKind();
-			State = 165;
-			name();
 			State = 166;
+			setKind();
+			State = 167;
+			name();
+			State = 168;
 			Match(T__1);
-			State = 170;
+			State = 172;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 37717647013871360L) != 0) || ((((_la - 99)) & ~0x3f) == 0 && ((1L << (_la - 99)) & 2288041780936966145L) != 0) || ((((_la - 163)) & ~0x3f) == 0 && ((1L << (_la - 163)) & 133005L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1206964704430685952L) != 0) || ((((_la - 104)) & ~0x3f) == 0 && ((1L << (_la - 104)) & 2288041780936966145L) != 0) || ((((_la - 168)) & ~0x3f) == 0 && ((1L << (_la - 168)) & 133005L) != 0)) {
 				{
 				{
-				State = 167;
+				State = 169;
 				setEntry();
 				}
 				}
-				State = 172;
+				State = 174;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 173;
+			State = 175;
 			Match(T__2);
 			}
 		}
@@ -490,9 +492,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 175;
+			State = 177;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 117440512L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 3758096384L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -538,19 +540,19 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 178;
+			State = 180;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EXCEPT) {
 				{
-				State = 177;
+				State = 179;
 				Match(EXCEPT);
 				}
 			}
 
-			State = 180;
+			State = 182;
 			setItem();
-			State = 181;
+			State = 183;
 			Match(T__0);
 			}
 		}
@@ -611,7 +613,7 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 12, RULE_setItem);
 		int _la;
 		try {
-			State = 188;
+			State = 190;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IPV4_PREFIX:
@@ -621,14 +623,14 @@ public partial class MpolParser : Parser {
 				_localctx = new SetPrefixItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 183;
-				prefix();
 				State = 185;
+				prefix();
+				State = 187;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GE || _la==LE) {
 					{
-					State = 184;
+					State = 186;
 					prefixLengthRange();
 					}
 				}
@@ -670,7 +672,7 @@ public partial class MpolParser : Parser {
 				_localctx = new SetRefItemContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 187;
+				State = 189;
 				name();
 				}
 				break;
@@ -715,24 +717,24 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 14, RULE_prefixLengthRange);
 		int _la;
 		try {
-			State = 198;
+			State = 200;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 190;
+				State = 192;
 				Match(GE);
-				State = 191;
+				State = 193;
 				Match(INT);
-				State = 194;
+				State = 196;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LE) {
 					{
-					State = 192;
+					State = 194;
 					Match(LE);
-					State = 193;
+					State = 195;
 					Match(INT);
 					}
 				}
@@ -742,9 +744,9 @@ public partial class MpolParser : Parser {
 			case LE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 196;
+				State = 198;
 				Match(LE);
-				State = 197;
+				State = 199;
 				Match(INT);
 				}
 				break;
@@ -795,27 +797,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 200;
-			Match(FILTER);
-			State = 201;
-			name();
 			State = 202;
+			Match(FILTER);
+			State = 203;
+			name();
+			State = 204;
 			Match(T__1);
-			State = 206;
+			State = 208;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==PERMIT || _la==DENY) {
 				{
 				{
-				State = 203;
+				State = 205;
 				filterRule();
 				}
 				}
-				State = 208;
+				State = 210;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 209;
+			State = 211;
 			Match(T__2);
 			}
 		}
@@ -862,33 +864,33 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 211;
+			State = 213;
 			action();
-			State = 215;
+			State = 217;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2181960826880L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 69822746460160L) != 0)) {
 				{
 				{
-				State = 212;
+				State = 214;
 				matchTerm();
 				}
 				}
-				State = 217;
+				State = 219;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 219;
+			State = 221;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LOG) {
 				{
-				State = 218;
+				State = 220;
 				Match(LOG);
 				}
 			}
 
-			State = 221;
+			State = 223;
 			Match(T__0);
 			}
 		}
@@ -927,7 +929,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 223;
+			State = 225;
 			_la = TokenStream.LA(1);
 			if ( !(_la==PERMIT || _la==DENY) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1099,14 +1101,14 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 22, RULE_matchTerm);
 		int _la;
 		try {
-			State = 258;
+			State = 260;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ANY:
 				_localctx = new MatchAnyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 225;
+				State = 227;
 				Match(ANY);
 				}
 				break;
@@ -1114,9 +1116,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 226;
+				State = 228;
 				Match(SOURCES);
-				State = 227;
+				State = 229;
 				addressRef();
 				}
 				break;
@@ -1124,9 +1126,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 228;
+				State = 230;
 				Match(GROUPS);
-				State = 229;
+				State = 231;
 				addressRef();
 				}
 				break;
@@ -1134,9 +1136,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchPrefixesContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 230;
+				State = 232;
 				Match(PREFIXES);
-				State = 231;
+				State = 233;
 				addressRef();
 				}
 				break;
@@ -1144,9 +1146,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchFromContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 232;
+				State = 234;
 				Match(FROM);
-				State = 233;
+				State = 235;
 				addressRef();
 				}
 				break;
@@ -1154,9 +1156,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchToContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 234;
+				State = 236;
 				Match(TO);
-				State = 235;
+				State = 237;
 				addressRef();
 				}
 				break;
@@ -1164,9 +1166,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchRpsContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 236;
+				State = 238;
 				Match(RPS);
-				State = 237;
+				State = 239;
 				addressRef();
 				}
 				break;
@@ -1174,23 +1176,23 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchProtocolContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 238;
+				State = 240;
 				Match(PROTOCOL);
-				State = 239;
+				State = 241;
 				protocolName();
-				State = 244;
+				State = 246;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 240;
+					State = 242;
 					Match(T__3);
-					State = 241;
+					State = 243;
 					protocolName();
 					}
 					}
-					State = 246;
+					State = 248;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1200,23 +1202,23 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchIgmpTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 247;
+				State = 249;
 				Match(IGMP_TYPE);
-				State = 248;
+				State = 250;
 				igmpType();
-				State = 253;
+				State = 255;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 249;
+					State = 251;
 					Match(T__3);
-					State = 250;
+					State = 252;
 					igmpType();
 					}
 					}
-					State = 255;
+					State = 257;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1226,9 +1228,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchPortContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 256;
+				State = 258;
 				Match(PORT);
-				State = 257;
+				State = 259;
 				Match(INT);
 				}
 				break;
@@ -1275,21 +1277,21 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 260;
+			State = 262;
 			addressItem();
-			State = 265;
+			State = 267;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==T__3) {
 				{
 				{
-				State = 261;
+				State = 263;
 				Match(T__3);
-				State = 262;
+				State = 264;
 				addressItem();
 				}
 				}
-				State = 267;
+				State = 269;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -1358,7 +1360,7 @@ public partial class MpolParser : Parser {
 		AddressItemContext _localctx = new AddressItemContext(Context, State);
 		EnterRule(_localctx, 26, RULE_addressItem);
 		try {
-			State = 271;
+			State = 273;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IPV4_PREFIX:
@@ -1368,7 +1370,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 268;
+				State = 270;
 				prefix();
 				}
 				break;
@@ -1407,7 +1409,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressNameContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 269;
+				State = 271;
 				name();
 				}
 				break;
@@ -1415,7 +1417,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressAnyContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 270;
+				State = 272;
 				Match(ANY);
 				}
 				break;
@@ -1468,9 +1470,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 273;
+			State = 275;
 			_la = TokenStream.LA(1);
-			if ( !(_la==IGMP || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 281479271677953L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 562951010385921L) != 0)) ) {
+			if ( !(_la==IGMP || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & 281479271677953L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 562951010385921L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1521,9 +1523,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 275;
+			State = 277;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 159)) & ~0x3f) == 0 && ((1L << (_la - 159)) & 511L) != 0)) ) {
+			if ( !(((((_la - 164)) & ~0x3f) == 0 && ((1L << (_la - 164)) & 511L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1575,27 +1577,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 277;
-			Match(CLASS);
-			State = 278;
-			name();
 			State = 279;
+			Match(CLASS);
+			State = 280;
+			name();
+			State = 281;
 			Match(T__1);
-			State = 283;
+			State = 285;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==MATCH || _la==COST) {
 				{
 				{
-				State = 280;
+				State = 282;
 				classStmt();
 				}
 				}
-				State = 285;
+				State = 287;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 286;
+			State = 288;
 			Match(T__2);
 			}
 		}
@@ -1658,30 +1660,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 34, RULE_classStmt);
 		int _la;
 		try {
-			State = 300;
+			State = 302;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MATCH:
 				_localctx = new ClassMatchContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 288;
-				Match(MATCH);
 				State = 290;
+				Match(MATCH);
+				State = 292;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 289;
+					State = 291;
 					matchTerm();
 					}
 					}
-					State = 292;
+					State = 294;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 2181960826880L) != 0) );
-				State = 294;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 69822746460160L) != 0) );
+				State = 296;
 				Match(T__0);
 				}
 				break;
@@ -1689,11 +1691,11 @@ public partial class MpolParser : Parser {
 				_localctx = new ClassCostContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 296;
-				Match(COST);
-				State = 297;
-				bandwidth();
 				State = 298;
+				Match(COST);
+				State = 299;
+				bandwidth();
+				State = 300;
 				Match(T__0);
 				}
 				break;
@@ -1744,27 +1746,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 302;
-			Match(PROFILE);
-			State = 303;
-			name();
 			State = 304;
+			Match(PROFILE);
+			State = 305;
+			name();
+			State = 306;
 			Match(T__1);
-			State = 308;
+			State = 310;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 45)) & ~0x3f) == 0 && ((1L << (_la - 45)) & 84412431L) != 0)) {
+			while (((((_la - 50)) & ~0x3f) == 0 && ((1L << (_la - 50)) & 84412431L) != 0)) {
 				{
 				{
-				State = 305;
+				State = 307;
 				interfaceStmt();
 				}
 				}
-				State = 310;
+				State = 312;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 311;
+			State = 313;
 			Match(T__2);
 			}
 		}
@@ -1816,62 +1818,62 @@ public partial class MpolParser : Parser {
 		InterfaceStmtContext _localctx = new InterfaceStmtContext(Context, State);
 		EnterRule(_localctx, 38, RULE_interfaceStmt);
 		try {
-			State = 323;
+			State = 325;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IGMP:
 			case MLD:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 313;
+				State = 315;
 				igmpBlock();
 				}
 				break;
 			case STATE_LIMIT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 314;
+				State = 316;
 				stateLimitStmt();
 				}
 				break;
 			case PIM:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 315;
+				State = 317;
 				pimIfBlock();
 				}
 				break;
 			case BOUNDARY:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 316;
+				State = 318;
 				boundaryStmt();
 				}
 				break;
 			case SOURCE_FILTER:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 317;
+				State = 319;
 				sourceFilterStmt();
 				}
 				break;
 			case ROUTER_GUARD:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 318;
+				State = 320;
 				Match(ROUTER_GUARD);
-				State = 319;
+				State = 321;
 				Match(T__0);
 				}
 				break;
 			case DESCRIPTION:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 320;
-				Match(DESCRIPTION);
-				State = 321;
-				Match(STRING);
 				State = 322;
+				Match(DESCRIPTION);
+				State = 323;
+				Match(STRING);
+				State = 324;
 				Match(T__0);
 				}
 				break;
@@ -1921,25 +1923,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 325;
+			State = 327;
 			groupProtocol();
-			State = 326;
+			State = 328;
 			Match(T__1);
-			State = 330;
+			State = 332;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 44473052762734592L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1423137688407506944L) != 0)) {
 				{
 				{
-				State = 327;
+				State = 329;
 				igmpStmt();
 				}
 				}
-				State = 332;
+				State = 334;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 333;
+			State = 335;
 			Match(T__2);
 			}
 		}
@@ -1978,7 +1980,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 335;
+			State = 337;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IGMP || _la==MLD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2102,20 +2104,20 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 44, RULE_igmpStmt);
 		int _la;
 		try {
-			State = 371;
+			State = 373;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case VERSION:
 				_localctx = new IgmpMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 337;
-				Match(VERSION);
-				State = 338;
-				Match(T__4);
 				State = 339;
-				Match(INT);
+				Match(VERSION);
 				State = 340;
+				Match(T__4);
+				State = 341;
+				Match(INT);
+				State = 342;
 				Match(T__0);
 				}
 				break;
@@ -2124,33 +2126,33 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpInlineRuleContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 341;
+				State = 343;
 				action();
-				State = 345;
+				State = 347;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2181960826880L) != 0)) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 69822746460160L) != 0)) {
 					{
 					{
-					State = 342;
+					State = 344;
 					matchTerm();
 					}
 					}
-					State = 347;
+					State = 349;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 349;
+				State = 351;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOG) {
 					{
-					State = 348;
+					State = 350;
 					Match(LOG);
 					}
 				}
 
-				State = 351;
+				State = 353;
 				Match(T__0);
 				}
 				break;
@@ -2158,11 +2160,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpAccessFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 353;
-				Match(ACCESS);
-				State = 354;
-				name();
 				State = 355;
+				Match(ACCESS);
+				State = 356;
+				name();
+				State = 357;
 				Match(T__0);
 				}
 				break;
@@ -2170,23 +2172,23 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 357;
+				State = 359;
 				Match(LIMIT);
-				State = 358;
+				State = 360;
 				Match(INT);
-				State = 361;
+				State = 363;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 359;
+					State = 361;
 					Match(EXCEPT);
-					State = 360;
+					State = 362;
 					addressRef();
 					}
 				}
 
-				State = 363;
+				State = 365;
 				Match(T__0);
 				}
 				break;
@@ -2194,9 +2196,9 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 364;
+				State = 366;
 				Match(QUERIES);
-				State = 365;
+				State = 367;
 				_la = TokenStream.LA(1);
 				if ( !(_la==DROP || _la==ALLOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2205,7 +2207,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 366;
+				State = 368;
 				Match(T__0);
 				}
 				break;
@@ -2213,11 +2215,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpControlContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 367;
-				Match(CONTROL);
-				State = 368;
-				name();
 				State = 369;
+				Match(CONTROL);
+				State = 370;
+				name();
+				State = 371;
 				Match(T__0);
 				}
 				break;
@@ -2271,27 +2273,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 373;
-			Match(STATE_LIMIT);
-			State = 374;
-			limitDirection();
 			State = 375;
+			Match(STATE_LIMIT);
+			State = 376;
+			limitDirection();
+			State = 377;
 			limitAmount();
-			State = 379;
+			State = 381;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & -4611686018377056256L) != 0)) {
+			while (((((_la - 29)) & ~0x3f) == 0 && ((1L << (_la - 29)) & 824633720835L) != 0)) {
 				{
 				{
-				State = 376;
+				State = 378;
 				stateLimitOption();
 				}
 				}
-				State = 381;
+				State = 383;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 382;
+			State = 384;
 			Match(T__0);
 			}
 		}
@@ -2331,9 +2333,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 384;
+			State = 386;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 2738188573441261568L) != 0)) ) {
+			if ( !(((((_la - 62)) & ~0x3f) == 0 && ((1L << (_la - 62)) & 19L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -2376,20 +2378,20 @@ public partial class MpolParser : Parser {
 		LimitAmountContext _localctx = new LimitAmountContext(Context, State);
 		EnterRule(_localctx, 50, RULE_limitAmount);
 		try {
-			State = 388;
+			State = 390;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 386;
+				State = 388;
 				Match(INT);
 				}
 				break;
 			case BANDWIDTH:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 387;
+				State = 389;
 				bandwidth();
 				}
 				break;
@@ -2482,16 +2484,16 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 52, RULE_stateLimitOption);
 		int _la;
 		try {
-			State = 405;
+			State = 407;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GROUPS:
 				_localctx = new StateLimitGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 390;
+				State = 392;
 				Match(GROUPS);
-				State = 391;
+				State = 393;
 				addressRef();
 				}
 				break;
@@ -2499,9 +2501,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 392;
+				State = 394;
 				Match(SOURCES);
-				State = 393;
+				State = 395;
 				addressRef();
 				}
 				break;
@@ -2509,23 +2511,23 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitClassesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 394;
+				State = 396;
 				Match(CLASSES);
-				State = 395;
+				State = 397;
 				name();
-				State = 400;
+				State = 402;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 396;
+					State = 398;
 					Match(T__3);
-					State = 397;
+					State = 399;
 					name();
 					}
 					}
-					State = 402;
+					State = 404;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2535,9 +2537,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitDefaultCostContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 403;
+				State = 405;
 				Match(DEFAULT_COST);
-				State = 404;
+				State = 406;
 				bandwidth();
 				}
 				break;
@@ -2585,25 +2587,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 407;
+			State = 409;
 			Match(PIM);
-			State = 408;
+			State = 410;
 			Match(T__1);
-			State = 412;
+			State = 414;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 13L) != 0)) {
+			while (((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 13L) != 0)) {
 				{
 				{
-				State = 409;
+				State = 411;
 				pimIfStmt();
 				}
 				}
-				State = 414;
+				State = 416;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 415;
+			State = 417;
 			Match(T__2);
 			}
 		}
@@ -2680,18 +2682,18 @@ public partial class MpolParser : Parser {
 		PimIfStmtContext _localctx = new PimIfStmtContext(Context, State);
 		EnterRule(_localctx, 56, RULE_pimIfStmt);
 		try {
-			State = 428;
+			State = 430;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,31,Context) ) {
 			case 1:
 				_localctx = new PimNeighborsNoneContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 417;
-				Match(NEIGHBORS);
-				State = 418;
-				Match(NONE);
 				State = 419;
+				Match(NEIGHBORS);
+				State = 420;
+				Match(NONE);
+				State = 421;
 				Match(T__0);
 				}
 				break;
@@ -2699,11 +2701,11 @@ public partial class MpolParser : Parser {
 				_localctx = new PimNeighborsPermitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 420;
-				Match(NEIGHBORS);
-				State = 421;
-				addressRef();
 				State = 422;
+				Match(NEIGHBORS);
+				State = 423;
+				addressRef();
+				State = 424;
 				Match(T__0);
 				}
 				break;
@@ -2711,9 +2713,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimBsrBorderContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 424;
+				State = 426;
 				Match(BSR_BORDER);
-				State = 425;
+				State = 427;
 				Match(T__0);
 				}
 				break;
@@ -2721,9 +2723,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimDisabledContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 426;
+				State = 428;
 				Match(DISABLED);
-				State = 427;
+				State = 429;
 				Match(T__0);
 				}
 				break;
@@ -2773,43 +2775,43 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 430;
+			State = 432;
 			Match(BOUNDARY);
-			State = 436;
+			State = 438;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DENY:
 				{
-				State = 431;
-				Match(DENY);
-				State = 432;
-				Match(GROUPS);
 				State = 433;
+				Match(DENY);
+				State = 434;
+				Match(GROUPS);
+				State = 435;
 				addressRef();
 				}
 				break;
 			case FILTER:
 				{
-				State = 434;
+				State = 436;
 				Match(FILTER);
-				State = 435;
+				State = 437;
 				name();
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 439;
+			State = 441;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==FILTER_AUTO_RP) {
 				{
-				State = 438;
+				State = 440;
 				Match(FILTER_AUTO_RP);
 				}
 			}
 
-			State = 441;
+			State = 443;
 			Match(T__0);
 			}
 		}
@@ -2849,11 +2851,11 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 443;
-			Match(SOURCE_FILTER);
-			State = 444;
-			name();
 			State = 445;
+			Match(SOURCE_FILTER);
+			State = 446;
+			name();
+			State = 447;
 			Match(T__0);
 			}
 		}
@@ -2904,31 +2906,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 447;
-			Match(DEVICE);
-			State = 448;
-			name();
 			State = 449;
-			Match(PLATFORM);
+			Match(DEVICE);
 			State = 450;
-			platformName();
+			name();
 			State = 451;
+			Match(PLATFORM);
+			State = 452;
+			platformName();
+			State = 453;
 			Match(T__1);
-			State = 455;
+			State = 457;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 422212465066240L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 299071655444481L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 2392065L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 13510798882111744L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & 299071655444481L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 2392065L) != 0)) {
 				{
 				{
-				State = 452;
+				State = 454;
 				deviceStmt();
 				}
 				}
-				State = 457;
+				State = 459;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 458;
+			State = 460;
 			Match(T__2);
 			}
 		}
@@ -2971,9 +2973,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 460;
+			State = 462;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 74)) & ~0x3f) == 0 && ((1L << (_la - 74)) & 63L) != 0)) ) {
+			if ( !(((((_la - 79)) & ~0x3f) == 0 && ((1L << (_la - 79)) & 63L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -3275,30 +3277,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 66, RULE_deviceStmt);
 		int _la;
 		try {
-			State = 562;
+			State = 564;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,46,Context) ) {
 			case 1:
 				_localctx = new MrouteLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 462;
+				State = 464;
 				Match(MROUTE_LIMIT);
-				State = 463;
+				State = 465;
 				Match(INT);
-				State = 466;
+				State = 468;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 464;
+					State = 466;
 					Match(WARN);
-					State = 465;
+					State = 467;
 					Match(INT);
 					}
 				}
 
-				State = 468;
+				State = 470;
 				Match(T__0);
 				}
 				break;
@@ -3306,25 +3308,25 @@ public partial class MpolParser : Parser {
 				_localctx = new RouterWideGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 469;
-				groupProtocol();
-				State = 470;
-				Match(LIMIT);
 				State = 471;
+				groupProtocol();
+				State = 472;
+				Match(LIMIT);
+				State = 473;
 				Match(INT);
-				State = 474;
+				State = 476;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 472;
+					State = 474;
 					Match(EXCEPT);
-					State = 473;
+					State = 475;
 					addressRef();
 					}
 				}
 
-				State = 476;
+				State = 478;
 				Match(T__0);
 				}
 				break;
@@ -3332,25 +3334,25 @@ public partial class MpolParser : Parser {
 				_localctx = new DefaultGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 478;
-				groupProtocol();
-				State = 479;
-				Match(DEFAULT_LIMIT);
 				State = 480;
+				groupProtocol();
+				State = 481;
+				Match(DEFAULT_LIMIT);
+				State = 482;
 				Match(INT);
-				State = 483;
+				State = 485;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 481;
+					State = 483;
 					Match(EXCEPT);
-					State = 482;
+					State = 484;
 					addressRef();
 					}
 				}
 
-				State = 485;
+				State = 487;
 				Match(T__0);
 				}
 				break;
@@ -3358,9 +3360,9 @@ public partial class MpolParser : Parser {
 				_localctx = new SapListenContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 487;
+				State = 489;
 				Match(SAP_LISTEN);
-				State = 488;
+				State = 490;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ON || _la==OFF) ) {
 				ErrorHandler.RecoverInline(this);
@@ -3369,7 +3371,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 489;
+				State = 491;
 				Match(T__0);
 				}
 				break;
@@ -3377,31 +3379,31 @@ public partial class MpolParser : Parser {
 				_localctx = new MrinfoContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 490;
+				State = 492;
 				Match(MRINFO);
-				State = 495;
+				State = 497;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 491;
+					State = 493;
 					Match(DENY);
-					State = 492;
+					State = 494;
 					Match(ANY);
 					}
 					break;
 				case FILTER:
 					{
-					State = 493;
+					State = 495;
 					Match(FILTER);
-					State = 494;
+					State = 496;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 497;
+				State = 499;
 				Match(T__0);
 				}
 				break;
@@ -3409,33 +3411,33 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 498;
+				State = 500;
 				Match(GROUP_RANGE);
-				State = 504;
+				State = 506;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 499;
-					Match(DENY);
-					State = 500;
-					Match(GROUPS);
 					State = 501;
+					Match(DENY);
+					State = 502;
+					Match(GROUPS);
+					State = 503;
 					addressRef();
 					}
 					break;
 				case FILTER:
 					{
-					State = 502;
+					State = 504;
 					Match(FILTER);
-					State = 503;
+					State = 505;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 506;
+				State = 508;
 				Match(T__0);
 				}
 				break;
@@ -3443,11 +3445,11 @@ public partial class MpolParser : Parser {
 				_localctx = new SsmRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 508;
-				Match(SSM_RANGE);
-				State = 509;
-				addressRef();
 				State = 510;
+				Match(SSM_RANGE);
+				State = 511;
+				addressRef();
+				State = 512;
 				Match(T__0);
 				}
 				break;
@@ -3455,66 +3457,66 @@ public partial class MpolParser : Parser {
 				_localctx = new InterfaceDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 512;
+				State = 514;
 				Match(INTERFACE);
-				State = 513;
+				State = 515;
 				Match(STRING);
-				State = 523;
+				State = 525;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==USES) {
 					{
-					State = 514;
+					State = 516;
 					Match(USES);
-					State = 515;
+					State = 517;
 					name();
-					State = 520;
+					State = 522;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==T__3) {
 						{
 						{
-						State = 516;
+						State = 518;
 						Match(T__3);
-						State = 517;
+						State = 519;
 						name();
 						}
 						}
-						State = 522;
+						State = 524;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 534;
+				State = 536;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 525;
+					State = 527;
 					Match(T__1);
-					State = 529;
+					State = 531;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 45)) & ~0x3f) == 0 && ((1L << (_la - 45)) & 84412431L) != 0)) {
+					while (((((_la - 50)) & ~0x3f) == 0 && ((1L << (_la - 50)) & 84412431L) != 0)) {
 						{
 						{
-						State = 526;
+						State = 528;
 						interfaceStmt();
 						}
 						}
-						State = 531;
+						State = 533;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 532;
+					State = 534;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 533;
+					State = 535;
 					Match(T__0);
 					}
 					break;
@@ -3527,7 +3529,7 @@ public partial class MpolParser : Parser {
 				_localctx = new RpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 536;
+				State = 538;
 				rpBlock();
 				}
 				break;
@@ -3535,7 +3537,7 @@ public partial class MpolParser : Parser {
 				_localctx = new PimGlobalDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 537;
+				State = 539;
 				pimGlobalBlock();
 				}
 				break;
@@ -3543,7 +3545,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 538;
+				State = 540;
 				msdpBlock();
 				}
 				break;
@@ -3551,7 +3553,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 539;
+				State = 541;
 				bgpBlock();
 				}
 				break;
@@ -3559,7 +3561,7 @@ public partial class MpolParser : Parser {
 				_localctx = new KeychainDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 540;
+				State = 542;
 				keychainBlock();
 				}
 				break;
@@ -3567,7 +3569,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 541;
+				State = 543;
 				bmpBlock();
 				}
 				break;
@@ -3575,7 +3577,7 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 542;
+				State = 544;
 				telemetryBlock();
 				}
 				break;
@@ -3583,25 +3585,25 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 543;
+				State = 545;
 				Match(CONTROL_PLANE);
-				State = 544;
+				State = 546;
 				Match(T__1);
-				State = 548;
+				State = 550;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==FILTER || _la==RATE_LIMIT) {
 					{
 					{
-					State = 545;
+					State = 547;
 					controlPlaneStmt();
 					}
 					}
-					State = 550;
+					State = 552;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 551;
+				State = 553;
 				Match(T__2);
 				}
 				break;
@@ -3609,25 +3611,25 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupEncryptionDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 552;
+				State = 554;
 				Match(GROUP_ENCRYPTION);
-				State = 553;
+				State = 555;
 				Match(T__1);
-				State = 557;
+				State = 559;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==PROTECT || _la==GROUP_ID) {
 					{
 					{
-					State = 554;
+					State = 556;
 					groupEncryptionStmt();
 					}
 					}
-					State = 559;
+					State = 561;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 560;
+				State = 562;
 				Match(T__2);
 				}
 				break;
@@ -3635,7 +3637,7 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 18);
 				{
-				State = 561;
+				State = 563;
 				rpkiBlock();
 				}
 				break;
@@ -3681,25 +3683,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 564;
+			State = 566;
 			Match(RP);
-			State = 565;
+			State = 567;
 			Match(T__1);
-			State = 569;
+			State = 571;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 92)) & ~0x3f) == 0 && ((1L << (_la - 92)) & 7L) != 0)) {
+			while (((((_la - 97)) & ~0x3f) == 0 && ((1L << (_la - 97)) & 7L) != 0)) {
 				{
 				{
-				State = 566;
+				State = 568;
 				rpStmt();
 				}
 				}
-				State = 571;
+				State = 573;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 572;
+			State = 574;
 			Match(T__2);
 			}
 		}
@@ -3810,30 +3812,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 70, RULE_rpStmt);
 		int _la;
 		try {
-			State = 608;
+			State = 610;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,51,Context) ) {
 			case 1:
 				_localctx = new RpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 574;
+				State = 576;
 				Match(ADDRESS);
-				State = 575;
+				State = 577;
 				ipAddress();
-				State = 578;
+				State = 580;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GROUPS) {
 					{
-					State = 576;
+					State = 578;
 					Match(GROUPS);
-					State = 577;
+					State = 579;
 					addressRef();
 					}
 				}
 
-				State = 580;
+				State = 582;
 				Match(T__0);
 				}
 				break;
@@ -3841,23 +3843,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 582;
-				Match(ACCEPT_REGISTER);
 				State = 584;
+				Match(ACCEPT_REGISTER);
+				State = 586;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 583;
+					State = 585;
 					matchTerm();
 					}
 					}
-					State = 586;
+					State = 588;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 2181960826880L) != 0) );
-				State = 588;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 69822746460160L) != 0) );
+				State = 590;
 				Match(T__0);
 				}
 				break;
@@ -3865,13 +3867,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 590;
-				Match(ACCEPT_REGISTER);
-				State = 591;
-				Match(FILTER);
 				State = 592;
-				name();
+				Match(ACCEPT_REGISTER);
 				State = 593;
+				Match(FILTER);
+				State = 594;
+				name();
+				State = 595;
 				Match(T__0);
 				}
 				break;
@@ -3879,23 +3881,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 595;
-				Match(ANNOUNCE_FILTER);
 				State = 597;
+				Match(ANNOUNCE_FILTER);
+				State = 599;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 596;
+					State = 598;
 					matchTerm();
 					}
 					}
-					State = 599;
+					State = 601;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 2181960826880L) != 0) );
-				State = 601;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 69822746460160L) != 0) );
+				State = 603;
 				Match(T__0);
 				}
 				break;
@@ -3903,13 +3905,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterRefContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 603;
-				Match(ANNOUNCE_FILTER);
-				State = 604;
-				Match(FILTER);
 				State = 605;
-				name();
+				Match(ANNOUNCE_FILTER);
 				State = 606;
+				Match(FILTER);
+				State = 607;
+				name();
+				State = 608;
 				Match(T__0);
 				}
 				break;
@@ -3955,25 +3957,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 610;
+			State = 612;
 			Match(PIM);
-			State = 611;
+			State = 613;
 			Match(T__1);
-			State = 615;
+			State = 617;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==REGISTER_RATE_LIMIT) {
 				{
 				{
-				State = 612;
+				State = 614;
 				pimGlobalStmt();
 				}
 				}
-				State = 617;
+				State = 619;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 618;
+			State = 620;
 			Match(T__2);
 			}
 		}
@@ -4020,11 +4022,11 @@ public partial class MpolParser : Parser {
 			_localctx = new PimRegisterRateLimitContext(_localctx);
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 620;
-			Match(REGISTER_RATE_LIMIT);
-			State = 621;
-			Match(INT);
 			State = 622;
+			Match(REGISTER_RATE_LIMIT);
+			State = 623;
+			Match(INT);
+			State = 624;
 			Match(T__0);
 			}
 		}
@@ -4068,25 +4070,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 624;
+			State = 626;
 			Match(MSDP);
-			State = 625;
+			State = 627;
 			Match(T__1);
-			State = 629;
+			State = 631;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 97)) & ~0x3f) == 0 && ((1L << (_la - 97)) & 7L) != 0)) {
+			while (((((_la - 102)) & ~0x3f) == 0 && ((1L << (_la - 102)) & 7L) != 0)) {
 				{
 				{
-				State = 626;
+				State = 628;
 				msdpStmt();
 				}
 				}
-				State = 631;
+				State = 633;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 632;
+			State = 634;
 			Match(T__2);
 			}
 		}
@@ -4166,18 +4168,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 78, RULE_msdpStmt);
 		int _la;
 		try {
-			State = 657;
+			State = 659;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ORIGINATOR_ID:
 				_localctx = new MsdpOriginatorContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 634;
-				Match(ORIGINATOR_ID);
-				State = 635;
-				Match(STRING);
 				State = 636;
+				Match(ORIGINATOR_ID);
+				State = 637;
+				Match(STRING);
+				State = 638;
 				Match(T__0);
 				}
 				break;
@@ -4185,13 +4187,13 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpRedistributeContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 637;
-				Match(REDISTRIBUTE);
-				State = 638;
-				Match(FILTER);
 				State = 639;
-				name();
+				Match(REDISTRIBUTE);
 				State = 640;
+				Match(FILTER);
+				State = 641;
+				name();
+				State = 642;
 				Match(T__0);
 				}
 				break;
@@ -4199,42 +4201,42 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpPeerContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 642;
-				Match(PEER);
-				State = 643;
-				ipAddress();
 				State = 644;
-				Match(AS);
+				Match(PEER);
 				State = 645;
+				ipAddress();
+				State = 646;
+				Match(AS);
+				State = 647;
 				Match(INT);
-				State = 655;
+				State = 657;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 646;
+					State = 648;
 					Match(T__1);
-					State = 650;
+					State = 652;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 46)) & ~0x3f) == 0 && ((1L << (_la - 46)) & 1116892707587883009L) != 0)) {
+					while (((((_la - 51)) & ~0x3f) == 0 && ((1L << (_la - 51)) & 1116892707587883009L) != 0)) {
 						{
 						{
-						State = 647;
+						State = 649;
 						msdpPeerStmt();
 						}
 						}
-						State = 652;
+						State = 654;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 653;
+					State = 655;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 654;
+					State = 656;
 					Match(T__0);
 					}
 					break;
@@ -4350,20 +4352,20 @@ public partial class MpolParser : Parser {
 		MsdpPeerStmtContext _localctx = new MsdpPeerStmtContext(Context, State);
 		EnterRule(_localctx, 80, RULE_msdpPeerStmt);
 		try {
-			State = 678;
+			State = 680;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SA_FILTER:
 				_localctx = new MsdpSaFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 659;
-				Match(SA_FILTER);
-				State = 660;
-				filterDirection();
 				State = 661;
-				name();
+				Match(SA_FILTER);
 				State = 662;
+				filterDirection();
+				State = 663;
+				name();
+				State = 664;
 				Match(T__0);
 				}
 				break;
@@ -4371,11 +4373,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpSaLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 664;
-				Match(SA_LIMIT);
-				State = 665;
-				Match(INT);
 				State = 666;
+				Match(SA_LIMIT);
+				State = 667;
+				Match(INT);
+				State = 668;
 				Match(T__0);
 				}
 				break;
@@ -4383,7 +4385,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 667;
+				State = 669;
 				authStmt();
 				}
 				break;
@@ -4391,11 +4393,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 668;
-				Match(DESCRIPTION);
-				State = 669;
-				Match(STRING);
 				State = 670;
+				Match(DESCRIPTION);
+				State = 671;
+				Match(STRING);
+				State = 672;
 				Match(T__0);
 				}
 				break;
@@ -4403,11 +4405,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpMeshGroupContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 671;
-				Match(MESH_GROUP);
-				State = 672;
-				name();
 				State = 673;
+				Match(MESH_GROUP);
+				State = 674;
+				name();
+				State = 675;
 				Match(T__0);
 				}
 				break;
@@ -4415,11 +4417,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpConnectSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 675;
-				Match(CONNECT_SOURCE);
-				State = 676;
-				Match(STRING);
 				State = 677;
+				Match(CONNECT_SOURCE);
+				State = 678;
+				Match(STRING);
+				State = 679;
 				Match(T__0);
 				}
 				break;
@@ -4463,9 +4465,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 680;
+			State = 682;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 2017612633061982208L) != 0)) ) {
+			if ( !(((((_la - 63)) & ~0x3f) == 0 && ((1L << (_la - 63)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -4533,22 +4535,22 @@ public partial class MpolParser : Parser {
 		AuthStmtContext _localctx = new AuthStmtContext(Context, State);
 		EnterRule(_localctx, 84, RULE_authStmt);
 		try {
-			State = 694;
+			State = 696;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,58,Context) ) {
 			case 1:
 				_localctx = new AuthMd5Context(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 682;
-				Match(AUTH);
-				State = 683;
-				Match(MD5);
 				State = 684;
-				Match(SECRET);
+				Match(AUTH);
 				State = 685;
-				secretRef();
+				Match(MD5);
 				State = 686;
+				Match(SECRET);
+				State = 687;
+				secretRef();
+				State = 688;
 				Match(T__0);
 				}
 				break;
@@ -4556,15 +4558,15 @@ public partial class MpolParser : Parser {
 				_localctx = new AuthTcpAoContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 688;
-				Match(AUTH);
-				State = 689;
-				Match(TCP_AO);
 				State = 690;
-				Match(KEYCHAIN);
+				Match(AUTH);
 				State = 691;
-				name();
+				Match(TCP_AO);
 				State = 692;
+				Match(KEYCHAIN);
+				State = 693;
+				name();
+				State = 694;
 				Match(T__0);
 				}
 				break;
@@ -4631,20 +4633,20 @@ public partial class MpolParser : Parser {
 		SecretRefContext _localctx = new SecretRefContext(Context, State);
 		EnterRule(_localctx, 86, RULE_secretRef);
 		try {
-			State = 705;
+			State = 707;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ENV:
 				_localctx = new SecretEnvContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 696;
-				Match(ENV);
-				State = 697;
-				Match(T__5);
 				State = 698;
-				Match(STRING);
+				Match(ENV);
 				State = 699;
+				Match(T__5);
+				State = 700;
+				Match(STRING);
+				State = 701;
 				Match(T__6);
 				}
 				break;
@@ -4652,13 +4654,13 @@ public partial class MpolParser : Parser {
 				_localctx = new SecretFileContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 700;
-				Match(FILE);
-				State = 701;
-				Match(T__5);
 				State = 702;
-				Match(STRING);
+				Match(FILE);
 				State = 703;
+				Match(T__5);
+				State = 704;
+				Match(STRING);
+				State = 705;
 				Match(T__6);
 				}
 				break;
@@ -4666,7 +4668,7 @@ public partial class MpolParser : Parser {
 				_localctx = new SecretInlineContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 704;
+				State = 706;
 				Match(STRING);
 				}
 				break;
@@ -4716,29 +4718,29 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 707;
-			Match(BGP);
-			State = 708;
-			Match(AS);
 			State = 709;
-			Match(INT);
+			Match(BGP);
 			State = 710;
+			Match(AS);
+			State = 711;
+			Match(INT);
+			State = 712;
 			Match(T__1);
-			State = 714;
+			State = 716;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 113)) & ~0x3f) == 0 && ((1L << (_la - 113)) & 7L) != 0)) {
+			while (((((_la - 118)) & ~0x3f) == 0 && ((1L << (_la - 118)) & 7L) != 0)) {
 				{
 				{
-				State = 711;
+				State = 713;
 				bgpStmt();
 				}
 				}
-				State = 716;
+				State = 718;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 717;
+			State = 719;
 			Match(T__2);
 			}
 		}
@@ -4822,18 +4824,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 90, RULE_bgpStmt);
 		int _la;
 		try {
-			State = 746;
+			State = 748;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ROUTER_ID:
 				_localctx = new BgpRouterIdContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 719;
-				Match(ROUTER_ID);
-				State = 720;
-				ipAddress();
 				State = 721;
+				Match(ROUTER_ID);
+				State = 722;
+				ipAddress();
+				State = 723;
 				Match(T__0);
 				}
 				break;
@@ -4841,42 +4843,42 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpNeighborContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 723;
-				Match(NEIGHBOR);
-				State = 724;
-				ipAddress();
 				State = 725;
-				Match(AS);
+				Match(NEIGHBOR);
 				State = 726;
+				ipAddress();
+				State = 727;
+				Match(AS);
+				State = 728;
 				Match(INT);
-				State = 736;
+				State = 738;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 727;
+					State = 729;
 					Match(T__1);
-					State = 731;
+					State = 733;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (_la==RPKI || _la==DESCRIPTION || ((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 3440641L) != 0)) {
+					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2251799817879808L) != 0) || ((((_la - 110)) & ~0x3f) == 0 && ((1L << (_la - 110)) & 3440641L) != 0)) {
 						{
 						{
-						State = 728;
+						State = 730;
 						bgpNeighborStmt();
 						}
 						}
-						State = 733;
+						State = 735;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 734;
+					State = 736;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 735;
+					State = 737;
 					Match(T__0);
 					}
 					break;
@@ -4889,23 +4891,23 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDampingContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 738;
-				Match(DAMPING);
 				State = 740;
+				Match(DAMPING);
+				State = 742;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 739;
+					State = 741;
 					dampingParam();
 					}
 					}
-					State = 742;
+					State = 744;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( ((((_la - 116)) & ~0x3f) == 0 && ((1L << (_la - 116)) & 15L) != 0) );
-				State = 744;
+				} while ( ((((_la - 121)) & ~0x3f) == 0 && ((1L << (_la - 121)) & 15L) != 0) );
+				State = 746;
 				Match(T__0);
 				}
 				break;
@@ -4990,16 +4992,16 @@ public partial class MpolParser : Parser {
 		DampingParamContext _localctx = new DampingParamContext(Context, State);
 		EnterRule(_localctx, 92, RULE_dampingParam);
 		try {
-			State = 756;
+			State = 758;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case HALF_LIFE:
 				_localctx = new DampHalfLifeContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 748;
+				State = 750;
 				Match(HALF_LIFE);
-				State = 749;
+				State = 751;
 				duration();
 				}
 				break;
@@ -5007,9 +5009,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampReuseContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 750;
+				State = 752;
 				Match(REUSE);
-				State = 751;
+				State = 753;
 				Match(INT);
 				}
 				break;
@@ -5017,9 +5019,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 752;
+				State = 754;
 				Match(SUPPRESS);
-				State = 753;
+				State = 755;
 				Match(INT);
 				}
 				break;
@@ -5027,9 +5029,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampMaxSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 754;
+				State = 756;
 				Match(MAX_SUPPRESS);
-				State = 755;
+				State = 757;
 				duration();
 				}
 				break;
@@ -5173,43 +5175,43 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 94, RULE_bgpNeighborStmt);
 		int _la;
 		try {
-			State = 793;
+			State = 795;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,68,Context) ) {
 			case 1:
 				_localctx = new BgpMaxPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 758;
+				State = 760;
 				Match(MAX_PREFIX);
-				State = 759;
+				State = 761;
 				Match(INT);
-				State = 762;
+				State = 764;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 760;
+					State = 762;
 					Match(WARN);
-					State = 761;
+					State = 763;
 					Match(PERCENT);
 					}
 				}
 
-				State = 767;
+				State = 769;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case RESTART:
 					{
-					State = 764;
+					State = 766;
 					Match(RESTART);
-					State = 765;
+					State = 767;
 					duration();
 					}
 					break;
 				case WARNING_ONLY:
 					{
-					State = 766;
+					State = 768;
 					Match(WARNING_ONLY);
 					}
 					break;
@@ -5218,7 +5220,7 @@ public partial class MpolParser : Parser {
 				default:
 					break;
 				}
-				State = 769;
+				State = 771;
 				Match(T__0);
 				}
 				break;
@@ -5226,7 +5228,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 770;
+				State = 772;
 				authStmt();
 				}
 				break;
@@ -5234,13 +5236,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpTtlSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 771;
-				Match(TTL_SECURITY);
-				State = 772;
-				Match(HOPS);
 				State = 773;
-				Match(INT);
+				Match(TTL_SECURITY);
 				State = 774;
+				Match(HOPS);
+				State = 775;
+				Match(INT);
+				State = 776;
 				Match(T__0);
 				}
 				break;
@@ -5248,11 +5250,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpHoldTimeContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 775;
-				Match(HOLD_TIME);
-				State = 776;
-				duration();
 				State = 777;
+				Match(HOLD_TIME);
+				State = 778;
+				duration();
+				State = 779;
 				Match(T__0);
 				}
 				break;
@@ -5260,13 +5262,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterInContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 779;
-				Match(PREFIX_FILTER);
-				State = 780;
-				Match(IN);
 				State = 781;
-				name();
+				Match(PREFIX_FILTER);
 				State = 782;
+				Match(IN);
+				State = 783;
+				name();
+				State = 784;
 				Match(T__0);
 				}
 				break;
@@ -5274,13 +5276,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterOutContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 784;
-				Match(PREFIX_FILTER);
-				State = 785;
-				Match(OUT);
 				State = 786;
-				name();
+				Match(PREFIX_FILTER);
 				State = 787;
+				Match(OUT);
+				State = 788;
+				name();
+				State = 789;
 				Match(T__0);
 				}
 				break;
@@ -5288,11 +5290,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 789;
-				Match(DESCRIPTION);
-				State = 790;
-				Match(STRING);
 				State = 791;
+				Match(DESCRIPTION);
+				State = 792;
+				Match(STRING);
+				State = 793;
 				Match(T__0);
 				}
 				break;
@@ -5300,7 +5302,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 792;
+				State = 794;
 				neighborSecurityStmt();
 				}
 				break;
@@ -5349,27 +5351,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 795;
-			Match(KEYCHAIN);
-			State = 796;
-			name();
 			State = 797;
+			Match(KEYCHAIN);
+			State = 798;
+			name();
+			State = 799;
 			Match(T__1);
-			State = 801;
+			State = 803;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==KEY) {
 				{
 				{
-				State = 798;
+				State = 800;
 				keyStmt();
 				}
 				}
-				State = 803;
+				State = 805;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 804;
+			State = 806;
 			Match(T__2);
 			}
 		}
@@ -5418,31 +5420,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 806;
-			Match(KEY);
-			State = 807;
-			Match(INT);
 			State = 808;
-			Match(SECRET);
+			Match(KEY);
 			State = 809;
+			Match(INT);
+			State = 810;
+			Match(SECRET);
+			State = 811;
 			secretRef();
-			State = 814;
+			State = 816;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==VALID) {
 				{
-				State = 810;
-				Match(VALID);
-				State = 811;
-				Match(DATE);
 				State = 812;
-				Match(RANGE_DOTS);
+				Match(VALID);
 				State = 813;
+				Match(DATE);
+				State = 814;
+				Match(RANGE_DOTS);
+				State = 815;
 				Match(DATE);
 				}
 			}
 
-			State = 816;
+			State = 818;
 			Match(T__0);
 			}
 		}
@@ -5490,29 +5492,29 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 818;
-			Match(BMP);
-			State = 819;
-			Match(STATION);
 			State = 820;
-			name();
+			Match(BMP);
 			State = 821;
+			Match(STATION);
+			State = 822;
+			name();
+			State = 823;
 			Match(T__1);
-			State = 825;
+			State = 827;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==PORT || ((((_la - 92)) & ~0x3f) == 0 && ((1L << (_la - 92)) & 2393087057854465L) != 0)) {
+			while (_la==PORT || ((((_la - 97)) & ~0x3f) == 0 && ((1L << (_la - 97)) & 2393087057854465L) != 0)) {
 				{
 				{
-				State = 822;
+				State = 824;
 				bmpStmt();
 				}
 				}
-				State = 827;
+				State = 829;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 828;
+			State = 830;
 			Match(T__2);
 			}
 		}
@@ -5618,18 +5620,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 102, RULE_bmpStmt);
 		int _la;
 		try {
-			State = 865;
+			State = 867;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ADDRESS:
 				_localctx = new BmpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 830;
-				Match(ADDRESS);
-				State = 831;
-				ipAddress();
 				State = 832;
+				Match(ADDRESS);
+				State = 833;
+				ipAddress();
+				State = 834;
 				Match(T__0);
 				}
 				break;
@@ -5637,11 +5639,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpPortContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 834;
-				Match(PORT);
-				State = 835;
-				Match(INT);
 				State = 836;
+				Match(PORT);
+				State = 837;
+				Match(INT);
+				State = 838;
 				Match(T__0);
 				}
 				break;
@@ -5649,38 +5651,38 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpTlsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 837;
+				State = 839;
 				Match(TLS);
-				State = 838;
+				State = 840;
 				tlsMode();
-				State = 848;
+				State = 850;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 839;
+					State = 841;
 					Match(T__1);
-					State = 843;
+					State = 845;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 127)) & ~0x3f) == 0 && ((1L << (_la - 127)) & 3969L) != 0)) {
+					while (((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 3969L) != 0)) {
 						{
 						{
-						State = 840;
+						State = 842;
 						tlsStmt();
 						}
 						}
-						State = 845;
+						State = 847;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 846;
+					State = 848;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 847;
+					State = 849;
 					Match(T__0);
 					}
 					break;
@@ -5693,27 +5695,27 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpMonitorContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 850;
+				State = 852;
 				Match(MONITOR);
-				State = 851;
+				State = 853;
 				monitorPolicy();
-				State = 856;
+				State = 858;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 852;
+					State = 854;
 					Match(T__3);
-					State = 853;
+					State = 855;
 					monitorPolicy();
 					}
 					}
-					State = 858;
+					State = 860;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 859;
+				State = 861;
 				Match(T__0);
 				}
 				break;
@@ -5721,11 +5723,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpStatsIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 861;
-				Match(STATS_INTERVAL);
-				State = 862;
-				duration();
 				State = 863;
+				Match(STATS_INTERVAL);
+				State = 864;
+				duration();
+				State = 865;
 				Match(T__0);
 				}
 				break;
@@ -5769,9 +5771,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 867;
+			State = 869;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 85)) & ~0x3f) == 0 && ((1L << (_la - 85)) & 422212465065985L) != 0)) ) {
+			if ( !(((((_la - 90)) & ~0x3f) == 0 && ((1L << (_la - 90)) & 422212465065985L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -5884,18 +5886,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 106, RULE_tlsStmt);
 		int _la;
 		try {
-			State = 896;
+			State = 898;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MIN_VERSION:
 				_localctx = new TlsMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 869;
-				Match(MIN_VERSION);
-				State = 870;
-				Match(DECIMAL);
 				State = 871;
+				Match(MIN_VERSION);
+				State = 872;
+				Match(DECIMAL);
+				State = 873;
 				Match(T__0);
 				}
 				break;
@@ -5903,27 +5905,27 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCiphersContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 872;
+				State = 874;
 				Match(CIPHERS);
-				State = 873;
+				State = 875;
 				Match(STRING);
-				State = 878;
+				State = 880;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 874;
+					State = 876;
 					Match(T__3);
-					State = 875;
+					State = 877;
 					Match(STRING);
 					}
 					}
-					State = 880;
+					State = 882;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 881;
+				State = 883;
 				Match(T__0);
 				}
 				break;
@@ -5931,11 +5933,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCaContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 882;
-				Match(CA);
-				State = 883;
-				secretRef();
 				State = 884;
+				Match(CA);
+				State = 885;
+				secretRef();
+				State = 886;
 				Match(T__0);
 				}
 				break;
@@ -5943,11 +5945,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCertContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 886;
-				Match(CERT);
-				State = 887;
-				secretRef();
 				State = 888;
+				Match(CERT);
+				State = 889;
+				secretRef();
+				State = 890;
 				Match(T__0);
 				}
 				break;
@@ -5955,11 +5957,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsKeyContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 890;
-				Match(KEY);
-				State = 891;
-				secretRef();
 				State = 892;
+				Match(KEY);
+				State = 893;
+				secretRef();
+				State = 894;
 				Match(T__0);
 				}
 				break;
@@ -5967,9 +5969,9 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsStrictContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 894;
+				State = 896;
 				Match(STRICT);
-				State = 895;
+				State = 897;
 				Match(T__0);
 				}
 				break;
@@ -6013,9 +6015,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 898;
+			State = 900;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 140)) & ~0x3f) == 0 && ((1L << (_la - 140)) & 7L) != 0)) ) {
+			if ( !(((((_la - 145)) & ~0x3f) == 0 && ((1L << (_la - 145)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6064,25 +6066,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 900;
+			State = 902;
 			Match(TELEMETRY);
-			State = 901;
+			State = 903;
 			Match(T__1);
-			State = 905;
+			State = 907;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==WARN || _la==SITE || _la==INTERVAL) {
 				{
 				{
-				State = 902;
+				State = 904;
 				telemetryStmt();
 				}
 				}
-				State = 907;
+				State = 909;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 908;
+			State = 910;
 			Match(T__2);
 			}
 		}
@@ -6150,18 +6152,18 @@ public partial class MpolParser : Parser {
 		TelemetryStmtContext _localctx = new TelemetryStmtContext(Context, State);
 		EnterRule(_localctx, 112, RULE_telemetryStmt);
 		try {
-			State = 920;
+			State = 922;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SITE:
 				_localctx = new TelemetrySiteContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 910;
-				Match(SITE);
-				State = 911;
-				Match(STRING);
 				State = 912;
+				Match(SITE);
+				State = 913;
+				Match(STRING);
+				State = 914;
 				Match(T__0);
 				}
 				break;
@@ -6169,11 +6171,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 913;
-				Match(INTERVAL);
-				State = 914;
-				duration();
 				State = 915;
+				Match(INTERVAL);
+				State = 916;
+				duration();
+				State = 917;
 				Match(T__0);
 				}
 				break;
@@ -6181,11 +6183,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryWarnContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 917;
-				Match(WARN);
-				State = 918;
-				Match(PERCENT);
 				State = 919;
+				Match(WARN);
+				State = 920;
+				Match(PERCENT);
+				State = 921;
 				Match(T__0);
 				}
 				break;
@@ -6250,18 +6252,18 @@ public partial class MpolParser : Parser {
 		ControlPlaneStmtContext _localctx = new ControlPlaneStmtContext(Context, State);
 		EnterRule(_localctx, 114, RULE_controlPlaneStmt);
 		try {
-			State = 932;
+			State = 934;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case FILTER:
 				_localctx = new ControlPlaneFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 922;
-				Match(FILTER);
-				State = 923;
-				name();
 				State = 924;
+				Match(FILTER);
+				State = 925;
+				name();
+				State = 926;
 				Match(T__0);
 				}
 				break;
@@ -6269,15 +6271,15 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneRateContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 926;
-				Match(RATE_LIMIT);
-				State = 927;
-				protocolName();
 				State = 928;
-				Match(INT);
+				Match(RATE_LIMIT);
 				State = 929;
-				Match(PPS);
+				protocolName();
 				State = 930;
+				Match(INT);
+				State = 931;
+				Match(PPS);
+				State = 932;
 				Match(T__0);
 				}
 				break;
@@ -6339,20 +6341,20 @@ public partial class MpolParser : Parser {
 		GroupEncryptionStmtContext _localctx = new GroupEncryptionStmtContext(Context, State);
 		EnterRule(_localctx, 116, RULE_groupEncryptionStmt);
 		try {
-			State = 942;
+			State = 944;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PROTECT:
 				_localctx = new EncryptProtectContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 934;
-				Match(PROTECT);
-				State = 935;
-				Match(FILTER);
 				State = 936;
-				name();
+				Match(PROTECT);
 				State = 937;
+				Match(FILTER);
+				State = 938;
+				name();
+				State = 939;
 				Match(T__0);
 				}
 				break;
@@ -6360,11 +6362,11 @@ public partial class MpolParser : Parser {
 				_localctx = new EncryptGroupIdContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 939;
-				Match(GROUP_ID);
-				State = 940;
-				Match(INT);
 				State = 941;
+				Match(GROUP_ID);
+				State = 942;
+				Match(INT);
+				State = 943;
 				Match(T__0);
 				}
 				break;
@@ -6412,25 +6414,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 944;
+			State = 946;
 			Match(RPKI);
-			State = 945;
+			State = 947;
 			Match(T__1);
-			State = 949;
+			State = 951;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==CACHE) {
 				{
 				{
-				State = 946;
+				State = 948;
 				rpkiStmt();
 				}
 				}
-				State = 951;
+				State = 953;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 952;
+			State = 954;
 			Match(T__2);
 			}
 		}
@@ -6477,25 +6479,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 954;
+			State = 956;
 			Match(CACHE);
-			State = 955;
+			State = 957;
 			ipAddress();
-			State = 959;
+			State = 961;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1099511630848L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 35184372091904L) != 0)) {
 				{
 				{
-				State = 956;
+				State = 958;
 				rpkiCacheOption();
 				}
 				}
-				State = 961;
+				State = 963;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 962;
+			State = 964;
 			Match(T__0);
 			}
 		}
@@ -6563,16 +6565,16 @@ public partial class MpolParser : Parser {
 		RpkiCacheOptionContext _localctx = new RpkiCacheOptionContext(Context, State);
 		EnterRule(_localctx, 122, RULE_rpkiCacheOption);
 		try {
-			State = 970;
+			State = 972;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PORT:
 				_localctx = new RpkiCachePortContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 964;
+				State = 966;
 				Match(PORT);
-				State = 965;
+				State = 967;
 				Match(INT);
 				}
 				break;
@@ -6580,9 +6582,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCachePreferenceContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 966;
+				State = 968;
 				Match(PREFERENCE);
-				State = 967;
+				State = 969;
 				Match(INT);
 				}
 				break;
@@ -6590,9 +6592,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCacheRefreshContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 968;
+				State = 970;
 				Match(REFRESH);
-				State = 969;
+				State = 971;
 				duration();
 				}
 				break;
@@ -6644,6 +6646,47 @@ public partial class MpolParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class NbrAsPathRejectContext : NeighborSecurityStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AS_PATH() { return GetToken(MpolParser.AS_PATH, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REJECT() { return GetToken(MpolParser.REJECT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public AsnClassContext[] asnClass() {
+			return GetRuleContexts<AsnClassContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public AsnClassContext asnClass(int i) {
+			return GetRuleContext<AsnClassContext>(i);
+		}
+		public NbrAsPathRejectContext(NeighborSecurityStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitNbrAsPathReject(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class NbrAsPathMaxLengthContext : NeighborSecurityStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AS_PATH() { return GetToken(MpolParser.AS_PATH, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MAX_LENGTH() { return GetToken(MpolParser.MAX_LENGTH, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(MpolParser.INT, 0); }
+		public NbrAsPathMaxLengthContext(NeighborSecurityStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitNbrAsPathMaxLength(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class NbrAsPathFirstAsContext : NeighborSecurityStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AS_PATH() { return GetToken(MpolParser.AS_PATH, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FIRST_AS() { return GetToken(MpolParser.FIRST_AS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PEER() { return GetToken(MpolParser.PEER, 0); }
+		public NbrAsPathFirstAsContext(NeighborSecurityStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitNbrAsPathFirstAs(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 
 	[RuleVersion(0)]
 	public NeighborSecurityStmtContext neighborSecurityStmt() {
@@ -6651,52 +6694,116 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 124, RULE_neighborSecurityStmt);
 		int _la;
 		try {
-			_localctx = new NbrOriginValidationContext(_localctx);
-			EnterOuterAlt(_localctx, 1);
-			{
-			State = 972;
-			Match(RPKI);
-			State = 973;
-			rpkiState();
-			State = 981;
+			State = 1007;
 			ErrorHandler.Sync(this);
-			switch (TokenStream.LA(1)) {
-			case REJECT:
+			switch ( Interpreter.AdaptivePredict(TokenStream,88,Context) ) {
+			case 1:
+				_localctx = new NbrOriginValidationContext(_localctx);
+				EnterOuterAlt(_localctx, 1);
 				{
 				State = 974;
-				Match(REJECT);
-				}
-				break;
-			case ACCEPT:
-				{
+				Match(RPKI);
 				State = 975;
-				Match(ACCEPT);
-				}
-				break;
-			case LOCAL_PREFERENCE:
-			case COMMUNITY:
-				{
-				State = 977;
+				rpkiState();
+				State = 983;
 				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				do {
-					{
+				switch (TokenStream.LA(1)) {
+				case REJECT:
 					{
 					State = 976;
-					rpkiMark();
+					Match(REJECT);
 					}
+					break;
+				case ACCEPT:
+					{
+					State = 977;
+					Match(ACCEPT);
 					}
+					break;
+				case LOCAL_PREFERENCE:
+				case COMMUNITY:
+					{
 					State = 979;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( _la==LOCAL_PREFERENCE || _la==COMMUNITY );
+					do {
+						{
+						{
+						State = 978;
+						rpkiMark();
+						}
+						}
+						State = 981;
+						ErrorHandler.Sync(this);
+						_la = TokenStream.LA(1);
+					} while ( _la==LOCAL_PREFERENCE || _la==COMMUNITY );
+					}
+					break;
+				default:
+					throw new NoViableAltException(this);
+				}
+				State = 985;
+				Match(T__0);
 				}
 				break;
-			default:
-				throw new NoViableAltException(this);
-			}
-			State = 983;
-			Match(T__0);
+			case 2:
+				_localctx = new NbrAsPathRejectContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 987;
+				Match(AS_PATH);
+				State = 988;
+				Match(REJECT);
+				State = 989;
+				asnClass();
+				State = 994;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				while (_la==T__3) {
+					{
+					{
+					State = 990;
+					Match(T__3);
+					State = 991;
+					asnClass();
+					}
+					}
+					State = 996;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				}
+				State = 997;
+				Match(T__0);
+				}
+				break;
+			case 3:
+				_localctx = new NbrAsPathMaxLengthContext(_localctx);
+				EnterOuterAlt(_localctx, 3);
+				{
+				State = 999;
+				Match(AS_PATH);
+				State = 1000;
+				Match(MAX_LENGTH);
+				State = 1001;
+				Match(INT);
+				State = 1002;
+				Match(T__0);
+				}
+				break;
+			case 4:
+				_localctx = new NbrAsPathFirstAsContext(_localctx);
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 1003;
+				Match(AS_PATH);
+				State = 1004;
+				Match(FIRST_AS);
+				State = 1005;
+				Match(PEER);
+				State = 1006;
+				Match(T__0);
+				}
+				break;
 			}
 		}
 		catch (RecognitionException re) {
@@ -6735,7 +6842,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 985;
+			State = 1009;
 			_la = TokenStream.LA(1);
 			if ( !(_la==INVALID || _la==NOT_FOUND || _la==VALID) ) {
 			ErrorHandler.RecoverInline(this);
@@ -6799,16 +6906,16 @@ public partial class MpolParser : Parser {
 		RpkiMarkContext _localctx = new RpkiMarkContext(Context, State);
 		EnterRule(_localctx, 128, RULE_rpkiMark);
 		try {
-			State = 991;
+			State = 1015;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LOCAL_PREFERENCE:
 				_localctx = new RpkiLocalPreferenceContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 987;
+				State = 1011;
 				Match(LOCAL_PREFERENCE);
-				State = 988;
+				State = 1012;
 				Match(INT);
 				}
 				break;
@@ -6816,9 +6923,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCommunityContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 989;
+				State = 1013;
 				Match(COMMUNITY);
-				State = 990;
+				State = 1014;
 				community();
 				}
 				break;
@@ -6864,9 +6971,55 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 993;
+			State = 1017;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 8126464L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 138149888L) != 0)) ) {
+			ErrorHandler.RecoverInline(this);
+			}
+			else {
+				ErrorHandler.ReportMatch(this);
+			    Consume();
+			}
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class AsnClassContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BOGON_ASNS() { return GetToken(MpolParser.BOGON_ASNS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRIVATE_ASNS() { return GetToken(MpolParser.PRIVATE_ASNS, 0); }
+		public AsnClassContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_asnClass; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitAsnClass(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public AsnClassContext asnClass() {
+		AsnClassContext _localctx = new AsnClassContext(Context, State);
+		EnterRule(_localctx, 132, RULE_asnClass);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 1019;
+			_la = TokenStream.LA(1);
+			if ( !(_la==BOGON_ASNS || _la==PRIVATE_ASNS) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6907,15 +7060,15 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public NameContext name() {
 		NameContext _localctx = new NameContext(Context, State);
-		EnterRule(_localctx, 132, RULE_name);
+		EnterRule(_localctx, 134, RULE_name);
 		try {
-			State = 997;
+			State = 1023;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 995;
+				State = 1021;
 				Match(IDENT);
 				}
 				break;
@@ -6952,7 +7105,7 @@ public partial class MpolParser : Parser {
 			case MTRACE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 996;
+				State = 1022;
 				softKeyword();
 				}
 				break;
@@ -7019,14 +7172,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SoftKeywordContext softKeyword() {
 		SoftKeywordContext _localctx = new SoftKeywordContext(Context, State);
-		EnterRule(_localctx, 134, RULE_softKeyword);
+		EnterRule(_localctx, 136, RULE_softKeyword);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 999;
+			State = 1025;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 37717646879653632L) != 0) || ((((_la - 99)) & ~0x3f) == 0 && ((1L << (_la - 99)) & 2288041780936966145L) != 0) || ((((_la - 163)) & ~0x3f) == 0 && ((1L << (_la - 163)) & 13L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 1206964700135718656L) != 0) || ((((_la - 104)) & ~0x3f) == 0 && ((1L << (_la - 104)) & 2288041780936966145L) != 0) || ((((_la - 168)) & ~0x3f) == 0 && ((1L << (_la - 168)) & 13L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7067,14 +7220,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PrefixContext prefix() {
 		PrefixContext _localctx = new PrefixContext(Context, State);
-		EnterRule(_localctx, 136, RULE_prefix);
+		EnterRule(_localctx, 138, RULE_prefix);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1001;
+			State = 1027;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 170)) & ~0x3f) == 0 && ((1L << (_la - 170)) & 15L) != 0)) ) {
+			if ( !(((((_la - 175)) & ~0x3f) == 0 && ((1L << (_la - 175)) & 15L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7113,12 +7266,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public IpAddressContext ipAddress() {
 		IpAddressContext _localctx = new IpAddressContext(Context, State);
-		EnterRule(_localctx, 138, RULE_ipAddress);
+		EnterRule(_localctx, 140, RULE_ipAddress);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1003;
+			State = 1029;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IPV4 || _la==IPV6) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7158,11 +7311,11 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BandwidthContext bandwidth() {
 		BandwidthContext _localctx = new BandwidthContext(Context, State);
-		EnterRule(_localctx, 140, RULE_bandwidth);
+		EnterRule(_localctx, 142, RULE_bandwidth);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1005;
+			State = 1031;
 			Match(BANDWIDTH);
 			}
 		}
@@ -7195,11 +7348,11 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public DurationContext duration() {
 		DurationContext _localctx = new DurationContext(Context, State);
-		EnterRule(_localctx, 142, RULE_duration);
+		EnterRule(_localctx, 144, RULE_duration);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1007;
+			State = 1033;
 			Match(DURATION);
 			}
 		}
@@ -7215,7 +7368,7 @@ public partial class MpolParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,184,1010,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,189,1036,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -7225,344 +7378,353 @@ public partial class MpolParser : Parser {
 		2,50,7,50,2,51,7,51,2,52,7,52,2,53,7,53,2,54,7,54,2,55,7,55,2,56,7,56,
 		2,57,7,57,2,58,7,58,2,59,7,59,2,60,7,60,2,61,7,61,2,62,7,62,2,63,7,63,
 		2,64,7,64,2,65,7,65,2,66,7,66,2,67,7,67,2,68,7,68,2,69,7,69,2,70,7,70,
-		2,71,7,71,1,0,5,0,146,8,0,10,0,12,0,149,9,0,1,0,1,0,1,1,1,1,1,1,1,1,1,
-		1,1,1,3,1,159,8,1,1,2,1,2,1,2,1,2,1,3,1,3,1,3,1,3,5,3,169,8,3,10,3,12,
-		3,172,9,3,1,3,1,3,1,4,1,4,1,5,3,5,179,8,5,1,5,1,5,1,5,1,6,1,6,3,6,186,
-		8,6,1,6,3,6,189,8,6,1,7,1,7,1,7,1,7,3,7,195,8,7,1,7,1,7,3,7,199,8,7,1,
-		8,1,8,1,8,1,8,5,8,205,8,8,10,8,12,8,208,9,8,1,8,1,8,1,9,1,9,5,9,214,8,
-		9,10,9,12,9,217,9,9,1,9,3,9,220,8,9,1,9,1,9,1,10,1,10,1,11,1,11,1,11,1,
-		11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,5,
-		11,243,8,11,10,11,12,11,246,9,11,1,11,1,11,1,11,1,11,5,11,252,8,11,10,
-		11,12,11,255,9,11,1,11,1,11,3,11,259,8,11,1,12,1,12,1,12,5,12,264,8,12,
-		10,12,12,12,267,9,12,1,13,1,13,1,13,3,13,272,8,13,1,14,1,14,1,15,1,15,
-		1,16,1,16,1,16,1,16,5,16,282,8,16,10,16,12,16,285,9,16,1,16,1,16,1,17,
-		1,17,4,17,291,8,17,11,17,12,17,292,1,17,1,17,1,17,1,17,1,17,1,17,3,17,
-		301,8,17,1,18,1,18,1,18,1,18,5,18,307,8,18,10,18,12,18,310,9,18,1,18,1,
-		18,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,3,19,324,8,19,1,20,
-		1,20,1,20,5,20,329,8,20,10,20,12,20,332,9,20,1,20,1,20,1,21,1,21,1,22,
-		1,22,1,22,1,22,1,22,1,22,5,22,344,8,22,10,22,12,22,347,9,22,1,22,3,22,
-		350,8,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,362,8,
-		22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,372,8,22,1,23,1,23,1,23,
-		1,23,5,23,378,8,23,10,23,12,23,381,9,23,1,23,1,23,1,24,1,24,1,25,1,25,
-		3,25,389,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,26,1,26,5,26,399,8,26,10,
-		26,12,26,402,9,26,1,26,1,26,3,26,406,8,26,1,27,1,27,1,27,5,27,411,8,27,
-		10,27,12,27,414,9,27,1,27,1,27,1,28,1,28,1,28,1,28,1,28,1,28,1,28,1,28,
-		1,28,1,28,1,28,3,28,429,8,28,1,29,1,29,1,29,1,29,1,29,1,29,3,29,437,8,
-		29,1,29,3,29,440,8,29,1,29,1,29,1,30,1,30,1,30,1,30,1,31,1,31,1,31,1,31,
-		1,31,1,31,5,31,454,8,31,10,31,12,31,457,9,31,1,31,1,31,1,32,1,32,1,33,
-		1,33,1,33,1,33,3,33,467,8,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,475,8,
-		33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,484,8,33,1,33,1,33,1,33,1,33,
-		1,33,1,33,1,33,1,33,1,33,1,33,3,33,496,8,33,1,33,1,33,1,33,1,33,1,33,1,
-		33,1,33,3,33,505,8,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,
-		1,33,1,33,5,33,519,8,33,10,33,12,33,522,9,33,3,33,524,8,33,1,33,1,33,5,
-		33,528,8,33,10,33,12,33,531,9,33,1,33,1,33,3,33,535,8,33,1,33,1,33,1,33,
-		1,33,1,33,1,33,1,33,1,33,1,33,1,33,5,33,547,8,33,10,33,12,33,550,9,33,
-		1,33,1,33,1,33,1,33,5,33,556,8,33,10,33,12,33,559,9,33,1,33,1,33,3,33,
-		563,8,33,1,34,1,34,1,34,5,34,568,8,34,10,34,12,34,571,9,34,1,34,1,34,1,
-		35,1,35,1,35,1,35,3,35,579,8,35,1,35,1,35,1,35,1,35,4,35,585,8,35,11,35,
-		12,35,586,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,4,35,598,8,35,11,
-		35,12,35,599,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,609,8,35,1,36,1,36,
-		1,36,5,36,614,8,36,10,36,12,36,617,9,36,1,36,1,36,1,37,1,37,1,37,1,37,
-		1,38,1,38,1,38,5,38,628,8,38,10,38,12,38,631,9,38,1,38,1,38,1,39,1,39,
-		1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,5,39,649,8,
-		39,10,39,12,39,652,9,39,1,39,1,39,3,39,656,8,39,3,39,658,8,39,1,40,1,40,
-		1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,
-		1,40,1,40,1,40,3,40,679,8,40,1,41,1,41,1,42,1,42,1,42,1,42,1,42,1,42,1,
-		42,1,42,1,42,1,42,1,42,1,42,3,42,695,8,42,1,43,1,43,1,43,1,43,1,43,1,43,
-		1,43,1,43,1,43,3,43,706,8,43,1,44,1,44,1,44,1,44,1,44,5,44,713,8,44,10,
-		44,12,44,716,9,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,
-		45,1,45,5,45,730,8,45,10,45,12,45,733,9,45,1,45,1,45,3,45,737,8,45,1,45,
-		1,45,4,45,741,8,45,11,45,12,45,742,1,45,1,45,3,45,747,8,45,1,46,1,46,1,
-		46,1,46,1,46,1,46,1,46,1,46,3,46,757,8,46,1,47,1,47,1,47,1,47,3,47,763,
-		8,47,1,47,1,47,1,47,3,47,768,8,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,
+		2,71,7,71,2,72,7,72,1,0,5,0,148,8,0,10,0,12,0,151,9,0,1,0,1,0,1,1,1,1,
+		1,1,1,1,1,1,1,1,3,1,161,8,1,1,2,1,2,1,2,1,2,1,3,1,3,1,3,1,3,5,3,171,8,
+		3,10,3,12,3,174,9,3,1,3,1,3,1,4,1,4,1,5,3,5,181,8,5,1,5,1,5,1,5,1,6,1,
+		6,3,6,188,8,6,1,6,3,6,191,8,6,1,7,1,7,1,7,1,7,3,7,197,8,7,1,7,1,7,3,7,
+		201,8,7,1,8,1,8,1,8,1,8,5,8,207,8,8,10,8,12,8,210,9,8,1,8,1,8,1,9,1,9,
+		5,9,216,8,9,10,9,12,9,219,9,9,1,9,3,9,222,8,9,1,9,1,9,1,10,1,10,1,11,1,
+		11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,
+		11,1,11,5,11,245,8,11,10,11,12,11,248,9,11,1,11,1,11,1,11,1,11,5,11,254,
+		8,11,10,11,12,11,257,9,11,1,11,1,11,3,11,261,8,11,1,12,1,12,1,12,5,12,
+		266,8,12,10,12,12,12,269,9,12,1,13,1,13,1,13,3,13,274,8,13,1,14,1,14,1,
+		15,1,15,1,16,1,16,1,16,1,16,5,16,284,8,16,10,16,12,16,287,9,16,1,16,1,
+		16,1,17,1,17,4,17,293,8,17,11,17,12,17,294,1,17,1,17,1,17,1,17,1,17,1,
+		17,3,17,303,8,17,1,18,1,18,1,18,1,18,5,18,309,8,18,10,18,12,18,312,9,18,
+		1,18,1,18,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,3,19,326,8,
+		19,1,20,1,20,1,20,5,20,331,8,20,10,20,12,20,334,9,20,1,20,1,20,1,21,1,
+		21,1,22,1,22,1,22,1,22,1,22,1,22,5,22,346,8,22,10,22,12,22,349,9,22,1,
+		22,3,22,352,8,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,
+		364,8,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,374,8,22,1,23,1,
+		23,1,23,1,23,5,23,380,8,23,10,23,12,23,383,9,23,1,23,1,23,1,24,1,24,1,
+		25,1,25,3,25,391,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,26,1,26,5,26,401,
+		8,26,10,26,12,26,404,9,26,1,26,1,26,3,26,408,8,26,1,27,1,27,1,27,5,27,
+		413,8,27,10,27,12,27,416,9,27,1,27,1,27,1,28,1,28,1,28,1,28,1,28,1,28,
+		1,28,1,28,1,28,1,28,1,28,3,28,431,8,28,1,29,1,29,1,29,1,29,1,29,1,29,3,
+		29,439,8,29,1,29,3,29,442,8,29,1,29,1,29,1,30,1,30,1,30,1,30,1,31,1,31,
+		1,31,1,31,1,31,1,31,5,31,456,8,31,10,31,12,31,459,9,31,1,31,1,31,1,32,
+		1,32,1,33,1,33,1,33,1,33,3,33,469,8,33,1,33,1,33,1,33,1,33,1,33,1,33,3,
+		33,477,8,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,486,8,33,1,33,1,33,
+		1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,498,8,33,1,33,1,33,1,33,1,
+		33,1,33,1,33,1,33,3,33,507,8,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,
+		1,33,1,33,1,33,1,33,5,33,521,8,33,10,33,12,33,524,9,33,3,33,526,8,33,1,
+		33,1,33,5,33,530,8,33,10,33,12,33,533,9,33,1,33,1,33,3,33,537,8,33,1,33,
+		1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,5,33,549,8,33,10,33,12,33,
+		552,9,33,1,33,1,33,1,33,1,33,5,33,558,8,33,10,33,12,33,561,9,33,1,33,1,
+		33,3,33,565,8,33,1,34,1,34,1,34,5,34,570,8,34,10,34,12,34,573,9,34,1,34,
+		1,34,1,35,1,35,1,35,1,35,3,35,581,8,35,1,35,1,35,1,35,1,35,4,35,587,8,
+		35,11,35,12,35,588,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,4,35,600,
+		8,35,11,35,12,35,601,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,611,8,35,
+		1,36,1,36,1,36,5,36,616,8,36,10,36,12,36,619,9,36,1,36,1,36,1,37,1,37,
+		1,37,1,37,1,38,1,38,1,38,5,38,630,8,38,10,38,12,38,633,9,38,1,38,1,38,
+		1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,
+		5,39,651,8,39,10,39,12,39,654,9,39,1,39,1,39,3,39,658,8,39,3,39,660,8,
+		39,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,
+		40,1,40,1,40,1,40,1,40,1,40,3,40,681,8,40,1,41,1,41,1,42,1,42,1,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,697,8,42,1,43,1,43,1,43,1,
+		43,1,43,1,43,1,43,1,43,1,43,3,43,708,8,43,1,44,1,44,1,44,1,44,1,44,5,44,
+		715,8,44,10,44,12,44,718,9,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,
+		1,45,1,45,1,45,1,45,5,45,732,8,45,10,45,12,45,735,9,45,1,45,1,45,3,45,
+		739,8,45,1,45,1,45,4,45,743,8,45,11,45,12,45,744,1,45,1,45,3,45,749,8,
+		45,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,3,46,759,8,46,1,47,1,47,1,47,
+		1,47,3,47,765,8,47,1,47,1,47,1,47,3,47,770,8,47,1,47,1,47,1,47,1,47,1,
 		47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,
-		47,1,47,1,47,3,47,794,8,47,1,48,1,48,1,48,1,48,5,48,800,8,48,10,48,12,
-		48,803,9,48,1,48,1,48,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,3,49,815,
-		8,49,1,49,1,49,1,50,1,50,1,50,1,50,1,50,5,50,824,8,50,10,50,12,50,827,
-		9,50,1,50,1,50,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,
-		5,51,842,8,51,10,51,12,51,845,9,51,1,51,1,51,3,51,849,8,51,1,51,1,51,1,
-		51,1,51,5,51,855,8,51,10,51,12,51,858,9,51,1,51,1,51,1,51,1,51,1,51,1,
-		51,3,51,866,8,51,1,52,1,52,1,53,1,53,1,53,1,53,1,53,1,53,1,53,5,53,877,
-		8,53,10,53,12,53,880,9,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,
-		1,53,1,53,1,53,1,53,1,53,1,53,3,53,897,8,53,1,54,1,54,1,55,1,55,1,55,5,
-		55,904,8,55,10,55,12,55,907,9,55,1,55,1,55,1,56,1,56,1,56,1,56,1,56,1,
-		56,1,56,1,56,1,56,1,56,3,56,921,8,56,1,57,1,57,1,57,1,57,1,57,1,57,1,57,
-		1,57,1,57,1,57,3,57,933,8,57,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,3,
-		58,943,8,58,1,59,1,59,1,59,5,59,948,8,59,10,59,12,59,951,9,59,1,59,1,59,
-		1,60,1,60,1,60,5,60,958,8,60,10,60,12,60,961,9,60,1,60,1,60,1,61,1,61,
-		1,61,1,61,1,61,1,61,3,61,971,8,61,1,62,1,62,1,62,1,62,1,62,4,62,978,8,
-		62,11,62,12,62,979,3,62,982,8,62,1,62,1,62,1,63,1,63,1,64,1,64,1,64,1,
-		64,3,64,992,8,64,1,65,1,65,1,66,1,66,3,66,998,8,66,1,67,1,67,1,68,1,68,
-		1,69,1,69,1,70,1,70,1,71,1,71,1,71,0,0,72,0,2,4,6,8,10,12,14,16,18,20,
-		22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,
-		70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,108,110,112,
-		114,116,118,120,122,124,126,128,130,132,134,136,138,140,142,0,17,1,0,24,
-		26,1,0,31,32,7,0,47,47,64,64,96,96,112,112,129,129,153,158,178,178,1,0,
-		159,167,1,0,47,48,1,0,53,54,2,0,57,58,61,61,1,0,74,79,1,0,84,85,1,0,58,
-		60,2,0,85,85,132,133,1,0,140,142,2,0,14,15,128,128,1,0,18,22,12,0,8,14,
-		17,18,49,50,55,55,99,99,127,127,130,130,136,139,145,146,153,159,163,163,
-		165,166,1,0,170,173,2,0,171,171,173,173,1097,0,147,1,0,0,0,2,158,1,0,0,
-		0,4,160,1,0,0,0,6,164,1,0,0,0,8,175,1,0,0,0,10,178,1,0,0,0,12,188,1,0,
-		0,0,14,198,1,0,0,0,16,200,1,0,0,0,18,211,1,0,0,0,20,223,1,0,0,0,22,258,
-		1,0,0,0,24,260,1,0,0,0,26,271,1,0,0,0,28,273,1,0,0,0,30,275,1,0,0,0,32,
-		277,1,0,0,0,34,300,1,0,0,0,36,302,1,0,0,0,38,323,1,0,0,0,40,325,1,0,0,
-		0,42,335,1,0,0,0,44,371,1,0,0,0,46,373,1,0,0,0,48,384,1,0,0,0,50,388,1,
-		0,0,0,52,405,1,0,0,0,54,407,1,0,0,0,56,428,1,0,0,0,58,430,1,0,0,0,60,443,
-		1,0,0,0,62,447,1,0,0,0,64,460,1,0,0,0,66,562,1,0,0,0,68,564,1,0,0,0,70,
-		608,1,0,0,0,72,610,1,0,0,0,74,620,1,0,0,0,76,624,1,0,0,0,78,657,1,0,0,
-		0,80,678,1,0,0,0,82,680,1,0,0,0,84,694,1,0,0,0,86,705,1,0,0,0,88,707,1,
-		0,0,0,90,746,1,0,0,0,92,756,1,0,0,0,94,793,1,0,0,0,96,795,1,0,0,0,98,806,
-		1,0,0,0,100,818,1,0,0,0,102,865,1,0,0,0,104,867,1,0,0,0,106,896,1,0,0,
-		0,108,898,1,0,0,0,110,900,1,0,0,0,112,920,1,0,0,0,114,932,1,0,0,0,116,
-		942,1,0,0,0,118,944,1,0,0,0,120,954,1,0,0,0,122,970,1,0,0,0,124,972,1,
-		0,0,0,126,985,1,0,0,0,128,991,1,0,0,0,130,993,1,0,0,0,132,997,1,0,0,0,
-		134,999,1,0,0,0,136,1001,1,0,0,0,138,1003,1,0,0,0,140,1005,1,0,0,0,142,
-		1007,1,0,0,0,144,146,3,2,1,0,145,144,1,0,0,0,146,149,1,0,0,0,147,145,1,
-		0,0,0,147,148,1,0,0,0,148,150,1,0,0,0,149,147,1,0,0,0,150,151,5,0,0,1,
-		151,1,1,0,0,0,152,159,3,4,2,0,153,159,3,6,3,0,154,159,3,16,8,0,155,159,
-		3,32,16,0,156,159,3,36,18,0,157,159,3,62,31,0,158,152,1,0,0,0,158,153,
-		1,0,0,0,158,154,1,0,0,0,158,155,1,0,0,0,158,156,1,0,0,0,158,157,1,0,0,
-		0,159,3,1,0,0,0,160,161,5,23,0,0,161,162,5,179,0,0,162,163,5,1,0,0,163,
-		5,1,0,0,0,164,165,3,8,4,0,165,166,3,132,66,0,166,170,5,2,0,0,167,169,3,
-		10,5,0,168,167,1,0,0,0,169,172,1,0,0,0,170,168,1,0,0,0,170,171,1,0,0,0,
-		171,173,1,0,0,0,172,170,1,0,0,0,173,174,5,3,0,0,174,7,1,0,0,0,175,176,
-		7,0,0,0,176,9,1,0,0,0,177,179,5,27,0,0,178,177,1,0,0,0,178,179,1,0,0,0,
-		179,180,1,0,0,0,180,181,3,12,6,0,181,182,5,1,0,0,182,11,1,0,0,0,183,185,
-		3,136,68,0,184,186,3,14,7,0,185,184,1,0,0,0,185,186,1,0,0,0,186,189,1,
-		0,0,0,187,189,3,132,66,0,188,183,1,0,0,0,188,187,1,0,0,0,189,13,1,0,0,
-		0,190,191,5,28,0,0,191,194,5,178,0,0,192,193,5,29,0,0,193,195,5,178,0,
-		0,194,192,1,0,0,0,194,195,1,0,0,0,195,199,1,0,0,0,196,197,5,29,0,0,197,
-		199,5,178,0,0,198,190,1,0,0,0,198,196,1,0,0,0,199,15,1,0,0,0,200,201,5,
-		30,0,0,201,202,3,132,66,0,202,206,5,2,0,0,203,205,3,18,9,0,204,203,1,0,
-		0,0,205,208,1,0,0,0,206,204,1,0,0,0,206,207,1,0,0,0,207,209,1,0,0,0,208,
-		206,1,0,0,0,209,210,5,3,0,0,210,17,1,0,0,0,211,215,3,20,10,0,212,214,3,
-		22,11,0,213,212,1,0,0,0,214,217,1,0,0,0,215,213,1,0,0,0,215,216,1,0,0,
-		0,216,219,1,0,0,0,217,215,1,0,0,0,218,220,5,33,0,0,219,218,1,0,0,0,219,
-		220,1,0,0,0,220,221,1,0,0,0,221,222,5,1,0,0,222,19,1,0,0,0,223,224,7,1,
-		0,0,224,21,1,0,0,0,225,259,5,34,0,0,226,227,5,25,0,0,227,259,3,24,12,0,
-		228,229,5,24,0,0,229,259,3,24,12,0,230,231,5,26,0,0,231,259,3,24,12,0,
-		232,233,5,35,0,0,233,259,3,24,12,0,234,235,5,36,0,0,235,259,3,24,12,0,
-		236,237,5,37,0,0,237,259,3,24,12,0,238,239,5,38,0,0,239,244,3,28,14,0,
-		240,241,5,4,0,0,241,243,3,28,14,0,242,240,1,0,0,0,243,246,1,0,0,0,244,
-		242,1,0,0,0,244,245,1,0,0,0,245,259,1,0,0,0,246,244,1,0,0,0,247,248,5,
-		39,0,0,248,253,3,30,15,0,249,250,5,4,0,0,250,252,3,30,15,0,251,249,1,0,
-		0,0,252,255,1,0,0,0,253,251,1,0,0,0,253,254,1,0,0,0,254,259,1,0,0,0,255,
-		253,1,0,0,0,256,257,5,40,0,0,257,259,5,178,0,0,258,225,1,0,0,0,258,226,
-		1,0,0,0,258,228,1,0,0,0,258,230,1,0,0,0,258,232,1,0,0,0,258,234,1,0,0,
-		0,258,236,1,0,0,0,258,238,1,0,0,0,258,247,1,0,0,0,258,256,1,0,0,0,259,
-		23,1,0,0,0,260,265,3,26,13,0,261,262,5,4,0,0,262,264,3,26,13,0,263,261,
-		1,0,0,0,264,267,1,0,0,0,265,263,1,0,0,0,265,266,1,0,0,0,266,25,1,0,0,0,
-		267,265,1,0,0,0,268,272,3,136,68,0,269,272,3,132,66,0,270,272,5,34,0,0,
-		271,268,1,0,0,0,271,269,1,0,0,0,271,270,1,0,0,0,272,27,1,0,0,0,273,274,
-		7,2,0,0,274,29,1,0,0,0,275,276,7,3,0,0,276,31,1,0,0,0,277,278,5,41,0,0,
-		278,279,3,132,66,0,279,283,5,2,0,0,280,282,3,34,17,0,281,280,1,0,0,0,282,
-		285,1,0,0,0,283,281,1,0,0,0,283,284,1,0,0,0,284,286,1,0,0,0,285,283,1,
-		0,0,0,286,287,5,3,0,0,287,33,1,0,0,0,288,290,5,42,0,0,289,291,3,22,11,
-		0,290,289,1,0,0,0,291,292,1,0,0,0,292,290,1,0,0,0,292,293,1,0,0,0,293,
-		294,1,0,0,0,294,295,5,1,0,0,295,301,1,0,0,0,296,297,5,43,0,0,297,298,3,
-		140,70,0,298,299,5,1,0,0,299,301,1,0,0,0,300,288,1,0,0,0,300,296,1,0,0,
-		0,301,35,1,0,0,0,302,303,5,44,0,0,303,304,3,132,66,0,304,308,5,2,0,0,305,
-		307,3,38,19,0,306,305,1,0,0,0,307,310,1,0,0,0,308,306,1,0,0,0,308,309,
-		1,0,0,0,309,311,1,0,0,0,310,308,1,0,0,0,311,312,5,3,0,0,312,37,1,0,0,0,
-		313,324,3,40,20,0,314,324,3,46,23,0,315,324,3,54,27,0,316,324,3,58,29,
-		0,317,324,3,60,30,0,318,319,5,45,0,0,319,324,5,1,0,0,320,321,5,46,0,0,
-		321,322,5,179,0,0,322,324,5,1,0,0,323,313,1,0,0,0,323,314,1,0,0,0,323,
-		315,1,0,0,0,323,316,1,0,0,0,323,317,1,0,0,0,323,318,1,0,0,0,323,320,1,
-		0,0,0,324,39,1,0,0,0,325,326,3,42,21,0,326,330,5,2,0,0,327,329,3,44,22,
-		0,328,327,1,0,0,0,329,332,1,0,0,0,330,328,1,0,0,0,330,331,1,0,0,0,331,
-		333,1,0,0,0,332,330,1,0,0,0,333,334,5,3,0,0,334,41,1,0,0,0,335,336,7,4,
-		0,0,336,43,1,0,0,0,337,338,5,49,0,0,338,339,5,5,0,0,339,340,5,178,0,0,
-		340,372,5,1,0,0,341,345,3,20,10,0,342,344,3,22,11,0,343,342,1,0,0,0,344,
-		347,1,0,0,0,345,343,1,0,0,0,345,346,1,0,0,0,346,349,1,0,0,0,347,345,1,
-		0,0,0,348,350,5,33,0,0,349,348,1,0,0,0,349,350,1,0,0,0,350,351,1,0,0,0,
-		351,352,5,1,0,0,352,372,1,0,0,0,353,354,5,50,0,0,354,355,3,132,66,0,355,
-		356,5,1,0,0,356,372,1,0,0,0,357,358,5,51,0,0,358,361,5,178,0,0,359,360,
-		5,27,0,0,360,362,3,24,12,0,361,359,1,0,0,0,361,362,1,0,0,0,362,363,1,0,
-		0,0,363,372,5,1,0,0,364,365,5,52,0,0,365,366,7,5,0,0,366,372,5,1,0,0,367,
-		368,5,55,0,0,368,369,3,132,66,0,369,370,5,1,0,0,370,372,1,0,0,0,371,337,
-		1,0,0,0,371,341,1,0,0,0,371,353,1,0,0,0,371,357,1,0,0,0,371,364,1,0,0,
-		0,371,367,1,0,0,0,372,45,1,0,0,0,373,374,5,56,0,0,374,375,3,48,24,0,375,
-		379,3,50,25,0,376,378,3,52,26,0,377,376,1,0,0,0,378,381,1,0,0,0,379,377,
-		1,0,0,0,379,380,1,0,0,0,380,382,1,0,0,0,381,379,1,0,0,0,382,383,5,1,0,
-		0,383,47,1,0,0,0,384,385,7,6,0,0,385,49,1,0,0,0,386,389,5,178,0,0,387,
-		389,3,140,70,0,388,386,1,0,0,0,388,387,1,0,0,0,389,51,1,0,0,0,390,391,
-		5,24,0,0,391,406,3,24,12,0,392,393,5,25,0,0,393,406,3,24,12,0,394,395,
-		5,62,0,0,395,400,3,132,66,0,396,397,5,4,0,0,397,399,3,132,66,0,398,396,
-		1,0,0,0,399,402,1,0,0,0,400,398,1,0,0,0,400,401,1,0,0,0,401,406,1,0,0,
-		0,402,400,1,0,0,0,403,404,5,63,0,0,404,406,3,140,70,0,405,390,1,0,0,0,
-		405,392,1,0,0,0,405,394,1,0,0,0,405,403,1,0,0,0,406,53,1,0,0,0,407,408,
-		5,64,0,0,408,412,5,2,0,0,409,411,3,56,28,0,410,409,1,0,0,0,411,414,1,0,
-		0,0,412,410,1,0,0,0,412,413,1,0,0,0,413,415,1,0,0,0,414,412,1,0,0,0,415,
-		416,5,3,0,0,416,55,1,0,0,0,417,418,5,65,0,0,418,419,5,66,0,0,419,429,5,
-		1,0,0,420,421,5,65,0,0,421,422,3,24,12,0,422,423,5,1,0,0,423,429,1,0,0,
-		0,424,425,5,67,0,0,425,429,5,1,0,0,426,427,5,68,0,0,427,429,5,1,0,0,428,
-		417,1,0,0,0,428,420,1,0,0,0,428,424,1,0,0,0,428,426,1,0,0,0,429,57,1,0,
-		0,0,430,436,5,69,0,0,431,432,5,32,0,0,432,433,5,24,0,0,433,437,3,24,12,
-		0,434,435,5,30,0,0,435,437,3,132,66,0,436,431,1,0,0,0,436,434,1,0,0,0,
-		437,439,1,0,0,0,438,440,5,70,0,0,439,438,1,0,0,0,439,440,1,0,0,0,440,441,
-		1,0,0,0,441,442,5,1,0,0,442,59,1,0,0,0,443,444,5,71,0,0,444,445,3,132,
-		66,0,445,446,5,1,0,0,446,61,1,0,0,0,447,448,5,72,0,0,448,449,3,132,66,
-		0,449,450,5,73,0,0,450,451,3,64,32,0,451,455,5,2,0,0,452,454,3,66,33,0,
-		453,452,1,0,0,0,454,457,1,0,0,0,455,453,1,0,0,0,455,456,1,0,0,0,456,458,
-		1,0,0,0,457,455,1,0,0,0,458,459,5,3,0,0,459,63,1,0,0,0,460,461,7,7,0,0,
-		461,65,1,0,0,0,462,463,5,80,0,0,463,466,5,178,0,0,464,465,5,81,0,0,465,
-		467,5,178,0,0,466,464,1,0,0,0,466,467,1,0,0,0,467,468,1,0,0,0,468,563,
-		5,1,0,0,469,470,3,42,21,0,470,471,5,51,0,0,471,474,5,178,0,0,472,473,5,
-		27,0,0,473,475,3,24,12,0,474,472,1,0,0,0,474,475,1,0,0,0,475,476,1,0,0,
-		0,476,477,5,1,0,0,477,563,1,0,0,0,478,479,3,42,21,0,479,480,5,82,0,0,480,
-		483,5,178,0,0,481,482,5,27,0,0,482,484,3,24,12,0,483,481,1,0,0,0,483,484,
-		1,0,0,0,484,485,1,0,0,0,485,486,5,1,0,0,486,563,1,0,0,0,487,488,5,83,0,
-		0,488,489,7,8,0,0,489,563,5,1,0,0,490,495,5,86,0,0,491,492,5,32,0,0,492,
-		496,5,34,0,0,493,494,5,30,0,0,494,496,3,132,66,0,495,491,1,0,0,0,495,493,
-		1,0,0,0,496,497,1,0,0,0,497,563,5,1,0,0,498,504,5,87,0,0,499,500,5,32,
-		0,0,500,501,5,24,0,0,501,505,3,24,12,0,502,503,5,30,0,0,503,505,3,132,
-		66,0,504,499,1,0,0,0,504,502,1,0,0,0,505,506,1,0,0,0,506,507,5,1,0,0,507,
-		563,1,0,0,0,508,509,5,88,0,0,509,510,3,24,12,0,510,511,5,1,0,0,511,563,
-		1,0,0,0,512,513,5,89,0,0,513,523,5,179,0,0,514,515,5,90,0,0,515,520,3,
-		132,66,0,516,517,5,4,0,0,517,519,3,132,66,0,518,516,1,0,0,0,519,522,1,
-		0,0,0,520,518,1,0,0,0,520,521,1,0,0,0,521,524,1,0,0,0,522,520,1,0,0,0,
-		523,514,1,0,0,0,523,524,1,0,0,0,524,534,1,0,0,0,525,529,5,2,0,0,526,528,
-		3,38,19,0,527,526,1,0,0,0,528,531,1,0,0,0,529,527,1,0,0,0,529,530,1,0,
-		0,0,530,532,1,0,0,0,531,529,1,0,0,0,532,535,5,3,0,0,533,535,5,1,0,0,534,
-		525,1,0,0,0,534,533,1,0,0,0,535,563,1,0,0,0,536,563,3,68,34,0,537,563,
-		3,72,36,0,538,563,3,76,38,0,539,563,3,88,44,0,540,563,3,96,48,0,541,563,
-		3,100,50,0,542,563,3,110,55,0,543,544,5,147,0,0,544,548,5,2,0,0,545,547,
-		3,114,57,0,546,545,1,0,0,0,547,550,1,0,0,0,548,546,1,0,0,0,548,549,1,0,
-		0,0,549,551,1,0,0,0,550,548,1,0,0,0,551,563,5,3,0,0,552,553,5,150,0,0,
-		553,557,5,2,0,0,554,556,3,116,58,0,555,554,1,0,0,0,556,559,1,0,0,0,557,
-		555,1,0,0,0,557,558,1,0,0,0,558,560,1,0,0,0,559,557,1,0,0,0,560,563,5,
-		3,0,0,561,563,3,118,59,0,562,462,1,0,0,0,562,469,1,0,0,0,562,478,1,0,0,
-		0,562,487,1,0,0,0,562,490,1,0,0,0,562,498,1,0,0,0,562,508,1,0,0,0,562,
-		512,1,0,0,0,562,536,1,0,0,0,562,537,1,0,0,0,562,538,1,0,0,0,562,539,1,
-		0,0,0,562,540,1,0,0,0,562,541,1,0,0,0,562,542,1,0,0,0,562,543,1,0,0,0,
-		562,552,1,0,0,0,562,561,1,0,0,0,563,67,1,0,0,0,564,565,5,91,0,0,565,569,
-		5,2,0,0,566,568,3,70,35,0,567,566,1,0,0,0,568,571,1,0,0,0,569,567,1,0,
-		0,0,569,570,1,0,0,0,570,572,1,0,0,0,571,569,1,0,0,0,572,573,5,3,0,0,573,
-		69,1,0,0,0,574,575,5,92,0,0,575,578,3,138,69,0,576,577,5,24,0,0,577,579,
-		3,24,12,0,578,576,1,0,0,0,578,579,1,0,0,0,579,580,1,0,0,0,580,581,5,1,
-		0,0,581,609,1,0,0,0,582,584,5,93,0,0,583,585,3,22,11,0,584,583,1,0,0,0,
-		585,586,1,0,0,0,586,584,1,0,0,0,586,587,1,0,0,0,587,588,1,0,0,0,588,589,
-		5,1,0,0,589,609,1,0,0,0,590,591,5,93,0,0,591,592,5,30,0,0,592,593,3,132,
-		66,0,593,594,5,1,0,0,594,609,1,0,0,0,595,597,5,94,0,0,596,598,3,22,11,
-		0,597,596,1,0,0,0,598,599,1,0,0,0,599,597,1,0,0,0,599,600,1,0,0,0,600,
-		601,1,0,0,0,601,602,5,1,0,0,602,609,1,0,0,0,603,604,5,94,0,0,604,605,5,
-		30,0,0,605,606,3,132,66,0,606,607,5,1,0,0,607,609,1,0,0,0,608,574,1,0,
-		0,0,608,582,1,0,0,0,608,590,1,0,0,0,608,595,1,0,0,0,608,603,1,0,0,0,609,
-		71,1,0,0,0,610,611,5,64,0,0,611,615,5,2,0,0,612,614,3,74,37,0,613,612,
-		1,0,0,0,614,617,1,0,0,0,615,613,1,0,0,0,615,616,1,0,0,0,616,618,1,0,0,
-		0,617,615,1,0,0,0,618,619,5,3,0,0,619,73,1,0,0,0,620,621,5,95,0,0,621,
-		622,5,178,0,0,622,623,5,1,0,0,623,75,1,0,0,0,624,625,5,96,0,0,625,629,
-		5,2,0,0,626,628,3,78,39,0,627,626,1,0,0,0,628,631,1,0,0,0,629,627,1,0,
-		0,0,629,630,1,0,0,0,630,632,1,0,0,0,631,629,1,0,0,0,632,633,5,3,0,0,633,
-		77,1,0,0,0,634,635,5,97,0,0,635,636,5,179,0,0,636,658,5,1,0,0,637,638,
-		5,98,0,0,638,639,5,30,0,0,639,640,3,132,66,0,640,641,5,1,0,0,641,658,1,
-		0,0,0,642,643,5,99,0,0,643,644,3,138,69,0,644,645,5,100,0,0,645,655,5,
-		178,0,0,646,650,5,2,0,0,647,649,3,80,40,0,648,647,1,0,0,0,649,652,1,0,
-		0,0,650,648,1,0,0,0,650,651,1,0,0,0,651,653,1,0,0,0,652,650,1,0,0,0,653,
-		656,5,3,0,0,654,656,5,1,0,0,655,646,1,0,0,0,655,654,1,0,0,0,656,658,1,
-		0,0,0,657,634,1,0,0,0,657,637,1,0,0,0,657,642,1,0,0,0,658,79,1,0,0,0,659,
-		660,5,101,0,0,660,661,3,82,41,0,661,662,3,132,66,0,662,663,5,1,0,0,663,
-		679,1,0,0,0,664,665,5,102,0,0,665,666,5,178,0,0,666,679,5,1,0,0,667,679,
-		3,84,42,0,668,669,5,46,0,0,669,670,5,179,0,0,670,679,5,1,0,0,671,672,5,
-		103,0,0,672,673,3,132,66,0,673,674,5,1,0,0,674,679,1,0,0,0,675,676,5,104,
-		0,0,676,677,5,179,0,0,677,679,5,1,0,0,678,659,1,0,0,0,678,664,1,0,0,0,
-		678,667,1,0,0,0,678,668,1,0,0,0,678,671,1,0,0,0,678,675,1,0,0,0,679,81,
-		1,0,0,0,680,681,7,9,0,0,681,83,1,0,0,0,682,683,5,105,0,0,683,684,5,106,
-		0,0,684,685,5,109,0,0,685,686,3,86,43,0,686,687,5,1,0,0,687,695,1,0,0,
-		0,688,689,5,105,0,0,689,690,5,107,0,0,690,691,5,108,0,0,691,692,3,132,
-		66,0,692,693,5,1,0,0,693,695,1,0,0,0,694,682,1,0,0,0,694,688,1,0,0,0,695,
-		85,1,0,0,0,696,697,5,110,0,0,697,698,5,6,0,0,698,699,5,179,0,0,699,706,
-		5,7,0,0,700,701,5,111,0,0,701,702,5,6,0,0,702,703,5,179,0,0,703,706,5,
-		7,0,0,704,706,5,179,0,0,705,696,1,0,0,0,705,700,1,0,0,0,705,704,1,0,0,
-		0,706,87,1,0,0,0,707,708,5,112,0,0,708,709,5,100,0,0,709,710,5,178,0,0,
-		710,714,5,2,0,0,711,713,3,90,45,0,712,711,1,0,0,0,713,716,1,0,0,0,714,
-		712,1,0,0,0,714,715,1,0,0,0,715,717,1,0,0,0,716,714,1,0,0,0,717,718,5,
-		3,0,0,718,89,1,0,0,0,719,720,5,113,0,0,720,721,3,138,69,0,721,722,5,1,
-		0,0,722,747,1,0,0,0,723,724,5,114,0,0,724,725,3,138,69,0,725,726,5,100,
-		0,0,726,736,5,178,0,0,727,731,5,2,0,0,728,730,3,94,47,0,729,728,1,0,0,
-		0,730,733,1,0,0,0,731,729,1,0,0,0,731,732,1,0,0,0,732,734,1,0,0,0,733,
-		731,1,0,0,0,734,737,5,3,0,0,735,737,5,1,0,0,736,727,1,0,0,0,736,735,1,
-		0,0,0,737,747,1,0,0,0,738,740,5,115,0,0,739,741,3,92,46,0,740,739,1,0,
-		0,0,741,742,1,0,0,0,742,740,1,0,0,0,742,743,1,0,0,0,743,744,1,0,0,0,744,
-		745,5,1,0,0,745,747,1,0,0,0,746,719,1,0,0,0,746,723,1,0,0,0,746,738,1,
-		0,0,0,747,91,1,0,0,0,748,749,5,116,0,0,749,757,3,142,71,0,750,751,5,117,
-		0,0,751,757,5,178,0,0,752,753,5,118,0,0,753,757,5,178,0,0,754,755,5,119,
-		0,0,755,757,3,142,71,0,756,748,1,0,0,0,756,750,1,0,0,0,756,752,1,0,0,0,
-		756,754,1,0,0,0,757,93,1,0,0,0,758,759,5,120,0,0,759,762,5,178,0,0,760,
-		761,5,81,0,0,761,763,5,176,0,0,762,760,1,0,0,0,762,763,1,0,0,0,763,767,
-		1,0,0,0,764,765,5,121,0,0,765,768,3,142,71,0,766,768,5,122,0,0,767,764,
-		1,0,0,0,767,766,1,0,0,0,767,768,1,0,0,0,768,769,1,0,0,0,769,794,5,1,0,
-		0,770,794,3,84,42,0,771,772,5,123,0,0,772,773,5,124,0,0,773,774,5,178,
-		0,0,774,794,5,1,0,0,775,776,5,125,0,0,776,777,3,142,71,0,777,778,5,1,0,
-		0,778,794,1,0,0,0,779,780,5,126,0,0,780,781,5,59,0,0,781,782,3,132,66,
-		0,782,783,5,1,0,0,783,794,1,0,0,0,784,785,5,126,0,0,785,786,5,58,0,0,786,
-		787,3,132,66,0,787,788,5,1,0,0,788,794,1,0,0,0,789,790,5,46,0,0,790,791,
-		5,179,0,0,791,794,5,1,0,0,792,794,3,124,62,0,793,758,1,0,0,0,793,770,1,
-		0,0,0,793,771,1,0,0,0,793,775,1,0,0,0,793,779,1,0,0,0,793,784,1,0,0,0,
-		793,789,1,0,0,0,793,792,1,0,0,0,794,95,1,0,0,0,795,796,5,108,0,0,796,797,
-		3,132,66,0,797,801,5,2,0,0,798,800,3,98,49,0,799,798,1,0,0,0,800,803,1,
-		0,0,0,801,799,1,0,0,0,801,802,1,0,0,0,802,804,1,0,0,0,803,801,1,0,0,0,
-		804,805,5,3,0,0,805,97,1,0,0,0,806,807,5,127,0,0,807,808,5,178,0,0,808,
-		809,5,109,0,0,809,814,3,86,43,0,810,811,5,128,0,0,811,812,5,168,0,0,812,
-		813,5,169,0,0,813,815,5,168,0,0,814,810,1,0,0,0,814,815,1,0,0,0,815,816,
-		1,0,0,0,816,817,5,1,0,0,817,99,1,0,0,0,818,819,5,129,0,0,819,820,5,130,
-		0,0,820,821,3,132,66,0,821,825,5,2,0,0,822,824,3,102,51,0,823,822,1,0,
-		0,0,824,827,1,0,0,0,825,823,1,0,0,0,825,826,1,0,0,0,826,828,1,0,0,0,827,
-		825,1,0,0,0,828,829,5,3,0,0,829,101,1,0,0,0,830,831,5,92,0,0,831,832,3,
-		138,69,0,832,833,5,1,0,0,833,866,1,0,0,0,834,835,5,40,0,0,835,836,5,178,
-		0,0,836,866,5,1,0,0,837,838,5,131,0,0,838,848,3,104,52,0,839,843,5,2,0,
-		0,840,842,3,106,53,0,841,840,1,0,0,0,842,845,1,0,0,0,843,841,1,0,0,0,843,
-		844,1,0,0,0,844,846,1,0,0,0,845,843,1,0,0,0,846,849,5,3,0,0,847,849,5,
-		1,0,0,848,839,1,0,0,0,848,847,1,0,0,0,849,866,1,0,0,0,850,851,5,139,0,
-		0,851,856,3,108,54,0,852,853,5,4,0,0,853,855,3,108,54,0,854,852,1,0,0,
-		0,855,858,1,0,0,0,856,854,1,0,0,0,856,857,1,0,0,0,857,859,1,0,0,0,858,
-		856,1,0,0,0,859,860,5,1,0,0,860,866,1,0,0,0,861,862,5,143,0,0,862,863,
-		3,142,71,0,863,864,5,1,0,0,864,866,1,0,0,0,865,830,1,0,0,0,865,834,1,0,
-		0,0,865,837,1,0,0,0,865,850,1,0,0,0,865,861,1,0,0,0,866,103,1,0,0,0,867,
-		868,7,10,0,0,868,105,1,0,0,0,869,870,5,134,0,0,870,871,5,177,0,0,871,897,
-		5,1,0,0,872,873,5,135,0,0,873,878,5,179,0,0,874,875,5,4,0,0,875,877,5,
-		179,0,0,876,874,1,0,0,0,877,880,1,0,0,0,878,876,1,0,0,0,878,879,1,0,0,
-		0,879,881,1,0,0,0,880,878,1,0,0,0,881,897,5,1,0,0,882,883,5,136,0,0,883,
-		884,3,86,43,0,884,885,5,1,0,0,885,897,1,0,0,0,886,887,5,137,0,0,887,888,
-		3,86,43,0,888,889,5,1,0,0,889,897,1,0,0,0,890,891,5,127,0,0,891,892,3,
-		86,43,0,892,893,5,1,0,0,893,897,1,0,0,0,894,895,5,138,0,0,895,897,5,1,
-		0,0,896,869,1,0,0,0,896,872,1,0,0,0,896,882,1,0,0,0,896,886,1,0,0,0,896,
-		890,1,0,0,0,896,894,1,0,0,0,897,107,1,0,0,0,898,899,7,11,0,0,899,109,1,
-		0,0,0,900,901,5,144,0,0,901,905,5,2,0,0,902,904,3,112,56,0,903,902,1,0,
-		0,0,904,907,1,0,0,0,905,903,1,0,0,0,905,906,1,0,0,0,906,908,1,0,0,0,907,
-		905,1,0,0,0,908,909,5,3,0,0,909,111,1,0,0,0,910,911,5,145,0,0,911,912,
-		5,179,0,0,912,921,5,1,0,0,913,914,5,146,0,0,914,915,3,142,71,0,915,916,
-		5,1,0,0,916,921,1,0,0,0,917,918,5,81,0,0,918,919,5,176,0,0,919,921,5,1,
-		0,0,920,910,1,0,0,0,920,913,1,0,0,0,920,917,1,0,0,0,921,113,1,0,0,0,922,
-		923,5,30,0,0,923,924,3,132,66,0,924,925,5,1,0,0,925,933,1,0,0,0,926,927,
-		5,148,0,0,927,928,3,28,14,0,928,929,5,178,0,0,929,930,5,149,0,0,930,931,
-		5,1,0,0,931,933,1,0,0,0,932,922,1,0,0,0,932,926,1,0,0,0,933,115,1,0,0,
-		0,934,935,5,151,0,0,935,936,5,30,0,0,936,937,3,132,66,0,937,938,5,1,0,
-		0,938,943,1,0,0,0,939,940,5,152,0,0,940,941,5,178,0,0,941,943,5,1,0,0,
-		942,934,1,0,0,0,942,939,1,0,0,0,943,117,1,0,0,0,944,945,5,8,0,0,945,949,
-		5,2,0,0,946,948,3,120,60,0,947,946,1,0,0,0,948,951,1,0,0,0,949,947,1,0,
-		0,0,949,950,1,0,0,0,950,952,1,0,0,0,951,949,1,0,0,0,952,953,5,3,0,0,953,
-		119,1,0,0,0,954,955,5,9,0,0,955,959,3,138,69,0,956,958,3,122,61,0,957,
-		956,1,0,0,0,958,961,1,0,0,0,959,957,1,0,0,0,959,960,1,0,0,0,960,962,1,
-		0,0,0,961,959,1,0,0,0,962,963,5,1,0,0,963,121,1,0,0,0,964,965,5,40,0,0,
-		965,971,5,178,0,0,966,967,5,10,0,0,967,971,5,178,0,0,968,969,5,11,0,0,
-		969,971,3,142,71,0,970,964,1,0,0,0,970,966,1,0,0,0,970,968,1,0,0,0,971,
-		123,1,0,0,0,972,973,5,8,0,0,973,981,3,126,63,0,974,982,5,13,0,0,975,982,
-		5,12,0,0,976,978,3,128,64,0,977,976,1,0,0,0,978,979,1,0,0,0,979,977,1,
-		0,0,0,979,980,1,0,0,0,980,982,1,0,0,0,981,974,1,0,0,0,981,975,1,0,0,0,
-		981,977,1,0,0,0,982,983,1,0,0,0,983,984,5,1,0,0,984,125,1,0,0,0,985,986,
-		7,12,0,0,986,127,1,0,0,0,987,988,5,16,0,0,988,992,5,178,0,0,989,990,5,
-		17,0,0,990,992,3,130,65,0,991,987,1,0,0,0,991,989,1,0,0,0,992,129,1,0,
-		0,0,993,994,7,13,0,0,994,131,1,0,0,0,995,998,5,180,0,0,996,998,3,134,67,
-		0,997,995,1,0,0,0,997,996,1,0,0,0,998,133,1,0,0,0,999,1000,7,14,0,0,1000,
-		135,1,0,0,0,1001,1002,7,15,0,0,1002,137,1,0,0,0,1003,1004,7,16,0,0,1004,
-		139,1,0,0,0,1005,1006,5,174,0,0,1006,141,1,0,0,0,1007,1008,5,175,0,0,1008,
-		143,1,0,0,0,89,147,158,170,178,185,188,194,198,206,215,219,244,253,258,
-		265,271,283,292,300,308,323,330,345,349,361,371,379,388,400,405,412,428,
-		436,439,455,466,474,483,495,504,520,523,529,534,548,557,562,569,578,586,
-		599,608,615,629,650,655,657,678,694,705,714,731,736,742,746,756,762,767,
-		793,801,814,825,843,848,856,865,878,896,905,920,932,942,949,959,970,979,
-		981,991,997
+		47,1,47,1,47,1,47,1,47,1,47,3,47,796,8,47,1,48,1,48,1,48,1,48,5,48,802,
+		8,48,10,48,12,48,805,9,48,1,48,1,48,1,49,1,49,1,49,1,49,1,49,1,49,1,49,
+		1,49,3,49,817,8,49,1,49,1,49,1,50,1,50,1,50,1,50,1,50,5,50,826,8,50,10,
+		50,12,50,829,9,50,1,50,1,50,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,
+		51,1,51,1,51,5,51,844,8,51,10,51,12,51,847,9,51,1,51,1,51,3,51,851,8,51,
+		1,51,1,51,1,51,1,51,5,51,857,8,51,10,51,12,51,860,9,51,1,51,1,51,1,51,
+		1,51,1,51,1,51,3,51,868,8,51,1,52,1,52,1,53,1,53,1,53,1,53,1,53,1,53,1,
+		53,5,53,879,8,53,10,53,12,53,882,9,53,1,53,1,53,1,53,1,53,1,53,1,53,1,
+		53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,3,53,899,8,53,1,54,1,54,1,55,
+		1,55,1,55,5,55,906,8,55,10,55,12,55,909,9,55,1,55,1,55,1,56,1,56,1,56,
+		1,56,1,56,1,56,1,56,1,56,1,56,1,56,3,56,923,8,56,1,57,1,57,1,57,1,57,1,
+		57,1,57,1,57,1,57,1,57,1,57,3,57,935,8,57,1,58,1,58,1,58,1,58,1,58,1,58,
+		1,58,1,58,3,58,945,8,58,1,59,1,59,1,59,5,59,950,8,59,10,59,12,59,953,9,
+		59,1,59,1,59,1,60,1,60,1,60,5,60,960,8,60,10,60,12,60,963,9,60,1,60,1,
+		60,1,61,1,61,1,61,1,61,1,61,1,61,3,61,973,8,61,1,62,1,62,1,62,1,62,1,62,
+		4,62,980,8,62,11,62,12,62,981,3,62,984,8,62,1,62,1,62,1,62,1,62,1,62,1,
+		62,1,62,5,62,993,8,62,10,62,12,62,996,9,62,1,62,1,62,1,62,1,62,1,62,1,
+		62,1,62,1,62,1,62,1,62,3,62,1008,8,62,1,63,1,63,1,64,1,64,1,64,1,64,3,
+		64,1016,8,64,1,65,1,65,1,66,1,66,1,67,1,67,3,67,1024,8,67,1,68,1,68,1,
+		69,1,69,1,70,1,70,1,71,1,71,1,72,1,72,1,72,0,0,73,0,2,4,6,8,10,12,14,16,
+		18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,
+		66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,108,
+		110,112,114,116,118,120,122,124,126,128,130,132,134,136,138,140,142,144,
+		0,18,1,0,29,31,1,0,36,37,7,0,52,52,69,69,101,101,117,117,134,134,158,163,
+		183,183,1,0,164,172,1,0,52,53,1,0,58,59,2,0,62,63,66,66,1,0,79,84,1,0,
+		89,90,1,0,63,65,2,0,90,90,137,138,1,0,145,147,2,0,14,15,133,133,2,0,18,
+		21,27,27,1,0,25,26,12,0,8,14,17,18,54,55,60,60,104,104,132,132,135,135,
+		141,144,150,151,158,164,168,168,170,171,1,0,175,178,2,0,176,176,178,178,
+		1126,0,149,1,0,0,0,2,160,1,0,0,0,4,162,1,0,0,0,6,166,1,0,0,0,8,177,1,0,
+		0,0,10,180,1,0,0,0,12,190,1,0,0,0,14,200,1,0,0,0,16,202,1,0,0,0,18,213,
+		1,0,0,0,20,225,1,0,0,0,22,260,1,0,0,0,24,262,1,0,0,0,26,273,1,0,0,0,28,
+		275,1,0,0,0,30,277,1,0,0,0,32,279,1,0,0,0,34,302,1,0,0,0,36,304,1,0,0,
+		0,38,325,1,0,0,0,40,327,1,0,0,0,42,337,1,0,0,0,44,373,1,0,0,0,46,375,1,
+		0,0,0,48,386,1,0,0,0,50,390,1,0,0,0,52,407,1,0,0,0,54,409,1,0,0,0,56,430,
+		1,0,0,0,58,432,1,0,0,0,60,445,1,0,0,0,62,449,1,0,0,0,64,462,1,0,0,0,66,
+		564,1,0,0,0,68,566,1,0,0,0,70,610,1,0,0,0,72,612,1,0,0,0,74,622,1,0,0,
+		0,76,626,1,0,0,0,78,659,1,0,0,0,80,680,1,0,0,0,82,682,1,0,0,0,84,696,1,
+		0,0,0,86,707,1,0,0,0,88,709,1,0,0,0,90,748,1,0,0,0,92,758,1,0,0,0,94,795,
+		1,0,0,0,96,797,1,0,0,0,98,808,1,0,0,0,100,820,1,0,0,0,102,867,1,0,0,0,
+		104,869,1,0,0,0,106,898,1,0,0,0,108,900,1,0,0,0,110,902,1,0,0,0,112,922,
+		1,0,0,0,114,934,1,0,0,0,116,944,1,0,0,0,118,946,1,0,0,0,120,956,1,0,0,
+		0,122,972,1,0,0,0,124,1007,1,0,0,0,126,1009,1,0,0,0,128,1015,1,0,0,0,130,
+		1017,1,0,0,0,132,1019,1,0,0,0,134,1023,1,0,0,0,136,1025,1,0,0,0,138,1027,
+		1,0,0,0,140,1029,1,0,0,0,142,1031,1,0,0,0,144,1033,1,0,0,0,146,148,3,2,
+		1,0,147,146,1,0,0,0,148,151,1,0,0,0,149,147,1,0,0,0,149,150,1,0,0,0,150,
+		152,1,0,0,0,151,149,1,0,0,0,152,153,5,0,0,1,153,1,1,0,0,0,154,161,3,4,
+		2,0,155,161,3,6,3,0,156,161,3,16,8,0,157,161,3,32,16,0,158,161,3,36,18,
+		0,159,161,3,62,31,0,160,154,1,0,0,0,160,155,1,0,0,0,160,156,1,0,0,0,160,
+		157,1,0,0,0,160,158,1,0,0,0,160,159,1,0,0,0,161,3,1,0,0,0,162,163,5,28,
+		0,0,163,164,5,184,0,0,164,165,5,1,0,0,165,5,1,0,0,0,166,167,3,8,4,0,167,
+		168,3,134,67,0,168,172,5,2,0,0,169,171,3,10,5,0,170,169,1,0,0,0,171,174,
+		1,0,0,0,172,170,1,0,0,0,172,173,1,0,0,0,173,175,1,0,0,0,174,172,1,0,0,
+		0,175,176,5,3,0,0,176,7,1,0,0,0,177,178,7,0,0,0,178,9,1,0,0,0,179,181,
+		5,32,0,0,180,179,1,0,0,0,180,181,1,0,0,0,181,182,1,0,0,0,182,183,3,12,
+		6,0,183,184,5,1,0,0,184,11,1,0,0,0,185,187,3,138,69,0,186,188,3,14,7,0,
+		187,186,1,0,0,0,187,188,1,0,0,0,188,191,1,0,0,0,189,191,3,134,67,0,190,
+		185,1,0,0,0,190,189,1,0,0,0,191,13,1,0,0,0,192,193,5,33,0,0,193,196,5,
+		183,0,0,194,195,5,34,0,0,195,197,5,183,0,0,196,194,1,0,0,0,196,197,1,0,
+		0,0,197,201,1,0,0,0,198,199,5,34,0,0,199,201,5,183,0,0,200,192,1,0,0,0,
+		200,198,1,0,0,0,201,15,1,0,0,0,202,203,5,35,0,0,203,204,3,134,67,0,204,
+		208,5,2,0,0,205,207,3,18,9,0,206,205,1,0,0,0,207,210,1,0,0,0,208,206,1,
+		0,0,0,208,209,1,0,0,0,209,211,1,0,0,0,210,208,1,0,0,0,211,212,5,3,0,0,
+		212,17,1,0,0,0,213,217,3,20,10,0,214,216,3,22,11,0,215,214,1,0,0,0,216,
+		219,1,0,0,0,217,215,1,0,0,0,217,218,1,0,0,0,218,221,1,0,0,0,219,217,1,
+		0,0,0,220,222,5,38,0,0,221,220,1,0,0,0,221,222,1,0,0,0,222,223,1,0,0,0,
+		223,224,5,1,0,0,224,19,1,0,0,0,225,226,7,1,0,0,226,21,1,0,0,0,227,261,
+		5,39,0,0,228,229,5,30,0,0,229,261,3,24,12,0,230,231,5,29,0,0,231,261,3,
+		24,12,0,232,233,5,31,0,0,233,261,3,24,12,0,234,235,5,40,0,0,235,261,3,
+		24,12,0,236,237,5,41,0,0,237,261,3,24,12,0,238,239,5,42,0,0,239,261,3,
+		24,12,0,240,241,5,43,0,0,241,246,3,28,14,0,242,243,5,4,0,0,243,245,3,28,
+		14,0,244,242,1,0,0,0,245,248,1,0,0,0,246,244,1,0,0,0,246,247,1,0,0,0,247,
+		261,1,0,0,0,248,246,1,0,0,0,249,250,5,44,0,0,250,255,3,30,15,0,251,252,
+		5,4,0,0,252,254,3,30,15,0,253,251,1,0,0,0,254,257,1,0,0,0,255,253,1,0,
+		0,0,255,256,1,0,0,0,256,261,1,0,0,0,257,255,1,0,0,0,258,259,5,45,0,0,259,
+		261,5,183,0,0,260,227,1,0,0,0,260,228,1,0,0,0,260,230,1,0,0,0,260,232,
+		1,0,0,0,260,234,1,0,0,0,260,236,1,0,0,0,260,238,1,0,0,0,260,240,1,0,0,
+		0,260,249,1,0,0,0,260,258,1,0,0,0,261,23,1,0,0,0,262,267,3,26,13,0,263,
+		264,5,4,0,0,264,266,3,26,13,0,265,263,1,0,0,0,266,269,1,0,0,0,267,265,
+		1,0,0,0,267,268,1,0,0,0,268,25,1,0,0,0,269,267,1,0,0,0,270,274,3,138,69,
+		0,271,274,3,134,67,0,272,274,5,39,0,0,273,270,1,0,0,0,273,271,1,0,0,0,
+		273,272,1,0,0,0,274,27,1,0,0,0,275,276,7,2,0,0,276,29,1,0,0,0,277,278,
+		7,3,0,0,278,31,1,0,0,0,279,280,5,46,0,0,280,281,3,134,67,0,281,285,5,2,
+		0,0,282,284,3,34,17,0,283,282,1,0,0,0,284,287,1,0,0,0,285,283,1,0,0,0,
+		285,286,1,0,0,0,286,288,1,0,0,0,287,285,1,0,0,0,288,289,5,3,0,0,289,33,
+		1,0,0,0,290,292,5,47,0,0,291,293,3,22,11,0,292,291,1,0,0,0,293,294,1,0,
+		0,0,294,292,1,0,0,0,294,295,1,0,0,0,295,296,1,0,0,0,296,297,5,1,0,0,297,
+		303,1,0,0,0,298,299,5,48,0,0,299,300,3,142,71,0,300,301,5,1,0,0,301,303,
+		1,0,0,0,302,290,1,0,0,0,302,298,1,0,0,0,303,35,1,0,0,0,304,305,5,49,0,
+		0,305,306,3,134,67,0,306,310,5,2,0,0,307,309,3,38,19,0,308,307,1,0,0,0,
+		309,312,1,0,0,0,310,308,1,0,0,0,310,311,1,0,0,0,311,313,1,0,0,0,312,310,
+		1,0,0,0,313,314,5,3,0,0,314,37,1,0,0,0,315,326,3,40,20,0,316,326,3,46,
+		23,0,317,326,3,54,27,0,318,326,3,58,29,0,319,326,3,60,30,0,320,321,5,50,
+		0,0,321,326,5,1,0,0,322,323,5,51,0,0,323,324,5,184,0,0,324,326,5,1,0,0,
+		325,315,1,0,0,0,325,316,1,0,0,0,325,317,1,0,0,0,325,318,1,0,0,0,325,319,
+		1,0,0,0,325,320,1,0,0,0,325,322,1,0,0,0,326,39,1,0,0,0,327,328,3,42,21,
+		0,328,332,5,2,0,0,329,331,3,44,22,0,330,329,1,0,0,0,331,334,1,0,0,0,332,
+		330,1,0,0,0,332,333,1,0,0,0,333,335,1,0,0,0,334,332,1,0,0,0,335,336,5,
+		3,0,0,336,41,1,0,0,0,337,338,7,4,0,0,338,43,1,0,0,0,339,340,5,54,0,0,340,
+		341,5,5,0,0,341,342,5,183,0,0,342,374,5,1,0,0,343,347,3,20,10,0,344,346,
+		3,22,11,0,345,344,1,0,0,0,346,349,1,0,0,0,347,345,1,0,0,0,347,348,1,0,
+		0,0,348,351,1,0,0,0,349,347,1,0,0,0,350,352,5,38,0,0,351,350,1,0,0,0,351,
+		352,1,0,0,0,352,353,1,0,0,0,353,354,5,1,0,0,354,374,1,0,0,0,355,356,5,
+		55,0,0,356,357,3,134,67,0,357,358,5,1,0,0,358,374,1,0,0,0,359,360,5,56,
+		0,0,360,363,5,183,0,0,361,362,5,32,0,0,362,364,3,24,12,0,363,361,1,0,0,
+		0,363,364,1,0,0,0,364,365,1,0,0,0,365,374,5,1,0,0,366,367,5,57,0,0,367,
+		368,7,5,0,0,368,374,5,1,0,0,369,370,5,60,0,0,370,371,3,134,67,0,371,372,
+		5,1,0,0,372,374,1,0,0,0,373,339,1,0,0,0,373,343,1,0,0,0,373,355,1,0,0,
+		0,373,359,1,0,0,0,373,366,1,0,0,0,373,369,1,0,0,0,374,45,1,0,0,0,375,376,
+		5,61,0,0,376,377,3,48,24,0,377,381,3,50,25,0,378,380,3,52,26,0,379,378,
+		1,0,0,0,380,383,1,0,0,0,381,379,1,0,0,0,381,382,1,0,0,0,382,384,1,0,0,
+		0,383,381,1,0,0,0,384,385,5,1,0,0,385,47,1,0,0,0,386,387,7,6,0,0,387,49,
+		1,0,0,0,388,391,5,183,0,0,389,391,3,142,71,0,390,388,1,0,0,0,390,389,1,
+		0,0,0,391,51,1,0,0,0,392,393,5,29,0,0,393,408,3,24,12,0,394,395,5,30,0,
+		0,395,408,3,24,12,0,396,397,5,67,0,0,397,402,3,134,67,0,398,399,5,4,0,
+		0,399,401,3,134,67,0,400,398,1,0,0,0,401,404,1,0,0,0,402,400,1,0,0,0,402,
+		403,1,0,0,0,403,408,1,0,0,0,404,402,1,0,0,0,405,406,5,68,0,0,406,408,3,
+		142,71,0,407,392,1,0,0,0,407,394,1,0,0,0,407,396,1,0,0,0,407,405,1,0,0,
+		0,408,53,1,0,0,0,409,410,5,69,0,0,410,414,5,2,0,0,411,413,3,56,28,0,412,
+		411,1,0,0,0,413,416,1,0,0,0,414,412,1,0,0,0,414,415,1,0,0,0,415,417,1,
+		0,0,0,416,414,1,0,0,0,417,418,5,3,0,0,418,55,1,0,0,0,419,420,5,70,0,0,
+		420,421,5,71,0,0,421,431,5,1,0,0,422,423,5,70,0,0,423,424,3,24,12,0,424,
+		425,5,1,0,0,425,431,1,0,0,0,426,427,5,72,0,0,427,431,5,1,0,0,428,429,5,
+		73,0,0,429,431,5,1,0,0,430,419,1,0,0,0,430,422,1,0,0,0,430,426,1,0,0,0,
+		430,428,1,0,0,0,431,57,1,0,0,0,432,438,5,74,0,0,433,434,5,37,0,0,434,435,
+		5,29,0,0,435,439,3,24,12,0,436,437,5,35,0,0,437,439,3,134,67,0,438,433,
+		1,0,0,0,438,436,1,0,0,0,439,441,1,0,0,0,440,442,5,75,0,0,441,440,1,0,0,
+		0,441,442,1,0,0,0,442,443,1,0,0,0,443,444,5,1,0,0,444,59,1,0,0,0,445,446,
+		5,76,0,0,446,447,3,134,67,0,447,448,5,1,0,0,448,61,1,0,0,0,449,450,5,77,
+		0,0,450,451,3,134,67,0,451,452,5,78,0,0,452,453,3,64,32,0,453,457,5,2,
+		0,0,454,456,3,66,33,0,455,454,1,0,0,0,456,459,1,0,0,0,457,455,1,0,0,0,
+		457,458,1,0,0,0,458,460,1,0,0,0,459,457,1,0,0,0,460,461,5,3,0,0,461,63,
+		1,0,0,0,462,463,7,7,0,0,463,65,1,0,0,0,464,465,5,85,0,0,465,468,5,183,
+		0,0,466,467,5,86,0,0,467,469,5,183,0,0,468,466,1,0,0,0,468,469,1,0,0,0,
+		469,470,1,0,0,0,470,565,5,1,0,0,471,472,3,42,21,0,472,473,5,56,0,0,473,
+		476,5,183,0,0,474,475,5,32,0,0,475,477,3,24,12,0,476,474,1,0,0,0,476,477,
+		1,0,0,0,477,478,1,0,0,0,478,479,5,1,0,0,479,565,1,0,0,0,480,481,3,42,21,
+		0,481,482,5,87,0,0,482,485,5,183,0,0,483,484,5,32,0,0,484,486,3,24,12,
+		0,485,483,1,0,0,0,485,486,1,0,0,0,486,487,1,0,0,0,487,488,5,1,0,0,488,
+		565,1,0,0,0,489,490,5,88,0,0,490,491,7,8,0,0,491,565,5,1,0,0,492,497,5,
+		91,0,0,493,494,5,37,0,0,494,498,5,39,0,0,495,496,5,35,0,0,496,498,3,134,
+		67,0,497,493,1,0,0,0,497,495,1,0,0,0,498,499,1,0,0,0,499,565,5,1,0,0,500,
+		506,5,92,0,0,501,502,5,37,0,0,502,503,5,29,0,0,503,507,3,24,12,0,504,505,
+		5,35,0,0,505,507,3,134,67,0,506,501,1,0,0,0,506,504,1,0,0,0,507,508,1,
+		0,0,0,508,509,5,1,0,0,509,565,1,0,0,0,510,511,5,93,0,0,511,512,3,24,12,
+		0,512,513,5,1,0,0,513,565,1,0,0,0,514,515,5,94,0,0,515,525,5,184,0,0,516,
+		517,5,95,0,0,517,522,3,134,67,0,518,519,5,4,0,0,519,521,3,134,67,0,520,
+		518,1,0,0,0,521,524,1,0,0,0,522,520,1,0,0,0,522,523,1,0,0,0,523,526,1,
+		0,0,0,524,522,1,0,0,0,525,516,1,0,0,0,525,526,1,0,0,0,526,536,1,0,0,0,
+		527,531,5,2,0,0,528,530,3,38,19,0,529,528,1,0,0,0,530,533,1,0,0,0,531,
+		529,1,0,0,0,531,532,1,0,0,0,532,534,1,0,0,0,533,531,1,0,0,0,534,537,5,
+		3,0,0,535,537,5,1,0,0,536,527,1,0,0,0,536,535,1,0,0,0,537,565,1,0,0,0,
+		538,565,3,68,34,0,539,565,3,72,36,0,540,565,3,76,38,0,541,565,3,88,44,
+		0,542,565,3,96,48,0,543,565,3,100,50,0,544,565,3,110,55,0,545,546,5,152,
+		0,0,546,550,5,2,0,0,547,549,3,114,57,0,548,547,1,0,0,0,549,552,1,0,0,0,
+		550,548,1,0,0,0,550,551,1,0,0,0,551,553,1,0,0,0,552,550,1,0,0,0,553,565,
+		5,3,0,0,554,555,5,155,0,0,555,559,5,2,0,0,556,558,3,116,58,0,557,556,1,
+		0,0,0,558,561,1,0,0,0,559,557,1,0,0,0,559,560,1,0,0,0,560,562,1,0,0,0,
+		561,559,1,0,0,0,562,565,5,3,0,0,563,565,3,118,59,0,564,464,1,0,0,0,564,
+		471,1,0,0,0,564,480,1,0,0,0,564,489,1,0,0,0,564,492,1,0,0,0,564,500,1,
+		0,0,0,564,510,1,0,0,0,564,514,1,0,0,0,564,538,1,0,0,0,564,539,1,0,0,0,
+		564,540,1,0,0,0,564,541,1,0,0,0,564,542,1,0,0,0,564,543,1,0,0,0,564,544,
+		1,0,0,0,564,545,1,0,0,0,564,554,1,0,0,0,564,563,1,0,0,0,565,67,1,0,0,0,
+		566,567,5,96,0,0,567,571,5,2,0,0,568,570,3,70,35,0,569,568,1,0,0,0,570,
+		573,1,0,0,0,571,569,1,0,0,0,571,572,1,0,0,0,572,574,1,0,0,0,573,571,1,
+		0,0,0,574,575,5,3,0,0,575,69,1,0,0,0,576,577,5,97,0,0,577,580,3,140,70,
+		0,578,579,5,29,0,0,579,581,3,24,12,0,580,578,1,0,0,0,580,581,1,0,0,0,581,
+		582,1,0,0,0,582,583,5,1,0,0,583,611,1,0,0,0,584,586,5,98,0,0,585,587,3,
+		22,11,0,586,585,1,0,0,0,587,588,1,0,0,0,588,586,1,0,0,0,588,589,1,0,0,
+		0,589,590,1,0,0,0,590,591,5,1,0,0,591,611,1,0,0,0,592,593,5,98,0,0,593,
+		594,5,35,0,0,594,595,3,134,67,0,595,596,5,1,0,0,596,611,1,0,0,0,597,599,
+		5,99,0,0,598,600,3,22,11,0,599,598,1,0,0,0,600,601,1,0,0,0,601,599,1,0,
+		0,0,601,602,1,0,0,0,602,603,1,0,0,0,603,604,5,1,0,0,604,611,1,0,0,0,605,
+		606,5,99,0,0,606,607,5,35,0,0,607,608,3,134,67,0,608,609,5,1,0,0,609,611,
+		1,0,0,0,610,576,1,0,0,0,610,584,1,0,0,0,610,592,1,0,0,0,610,597,1,0,0,
+		0,610,605,1,0,0,0,611,71,1,0,0,0,612,613,5,69,0,0,613,617,5,2,0,0,614,
+		616,3,74,37,0,615,614,1,0,0,0,616,619,1,0,0,0,617,615,1,0,0,0,617,618,
+		1,0,0,0,618,620,1,0,0,0,619,617,1,0,0,0,620,621,5,3,0,0,621,73,1,0,0,0,
+		622,623,5,100,0,0,623,624,5,183,0,0,624,625,5,1,0,0,625,75,1,0,0,0,626,
+		627,5,101,0,0,627,631,5,2,0,0,628,630,3,78,39,0,629,628,1,0,0,0,630,633,
+		1,0,0,0,631,629,1,0,0,0,631,632,1,0,0,0,632,634,1,0,0,0,633,631,1,0,0,
+		0,634,635,5,3,0,0,635,77,1,0,0,0,636,637,5,102,0,0,637,638,5,184,0,0,638,
+		660,5,1,0,0,639,640,5,103,0,0,640,641,5,35,0,0,641,642,3,134,67,0,642,
+		643,5,1,0,0,643,660,1,0,0,0,644,645,5,104,0,0,645,646,3,140,70,0,646,647,
+		5,105,0,0,647,657,5,183,0,0,648,652,5,2,0,0,649,651,3,80,40,0,650,649,
+		1,0,0,0,651,654,1,0,0,0,652,650,1,0,0,0,652,653,1,0,0,0,653,655,1,0,0,
+		0,654,652,1,0,0,0,655,658,5,3,0,0,656,658,5,1,0,0,657,648,1,0,0,0,657,
+		656,1,0,0,0,658,660,1,0,0,0,659,636,1,0,0,0,659,639,1,0,0,0,659,644,1,
+		0,0,0,660,79,1,0,0,0,661,662,5,106,0,0,662,663,3,82,41,0,663,664,3,134,
+		67,0,664,665,5,1,0,0,665,681,1,0,0,0,666,667,5,107,0,0,667,668,5,183,0,
+		0,668,681,5,1,0,0,669,681,3,84,42,0,670,671,5,51,0,0,671,672,5,184,0,0,
+		672,681,5,1,0,0,673,674,5,108,0,0,674,675,3,134,67,0,675,676,5,1,0,0,676,
+		681,1,0,0,0,677,678,5,109,0,0,678,679,5,184,0,0,679,681,5,1,0,0,680,661,
+		1,0,0,0,680,666,1,0,0,0,680,669,1,0,0,0,680,670,1,0,0,0,680,673,1,0,0,
+		0,680,677,1,0,0,0,681,81,1,0,0,0,682,683,7,9,0,0,683,83,1,0,0,0,684,685,
+		5,110,0,0,685,686,5,111,0,0,686,687,5,114,0,0,687,688,3,86,43,0,688,689,
+		5,1,0,0,689,697,1,0,0,0,690,691,5,110,0,0,691,692,5,112,0,0,692,693,5,
+		113,0,0,693,694,3,134,67,0,694,695,5,1,0,0,695,697,1,0,0,0,696,684,1,0,
+		0,0,696,690,1,0,0,0,697,85,1,0,0,0,698,699,5,115,0,0,699,700,5,6,0,0,700,
+		701,5,184,0,0,701,708,5,7,0,0,702,703,5,116,0,0,703,704,5,6,0,0,704,705,
+		5,184,0,0,705,708,5,7,0,0,706,708,5,184,0,0,707,698,1,0,0,0,707,702,1,
+		0,0,0,707,706,1,0,0,0,708,87,1,0,0,0,709,710,5,117,0,0,710,711,5,105,0,
+		0,711,712,5,183,0,0,712,716,5,2,0,0,713,715,3,90,45,0,714,713,1,0,0,0,
+		715,718,1,0,0,0,716,714,1,0,0,0,716,717,1,0,0,0,717,719,1,0,0,0,718,716,
+		1,0,0,0,719,720,5,3,0,0,720,89,1,0,0,0,721,722,5,118,0,0,722,723,3,140,
+		70,0,723,724,5,1,0,0,724,749,1,0,0,0,725,726,5,119,0,0,726,727,3,140,70,
+		0,727,728,5,105,0,0,728,738,5,183,0,0,729,733,5,2,0,0,730,732,3,94,47,
+		0,731,730,1,0,0,0,732,735,1,0,0,0,733,731,1,0,0,0,733,734,1,0,0,0,734,
+		736,1,0,0,0,735,733,1,0,0,0,736,739,5,3,0,0,737,739,5,1,0,0,738,729,1,
+		0,0,0,738,737,1,0,0,0,739,749,1,0,0,0,740,742,5,120,0,0,741,743,3,92,46,
+		0,742,741,1,0,0,0,743,744,1,0,0,0,744,742,1,0,0,0,744,745,1,0,0,0,745,
+		746,1,0,0,0,746,747,5,1,0,0,747,749,1,0,0,0,748,721,1,0,0,0,748,725,1,
+		0,0,0,748,740,1,0,0,0,749,91,1,0,0,0,750,751,5,121,0,0,751,759,3,144,72,
+		0,752,753,5,122,0,0,753,759,5,183,0,0,754,755,5,123,0,0,755,759,5,183,
+		0,0,756,757,5,124,0,0,757,759,3,144,72,0,758,750,1,0,0,0,758,752,1,0,0,
+		0,758,754,1,0,0,0,758,756,1,0,0,0,759,93,1,0,0,0,760,761,5,125,0,0,761,
+		764,5,183,0,0,762,763,5,86,0,0,763,765,5,181,0,0,764,762,1,0,0,0,764,765,
+		1,0,0,0,765,769,1,0,0,0,766,767,5,126,0,0,767,770,3,144,72,0,768,770,5,
+		127,0,0,769,766,1,0,0,0,769,768,1,0,0,0,769,770,1,0,0,0,770,771,1,0,0,
+		0,771,796,5,1,0,0,772,796,3,84,42,0,773,774,5,128,0,0,774,775,5,129,0,
+		0,775,776,5,183,0,0,776,796,5,1,0,0,777,778,5,130,0,0,778,779,3,144,72,
+		0,779,780,5,1,0,0,780,796,1,0,0,0,781,782,5,131,0,0,782,783,5,64,0,0,783,
+		784,3,134,67,0,784,785,5,1,0,0,785,796,1,0,0,0,786,787,5,131,0,0,787,788,
+		5,63,0,0,788,789,3,134,67,0,789,790,5,1,0,0,790,796,1,0,0,0,791,792,5,
+		51,0,0,792,793,5,184,0,0,793,796,5,1,0,0,794,796,3,124,62,0,795,760,1,
+		0,0,0,795,772,1,0,0,0,795,773,1,0,0,0,795,777,1,0,0,0,795,781,1,0,0,0,
+		795,786,1,0,0,0,795,791,1,0,0,0,795,794,1,0,0,0,796,95,1,0,0,0,797,798,
+		5,113,0,0,798,799,3,134,67,0,799,803,5,2,0,0,800,802,3,98,49,0,801,800,
+		1,0,0,0,802,805,1,0,0,0,803,801,1,0,0,0,803,804,1,0,0,0,804,806,1,0,0,
+		0,805,803,1,0,0,0,806,807,5,3,0,0,807,97,1,0,0,0,808,809,5,132,0,0,809,
+		810,5,183,0,0,810,811,5,114,0,0,811,816,3,86,43,0,812,813,5,133,0,0,813,
+		814,5,173,0,0,814,815,5,174,0,0,815,817,5,173,0,0,816,812,1,0,0,0,816,
+		817,1,0,0,0,817,818,1,0,0,0,818,819,5,1,0,0,819,99,1,0,0,0,820,821,5,134,
+		0,0,821,822,5,135,0,0,822,823,3,134,67,0,823,827,5,2,0,0,824,826,3,102,
+		51,0,825,824,1,0,0,0,826,829,1,0,0,0,827,825,1,0,0,0,827,828,1,0,0,0,828,
+		830,1,0,0,0,829,827,1,0,0,0,830,831,5,3,0,0,831,101,1,0,0,0,832,833,5,
+		97,0,0,833,834,3,140,70,0,834,835,5,1,0,0,835,868,1,0,0,0,836,837,5,45,
+		0,0,837,838,5,183,0,0,838,868,5,1,0,0,839,840,5,136,0,0,840,850,3,104,
+		52,0,841,845,5,2,0,0,842,844,3,106,53,0,843,842,1,0,0,0,844,847,1,0,0,
+		0,845,843,1,0,0,0,845,846,1,0,0,0,846,848,1,0,0,0,847,845,1,0,0,0,848,
+		851,5,3,0,0,849,851,5,1,0,0,850,841,1,0,0,0,850,849,1,0,0,0,851,868,1,
+		0,0,0,852,853,5,144,0,0,853,858,3,108,54,0,854,855,5,4,0,0,855,857,3,108,
+		54,0,856,854,1,0,0,0,857,860,1,0,0,0,858,856,1,0,0,0,858,859,1,0,0,0,859,
+		861,1,0,0,0,860,858,1,0,0,0,861,862,5,1,0,0,862,868,1,0,0,0,863,864,5,
+		148,0,0,864,865,3,144,72,0,865,866,5,1,0,0,866,868,1,0,0,0,867,832,1,0,
+		0,0,867,836,1,0,0,0,867,839,1,0,0,0,867,852,1,0,0,0,867,863,1,0,0,0,868,
+		103,1,0,0,0,869,870,7,10,0,0,870,105,1,0,0,0,871,872,5,139,0,0,872,873,
+		5,182,0,0,873,899,5,1,0,0,874,875,5,140,0,0,875,880,5,184,0,0,876,877,
+		5,4,0,0,877,879,5,184,0,0,878,876,1,0,0,0,879,882,1,0,0,0,880,878,1,0,
+		0,0,880,881,1,0,0,0,881,883,1,0,0,0,882,880,1,0,0,0,883,899,5,1,0,0,884,
+		885,5,141,0,0,885,886,3,86,43,0,886,887,5,1,0,0,887,899,1,0,0,0,888,889,
+		5,142,0,0,889,890,3,86,43,0,890,891,5,1,0,0,891,899,1,0,0,0,892,893,5,
+		132,0,0,893,894,3,86,43,0,894,895,5,1,0,0,895,899,1,0,0,0,896,897,5,143,
+		0,0,897,899,5,1,0,0,898,871,1,0,0,0,898,874,1,0,0,0,898,884,1,0,0,0,898,
+		888,1,0,0,0,898,892,1,0,0,0,898,896,1,0,0,0,899,107,1,0,0,0,900,901,7,
+		11,0,0,901,109,1,0,0,0,902,903,5,149,0,0,903,907,5,2,0,0,904,906,3,112,
+		56,0,905,904,1,0,0,0,906,909,1,0,0,0,907,905,1,0,0,0,907,908,1,0,0,0,908,
+		910,1,0,0,0,909,907,1,0,0,0,910,911,5,3,0,0,911,111,1,0,0,0,912,913,5,
+		150,0,0,913,914,5,184,0,0,914,923,5,1,0,0,915,916,5,151,0,0,916,917,3,
+		144,72,0,917,918,5,1,0,0,918,923,1,0,0,0,919,920,5,86,0,0,920,921,5,181,
+		0,0,921,923,5,1,0,0,922,912,1,0,0,0,922,915,1,0,0,0,922,919,1,0,0,0,923,
+		113,1,0,0,0,924,925,5,35,0,0,925,926,3,134,67,0,926,927,5,1,0,0,927,935,
+		1,0,0,0,928,929,5,153,0,0,929,930,3,28,14,0,930,931,5,183,0,0,931,932,
+		5,154,0,0,932,933,5,1,0,0,933,935,1,0,0,0,934,924,1,0,0,0,934,928,1,0,
+		0,0,935,115,1,0,0,0,936,937,5,156,0,0,937,938,5,35,0,0,938,939,3,134,67,
+		0,939,940,5,1,0,0,940,945,1,0,0,0,941,942,5,157,0,0,942,943,5,183,0,0,
+		943,945,5,1,0,0,944,936,1,0,0,0,944,941,1,0,0,0,945,117,1,0,0,0,946,947,
+		5,8,0,0,947,951,5,2,0,0,948,950,3,120,60,0,949,948,1,0,0,0,950,953,1,0,
+		0,0,951,949,1,0,0,0,951,952,1,0,0,0,952,954,1,0,0,0,953,951,1,0,0,0,954,
+		955,5,3,0,0,955,119,1,0,0,0,956,957,5,9,0,0,957,961,3,140,70,0,958,960,
+		3,122,61,0,959,958,1,0,0,0,960,963,1,0,0,0,961,959,1,0,0,0,961,962,1,0,
+		0,0,962,964,1,0,0,0,963,961,1,0,0,0,964,965,5,1,0,0,965,121,1,0,0,0,966,
+		967,5,45,0,0,967,973,5,183,0,0,968,969,5,10,0,0,969,973,5,183,0,0,970,
+		971,5,11,0,0,971,973,3,144,72,0,972,966,1,0,0,0,972,968,1,0,0,0,972,970,
+		1,0,0,0,973,123,1,0,0,0,974,975,5,8,0,0,975,983,3,126,63,0,976,984,5,13,
+		0,0,977,984,5,12,0,0,978,980,3,128,64,0,979,978,1,0,0,0,980,981,1,0,0,
+		0,981,979,1,0,0,0,981,982,1,0,0,0,982,984,1,0,0,0,983,976,1,0,0,0,983,
+		977,1,0,0,0,983,979,1,0,0,0,984,985,1,0,0,0,985,986,5,1,0,0,986,1008,1,
+		0,0,0,987,988,5,22,0,0,988,989,5,13,0,0,989,994,3,132,66,0,990,991,5,4,
+		0,0,991,993,3,132,66,0,992,990,1,0,0,0,993,996,1,0,0,0,994,992,1,0,0,0,
+		994,995,1,0,0,0,995,997,1,0,0,0,996,994,1,0,0,0,997,998,5,1,0,0,998,1008,
+		1,0,0,0,999,1000,5,22,0,0,1000,1001,5,23,0,0,1001,1002,5,183,0,0,1002,
+		1008,5,1,0,0,1003,1004,5,22,0,0,1004,1005,5,24,0,0,1005,1006,5,104,0,0,
+		1006,1008,5,1,0,0,1007,974,1,0,0,0,1007,987,1,0,0,0,1007,999,1,0,0,0,1007,
+		1003,1,0,0,0,1008,125,1,0,0,0,1009,1010,7,12,0,0,1010,127,1,0,0,0,1011,
+		1012,5,16,0,0,1012,1016,5,183,0,0,1013,1014,5,17,0,0,1014,1016,3,130,65,
+		0,1015,1011,1,0,0,0,1015,1013,1,0,0,0,1016,129,1,0,0,0,1017,1018,7,13,
+		0,0,1018,131,1,0,0,0,1019,1020,7,14,0,0,1020,133,1,0,0,0,1021,1024,5,185,
+		0,0,1022,1024,3,136,68,0,1023,1021,1,0,0,0,1023,1022,1,0,0,0,1024,135,
+		1,0,0,0,1025,1026,7,15,0,0,1026,137,1,0,0,0,1027,1028,7,16,0,0,1028,139,
+		1,0,0,0,1029,1030,7,17,0,0,1030,141,1,0,0,0,1031,1032,5,179,0,0,1032,143,
+		1,0,0,0,1033,1034,5,180,0,0,1034,145,1,0,0,0,91,149,160,172,180,187,190,
+		196,200,208,217,221,246,255,260,267,273,285,294,302,310,325,332,347,351,
+		363,373,381,390,402,407,414,430,438,441,457,468,476,485,497,506,522,525,
+		531,536,550,559,564,571,580,588,601,610,617,631,652,657,659,680,696,707,
+		716,733,738,744,748,758,764,769,795,803,816,827,845,850,858,867,880,898,
+		907,922,934,944,951,961,972,981,983,994,1007,1015,1023
 	};
 
 	public static readonly ATN _ATN =

@@ -1007,6 +1007,27 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitNbrOriginValidation([NotNull] MpolParser.NbrOriginValidationContext context);
 	/// <summary>
+	/// Visit a parse tree produced by the <c>nbrAsPathReject</c>
+	/// labeled alternative in <see cref="MpolParser.neighborSecurityStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitNbrAsPathReject([NotNull] MpolParser.NbrAsPathRejectContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>nbrAsPathMaxLength</c>
+	/// labeled alternative in <see cref="MpolParser.neighborSecurityStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitNbrAsPathMaxLength([NotNull] MpolParser.NbrAsPathMaxLengthContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>nbrAsPathFirstAs</c>
+	/// labeled alternative in <see cref="MpolParser.neighborSecurityStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitNbrAsPathFirstAs([NotNull] MpolParser.NbrAsPathFirstAsContext context);
+	/// <summary>
 	/// Visit a parse tree produced by <see cref="MpolParser.rpkiState"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
@@ -1032,6 +1053,12 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitCommunity([NotNull] MpolParser.CommunityContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="MpolParser.asnClass"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitAsnClass([NotNull] MpolParser.AsnClassContext context);
 	/// <summary>
 	/// Visit a parse tree produced by <see cref="MpolParser.name"/>.
 	/// </summary>

@@ -85,6 +85,9 @@ public static class ConstructUses
                 if (n.TtlSecurityHops is not null) yield return ("bgp ttl-security", n.Span);
                 if (n.PrefixFilterIn is not null || n.PrefixFilterOut is not null) yield return ("bgp prefix-filter", n.Span);
                 foreach (var action in n.OriginActions) yield return ("bgp origin validation", action.Span);
+                if (n.AsPath?.RejectSpan is { } reject) yield return ("bgp as-path reject", reject);
+                if (n.AsPath?.MaxLengthSpan is { } maxLength) yield return ("bgp as-path max-length", maxLength);
+                if (n.AsPath?.FirstAsSpan is { } firstAs) yield return ("bgp as-path first-as", firstAs);
             }
         }
         if (device.Rpki is { } rpki) yield return ("rpki cache", rpki.Span);

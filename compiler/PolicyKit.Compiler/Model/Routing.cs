@@ -48,6 +48,9 @@ public sealed record BgpNeighbor(
     public ImmutableArray<OriginAction> OriginActions { get; init; } = [];
 
     public OriginAction? OriginActionFor(RpkiState state) => OriginActions.FirstOrDefault(a => a.State == state);
+
+    /// <summary>What the neighbor's inbound AS paths must satisfy; null when the policy says nothing of them.</summary>
+    public AsPathPolicy? AsPath { get; init; }
 }
 
 /// <summary>RFC 2439 flap damping parameters.</summary>

@@ -63,3 +63,45 @@ public sealed record OriginAction(RpkiState State, bool Reject, int? LocalPrefer
 {
     public bool Marks => LocalPreference is not null || Community is not null;
 }
+
+/// <summary>ASNs no route from a peer should carry: <c>bogon-asns</c> (every reserved range) or <c>private-asns</c> (RFC 6996 only).</summary>
+public enum AsnClass
+{
+    Bogon,
+    Private,
+}
+
+/// <summary>The ASN ranges of each class (inclusive), from the IANA registry.</summary>
+public static class AsnRanges
+{
+    /// <summary>RFC 6996 private-use ASNs.</summary>
+    public static readonly IReadOnlyList<(uint Low, uint High)> Private = [(64512, 65534), (4200000000, 4294967294)];
+
+    /// <summary>
+    /// Reserved, documentation, private and unallocated-by-IANA ASNs: 0 (RFC 7607), 23456
+    /// (AS_TRANS, RFC 6793), 64496–64511 and 65536–65551 (documentation, RFC 5398), 64512–65534
+    /// and 4200000000–4294967294 (private, RFC 6996), 65535 and 4294967295 (last, RFC 7300),
+    /// 65552–131071 (IANA reserved).
+    /// </summary>
+    public static readonly IReadOnlyList<(uint Low, uint High)> Bogon =
+        [(0, 0), (23456, 23456), (64496, 131071), (4200000000, 4294967295)];
+
+    public static IReadOnlyList<(uint Low, uint High)> Of(AsnClass kind) => kind == AsnClass.Bogon ? Bogon : Private;
+
+    public static string Keyword(this AsnClass kind) => kind == AsnClass.Bogon ? "bogon-asns" : "private-asns";
+}
+
+/// <summary>
+/// The AS-path policy of a neighbor's inbound routes (RFC 7454 section 6.2): reject paths that
+/// carry ASNs of the given classes, paths longer than <see cref="MaxLength"/> ASNs, and paths
+/// whose first AS is not the peer's.
+/// </summary>
+public sealed record AsPathPolicy(
+    ImmutableArray<AsnClass> Reject,
+    SourceSpan? RejectSpan,
+    int? MaxLength,
+    SourceSpan? MaxLengthSpan,
+    SourceSpan? FirstAsSpan)
+{
+    public bool FirstAsPeer => FirstAsSpan is not null;
+}

@@ -41,8 +41,18 @@ public sealed partial class AstBuilder
         return new RpkiBlockSyntax(caches.ToImmutable(), Span(rpki));
     }
 
-    private OriginValidationSyntax? BuildNeighborSecurity(NeighborSecurityStmtContext statement)
+    private PeerStmtSyntax? BuildNeighborSecurity(NeighborSecurityStmtContext statement)
     {
+        switch (statement)
+        {
+            case NbrAsPathRejectContext r:
+                return new AsPathSyntax(r.asnClass().Select(c => c.BOGON_ASNS() is not null ? AsnClass.Bogon : AsnClass.Private).Distinct().ToImmutableArray(), null, false, Span(r));
+            case NbrAsPathMaxLengthContext m:
+                // Paths of a single AS are the shortest; 255 is the most one AS_SEQUENCE segment holds.
+                return SmallInt(m.INT(), 1, 255) is { } max ? new AsPathSyntax([], max, false, Span(m)) : null;
+            case NbrAsPathFirstAsContext f:
+                return new AsPathSyntax([], null, true, Span(f));
+        }
         if (statement is not NbrOriginValidationContext o) return null;
         var stateToken = o.rpkiState();
         var state = stateToken.VALID() is not null ? RpkiState.Valid : stateToken.INVALID() is not null ? RpkiState.Invalid : RpkiState.NotFound;

@@ -126,3 +126,6 @@ public sealed record RpkiBlockSyntax(ImmutableArray<RpkiCacheSyntax> Caches, Sou
 public sealed record RpkiCacheSyntax(IpPrefix Address, int? Port, int? Preference, TimeSpan? Refresh, SourceSpan Span);
 
 public sealed record OriginValidationSyntax(RpkiState State, bool Reject, int? LocalPreference, BgpCommunity? Community, SourceSpan Span) : PeerStmtSyntax(Span);
+
+/// <summary><c>as-path reject CLASS, …;</c>, <c>as-path max-length N;</c> or <c>as-path first-as peer;</c> in a neighbor.</summary>
+public sealed record AsPathSyntax(ImmutableArray<AsnClass> Reject, int? MaxLength, bool FirstAsPeer, SourceSpan Span) : PeerStmtSyntax(Span);

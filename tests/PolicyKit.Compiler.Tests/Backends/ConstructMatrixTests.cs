@@ -155,6 +155,9 @@ public sealed class ConstructMatrixTests
                     description "isp2 transit";
                     rpki invalid reject;                            //@
                     rpki not-found local-preference 50 community 64496:65001;   //@
+                    as-path reject bogon-asns, private-asns;        //@
+                    as-path max-length 50;                          //@
+                    as-path first-as peer;                          //@
                     max-prefix 1000 warn 90% restart 30m;           //@
                     auth tcp-ao keychain peer1;                     //@
                     ttl-security hops 1;                            //@

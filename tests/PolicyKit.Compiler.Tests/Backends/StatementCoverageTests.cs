@@ -72,6 +72,7 @@ public sealed class StatementCoverageTests
         [typeof(PimDisabledSyntax)] = ["pim disabled"],
         [typeof(RpkiBlockSyntax)] = ["rpki cache"],
         [typeof(OriginValidationSyntax)] = ["bgp origin validation"],
+        [typeof(AsPathSyntax)] = ["bgp as-path reject", "bgp as-path max-length", "bgp as-path first-as"],
     };
 
     /// <summary>

@@ -363,8 +363,8 @@ public sealed class FrrEmitter : ConfigEmitter
             }
             return;
         }
-        FrrRpki.WriteCaches(e, w);
-        FrrRpki.WriteRouteMaps(e, w, bgp);
+        FrrInboundPolicy.WriteCaches(e, w);
+        FrrInboundPolicy.WriteRouteMaps(e, w, bgp);
         w.Line($"router bgp {bgp.LocalAs}");
         e.Emitted("bgp");
         using (w.Indent())
@@ -397,6 +397,7 @@ public sealed class FrrEmitter : ConfigEmitter
         string a = FrrSyntax.Address(n.Address);
         w.Line($"neighbor {a} remote-as {n.RemoteAs}");
         e.Emitted("bgp neighbor");
+        FrrInboundPolicy.WriteNeighborSession(e, w, n);
         if (n.Description is { } description)
         {
             w.Line($"neighbor {a} description {FrrSyntax.Text(description)}");
@@ -449,7 +450,7 @@ public sealed class FrrEmitter : ConfigEmitter
                     w.Line($"neighbor {a} prefix-list {name} {direction}");
                     e.Emitted("bgp prefix-filter");
                 }
-                FrrRpki.WriteNeighborPolicy(w, n);
+                FrrInboundPolicy.WriteNeighborPolicy(w, n);
             }
         }
         w.Line("exit-address-family");

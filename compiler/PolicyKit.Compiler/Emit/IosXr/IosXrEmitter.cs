@@ -597,7 +597,7 @@ public sealed class IosXrEmitter : IosXeEmitter
                 w.Line($"bgp router-id {routerId.NetworkAddress}");
                 e.Emitted("bgp router-id");
             }
-            IosXrRpki.WriteServers(e, w);
+            IosXrInboundPolicy.WriteServers(e, w);
             foreach (var family in families)
             {
                 // XR activates an address family on a neighbor only if the router has it.
@@ -653,7 +653,7 @@ public sealed class IosXrEmitter : IosXeEmitter
                     {
                         // An eBGP direction without a filter passes every route (see PassAll).
                         bool ebgp = n.RemoteAs != bgp.LocalAs;
-                        string? inbound = IosXrRpki.Inbound(e, policies, n, n.PrefixFilterIn is { } filterIn ? policies.ForPrefixFilter(filterIn, n.Address.Family) : null);
+                        string? inbound = IosXrInboundPolicy.Inbound(e, policies, n, n.PrefixFilterIn is { } filterIn ? policies.ForPrefixFilter(filterIn, n.Address.Family) : null);
                         if (inbound is not null) w.Line($"route-policy {inbound} in");
                         else if (ebgp) w.Line($"route-policy {policies.PassAll()} in");
                         if (n.PrefixFilterOut is { } filterOut) w.Line($"route-policy {policies.ForPrefixFilter(filterOut, n.Address.Family)} out");

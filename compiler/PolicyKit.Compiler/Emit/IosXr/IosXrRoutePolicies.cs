@@ -51,7 +51,7 @@ public sealed class IosXrRoutePolicies
         return name;
     }
 
-    /// <summary>A route-policy another part of the backend composes (origin validation, <see cref="IosXrRpki"/>); defined once per name.</summary>
+    /// <summary>A route-policy another part of the backend composes (origin validation, <see cref="IosXrInboundPolicy"/>); defined once per name.</summary>
     public string Define(string name, IReadOnlyList<string> body)
     {
         if (!_policies.Any(p => p.Name == name)) _policies.Add((name, body));

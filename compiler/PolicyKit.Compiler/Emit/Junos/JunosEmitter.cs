@@ -586,7 +586,7 @@ public sealed class JunosEmitter : ConfigEmitter
             e.Emitted("bgp router-id");
         }
         e.Emitted("bgp");
-        JunosRpki.WriteSessions(e, w);
+        JunosInboundPolicy.WriteSessions(e, w);
 
         string? damping = null;
         if (bgp.Damping is { } dp && !e.IsUnsupported("bgp damping"))
@@ -651,7 +651,7 @@ public sealed class JunosEmitter : ConfigEmitter
             }
             var imports = new List<string>();
             if (damping is not null) imports.Add(damping);
-            if (JunosRpki.ImportPolicy(e, book, n) is { } origin) imports.Add(origin);
+            if (JunosInboundPolicy.ImportPolicy(e, book, n) is { } origin) imports.Add(origin);
             bool filters = !e.IsUnsupported("bgp prefix-filter");
             if (n.PrefixFilterIn is { } filterIn && filters)
             {

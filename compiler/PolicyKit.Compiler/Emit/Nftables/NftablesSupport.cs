@@ -72,5 +72,8 @@ public static class NftablesSupport
         ["rule log in a BGP prefix filter"] = NoRouting,
         ["rpki cache"] = NoRouting,
         ["bgp origin validation"] = NoRouting,
+        ["bgp as-path reject"] = NoRouting,
+        ["bgp as-path max-length"] = NoRouting,
+        ["bgp as-path first-as"] = NoRouting,
     };
 }

@@ -4,7 +4,8 @@ using PolicyKit.Compiler.Model;
 namespace PolicyKit.Compiler.Emit.IosXr;
 
 /// <summary>
-/// RPKI origin validation on IOS XR (6.5 and later, where a configured RTR server enables origin
+/// A neighbor's inbound route policy beyond its prefix filter on IOS XR: AS-path checks
+/// (<c>as-path in (ios-regex …)</c>, <c>as-path length ge N</c>) and RPKI origin validation (6.5 and later, where a configured RTR server enables origin
 /// validation of eBGP paths): the caches are <c>rpki server</c> blocks under router bgp, and a
 /// neighbor with origin actions gets an inbound route-policy that tests
 /// <c>validation-state</c>, then applies the neighbor's prefix-filter policy (or passes). XR has
@@ -12,7 +13,7 @@ namespace PolicyKit.Compiler.Emit.IosXr;
 /// own first-match meaning after them. <c>bgp bestpath origin-as allow invalid</c> keeps XR from
 /// dropping invalid paths on its own where the policy marks or accepts them.
 /// </summary>
-internal static class IosXrRpki
+internal static class IosXrInboundPolicy
 {
     /// <summary>Under router bgp: one rpki server block per cache, then the best-path setting.</summary>
     public static void WriteServers(DeviceEmission e, ConfigWriter w)
@@ -40,9 +41,27 @@ internal static class IosXrRpki
     /// </summary>
     public static string? Inbound(DeviceEmission e, IosXrRoutePolicies policies, BgpNeighbor n, string? prefixPolicy)
     {
-        if (FrrRpki.RouteMapName(n) is not { } name) return prefixPolicy;
+        if (FrrInboundPolicy.RouteMapName(n, withFirstAs: true) is not { } name) return prefixPolicy;
         var body = new List<string>();
-        foreach (var action in FrrRpki.OriginOrder(n))
+        if (n.AsPath is { } path)
+        {
+            foreach (var kind in path.Reject)
+            {
+                body.AddRange([$"if as-path in (ios-regex '{AsPathRegex.Carrying(kind)}') then", "  drop", "endif"]);
+                e.Emitted("bgp as-path reject");
+            }
+            if (path.MaxLength is { } max)
+            {
+                body.AddRange([$"if as-path length ge {max + 1} then", "  drop", "endif"]);
+                e.Emitted("bgp as-path max-length");
+            }
+            if (path.FirstAsPeer)
+            {
+                body.AddRange([$"if not as-path in (ios-regex '{AsPathRegex.FirstAs(n.RemoteAs)}') then", "  drop", "endif"]);
+                e.Emitted("bgp as-path first-as");
+            }
+        }
+        foreach (var action in FrrInboundPolicy.OriginOrder(n))
         {
             body.Add($"if validation-state is {action.State.Keyword()} then");
             if (action.Reject) body.Add("  drop");
@@ -52,7 +71,7 @@ internal static class IosXrRpki
             body.Add("endif");
         }
         body.Add(prefixPolicy is null ? "pass" : $"apply {prefixPolicy}");
-        e.Emitted("bgp origin validation");
+        if (!n.OriginActions.IsDefaultOrEmpty) e.Emitted("bgp origin validation");
         return policies.Define(IosXrSyntax.Shorten(name), body);
     }
 }

@@ -9,7 +9,7 @@ namespace PolicyKit.Compiler.Emit.Junos;
 /// (<c>validation-state</c>) and reject, mark or accept it. A term that does not reject ends in
 /// <c>next policy</c>, so the neighbor's prefix-filter policy still decides after it.
 /// </summary>
-internal static class JunosRpki
+internal static class JunosInboundPolicy
 {
     private const string Group = "PK-RPKI";
 
@@ -27,23 +27,51 @@ internal static class JunosRpki
         e.Emitted("rpki cache");
     }
 
-    /// <summary>The neighbor's origin-validation import policy (defined in the book), or null when it has no origin actions.</summary>
+    /// <summary>
+    /// The neighbor's import policy for AS paths and origins (defined in the book), or null when it
+    /// has neither: AS-path denials, then one term per validation state (a term that does not
+    /// reject only records and marks, and evaluation goes on), then the first-AS check.
+    /// </summary>
     public static string? ImportPolicy(DeviceEmission e, JunosBook book, BgpNeighbor n)
     {
-        if (n.OriginActions.IsDefaultOrEmpty) return null;
+        if (Frr.FrrInboundPolicy.RouteMapName(n, withFirstAs: true) is not { } name) return null;
         var terms = new JunosTerms();
-        foreach (var action in Frr.FrrRpki.OriginOrder(n))
+        if (n.AsPath is { } path)
+        {
+            foreach (var kind in path.Reject)
+            {
+                var lists = AsnRanges.Of(kind).Select((r, i) => book.Add(JunosBook.AsPath, $"PK-ASPATH-{kind.Keyword().ToUpperInvariant()}-{i + 1}",
+                    [JunosSyntax.Quote(r.Low == r.High ? $".* {r.Low} .*" : $".* [{r.Low}-{r.High}] .*")])).ToList();
+                terms.Add(kind.Keyword(), lists.Select(l => $"as-path {l}"), ["reject"]);
+                e.Emitted("bgp as-path reject");
+            }
+            if (path.MaxLength is { } max)
+            {
+                string list = book.Add(JunosBook.AsPath, $"PK-ASPATH-LONGER-THAN-{max}", [JunosSyntax.Quote($".{{{max + 1},}}")]);
+                terms.Add("as-path-too-long", [$"as-path {list}"], ["reject"]);
+                e.Emitted("bgp as-path max-length");
+            }
+        }
+        foreach (var action in Frr.FrrInboundPolicy.OriginOrder(n))
         {
             string database = action.State == RpkiState.NotFound ? "unknown" : action.State.Keyword();
             var then = new List<string> { $"validation-state {database}" };
             if (action.LocalPreference is { } preference) then.Add($"local-preference {preference}");
             if (action.Community is { } community)
                 then.Add($"community add {book.Add(JunosBook.Community, CommunityName(community), [$"members {community.Numeric}"])}");
-            then.Add(action.Reject ? "reject" : "next policy");
+            if (action.Reject) then.Add("reject");
             terms.Add(action.State.Keyword(), ["protocol bgp", $"validation-database {database}"], then);
+            e.Emitted("bgp origin validation");
         }
-        e.Emitted("bgp origin validation");
-        return book.Add(JunosBook.PolicyStatement, Frr.FrrRpki.RouteMapName(n)!, terms.Lines);
+        if (n.AsPath is { FirstAsPeer: true })
+        {
+            // Paths that start with the peer's AS go on to the next policy (the prefix filter); the rest are rejected.
+            string list = book.Add(JunosBook.AsPath, $"PK-ASPATH-FIRST-{n.RemoteAs}", [JunosSyntax.Quote($"{n.RemoteAs} .*")]);
+            terms.Add("first-as-peer", [$"as-path {list}"], ["next policy"]);
+            terms.Add("first-as-other", [], ["reject"]);
+            e.Emitted("bgp as-path first-as");
+        }
+        return book.Add(JunosBook.PolicyStatement, name, terms.Lines);
     }
 
     private static string CommunityName(BgpCommunity community) =>
