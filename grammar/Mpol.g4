@@ -273,6 +273,8 @@ neighborSecurityStmt
     | AS_PATH REJECT asnClass (',' asnClass)* ';'                    # nbrAsPathReject
     | AS_PATH MAX_LENGTH INT ';'                                     # nbrAsPathMaxLength
     | AS_PATH FIRST_AS PEER ';'                                      # nbrAsPathFirstAs
+    | BLACKHOLE REJECT ';'                                           # nbrBlackholeReject
+    | GRACEFUL_SHUTDOWN HONOR ';'                                    # nbrGracefulShutdown
     ;
 rpkiState : VALID | INVALID | NOT_FOUND ;
 rpkiMark
@@ -301,6 +303,7 @@ MAX_LENGTH : 'max-length' ;
 FIRST_AS : 'first-as' ;
 BOGON_ASNS : 'bogon-asns' ;
 PRIVATE_ASNS : 'private-asns' ;
+HONOR : 'honor' ;
 // A standard community ASN:VALUE (RFC 1997).
 COMMUNITY_VALUE : DIGIT+ ':' DIGIT+ ;
 
@@ -310,7 +313,7 @@ COMMUNITY_VALUE : DIGIT+ ':' DIGIT+ ;
 name : IDENT | softKeyword ;
 softKeyword : AUTO_RP | IP | UDP | TCP | ICMP | ICMPV6 | QUERY | LEAVE | MTRACE | DVMRP | SITE | CA | CERT
             | STRICT | VERSION | CONTROL | ACCESS | STATION | MONITOR | INTERVAL | PEER | KEY
-            | RPKI | CACHE | PREFERENCE | REFRESH | ACCEPT | REJECT | INVALID | COMMUNITY | BLACKHOLE ;
+            | RPKI | CACHE | PREFERENCE | REFRESH | ACCEPT | REJECT | INVALID | COMMUNITY | BLACKHOLE | HONOR ;
 prefix : IPV4_PREFIX | IPV6_PREFIX | IPV4 | IPV6 ;
 ipAddress : IPV4 | IPV6 ;
 bandwidth : BANDWIDTH ;

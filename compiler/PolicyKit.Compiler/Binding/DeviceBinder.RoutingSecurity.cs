@@ -71,6 +71,14 @@ public sealed partial class DeviceBinder
         return new AsPathPolicy(reject.ToImmutableArray(), rejectSpan, maxLength, maxLengthSpan, firstAsSpan);
     }
 
+    /// <summary>Where the neighbor says <c>blackhole reject</c> / <c>graceful-shutdown honor</c> (once).</summary>
+    private SourceSpan? BindWellKnown(NeighborSyntax neighbor, BgpCommunity community, string setting)
+    {
+        var statements = neighbor.Body.OfType<WellKnownCommunitySyntax>().Where(s => s.Community == community).ToList();
+        foreach (var extra in statements.Skip(1)) diagnostics.Add(extra.Span, c => c.DuplicateSetting(setting, $"neighbor {neighbor.Address.NetworkAddress}"));
+        return statements.FirstOrDefault()?.Span;
+    }
+
     /// <summary>
     /// Origin validation needs validated ROA payloads: a neighbor that acts on them on a device
     /// without an RTR cache is MP2050; caches on a device that runs no BGP validate nothing (MP2051).

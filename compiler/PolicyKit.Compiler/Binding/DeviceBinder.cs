@@ -322,7 +322,13 @@ public sealed partial class DeviceBinder(SymbolTable symbols, AddressBinder addr
                         diagnostics.Add(n.Span, c => c.DuplicatePeer(n.Address.NetworkAddress.ToString(), "bgp"));
                         break;
                     }
-                    neighbors.Add(BindNeighbor(n, keychains) with { OriginActions = BindOriginActions(n), AsPath = BindAsPath(n) });
+                    neighbors.Add(BindNeighbor(n, keychains) with
+                    {
+                        OriginActions = BindOriginActions(n),
+                        AsPath = BindAsPath(n),
+                        BlackholeRejectSpan = BindWellKnown(n, BgpCommunity.Blackhole, "blackhole reject"),
+                        GracefulShutdownSpan = BindWellKnown(n, BgpCommunity.GracefulShutdown, "graceful-shutdown honor"),
+                    });
                     break;
             }
         }

@@ -39,34 +39,34 @@ public partial class MpolParser : Parser {
 		PREFERENCE=10, REFRESH=11, ACCEPT=12, REJECT=13, INVALID=14, NOT_FOUND=15, 
 		LOCAL_PREFERENCE=16, COMMUNITY=17, BLACKHOLE=18, GRACEFUL_SHUTDOWN=19, 
 		NO_EXPORT=20, NO_ADVERTISE=21, AS_PATH=22, MAX_LENGTH=23, FIRST_AS=24, 
-		BOGON_ASNS=25, PRIVATE_ASNS=26, COMMUNITY_VALUE=27, INCLUDE=28, GROUPS=29, 
-		SOURCES=30, PREFIXES=31, EXCEPT=32, GE=33, LE=34, FILTER=35, PERMIT=36, 
-		DENY=37, LOG=38, ANY=39, FROM=40, TO=41, RPS=42, PROTOCOL=43, IGMP_TYPE=44, 
-		PORT=45, CLASS=46, MATCH=47, COST=48, PROFILE=49, ROUTER_GUARD=50, DESCRIPTION=51, 
-		IGMP=52, MLD=53, VERSION=54, ACCESS=55, LIMIT=56, QUERIES=57, DROP=58, 
-		ALLOW=59, CONTROL=60, STATE_LIMIT=61, RPF=62, OUT=63, IN=64, BOTH=65, 
-		CONNECTED=66, CLASSES=67, DEFAULT_COST=68, PIM=69, NEIGHBORS=70, NONE=71, 
-		BSR_BORDER=72, DISABLED=73, BOUNDARY=74, FILTER_AUTO_RP=75, SOURCE_FILTER=76, 
-		DEVICE=77, PLATFORM=78, IOS_XE=79, IOS_XR=80, JUNOS=81, FRR=82, NFTABLES=83, 
-		LINUX=84, MROUTE_LIMIT=85, WARN=86, DEFAULT_LIMIT=87, SAP_LISTEN=88, ON=89, 
-		OFF=90, MRINFO=91, GROUP_RANGE=92, SSM_RANGE=93, INTERFACE=94, USES=95, 
-		RP=96, ADDRESS=97, ACCEPT_REGISTER=98, ANNOUNCE_FILTER=99, REGISTER_RATE_LIMIT=100, 
-		MSDP=101, ORIGINATOR_ID=102, REDISTRIBUTE=103, PEER=104, AS=105, SA_FILTER=106, 
-		SA_LIMIT=107, MESH_GROUP=108, CONNECT_SOURCE=109, AUTH=110, MD5=111, TCP_AO=112, 
-		KEYCHAIN=113, SECRET=114, ENV=115, FILE=116, BGP=117, ROUTER_ID=118, NEIGHBOR=119, 
-		DAMPING=120, HALF_LIFE=121, REUSE=122, SUPPRESS=123, MAX_SUPPRESS=124, 
-		MAX_PREFIX=125, RESTART=126, WARNING_ONLY=127, TTL_SECURITY=128, HOPS=129, 
-		HOLD_TIME=130, PREFIX_FILTER=131, KEY=132, VALID=133, BMP=134, STATION=135, 
-		TLS=136, MUTUAL=137, SERVER_ONLY=138, MIN_VERSION=139, CIPHERS=140, CA=141, 
-		CERT=142, STRICT=143, MONITOR=144, PRE_POLICY=145, POST_POLICY=146, LOC_RIB=147, 
-		STATS_INTERVAL=148, TELEMETRY=149, SITE=150, INTERVAL=151, CONTROL_PLANE=152, 
-		RATE_LIMIT=153, PPS=154, GROUP_ENCRYPTION=155, PROTECT=156, GROUP_ID=157, 
-		UDP=158, TCP=159, ICMP=160, ICMPV6=161, IP=162, AUTO_RP=163, QUERY=164, 
-		REPORT_V1=165, REPORT_V2=166, REPORT_V3=167, LEAVE=168, PIM_V1=169, DVMRP=170, 
-		MTRACE=171, MTRACE_RESPONSE=172, DATE=173, RANGE_DOTS=174, IPV4_PREFIX=175, 
-		IPV4=176, IPV6_PREFIX=177, IPV6=178, BANDWIDTH=179, DURATION=180, PERCENT=181, 
-		DECIMAL=182, INT=183, STRING=184, IDENT=185, LINE_COMMENT=186, BLOCK_COMMENT=187, 
-		WS=188, BAD_CHAR=189;
+		BOGON_ASNS=25, PRIVATE_ASNS=26, HONOR=27, COMMUNITY_VALUE=28, INCLUDE=29, 
+		GROUPS=30, SOURCES=31, PREFIXES=32, EXCEPT=33, GE=34, LE=35, FILTER=36, 
+		PERMIT=37, DENY=38, LOG=39, ANY=40, FROM=41, TO=42, RPS=43, PROTOCOL=44, 
+		IGMP_TYPE=45, PORT=46, CLASS=47, MATCH=48, COST=49, PROFILE=50, ROUTER_GUARD=51, 
+		DESCRIPTION=52, IGMP=53, MLD=54, VERSION=55, ACCESS=56, LIMIT=57, QUERIES=58, 
+		DROP=59, ALLOW=60, CONTROL=61, STATE_LIMIT=62, RPF=63, OUT=64, IN=65, 
+		BOTH=66, CONNECTED=67, CLASSES=68, DEFAULT_COST=69, PIM=70, NEIGHBORS=71, 
+		NONE=72, BSR_BORDER=73, DISABLED=74, BOUNDARY=75, FILTER_AUTO_RP=76, SOURCE_FILTER=77, 
+		DEVICE=78, PLATFORM=79, IOS_XE=80, IOS_XR=81, JUNOS=82, FRR=83, NFTABLES=84, 
+		LINUX=85, MROUTE_LIMIT=86, WARN=87, DEFAULT_LIMIT=88, SAP_LISTEN=89, ON=90, 
+		OFF=91, MRINFO=92, GROUP_RANGE=93, SSM_RANGE=94, INTERFACE=95, USES=96, 
+		RP=97, ADDRESS=98, ACCEPT_REGISTER=99, ANNOUNCE_FILTER=100, REGISTER_RATE_LIMIT=101, 
+		MSDP=102, ORIGINATOR_ID=103, REDISTRIBUTE=104, PEER=105, AS=106, SA_FILTER=107, 
+		SA_LIMIT=108, MESH_GROUP=109, CONNECT_SOURCE=110, AUTH=111, MD5=112, TCP_AO=113, 
+		KEYCHAIN=114, SECRET=115, ENV=116, FILE=117, BGP=118, ROUTER_ID=119, NEIGHBOR=120, 
+		DAMPING=121, HALF_LIFE=122, REUSE=123, SUPPRESS=124, MAX_SUPPRESS=125, 
+		MAX_PREFIX=126, RESTART=127, WARNING_ONLY=128, TTL_SECURITY=129, HOPS=130, 
+		HOLD_TIME=131, PREFIX_FILTER=132, KEY=133, VALID=134, BMP=135, STATION=136, 
+		TLS=137, MUTUAL=138, SERVER_ONLY=139, MIN_VERSION=140, CIPHERS=141, CA=142, 
+		CERT=143, STRICT=144, MONITOR=145, PRE_POLICY=146, POST_POLICY=147, LOC_RIB=148, 
+		STATS_INTERVAL=149, TELEMETRY=150, SITE=151, INTERVAL=152, CONTROL_PLANE=153, 
+		RATE_LIMIT=154, PPS=155, GROUP_ENCRYPTION=156, PROTECT=157, GROUP_ID=158, 
+		UDP=159, TCP=160, ICMP=161, ICMPV6=162, IP=163, AUTO_RP=164, QUERY=165, 
+		REPORT_V1=166, REPORT_V2=167, REPORT_V3=168, LEAVE=169, PIM_V1=170, DVMRP=171, 
+		MTRACE=172, MTRACE_RESPONSE=173, DATE=174, RANGE_DOTS=175, IPV4_PREFIX=176, 
+		IPV4=177, IPV6_PREFIX=178, IPV6=179, BANDWIDTH=180, DURATION=181, PERCENT=182, 
+		DECIMAL=183, INT=184, STRING=185, IDENT=186, LINE_COMMENT=187, BLOCK_COMMENT=188, 
+		WS=189, BAD_CHAR=190;
 	public const int
 		RULE_policyFile = 0, RULE_declaration = 1, RULE_includeDecl = 2, RULE_setDecl = 3, 
 		RULE_setKind = 4, RULE_setEntry = 5, RULE_setItem = 6, RULE_prefixLengthRange = 7, 
@@ -110,9 +110,9 @@ public partial class MpolParser : Parser {
 		"'preference'", "'refresh'", "'accept'", "'reject'", "'invalid'", "'not-found'", 
 		"'local-preference'", "'community'", "'blackhole'", "'graceful-shutdown'", 
 		"'no-export'", "'no-advertise'", "'as-path'", "'max-length'", "'first-as'", 
-		"'bogon-asns'", "'private-asns'", null, "'include'", "'groups'", "'sources'", 
-		"'prefixes'", "'except'", "'ge'", "'le'", "'filter'", "'permit'", "'deny'", 
-		"'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", "'igmp-type'", 
+		"'bogon-asns'", "'private-asns'", "'honor'", null, "'include'", "'groups'", 
+		"'sources'", "'prefixes'", "'except'", "'ge'", "'le'", "'filter'", "'permit'", 
+		"'deny'", "'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", "'igmp-type'", 
 		"'port'", "'class'", "'match'", "'cost'", "'profile'", "'router-guard'", 
 		"'description'", "'igmp'", "'mld'", "'version'", "'access'", "'limit'", 
 		"'queries'", "'drop'", "'allow'", "'control'", "'state-limit'", "'rpf'", 
@@ -141,31 +141,32 @@ public partial class MpolParser : Parser {
 		null, null, null, null, null, null, null, null, "RPKI", "CACHE", "PREFERENCE", 
 		"REFRESH", "ACCEPT", "REJECT", "INVALID", "NOT_FOUND", "LOCAL_PREFERENCE", 
 		"COMMUNITY", "BLACKHOLE", "GRACEFUL_SHUTDOWN", "NO_EXPORT", "NO_ADVERTISE", 
-		"AS_PATH", "MAX_LENGTH", "FIRST_AS", "BOGON_ASNS", "PRIVATE_ASNS", "COMMUNITY_VALUE", 
-		"INCLUDE", "GROUPS", "SOURCES", "PREFIXES", "EXCEPT", "GE", "LE", "FILTER", 
-		"PERMIT", "DENY", "LOG", "ANY", "FROM", "TO", "RPS", "PROTOCOL", "IGMP_TYPE", 
-		"PORT", "CLASS", "MATCH", "COST", "PROFILE", "ROUTER_GUARD", "DESCRIPTION", 
-		"IGMP", "MLD", "VERSION", "ACCESS", "LIMIT", "QUERIES", "DROP", "ALLOW", 
-		"CONTROL", "STATE_LIMIT", "RPF", "OUT", "IN", "BOTH", "CONNECTED", "CLASSES", 
-		"DEFAULT_COST", "PIM", "NEIGHBORS", "NONE", "BSR_BORDER", "DISABLED", 
-		"BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", "DEVICE", "PLATFORM", "IOS_XE", 
-		"IOS_XR", "JUNOS", "FRR", "NFTABLES", "LINUX", "MROUTE_LIMIT", "WARN", 
-		"DEFAULT_LIMIT", "SAP_LISTEN", "ON", "OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", 
-		"INTERFACE", "USES", "RP", "ADDRESS", "ACCEPT_REGISTER", "ANNOUNCE_FILTER", 
-		"REGISTER_RATE_LIMIT", "MSDP", "ORIGINATOR_ID", "REDISTRIBUTE", "PEER", 
-		"AS", "SA_FILTER", "SA_LIMIT", "MESH_GROUP", "CONNECT_SOURCE", "AUTH", 
-		"MD5", "TCP_AO", "KEYCHAIN", "SECRET", "ENV", "FILE", "BGP", "ROUTER_ID", 
-		"NEIGHBOR", "DAMPING", "HALF_LIFE", "REUSE", "SUPPRESS", "MAX_SUPPRESS", 
-		"MAX_PREFIX", "RESTART", "WARNING_ONLY", "TTL_SECURITY", "HOPS", "HOLD_TIME", 
-		"PREFIX_FILTER", "KEY", "VALID", "BMP", "STATION", "TLS", "MUTUAL", "SERVER_ONLY", 
-		"MIN_VERSION", "CIPHERS", "CA", "CERT", "STRICT", "MONITOR", "PRE_POLICY", 
-		"POST_POLICY", "LOC_RIB", "STATS_INTERVAL", "TELEMETRY", "SITE", "INTERVAL", 
-		"CONTROL_PLANE", "RATE_LIMIT", "PPS", "GROUP_ENCRYPTION", "PROTECT", "GROUP_ID", 
-		"UDP", "TCP", "ICMP", "ICMPV6", "IP", "AUTO_RP", "QUERY", "REPORT_V1", 
-		"REPORT_V2", "REPORT_V3", "LEAVE", "PIM_V1", "DVMRP", "MTRACE", "MTRACE_RESPONSE", 
-		"DATE", "RANGE_DOTS", "IPV4_PREFIX", "IPV4", "IPV6_PREFIX", "IPV6", "BANDWIDTH", 
-		"DURATION", "PERCENT", "DECIMAL", "INT", "STRING", "IDENT", "LINE_COMMENT", 
-		"BLOCK_COMMENT", "WS", "BAD_CHAR"
+		"AS_PATH", "MAX_LENGTH", "FIRST_AS", "BOGON_ASNS", "PRIVATE_ASNS", "HONOR", 
+		"COMMUNITY_VALUE", "INCLUDE", "GROUPS", "SOURCES", "PREFIXES", "EXCEPT", 
+		"GE", "LE", "FILTER", "PERMIT", "DENY", "LOG", "ANY", "FROM", "TO", "RPS", 
+		"PROTOCOL", "IGMP_TYPE", "PORT", "CLASS", "MATCH", "COST", "PROFILE", 
+		"ROUTER_GUARD", "DESCRIPTION", "IGMP", "MLD", "VERSION", "ACCESS", "LIMIT", 
+		"QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", "RPF", "OUT", "IN", 
+		"BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", "NEIGHBORS", "NONE", 
+		"BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", 
+		"DEVICE", "PLATFORM", "IOS_XE", "IOS_XR", "JUNOS", "FRR", "NFTABLES", 
+		"LINUX", "MROUTE_LIMIT", "WARN", "DEFAULT_LIMIT", "SAP_LISTEN", "ON", 
+		"OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", "INTERFACE", "USES", "RP", 
+		"ADDRESS", "ACCEPT_REGISTER", "ANNOUNCE_FILTER", "REGISTER_RATE_LIMIT", 
+		"MSDP", "ORIGINATOR_ID", "REDISTRIBUTE", "PEER", "AS", "SA_FILTER", "SA_LIMIT", 
+		"MESH_GROUP", "CONNECT_SOURCE", "AUTH", "MD5", "TCP_AO", "KEYCHAIN", "SECRET", 
+		"ENV", "FILE", "BGP", "ROUTER_ID", "NEIGHBOR", "DAMPING", "HALF_LIFE", 
+		"REUSE", "SUPPRESS", "MAX_SUPPRESS", "MAX_PREFIX", "RESTART", "WARNING_ONLY", 
+		"TTL_SECURITY", "HOPS", "HOLD_TIME", "PREFIX_FILTER", "KEY", "VALID", 
+		"BMP", "STATION", "TLS", "MUTUAL", "SERVER_ONLY", "MIN_VERSION", "CIPHERS", 
+		"CA", "CERT", "STRICT", "MONITOR", "PRE_POLICY", "POST_POLICY", "LOC_RIB", 
+		"STATS_INTERVAL", "TELEMETRY", "SITE", "INTERVAL", "CONTROL_PLANE", "RATE_LIMIT", 
+		"PPS", "GROUP_ENCRYPTION", "PROTECT", "GROUP_ID", "UDP", "TCP", "ICMP", 
+		"ICMPV6", "IP", "AUTO_RP", "QUERY", "REPORT_V1", "REPORT_V2", "REPORT_V3", 
+		"LEAVE", "PIM_V1", "DVMRP", "MTRACE", "MTRACE_RESPONSE", "DATE", "RANGE_DOTS", 
+		"IPV4_PREFIX", "IPV4", "IPV6_PREFIX", "IPV6", "BANDWIDTH", "DURATION", 
+		"PERCENT", "DECIMAL", "INT", "STRING", "IDENT", "LINE_COMMENT", "BLOCK_COMMENT", 
+		"WS", "BAD_CHAR"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -231,7 +232,7 @@ public partial class MpolParser : Parser {
 			State = 149;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 28)) & ~0x3f) == 0 && ((1L << (_la - 28)) & 562949955780751L) != 0)) {
+			while (((((_la - 29)) & ~0x3f) == 0 && ((1L << (_la - 29)) & 562949955780751L) != 0)) {
 				{
 				{
 				State = 146;
@@ -441,7 +442,7 @@ public partial class MpolParser : Parser {
 			State = 172;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1206964704430685952L) != 0) || ((((_la - 104)) & ~0x3f) == 0 && ((1L << (_la - 104)) & 2288041780936966145L) != 0) || ((((_la - 168)) & ~0x3f) == 0 && ((1L << (_la - 168)) & 133005L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2413929408995163904L) != 0) || ((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 2288041780936966145L) != 0) || ((((_la - 169)) & ~0x3f) == 0 && ((1L << (_la - 169)) & 133005L) != 0)) {
 				{
 				{
 				State = 169;
@@ -494,7 +495,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 177;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 3758096384L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 7516192768L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -646,6 +647,7 @@ public partial class MpolParser : Parser {
 			case INVALID:
 			case COMMUNITY:
 			case BLACKHOLE:
+			case HONOR:
 			case VERSION:
 			case ACCESS:
 			case CONTROL:
@@ -869,7 +871,7 @@ public partial class MpolParser : Parser {
 			State = 217;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 69822746460160L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 139645492920320L) != 0)) {
 				{
 				{
 				State = 214;
@@ -1383,6 +1385,7 @@ public partial class MpolParser : Parser {
 			case INVALID:
 			case COMMUNITY:
 			case BLACKHOLE:
+			case HONOR:
 			case VERSION:
 			case ACCESS:
 			case CONTROL:
@@ -1472,7 +1475,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 275;
 			_la = TokenStream.LA(1);
-			if ( !(_la==IGMP || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & 281479271677953L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 562951010385921L) != 0)) ) {
+			if ( !(_la==IGMP || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 281479271677953L) != 0) || ((((_la - 135)) & ~0x3f) == 0 && ((1L << (_la - 135)) & 562951010385921L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1525,7 +1528,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 277;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 164)) & ~0x3f) == 0 && ((1L << (_la - 164)) & 511L) != 0)) ) {
+			if ( !(((((_la - 165)) & ~0x3f) == 0 && ((1L << (_la - 165)) & 511L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1682,7 +1685,7 @@ public partial class MpolParser : Parser {
 					State = 294;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 69822746460160L) != 0) );
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 139645492920320L) != 0) );
 				State = 296;
 				Match(T__0);
 				}
@@ -1755,7 +1758,7 @@ public partial class MpolParser : Parser {
 			State = 310;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 50)) & ~0x3f) == 0 && ((1L << (_la - 50)) & 84412431L) != 0)) {
+			while (((((_la - 51)) & ~0x3f) == 0 && ((1L << (_la - 51)) & 84412431L) != 0)) {
 				{
 				{
 				State = 307;
@@ -1930,7 +1933,7 @@ public partial class MpolParser : Parser {
 			State = 332;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1423137688407506944L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2846275376815013888L) != 0)) {
 				{
 				{
 				State = 329;
@@ -2131,7 +2134,7 @@ public partial class MpolParser : Parser {
 				State = 347;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 69822746460160L) != 0)) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 139645492920320L) != 0)) {
 					{
 					{
 					State = 344;
@@ -2282,7 +2285,7 @@ public partial class MpolParser : Parser {
 			State = 381;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 29)) & ~0x3f) == 0 && ((1L << (_la - 29)) & 824633720835L) != 0)) {
+			while (((((_la - 30)) & ~0x3f) == 0 && ((1L << (_la - 30)) & 824633720835L) != 0)) {
 				{
 				{
 				State = 378;
@@ -2335,7 +2338,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 386;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 62)) & ~0x3f) == 0 && ((1L << (_la - 62)) & 19L) != 0)) ) {
+			if ( !(((((_la - 63)) & ~0x3f) == 0 && ((1L << (_la - 63)) & 19L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -2594,7 +2597,7 @@ public partial class MpolParser : Parser {
 			State = 414;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 13L) != 0)) {
+			while (((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 13L) != 0)) {
 				{
 				{
 				State = 411;
@@ -2919,7 +2922,7 @@ public partial class MpolParser : Parser {
 			State = 457;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 13510798882111744L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & 299071655444481L) != 0) || ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 2392065L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 27021597764223232L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 299071655444481L) != 0) || ((((_la - 135)) & ~0x3f) == 0 && ((1L << (_la - 135)) & 2392065L) != 0)) {
 				{
 				{
 				State = 454;
@@ -2975,7 +2978,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 462;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 79)) & ~0x3f) == 0 && ((1L << (_la - 79)) & 63L) != 0)) ) {
+			if ( !(((((_la - 80)) & ~0x3f) == 0 && ((1L << (_la - 80)) & 63L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -3499,7 +3502,7 @@ public partial class MpolParser : Parser {
 					State = 531;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 50)) & ~0x3f) == 0 && ((1L << (_la - 50)) & 84412431L) != 0)) {
+					while (((((_la - 51)) & ~0x3f) == 0 && ((1L << (_la - 51)) & 84412431L) != 0)) {
 						{
 						{
 						State = 528;
@@ -3690,7 +3693,7 @@ public partial class MpolParser : Parser {
 			State = 571;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 97)) & ~0x3f) == 0 && ((1L << (_la - 97)) & 7L) != 0)) {
+			while (((((_la - 98)) & ~0x3f) == 0 && ((1L << (_la - 98)) & 7L) != 0)) {
 				{
 				{
 				State = 568;
@@ -3858,7 +3861,7 @@ public partial class MpolParser : Parser {
 					State = 588;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 69822746460160L) != 0) );
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 139645492920320L) != 0) );
 				State = 590;
 				Match(T__0);
 				}
@@ -3896,7 +3899,7 @@ public partial class MpolParser : Parser {
 					State = 601;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 69822746460160L) != 0) );
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 139645492920320L) != 0) );
 				State = 603;
 				Match(T__0);
 				}
@@ -4077,7 +4080,7 @@ public partial class MpolParser : Parser {
 			State = 631;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 102)) & ~0x3f) == 0 && ((1L << (_la - 102)) & 7L) != 0)) {
+			while (((((_la - 103)) & ~0x3f) == 0 && ((1L << (_la - 103)) & 7L) != 0)) {
 				{
 				{
 				State = 628;
@@ -4219,7 +4222,7 @@ public partial class MpolParser : Parser {
 					State = 652;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 51)) & ~0x3f) == 0 && ((1L << (_la - 51)) & 1116892707587883009L) != 0)) {
+					while (((((_la - 52)) & ~0x3f) == 0 && ((1L << (_la - 52)) & 1116892707587883009L) != 0)) {
 						{
 						{
 						State = 649;
@@ -4467,7 +4470,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 682;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 63)) & ~0x3f) == 0 && ((1L << (_la - 63)) & 7L) != 0)) ) {
+			if ( !(((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -4729,7 +4732,7 @@ public partial class MpolParser : Parser {
 			State = 716;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 118)) & ~0x3f) == 0 && ((1L << (_la - 118)) & 7L) != 0)) {
+			while (((((_la - 119)) & ~0x3f) == 0 && ((1L << (_la - 119)) & 7L) != 0)) {
 				{
 				{
 				State = 713;
@@ -4861,7 +4864,7 @@ public partial class MpolParser : Parser {
 					State = 733;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2251799817879808L) != 0) || ((((_la - 110)) & ~0x3f) == 0 && ((1L << (_la - 110)) & 3440641L) != 0)) {
+					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4503599632351488L) != 0) || ((((_la - 111)) & ~0x3f) == 0 && ((1L << (_la - 111)) & 3440641L) != 0)) {
 						{
 						{
 						State = 730;
@@ -4906,7 +4909,7 @@ public partial class MpolParser : Parser {
 					State = 744;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( ((((_la - 121)) & ~0x3f) == 0 && ((1L << (_la - 121)) & 15L) != 0) );
+				} while ( ((((_la - 122)) & ~0x3f) == 0 && ((1L << (_la - 122)) & 15L) != 0) );
 				State = 746;
 				Match(T__0);
 				}
@@ -5503,7 +5506,7 @@ public partial class MpolParser : Parser {
 			State = 827;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==PORT || ((((_la - 97)) & ~0x3f) == 0 && ((1L << (_la - 97)) & 2393087057854465L) != 0)) {
+			while (_la==PORT || ((((_la - 98)) & ~0x3f) == 0 && ((1L << (_la - 98)) & 2393087057854465L) != 0)) {
 				{
 				{
 				State = 824;
@@ -5665,7 +5668,7 @@ public partial class MpolParser : Parser {
 					State = 845;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 3969L) != 0)) {
+					while (((((_la - 133)) & ~0x3f) == 0 && ((1L << (_la - 133)) & 3969L) != 0)) {
 						{
 						{
 						State = 842;
@@ -5773,7 +5776,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 869;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 90)) & ~0x3f) == 0 && ((1L << (_la - 90)) & 422212465065985L) != 0)) ) {
+			if ( !(((((_la - 91)) & ~0x3f) == 0 && ((1L << (_la - 91)) & 422212465065985L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6017,7 +6020,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 900;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 145)) & ~0x3f) == 0 && ((1L << (_la - 145)) & 7L) != 0)) ) {
+			if ( !(((((_la - 146)) & ~0x3f) == 0 && ((1L << (_la - 146)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6486,7 +6489,7 @@ public partial class MpolParser : Parser {
 			State = 961;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 35184372091904L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 70368744180736L) != 0)) {
 				{
 				{
 				State = 958;
@@ -6687,6 +6690,28 @@ public partial class MpolParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class NbrBlackholeRejectContext : NeighborSecurityStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BLACKHOLE() { return GetToken(MpolParser.BLACKHOLE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REJECT() { return GetToken(MpolParser.REJECT, 0); }
+		public NbrBlackholeRejectContext(NeighborSecurityStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitNbrBlackholeReject(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class NbrGracefulShutdownContext : NeighborSecurityStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GRACEFUL_SHUTDOWN() { return GetToken(MpolParser.GRACEFUL_SHUTDOWN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode HONOR() { return GetToken(MpolParser.HONOR, 0); }
+		public NbrGracefulShutdownContext(NeighborSecurityStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitNbrGracefulShutdown(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 
 	[RuleVersion(0)]
 	public NeighborSecurityStmtContext neighborSecurityStmt() {
@@ -6694,7 +6719,7 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 124, RULE_neighborSecurityStmt);
 		int _la;
 		try {
-			State = 1007;
+			State = 1013;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,88,Context) ) {
 			case 1:
@@ -6804,6 +6829,30 @@ public partial class MpolParser : Parser {
 				Match(T__0);
 				}
 				break;
+			case 5:
+				_localctx = new NbrBlackholeRejectContext(_localctx);
+				EnterOuterAlt(_localctx, 5);
+				{
+				State = 1007;
+				Match(BLACKHOLE);
+				State = 1008;
+				Match(REJECT);
+				State = 1009;
+				Match(T__0);
+				}
+				break;
+			case 6:
+				_localctx = new NbrGracefulShutdownContext(_localctx);
+				EnterOuterAlt(_localctx, 6);
+				{
+				State = 1010;
+				Match(GRACEFUL_SHUTDOWN);
+				State = 1011;
+				Match(HONOR);
+				State = 1012;
+				Match(T__0);
+				}
+				break;
 			}
 		}
 		catch (RecognitionException re) {
@@ -6842,7 +6891,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1009;
+			State = 1015;
 			_la = TokenStream.LA(1);
 			if ( !(_la==INVALID || _la==NOT_FOUND || _la==VALID) ) {
 			ErrorHandler.RecoverInline(this);
@@ -6906,16 +6955,16 @@ public partial class MpolParser : Parser {
 		RpkiMarkContext _localctx = new RpkiMarkContext(Context, State);
 		EnterRule(_localctx, 128, RULE_rpkiMark);
 		try {
-			State = 1015;
+			State = 1021;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LOCAL_PREFERENCE:
 				_localctx = new RpkiLocalPreferenceContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1011;
+				State = 1017;
 				Match(LOCAL_PREFERENCE);
-				State = 1012;
+				State = 1018;
 				Match(INT);
 				}
 				break;
@@ -6923,9 +6972,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCommunityContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1013;
+				State = 1019;
 				Match(COMMUNITY);
-				State = 1014;
+				State = 1020;
 				community();
 				}
 				break;
@@ -6971,9 +7020,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1017;
+			State = 1023;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 138149888L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 272367616L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7017,7 +7066,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1019;
+			State = 1025;
 			_la = TokenStream.LA(1);
 			if ( !(_la==BOGON_ASNS || _la==PRIVATE_ASNS) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7062,13 +7111,13 @@ public partial class MpolParser : Parser {
 		NameContext _localctx = new NameContext(Context, State);
 		EnterRule(_localctx, 134, RULE_name);
 		try {
-			State = 1023;
+			State = 1029;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1021;
+				State = 1027;
 				Match(IDENT);
 				}
 				break;
@@ -7081,6 +7130,7 @@ public partial class MpolParser : Parser {
 			case INVALID:
 			case COMMUNITY:
 			case BLACKHOLE:
+			case HONOR:
 			case VERSION:
 			case ACCESS:
 			case CONTROL:
@@ -7105,7 +7155,7 @@ public partial class MpolParser : Parser {
 			case MTRACE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1022;
+				State = 1028;
 				softKeyword();
 				}
 				break;
@@ -7156,6 +7206,7 @@ public partial class MpolParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INVALID() { return GetToken(MpolParser.INVALID, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMUNITY() { return GetToken(MpolParser.COMMUNITY, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BLACKHOLE() { return GetToken(MpolParser.BLACKHOLE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode HONOR() { return GetToken(MpolParser.HONOR, 0); }
 		public SoftKeywordContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -7177,9 +7228,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1025;
+			State = 1031;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 1206964700135718656L) != 0) || ((((_la - 104)) & ~0x3f) == 0 && ((1L << (_la - 104)) & 2288041780936966145L) != 0) || ((((_la - 168)) & ~0x3f) == 0 && ((1L << (_la - 168)) & 13L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 2413929400405229312L) != 0) || ((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 2288041780936966145L) != 0) || ((((_la - 169)) & ~0x3f) == 0 && ((1L << (_la - 169)) & 13L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7225,9 +7276,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1027;
+			State = 1033;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 175)) & ~0x3f) == 0 && ((1L << (_la - 175)) & 15L) != 0)) ) {
+			if ( !(((((_la - 176)) & ~0x3f) == 0 && ((1L << (_la - 176)) & 15L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7271,7 +7322,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1029;
+			State = 1035;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IPV4 || _la==IPV6) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7315,7 +7366,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1031;
+			State = 1037;
 			Match(BANDWIDTH);
 			}
 		}
@@ -7352,7 +7403,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1033;
+			State = 1039;
 			Match(DURATION);
 			}
 		}
@@ -7368,7 +7419,7 @@ public partial class MpolParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,189,1036,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,190,1042,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -7446,285 +7497,289 @@ public partial class MpolParser : Parser {
 		60,1,61,1,61,1,61,1,61,1,61,1,61,3,61,973,8,61,1,62,1,62,1,62,1,62,1,62,
 		4,62,980,8,62,11,62,12,62,981,3,62,984,8,62,1,62,1,62,1,62,1,62,1,62,1,
 		62,1,62,5,62,993,8,62,10,62,12,62,996,9,62,1,62,1,62,1,62,1,62,1,62,1,
-		62,1,62,1,62,1,62,1,62,3,62,1008,8,62,1,63,1,63,1,64,1,64,1,64,1,64,3,
-		64,1016,8,64,1,65,1,65,1,66,1,66,1,67,1,67,3,67,1024,8,67,1,68,1,68,1,
-		69,1,69,1,70,1,70,1,71,1,71,1,72,1,72,1,72,0,0,73,0,2,4,6,8,10,12,14,16,
-		18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,
-		66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,108,
-		110,112,114,116,118,120,122,124,126,128,130,132,134,136,138,140,142,144,
-		0,18,1,0,29,31,1,0,36,37,7,0,52,52,69,69,101,101,117,117,134,134,158,163,
-		183,183,1,0,164,172,1,0,52,53,1,0,58,59,2,0,62,63,66,66,1,0,79,84,1,0,
-		89,90,1,0,63,65,2,0,90,90,137,138,1,0,145,147,2,0,14,15,133,133,2,0,18,
-		21,27,27,1,0,25,26,12,0,8,14,17,18,54,55,60,60,104,104,132,132,135,135,
-		141,144,150,151,158,164,168,168,170,171,1,0,175,178,2,0,176,176,178,178,
-		1126,0,149,1,0,0,0,2,160,1,0,0,0,4,162,1,0,0,0,6,166,1,0,0,0,8,177,1,0,
-		0,0,10,180,1,0,0,0,12,190,1,0,0,0,14,200,1,0,0,0,16,202,1,0,0,0,18,213,
-		1,0,0,0,20,225,1,0,0,0,22,260,1,0,0,0,24,262,1,0,0,0,26,273,1,0,0,0,28,
-		275,1,0,0,0,30,277,1,0,0,0,32,279,1,0,0,0,34,302,1,0,0,0,36,304,1,0,0,
-		0,38,325,1,0,0,0,40,327,1,0,0,0,42,337,1,0,0,0,44,373,1,0,0,0,46,375,1,
-		0,0,0,48,386,1,0,0,0,50,390,1,0,0,0,52,407,1,0,0,0,54,409,1,0,0,0,56,430,
-		1,0,0,0,58,432,1,0,0,0,60,445,1,0,0,0,62,449,1,0,0,0,64,462,1,0,0,0,66,
-		564,1,0,0,0,68,566,1,0,0,0,70,610,1,0,0,0,72,612,1,0,0,0,74,622,1,0,0,
-		0,76,626,1,0,0,0,78,659,1,0,0,0,80,680,1,0,0,0,82,682,1,0,0,0,84,696,1,
-		0,0,0,86,707,1,0,0,0,88,709,1,0,0,0,90,748,1,0,0,0,92,758,1,0,0,0,94,795,
-		1,0,0,0,96,797,1,0,0,0,98,808,1,0,0,0,100,820,1,0,0,0,102,867,1,0,0,0,
-		104,869,1,0,0,0,106,898,1,0,0,0,108,900,1,0,0,0,110,902,1,0,0,0,112,922,
-		1,0,0,0,114,934,1,0,0,0,116,944,1,0,0,0,118,946,1,0,0,0,120,956,1,0,0,
-		0,122,972,1,0,0,0,124,1007,1,0,0,0,126,1009,1,0,0,0,128,1015,1,0,0,0,130,
-		1017,1,0,0,0,132,1019,1,0,0,0,134,1023,1,0,0,0,136,1025,1,0,0,0,138,1027,
-		1,0,0,0,140,1029,1,0,0,0,142,1031,1,0,0,0,144,1033,1,0,0,0,146,148,3,2,
-		1,0,147,146,1,0,0,0,148,151,1,0,0,0,149,147,1,0,0,0,149,150,1,0,0,0,150,
-		152,1,0,0,0,151,149,1,0,0,0,152,153,5,0,0,1,153,1,1,0,0,0,154,161,3,4,
-		2,0,155,161,3,6,3,0,156,161,3,16,8,0,157,161,3,32,16,0,158,161,3,36,18,
-		0,159,161,3,62,31,0,160,154,1,0,0,0,160,155,1,0,0,0,160,156,1,0,0,0,160,
-		157,1,0,0,0,160,158,1,0,0,0,160,159,1,0,0,0,161,3,1,0,0,0,162,163,5,28,
-		0,0,163,164,5,184,0,0,164,165,5,1,0,0,165,5,1,0,0,0,166,167,3,8,4,0,167,
-		168,3,134,67,0,168,172,5,2,0,0,169,171,3,10,5,0,170,169,1,0,0,0,171,174,
-		1,0,0,0,172,170,1,0,0,0,172,173,1,0,0,0,173,175,1,0,0,0,174,172,1,0,0,
-		0,175,176,5,3,0,0,176,7,1,0,0,0,177,178,7,0,0,0,178,9,1,0,0,0,179,181,
-		5,32,0,0,180,179,1,0,0,0,180,181,1,0,0,0,181,182,1,0,0,0,182,183,3,12,
-		6,0,183,184,5,1,0,0,184,11,1,0,0,0,185,187,3,138,69,0,186,188,3,14,7,0,
-		187,186,1,0,0,0,187,188,1,0,0,0,188,191,1,0,0,0,189,191,3,134,67,0,190,
-		185,1,0,0,0,190,189,1,0,0,0,191,13,1,0,0,0,192,193,5,33,0,0,193,196,5,
-		183,0,0,194,195,5,34,0,0,195,197,5,183,0,0,196,194,1,0,0,0,196,197,1,0,
-		0,0,197,201,1,0,0,0,198,199,5,34,0,0,199,201,5,183,0,0,200,192,1,0,0,0,
-		200,198,1,0,0,0,201,15,1,0,0,0,202,203,5,35,0,0,203,204,3,134,67,0,204,
-		208,5,2,0,0,205,207,3,18,9,0,206,205,1,0,0,0,207,210,1,0,0,0,208,206,1,
-		0,0,0,208,209,1,0,0,0,209,211,1,0,0,0,210,208,1,0,0,0,211,212,5,3,0,0,
-		212,17,1,0,0,0,213,217,3,20,10,0,214,216,3,22,11,0,215,214,1,0,0,0,216,
-		219,1,0,0,0,217,215,1,0,0,0,217,218,1,0,0,0,218,221,1,0,0,0,219,217,1,
-		0,0,0,220,222,5,38,0,0,221,220,1,0,0,0,221,222,1,0,0,0,222,223,1,0,0,0,
-		223,224,5,1,0,0,224,19,1,0,0,0,225,226,7,1,0,0,226,21,1,0,0,0,227,261,
-		5,39,0,0,228,229,5,30,0,0,229,261,3,24,12,0,230,231,5,29,0,0,231,261,3,
-		24,12,0,232,233,5,31,0,0,233,261,3,24,12,0,234,235,5,40,0,0,235,261,3,
-		24,12,0,236,237,5,41,0,0,237,261,3,24,12,0,238,239,5,42,0,0,239,261,3,
-		24,12,0,240,241,5,43,0,0,241,246,3,28,14,0,242,243,5,4,0,0,243,245,3,28,
-		14,0,244,242,1,0,0,0,245,248,1,0,0,0,246,244,1,0,0,0,246,247,1,0,0,0,247,
-		261,1,0,0,0,248,246,1,0,0,0,249,250,5,44,0,0,250,255,3,30,15,0,251,252,
-		5,4,0,0,252,254,3,30,15,0,253,251,1,0,0,0,254,257,1,0,0,0,255,253,1,0,
-		0,0,255,256,1,0,0,0,256,261,1,0,0,0,257,255,1,0,0,0,258,259,5,45,0,0,259,
-		261,5,183,0,0,260,227,1,0,0,0,260,228,1,0,0,0,260,230,1,0,0,0,260,232,
-		1,0,0,0,260,234,1,0,0,0,260,236,1,0,0,0,260,238,1,0,0,0,260,240,1,0,0,
-		0,260,249,1,0,0,0,260,258,1,0,0,0,261,23,1,0,0,0,262,267,3,26,13,0,263,
-		264,5,4,0,0,264,266,3,26,13,0,265,263,1,0,0,0,266,269,1,0,0,0,267,265,
-		1,0,0,0,267,268,1,0,0,0,268,25,1,0,0,0,269,267,1,0,0,0,270,274,3,138,69,
-		0,271,274,3,134,67,0,272,274,5,39,0,0,273,270,1,0,0,0,273,271,1,0,0,0,
-		273,272,1,0,0,0,274,27,1,0,0,0,275,276,7,2,0,0,276,29,1,0,0,0,277,278,
-		7,3,0,0,278,31,1,0,0,0,279,280,5,46,0,0,280,281,3,134,67,0,281,285,5,2,
-		0,0,282,284,3,34,17,0,283,282,1,0,0,0,284,287,1,0,0,0,285,283,1,0,0,0,
-		285,286,1,0,0,0,286,288,1,0,0,0,287,285,1,0,0,0,288,289,5,3,0,0,289,33,
-		1,0,0,0,290,292,5,47,0,0,291,293,3,22,11,0,292,291,1,0,0,0,293,294,1,0,
-		0,0,294,292,1,0,0,0,294,295,1,0,0,0,295,296,1,0,0,0,296,297,5,1,0,0,297,
-		303,1,0,0,0,298,299,5,48,0,0,299,300,3,142,71,0,300,301,5,1,0,0,301,303,
-		1,0,0,0,302,290,1,0,0,0,302,298,1,0,0,0,303,35,1,0,0,0,304,305,5,49,0,
-		0,305,306,3,134,67,0,306,310,5,2,0,0,307,309,3,38,19,0,308,307,1,0,0,0,
-		309,312,1,0,0,0,310,308,1,0,0,0,310,311,1,0,0,0,311,313,1,0,0,0,312,310,
-		1,0,0,0,313,314,5,3,0,0,314,37,1,0,0,0,315,326,3,40,20,0,316,326,3,46,
-		23,0,317,326,3,54,27,0,318,326,3,58,29,0,319,326,3,60,30,0,320,321,5,50,
-		0,0,321,326,5,1,0,0,322,323,5,51,0,0,323,324,5,184,0,0,324,326,5,1,0,0,
-		325,315,1,0,0,0,325,316,1,0,0,0,325,317,1,0,0,0,325,318,1,0,0,0,325,319,
-		1,0,0,0,325,320,1,0,0,0,325,322,1,0,0,0,326,39,1,0,0,0,327,328,3,42,21,
-		0,328,332,5,2,0,0,329,331,3,44,22,0,330,329,1,0,0,0,331,334,1,0,0,0,332,
-		330,1,0,0,0,332,333,1,0,0,0,333,335,1,0,0,0,334,332,1,0,0,0,335,336,5,
-		3,0,0,336,41,1,0,0,0,337,338,7,4,0,0,338,43,1,0,0,0,339,340,5,54,0,0,340,
-		341,5,5,0,0,341,342,5,183,0,0,342,374,5,1,0,0,343,347,3,20,10,0,344,346,
-		3,22,11,0,345,344,1,0,0,0,346,349,1,0,0,0,347,345,1,0,0,0,347,348,1,0,
-		0,0,348,351,1,0,0,0,349,347,1,0,0,0,350,352,5,38,0,0,351,350,1,0,0,0,351,
-		352,1,0,0,0,352,353,1,0,0,0,353,354,5,1,0,0,354,374,1,0,0,0,355,356,5,
-		55,0,0,356,357,3,134,67,0,357,358,5,1,0,0,358,374,1,0,0,0,359,360,5,56,
-		0,0,360,363,5,183,0,0,361,362,5,32,0,0,362,364,3,24,12,0,363,361,1,0,0,
-		0,363,364,1,0,0,0,364,365,1,0,0,0,365,374,5,1,0,0,366,367,5,57,0,0,367,
-		368,7,5,0,0,368,374,5,1,0,0,369,370,5,60,0,0,370,371,3,134,67,0,371,372,
-		5,1,0,0,372,374,1,0,0,0,373,339,1,0,0,0,373,343,1,0,0,0,373,355,1,0,0,
-		0,373,359,1,0,0,0,373,366,1,0,0,0,373,369,1,0,0,0,374,45,1,0,0,0,375,376,
-		5,61,0,0,376,377,3,48,24,0,377,381,3,50,25,0,378,380,3,52,26,0,379,378,
-		1,0,0,0,380,383,1,0,0,0,381,379,1,0,0,0,381,382,1,0,0,0,382,384,1,0,0,
-		0,383,381,1,0,0,0,384,385,5,1,0,0,385,47,1,0,0,0,386,387,7,6,0,0,387,49,
-		1,0,0,0,388,391,5,183,0,0,389,391,3,142,71,0,390,388,1,0,0,0,390,389,1,
-		0,0,0,391,51,1,0,0,0,392,393,5,29,0,0,393,408,3,24,12,0,394,395,5,30,0,
-		0,395,408,3,24,12,0,396,397,5,67,0,0,397,402,3,134,67,0,398,399,5,4,0,
-		0,399,401,3,134,67,0,400,398,1,0,0,0,401,404,1,0,0,0,402,400,1,0,0,0,402,
-		403,1,0,0,0,403,408,1,0,0,0,404,402,1,0,0,0,405,406,5,68,0,0,406,408,3,
-		142,71,0,407,392,1,0,0,0,407,394,1,0,0,0,407,396,1,0,0,0,407,405,1,0,0,
-		0,408,53,1,0,0,0,409,410,5,69,0,0,410,414,5,2,0,0,411,413,3,56,28,0,412,
-		411,1,0,0,0,413,416,1,0,0,0,414,412,1,0,0,0,414,415,1,0,0,0,415,417,1,
-		0,0,0,416,414,1,0,0,0,417,418,5,3,0,0,418,55,1,0,0,0,419,420,5,70,0,0,
-		420,421,5,71,0,0,421,431,5,1,0,0,422,423,5,70,0,0,423,424,3,24,12,0,424,
-		425,5,1,0,0,425,431,1,0,0,0,426,427,5,72,0,0,427,431,5,1,0,0,428,429,5,
-		73,0,0,429,431,5,1,0,0,430,419,1,0,0,0,430,422,1,0,0,0,430,426,1,0,0,0,
-		430,428,1,0,0,0,431,57,1,0,0,0,432,438,5,74,0,0,433,434,5,37,0,0,434,435,
-		5,29,0,0,435,439,3,24,12,0,436,437,5,35,0,0,437,439,3,134,67,0,438,433,
-		1,0,0,0,438,436,1,0,0,0,439,441,1,0,0,0,440,442,5,75,0,0,441,440,1,0,0,
-		0,441,442,1,0,0,0,442,443,1,0,0,0,443,444,5,1,0,0,444,59,1,0,0,0,445,446,
-		5,76,0,0,446,447,3,134,67,0,447,448,5,1,0,0,448,61,1,0,0,0,449,450,5,77,
-		0,0,450,451,3,134,67,0,451,452,5,78,0,0,452,453,3,64,32,0,453,457,5,2,
-		0,0,454,456,3,66,33,0,455,454,1,0,0,0,456,459,1,0,0,0,457,455,1,0,0,0,
-		457,458,1,0,0,0,458,460,1,0,0,0,459,457,1,0,0,0,460,461,5,3,0,0,461,63,
-		1,0,0,0,462,463,7,7,0,0,463,65,1,0,0,0,464,465,5,85,0,0,465,468,5,183,
-		0,0,466,467,5,86,0,0,467,469,5,183,0,0,468,466,1,0,0,0,468,469,1,0,0,0,
-		469,470,1,0,0,0,470,565,5,1,0,0,471,472,3,42,21,0,472,473,5,56,0,0,473,
-		476,5,183,0,0,474,475,5,32,0,0,475,477,3,24,12,0,476,474,1,0,0,0,476,477,
-		1,0,0,0,477,478,1,0,0,0,478,479,5,1,0,0,479,565,1,0,0,0,480,481,3,42,21,
-		0,481,482,5,87,0,0,482,485,5,183,0,0,483,484,5,32,0,0,484,486,3,24,12,
+		62,1,62,1,62,1,62,1,62,1,62,1,62,1,62,1,62,1,62,1,62,3,62,1014,8,62,1,
+		63,1,63,1,64,1,64,1,64,1,64,3,64,1022,8,64,1,65,1,65,1,66,1,66,1,67,1,
+		67,3,67,1030,8,67,1,68,1,68,1,69,1,69,1,70,1,70,1,71,1,71,1,72,1,72,1,
+		72,0,0,73,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,
+		44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,
+		92,94,96,98,100,102,104,106,108,110,112,114,116,118,120,122,124,126,128,
+		130,132,134,136,138,140,142,144,0,18,1,0,30,32,1,0,37,38,7,0,53,53,70,
+		70,102,102,118,118,135,135,159,164,184,184,1,0,165,173,1,0,53,54,1,0,59,
+		60,2,0,63,64,67,67,1,0,80,85,1,0,90,91,1,0,64,66,2,0,91,91,138,139,1,0,
+		146,148,2,0,14,15,134,134,2,0,18,21,28,28,1,0,25,26,13,0,8,14,17,18,27,
+		27,55,56,61,61,105,105,133,133,136,136,142,145,151,152,159,165,169,169,
+		171,172,1,0,176,179,2,0,177,177,179,179,1134,0,149,1,0,0,0,2,160,1,0,0,
+		0,4,162,1,0,0,0,6,166,1,0,0,0,8,177,1,0,0,0,10,180,1,0,0,0,12,190,1,0,
+		0,0,14,200,1,0,0,0,16,202,1,0,0,0,18,213,1,0,0,0,20,225,1,0,0,0,22,260,
+		1,0,0,0,24,262,1,0,0,0,26,273,1,0,0,0,28,275,1,0,0,0,30,277,1,0,0,0,32,
+		279,1,0,0,0,34,302,1,0,0,0,36,304,1,0,0,0,38,325,1,0,0,0,40,327,1,0,0,
+		0,42,337,1,0,0,0,44,373,1,0,0,0,46,375,1,0,0,0,48,386,1,0,0,0,50,390,1,
+		0,0,0,52,407,1,0,0,0,54,409,1,0,0,0,56,430,1,0,0,0,58,432,1,0,0,0,60,445,
+		1,0,0,0,62,449,1,0,0,0,64,462,1,0,0,0,66,564,1,0,0,0,68,566,1,0,0,0,70,
+		610,1,0,0,0,72,612,1,0,0,0,74,622,1,0,0,0,76,626,1,0,0,0,78,659,1,0,0,
+		0,80,680,1,0,0,0,82,682,1,0,0,0,84,696,1,0,0,0,86,707,1,0,0,0,88,709,1,
+		0,0,0,90,748,1,0,0,0,92,758,1,0,0,0,94,795,1,0,0,0,96,797,1,0,0,0,98,808,
+		1,0,0,0,100,820,1,0,0,0,102,867,1,0,0,0,104,869,1,0,0,0,106,898,1,0,0,
+		0,108,900,1,0,0,0,110,902,1,0,0,0,112,922,1,0,0,0,114,934,1,0,0,0,116,
+		944,1,0,0,0,118,946,1,0,0,0,120,956,1,0,0,0,122,972,1,0,0,0,124,1013,1,
+		0,0,0,126,1015,1,0,0,0,128,1021,1,0,0,0,130,1023,1,0,0,0,132,1025,1,0,
+		0,0,134,1029,1,0,0,0,136,1031,1,0,0,0,138,1033,1,0,0,0,140,1035,1,0,0,
+		0,142,1037,1,0,0,0,144,1039,1,0,0,0,146,148,3,2,1,0,147,146,1,0,0,0,148,
+		151,1,0,0,0,149,147,1,0,0,0,149,150,1,0,0,0,150,152,1,0,0,0,151,149,1,
+		0,0,0,152,153,5,0,0,1,153,1,1,0,0,0,154,161,3,4,2,0,155,161,3,6,3,0,156,
+		161,3,16,8,0,157,161,3,32,16,0,158,161,3,36,18,0,159,161,3,62,31,0,160,
+		154,1,0,0,0,160,155,1,0,0,0,160,156,1,0,0,0,160,157,1,0,0,0,160,158,1,
+		0,0,0,160,159,1,0,0,0,161,3,1,0,0,0,162,163,5,29,0,0,163,164,5,185,0,0,
+		164,165,5,1,0,0,165,5,1,0,0,0,166,167,3,8,4,0,167,168,3,134,67,0,168,172,
+		5,2,0,0,169,171,3,10,5,0,170,169,1,0,0,0,171,174,1,0,0,0,172,170,1,0,0,
+		0,172,173,1,0,0,0,173,175,1,0,0,0,174,172,1,0,0,0,175,176,5,3,0,0,176,
+		7,1,0,0,0,177,178,7,0,0,0,178,9,1,0,0,0,179,181,5,33,0,0,180,179,1,0,0,
+		0,180,181,1,0,0,0,181,182,1,0,0,0,182,183,3,12,6,0,183,184,5,1,0,0,184,
+		11,1,0,0,0,185,187,3,138,69,0,186,188,3,14,7,0,187,186,1,0,0,0,187,188,
+		1,0,0,0,188,191,1,0,0,0,189,191,3,134,67,0,190,185,1,0,0,0,190,189,1,0,
+		0,0,191,13,1,0,0,0,192,193,5,34,0,0,193,196,5,184,0,0,194,195,5,35,0,0,
+		195,197,5,184,0,0,196,194,1,0,0,0,196,197,1,0,0,0,197,201,1,0,0,0,198,
+		199,5,35,0,0,199,201,5,184,0,0,200,192,1,0,0,0,200,198,1,0,0,0,201,15,
+		1,0,0,0,202,203,5,36,0,0,203,204,3,134,67,0,204,208,5,2,0,0,205,207,3,
+		18,9,0,206,205,1,0,0,0,207,210,1,0,0,0,208,206,1,0,0,0,208,209,1,0,0,0,
+		209,211,1,0,0,0,210,208,1,0,0,0,211,212,5,3,0,0,212,17,1,0,0,0,213,217,
+		3,20,10,0,214,216,3,22,11,0,215,214,1,0,0,0,216,219,1,0,0,0,217,215,1,
+		0,0,0,217,218,1,0,0,0,218,221,1,0,0,0,219,217,1,0,0,0,220,222,5,39,0,0,
+		221,220,1,0,0,0,221,222,1,0,0,0,222,223,1,0,0,0,223,224,5,1,0,0,224,19,
+		1,0,0,0,225,226,7,1,0,0,226,21,1,0,0,0,227,261,5,40,0,0,228,229,5,31,0,
+		0,229,261,3,24,12,0,230,231,5,30,0,0,231,261,3,24,12,0,232,233,5,32,0,
+		0,233,261,3,24,12,0,234,235,5,41,0,0,235,261,3,24,12,0,236,237,5,42,0,
+		0,237,261,3,24,12,0,238,239,5,43,0,0,239,261,3,24,12,0,240,241,5,44,0,
+		0,241,246,3,28,14,0,242,243,5,4,0,0,243,245,3,28,14,0,244,242,1,0,0,0,
+		245,248,1,0,0,0,246,244,1,0,0,0,246,247,1,0,0,0,247,261,1,0,0,0,248,246,
+		1,0,0,0,249,250,5,45,0,0,250,255,3,30,15,0,251,252,5,4,0,0,252,254,3,30,
+		15,0,253,251,1,0,0,0,254,257,1,0,0,0,255,253,1,0,0,0,255,256,1,0,0,0,256,
+		261,1,0,0,0,257,255,1,0,0,0,258,259,5,46,0,0,259,261,5,184,0,0,260,227,
+		1,0,0,0,260,228,1,0,0,0,260,230,1,0,0,0,260,232,1,0,0,0,260,234,1,0,0,
+		0,260,236,1,0,0,0,260,238,1,0,0,0,260,240,1,0,0,0,260,249,1,0,0,0,260,
+		258,1,0,0,0,261,23,1,0,0,0,262,267,3,26,13,0,263,264,5,4,0,0,264,266,3,
+		26,13,0,265,263,1,0,0,0,266,269,1,0,0,0,267,265,1,0,0,0,267,268,1,0,0,
+		0,268,25,1,0,0,0,269,267,1,0,0,0,270,274,3,138,69,0,271,274,3,134,67,0,
+		272,274,5,40,0,0,273,270,1,0,0,0,273,271,1,0,0,0,273,272,1,0,0,0,274,27,
+		1,0,0,0,275,276,7,2,0,0,276,29,1,0,0,0,277,278,7,3,0,0,278,31,1,0,0,0,
+		279,280,5,47,0,0,280,281,3,134,67,0,281,285,5,2,0,0,282,284,3,34,17,0,
+		283,282,1,0,0,0,284,287,1,0,0,0,285,283,1,0,0,0,285,286,1,0,0,0,286,288,
+		1,0,0,0,287,285,1,0,0,0,288,289,5,3,0,0,289,33,1,0,0,0,290,292,5,48,0,
+		0,291,293,3,22,11,0,292,291,1,0,0,0,293,294,1,0,0,0,294,292,1,0,0,0,294,
+		295,1,0,0,0,295,296,1,0,0,0,296,297,5,1,0,0,297,303,1,0,0,0,298,299,5,
+		49,0,0,299,300,3,142,71,0,300,301,5,1,0,0,301,303,1,0,0,0,302,290,1,0,
+		0,0,302,298,1,0,0,0,303,35,1,0,0,0,304,305,5,50,0,0,305,306,3,134,67,0,
+		306,310,5,2,0,0,307,309,3,38,19,0,308,307,1,0,0,0,309,312,1,0,0,0,310,
+		308,1,0,0,0,310,311,1,0,0,0,311,313,1,0,0,0,312,310,1,0,0,0,313,314,5,
+		3,0,0,314,37,1,0,0,0,315,326,3,40,20,0,316,326,3,46,23,0,317,326,3,54,
+		27,0,318,326,3,58,29,0,319,326,3,60,30,0,320,321,5,51,0,0,321,326,5,1,
+		0,0,322,323,5,52,0,0,323,324,5,185,0,0,324,326,5,1,0,0,325,315,1,0,0,0,
+		325,316,1,0,0,0,325,317,1,0,0,0,325,318,1,0,0,0,325,319,1,0,0,0,325,320,
+		1,0,0,0,325,322,1,0,0,0,326,39,1,0,0,0,327,328,3,42,21,0,328,332,5,2,0,
+		0,329,331,3,44,22,0,330,329,1,0,0,0,331,334,1,0,0,0,332,330,1,0,0,0,332,
+		333,1,0,0,0,333,335,1,0,0,0,334,332,1,0,0,0,335,336,5,3,0,0,336,41,1,0,
+		0,0,337,338,7,4,0,0,338,43,1,0,0,0,339,340,5,55,0,0,340,341,5,5,0,0,341,
+		342,5,184,0,0,342,374,5,1,0,0,343,347,3,20,10,0,344,346,3,22,11,0,345,
+		344,1,0,0,0,346,349,1,0,0,0,347,345,1,0,0,0,347,348,1,0,0,0,348,351,1,
+		0,0,0,349,347,1,0,0,0,350,352,5,39,0,0,351,350,1,0,0,0,351,352,1,0,0,0,
+		352,353,1,0,0,0,353,354,5,1,0,0,354,374,1,0,0,0,355,356,5,56,0,0,356,357,
+		3,134,67,0,357,358,5,1,0,0,358,374,1,0,0,0,359,360,5,57,0,0,360,363,5,
+		184,0,0,361,362,5,33,0,0,362,364,3,24,12,0,363,361,1,0,0,0,363,364,1,0,
+		0,0,364,365,1,0,0,0,365,374,5,1,0,0,366,367,5,58,0,0,367,368,7,5,0,0,368,
+		374,5,1,0,0,369,370,5,61,0,0,370,371,3,134,67,0,371,372,5,1,0,0,372,374,
+		1,0,0,0,373,339,1,0,0,0,373,343,1,0,0,0,373,355,1,0,0,0,373,359,1,0,0,
+		0,373,366,1,0,0,0,373,369,1,0,0,0,374,45,1,0,0,0,375,376,5,62,0,0,376,
+		377,3,48,24,0,377,381,3,50,25,0,378,380,3,52,26,0,379,378,1,0,0,0,380,
+		383,1,0,0,0,381,379,1,0,0,0,381,382,1,0,0,0,382,384,1,0,0,0,383,381,1,
+		0,0,0,384,385,5,1,0,0,385,47,1,0,0,0,386,387,7,6,0,0,387,49,1,0,0,0,388,
+		391,5,184,0,0,389,391,3,142,71,0,390,388,1,0,0,0,390,389,1,0,0,0,391,51,
+		1,0,0,0,392,393,5,30,0,0,393,408,3,24,12,0,394,395,5,31,0,0,395,408,3,
+		24,12,0,396,397,5,68,0,0,397,402,3,134,67,0,398,399,5,4,0,0,399,401,3,
+		134,67,0,400,398,1,0,0,0,401,404,1,0,0,0,402,400,1,0,0,0,402,403,1,0,0,
+		0,403,408,1,0,0,0,404,402,1,0,0,0,405,406,5,69,0,0,406,408,3,142,71,0,
+		407,392,1,0,0,0,407,394,1,0,0,0,407,396,1,0,0,0,407,405,1,0,0,0,408,53,
+		1,0,0,0,409,410,5,70,0,0,410,414,5,2,0,0,411,413,3,56,28,0,412,411,1,0,
+		0,0,413,416,1,0,0,0,414,412,1,0,0,0,414,415,1,0,0,0,415,417,1,0,0,0,416,
+		414,1,0,0,0,417,418,5,3,0,0,418,55,1,0,0,0,419,420,5,71,0,0,420,421,5,
+		72,0,0,421,431,5,1,0,0,422,423,5,71,0,0,423,424,3,24,12,0,424,425,5,1,
+		0,0,425,431,1,0,0,0,426,427,5,73,0,0,427,431,5,1,0,0,428,429,5,74,0,0,
+		429,431,5,1,0,0,430,419,1,0,0,0,430,422,1,0,0,0,430,426,1,0,0,0,430,428,
+		1,0,0,0,431,57,1,0,0,0,432,438,5,75,0,0,433,434,5,38,0,0,434,435,5,30,
+		0,0,435,439,3,24,12,0,436,437,5,36,0,0,437,439,3,134,67,0,438,433,1,0,
+		0,0,438,436,1,0,0,0,439,441,1,0,0,0,440,442,5,76,0,0,441,440,1,0,0,0,441,
+		442,1,0,0,0,442,443,1,0,0,0,443,444,5,1,0,0,444,59,1,0,0,0,445,446,5,77,
+		0,0,446,447,3,134,67,0,447,448,5,1,0,0,448,61,1,0,0,0,449,450,5,78,0,0,
+		450,451,3,134,67,0,451,452,5,79,0,0,452,453,3,64,32,0,453,457,5,2,0,0,
+		454,456,3,66,33,0,455,454,1,0,0,0,456,459,1,0,0,0,457,455,1,0,0,0,457,
+		458,1,0,0,0,458,460,1,0,0,0,459,457,1,0,0,0,460,461,5,3,0,0,461,63,1,0,
+		0,0,462,463,7,7,0,0,463,65,1,0,0,0,464,465,5,86,0,0,465,468,5,184,0,0,
+		466,467,5,87,0,0,467,469,5,184,0,0,468,466,1,0,0,0,468,469,1,0,0,0,469,
+		470,1,0,0,0,470,565,5,1,0,0,471,472,3,42,21,0,472,473,5,57,0,0,473,476,
+		5,184,0,0,474,475,5,33,0,0,475,477,3,24,12,0,476,474,1,0,0,0,476,477,1,
+		0,0,0,477,478,1,0,0,0,478,479,5,1,0,0,479,565,1,0,0,0,480,481,3,42,21,
+		0,481,482,5,88,0,0,482,485,5,184,0,0,483,484,5,33,0,0,484,486,3,24,12,
 		0,485,483,1,0,0,0,485,486,1,0,0,0,486,487,1,0,0,0,487,488,5,1,0,0,488,
-		565,1,0,0,0,489,490,5,88,0,0,490,491,7,8,0,0,491,565,5,1,0,0,492,497,5,
-		91,0,0,493,494,5,37,0,0,494,498,5,39,0,0,495,496,5,35,0,0,496,498,3,134,
+		565,1,0,0,0,489,490,5,89,0,0,490,491,7,8,0,0,491,565,5,1,0,0,492,497,5,
+		92,0,0,493,494,5,38,0,0,494,498,5,40,0,0,495,496,5,36,0,0,496,498,3,134,
 		67,0,497,493,1,0,0,0,497,495,1,0,0,0,498,499,1,0,0,0,499,565,5,1,0,0,500,
-		506,5,92,0,0,501,502,5,37,0,0,502,503,5,29,0,0,503,507,3,24,12,0,504,505,
-		5,35,0,0,505,507,3,134,67,0,506,501,1,0,0,0,506,504,1,0,0,0,507,508,1,
-		0,0,0,508,509,5,1,0,0,509,565,1,0,0,0,510,511,5,93,0,0,511,512,3,24,12,
-		0,512,513,5,1,0,0,513,565,1,0,0,0,514,515,5,94,0,0,515,525,5,184,0,0,516,
-		517,5,95,0,0,517,522,3,134,67,0,518,519,5,4,0,0,519,521,3,134,67,0,520,
+		506,5,93,0,0,501,502,5,38,0,0,502,503,5,30,0,0,503,507,3,24,12,0,504,505,
+		5,36,0,0,505,507,3,134,67,0,506,501,1,0,0,0,506,504,1,0,0,0,507,508,1,
+		0,0,0,508,509,5,1,0,0,509,565,1,0,0,0,510,511,5,94,0,0,511,512,3,24,12,
+		0,512,513,5,1,0,0,513,565,1,0,0,0,514,515,5,95,0,0,515,525,5,185,0,0,516,
+		517,5,96,0,0,517,522,3,134,67,0,518,519,5,4,0,0,519,521,3,134,67,0,520,
 		518,1,0,0,0,521,524,1,0,0,0,522,520,1,0,0,0,522,523,1,0,0,0,523,526,1,
 		0,0,0,524,522,1,0,0,0,525,516,1,0,0,0,525,526,1,0,0,0,526,536,1,0,0,0,
 		527,531,5,2,0,0,528,530,3,38,19,0,529,528,1,0,0,0,530,533,1,0,0,0,531,
 		529,1,0,0,0,531,532,1,0,0,0,532,534,1,0,0,0,533,531,1,0,0,0,534,537,5,
 		3,0,0,535,537,5,1,0,0,536,527,1,0,0,0,536,535,1,0,0,0,537,565,1,0,0,0,
 		538,565,3,68,34,0,539,565,3,72,36,0,540,565,3,76,38,0,541,565,3,88,44,
-		0,542,565,3,96,48,0,543,565,3,100,50,0,544,565,3,110,55,0,545,546,5,152,
+		0,542,565,3,96,48,0,543,565,3,100,50,0,544,565,3,110,55,0,545,546,5,153,
 		0,0,546,550,5,2,0,0,547,549,3,114,57,0,548,547,1,0,0,0,549,552,1,0,0,0,
 		550,548,1,0,0,0,550,551,1,0,0,0,551,553,1,0,0,0,552,550,1,0,0,0,553,565,
-		5,3,0,0,554,555,5,155,0,0,555,559,5,2,0,0,556,558,3,116,58,0,557,556,1,
+		5,3,0,0,554,555,5,156,0,0,555,559,5,2,0,0,556,558,3,116,58,0,557,556,1,
 		0,0,0,558,561,1,0,0,0,559,557,1,0,0,0,559,560,1,0,0,0,560,562,1,0,0,0,
 		561,559,1,0,0,0,562,565,5,3,0,0,563,565,3,118,59,0,564,464,1,0,0,0,564,
 		471,1,0,0,0,564,480,1,0,0,0,564,489,1,0,0,0,564,492,1,0,0,0,564,500,1,
 		0,0,0,564,510,1,0,0,0,564,514,1,0,0,0,564,538,1,0,0,0,564,539,1,0,0,0,
 		564,540,1,0,0,0,564,541,1,0,0,0,564,542,1,0,0,0,564,543,1,0,0,0,564,544,
 		1,0,0,0,564,545,1,0,0,0,564,554,1,0,0,0,564,563,1,0,0,0,565,67,1,0,0,0,
-		566,567,5,96,0,0,567,571,5,2,0,0,568,570,3,70,35,0,569,568,1,0,0,0,570,
+		566,567,5,97,0,0,567,571,5,2,0,0,568,570,3,70,35,0,569,568,1,0,0,0,570,
 		573,1,0,0,0,571,569,1,0,0,0,571,572,1,0,0,0,572,574,1,0,0,0,573,571,1,
-		0,0,0,574,575,5,3,0,0,575,69,1,0,0,0,576,577,5,97,0,0,577,580,3,140,70,
-		0,578,579,5,29,0,0,579,581,3,24,12,0,580,578,1,0,0,0,580,581,1,0,0,0,581,
-		582,1,0,0,0,582,583,5,1,0,0,583,611,1,0,0,0,584,586,5,98,0,0,585,587,3,
+		0,0,0,574,575,5,3,0,0,575,69,1,0,0,0,576,577,5,98,0,0,577,580,3,140,70,
+		0,578,579,5,30,0,0,579,581,3,24,12,0,580,578,1,0,0,0,580,581,1,0,0,0,581,
+		582,1,0,0,0,582,583,5,1,0,0,583,611,1,0,0,0,584,586,5,99,0,0,585,587,3,
 		22,11,0,586,585,1,0,0,0,587,588,1,0,0,0,588,586,1,0,0,0,588,589,1,0,0,
-		0,589,590,1,0,0,0,590,591,5,1,0,0,591,611,1,0,0,0,592,593,5,98,0,0,593,
-		594,5,35,0,0,594,595,3,134,67,0,595,596,5,1,0,0,596,611,1,0,0,0,597,599,
-		5,99,0,0,598,600,3,22,11,0,599,598,1,0,0,0,600,601,1,0,0,0,601,599,1,0,
-		0,0,601,602,1,0,0,0,602,603,1,0,0,0,603,604,5,1,0,0,604,611,1,0,0,0,605,
-		606,5,99,0,0,606,607,5,35,0,0,607,608,3,134,67,0,608,609,5,1,0,0,609,611,
-		1,0,0,0,610,576,1,0,0,0,610,584,1,0,0,0,610,592,1,0,0,0,610,597,1,0,0,
-		0,610,605,1,0,0,0,611,71,1,0,0,0,612,613,5,69,0,0,613,617,5,2,0,0,614,
-		616,3,74,37,0,615,614,1,0,0,0,616,619,1,0,0,0,617,615,1,0,0,0,617,618,
-		1,0,0,0,618,620,1,0,0,0,619,617,1,0,0,0,620,621,5,3,0,0,621,73,1,0,0,0,
-		622,623,5,100,0,0,623,624,5,183,0,0,624,625,5,1,0,0,625,75,1,0,0,0,626,
-		627,5,101,0,0,627,631,5,2,0,0,628,630,3,78,39,0,629,628,1,0,0,0,630,633,
-		1,0,0,0,631,629,1,0,0,0,631,632,1,0,0,0,632,634,1,0,0,0,633,631,1,0,0,
-		0,634,635,5,3,0,0,635,77,1,0,0,0,636,637,5,102,0,0,637,638,5,184,0,0,638,
-		660,5,1,0,0,639,640,5,103,0,0,640,641,5,35,0,0,641,642,3,134,67,0,642,
-		643,5,1,0,0,643,660,1,0,0,0,644,645,5,104,0,0,645,646,3,140,70,0,646,647,
-		5,105,0,0,647,657,5,183,0,0,648,652,5,2,0,0,649,651,3,80,40,0,650,649,
-		1,0,0,0,651,654,1,0,0,0,652,650,1,0,0,0,652,653,1,0,0,0,653,655,1,0,0,
-		0,654,652,1,0,0,0,655,658,5,3,0,0,656,658,5,1,0,0,657,648,1,0,0,0,657,
-		656,1,0,0,0,658,660,1,0,0,0,659,636,1,0,0,0,659,639,1,0,0,0,659,644,1,
-		0,0,0,660,79,1,0,0,0,661,662,5,106,0,0,662,663,3,82,41,0,663,664,3,134,
-		67,0,664,665,5,1,0,0,665,681,1,0,0,0,666,667,5,107,0,0,667,668,5,183,0,
-		0,668,681,5,1,0,0,669,681,3,84,42,0,670,671,5,51,0,0,671,672,5,184,0,0,
-		672,681,5,1,0,0,673,674,5,108,0,0,674,675,3,134,67,0,675,676,5,1,0,0,676,
-		681,1,0,0,0,677,678,5,109,0,0,678,679,5,184,0,0,679,681,5,1,0,0,680,661,
-		1,0,0,0,680,666,1,0,0,0,680,669,1,0,0,0,680,670,1,0,0,0,680,673,1,0,0,
-		0,680,677,1,0,0,0,681,81,1,0,0,0,682,683,7,9,0,0,683,83,1,0,0,0,684,685,
-		5,110,0,0,685,686,5,111,0,0,686,687,5,114,0,0,687,688,3,86,43,0,688,689,
-		5,1,0,0,689,697,1,0,0,0,690,691,5,110,0,0,691,692,5,112,0,0,692,693,5,
-		113,0,0,693,694,3,134,67,0,694,695,5,1,0,0,695,697,1,0,0,0,696,684,1,0,
-		0,0,696,690,1,0,0,0,697,85,1,0,0,0,698,699,5,115,0,0,699,700,5,6,0,0,700,
-		701,5,184,0,0,701,708,5,7,0,0,702,703,5,116,0,0,703,704,5,6,0,0,704,705,
-		5,184,0,0,705,708,5,7,0,0,706,708,5,184,0,0,707,698,1,0,0,0,707,702,1,
-		0,0,0,707,706,1,0,0,0,708,87,1,0,0,0,709,710,5,117,0,0,710,711,5,105,0,
-		0,711,712,5,183,0,0,712,716,5,2,0,0,713,715,3,90,45,0,714,713,1,0,0,0,
-		715,718,1,0,0,0,716,714,1,0,0,0,716,717,1,0,0,0,717,719,1,0,0,0,718,716,
-		1,0,0,0,719,720,5,3,0,0,720,89,1,0,0,0,721,722,5,118,0,0,722,723,3,140,
-		70,0,723,724,5,1,0,0,724,749,1,0,0,0,725,726,5,119,0,0,726,727,3,140,70,
-		0,727,728,5,105,0,0,728,738,5,183,0,0,729,733,5,2,0,0,730,732,3,94,47,
-		0,731,730,1,0,0,0,732,735,1,0,0,0,733,731,1,0,0,0,733,734,1,0,0,0,734,
-		736,1,0,0,0,735,733,1,0,0,0,736,739,5,3,0,0,737,739,5,1,0,0,738,729,1,
-		0,0,0,738,737,1,0,0,0,739,749,1,0,0,0,740,742,5,120,0,0,741,743,3,92,46,
-		0,742,741,1,0,0,0,743,744,1,0,0,0,744,742,1,0,0,0,744,745,1,0,0,0,745,
-		746,1,0,0,0,746,747,5,1,0,0,747,749,1,0,0,0,748,721,1,0,0,0,748,725,1,
-		0,0,0,748,740,1,0,0,0,749,91,1,0,0,0,750,751,5,121,0,0,751,759,3,144,72,
-		0,752,753,5,122,0,0,753,759,5,183,0,0,754,755,5,123,0,0,755,759,5,183,
-		0,0,756,757,5,124,0,0,757,759,3,144,72,0,758,750,1,0,0,0,758,752,1,0,0,
-		0,758,754,1,0,0,0,758,756,1,0,0,0,759,93,1,0,0,0,760,761,5,125,0,0,761,
-		764,5,183,0,0,762,763,5,86,0,0,763,765,5,181,0,0,764,762,1,0,0,0,764,765,
-		1,0,0,0,765,769,1,0,0,0,766,767,5,126,0,0,767,770,3,144,72,0,768,770,5,
-		127,0,0,769,766,1,0,0,0,769,768,1,0,0,0,769,770,1,0,0,0,770,771,1,0,0,
-		0,771,796,5,1,0,0,772,796,3,84,42,0,773,774,5,128,0,0,774,775,5,129,0,
-		0,775,776,5,183,0,0,776,796,5,1,0,0,777,778,5,130,0,0,778,779,3,144,72,
-		0,779,780,5,1,0,0,780,796,1,0,0,0,781,782,5,131,0,0,782,783,5,64,0,0,783,
-		784,3,134,67,0,784,785,5,1,0,0,785,796,1,0,0,0,786,787,5,131,0,0,787,788,
-		5,63,0,0,788,789,3,134,67,0,789,790,5,1,0,0,790,796,1,0,0,0,791,792,5,
-		51,0,0,792,793,5,184,0,0,793,796,5,1,0,0,794,796,3,124,62,0,795,760,1,
-		0,0,0,795,772,1,0,0,0,795,773,1,0,0,0,795,777,1,0,0,0,795,781,1,0,0,0,
-		795,786,1,0,0,0,795,791,1,0,0,0,795,794,1,0,0,0,796,95,1,0,0,0,797,798,
-		5,113,0,0,798,799,3,134,67,0,799,803,5,2,0,0,800,802,3,98,49,0,801,800,
-		1,0,0,0,802,805,1,0,0,0,803,801,1,0,0,0,803,804,1,0,0,0,804,806,1,0,0,
-		0,805,803,1,0,0,0,806,807,5,3,0,0,807,97,1,0,0,0,808,809,5,132,0,0,809,
-		810,5,183,0,0,810,811,5,114,0,0,811,816,3,86,43,0,812,813,5,133,0,0,813,
-		814,5,173,0,0,814,815,5,174,0,0,815,817,5,173,0,0,816,812,1,0,0,0,816,
-		817,1,0,0,0,817,818,1,0,0,0,818,819,5,1,0,0,819,99,1,0,0,0,820,821,5,134,
-		0,0,821,822,5,135,0,0,822,823,3,134,67,0,823,827,5,2,0,0,824,826,3,102,
-		51,0,825,824,1,0,0,0,826,829,1,0,0,0,827,825,1,0,0,0,827,828,1,0,0,0,828,
-		830,1,0,0,0,829,827,1,0,0,0,830,831,5,3,0,0,831,101,1,0,0,0,832,833,5,
-		97,0,0,833,834,3,140,70,0,834,835,5,1,0,0,835,868,1,0,0,0,836,837,5,45,
-		0,0,837,838,5,183,0,0,838,868,5,1,0,0,839,840,5,136,0,0,840,850,3,104,
-		52,0,841,845,5,2,0,0,842,844,3,106,53,0,843,842,1,0,0,0,844,847,1,0,0,
-		0,845,843,1,0,0,0,845,846,1,0,0,0,846,848,1,0,0,0,847,845,1,0,0,0,848,
-		851,5,3,0,0,849,851,5,1,0,0,850,841,1,0,0,0,850,849,1,0,0,0,851,868,1,
-		0,0,0,852,853,5,144,0,0,853,858,3,108,54,0,854,855,5,4,0,0,855,857,3,108,
-		54,0,856,854,1,0,0,0,857,860,1,0,0,0,858,856,1,0,0,0,858,859,1,0,0,0,859,
-		861,1,0,0,0,860,858,1,0,0,0,861,862,5,1,0,0,862,868,1,0,0,0,863,864,5,
-		148,0,0,864,865,3,144,72,0,865,866,5,1,0,0,866,868,1,0,0,0,867,832,1,0,
-		0,0,867,836,1,0,0,0,867,839,1,0,0,0,867,852,1,0,0,0,867,863,1,0,0,0,868,
-		103,1,0,0,0,869,870,7,10,0,0,870,105,1,0,0,0,871,872,5,139,0,0,872,873,
-		5,182,0,0,873,899,5,1,0,0,874,875,5,140,0,0,875,880,5,184,0,0,876,877,
-		5,4,0,0,877,879,5,184,0,0,878,876,1,0,0,0,879,882,1,0,0,0,880,878,1,0,
-		0,0,880,881,1,0,0,0,881,883,1,0,0,0,882,880,1,0,0,0,883,899,5,1,0,0,884,
-		885,5,141,0,0,885,886,3,86,43,0,886,887,5,1,0,0,887,899,1,0,0,0,888,889,
-		5,142,0,0,889,890,3,86,43,0,890,891,5,1,0,0,891,899,1,0,0,0,892,893,5,
-		132,0,0,893,894,3,86,43,0,894,895,5,1,0,0,895,899,1,0,0,0,896,897,5,143,
-		0,0,897,899,5,1,0,0,898,871,1,0,0,0,898,874,1,0,0,0,898,884,1,0,0,0,898,
-		888,1,0,0,0,898,892,1,0,0,0,898,896,1,0,0,0,899,107,1,0,0,0,900,901,7,
-		11,0,0,901,109,1,0,0,0,902,903,5,149,0,0,903,907,5,2,0,0,904,906,3,112,
-		56,0,905,904,1,0,0,0,906,909,1,0,0,0,907,905,1,0,0,0,907,908,1,0,0,0,908,
-		910,1,0,0,0,909,907,1,0,0,0,910,911,5,3,0,0,911,111,1,0,0,0,912,913,5,
-		150,0,0,913,914,5,184,0,0,914,923,5,1,0,0,915,916,5,151,0,0,916,917,3,
-		144,72,0,917,918,5,1,0,0,918,923,1,0,0,0,919,920,5,86,0,0,920,921,5,181,
-		0,0,921,923,5,1,0,0,922,912,1,0,0,0,922,915,1,0,0,0,922,919,1,0,0,0,923,
-		113,1,0,0,0,924,925,5,35,0,0,925,926,3,134,67,0,926,927,5,1,0,0,927,935,
-		1,0,0,0,928,929,5,153,0,0,929,930,3,28,14,0,930,931,5,183,0,0,931,932,
-		5,154,0,0,932,933,5,1,0,0,933,935,1,0,0,0,934,924,1,0,0,0,934,928,1,0,
-		0,0,935,115,1,0,0,0,936,937,5,156,0,0,937,938,5,35,0,0,938,939,3,134,67,
-		0,939,940,5,1,0,0,940,945,1,0,0,0,941,942,5,157,0,0,942,943,5,183,0,0,
-		943,945,5,1,0,0,944,936,1,0,0,0,944,941,1,0,0,0,945,117,1,0,0,0,946,947,
-		5,8,0,0,947,951,5,2,0,0,948,950,3,120,60,0,949,948,1,0,0,0,950,953,1,0,
-		0,0,951,949,1,0,0,0,951,952,1,0,0,0,952,954,1,0,0,0,953,951,1,0,0,0,954,
-		955,5,3,0,0,955,119,1,0,0,0,956,957,5,9,0,0,957,961,3,140,70,0,958,960,
-		3,122,61,0,959,958,1,0,0,0,960,963,1,0,0,0,961,959,1,0,0,0,961,962,1,0,
-		0,0,962,964,1,0,0,0,963,961,1,0,0,0,964,965,5,1,0,0,965,121,1,0,0,0,966,
-		967,5,45,0,0,967,973,5,183,0,0,968,969,5,10,0,0,969,973,5,183,0,0,970,
-		971,5,11,0,0,971,973,3,144,72,0,972,966,1,0,0,0,972,968,1,0,0,0,972,970,
-		1,0,0,0,973,123,1,0,0,0,974,975,5,8,0,0,975,983,3,126,63,0,976,984,5,13,
-		0,0,977,984,5,12,0,0,978,980,3,128,64,0,979,978,1,0,0,0,980,981,1,0,0,
-		0,981,979,1,0,0,0,981,982,1,0,0,0,982,984,1,0,0,0,983,976,1,0,0,0,983,
-		977,1,0,0,0,983,979,1,0,0,0,984,985,1,0,0,0,985,986,5,1,0,0,986,1008,1,
-		0,0,0,987,988,5,22,0,0,988,989,5,13,0,0,989,994,3,132,66,0,990,991,5,4,
-		0,0,991,993,3,132,66,0,992,990,1,0,0,0,993,996,1,0,0,0,994,992,1,0,0,0,
-		994,995,1,0,0,0,995,997,1,0,0,0,996,994,1,0,0,0,997,998,5,1,0,0,998,1008,
-		1,0,0,0,999,1000,5,22,0,0,1000,1001,5,23,0,0,1001,1002,5,183,0,0,1002,
-		1008,5,1,0,0,1003,1004,5,22,0,0,1004,1005,5,24,0,0,1005,1006,5,104,0,0,
-		1006,1008,5,1,0,0,1007,974,1,0,0,0,1007,987,1,0,0,0,1007,999,1,0,0,0,1007,
-		1003,1,0,0,0,1008,125,1,0,0,0,1009,1010,7,12,0,0,1010,127,1,0,0,0,1011,
-		1012,5,16,0,0,1012,1016,5,183,0,0,1013,1014,5,17,0,0,1014,1016,3,130,65,
-		0,1015,1011,1,0,0,0,1015,1013,1,0,0,0,1016,129,1,0,0,0,1017,1018,7,13,
-		0,0,1018,131,1,0,0,0,1019,1020,7,14,0,0,1020,133,1,0,0,0,1021,1024,5,185,
-		0,0,1022,1024,3,136,68,0,1023,1021,1,0,0,0,1023,1022,1,0,0,0,1024,135,
-		1,0,0,0,1025,1026,7,15,0,0,1026,137,1,0,0,0,1027,1028,7,16,0,0,1028,139,
-		1,0,0,0,1029,1030,7,17,0,0,1030,141,1,0,0,0,1031,1032,5,179,0,0,1032,143,
-		1,0,0,0,1033,1034,5,180,0,0,1034,145,1,0,0,0,91,149,160,172,180,187,190,
-		196,200,208,217,221,246,255,260,267,273,285,294,302,310,325,332,347,351,
-		363,373,381,390,402,407,414,430,438,441,457,468,476,485,497,506,522,525,
-		531,536,550,559,564,571,580,588,601,610,617,631,652,657,659,680,696,707,
-		716,733,738,744,748,758,764,769,795,803,816,827,845,850,858,867,880,898,
-		907,922,934,944,951,961,972,981,983,994,1007,1015,1023
+		0,589,590,1,0,0,0,590,591,5,1,0,0,591,611,1,0,0,0,592,593,5,99,0,0,593,
+		594,5,36,0,0,594,595,3,134,67,0,595,596,5,1,0,0,596,611,1,0,0,0,597,599,
+		5,100,0,0,598,600,3,22,11,0,599,598,1,0,0,0,600,601,1,0,0,0,601,599,1,
+		0,0,0,601,602,1,0,0,0,602,603,1,0,0,0,603,604,5,1,0,0,604,611,1,0,0,0,
+		605,606,5,100,0,0,606,607,5,36,0,0,607,608,3,134,67,0,608,609,5,1,0,0,
+		609,611,1,0,0,0,610,576,1,0,0,0,610,584,1,0,0,0,610,592,1,0,0,0,610,597,
+		1,0,0,0,610,605,1,0,0,0,611,71,1,0,0,0,612,613,5,70,0,0,613,617,5,2,0,
+		0,614,616,3,74,37,0,615,614,1,0,0,0,616,619,1,0,0,0,617,615,1,0,0,0,617,
+		618,1,0,0,0,618,620,1,0,0,0,619,617,1,0,0,0,620,621,5,3,0,0,621,73,1,0,
+		0,0,622,623,5,101,0,0,623,624,5,184,0,0,624,625,5,1,0,0,625,75,1,0,0,0,
+		626,627,5,102,0,0,627,631,5,2,0,0,628,630,3,78,39,0,629,628,1,0,0,0,630,
+		633,1,0,0,0,631,629,1,0,0,0,631,632,1,0,0,0,632,634,1,0,0,0,633,631,1,
+		0,0,0,634,635,5,3,0,0,635,77,1,0,0,0,636,637,5,103,0,0,637,638,5,185,0,
+		0,638,660,5,1,0,0,639,640,5,104,0,0,640,641,5,36,0,0,641,642,3,134,67,
+		0,642,643,5,1,0,0,643,660,1,0,0,0,644,645,5,105,0,0,645,646,3,140,70,0,
+		646,647,5,106,0,0,647,657,5,184,0,0,648,652,5,2,0,0,649,651,3,80,40,0,
+		650,649,1,0,0,0,651,654,1,0,0,0,652,650,1,0,0,0,652,653,1,0,0,0,653,655,
+		1,0,0,0,654,652,1,0,0,0,655,658,5,3,0,0,656,658,5,1,0,0,657,648,1,0,0,
+		0,657,656,1,0,0,0,658,660,1,0,0,0,659,636,1,0,0,0,659,639,1,0,0,0,659,
+		644,1,0,0,0,660,79,1,0,0,0,661,662,5,107,0,0,662,663,3,82,41,0,663,664,
+		3,134,67,0,664,665,5,1,0,0,665,681,1,0,0,0,666,667,5,108,0,0,667,668,5,
+		184,0,0,668,681,5,1,0,0,669,681,3,84,42,0,670,671,5,52,0,0,671,672,5,185,
+		0,0,672,681,5,1,0,0,673,674,5,109,0,0,674,675,3,134,67,0,675,676,5,1,0,
+		0,676,681,1,0,0,0,677,678,5,110,0,0,678,679,5,185,0,0,679,681,5,1,0,0,
+		680,661,1,0,0,0,680,666,1,0,0,0,680,669,1,0,0,0,680,670,1,0,0,0,680,673,
+		1,0,0,0,680,677,1,0,0,0,681,81,1,0,0,0,682,683,7,9,0,0,683,83,1,0,0,0,
+		684,685,5,111,0,0,685,686,5,112,0,0,686,687,5,115,0,0,687,688,3,86,43,
+		0,688,689,5,1,0,0,689,697,1,0,0,0,690,691,5,111,0,0,691,692,5,113,0,0,
+		692,693,5,114,0,0,693,694,3,134,67,0,694,695,5,1,0,0,695,697,1,0,0,0,696,
+		684,1,0,0,0,696,690,1,0,0,0,697,85,1,0,0,0,698,699,5,116,0,0,699,700,5,
+		6,0,0,700,701,5,185,0,0,701,708,5,7,0,0,702,703,5,117,0,0,703,704,5,6,
+		0,0,704,705,5,185,0,0,705,708,5,7,0,0,706,708,5,185,0,0,707,698,1,0,0,
+		0,707,702,1,0,0,0,707,706,1,0,0,0,708,87,1,0,0,0,709,710,5,118,0,0,710,
+		711,5,106,0,0,711,712,5,184,0,0,712,716,5,2,0,0,713,715,3,90,45,0,714,
+		713,1,0,0,0,715,718,1,0,0,0,716,714,1,0,0,0,716,717,1,0,0,0,717,719,1,
+		0,0,0,718,716,1,0,0,0,719,720,5,3,0,0,720,89,1,0,0,0,721,722,5,119,0,0,
+		722,723,3,140,70,0,723,724,5,1,0,0,724,749,1,0,0,0,725,726,5,120,0,0,726,
+		727,3,140,70,0,727,728,5,106,0,0,728,738,5,184,0,0,729,733,5,2,0,0,730,
+		732,3,94,47,0,731,730,1,0,0,0,732,735,1,0,0,0,733,731,1,0,0,0,733,734,
+		1,0,0,0,734,736,1,0,0,0,735,733,1,0,0,0,736,739,5,3,0,0,737,739,5,1,0,
+		0,738,729,1,0,0,0,738,737,1,0,0,0,739,749,1,0,0,0,740,742,5,121,0,0,741,
+		743,3,92,46,0,742,741,1,0,0,0,743,744,1,0,0,0,744,742,1,0,0,0,744,745,
+		1,0,0,0,745,746,1,0,0,0,746,747,5,1,0,0,747,749,1,0,0,0,748,721,1,0,0,
+		0,748,725,1,0,0,0,748,740,1,0,0,0,749,91,1,0,0,0,750,751,5,122,0,0,751,
+		759,3,144,72,0,752,753,5,123,0,0,753,759,5,184,0,0,754,755,5,124,0,0,755,
+		759,5,184,0,0,756,757,5,125,0,0,757,759,3,144,72,0,758,750,1,0,0,0,758,
+		752,1,0,0,0,758,754,1,0,0,0,758,756,1,0,0,0,759,93,1,0,0,0,760,761,5,126,
+		0,0,761,764,5,184,0,0,762,763,5,87,0,0,763,765,5,182,0,0,764,762,1,0,0,
+		0,764,765,1,0,0,0,765,769,1,0,0,0,766,767,5,127,0,0,767,770,3,144,72,0,
+		768,770,5,128,0,0,769,766,1,0,0,0,769,768,1,0,0,0,769,770,1,0,0,0,770,
+		771,1,0,0,0,771,796,5,1,0,0,772,796,3,84,42,0,773,774,5,129,0,0,774,775,
+		5,130,0,0,775,776,5,184,0,0,776,796,5,1,0,0,777,778,5,131,0,0,778,779,
+		3,144,72,0,779,780,5,1,0,0,780,796,1,0,0,0,781,782,5,132,0,0,782,783,5,
+		65,0,0,783,784,3,134,67,0,784,785,5,1,0,0,785,796,1,0,0,0,786,787,5,132,
+		0,0,787,788,5,64,0,0,788,789,3,134,67,0,789,790,5,1,0,0,790,796,1,0,0,
+		0,791,792,5,52,0,0,792,793,5,185,0,0,793,796,5,1,0,0,794,796,3,124,62,
+		0,795,760,1,0,0,0,795,772,1,0,0,0,795,773,1,0,0,0,795,777,1,0,0,0,795,
+		781,1,0,0,0,795,786,1,0,0,0,795,791,1,0,0,0,795,794,1,0,0,0,796,95,1,0,
+		0,0,797,798,5,114,0,0,798,799,3,134,67,0,799,803,5,2,0,0,800,802,3,98,
+		49,0,801,800,1,0,0,0,802,805,1,0,0,0,803,801,1,0,0,0,803,804,1,0,0,0,804,
+		806,1,0,0,0,805,803,1,0,0,0,806,807,5,3,0,0,807,97,1,0,0,0,808,809,5,133,
+		0,0,809,810,5,184,0,0,810,811,5,115,0,0,811,816,3,86,43,0,812,813,5,134,
+		0,0,813,814,5,174,0,0,814,815,5,175,0,0,815,817,5,174,0,0,816,812,1,0,
+		0,0,816,817,1,0,0,0,817,818,1,0,0,0,818,819,5,1,0,0,819,99,1,0,0,0,820,
+		821,5,135,0,0,821,822,5,136,0,0,822,823,3,134,67,0,823,827,5,2,0,0,824,
+		826,3,102,51,0,825,824,1,0,0,0,826,829,1,0,0,0,827,825,1,0,0,0,827,828,
+		1,0,0,0,828,830,1,0,0,0,829,827,1,0,0,0,830,831,5,3,0,0,831,101,1,0,0,
+		0,832,833,5,98,0,0,833,834,3,140,70,0,834,835,5,1,0,0,835,868,1,0,0,0,
+		836,837,5,46,0,0,837,838,5,184,0,0,838,868,5,1,0,0,839,840,5,137,0,0,840,
+		850,3,104,52,0,841,845,5,2,0,0,842,844,3,106,53,0,843,842,1,0,0,0,844,
+		847,1,0,0,0,845,843,1,0,0,0,845,846,1,0,0,0,846,848,1,0,0,0,847,845,1,
+		0,0,0,848,851,5,3,0,0,849,851,5,1,0,0,850,841,1,0,0,0,850,849,1,0,0,0,
+		851,868,1,0,0,0,852,853,5,145,0,0,853,858,3,108,54,0,854,855,5,4,0,0,855,
+		857,3,108,54,0,856,854,1,0,0,0,857,860,1,0,0,0,858,856,1,0,0,0,858,859,
+		1,0,0,0,859,861,1,0,0,0,860,858,1,0,0,0,861,862,5,1,0,0,862,868,1,0,0,
+		0,863,864,5,149,0,0,864,865,3,144,72,0,865,866,5,1,0,0,866,868,1,0,0,0,
+		867,832,1,0,0,0,867,836,1,0,0,0,867,839,1,0,0,0,867,852,1,0,0,0,867,863,
+		1,0,0,0,868,103,1,0,0,0,869,870,7,10,0,0,870,105,1,0,0,0,871,872,5,140,
+		0,0,872,873,5,183,0,0,873,899,5,1,0,0,874,875,5,141,0,0,875,880,5,185,
+		0,0,876,877,5,4,0,0,877,879,5,185,0,0,878,876,1,0,0,0,879,882,1,0,0,0,
+		880,878,1,0,0,0,880,881,1,0,0,0,881,883,1,0,0,0,882,880,1,0,0,0,883,899,
+		5,1,0,0,884,885,5,142,0,0,885,886,3,86,43,0,886,887,5,1,0,0,887,899,1,
+		0,0,0,888,889,5,143,0,0,889,890,3,86,43,0,890,891,5,1,0,0,891,899,1,0,
+		0,0,892,893,5,133,0,0,893,894,3,86,43,0,894,895,5,1,0,0,895,899,1,0,0,
+		0,896,897,5,144,0,0,897,899,5,1,0,0,898,871,1,0,0,0,898,874,1,0,0,0,898,
+		884,1,0,0,0,898,888,1,0,0,0,898,892,1,0,0,0,898,896,1,0,0,0,899,107,1,
+		0,0,0,900,901,7,11,0,0,901,109,1,0,0,0,902,903,5,150,0,0,903,907,5,2,0,
+		0,904,906,3,112,56,0,905,904,1,0,0,0,906,909,1,0,0,0,907,905,1,0,0,0,907,
+		908,1,0,0,0,908,910,1,0,0,0,909,907,1,0,0,0,910,911,5,3,0,0,911,111,1,
+		0,0,0,912,913,5,151,0,0,913,914,5,185,0,0,914,923,5,1,0,0,915,916,5,152,
+		0,0,916,917,3,144,72,0,917,918,5,1,0,0,918,923,1,0,0,0,919,920,5,87,0,
+		0,920,921,5,182,0,0,921,923,5,1,0,0,922,912,1,0,0,0,922,915,1,0,0,0,922,
+		919,1,0,0,0,923,113,1,0,0,0,924,925,5,36,0,0,925,926,3,134,67,0,926,927,
+		5,1,0,0,927,935,1,0,0,0,928,929,5,154,0,0,929,930,3,28,14,0,930,931,5,
+		184,0,0,931,932,5,155,0,0,932,933,5,1,0,0,933,935,1,0,0,0,934,924,1,0,
+		0,0,934,928,1,0,0,0,935,115,1,0,0,0,936,937,5,157,0,0,937,938,5,36,0,0,
+		938,939,3,134,67,0,939,940,5,1,0,0,940,945,1,0,0,0,941,942,5,158,0,0,942,
+		943,5,184,0,0,943,945,5,1,0,0,944,936,1,0,0,0,944,941,1,0,0,0,945,117,
+		1,0,0,0,946,947,5,8,0,0,947,951,5,2,0,0,948,950,3,120,60,0,949,948,1,0,
+		0,0,950,953,1,0,0,0,951,949,1,0,0,0,951,952,1,0,0,0,952,954,1,0,0,0,953,
+		951,1,0,0,0,954,955,5,3,0,0,955,119,1,0,0,0,956,957,5,9,0,0,957,961,3,
+		140,70,0,958,960,3,122,61,0,959,958,1,0,0,0,960,963,1,0,0,0,961,959,1,
+		0,0,0,961,962,1,0,0,0,962,964,1,0,0,0,963,961,1,0,0,0,964,965,5,1,0,0,
+		965,121,1,0,0,0,966,967,5,46,0,0,967,973,5,184,0,0,968,969,5,10,0,0,969,
+		973,5,184,0,0,970,971,5,11,0,0,971,973,3,144,72,0,972,966,1,0,0,0,972,
+		968,1,0,0,0,972,970,1,0,0,0,973,123,1,0,0,0,974,975,5,8,0,0,975,983,3,
+		126,63,0,976,984,5,13,0,0,977,984,5,12,0,0,978,980,3,128,64,0,979,978,
+		1,0,0,0,980,981,1,0,0,0,981,979,1,0,0,0,981,982,1,0,0,0,982,984,1,0,0,
+		0,983,976,1,0,0,0,983,977,1,0,0,0,983,979,1,0,0,0,984,985,1,0,0,0,985,
+		986,5,1,0,0,986,1014,1,0,0,0,987,988,5,22,0,0,988,989,5,13,0,0,989,994,
+		3,132,66,0,990,991,5,4,0,0,991,993,3,132,66,0,992,990,1,0,0,0,993,996,
+		1,0,0,0,994,992,1,0,0,0,994,995,1,0,0,0,995,997,1,0,0,0,996,994,1,0,0,
+		0,997,998,5,1,0,0,998,1014,1,0,0,0,999,1000,5,22,0,0,1000,1001,5,23,0,
+		0,1001,1002,5,184,0,0,1002,1014,5,1,0,0,1003,1004,5,22,0,0,1004,1005,5,
+		24,0,0,1005,1006,5,105,0,0,1006,1014,5,1,0,0,1007,1008,5,18,0,0,1008,1009,
+		5,13,0,0,1009,1014,5,1,0,0,1010,1011,5,19,0,0,1011,1012,5,27,0,0,1012,
+		1014,5,1,0,0,1013,974,1,0,0,0,1013,987,1,0,0,0,1013,999,1,0,0,0,1013,1003,
+		1,0,0,0,1013,1007,1,0,0,0,1013,1010,1,0,0,0,1014,125,1,0,0,0,1015,1016,
+		7,12,0,0,1016,127,1,0,0,0,1017,1018,5,16,0,0,1018,1022,5,184,0,0,1019,
+		1020,5,17,0,0,1020,1022,3,130,65,0,1021,1017,1,0,0,0,1021,1019,1,0,0,0,
+		1022,129,1,0,0,0,1023,1024,7,13,0,0,1024,131,1,0,0,0,1025,1026,7,14,0,
+		0,1026,133,1,0,0,0,1027,1030,5,186,0,0,1028,1030,3,136,68,0,1029,1027,
+		1,0,0,0,1029,1028,1,0,0,0,1030,135,1,0,0,0,1031,1032,7,15,0,0,1032,137,
+		1,0,0,0,1033,1034,7,16,0,0,1034,139,1,0,0,0,1035,1036,7,17,0,0,1036,141,
+		1,0,0,0,1037,1038,5,180,0,0,1038,143,1,0,0,0,1039,1040,5,181,0,0,1040,
+		145,1,0,0,0,91,149,160,172,180,187,190,196,200,208,217,221,246,255,260,
+		267,273,285,294,302,310,325,332,347,351,363,373,381,390,402,407,414,430,
+		438,441,457,468,476,485,497,506,522,525,531,536,550,559,564,571,580,588,
+		601,610,617,631,652,657,659,680,696,707,716,733,738,744,748,758,764,769,
+		795,803,816,827,845,850,858,867,880,898,907,922,934,944,951,961,972,981,
+		983,994,1013,1021,1029
 	};
 
 	public static readonly ATN _ATN =

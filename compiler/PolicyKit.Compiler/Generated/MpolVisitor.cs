@@ -1028,6 +1028,20 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitNbrAsPathFirstAs([NotNull] MpolParser.NbrAsPathFirstAsContext context);
 	/// <summary>
+	/// Visit a parse tree produced by the <c>nbrBlackholeReject</c>
+	/// labeled alternative in <see cref="MpolParser.neighborSecurityStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitNbrBlackholeReject([NotNull] MpolParser.NbrBlackholeRejectContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>nbrGracefulShutdown</c>
+	/// labeled alternative in <see cref="MpolParser.neighborSecurityStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitNbrGracefulShutdown([NotNull] MpolParser.NbrGracefulShutdownContext context);
+	/// <summary>
 	/// Visit a parse tree produced by <see cref="MpolParser.rpkiState"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>

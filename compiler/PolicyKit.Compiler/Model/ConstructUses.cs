@@ -88,6 +88,8 @@ public static class ConstructUses
                 if (n.AsPath?.RejectSpan is { } reject) yield return ("bgp as-path reject", reject);
                 if (n.AsPath?.MaxLengthSpan is { } maxLength) yield return ("bgp as-path max-length", maxLength);
                 if (n.AsPath?.FirstAsSpan is { } firstAs) yield return ("bgp as-path first-as", firstAs);
+                if (n.BlackholeRejectSpan is { } blackhole) yield return ("bgp blackhole reject", blackhole);
+                if (n.GracefulShutdownSpan is { } gshut) yield return ("bgp graceful-shutdown honor", gshut);
             }
         }
         if (device.Rpki is { } rpki) yield return ("rpki cache", rpki.Span);

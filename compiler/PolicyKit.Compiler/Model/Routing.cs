@@ -51,6 +51,12 @@ public sealed record BgpNeighbor(
 
     /// <summary>What the neighbor's inbound AS paths must satisfy; null when the policy says nothing of them.</summary>
     public AsPathPolicy? AsPath { get; init; }
+
+    /// <summary>Where the policy rejects routes tagged BLACKHOLE (RFC 7999); null when it does not.</summary>
+    public SourceSpan? BlackholeRejectSpan { get; init; }
+
+    /// <summary>Where the policy honors GRACEFUL_SHUTDOWN (RFC 8326: local preference 0); null when it does not.</summary>
+    public SourceSpan? GracefulShutdownSpan { get; init; }
 }
 
 /// <summary>RFC 2439 flap damping parameters.</summary>

@@ -52,6 +52,10 @@ public sealed partial class AstBuilder
                 return SmallInt(m.INT(), 1, 255) is { } max ? new AsPathSyntax([], max, false, Span(m)) : null;
             case NbrAsPathFirstAsContext f:
                 return new AsPathSyntax([], null, true, Span(f));
+            case NbrBlackholeRejectContext b:
+                return new WellKnownCommunitySyntax(BgpCommunity.Blackhole, Span(b));
+            case NbrGracefulShutdownContext g:
+                return new WellKnownCommunitySyntax(BgpCommunity.GracefulShutdown, Span(g));
         }
         if (statement is not NbrOriginValidationContext o) return null;
         var stateToken = o.rpkiState();

@@ -129,3 +129,6 @@ public sealed record OriginValidationSyntax(RpkiState State, bool Reject, int? L
 
 /// <summary><c>as-path reject CLASS, …;</c>, <c>as-path max-length N;</c> or <c>as-path first-as peer;</c> in a neighbor.</summary>
 public sealed record AsPathSyntax(ImmutableArray<AsnClass> Reject, int? MaxLength, bool FirstAsPeer, SourceSpan Span) : PeerStmtSyntax(Span);
+
+/// <summary><c>blackhole reject;</c> (RFC 7999) or <c>graceful-shutdown honor;</c> (RFC 8326) in a neighbor.</summary>
+public sealed record WellKnownCommunitySyntax(BgpCommunity Community, SourceSpan Span) : PeerStmtSyntax(Span);

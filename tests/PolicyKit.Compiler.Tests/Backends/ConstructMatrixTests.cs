@@ -158,6 +158,8 @@ public sealed class ConstructMatrixTests
                     as-path reject bogon-asns, private-asns;        //@
                     as-path max-length 50;                          //@
                     as-path first-as peer;                          //@
+                    blackhole reject;                               //@
+                    graceful-shutdown honor;                        //@
                     max-prefix 1000 warn 90% restart 30m;           //@
                     auth tcp-ao keychain peer1;                     //@
                     ttl-security hops 1;                            //@

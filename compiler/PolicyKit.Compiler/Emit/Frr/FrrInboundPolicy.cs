@@ -41,7 +41,8 @@ internal static class FrrInboundPolicy
     /// <summary>The inbound route-map (route-policy, policy-statement) of a neighbor with AS-path checks or origin actions; null when it has neither.</summary>
     /// <paramref name="withFirstAs"/>: whether the platform checks the first AS in that policy too (rather than with a neighbor knob).
     public static string? RouteMapName(BgpNeighbor n, bool withFirstAs = false) =>
-        n.OriginActions.IsDefaultOrEmpty && AsPathDenials(n).Count == 0 && !(withFirstAs && n.AsPath is { FirstAsPeer: true })
+        n.OriginActions.IsDefaultOrEmpty && AsPathDenials(n).Count == 0 && n.BlackholeRejectSpan is null && n.GracefulShutdownSpan is null &&
+        !(withFirstAs && n.AsPath is { FirstAsPeer: true })
             ? null
             : "PK-IN-" + FrrSyntax.Address(n.Address).Replace('.', '-').Replace(':', '-');
 
@@ -67,6 +68,11 @@ internal static class FrrInboundPolicy
             w.Line($"bgp as-path access-list {list} permit {regex}");
             w.Line("!");
         }
+        foreach (var community in bgp.Neighbors.SelectMany(WellKnownChecks).Distinct())
+        {
+            w.Line($"bgp community-list standard {CommunityListName(community)} permit {community.Numeric}");
+            w.Line("!");
+        }
         foreach (var n in bgp.Neighbors)
         {
             if (RouteMapName(n) is not { } name) continue;
@@ -80,6 +86,16 @@ internal static class FrrInboundPolicy
                 e.Emitted(construct);
                 sequence += 10;
             }
+            if (n.BlackholeRejectSpan is not null)
+            {
+                // RFC 7999: this peer may not ask us to discard traffic.
+                w.Line($"route-map {name} deny {FrrSyntax.Number(sequence)}");
+                using (w.Indent()) w.Line($"match community {CommunityListName(BgpCommunity.Blackhole)}");
+                w.Line("exit");
+                w.Line("!");
+                e.Emitted("bgp blackhole reject");
+                sequence += 10;
+            }
             foreach (var action in OriginOrder(n))
             {
                 w.Line($"route-map {name} {(action.Reject ? "deny" : "permit")} {FrrSyntax.Number(sequence)}");
@@ -88,9 +104,25 @@ internal static class FrrInboundPolicy
                     w.Line($"match rpki {Keyword(action.State)}");
                     if (action.LocalPreference is { } preference) w.Line($"set local-preference {FrrSyntax.Number(preference)}");
                     if (action.Community is { } community) w.Line($"set community {community.Numeric} additive");
+                    // A graceful-shutdown entry follows: a marked route goes on to it.
+                    if (!action.Reject && n.GracefulShutdownSpan is not null) w.Line("on-match next");
                 }
                 w.Line("exit");
                 w.Line("!");
+                sequence += 10;
+            }
+            if (n.GracefulShutdownSpan is not null)
+            {
+                // RFC 8326: the peer is about to go down; prefer any other path. Last, so it wins over the origin marks.
+                w.Line($"route-map {name} permit {FrrSyntax.Number(sequence)}");
+                using (w.Indent())
+                {
+                    w.Line($"match community {CommunityListName(BgpCommunity.GracefulShutdown)}");
+                    w.Line("set local-preference 0");
+                }
+                w.Line("exit");
+                w.Line("!");
+                e.Emitted("bgp graceful-shutdown honor");
                 sequence += 10;
             }
             // Routes of the states the policy does not name pass unchanged.
@@ -100,6 +132,17 @@ internal static class FrrInboundPolicy
             if (!n.OriginActions.IsDefaultOrEmpty) e.Emitted("bgp origin validation");
         }
     }
+
+    /// <summary>The well-known communities a neighbor's policy looks for (BLACKHOLE, GRACEFUL_SHUTDOWN).</summary>
+    public static IEnumerable<BgpCommunity> WellKnownChecks(BgpNeighbor n)
+    {
+        if (n.BlackholeRejectSpan is not null) yield return BgpCommunity.Blackhole;
+        if (n.GracefulShutdownSpan is not null) yield return BgpCommunity.GracefulShutdown;
+    }
+
+    /// <summary>The name of a community list (or Junos community) holding one well-known community.</summary>
+    public static string CommunityListName(BgpCommunity community) =>
+        "PK-COMMUNITY-" + (community.WellKnownName?.ToUpperInvariant() ?? community.Numeric.Replace(':', '-'));
 
     /// <summary>At the neighbor (router bgp level): the first AS of its paths must be its own.</summary>
     public static void WriteNeighborSession(DeviceEmission e, ConfigWriter w, BgpNeighbor n)

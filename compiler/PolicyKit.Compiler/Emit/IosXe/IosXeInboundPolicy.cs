@@ -58,6 +58,9 @@ internal static class IosXeInboundPolicy
             if (n.AsPath is { FirstAsPeer: true }) ListFor(AsPathRegex.FirstAs(n.RemoteAs));
         }
         if (lists.Count > 0) w.Line("!");
+        var communities = bgp.Neighbors.SelectMany(FrrInboundPolicy.WellKnownChecks).Distinct().ToList();
+        foreach (var community in communities) w.Line($"ip community-list standard {FrrInboundPolicy.CommunityListName(community)} permit {community.Numeric}");
+        if (communities.Count > 0) w.Line("!");
         foreach (var n in bgp.Neighbors)
         {
             if (FrrInboundPolicy.RouteMapName(n, withFirstAs: true) is not { } name) continue;
@@ -69,6 +72,13 @@ internal static class IosXeInboundPolicy
                 e.Emitted(construct);
                 sequence += 10;
             }
+            if (n.BlackholeRejectSpan is not null)
+            {
+                w.Line($"route-map {name} deny {sequence}");
+                using (w.Indent()) w.Line($"match community {FrrInboundPolicy.CommunityListName(BgpCommunity.Blackhole)}");
+                e.Emitted("bgp blackhole reject");
+                sequence += 10;
+            }
             if (n.AsPath is { FirstAsPeer: true })
             {
                 w.Line($"route-map {name} permit {sequence}");
@@ -76,7 +86,8 @@ internal static class IosXeInboundPolicy
                 {
                     w.Line($"match as-path {ListFor(AsPathRegex.FirstAs(n.RemoteAs))}");
                     // On to the origin checks, or to the final permit when there are none.
-                    w.Line($"continue {(n.OriginActions.IsDefaultOrEmpty ? Math.Max(100, sequence + 10) : sequence + 10)}");
+                    bool more = !n.OriginActions.IsDefaultOrEmpty || n.GracefulShutdownSpan is not null;
+                    w.Line($"continue {(more ? sequence + 10 : Math.Max(100, sequence + 10))}");
                 }
                 w.Line($"route-map {name} deny {sequence + 5}");
                 e.Emitted("bgp as-path first-as");
@@ -90,7 +101,21 @@ internal static class IosXeInboundPolicy
                     w.Line($"match rpki {action.State.Keyword()}");
                     if (action.LocalPreference is { } preference) w.Line($"set local-preference {preference}");
                     if (action.Community is { } community) w.Line($"set community {community.Numeric} additive");
+                    // A graceful-shutdown entry follows: a marked route goes on to it.
+                    if (!action.Reject && n.GracefulShutdownSpan is not null) w.Line($"continue {sequence + 10}");
                 }
+                sequence += 10;
+            }
+            if (n.GracefulShutdownSpan is not null)
+            {
+                // RFC 8326; last, so it wins over the origin marks.
+                w.Line($"route-map {name} permit {sequence}");
+                using (w.Indent())
+                {
+                    w.Line($"match community {FrrInboundPolicy.CommunityListName(BgpCommunity.GracefulShutdown)}");
+                    w.Line("set local-preference 0");
+                }
+                e.Emitted("bgp graceful-shutdown honor");
                 sequence += 10;
             }
             w.Line($"route-map {name} permit {Math.Max(100, sequence)}");

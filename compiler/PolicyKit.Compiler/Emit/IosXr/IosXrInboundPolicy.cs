@@ -43,6 +43,12 @@ internal static class IosXrInboundPolicy
     {
         if (FrrInboundPolicy.RouteMapName(n, withFirstAs: true) is not { } name) return prefixPolicy;
         var body = new List<string>();
+        if (n.BlackholeRejectSpan is not null)
+        {
+            // RFC 7999: this peer may not ask us to discard traffic.
+            body.AddRange([$"if community matches-any ({BgpCommunity.Blackhole.Numeric}) then", "  drop", "endif"]);
+            e.Emitted("bgp blackhole reject");
+        }
         if (n.AsPath is { } path)
         {
             foreach (var kind in path.Reject)
@@ -69,6 +75,12 @@ internal static class IosXrInboundPolicy
             if (action.Community is { } community) body.Add($"  set community ({community.Numeric}) additive");
             if (!action.Reject && !action.Marks) body.Add("  pass");
             body.Add("endif");
+        }
+        if (n.GracefulShutdownSpan is not null)
+        {
+            // RFC 8326; after the origin marks, so it wins.
+            body.AddRange([$"if community matches-any ({BgpCommunity.GracefulShutdown.Numeric}) then", "  set local-preference 0", "endif"]);
+            e.Emitted("bgp graceful-shutdown honor");
         }
         body.Add(prefixPolicy is null ? "pass" : $"apply {prefixPolicy}");
         if (!n.OriginActions.IsDefaultOrEmpty) e.Emitted("bgp origin validation");

@@ -52,16 +52,27 @@ internal static class JunosInboundPolicy
                 e.Emitted("bgp as-path max-length");
             }
         }
+        if (n.BlackholeRejectSpan is not null)
+        {
+            terms.Add("blackhole", [$"community {Community(book, BgpCommunity.Blackhole)}"], ["reject"]);
+            e.Emitted("bgp blackhole reject");
+        }
         foreach (var action in Frr.FrrInboundPolicy.OriginOrder(n))
         {
             string database = action.State == RpkiState.NotFound ? "unknown" : action.State.Keyword();
             var then = new List<string> { $"validation-state {database}" };
             if (action.LocalPreference is { } preference) then.Add($"local-preference {preference}");
             if (action.Community is { } community)
-                then.Add($"community add {book.Add(JunosBook.Community, CommunityName(community), [$"members {community.Numeric}"])}");
+                then.Add($"community add {Community(book, community)}");
             if (action.Reject) then.Add("reject");
             terms.Add(action.State.Keyword(), ["protocol bgp", $"validation-database {database}"], then);
             e.Emitted("bgp origin validation");
+        }
+        if (n.GracefulShutdownSpan is not null)
+        {
+            // RFC 8326; after the origin marks, so it wins; evaluation goes on.
+            terms.Add("graceful-shutdown", [$"community {Community(book, BgpCommunity.GracefulShutdown)}"], ["local-preference 0"]);
+            e.Emitted("bgp graceful-shutdown honor");
         }
         if (n.AsPath is { FirstAsPeer: true })
         {
@@ -74,6 +85,7 @@ internal static class JunosInboundPolicy
         return book.Add(JunosBook.PolicyStatement, name, terms.Lines);
     }
 
-    private static string CommunityName(BgpCommunity community) =>
-        "PK-COMMUNITY-" + (community.WellKnownName?.ToUpperInvariant() ?? community.Numeric.Replace(':', '-'));
+    /// <summary>A <c>policy-options community</c> holding one community, defined in the book.</summary>
+    private static string Community(JunosBook book, BgpCommunity community) =>
+        book.Add(JunosBook.Community, Frr.FrrInboundPolicy.CommunityListName(community), [$"members {community.Numeric}"]);
 }

@@ -75,5 +75,7 @@ public static class NftablesSupport
         ["bgp as-path reject"] = NoRouting,
         ["bgp as-path max-length"] = NoRouting,
         ["bgp as-path first-as"] = NoRouting,
+        ["bgp blackhole reject"] = NoRouting,
+        ["bgp graceful-shutdown honor"] = NoRouting,
     };
 }
