@@ -192,6 +192,7 @@ bgpStmt
     : ROUTER_ID ipAddress ';'                                 # bgpRouterId
     | NEIGHBOR ipAddress AS INT ('{' bgpNeighborStmt* '}' | ';')  # bgpNeighbor
     | DAMPING dampingParam+ ';'                               # bgpDamping
+    | ebgpDefaultStmt                                         # bgpEbgpDefault
     ;
 dampingParam
     : HALF_LIFE duration                                      # dampHalfLife
@@ -267,6 +268,9 @@ rpkiCacheOption
     | REFRESH duration                                          # rpkiCacheRefresh
     ;
 
+// In bgp { }: what an eBGP direction without a filter exchanges (RFC 8212: nothing).
+ebgpDefaultStmt : EBGP_DEFAULT (ACCEPT | REJECT) ';' ;
+
 // In neighbor { }: the inbound route policy beyond the prefix filter.
 neighborSecurityStmt
     : RPKI rpkiState (REJECT | ACCEPT | rpkiMark+) ';'               # nbrOriginValidation
@@ -304,6 +308,7 @@ FIRST_AS : 'first-as' ;
 BOGON_ASNS : 'bogon-asns' ;
 PRIVATE_ASNS : 'private-asns' ;
 HONOR : 'honor' ;
+EBGP_DEFAULT : 'ebgp-default' ;
 // A standard community ASN:VALUE (RFC 1997).
 COMMUNITY_VALUE : DIGIT+ ':' DIGIT+ ;
 

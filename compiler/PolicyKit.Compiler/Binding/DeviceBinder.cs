@@ -332,7 +332,13 @@ public sealed partial class DeviceBinder(SymbolTable symbols, AddressBinder addr
                     break;
             }
         }
-        return new BgpPolicy(bgp.LocalAs, routerId, neighbors.ToImmutableArray(), damping, bgp.Span);
+        var ebgpDefault = bgp.Body.OfType<EbgpDefaultSyntax>().ToList();
+        foreach (var extra in ebgpDefault.Skip(1)) diagnostics.Add(extra.Span, c => c.DuplicateSetting("ebgp-default", "bgp"));
+        return new BgpPolicy(bgp.LocalAs, routerId, neighbors.ToImmutableArray(), damping, bgp.Span)
+        {
+            EbgpRejectsUnfiltered = ebgpDefault.FirstOrDefault()?.Reject ?? false,
+            EbgpDefaultSpan = ebgpDefault.FirstOrDefault()?.Span,
+        };
     }
 
     private BgpNeighbor BindNeighbor(NeighborSyntax neighbor, IReadOnlyDictionary<string, Keychain> keychains)

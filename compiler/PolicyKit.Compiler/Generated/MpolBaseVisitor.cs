@@ -1136,6 +1136,17 @@ public partial class MpolBaseVisitor<Result> : AbstractParseTreeVisitor<Result>,
 	/// <return>The visitor result.</return>
 	public virtual Result VisitBgpDamping([NotNull] MpolParser.BgpDampingContext context) { return VisitChildren(context); }
 	/// <summary>
+	/// Visit a parse tree produced by the <c>bgpEbgpDefault</c>
+	/// labeled alternative in <see cref="MpolParser.bgpStmt"/>.
+	/// <para>
+	/// The default implementation returns the result of calling <see cref="AbstractParseTreeVisitor{Result}.VisitChildren(IRuleNode)"/>
+	/// on <paramref name="context"/>.
+	/// </para>
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	public virtual Result VisitBgpEbgpDefault([NotNull] MpolParser.BgpEbgpDefaultContext context) { return VisitChildren(context); }
+	/// <summary>
 	/// Visit a parse tree produced by the <c>dampHalfLife</c>
 	/// labeled alternative in <see cref="MpolParser.dampingParam"/>.
 	/// <para>
@@ -1578,6 +1589,16 @@ public partial class MpolBaseVisitor<Result> : AbstractParseTreeVisitor<Result>,
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	public virtual Result VisitRpkiCacheRefresh([NotNull] MpolParser.RpkiCacheRefreshContext context) { return VisitChildren(context); }
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="MpolParser.ebgpDefaultStmt"/>.
+	/// <para>
+	/// The default implementation returns the result of calling <see cref="AbstractParseTreeVisitor{Result}.VisitChildren(IRuleNode)"/>
+	/// on <paramref name="context"/>.
+	/// </para>
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	public virtual Result VisitEbgpDefaultStmt([NotNull] MpolParser.EbgpDefaultStmtContext context) { return VisitChildren(context); }
 	/// <summary>
 	/// Visit a parse tree produced by the <c>nbrOriginValidation</c>
 	/// labeled alternative in <see cref="MpolParser.neighborSecurityStmt"/>.

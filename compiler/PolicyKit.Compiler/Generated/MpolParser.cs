@@ -39,34 +39,34 @@ public partial class MpolParser : Parser {
 		PREFERENCE=10, REFRESH=11, ACCEPT=12, REJECT=13, INVALID=14, NOT_FOUND=15, 
 		LOCAL_PREFERENCE=16, COMMUNITY=17, BLACKHOLE=18, GRACEFUL_SHUTDOWN=19, 
 		NO_EXPORT=20, NO_ADVERTISE=21, AS_PATH=22, MAX_LENGTH=23, FIRST_AS=24, 
-		BOGON_ASNS=25, PRIVATE_ASNS=26, HONOR=27, COMMUNITY_VALUE=28, INCLUDE=29, 
-		GROUPS=30, SOURCES=31, PREFIXES=32, EXCEPT=33, GE=34, LE=35, FILTER=36, 
-		PERMIT=37, DENY=38, LOG=39, ANY=40, FROM=41, TO=42, RPS=43, PROTOCOL=44, 
-		IGMP_TYPE=45, PORT=46, CLASS=47, MATCH=48, COST=49, PROFILE=50, ROUTER_GUARD=51, 
-		DESCRIPTION=52, IGMP=53, MLD=54, VERSION=55, ACCESS=56, LIMIT=57, QUERIES=58, 
-		DROP=59, ALLOW=60, CONTROL=61, STATE_LIMIT=62, RPF=63, OUT=64, IN=65, 
-		BOTH=66, CONNECTED=67, CLASSES=68, DEFAULT_COST=69, PIM=70, NEIGHBORS=71, 
-		NONE=72, BSR_BORDER=73, DISABLED=74, BOUNDARY=75, FILTER_AUTO_RP=76, SOURCE_FILTER=77, 
-		DEVICE=78, PLATFORM=79, IOS_XE=80, IOS_XR=81, JUNOS=82, FRR=83, NFTABLES=84, 
-		LINUX=85, MROUTE_LIMIT=86, WARN=87, DEFAULT_LIMIT=88, SAP_LISTEN=89, ON=90, 
-		OFF=91, MRINFO=92, GROUP_RANGE=93, SSM_RANGE=94, INTERFACE=95, USES=96, 
-		RP=97, ADDRESS=98, ACCEPT_REGISTER=99, ANNOUNCE_FILTER=100, REGISTER_RATE_LIMIT=101, 
-		MSDP=102, ORIGINATOR_ID=103, REDISTRIBUTE=104, PEER=105, AS=106, SA_FILTER=107, 
-		SA_LIMIT=108, MESH_GROUP=109, CONNECT_SOURCE=110, AUTH=111, MD5=112, TCP_AO=113, 
-		KEYCHAIN=114, SECRET=115, ENV=116, FILE=117, BGP=118, ROUTER_ID=119, NEIGHBOR=120, 
-		DAMPING=121, HALF_LIFE=122, REUSE=123, SUPPRESS=124, MAX_SUPPRESS=125, 
-		MAX_PREFIX=126, RESTART=127, WARNING_ONLY=128, TTL_SECURITY=129, HOPS=130, 
-		HOLD_TIME=131, PREFIX_FILTER=132, KEY=133, VALID=134, BMP=135, STATION=136, 
-		TLS=137, MUTUAL=138, SERVER_ONLY=139, MIN_VERSION=140, CIPHERS=141, CA=142, 
-		CERT=143, STRICT=144, MONITOR=145, PRE_POLICY=146, POST_POLICY=147, LOC_RIB=148, 
-		STATS_INTERVAL=149, TELEMETRY=150, SITE=151, INTERVAL=152, CONTROL_PLANE=153, 
-		RATE_LIMIT=154, PPS=155, GROUP_ENCRYPTION=156, PROTECT=157, GROUP_ID=158, 
-		UDP=159, TCP=160, ICMP=161, ICMPV6=162, IP=163, AUTO_RP=164, QUERY=165, 
-		REPORT_V1=166, REPORT_V2=167, REPORT_V3=168, LEAVE=169, PIM_V1=170, DVMRP=171, 
-		MTRACE=172, MTRACE_RESPONSE=173, DATE=174, RANGE_DOTS=175, IPV4_PREFIX=176, 
-		IPV4=177, IPV6_PREFIX=178, IPV6=179, BANDWIDTH=180, DURATION=181, PERCENT=182, 
-		DECIMAL=183, INT=184, STRING=185, IDENT=186, LINE_COMMENT=187, BLOCK_COMMENT=188, 
-		WS=189, BAD_CHAR=190;
+		BOGON_ASNS=25, PRIVATE_ASNS=26, HONOR=27, EBGP_DEFAULT=28, COMMUNITY_VALUE=29, 
+		INCLUDE=30, GROUPS=31, SOURCES=32, PREFIXES=33, EXCEPT=34, GE=35, LE=36, 
+		FILTER=37, PERMIT=38, DENY=39, LOG=40, ANY=41, FROM=42, TO=43, RPS=44, 
+		PROTOCOL=45, IGMP_TYPE=46, PORT=47, CLASS=48, MATCH=49, COST=50, PROFILE=51, 
+		ROUTER_GUARD=52, DESCRIPTION=53, IGMP=54, MLD=55, VERSION=56, ACCESS=57, 
+		LIMIT=58, QUERIES=59, DROP=60, ALLOW=61, CONTROL=62, STATE_LIMIT=63, RPF=64, 
+		OUT=65, IN=66, BOTH=67, CONNECTED=68, CLASSES=69, DEFAULT_COST=70, PIM=71, 
+		NEIGHBORS=72, NONE=73, BSR_BORDER=74, DISABLED=75, BOUNDARY=76, FILTER_AUTO_RP=77, 
+		SOURCE_FILTER=78, DEVICE=79, PLATFORM=80, IOS_XE=81, IOS_XR=82, JUNOS=83, 
+		FRR=84, NFTABLES=85, LINUX=86, MROUTE_LIMIT=87, WARN=88, DEFAULT_LIMIT=89, 
+		SAP_LISTEN=90, ON=91, OFF=92, MRINFO=93, GROUP_RANGE=94, SSM_RANGE=95, 
+		INTERFACE=96, USES=97, RP=98, ADDRESS=99, ACCEPT_REGISTER=100, ANNOUNCE_FILTER=101, 
+		REGISTER_RATE_LIMIT=102, MSDP=103, ORIGINATOR_ID=104, REDISTRIBUTE=105, 
+		PEER=106, AS=107, SA_FILTER=108, SA_LIMIT=109, MESH_GROUP=110, CONNECT_SOURCE=111, 
+		AUTH=112, MD5=113, TCP_AO=114, KEYCHAIN=115, SECRET=116, ENV=117, FILE=118, 
+		BGP=119, ROUTER_ID=120, NEIGHBOR=121, DAMPING=122, HALF_LIFE=123, REUSE=124, 
+		SUPPRESS=125, MAX_SUPPRESS=126, MAX_PREFIX=127, RESTART=128, WARNING_ONLY=129, 
+		TTL_SECURITY=130, HOPS=131, HOLD_TIME=132, PREFIX_FILTER=133, KEY=134, 
+		VALID=135, BMP=136, STATION=137, TLS=138, MUTUAL=139, SERVER_ONLY=140, 
+		MIN_VERSION=141, CIPHERS=142, CA=143, CERT=144, STRICT=145, MONITOR=146, 
+		PRE_POLICY=147, POST_POLICY=148, LOC_RIB=149, STATS_INTERVAL=150, TELEMETRY=151, 
+		SITE=152, INTERVAL=153, CONTROL_PLANE=154, RATE_LIMIT=155, PPS=156, GROUP_ENCRYPTION=157, 
+		PROTECT=158, GROUP_ID=159, UDP=160, TCP=161, ICMP=162, ICMPV6=163, IP=164, 
+		AUTO_RP=165, QUERY=166, REPORT_V1=167, REPORT_V2=168, REPORT_V3=169, LEAVE=170, 
+		PIM_V1=171, DVMRP=172, MTRACE=173, MTRACE_RESPONSE=174, DATE=175, RANGE_DOTS=176, 
+		IPV4_PREFIX=177, IPV4=178, IPV6_PREFIX=179, IPV6=180, BANDWIDTH=181, DURATION=182, 
+		PERCENT=183, DECIMAL=184, INT=185, STRING=186, IDENT=187, LINE_COMMENT=188, 
+		BLOCK_COMMENT=189, WS=190, BAD_CHAR=191;
 	public const int
 		RULE_policyFile = 0, RULE_declaration = 1, RULE_includeDecl = 2, RULE_setDecl = 3, 
 		RULE_setKind = 4, RULE_setEntry = 5, RULE_setItem = 6, RULE_prefixLengthRange = 7, 
@@ -84,10 +84,10 @@ public partial class MpolParser : Parser {
 		RULE_keyStmt = 49, RULE_bmpBlock = 50, RULE_bmpStmt = 51, RULE_tlsMode = 52, 
 		RULE_tlsStmt = 53, RULE_monitorPolicy = 54, RULE_telemetryBlock = 55, 
 		RULE_telemetryStmt = 56, RULE_controlPlaneStmt = 57, RULE_groupEncryptionStmt = 58, 
-		RULE_rpkiBlock = 59, RULE_rpkiStmt = 60, RULE_rpkiCacheOption = 61, RULE_neighborSecurityStmt = 62, 
-		RULE_rpkiState = 63, RULE_rpkiMark = 64, RULE_community = 65, RULE_asnClass = 66, 
-		RULE_name = 67, RULE_softKeyword = 68, RULE_prefix = 69, RULE_ipAddress = 70, 
-		RULE_bandwidth = 71, RULE_duration = 72;
+		RULE_rpkiBlock = 59, RULE_rpkiStmt = 60, RULE_rpkiCacheOption = 61, RULE_ebgpDefaultStmt = 62, 
+		RULE_neighborSecurityStmt = 63, RULE_rpkiState = 64, RULE_rpkiMark = 65, 
+		RULE_community = 66, RULE_asnClass = 67, RULE_name = 68, RULE_softKeyword = 69, 
+		RULE_prefix = 70, RULE_ipAddress = 71, RULE_bandwidth = 72, RULE_duration = 73;
 	public static readonly string[] ruleNames = {
 		"policyFile", "declaration", "includeDecl", "setDecl", "setKind", "setEntry", 
 		"setItem", "prefixLengthRange", "filterDecl", "filterRule", "action", 
@@ -100,9 +100,9 @@ public partial class MpolParser : Parser {
 		"authStmt", "secretRef", "bgpBlock", "bgpStmt", "dampingParam", "bgpNeighborStmt", 
 		"keychainBlock", "keyStmt", "bmpBlock", "bmpStmt", "tlsMode", "tlsStmt", 
 		"monitorPolicy", "telemetryBlock", "telemetryStmt", "controlPlaneStmt", 
-		"groupEncryptionStmt", "rpkiBlock", "rpkiStmt", "rpkiCacheOption", "neighborSecurityStmt", 
-		"rpkiState", "rpkiMark", "community", "asnClass", "name", "softKeyword", 
-		"prefix", "ipAddress", "bandwidth", "duration"
+		"groupEncryptionStmt", "rpkiBlock", "rpkiStmt", "rpkiCacheOption", "ebgpDefaultStmt", 
+		"neighborSecurityStmt", "rpkiState", "rpkiMark", "community", "asnClass", 
+		"name", "softKeyword", "prefix", "ipAddress", "bandwidth", "duration"
 	};
 
 	private static readonly string[] _LiteralNames = {
@@ -110,13 +110,13 @@ public partial class MpolParser : Parser {
 		"'preference'", "'refresh'", "'accept'", "'reject'", "'invalid'", "'not-found'", 
 		"'local-preference'", "'community'", "'blackhole'", "'graceful-shutdown'", 
 		"'no-export'", "'no-advertise'", "'as-path'", "'max-length'", "'first-as'", 
-		"'bogon-asns'", "'private-asns'", "'honor'", null, "'include'", "'groups'", 
-		"'sources'", "'prefixes'", "'except'", "'ge'", "'le'", "'filter'", "'permit'", 
-		"'deny'", "'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", "'igmp-type'", 
-		"'port'", "'class'", "'match'", "'cost'", "'profile'", "'router-guard'", 
-		"'description'", "'igmp'", "'mld'", "'version'", "'access'", "'limit'", 
-		"'queries'", "'drop'", "'allow'", "'control'", "'state-limit'", "'rpf'", 
-		"'out'", "'in'", "'both'", "'connected'", "'classes'", "'default-cost'", 
+		"'bogon-asns'", "'private-asns'", "'honor'", "'ebgp-default'", null, "'include'", 
+		"'groups'", "'sources'", "'prefixes'", "'except'", "'ge'", "'le'", "'filter'", 
+		"'permit'", "'deny'", "'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", 
+		"'igmp-type'", "'port'", "'class'", "'match'", "'cost'", "'profile'", 
+		"'router-guard'", "'description'", "'igmp'", "'mld'", "'version'", "'access'", 
+		"'limit'", "'queries'", "'drop'", "'allow'", "'control'", "'state-limit'", 
+		"'rpf'", "'out'", "'in'", "'both'", "'connected'", "'classes'", "'default-cost'", 
 		"'pim'", "'neighbors'", "'none'", "'bsr-border'", "'disabled'", "'boundary'", 
 		"'filter-auto-rp'", "'source-filter'", "'device'", "'platform'", "'ios-xe'", 
 		"'ios-xr'", "'junos'", "'frr'", "'nftables'", "'linux'", "'mroute-limit'", 
@@ -142,13 +142,13 @@ public partial class MpolParser : Parser {
 		"REFRESH", "ACCEPT", "REJECT", "INVALID", "NOT_FOUND", "LOCAL_PREFERENCE", 
 		"COMMUNITY", "BLACKHOLE", "GRACEFUL_SHUTDOWN", "NO_EXPORT", "NO_ADVERTISE", 
 		"AS_PATH", "MAX_LENGTH", "FIRST_AS", "BOGON_ASNS", "PRIVATE_ASNS", "HONOR", 
-		"COMMUNITY_VALUE", "INCLUDE", "GROUPS", "SOURCES", "PREFIXES", "EXCEPT", 
-		"GE", "LE", "FILTER", "PERMIT", "DENY", "LOG", "ANY", "FROM", "TO", "RPS", 
-		"PROTOCOL", "IGMP_TYPE", "PORT", "CLASS", "MATCH", "COST", "PROFILE", 
-		"ROUTER_GUARD", "DESCRIPTION", "IGMP", "MLD", "VERSION", "ACCESS", "LIMIT", 
-		"QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", "RPF", "OUT", "IN", 
-		"BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", "NEIGHBORS", "NONE", 
-		"BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", 
+		"EBGP_DEFAULT", "COMMUNITY_VALUE", "INCLUDE", "GROUPS", "SOURCES", "PREFIXES", 
+		"EXCEPT", "GE", "LE", "FILTER", "PERMIT", "DENY", "LOG", "ANY", "FROM", 
+		"TO", "RPS", "PROTOCOL", "IGMP_TYPE", "PORT", "CLASS", "MATCH", "COST", 
+		"PROFILE", "ROUTER_GUARD", "DESCRIPTION", "IGMP", "MLD", "VERSION", "ACCESS", 
+		"LIMIT", "QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", "RPF", 
+		"OUT", "IN", "BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", "NEIGHBORS", 
+		"NONE", "BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", 
 		"DEVICE", "PLATFORM", "IOS_XE", "IOS_XR", "JUNOS", "FRR", "NFTABLES", 
 		"LINUX", "MROUTE_LIMIT", "WARN", "DEFAULT_LIMIT", "SAP_LISTEN", "ON", 
 		"OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", "INTERFACE", "USES", "RP", 
@@ -229,21 +229,21 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 149;
+			State = 151;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 29)) & ~0x3f) == 0 && ((1L << (_la - 29)) & 562949955780751L) != 0)) {
+			while (((((_la - 30)) & ~0x3f) == 0 && ((1L << (_la - 30)) & 562949955780751L) != 0)) {
 				{
 				{
-				State = 146;
+				State = 148;
 				declaration();
 				}
 				}
-				State = 151;
+				State = 153;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 152;
+			State = 154;
 			Match(Eof);
 			}
 		}
@@ -295,13 +295,13 @@ public partial class MpolParser : Parser {
 		DeclarationContext _localctx = new DeclarationContext(Context, State);
 		EnterRule(_localctx, 2, RULE_declaration);
 		try {
-			State = 160;
+			State = 162;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INCLUDE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 154;
+				State = 156;
 				includeDecl();
 				}
 				break;
@@ -310,35 +310,35 @@ public partial class MpolParser : Parser {
 			case PREFIXES:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 155;
+				State = 157;
 				setDecl();
 				}
 				break;
 			case FILTER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 156;
+				State = 158;
 				filterDecl();
 				}
 				break;
 			case CLASS:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 157;
+				State = 159;
 				classDecl();
 				}
 				break;
 			case PROFILE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 158;
+				State = 160;
 				profileDecl();
 				}
 				break;
 			case DEVICE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 159;
+				State = 161;
 				deviceDecl();
 				}
 				break;
@@ -380,11 +380,11 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 162;
-			Match(INCLUDE);
-			State = 163;
-			Match(STRING);
 			State = 164;
+			Match(INCLUDE);
+			State = 165;
+			Match(STRING);
+			State = 166;
 			Match(T__0);
 			}
 		}
@@ -433,27 +433,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 166;
-			setKind();
-			State = 167;
-			name();
 			State = 168;
+			setKind();
+			State = 169;
+			name();
+			State = 170;
 			Match(T__1);
-			State = 172;
+			State = 174;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2413929408995163904L) != 0) || ((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 2288041780936966145L) != 0) || ((((_la - 169)) & ~0x3f) == 0 && ((1L << (_la - 169)) & 133005L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4827858817855684352L) != 0) || ((((_la - 106)) & ~0x3f) == 0 && ((1L << (_la - 106)) & 2288041780936966145L) != 0) || ((((_la - 170)) & ~0x3f) == 0 && ((1L << (_la - 170)) & 133005L) != 0)) {
 				{
 				{
-				State = 169;
+				State = 171;
 				setEntry();
 				}
 				}
-				State = 174;
+				State = 176;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 175;
+			State = 177;
 			Match(T__2);
 			}
 		}
@@ -493,9 +493,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 177;
+			State = 179;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 7516192768L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 15032385536L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -541,19 +541,19 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 180;
+			State = 182;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EXCEPT) {
 				{
-				State = 179;
+				State = 181;
 				Match(EXCEPT);
 				}
 			}
 
-			State = 182;
+			State = 184;
 			setItem();
-			State = 183;
+			State = 185;
 			Match(T__0);
 			}
 		}
@@ -614,7 +614,7 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 12, RULE_setItem);
 		int _la;
 		try {
-			State = 190;
+			State = 192;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IPV4_PREFIX:
@@ -624,14 +624,14 @@ public partial class MpolParser : Parser {
 				_localctx = new SetPrefixItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 185;
-				prefix();
 				State = 187;
+				prefix();
+				State = 189;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GE || _la==LE) {
 					{
-					State = 186;
+					State = 188;
 					prefixLengthRange();
 					}
 				}
@@ -674,7 +674,7 @@ public partial class MpolParser : Parser {
 				_localctx = new SetRefItemContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 189;
+				State = 191;
 				name();
 				}
 				break;
@@ -719,24 +719,24 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 14, RULE_prefixLengthRange);
 		int _la;
 		try {
-			State = 200;
+			State = 202;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 192;
+				State = 194;
 				Match(GE);
-				State = 193;
+				State = 195;
 				Match(INT);
-				State = 196;
+				State = 198;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LE) {
 					{
-					State = 194;
+					State = 196;
 					Match(LE);
-					State = 195;
+					State = 197;
 					Match(INT);
 					}
 				}
@@ -746,9 +746,9 @@ public partial class MpolParser : Parser {
 			case LE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 198;
+				State = 200;
 				Match(LE);
-				State = 199;
+				State = 201;
 				Match(INT);
 				}
 				break;
@@ -799,27 +799,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 202;
-			Match(FILTER);
-			State = 203;
-			name();
 			State = 204;
+			Match(FILTER);
+			State = 205;
+			name();
+			State = 206;
 			Match(T__1);
-			State = 208;
+			State = 210;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==PERMIT || _la==DENY) {
 				{
 				{
-				State = 205;
+				State = 207;
 				filterRule();
 				}
 				}
-				State = 210;
+				State = 212;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 211;
+			State = 213;
 			Match(T__2);
 			}
 		}
@@ -866,33 +866,33 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 213;
+			State = 215;
 			action();
-			State = 217;
+			State = 219;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 139645492920320L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 279290985840640L) != 0)) {
 				{
 				{
-				State = 214;
+				State = 216;
 				matchTerm();
 				}
 				}
-				State = 219;
+				State = 221;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 221;
+			State = 223;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LOG) {
 				{
-				State = 220;
+				State = 222;
 				Match(LOG);
 				}
 			}
 
-			State = 223;
+			State = 225;
 			Match(T__0);
 			}
 		}
@@ -931,7 +931,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 225;
+			State = 227;
 			_la = TokenStream.LA(1);
 			if ( !(_la==PERMIT || _la==DENY) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1103,14 +1103,14 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 22, RULE_matchTerm);
 		int _la;
 		try {
-			State = 260;
+			State = 262;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ANY:
 				_localctx = new MatchAnyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 227;
+				State = 229;
 				Match(ANY);
 				}
 				break;
@@ -1118,9 +1118,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 228;
+				State = 230;
 				Match(SOURCES);
-				State = 229;
+				State = 231;
 				addressRef();
 				}
 				break;
@@ -1128,9 +1128,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 230;
+				State = 232;
 				Match(GROUPS);
-				State = 231;
+				State = 233;
 				addressRef();
 				}
 				break;
@@ -1138,9 +1138,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchPrefixesContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 232;
+				State = 234;
 				Match(PREFIXES);
-				State = 233;
+				State = 235;
 				addressRef();
 				}
 				break;
@@ -1148,9 +1148,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchFromContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 234;
+				State = 236;
 				Match(FROM);
-				State = 235;
+				State = 237;
 				addressRef();
 				}
 				break;
@@ -1158,9 +1158,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchToContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 236;
+				State = 238;
 				Match(TO);
-				State = 237;
+				State = 239;
 				addressRef();
 				}
 				break;
@@ -1168,9 +1168,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchRpsContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 238;
+				State = 240;
 				Match(RPS);
-				State = 239;
+				State = 241;
 				addressRef();
 				}
 				break;
@@ -1178,23 +1178,23 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchProtocolContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 240;
+				State = 242;
 				Match(PROTOCOL);
-				State = 241;
+				State = 243;
 				protocolName();
-				State = 246;
+				State = 248;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 242;
+					State = 244;
 					Match(T__3);
-					State = 243;
+					State = 245;
 					protocolName();
 					}
 					}
-					State = 248;
+					State = 250;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1204,23 +1204,23 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchIgmpTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 249;
+				State = 251;
 				Match(IGMP_TYPE);
-				State = 250;
+				State = 252;
 				igmpType();
-				State = 255;
+				State = 257;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 251;
+					State = 253;
 					Match(T__3);
-					State = 252;
+					State = 254;
 					igmpType();
 					}
 					}
-					State = 257;
+					State = 259;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1230,9 +1230,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchPortContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 258;
+				State = 260;
 				Match(PORT);
-				State = 259;
+				State = 261;
 				Match(INT);
 				}
 				break;
@@ -1279,21 +1279,21 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 262;
+			State = 264;
 			addressItem();
-			State = 267;
+			State = 269;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==T__3) {
 				{
 				{
-				State = 263;
+				State = 265;
 				Match(T__3);
-				State = 264;
+				State = 266;
 				addressItem();
 				}
 				}
-				State = 269;
+				State = 271;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -1362,7 +1362,7 @@ public partial class MpolParser : Parser {
 		AddressItemContext _localctx = new AddressItemContext(Context, State);
 		EnterRule(_localctx, 26, RULE_addressItem);
 		try {
-			State = 273;
+			State = 275;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IPV4_PREFIX:
@@ -1372,7 +1372,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 270;
+				State = 272;
 				prefix();
 				}
 				break;
@@ -1412,7 +1412,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressNameContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 271;
+				State = 273;
 				name();
 				}
 				break;
@@ -1420,7 +1420,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressAnyContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 272;
+				State = 274;
 				Match(ANY);
 				}
 				break;
@@ -1473,9 +1473,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 275;
+			State = 277;
 			_la = TokenStream.LA(1);
-			if ( !(_la==IGMP || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 281479271677953L) != 0) || ((((_la - 135)) & ~0x3f) == 0 && ((1L << (_la - 135)) & 562951010385921L) != 0)) ) {
+			if ( !(_la==IGMP || ((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 281479271677953L) != 0) || ((((_la - 136)) & ~0x3f) == 0 && ((1L << (_la - 136)) & 562951010385921L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1526,9 +1526,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 277;
+			State = 279;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 165)) & ~0x3f) == 0 && ((1L << (_la - 165)) & 511L) != 0)) ) {
+			if ( !(((((_la - 166)) & ~0x3f) == 0 && ((1L << (_la - 166)) & 511L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1580,27 +1580,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 279;
-			Match(CLASS);
-			State = 280;
-			name();
 			State = 281;
+			Match(CLASS);
+			State = 282;
+			name();
+			State = 283;
 			Match(T__1);
-			State = 285;
+			State = 287;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==MATCH || _la==COST) {
 				{
 				{
-				State = 282;
+				State = 284;
 				classStmt();
 				}
 				}
-				State = 287;
+				State = 289;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 288;
+			State = 290;
 			Match(T__2);
 			}
 		}
@@ -1663,30 +1663,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 34, RULE_classStmt);
 		int _la;
 		try {
-			State = 302;
+			State = 304;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MATCH:
 				_localctx = new ClassMatchContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 290;
-				Match(MATCH);
 				State = 292;
+				Match(MATCH);
+				State = 294;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 291;
+					State = 293;
 					matchTerm();
 					}
 					}
-					State = 294;
+					State = 296;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 139645492920320L) != 0) );
-				State = 296;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 279290985840640L) != 0) );
+				State = 298;
 				Match(T__0);
 				}
 				break;
@@ -1694,11 +1694,11 @@ public partial class MpolParser : Parser {
 				_localctx = new ClassCostContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 298;
-				Match(COST);
-				State = 299;
-				bandwidth();
 				State = 300;
+				Match(COST);
+				State = 301;
+				bandwidth();
+				State = 302;
 				Match(T__0);
 				}
 				break;
@@ -1749,27 +1749,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 304;
-			Match(PROFILE);
-			State = 305;
-			name();
 			State = 306;
+			Match(PROFILE);
+			State = 307;
+			name();
+			State = 308;
 			Match(T__1);
-			State = 310;
+			State = 312;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 51)) & ~0x3f) == 0 && ((1L << (_la - 51)) & 84412431L) != 0)) {
+			while (((((_la - 52)) & ~0x3f) == 0 && ((1L << (_la - 52)) & 84412431L) != 0)) {
 				{
 				{
-				State = 307;
+				State = 309;
 				interfaceStmt();
 				}
 				}
-				State = 312;
+				State = 314;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 313;
+			State = 315;
 			Match(T__2);
 			}
 		}
@@ -1821,62 +1821,62 @@ public partial class MpolParser : Parser {
 		InterfaceStmtContext _localctx = new InterfaceStmtContext(Context, State);
 		EnterRule(_localctx, 38, RULE_interfaceStmt);
 		try {
-			State = 325;
+			State = 327;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IGMP:
 			case MLD:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 315;
+				State = 317;
 				igmpBlock();
 				}
 				break;
 			case STATE_LIMIT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 316;
+				State = 318;
 				stateLimitStmt();
 				}
 				break;
 			case PIM:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 317;
+				State = 319;
 				pimIfBlock();
 				}
 				break;
 			case BOUNDARY:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 318;
+				State = 320;
 				boundaryStmt();
 				}
 				break;
 			case SOURCE_FILTER:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 319;
+				State = 321;
 				sourceFilterStmt();
 				}
 				break;
 			case ROUTER_GUARD:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 320;
+				State = 322;
 				Match(ROUTER_GUARD);
-				State = 321;
+				State = 323;
 				Match(T__0);
 				}
 				break;
 			case DESCRIPTION:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 322;
-				Match(DESCRIPTION);
-				State = 323;
-				Match(STRING);
 				State = 324;
+				Match(DESCRIPTION);
+				State = 325;
+				Match(STRING);
+				State = 326;
 				Match(T__0);
 				}
 				break;
@@ -1926,25 +1926,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 327;
+			State = 329;
 			groupProtocol();
-			State = 328;
+			State = 330;
 			Match(T__1);
-			State = 332;
+			State = 334;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2846275376815013888L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 5692550753630027776L) != 0)) {
 				{
 				{
-				State = 329;
+				State = 331;
 				igmpStmt();
 				}
 				}
-				State = 334;
+				State = 336;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 335;
+			State = 337;
 			Match(T__2);
 			}
 		}
@@ -1983,7 +1983,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 337;
+			State = 339;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IGMP || _la==MLD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2107,20 +2107,20 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 44, RULE_igmpStmt);
 		int _la;
 		try {
-			State = 373;
+			State = 375;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case VERSION:
 				_localctx = new IgmpMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 339;
-				Match(VERSION);
-				State = 340;
-				Match(T__4);
 				State = 341;
-				Match(INT);
+				Match(VERSION);
 				State = 342;
+				Match(T__4);
+				State = 343;
+				Match(INT);
+				State = 344;
 				Match(T__0);
 				}
 				break;
@@ -2129,33 +2129,33 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpInlineRuleContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 343;
+				State = 345;
 				action();
-				State = 347;
+				State = 349;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 139645492920320L) != 0)) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 279290985840640L) != 0)) {
 					{
 					{
-					State = 344;
+					State = 346;
 					matchTerm();
 					}
 					}
-					State = 349;
+					State = 351;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 351;
+				State = 353;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOG) {
 					{
-					State = 350;
+					State = 352;
 					Match(LOG);
 					}
 				}
 
-				State = 353;
+				State = 355;
 				Match(T__0);
 				}
 				break;
@@ -2163,11 +2163,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpAccessFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 355;
-				Match(ACCESS);
-				State = 356;
-				name();
 				State = 357;
+				Match(ACCESS);
+				State = 358;
+				name();
+				State = 359;
 				Match(T__0);
 				}
 				break;
@@ -2175,23 +2175,23 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 359;
+				State = 361;
 				Match(LIMIT);
-				State = 360;
+				State = 362;
 				Match(INT);
-				State = 363;
+				State = 365;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 361;
+					State = 363;
 					Match(EXCEPT);
-					State = 362;
+					State = 364;
 					addressRef();
 					}
 				}
 
-				State = 365;
+				State = 367;
 				Match(T__0);
 				}
 				break;
@@ -2199,9 +2199,9 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 366;
+				State = 368;
 				Match(QUERIES);
-				State = 367;
+				State = 369;
 				_la = TokenStream.LA(1);
 				if ( !(_la==DROP || _la==ALLOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2210,7 +2210,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 368;
+				State = 370;
 				Match(T__0);
 				}
 				break;
@@ -2218,11 +2218,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpControlContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 369;
-				Match(CONTROL);
-				State = 370;
-				name();
 				State = 371;
+				Match(CONTROL);
+				State = 372;
+				name();
+				State = 373;
 				Match(T__0);
 				}
 				break;
@@ -2276,27 +2276,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 375;
-			Match(STATE_LIMIT);
-			State = 376;
-			limitDirection();
 			State = 377;
+			Match(STATE_LIMIT);
+			State = 378;
+			limitDirection();
+			State = 379;
 			limitAmount();
-			State = 381;
+			State = 383;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 30)) & ~0x3f) == 0 && ((1L << (_la - 30)) & 824633720835L) != 0)) {
+			while (((((_la - 31)) & ~0x3f) == 0 && ((1L << (_la - 31)) & 824633720835L) != 0)) {
 				{
 				{
-				State = 378;
+				State = 380;
 				stateLimitOption();
 				}
 				}
-				State = 383;
+				State = 385;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 384;
+			State = 386;
 			Match(T__0);
 			}
 		}
@@ -2336,9 +2336,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 386;
+			State = 388;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 63)) & ~0x3f) == 0 && ((1L << (_la - 63)) & 19L) != 0)) ) {
+			if ( !(((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 19L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -2381,20 +2381,20 @@ public partial class MpolParser : Parser {
 		LimitAmountContext _localctx = new LimitAmountContext(Context, State);
 		EnterRule(_localctx, 50, RULE_limitAmount);
 		try {
-			State = 390;
+			State = 392;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 388;
+				State = 390;
 				Match(INT);
 				}
 				break;
 			case BANDWIDTH:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 389;
+				State = 391;
 				bandwidth();
 				}
 				break;
@@ -2487,16 +2487,16 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 52, RULE_stateLimitOption);
 		int _la;
 		try {
-			State = 407;
+			State = 409;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GROUPS:
 				_localctx = new StateLimitGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 392;
+				State = 394;
 				Match(GROUPS);
-				State = 393;
+				State = 395;
 				addressRef();
 				}
 				break;
@@ -2504,9 +2504,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 394;
+				State = 396;
 				Match(SOURCES);
-				State = 395;
+				State = 397;
 				addressRef();
 				}
 				break;
@@ -2514,23 +2514,23 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitClassesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 396;
+				State = 398;
 				Match(CLASSES);
-				State = 397;
+				State = 399;
 				name();
-				State = 402;
+				State = 404;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 398;
+					State = 400;
 					Match(T__3);
-					State = 399;
+					State = 401;
 					name();
 					}
 					}
-					State = 404;
+					State = 406;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2540,9 +2540,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitDefaultCostContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 405;
+				State = 407;
 				Match(DEFAULT_COST);
-				State = 406;
+				State = 408;
 				bandwidth();
 				}
 				break;
@@ -2590,25 +2590,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 409;
+			State = 411;
 			Match(PIM);
-			State = 410;
+			State = 412;
 			Match(T__1);
-			State = 414;
+			State = 416;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 13L) != 0)) {
+			while (((((_la - 72)) & ~0x3f) == 0 && ((1L << (_la - 72)) & 13L) != 0)) {
 				{
 				{
-				State = 411;
+				State = 413;
 				pimIfStmt();
 				}
 				}
-				State = 416;
+				State = 418;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 417;
+			State = 419;
 			Match(T__2);
 			}
 		}
@@ -2685,18 +2685,18 @@ public partial class MpolParser : Parser {
 		PimIfStmtContext _localctx = new PimIfStmtContext(Context, State);
 		EnterRule(_localctx, 56, RULE_pimIfStmt);
 		try {
-			State = 430;
+			State = 432;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,31,Context) ) {
 			case 1:
 				_localctx = new PimNeighborsNoneContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 419;
-				Match(NEIGHBORS);
-				State = 420;
-				Match(NONE);
 				State = 421;
+				Match(NEIGHBORS);
+				State = 422;
+				Match(NONE);
+				State = 423;
 				Match(T__0);
 				}
 				break;
@@ -2704,11 +2704,11 @@ public partial class MpolParser : Parser {
 				_localctx = new PimNeighborsPermitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 422;
-				Match(NEIGHBORS);
-				State = 423;
-				addressRef();
 				State = 424;
+				Match(NEIGHBORS);
+				State = 425;
+				addressRef();
+				State = 426;
 				Match(T__0);
 				}
 				break;
@@ -2716,9 +2716,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimBsrBorderContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 426;
+				State = 428;
 				Match(BSR_BORDER);
-				State = 427;
+				State = 429;
 				Match(T__0);
 				}
 				break;
@@ -2726,9 +2726,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimDisabledContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 428;
+				State = 430;
 				Match(DISABLED);
-				State = 429;
+				State = 431;
 				Match(T__0);
 				}
 				break;
@@ -2778,43 +2778,43 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 432;
+			State = 434;
 			Match(BOUNDARY);
-			State = 438;
+			State = 440;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DENY:
 				{
-				State = 433;
-				Match(DENY);
-				State = 434;
-				Match(GROUPS);
 				State = 435;
+				Match(DENY);
+				State = 436;
+				Match(GROUPS);
+				State = 437;
 				addressRef();
 				}
 				break;
 			case FILTER:
 				{
-				State = 436;
+				State = 438;
 				Match(FILTER);
-				State = 437;
+				State = 439;
 				name();
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 441;
+			State = 443;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==FILTER_AUTO_RP) {
 				{
-				State = 440;
+				State = 442;
 				Match(FILTER_AUTO_RP);
 				}
 			}
 
-			State = 443;
+			State = 445;
 			Match(T__0);
 			}
 		}
@@ -2854,11 +2854,11 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 445;
-			Match(SOURCE_FILTER);
-			State = 446;
-			name();
 			State = 447;
+			Match(SOURCE_FILTER);
+			State = 448;
+			name();
+			State = 449;
 			Match(T__0);
 			}
 		}
@@ -2909,31 +2909,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 449;
-			Match(DEVICE);
-			State = 450;
-			name();
 			State = 451;
-			Match(PLATFORM);
+			Match(DEVICE);
 			State = 452;
-			platformName();
+			name();
 			State = 453;
+			Match(PLATFORM);
+			State = 454;
+			platformName();
+			State = 455;
 			Match(T__1);
-			State = 457;
+			State = 459;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 27021597764223232L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 299071655444481L) != 0) || ((((_la - 135)) & ~0x3f) == 0 && ((1L << (_la - 135)) & 2392065L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 54043195528446208L) != 0) || ((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 299071655444481L) != 0) || ((((_la - 136)) & ~0x3f) == 0 && ((1L << (_la - 136)) & 2392065L) != 0)) {
 				{
 				{
-				State = 454;
+				State = 456;
 				deviceStmt();
 				}
 				}
-				State = 459;
+				State = 461;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 460;
+			State = 462;
 			Match(T__2);
 			}
 		}
@@ -2976,9 +2976,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 462;
+			State = 464;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 80)) & ~0x3f) == 0 && ((1L << (_la - 80)) & 63L) != 0)) ) {
+			if ( !(((((_la - 81)) & ~0x3f) == 0 && ((1L << (_la - 81)) & 63L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -3280,30 +3280,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 66, RULE_deviceStmt);
 		int _la;
 		try {
-			State = 564;
+			State = 566;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,46,Context) ) {
 			case 1:
 				_localctx = new MrouteLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 464;
+				State = 466;
 				Match(MROUTE_LIMIT);
-				State = 465;
+				State = 467;
 				Match(INT);
-				State = 468;
+				State = 470;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 466;
+					State = 468;
 					Match(WARN);
-					State = 467;
+					State = 469;
 					Match(INT);
 					}
 				}
 
-				State = 470;
+				State = 472;
 				Match(T__0);
 				}
 				break;
@@ -3311,25 +3311,25 @@ public partial class MpolParser : Parser {
 				_localctx = new RouterWideGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 471;
-				groupProtocol();
-				State = 472;
-				Match(LIMIT);
 				State = 473;
+				groupProtocol();
+				State = 474;
+				Match(LIMIT);
+				State = 475;
 				Match(INT);
-				State = 476;
+				State = 478;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 474;
+					State = 476;
 					Match(EXCEPT);
-					State = 475;
+					State = 477;
 					addressRef();
 					}
 				}
 
-				State = 478;
+				State = 480;
 				Match(T__0);
 				}
 				break;
@@ -3337,25 +3337,25 @@ public partial class MpolParser : Parser {
 				_localctx = new DefaultGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 480;
-				groupProtocol();
-				State = 481;
-				Match(DEFAULT_LIMIT);
 				State = 482;
+				groupProtocol();
+				State = 483;
+				Match(DEFAULT_LIMIT);
+				State = 484;
 				Match(INT);
-				State = 485;
+				State = 487;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 483;
+					State = 485;
 					Match(EXCEPT);
-					State = 484;
+					State = 486;
 					addressRef();
 					}
 				}
 
-				State = 487;
+				State = 489;
 				Match(T__0);
 				}
 				break;
@@ -3363,9 +3363,9 @@ public partial class MpolParser : Parser {
 				_localctx = new SapListenContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 489;
+				State = 491;
 				Match(SAP_LISTEN);
-				State = 490;
+				State = 492;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ON || _la==OFF) ) {
 				ErrorHandler.RecoverInline(this);
@@ -3374,7 +3374,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 491;
+				State = 493;
 				Match(T__0);
 				}
 				break;
@@ -3382,31 +3382,31 @@ public partial class MpolParser : Parser {
 				_localctx = new MrinfoContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 492;
+				State = 494;
 				Match(MRINFO);
-				State = 497;
+				State = 499;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 493;
+					State = 495;
 					Match(DENY);
-					State = 494;
+					State = 496;
 					Match(ANY);
 					}
 					break;
 				case FILTER:
 					{
-					State = 495;
+					State = 497;
 					Match(FILTER);
-					State = 496;
+					State = 498;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 499;
+				State = 501;
 				Match(T__0);
 				}
 				break;
@@ -3414,33 +3414,33 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 500;
+				State = 502;
 				Match(GROUP_RANGE);
-				State = 506;
+				State = 508;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 501;
-					Match(DENY);
-					State = 502;
-					Match(GROUPS);
 					State = 503;
+					Match(DENY);
+					State = 504;
+					Match(GROUPS);
+					State = 505;
 					addressRef();
 					}
 					break;
 				case FILTER:
 					{
-					State = 504;
+					State = 506;
 					Match(FILTER);
-					State = 505;
+					State = 507;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 508;
+				State = 510;
 				Match(T__0);
 				}
 				break;
@@ -3448,11 +3448,11 @@ public partial class MpolParser : Parser {
 				_localctx = new SsmRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 510;
-				Match(SSM_RANGE);
-				State = 511;
-				addressRef();
 				State = 512;
+				Match(SSM_RANGE);
+				State = 513;
+				addressRef();
+				State = 514;
 				Match(T__0);
 				}
 				break;
@@ -3460,66 +3460,66 @@ public partial class MpolParser : Parser {
 				_localctx = new InterfaceDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 514;
+				State = 516;
 				Match(INTERFACE);
-				State = 515;
+				State = 517;
 				Match(STRING);
-				State = 525;
+				State = 527;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==USES) {
 					{
-					State = 516;
+					State = 518;
 					Match(USES);
-					State = 517;
+					State = 519;
 					name();
-					State = 522;
+					State = 524;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==T__3) {
 						{
 						{
-						State = 518;
+						State = 520;
 						Match(T__3);
-						State = 519;
+						State = 521;
 						name();
 						}
 						}
-						State = 524;
+						State = 526;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 536;
+				State = 538;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 527;
+					State = 529;
 					Match(T__1);
-					State = 531;
+					State = 533;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 51)) & ~0x3f) == 0 && ((1L << (_la - 51)) & 84412431L) != 0)) {
+					while (((((_la - 52)) & ~0x3f) == 0 && ((1L << (_la - 52)) & 84412431L) != 0)) {
 						{
 						{
-						State = 528;
+						State = 530;
 						interfaceStmt();
 						}
 						}
-						State = 533;
+						State = 535;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 534;
+					State = 536;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 535;
+					State = 537;
 					Match(T__0);
 					}
 					break;
@@ -3532,7 +3532,7 @@ public partial class MpolParser : Parser {
 				_localctx = new RpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 538;
+				State = 540;
 				rpBlock();
 				}
 				break;
@@ -3540,7 +3540,7 @@ public partial class MpolParser : Parser {
 				_localctx = new PimGlobalDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 539;
+				State = 541;
 				pimGlobalBlock();
 				}
 				break;
@@ -3548,7 +3548,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 540;
+				State = 542;
 				msdpBlock();
 				}
 				break;
@@ -3556,7 +3556,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 541;
+				State = 543;
 				bgpBlock();
 				}
 				break;
@@ -3564,7 +3564,7 @@ public partial class MpolParser : Parser {
 				_localctx = new KeychainDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 542;
+				State = 544;
 				keychainBlock();
 				}
 				break;
@@ -3572,7 +3572,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 543;
+				State = 545;
 				bmpBlock();
 				}
 				break;
@@ -3580,7 +3580,7 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 544;
+				State = 546;
 				telemetryBlock();
 				}
 				break;
@@ -3588,25 +3588,25 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 545;
+				State = 547;
 				Match(CONTROL_PLANE);
-				State = 546;
+				State = 548;
 				Match(T__1);
-				State = 550;
+				State = 552;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==FILTER || _la==RATE_LIMIT) {
 					{
 					{
-					State = 547;
+					State = 549;
 					controlPlaneStmt();
 					}
 					}
-					State = 552;
+					State = 554;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 553;
+				State = 555;
 				Match(T__2);
 				}
 				break;
@@ -3614,25 +3614,25 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupEncryptionDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 554;
+				State = 556;
 				Match(GROUP_ENCRYPTION);
-				State = 555;
+				State = 557;
 				Match(T__1);
-				State = 559;
+				State = 561;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==PROTECT || _la==GROUP_ID) {
 					{
 					{
-					State = 556;
+					State = 558;
 					groupEncryptionStmt();
 					}
 					}
-					State = 561;
+					State = 563;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 562;
+				State = 564;
 				Match(T__2);
 				}
 				break;
@@ -3640,7 +3640,7 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 18);
 				{
-				State = 563;
+				State = 565;
 				rpkiBlock();
 				}
 				break;
@@ -3686,25 +3686,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 566;
+			State = 568;
 			Match(RP);
-			State = 567;
+			State = 569;
 			Match(T__1);
-			State = 571;
+			State = 573;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 98)) & ~0x3f) == 0 && ((1L << (_la - 98)) & 7L) != 0)) {
+			while (((((_la - 99)) & ~0x3f) == 0 && ((1L << (_la - 99)) & 7L) != 0)) {
 				{
 				{
-				State = 568;
+				State = 570;
 				rpStmt();
 				}
 				}
-				State = 573;
+				State = 575;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 574;
+			State = 576;
 			Match(T__2);
 			}
 		}
@@ -3815,30 +3815,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 70, RULE_rpStmt);
 		int _la;
 		try {
-			State = 610;
+			State = 612;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,51,Context) ) {
 			case 1:
 				_localctx = new RpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 576;
+				State = 578;
 				Match(ADDRESS);
-				State = 577;
+				State = 579;
 				ipAddress();
-				State = 580;
+				State = 582;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GROUPS) {
 					{
-					State = 578;
+					State = 580;
 					Match(GROUPS);
-					State = 579;
+					State = 581;
 					addressRef();
 					}
 				}
 
-				State = 582;
+				State = 584;
 				Match(T__0);
 				}
 				break;
@@ -3846,23 +3846,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 584;
-				Match(ACCEPT_REGISTER);
 				State = 586;
+				Match(ACCEPT_REGISTER);
+				State = 588;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 585;
+					State = 587;
 					matchTerm();
 					}
 					}
-					State = 588;
+					State = 590;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 139645492920320L) != 0) );
-				State = 590;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 279290985840640L) != 0) );
+				State = 592;
 				Match(T__0);
 				}
 				break;
@@ -3870,13 +3870,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 592;
-				Match(ACCEPT_REGISTER);
-				State = 593;
-				Match(FILTER);
 				State = 594;
-				name();
+				Match(ACCEPT_REGISTER);
 				State = 595;
+				Match(FILTER);
+				State = 596;
+				name();
+				State = 597;
 				Match(T__0);
 				}
 				break;
@@ -3884,23 +3884,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 597;
-				Match(ANNOUNCE_FILTER);
 				State = 599;
+				Match(ANNOUNCE_FILTER);
+				State = 601;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 598;
+					State = 600;
 					matchTerm();
 					}
 					}
-					State = 601;
+					State = 603;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 139645492920320L) != 0) );
-				State = 603;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 279290985840640L) != 0) );
+				State = 605;
 				Match(T__0);
 				}
 				break;
@@ -3908,13 +3908,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterRefContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 605;
-				Match(ANNOUNCE_FILTER);
-				State = 606;
-				Match(FILTER);
 				State = 607;
-				name();
+				Match(ANNOUNCE_FILTER);
 				State = 608;
+				Match(FILTER);
+				State = 609;
+				name();
+				State = 610;
 				Match(T__0);
 				}
 				break;
@@ -3960,25 +3960,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 612;
+			State = 614;
 			Match(PIM);
-			State = 613;
+			State = 615;
 			Match(T__1);
-			State = 617;
+			State = 619;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==REGISTER_RATE_LIMIT) {
 				{
 				{
-				State = 614;
+				State = 616;
 				pimGlobalStmt();
 				}
 				}
-				State = 619;
+				State = 621;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 620;
+			State = 622;
 			Match(T__2);
 			}
 		}
@@ -4025,11 +4025,11 @@ public partial class MpolParser : Parser {
 			_localctx = new PimRegisterRateLimitContext(_localctx);
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 622;
-			Match(REGISTER_RATE_LIMIT);
-			State = 623;
-			Match(INT);
 			State = 624;
+			Match(REGISTER_RATE_LIMIT);
+			State = 625;
+			Match(INT);
+			State = 626;
 			Match(T__0);
 			}
 		}
@@ -4073,25 +4073,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 626;
+			State = 628;
 			Match(MSDP);
-			State = 627;
+			State = 629;
 			Match(T__1);
-			State = 631;
+			State = 633;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 103)) & ~0x3f) == 0 && ((1L << (_la - 103)) & 7L) != 0)) {
+			while (((((_la - 104)) & ~0x3f) == 0 && ((1L << (_la - 104)) & 7L) != 0)) {
 				{
 				{
-				State = 628;
+				State = 630;
 				msdpStmt();
 				}
 				}
-				State = 633;
+				State = 635;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 634;
+			State = 636;
 			Match(T__2);
 			}
 		}
@@ -4171,18 +4171,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 78, RULE_msdpStmt);
 		int _la;
 		try {
-			State = 659;
+			State = 661;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ORIGINATOR_ID:
 				_localctx = new MsdpOriginatorContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 636;
-				Match(ORIGINATOR_ID);
-				State = 637;
-				Match(STRING);
 				State = 638;
+				Match(ORIGINATOR_ID);
+				State = 639;
+				Match(STRING);
+				State = 640;
 				Match(T__0);
 				}
 				break;
@@ -4190,13 +4190,13 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpRedistributeContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 639;
-				Match(REDISTRIBUTE);
-				State = 640;
-				Match(FILTER);
 				State = 641;
-				name();
+				Match(REDISTRIBUTE);
 				State = 642;
+				Match(FILTER);
+				State = 643;
+				name();
+				State = 644;
 				Match(T__0);
 				}
 				break;
@@ -4204,42 +4204,42 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpPeerContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 644;
-				Match(PEER);
-				State = 645;
-				ipAddress();
 				State = 646;
-				Match(AS);
+				Match(PEER);
 				State = 647;
+				ipAddress();
+				State = 648;
+				Match(AS);
+				State = 649;
 				Match(INT);
-				State = 657;
+				State = 659;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 648;
+					State = 650;
 					Match(T__1);
-					State = 652;
+					State = 654;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 52)) & ~0x3f) == 0 && ((1L << (_la - 52)) & 1116892707587883009L) != 0)) {
+					while (((((_la - 53)) & ~0x3f) == 0 && ((1L << (_la - 53)) & 1116892707587883009L) != 0)) {
 						{
 						{
-						State = 649;
+						State = 651;
 						msdpPeerStmt();
 						}
 						}
-						State = 654;
+						State = 656;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 655;
+					State = 657;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 656;
+					State = 658;
 					Match(T__0);
 					}
 					break;
@@ -4355,20 +4355,20 @@ public partial class MpolParser : Parser {
 		MsdpPeerStmtContext _localctx = new MsdpPeerStmtContext(Context, State);
 		EnterRule(_localctx, 80, RULE_msdpPeerStmt);
 		try {
-			State = 680;
+			State = 682;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SA_FILTER:
 				_localctx = new MsdpSaFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 661;
-				Match(SA_FILTER);
-				State = 662;
-				filterDirection();
 				State = 663;
-				name();
+				Match(SA_FILTER);
 				State = 664;
+				filterDirection();
+				State = 665;
+				name();
+				State = 666;
 				Match(T__0);
 				}
 				break;
@@ -4376,11 +4376,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpSaLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 666;
-				Match(SA_LIMIT);
-				State = 667;
-				Match(INT);
 				State = 668;
+				Match(SA_LIMIT);
+				State = 669;
+				Match(INT);
+				State = 670;
 				Match(T__0);
 				}
 				break;
@@ -4388,7 +4388,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 669;
+				State = 671;
 				authStmt();
 				}
 				break;
@@ -4396,11 +4396,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 670;
-				Match(DESCRIPTION);
-				State = 671;
-				Match(STRING);
 				State = 672;
+				Match(DESCRIPTION);
+				State = 673;
+				Match(STRING);
+				State = 674;
 				Match(T__0);
 				}
 				break;
@@ -4408,11 +4408,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpMeshGroupContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 673;
-				Match(MESH_GROUP);
-				State = 674;
-				name();
 				State = 675;
+				Match(MESH_GROUP);
+				State = 676;
+				name();
+				State = 677;
 				Match(T__0);
 				}
 				break;
@@ -4420,11 +4420,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpConnectSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 677;
-				Match(CONNECT_SOURCE);
-				State = 678;
-				Match(STRING);
 				State = 679;
+				Match(CONNECT_SOURCE);
+				State = 680;
+				Match(STRING);
+				State = 681;
 				Match(T__0);
 				}
 				break;
@@ -4468,9 +4468,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 682;
+			State = 684;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 7L) != 0)) ) {
+			if ( !(((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -4538,22 +4538,22 @@ public partial class MpolParser : Parser {
 		AuthStmtContext _localctx = new AuthStmtContext(Context, State);
 		EnterRule(_localctx, 84, RULE_authStmt);
 		try {
-			State = 696;
+			State = 698;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,58,Context) ) {
 			case 1:
 				_localctx = new AuthMd5Context(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 684;
-				Match(AUTH);
-				State = 685;
-				Match(MD5);
 				State = 686;
-				Match(SECRET);
+				Match(AUTH);
 				State = 687;
-				secretRef();
+				Match(MD5);
 				State = 688;
+				Match(SECRET);
+				State = 689;
+				secretRef();
+				State = 690;
 				Match(T__0);
 				}
 				break;
@@ -4561,15 +4561,15 @@ public partial class MpolParser : Parser {
 				_localctx = new AuthTcpAoContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 690;
-				Match(AUTH);
-				State = 691;
-				Match(TCP_AO);
 				State = 692;
-				Match(KEYCHAIN);
+				Match(AUTH);
 				State = 693;
-				name();
+				Match(TCP_AO);
 				State = 694;
+				Match(KEYCHAIN);
+				State = 695;
+				name();
+				State = 696;
 				Match(T__0);
 				}
 				break;
@@ -4636,20 +4636,20 @@ public partial class MpolParser : Parser {
 		SecretRefContext _localctx = new SecretRefContext(Context, State);
 		EnterRule(_localctx, 86, RULE_secretRef);
 		try {
-			State = 707;
+			State = 709;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ENV:
 				_localctx = new SecretEnvContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 698;
-				Match(ENV);
-				State = 699;
-				Match(T__5);
 				State = 700;
-				Match(STRING);
+				Match(ENV);
 				State = 701;
+				Match(T__5);
+				State = 702;
+				Match(STRING);
+				State = 703;
 				Match(T__6);
 				}
 				break;
@@ -4657,13 +4657,13 @@ public partial class MpolParser : Parser {
 				_localctx = new SecretFileContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 702;
-				Match(FILE);
-				State = 703;
-				Match(T__5);
 				State = 704;
-				Match(STRING);
+				Match(FILE);
 				State = 705;
+				Match(T__5);
+				State = 706;
+				Match(STRING);
+				State = 707;
 				Match(T__6);
 				}
 				break;
@@ -4671,7 +4671,7 @@ public partial class MpolParser : Parser {
 				_localctx = new SecretInlineContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 706;
+				State = 708;
 				Match(STRING);
 				}
 				break;
@@ -4721,29 +4721,29 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 709;
-			Match(BGP);
-			State = 710;
-			Match(AS);
 			State = 711;
-			Match(INT);
+			Match(BGP);
 			State = 712;
+			Match(AS);
+			State = 713;
+			Match(INT);
+			State = 714;
 			Match(T__1);
-			State = 716;
+			State = 718;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 119)) & ~0x3f) == 0 && ((1L << (_la - 119)) & 7L) != 0)) {
+			while (_la==EBGP_DEFAULT || ((((_la - 120)) & ~0x3f) == 0 && ((1L << (_la - 120)) & 7L) != 0)) {
 				{
 				{
-				State = 713;
+				State = 715;
 				bgpStmt();
 				}
 				}
-				State = 718;
+				State = 720;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 719;
+			State = 721;
 			Match(T__2);
 			}
 		}
@@ -4820,6 +4820,18 @@ public partial class MpolParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class BgpEbgpDefaultContext : BgpStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public EbgpDefaultStmtContext ebgpDefaultStmt() {
+			return GetRuleContext<EbgpDefaultStmtContext>(0);
+		}
+		public BgpEbgpDefaultContext(BgpStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitBgpEbgpDefault(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 
 	[RuleVersion(0)]
 	public BgpStmtContext bgpStmt() {
@@ -4827,18 +4839,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 90, RULE_bgpStmt);
 		int _la;
 		try {
-			State = 748;
+			State = 751;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ROUTER_ID:
 				_localctx = new BgpRouterIdContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 721;
-				Match(ROUTER_ID);
-				State = 722;
-				ipAddress();
 				State = 723;
+				Match(ROUTER_ID);
+				State = 724;
+				ipAddress();
+				State = 725;
 				Match(T__0);
 				}
 				break;
@@ -4846,42 +4858,42 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpNeighborContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 725;
-				Match(NEIGHBOR);
-				State = 726;
-				ipAddress();
 				State = 727;
-				Match(AS);
+				Match(NEIGHBOR);
 				State = 728;
+				ipAddress();
+				State = 729;
+				Match(AS);
+				State = 730;
 				Match(INT);
-				State = 738;
+				State = 740;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 729;
+					State = 731;
 					Match(T__1);
-					State = 733;
+					State = 735;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4503599632351488L) != 0) || ((((_la - 111)) & ~0x3f) == 0 && ((1L << (_la - 111)) & 3440641L) != 0)) {
+					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 9007199259721984L) != 0) || ((((_la - 112)) & ~0x3f) == 0 && ((1L << (_la - 112)) & 3440641L) != 0)) {
 						{
 						{
-						State = 730;
+						State = 732;
 						bgpNeighborStmt();
 						}
 						}
-						State = 735;
+						State = 737;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 736;
+					State = 738;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 737;
+					State = 739;
 					Match(T__0);
 					}
 					break;
@@ -4894,24 +4906,32 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDampingContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 740;
-				Match(DAMPING);
 				State = 742;
+				Match(DAMPING);
+				State = 744;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 741;
+					State = 743;
 					dampingParam();
 					}
 					}
-					State = 744;
+					State = 746;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( ((((_la - 122)) & ~0x3f) == 0 && ((1L << (_la - 122)) & 15L) != 0) );
-				State = 746;
+				} while ( ((((_la - 123)) & ~0x3f) == 0 && ((1L << (_la - 123)) & 15L) != 0) );
+				State = 748;
 				Match(T__0);
+				}
+				break;
+			case EBGP_DEFAULT:
+				_localctx = new BgpEbgpDefaultContext(_localctx);
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 750;
+				ebgpDefaultStmt();
 				}
 				break;
 			default:
@@ -4995,16 +5015,16 @@ public partial class MpolParser : Parser {
 		DampingParamContext _localctx = new DampingParamContext(Context, State);
 		EnterRule(_localctx, 92, RULE_dampingParam);
 		try {
-			State = 758;
+			State = 761;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case HALF_LIFE:
 				_localctx = new DampHalfLifeContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 750;
+				State = 753;
 				Match(HALF_LIFE);
-				State = 751;
+				State = 754;
 				duration();
 				}
 				break;
@@ -5012,9 +5032,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampReuseContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 752;
+				State = 755;
 				Match(REUSE);
-				State = 753;
+				State = 756;
 				Match(INT);
 				}
 				break;
@@ -5022,9 +5042,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 754;
+				State = 757;
 				Match(SUPPRESS);
-				State = 755;
+				State = 758;
 				Match(INT);
 				}
 				break;
@@ -5032,9 +5052,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampMaxSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 756;
+				State = 759;
 				Match(MAX_SUPPRESS);
-				State = 757;
+				State = 760;
 				duration();
 				}
 				break;
@@ -5178,43 +5198,43 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 94, RULE_bgpNeighborStmt);
 		int _la;
 		try {
-			State = 795;
+			State = 798;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,68,Context) ) {
 			case 1:
 				_localctx = new BgpMaxPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 760;
+				State = 763;
 				Match(MAX_PREFIX);
-				State = 761;
-				Match(INT);
 				State = 764;
+				Match(INT);
+				State = 767;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 762;
+					State = 765;
 					Match(WARN);
-					State = 763;
+					State = 766;
 					Match(PERCENT);
 					}
 				}
 
-				State = 769;
+				State = 772;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case RESTART:
 					{
-					State = 766;
+					State = 769;
 					Match(RESTART);
-					State = 767;
+					State = 770;
 					duration();
 					}
 					break;
 				case WARNING_ONLY:
 					{
-					State = 768;
+					State = 771;
 					Match(WARNING_ONLY);
 					}
 					break;
@@ -5223,7 +5243,7 @@ public partial class MpolParser : Parser {
 				default:
 					break;
 				}
-				State = 771;
+				State = 774;
 				Match(T__0);
 				}
 				break;
@@ -5231,7 +5251,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 772;
+				State = 775;
 				authStmt();
 				}
 				break;
@@ -5239,13 +5259,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpTtlSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 773;
-				Match(TTL_SECURITY);
-				State = 774;
-				Match(HOPS);
-				State = 775;
-				Match(INT);
 				State = 776;
+				Match(TTL_SECURITY);
+				State = 777;
+				Match(HOPS);
+				State = 778;
+				Match(INT);
+				State = 779;
 				Match(T__0);
 				}
 				break;
@@ -5253,11 +5273,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpHoldTimeContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 777;
+				State = 780;
 				Match(HOLD_TIME);
-				State = 778;
+				State = 781;
 				duration();
-				State = 779;
+				State = 782;
 				Match(T__0);
 				}
 				break;
@@ -5265,13 +5285,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterInContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 781;
-				Match(PREFIX_FILTER);
-				State = 782;
-				Match(IN);
-				State = 783;
-				name();
 				State = 784;
+				Match(PREFIX_FILTER);
+				State = 785;
+				Match(IN);
+				State = 786;
+				name();
+				State = 787;
 				Match(T__0);
 				}
 				break;
@@ -5279,13 +5299,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterOutContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 786;
-				Match(PREFIX_FILTER);
-				State = 787;
-				Match(OUT);
-				State = 788;
-				name();
 				State = 789;
+				Match(PREFIX_FILTER);
+				State = 790;
+				Match(OUT);
+				State = 791;
+				name();
+				State = 792;
 				Match(T__0);
 				}
 				break;
@@ -5293,11 +5313,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 791;
+				State = 794;
 				Match(DESCRIPTION);
-				State = 792;
+				State = 795;
 				Match(STRING);
-				State = 793;
+				State = 796;
 				Match(T__0);
 				}
 				break;
@@ -5305,7 +5325,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 794;
+				State = 797;
 				neighborSecurityStmt();
 				}
 				break;
@@ -5354,27 +5374,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 797;
+			State = 800;
 			Match(KEYCHAIN);
-			State = 798;
+			State = 801;
 			name();
-			State = 799;
+			State = 802;
 			Match(T__1);
-			State = 803;
+			State = 806;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==KEY) {
 				{
 				{
-				State = 800;
+				State = 803;
 				keyStmt();
 				}
 				}
-				State = 805;
+				State = 808;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 806;
+			State = 809;
 			Match(T__2);
 			}
 		}
@@ -5423,31 +5443,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 808;
-			Match(KEY);
-			State = 809;
-			Match(INT);
-			State = 810;
-			Match(SECRET);
 			State = 811;
+			Match(KEY);
+			State = 812;
+			Match(INT);
+			State = 813;
+			Match(SECRET);
+			State = 814;
 			secretRef();
-			State = 816;
+			State = 819;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==VALID) {
 				{
-				State = 812;
-				Match(VALID);
-				State = 813;
-				Match(DATE);
-				State = 814;
-				Match(RANGE_DOTS);
 				State = 815;
+				Match(VALID);
+				State = 816;
+				Match(DATE);
+				State = 817;
+				Match(RANGE_DOTS);
+				State = 818;
 				Match(DATE);
 				}
 			}
 
-			State = 818;
+			State = 821;
 			Match(T__0);
 			}
 		}
@@ -5495,29 +5515,29 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 820;
-			Match(BMP);
-			State = 821;
-			Match(STATION);
-			State = 822;
-			name();
 			State = 823;
+			Match(BMP);
+			State = 824;
+			Match(STATION);
+			State = 825;
+			name();
+			State = 826;
 			Match(T__1);
-			State = 827;
+			State = 830;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==PORT || ((((_la - 98)) & ~0x3f) == 0 && ((1L << (_la - 98)) & 2393087057854465L) != 0)) {
+			while (_la==PORT || ((((_la - 99)) & ~0x3f) == 0 && ((1L << (_la - 99)) & 2393087057854465L) != 0)) {
 				{
 				{
-				State = 824;
+				State = 827;
 				bmpStmt();
 				}
 				}
-				State = 829;
+				State = 832;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 830;
+			State = 833;
 			Match(T__2);
 			}
 		}
@@ -5623,18 +5643,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 102, RULE_bmpStmt);
 		int _la;
 		try {
-			State = 867;
+			State = 870;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ADDRESS:
 				_localctx = new BmpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 832;
+				State = 835;
 				Match(ADDRESS);
-				State = 833;
+				State = 836;
 				ipAddress();
-				State = 834;
+				State = 837;
 				Match(T__0);
 				}
 				break;
@@ -5642,11 +5662,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpPortContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 836;
+				State = 839;
 				Match(PORT);
-				State = 837;
+				State = 840;
 				Match(INT);
-				State = 838;
+				State = 841;
 				Match(T__0);
 				}
 				break;
@@ -5654,38 +5674,38 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpTlsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 839;
+				State = 842;
 				Match(TLS);
-				State = 840;
+				State = 843;
 				tlsMode();
-				State = 850;
+				State = 853;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 841;
+					State = 844;
 					Match(T__1);
-					State = 845;
+					State = 848;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 133)) & ~0x3f) == 0 && ((1L << (_la - 133)) & 3969L) != 0)) {
+					while (((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 3969L) != 0)) {
 						{
 						{
-						State = 842;
+						State = 845;
 						tlsStmt();
 						}
 						}
-						State = 847;
+						State = 850;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 848;
+					State = 851;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 849;
+					State = 852;
 					Match(T__0);
 					}
 					break;
@@ -5698,27 +5718,27 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpMonitorContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 852;
+				State = 855;
 				Match(MONITOR);
-				State = 853;
+				State = 856;
 				monitorPolicy();
-				State = 858;
+				State = 861;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 854;
+					State = 857;
 					Match(T__3);
-					State = 855;
+					State = 858;
 					monitorPolicy();
 					}
 					}
-					State = 860;
+					State = 863;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 861;
+				State = 864;
 				Match(T__0);
 				}
 				break;
@@ -5726,11 +5746,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpStatsIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 863;
+				State = 866;
 				Match(STATS_INTERVAL);
-				State = 864;
+				State = 867;
 				duration();
-				State = 865;
+				State = 868;
 				Match(T__0);
 				}
 				break;
@@ -5774,9 +5794,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 869;
+			State = 872;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 91)) & ~0x3f) == 0 && ((1L << (_la - 91)) & 422212465065985L) != 0)) ) {
+			if ( !(((((_la - 92)) & ~0x3f) == 0 && ((1L << (_la - 92)) & 422212465065985L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -5889,18 +5909,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 106, RULE_tlsStmt);
 		int _la;
 		try {
-			State = 898;
+			State = 901;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MIN_VERSION:
 				_localctx = new TlsMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 871;
+				State = 874;
 				Match(MIN_VERSION);
-				State = 872;
+				State = 875;
 				Match(DECIMAL);
-				State = 873;
+				State = 876;
 				Match(T__0);
 				}
 				break;
@@ -5908,27 +5928,27 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCiphersContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 874;
+				State = 877;
 				Match(CIPHERS);
-				State = 875;
+				State = 878;
 				Match(STRING);
-				State = 880;
+				State = 883;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 876;
+					State = 879;
 					Match(T__3);
-					State = 877;
+					State = 880;
 					Match(STRING);
 					}
 					}
-					State = 882;
+					State = 885;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 883;
+				State = 886;
 				Match(T__0);
 				}
 				break;
@@ -5936,11 +5956,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCaContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 884;
+				State = 887;
 				Match(CA);
-				State = 885;
+				State = 888;
 				secretRef();
-				State = 886;
+				State = 889;
 				Match(T__0);
 				}
 				break;
@@ -5948,11 +5968,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCertContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 888;
+				State = 891;
 				Match(CERT);
-				State = 889;
+				State = 892;
 				secretRef();
-				State = 890;
+				State = 893;
 				Match(T__0);
 				}
 				break;
@@ -5960,11 +5980,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsKeyContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 892;
+				State = 895;
 				Match(KEY);
-				State = 893;
+				State = 896;
 				secretRef();
-				State = 894;
+				State = 897;
 				Match(T__0);
 				}
 				break;
@@ -5972,9 +5992,9 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsStrictContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 896;
+				State = 899;
 				Match(STRICT);
-				State = 897;
+				State = 900;
 				Match(T__0);
 				}
 				break;
@@ -6018,9 +6038,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 900;
+			State = 903;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 146)) & ~0x3f) == 0 && ((1L << (_la - 146)) & 7L) != 0)) ) {
+			if ( !(((((_la - 147)) & ~0x3f) == 0 && ((1L << (_la - 147)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6069,25 +6089,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 902;
+			State = 905;
 			Match(TELEMETRY);
-			State = 903;
+			State = 906;
 			Match(T__1);
-			State = 907;
+			State = 910;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==WARN || _la==SITE || _la==INTERVAL) {
 				{
 				{
-				State = 904;
+				State = 907;
 				telemetryStmt();
 				}
 				}
-				State = 909;
+				State = 912;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 910;
+			State = 913;
 			Match(T__2);
 			}
 		}
@@ -6155,18 +6175,18 @@ public partial class MpolParser : Parser {
 		TelemetryStmtContext _localctx = new TelemetryStmtContext(Context, State);
 		EnterRule(_localctx, 112, RULE_telemetryStmt);
 		try {
-			State = 922;
+			State = 925;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SITE:
 				_localctx = new TelemetrySiteContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 912;
+				State = 915;
 				Match(SITE);
-				State = 913;
+				State = 916;
 				Match(STRING);
-				State = 914;
+				State = 917;
 				Match(T__0);
 				}
 				break;
@@ -6174,11 +6194,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 915;
+				State = 918;
 				Match(INTERVAL);
-				State = 916;
+				State = 919;
 				duration();
-				State = 917;
+				State = 920;
 				Match(T__0);
 				}
 				break;
@@ -6186,11 +6206,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryWarnContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 919;
+				State = 922;
 				Match(WARN);
-				State = 920;
+				State = 923;
 				Match(PERCENT);
-				State = 921;
+				State = 924;
 				Match(T__0);
 				}
 				break;
@@ -6255,18 +6275,18 @@ public partial class MpolParser : Parser {
 		ControlPlaneStmtContext _localctx = new ControlPlaneStmtContext(Context, State);
 		EnterRule(_localctx, 114, RULE_controlPlaneStmt);
 		try {
-			State = 934;
+			State = 937;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case FILTER:
 				_localctx = new ControlPlaneFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 924;
+				State = 927;
 				Match(FILTER);
-				State = 925;
+				State = 928;
 				name();
-				State = 926;
+				State = 929;
 				Match(T__0);
 				}
 				break;
@@ -6274,15 +6294,15 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneRateContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 928;
-				Match(RATE_LIMIT);
-				State = 929;
-				protocolName();
-				State = 930;
-				Match(INT);
 				State = 931;
-				Match(PPS);
+				Match(RATE_LIMIT);
 				State = 932;
+				protocolName();
+				State = 933;
+				Match(INT);
+				State = 934;
+				Match(PPS);
+				State = 935;
 				Match(T__0);
 				}
 				break;
@@ -6344,20 +6364,20 @@ public partial class MpolParser : Parser {
 		GroupEncryptionStmtContext _localctx = new GroupEncryptionStmtContext(Context, State);
 		EnterRule(_localctx, 116, RULE_groupEncryptionStmt);
 		try {
-			State = 944;
+			State = 947;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PROTECT:
 				_localctx = new EncryptProtectContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 936;
-				Match(PROTECT);
-				State = 937;
-				Match(FILTER);
-				State = 938;
-				name();
 				State = 939;
+				Match(PROTECT);
+				State = 940;
+				Match(FILTER);
+				State = 941;
+				name();
+				State = 942;
 				Match(T__0);
 				}
 				break;
@@ -6365,11 +6385,11 @@ public partial class MpolParser : Parser {
 				_localctx = new EncryptGroupIdContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 941;
+				State = 944;
 				Match(GROUP_ID);
-				State = 942;
+				State = 945;
 				Match(INT);
-				State = 943;
+				State = 946;
 				Match(T__0);
 				}
 				break;
@@ -6417,25 +6437,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 946;
+			State = 949;
 			Match(RPKI);
-			State = 947;
+			State = 950;
 			Match(T__1);
-			State = 951;
+			State = 954;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==CACHE) {
 				{
 				{
-				State = 948;
+				State = 951;
 				rpkiStmt();
 				}
 				}
-				State = 953;
+				State = 956;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 954;
+			State = 957;
 			Match(T__2);
 			}
 		}
@@ -6482,25 +6502,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 956;
+			State = 959;
 			Match(CACHE);
-			State = 957;
+			State = 960;
 			ipAddress();
-			State = 961;
+			State = 964;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 70368744180736L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 140737488358400L) != 0)) {
 				{
 				{
-				State = 958;
+				State = 961;
 				rpkiCacheOption();
 				}
 				}
-				State = 963;
+				State = 966;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 964;
+			State = 967;
 			Match(T__0);
 			}
 		}
@@ -6568,16 +6588,16 @@ public partial class MpolParser : Parser {
 		RpkiCacheOptionContext _localctx = new RpkiCacheOptionContext(Context, State);
 		EnterRule(_localctx, 122, RULE_rpkiCacheOption);
 		try {
-			State = 972;
+			State = 975;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PORT:
 				_localctx = new RpkiCachePortContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 966;
+				State = 969;
 				Match(PORT);
-				State = 967;
+				State = 970;
 				Match(INT);
 				}
 				break;
@@ -6585,9 +6605,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCachePreferenceContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 968;
+				State = 971;
 				Match(PREFERENCE);
-				State = 969;
+				State = 972;
 				Match(INT);
 				}
 				break;
@@ -6595,14 +6615,65 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCacheRefreshContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 970;
+				State = 973;
 				Match(REFRESH);
-				State = 971;
+				State = 974;
 				duration();
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class EbgpDefaultStmtContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EBGP_DEFAULT() { return GetToken(MpolParser.EBGP_DEFAULT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ACCEPT() { return GetToken(MpolParser.ACCEPT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REJECT() { return GetToken(MpolParser.REJECT, 0); }
+		public EbgpDefaultStmtContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_ebgpDefaultStmt; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitEbgpDefaultStmt(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public EbgpDefaultStmtContext ebgpDefaultStmt() {
+		EbgpDefaultStmtContext _localctx = new EbgpDefaultStmtContext(Context, State);
+		EnterRule(_localctx, 124, RULE_ebgpDefaultStmt);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 977;
+			Match(EBGP_DEFAULT);
+			State = 978;
+			_la = TokenStream.LA(1);
+			if ( !(_la==ACCEPT || _la==REJECT) ) {
+			ErrorHandler.RecoverInline(this);
+			}
+			else {
+				ErrorHandler.ReportMatch(this);
+			    Consume();
+			}
+			State = 979;
+			Match(T__0);
 			}
 		}
 		catch (RecognitionException re) {
@@ -6716,49 +6787,49 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public NeighborSecurityStmtContext neighborSecurityStmt() {
 		NeighborSecurityStmtContext _localctx = new NeighborSecurityStmtContext(Context, State);
-		EnterRule(_localctx, 124, RULE_neighborSecurityStmt);
+		EnterRule(_localctx, 126, RULE_neighborSecurityStmt);
 		int _la;
 		try {
-			State = 1013;
+			State = 1020;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,88,Context) ) {
 			case 1:
 				_localctx = new NbrOriginValidationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 974;
+				State = 981;
 				Match(RPKI);
-				State = 975;
+				State = 982;
 				rpkiState();
-				State = 983;
+				State = 990;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case REJECT:
 					{
-					State = 976;
+					State = 983;
 					Match(REJECT);
 					}
 					break;
 				case ACCEPT:
 					{
-					State = 977;
+					State = 984;
 					Match(ACCEPT);
 					}
 					break;
 				case LOCAL_PREFERENCE:
 				case COMMUNITY:
 					{
-					State = 979;
+					State = 986;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					do {
 						{
 						{
-						State = 978;
+						State = 985;
 						rpkiMark();
 						}
 						}
-						State = 981;
+						State = 988;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					} while ( _la==LOCAL_PREFERENCE || _la==COMMUNITY );
@@ -6767,7 +6838,7 @@ public partial class MpolParser : Parser {
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 985;
+				State = 992;
 				Match(T__0);
 				}
 				break;
@@ -6775,29 +6846,29 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathRejectContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 987;
-				Match(AS_PATH);
-				State = 988;
-				Match(REJECT);
-				State = 989;
-				asnClass();
 				State = 994;
+				Match(AS_PATH);
+				State = 995;
+				Match(REJECT);
+				State = 996;
+				asnClass();
+				State = 1001;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 990;
+					State = 997;
 					Match(T__3);
-					State = 991;
+					State = 998;
 					asnClass();
 					}
 					}
-					State = 996;
+					State = 1003;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 997;
+				State = 1004;
 				Match(T__0);
 				}
 				break;
@@ -6805,13 +6876,13 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathMaxLengthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 999;
+				State = 1006;
 				Match(AS_PATH);
-				State = 1000;
+				State = 1007;
 				Match(MAX_LENGTH);
-				State = 1001;
+				State = 1008;
 				Match(INT);
-				State = 1002;
+				State = 1009;
 				Match(T__0);
 				}
 				break;
@@ -6819,13 +6890,13 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathFirstAsContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1003;
+				State = 1010;
 				Match(AS_PATH);
-				State = 1004;
+				State = 1011;
 				Match(FIRST_AS);
-				State = 1005;
+				State = 1012;
 				Match(PEER);
-				State = 1006;
+				State = 1013;
 				Match(T__0);
 				}
 				break;
@@ -6833,11 +6904,11 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrBlackholeRejectContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1007;
+				State = 1014;
 				Match(BLACKHOLE);
-				State = 1008;
+				State = 1015;
 				Match(REJECT);
-				State = 1009;
+				State = 1016;
 				Match(T__0);
 				}
 				break;
@@ -6845,11 +6916,11 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrGracefulShutdownContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1010;
+				State = 1017;
 				Match(GRACEFUL_SHUTDOWN);
-				State = 1011;
+				State = 1018;
 				Match(HONOR);
-				State = 1012;
+				State = 1019;
 				Match(T__0);
 				}
 				break;
@@ -6886,12 +6957,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public RpkiStateContext rpkiState() {
 		RpkiStateContext _localctx = new RpkiStateContext(Context, State);
-		EnterRule(_localctx, 126, RULE_rpkiState);
+		EnterRule(_localctx, 128, RULE_rpkiState);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1015;
+			State = 1022;
 			_la = TokenStream.LA(1);
 			if ( !(_la==INVALID || _la==NOT_FOUND || _la==VALID) ) {
 			ErrorHandler.RecoverInline(this);
@@ -6953,18 +7024,18 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public RpkiMarkContext rpkiMark() {
 		RpkiMarkContext _localctx = new RpkiMarkContext(Context, State);
-		EnterRule(_localctx, 128, RULE_rpkiMark);
+		EnterRule(_localctx, 130, RULE_rpkiMark);
 		try {
-			State = 1021;
+			State = 1028;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LOCAL_PREFERENCE:
 				_localctx = new RpkiLocalPreferenceContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1017;
+				State = 1024;
 				Match(LOCAL_PREFERENCE);
-				State = 1018;
+				State = 1025;
 				Match(INT);
 				}
 				break;
@@ -6972,9 +7043,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCommunityContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1019;
+				State = 1026;
 				Match(COMMUNITY);
-				State = 1020;
+				State = 1027;
 				community();
 				}
 				break;
@@ -7015,14 +7086,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public CommunityContext community() {
 		CommunityContext _localctx = new CommunityContext(Context, State);
-		EnterRule(_localctx, 130, RULE_community);
+		EnterRule(_localctx, 132, RULE_community);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1023;
+			State = 1030;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 272367616L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 540803072L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7061,12 +7132,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public AsnClassContext asnClass() {
 		AsnClassContext _localctx = new AsnClassContext(Context, State);
-		EnterRule(_localctx, 132, RULE_asnClass);
+		EnterRule(_localctx, 134, RULE_asnClass);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1025;
+			State = 1032;
 			_la = TokenStream.LA(1);
 			if ( !(_la==BOGON_ASNS || _la==PRIVATE_ASNS) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7109,15 +7180,15 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public NameContext name() {
 		NameContext _localctx = new NameContext(Context, State);
-		EnterRule(_localctx, 134, RULE_name);
+		EnterRule(_localctx, 136, RULE_name);
 		try {
-			State = 1029;
+			State = 1036;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1027;
+				State = 1034;
 				Match(IDENT);
 				}
 				break;
@@ -7155,7 +7226,7 @@ public partial class MpolParser : Parser {
 			case MTRACE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1028;
+				State = 1035;
 				softKeyword();
 				}
 				break;
@@ -7223,14 +7294,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SoftKeywordContext softKeyword() {
 		SoftKeywordContext _localctx = new SoftKeywordContext(Context, State);
-		EnterRule(_localctx, 136, RULE_softKeyword);
+		EnterRule(_localctx, 138, RULE_softKeyword);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1031;
+			State = 1038;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 2413929400405229312L) != 0) || ((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 2288041780936966145L) != 0) || ((((_la - 169)) & ~0x3f) == 0 && ((1L << (_la - 169)) & 13L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 4827858800675815168L) != 0) || ((((_la - 106)) & ~0x3f) == 0 && ((1L << (_la - 106)) & 2288041780936966145L) != 0) || ((((_la - 170)) & ~0x3f) == 0 && ((1L << (_la - 170)) & 13L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7271,14 +7342,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PrefixContext prefix() {
 		PrefixContext _localctx = new PrefixContext(Context, State);
-		EnterRule(_localctx, 138, RULE_prefix);
+		EnterRule(_localctx, 140, RULE_prefix);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1033;
+			State = 1040;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 176)) & ~0x3f) == 0 && ((1L << (_la - 176)) & 15L) != 0)) ) {
+			if ( !(((((_la - 177)) & ~0x3f) == 0 && ((1L << (_la - 177)) & 15L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7317,12 +7388,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public IpAddressContext ipAddress() {
 		IpAddressContext _localctx = new IpAddressContext(Context, State);
-		EnterRule(_localctx, 140, RULE_ipAddress);
+		EnterRule(_localctx, 142, RULE_ipAddress);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1035;
+			State = 1042;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IPV4 || _la==IPV6) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7362,11 +7433,11 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BandwidthContext bandwidth() {
 		BandwidthContext _localctx = new BandwidthContext(Context, State);
-		EnterRule(_localctx, 142, RULE_bandwidth);
+		EnterRule(_localctx, 144, RULE_bandwidth);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1037;
+			State = 1044;
 			Match(BANDWIDTH);
 			}
 		}
@@ -7399,11 +7470,11 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public DurationContext duration() {
 		DurationContext _localctx = new DurationContext(Context, State);
-		EnterRule(_localctx, 144, RULE_duration);
+		EnterRule(_localctx, 146, RULE_duration);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1039;
+			State = 1046;
 			Match(DURATION);
 			}
 		}
@@ -7419,7 +7490,7 @@ public partial class MpolParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,190,1042,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,191,1049,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -7429,357 +7500,359 @@ public partial class MpolParser : Parser {
 		2,50,7,50,2,51,7,51,2,52,7,52,2,53,7,53,2,54,7,54,2,55,7,55,2,56,7,56,
 		2,57,7,57,2,58,7,58,2,59,7,59,2,60,7,60,2,61,7,61,2,62,7,62,2,63,7,63,
 		2,64,7,64,2,65,7,65,2,66,7,66,2,67,7,67,2,68,7,68,2,69,7,69,2,70,7,70,
-		2,71,7,71,2,72,7,72,1,0,5,0,148,8,0,10,0,12,0,151,9,0,1,0,1,0,1,1,1,1,
-		1,1,1,1,1,1,1,1,3,1,161,8,1,1,2,1,2,1,2,1,2,1,3,1,3,1,3,1,3,5,3,171,8,
-		3,10,3,12,3,174,9,3,1,3,1,3,1,4,1,4,1,5,3,5,181,8,5,1,5,1,5,1,5,1,6,1,
-		6,3,6,188,8,6,1,6,3,6,191,8,6,1,7,1,7,1,7,1,7,3,7,197,8,7,1,7,1,7,3,7,
-		201,8,7,1,8,1,8,1,8,1,8,5,8,207,8,8,10,8,12,8,210,9,8,1,8,1,8,1,9,1,9,
-		5,9,216,8,9,10,9,12,9,219,9,9,1,9,3,9,222,8,9,1,9,1,9,1,10,1,10,1,11,1,
-		11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,
-		11,1,11,5,11,245,8,11,10,11,12,11,248,9,11,1,11,1,11,1,11,1,11,5,11,254,
-		8,11,10,11,12,11,257,9,11,1,11,1,11,3,11,261,8,11,1,12,1,12,1,12,5,12,
-		266,8,12,10,12,12,12,269,9,12,1,13,1,13,1,13,3,13,274,8,13,1,14,1,14,1,
-		15,1,15,1,16,1,16,1,16,1,16,5,16,284,8,16,10,16,12,16,287,9,16,1,16,1,
-		16,1,17,1,17,4,17,293,8,17,11,17,12,17,294,1,17,1,17,1,17,1,17,1,17,1,
-		17,3,17,303,8,17,1,18,1,18,1,18,1,18,5,18,309,8,18,10,18,12,18,312,9,18,
-		1,18,1,18,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,3,19,326,8,
-		19,1,20,1,20,1,20,5,20,331,8,20,10,20,12,20,334,9,20,1,20,1,20,1,21,1,
-		21,1,22,1,22,1,22,1,22,1,22,1,22,5,22,346,8,22,10,22,12,22,349,9,22,1,
-		22,3,22,352,8,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,
-		364,8,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,374,8,22,1,23,1,
-		23,1,23,1,23,5,23,380,8,23,10,23,12,23,383,9,23,1,23,1,23,1,24,1,24,1,
-		25,1,25,3,25,391,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,26,1,26,5,26,401,
-		8,26,10,26,12,26,404,9,26,1,26,1,26,3,26,408,8,26,1,27,1,27,1,27,5,27,
-		413,8,27,10,27,12,27,416,9,27,1,27,1,27,1,28,1,28,1,28,1,28,1,28,1,28,
-		1,28,1,28,1,28,1,28,1,28,3,28,431,8,28,1,29,1,29,1,29,1,29,1,29,1,29,3,
-		29,439,8,29,1,29,3,29,442,8,29,1,29,1,29,1,30,1,30,1,30,1,30,1,31,1,31,
-		1,31,1,31,1,31,1,31,5,31,456,8,31,10,31,12,31,459,9,31,1,31,1,31,1,32,
-		1,32,1,33,1,33,1,33,1,33,3,33,469,8,33,1,33,1,33,1,33,1,33,1,33,1,33,3,
-		33,477,8,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,486,8,33,1,33,1,33,
-		1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,498,8,33,1,33,1,33,1,33,1,
-		33,1,33,1,33,1,33,3,33,507,8,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,
-		1,33,1,33,1,33,1,33,5,33,521,8,33,10,33,12,33,524,9,33,3,33,526,8,33,1,
-		33,1,33,5,33,530,8,33,10,33,12,33,533,9,33,1,33,1,33,3,33,537,8,33,1,33,
-		1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,5,33,549,8,33,10,33,12,33,
-		552,9,33,1,33,1,33,1,33,1,33,5,33,558,8,33,10,33,12,33,561,9,33,1,33,1,
-		33,3,33,565,8,33,1,34,1,34,1,34,5,34,570,8,34,10,34,12,34,573,9,34,1,34,
-		1,34,1,35,1,35,1,35,1,35,3,35,581,8,35,1,35,1,35,1,35,1,35,4,35,587,8,
-		35,11,35,12,35,588,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,4,35,600,
-		8,35,11,35,12,35,601,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,611,8,35,
-		1,36,1,36,1,36,5,36,616,8,36,10,36,12,36,619,9,36,1,36,1,36,1,37,1,37,
-		1,37,1,37,1,38,1,38,1,38,5,38,630,8,38,10,38,12,38,633,9,38,1,38,1,38,
-		1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,
-		5,39,651,8,39,10,39,12,39,654,9,39,1,39,1,39,3,39,658,8,39,3,39,660,8,
-		39,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,
-		40,1,40,1,40,1,40,1,40,1,40,3,40,681,8,40,1,41,1,41,1,42,1,42,1,42,1,42,
-		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,697,8,42,1,43,1,43,1,43,1,
-		43,1,43,1,43,1,43,1,43,1,43,3,43,708,8,43,1,44,1,44,1,44,1,44,1,44,5,44,
-		715,8,44,10,44,12,44,718,9,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,
-		1,45,1,45,1,45,1,45,5,45,732,8,45,10,45,12,45,735,9,45,1,45,1,45,3,45,
-		739,8,45,1,45,1,45,4,45,743,8,45,11,45,12,45,744,1,45,1,45,3,45,749,8,
-		45,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,3,46,759,8,46,1,47,1,47,1,47,
-		1,47,3,47,765,8,47,1,47,1,47,1,47,3,47,770,8,47,1,47,1,47,1,47,1,47,1,
+		2,71,7,71,2,72,7,72,2,73,7,73,1,0,5,0,150,8,0,10,0,12,0,153,9,0,1,0,1,
+		0,1,1,1,1,1,1,1,1,1,1,1,1,3,1,163,8,1,1,2,1,2,1,2,1,2,1,3,1,3,1,3,1,3,
+		5,3,173,8,3,10,3,12,3,176,9,3,1,3,1,3,1,4,1,4,1,5,3,5,183,8,5,1,5,1,5,
+		1,5,1,6,1,6,3,6,190,8,6,1,6,3,6,193,8,6,1,7,1,7,1,7,1,7,3,7,199,8,7,1,
+		7,1,7,3,7,203,8,7,1,8,1,8,1,8,1,8,5,8,209,8,8,10,8,12,8,212,9,8,1,8,1,
+		8,1,9,1,9,5,9,218,8,9,10,9,12,9,221,9,9,1,9,3,9,224,8,9,1,9,1,9,1,10,1,
+		10,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,
+		11,1,11,1,11,1,11,5,11,247,8,11,10,11,12,11,250,9,11,1,11,1,11,1,11,1,
+		11,5,11,256,8,11,10,11,12,11,259,9,11,1,11,1,11,3,11,263,8,11,1,12,1,12,
+		1,12,5,12,268,8,12,10,12,12,12,271,9,12,1,13,1,13,1,13,3,13,276,8,13,1,
+		14,1,14,1,15,1,15,1,16,1,16,1,16,1,16,5,16,286,8,16,10,16,12,16,289,9,
+		16,1,16,1,16,1,17,1,17,4,17,295,8,17,11,17,12,17,296,1,17,1,17,1,17,1,
+		17,1,17,1,17,3,17,305,8,17,1,18,1,18,1,18,1,18,5,18,311,8,18,10,18,12,
+		18,314,9,18,1,18,1,18,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,
+		3,19,328,8,19,1,20,1,20,1,20,5,20,333,8,20,10,20,12,20,336,9,20,1,20,1,
+		20,1,21,1,21,1,22,1,22,1,22,1,22,1,22,1,22,5,22,348,8,22,10,22,12,22,351,
+		9,22,1,22,3,22,354,8,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,
+		22,3,22,366,8,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,376,8,22,
+		1,23,1,23,1,23,1,23,5,23,382,8,23,10,23,12,23,385,9,23,1,23,1,23,1,24,
+		1,24,1,25,1,25,3,25,393,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,26,1,26,5,
+		26,403,8,26,10,26,12,26,406,9,26,1,26,1,26,3,26,410,8,26,1,27,1,27,1,27,
+		5,27,415,8,27,10,27,12,27,418,9,27,1,27,1,27,1,28,1,28,1,28,1,28,1,28,
+		1,28,1,28,1,28,1,28,1,28,1,28,3,28,433,8,28,1,29,1,29,1,29,1,29,1,29,1,
+		29,3,29,441,8,29,1,29,3,29,444,8,29,1,29,1,29,1,30,1,30,1,30,1,30,1,31,
+		1,31,1,31,1,31,1,31,1,31,5,31,458,8,31,10,31,12,31,461,9,31,1,31,1,31,
+		1,32,1,32,1,33,1,33,1,33,1,33,3,33,471,8,33,1,33,1,33,1,33,1,33,1,33,1,
+		33,3,33,479,8,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,488,8,33,1,33,
+		1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,500,8,33,1,33,1,33,1,
+		33,1,33,1,33,1,33,1,33,3,33,509,8,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,
+		1,33,1,33,1,33,1,33,1,33,5,33,523,8,33,10,33,12,33,526,9,33,3,33,528,8,
+		33,1,33,1,33,5,33,532,8,33,10,33,12,33,535,9,33,1,33,1,33,3,33,539,8,33,
+		1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,5,33,551,8,33,10,33,
+		12,33,554,9,33,1,33,1,33,1,33,1,33,5,33,560,8,33,10,33,12,33,563,9,33,
+		1,33,1,33,3,33,567,8,33,1,34,1,34,1,34,5,34,572,8,34,10,34,12,34,575,9,
+		34,1,34,1,34,1,35,1,35,1,35,1,35,3,35,583,8,35,1,35,1,35,1,35,1,35,4,35,
+		589,8,35,11,35,12,35,590,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,
+		4,35,602,8,35,11,35,12,35,603,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,
+		613,8,35,1,36,1,36,1,36,5,36,618,8,36,10,36,12,36,621,9,36,1,36,1,36,1,
+		37,1,37,1,37,1,37,1,38,1,38,1,38,5,38,632,8,38,10,38,12,38,635,9,38,1,
+		38,1,38,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,
+		39,1,39,5,39,653,8,39,10,39,12,39,656,9,39,1,39,1,39,3,39,660,8,39,3,39,
+		662,8,39,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,
+		40,1,40,1,40,1,40,1,40,1,40,1,40,3,40,683,8,40,1,41,1,41,1,42,1,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,699,8,42,1,43,1,43,1,
+		43,1,43,1,43,1,43,1,43,1,43,1,43,3,43,710,8,43,1,44,1,44,1,44,1,44,1,44,
+		5,44,717,8,44,10,44,12,44,720,9,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,
+		1,45,1,45,1,45,1,45,1,45,5,45,734,8,45,10,45,12,45,737,9,45,1,45,1,45,
+		3,45,741,8,45,1,45,1,45,4,45,745,8,45,11,45,12,45,746,1,45,1,45,1,45,3,
+		45,752,8,45,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,3,46,762,8,46,1,47,
+		1,47,1,47,1,47,3,47,768,8,47,1,47,1,47,1,47,3,47,773,8,47,1,47,1,47,1,
 		47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,
-		47,1,47,1,47,1,47,1,47,1,47,3,47,796,8,47,1,48,1,48,1,48,1,48,5,48,802,
-		8,48,10,48,12,48,805,9,48,1,48,1,48,1,49,1,49,1,49,1,49,1,49,1,49,1,49,
-		1,49,3,49,817,8,49,1,49,1,49,1,50,1,50,1,50,1,50,1,50,5,50,826,8,50,10,
-		50,12,50,829,9,50,1,50,1,50,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,
-		51,1,51,1,51,5,51,844,8,51,10,51,12,51,847,9,51,1,51,1,51,3,51,851,8,51,
-		1,51,1,51,1,51,1,51,5,51,857,8,51,10,51,12,51,860,9,51,1,51,1,51,1,51,
-		1,51,1,51,1,51,3,51,868,8,51,1,52,1,52,1,53,1,53,1,53,1,53,1,53,1,53,1,
-		53,5,53,879,8,53,10,53,12,53,882,9,53,1,53,1,53,1,53,1,53,1,53,1,53,1,
-		53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,3,53,899,8,53,1,54,1,54,1,55,
-		1,55,1,55,5,55,906,8,55,10,55,12,55,909,9,55,1,55,1,55,1,56,1,56,1,56,
-		1,56,1,56,1,56,1,56,1,56,1,56,1,56,3,56,923,8,56,1,57,1,57,1,57,1,57,1,
-		57,1,57,1,57,1,57,1,57,1,57,3,57,935,8,57,1,58,1,58,1,58,1,58,1,58,1,58,
-		1,58,1,58,3,58,945,8,58,1,59,1,59,1,59,5,59,950,8,59,10,59,12,59,953,9,
-		59,1,59,1,59,1,60,1,60,1,60,5,60,960,8,60,10,60,12,60,963,9,60,1,60,1,
-		60,1,61,1,61,1,61,1,61,1,61,1,61,3,61,973,8,61,1,62,1,62,1,62,1,62,1,62,
-		4,62,980,8,62,11,62,12,62,981,3,62,984,8,62,1,62,1,62,1,62,1,62,1,62,1,
-		62,1,62,5,62,993,8,62,10,62,12,62,996,9,62,1,62,1,62,1,62,1,62,1,62,1,
-		62,1,62,1,62,1,62,1,62,1,62,1,62,1,62,1,62,1,62,1,62,3,62,1014,8,62,1,
-		63,1,63,1,64,1,64,1,64,1,64,3,64,1022,8,64,1,65,1,65,1,66,1,66,1,67,1,
-		67,3,67,1030,8,67,1,68,1,68,1,69,1,69,1,70,1,70,1,71,1,71,1,72,1,72,1,
-		72,0,0,73,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,
-		44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,
-		92,94,96,98,100,102,104,106,108,110,112,114,116,118,120,122,124,126,128,
-		130,132,134,136,138,140,142,144,0,18,1,0,30,32,1,0,37,38,7,0,53,53,70,
-		70,102,102,118,118,135,135,159,164,184,184,1,0,165,173,1,0,53,54,1,0,59,
-		60,2,0,63,64,67,67,1,0,80,85,1,0,90,91,1,0,64,66,2,0,91,91,138,139,1,0,
-		146,148,2,0,14,15,134,134,2,0,18,21,28,28,1,0,25,26,13,0,8,14,17,18,27,
-		27,55,56,61,61,105,105,133,133,136,136,142,145,151,152,159,165,169,169,
-		171,172,1,0,176,179,2,0,177,177,179,179,1134,0,149,1,0,0,0,2,160,1,0,0,
-		0,4,162,1,0,0,0,6,166,1,0,0,0,8,177,1,0,0,0,10,180,1,0,0,0,12,190,1,0,
-		0,0,14,200,1,0,0,0,16,202,1,0,0,0,18,213,1,0,0,0,20,225,1,0,0,0,22,260,
-		1,0,0,0,24,262,1,0,0,0,26,273,1,0,0,0,28,275,1,0,0,0,30,277,1,0,0,0,32,
-		279,1,0,0,0,34,302,1,0,0,0,36,304,1,0,0,0,38,325,1,0,0,0,40,327,1,0,0,
-		0,42,337,1,0,0,0,44,373,1,0,0,0,46,375,1,0,0,0,48,386,1,0,0,0,50,390,1,
-		0,0,0,52,407,1,0,0,0,54,409,1,0,0,0,56,430,1,0,0,0,58,432,1,0,0,0,60,445,
-		1,0,0,0,62,449,1,0,0,0,64,462,1,0,0,0,66,564,1,0,0,0,68,566,1,0,0,0,70,
-		610,1,0,0,0,72,612,1,0,0,0,74,622,1,0,0,0,76,626,1,0,0,0,78,659,1,0,0,
-		0,80,680,1,0,0,0,82,682,1,0,0,0,84,696,1,0,0,0,86,707,1,0,0,0,88,709,1,
-		0,0,0,90,748,1,0,0,0,92,758,1,0,0,0,94,795,1,0,0,0,96,797,1,0,0,0,98,808,
-		1,0,0,0,100,820,1,0,0,0,102,867,1,0,0,0,104,869,1,0,0,0,106,898,1,0,0,
-		0,108,900,1,0,0,0,110,902,1,0,0,0,112,922,1,0,0,0,114,934,1,0,0,0,116,
-		944,1,0,0,0,118,946,1,0,0,0,120,956,1,0,0,0,122,972,1,0,0,0,124,1013,1,
-		0,0,0,126,1015,1,0,0,0,128,1021,1,0,0,0,130,1023,1,0,0,0,132,1025,1,0,
-		0,0,134,1029,1,0,0,0,136,1031,1,0,0,0,138,1033,1,0,0,0,140,1035,1,0,0,
-		0,142,1037,1,0,0,0,144,1039,1,0,0,0,146,148,3,2,1,0,147,146,1,0,0,0,148,
-		151,1,0,0,0,149,147,1,0,0,0,149,150,1,0,0,0,150,152,1,0,0,0,151,149,1,
-		0,0,0,152,153,5,0,0,1,153,1,1,0,0,0,154,161,3,4,2,0,155,161,3,6,3,0,156,
-		161,3,16,8,0,157,161,3,32,16,0,158,161,3,36,18,0,159,161,3,62,31,0,160,
-		154,1,0,0,0,160,155,1,0,0,0,160,156,1,0,0,0,160,157,1,0,0,0,160,158,1,
-		0,0,0,160,159,1,0,0,0,161,3,1,0,0,0,162,163,5,29,0,0,163,164,5,185,0,0,
-		164,165,5,1,0,0,165,5,1,0,0,0,166,167,3,8,4,0,167,168,3,134,67,0,168,172,
-		5,2,0,0,169,171,3,10,5,0,170,169,1,0,0,0,171,174,1,0,0,0,172,170,1,0,0,
-		0,172,173,1,0,0,0,173,175,1,0,0,0,174,172,1,0,0,0,175,176,5,3,0,0,176,
-		7,1,0,0,0,177,178,7,0,0,0,178,9,1,0,0,0,179,181,5,33,0,0,180,179,1,0,0,
-		0,180,181,1,0,0,0,181,182,1,0,0,0,182,183,3,12,6,0,183,184,5,1,0,0,184,
-		11,1,0,0,0,185,187,3,138,69,0,186,188,3,14,7,0,187,186,1,0,0,0,187,188,
-		1,0,0,0,188,191,1,0,0,0,189,191,3,134,67,0,190,185,1,0,0,0,190,189,1,0,
-		0,0,191,13,1,0,0,0,192,193,5,34,0,0,193,196,5,184,0,0,194,195,5,35,0,0,
-		195,197,5,184,0,0,196,194,1,0,0,0,196,197,1,0,0,0,197,201,1,0,0,0,198,
-		199,5,35,0,0,199,201,5,184,0,0,200,192,1,0,0,0,200,198,1,0,0,0,201,15,
-		1,0,0,0,202,203,5,36,0,0,203,204,3,134,67,0,204,208,5,2,0,0,205,207,3,
-		18,9,0,206,205,1,0,0,0,207,210,1,0,0,0,208,206,1,0,0,0,208,209,1,0,0,0,
-		209,211,1,0,0,0,210,208,1,0,0,0,211,212,5,3,0,0,212,17,1,0,0,0,213,217,
-		3,20,10,0,214,216,3,22,11,0,215,214,1,0,0,0,216,219,1,0,0,0,217,215,1,
-		0,0,0,217,218,1,0,0,0,218,221,1,0,0,0,219,217,1,0,0,0,220,222,5,39,0,0,
-		221,220,1,0,0,0,221,222,1,0,0,0,222,223,1,0,0,0,223,224,5,1,0,0,224,19,
-		1,0,0,0,225,226,7,1,0,0,226,21,1,0,0,0,227,261,5,40,0,0,228,229,5,31,0,
-		0,229,261,3,24,12,0,230,231,5,30,0,0,231,261,3,24,12,0,232,233,5,32,0,
-		0,233,261,3,24,12,0,234,235,5,41,0,0,235,261,3,24,12,0,236,237,5,42,0,
-		0,237,261,3,24,12,0,238,239,5,43,0,0,239,261,3,24,12,0,240,241,5,44,0,
-		0,241,246,3,28,14,0,242,243,5,4,0,0,243,245,3,28,14,0,244,242,1,0,0,0,
-		245,248,1,0,0,0,246,244,1,0,0,0,246,247,1,0,0,0,247,261,1,0,0,0,248,246,
-		1,0,0,0,249,250,5,45,0,0,250,255,3,30,15,0,251,252,5,4,0,0,252,254,3,30,
-		15,0,253,251,1,0,0,0,254,257,1,0,0,0,255,253,1,0,0,0,255,256,1,0,0,0,256,
-		261,1,0,0,0,257,255,1,0,0,0,258,259,5,46,0,0,259,261,5,184,0,0,260,227,
-		1,0,0,0,260,228,1,0,0,0,260,230,1,0,0,0,260,232,1,0,0,0,260,234,1,0,0,
-		0,260,236,1,0,0,0,260,238,1,0,0,0,260,240,1,0,0,0,260,249,1,0,0,0,260,
-		258,1,0,0,0,261,23,1,0,0,0,262,267,3,26,13,0,263,264,5,4,0,0,264,266,3,
-		26,13,0,265,263,1,0,0,0,266,269,1,0,0,0,267,265,1,0,0,0,267,268,1,0,0,
-		0,268,25,1,0,0,0,269,267,1,0,0,0,270,274,3,138,69,0,271,274,3,134,67,0,
-		272,274,5,40,0,0,273,270,1,0,0,0,273,271,1,0,0,0,273,272,1,0,0,0,274,27,
-		1,0,0,0,275,276,7,2,0,0,276,29,1,0,0,0,277,278,7,3,0,0,278,31,1,0,0,0,
-		279,280,5,47,0,0,280,281,3,134,67,0,281,285,5,2,0,0,282,284,3,34,17,0,
-		283,282,1,0,0,0,284,287,1,0,0,0,285,283,1,0,0,0,285,286,1,0,0,0,286,288,
-		1,0,0,0,287,285,1,0,0,0,288,289,5,3,0,0,289,33,1,0,0,0,290,292,5,48,0,
-		0,291,293,3,22,11,0,292,291,1,0,0,0,293,294,1,0,0,0,294,292,1,0,0,0,294,
-		295,1,0,0,0,295,296,1,0,0,0,296,297,5,1,0,0,297,303,1,0,0,0,298,299,5,
-		49,0,0,299,300,3,142,71,0,300,301,5,1,0,0,301,303,1,0,0,0,302,290,1,0,
-		0,0,302,298,1,0,0,0,303,35,1,0,0,0,304,305,5,50,0,0,305,306,3,134,67,0,
-		306,310,5,2,0,0,307,309,3,38,19,0,308,307,1,0,0,0,309,312,1,0,0,0,310,
-		308,1,0,0,0,310,311,1,0,0,0,311,313,1,0,0,0,312,310,1,0,0,0,313,314,5,
-		3,0,0,314,37,1,0,0,0,315,326,3,40,20,0,316,326,3,46,23,0,317,326,3,54,
-		27,0,318,326,3,58,29,0,319,326,3,60,30,0,320,321,5,51,0,0,321,326,5,1,
-		0,0,322,323,5,52,0,0,323,324,5,185,0,0,324,326,5,1,0,0,325,315,1,0,0,0,
-		325,316,1,0,0,0,325,317,1,0,0,0,325,318,1,0,0,0,325,319,1,0,0,0,325,320,
-		1,0,0,0,325,322,1,0,0,0,326,39,1,0,0,0,327,328,3,42,21,0,328,332,5,2,0,
-		0,329,331,3,44,22,0,330,329,1,0,0,0,331,334,1,0,0,0,332,330,1,0,0,0,332,
-		333,1,0,0,0,333,335,1,0,0,0,334,332,1,0,0,0,335,336,5,3,0,0,336,41,1,0,
-		0,0,337,338,7,4,0,0,338,43,1,0,0,0,339,340,5,55,0,0,340,341,5,5,0,0,341,
-		342,5,184,0,0,342,374,5,1,0,0,343,347,3,20,10,0,344,346,3,22,11,0,345,
-		344,1,0,0,0,346,349,1,0,0,0,347,345,1,0,0,0,347,348,1,0,0,0,348,351,1,
-		0,0,0,349,347,1,0,0,0,350,352,5,39,0,0,351,350,1,0,0,0,351,352,1,0,0,0,
-		352,353,1,0,0,0,353,354,5,1,0,0,354,374,1,0,0,0,355,356,5,56,0,0,356,357,
-		3,134,67,0,357,358,5,1,0,0,358,374,1,0,0,0,359,360,5,57,0,0,360,363,5,
-		184,0,0,361,362,5,33,0,0,362,364,3,24,12,0,363,361,1,0,0,0,363,364,1,0,
-		0,0,364,365,1,0,0,0,365,374,5,1,0,0,366,367,5,58,0,0,367,368,7,5,0,0,368,
-		374,5,1,0,0,369,370,5,61,0,0,370,371,3,134,67,0,371,372,5,1,0,0,372,374,
-		1,0,0,0,373,339,1,0,0,0,373,343,1,0,0,0,373,355,1,0,0,0,373,359,1,0,0,
-		0,373,366,1,0,0,0,373,369,1,0,0,0,374,45,1,0,0,0,375,376,5,62,0,0,376,
-		377,3,48,24,0,377,381,3,50,25,0,378,380,3,52,26,0,379,378,1,0,0,0,380,
-		383,1,0,0,0,381,379,1,0,0,0,381,382,1,0,0,0,382,384,1,0,0,0,383,381,1,
-		0,0,0,384,385,5,1,0,0,385,47,1,0,0,0,386,387,7,6,0,0,387,49,1,0,0,0,388,
-		391,5,184,0,0,389,391,3,142,71,0,390,388,1,0,0,0,390,389,1,0,0,0,391,51,
-		1,0,0,0,392,393,5,30,0,0,393,408,3,24,12,0,394,395,5,31,0,0,395,408,3,
-		24,12,0,396,397,5,68,0,0,397,402,3,134,67,0,398,399,5,4,0,0,399,401,3,
-		134,67,0,400,398,1,0,0,0,401,404,1,0,0,0,402,400,1,0,0,0,402,403,1,0,0,
-		0,403,408,1,0,0,0,404,402,1,0,0,0,405,406,5,69,0,0,406,408,3,142,71,0,
-		407,392,1,0,0,0,407,394,1,0,0,0,407,396,1,0,0,0,407,405,1,0,0,0,408,53,
-		1,0,0,0,409,410,5,70,0,0,410,414,5,2,0,0,411,413,3,56,28,0,412,411,1,0,
-		0,0,413,416,1,0,0,0,414,412,1,0,0,0,414,415,1,0,0,0,415,417,1,0,0,0,416,
-		414,1,0,0,0,417,418,5,3,0,0,418,55,1,0,0,0,419,420,5,71,0,0,420,421,5,
-		72,0,0,421,431,5,1,0,0,422,423,5,71,0,0,423,424,3,24,12,0,424,425,5,1,
-		0,0,425,431,1,0,0,0,426,427,5,73,0,0,427,431,5,1,0,0,428,429,5,74,0,0,
-		429,431,5,1,0,0,430,419,1,0,0,0,430,422,1,0,0,0,430,426,1,0,0,0,430,428,
-		1,0,0,0,431,57,1,0,0,0,432,438,5,75,0,0,433,434,5,38,0,0,434,435,5,30,
-		0,0,435,439,3,24,12,0,436,437,5,36,0,0,437,439,3,134,67,0,438,433,1,0,
-		0,0,438,436,1,0,0,0,439,441,1,0,0,0,440,442,5,76,0,0,441,440,1,0,0,0,441,
-		442,1,0,0,0,442,443,1,0,0,0,443,444,5,1,0,0,444,59,1,0,0,0,445,446,5,77,
-		0,0,446,447,3,134,67,0,447,448,5,1,0,0,448,61,1,0,0,0,449,450,5,78,0,0,
-		450,451,3,134,67,0,451,452,5,79,0,0,452,453,3,64,32,0,453,457,5,2,0,0,
-		454,456,3,66,33,0,455,454,1,0,0,0,456,459,1,0,0,0,457,455,1,0,0,0,457,
-		458,1,0,0,0,458,460,1,0,0,0,459,457,1,0,0,0,460,461,5,3,0,0,461,63,1,0,
-		0,0,462,463,7,7,0,0,463,65,1,0,0,0,464,465,5,86,0,0,465,468,5,184,0,0,
-		466,467,5,87,0,0,467,469,5,184,0,0,468,466,1,0,0,0,468,469,1,0,0,0,469,
-		470,1,0,0,0,470,565,5,1,0,0,471,472,3,42,21,0,472,473,5,57,0,0,473,476,
-		5,184,0,0,474,475,5,33,0,0,475,477,3,24,12,0,476,474,1,0,0,0,476,477,1,
-		0,0,0,477,478,1,0,0,0,478,479,5,1,0,0,479,565,1,0,0,0,480,481,3,42,21,
-		0,481,482,5,88,0,0,482,485,5,184,0,0,483,484,5,33,0,0,484,486,3,24,12,
-		0,485,483,1,0,0,0,485,486,1,0,0,0,486,487,1,0,0,0,487,488,5,1,0,0,488,
-		565,1,0,0,0,489,490,5,89,0,0,490,491,7,8,0,0,491,565,5,1,0,0,492,497,5,
-		92,0,0,493,494,5,38,0,0,494,498,5,40,0,0,495,496,5,36,0,0,496,498,3,134,
-		67,0,497,493,1,0,0,0,497,495,1,0,0,0,498,499,1,0,0,0,499,565,5,1,0,0,500,
-		506,5,93,0,0,501,502,5,38,0,0,502,503,5,30,0,0,503,507,3,24,12,0,504,505,
-		5,36,0,0,505,507,3,134,67,0,506,501,1,0,0,0,506,504,1,0,0,0,507,508,1,
-		0,0,0,508,509,5,1,0,0,509,565,1,0,0,0,510,511,5,94,0,0,511,512,3,24,12,
-		0,512,513,5,1,0,0,513,565,1,0,0,0,514,515,5,95,0,0,515,525,5,185,0,0,516,
-		517,5,96,0,0,517,522,3,134,67,0,518,519,5,4,0,0,519,521,3,134,67,0,520,
-		518,1,0,0,0,521,524,1,0,0,0,522,520,1,0,0,0,522,523,1,0,0,0,523,526,1,
-		0,0,0,524,522,1,0,0,0,525,516,1,0,0,0,525,526,1,0,0,0,526,536,1,0,0,0,
-		527,531,5,2,0,0,528,530,3,38,19,0,529,528,1,0,0,0,530,533,1,0,0,0,531,
-		529,1,0,0,0,531,532,1,0,0,0,532,534,1,0,0,0,533,531,1,0,0,0,534,537,5,
-		3,0,0,535,537,5,1,0,0,536,527,1,0,0,0,536,535,1,0,0,0,537,565,1,0,0,0,
-		538,565,3,68,34,0,539,565,3,72,36,0,540,565,3,76,38,0,541,565,3,88,44,
-		0,542,565,3,96,48,0,543,565,3,100,50,0,544,565,3,110,55,0,545,546,5,153,
-		0,0,546,550,5,2,0,0,547,549,3,114,57,0,548,547,1,0,0,0,549,552,1,0,0,0,
-		550,548,1,0,0,0,550,551,1,0,0,0,551,553,1,0,0,0,552,550,1,0,0,0,553,565,
-		5,3,0,0,554,555,5,156,0,0,555,559,5,2,0,0,556,558,3,116,58,0,557,556,1,
-		0,0,0,558,561,1,0,0,0,559,557,1,0,0,0,559,560,1,0,0,0,560,562,1,0,0,0,
-		561,559,1,0,0,0,562,565,5,3,0,0,563,565,3,118,59,0,564,464,1,0,0,0,564,
-		471,1,0,0,0,564,480,1,0,0,0,564,489,1,0,0,0,564,492,1,0,0,0,564,500,1,
-		0,0,0,564,510,1,0,0,0,564,514,1,0,0,0,564,538,1,0,0,0,564,539,1,0,0,0,
-		564,540,1,0,0,0,564,541,1,0,0,0,564,542,1,0,0,0,564,543,1,0,0,0,564,544,
-		1,0,0,0,564,545,1,0,0,0,564,554,1,0,0,0,564,563,1,0,0,0,565,67,1,0,0,0,
-		566,567,5,97,0,0,567,571,5,2,0,0,568,570,3,70,35,0,569,568,1,0,0,0,570,
-		573,1,0,0,0,571,569,1,0,0,0,571,572,1,0,0,0,572,574,1,0,0,0,573,571,1,
-		0,0,0,574,575,5,3,0,0,575,69,1,0,0,0,576,577,5,98,0,0,577,580,3,140,70,
-		0,578,579,5,30,0,0,579,581,3,24,12,0,580,578,1,0,0,0,580,581,1,0,0,0,581,
-		582,1,0,0,0,582,583,5,1,0,0,583,611,1,0,0,0,584,586,5,99,0,0,585,587,3,
-		22,11,0,586,585,1,0,0,0,587,588,1,0,0,0,588,586,1,0,0,0,588,589,1,0,0,
-		0,589,590,1,0,0,0,590,591,5,1,0,0,591,611,1,0,0,0,592,593,5,99,0,0,593,
-		594,5,36,0,0,594,595,3,134,67,0,595,596,5,1,0,0,596,611,1,0,0,0,597,599,
-		5,100,0,0,598,600,3,22,11,0,599,598,1,0,0,0,600,601,1,0,0,0,601,599,1,
-		0,0,0,601,602,1,0,0,0,602,603,1,0,0,0,603,604,5,1,0,0,604,611,1,0,0,0,
-		605,606,5,100,0,0,606,607,5,36,0,0,607,608,3,134,67,0,608,609,5,1,0,0,
-		609,611,1,0,0,0,610,576,1,0,0,0,610,584,1,0,0,0,610,592,1,0,0,0,610,597,
-		1,0,0,0,610,605,1,0,0,0,611,71,1,0,0,0,612,613,5,70,0,0,613,617,5,2,0,
-		0,614,616,3,74,37,0,615,614,1,0,0,0,616,619,1,0,0,0,617,615,1,0,0,0,617,
-		618,1,0,0,0,618,620,1,0,0,0,619,617,1,0,0,0,620,621,5,3,0,0,621,73,1,0,
-		0,0,622,623,5,101,0,0,623,624,5,184,0,0,624,625,5,1,0,0,625,75,1,0,0,0,
-		626,627,5,102,0,0,627,631,5,2,0,0,628,630,3,78,39,0,629,628,1,0,0,0,630,
-		633,1,0,0,0,631,629,1,0,0,0,631,632,1,0,0,0,632,634,1,0,0,0,633,631,1,
-		0,0,0,634,635,5,3,0,0,635,77,1,0,0,0,636,637,5,103,0,0,637,638,5,185,0,
-		0,638,660,5,1,0,0,639,640,5,104,0,0,640,641,5,36,0,0,641,642,3,134,67,
-		0,642,643,5,1,0,0,643,660,1,0,0,0,644,645,5,105,0,0,645,646,3,140,70,0,
-		646,647,5,106,0,0,647,657,5,184,0,0,648,652,5,2,0,0,649,651,3,80,40,0,
-		650,649,1,0,0,0,651,654,1,0,0,0,652,650,1,0,0,0,652,653,1,0,0,0,653,655,
-		1,0,0,0,654,652,1,0,0,0,655,658,5,3,0,0,656,658,5,1,0,0,657,648,1,0,0,
-		0,657,656,1,0,0,0,658,660,1,0,0,0,659,636,1,0,0,0,659,639,1,0,0,0,659,
-		644,1,0,0,0,660,79,1,0,0,0,661,662,5,107,0,0,662,663,3,82,41,0,663,664,
-		3,134,67,0,664,665,5,1,0,0,665,681,1,0,0,0,666,667,5,108,0,0,667,668,5,
-		184,0,0,668,681,5,1,0,0,669,681,3,84,42,0,670,671,5,52,0,0,671,672,5,185,
-		0,0,672,681,5,1,0,0,673,674,5,109,0,0,674,675,3,134,67,0,675,676,5,1,0,
-		0,676,681,1,0,0,0,677,678,5,110,0,0,678,679,5,185,0,0,679,681,5,1,0,0,
-		680,661,1,0,0,0,680,666,1,0,0,0,680,669,1,0,0,0,680,670,1,0,0,0,680,673,
-		1,0,0,0,680,677,1,0,0,0,681,81,1,0,0,0,682,683,7,9,0,0,683,83,1,0,0,0,
-		684,685,5,111,0,0,685,686,5,112,0,0,686,687,5,115,0,0,687,688,3,86,43,
-		0,688,689,5,1,0,0,689,697,1,0,0,0,690,691,5,111,0,0,691,692,5,113,0,0,
-		692,693,5,114,0,0,693,694,3,134,67,0,694,695,5,1,0,0,695,697,1,0,0,0,696,
-		684,1,0,0,0,696,690,1,0,0,0,697,85,1,0,0,0,698,699,5,116,0,0,699,700,5,
-		6,0,0,700,701,5,185,0,0,701,708,5,7,0,0,702,703,5,117,0,0,703,704,5,6,
-		0,0,704,705,5,185,0,0,705,708,5,7,0,0,706,708,5,185,0,0,707,698,1,0,0,
-		0,707,702,1,0,0,0,707,706,1,0,0,0,708,87,1,0,0,0,709,710,5,118,0,0,710,
-		711,5,106,0,0,711,712,5,184,0,0,712,716,5,2,0,0,713,715,3,90,45,0,714,
-		713,1,0,0,0,715,718,1,0,0,0,716,714,1,0,0,0,716,717,1,0,0,0,717,719,1,
-		0,0,0,718,716,1,0,0,0,719,720,5,3,0,0,720,89,1,0,0,0,721,722,5,119,0,0,
-		722,723,3,140,70,0,723,724,5,1,0,0,724,749,1,0,0,0,725,726,5,120,0,0,726,
-		727,3,140,70,0,727,728,5,106,0,0,728,738,5,184,0,0,729,733,5,2,0,0,730,
-		732,3,94,47,0,731,730,1,0,0,0,732,735,1,0,0,0,733,731,1,0,0,0,733,734,
-		1,0,0,0,734,736,1,0,0,0,735,733,1,0,0,0,736,739,5,3,0,0,737,739,5,1,0,
-		0,738,729,1,0,0,0,738,737,1,0,0,0,739,749,1,0,0,0,740,742,5,121,0,0,741,
-		743,3,92,46,0,742,741,1,0,0,0,743,744,1,0,0,0,744,742,1,0,0,0,744,745,
-		1,0,0,0,745,746,1,0,0,0,746,747,5,1,0,0,747,749,1,0,0,0,748,721,1,0,0,
-		0,748,725,1,0,0,0,748,740,1,0,0,0,749,91,1,0,0,0,750,751,5,122,0,0,751,
-		759,3,144,72,0,752,753,5,123,0,0,753,759,5,184,0,0,754,755,5,124,0,0,755,
-		759,5,184,0,0,756,757,5,125,0,0,757,759,3,144,72,0,758,750,1,0,0,0,758,
-		752,1,0,0,0,758,754,1,0,0,0,758,756,1,0,0,0,759,93,1,0,0,0,760,761,5,126,
-		0,0,761,764,5,184,0,0,762,763,5,87,0,0,763,765,5,182,0,0,764,762,1,0,0,
-		0,764,765,1,0,0,0,765,769,1,0,0,0,766,767,5,127,0,0,767,770,3,144,72,0,
-		768,770,5,128,0,0,769,766,1,0,0,0,769,768,1,0,0,0,769,770,1,0,0,0,770,
-		771,1,0,0,0,771,796,5,1,0,0,772,796,3,84,42,0,773,774,5,129,0,0,774,775,
-		5,130,0,0,775,776,5,184,0,0,776,796,5,1,0,0,777,778,5,131,0,0,778,779,
-		3,144,72,0,779,780,5,1,0,0,780,796,1,0,0,0,781,782,5,132,0,0,782,783,5,
-		65,0,0,783,784,3,134,67,0,784,785,5,1,0,0,785,796,1,0,0,0,786,787,5,132,
-		0,0,787,788,5,64,0,0,788,789,3,134,67,0,789,790,5,1,0,0,790,796,1,0,0,
-		0,791,792,5,52,0,0,792,793,5,185,0,0,793,796,5,1,0,0,794,796,3,124,62,
-		0,795,760,1,0,0,0,795,772,1,0,0,0,795,773,1,0,0,0,795,777,1,0,0,0,795,
-		781,1,0,0,0,795,786,1,0,0,0,795,791,1,0,0,0,795,794,1,0,0,0,796,95,1,0,
-		0,0,797,798,5,114,0,0,798,799,3,134,67,0,799,803,5,2,0,0,800,802,3,98,
-		49,0,801,800,1,0,0,0,802,805,1,0,0,0,803,801,1,0,0,0,803,804,1,0,0,0,804,
-		806,1,0,0,0,805,803,1,0,0,0,806,807,5,3,0,0,807,97,1,0,0,0,808,809,5,133,
-		0,0,809,810,5,184,0,0,810,811,5,115,0,0,811,816,3,86,43,0,812,813,5,134,
-		0,0,813,814,5,174,0,0,814,815,5,175,0,0,815,817,5,174,0,0,816,812,1,0,
-		0,0,816,817,1,0,0,0,817,818,1,0,0,0,818,819,5,1,0,0,819,99,1,0,0,0,820,
-		821,5,135,0,0,821,822,5,136,0,0,822,823,3,134,67,0,823,827,5,2,0,0,824,
-		826,3,102,51,0,825,824,1,0,0,0,826,829,1,0,0,0,827,825,1,0,0,0,827,828,
-		1,0,0,0,828,830,1,0,0,0,829,827,1,0,0,0,830,831,5,3,0,0,831,101,1,0,0,
-		0,832,833,5,98,0,0,833,834,3,140,70,0,834,835,5,1,0,0,835,868,1,0,0,0,
-		836,837,5,46,0,0,837,838,5,184,0,0,838,868,5,1,0,0,839,840,5,137,0,0,840,
-		850,3,104,52,0,841,845,5,2,0,0,842,844,3,106,53,0,843,842,1,0,0,0,844,
-		847,1,0,0,0,845,843,1,0,0,0,845,846,1,0,0,0,846,848,1,0,0,0,847,845,1,
-		0,0,0,848,851,5,3,0,0,849,851,5,1,0,0,850,841,1,0,0,0,850,849,1,0,0,0,
-		851,868,1,0,0,0,852,853,5,145,0,0,853,858,3,108,54,0,854,855,5,4,0,0,855,
-		857,3,108,54,0,856,854,1,0,0,0,857,860,1,0,0,0,858,856,1,0,0,0,858,859,
-		1,0,0,0,859,861,1,0,0,0,860,858,1,0,0,0,861,862,5,1,0,0,862,868,1,0,0,
-		0,863,864,5,149,0,0,864,865,3,144,72,0,865,866,5,1,0,0,866,868,1,0,0,0,
-		867,832,1,0,0,0,867,836,1,0,0,0,867,839,1,0,0,0,867,852,1,0,0,0,867,863,
-		1,0,0,0,868,103,1,0,0,0,869,870,7,10,0,0,870,105,1,0,0,0,871,872,5,140,
-		0,0,872,873,5,183,0,0,873,899,5,1,0,0,874,875,5,141,0,0,875,880,5,185,
-		0,0,876,877,5,4,0,0,877,879,5,185,0,0,878,876,1,0,0,0,879,882,1,0,0,0,
-		880,878,1,0,0,0,880,881,1,0,0,0,881,883,1,0,0,0,882,880,1,0,0,0,883,899,
-		5,1,0,0,884,885,5,142,0,0,885,886,3,86,43,0,886,887,5,1,0,0,887,899,1,
-		0,0,0,888,889,5,143,0,0,889,890,3,86,43,0,890,891,5,1,0,0,891,899,1,0,
-		0,0,892,893,5,133,0,0,893,894,3,86,43,0,894,895,5,1,0,0,895,899,1,0,0,
-		0,896,897,5,144,0,0,897,899,5,1,0,0,898,871,1,0,0,0,898,874,1,0,0,0,898,
-		884,1,0,0,0,898,888,1,0,0,0,898,892,1,0,0,0,898,896,1,0,0,0,899,107,1,
-		0,0,0,900,901,7,11,0,0,901,109,1,0,0,0,902,903,5,150,0,0,903,907,5,2,0,
-		0,904,906,3,112,56,0,905,904,1,0,0,0,906,909,1,0,0,0,907,905,1,0,0,0,907,
-		908,1,0,0,0,908,910,1,0,0,0,909,907,1,0,0,0,910,911,5,3,0,0,911,111,1,
-		0,0,0,912,913,5,151,0,0,913,914,5,185,0,0,914,923,5,1,0,0,915,916,5,152,
-		0,0,916,917,3,144,72,0,917,918,5,1,0,0,918,923,1,0,0,0,919,920,5,87,0,
-		0,920,921,5,182,0,0,921,923,5,1,0,0,922,912,1,0,0,0,922,915,1,0,0,0,922,
-		919,1,0,0,0,923,113,1,0,0,0,924,925,5,36,0,0,925,926,3,134,67,0,926,927,
-		5,1,0,0,927,935,1,0,0,0,928,929,5,154,0,0,929,930,3,28,14,0,930,931,5,
-		184,0,0,931,932,5,155,0,0,932,933,5,1,0,0,933,935,1,0,0,0,934,924,1,0,
-		0,0,934,928,1,0,0,0,935,115,1,0,0,0,936,937,5,157,0,0,937,938,5,36,0,0,
-		938,939,3,134,67,0,939,940,5,1,0,0,940,945,1,0,0,0,941,942,5,158,0,0,942,
-		943,5,184,0,0,943,945,5,1,0,0,944,936,1,0,0,0,944,941,1,0,0,0,945,117,
-		1,0,0,0,946,947,5,8,0,0,947,951,5,2,0,0,948,950,3,120,60,0,949,948,1,0,
-		0,0,950,953,1,0,0,0,951,949,1,0,0,0,951,952,1,0,0,0,952,954,1,0,0,0,953,
-		951,1,0,0,0,954,955,5,3,0,0,955,119,1,0,0,0,956,957,5,9,0,0,957,961,3,
-		140,70,0,958,960,3,122,61,0,959,958,1,0,0,0,960,963,1,0,0,0,961,959,1,
-		0,0,0,961,962,1,0,0,0,962,964,1,0,0,0,963,961,1,0,0,0,964,965,5,1,0,0,
-		965,121,1,0,0,0,966,967,5,46,0,0,967,973,5,184,0,0,968,969,5,10,0,0,969,
-		973,5,184,0,0,970,971,5,11,0,0,971,973,3,144,72,0,972,966,1,0,0,0,972,
-		968,1,0,0,0,972,970,1,0,0,0,973,123,1,0,0,0,974,975,5,8,0,0,975,983,3,
-		126,63,0,976,984,5,13,0,0,977,984,5,12,0,0,978,980,3,128,64,0,979,978,
-		1,0,0,0,980,981,1,0,0,0,981,979,1,0,0,0,981,982,1,0,0,0,982,984,1,0,0,
-		0,983,976,1,0,0,0,983,977,1,0,0,0,983,979,1,0,0,0,984,985,1,0,0,0,985,
-		986,5,1,0,0,986,1014,1,0,0,0,987,988,5,22,0,0,988,989,5,13,0,0,989,994,
-		3,132,66,0,990,991,5,4,0,0,991,993,3,132,66,0,992,990,1,0,0,0,993,996,
-		1,0,0,0,994,992,1,0,0,0,994,995,1,0,0,0,995,997,1,0,0,0,996,994,1,0,0,
-		0,997,998,5,1,0,0,998,1014,1,0,0,0,999,1000,5,22,0,0,1000,1001,5,23,0,
-		0,1001,1002,5,184,0,0,1002,1014,5,1,0,0,1003,1004,5,22,0,0,1004,1005,5,
-		24,0,0,1005,1006,5,105,0,0,1006,1014,5,1,0,0,1007,1008,5,18,0,0,1008,1009,
-		5,13,0,0,1009,1014,5,1,0,0,1010,1011,5,19,0,0,1011,1012,5,27,0,0,1012,
-		1014,5,1,0,0,1013,974,1,0,0,0,1013,987,1,0,0,0,1013,999,1,0,0,0,1013,1003,
-		1,0,0,0,1013,1007,1,0,0,0,1013,1010,1,0,0,0,1014,125,1,0,0,0,1015,1016,
-		7,12,0,0,1016,127,1,0,0,0,1017,1018,5,16,0,0,1018,1022,5,184,0,0,1019,
-		1020,5,17,0,0,1020,1022,3,130,65,0,1021,1017,1,0,0,0,1021,1019,1,0,0,0,
-		1022,129,1,0,0,0,1023,1024,7,13,0,0,1024,131,1,0,0,0,1025,1026,7,14,0,
-		0,1026,133,1,0,0,0,1027,1030,5,186,0,0,1028,1030,3,136,68,0,1029,1027,
-		1,0,0,0,1029,1028,1,0,0,0,1030,135,1,0,0,0,1031,1032,7,15,0,0,1032,137,
-		1,0,0,0,1033,1034,7,16,0,0,1034,139,1,0,0,0,1035,1036,7,17,0,0,1036,141,
-		1,0,0,0,1037,1038,5,180,0,0,1038,143,1,0,0,0,1039,1040,5,181,0,0,1040,
-		145,1,0,0,0,91,149,160,172,180,187,190,196,200,208,217,221,246,255,260,
-		267,273,285,294,302,310,325,332,347,351,363,373,381,390,402,407,414,430,
-		438,441,457,468,476,485,497,506,522,525,531,536,550,559,564,571,580,588,
-		601,610,617,631,652,657,659,680,696,707,716,733,738,744,748,758,764,769,
-		795,803,816,827,845,850,858,867,880,898,907,922,934,944,951,961,972,981,
-		983,994,1013,1021,1029
+		47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,3,47,799,8,47,1,48,1,48,1,48,1,48,
+		5,48,805,8,48,10,48,12,48,808,9,48,1,48,1,48,1,49,1,49,1,49,1,49,1,49,
+		1,49,1,49,1,49,3,49,820,8,49,1,49,1,49,1,50,1,50,1,50,1,50,1,50,5,50,829,
+		8,50,10,50,12,50,832,9,50,1,50,1,50,1,51,1,51,1,51,1,51,1,51,1,51,1,51,
+		1,51,1,51,1,51,1,51,5,51,847,8,51,10,51,12,51,850,9,51,1,51,1,51,3,51,
+		854,8,51,1,51,1,51,1,51,1,51,5,51,860,8,51,10,51,12,51,863,9,51,1,51,1,
+		51,1,51,1,51,1,51,1,51,3,51,871,8,51,1,52,1,52,1,53,1,53,1,53,1,53,1,53,
+		1,53,1,53,5,53,882,8,53,10,53,12,53,885,9,53,1,53,1,53,1,53,1,53,1,53,
+		1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,3,53,902,8,53,1,54,1,
+		54,1,55,1,55,1,55,5,55,909,8,55,10,55,12,55,912,9,55,1,55,1,55,1,56,1,
+		56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,3,56,926,8,56,1,57,1,57,1,57,
+		1,57,1,57,1,57,1,57,1,57,1,57,1,57,3,57,938,8,57,1,58,1,58,1,58,1,58,1,
+		58,1,58,1,58,1,58,3,58,948,8,58,1,59,1,59,1,59,5,59,953,8,59,10,59,12,
+		59,956,9,59,1,59,1,59,1,60,1,60,1,60,5,60,963,8,60,10,60,12,60,966,9,60,
+		1,60,1,60,1,61,1,61,1,61,1,61,1,61,1,61,3,61,976,8,61,1,62,1,62,1,62,1,
+		62,1,63,1,63,1,63,1,63,1,63,4,63,987,8,63,11,63,12,63,988,3,63,991,8,63,
+		1,63,1,63,1,63,1,63,1,63,1,63,1,63,5,63,1000,8,63,10,63,12,63,1003,9,63,
+		1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,
+		1,63,1,63,3,63,1021,8,63,1,64,1,64,1,65,1,65,1,65,1,65,3,65,1029,8,65,
+		1,66,1,66,1,67,1,67,1,68,1,68,3,68,1037,8,68,1,69,1,69,1,70,1,70,1,71,
+		1,71,1,72,1,72,1,73,1,73,1,73,0,0,74,0,2,4,6,8,10,12,14,16,18,20,22,24,
+		26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,
+		74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,108,110,112,114,
+		116,118,120,122,124,126,128,130,132,134,136,138,140,142,144,146,0,19,1,
+		0,31,33,1,0,38,39,7,0,54,54,71,71,103,103,119,119,136,136,160,165,185,
+		185,1,0,166,174,1,0,54,55,1,0,60,61,2,0,64,65,68,68,1,0,81,86,1,0,91,92,
+		1,0,65,67,2,0,92,92,139,140,1,0,147,149,1,0,12,13,2,0,14,15,135,135,2,
+		0,18,21,29,29,1,0,25,26,13,0,8,14,17,18,27,27,56,57,62,62,106,106,134,
+		134,137,137,143,146,152,153,160,166,170,170,172,173,1,0,177,180,2,0,178,
+		178,180,180,1141,0,151,1,0,0,0,2,162,1,0,0,0,4,164,1,0,0,0,6,168,1,0,0,
+		0,8,179,1,0,0,0,10,182,1,0,0,0,12,192,1,0,0,0,14,202,1,0,0,0,16,204,1,
+		0,0,0,18,215,1,0,0,0,20,227,1,0,0,0,22,262,1,0,0,0,24,264,1,0,0,0,26,275,
+		1,0,0,0,28,277,1,0,0,0,30,279,1,0,0,0,32,281,1,0,0,0,34,304,1,0,0,0,36,
+		306,1,0,0,0,38,327,1,0,0,0,40,329,1,0,0,0,42,339,1,0,0,0,44,375,1,0,0,
+		0,46,377,1,0,0,0,48,388,1,0,0,0,50,392,1,0,0,0,52,409,1,0,0,0,54,411,1,
+		0,0,0,56,432,1,0,0,0,58,434,1,0,0,0,60,447,1,0,0,0,62,451,1,0,0,0,64,464,
+		1,0,0,0,66,566,1,0,0,0,68,568,1,0,0,0,70,612,1,0,0,0,72,614,1,0,0,0,74,
+		624,1,0,0,0,76,628,1,0,0,0,78,661,1,0,0,0,80,682,1,0,0,0,82,684,1,0,0,
+		0,84,698,1,0,0,0,86,709,1,0,0,0,88,711,1,0,0,0,90,751,1,0,0,0,92,761,1,
+		0,0,0,94,798,1,0,0,0,96,800,1,0,0,0,98,811,1,0,0,0,100,823,1,0,0,0,102,
+		870,1,0,0,0,104,872,1,0,0,0,106,901,1,0,0,0,108,903,1,0,0,0,110,905,1,
+		0,0,0,112,925,1,0,0,0,114,937,1,0,0,0,116,947,1,0,0,0,118,949,1,0,0,0,
+		120,959,1,0,0,0,122,975,1,0,0,0,124,977,1,0,0,0,126,1020,1,0,0,0,128,1022,
+		1,0,0,0,130,1028,1,0,0,0,132,1030,1,0,0,0,134,1032,1,0,0,0,136,1036,1,
+		0,0,0,138,1038,1,0,0,0,140,1040,1,0,0,0,142,1042,1,0,0,0,144,1044,1,0,
+		0,0,146,1046,1,0,0,0,148,150,3,2,1,0,149,148,1,0,0,0,150,153,1,0,0,0,151,
+		149,1,0,0,0,151,152,1,0,0,0,152,154,1,0,0,0,153,151,1,0,0,0,154,155,5,
+		0,0,1,155,1,1,0,0,0,156,163,3,4,2,0,157,163,3,6,3,0,158,163,3,16,8,0,159,
+		163,3,32,16,0,160,163,3,36,18,0,161,163,3,62,31,0,162,156,1,0,0,0,162,
+		157,1,0,0,0,162,158,1,0,0,0,162,159,1,0,0,0,162,160,1,0,0,0,162,161,1,
+		0,0,0,163,3,1,0,0,0,164,165,5,30,0,0,165,166,5,186,0,0,166,167,5,1,0,0,
+		167,5,1,0,0,0,168,169,3,8,4,0,169,170,3,136,68,0,170,174,5,2,0,0,171,173,
+		3,10,5,0,172,171,1,0,0,0,173,176,1,0,0,0,174,172,1,0,0,0,174,175,1,0,0,
+		0,175,177,1,0,0,0,176,174,1,0,0,0,177,178,5,3,0,0,178,7,1,0,0,0,179,180,
+		7,0,0,0,180,9,1,0,0,0,181,183,5,34,0,0,182,181,1,0,0,0,182,183,1,0,0,0,
+		183,184,1,0,0,0,184,185,3,12,6,0,185,186,5,1,0,0,186,11,1,0,0,0,187,189,
+		3,140,70,0,188,190,3,14,7,0,189,188,1,0,0,0,189,190,1,0,0,0,190,193,1,
+		0,0,0,191,193,3,136,68,0,192,187,1,0,0,0,192,191,1,0,0,0,193,13,1,0,0,
+		0,194,195,5,35,0,0,195,198,5,185,0,0,196,197,5,36,0,0,197,199,5,185,0,
+		0,198,196,1,0,0,0,198,199,1,0,0,0,199,203,1,0,0,0,200,201,5,36,0,0,201,
+		203,5,185,0,0,202,194,1,0,0,0,202,200,1,0,0,0,203,15,1,0,0,0,204,205,5,
+		37,0,0,205,206,3,136,68,0,206,210,5,2,0,0,207,209,3,18,9,0,208,207,1,0,
+		0,0,209,212,1,0,0,0,210,208,1,0,0,0,210,211,1,0,0,0,211,213,1,0,0,0,212,
+		210,1,0,0,0,213,214,5,3,0,0,214,17,1,0,0,0,215,219,3,20,10,0,216,218,3,
+		22,11,0,217,216,1,0,0,0,218,221,1,0,0,0,219,217,1,0,0,0,219,220,1,0,0,
+		0,220,223,1,0,0,0,221,219,1,0,0,0,222,224,5,40,0,0,223,222,1,0,0,0,223,
+		224,1,0,0,0,224,225,1,0,0,0,225,226,5,1,0,0,226,19,1,0,0,0,227,228,7,1,
+		0,0,228,21,1,0,0,0,229,263,5,41,0,0,230,231,5,32,0,0,231,263,3,24,12,0,
+		232,233,5,31,0,0,233,263,3,24,12,0,234,235,5,33,0,0,235,263,3,24,12,0,
+		236,237,5,42,0,0,237,263,3,24,12,0,238,239,5,43,0,0,239,263,3,24,12,0,
+		240,241,5,44,0,0,241,263,3,24,12,0,242,243,5,45,0,0,243,248,3,28,14,0,
+		244,245,5,4,0,0,245,247,3,28,14,0,246,244,1,0,0,0,247,250,1,0,0,0,248,
+		246,1,0,0,0,248,249,1,0,0,0,249,263,1,0,0,0,250,248,1,0,0,0,251,252,5,
+		46,0,0,252,257,3,30,15,0,253,254,5,4,0,0,254,256,3,30,15,0,255,253,1,0,
+		0,0,256,259,1,0,0,0,257,255,1,0,0,0,257,258,1,0,0,0,258,263,1,0,0,0,259,
+		257,1,0,0,0,260,261,5,47,0,0,261,263,5,185,0,0,262,229,1,0,0,0,262,230,
+		1,0,0,0,262,232,1,0,0,0,262,234,1,0,0,0,262,236,1,0,0,0,262,238,1,0,0,
+		0,262,240,1,0,0,0,262,242,1,0,0,0,262,251,1,0,0,0,262,260,1,0,0,0,263,
+		23,1,0,0,0,264,269,3,26,13,0,265,266,5,4,0,0,266,268,3,26,13,0,267,265,
+		1,0,0,0,268,271,1,0,0,0,269,267,1,0,0,0,269,270,1,0,0,0,270,25,1,0,0,0,
+		271,269,1,0,0,0,272,276,3,140,70,0,273,276,3,136,68,0,274,276,5,41,0,0,
+		275,272,1,0,0,0,275,273,1,0,0,0,275,274,1,0,0,0,276,27,1,0,0,0,277,278,
+		7,2,0,0,278,29,1,0,0,0,279,280,7,3,0,0,280,31,1,0,0,0,281,282,5,48,0,0,
+		282,283,3,136,68,0,283,287,5,2,0,0,284,286,3,34,17,0,285,284,1,0,0,0,286,
+		289,1,0,0,0,287,285,1,0,0,0,287,288,1,0,0,0,288,290,1,0,0,0,289,287,1,
+		0,0,0,290,291,5,3,0,0,291,33,1,0,0,0,292,294,5,49,0,0,293,295,3,22,11,
+		0,294,293,1,0,0,0,295,296,1,0,0,0,296,294,1,0,0,0,296,297,1,0,0,0,297,
+		298,1,0,0,0,298,299,5,1,0,0,299,305,1,0,0,0,300,301,5,50,0,0,301,302,3,
+		144,72,0,302,303,5,1,0,0,303,305,1,0,0,0,304,292,1,0,0,0,304,300,1,0,0,
+		0,305,35,1,0,0,0,306,307,5,51,0,0,307,308,3,136,68,0,308,312,5,2,0,0,309,
+		311,3,38,19,0,310,309,1,0,0,0,311,314,1,0,0,0,312,310,1,0,0,0,312,313,
+		1,0,0,0,313,315,1,0,0,0,314,312,1,0,0,0,315,316,5,3,0,0,316,37,1,0,0,0,
+		317,328,3,40,20,0,318,328,3,46,23,0,319,328,3,54,27,0,320,328,3,58,29,
+		0,321,328,3,60,30,0,322,323,5,52,0,0,323,328,5,1,0,0,324,325,5,53,0,0,
+		325,326,5,186,0,0,326,328,5,1,0,0,327,317,1,0,0,0,327,318,1,0,0,0,327,
+		319,1,0,0,0,327,320,1,0,0,0,327,321,1,0,0,0,327,322,1,0,0,0,327,324,1,
+		0,0,0,328,39,1,0,0,0,329,330,3,42,21,0,330,334,5,2,0,0,331,333,3,44,22,
+		0,332,331,1,0,0,0,333,336,1,0,0,0,334,332,1,0,0,0,334,335,1,0,0,0,335,
+		337,1,0,0,0,336,334,1,0,0,0,337,338,5,3,0,0,338,41,1,0,0,0,339,340,7,4,
+		0,0,340,43,1,0,0,0,341,342,5,56,0,0,342,343,5,5,0,0,343,344,5,185,0,0,
+		344,376,5,1,0,0,345,349,3,20,10,0,346,348,3,22,11,0,347,346,1,0,0,0,348,
+		351,1,0,0,0,349,347,1,0,0,0,349,350,1,0,0,0,350,353,1,0,0,0,351,349,1,
+		0,0,0,352,354,5,40,0,0,353,352,1,0,0,0,353,354,1,0,0,0,354,355,1,0,0,0,
+		355,356,5,1,0,0,356,376,1,0,0,0,357,358,5,57,0,0,358,359,3,136,68,0,359,
+		360,5,1,0,0,360,376,1,0,0,0,361,362,5,58,0,0,362,365,5,185,0,0,363,364,
+		5,34,0,0,364,366,3,24,12,0,365,363,1,0,0,0,365,366,1,0,0,0,366,367,1,0,
+		0,0,367,376,5,1,0,0,368,369,5,59,0,0,369,370,7,5,0,0,370,376,5,1,0,0,371,
+		372,5,62,0,0,372,373,3,136,68,0,373,374,5,1,0,0,374,376,1,0,0,0,375,341,
+		1,0,0,0,375,345,1,0,0,0,375,357,1,0,0,0,375,361,1,0,0,0,375,368,1,0,0,
+		0,375,371,1,0,0,0,376,45,1,0,0,0,377,378,5,63,0,0,378,379,3,48,24,0,379,
+		383,3,50,25,0,380,382,3,52,26,0,381,380,1,0,0,0,382,385,1,0,0,0,383,381,
+		1,0,0,0,383,384,1,0,0,0,384,386,1,0,0,0,385,383,1,0,0,0,386,387,5,1,0,
+		0,387,47,1,0,0,0,388,389,7,6,0,0,389,49,1,0,0,0,390,393,5,185,0,0,391,
+		393,3,144,72,0,392,390,1,0,0,0,392,391,1,0,0,0,393,51,1,0,0,0,394,395,
+		5,31,0,0,395,410,3,24,12,0,396,397,5,32,0,0,397,410,3,24,12,0,398,399,
+		5,69,0,0,399,404,3,136,68,0,400,401,5,4,0,0,401,403,3,136,68,0,402,400,
+		1,0,0,0,403,406,1,0,0,0,404,402,1,0,0,0,404,405,1,0,0,0,405,410,1,0,0,
+		0,406,404,1,0,0,0,407,408,5,70,0,0,408,410,3,144,72,0,409,394,1,0,0,0,
+		409,396,1,0,0,0,409,398,1,0,0,0,409,407,1,0,0,0,410,53,1,0,0,0,411,412,
+		5,71,0,0,412,416,5,2,0,0,413,415,3,56,28,0,414,413,1,0,0,0,415,418,1,0,
+		0,0,416,414,1,0,0,0,416,417,1,0,0,0,417,419,1,0,0,0,418,416,1,0,0,0,419,
+		420,5,3,0,0,420,55,1,0,0,0,421,422,5,72,0,0,422,423,5,73,0,0,423,433,5,
+		1,0,0,424,425,5,72,0,0,425,426,3,24,12,0,426,427,5,1,0,0,427,433,1,0,0,
+		0,428,429,5,74,0,0,429,433,5,1,0,0,430,431,5,75,0,0,431,433,5,1,0,0,432,
+		421,1,0,0,0,432,424,1,0,0,0,432,428,1,0,0,0,432,430,1,0,0,0,433,57,1,0,
+		0,0,434,440,5,76,0,0,435,436,5,39,0,0,436,437,5,31,0,0,437,441,3,24,12,
+		0,438,439,5,37,0,0,439,441,3,136,68,0,440,435,1,0,0,0,440,438,1,0,0,0,
+		441,443,1,0,0,0,442,444,5,77,0,0,443,442,1,0,0,0,443,444,1,0,0,0,444,445,
+		1,0,0,0,445,446,5,1,0,0,446,59,1,0,0,0,447,448,5,78,0,0,448,449,3,136,
+		68,0,449,450,5,1,0,0,450,61,1,0,0,0,451,452,5,79,0,0,452,453,3,136,68,
+		0,453,454,5,80,0,0,454,455,3,64,32,0,455,459,5,2,0,0,456,458,3,66,33,0,
+		457,456,1,0,0,0,458,461,1,0,0,0,459,457,1,0,0,0,459,460,1,0,0,0,460,462,
+		1,0,0,0,461,459,1,0,0,0,462,463,5,3,0,0,463,63,1,0,0,0,464,465,7,7,0,0,
+		465,65,1,0,0,0,466,467,5,87,0,0,467,470,5,185,0,0,468,469,5,88,0,0,469,
+		471,5,185,0,0,470,468,1,0,0,0,470,471,1,0,0,0,471,472,1,0,0,0,472,567,
+		5,1,0,0,473,474,3,42,21,0,474,475,5,58,0,0,475,478,5,185,0,0,476,477,5,
+		34,0,0,477,479,3,24,12,0,478,476,1,0,0,0,478,479,1,0,0,0,479,480,1,0,0,
+		0,480,481,5,1,0,0,481,567,1,0,0,0,482,483,3,42,21,0,483,484,5,89,0,0,484,
+		487,5,185,0,0,485,486,5,34,0,0,486,488,3,24,12,0,487,485,1,0,0,0,487,488,
+		1,0,0,0,488,489,1,0,0,0,489,490,5,1,0,0,490,567,1,0,0,0,491,492,5,90,0,
+		0,492,493,7,8,0,0,493,567,5,1,0,0,494,499,5,93,0,0,495,496,5,39,0,0,496,
+		500,5,41,0,0,497,498,5,37,0,0,498,500,3,136,68,0,499,495,1,0,0,0,499,497,
+		1,0,0,0,500,501,1,0,0,0,501,567,5,1,0,0,502,508,5,94,0,0,503,504,5,39,
+		0,0,504,505,5,31,0,0,505,509,3,24,12,0,506,507,5,37,0,0,507,509,3,136,
+		68,0,508,503,1,0,0,0,508,506,1,0,0,0,509,510,1,0,0,0,510,511,5,1,0,0,511,
+		567,1,0,0,0,512,513,5,95,0,0,513,514,3,24,12,0,514,515,5,1,0,0,515,567,
+		1,0,0,0,516,517,5,96,0,0,517,527,5,186,0,0,518,519,5,97,0,0,519,524,3,
+		136,68,0,520,521,5,4,0,0,521,523,3,136,68,0,522,520,1,0,0,0,523,526,1,
+		0,0,0,524,522,1,0,0,0,524,525,1,0,0,0,525,528,1,0,0,0,526,524,1,0,0,0,
+		527,518,1,0,0,0,527,528,1,0,0,0,528,538,1,0,0,0,529,533,5,2,0,0,530,532,
+		3,38,19,0,531,530,1,0,0,0,532,535,1,0,0,0,533,531,1,0,0,0,533,534,1,0,
+		0,0,534,536,1,0,0,0,535,533,1,0,0,0,536,539,5,3,0,0,537,539,5,1,0,0,538,
+		529,1,0,0,0,538,537,1,0,0,0,539,567,1,0,0,0,540,567,3,68,34,0,541,567,
+		3,72,36,0,542,567,3,76,38,0,543,567,3,88,44,0,544,567,3,96,48,0,545,567,
+		3,100,50,0,546,567,3,110,55,0,547,548,5,154,0,0,548,552,5,2,0,0,549,551,
+		3,114,57,0,550,549,1,0,0,0,551,554,1,0,0,0,552,550,1,0,0,0,552,553,1,0,
+		0,0,553,555,1,0,0,0,554,552,1,0,0,0,555,567,5,3,0,0,556,557,5,157,0,0,
+		557,561,5,2,0,0,558,560,3,116,58,0,559,558,1,0,0,0,560,563,1,0,0,0,561,
+		559,1,0,0,0,561,562,1,0,0,0,562,564,1,0,0,0,563,561,1,0,0,0,564,567,5,
+		3,0,0,565,567,3,118,59,0,566,466,1,0,0,0,566,473,1,0,0,0,566,482,1,0,0,
+		0,566,491,1,0,0,0,566,494,1,0,0,0,566,502,1,0,0,0,566,512,1,0,0,0,566,
+		516,1,0,0,0,566,540,1,0,0,0,566,541,1,0,0,0,566,542,1,0,0,0,566,543,1,
+		0,0,0,566,544,1,0,0,0,566,545,1,0,0,0,566,546,1,0,0,0,566,547,1,0,0,0,
+		566,556,1,0,0,0,566,565,1,0,0,0,567,67,1,0,0,0,568,569,5,98,0,0,569,573,
+		5,2,0,0,570,572,3,70,35,0,571,570,1,0,0,0,572,575,1,0,0,0,573,571,1,0,
+		0,0,573,574,1,0,0,0,574,576,1,0,0,0,575,573,1,0,0,0,576,577,5,3,0,0,577,
+		69,1,0,0,0,578,579,5,99,0,0,579,582,3,142,71,0,580,581,5,31,0,0,581,583,
+		3,24,12,0,582,580,1,0,0,0,582,583,1,0,0,0,583,584,1,0,0,0,584,585,5,1,
+		0,0,585,613,1,0,0,0,586,588,5,100,0,0,587,589,3,22,11,0,588,587,1,0,0,
+		0,589,590,1,0,0,0,590,588,1,0,0,0,590,591,1,0,0,0,591,592,1,0,0,0,592,
+		593,5,1,0,0,593,613,1,0,0,0,594,595,5,100,0,0,595,596,5,37,0,0,596,597,
+		3,136,68,0,597,598,5,1,0,0,598,613,1,0,0,0,599,601,5,101,0,0,600,602,3,
+		22,11,0,601,600,1,0,0,0,602,603,1,0,0,0,603,601,1,0,0,0,603,604,1,0,0,
+		0,604,605,1,0,0,0,605,606,5,1,0,0,606,613,1,0,0,0,607,608,5,101,0,0,608,
+		609,5,37,0,0,609,610,3,136,68,0,610,611,5,1,0,0,611,613,1,0,0,0,612,578,
+		1,0,0,0,612,586,1,0,0,0,612,594,1,0,0,0,612,599,1,0,0,0,612,607,1,0,0,
+		0,613,71,1,0,0,0,614,615,5,71,0,0,615,619,5,2,0,0,616,618,3,74,37,0,617,
+		616,1,0,0,0,618,621,1,0,0,0,619,617,1,0,0,0,619,620,1,0,0,0,620,622,1,
+		0,0,0,621,619,1,0,0,0,622,623,5,3,0,0,623,73,1,0,0,0,624,625,5,102,0,0,
+		625,626,5,185,0,0,626,627,5,1,0,0,627,75,1,0,0,0,628,629,5,103,0,0,629,
+		633,5,2,0,0,630,632,3,78,39,0,631,630,1,0,0,0,632,635,1,0,0,0,633,631,
+		1,0,0,0,633,634,1,0,0,0,634,636,1,0,0,0,635,633,1,0,0,0,636,637,5,3,0,
+		0,637,77,1,0,0,0,638,639,5,104,0,0,639,640,5,186,0,0,640,662,5,1,0,0,641,
+		642,5,105,0,0,642,643,5,37,0,0,643,644,3,136,68,0,644,645,5,1,0,0,645,
+		662,1,0,0,0,646,647,5,106,0,0,647,648,3,142,71,0,648,649,5,107,0,0,649,
+		659,5,185,0,0,650,654,5,2,0,0,651,653,3,80,40,0,652,651,1,0,0,0,653,656,
+		1,0,0,0,654,652,1,0,0,0,654,655,1,0,0,0,655,657,1,0,0,0,656,654,1,0,0,
+		0,657,660,5,3,0,0,658,660,5,1,0,0,659,650,1,0,0,0,659,658,1,0,0,0,660,
+		662,1,0,0,0,661,638,1,0,0,0,661,641,1,0,0,0,661,646,1,0,0,0,662,79,1,0,
+		0,0,663,664,5,108,0,0,664,665,3,82,41,0,665,666,3,136,68,0,666,667,5,1,
+		0,0,667,683,1,0,0,0,668,669,5,109,0,0,669,670,5,185,0,0,670,683,5,1,0,
+		0,671,683,3,84,42,0,672,673,5,53,0,0,673,674,5,186,0,0,674,683,5,1,0,0,
+		675,676,5,110,0,0,676,677,3,136,68,0,677,678,5,1,0,0,678,683,1,0,0,0,679,
+		680,5,111,0,0,680,681,5,186,0,0,681,683,5,1,0,0,682,663,1,0,0,0,682,668,
+		1,0,0,0,682,671,1,0,0,0,682,672,1,0,0,0,682,675,1,0,0,0,682,679,1,0,0,
+		0,683,81,1,0,0,0,684,685,7,9,0,0,685,83,1,0,0,0,686,687,5,112,0,0,687,
+		688,5,113,0,0,688,689,5,116,0,0,689,690,3,86,43,0,690,691,5,1,0,0,691,
+		699,1,0,0,0,692,693,5,112,0,0,693,694,5,114,0,0,694,695,5,115,0,0,695,
+		696,3,136,68,0,696,697,5,1,0,0,697,699,1,0,0,0,698,686,1,0,0,0,698,692,
+		1,0,0,0,699,85,1,0,0,0,700,701,5,117,0,0,701,702,5,6,0,0,702,703,5,186,
+		0,0,703,710,5,7,0,0,704,705,5,118,0,0,705,706,5,6,0,0,706,707,5,186,0,
+		0,707,710,5,7,0,0,708,710,5,186,0,0,709,700,1,0,0,0,709,704,1,0,0,0,709,
+		708,1,0,0,0,710,87,1,0,0,0,711,712,5,119,0,0,712,713,5,107,0,0,713,714,
+		5,185,0,0,714,718,5,2,0,0,715,717,3,90,45,0,716,715,1,0,0,0,717,720,1,
+		0,0,0,718,716,1,0,0,0,718,719,1,0,0,0,719,721,1,0,0,0,720,718,1,0,0,0,
+		721,722,5,3,0,0,722,89,1,0,0,0,723,724,5,120,0,0,724,725,3,142,71,0,725,
+		726,5,1,0,0,726,752,1,0,0,0,727,728,5,121,0,0,728,729,3,142,71,0,729,730,
+		5,107,0,0,730,740,5,185,0,0,731,735,5,2,0,0,732,734,3,94,47,0,733,732,
+		1,0,0,0,734,737,1,0,0,0,735,733,1,0,0,0,735,736,1,0,0,0,736,738,1,0,0,
+		0,737,735,1,0,0,0,738,741,5,3,0,0,739,741,5,1,0,0,740,731,1,0,0,0,740,
+		739,1,0,0,0,741,752,1,0,0,0,742,744,5,122,0,0,743,745,3,92,46,0,744,743,
+		1,0,0,0,745,746,1,0,0,0,746,744,1,0,0,0,746,747,1,0,0,0,747,748,1,0,0,
+		0,748,749,5,1,0,0,749,752,1,0,0,0,750,752,3,124,62,0,751,723,1,0,0,0,751,
+		727,1,0,0,0,751,742,1,0,0,0,751,750,1,0,0,0,752,91,1,0,0,0,753,754,5,123,
+		0,0,754,762,3,146,73,0,755,756,5,124,0,0,756,762,5,185,0,0,757,758,5,125,
+		0,0,758,762,5,185,0,0,759,760,5,126,0,0,760,762,3,146,73,0,761,753,1,0,
+		0,0,761,755,1,0,0,0,761,757,1,0,0,0,761,759,1,0,0,0,762,93,1,0,0,0,763,
+		764,5,127,0,0,764,767,5,185,0,0,765,766,5,88,0,0,766,768,5,183,0,0,767,
+		765,1,0,0,0,767,768,1,0,0,0,768,772,1,0,0,0,769,770,5,128,0,0,770,773,
+		3,146,73,0,771,773,5,129,0,0,772,769,1,0,0,0,772,771,1,0,0,0,772,773,1,
+		0,0,0,773,774,1,0,0,0,774,799,5,1,0,0,775,799,3,84,42,0,776,777,5,130,
+		0,0,777,778,5,131,0,0,778,779,5,185,0,0,779,799,5,1,0,0,780,781,5,132,
+		0,0,781,782,3,146,73,0,782,783,5,1,0,0,783,799,1,0,0,0,784,785,5,133,0,
+		0,785,786,5,66,0,0,786,787,3,136,68,0,787,788,5,1,0,0,788,799,1,0,0,0,
+		789,790,5,133,0,0,790,791,5,65,0,0,791,792,3,136,68,0,792,793,5,1,0,0,
+		793,799,1,0,0,0,794,795,5,53,0,0,795,796,5,186,0,0,796,799,5,1,0,0,797,
+		799,3,126,63,0,798,763,1,0,0,0,798,775,1,0,0,0,798,776,1,0,0,0,798,780,
+		1,0,0,0,798,784,1,0,0,0,798,789,1,0,0,0,798,794,1,0,0,0,798,797,1,0,0,
+		0,799,95,1,0,0,0,800,801,5,115,0,0,801,802,3,136,68,0,802,806,5,2,0,0,
+		803,805,3,98,49,0,804,803,1,0,0,0,805,808,1,0,0,0,806,804,1,0,0,0,806,
+		807,1,0,0,0,807,809,1,0,0,0,808,806,1,0,0,0,809,810,5,3,0,0,810,97,1,0,
+		0,0,811,812,5,134,0,0,812,813,5,185,0,0,813,814,5,116,0,0,814,819,3,86,
+		43,0,815,816,5,135,0,0,816,817,5,175,0,0,817,818,5,176,0,0,818,820,5,175,
+		0,0,819,815,1,0,0,0,819,820,1,0,0,0,820,821,1,0,0,0,821,822,5,1,0,0,822,
+		99,1,0,0,0,823,824,5,136,0,0,824,825,5,137,0,0,825,826,3,136,68,0,826,
+		830,5,2,0,0,827,829,3,102,51,0,828,827,1,0,0,0,829,832,1,0,0,0,830,828,
+		1,0,0,0,830,831,1,0,0,0,831,833,1,0,0,0,832,830,1,0,0,0,833,834,5,3,0,
+		0,834,101,1,0,0,0,835,836,5,99,0,0,836,837,3,142,71,0,837,838,5,1,0,0,
+		838,871,1,0,0,0,839,840,5,47,0,0,840,841,5,185,0,0,841,871,5,1,0,0,842,
+		843,5,138,0,0,843,853,3,104,52,0,844,848,5,2,0,0,845,847,3,106,53,0,846,
+		845,1,0,0,0,847,850,1,0,0,0,848,846,1,0,0,0,848,849,1,0,0,0,849,851,1,
+		0,0,0,850,848,1,0,0,0,851,854,5,3,0,0,852,854,5,1,0,0,853,844,1,0,0,0,
+		853,852,1,0,0,0,854,871,1,0,0,0,855,856,5,146,0,0,856,861,3,108,54,0,857,
+		858,5,4,0,0,858,860,3,108,54,0,859,857,1,0,0,0,860,863,1,0,0,0,861,859,
+		1,0,0,0,861,862,1,0,0,0,862,864,1,0,0,0,863,861,1,0,0,0,864,865,5,1,0,
+		0,865,871,1,0,0,0,866,867,5,150,0,0,867,868,3,146,73,0,868,869,5,1,0,0,
+		869,871,1,0,0,0,870,835,1,0,0,0,870,839,1,0,0,0,870,842,1,0,0,0,870,855,
+		1,0,0,0,870,866,1,0,0,0,871,103,1,0,0,0,872,873,7,10,0,0,873,105,1,0,0,
+		0,874,875,5,141,0,0,875,876,5,184,0,0,876,902,5,1,0,0,877,878,5,142,0,
+		0,878,883,5,186,0,0,879,880,5,4,0,0,880,882,5,186,0,0,881,879,1,0,0,0,
+		882,885,1,0,0,0,883,881,1,0,0,0,883,884,1,0,0,0,884,886,1,0,0,0,885,883,
+		1,0,0,0,886,902,5,1,0,0,887,888,5,143,0,0,888,889,3,86,43,0,889,890,5,
+		1,0,0,890,902,1,0,0,0,891,892,5,144,0,0,892,893,3,86,43,0,893,894,5,1,
+		0,0,894,902,1,0,0,0,895,896,5,134,0,0,896,897,3,86,43,0,897,898,5,1,0,
+		0,898,902,1,0,0,0,899,900,5,145,0,0,900,902,5,1,0,0,901,874,1,0,0,0,901,
+		877,1,0,0,0,901,887,1,0,0,0,901,891,1,0,0,0,901,895,1,0,0,0,901,899,1,
+		0,0,0,902,107,1,0,0,0,903,904,7,11,0,0,904,109,1,0,0,0,905,906,5,151,0,
+		0,906,910,5,2,0,0,907,909,3,112,56,0,908,907,1,0,0,0,909,912,1,0,0,0,910,
+		908,1,0,0,0,910,911,1,0,0,0,911,913,1,0,0,0,912,910,1,0,0,0,913,914,5,
+		3,0,0,914,111,1,0,0,0,915,916,5,152,0,0,916,917,5,186,0,0,917,926,5,1,
+		0,0,918,919,5,153,0,0,919,920,3,146,73,0,920,921,5,1,0,0,921,926,1,0,0,
+		0,922,923,5,88,0,0,923,924,5,183,0,0,924,926,5,1,0,0,925,915,1,0,0,0,925,
+		918,1,0,0,0,925,922,1,0,0,0,926,113,1,0,0,0,927,928,5,37,0,0,928,929,3,
+		136,68,0,929,930,5,1,0,0,930,938,1,0,0,0,931,932,5,155,0,0,932,933,3,28,
+		14,0,933,934,5,185,0,0,934,935,5,156,0,0,935,936,5,1,0,0,936,938,1,0,0,
+		0,937,927,1,0,0,0,937,931,1,0,0,0,938,115,1,0,0,0,939,940,5,158,0,0,940,
+		941,5,37,0,0,941,942,3,136,68,0,942,943,5,1,0,0,943,948,1,0,0,0,944,945,
+		5,159,0,0,945,946,5,185,0,0,946,948,5,1,0,0,947,939,1,0,0,0,947,944,1,
+		0,0,0,948,117,1,0,0,0,949,950,5,8,0,0,950,954,5,2,0,0,951,953,3,120,60,
+		0,952,951,1,0,0,0,953,956,1,0,0,0,954,952,1,0,0,0,954,955,1,0,0,0,955,
+		957,1,0,0,0,956,954,1,0,0,0,957,958,5,3,0,0,958,119,1,0,0,0,959,960,5,
+		9,0,0,960,964,3,142,71,0,961,963,3,122,61,0,962,961,1,0,0,0,963,966,1,
+		0,0,0,964,962,1,0,0,0,964,965,1,0,0,0,965,967,1,0,0,0,966,964,1,0,0,0,
+		967,968,5,1,0,0,968,121,1,0,0,0,969,970,5,47,0,0,970,976,5,185,0,0,971,
+		972,5,10,0,0,972,976,5,185,0,0,973,974,5,11,0,0,974,976,3,146,73,0,975,
+		969,1,0,0,0,975,971,1,0,0,0,975,973,1,0,0,0,976,123,1,0,0,0,977,978,5,
+		28,0,0,978,979,7,12,0,0,979,980,5,1,0,0,980,125,1,0,0,0,981,982,5,8,0,
+		0,982,990,3,128,64,0,983,991,5,13,0,0,984,991,5,12,0,0,985,987,3,130,65,
+		0,986,985,1,0,0,0,987,988,1,0,0,0,988,986,1,0,0,0,988,989,1,0,0,0,989,
+		991,1,0,0,0,990,983,1,0,0,0,990,984,1,0,0,0,990,986,1,0,0,0,991,992,1,
+		0,0,0,992,993,5,1,0,0,993,1021,1,0,0,0,994,995,5,22,0,0,995,996,5,13,0,
+		0,996,1001,3,134,67,0,997,998,5,4,0,0,998,1000,3,134,67,0,999,997,1,0,
+		0,0,1000,1003,1,0,0,0,1001,999,1,0,0,0,1001,1002,1,0,0,0,1002,1004,1,0,
+		0,0,1003,1001,1,0,0,0,1004,1005,5,1,0,0,1005,1021,1,0,0,0,1006,1007,5,
+		22,0,0,1007,1008,5,23,0,0,1008,1009,5,185,0,0,1009,1021,5,1,0,0,1010,1011,
+		5,22,0,0,1011,1012,5,24,0,0,1012,1013,5,106,0,0,1013,1021,5,1,0,0,1014,
+		1015,5,18,0,0,1015,1016,5,13,0,0,1016,1021,5,1,0,0,1017,1018,5,19,0,0,
+		1018,1019,5,27,0,0,1019,1021,5,1,0,0,1020,981,1,0,0,0,1020,994,1,0,0,0,
+		1020,1006,1,0,0,0,1020,1010,1,0,0,0,1020,1014,1,0,0,0,1020,1017,1,0,0,
+		0,1021,127,1,0,0,0,1022,1023,7,13,0,0,1023,129,1,0,0,0,1024,1025,5,16,
+		0,0,1025,1029,5,185,0,0,1026,1027,5,17,0,0,1027,1029,3,132,66,0,1028,1024,
+		1,0,0,0,1028,1026,1,0,0,0,1029,131,1,0,0,0,1030,1031,7,14,0,0,1031,133,
+		1,0,0,0,1032,1033,7,15,0,0,1033,135,1,0,0,0,1034,1037,5,187,0,0,1035,1037,
+		3,138,69,0,1036,1034,1,0,0,0,1036,1035,1,0,0,0,1037,137,1,0,0,0,1038,1039,
+		7,16,0,0,1039,139,1,0,0,0,1040,1041,7,17,0,0,1041,141,1,0,0,0,1042,1043,
+		7,18,0,0,1043,143,1,0,0,0,1044,1045,5,181,0,0,1045,145,1,0,0,0,1046,1047,
+		5,182,0,0,1047,147,1,0,0,0,91,151,162,174,182,189,192,198,202,210,219,
+		223,248,257,262,269,275,287,296,304,312,327,334,349,353,365,375,383,392,
+		404,409,416,432,440,443,459,470,478,487,499,508,524,527,533,538,552,561,
+		566,573,582,590,603,612,619,633,654,659,661,682,698,709,718,735,740,746,
+		751,761,767,772,798,806,819,830,848,853,861,870,883,901,910,925,937,947,
+		954,964,975,988,990,1001,1020,1028,1036
 	};
 
 	public static readonly ATN _ATN =

@@ -721,6 +721,13 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitBgpDamping([NotNull] MpolParser.BgpDampingContext context);
 	/// <summary>
+	/// Visit a parse tree produced by the <c>bgpEbgpDefault</c>
+	/// labeled alternative in <see cref="MpolParser.bgpStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitBgpEbgpDefault([NotNull] MpolParser.BgpEbgpDefaultContext context);
+	/// <summary>
 	/// Visit a parse tree produced by the <c>dampHalfLife</c>
 	/// labeled alternative in <see cref="MpolParser.dampingParam"/>.
 	/// </summary>
@@ -999,6 +1006,12 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitRpkiCacheRefresh([NotNull] MpolParser.RpkiCacheRefreshContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="MpolParser.ebgpDefaultStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitEbgpDefaultStmt([NotNull] MpolParser.EbgpDefaultStmtContext context);
 	/// <summary>
 	/// Visit a parse tree produced by the <c>nbrOriginValidation</c>
 	/// labeled alternative in <see cref="MpolParser.neighborSecurityStmt"/>.

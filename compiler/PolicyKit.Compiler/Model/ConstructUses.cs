@@ -74,6 +74,7 @@ public static class ConstructUses
             yield return ("bgp", bgp.Span);
             if (bgp.Damping is { } damping) yield return ("bgp damping", damping.Span);
             if (bgp.RouterId is not null) yield return ("bgp router-id", bgp.Span);
+            if (bgp.EbgpDefaultSpan is { } ebgpDefault) yield return ("bgp ebgp-default", ebgpDefault);
             foreach (var n in bgp.Neighbors)
             {
                 yield return ("bgp neighbor", n.Span);

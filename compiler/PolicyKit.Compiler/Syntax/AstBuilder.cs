@@ -478,6 +478,9 @@ public sealed partial class AstBuilder
                 case BgpDampingContext d:
                     body.Add(BuildDamping(d));
                     break;
+                case BgpEbgpDefaultContext x:
+                    body.Add(new EbgpDefaultSyntax(x.ebgpDefaultStmt().REJECT() is not null, Span(x)));
+                    break;
             }
         }
         return new BgpBlockSyntax(localAs, body.ToImmutable(), Span(bgp));

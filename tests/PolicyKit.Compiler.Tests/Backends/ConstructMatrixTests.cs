@@ -173,6 +173,7 @@ public sealed class ConstructMatrixTests
                     prefix-filter in peer2-in;
                 }
                 damping half-life 15m reuse 750 suppress 2000 max-suppress 60m;   //@
+                ebgp-default reject;                                //@
             }                                                       //@}
             keychain peer1 {
                 key 1 secret env("MATRIX_BGP_PEER1_K1") valid 2026-10-01..2026-12-20;

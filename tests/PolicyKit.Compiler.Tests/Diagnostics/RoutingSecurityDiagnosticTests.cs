@@ -56,4 +56,21 @@ public sealed class RoutingSecurityDiagnosticTests
         // Below every other state: nothing to say.
         PolicyAssert.DoesNotReport(PolicyAssert.Check(Edge.Replace("rpki invalid reject;", "rpki invalid local-preference 10;", StringComparison.Ordinal)), "MP3081");
     }
+
+    [Fact]
+    public void Ebgp_default_reject_silences_MP3033_only_where_nothing_is_accepted()
+    {
+        const string policy = """
+            device r platform frr {
+                bgp as 64496 {
+                    ebgp-default reject;
+                    neighbor 198.51.100.1 as 3333 { max-prefix 100; auth md5 secret env("K1"); }
+                }
+            }
+            """;
+        PolicyAssert.DoesNotReport(PolicyAssert.Check(policy), "MP3033");
+        PolicyAssert.Reports(PolicyAssert.Check(policy.Replace("reject;", "accept;", StringComparison.Ordinal)), "MP3033", Warning, 4, 9);
+        // An inbound check without a prefix filter lets the routes that pass it in: still a finding.
+        PolicyAssert.Reports(PolicyAssert.Check(policy.Replace("env(\"K1\");", "env(\"K1\"); blackhole reject;", StringComparison.Ordinal)), "MP3033", Warning, 4, 9);
+    }
 }

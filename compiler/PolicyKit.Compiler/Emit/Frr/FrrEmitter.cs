@@ -380,8 +380,11 @@ public sealed class FrrEmitter : ConfigEmitter
             // FRR follows RFC 8212: an eBGP session exchanges no routes in a direction without a
             // filter. The policy means "no filter" there, as IOS-XE and Junos write it (MP3033
             // warns about the inbound one).
-            if (bgp.Neighbors.Any(n => n.RemoteAs != bgp.LocalAs && (n.PrefixFilterIn is null || n.PrefixFilterOut is null)))
+            // With `ebgp-default reject` the policy means RFC 8212 itself, written out though it is FRR's default.
+            if (bgp.EbgpRejectsUnfiltered) w.Line("bgp ebgp-requires-policy");
+            else if (bgp.Neighbors.Any(n => n.RemoteAs != bgp.LocalAs && (n.PrefixFilterIn is null || n.PrefixFilterOut is null)))
                 w.Line("no bgp ebgp-requires-policy");
+            if (bgp.EbgpDefaultSpan is not null) e.Emitted("bgp ebgp-default");
             foreach (var n in bgp.Neighbors) EmitNeighbor(e, w, n);
             var families = bgp.Neighbors.Select(n => n.Address.Family).Distinct().Order().ToList();
             if (families.Count == 0 && bgp.Damping is not null) families.Add(IpFamily.V4);

@@ -729,7 +729,7 @@ public class IosXeEmitter : ConfigEmitter
                         if (n.PrefixFilterIn is { } filterIn) w.Line($"neighbor {a} prefix-list {PrefixList(acls, filterIn, family)} in");
                         if (n.PrefixFilterOut is { } filterOut) w.Line($"neighbor {a} prefix-list {PrefixList(acls, filterOut, family)} out");
                         if (n.PrefixFilterIn is not null || n.PrefixFilterOut is not null) e.Emitted("bgp prefix-filter");
-                        IosXeInboundPolicy.WriteNeighborPolicy(w, n);
+                        IosXeInboundPolicy.WriteNeighborPolicy(w, bgp, n);
                         for (int i = 0; i < d.BmpStations.Length; i++) w.Line($"neighbor {a} bmp-activate server {i + 1}");
                     }
                 }

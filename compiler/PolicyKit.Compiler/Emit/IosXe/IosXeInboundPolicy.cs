@@ -27,11 +27,21 @@ internal static class IosXeInboundPolicy
         e.Emitted("rpki cache");
     }
 
-    /// <summary>In the neighbor's address family: the route-map of its origin actions.</summary>
-    public static void WriteNeighborPolicy(ConfigWriter w, BgpNeighbor n)
+    /// <summary>
+    /// In the neighbor's address family: the route-map of its AS-path and origin checks; with
+    /// <c>ebgp-default reject</c>, a deny-all route-map on each eBGP direction without a policy
+    /// (IOS-XE would exchange everything there: it does not follow RFC 8212 on its own).
+    /// </summary>
+    public static void WriteNeighborPolicy(ConfigWriter w, BgpPolicy bgp, BgpNeighbor n)
     {
-        if (FrrInboundPolicy.RouteMapName(n, withFirstAs: true) is { } name) w.Line($"neighbor {n.Address.NetworkAddress} route-map {name} in");
+        string a = n.Address.NetworkAddress.ToString();
+        if (FrrInboundPolicy.RouteMapName(n, withFirstAs: true) is { } name) w.Line($"neighbor {a} route-map {name} in");
+        if (!bgp.EbgpRejectsUnfiltered || !bgp.IsEbgp(n)) return;
+        if (!BgpPolicy.HasInboundPolicy(n)) w.Line($"neighbor {a} route-map {RejectAll} in");
+        if (n.PrefixFilterOut is null) w.Line($"neighbor {a} route-map {RejectAll} out");
     }
+
+    private const string RejectAll = "PK-REJECT-ALL";
 
     /// <summary>
     /// After router bgp: the numbered AS-path lists the neighbors use, then one route-map per
@@ -42,6 +52,12 @@ internal static class IosXeInboundPolicy
     /// </summary>
     public static void WriteRouteMaps(DeviceEmission e, ConfigWriter w, BgpPolicy bgp)
     {
+        if (bgp.EbgpDefaultSpan is not null) e.Emitted("bgp ebgp-default");
+        if (bgp.EbgpRejectsUnfiltered && bgp.Neighbors.Any(n => bgp.IsEbgp(n) && (!BgpPolicy.HasInboundPolicy(n) || n.PrefixFilterOut is null)))
+        {
+            w.Line($"route-map {RejectAll} deny 10");
+            w.Line("!");
+        }
         var lists = new Dictionary<string, int>(StringComparer.Ordinal);
         int ListFor(string regex)
         {

@@ -18,6 +18,8 @@ internal static class IosXrInboundPolicy
     /// <summary>Under router bgp: one rpki server block per cache, then the best-path setting.</summary>
     public static void WriteServers(DeviceEmission e, ConfigWriter w)
     {
+        // ebgp-default is written where an unfiltered eBGP direction is (or means nothing on this device).
+        if (e.Device.Bgp?.EbgpDefaultSpan is not null) e.Emitted("bgp ebgp-default");
         if (e.Device.Rpki is not { } rpki) return;
         foreach (var cache in rpki.Caches)
         {
@@ -32,6 +34,16 @@ internal static class IosXrInboundPolicy
         }
         w.Line("bgp bestpath origin-as allow invalid");
         e.Emitted("rpki cache");
+    }
+
+    /// <summary>
+    /// The route-policy of an eBGP direction without a policy: pass everything, or with
+    /// <c>ebgp-default reject</c> drop everything — written out, though XR drops by itself there (RFC 8212).
+    /// </summary>
+    public static string Unfiltered(DeviceEmission e, IosXrRoutePolicies policies, BgpPolicy bgp)
+    {
+        if (bgp.EbgpDefaultSpan is not null) e.Emitted("bgp ebgp-default");
+        return bgp.EbgpRejectsUnfiltered ? policies.Define("PK_DROP", ["drop"]) : policies.PassAll();
     }
 
     /// <summary>

@@ -657,7 +657,9 @@ public sealed class JunosEmitter : ConfigEmitter
             {
                 imports.Add(book.Add(JunosBook.PolicyStatement, JunosSyntax.Name(filterIn.Name), JunosTerms.PrefixPolicy(filterIn, "accept").Lines));
             }
+            if (JunosInboundPolicy.RejectUnfiltered(e, book, bgp, n, inbound: true) is { } rejectIn) imports.Add(rejectIn);
             foreach (var policy in imports) w.Line($"{at} import {policy}");
+            if (JunosInboundPolicy.RejectUnfiltered(e, book, bgp, n, inbound: false) is { } rejectOut) w.Line($"{at} export {rejectOut}");
             if (n.PrefixFilterOut is { } filterOut && filters)
             {
                 // Export: a permit leaves the route to BGP's default export (next policy), so the

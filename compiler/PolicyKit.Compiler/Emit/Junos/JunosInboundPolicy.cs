@@ -15,6 +15,8 @@ internal static class JunosInboundPolicy
 
     public static void WriteSessions(DeviceEmission e, ConfigWriter w)
     {
+        // ebgp-default is written where an unfiltered eBGP direction is (or means nothing on this device).
+        if (e.Device.Bgp?.EbgpDefaultSpan is not null) e.Emitted("bgp ebgp-default");
         if (e.Device.Rpki is not { } rpki) return;
         foreach (var cache in rpki.Caches)
         {
@@ -83,6 +85,18 @@ internal static class JunosInboundPolicy
             e.Emitted("bgp as-path first-as");
         }
         return book.Add(JunosBook.PolicyStatement, name, terms.Lines);
+    }
+
+    /// <summary>
+    /// With <c>ebgp-default reject</c>, the reject-all policy of an eBGP direction without a policy
+    /// (Junos would exchange everything there); null otherwise.
+    /// </summary>
+    public static string? RejectUnfiltered(DeviceEmission e, JunosBook book, BgpPolicy bgp, BgpNeighbor n, bool inbound)
+    {
+        if (bgp.EbgpDefaultSpan is not null) e.Emitted("bgp ebgp-default");
+        if (!bgp.EbgpRejectsUnfiltered || !bgp.IsEbgp(n)) return null;
+        bool filtered = inbound ? BgpPolicy.HasInboundPolicy(n) : n.PrefixFilterOut is not null;
+        return filtered ? null : book.Add(JunosBook.PolicyStatement, "PK-REJECT-ALL", ["then reject"]);
     }
 
     /// <summary>A <c>policy-options community</c> holding one community, defined in the book.</summary>

@@ -77,5 +77,6 @@ public static class NftablesSupport
         ["bgp as-path first-as"] = NoRouting,
         ["bgp blackhole reject"] = NoRouting,
         ["bgp graceful-shutdown honor"] = NoRouting,
+        ["bgp ebgp-default"] = NoRouting,
     };
 }
