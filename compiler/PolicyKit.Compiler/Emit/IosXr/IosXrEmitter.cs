@@ -69,19 +69,23 @@ public sealed class IosXrEmitter : IosXeEmitter
 
     // ── ACL definitions: numbered entries, one namespace per family ──
 
+    /// <summary>The largest ACL entry number IOS XR takes.</summary>
+    private const long MaxXrAclSequence = 2_147_483_646;
+
     private static void WriteXrDefinitions(ConfigWriter w, AclBook acls)
     {
         foreach (var acl in acls.Acls)
         {
             w.Block($"{(acl.Family == IpFamily.V4 ? "ipv4" : "ipv6")} access-list {acl.Name}", () =>
             {
-                // "10 permit …", "20 …": the number is written into the line, not made a string of its own.
-                Span<char> number = stackalloc char[12];
-                for (int i = 0; i < acl.Entries.Count; i++)
+                // Numbered so that an inserted entry changes one line (SequenceNumbers); the number
+                // is written into the line, not made a string of its own.
+                Span<char> number = stackalloc char[21];
+                foreach (var (seq, entry) in SequenceNumbers.Assign(acl.Entries, MaxXrAclSequence, 10))
                 {
-                    ((i + 1) * 10).TryFormat(number, out int digits, default, CultureInfo.InvariantCulture);
+                    seq.TryFormat(number, out int digits, default, CultureInfo.InvariantCulture);
                     number[digits] = ' ';
-                    w.Line(number[..(digits + 1)], acl.Entries[i]);
+                    w.Line(number[..(digits + 1)], entry);
                 }
             });
             w.Line("!");
