@@ -76,7 +76,12 @@ public sealed class IosXrEmitter : IosXeEmitter
     {
         foreach (var acl in acls.Acls)
         {
-            w.Block($"{(acl.Family == IpFamily.V4 ? "ipv4" : "ipv6")} access-list {acl.Name}", () =>
+            // Replaced as a whole: XR applies the file as one commit, so the list is removed and
+            // written again in one step (docs/targets.md, "Re-applying"); entries of the old
+            // list that the policy no longer has go with it, and the list is never absent.
+            string header = $"{(acl.Family == IpFamily.V4 ? "ipv4" : "ipv6")} access-list {acl.Name}";
+            w.Line($"no {header}");
+            w.Block(header, () =>
             {
                 // Numbered so that an inserted entry changes one line (SequenceNumbers); the number
                 // is written into the line, not made a string of its own.
