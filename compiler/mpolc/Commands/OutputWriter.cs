@@ -41,6 +41,8 @@ internal sealed class OutputWriter
     {
         var writer = new OutputWriter(outputDir);
         writer.Run(files, secret);
+        // What was written, for deployment tools; devices the last compile wrote and this one does not are removed.
+        Guard(Path.Combine(outputDir, DeploymentManifest.FileName), () => DeploymentManifest.Update(outputDir, files));
     }
 
     private void Run(IReadOnlyList<EmittedFile> files, Func<EmittedFile, bool> secret)
