@@ -68,4 +68,26 @@ public sealed class FrrPlanConvergenceTests
         Apply(live, drift.Commands);
         Assert.Empty(DeploymentPlan.Make("frr", live.RunningConfig(), v2).Commands);
     }
+
+    [Fact]
+    public void Frr_reload_applies_v2_over_v1_as_a_delta()
+    {
+        // frr-reload.py moves the daemons to a whole configuration: the site's part and PolicyKit's.
+        const string Reload = "/usr/lib/frr/frr-reload.py";
+        Assert.True(File.Exists(Reload), $"{Reload} is missing: install frr-pythontools (apt-get install frr-pythontools)");
+        string v1 = FrrCompile.Config(V1, "r");
+        string v2 = FrrCompile.Config(V2, "r");
+        using var temp = new TempDirectory();
+        using var live = FrrLive.Start(Site + v1, temp.Path);
+        string target = Path.Combine(live.Directory, "frr.conf");
+        File.WriteAllText(target, Site + v2);
+        var result = ProcessRunner.Run("python3", [Reload, "--reload", "--stdout", "--vty_socket", live.Directory, "--bindir", Path.GetDirectoryName(FrrInstallation.Vtysh)!,
+            "--confdir", live.Directory, "--rundir", live.Directory, "--daemon", "", target], TimeSpan.FromSeconds(60));
+        string running = live.RunningConfig();
+        var left = DeploymentPlan.Make("frr", running, v2);
+        Assert.True(left.Commands.Count == 0, $"frr-reload exited {result.ExitCode}:\n{result.Output}\n\nstill to do:\n{string.Join("\n", left.Commands)}\n\nrunning:\n{running}");
+        var lines = FrrCompile.Lines(running).Select(l => l.Trim()).ToList();
+        Assert.Contains(Site.Trim(), lines);
+        Assert.DoesNotContain(lines, l => l.Contains("10.3.0.0/16", StringComparison.Ordinal) || l.Contains("192.0.2.9", StringComparison.Ordinal));
+    }
 }
