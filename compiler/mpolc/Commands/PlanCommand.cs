@@ -93,7 +93,9 @@ internal static class PlanCommand
 
         var plan = DeploymentPlan.Make(file.Target, runningText, file.Content);
         var secretWords = redact ? SecretWords(paths, targets, options, reader, context, file) : [];
-        string Show(string line) => secretWords.Count == 0 ? line : string.Join(' ', line.Split(' ').Select(w => secretWords.Contains(w) ? "<redacted>" : w));
+        // Replaced wherever they stand in a line (quoted on Junos), longest first.
+        var secrets = secretWords.OrderByDescending(w => w.Length).ToList();
+        string Show(string line) => secrets.Aggregate(line, (l, secret) => l.Replace(secret, "<redacted>", StringComparison.Ordinal));
 
         if (plan.Conflicts.Count > 0)
         {
@@ -157,7 +159,7 @@ internal static class PlanCommand
         return new SourceSpan(source, offset, end - offset);
     }
 
-    /// <summary>The words of the device's file that differ from the redacted compile: the secrets.</summary>
+    /// <summary>The words of the device's file that the redacted compile does not have: the secrets.</summary>
     private static HashSet<string> SecretWords(IReadOnlyList<string> paths, IReadOnlySet<string> targets, CompilationOptions options,
         IPolicyFileReader reader, CliContext context, EmittedFile file)
     {
@@ -166,14 +168,11 @@ internal static class PlanCommand
             .SelectMany(r => r.Files).FirstOrDefault(f => f.Device == file.Device && f.Target == file.Target);
         var words = new HashSet<string>(StringComparer.Ordinal);
         if (redacted is null) return words;
-        var plain = file.Content.Split('\n');
-        var masked = redacted.Content.Split('\n');
-        for (int i = 0; i < Math.Min(plain.Length, masked.Length); i++)
-        {
-            if (plain[i] == masked[i]) continue;
-            var keep = masked[i].Split(' ').ToHashSet(StringComparer.Ordinal);
-            foreach (var w in plain[i].Split(' ')) if (!keep.Contains(w)) words.Add(w);
-        }
+        // The redacted file can differ in its lines (a note where a secret was), so not line by
+        // line: every word of the real file that the redacted one never has is a secret's.
+        static IEnumerable<string> Words(string text) => text.Split([' ', '\n', '"'], StringSplitOptions.RemoveEmptyEntries);
+        var masked = Words(redacted.Content).ToHashSet(StringComparer.Ordinal);
+        foreach (var w in Words(file.Content)) if (!masked.Contains(w)) words.Add(w);
         return words;
     }
 

@@ -44,4 +44,25 @@ public sealed class PlanCommandTests : IDisposable
         Assert.Equal(2, MpolcRunner.Run("plan", policy, "--device", "nope", "--running", policy).ExitCode);
         Assert.Equal(2, MpolcRunner.Run("plan", policy, "--device", "r", "--running", Path.Combine(_dir.Path, "missing")).ExitCode);
     }
+
+    [Fact]
+    public void Redact_keeps_secrets_out_of_the_printed_commands()
+    {
+        string policy = _dir.Write("k.mpol", """
+            device r platform frr { bgp as 64500 { neighbor 192.0.2.9 as 64501 { max-prefix 10; auth md5 secret env("PK_PLAN_KEY"); } } }
+            """);
+        string running = _dir.Write("running.conf", "hostname r\n");
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        var context = new PolicyKit.Mpolc.CliContext(stdout, stderr, false, name => name == "PK_PLAN_KEY" ? "Sup3rSecretKeyValue42" : null);
+        string[] args = ["plan", policy, "--device", "r", "--running", running];
+
+        Assert.Equal(4, PolicyKit.Mpolc.Program.Run(args, context));
+        Assert.Contains("Sup3rSecretKeyValue42", stdout.ToString(), StringComparison.Ordinal);
+
+        stdout.GetStringBuilder().Clear();
+        Assert.Equal(4, PolicyKit.Mpolc.Program.Run([.. args, "--redact"], context));
+        Assert.DoesNotContain("Sup3rSecretKeyValue42", stdout.ToString() + stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("password <redacted>", stdout.ToString(), StringComparison.Ordinal);
+    }
 }
