@@ -26,4 +26,8 @@ public sealed partial class DiagnosticCatalog
     public DiagnosticTemplate WeakSecret(string reference, string reason) =>
         Warning("MP4004", $"the key in {reference} is easy to guess: {reason}",
             "use a random key of at least 20 characters (e.g. openssl rand -base64 24), a different one per peer");
+
+    public DiagnosticTemplate ReplacesSiteObject(string running, string compiled) =>
+        Error("MP4030", $"'{compiled}' would replace '{running}', which PolicyKit does not own",
+            "PolicyKit replaces only PK- objects: remove or rename the site's statement on the router, or change the policy so it does not take this place");
 }

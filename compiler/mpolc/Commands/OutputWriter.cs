@@ -26,6 +26,7 @@ internal sealed class OutputWriter : IDisposable
     // stages each device's files as they are rendered holds no more than a device's worth.
     private readonly List<Place> _places = [];
     private readonly HashSet<string> _paths = new(StringComparer.Ordinal);
+    private readonly List<DeploymentManifest.Entry> _manifest = [];
     private readonly Lock _lock = new();
     private bool _started, _createdOutputDir, _committed;
 
@@ -93,6 +94,7 @@ internal sealed class OutputWriter : IDisposable
             }
             var place = new Place(file.Device, file.FileName);
             StageFile(place, file, secret);
+            _manifest.Add(DeploymentManifest.Entry.Of(file));
             _places.Add(place);
         }
     }
@@ -111,6 +113,7 @@ internal sealed class OutputWriter : IDisposable
                     Directory.CreateDirectory(_outputDir);
                 });
                 _committed = true;
+                WriteManifest();
                 return;
             }
             try
@@ -133,8 +136,13 @@ internal sealed class OutputWriter : IDisposable
             {
                 RemoveStaging();
             }
+            WriteManifest();
         }
     }
+
+    // What was written, for deployment tools; devices the last compile wrote and this one does not are removed.
+    private void WriteManifest() =>
+        Guard(Path.Combine(_outputDir, DeploymentManifest.FileName), () => DeploymentManifest.Update(_outputDir, _manifest));
 
     /// <summary>Without a <see cref="Commit"/>: the staged files are removed and the output folder is as it was.</summary>
     public void Dispose()

@@ -39,10 +39,13 @@ public sealed class IosXrEmitterTests
     }
 
     /// <summary>The lines appear in the output consecutively, exactly as given.</summary>
+    private static string WithoutSequence(string line) => System.Text.RegularExpressions.Regex.Replace(line, "^( +)[0-9]+ ", "$1N ");
+
     private static void HasBlock(string output, string block)
     {
-        var lines = output.Split('\n');
-        var wanted = block.ReplaceLineEndings("\n").Split('\n');
+        // Entry numbers aside ("10 deny …" → "N deny …"): they are content hashes (SequenceNumbers), tested on their own.
+        var lines = output.Split('\n').Select(WithoutSequence).ToArray();
+        var wanted = block.ReplaceLineEndings("\n").Split('\n').Select(WithoutSequence).ToArray();
         for (int i = 0; i + wanted.Length <= lines.Length; i++)
         {
             if (lines.AsSpan(i, wanted.Length).SequenceEqual(wanted)) return;
@@ -65,9 +68,9 @@ public sealed class IosXrEmitterTests
             """);
         HasBlock(output, """
             ipv4 access-list PK-CHANNEL-GUIDE-COUNTED
-             10 deny ipv4 224.0.0.0 0.0.0.255 any
-             20 deny ipv4 host 239.255.255.254 any
-             30 permit ipv4 any any
+             22568538 deny ipv4 host 239.255.255.254 any
+             68534261 deny ipv4 224.0.0.0 0.0.0.255 any
+             161420546 permit ipv4 any any
             !
             """);
         HasBlock(output, """
@@ -94,19 +97,19 @@ public sealed class IosXrEmitterTests
             """);
         HasBlock(output, """
             ipv4 access-list PK-GI0-0-0-2-IN
-             10 deny igmp any any host-report
-             20 deny igmp any any v2-report
-             30 deny igmp any any host-query
-             40 deny igmp any any pim
-             50 deny igmp any any dvmrp
-             60 permit igmp any host 224.0.0.22 v3-report
-             70 permit igmp any any mtrace
-             80 permit igmp any any mtrace-response
-             90 permit igmp any 224.0.0.0 15.255.255.255 host-report
-             100 permit igmp any 224.0.0.0 15.255.255.255 v2-report
-             110 permit igmp any 224.0.0.0 15.255.255.255 v2-leave
-             120 deny igmp any any
-             130 permit ipv4 any any
+             26523632 deny igmp any any host-query
+             51944248 deny igmp any any host-report
+             67007286 deny igmp any any v2-report
+             68978032 deny igmp any any dvmrp
+             69818639 deny igmp any any pim
+             101744326 permit igmp any host 224.0.0.22 v3-report
+             114963234 permit igmp any any mtrace
+             137376612 permit igmp any any mtrace-response
+             151855287 permit igmp any 224.0.0.0 15.255.255.255 host-report
+             165709922 permit igmp any 224.0.0.0 15.255.255.255 v2-leave
+             167357905 permit igmp any 224.0.0.0 15.255.255.255 v2-report
+             280406261 deny igmp any any
+             361420546 permit ipv4 any any
             !
             """);
         HasBlock(output, """
@@ -159,19 +162,26 @@ public sealed class IosXrEmitterTests
              !
             !
             """);
-        // The guide's list 111 as (S,G): groups in the destination, sources in the source.
+        // The guide's list 111 as (S,G): groups in the destination, sources in the source; one run
+        // of denies, written in the order of their numbers (content hashes, SequenceNumbers).
         HasBlock(output, """
             ipv4 access-list PK-STD_MSDP-SA-BCP-SA
-             10 deny ipv4 any host 224.0.2.2
-            """);
-        HasBlock(output, """
-             100 deny ipv4 any 239.0.0.0 0.255.255.255
-             110 deny ipv4 10.0.0.0 0.255.255.255 any
-             120 deny ipv4 127.0.0.0 0.255.255.255 any
-             130 deny ipv4 172.16.0.0 0.15.255.255 any
-             140 deny ipv4 192.168.0.0 0.0.255.255 any
-             150 deny ipv4 any 232.0.0.0 0.255.255.255
-             160 permit ipv4 any any
+             2692134 deny ipv4 any host 224.0.1.35
+             5567370 deny ipv4 172.16.0.0 0.15.255.255 any
+             7640230 deny ipv4 any host 224.0.1.2
+             37981461 deny ipv4 127.0.0.0 0.255.255.255 any
+             39693548 deny ipv4 any host 224.0.1.60
+             49204978 deny ipv4 any host 224.0.1.39
+             51372603 deny ipv4 any 239.0.0.0 0.255.255.255
+             52367414 deny ipv4 10.0.0.0 0.255.255.255 any
+             54156534 deny ipv4 192.168.0.0 0.0.255.255 any
+             54738633 deny ipv4 any host 224.0.2.2
+             56264598 deny ipv4 any host 224.0.1.22
+             56987296 deny ipv4 any 232.0.0.0 0.255.255.255
+             62779354 deny ipv4 any host 224.0.1.40
+             86495332 deny ipv4 any host 224.0.1.24
+             96012019 deny ipv4 any host 224.0.1.3
+             161420546 permit ipv4 any any
             !
             """);
     }
@@ -403,10 +413,10 @@ public sealed class IosXrEmitterTests
             """);
         HasBlock(output, """
             ipv4 access-list PK-HU0-0-0-0-BOUNDARY
-             10 deny ipv4 host 224.0.1.39 any
-             20 deny ipv4 host 224.0.1.40 any
-             30 deny ipv4 239.0.0.0 0.255.255.255 any
-             40 permit ipv4 any any
+             60896782 deny ipv4 host 224.0.1.40 any
+             81721394 deny ipv4 host 224.0.1.39 any
+             90098147 deny ipv4 239.0.0.0 0.255.255.255 any
+             161420546 permit ipv4 any any
             !
             """);
         HasBlock(output, """

@@ -39,12 +39,24 @@ public sealed class JunosEmitterTests
         return file.Content;
     }
 
-    /// <summary>Every line is a comment, blank, or one complete set statement, with "\n" endings and no trailing space.</summary>
+    /// <summary>
+    /// Every line is a comment, blank, or one complete set statement, with "\n" endings and no
+    /// trailing space; or the delete of an owned (PK-) object, right before that object's set lines.
+    /// </summary>
     private static void AssertSetForm(string output)
     {
         Assert.DoesNotContain('\r', output);
-        foreach (var line in output.Split('\n'))
+        var lines = output.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
         {
+            string line = lines[i];
+            if (line.StartsWith("delete ", StringComparison.Ordinal))
+            {
+                Assert.Contains(" PK-", line);
+                Assert.True(i + 1 < lines.Length && lines[i + 1].StartsWith("set " + line["delete ".Length..], StringComparison.Ordinal),
+                    $"a delete not followed by the object's set lines: '{line}'");
+                continue;
+            }
             Assert.True(line.Length == 0 || line.StartsWith("# ", StringComparison.Ordinal) || line == "#" || line.StartsWith("set ", StringComparison.Ordinal),
                 $"not a set statement or a comment: '{line}'");
             Assert.True(line == line.TrimEnd(), $"trailing space: '{line}'");

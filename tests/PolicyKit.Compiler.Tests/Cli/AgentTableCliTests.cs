@@ -54,7 +54,7 @@ public sealed class AgentTableCliTests : IDisposable
         Assert.Contains("mpolc: wrote 2 files to ", run.Stderr, StringComparison.Ordinal);
         var files = Directory.GetFiles(Path.Combine(_dir.Path, "out"), "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(Path.Combine(_dir.Path, "out"), f).Replace('\\', '/')).Order(StringComparer.Ordinal);
-        Assert.Equal(["edge-1/edge-1.mpt", "edge-2/edge-2.mpt"], files);
+        Assert.Equal(["edge-1/edge-1.mpt", "edge-2/edge-2.mpt", "manifest.json"], files);
 
         var table = TableReader.Read(File.ReadAllBytes(TablePath("out", "edge-1")));
         Assert.Equal("edge-1", table.Header.Device);

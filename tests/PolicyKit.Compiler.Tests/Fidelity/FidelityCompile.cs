@@ -28,9 +28,21 @@ internal static class FidelityCompile
         return Assert.Single(result.Files, f => f.Target == target).Content;
     }
 
-    /// <summary>The configuration lines (comments and blank lines aside), trimmed.</summary>
+    /// <summary>
+    /// The configuration lines (comments and blank lines aside), trimmed, with the sequence number
+    /// of an ACL entry left out ("35431 deny pim …" → "deny pim …"): these tests are about what an
+    /// entry says; the numbers have tests of their own (SequenceNumberTests).
+    /// </summary>
     public static IReadOnlyList<string> ConfigLines(string output, string comment) =>
-        output.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith(comment, StringComparison.Ordinal)).ToList();
+        output.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith(comment, StringComparison.Ordinal)).Select(WithoutSequence).ToList();
+
+    private static string WithoutSequence(string line)
+    {
+        string rest = line.StartsWith("sequence ", StringComparison.Ordinal) ? line["sequence ".Length..] : line;
+        int digits = 0;
+        while (digits < rest.Length && char.IsAsciiDigit(rest[digits])) digits++;
+        return digits > 0 && digits < rest.Length && rest[digits] == ' ' ? rest[(digits + 1)..] : line;
+    }
 
     public static string Describe(IEnumerable<Diagnostic> diagnostics) =>
         string.Join("\n", diagnostics.Select(d => $"{d.Span.StartLineColumn} {d.Code} {d.Severity}: {d.Message}"));

@@ -18,7 +18,7 @@ public sealed class IosXeFidelityTests
         Assert.Empty(result.Files);
         // The rules without `from` still compile as before.
         string output = OutputOf(Policy.Replace("deny from 10.1.1.5 groups", "deny groups", StringComparison.Ordinal), "ios-xe");
-        Assert.Contains(" deny 226.1.0.0 0.0.255.255", output.Split('\n'));
+        Assert.Contains("deny 226.1.0.0 0.0.255.255", ConfigLines(output, "!"));
     }
 
     [Fact]

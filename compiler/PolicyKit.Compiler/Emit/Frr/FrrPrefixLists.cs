@@ -28,16 +28,21 @@ public sealed class FrrPrefixLists
         }
     }
 
-    /// <summary>Writes every list: <c>ip prefix-list NAME seq 5 permit …</c>, sequence numbers in steps of 5.</summary>
+    /// <summary>The largest prefix-list sequence number FRR takes.</summary>
+    private const long MaxSequence = 4_294_967_295;
+
+    /// <summary>
+    /// Writes every list: <c>ip prefix-list NAME seq N permit …</c>, numbered so that an inserted
+    /// entry is one new line (<see cref="SequenceNumbers"/>): frr-reload.py then adds one line
+    /// instead of replacing every line after it.
+    /// </summary>
     public void WriteTo(ConfigWriter w)
     {
         foreach (var (name, family, entries) in _lists)
         {
-            int seq = 5;
-            foreach (var entry in entries)
+            foreach (var (seq, entry) in SequenceNumbers.Assign(entries, MaxSequence, 5))
             {
-                w.Line($"{FrrSyntax.PrefixListKeyword(family)} prefix-list {name} seq {seq} {entry}");
-                seq += 5;
+                w.Line($"{FrrSyntax.PrefixListKeyword(family)} prefix-list {name} seq {SequenceNumbers.Format(seq)} {entry}");
             }
             w.Line("!");
         }

@@ -60,6 +60,12 @@ public class IosXeEmitter : ConfigEmitter
 
     // ── ACL definitions ──
 
+    /// <summary>The largest ACL entry number IOS-XE takes.</summary>
+    protected const long MaxAclSequence = 2_147_483_647;
+
+    /// <summary>The largest prefix-list sequence number IOS-XE takes.</summary>
+    private const long MaxPrefixListSequence = 4_294_967_294;
+
     protected virtual void WriteDefinitions(ConfigWriter w, AclBook acls)
     {
         foreach (var acl in acls.Acls)
@@ -67,19 +73,21 @@ public class IosXeEmitter : ConfigEmitter
             string header = acl.Family == IpFamily.V6
                 ? $"ipv6 access-list {acl.Name}"
                 : $"ip access-list {(acl.Kind == AclKind.Standard ? "standard" : "extended")} {acl.Name}";
+            // Numbered entries (SequenceNumbers): a plan edits the list entry by entry, and an
+            // inserted entry gets a number of its own instead of renumbering the rest.
             w.Block(header, () =>
             {
-                foreach (var entry in acl.Entries) w.Line(entry);
+                // IPv6 access lists take the number as `sequence N` (as show running-config writes them).
+                string keyword = acl.Family == IpFamily.V6 ? "sequence " : "";
+                foreach (var (seq, entry) in SequenceNumbers.Assign(acl.Entries, MaxAclSequence, 10)) w.Line($"{keyword}{SequenceNumbers.Format(seq)} {entry}");
             });
             w.Line("!");
         }
         foreach (var (name, family, entries) in acls.PrefixLists)
         {
-            int seq = 5;
-            foreach (var entry in entries)
+            foreach (var (seq, entry) in SequenceNumbers.Assign(entries, MaxPrefixListSequence, 5))
             {
-                w.Line($"{(family == IpFamily.V4 ? "ip" : "ipv6")} prefix-list {name} seq {seq} {entry}");
-                seq += 5;
+                w.Line($"{(family == IpFamily.V4 ? "ip" : "ipv6")} prefix-list {name} seq {SequenceNumbers.Format(seq)} {entry}");
             }
             w.Line("!");
         }

@@ -69,19 +69,28 @@ public sealed class IosXrEmitter : IosXeEmitter
 
     // ── ACL definitions: numbered entries, one namespace per family ──
 
+    /// <summary>The largest ACL entry number IOS XR takes.</summary>
+    private const long MaxXrAclSequence = 2_147_483_646;
+
     private static void WriteXrDefinitions(ConfigWriter w, AclBook acls)
     {
         foreach (var acl in acls.Acls)
         {
-            w.Block($"{(acl.Family == IpFamily.V4 ? "ipv4" : "ipv6")} access-list {acl.Name}", () =>
+            // Replaced as a whole: XR applies the file as one commit, so the list is removed and
+            // written again in one step (docs/targets.md, "Re-applying"); entries of the old
+            // list that the policy no longer has go with it, and the list is never absent.
+            string header = $"{(acl.Family == IpFamily.V4 ? "ipv4" : "ipv6")} access-list {acl.Name}";
+            w.Line($"no {header}");
+            w.Block(header, () =>
             {
-                // "10 permit …", "20 …": the number is written into the line, not made a string of its own.
-                Span<char> number = stackalloc char[12];
-                for (int i = 0; i < acl.Entries.Count; i++)
+                // Numbered so that an inserted entry changes one line (SequenceNumbers); the number
+                // is written into the line, not made a string of its own.
+                Span<char> number = stackalloc char[21];
+                foreach (var (seq, entry) in SequenceNumbers.Assign(acl.Entries, MaxXrAclSequence, 10))
                 {
-                    ((i + 1) * 10).TryFormat(number, out int digits, default, CultureInfo.InvariantCulture);
+                    seq.TryFormat(number, out int digits, default, CultureInfo.InvariantCulture);
                     number[digits] = ' ';
-                    w.Line(number[..(digits + 1)], acl.Entries[i]);
+                    w.Line(number[..(digits + 1)], entry);
                 }
             });
             w.Line("!");

@@ -5,6 +5,8 @@ namespace PolicyKit.Compiler.Emit.Junos;
 /// policers and firewall filters — collected in first-use order and written as set lines.
 /// A definition is its body: the lines after "set KIND NAME". Names come from policy names
 /// only, so they are stable; a second, different body under one name gets -2, -3, ….
+/// Every object is written as <c>delete KIND NAME</c> then its <c>set</c> lines, so loading the
+/// file replaces it (it is PolicyKit's: its name starts with PK-).
 /// </summary>
 public sealed class JunosBook
 {
@@ -46,6 +48,10 @@ public sealed class JunosBook
         {
             foreach (var (_, name, body) in _definitions.Where(d => d.Kind == kind))
             {
+                // Replaced as a whole in the one commit that loads the file: terms, route-filters
+                // or policer settings the policy no longer has are deleted with the object, and
+                // Junos applies delete and set together (docs/targets.md, "Re-applying").
+                w.Line($"delete {kind} {name}");
                 foreach (var line in body) w.Line(line.Length == 0 ? $"set {kind} {name}" : $"set {kind} {name} {line}");
                 w.Blank();
             }

@@ -4,7 +4,7 @@ using PolicyKit.Compiler.Tests.Examples;
 namespace PolicyKit.Compiler.Tests.Backends.Frr;
 
 /// <summary>Compiles policies held in memory to the frr target, with stand-in secrets.</summary>
-internal static class FrrCompile
+internal static partial class FrrCompile
 {
     public static readonly DateOnly Today = new(2026, 11, 23);
 
@@ -35,19 +35,29 @@ internal static class FrrCompile
     /// <summary>The lines of a configuration, without trailing spaces (indentation kept).</summary>
     public static List<string> Lines(string config) => config.Split('\n').Select(l => l.TrimEnd()).ToList();
 
-    /// <summary>Asserts that <paramref name="expected"/> appear as consecutive lines.</summary>
+    /// <summary>
+    /// A prefix-list line with its sequence number as "seq *": these tests are about what a list
+    /// says; the numbers (content hashes, SequenceNumbers) have tests of their own.
+    /// </summary>
+    public static string WithoutSequence(string line) => SequenceNumber().Replace(line, " seq * ");
+
+    [System.Text.RegularExpressions.GeneratedRegex(" seq [0-9]+ ")]
+    private static partial System.Text.RegularExpressions.Regex SequenceNumber();
+
+    /// <summary>Asserts that <paramref name="expected"/> appear as consecutive lines (sequence numbers aside).</summary>
     public static void HasBlock(string config, params string[] expected)
     {
-        var lines = Lines(config);
-        for (int i = 0; i + expected.Length <= lines.Count; i++)
+        var lines = Lines(config).Select(WithoutSequence).ToList();
+        var wanted = expected.Select(WithoutSequence).ToList();
+        for (int i = 0; i + wanted.Count <= lines.Count; i++)
         {
-            if (lines.Skip(i).Take(expected.Length).SequenceEqual(expected)) return;
+            if (lines.Skip(i).Take(wanted.Count).SequenceEqual(wanted)) return;
         }
         Assert.Fail($"expected these consecutive lines:\n{string.Join("\n", expected)}\n\nin:\n{config}");
     }
 
     public static void HasLine(string config, string expected) =>
-        Assert.True(Lines(config).Contains(expected), $"expected the line\n{expected}\nin:\n{config}");
+        Assert.True(Lines(config).Select(WithoutSequence).Contains(WithoutSequence(expected)), $"expected the line\n{expected}\nin:\n{config}");
 
     public static void LacksLineContaining(string config, string fragment) =>
         Assert.False(Lines(config).Any(l => !l.TrimStart().StartsWith('!') && l.Contains(fragment, StringComparison.Ordinal)),

@@ -30,8 +30,8 @@ public sealed class FrrScenarioTests
             "ip prefix-list PK-R1-RP-GROUPS seq 10 permit 239.192.0.0/14 le 32");
         HasLine(Router, "ip pim rp 192.0.2.1 prefix-list PK-R1-RP-GROUPS");
         HasBlock(Router,
-            "ip prefix-list PK-R1-SSM seq 5 permit 232.0.0.0/8 le 32",
-            "ip prefix-list PK-R1-SSM seq 10 permit 233.252.0.0/14 le 32");
+            "ip prefix-list PK-R1-SSM seq 43594472 permit 233.252.0.0/14 le 32",
+            "ip prefix-list PK-R1-SSM seq 59273029 permit 232.0.0.0/8 le 32");
         HasLine(Router, "ip pim ssm prefix-list PK-R1-SSM");
     }
 

@@ -1,0 +1,96 @@
+using System.Globalization;
+
+namespace PolicyKit.Compiler.Emit;
+
+/// <summary>
+/// Sequence numbers for the lists a platform numbers line by line (IOS-XE ACLs and prefix lists,
+/// IOS XR ACLs, FRR prefix lists) that stay put when the list changes: inserting or removing one
+/// entry changes that one line, not every line after it, so a plan (and <c>frr-reload</c>) edits
+/// the router entry by entry and never touches a kept entry.
+/// </summary>
+/// <remarks>
+/// In a first-match list only the order between entries of different actions matters: within a
+/// run of consecutive entries with one action, whichever matches first gives the same answer.
+/// So each run gets a band of numbers (run r: r × band + 1 … (r + 1) × band), and within its band
+/// an entry's number comes from its own text (a 64-bit FNV-1a hash, mapped onto the band), not
+/// from its position or its neighbours: an entry keeps its number whatever is inserted or removed
+/// around it. Entries of a run are written in number order; two entries that would get one number
+/// take the next free ones (rare: the band is 10⁸ numbers where the platform's range allows, 10⁶
+/// otherwise). What still renumbers: an entry of another action inserted inside a run splits it,
+/// and the runs after it move one band up. A list that fits neither band size is numbered in plain
+/// steps (and then renumbers on insertion, as before).
+/// </remarks>
+public static class SequenceNumbers
+{
+    /// <summary>Numbers per run of one action, the wide band first.</summary>
+    private static readonly long[] Bands = [100_000_000, 1_000_000];
+
+    /// <summary>
+    /// The list's entries with their sequence numbers, in the order to write them (ascending numbers).
+    /// <paramref name="maxSequence"/> is the platform's largest number; <paramref name="step"/> the
+    /// plain step used when the list does not fit the bands.
+    /// </summary>
+    public static IReadOnlyList<(long Sequence, string Entry)> Assign(IReadOnlyList<string> entries, long maxSequence, int step)
+    {
+        var runs = Runs(entries);
+        foreach (long band in Bands)
+        {
+            if (runs.Count * band > maxSequence || runs.Any(r => r.Count > band)) continue;
+            var numbered = new List<(long, string)>(entries.Count);
+            for (int r = 0; r < runs.Count; r++)
+            {
+                long first = r * band + 1;
+                var taken = new HashSet<long>();
+                var run = new List<(long, string)>(runs[r].Count);
+                foreach (var (ideal, entry) in runs[r].Select(e => (Ideal(e, band), e)).OrderBy(x => x.Item1).ThenBy(x => x.e, StringComparer.Ordinal))
+                {
+                    long slot = ideal;
+                    while (!taken.Add(slot)) slot = (slot + 1) % band;
+                    run.Add((first + slot, entry));
+                }
+                // A collision at the top of the band wraps to its bottom: keep the run in number order.
+                numbered.AddRange(run.OrderBy(x => x.Item1));
+            }
+            return numbered;
+        }
+        return entries.Select((e, i) => ((long)(i + 1) * step, e)).ToList();
+    }
+
+    /// <summary>Consecutive entries with one action ("permit …", "deny …", with or without log); any other entry is a run of its own.</summary>
+    private static List<List<string>> Runs(IReadOnlyList<string> entries)
+    {
+        var runs = new List<List<string>>();
+        string? action = null;
+        foreach (var entry in entries)
+        {
+            // A logging entry is its own kind of action: which of two matching entries comes
+            // first decides whether the packet is logged.
+            string first = FirstWord(entry);
+            string? thisAction = first is "permit" or "deny" ? first + (entry.EndsWith(" log", StringComparison.Ordinal) || entry.EndsWith(" log-input", StringComparison.Ordinal) ? " log" : "") : null;
+            if (thisAction is null || thisAction != action || runs.Count == 0) runs.Add([]);
+            runs[^1].Add(entry);
+            action = thisAction;
+        }
+        return runs;
+    }
+
+    private static string FirstWord(string entry)
+    {
+        int space = entry.IndexOf(' ');
+        return space < 0 ? entry : entry[..space];
+    }
+
+    /// <summary>The place in the band an entry would like: a hash of its text (FNV-1a, 64 bits: the same on every machine and run).</summary>
+    private static long Ideal(string entry, long band)
+    {
+        ulong hash = 14695981039346656037UL;
+        foreach (char c in entry)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+        return (long)(hash % (ulong)band);
+    }
+
+    /// <summary>A number as the platforms write it.</summary>
+    public static string Format(long sequence) => sequence.ToString(CultureInfo.InvariantCulture);
+}

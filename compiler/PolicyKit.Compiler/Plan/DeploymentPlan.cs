@@ -1,0 +1,265 @@
+namespace PolicyKit.Compiler.Plan;
+
+/// <summary>
+/// What moves a device's running configuration to the compiled one, touching only what PolicyKit
+/// owns (names starting with PK-) and adding the statements the policy asks for:
+/// <list type="bullet">
+/// <item>statements of the compiled file the router lacks are added (in the file's order, inside
+///   their blocks);</item>
+/// <item>owned objects are replaced as each platform does it without a gap (docs/targets.md,
+///   "Re-applying"): IOS XR ACLs, prefix-sets and route-policies and Junos objects as a whole in the
+///   commit; IOS-XE and FRR lists entry by entry, new entries first, by their stable numbers;</item>
+/// <item>owned statements the policy no longer has are removed (<c>no …</c>, Junos <c>delete …</c>),
+///   after the additions — unless an added statement of the same form already replaced them;</item>
+/// <item>a compiled statement that would replace the site's own object in a setting (an interface's
+///   ACL, the loopback filter) is a conflict, reported instead of applied.</item>
+/// </list>
+/// Statements of the site that name nothing owned are never removed.
+/// </summary>
+public static class DeploymentPlan
+{
+    /// <summary>The result: commands in order, and the conflicts (running statement, compiled statement that would replace it).</summary>
+    public sealed record Result(IReadOnlyList<string> Commands, IReadOnlyList<(ConfigLine Running, ConfigLine Compiled)> Conflicts)
+    {
+        public bool HasChanges => Commands.Count > 0;
+    }
+
+    /// <summary>Platforms a plan is made for.</summary>
+    public static readonly IReadOnlySet<string> Platforms = new HashSet<string>(StringComparer.Ordinal) { "ios-xe", "ios-xr", "junos", "frr" };
+
+    // Statements that define a (possibly owned) object: a site object of the same form is another object, not a conflict.
+    private static readonly string[] Definitions =
+    [
+        "ip prefix-list ", "ipv6 prefix-list ", "ip access-list ", "ipv6 access-list ", "ipv4 access-list ", "route-map ",
+        "prefix-set ", "route-policy ", "key chain ", "keychain ", "bgp community-list ", "bgp as-path ", "ip as-path ",
+        "set policy-options ", "set firewall ",
+    ];
+
+    // IOS XR objects that are replaced as a whole in the commit.
+    private static readonly string[] XrWholeObjects = ["ipv4 access-list ", "ipv6 access-list ", "prefix-set ", "route-policy "];
+
+    // The Junos object kinds PolicyKit defines (JunosBook).
+    private static readonly string[] JunosKinds =
+    [
+        "policy-options prefix-list", "policy-options damping", "policy-options policy-statement",
+        "firewall policer", "firewall family inet filter", "firewall family inet6 filter",
+    ];
+
+    public static Result Make(string platform, string running, string compiled)
+    {
+        if (!Platforms.Contains(platform)) throw new ArgumentException($"no plan for platform '{platform}'", nameof(platform));
+        string comment = platform == "junos" ? "#" : "!";
+        var have = ConfigLine.Parse(running, comment);
+        var want = ConfigLine.Parse(compiled, comment).Where(l => !l.Text.StartsWith("delete ", StringComparison.Ordinal) && !l.Text.StartsWith("no ", StringComparison.Ordinal)).ToList();
+        var conflicts = Conflicts(have, want);
+        var commands = platform == "junos" ? Junos(have, want) : Blocks(platform, have, want);
+        return new Result(commands, conflicts);
+    }
+
+    private static bool IsDefinition(ConfigLine line) =>
+        line.Context.Count == 0 && Definitions.Any(d => line.Text.StartsWith(d, StringComparison.Ordinal));
+
+    /// <summary>Same statement but for owned names: the compiled one would replace the running one.</summary>
+    private static bool SameForm(ConfigLine a, ConfigLine b, bool requireSiteName)
+    {
+        if (!a.Context.SequenceEqual(b.Context)) return false;
+        var x = a.Words;
+        var y = b.Words;
+        if (x.Length != y.Length) return false;
+        bool differs = false;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (x[i] == y[i]) continue;
+            if (!ConfigLine.IsOwnedName(x[i])) return false;
+            if (requireSiteName && ConfigLine.IsOwnedName(y[i])) return false;
+            if (!requireSiteName && !ConfigLine.IsOwnedName(y[i])) return false;
+            differs = true;
+        }
+        return differs;
+    }
+
+    private static List<(ConfigLine, ConfigLine)> Conflicts(List<ConfigLine> have, List<ConfigLine> want)
+    {
+        var conflicts = new List<(ConfigLine, ConfigLine)>();
+        var haveKeys = have.Select(l => l.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var c in want.Where(c => c.NamesOwned && !IsDefinition(c) && !haveKeys.Contains(c.Key)))
+        {
+            foreach (var r in have.Where(r => !r.NamesOwned && SameForm(c, r, requireSiteName: true))) conflicts.Add((r, c));
+        }
+        return conflicts;
+    }
+
+    // ── IOS-XE, IOS XR, FRR: indented blocks ──
+
+    private static List<string> Blocks(string platform, List<ConfigLine> have, List<ConfigLine> want)
+    {
+        var haveKeys = have.Select(l => l.Key).ToHashSet(StringComparer.Ordinal);
+        var wantKeys = want.Select(l => l.Key).ToHashSet(StringComparer.Ordinal);
+        var handled = new HashSet<string>(StringComparer.Ordinal);
+        var adds = new List<ConfigLine>();
+        var whole = new List<string>();
+
+        // IOS XR: an owned ACL, prefix-set or route-policy that differs is written again as a whole.
+        if (platform == "ios-xr")
+        {
+            foreach (var header in want.Where(l => l.Context.Count == 0 && l.NamesOwned && XrWholeObjects.Any(k => l.Text.StartsWith(k, StringComparison.Ordinal))))
+            {
+                var wanted = Block(want, header.Text);
+                var existing = Block(have, header.Text);
+                foreach (var l in wanted) handled.Add(l.Key);
+                foreach (var l in existing) handled.Add(l.Key);
+                // A route-policy is a program (order counts); an ACL is ordered by its numbers, a prefix-set is a set.
+                bool same = header.Text.StartsWith("route-policy ", StringComparison.Ordinal)
+                    ? existing.Select(l => l.Key).Distinct().SequenceEqual(wanted.Select(l => l.Key), StringComparer.Ordinal)
+                    : existing.Select(l => l.Key).ToHashSet(StringComparer.Ordinal).SetEquals(wanted.Select(l => l.Key));
+                if (same) continue;
+                bool isAcl = header.Text.Contains("access-list", StringComparison.Ordinal);
+                if (isAcl && existing.Count > 0) whole.Add($"no {header.Text}");
+                whole.Add(header.Text);
+                whole.AddRange(wanted.Skip(1).Select(l => new string(' ', l.Context.Count) + l.Text));
+                if (header.Text.StartsWith("prefix-set ", StringComparison.Ordinal)) whole.Add("end-set");
+                else if (header.Text.StartsWith("route-policy ", StringComparison.Ordinal)) whole.Add("end-policy");
+                else whole.Add("exit");
+            }
+        }
+        foreach (var c in want)
+        {
+            if (!handled.Contains(c.Key) && !haveKeys.Contains(c.Key)) adds.Add(c);
+        }
+
+        var removes = new List<ConfigLine>();
+        var removedHeaders = new HashSet<string>(StringComparer.Ordinal);
+        var removedNeighbors = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var r in have)
+        {
+            if (handled.Contains(r.Key) || wantKeys.Contains(r.Key)) continue;
+            if (r.Context.Count > 0 && removedHeaders.Contains(r.Context[0])) continue;
+            bool inOwned = r.Context.Any(h => h.Split(' ').Any(ConfigLine.IsOwnedName));
+            if (!r.NamesOwned && !inOwned) continue;
+            // A BGP neighbor that carries an owned filter is PolicyKit's: when the policy no longer
+            // has it, the neighbor goes as a whole — never left up without its filter.
+            if (NeighborOf(r) is { } neighbor && !want.Any(c => Mentions(c, neighbor.Statement)))
+            {
+                var line = new ConfigLine(neighbor.Context, neighbor.Statement, r.LineNumber);
+                if (removedNeighbors.Add(line.Key)) removes.Add(line);
+                continue;
+            }
+            if (!IsDefinition(r) && want.Any(c => SameForm(c, r, requireSiteName: false))) continue;   // an added statement replaced it
+            if (r.Context.Count == 0 && have.Any(l => l.Context.Count > 0 && l.Context[0] == r.Text)) removedHeaders.Add(r.Text);
+            removes.Add(r);
+        }
+
+        var commands = new List<string>();
+        commands.AddRange(whole);
+        Render(commands, adds, l => l.Text);
+        Render(commands, removes, l => Negate(platform, l));
+        return commands;
+    }
+
+    /// <summary>The neighbor a statement belongs to (<c>neighbor ADDRESS</c>) and the block it is configured in, or null.</summary>
+    private static (IReadOnlyList<string> Context, string Statement)? NeighborOf(ConfigLine line)
+    {
+        for (int i = 0; i < line.Context.Count; i++)
+        {
+            var words = line.Context[i].Split(' ');
+            if (words.Length == 2 && words[0] == "neighbor") return (line.Context.Take(i).ToArray(), line.Context[i]);
+        }
+        var own = line.Words;
+        if (own.Length > 2 && own[0] == "neighbor" && line.Context.Count > 0) return (line.Context.Take(1).ToArray(), $"neighbor {own[1]}");
+        return null;
+    }
+
+    private static bool Mentions(ConfigLine line, string neighbor) =>
+        line.Text == neighbor || line.Text.StartsWith(neighbor + " ", StringComparison.Ordinal) || line.Context.Contains(neighbor);
+
+    private static List<ConfigLine> Block(List<ConfigLine> lines, string header) =>
+        lines.Where(l => (l.Context.Count == 0 && l.Text == header) || (l.Context.Count > 0 && l.Context[0] == header)).ToList();
+
+    /// <summary>The command that removes a statement: an ACL entry by its number, anything else by <c>no</c>.</summary>
+    private static string Negate(string platform, ConfigLine line)
+    {
+        var words = line.Words;
+        bool aclEntry = line.Context.Count > 0 && line.Context[^1].Contains("access-list", StringComparison.Ordinal);
+        if (aclEntry && words.Length > 1 && words[0].All(char.IsAsciiDigit)) return $"no {words[0]}";
+        if (aclEntry && words.Length > 2 && words[0] == "sequence") return $"no sequence {words[1]}";
+        return $"no {line.Text}";
+    }
+
+    /// <summary>Writes statements inside their blocks: headers entered as needed, <c>exit</c> on the way out.</summary>
+    private static void Render(List<string> commands, List<ConfigLine> lines, Func<ConfigLine, string> text)
+    {
+        var open = new List<string>();
+        ConfigLine? previous = null;
+        foreach (var line in lines)
+        {
+            // The statement just written opened the block this one is in: it is entered already.
+            if (previous is not null && line.Context.Count == previous.Context.Count + 1 && line.Context[^1] == previous.Text &&
+                line.Context.Take(previous.Context.Count).SequenceEqual(previous.Context))
+            {
+                open = [.. line.Context];
+            }
+            int common = 0;
+            while (common < open.Count && common < line.Context.Count && open[common] == line.Context[common]) common++;
+            for (int i = open.Count - 1; i >= common; i--) commands.Add(new string(' ', i) + "exit");
+            open.RemoveRange(common, open.Count - common);
+            for (int i = common; i < line.Context.Count; i++)
+            {
+                commands.Add(new string(' ', i) + line.Context[i]);
+                open.Add(line.Context[i]);
+            }
+            commands.Add(new string(' ', line.Context.Count) + text(line));
+            previous = line;
+        }
+        for (int i = open.Count - 1; i >= 0; i--) commands.Add(new string(' ', i) + "exit");
+    }
+
+    // ── Junos: set lines ──
+
+    private static (string Kind, string Name)? JunosObject(ConfigLine line)
+    {
+        foreach (var kind in JunosKinds)
+        {
+            string prefix = $"set {kind} ";
+            if (!line.Text.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            string rest = line.Text[prefix.Length..];
+            int space = rest.IndexOf(' ');
+            string name = space < 0 ? rest : rest[..space];
+            return ConfigLine.IsOwnedName(name) ? (kind, name) : null;
+        }
+        return null;
+    }
+
+    private static List<string> Junos(List<ConfigLine> have, List<ConfigLine> want)
+    {
+        var commands = new List<string>();
+        var haveKeys = have.Select(l => l.Text).ToHashSet(StringComparer.Ordinal);
+        var wantObjects = want.Where(l => JunosObject(l) is not null).GroupBy(l => JunosObject(l)!.Value).ToList();
+        var haveObjects = have.Where(l => JunosObject(l) is not null).GroupBy(l => JunosObject(l)!.Value).ToDictionary(g => g.Key, g => g.Select(l => l.Text).ToHashSet(StringComparer.Ordinal));
+        foreach (var group in wantObjects)
+        {
+            var wanted = group.Select(l => l.Text).ToHashSet(StringComparer.Ordinal);
+            if (haveObjects.TryGetValue(group.Key, out var existing))
+            {
+                if (existing.SetEquals(wanted)) continue;
+                commands.Add($"delete {group.Key.Kind} {group.Key.Name}");
+            }
+            commands.AddRange(group.Select(l => l.Text));
+        }
+        foreach (var c in want.Where(l => JunosObject(l) is null && !haveKeys.Contains(l.Text))) commands.Add(c.Text);
+        var wantKeys = want.Select(l => l.Text).ToHashSet(StringComparer.Ordinal);
+        foreach (var r in have.Where(l => JunosObject(l) is null && l.NamesOwned && !wantKeys.Contains(l.Text)))
+        {
+            if (want.Any(c => SameForm(c, r, requireSiteName: false))) continue;
+            // A BGP neighbor carrying an owned policy is PolicyKit's: gone from the policy, it goes as a whole.
+            var words = r.Words;
+            int at = Array.IndexOf(words, "neighbor");
+            string path = at > 0 && at + 1 < words.Length && !want.Any(c => c.Text.Contains($" neighbor {words[at + 1]} ", StringComparison.Ordinal))
+                ? string.Join(' ', words[1..(at + 2)])
+                : r.Text["set ".Length..];
+            if (!commands.Contains("delete " + path)) commands.Add("delete " + path);
+        }
+        var wantNames = wantObjects.Select(g => g.Key).ToHashSet();
+        foreach (var gone in haveObjects.Keys.Where(k => !wantNames.Contains(k))) commands.Add($"delete {gone.Kind} {gone.Name}");
+        return commands;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using PolicyKit.Compiler.Emit;
+using PolicyKit.Compiler.Emit.Agent;
+
+namespace PolicyKit.Mpolc.Commands;
+
+/// <summary>
+/// <c>out/manifest.json</c>: what one compile wrote, for deployment tools (Ansible, Nornir,
+/// NAPALM): per device its platform, its files with their SHA-256 and the names of the objects
+/// PolicyKit owns in them (every <c>PK-</c> name), so a tool knows what to push where and what it
+/// may replace. The previous manifest also says which device folders an earlier compile wrote: a
+/// device no longer compiled has its listed files (and then its empty folder) removed, so a
+/// renamed or deleted device does not leave a stale configuration behind to be pushed by mistake.
+/// Files the manifest never listed are never removed.
+/// </summary>
+internal static partial class DeploymentManifest
+{
+    public const string FileName = "manifest.json";
+
+    /// <summary>One written file as the manifest lists it; taken when the file is staged, so the files need not be kept.</summary>
+    public sealed record Entry(string Device, string FileName, string Target, string Sha256, IReadOnlyList<string> Owned)
+    {
+        public static Entry Of(EmittedFile file)
+        {
+            byte[] bytes = file.Bytes ?? Encoding.UTF8.GetBytes(file.Content);
+            var owned = file.Bytes is null ? OwnedName().Matches(file.Content).Select(m => m.Value).Distinct(StringComparer.Ordinal).ToList() : [];
+            return new Entry(file.Device, file.FileName, file.Target, Convert.ToHexStringLower(SHA256.HashData(bytes)), owned);
+        }
+    }
+
+    /// <summary>Writes the manifest of <paramref name="files"/> and removes the devices of the previous one that are gone.</summary>
+    public static void Update(string outputDir, IReadOnlyList<Entry> files)
+    {
+        string path = Path.Combine(outputDir, FileName);
+        var previous = Read(path);
+        var current = files.Select(f => f.Device).ToHashSet(StringComparer.Ordinal);
+        foreach (var (device, listed) in previous.Where(p => !current.Contains(p.Key)))
+        {
+            RemoveStale(outputDir, device, listed);
+        }
+        string temporary = path + ".new";
+        File.WriteAllText(temporary, Render(files), new UTF8Encoding(false));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>The manifest's text: devices in name order, files in name order; byte-identical for the same output.</summary>
+    public static string Render(IReadOnlyList<Entry> files)
+    {
+        var devices = new JsonArray();
+        foreach (var device in files.GroupBy(f => f.Device, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var entries = new JsonArray();
+            var owned = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var file in device.OrderBy(f => f.FileName, StringComparer.Ordinal))
+            {
+                entries.Add(new JsonObject
+                {
+                    ["file"] = $"{file.Device}/{file.FileName}",
+                    ["target"] = file.Target,
+                    ["sha256"] = file.Sha256,
+                });
+                owned.UnionWith(file.Owned);
+            }
+            devices.Add(new JsonObject
+            {
+                ["device"] = device.Key,
+                ["platform"] = Platform(device.Select(f => f.Target)),
+                ["files"] = entries,
+                ["owned"] = new JsonArray(owned.Select(n => (JsonNode)JsonValue.Create(n)!).ToArray()),
+            });
+        }
+        var root = new JsonObject { ["format"] = "policykit-manifest/1", ["devices"] = devices };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    }
+
+    /// <summary>The platform a device's files are for: a Linux edge box gets FRR and nftables.</summary>
+    private static string Platform(IEnumerable<string> targets)
+    {
+        var set = targets.Where(t => t != AgentTableEmitter.Target).ToHashSet(StringComparer.Ordinal);
+        if (set.Contains("nftables")) return "linux";
+        return set.Count == 1 ? set.First() : set.Count == 0 ? AgentTableEmitter.Target : string.Join("+", set.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>Device → the files the previous manifest listed for it; nothing when there is none or it cannot be read.</summary>
+    private static Dictionary<string, List<string>> Read(string path)
+    {
+        var listed = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        if (!File.Exists(path)) return listed;
+        try
+        {
+            var root = JsonNode.Parse(File.ReadAllText(path));
+            foreach (var device in root?["devices"]?.AsArray() ?? [])
+            {
+                if (device?["device"]?.GetValue<string>() is not { } name) continue;
+                listed[name] = (device["files"]?.AsArray() ?? []).Select(f => f?["file"]?.GetValue<string>()).OfType<string>().ToList();
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            // A manifest that is not ours (or damaged) removes nothing.
+            listed.Clear();
+        }
+        return listed;
+    }
+
+    private static void RemoveStale(string outputDir, string device, List<string> listed)
+    {
+        // Only a plain device folder directly under the output folder, and only the files listed for it.
+        if (device.Length == 0 || device is "." or ".." || device.IndexOfAny(['/', '\\']) >= 0) return;
+        string folder = Path.Combine(outputDir, device);
+        if (!Directory.Exists(folder)) return;
+        foreach (var relative in listed)
+        {
+            string name = relative.StartsWith(device + "/", StringComparison.Ordinal) ? relative[(device.Length + 1)..] : "";
+            if (name.Length == 0 || name.IndexOfAny(['/', '\\']) >= 0 || name is "." or "..") continue;
+            File.Delete(Path.Combine(folder, name));
+        }
+        if (!Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
+    }
+
+    [GeneratedRegex(@"PK-[A-Za-z0-9_.\-]+")]
+    private static partial Regex OwnedName();
+}

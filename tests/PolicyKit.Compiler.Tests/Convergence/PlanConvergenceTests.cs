@@ -1,0 +1,125 @@
+using PolicyKit.Compiler.Plan;
+using static PolicyKit.Compiler.Tests.Fidelity.FidelityCompile;
+
+namespace PolicyKit.Compiler.Tests.Convergence;
+
+/// <summary>
+/// Issue 16: re-applying a compiled configuration only added — a rule removed from the policy
+/// stayed on the router. A plan against the running configuration (a fixture in the platform's
+/// own text: the site's config, a filter of its own, and v1 as PolicyKit wrote it), applied by a
+/// small model of the platform's semantics, gives exactly v2 and leaves the site's config intact.
+/// </summary>
+public sealed class PlanConvergenceTests
+{
+    // v1 → v2: a join rule removed, a BGP prefix inserted, the BGP neighbor changed.
+    private const string V1 = """
+        sources s { 10.1.0.0/16; 10.3.0.0/16; 10.5.0.0/16; }
+        prefixes p { 198.18.0.0/24; 198.18.2.0/24; 198.18.4.0/24; }
+        filter cust { permit prefixes p; }
+        filter joins { deny groups 239.255.0.0/16; permit groups 239.1.0.0/16; permit groups 239.2.0.0/16; }
+        device r platform PLATFORM {
+            interface "IFNAME" { igmp { access joins; } }
+            rp { address 192.0.2.1 groups 239.192.0.0/16; accept-register sources s; }
+            bgp as 64500 { neighbor 192.0.2.9 as 64501 { max-prefix 10; prefix-filter in cust; } }
+        }
+        """;
+
+    private static string V2 => V1
+        .Replace(" permit groups 239.2.0.0/16;", "", StringComparison.Ordinal)
+        .Replace("198.18.2.0/24;", "198.18.2.0/24; 198.18.3.0/24;", StringComparison.Ordinal)
+        .Replace("192.0.2.9", "192.0.2.10", StringComparison.Ordinal);
+
+    private static readonly Dictionary<string, (string Interface, string Site)> Platforms = new()
+    {
+        ["ios-xe"] = ("GigabitEthernet1", """
+            hostname r
+            interface GigabitEthernet2
+             ip address 10.0.0.1 255.255.255.0
+             ip access-group SITE-MGMT in
+            ip access-list extended SITE-MGMT
+             10 permit tcp any any eq 22
+            ip prefix-list SITE-DEFAULT seq 5 permit 0.0.0.0/0
+            router ospf 1
+             network 10.0.0.0 0.0.0.255 area 0
+            """),
+        ["ios-xr"] = ("GigabitEthernet0/0/0/1", """
+            hostname r
+            interface GigabitEthernet0/0/0/2
+             ipv4 address 10.0.0.1 255.255.255.0
+             ipv4 access-group SITE-MGMT ingress
+            ipv4 access-list SITE-MGMT
+             10 permit tcp any any eq 22
+            router ospf 1
+             area 0
+              interface GigabitEthernet0/0/0/2
+            """),
+        ["junos"] = ("ge-0/0/1", """
+            set system host-name r
+            set interfaces ge-0/0/2 unit 0 family inet address 10.0.0.1/24
+            set interfaces ge-0/0/2 unit 0 family inet filter input SITE-MGMT
+            set firewall family inet filter SITE-MGMT term ssh from protocol tcp
+            set firewall family inet filter SITE-MGMT term ssh then accept
+            set protocols ospf area 0 interface ge-0/0/2.0
+            """),
+    };
+
+    private static string Compiled(string policy, string platform) =>
+        OutputOf(policy.Replace("PLATFORM", platform, StringComparison.Ordinal).Replace("IFNAME", Platforms[platform].Interface, StringComparison.Ordinal), platform);
+
+    /// <summary>The router's running configuration after v1 was applied: the site's config and v1's statements.</summary>
+    private static string Running(string platform)
+    {
+        var v1 = PlatformModel.Apply(platform, Platforms[platform].Site, Plan(platform, Platforms[platform].Site, Compiled(V1, platform)).Commands);
+        return Render(v1);
+    }
+
+    private static DeploymentPlan.Result Plan(string platform, string running, string compiled) => DeploymentPlan.Make(platform, running, compiled);
+
+    /// <summary>Statements kept by the model (context \u001f text) back to indented text, each under its block's headers.</summary>
+    private static string Render(IEnumerable<string> keys)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var key in keys)
+        {
+            var parts = key.Split(" \u001f ");
+            for (int i = 0; i < parts.Length; i++) text.Append(' ', i).Append(parts[i]).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    [Theory]
+    [InlineData("ios-xe")]
+    [InlineData("ios-xr")]
+    [InlineData("junos")]
+    public void Applying_the_plan_gives_v2_and_leaves_the_site_config_intact(string platform)
+    {
+        string running = Running(platform);
+        string v2 = Compiled(V2, platform);
+        var plan = Plan(platform, running, v2);
+        Assert.Empty(plan.Conflicts);
+        var applied = PlatformModel.Apply(platform, running, plan.Commands);
+        var after = applied.ToHashSet(StringComparer.Ordinal);
+
+        var expected = PlatformModel.Statements(platform, Platforms[platform].Site);
+        expected.UnionWith(PlatformModel.Statements(platform, v2));
+        string commands = string.Join("\n", plan.Commands);
+        Assert.True(expected.SetEquals(after),
+            $"plan:\n{commands}\n\nmissing after apply:\n{string.Join("\n", expected.Except(after))}\n\nleft over:\n{string.Join("\n", after.Except(expected))}");
+
+        // The removed rule, the old neighbor and nothing of the site are touched; the plan of v2 against v2 is empty.
+        Assert.DoesNotContain(plan.Commands, c => c.Contains("SITE-", StringComparison.Ordinal) || c.Contains("ospf", StringComparison.Ordinal));
+        Assert.Empty(Plan(platform, Render(applied), v2).Commands);
+    }
+
+    [Theory]
+    [InlineData("ios-xe", "interface GigabitEthernet1\n ip igmp access-group SITE-JOINS\n", "SITE-JOINS")]
+    [InlineData("junos", "set interfaces lo0 unit 0 family inet filter input SITE-LO0\n", "SITE-LO0")]
+    public void A_setting_that_holds_a_site_object_is_a_conflict_not_a_replacement(string platform, string site, string siteObject)
+    {
+        string policy = V1.Replace("bgp as", "control-plane { rate-limit pim 100 pps; }\n    bgp as", StringComparison.Ordinal);
+        var plan = Plan(platform, Platforms[platform].Site + "\n" + site, Compiled(policy, platform));
+        var (running, compiled) = Assert.Single(plan.Conflicts);
+        Assert.Contains(siteObject, running.Text, StringComparison.Ordinal);
+        Assert.Contains("PK-", compiled.Text, StringComparison.Ordinal);
+    }
+}
