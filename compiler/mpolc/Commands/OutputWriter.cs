@@ -38,8 +38,18 @@ internal sealed class OutputWriter : IDisposable
         _staging = Path.Combine(outputDir, StagingPrefix + Guid.NewGuid().ToString("N")[..12]);
     }
 
-    /// <summary>For tests: called with each final path just before a file is moved there (a failure injected here must roll everything back).</summary>
-    internal static Action<string>? BeforeMove { get; set; }
+    /// <summary>
+    /// For tests: called with each final path just before a file is moved there (a failure
+    /// injected here must roll everything back). Per flow of execution, so a test that injects a
+    /// failure never reaches another test's compile running beside it in the same process.
+    /// </summary>
+    internal static Action<string>? BeforeMove
+    {
+        get => s_beforeMove.Value;
+        set => s_beforeMove.Value = value;
+    }
+
+    private static readonly AsyncLocal<Action<string>?> s_beforeMove = new();
 
     /// <summary>A file that cannot be written, and why, in the words of Unix tools.</summary>
     public sealed class WriteFailure(string path, string reason) : Exception($"cannot write '{path}': {reason}; nothing was changed in the output folder")

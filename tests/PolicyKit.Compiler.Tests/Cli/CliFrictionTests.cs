@@ -63,7 +63,7 @@ public sealed partial class CliFrictionTests : IDisposable
         // The same text as the file a folder would get.
         string output = Path.Combine(_dir.Path, "out");
         Assert.Equal(0, MpolcRunner.Run("compile", "-t", "ios-xe", IosXeOnly, "-o", output, "--today", "2026-11-23").ExitCode);
-        string file = Assert.Single(Directory.GetFiles(output, "*", SearchOption.AllDirectories));
+        string file = Assert.Single(Directory.GetFiles(output, "*.cfg", SearchOption.AllDirectories));
         Assert.Equal(File.ReadAllText(file), run.Stdout);
     }
 

@@ -25,7 +25,7 @@ public sealed class DeploymentManifestTests : IDisposable
     private MpolcRun Compile(string policy)
     {
         string path = _dir.Write("p.mpol", policy);
-        return MpolcRunner.Run("compile", path, "--target", "ios-xe", "frr", "nftables", "-o", Out);
+        return MpolcRunner.Run("compile", path, "--target", "ios-xe", "--target", "frr", "--target", "nftables", "-o", Out);
     }
 
     [Fact]
