@@ -144,6 +144,7 @@ deviceStmt
     | telemetryBlock                                                # telemetryDecl
     | CONTROL_PLANE '{' controlPlaneStmt* '}'                       # controlPlaneDecl
     | GROUP_ENCRYPTION '{' groupEncryptionStmt* '}'                 # groupEncryptionDecl
+    | rpkiBlock                                                     # rpkiDecl
     ;
 
 rpBlock : RP '{' rpStmt* '}' ;
@@ -191,6 +192,7 @@ bgpStmt
     : ROUTER_ID ipAddress ';'                                 # bgpRouterId
     | NEIGHBOR ipAddress AS INT ('{' bgpNeighborStmt* '}' | ';')  # bgpNeighbor
     | DAMPING dampingParam+ ';'                               # bgpDamping
+    | ebgpDefaultStmt                                         # bgpEbgpDefault
     ;
 dampingParam
     : HALF_LIFE duration                                      # dampHalfLife
@@ -206,6 +208,7 @@ bgpNeighborStmt
     | PREFIX_FILTER IN name ';'                               # bgpPrefixFilterIn
     | PREFIX_FILTER OUT name ';'                              # bgpPrefixFilterOut
     | DESCRIPTION STRING ';'                                  # bgpDescription
+    | neighborSecurityStmt                                    # bgpSecurity
     ;
 
 keychainBlock : KEYCHAIN name '{' keyStmt* '}' ;
@@ -250,12 +253,72 @@ groupEncryptionStmt
     | GROUP_ID INT ';'                                        # encryptGroupId
     ;
 
+// ───────────────────────────── routing security ─────────────────────────────
+// RPKI origin validation, IRR-built prefix sets, AS-path and community policy, the RFC 8212
+// default: what MANRS and RFC 7454 ask of an eBGP edge (docs/language.md, "Routing security").
+// Parser and lexer rules of this part stand together here; the lexer rules come before the
+// literals below, so a community 64500:666 is never read as an IPv6 address.
+
+// rpki { cache 192.0.2.50 port 3323 preference 1 refresh 10m; }   (RTR caches, RFC 8210)
+rpkiBlock : RPKI '{' rpkiStmt* '}' ;
+rpkiStmt : CACHE ipAddress rpkiCacheOption* ';' ;
+rpkiCacheOption
+    : PORT INT                                                  # rpkiCachePort
+    | PREFERENCE INT                                            # rpkiCachePreference
+    | REFRESH duration                                          # rpkiCacheRefresh
+    ;
+
+// In bgp { }: what an eBGP direction without a filter exchanges (RFC 8212: nothing).
+ebgpDefaultStmt : EBGP_DEFAULT (ACCEPT | REJECT) ';' ;
+
+// In neighbor { }: the inbound route policy beyond the prefix filter.
+neighborSecurityStmt
+    : RPKI rpkiState (REJECT | ACCEPT | rpkiMark+) ';'               # nbrOriginValidation
+    | AS_PATH REJECT asnClass (',' asnClass)* ';'                    # nbrAsPathReject
+    | AS_PATH MAX_LENGTH INT ';'                                     # nbrAsPathMaxLength
+    | AS_PATH FIRST_AS PEER ';'                                      # nbrAsPathFirstAs
+    | BLACKHOLE REJECT ';'                                           # nbrBlackholeReject
+    | GRACEFUL_SHUTDOWN HONOR ';'                                    # nbrGracefulShutdown
+    ;
+rpkiState : VALID | INVALID | NOT_FOUND ;
+rpkiMark
+    : LOCAL_PREFERENCE INT                                      # rpkiLocalPreference
+    | COMMUNITY community                                       # rpkiCommunity
+    ;
+community : COMMUNITY_VALUE | BLACKHOLE | GRACEFUL_SHUTDOWN | NO_EXPORT | NO_ADVERTISE ;
+asnClass : BOGON_ASNS | PRIVATE_ASNS ;
+
+RPKI : 'rpki' ;
+CACHE : 'cache' ;
+PREFERENCE : 'preference' ;
+REFRESH : 'refresh' ;
+ACCEPT : 'accept' ;
+REJECT : 'reject' ;
+INVALID : 'invalid' ;
+NOT_FOUND : 'not-found' ;
+LOCAL_PREFERENCE : 'local-preference' ;
+COMMUNITY : 'community' ;
+BLACKHOLE : 'blackhole' ;
+GRACEFUL_SHUTDOWN : 'graceful-shutdown' ;
+NO_EXPORT : 'no-export' ;
+NO_ADVERTISE : 'no-advertise' ;
+AS_PATH : 'as-path' ;
+MAX_LENGTH : 'max-length' ;
+FIRST_AS : 'first-as' ;
+BOGON_ASNS : 'bogon-asns' ;
+PRIVATE_ASNS : 'private-asns' ;
+HONOR : 'honor' ;
+EBGP_DEFAULT : 'ebgp-default' ;
+// A standard community ASN:VALUE (RFC 1997).
+COMMUNITY_VALUE : DIGIT+ ':' DIGIT+ ;
+
 // ───────────────────────────── literals ─────────────────────────────
 
 // Names are identifiers; a few words that are keywords only in narrow places may be names too.
 name : IDENT | softKeyword ;
 softKeyword : AUTO_RP | IP | UDP | TCP | ICMP | ICMPV6 | QUERY | LEAVE | MTRACE | DVMRP | SITE | CA | CERT
-            | STRICT | VERSION | CONTROL | ACCESS | STATION | MONITOR | INTERVAL | PEER | KEY ;
+            | STRICT | VERSION | CONTROL | ACCESS | STATION | MONITOR | INTERVAL | PEER | KEY
+            | RPKI | CACHE | PREFERENCE | REFRESH | ACCEPT | REJECT | INVALID | COMMUNITY | BLACKHOLE | HONOR ;
 prefix : IPV4_PREFIX | IPV6_PREFIX | IPV4 | IPV6 ;
 ipAddress : IPV4 | IPV6 ;
 bandwidth : BANDWIDTH ;

@@ -7,7 +7,7 @@ using PolicyKit.Compiler.Text;
 namespace PolicyKit.Compiler.Binding;
 
 /// <summary>Binds one device block: router-wide protections, interfaces, RP, MSDP, BGP, keys, BMP.</summary>
-public sealed class DeviceBinder(SymbolTable symbols, AddressBinder addresses, FilterBinder filters, DiagnosticBag diagnostics)
+public sealed partial class DeviceBinder(SymbolTable symbols, AddressBinder addresses, FilterBinder filters, DiagnosticBag diagnostics)
 {
     private static readonly SetKind[] GroupKinds = [SetKind.Groups];
 
@@ -37,6 +37,7 @@ public sealed class DeviceBinder(SymbolTable symbols, AddressBinder addresses, F
         TelemetryHints? telemetry = null;
         ControlPlanePolicy? controlPlane = null;
         GroupEncryptionPolicy? encryption = null;
+        RpkiPolicy? rpki = null;
         var interfaces = new List<InterfacePolicy>();
         var interfaceNames = new Dictionary<string, SourceSpan>(StringComparer.Ordinal);
         var bmpStations = new List<BmpStation>();
@@ -138,16 +139,21 @@ public sealed class DeviceBinder(SymbolTable symbols, AddressBinder addresses, F
                     var protect = ge.Protect is { } p ? filters.ResolveFilter(p, FilterUsage.GroupEncryption) : null;
                     encryption = new GroupEncryptionPolicy(protect, ge.GroupId, ge.Span);
                     break;
+                case RpkiBlockSyntax r when Once("rpki", r.Span):
+                    rpki = BindRpki(r);
+                    break;
             }
         }
 
         var ssm = ssmRange ?? DefaultSsm(device.Span);
+        RequireCachesForOriginValidation(name, bgp, rpki);
         return new Device(name, device.Platform, routeLimit, igmpCap, mldCap, igmpDefault, mldDefault, sapListen, sapSpan,
             mrinfo, groupRange, ssm, interfaces.ToImmutableArray(), rp, registerRate, rateSpan, msdp, bgp,
             keychains.Values.ToImmutableArray(), bmpStations.ToImmutableArray(), telemetry, controlPlane, encryption,
             device.Span, device.Name.Span)
         {
             SsmRangeSpan = ssmSpan,
+            Rpki = rpki,
         };
     }
 
@@ -316,11 +322,23 @@ public sealed class DeviceBinder(SymbolTable symbols, AddressBinder addresses, F
                         diagnostics.Add(n.Span, c => c.DuplicatePeer(n.Address.NetworkAddress.ToString(), "bgp"));
                         break;
                     }
-                    neighbors.Add(BindNeighbor(n, keychains));
+                    neighbors.Add(BindNeighbor(n, keychains) with
+                    {
+                        OriginActions = BindOriginActions(n),
+                        AsPath = BindAsPath(n),
+                        BlackholeRejectSpan = BindWellKnown(n, BgpCommunity.Blackhole, "blackhole reject"),
+                        GracefulShutdownSpan = BindWellKnown(n, BgpCommunity.GracefulShutdown, "graceful-shutdown honor"),
+                    });
                     break;
             }
         }
-        return new BgpPolicy(bgp.LocalAs, routerId, neighbors.ToImmutableArray(), damping, bgp.Span);
+        var ebgpDefault = bgp.Body.OfType<EbgpDefaultSyntax>().ToList();
+        foreach (var extra in ebgpDefault.Skip(1)) diagnostics.Add(extra.Span, c => c.DuplicateSetting("ebgp-default", "bgp"));
+        return new BgpPolicy(bgp.LocalAs, routerId, neighbors.ToImmutableArray(), damping, bgp.Span)
+        {
+            EbgpRejectsUnfiltered = ebgpDefault.FirstOrDefault()?.Reject ?? false,
+            EbgpDefaultSpan = ebgpDefault.FirstOrDefault()?.Span,
+        };
     }
 
     private BgpNeighbor BindNeighbor(NeighborSyntax neighbor, IReadOnlyDictionary<string, Keychain> keychains)

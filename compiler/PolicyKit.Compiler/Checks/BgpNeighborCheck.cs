@@ -21,7 +21,9 @@ public sealed class BgpNeighborCheck : PolicyCheck
                 bool ebgp = n.RemoteAs != bgp.LocalAs;
                 if (ebgp && n.MaxPrefix is null) context.Diagnostics.Add(n.Span, c => c.EbgpWithoutMaxPrefix(address));
                 if (n.Auth is null) context.Diagnostics.Add(n.Span, c => c.BgpWithoutAuthentication(address));
-                if (ebgp && n.PrefixFilterIn is null) context.Diagnostics.Add(n.Span, c => c.EbgpWithoutInboundFilter(address));
+                // Under `ebgp-default reject` a neighbor without any inbound policy accepts nothing: no finding.
+                bool acceptsAll = !bgp.EbgpRejectsUnfiltered || BgpPolicy.HasInboundPolicy(n);
+                if (ebgp && n.PrefixFilterIn is null && acceptsAll) context.Diagnostics.Add(n.Span, c => c.EbgpWithoutInboundFilter(address));
             }
         }
     }

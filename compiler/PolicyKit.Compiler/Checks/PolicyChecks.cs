@@ -24,6 +24,7 @@ public static class PolicyChecks
         new SessionParameterCheck(),
         new GroupEncryptionBootstrapCheck(),
         new BgpNeighborCheck(),
+        new OriginValidationCheck(),
         new PlatformSupportCheck(),
         new InterfaceNameCheck(),
     ];

@@ -40,4 +40,12 @@ public sealed partial class DiagnosticCatalog
 
     public DiagnosticTemplate MissingSetting(string setting, string scope, string hint) =>
         Error("MP2012", $"{scope} has no '{setting}'", hint);
+
+    public DiagnosticTemplate OriginValidationWithoutCache(string neighbor, string device) =>
+        Error("MP2050", $"neighbor {neighbor} acts on RPKI origin validation, but device '{device}' has no RTR cache",
+            "add 'rpki { cache ADDRESS port PORT; }' to the device: without validated ROA payloads every route is not-found");
+
+    public DiagnosticTemplate RpkiWithoutBgp(string device) =>
+        Error("MP2051", $"device '{device}' has RTR caches but runs no BGP",
+            "origin validation applies to BGP routes: add the bgp block, or remove 'rpki'");
 }

@@ -122,4 +122,12 @@ public sealed partial class DiagnosticCatalog
     public DiagnosticTemplate EbgpWithoutInboundFilter(string neighbor) =>
         Warning("MP3033", $"eBGP neighbor {neighbor} has no inbound prefix filter",
             "add 'prefix-filter in …;' (at least std.bogon-filter-in): without one every prefix the peer sends is accepted");
+
+    public DiagnosticTemplate EbgpWithoutInvalidOriginAction(string neighbor) =>
+        Warning("MP3080", $"eBGP neighbor {neighbor} has no action for RPKI-invalid routes, though the device validates origins",
+            "add 'rpki invalid reject;' (RFC 6811, MANRS): an invalid origin is what a hijack or a leak looks like");
+
+    public DiagnosticTemplate InvalidOriginPreferred(string neighbor, int invalid, int other, string otherState) =>
+        Warning("MP3081", $"neighbor {neighbor} gives RPKI-invalid routes local preference {invalid}, not below {other} of {otherState} routes",
+            "an invalid route should lose to every other: lower its local preference, or reject it");
 }

@@ -35,34 +35,38 @@ public partial class MpolParser : Parser {
 	protected static DFA[] decisionToDFA;
 	protected static PredictionContextCache sharedContextCache = new PredictionContextCache();
 	public const int
-		T__0=1, T__1=2, T__2=3, T__3=4, T__4=5, T__5=6, T__6=7, INCLUDE=8, GROUPS=9, 
-		SOURCES=10, PREFIXES=11, EXCEPT=12, GE=13, LE=14, FILTER=15, PERMIT=16, 
-		DENY=17, LOG=18, ANY=19, FROM=20, TO=21, RPS=22, PROTOCOL=23, IGMP_TYPE=24, 
-		PORT=25, CLASS=26, MATCH=27, COST=28, PROFILE=29, ROUTER_GUARD=30, DESCRIPTION=31, 
-		IGMP=32, MLD=33, VERSION=34, ACCESS=35, LIMIT=36, QUERIES=37, DROP=38, 
-		ALLOW=39, CONTROL=40, STATE_LIMIT=41, RPF=42, OUT=43, IN=44, BOTH=45, 
-		CONNECTED=46, CLASSES=47, DEFAULT_COST=48, PIM=49, NEIGHBORS=50, NONE=51, 
-		BSR_BORDER=52, DISABLED=53, BOUNDARY=54, FILTER_AUTO_RP=55, SOURCE_FILTER=56, 
-		DEVICE=57, PLATFORM=58, IOS_XE=59, IOS_XR=60, JUNOS=61, FRR=62, NFTABLES=63, 
-		LINUX=64, MROUTE_LIMIT=65, WARN=66, DEFAULT_LIMIT=67, SAP_LISTEN=68, ON=69, 
-		OFF=70, MRINFO=71, GROUP_RANGE=72, SSM_RANGE=73, INTERFACE=74, USES=75, 
-		RP=76, ADDRESS=77, ACCEPT_REGISTER=78, ANNOUNCE_FILTER=79, REGISTER_RATE_LIMIT=80, 
-		MSDP=81, ORIGINATOR_ID=82, REDISTRIBUTE=83, PEER=84, AS=85, SA_FILTER=86, 
-		SA_LIMIT=87, MESH_GROUP=88, CONNECT_SOURCE=89, AUTH=90, MD5=91, TCP_AO=92, 
-		KEYCHAIN=93, SECRET=94, ENV=95, FILE=96, BGP=97, ROUTER_ID=98, NEIGHBOR=99, 
-		DAMPING=100, HALF_LIFE=101, REUSE=102, SUPPRESS=103, MAX_SUPPRESS=104, 
-		MAX_PREFIX=105, RESTART=106, WARNING_ONLY=107, TTL_SECURITY=108, HOPS=109, 
-		HOLD_TIME=110, PREFIX_FILTER=111, KEY=112, VALID=113, BMP=114, STATION=115, 
-		TLS=116, MUTUAL=117, SERVER_ONLY=118, MIN_VERSION=119, CIPHERS=120, CA=121, 
-		CERT=122, STRICT=123, MONITOR=124, PRE_POLICY=125, POST_POLICY=126, LOC_RIB=127, 
-		STATS_INTERVAL=128, TELEMETRY=129, SITE=130, INTERVAL=131, CONTROL_PLANE=132, 
-		RATE_LIMIT=133, PPS=134, GROUP_ENCRYPTION=135, PROTECT=136, GROUP_ID=137, 
-		UDP=138, TCP=139, ICMP=140, ICMPV6=141, IP=142, AUTO_RP=143, QUERY=144, 
-		REPORT_V1=145, REPORT_V2=146, REPORT_V3=147, LEAVE=148, PIM_V1=149, DVMRP=150, 
-		MTRACE=151, MTRACE_RESPONSE=152, DATE=153, RANGE_DOTS=154, IPV4_PREFIX=155, 
-		IPV4=156, IPV6_PREFIX=157, IPV6=158, BANDWIDTH=159, DURATION=160, PERCENT=161, 
-		DECIMAL=162, INT=163, STRING=164, IDENT=165, LINE_COMMENT=166, BLOCK_COMMENT=167, 
-		WS=168, BAD_CHAR=169;
+		T__0=1, T__1=2, T__2=3, T__3=4, T__4=5, T__5=6, T__6=7, RPKI=8, CACHE=9, 
+		PREFERENCE=10, REFRESH=11, ACCEPT=12, REJECT=13, INVALID=14, NOT_FOUND=15, 
+		LOCAL_PREFERENCE=16, COMMUNITY=17, BLACKHOLE=18, GRACEFUL_SHUTDOWN=19, 
+		NO_EXPORT=20, NO_ADVERTISE=21, AS_PATH=22, MAX_LENGTH=23, FIRST_AS=24, 
+		BOGON_ASNS=25, PRIVATE_ASNS=26, HONOR=27, EBGP_DEFAULT=28, COMMUNITY_VALUE=29, 
+		INCLUDE=30, GROUPS=31, SOURCES=32, PREFIXES=33, EXCEPT=34, GE=35, LE=36, 
+		FILTER=37, PERMIT=38, DENY=39, LOG=40, ANY=41, FROM=42, TO=43, RPS=44, 
+		PROTOCOL=45, IGMP_TYPE=46, PORT=47, CLASS=48, MATCH=49, COST=50, PROFILE=51, 
+		ROUTER_GUARD=52, DESCRIPTION=53, IGMP=54, MLD=55, VERSION=56, ACCESS=57, 
+		LIMIT=58, QUERIES=59, DROP=60, ALLOW=61, CONTROL=62, STATE_LIMIT=63, RPF=64, 
+		OUT=65, IN=66, BOTH=67, CONNECTED=68, CLASSES=69, DEFAULT_COST=70, PIM=71, 
+		NEIGHBORS=72, NONE=73, BSR_BORDER=74, DISABLED=75, BOUNDARY=76, FILTER_AUTO_RP=77, 
+		SOURCE_FILTER=78, DEVICE=79, PLATFORM=80, IOS_XE=81, IOS_XR=82, JUNOS=83, 
+		FRR=84, NFTABLES=85, LINUX=86, MROUTE_LIMIT=87, WARN=88, DEFAULT_LIMIT=89, 
+		SAP_LISTEN=90, ON=91, OFF=92, MRINFO=93, GROUP_RANGE=94, SSM_RANGE=95, 
+		INTERFACE=96, USES=97, RP=98, ADDRESS=99, ACCEPT_REGISTER=100, ANNOUNCE_FILTER=101, 
+		REGISTER_RATE_LIMIT=102, MSDP=103, ORIGINATOR_ID=104, REDISTRIBUTE=105, 
+		PEER=106, AS=107, SA_FILTER=108, SA_LIMIT=109, MESH_GROUP=110, CONNECT_SOURCE=111, 
+		AUTH=112, MD5=113, TCP_AO=114, KEYCHAIN=115, SECRET=116, ENV=117, FILE=118, 
+		BGP=119, ROUTER_ID=120, NEIGHBOR=121, DAMPING=122, HALF_LIFE=123, REUSE=124, 
+		SUPPRESS=125, MAX_SUPPRESS=126, MAX_PREFIX=127, RESTART=128, WARNING_ONLY=129, 
+		TTL_SECURITY=130, HOPS=131, HOLD_TIME=132, PREFIX_FILTER=133, KEY=134, 
+		VALID=135, BMP=136, STATION=137, TLS=138, MUTUAL=139, SERVER_ONLY=140, 
+		MIN_VERSION=141, CIPHERS=142, CA=143, CERT=144, STRICT=145, MONITOR=146, 
+		PRE_POLICY=147, POST_POLICY=148, LOC_RIB=149, STATS_INTERVAL=150, TELEMETRY=151, 
+		SITE=152, INTERVAL=153, CONTROL_PLANE=154, RATE_LIMIT=155, PPS=156, GROUP_ENCRYPTION=157, 
+		PROTECT=158, GROUP_ID=159, UDP=160, TCP=161, ICMP=162, ICMPV6=163, IP=164, 
+		AUTO_RP=165, QUERY=166, REPORT_V1=167, REPORT_V2=168, REPORT_V3=169, LEAVE=170, 
+		PIM_V1=171, DVMRP=172, MTRACE=173, MTRACE_RESPONSE=174, DATE=175, RANGE_DOTS=176, 
+		IPV4_PREFIX=177, IPV4=178, IPV6_PREFIX=179, IPV6=180, BANDWIDTH=181, DURATION=182, 
+		PERCENT=183, DECIMAL=184, INT=185, STRING=186, IDENT=187, LINE_COMMENT=188, 
+		BLOCK_COMMENT=189, WS=190, BAD_CHAR=191;
 	public const int
 		RULE_policyFile = 0, RULE_declaration = 1, RULE_includeDecl = 2, RULE_setDecl = 3, 
 		RULE_setKind = 4, RULE_setEntry = 5, RULE_setItem = 6, RULE_prefixLengthRange = 7, 
@@ -80,8 +84,10 @@ public partial class MpolParser : Parser {
 		RULE_keyStmt = 49, RULE_bmpBlock = 50, RULE_bmpStmt = 51, RULE_tlsMode = 52, 
 		RULE_tlsStmt = 53, RULE_monitorPolicy = 54, RULE_telemetryBlock = 55, 
 		RULE_telemetryStmt = 56, RULE_controlPlaneStmt = 57, RULE_groupEncryptionStmt = 58, 
-		RULE_name = 59, RULE_softKeyword = 60, RULE_prefix = 61, RULE_ipAddress = 62, 
-		RULE_bandwidth = 63, RULE_duration = 64;
+		RULE_rpkiBlock = 59, RULE_rpkiStmt = 60, RULE_rpkiCacheOption = 61, RULE_ebgpDefaultStmt = 62, 
+		RULE_neighborSecurityStmt = 63, RULE_rpkiState = 64, RULE_rpkiMark = 65, 
+		RULE_community = 66, RULE_asnClass = 67, RULE_name = 68, RULE_softKeyword = 69, 
+		RULE_prefix = 70, RULE_ipAddress = 71, RULE_bandwidth = 72, RULE_duration = 73;
 	public static readonly string[] ruleNames = {
 		"policyFile", "declaration", "includeDecl", "setDecl", "setKind", "setEntry", 
 		"setItem", "prefixLengthRange", "filterDecl", "filterRule", "action", 
@@ -94,18 +100,23 @@ public partial class MpolParser : Parser {
 		"authStmt", "secretRef", "bgpBlock", "bgpStmt", "dampingParam", "bgpNeighborStmt", 
 		"keychainBlock", "keyStmt", "bmpBlock", "bmpStmt", "tlsMode", "tlsStmt", 
 		"monitorPolicy", "telemetryBlock", "telemetryStmt", "controlPlaneStmt", 
-		"groupEncryptionStmt", "name", "softKeyword", "prefix", "ipAddress", "bandwidth", 
-		"duration"
+		"groupEncryptionStmt", "rpkiBlock", "rpkiStmt", "rpkiCacheOption", "ebgpDefaultStmt", 
+		"neighborSecurityStmt", "rpkiState", "rpkiMark", "community", "asnClass", 
+		"name", "softKeyword", "prefix", "ipAddress", "bandwidth", "duration"
 	};
 
 	private static readonly string[] _LiteralNames = {
-		null, "';'", "'{'", "'}'", "','", "'>='", "'('", "')'", "'include'", "'groups'", 
-		"'sources'", "'prefixes'", "'except'", "'ge'", "'le'", "'filter'", "'permit'", 
-		"'deny'", "'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", "'igmp-type'", 
-		"'port'", "'class'", "'match'", "'cost'", "'profile'", "'router-guard'", 
-		"'description'", "'igmp'", "'mld'", "'version'", "'access'", "'limit'", 
-		"'queries'", "'drop'", "'allow'", "'control'", "'state-limit'", "'rpf'", 
-		"'out'", "'in'", "'both'", "'connected'", "'classes'", "'default-cost'", 
+		null, "';'", "'{'", "'}'", "','", "'>='", "'('", "')'", "'rpki'", "'cache'", 
+		"'preference'", "'refresh'", "'accept'", "'reject'", "'invalid'", "'not-found'", 
+		"'local-preference'", "'community'", "'blackhole'", "'graceful-shutdown'", 
+		"'no-export'", "'no-advertise'", "'as-path'", "'max-length'", "'first-as'", 
+		"'bogon-asns'", "'private-asns'", "'honor'", "'ebgp-default'", null, "'include'", 
+		"'groups'", "'sources'", "'prefixes'", "'except'", "'ge'", "'le'", "'filter'", 
+		"'permit'", "'deny'", "'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", 
+		"'igmp-type'", "'port'", "'class'", "'match'", "'cost'", "'profile'", 
+		"'router-guard'", "'description'", "'igmp'", "'mld'", "'version'", "'access'", 
+		"'limit'", "'queries'", "'drop'", "'allow'", "'control'", "'state-limit'", 
+		"'rpf'", "'out'", "'in'", "'both'", "'connected'", "'classes'", "'default-cost'", 
 		"'pim'", "'neighbors'", "'none'", "'bsr-border'", "'disabled'", "'boundary'", 
 		"'filter-auto-rp'", "'source-filter'", "'device'", "'platform'", "'ios-xe'", 
 		"'ios-xr'", "'junos'", "'frr'", "'nftables'", "'linux'", "'mroute-limit'", 
@@ -127,17 +138,21 @@ public partial class MpolParser : Parser {
 		"'mtrace'", "'mtrace-response'", null, "'..'"
 	};
 	private static readonly string[] _SymbolicNames = {
-		null, null, null, null, null, null, null, null, "INCLUDE", "GROUPS", "SOURCES", 
-		"PREFIXES", "EXCEPT", "GE", "LE", "FILTER", "PERMIT", "DENY", "LOG", "ANY", 
-		"FROM", "TO", "RPS", "PROTOCOL", "IGMP_TYPE", "PORT", "CLASS", "MATCH", 
-		"COST", "PROFILE", "ROUTER_GUARD", "DESCRIPTION", "IGMP", "MLD", "VERSION", 
-		"ACCESS", "LIMIT", "QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", 
-		"RPF", "OUT", "IN", "BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", 
-		"NEIGHBORS", "NONE", "BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", 
-		"SOURCE_FILTER", "DEVICE", "PLATFORM", "IOS_XE", "IOS_XR", "JUNOS", "FRR", 
-		"NFTABLES", "LINUX", "MROUTE_LIMIT", "WARN", "DEFAULT_LIMIT", "SAP_LISTEN", 
-		"ON", "OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", "INTERFACE", "USES", 
-		"RP", "ADDRESS", "ACCEPT_REGISTER", "ANNOUNCE_FILTER", "REGISTER_RATE_LIMIT", 
+		null, null, null, null, null, null, null, null, "RPKI", "CACHE", "PREFERENCE", 
+		"REFRESH", "ACCEPT", "REJECT", "INVALID", "NOT_FOUND", "LOCAL_PREFERENCE", 
+		"COMMUNITY", "BLACKHOLE", "GRACEFUL_SHUTDOWN", "NO_EXPORT", "NO_ADVERTISE", 
+		"AS_PATH", "MAX_LENGTH", "FIRST_AS", "BOGON_ASNS", "PRIVATE_ASNS", "HONOR", 
+		"EBGP_DEFAULT", "COMMUNITY_VALUE", "INCLUDE", "GROUPS", "SOURCES", "PREFIXES", 
+		"EXCEPT", "GE", "LE", "FILTER", "PERMIT", "DENY", "LOG", "ANY", "FROM", 
+		"TO", "RPS", "PROTOCOL", "IGMP_TYPE", "PORT", "CLASS", "MATCH", "COST", 
+		"PROFILE", "ROUTER_GUARD", "DESCRIPTION", "IGMP", "MLD", "VERSION", "ACCESS", 
+		"LIMIT", "QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", "RPF", 
+		"OUT", "IN", "BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", "NEIGHBORS", 
+		"NONE", "BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", 
+		"DEVICE", "PLATFORM", "IOS_XE", "IOS_XR", "JUNOS", "FRR", "NFTABLES", 
+		"LINUX", "MROUTE_LIMIT", "WARN", "DEFAULT_LIMIT", "SAP_LISTEN", "ON", 
+		"OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", "INTERFACE", "USES", "RP", 
+		"ADDRESS", "ACCEPT_REGISTER", "ANNOUNCE_FILTER", "REGISTER_RATE_LIMIT", 
 		"MSDP", "ORIGINATOR_ID", "REDISTRIBUTE", "PEER", "AS", "SA_FILTER", "SA_LIMIT", 
 		"MESH_GROUP", "CONNECT_SOURCE", "AUTH", "MD5", "TCP_AO", "KEYCHAIN", "SECRET", 
 		"ENV", "FILE", "BGP", "ROUTER_ID", "NEIGHBOR", "DAMPING", "HALF_LIFE", 
@@ -214,21 +229,21 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 133;
+			State = 151;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 144115188679872256L) != 0)) {
+			while (((((_la - 30)) & ~0x3f) == 0 && ((1L << (_la - 30)) & 562949955780751L) != 0)) {
 				{
 				{
-				State = 130;
+				State = 148;
 				declaration();
 				}
 				}
-				State = 135;
+				State = 153;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 136;
+			State = 154;
 			Match(Eof);
 			}
 		}
@@ -280,13 +295,13 @@ public partial class MpolParser : Parser {
 		DeclarationContext _localctx = new DeclarationContext(Context, State);
 		EnterRule(_localctx, 2, RULE_declaration);
 		try {
-			State = 144;
+			State = 162;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INCLUDE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 138;
+				State = 156;
 				includeDecl();
 				}
 				break;
@@ -295,35 +310,35 @@ public partial class MpolParser : Parser {
 			case PREFIXES:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 139;
+				State = 157;
 				setDecl();
 				}
 				break;
 			case FILTER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 140;
+				State = 158;
 				filterDecl();
 				}
 				break;
 			case CLASS:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 141;
+				State = 159;
 				classDecl();
 				}
 				break;
 			case PROFILE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 142;
+				State = 160;
 				profileDecl();
 				}
 				break;
 			case DEVICE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 143;
+				State = 161;
 				deviceDecl();
 				}
 				break;
@@ -365,11 +380,11 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 146;
+			State = 164;
 			Match(INCLUDE);
-			State = 147;
+			State = 165;
 			Match(STRING);
-			State = 148;
+			State = 166;
 			Match(T__0);
 			}
 		}
@@ -418,27 +433,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 150;
+			State = 168;
 			setKind();
-			State = 151;
+			State = 169;
 			name();
-			State = 152;
+			State = 170;
 			Match(T__1);
-			State = 156;
+			State = 174;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1151051239424L) != 0) || ((((_la - 84)) & ~0x3f) == 0 && ((1L << (_la - 84)) & 2288041780936966145L) != 0) || ((((_la - 148)) & ~0x3f) == 0 && ((1L << (_la - 148)) & 133005L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4827858817855684352L) != 0) || ((((_la - 106)) & ~0x3f) == 0 && ((1L << (_la - 106)) & 2288041780936966145L) != 0) || ((((_la - 170)) & ~0x3f) == 0 && ((1L << (_la - 170)) & 133005L) != 0)) {
 				{
 				{
-				State = 153;
+				State = 171;
 				setEntry();
 				}
 				}
-				State = 158;
+				State = 176;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 159;
+			State = 177;
 			Match(T__2);
 			}
 		}
@@ -478,9 +493,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 161;
+			State = 179;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 3584L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 15032385536L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -526,19 +541,19 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 164;
+			State = 182;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EXCEPT) {
 				{
-				State = 163;
+				State = 181;
 				Match(EXCEPT);
 				}
 			}
 
-			State = 166;
+			State = 184;
 			setItem();
-			State = 167;
+			State = 185;
 			Match(T__0);
 			}
 		}
@@ -599,7 +614,7 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 12, RULE_setItem);
 		int _la;
 		try {
-			State = 174;
+			State = 192;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IPV4_PREFIX:
@@ -609,20 +624,30 @@ public partial class MpolParser : Parser {
 				_localctx = new SetPrefixItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 169;
+				State = 187;
 				prefix();
-				State = 171;
+				State = 189;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GE || _la==LE) {
 					{
-					State = 170;
+					State = 188;
 					prefixLengthRange();
 					}
 				}
 
 				}
 				break;
+			case RPKI:
+			case CACHE:
+			case PREFERENCE:
+			case REFRESH:
+			case ACCEPT:
+			case REJECT:
+			case INVALID:
+			case COMMUNITY:
+			case BLACKHOLE:
+			case HONOR:
 			case VERSION:
 			case ACCESS:
 			case CONTROL:
@@ -649,7 +674,7 @@ public partial class MpolParser : Parser {
 				_localctx = new SetRefItemContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 173;
+				State = 191;
 				name();
 				}
 				break;
@@ -694,24 +719,24 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 14, RULE_prefixLengthRange);
 		int _la;
 		try {
-			State = 184;
+			State = 202;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 176;
+				State = 194;
 				Match(GE);
-				State = 177;
+				State = 195;
 				Match(INT);
-				State = 180;
+				State = 198;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LE) {
 					{
-					State = 178;
+					State = 196;
 					Match(LE);
-					State = 179;
+					State = 197;
 					Match(INT);
 					}
 				}
@@ -721,9 +746,9 @@ public partial class MpolParser : Parser {
 			case LE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 182;
+				State = 200;
 				Match(LE);
-				State = 183;
+				State = 201;
 				Match(INT);
 				}
 				break;
@@ -774,27 +799,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 186;
+			State = 204;
 			Match(FILTER);
-			State = 187;
+			State = 205;
 			name();
-			State = 188;
+			State = 206;
 			Match(T__1);
-			State = 192;
+			State = 210;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==PERMIT || _la==DENY) {
 				{
 				{
-				State = 189;
+				State = 207;
 				filterRule();
 				}
 				}
-				State = 194;
+				State = 212;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 195;
+			State = 213;
 			Match(T__2);
 			}
 		}
@@ -841,33 +866,33 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 197;
+			State = 215;
 			action();
-			State = 201;
+			State = 219;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 66588160L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 279290985840640L) != 0)) {
 				{
 				{
-				State = 198;
+				State = 216;
 				matchTerm();
 				}
 				}
-				State = 203;
+				State = 221;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 205;
+			State = 223;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LOG) {
 				{
-				State = 204;
+				State = 222;
 				Match(LOG);
 				}
 			}
 
-			State = 207;
+			State = 225;
 			Match(T__0);
 			}
 		}
@@ -906,7 +931,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 209;
+			State = 227;
 			_la = TokenStream.LA(1);
 			if ( !(_la==PERMIT || _la==DENY) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1078,14 +1103,14 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 22, RULE_matchTerm);
 		int _la;
 		try {
-			State = 244;
+			State = 262;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ANY:
 				_localctx = new MatchAnyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 211;
+				State = 229;
 				Match(ANY);
 				}
 				break;
@@ -1093,9 +1118,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 212;
+				State = 230;
 				Match(SOURCES);
-				State = 213;
+				State = 231;
 				addressRef();
 				}
 				break;
@@ -1103,9 +1128,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 214;
+				State = 232;
 				Match(GROUPS);
-				State = 215;
+				State = 233;
 				addressRef();
 				}
 				break;
@@ -1113,9 +1138,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchPrefixesContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 216;
+				State = 234;
 				Match(PREFIXES);
-				State = 217;
+				State = 235;
 				addressRef();
 				}
 				break;
@@ -1123,9 +1148,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchFromContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 218;
+				State = 236;
 				Match(FROM);
-				State = 219;
+				State = 237;
 				addressRef();
 				}
 				break;
@@ -1133,9 +1158,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchToContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 220;
+				State = 238;
 				Match(TO);
-				State = 221;
+				State = 239;
 				addressRef();
 				}
 				break;
@@ -1143,9 +1168,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchRpsContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 222;
+				State = 240;
 				Match(RPS);
-				State = 223;
+				State = 241;
 				addressRef();
 				}
 				break;
@@ -1153,23 +1178,23 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchProtocolContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 224;
+				State = 242;
 				Match(PROTOCOL);
-				State = 225;
+				State = 243;
 				protocolName();
-				State = 230;
+				State = 248;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 226;
+					State = 244;
 					Match(T__3);
-					State = 227;
+					State = 245;
 					protocolName();
 					}
 					}
-					State = 232;
+					State = 250;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1179,23 +1204,23 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchIgmpTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 233;
+				State = 251;
 				Match(IGMP_TYPE);
-				State = 234;
+				State = 252;
 				igmpType();
-				State = 239;
+				State = 257;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 235;
+					State = 253;
 					Match(T__3);
-					State = 236;
+					State = 254;
 					igmpType();
 					}
 					}
-					State = 241;
+					State = 259;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1205,9 +1230,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchPortContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 242;
+				State = 260;
 				Match(PORT);
-				State = 243;
+				State = 261;
 				Match(INT);
 				}
 				break;
@@ -1254,21 +1279,21 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 246;
+			State = 264;
 			addressItem();
-			State = 251;
+			State = 269;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==T__3) {
 				{
 				{
-				State = 247;
+				State = 265;
 				Match(T__3);
-				State = 248;
+				State = 266;
 				addressItem();
 				}
 				}
-				State = 253;
+				State = 271;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -1337,7 +1362,7 @@ public partial class MpolParser : Parser {
 		AddressItemContext _localctx = new AddressItemContext(Context, State);
 		EnterRule(_localctx, 26, RULE_addressItem);
 		try {
-			State = 257;
+			State = 275;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IPV4_PREFIX:
@@ -1347,10 +1372,20 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 254;
+				State = 272;
 				prefix();
 				}
 				break;
+			case RPKI:
+			case CACHE:
+			case PREFERENCE:
+			case REFRESH:
+			case ACCEPT:
+			case REJECT:
+			case INVALID:
+			case COMMUNITY:
+			case BLACKHOLE:
+			case HONOR:
 			case VERSION:
 			case ACCESS:
 			case CONTROL:
@@ -1377,7 +1412,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressNameContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 255;
+				State = 273;
 				name();
 				}
 				break;
@@ -1385,7 +1420,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressAnyContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 256;
+				State = 274;
 				Match(ANY);
 				}
 				break;
@@ -1438,9 +1473,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 259;
+			State = 277;
 			_la = TokenStream.LA(1);
-			if ( !(_la==IGMP || _la==PIM || ((((_la - 81)) & ~0x3f) == 0 && ((1L << (_la - 81)) & 9079256857368920065L) != 0) || _la==INT) ) {
+			if ( !(_la==IGMP || ((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 281479271677953L) != 0) || ((((_la - 136)) & ~0x3f) == 0 && ((1L << (_la - 136)) & 562951010385921L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1491,9 +1526,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 261;
+			State = 279;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 144)) & ~0x3f) == 0 && ((1L << (_la - 144)) & 511L) != 0)) ) {
+			if ( !(((((_la - 166)) & ~0x3f) == 0 && ((1L << (_la - 166)) & 511L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1545,27 +1580,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 263;
+			State = 281;
 			Match(CLASS);
-			State = 264;
+			State = 282;
 			name();
-			State = 265;
+			State = 283;
 			Match(T__1);
-			State = 269;
+			State = 287;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==MATCH || _la==COST) {
 				{
 				{
-				State = 266;
+				State = 284;
 				classStmt();
 				}
 				}
-				State = 271;
+				State = 289;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 272;
+			State = 290;
 			Match(T__2);
 			}
 		}
@@ -1628,30 +1663,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 34, RULE_classStmt);
 		int _la;
 		try {
-			State = 286;
+			State = 304;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MATCH:
 				_localctx = new ClassMatchContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 274;
+				State = 292;
 				Match(MATCH);
-				State = 276;
+				State = 294;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 275;
+					State = 293;
 					matchTerm();
 					}
 					}
-					State = 278;
+					State = 296;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 66588160L) != 0) );
-				State = 280;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 279290985840640L) != 0) );
+				State = 298;
 				Match(T__0);
 				}
 				break;
@@ -1659,11 +1694,11 @@ public partial class MpolParser : Parser {
 				_localctx = new ClassCostContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 282;
+				State = 300;
 				Match(COST);
-				State = 283;
+				State = 301;
 				bandwidth();
-				State = 284;
+				State = 302;
 				Match(T__0);
 				}
 				break;
@@ -1714,27 +1749,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 288;
+			State = 306;
 			Match(PROFILE);
-			State = 289;
+			State = 307;
 			name();
-			State = 290;
+			State = 308;
 			Match(T__1);
-			State = 294;
+			State = 312;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 90637157630214144L) != 0)) {
+			while (((((_la - 52)) & ~0x3f) == 0 && ((1L << (_la - 52)) & 84412431L) != 0)) {
 				{
 				{
-				State = 291;
+				State = 309;
 				interfaceStmt();
 				}
 				}
-				State = 296;
+				State = 314;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 297;
+			State = 315;
 			Match(T__2);
 			}
 		}
@@ -1786,62 +1821,62 @@ public partial class MpolParser : Parser {
 		InterfaceStmtContext _localctx = new InterfaceStmtContext(Context, State);
 		EnterRule(_localctx, 38, RULE_interfaceStmt);
 		try {
-			State = 309;
+			State = 327;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IGMP:
 			case MLD:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 299;
+				State = 317;
 				igmpBlock();
 				}
 				break;
 			case STATE_LIMIT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 300;
+				State = 318;
 				stateLimitStmt();
 				}
 				break;
 			case PIM:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 301;
+				State = 319;
 				pimIfBlock();
 				}
 				break;
 			case BOUNDARY:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 302;
+				State = 320;
 				boundaryStmt();
 				}
 				break;
 			case SOURCE_FILTER:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 303;
+				State = 321;
 				sourceFilterStmt();
 				}
 				break;
 			case ROUTER_GUARD:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 304;
+				State = 322;
 				Match(ROUTER_GUARD);
-				State = 305;
+				State = 323;
 				Match(T__0);
 				}
 				break;
 			case DESCRIPTION:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 306;
+				State = 324;
 				Match(DESCRIPTION);
-				State = 307;
+				State = 325;
 				Match(STRING);
-				State = 308;
+				State = 326;
 				Match(T__0);
 				}
 				break;
@@ -1891,25 +1926,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 311;
+			State = 329;
 			groupProtocol();
-			State = 312;
+			State = 330;
 			Match(T__1);
-			State = 316;
+			State = 334;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1357209862144L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 5692550753630027776L) != 0)) {
 				{
 				{
-				State = 313;
+				State = 331;
 				igmpStmt();
 				}
 				}
-				State = 318;
+				State = 336;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 319;
+			State = 337;
 			Match(T__2);
 			}
 		}
@@ -1948,7 +1983,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 321;
+			State = 339;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IGMP || _la==MLD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2072,20 +2107,20 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 44, RULE_igmpStmt);
 		int _la;
 		try {
-			State = 357;
+			State = 375;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case VERSION:
 				_localctx = new IgmpMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 323;
+				State = 341;
 				Match(VERSION);
-				State = 324;
+				State = 342;
 				Match(T__4);
-				State = 325;
+				State = 343;
 				Match(INT);
-				State = 326;
+				State = 344;
 				Match(T__0);
 				}
 				break;
@@ -2094,33 +2129,33 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpInlineRuleContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 327;
+				State = 345;
 				action();
-				State = 331;
+				State = 349;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 66588160L) != 0)) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 279290985840640L) != 0)) {
 					{
 					{
-					State = 328;
+					State = 346;
 					matchTerm();
 					}
 					}
-					State = 333;
+					State = 351;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 335;
+				State = 353;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOG) {
 					{
-					State = 334;
+					State = 352;
 					Match(LOG);
 					}
 				}
 
-				State = 337;
+				State = 355;
 				Match(T__0);
 				}
 				break;
@@ -2128,11 +2163,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpAccessFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 339;
+				State = 357;
 				Match(ACCESS);
-				State = 340;
+				State = 358;
 				name();
-				State = 341;
+				State = 359;
 				Match(T__0);
 				}
 				break;
@@ -2140,23 +2175,23 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 343;
+				State = 361;
 				Match(LIMIT);
-				State = 344;
+				State = 362;
 				Match(INT);
-				State = 347;
+				State = 365;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 345;
+					State = 363;
 					Match(EXCEPT);
-					State = 346;
+					State = 364;
 					addressRef();
 					}
 				}
 
-				State = 349;
+				State = 367;
 				Match(T__0);
 				}
 				break;
@@ -2164,9 +2199,9 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 350;
+				State = 368;
 				Match(QUERIES);
-				State = 351;
+				State = 369;
 				_la = TokenStream.LA(1);
 				if ( !(_la==DROP || _la==ALLOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2175,7 +2210,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 352;
+				State = 370;
 				Match(T__0);
 				}
 				break;
@@ -2183,11 +2218,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpControlContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 353;
+				State = 371;
 				Match(CONTROL);
-				State = 354;
+				State = 372;
 				name();
-				State = 355;
+				State = 373;
 				Match(T__0);
 				}
 				break;
@@ -2241,27 +2276,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 359;
+			State = 377;
 			Match(STATE_LIMIT);
-			State = 360;
+			State = 378;
 			limitDirection();
-			State = 361;
+			State = 379;
 			limitAmount();
-			State = 365;
+			State = 383;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 422212465067520L) != 0)) {
+			while (((((_la - 31)) & ~0x3f) == 0 && ((1L << (_la - 31)) & 824633720835L) != 0)) {
 				{
 				{
-				State = 362;
+				State = 380;
 				stateLimitOption();
 				}
 				}
-				State = 367;
+				State = 385;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 368;
+			State = 386;
 			Match(T__0);
 			}
 		}
@@ -2301,9 +2336,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 370;
+			State = 388;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 83562883710976L) != 0)) ) {
+			if ( !(((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 19L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -2346,20 +2381,20 @@ public partial class MpolParser : Parser {
 		LimitAmountContext _localctx = new LimitAmountContext(Context, State);
 		EnterRule(_localctx, 50, RULE_limitAmount);
 		try {
-			State = 374;
+			State = 392;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 372;
+				State = 390;
 				Match(INT);
 				}
 				break;
 			case BANDWIDTH:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 373;
+				State = 391;
 				bandwidth();
 				}
 				break;
@@ -2452,16 +2487,16 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 52, RULE_stateLimitOption);
 		int _la;
 		try {
-			State = 391;
+			State = 409;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GROUPS:
 				_localctx = new StateLimitGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 376;
+				State = 394;
 				Match(GROUPS);
-				State = 377;
+				State = 395;
 				addressRef();
 				}
 				break;
@@ -2469,9 +2504,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 378;
+				State = 396;
 				Match(SOURCES);
-				State = 379;
+				State = 397;
 				addressRef();
 				}
 				break;
@@ -2479,23 +2514,23 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitClassesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 380;
+				State = 398;
 				Match(CLASSES);
-				State = 381;
+				State = 399;
 				name();
-				State = 386;
+				State = 404;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 382;
+					State = 400;
 					Match(T__3);
-					State = 383;
+					State = 401;
 					name();
 					}
 					}
-					State = 388;
+					State = 406;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2505,9 +2540,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitDefaultCostContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 389;
+				State = 407;
 				Match(DEFAULT_COST);
-				State = 390;
+				State = 408;
 				bandwidth();
 				}
 				break;
@@ -2555,25 +2590,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 393;
+			State = 411;
 			Match(PIM);
-			State = 394;
+			State = 412;
 			Match(T__1);
-			State = 398;
+			State = 416;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 14636698788954112L) != 0)) {
+			while (((((_la - 72)) & ~0x3f) == 0 && ((1L << (_la - 72)) & 13L) != 0)) {
 				{
 				{
-				State = 395;
+				State = 413;
 				pimIfStmt();
 				}
 				}
-				State = 400;
+				State = 418;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 401;
+			State = 419;
 			Match(T__2);
 			}
 		}
@@ -2650,18 +2685,18 @@ public partial class MpolParser : Parser {
 		PimIfStmtContext _localctx = new PimIfStmtContext(Context, State);
 		EnterRule(_localctx, 56, RULE_pimIfStmt);
 		try {
-			State = 414;
+			State = 432;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,31,Context) ) {
 			case 1:
 				_localctx = new PimNeighborsNoneContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 403;
+				State = 421;
 				Match(NEIGHBORS);
-				State = 404;
+				State = 422;
 				Match(NONE);
-				State = 405;
+				State = 423;
 				Match(T__0);
 				}
 				break;
@@ -2669,11 +2704,11 @@ public partial class MpolParser : Parser {
 				_localctx = new PimNeighborsPermitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 406;
+				State = 424;
 				Match(NEIGHBORS);
-				State = 407;
+				State = 425;
 				addressRef();
-				State = 408;
+				State = 426;
 				Match(T__0);
 				}
 				break;
@@ -2681,9 +2716,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimBsrBorderContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 410;
+				State = 428;
 				Match(BSR_BORDER);
-				State = 411;
+				State = 429;
 				Match(T__0);
 				}
 				break;
@@ -2691,9 +2726,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimDisabledContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 412;
+				State = 430;
 				Match(DISABLED);
-				State = 413;
+				State = 431;
 				Match(T__0);
 				}
 				break;
@@ -2743,43 +2778,43 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 416;
+			State = 434;
 			Match(BOUNDARY);
-			State = 422;
+			State = 440;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DENY:
 				{
-				State = 417;
+				State = 435;
 				Match(DENY);
-				State = 418;
+				State = 436;
 				Match(GROUPS);
-				State = 419;
+				State = 437;
 				addressRef();
 				}
 				break;
 			case FILTER:
 				{
-				State = 420;
+				State = 438;
 				Match(FILTER);
-				State = 421;
+				State = 439;
 				name();
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 425;
+			State = 443;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==FILTER_AUTO_RP) {
 				{
-				State = 424;
+				State = 442;
 				Match(FILTER_AUTO_RP);
 				}
 			}
 
-			State = 427;
+			State = 445;
 			Match(T__0);
 			}
 		}
@@ -2819,11 +2854,11 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 429;
+			State = 447;
 			Match(SOURCE_FILTER);
-			State = 430;
+			State = 448;
 			name();
-			State = 431;
+			State = 449;
 			Match(T__0);
 			}
 		}
@@ -2874,31 +2909,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 433;
+			State = 451;
 			Match(DEVICE);
-			State = 434;
+			State = 452;
 			name();
-			State = 435;
+			State = 453;
 			Match(PLATFORM);
-			State = 436;
+			State = 454;
 			platformName();
-			State = 437;
+			State = 455;
 			Match(T__1);
-			State = 441;
+			State = 459;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 32)) & ~0x3f) == 0 && ((1L << (_la - 32)) & 2306431874999910403L) != 0) || ((((_la - 97)) & ~0x3f) == 0 && ((1L << (_la - 97)) & 313532743681L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 54043195528446208L) != 0) || ((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 299071655444481L) != 0) || ((((_la - 136)) & ~0x3f) == 0 && ((1L << (_la - 136)) & 2392065L) != 0)) {
 				{
 				{
-				State = 438;
+				State = 456;
 				deviceStmt();
 				}
 				}
-				State = 443;
+				State = 461;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 444;
+			State = 462;
 			Match(T__2);
 			}
 		}
@@ -2941,9 +2976,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 446;
+			State = 464;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 59)) & ~0x3f) == 0 && ((1L << (_la - 59)) & 63L) != 0)) ) {
+			if ( !(((((_la - 81)) & ~0x3f) == 0 && ((1L << (_la - 81)) & 63L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -3226,6 +3261,18 @@ public partial class MpolParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class RpkiDeclContext : DeviceStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public RpkiBlockContext rpkiBlock() {
+			return GetRuleContext<RpkiBlockContext>(0);
+		}
+		public RpkiDeclContext(DeviceStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitRpkiDecl(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 
 	[RuleVersion(0)]
 	public DeviceStmtContext deviceStmt() {
@@ -3233,30 +3280,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 66, RULE_deviceStmt);
 		int _la;
 		try {
-			State = 547;
+			State = 566;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,46,Context) ) {
 			case 1:
 				_localctx = new MrouteLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 448;
+				State = 466;
 				Match(MROUTE_LIMIT);
-				State = 449;
+				State = 467;
 				Match(INT);
-				State = 452;
+				State = 470;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 450;
+					State = 468;
 					Match(WARN);
-					State = 451;
+					State = 469;
 					Match(INT);
 					}
 				}
 
-				State = 454;
+				State = 472;
 				Match(T__0);
 				}
 				break;
@@ -3264,25 +3311,25 @@ public partial class MpolParser : Parser {
 				_localctx = new RouterWideGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 455;
+				State = 473;
 				groupProtocol();
-				State = 456;
+				State = 474;
 				Match(LIMIT);
-				State = 457;
+				State = 475;
 				Match(INT);
-				State = 460;
+				State = 478;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 458;
+					State = 476;
 					Match(EXCEPT);
-					State = 459;
+					State = 477;
 					addressRef();
 					}
 				}
 
-				State = 462;
+				State = 480;
 				Match(T__0);
 				}
 				break;
@@ -3290,25 +3337,25 @@ public partial class MpolParser : Parser {
 				_localctx = new DefaultGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 464;
+				State = 482;
 				groupProtocol();
-				State = 465;
+				State = 483;
 				Match(DEFAULT_LIMIT);
-				State = 466;
+				State = 484;
 				Match(INT);
-				State = 469;
+				State = 487;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 467;
+					State = 485;
 					Match(EXCEPT);
-					State = 468;
+					State = 486;
 					addressRef();
 					}
 				}
 
-				State = 471;
+				State = 489;
 				Match(T__0);
 				}
 				break;
@@ -3316,9 +3363,9 @@ public partial class MpolParser : Parser {
 				_localctx = new SapListenContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 473;
+				State = 491;
 				Match(SAP_LISTEN);
-				State = 474;
+				State = 492;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ON || _la==OFF) ) {
 				ErrorHandler.RecoverInline(this);
@@ -3327,7 +3374,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 475;
+				State = 493;
 				Match(T__0);
 				}
 				break;
@@ -3335,31 +3382,31 @@ public partial class MpolParser : Parser {
 				_localctx = new MrinfoContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 476;
+				State = 494;
 				Match(MRINFO);
-				State = 481;
+				State = 499;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 477;
+					State = 495;
 					Match(DENY);
-					State = 478;
+					State = 496;
 					Match(ANY);
 					}
 					break;
 				case FILTER:
 					{
-					State = 479;
+					State = 497;
 					Match(FILTER);
-					State = 480;
+					State = 498;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 483;
+				State = 501;
 				Match(T__0);
 				}
 				break;
@@ -3367,33 +3414,33 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 484;
+				State = 502;
 				Match(GROUP_RANGE);
-				State = 490;
+				State = 508;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 485;
+					State = 503;
 					Match(DENY);
-					State = 486;
+					State = 504;
 					Match(GROUPS);
-					State = 487;
+					State = 505;
 					addressRef();
 					}
 					break;
 				case FILTER:
 					{
-					State = 488;
+					State = 506;
 					Match(FILTER);
-					State = 489;
+					State = 507;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 492;
+				State = 510;
 				Match(T__0);
 				}
 				break;
@@ -3401,11 +3448,11 @@ public partial class MpolParser : Parser {
 				_localctx = new SsmRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 494;
+				State = 512;
 				Match(SSM_RANGE);
-				State = 495;
+				State = 513;
 				addressRef();
-				State = 496;
+				State = 514;
 				Match(T__0);
 				}
 				break;
@@ -3413,66 +3460,66 @@ public partial class MpolParser : Parser {
 				_localctx = new InterfaceDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 498;
+				State = 516;
 				Match(INTERFACE);
-				State = 499;
+				State = 517;
 				Match(STRING);
-				State = 509;
+				State = 527;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==USES) {
 					{
-					State = 500;
+					State = 518;
 					Match(USES);
-					State = 501;
+					State = 519;
 					name();
-					State = 506;
+					State = 524;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==T__3) {
 						{
 						{
-						State = 502;
+						State = 520;
 						Match(T__3);
-						State = 503;
+						State = 521;
 						name();
 						}
 						}
-						State = 508;
+						State = 526;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 520;
+				State = 538;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 511;
+					State = 529;
 					Match(T__1);
-					State = 515;
+					State = 533;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 90637157630214144L) != 0)) {
+					while (((((_la - 52)) & ~0x3f) == 0 && ((1L << (_la - 52)) & 84412431L) != 0)) {
 						{
 						{
-						State = 512;
+						State = 530;
 						interfaceStmt();
 						}
 						}
-						State = 517;
+						State = 535;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 518;
+					State = 536;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 519;
+					State = 537;
 					Match(T__0);
 					}
 					break;
@@ -3485,7 +3532,7 @@ public partial class MpolParser : Parser {
 				_localctx = new RpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 522;
+				State = 540;
 				rpBlock();
 				}
 				break;
@@ -3493,7 +3540,7 @@ public partial class MpolParser : Parser {
 				_localctx = new PimGlobalDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 523;
+				State = 541;
 				pimGlobalBlock();
 				}
 				break;
@@ -3501,7 +3548,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 524;
+				State = 542;
 				msdpBlock();
 				}
 				break;
@@ -3509,7 +3556,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 525;
+				State = 543;
 				bgpBlock();
 				}
 				break;
@@ -3517,7 +3564,7 @@ public partial class MpolParser : Parser {
 				_localctx = new KeychainDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 526;
+				State = 544;
 				keychainBlock();
 				}
 				break;
@@ -3525,7 +3572,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 527;
+				State = 545;
 				bmpBlock();
 				}
 				break;
@@ -3533,7 +3580,7 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 528;
+				State = 546;
 				telemetryBlock();
 				}
 				break;
@@ -3541,25 +3588,25 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 529;
+				State = 547;
 				Match(CONTROL_PLANE);
-				State = 530;
+				State = 548;
 				Match(T__1);
-				State = 534;
+				State = 552;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==FILTER || _la==RATE_LIMIT) {
 					{
 					{
-					State = 531;
+					State = 549;
 					controlPlaneStmt();
 					}
 					}
-					State = 536;
+					State = 554;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 537;
+				State = 555;
 				Match(T__2);
 				}
 				break;
@@ -3567,26 +3614,34 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupEncryptionDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 538;
+				State = 556;
 				Match(GROUP_ENCRYPTION);
-				State = 539;
+				State = 557;
 				Match(T__1);
-				State = 543;
+				State = 561;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==PROTECT || _la==GROUP_ID) {
 					{
 					{
-					State = 540;
+					State = 558;
 					groupEncryptionStmt();
 					}
 					}
-					State = 545;
+					State = 563;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 546;
+				State = 564;
 				Match(T__2);
+				}
+				break;
+			case 18:
+				_localctx = new RpkiDeclContext(_localctx);
+				EnterOuterAlt(_localctx, 18);
+				{
+				State = 565;
+				rpkiBlock();
 				}
 				break;
 			}
@@ -3631,25 +3686,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 549;
+			State = 568;
 			Match(RP);
-			State = 550;
+			State = 569;
 			Match(T__1);
-			State = 554;
+			State = 573;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 7L) != 0)) {
+			while (((((_la - 99)) & ~0x3f) == 0 && ((1L << (_la - 99)) & 7L) != 0)) {
 				{
 				{
-				State = 551;
+				State = 570;
 				rpStmt();
 				}
 				}
-				State = 556;
+				State = 575;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 557;
+			State = 576;
 			Match(T__2);
 			}
 		}
@@ -3760,30 +3815,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 70, RULE_rpStmt);
 		int _la;
 		try {
-			State = 593;
+			State = 612;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,51,Context) ) {
 			case 1:
 				_localctx = new RpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 559;
+				State = 578;
 				Match(ADDRESS);
-				State = 560;
+				State = 579;
 				ipAddress();
-				State = 563;
+				State = 582;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GROUPS) {
 					{
-					State = 561;
+					State = 580;
 					Match(GROUPS);
-					State = 562;
+					State = 581;
 					addressRef();
 					}
 				}
 
-				State = 565;
+				State = 584;
 				Match(T__0);
 				}
 				break;
@@ -3791,23 +3846,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 567;
+				State = 586;
 				Match(ACCEPT_REGISTER);
-				State = 569;
+				State = 588;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 568;
+					State = 587;
 					matchTerm();
 					}
 					}
-					State = 571;
+					State = 590;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 66588160L) != 0) );
-				State = 573;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 279290985840640L) != 0) );
+				State = 592;
 				Match(T__0);
 				}
 				break;
@@ -3815,13 +3870,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 575;
+				State = 594;
 				Match(ACCEPT_REGISTER);
-				State = 576;
+				State = 595;
 				Match(FILTER);
-				State = 577;
+				State = 596;
 				name();
-				State = 578;
+				State = 597;
 				Match(T__0);
 				}
 				break;
@@ -3829,23 +3884,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 580;
+				State = 599;
 				Match(ANNOUNCE_FILTER);
-				State = 582;
+				State = 601;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 581;
+					State = 600;
 					matchTerm();
 					}
 					}
-					State = 584;
+					State = 603;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 66588160L) != 0) );
-				State = 586;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 279290985840640L) != 0) );
+				State = 605;
 				Match(T__0);
 				}
 				break;
@@ -3853,13 +3908,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterRefContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 588;
+				State = 607;
 				Match(ANNOUNCE_FILTER);
-				State = 589;
+				State = 608;
 				Match(FILTER);
-				State = 590;
+				State = 609;
 				name();
-				State = 591;
+				State = 610;
 				Match(T__0);
 				}
 				break;
@@ -3905,25 +3960,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 595;
+			State = 614;
 			Match(PIM);
-			State = 596;
+			State = 615;
 			Match(T__1);
-			State = 600;
+			State = 619;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==REGISTER_RATE_LIMIT) {
 				{
 				{
-				State = 597;
+				State = 616;
 				pimGlobalStmt();
 				}
 				}
-				State = 602;
+				State = 621;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 603;
+			State = 622;
 			Match(T__2);
 			}
 		}
@@ -3970,11 +4025,11 @@ public partial class MpolParser : Parser {
 			_localctx = new PimRegisterRateLimitContext(_localctx);
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 605;
+			State = 624;
 			Match(REGISTER_RATE_LIMIT);
-			State = 606;
+			State = 625;
 			Match(INT);
-			State = 607;
+			State = 626;
 			Match(T__0);
 			}
 		}
@@ -4018,25 +4073,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 609;
+			State = 628;
 			Match(MSDP);
-			State = 610;
+			State = 629;
 			Match(T__1);
-			State = 614;
+			State = 633;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 82)) & ~0x3f) == 0 && ((1L << (_la - 82)) & 7L) != 0)) {
+			while (((((_la - 104)) & ~0x3f) == 0 && ((1L << (_la - 104)) & 7L) != 0)) {
 				{
 				{
-				State = 611;
+				State = 630;
 				msdpStmt();
 				}
 				}
-				State = 616;
+				State = 635;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 617;
+			State = 636;
 			Match(T__2);
 			}
 		}
@@ -4116,18 +4171,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 78, RULE_msdpStmt);
 		int _la;
 		try {
-			State = 642;
+			State = 661;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ORIGINATOR_ID:
 				_localctx = new MsdpOriginatorContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 619;
+				State = 638;
 				Match(ORIGINATOR_ID);
-				State = 620;
+				State = 639;
 				Match(STRING);
-				State = 621;
+				State = 640;
 				Match(T__0);
 				}
 				break;
@@ -4135,13 +4190,13 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpRedistributeContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 622;
+				State = 641;
 				Match(REDISTRIBUTE);
-				State = 623;
+				State = 642;
 				Match(FILTER);
-				State = 624;
+				State = 643;
 				name();
-				State = 625;
+				State = 644;
 				Match(T__0);
 				}
 				break;
@@ -4149,42 +4204,42 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpPeerContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 627;
+				State = 646;
 				Match(PEER);
-				State = 628;
+				State = 647;
 				ipAddress();
-				State = 629;
+				State = 648;
 				Match(AS);
-				State = 630;
+				State = 649;
 				Match(INT);
-				State = 640;
+				State = 659;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 631;
+					State = 650;
 					Match(T__1);
-					State = 635;
+					State = 654;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 31)) & ~0x3f) == 0 && ((1L << (_la - 31)) & 1116892707587883009L) != 0)) {
+					while (((((_la - 53)) & ~0x3f) == 0 && ((1L << (_la - 53)) & 1116892707587883009L) != 0)) {
 						{
 						{
-						State = 632;
+						State = 651;
 						msdpPeerStmt();
 						}
 						}
-						State = 637;
+						State = 656;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 638;
+					State = 657;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 639;
+					State = 658;
 					Match(T__0);
 					}
 					break;
@@ -4300,20 +4355,20 @@ public partial class MpolParser : Parser {
 		MsdpPeerStmtContext _localctx = new MsdpPeerStmtContext(Context, State);
 		EnterRule(_localctx, 80, RULE_msdpPeerStmt);
 		try {
-			State = 663;
+			State = 682;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SA_FILTER:
 				_localctx = new MsdpSaFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 644;
+				State = 663;
 				Match(SA_FILTER);
-				State = 645;
+				State = 664;
 				filterDirection();
-				State = 646;
+				State = 665;
 				name();
-				State = 647;
+				State = 666;
 				Match(T__0);
 				}
 				break;
@@ -4321,11 +4376,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpSaLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 649;
+				State = 668;
 				Match(SA_LIMIT);
-				State = 650;
+				State = 669;
 				Match(INT);
-				State = 651;
+				State = 670;
 				Match(T__0);
 				}
 				break;
@@ -4333,7 +4388,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 652;
+				State = 671;
 				authStmt();
 				}
 				break;
@@ -4341,11 +4396,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 653;
+				State = 672;
 				Match(DESCRIPTION);
-				State = 654;
+				State = 673;
 				Match(STRING);
-				State = 655;
+				State = 674;
 				Match(T__0);
 				}
 				break;
@@ -4353,11 +4408,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpMeshGroupContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 656;
+				State = 675;
 				Match(MESH_GROUP);
-				State = 657;
+				State = 676;
 				name();
-				State = 658;
+				State = 677;
 				Match(T__0);
 				}
 				break;
@@ -4365,11 +4420,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpConnectSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 660;
+				State = 679;
 				Match(CONNECT_SOURCE);
-				State = 661;
+				State = 680;
 				Match(STRING);
-				State = 662;
+				State = 681;
 				Match(T__0);
 				}
 				break;
@@ -4413,9 +4468,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 665;
+			State = 684;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 61572651155456L) != 0)) ) {
+			if ( !(((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -4483,22 +4538,22 @@ public partial class MpolParser : Parser {
 		AuthStmtContext _localctx = new AuthStmtContext(Context, State);
 		EnterRule(_localctx, 84, RULE_authStmt);
 		try {
-			State = 679;
+			State = 698;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,58,Context) ) {
 			case 1:
 				_localctx = new AuthMd5Context(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 667;
+				State = 686;
 				Match(AUTH);
-				State = 668;
+				State = 687;
 				Match(MD5);
-				State = 669;
+				State = 688;
 				Match(SECRET);
-				State = 670;
+				State = 689;
 				secretRef();
-				State = 671;
+				State = 690;
 				Match(T__0);
 				}
 				break;
@@ -4506,15 +4561,15 @@ public partial class MpolParser : Parser {
 				_localctx = new AuthTcpAoContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 673;
+				State = 692;
 				Match(AUTH);
-				State = 674;
+				State = 693;
 				Match(TCP_AO);
-				State = 675;
+				State = 694;
 				Match(KEYCHAIN);
-				State = 676;
+				State = 695;
 				name();
-				State = 677;
+				State = 696;
 				Match(T__0);
 				}
 				break;
@@ -4581,20 +4636,20 @@ public partial class MpolParser : Parser {
 		SecretRefContext _localctx = new SecretRefContext(Context, State);
 		EnterRule(_localctx, 86, RULE_secretRef);
 		try {
-			State = 690;
+			State = 709;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ENV:
 				_localctx = new SecretEnvContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 681;
+				State = 700;
 				Match(ENV);
-				State = 682;
+				State = 701;
 				Match(T__5);
-				State = 683;
+				State = 702;
 				Match(STRING);
-				State = 684;
+				State = 703;
 				Match(T__6);
 				}
 				break;
@@ -4602,13 +4657,13 @@ public partial class MpolParser : Parser {
 				_localctx = new SecretFileContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 685;
+				State = 704;
 				Match(FILE);
-				State = 686;
+				State = 705;
 				Match(T__5);
-				State = 687;
+				State = 706;
 				Match(STRING);
-				State = 688;
+				State = 707;
 				Match(T__6);
 				}
 				break;
@@ -4616,7 +4671,7 @@ public partial class MpolParser : Parser {
 				_localctx = new SecretInlineContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 689;
+				State = 708;
 				Match(STRING);
 				}
 				break;
@@ -4666,29 +4721,29 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 692;
+			State = 711;
 			Match(BGP);
-			State = 693;
+			State = 712;
 			Match(AS);
-			State = 694;
+			State = 713;
 			Match(INT);
-			State = 695;
+			State = 714;
 			Match(T__1);
-			State = 699;
+			State = 718;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 98)) & ~0x3f) == 0 && ((1L << (_la - 98)) & 7L) != 0)) {
+			while (_la==EBGP_DEFAULT || ((((_la - 120)) & ~0x3f) == 0 && ((1L << (_la - 120)) & 7L) != 0)) {
 				{
 				{
-				State = 696;
+				State = 715;
 				bgpStmt();
 				}
 				}
-				State = 701;
+				State = 720;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 702;
+			State = 721;
 			Match(T__2);
 			}
 		}
@@ -4765,6 +4820,18 @@ public partial class MpolParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class BgpEbgpDefaultContext : BgpStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public EbgpDefaultStmtContext ebgpDefaultStmt() {
+			return GetRuleContext<EbgpDefaultStmtContext>(0);
+		}
+		public BgpEbgpDefaultContext(BgpStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitBgpEbgpDefault(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 
 	[RuleVersion(0)]
 	public BgpStmtContext bgpStmt() {
@@ -4772,18 +4839,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 90, RULE_bgpStmt);
 		int _la;
 		try {
-			State = 731;
+			State = 751;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ROUTER_ID:
 				_localctx = new BgpRouterIdContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 704;
+				State = 723;
 				Match(ROUTER_ID);
-				State = 705;
+				State = 724;
 				ipAddress();
-				State = 706;
+				State = 725;
 				Match(T__0);
 				}
 				break;
@@ -4791,42 +4858,42 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpNeighborContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 708;
+				State = 727;
 				Match(NEIGHBOR);
-				State = 709;
+				State = 728;
 				ipAddress();
-				State = 710;
+				State = 729;
 				Match(AS);
-				State = 711;
+				State = 730;
 				Match(INT);
-				State = 721;
+				State = 740;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 712;
+					State = 731;
 					Match(T__1);
-					State = 716;
+					State = 735;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (_la==DESCRIPTION || ((((_la - 90)) & ~0x3f) == 0 && ((1L << (_la - 90)) & 3440641L) != 0)) {
+					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 9007199259721984L) != 0) || ((((_la - 112)) & ~0x3f) == 0 && ((1L << (_la - 112)) & 3440641L) != 0)) {
 						{
 						{
-						State = 713;
+						State = 732;
 						bgpNeighborStmt();
 						}
 						}
-						State = 718;
+						State = 737;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 719;
+					State = 738;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 720;
+					State = 739;
 					Match(T__0);
 					}
 					break;
@@ -4839,24 +4906,32 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDampingContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 723;
+				State = 742;
 				Match(DAMPING);
-				State = 725;
+				State = 744;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 724;
+					State = 743;
 					dampingParam();
 					}
 					}
-					State = 727;
+					State = 746;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( ((((_la - 101)) & ~0x3f) == 0 && ((1L << (_la - 101)) & 15L) != 0) );
-				State = 729;
+				} while ( ((((_la - 123)) & ~0x3f) == 0 && ((1L << (_la - 123)) & 15L) != 0) );
+				State = 748;
 				Match(T__0);
+				}
+				break;
+			case EBGP_DEFAULT:
+				_localctx = new BgpEbgpDefaultContext(_localctx);
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 750;
+				ebgpDefaultStmt();
 				}
 				break;
 			default:
@@ -4940,16 +5015,16 @@ public partial class MpolParser : Parser {
 		DampingParamContext _localctx = new DampingParamContext(Context, State);
 		EnterRule(_localctx, 92, RULE_dampingParam);
 		try {
-			State = 741;
+			State = 761;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case HALF_LIFE:
 				_localctx = new DampHalfLifeContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 733;
+				State = 753;
 				Match(HALF_LIFE);
-				State = 734;
+				State = 754;
 				duration();
 				}
 				break;
@@ -4957,9 +5032,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampReuseContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 735;
+				State = 755;
 				Match(REUSE);
-				State = 736;
+				State = 756;
 				Match(INT);
 				}
 				break;
@@ -4967,9 +5042,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 737;
+				State = 757;
 				Match(SUPPRESS);
-				State = 738;
+				State = 758;
 				Match(INT);
 				}
 				break;
@@ -4977,9 +5052,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampMaxSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 739;
+				State = 759;
 				Match(MAX_SUPPRESS);
-				State = 740;
+				State = 760;
 				duration();
 				}
 				break;
@@ -5104,6 +5179,18 @@ public partial class MpolParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class BgpSecurityContext : BgpNeighborStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public NeighborSecurityStmtContext neighborSecurityStmt() {
+			return GetRuleContext<NeighborSecurityStmtContext>(0);
+		}
+		public BgpSecurityContext(BgpNeighborStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitBgpSecurity(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 
 	[RuleVersion(0)]
 	public BgpNeighborStmtContext bgpNeighborStmt() {
@@ -5111,43 +5198,43 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 94, RULE_bgpNeighborStmt);
 		int _la;
 		try {
-			State = 777;
+			State = 798;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,68,Context) ) {
 			case 1:
 				_localctx = new BgpMaxPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 743;
+				State = 763;
 				Match(MAX_PREFIX);
-				State = 744;
+				State = 764;
 				Match(INT);
-				State = 747;
+				State = 767;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 745;
+					State = 765;
 					Match(WARN);
-					State = 746;
+					State = 766;
 					Match(PERCENT);
 					}
 				}
 
-				State = 752;
+				State = 772;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case RESTART:
 					{
-					State = 749;
+					State = 769;
 					Match(RESTART);
-					State = 750;
+					State = 770;
 					duration();
 					}
 					break;
 				case WARNING_ONLY:
 					{
-					State = 751;
+					State = 771;
 					Match(WARNING_ONLY);
 					}
 					break;
@@ -5156,7 +5243,7 @@ public partial class MpolParser : Parser {
 				default:
 					break;
 				}
-				State = 754;
+				State = 774;
 				Match(T__0);
 				}
 				break;
@@ -5164,7 +5251,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 755;
+				State = 775;
 				authStmt();
 				}
 				break;
@@ -5172,13 +5259,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpTtlSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 756;
+				State = 776;
 				Match(TTL_SECURITY);
-				State = 757;
+				State = 777;
 				Match(HOPS);
-				State = 758;
+				State = 778;
 				Match(INT);
-				State = 759;
+				State = 779;
 				Match(T__0);
 				}
 				break;
@@ -5186,11 +5273,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpHoldTimeContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 760;
+				State = 780;
 				Match(HOLD_TIME);
-				State = 761;
+				State = 781;
 				duration();
-				State = 762;
+				State = 782;
 				Match(T__0);
 				}
 				break;
@@ -5198,13 +5285,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterInContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 764;
+				State = 784;
 				Match(PREFIX_FILTER);
-				State = 765;
+				State = 785;
 				Match(IN);
-				State = 766;
+				State = 786;
 				name();
-				State = 767;
+				State = 787;
 				Match(T__0);
 				}
 				break;
@@ -5212,13 +5299,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterOutContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 769;
+				State = 789;
 				Match(PREFIX_FILTER);
-				State = 770;
+				State = 790;
 				Match(OUT);
-				State = 771;
+				State = 791;
 				name();
-				State = 772;
+				State = 792;
 				Match(T__0);
 				}
 				break;
@@ -5226,12 +5313,20 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 774;
+				State = 794;
 				Match(DESCRIPTION);
-				State = 775;
+				State = 795;
 				Match(STRING);
-				State = 776;
+				State = 796;
 				Match(T__0);
+				}
+				break;
+			case 8:
+				_localctx = new BgpSecurityContext(_localctx);
+				EnterOuterAlt(_localctx, 8);
+				{
+				State = 797;
+				neighborSecurityStmt();
 				}
 				break;
 			}
@@ -5279,27 +5374,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 779;
+			State = 800;
 			Match(KEYCHAIN);
-			State = 780;
+			State = 801;
 			name();
-			State = 781;
+			State = 802;
 			Match(T__1);
-			State = 785;
+			State = 806;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==KEY) {
 				{
 				{
-				State = 782;
+				State = 803;
 				keyStmt();
 				}
 				}
-				State = 787;
+				State = 808;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 788;
+			State = 809;
 			Match(T__2);
 			}
 		}
@@ -5348,31 +5443,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 790;
+			State = 811;
 			Match(KEY);
-			State = 791;
+			State = 812;
 			Match(INT);
-			State = 792;
+			State = 813;
 			Match(SECRET);
-			State = 793;
+			State = 814;
 			secretRef();
-			State = 798;
+			State = 819;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==VALID) {
 				{
-				State = 794;
+				State = 815;
 				Match(VALID);
-				State = 795;
+				State = 816;
 				Match(DATE);
-				State = 796;
+				State = 817;
 				Match(RANGE_DOTS);
-				State = 797;
+				State = 818;
 				Match(DATE);
 				}
 			}
 
-			State = 800;
+			State = 821;
 			Match(T__0);
 			}
 		}
@@ -5420,29 +5515,29 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 802;
+			State = 823;
 			Match(BMP);
-			State = 803;
+			State = 824;
 			Match(STATION);
-			State = 804;
+			State = 825;
 			name();
-			State = 805;
+			State = 826;
 			Match(T__1);
-			State = 809;
+			State = 830;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==PORT || ((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 2393087057854465L) != 0)) {
+			while (_la==PORT || ((((_la - 99)) & ~0x3f) == 0 && ((1L << (_la - 99)) & 2393087057854465L) != 0)) {
 				{
 				{
-				State = 806;
+				State = 827;
 				bmpStmt();
 				}
 				}
-				State = 811;
+				State = 832;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 812;
+			State = 833;
 			Match(T__2);
 			}
 		}
@@ -5548,18 +5643,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 102, RULE_bmpStmt);
 		int _la;
 		try {
-			State = 849;
+			State = 870;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ADDRESS:
 				_localctx = new BmpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 814;
+				State = 835;
 				Match(ADDRESS);
-				State = 815;
+				State = 836;
 				ipAddress();
-				State = 816;
+				State = 837;
 				Match(T__0);
 				}
 				break;
@@ -5567,11 +5662,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpPortContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 818;
+				State = 839;
 				Match(PORT);
-				State = 819;
+				State = 840;
 				Match(INT);
-				State = 820;
+				State = 841;
 				Match(T__0);
 				}
 				break;
@@ -5579,38 +5674,38 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpTlsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 821;
+				State = 842;
 				Match(TLS);
-				State = 822;
+				State = 843;
 				tlsMode();
-				State = 832;
+				State = 853;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 823;
+					State = 844;
 					Match(T__1);
-					State = 827;
+					State = 848;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 112)) & ~0x3f) == 0 && ((1L << (_la - 112)) & 3969L) != 0)) {
+					while (((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 3969L) != 0)) {
 						{
 						{
-						State = 824;
+						State = 845;
 						tlsStmt();
 						}
 						}
-						State = 829;
+						State = 850;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 830;
+					State = 851;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 831;
+					State = 852;
 					Match(T__0);
 					}
 					break;
@@ -5623,27 +5718,27 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpMonitorContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 834;
+				State = 855;
 				Match(MONITOR);
-				State = 835;
+				State = 856;
 				monitorPolicy();
-				State = 840;
+				State = 861;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 836;
+					State = 857;
 					Match(T__3);
-					State = 837;
+					State = 858;
 					monitorPolicy();
 					}
 					}
-					State = 842;
+					State = 863;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 843;
+				State = 864;
 				Match(T__0);
 				}
 				break;
@@ -5651,11 +5746,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpStatsIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 845;
+				State = 866;
 				Match(STATS_INTERVAL);
-				State = 846;
+				State = 867;
 				duration();
-				State = 847;
+				State = 868;
 				Match(T__0);
 				}
 				break;
@@ -5699,9 +5794,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 851;
+			State = 872;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 422212465065985L) != 0)) ) {
+			if ( !(((((_la - 92)) & ~0x3f) == 0 && ((1L << (_la - 92)) & 422212465065985L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -5814,18 +5909,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 106, RULE_tlsStmt);
 		int _la;
 		try {
-			State = 880;
+			State = 901;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MIN_VERSION:
 				_localctx = new TlsMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 853;
+				State = 874;
 				Match(MIN_VERSION);
-				State = 854;
+				State = 875;
 				Match(DECIMAL);
-				State = 855;
+				State = 876;
 				Match(T__0);
 				}
 				break;
@@ -5833,27 +5928,27 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCiphersContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 856;
+				State = 877;
 				Match(CIPHERS);
-				State = 857;
+				State = 878;
 				Match(STRING);
-				State = 862;
+				State = 883;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 858;
+					State = 879;
 					Match(T__3);
-					State = 859;
+					State = 880;
 					Match(STRING);
 					}
 					}
-					State = 864;
+					State = 885;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 865;
+				State = 886;
 				Match(T__0);
 				}
 				break;
@@ -5861,11 +5956,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCaContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 866;
+				State = 887;
 				Match(CA);
-				State = 867;
+				State = 888;
 				secretRef();
-				State = 868;
+				State = 889;
 				Match(T__0);
 				}
 				break;
@@ -5873,11 +5968,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCertContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 870;
+				State = 891;
 				Match(CERT);
-				State = 871;
+				State = 892;
 				secretRef();
-				State = 872;
+				State = 893;
 				Match(T__0);
 				}
 				break;
@@ -5885,11 +5980,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsKeyContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 874;
+				State = 895;
 				Match(KEY);
-				State = 875;
+				State = 896;
 				secretRef();
-				State = 876;
+				State = 897;
 				Match(T__0);
 				}
 				break;
@@ -5897,9 +5992,9 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsStrictContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 878;
+				State = 899;
 				Match(STRICT);
-				State = 879;
+				State = 900;
 				Match(T__0);
 				}
 				break;
@@ -5943,9 +6038,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 882;
+			State = 903;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 125)) & ~0x3f) == 0 && ((1L << (_la - 125)) & 7L) != 0)) ) {
+			if ( !(((((_la - 147)) & ~0x3f) == 0 && ((1L << (_la - 147)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -5994,25 +6089,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 884;
+			State = 905;
 			Match(TELEMETRY);
-			State = 885;
+			State = 906;
 			Match(T__1);
-			State = 889;
+			State = 910;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==WARN || _la==SITE || _la==INTERVAL) {
 				{
 				{
-				State = 886;
+				State = 907;
 				telemetryStmt();
 				}
 				}
-				State = 891;
+				State = 912;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 892;
+			State = 913;
 			Match(T__2);
 			}
 		}
@@ -6080,18 +6175,18 @@ public partial class MpolParser : Parser {
 		TelemetryStmtContext _localctx = new TelemetryStmtContext(Context, State);
 		EnterRule(_localctx, 112, RULE_telemetryStmt);
 		try {
-			State = 904;
+			State = 925;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SITE:
 				_localctx = new TelemetrySiteContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 894;
+				State = 915;
 				Match(SITE);
-				State = 895;
+				State = 916;
 				Match(STRING);
-				State = 896;
+				State = 917;
 				Match(T__0);
 				}
 				break;
@@ -6099,11 +6194,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 897;
+				State = 918;
 				Match(INTERVAL);
-				State = 898;
+				State = 919;
 				duration();
-				State = 899;
+				State = 920;
 				Match(T__0);
 				}
 				break;
@@ -6111,11 +6206,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryWarnContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 901;
+				State = 922;
 				Match(WARN);
-				State = 902;
+				State = 923;
 				Match(PERCENT);
-				State = 903;
+				State = 924;
 				Match(T__0);
 				}
 				break;
@@ -6180,18 +6275,18 @@ public partial class MpolParser : Parser {
 		ControlPlaneStmtContext _localctx = new ControlPlaneStmtContext(Context, State);
 		EnterRule(_localctx, 114, RULE_controlPlaneStmt);
 		try {
-			State = 916;
+			State = 937;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case FILTER:
 				_localctx = new ControlPlaneFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 906;
+				State = 927;
 				Match(FILTER);
-				State = 907;
+				State = 928;
 				name();
-				State = 908;
+				State = 929;
 				Match(T__0);
 				}
 				break;
@@ -6199,15 +6294,15 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneRateContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 910;
+				State = 931;
 				Match(RATE_LIMIT);
-				State = 911;
+				State = 932;
 				protocolName();
-				State = 912;
+				State = 933;
 				Match(INT);
-				State = 913;
+				State = 934;
 				Match(PPS);
-				State = 914;
+				State = 935;
 				Match(T__0);
 				}
 				break;
@@ -6269,20 +6364,20 @@ public partial class MpolParser : Parser {
 		GroupEncryptionStmtContext _localctx = new GroupEncryptionStmtContext(Context, State);
 		EnterRule(_localctx, 116, RULE_groupEncryptionStmt);
 		try {
-			State = 926;
+			State = 947;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PROTECT:
 				_localctx = new EncryptProtectContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 918;
+				State = 939;
 				Match(PROTECT);
-				State = 919;
+				State = 940;
 				Match(FILTER);
-				State = 920;
+				State = 941;
 				name();
-				State = 921;
+				State = 942;
 				Match(T__0);
 				}
 				break;
@@ -6290,16 +6385,767 @@ public partial class MpolParser : Parser {
 				_localctx = new EncryptGroupIdContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 923;
+				State = 944;
 				Match(GROUP_ID);
-				State = 924;
+				State = 945;
 				Match(INT);
-				State = 925;
+				State = 946;
 				Match(T__0);
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class RpkiBlockContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPKI() { return GetToken(MpolParser.RPKI, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public RpkiStmtContext[] rpkiStmt() {
+			return GetRuleContexts<RpkiStmtContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public RpkiStmtContext rpkiStmt(int i) {
+			return GetRuleContext<RpkiStmtContext>(i);
+		}
+		public RpkiBlockContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_rpkiBlock; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitRpkiBlock(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public RpkiBlockContext rpkiBlock() {
+		RpkiBlockContext _localctx = new RpkiBlockContext(Context, State);
+		EnterRule(_localctx, 118, RULE_rpkiBlock);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 949;
+			Match(RPKI);
+			State = 950;
+			Match(T__1);
+			State = 954;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			while (_la==CACHE) {
+				{
+				{
+				State = 951;
+				rpkiStmt();
+				}
+				}
+				State = 956;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+			}
+			State = 957;
+			Match(T__2);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class RpkiStmtContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CACHE() { return GetToken(MpolParser.CACHE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public IpAddressContext ipAddress() {
+			return GetRuleContext<IpAddressContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public RpkiCacheOptionContext[] rpkiCacheOption() {
+			return GetRuleContexts<RpkiCacheOptionContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public RpkiCacheOptionContext rpkiCacheOption(int i) {
+			return GetRuleContext<RpkiCacheOptionContext>(i);
+		}
+		public RpkiStmtContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_rpkiStmt; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitRpkiStmt(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public RpkiStmtContext rpkiStmt() {
+		RpkiStmtContext _localctx = new RpkiStmtContext(Context, State);
+		EnterRule(_localctx, 120, RULE_rpkiStmt);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 959;
+			Match(CACHE);
+			State = 960;
+			ipAddress();
+			State = 964;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 140737488358400L) != 0)) {
+				{
+				{
+				State = 961;
+				rpkiCacheOption();
+				}
+				}
+				State = 966;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+			}
+			State = 967;
+			Match(T__0);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class RpkiCacheOptionContext : ParserRuleContext {
+		public RpkiCacheOptionContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_rpkiCacheOption; } }
+	 
+		public RpkiCacheOptionContext() { }
+		public virtual void CopyFrom(RpkiCacheOptionContext context) {
+			base.CopyFrom(context);
+		}
+	}
+	public partial class RpkiCachePortContext : RpkiCacheOptionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PORT() { return GetToken(MpolParser.PORT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(MpolParser.INT, 0); }
+		public RpkiCachePortContext(RpkiCacheOptionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitRpkiCachePort(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class RpkiCachePreferenceContext : RpkiCacheOptionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PREFERENCE() { return GetToken(MpolParser.PREFERENCE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(MpolParser.INT, 0); }
+		public RpkiCachePreferenceContext(RpkiCacheOptionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitRpkiCachePreference(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class RpkiCacheRefreshContext : RpkiCacheOptionContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REFRESH() { return GetToken(MpolParser.REFRESH, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public DurationContext duration() {
+			return GetRuleContext<DurationContext>(0);
+		}
+		public RpkiCacheRefreshContext(RpkiCacheOptionContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitRpkiCacheRefresh(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public RpkiCacheOptionContext rpkiCacheOption() {
+		RpkiCacheOptionContext _localctx = new RpkiCacheOptionContext(Context, State);
+		EnterRule(_localctx, 122, RULE_rpkiCacheOption);
+		try {
+			State = 975;
+			ErrorHandler.Sync(this);
+			switch (TokenStream.LA(1)) {
+			case PORT:
+				_localctx = new RpkiCachePortContext(_localctx);
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 969;
+				Match(PORT);
+				State = 970;
+				Match(INT);
+				}
+				break;
+			case PREFERENCE:
+				_localctx = new RpkiCachePreferenceContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 971;
+				Match(PREFERENCE);
+				State = 972;
+				Match(INT);
+				}
+				break;
+			case REFRESH:
+				_localctx = new RpkiCacheRefreshContext(_localctx);
+				EnterOuterAlt(_localctx, 3);
+				{
+				State = 973;
+				Match(REFRESH);
+				State = 974;
+				duration();
+				}
+				break;
+			default:
+				throw new NoViableAltException(this);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class EbgpDefaultStmtContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EBGP_DEFAULT() { return GetToken(MpolParser.EBGP_DEFAULT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ACCEPT() { return GetToken(MpolParser.ACCEPT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REJECT() { return GetToken(MpolParser.REJECT, 0); }
+		public EbgpDefaultStmtContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_ebgpDefaultStmt; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitEbgpDefaultStmt(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public EbgpDefaultStmtContext ebgpDefaultStmt() {
+		EbgpDefaultStmtContext _localctx = new EbgpDefaultStmtContext(Context, State);
+		EnterRule(_localctx, 124, RULE_ebgpDefaultStmt);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 977;
+			Match(EBGP_DEFAULT);
+			State = 978;
+			_la = TokenStream.LA(1);
+			if ( !(_la==ACCEPT || _la==REJECT) ) {
+			ErrorHandler.RecoverInline(this);
+			}
+			else {
+				ErrorHandler.ReportMatch(this);
+			    Consume();
+			}
+			State = 979;
+			Match(T__0);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class NeighborSecurityStmtContext : ParserRuleContext {
+		public NeighborSecurityStmtContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_neighborSecurityStmt; } }
+	 
+		public NeighborSecurityStmtContext() { }
+		public virtual void CopyFrom(NeighborSecurityStmtContext context) {
+			base.CopyFrom(context);
+		}
+	}
+	public partial class NbrOriginValidationContext : NeighborSecurityStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPKI() { return GetToken(MpolParser.RPKI, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public RpkiStateContext rpkiState() {
+			return GetRuleContext<RpkiStateContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REJECT() { return GetToken(MpolParser.REJECT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ACCEPT() { return GetToken(MpolParser.ACCEPT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public RpkiMarkContext[] rpkiMark() {
+			return GetRuleContexts<RpkiMarkContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public RpkiMarkContext rpkiMark(int i) {
+			return GetRuleContext<RpkiMarkContext>(i);
+		}
+		public NbrOriginValidationContext(NeighborSecurityStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitNbrOriginValidation(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class NbrAsPathRejectContext : NeighborSecurityStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AS_PATH() { return GetToken(MpolParser.AS_PATH, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REJECT() { return GetToken(MpolParser.REJECT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public AsnClassContext[] asnClass() {
+			return GetRuleContexts<AsnClassContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public AsnClassContext asnClass(int i) {
+			return GetRuleContext<AsnClassContext>(i);
+		}
+		public NbrAsPathRejectContext(NeighborSecurityStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitNbrAsPathReject(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class NbrAsPathMaxLengthContext : NeighborSecurityStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AS_PATH() { return GetToken(MpolParser.AS_PATH, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MAX_LENGTH() { return GetToken(MpolParser.MAX_LENGTH, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(MpolParser.INT, 0); }
+		public NbrAsPathMaxLengthContext(NeighborSecurityStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitNbrAsPathMaxLength(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class NbrAsPathFirstAsContext : NeighborSecurityStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AS_PATH() { return GetToken(MpolParser.AS_PATH, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FIRST_AS() { return GetToken(MpolParser.FIRST_AS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PEER() { return GetToken(MpolParser.PEER, 0); }
+		public NbrAsPathFirstAsContext(NeighborSecurityStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitNbrAsPathFirstAs(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class NbrBlackholeRejectContext : NeighborSecurityStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BLACKHOLE() { return GetToken(MpolParser.BLACKHOLE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REJECT() { return GetToken(MpolParser.REJECT, 0); }
+		public NbrBlackholeRejectContext(NeighborSecurityStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitNbrBlackholeReject(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class NbrGracefulShutdownContext : NeighborSecurityStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GRACEFUL_SHUTDOWN() { return GetToken(MpolParser.GRACEFUL_SHUTDOWN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode HONOR() { return GetToken(MpolParser.HONOR, 0); }
+		public NbrGracefulShutdownContext(NeighborSecurityStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitNbrGracefulShutdown(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public NeighborSecurityStmtContext neighborSecurityStmt() {
+		NeighborSecurityStmtContext _localctx = new NeighborSecurityStmtContext(Context, State);
+		EnterRule(_localctx, 126, RULE_neighborSecurityStmt);
+		int _la;
+		try {
+			State = 1020;
+			ErrorHandler.Sync(this);
+			switch ( Interpreter.AdaptivePredict(TokenStream,88,Context) ) {
+			case 1:
+				_localctx = new NbrOriginValidationContext(_localctx);
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 981;
+				Match(RPKI);
+				State = 982;
+				rpkiState();
+				State = 990;
+				ErrorHandler.Sync(this);
+				switch (TokenStream.LA(1)) {
+				case REJECT:
+					{
+					State = 983;
+					Match(REJECT);
+					}
+					break;
+				case ACCEPT:
+					{
+					State = 984;
+					Match(ACCEPT);
+					}
+					break;
+				case LOCAL_PREFERENCE:
+				case COMMUNITY:
+					{
+					State = 986;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+					do {
+						{
+						{
+						State = 985;
+						rpkiMark();
+						}
+						}
+						State = 988;
+						ErrorHandler.Sync(this);
+						_la = TokenStream.LA(1);
+					} while ( _la==LOCAL_PREFERENCE || _la==COMMUNITY );
+					}
+					break;
+				default:
+					throw new NoViableAltException(this);
+				}
+				State = 992;
+				Match(T__0);
+				}
+				break;
+			case 2:
+				_localctx = new NbrAsPathRejectContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 994;
+				Match(AS_PATH);
+				State = 995;
+				Match(REJECT);
+				State = 996;
+				asnClass();
+				State = 1001;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				while (_la==T__3) {
+					{
+					{
+					State = 997;
+					Match(T__3);
+					State = 998;
+					asnClass();
+					}
+					}
+					State = 1003;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				}
+				State = 1004;
+				Match(T__0);
+				}
+				break;
+			case 3:
+				_localctx = new NbrAsPathMaxLengthContext(_localctx);
+				EnterOuterAlt(_localctx, 3);
+				{
+				State = 1006;
+				Match(AS_PATH);
+				State = 1007;
+				Match(MAX_LENGTH);
+				State = 1008;
+				Match(INT);
+				State = 1009;
+				Match(T__0);
+				}
+				break;
+			case 4:
+				_localctx = new NbrAsPathFirstAsContext(_localctx);
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 1010;
+				Match(AS_PATH);
+				State = 1011;
+				Match(FIRST_AS);
+				State = 1012;
+				Match(PEER);
+				State = 1013;
+				Match(T__0);
+				}
+				break;
+			case 5:
+				_localctx = new NbrBlackholeRejectContext(_localctx);
+				EnterOuterAlt(_localctx, 5);
+				{
+				State = 1014;
+				Match(BLACKHOLE);
+				State = 1015;
+				Match(REJECT);
+				State = 1016;
+				Match(T__0);
+				}
+				break;
+			case 6:
+				_localctx = new NbrGracefulShutdownContext(_localctx);
+				EnterOuterAlt(_localctx, 6);
+				{
+				State = 1017;
+				Match(GRACEFUL_SHUTDOWN);
+				State = 1018;
+				Match(HONOR);
+				State = 1019;
+				Match(T__0);
+				}
+				break;
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class RpkiStateContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode VALID() { return GetToken(MpolParser.VALID, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INVALID() { return GetToken(MpolParser.INVALID, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NOT_FOUND() { return GetToken(MpolParser.NOT_FOUND, 0); }
+		public RpkiStateContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_rpkiState; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitRpkiState(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public RpkiStateContext rpkiState() {
+		RpkiStateContext _localctx = new RpkiStateContext(Context, State);
+		EnterRule(_localctx, 128, RULE_rpkiState);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 1022;
+			_la = TokenStream.LA(1);
+			if ( !(_la==INVALID || _la==NOT_FOUND || _la==VALID) ) {
+			ErrorHandler.RecoverInline(this);
+			}
+			else {
+				ErrorHandler.ReportMatch(this);
+			    Consume();
+			}
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class RpkiMarkContext : ParserRuleContext {
+		public RpkiMarkContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_rpkiMark; } }
+	 
+		public RpkiMarkContext() { }
+		public virtual void CopyFrom(RpkiMarkContext context) {
+			base.CopyFrom(context);
+		}
+	}
+	public partial class RpkiLocalPreferenceContext : RpkiMarkContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LOCAL_PREFERENCE() { return GetToken(MpolParser.LOCAL_PREFERENCE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(MpolParser.INT, 0); }
+		public RpkiLocalPreferenceContext(RpkiMarkContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitRpkiLocalPreference(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class RpkiCommunityContext : RpkiMarkContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMUNITY() { return GetToken(MpolParser.COMMUNITY, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public CommunityContext community() {
+			return GetRuleContext<CommunityContext>(0);
+		}
+		public RpkiCommunityContext(RpkiMarkContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitRpkiCommunity(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public RpkiMarkContext rpkiMark() {
+		RpkiMarkContext _localctx = new RpkiMarkContext(Context, State);
+		EnterRule(_localctx, 130, RULE_rpkiMark);
+		try {
+			State = 1028;
+			ErrorHandler.Sync(this);
+			switch (TokenStream.LA(1)) {
+			case LOCAL_PREFERENCE:
+				_localctx = new RpkiLocalPreferenceContext(_localctx);
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 1024;
+				Match(LOCAL_PREFERENCE);
+				State = 1025;
+				Match(INT);
+				}
+				break;
+			case COMMUNITY:
+				_localctx = new RpkiCommunityContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 1026;
+				Match(COMMUNITY);
+				State = 1027;
+				community();
+				}
+				break;
+			default:
+				throw new NoViableAltException(this);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class CommunityContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMUNITY_VALUE() { return GetToken(MpolParser.COMMUNITY_VALUE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BLACKHOLE() { return GetToken(MpolParser.BLACKHOLE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GRACEFUL_SHUTDOWN() { return GetToken(MpolParser.GRACEFUL_SHUTDOWN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NO_EXPORT() { return GetToken(MpolParser.NO_EXPORT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NO_ADVERTISE() { return GetToken(MpolParser.NO_ADVERTISE, 0); }
+		public CommunityContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_community; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitCommunity(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public CommunityContext community() {
+		CommunityContext _localctx = new CommunityContext(Context, State);
+		EnterRule(_localctx, 132, RULE_community);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 1030;
+			_la = TokenStream.LA(1);
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 540803072L) != 0)) ) {
+			ErrorHandler.RecoverInline(this);
+			}
+			else {
+				ErrorHandler.ReportMatch(this);
+			    Consume();
+			}
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class AsnClassContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BOGON_ASNS() { return GetToken(MpolParser.BOGON_ASNS, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PRIVATE_ASNS() { return GetToken(MpolParser.PRIVATE_ASNS, 0); }
+		public AsnClassContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_asnClass; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitAsnClass(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public AsnClassContext asnClass() {
+		AsnClassContext _localctx = new AsnClassContext(Context, State);
+		EnterRule(_localctx, 134, RULE_asnClass);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 1032;
+			_la = TokenStream.LA(1);
+			if ( !(_la==BOGON_ASNS || _la==PRIVATE_ASNS) ) {
+			ErrorHandler.RecoverInline(this);
+			}
+			else {
+				ErrorHandler.ReportMatch(this);
+			    Consume();
+			}
 			}
 		}
 		catch (RecognitionException re) {
@@ -6334,18 +7180,28 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public NameContext name() {
 		NameContext _localctx = new NameContext(Context, State);
-		EnterRule(_localctx, 118, RULE_name);
+		EnterRule(_localctx, 136, RULE_name);
 		try {
-			State = 930;
+			State = 1036;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 928;
+				State = 1034;
 				Match(IDENT);
 				}
 				break;
+			case RPKI:
+			case CACHE:
+			case PREFERENCE:
+			case REFRESH:
+			case ACCEPT:
+			case REJECT:
+			case INVALID:
+			case COMMUNITY:
+			case BLACKHOLE:
+			case HONOR:
 			case VERSION:
 			case ACCESS:
 			case CONTROL:
@@ -6370,7 +7226,7 @@ public partial class MpolParser : Parser {
 			case MTRACE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 929;
+				State = 1035;
 				softKeyword();
 				}
 				break;
@@ -6412,6 +7268,16 @@ public partial class MpolParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INTERVAL() { return GetToken(MpolParser.INTERVAL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PEER() { return GetToken(MpolParser.PEER, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode KEY() { return GetToken(MpolParser.KEY, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPKI() { return GetToken(MpolParser.RPKI, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CACHE() { return GetToken(MpolParser.CACHE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PREFERENCE() { return GetToken(MpolParser.PREFERENCE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REFRESH() { return GetToken(MpolParser.REFRESH, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ACCEPT() { return GetToken(MpolParser.ACCEPT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REJECT() { return GetToken(MpolParser.REJECT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INVALID() { return GetToken(MpolParser.INVALID, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMUNITY() { return GetToken(MpolParser.COMMUNITY, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BLACKHOLE() { return GetToken(MpolParser.BLACKHOLE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode HONOR() { return GetToken(MpolParser.HONOR, 0); }
 		public SoftKeywordContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -6428,14 +7294,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SoftKeywordContext softKeyword() {
 		SoftKeywordContext _localctx = new SoftKeywordContext(Context, State);
-		EnterRule(_localctx, 120, RULE_softKeyword);
+		EnterRule(_localctx, 138, RULE_softKeyword);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 932;
+			State = 1038;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 34)) & ~0x3f) == 0 && ((1L << (_la - 34)) & 1125899906842691L) != 0) || ((((_la - 112)) & ~0x3f) == 0 && ((1L << (_la - 112)) & 901876817417L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 4827858800675815168L) != 0) || ((((_la - 106)) & ~0x3f) == 0 && ((1L << (_la - 106)) & 2288041780936966145L) != 0) || ((((_la - 170)) & ~0x3f) == 0 && ((1L << (_la - 170)) & 13L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6476,14 +7342,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PrefixContext prefix() {
 		PrefixContext _localctx = new PrefixContext(Context, State);
-		EnterRule(_localctx, 122, RULE_prefix);
+		EnterRule(_localctx, 140, RULE_prefix);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 934;
+			State = 1040;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 155)) & ~0x3f) == 0 && ((1L << (_la - 155)) & 15L) != 0)) ) {
+			if ( !(((((_la - 177)) & ~0x3f) == 0 && ((1L << (_la - 177)) & 15L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6522,12 +7388,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public IpAddressContext ipAddress() {
 		IpAddressContext _localctx = new IpAddressContext(Context, State);
-		EnterRule(_localctx, 124, RULE_ipAddress);
+		EnterRule(_localctx, 142, RULE_ipAddress);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 936;
+			State = 1042;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IPV4 || _la==IPV6) ) {
 			ErrorHandler.RecoverInline(this);
@@ -6567,11 +7433,11 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BandwidthContext bandwidth() {
 		BandwidthContext _localctx = new BandwidthContext(Context, State);
-		EnterRule(_localctx, 126, RULE_bandwidth);
+		EnterRule(_localctx, 144, RULE_bandwidth);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 938;
+			State = 1044;
 			Match(BANDWIDTH);
 			}
 		}
@@ -6604,11 +7470,11 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public DurationContext duration() {
 		DurationContext _localctx = new DurationContext(Context, State);
-		EnterRule(_localctx, 128, RULE_duration);
+		EnterRule(_localctx, 146, RULE_duration);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 940;
+			State = 1046;
 			Match(DURATION);
 			}
 		}
@@ -6624,7 +7490,7 @@ public partial class MpolParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,169,943,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,191,1049,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -6633,321 +7499,360 @@ public partial class MpolParser : Parser {
 		2,43,7,43,2,44,7,44,2,45,7,45,2,46,7,46,2,47,7,47,2,48,7,48,2,49,7,49,
 		2,50,7,50,2,51,7,51,2,52,7,52,2,53,7,53,2,54,7,54,2,55,7,55,2,56,7,56,
 		2,57,7,57,2,58,7,58,2,59,7,59,2,60,7,60,2,61,7,61,2,62,7,62,2,63,7,63,
-		2,64,7,64,1,0,5,0,132,8,0,10,0,12,0,135,9,0,1,0,1,0,1,1,1,1,1,1,1,1,1,
-		1,1,1,3,1,145,8,1,1,2,1,2,1,2,1,2,1,3,1,3,1,3,1,3,5,3,155,8,3,10,3,12,
-		3,158,9,3,1,3,1,3,1,4,1,4,1,5,3,5,165,8,5,1,5,1,5,1,5,1,6,1,6,3,6,172,
-		8,6,1,6,3,6,175,8,6,1,7,1,7,1,7,1,7,3,7,181,8,7,1,7,1,7,3,7,185,8,7,1,
-		8,1,8,1,8,1,8,5,8,191,8,8,10,8,12,8,194,9,8,1,8,1,8,1,9,1,9,5,9,200,8,
-		9,10,9,12,9,203,9,9,1,9,3,9,206,8,9,1,9,1,9,1,10,1,10,1,11,1,11,1,11,1,
-		11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,5,
-		11,229,8,11,10,11,12,11,232,9,11,1,11,1,11,1,11,1,11,5,11,238,8,11,10,
-		11,12,11,241,9,11,1,11,1,11,3,11,245,8,11,1,12,1,12,1,12,5,12,250,8,12,
-		10,12,12,12,253,9,12,1,13,1,13,1,13,3,13,258,8,13,1,14,1,14,1,15,1,15,
-		1,16,1,16,1,16,1,16,5,16,268,8,16,10,16,12,16,271,9,16,1,16,1,16,1,17,
-		1,17,4,17,277,8,17,11,17,12,17,278,1,17,1,17,1,17,1,17,1,17,1,17,3,17,
-		287,8,17,1,18,1,18,1,18,1,18,5,18,293,8,18,10,18,12,18,296,9,18,1,18,1,
-		18,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,3,19,310,8,19,1,20,
-		1,20,1,20,5,20,315,8,20,10,20,12,20,318,9,20,1,20,1,20,1,21,1,21,1,22,
-		1,22,1,22,1,22,1,22,1,22,5,22,330,8,22,10,22,12,22,333,9,22,1,22,3,22,
-		336,8,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,348,8,
-		22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,358,8,22,1,23,1,23,1,23,
-		1,23,5,23,364,8,23,10,23,12,23,367,9,23,1,23,1,23,1,24,1,24,1,25,1,25,
-		3,25,375,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,26,1,26,5,26,385,8,26,10,
-		26,12,26,388,9,26,1,26,1,26,3,26,392,8,26,1,27,1,27,1,27,5,27,397,8,27,
-		10,27,12,27,400,9,27,1,27,1,27,1,28,1,28,1,28,1,28,1,28,1,28,1,28,1,28,
-		1,28,1,28,1,28,3,28,415,8,28,1,29,1,29,1,29,1,29,1,29,1,29,3,29,423,8,
-		29,1,29,3,29,426,8,29,1,29,1,29,1,30,1,30,1,30,1,30,1,31,1,31,1,31,1,31,
-		1,31,1,31,5,31,440,8,31,10,31,12,31,443,9,31,1,31,1,31,1,32,1,32,1,33,
-		1,33,1,33,1,33,3,33,453,8,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,461,8,
-		33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,470,8,33,1,33,1,33,1,33,1,33,
-		1,33,1,33,1,33,1,33,1,33,1,33,3,33,482,8,33,1,33,1,33,1,33,1,33,1,33,1,
-		33,1,33,3,33,491,8,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,
-		1,33,1,33,5,33,505,8,33,10,33,12,33,508,9,33,3,33,510,8,33,1,33,1,33,5,
-		33,514,8,33,10,33,12,33,517,9,33,1,33,1,33,3,33,521,8,33,1,33,1,33,1,33,
-		1,33,1,33,1,33,1,33,1,33,1,33,1,33,5,33,533,8,33,10,33,12,33,536,9,33,
-		1,33,1,33,1,33,1,33,5,33,542,8,33,10,33,12,33,545,9,33,1,33,3,33,548,8,
-		33,1,34,1,34,1,34,5,34,553,8,34,10,34,12,34,556,9,34,1,34,1,34,1,35,1,
-		35,1,35,1,35,3,35,564,8,35,1,35,1,35,1,35,1,35,4,35,570,8,35,11,35,12,
-		35,571,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,4,35,583,8,35,11,35,
-		12,35,584,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,594,8,35,1,36,1,36,1,
-		36,5,36,599,8,36,10,36,12,36,602,9,36,1,36,1,36,1,37,1,37,1,37,1,37,1,
-		38,1,38,1,38,5,38,613,8,38,10,38,12,38,616,9,38,1,38,1,38,1,39,1,39,1,
-		39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,5,39,634,8,39,
-		10,39,12,39,637,9,39,1,39,1,39,3,39,641,8,39,3,39,643,8,39,1,40,1,40,1,
-		40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,
-		40,1,40,1,40,3,40,664,8,40,1,41,1,41,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
-		1,42,1,42,1,42,1,42,1,42,3,42,680,8,42,1,43,1,43,1,43,1,43,1,43,1,43,1,
-		43,1,43,1,43,3,43,691,8,43,1,44,1,44,1,44,1,44,1,44,5,44,698,8,44,10,44,
-		12,44,701,9,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
-		1,45,5,45,715,8,45,10,45,12,45,718,9,45,1,45,1,45,3,45,722,8,45,1,45,1,
-		45,4,45,726,8,45,11,45,12,45,727,1,45,1,45,3,45,732,8,45,1,46,1,46,1,46,
-		1,46,1,46,1,46,1,46,1,46,3,46,742,8,46,1,47,1,47,1,47,1,47,3,47,748,8,
-		47,1,47,1,47,1,47,3,47,753,8,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
-		1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
-		1,47,3,47,778,8,47,1,48,1,48,1,48,1,48,5,48,784,8,48,10,48,12,48,787,9,
-		48,1,48,1,48,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,3,49,799,8,49,1,49,
-		1,49,1,50,1,50,1,50,1,50,1,50,5,50,808,8,50,10,50,12,50,811,9,50,1,50,
-		1,50,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,5,51,826,8,
-		51,10,51,12,51,829,9,51,1,51,1,51,3,51,833,8,51,1,51,1,51,1,51,1,51,5,
-		51,839,8,51,10,51,12,51,842,9,51,1,51,1,51,1,51,1,51,1,51,1,51,3,51,850,
-		8,51,1,52,1,52,1,53,1,53,1,53,1,53,1,53,1,53,1,53,5,53,861,8,53,10,53,
-		12,53,864,9,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,
-		1,53,1,53,1,53,1,53,3,53,881,8,53,1,54,1,54,1,55,1,55,1,55,5,55,888,8,
-		55,10,55,12,55,891,9,55,1,55,1,55,1,56,1,56,1,56,1,56,1,56,1,56,1,56,1,
-		56,1,56,1,56,3,56,905,8,56,1,57,1,57,1,57,1,57,1,57,1,57,1,57,1,57,1,57,
-		1,57,3,57,917,8,57,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,3,58,927,8,
-		58,1,59,1,59,3,59,931,8,59,1,60,1,60,1,61,1,61,1,62,1,62,1,63,1,63,1,64,
-		1,64,1,64,0,0,65,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,
-		40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,
-		88,90,92,94,96,98,100,102,104,106,108,110,112,114,116,118,120,122,124,
-		126,128,0,15,1,0,9,11,1,0,16,17,7,0,32,32,49,49,81,81,97,97,114,114,138,
-		143,163,163,1,0,144,152,1,0,32,33,1,0,38,39,2,0,42,43,46,46,1,0,59,64,
-		1,0,69,70,1,0,43,45,2,0,70,70,117,118,1,0,125,127,10,0,34,35,40,40,84,
-		84,112,112,115,115,121,124,130,131,138,144,148,148,150,151,1,0,155,158,
-		2,0,156,156,158,158,1027,0,133,1,0,0,0,2,144,1,0,0,0,4,146,1,0,0,0,6,150,
-		1,0,0,0,8,161,1,0,0,0,10,164,1,0,0,0,12,174,1,0,0,0,14,184,1,0,0,0,16,
-		186,1,0,0,0,18,197,1,0,0,0,20,209,1,0,0,0,22,244,1,0,0,0,24,246,1,0,0,
-		0,26,257,1,0,0,0,28,259,1,0,0,0,30,261,1,0,0,0,32,263,1,0,0,0,34,286,1,
-		0,0,0,36,288,1,0,0,0,38,309,1,0,0,0,40,311,1,0,0,0,42,321,1,0,0,0,44,357,
-		1,0,0,0,46,359,1,0,0,0,48,370,1,0,0,0,50,374,1,0,0,0,52,391,1,0,0,0,54,
-		393,1,0,0,0,56,414,1,0,0,0,58,416,1,0,0,0,60,429,1,0,0,0,62,433,1,0,0,
-		0,64,446,1,0,0,0,66,547,1,0,0,0,68,549,1,0,0,0,70,593,1,0,0,0,72,595,1,
-		0,0,0,74,605,1,0,0,0,76,609,1,0,0,0,78,642,1,0,0,0,80,663,1,0,0,0,82,665,
-		1,0,0,0,84,679,1,0,0,0,86,690,1,0,0,0,88,692,1,0,0,0,90,731,1,0,0,0,92,
-		741,1,0,0,0,94,777,1,0,0,0,96,779,1,0,0,0,98,790,1,0,0,0,100,802,1,0,0,
-		0,102,849,1,0,0,0,104,851,1,0,0,0,106,880,1,0,0,0,108,882,1,0,0,0,110,
-		884,1,0,0,0,112,904,1,0,0,0,114,916,1,0,0,0,116,926,1,0,0,0,118,930,1,
-		0,0,0,120,932,1,0,0,0,122,934,1,0,0,0,124,936,1,0,0,0,126,938,1,0,0,0,
-		128,940,1,0,0,0,130,132,3,2,1,0,131,130,1,0,0,0,132,135,1,0,0,0,133,131,
-		1,0,0,0,133,134,1,0,0,0,134,136,1,0,0,0,135,133,1,0,0,0,136,137,5,0,0,
-		1,137,1,1,0,0,0,138,145,3,4,2,0,139,145,3,6,3,0,140,145,3,16,8,0,141,145,
-		3,32,16,0,142,145,3,36,18,0,143,145,3,62,31,0,144,138,1,0,0,0,144,139,
-		1,0,0,0,144,140,1,0,0,0,144,141,1,0,0,0,144,142,1,0,0,0,144,143,1,0,0,
-		0,145,3,1,0,0,0,146,147,5,8,0,0,147,148,5,164,0,0,148,149,5,1,0,0,149,
-		5,1,0,0,0,150,151,3,8,4,0,151,152,3,118,59,0,152,156,5,2,0,0,153,155,3,
-		10,5,0,154,153,1,0,0,0,155,158,1,0,0,0,156,154,1,0,0,0,156,157,1,0,0,0,
-		157,159,1,0,0,0,158,156,1,0,0,0,159,160,5,3,0,0,160,7,1,0,0,0,161,162,
-		7,0,0,0,162,9,1,0,0,0,163,165,5,12,0,0,164,163,1,0,0,0,164,165,1,0,0,0,
-		165,166,1,0,0,0,166,167,3,12,6,0,167,168,5,1,0,0,168,11,1,0,0,0,169,171,
-		3,122,61,0,170,172,3,14,7,0,171,170,1,0,0,0,171,172,1,0,0,0,172,175,1,
-		0,0,0,173,175,3,118,59,0,174,169,1,0,0,0,174,173,1,0,0,0,175,13,1,0,0,
-		0,176,177,5,13,0,0,177,180,5,163,0,0,178,179,5,14,0,0,179,181,5,163,0,
-		0,180,178,1,0,0,0,180,181,1,0,0,0,181,185,1,0,0,0,182,183,5,14,0,0,183,
-		185,5,163,0,0,184,176,1,0,0,0,184,182,1,0,0,0,185,15,1,0,0,0,186,187,5,
-		15,0,0,187,188,3,118,59,0,188,192,5,2,0,0,189,191,3,18,9,0,190,189,1,0,
-		0,0,191,194,1,0,0,0,192,190,1,0,0,0,192,193,1,0,0,0,193,195,1,0,0,0,194,
-		192,1,0,0,0,195,196,5,3,0,0,196,17,1,0,0,0,197,201,3,20,10,0,198,200,3,
-		22,11,0,199,198,1,0,0,0,200,203,1,0,0,0,201,199,1,0,0,0,201,202,1,0,0,
-		0,202,205,1,0,0,0,203,201,1,0,0,0,204,206,5,18,0,0,205,204,1,0,0,0,205,
-		206,1,0,0,0,206,207,1,0,0,0,207,208,5,1,0,0,208,19,1,0,0,0,209,210,7,1,
-		0,0,210,21,1,0,0,0,211,245,5,19,0,0,212,213,5,10,0,0,213,245,3,24,12,0,
-		214,215,5,9,0,0,215,245,3,24,12,0,216,217,5,11,0,0,217,245,3,24,12,0,218,
-		219,5,20,0,0,219,245,3,24,12,0,220,221,5,21,0,0,221,245,3,24,12,0,222,
-		223,5,22,0,0,223,245,3,24,12,0,224,225,5,23,0,0,225,230,3,28,14,0,226,
-		227,5,4,0,0,227,229,3,28,14,0,228,226,1,0,0,0,229,232,1,0,0,0,230,228,
-		1,0,0,0,230,231,1,0,0,0,231,245,1,0,0,0,232,230,1,0,0,0,233,234,5,24,0,
-		0,234,239,3,30,15,0,235,236,5,4,0,0,236,238,3,30,15,0,237,235,1,0,0,0,
-		238,241,1,0,0,0,239,237,1,0,0,0,239,240,1,0,0,0,240,245,1,0,0,0,241,239,
-		1,0,0,0,242,243,5,25,0,0,243,245,5,163,0,0,244,211,1,0,0,0,244,212,1,0,
-		0,0,244,214,1,0,0,0,244,216,1,0,0,0,244,218,1,0,0,0,244,220,1,0,0,0,244,
-		222,1,0,0,0,244,224,1,0,0,0,244,233,1,0,0,0,244,242,1,0,0,0,245,23,1,0,
-		0,0,246,251,3,26,13,0,247,248,5,4,0,0,248,250,3,26,13,0,249,247,1,0,0,
-		0,250,253,1,0,0,0,251,249,1,0,0,0,251,252,1,0,0,0,252,25,1,0,0,0,253,251,
-		1,0,0,0,254,258,3,122,61,0,255,258,3,118,59,0,256,258,5,19,0,0,257,254,
-		1,0,0,0,257,255,1,0,0,0,257,256,1,0,0,0,258,27,1,0,0,0,259,260,7,2,0,0,
-		260,29,1,0,0,0,261,262,7,3,0,0,262,31,1,0,0,0,263,264,5,26,0,0,264,265,
-		3,118,59,0,265,269,5,2,0,0,266,268,3,34,17,0,267,266,1,0,0,0,268,271,1,
-		0,0,0,269,267,1,0,0,0,269,270,1,0,0,0,270,272,1,0,0,0,271,269,1,0,0,0,
-		272,273,5,3,0,0,273,33,1,0,0,0,274,276,5,27,0,0,275,277,3,22,11,0,276,
-		275,1,0,0,0,277,278,1,0,0,0,278,276,1,0,0,0,278,279,1,0,0,0,279,280,1,
-		0,0,0,280,281,5,1,0,0,281,287,1,0,0,0,282,283,5,28,0,0,283,284,3,126,63,
-		0,284,285,5,1,0,0,285,287,1,0,0,0,286,274,1,0,0,0,286,282,1,0,0,0,287,
-		35,1,0,0,0,288,289,5,29,0,0,289,290,3,118,59,0,290,294,5,2,0,0,291,293,
-		3,38,19,0,292,291,1,0,0,0,293,296,1,0,0,0,294,292,1,0,0,0,294,295,1,0,
-		0,0,295,297,1,0,0,0,296,294,1,0,0,0,297,298,5,3,0,0,298,37,1,0,0,0,299,
-		310,3,40,20,0,300,310,3,46,23,0,301,310,3,54,27,0,302,310,3,58,29,0,303,
-		310,3,60,30,0,304,305,5,30,0,0,305,310,5,1,0,0,306,307,5,31,0,0,307,308,
-		5,164,0,0,308,310,5,1,0,0,309,299,1,0,0,0,309,300,1,0,0,0,309,301,1,0,
-		0,0,309,302,1,0,0,0,309,303,1,0,0,0,309,304,1,0,0,0,309,306,1,0,0,0,310,
-		39,1,0,0,0,311,312,3,42,21,0,312,316,5,2,0,0,313,315,3,44,22,0,314,313,
-		1,0,0,0,315,318,1,0,0,0,316,314,1,0,0,0,316,317,1,0,0,0,317,319,1,0,0,
-		0,318,316,1,0,0,0,319,320,5,3,0,0,320,41,1,0,0,0,321,322,7,4,0,0,322,43,
-		1,0,0,0,323,324,5,34,0,0,324,325,5,5,0,0,325,326,5,163,0,0,326,358,5,1,
-		0,0,327,331,3,20,10,0,328,330,3,22,11,0,329,328,1,0,0,0,330,333,1,0,0,
-		0,331,329,1,0,0,0,331,332,1,0,0,0,332,335,1,0,0,0,333,331,1,0,0,0,334,
-		336,5,18,0,0,335,334,1,0,0,0,335,336,1,0,0,0,336,337,1,0,0,0,337,338,5,
-		1,0,0,338,358,1,0,0,0,339,340,5,35,0,0,340,341,3,118,59,0,341,342,5,1,
-		0,0,342,358,1,0,0,0,343,344,5,36,0,0,344,347,5,163,0,0,345,346,5,12,0,
-		0,346,348,3,24,12,0,347,345,1,0,0,0,347,348,1,0,0,0,348,349,1,0,0,0,349,
-		358,5,1,0,0,350,351,5,37,0,0,351,352,7,5,0,0,352,358,5,1,0,0,353,354,5,
-		40,0,0,354,355,3,118,59,0,355,356,5,1,0,0,356,358,1,0,0,0,357,323,1,0,
-		0,0,357,327,1,0,0,0,357,339,1,0,0,0,357,343,1,0,0,0,357,350,1,0,0,0,357,
-		353,1,0,0,0,358,45,1,0,0,0,359,360,5,41,0,0,360,361,3,48,24,0,361,365,
-		3,50,25,0,362,364,3,52,26,0,363,362,1,0,0,0,364,367,1,0,0,0,365,363,1,
-		0,0,0,365,366,1,0,0,0,366,368,1,0,0,0,367,365,1,0,0,0,368,369,5,1,0,0,
-		369,47,1,0,0,0,370,371,7,6,0,0,371,49,1,0,0,0,372,375,5,163,0,0,373,375,
-		3,126,63,0,374,372,1,0,0,0,374,373,1,0,0,0,375,51,1,0,0,0,376,377,5,9,
-		0,0,377,392,3,24,12,0,378,379,5,10,0,0,379,392,3,24,12,0,380,381,5,47,
-		0,0,381,386,3,118,59,0,382,383,5,4,0,0,383,385,3,118,59,0,384,382,1,0,
-		0,0,385,388,1,0,0,0,386,384,1,0,0,0,386,387,1,0,0,0,387,392,1,0,0,0,388,
-		386,1,0,0,0,389,390,5,48,0,0,390,392,3,126,63,0,391,376,1,0,0,0,391,378,
-		1,0,0,0,391,380,1,0,0,0,391,389,1,0,0,0,392,53,1,0,0,0,393,394,5,49,0,
-		0,394,398,5,2,0,0,395,397,3,56,28,0,396,395,1,0,0,0,397,400,1,0,0,0,398,
-		396,1,0,0,0,398,399,1,0,0,0,399,401,1,0,0,0,400,398,1,0,0,0,401,402,5,
-		3,0,0,402,55,1,0,0,0,403,404,5,50,0,0,404,405,5,51,0,0,405,415,5,1,0,0,
-		406,407,5,50,0,0,407,408,3,24,12,0,408,409,5,1,0,0,409,415,1,0,0,0,410,
-		411,5,52,0,0,411,415,5,1,0,0,412,413,5,53,0,0,413,415,5,1,0,0,414,403,
-		1,0,0,0,414,406,1,0,0,0,414,410,1,0,0,0,414,412,1,0,0,0,415,57,1,0,0,0,
-		416,422,5,54,0,0,417,418,5,17,0,0,418,419,5,9,0,0,419,423,3,24,12,0,420,
-		421,5,15,0,0,421,423,3,118,59,0,422,417,1,0,0,0,422,420,1,0,0,0,423,425,
-		1,0,0,0,424,426,5,55,0,0,425,424,1,0,0,0,425,426,1,0,0,0,426,427,1,0,0,
-		0,427,428,5,1,0,0,428,59,1,0,0,0,429,430,5,56,0,0,430,431,3,118,59,0,431,
-		432,5,1,0,0,432,61,1,0,0,0,433,434,5,57,0,0,434,435,3,118,59,0,435,436,
-		5,58,0,0,436,437,3,64,32,0,437,441,5,2,0,0,438,440,3,66,33,0,439,438,1,
-		0,0,0,440,443,1,0,0,0,441,439,1,0,0,0,441,442,1,0,0,0,442,444,1,0,0,0,
-		443,441,1,0,0,0,444,445,5,3,0,0,445,63,1,0,0,0,446,447,7,7,0,0,447,65,
-		1,0,0,0,448,449,5,65,0,0,449,452,5,163,0,0,450,451,5,66,0,0,451,453,5,
-		163,0,0,452,450,1,0,0,0,452,453,1,0,0,0,453,454,1,0,0,0,454,548,5,1,0,
-		0,455,456,3,42,21,0,456,457,5,36,0,0,457,460,5,163,0,0,458,459,5,12,0,
-		0,459,461,3,24,12,0,460,458,1,0,0,0,460,461,1,0,0,0,461,462,1,0,0,0,462,
-		463,5,1,0,0,463,548,1,0,0,0,464,465,3,42,21,0,465,466,5,67,0,0,466,469,
-		5,163,0,0,467,468,5,12,0,0,468,470,3,24,12,0,469,467,1,0,0,0,469,470,1,
-		0,0,0,470,471,1,0,0,0,471,472,5,1,0,0,472,548,1,0,0,0,473,474,5,68,0,0,
-		474,475,7,8,0,0,475,548,5,1,0,0,476,481,5,71,0,0,477,478,5,17,0,0,478,
-		482,5,19,0,0,479,480,5,15,0,0,480,482,3,118,59,0,481,477,1,0,0,0,481,479,
-		1,0,0,0,482,483,1,0,0,0,483,548,5,1,0,0,484,490,5,72,0,0,485,486,5,17,
-		0,0,486,487,5,9,0,0,487,491,3,24,12,0,488,489,5,15,0,0,489,491,3,118,59,
-		0,490,485,1,0,0,0,490,488,1,0,0,0,491,492,1,0,0,0,492,493,5,1,0,0,493,
-		548,1,0,0,0,494,495,5,73,0,0,495,496,3,24,12,0,496,497,5,1,0,0,497,548,
-		1,0,0,0,498,499,5,74,0,0,499,509,5,164,0,0,500,501,5,75,0,0,501,506,3,
-		118,59,0,502,503,5,4,0,0,503,505,3,118,59,0,504,502,1,0,0,0,505,508,1,
-		0,0,0,506,504,1,0,0,0,506,507,1,0,0,0,507,510,1,0,0,0,508,506,1,0,0,0,
-		509,500,1,0,0,0,509,510,1,0,0,0,510,520,1,0,0,0,511,515,5,2,0,0,512,514,
-		3,38,19,0,513,512,1,0,0,0,514,517,1,0,0,0,515,513,1,0,0,0,515,516,1,0,
-		0,0,516,518,1,0,0,0,517,515,1,0,0,0,518,521,5,3,0,0,519,521,5,1,0,0,520,
-		511,1,0,0,0,520,519,1,0,0,0,521,548,1,0,0,0,522,548,3,68,34,0,523,548,
-		3,72,36,0,524,548,3,76,38,0,525,548,3,88,44,0,526,548,3,96,48,0,527,548,
-		3,100,50,0,528,548,3,110,55,0,529,530,5,132,0,0,530,534,5,2,0,0,531,533,
-		3,114,57,0,532,531,1,0,0,0,533,536,1,0,0,0,534,532,1,0,0,0,534,535,1,0,
-		0,0,535,537,1,0,0,0,536,534,1,0,0,0,537,548,5,3,0,0,538,539,5,135,0,0,
-		539,543,5,2,0,0,540,542,3,116,58,0,541,540,1,0,0,0,542,545,1,0,0,0,543,
-		541,1,0,0,0,543,544,1,0,0,0,544,546,1,0,0,0,545,543,1,0,0,0,546,548,5,
-		3,0,0,547,448,1,0,0,0,547,455,1,0,0,0,547,464,1,0,0,0,547,473,1,0,0,0,
-		547,476,1,0,0,0,547,484,1,0,0,0,547,494,1,0,0,0,547,498,1,0,0,0,547,522,
-		1,0,0,0,547,523,1,0,0,0,547,524,1,0,0,0,547,525,1,0,0,0,547,526,1,0,0,
-		0,547,527,1,0,0,0,547,528,1,0,0,0,547,529,1,0,0,0,547,538,1,0,0,0,548,
-		67,1,0,0,0,549,550,5,76,0,0,550,554,5,2,0,0,551,553,3,70,35,0,552,551,
-		1,0,0,0,553,556,1,0,0,0,554,552,1,0,0,0,554,555,1,0,0,0,555,557,1,0,0,
-		0,556,554,1,0,0,0,557,558,5,3,0,0,558,69,1,0,0,0,559,560,5,77,0,0,560,
-		563,3,124,62,0,561,562,5,9,0,0,562,564,3,24,12,0,563,561,1,0,0,0,563,564,
-		1,0,0,0,564,565,1,0,0,0,565,566,5,1,0,0,566,594,1,0,0,0,567,569,5,78,0,
-		0,568,570,3,22,11,0,569,568,1,0,0,0,570,571,1,0,0,0,571,569,1,0,0,0,571,
-		572,1,0,0,0,572,573,1,0,0,0,573,574,5,1,0,0,574,594,1,0,0,0,575,576,5,
-		78,0,0,576,577,5,15,0,0,577,578,3,118,59,0,578,579,5,1,0,0,579,594,1,0,
-		0,0,580,582,5,79,0,0,581,583,3,22,11,0,582,581,1,0,0,0,583,584,1,0,0,0,
-		584,582,1,0,0,0,584,585,1,0,0,0,585,586,1,0,0,0,586,587,5,1,0,0,587,594,
-		1,0,0,0,588,589,5,79,0,0,589,590,5,15,0,0,590,591,3,118,59,0,591,592,5,
-		1,0,0,592,594,1,0,0,0,593,559,1,0,0,0,593,567,1,0,0,0,593,575,1,0,0,0,
-		593,580,1,0,0,0,593,588,1,0,0,0,594,71,1,0,0,0,595,596,5,49,0,0,596,600,
-		5,2,0,0,597,599,3,74,37,0,598,597,1,0,0,0,599,602,1,0,0,0,600,598,1,0,
-		0,0,600,601,1,0,0,0,601,603,1,0,0,0,602,600,1,0,0,0,603,604,5,3,0,0,604,
-		73,1,0,0,0,605,606,5,80,0,0,606,607,5,163,0,0,607,608,5,1,0,0,608,75,1,
-		0,0,0,609,610,5,81,0,0,610,614,5,2,0,0,611,613,3,78,39,0,612,611,1,0,0,
-		0,613,616,1,0,0,0,614,612,1,0,0,0,614,615,1,0,0,0,615,617,1,0,0,0,616,
-		614,1,0,0,0,617,618,5,3,0,0,618,77,1,0,0,0,619,620,5,82,0,0,620,621,5,
-		164,0,0,621,643,5,1,0,0,622,623,5,83,0,0,623,624,5,15,0,0,624,625,3,118,
-		59,0,625,626,5,1,0,0,626,643,1,0,0,0,627,628,5,84,0,0,628,629,3,124,62,
-		0,629,630,5,85,0,0,630,640,5,163,0,0,631,635,5,2,0,0,632,634,3,80,40,0,
-		633,632,1,0,0,0,634,637,1,0,0,0,635,633,1,0,0,0,635,636,1,0,0,0,636,638,
-		1,0,0,0,637,635,1,0,0,0,638,641,5,3,0,0,639,641,5,1,0,0,640,631,1,0,0,
-		0,640,639,1,0,0,0,641,643,1,0,0,0,642,619,1,0,0,0,642,622,1,0,0,0,642,
-		627,1,0,0,0,643,79,1,0,0,0,644,645,5,86,0,0,645,646,3,82,41,0,646,647,
-		3,118,59,0,647,648,5,1,0,0,648,664,1,0,0,0,649,650,5,87,0,0,650,651,5,
-		163,0,0,651,664,5,1,0,0,652,664,3,84,42,0,653,654,5,31,0,0,654,655,5,164,
-		0,0,655,664,5,1,0,0,656,657,5,88,0,0,657,658,3,118,59,0,658,659,5,1,0,
-		0,659,664,1,0,0,0,660,661,5,89,0,0,661,662,5,164,0,0,662,664,5,1,0,0,663,
-		644,1,0,0,0,663,649,1,0,0,0,663,652,1,0,0,0,663,653,1,0,0,0,663,656,1,
-		0,0,0,663,660,1,0,0,0,664,81,1,0,0,0,665,666,7,9,0,0,666,83,1,0,0,0,667,
-		668,5,90,0,0,668,669,5,91,0,0,669,670,5,94,0,0,670,671,3,86,43,0,671,672,
-		5,1,0,0,672,680,1,0,0,0,673,674,5,90,0,0,674,675,5,92,0,0,675,676,5,93,
-		0,0,676,677,3,118,59,0,677,678,5,1,0,0,678,680,1,0,0,0,679,667,1,0,0,0,
-		679,673,1,0,0,0,680,85,1,0,0,0,681,682,5,95,0,0,682,683,5,6,0,0,683,684,
-		5,164,0,0,684,691,5,7,0,0,685,686,5,96,0,0,686,687,5,6,0,0,687,688,5,164,
-		0,0,688,691,5,7,0,0,689,691,5,164,0,0,690,681,1,0,0,0,690,685,1,0,0,0,
-		690,689,1,0,0,0,691,87,1,0,0,0,692,693,5,97,0,0,693,694,5,85,0,0,694,695,
-		5,163,0,0,695,699,5,2,0,0,696,698,3,90,45,0,697,696,1,0,0,0,698,701,1,
-		0,0,0,699,697,1,0,0,0,699,700,1,0,0,0,700,702,1,0,0,0,701,699,1,0,0,0,
-		702,703,5,3,0,0,703,89,1,0,0,0,704,705,5,98,0,0,705,706,3,124,62,0,706,
-		707,5,1,0,0,707,732,1,0,0,0,708,709,5,99,0,0,709,710,3,124,62,0,710,711,
-		5,85,0,0,711,721,5,163,0,0,712,716,5,2,0,0,713,715,3,94,47,0,714,713,1,
-		0,0,0,715,718,1,0,0,0,716,714,1,0,0,0,716,717,1,0,0,0,717,719,1,0,0,0,
-		718,716,1,0,0,0,719,722,5,3,0,0,720,722,5,1,0,0,721,712,1,0,0,0,721,720,
-		1,0,0,0,722,732,1,0,0,0,723,725,5,100,0,0,724,726,3,92,46,0,725,724,1,
-		0,0,0,726,727,1,0,0,0,727,725,1,0,0,0,727,728,1,0,0,0,728,729,1,0,0,0,
-		729,730,5,1,0,0,730,732,1,0,0,0,731,704,1,0,0,0,731,708,1,0,0,0,731,723,
-		1,0,0,0,732,91,1,0,0,0,733,734,5,101,0,0,734,742,3,128,64,0,735,736,5,
-		102,0,0,736,742,5,163,0,0,737,738,5,103,0,0,738,742,5,163,0,0,739,740,
-		5,104,0,0,740,742,3,128,64,0,741,733,1,0,0,0,741,735,1,0,0,0,741,737,1,
-		0,0,0,741,739,1,0,0,0,742,93,1,0,0,0,743,744,5,105,0,0,744,747,5,163,0,
-		0,745,746,5,66,0,0,746,748,5,161,0,0,747,745,1,0,0,0,747,748,1,0,0,0,748,
-		752,1,0,0,0,749,750,5,106,0,0,750,753,3,128,64,0,751,753,5,107,0,0,752,
-		749,1,0,0,0,752,751,1,0,0,0,752,753,1,0,0,0,753,754,1,0,0,0,754,778,5,
-		1,0,0,755,778,3,84,42,0,756,757,5,108,0,0,757,758,5,109,0,0,758,759,5,
-		163,0,0,759,778,5,1,0,0,760,761,5,110,0,0,761,762,3,128,64,0,762,763,5,
-		1,0,0,763,778,1,0,0,0,764,765,5,111,0,0,765,766,5,44,0,0,766,767,3,118,
-		59,0,767,768,5,1,0,0,768,778,1,0,0,0,769,770,5,111,0,0,770,771,5,43,0,
-		0,771,772,3,118,59,0,772,773,5,1,0,0,773,778,1,0,0,0,774,775,5,31,0,0,
-		775,776,5,164,0,0,776,778,5,1,0,0,777,743,1,0,0,0,777,755,1,0,0,0,777,
-		756,1,0,0,0,777,760,1,0,0,0,777,764,1,0,0,0,777,769,1,0,0,0,777,774,1,
-		0,0,0,778,95,1,0,0,0,779,780,5,93,0,0,780,781,3,118,59,0,781,785,5,2,0,
-		0,782,784,3,98,49,0,783,782,1,0,0,0,784,787,1,0,0,0,785,783,1,0,0,0,785,
-		786,1,0,0,0,786,788,1,0,0,0,787,785,1,0,0,0,788,789,5,3,0,0,789,97,1,0,
-		0,0,790,791,5,112,0,0,791,792,5,163,0,0,792,793,5,94,0,0,793,798,3,86,
-		43,0,794,795,5,113,0,0,795,796,5,153,0,0,796,797,5,154,0,0,797,799,5,153,
-		0,0,798,794,1,0,0,0,798,799,1,0,0,0,799,800,1,0,0,0,800,801,5,1,0,0,801,
-		99,1,0,0,0,802,803,5,114,0,0,803,804,5,115,0,0,804,805,3,118,59,0,805,
-		809,5,2,0,0,806,808,3,102,51,0,807,806,1,0,0,0,808,811,1,0,0,0,809,807,
-		1,0,0,0,809,810,1,0,0,0,810,812,1,0,0,0,811,809,1,0,0,0,812,813,5,3,0,
-		0,813,101,1,0,0,0,814,815,5,77,0,0,815,816,3,124,62,0,816,817,5,1,0,0,
-		817,850,1,0,0,0,818,819,5,25,0,0,819,820,5,163,0,0,820,850,5,1,0,0,821,
-		822,5,116,0,0,822,832,3,104,52,0,823,827,5,2,0,0,824,826,3,106,53,0,825,
-		824,1,0,0,0,826,829,1,0,0,0,827,825,1,0,0,0,827,828,1,0,0,0,828,830,1,
-		0,0,0,829,827,1,0,0,0,830,833,5,3,0,0,831,833,5,1,0,0,832,823,1,0,0,0,
-		832,831,1,0,0,0,833,850,1,0,0,0,834,835,5,124,0,0,835,840,3,108,54,0,836,
-		837,5,4,0,0,837,839,3,108,54,0,838,836,1,0,0,0,839,842,1,0,0,0,840,838,
-		1,0,0,0,840,841,1,0,0,0,841,843,1,0,0,0,842,840,1,0,0,0,843,844,5,1,0,
-		0,844,850,1,0,0,0,845,846,5,128,0,0,846,847,3,128,64,0,847,848,5,1,0,0,
-		848,850,1,0,0,0,849,814,1,0,0,0,849,818,1,0,0,0,849,821,1,0,0,0,849,834,
-		1,0,0,0,849,845,1,0,0,0,850,103,1,0,0,0,851,852,7,10,0,0,852,105,1,0,0,
-		0,853,854,5,119,0,0,854,855,5,162,0,0,855,881,5,1,0,0,856,857,5,120,0,
-		0,857,862,5,164,0,0,858,859,5,4,0,0,859,861,5,164,0,0,860,858,1,0,0,0,
-		861,864,1,0,0,0,862,860,1,0,0,0,862,863,1,0,0,0,863,865,1,0,0,0,864,862,
-		1,0,0,0,865,881,5,1,0,0,866,867,5,121,0,0,867,868,3,86,43,0,868,869,5,
-		1,0,0,869,881,1,0,0,0,870,871,5,122,0,0,871,872,3,86,43,0,872,873,5,1,
-		0,0,873,881,1,0,0,0,874,875,5,112,0,0,875,876,3,86,43,0,876,877,5,1,0,
-		0,877,881,1,0,0,0,878,879,5,123,0,0,879,881,5,1,0,0,880,853,1,0,0,0,880,
-		856,1,0,0,0,880,866,1,0,0,0,880,870,1,0,0,0,880,874,1,0,0,0,880,878,1,
-		0,0,0,881,107,1,0,0,0,882,883,7,11,0,0,883,109,1,0,0,0,884,885,5,129,0,
-		0,885,889,5,2,0,0,886,888,3,112,56,0,887,886,1,0,0,0,888,891,1,0,0,0,889,
-		887,1,0,0,0,889,890,1,0,0,0,890,892,1,0,0,0,891,889,1,0,0,0,892,893,5,
-		3,0,0,893,111,1,0,0,0,894,895,5,130,0,0,895,896,5,164,0,0,896,905,5,1,
-		0,0,897,898,5,131,0,0,898,899,3,128,64,0,899,900,5,1,0,0,900,905,1,0,0,
-		0,901,902,5,66,0,0,902,903,5,161,0,0,903,905,5,1,0,0,904,894,1,0,0,0,904,
-		897,1,0,0,0,904,901,1,0,0,0,905,113,1,0,0,0,906,907,5,15,0,0,907,908,3,
-		118,59,0,908,909,5,1,0,0,909,917,1,0,0,0,910,911,5,133,0,0,911,912,3,28,
-		14,0,912,913,5,163,0,0,913,914,5,134,0,0,914,915,5,1,0,0,915,917,1,0,0,
-		0,916,906,1,0,0,0,916,910,1,0,0,0,917,115,1,0,0,0,918,919,5,136,0,0,919,
-		920,5,15,0,0,920,921,3,118,59,0,921,922,5,1,0,0,922,927,1,0,0,0,923,924,
-		5,137,0,0,924,925,5,163,0,0,925,927,5,1,0,0,926,918,1,0,0,0,926,923,1,
-		0,0,0,927,117,1,0,0,0,928,931,5,165,0,0,929,931,3,120,60,0,930,928,1,0,
-		0,0,930,929,1,0,0,0,931,119,1,0,0,0,932,933,7,12,0,0,933,121,1,0,0,0,934,
-		935,7,13,0,0,935,123,1,0,0,0,936,937,7,14,0,0,937,125,1,0,0,0,938,939,
-		5,159,0,0,939,127,1,0,0,0,940,941,5,160,0,0,941,129,1,0,0,0,83,133,144,
-		156,164,171,174,180,184,192,201,205,230,239,244,251,257,269,278,286,294,
-		309,316,331,335,347,357,365,374,386,391,398,414,422,425,441,452,460,469,
-		481,490,506,509,515,520,534,543,547,554,563,571,584,593,600,614,635,640,
-		642,663,679,690,699,716,721,727,731,741,747,752,777,785,798,809,827,832,
-		840,849,862,880,889,904,916,926,930
+		2,64,7,64,2,65,7,65,2,66,7,66,2,67,7,67,2,68,7,68,2,69,7,69,2,70,7,70,
+		2,71,7,71,2,72,7,72,2,73,7,73,1,0,5,0,150,8,0,10,0,12,0,153,9,0,1,0,1,
+		0,1,1,1,1,1,1,1,1,1,1,1,1,3,1,163,8,1,1,2,1,2,1,2,1,2,1,3,1,3,1,3,1,3,
+		5,3,173,8,3,10,3,12,3,176,9,3,1,3,1,3,1,4,1,4,1,5,3,5,183,8,5,1,5,1,5,
+		1,5,1,6,1,6,3,6,190,8,6,1,6,3,6,193,8,6,1,7,1,7,1,7,1,7,3,7,199,8,7,1,
+		7,1,7,3,7,203,8,7,1,8,1,8,1,8,1,8,5,8,209,8,8,10,8,12,8,212,9,8,1,8,1,
+		8,1,9,1,9,5,9,218,8,9,10,9,12,9,221,9,9,1,9,3,9,224,8,9,1,9,1,9,1,10,1,
+		10,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,
+		11,1,11,1,11,1,11,5,11,247,8,11,10,11,12,11,250,9,11,1,11,1,11,1,11,1,
+		11,5,11,256,8,11,10,11,12,11,259,9,11,1,11,1,11,3,11,263,8,11,1,12,1,12,
+		1,12,5,12,268,8,12,10,12,12,12,271,9,12,1,13,1,13,1,13,3,13,276,8,13,1,
+		14,1,14,1,15,1,15,1,16,1,16,1,16,1,16,5,16,286,8,16,10,16,12,16,289,9,
+		16,1,16,1,16,1,17,1,17,4,17,295,8,17,11,17,12,17,296,1,17,1,17,1,17,1,
+		17,1,17,1,17,3,17,305,8,17,1,18,1,18,1,18,1,18,5,18,311,8,18,10,18,12,
+		18,314,9,18,1,18,1,18,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,
+		3,19,328,8,19,1,20,1,20,1,20,5,20,333,8,20,10,20,12,20,336,9,20,1,20,1,
+		20,1,21,1,21,1,22,1,22,1,22,1,22,1,22,1,22,5,22,348,8,22,10,22,12,22,351,
+		9,22,1,22,3,22,354,8,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,
+		22,3,22,366,8,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,376,8,22,
+		1,23,1,23,1,23,1,23,5,23,382,8,23,10,23,12,23,385,9,23,1,23,1,23,1,24,
+		1,24,1,25,1,25,3,25,393,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,26,1,26,5,
+		26,403,8,26,10,26,12,26,406,9,26,1,26,1,26,3,26,410,8,26,1,27,1,27,1,27,
+		5,27,415,8,27,10,27,12,27,418,9,27,1,27,1,27,1,28,1,28,1,28,1,28,1,28,
+		1,28,1,28,1,28,1,28,1,28,1,28,3,28,433,8,28,1,29,1,29,1,29,1,29,1,29,1,
+		29,3,29,441,8,29,1,29,3,29,444,8,29,1,29,1,29,1,30,1,30,1,30,1,30,1,31,
+		1,31,1,31,1,31,1,31,1,31,5,31,458,8,31,10,31,12,31,461,9,31,1,31,1,31,
+		1,32,1,32,1,33,1,33,1,33,1,33,3,33,471,8,33,1,33,1,33,1,33,1,33,1,33,1,
+		33,3,33,479,8,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,488,8,33,1,33,
+		1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,500,8,33,1,33,1,33,1,
+		33,1,33,1,33,1,33,1,33,3,33,509,8,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,
+		1,33,1,33,1,33,1,33,1,33,5,33,523,8,33,10,33,12,33,526,9,33,3,33,528,8,
+		33,1,33,1,33,5,33,532,8,33,10,33,12,33,535,9,33,1,33,1,33,3,33,539,8,33,
+		1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,5,33,551,8,33,10,33,
+		12,33,554,9,33,1,33,1,33,1,33,1,33,5,33,560,8,33,10,33,12,33,563,9,33,
+		1,33,1,33,3,33,567,8,33,1,34,1,34,1,34,5,34,572,8,34,10,34,12,34,575,9,
+		34,1,34,1,34,1,35,1,35,1,35,1,35,3,35,583,8,35,1,35,1,35,1,35,1,35,4,35,
+		589,8,35,11,35,12,35,590,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,
+		4,35,602,8,35,11,35,12,35,603,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,
+		613,8,35,1,36,1,36,1,36,5,36,618,8,36,10,36,12,36,621,9,36,1,36,1,36,1,
+		37,1,37,1,37,1,37,1,38,1,38,1,38,5,38,632,8,38,10,38,12,38,635,9,38,1,
+		38,1,38,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,
+		39,1,39,5,39,653,8,39,10,39,12,39,656,9,39,1,39,1,39,3,39,660,8,39,3,39,
+		662,8,39,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,
+		40,1,40,1,40,1,40,1,40,1,40,1,40,3,40,683,8,40,1,41,1,41,1,42,1,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,699,8,42,1,43,1,43,1,
+		43,1,43,1,43,1,43,1,43,1,43,1,43,3,43,710,8,43,1,44,1,44,1,44,1,44,1,44,
+		5,44,717,8,44,10,44,12,44,720,9,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,
+		1,45,1,45,1,45,1,45,1,45,5,45,734,8,45,10,45,12,45,737,9,45,1,45,1,45,
+		3,45,741,8,45,1,45,1,45,4,45,745,8,45,11,45,12,45,746,1,45,1,45,1,45,3,
+		45,752,8,45,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,3,46,762,8,46,1,47,
+		1,47,1,47,1,47,3,47,768,8,47,1,47,1,47,1,47,3,47,773,8,47,1,47,1,47,1,
+		47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,
+		47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,3,47,799,8,47,1,48,1,48,1,48,1,48,
+		5,48,805,8,48,10,48,12,48,808,9,48,1,48,1,48,1,49,1,49,1,49,1,49,1,49,
+		1,49,1,49,1,49,3,49,820,8,49,1,49,1,49,1,50,1,50,1,50,1,50,1,50,5,50,829,
+		8,50,10,50,12,50,832,9,50,1,50,1,50,1,51,1,51,1,51,1,51,1,51,1,51,1,51,
+		1,51,1,51,1,51,1,51,5,51,847,8,51,10,51,12,51,850,9,51,1,51,1,51,3,51,
+		854,8,51,1,51,1,51,1,51,1,51,5,51,860,8,51,10,51,12,51,863,9,51,1,51,1,
+		51,1,51,1,51,1,51,1,51,3,51,871,8,51,1,52,1,52,1,53,1,53,1,53,1,53,1,53,
+		1,53,1,53,5,53,882,8,53,10,53,12,53,885,9,53,1,53,1,53,1,53,1,53,1,53,
+		1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,3,53,902,8,53,1,54,1,
+		54,1,55,1,55,1,55,5,55,909,8,55,10,55,12,55,912,9,55,1,55,1,55,1,56,1,
+		56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,3,56,926,8,56,1,57,1,57,1,57,
+		1,57,1,57,1,57,1,57,1,57,1,57,1,57,3,57,938,8,57,1,58,1,58,1,58,1,58,1,
+		58,1,58,1,58,1,58,3,58,948,8,58,1,59,1,59,1,59,5,59,953,8,59,10,59,12,
+		59,956,9,59,1,59,1,59,1,60,1,60,1,60,5,60,963,8,60,10,60,12,60,966,9,60,
+		1,60,1,60,1,61,1,61,1,61,1,61,1,61,1,61,3,61,976,8,61,1,62,1,62,1,62,1,
+		62,1,63,1,63,1,63,1,63,1,63,4,63,987,8,63,11,63,12,63,988,3,63,991,8,63,
+		1,63,1,63,1,63,1,63,1,63,1,63,1,63,5,63,1000,8,63,10,63,12,63,1003,9,63,
+		1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,
+		1,63,1,63,3,63,1021,8,63,1,64,1,64,1,65,1,65,1,65,1,65,3,65,1029,8,65,
+		1,66,1,66,1,67,1,67,1,68,1,68,3,68,1037,8,68,1,69,1,69,1,70,1,70,1,71,
+		1,71,1,72,1,72,1,73,1,73,1,73,0,0,74,0,2,4,6,8,10,12,14,16,18,20,22,24,
+		26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,
+		74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,108,110,112,114,
+		116,118,120,122,124,126,128,130,132,134,136,138,140,142,144,146,0,19,1,
+		0,31,33,1,0,38,39,7,0,54,54,71,71,103,103,119,119,136,136,160,165,185,
+		185,1,0,166,174,1,0,54,55,1,0,60,61,2,0,64,65,68,68,1,0,81,86,1,0,91,92,
+		1,0,65,67,2,0,92,92,139,140,1,0,147,149,1,0,12,13,2,0,14,15,135,135,2,
+		0,18,21,29,29,1,0,25,26,13,0,8,14,17,18,27,27,56,57,62,62,106,106,134,
+		134,137,137,143,146,152,153,160,166,170,170,172,173,1,0,177,180,2,0,178,
+		178,180,180,1141,0,151,1,0,0,0,2,162,1,0,0,0,4,164,1,0,0,0,6,168,1,0,0,
+		0,8,179,1,0,0,0,10,182,1,0,0,0,12,192,1,0,0,0,14,202,1,0,0,0,16,204,1,
+		0,0,0,18,215,1,0,0,0,20,227,1,0,0,0,22,262,1,0,0,0,24,264,1,0,0,0,26,275,
+		1,0,0,0,28,277,1,0,0,0,30,279,1,0,0,0,32,281,1,0,0,0,34,304,1,0,0,0,36,
+		306,1,0,0,0,38,327,1,0,0,0,40,329,1,0,0,0,42,339,1,0,0,0,44,375,1,0,0,
+		0,46,377,1,0,0,0,48,388,1,0,0,0,50,392,1,0,0,0,52,409,1,0,0,0,54,411,1,
+		0,0,0,56,432,1,0,0,0,58,434,1,0,0,0,60,447,1,0,0,0,62,451,1,0,0,0,64,464,
+		1,0,0,0,66,566,1,0,0,0,68,568,1,0,0,0,70,612,1,0,0,0,72,614,1,0,0,0,74,
+		624,1,0,0,0,76,628,1,0,0,0,78,661,1,0,0,0,80,682,1,0,0,0,82,684,1,0,0,
+		0,84,698,1,0,0,0,86,709,1,0,0,0,88,711,1,0,0,0,90,751,1,0,0,0,92,761,1,
+		0,0,0,94,798,1,0,0,0,96,800,1,0,0,0,98,811,1,0,0,0,100,823,1,0,0,0,102,
+		870,1,0,0,0,104,872,1,0,0,0,106,901,1,0,0,0,108,903,1,0,0,0,110,905,1,
+		0,0,0,112,925,1,0,0,0,114,937,1,0,0,0,116,947,1,0,0,0,118,949,1,0,0,0,
+		120,959,1,0,0,0,122,975,1,0,0,0,124,977,1,0,0,0,126,1020,1,0,0,0,128,1022,
+		1,0,0,0,130,1028,1,0,0,0,132,1030,1,0,0,0,134,1032,1,0,0,0,136,1036,1,
+		0,0,0,138,1038,1,0,0,0,140,1040,1,0,0,0,142,1042,1,0,0,0,144,1044,1,0,
+		0,0,146,1046,1,0,0,0,148,150,3,2,1,0,149,148,1,0,0,0,150,153,1,0,0,0,151,
+		149,1,0,0,0,151,152,1,0,0,0,152,154,1,0,0,0,153,151,1,0,0,0,154,155,5,
+		0,0,1,155,1,1,0,0,0,156,163,3,4,2,0,157,163,3,6,3,0,158,163,3,16,8,0,159,
+		163,3,32,16,0,160,163,3,36,18,0,161,163,3,62,31,0,162,156,1,0,0,0,162,
+		157,1,0,0,0,162,158,1,0,0,0,162,159,1,0,0,0,162,160,1,0,0,0,162,161,1,
+		0,0,0,163,3,1,0,0,0,164,165,5,30,0,0,165,166,5,186,0,0,166,167,5,1,0,0,
+		167,5,1,0,0,0,168,169,3,8,4,0,169,170,3,136,68,0,170,174,5,2,0,0,171,173,
+		3,10,5,0,172,171,1,0,0,0,173,176,1,0,0,0,174,172,1,0,0,0,174,175,1,0,0,
+		0,175,177,1,0,0,0,176,174,1,0,0,0,177,178,5,3,0,0,178,7,1,0,0,0,179,180,
+		7,0,0,0,180,9,1,0,0,0,181,183,5,34,0,0,182,181,1,0,0,0,182,183,1,0,0,0,
+		183,184,1,0,0,0,184,185,3,12,6,0,185,186,5,1,0,0,186,11,1,0,0,0,187,189,
+		3,140,70,0,188,190,3,14,7,0,189,188,1,0,0,0,189,190,1,0,0,0,190,193,1,
+		0,0,0,191,193,3,136,68,0,192,187,1,0,0,0,192,191,1,0,0,0,193,13,1,0,0,
+		0,194,195,5,35,0,0,195,198,5,185,0,0,196,197,5,36,0,0,197,199,5,185,0,
+		0,198,196,1,0,0,0,198,199,1,0,0,0,199,203,1,0,0,0,200,201,5,36,0,0,201,
+		203,5,185,0,0,202,194,1,0,0,0,202,200,1,0,0,0,203,15,1,0,0,0,204,205,5,
+		37,0,0,205,206,3,136,68,0,206,210,5,2,0,0,207,209,3,18,9,0,208,207,1,0,
+		0,0,209,212,1,0,0,0,210,208,1,0,0,0,210,211,1,0,0,0,211,213,1,0,0,0,212,
+		210,1,0,0,0,213,214,5,3,0,0,214,17,1,0,0,0,215,219,3,20,10,0,216,218,3,
+		22,11,0,217,216,1,0,0,0,218,221,1,0,0,0,219,217,1,0,0,0,219,220,1,0,0,
+		0,220,223,1,0,0,0,221,219,1,0,0,0,222,224,5,40,0,0,223,222,1,0,0,0,223,
+		224,1,0,0,0,224,225,1,0,0,0,225,226,5,1,0,0,226,19,1,0,0,0,227,228,7,1,
+		0,0,228,21,1,0,0,0,229,263,5,41,0,0,230,231,5,32,0,0,231,263,3,24,12,0,
+		232,233,5,31,0,0,233,263,3,24,12,0,234,235,5,33,0,0,235,263,3,24,12,0,
+		236,237,5,42,0,0,237,263,3,24,12,0,238,239,5,43,0,0,239,263,3,24,12,0,
+		240,241,5,44,0,0,241,263,3,24,12,0,242,243,5,45,0,0,243,248,3,28,14,0,
+		244,245,5,4,0,0,245,247,3,28,14,0,246,244,1,0,0,0,247,250,1,0,0,0,248,
+		246,1,0,0,0,248,249,1,0,0,0,249,263,1,0,0,0,250,248,1,0,0,0,251,252,5,
+		46,0,0,252,257,3,30,15,0,253,254,5,4,0,0,254,256,3,30,15,0,255,253,1,0,
+		0,0,256,259,1,0,0,0,257,255,1,0,0,0,257,258,1,0,0,0,258,263,1,0,0,0,259,
+		257,1,0,0,0,260,261,5,47,0,0,261,263,5,185,0,0,262,229,1,0,0,0,262,230,
+		1,0,0,0,262,232,1,0,0,0,262,234,1,0,0,0,262,236,1,0,0,0,262,238,1,0,0,
+		0,262,240,1,0,0,0,262,242,1,0,0,0,262,251,1,0,0,0,262,260,1,0,0,0,263,
+		23,1,0,0,0,264,269,3,26,13,0,265,266,5,4,0,0,266,268,3,26,13,0,267,265,
+		1,0,0,0,268,271,1,0,0,0,269,267,1,0,0,0,269,270,1,0,0,0,270,25,1,0,0,0,
+		271,269,1,0,0,0,272,276,3,140,70,0,273,276,3,136,68,0,274,276,5,41,0,0,
+		275,272,1,0,0,0,275,273,1,0,0,0,275,274,1,0,0,0,276,27,1,0,0,0,277,278,
+		7,2,0,0,278,29,1,0,0,0,279,280,7,3,0,0,280,31,1,0,0,0,281,282,5,48,0,0,
+		282,283,3,136,68,0,283,287,5,2,0,0,284,286,3,34,17,0,285,284,1,0,0,0,286,
+		289,1,0,0,0,287,285,1,0,0,0,287,288,1,0,0,0,288,290,1,0,0,0,289,287,1,
+		0,0,0,290,291,5,3,0,0,291,33,1,0,0,0,292,294,5,49,0,0,293,295,3,22,11,
+		0,294,293,1,0,0,0,295,296,1,0,0,0,296,294,1,0,0,0,296,297,1,0,0,0,297,
+		298,1,0,0,0,298,299,5,1,0,0,299,305,1,0,0,0,300,301,5,50,0,0,301,302,3,
+		144,72,0,302,303,5,1,0,0,303,305,1,0,0,0,304,292,1,0,0,0,304,300,1,0,0,
+		0,305,35,1,0,0,0,306,307,5,51,0,0,307,308,3,136,68,0,308,312,5,2,0,0,309,
+		311,3,38,19,0,310,309,1,0,0,0,311,314,1,0,0,0,312,310,1,0,0,0,312,313,
+		1,0,0,0,313,315,1,0,0,0,314,312,1,0,0,0,315,316,5,3,0,0,316,37,1,0,0,0,
+		317,328,3,40,20,0,318,328,3,46,23,0,319,328,3,54,27,0,320,328,3,58,29,
+		0,321,328,3,60,30,0,322,323,5,52,0,0,323,328,5,1,0,0,324,325,5,53,0,0,
+		325,326,5,186,0,0,326,328,5,1,0,0,327,317,1,0,0,0,327,318,1,0,0,0,327,
+		319,1,0,0,0,327,320,1,0,0,0,327,321,1,0,0,0,327,322,1,0,0,0,327,324,1,
+		0,0,0,328,39,1,0,0,0,329,330,3,42,21,0,330,334,5,2,0,0,331,333,3,44,22,
+		0,332,331,1,0,0,0,333,336,1,0,0,0,334,332,1,0,0,0,334,335,1,0,0,0,335,
+		337,1,0,0,0,336,334,1,0,0,0,337,338,5,3,0,0,338,41,1,0,0,0,339,340,7,4,
+		0,0,340,43,1,0,0,0,341,342,5,56,0,0,342,343,5,5,0,0,343,344,5,185,0,0,
+		344,376,5,1,0,0,345,349,3,20,10,0,346,348,3,22,11,0,347,346,1,0,0,0,348,
+		351,1,0,0,0,349,347,1,0,0,0,349,350,1,0,0,0,350,353,1,0,0,0,351,349,1,
+		0,0,0,352,354,5,40,0,0,353,352,1,0,0,0,353,354,1,0,0,0,354,355,1,0,0,0,
+		355,356,5,1,0,0,356,376,1,0,0,0,357,358,5,57,0,0,358,359,3,136,68,0,359,
+		360,5,1,0,0,360,376,1,0,0,0,361,362,5,58,0,0,362,365,5,185,0,0,363,364,
+		5,34,0,0,364,366,3,24,12,0,365,363,1,0,0,0,365,366,1,0,0,0,366,367,1,0,
+		0,0,367,376,5,1,0,0,368,369,5,59,0,0,369,370,7,5,0,0,370,376,5,1,0,0,371,
+		372,5,62,0,0,372,373,3,136,68,0,373,374,5,1,0,0,374,376,1,0,0,0,375,341,
+		1,0,0,0,375,345,1,0,0,0,375,357,1,0,0,0,375,361,1,0,0,0,375,368,1,0,0,
+		0,375,371,1,0,0,0,376,45,1,0,0,0,377,378,5,63,0,0,378,379,3,48,24,0,379,
+		383,3,50,25,0,380,382,3,52,26,0,381,380,1,0,0,0,382,385,1,0,0,0,383,381,
+		1,0,0,0,383,384,1,0,0,0,384,386,1,0,0,0,385,383,1,0,0,0,386,387,5,1,0,
+		0,387,47,1,0,0,0,388,389,7,6,0,0,389,49,1,0,0,0,390,393,5,185,0,0,391,
+		393,3,144,72,0,392,390,1,0,0,0,392,391,1,0,0,0,393,51,1,0,0,0,394,395,
+		5,31,0,0,395,410,3,24,12,0,396,397,5,32,0,0,397,410,3,24,12,0,398,399,
+		5,69,0,0,399,404,3,136,68,0,400,401,5,4,0,0,401,403,3,136,68,0,402,400,
+		1,0,0,0,403,406,1,0,0,0,404,402,1,0,0,0,404,405,1,0,0,0,405,410,1,0,0,
+		0,406,404,1,0,0,0,407,408,5,70,0,0,408,410,3,144,72,0,409,394,1,0,0,0,
+		409,396,1,0,0,0,409,398,1,0,0,0,409,407,1,0,0,0,410,53,1,0,0,0,411,412,
+		5,71,0,0,412,416,5,2,0,0,413,415,3,56,28,0,414,413,1,0,0,0,415,418,1,0,
+		0,0,416,414,1,0,0,0,416,417,1,0,0,0,417,419,1,0,0,0,418,416,1,0,0,0,419,
+		420,5,3,0,0,420,55,1,0,0,0,421,422,5,72,0,0,422,423,5,73,0,0,423,433,5,
+		1,0,0,424,425,5,72,0,0,425,426,3,24,12,0,426,427,5,1,0,0,427,433,1,0,0,
+		0,428,429,5,74,0,0,429,433,5,1,0,0,430,431,5,75,0,0,431,433,5,1,0,0,432,
+		421,1,0,0,0,432,424,1,0,0,0,432,428,1,0,0,0,432,430,1,0,0,0,433,57,1,0,
+		0,0,434,440,5,76,0,0,435,436,5,39,0,0,436,437,5,31,0,0,437,441,3,24,12,
+		0,438,439,5,37,0,0,439,441,3,136,68,0,440,435,1,0,0,0,440,438,1,0,0,0,
+		441,443,1,0,0,0,442,444,5,77,0,0,443,442,1,0,0,0,443,444,1,0,0,0,444,445,
+		1,0,0,0,445,446,5,1,0,0,446,59,1,0,0,0,447,448,5,78,0,0,448,449,3,136,
+		68,0,449,450,5,1,0,0,450,61,1,0,0,0,451,452,5,79,0,0,452,453,3,136,68,
+		0,453,454,5,80,0,0,454,455,3,64,32,0,455,459,5,2,0,0,456,458,3,66,33,0,
+		457,456,1,0,0,0,458,461,1,0,0,0,459,457,1,0,0,0,459,460,1,0,0,0,460,462,
+		1,0,0,0,461,459,1,0,0,0,462,463,5,3,0,0,463,63,1,0,0,0,464,465,7,7,0,0,
+		465,65,1,0,0,0,466,467,5,87,0,0,467,470,5,185,0,0,468,469,5,88,0,0,469,
+		471,5,185,0,0,470,468,1,0,0,0,470,471,1,0,0,0,471,472,1,0,0,0,472,567,
+		5,1,0,0,473,474,3,42,21,0,474,475,5,58,0,0,475,478,5,185,0,0,476,477,5,
+		34,0,0,477,479,3,24,12,0,478,476,1,0,0,0,478,479,1,0,0,0,479,480,1,0,0,
+		0,480,481,5,1,0,0,481,567,1,0,0,0,482,483,3,42,21,0,483,484,5,89,0,0,484,
+		487,5,185,0,0,485,486,5,34,0,0,486,488,3,24,12,0,487,485,1,0,0,0,487,488,
+		1,0,0,0,488,489,1,0,0,0,489,490,5,1,0,0,490,567,1,0,0,0,491,492,5,90,0,
+		0,492,493,7,8,0,0,493,567,5,1,0,0,494,499,5,93,0,0,495,496,5,39,0,0,496,
+		500,5,41,0,0,497,498,5,37,0,0,498,500,3,136,68,0,499,495,1,0,0,0,499,497,
+		1,0,0,0,500,501,1,0,0,0,501,567,5,1,0,0,502,508,5,94,0,0,503,504,5,39,
+		0,0,504,505,5,31,0,0,505,509,3,24,12,0,506,507,5,37,0,0,507,509,3,136,
+		68,0,508,503,1,0,0,0,508,506,1,0,0,0,509,510,1,0,0,0,510,511,5,1,0,0,511,
+		567,1,0,0,0,512,513,5,95,0,0,513,514,3,24,12,0,514,515,5,1,0,0,515,567,
+		1,0,0,0,516,517,5,96,0,0,517,527,5,186,0,0,518,519,5,97,0,0,519,524,3,
+		136,68,0,520,521,5,4,0,0,521,523,3,136,68,0,522,520,1,0,0,0,523,526,1,
+		0,0,0,524,522,1,0,0,0,524,525,1,0,0,0,525,528,1,0,0,0,526,524,1,0,0,0,
+		527,518,1,0,0,0,527,528,1,0,0,0,528,538,1,0,0,0,529,533,5,2,0,0,530,532,
+		3,38,19,0,531,530,1,0,0,0,532,535,1,0,0,0,533,531,1,0,0,0,533,534,1,0,
+		0,0,534,536,1,0,0,0,535,533,1,0,0,0,536,539,5,3,0,0,537,539,5,1,0,0,538,
+		529,1,0,0,0,538,537,1,0,0,0,539,567,1,0,0,0,540,567,3,68,34,0,541,567,
+		3,72,36,0,542,567,3,76,38,0,543,567,3,88,44,0,544,567,3,96,48,0,545,567,
+		3,100,50,0,546,567,3,110,55,0,547,548,5,154,0,0,548,552,5,2,0,0,549,551,
+		3,114,57,0,550,549,1,0,0,0,551,554,1,0,0,0,552,550,1,0,0,0,552,553,1,0,
+		0,0,553,555,1,0,0,0,554,552,1,0,0,0,555,567,5,3,0,0,556,557,5,157,0,0,
+		557,561,5,2,0,0,558,560,3,116,58,0,559,558,1,0,0,0,560,563,1,0,0,0,561,
+		559,1,0,0,0,561,562,1,0,0,0,562,564,1,0,0,0,563,561,1,0,0,0,564,567,5,
+		3,0,0,565,567,3,118,59,0,566,466,1,0,0,0,566,473,1,0,0,0,566,482,1,0,0,
+		0,566,491,1,0,0,0,566,494,1,0,0,0,566,502,1,0,0,0,566,512,1,0,0,0,566,
+		516,1,0,0,0,566,540,1,0,0,0,566,541,1,0,0,0,566,542,1,0,0,0,566,543,1,
+		0,0,0,566,544,1,0,0,0,566,545,1,0,0,0,566,546,1,0,0,0,566,547,1,0,0,0,
+		566,556,1,0,0,0,566,565,1,0,0,0,567,67,1,0,0,0,568,569,5,98,0,0,569,573,
+		5,2,0,0,570,572,3,70,35,0,571,570,1,0,0,0,572,575,1,0,0,0,573,571,1,0,
+		0,0,573,574,1,0,0,0,574,576,1,0,0,0,575,573,1,0,0,0,576,577,5,3,0,0,577,
+		69,1,0,0,0,578,579,5,99,0,0,579,582,3,142,71,0,580,581,5,31,0,0,581,583,
+		3,24,12,0,582,580,1,0,0,0,582,583,1,0,0,0,583,584,1,0,0,0,584,585,5,1,
+		0,0,585,613,1,0,0,0,586,588,5,100,0,0,587,589,3,22,11,0,588,587,1,0,0,
+		0,589,590,1,0,0,0,590,588,1,0,0,0,590,591,1,0,0,0,591,592,1,0,0,0,592,
+		593,5,1,0,0,593,613,1,0,0,0,594,595,5,100,0,0,595,596,5,37,0,0,596,597,
+		3,136,68,0,597,598,5,1,0,0,598,613,1,0,0,0,599,601,5,101,0,0,600,602,3,
+		22,11,0,601,600,1,0,0,0,602,603,1,0,0,0,603,601,1,0,0,0,603,604,1,0,0,
+		0,604,605,1,0,0,0,605,606,5,1,0,0,606,613,1,0,0,0,607,608,5,101,0,0,608,
+		609,5,37,0,0,609,610,3,136,68,0,610,611,5,1,0,0,611,613,1,0,0,0,612,578,
+		1,0,0,0,612,586,1,0,0,0,612,594,1,0,0,0,612,599,1,0,0,0,612,607,1,0,0,
+		0,613,71,1,0,0,0,614,615,5,71,0,0,615,619,5,2,0,0,616,618,3,74,37,0,617,
+		616,1,0,0,0,618,621,1,0,0,0,619,617,1,0,0,0,619,620,1,0,0,0,620,622,1,
+		0,0,0,621,619,1,0,0,0,622,623,5,3,0,0,623,73,1,0,0,0,624,625,5,102,0,0,
+		625,626,5,185,0,0,626,627,5,1,0,0,627,75,1,0,0,0,628,629,5,103,0,0,629,
+		633,5,2,0,0,630,632,3,78,39,0,631,630,1,0,0,0,632,635,1,0,0,0,633,631,
+		1,0,0,0,633,634,1,0,0,0,634,636,1,0,0,0,635,633,1,0,0,0,636,637,5,3,0,
+		0,637,77,1,0,0,0,638,639,5,104,0,0,639,640,5,186,0,0,640,662,5,1,0,0,641,
+		642,5,105,0,0,642,643,5,37,0,0,643,644,3,136,68,0,644,645,5,1,0,0,645,
+		662,1,0,0,0,646,647,5,106,0,0,647,648,3,142,71,0,648,649,5,107,0,0,649,
+		659,5,185,0,0,650,654,5,2,0,0,651,653,3,80,40,0,652,651,1,0,0,0,653,656,
+		1,0,0,0,654,652,1,0,0,0,654,655,1,0,0,0,655,657,1,0,0,0,656,654,1,0,0,
+		0,657,660,5,3,0,0,658,660,5,1,0,0,659,650,1,0,0,0,659,658,1,0,0,0,660,
+		662,1,0,0,0,661,638,1,0,0,0,661,641,1,0,0,0,661,646,1,0,0,0,662,79,1,0,
+		0,0,663,664,5,108,0,0,664,665,3,82,41,0,665,666,3,136,68,0,666,667,5,1,
+		0,0,667,683,1,0,0,0,668,669,5,109,0,0,669,670,5,185,0,0,670,683,5,1,0,
+		0,671,683,3,84,42,0,672,673,5,53,0,0,673,674,5,186,0,0,674,683,5,1,0,0,
+		675,676,5,110,0,0,676,677,3,136,68,0,677,678,5,1,0,0,678,683,1,0,0,0,679,
+		680,5,111,0,0,680,681,5,186,0,0,681,683,5,1,0,0,682,663,1,0,0,0,682,668,
+		1,0,0,0,682,671,1,0,0,0,682,672,1,0,0,0,682,675,1,0,0,0,682,679,1,0,0,
+		0,683,81,1,0,0,0,684,685,7,9,0,0,685,83,1,0,0,0,686,687,5,112,0,0,687,
+		688,5,113,0,0,688,689,5,116,0,0,689,690,3,86,43,0,690,691,5,1,0,0,691,
+		699,1,0,0,0,692,693,5,112,0,0,693,694,5,114,0,0,694,695,5,115,0,0,695,
+		696,3,136,68,0,696,697,5,1,0,0,697,699,1,0,0,0,698,686,1,0,0,0,698,692,
+		1,0,0,0,699,85,1,0,0,0,700,701,5,117,0,0,701,702,5,6,0,0,702,703,5,186,
+		0,0,703,710,5,7,0,0,704,705,5,118,0,0,705,706,5,6,0,0,706,707,5,186,0,
+		0,707,710,5,7,0,0,708,710,5,186,0,0,709,700,1,0,0,0,709,704,1,0,0,0,709,
+		708,1,0,0,0,710,87,1,0,0,0,711,712,5,119,0,0,712,713,5,107,0,0,713,714,
+		5,185,0,0,714,718,5,2,0,0,715,717,3,90,45,0,716,715,1,0,0,0,717,720,1,
+		0,0,0,718,716,1,0,0,0,718,719,1,0,0,0,719,721,1,0,0,0,720,718,1,0,0,0,
+		721,722,5,3,0,0,722,89,1,0,0,0,723,724,5,120,0,0,724,725,3,142,71,0,725,
+		726,5,1,0,0,726,752,1,0,0,0,727,728,5,121,0,0,728,729,3,142,71,0,729,730,
+		5,107,0,0,730,740,5,185,0,0,731,735,5,2,0,0,732,734,3,94,47,0,733,732,
+		1,0,0,0,734,737,1,0,0,0,735,733,1,0,0,0,735,736,1,0,0,0,736,738,1,0,0,
+		0,737,735,1,0,0,0,738,741,5,3,0,0,739,741,5,1,0,0,740,731,1,0,0,0,740,
+		739,1,0,0,0,741,752,1,0,0,0,742,744,5,122,0,0,743,745,3,92,46,0,744,743,
+		1,0,0,0,745,746,1,0,0,0,746,744,1,0,0,0,746,747,1,0,0,0,747,748,1,0,0,
+		0,748,749,5,1,0,0,749,752,1,0,0,0,750,752,3,124,62,0,751,723,1,0,0,0,751,
+		727,1,0,0,0,751,742,1,0,0,0,751,750,1,0,0,0,752,91,1,0,0,0,753,754,5,123,
+		0,0,754,762,3,146,73,0,755,756,5,124,0,0,756,762,5,185,0,0,757,758,5,125,
+		0,0,758,762,5,185,0,0,759,760,5,126,0,0,760,762,3,146,73,0,761,753,1,0,
+		0,0,761,755,1,0,0,0,761,757,1,0,0,0,761,759,1,0,0,0,762,93,1,0,0,0,763,
+		764,5,127,0,0,764,767,5,185,0,0,765,766,5,88,0,0,766,768,5,183,0,0,767,
+		765,1,0,0,0,767,768,1,0,0,0,768,772,1,0,0,0,769,770,5,128,0,0,770,773,
+		3,146,73,0,771,773,5,129,0,0,772,769,1,0,0,0,772,771,1,0,0,0,772,773,1,
+		0,0,0,773,774,1,0,0,0,774,799,5,1,0,0,775,799,3,84,42,0,776,777,5,130,
+		0,0,777,778,5,131,0,0,778,779,5,185,0,0,779,799,5,1,0,0,780,781,5,132,
+		0,0,781,782,3,146,73,0,782,783,5,1,0,0,783,799,1,0,0,0,784,785,5,133,0,
+		0,785,786,5,66,0,0,786,787,3,136,68,0,787,788,5,1,0,0,788,799,1,0,0,0,
+		789,790,5,133,0,0,790,791,5,65,0,0,791,792,3,136,68,0,792,793,5,1,0,0,
+		793,799,1,0,0,0,794,795,5,53,0,0,795,796,5,186,0,0,796,799,5,1,0,0,797,
+		799,3,126,63,0,798,763,1,0,0,0,798,775,1,0,0,0,798,776,1,0,0,0,798,780,
+		1,0,0,0,798,784,1,0,0,0,798,789,1,0,0,0,798,794,1,0,0,0,798,797,1,0,0,
+		0,799,95,1,0,0,0,800,801,5,115,0,0,801,802,3,136,68,0,802,806,5,2,0,0,
+		803,805,3,98,49,0,804,803,1,0,0,0,805,808,1,0,0,0,806,804,1,0,0,0,806,
+		807,1,0,0,0,807,809,1,0,0,0,808,806,1,0,0,0,809,810,5,3,0,0,810,97,1,0,
+		0,0,811,812,5,134,0,0,812,813,5,185,0,0,813,814,5,116,0,0,814,819,3,86,
+		43,0,815,816,5,135,0,0,816,817,5,175,0,0,817,818,5,176,0,0,818,820,5,175,
+		0,0,819,815,1,0,0,0,819,820,1,0,0,0,820,821,1,0,0,0,821,822,5,1,0,0,822,
+		99,1,0,0,0,823,824,5,136,0,0,824,825,5,137,0,0,825,826,3,136,68,0,826,
+		830,5,2,0,0,827,829,3,102,51,0,828,827,1,0,0,0,829,832,1,0,0,0,830,828,
+		1,0,0,0,830,831,1,0,0,0,831,833,1,0,0,0,832,830,1,0,0,0,833,834,5,3,0,
+		0,834,101,1,0,0,0,835,836,5,99,0,0,836,837,3,142,71,0,837,838,5,1,0,0,
+		838,871,1,0,0,0,839,840,5,47,0,0,840,841,5,185,0,0,841,871,5,1,0,0,842,
+		843,5,138,0,0,843,853,3,104,52,0,844,848,5,2,0,0,845,847,3,106,53,0,846,
+		845,1,0,0,0,847,850,1,0,0,0,848,846,1,0,0,0,848,849,1,0,0,0,849,851,1,
+		0,0,0,850,848,1,0,0,0,851,854,5,3,0,0,852,854,5,1,0,0,853,844,1,0,0,0,
+		853,852,1,0,0,0,854,871,1,0,0,0,855,856,5,146,0,0,856,861,3,108,54,0,857,
+		858,5,4,0,0,858,860,3,108,54,0,859,857,1,0,0,0,860,863,1,0,0,0,861,859,
+		1,0,0,0,861,862,1,0,0,0,862,864,1,0,0,0,863,861,1,0,0,0,864,865,5,1,0,
+		0,865,871,1,0,0,0,866,867,5,150,0,0,867,868,3,146,73,0,868,869,5,1,0,0,
+		869,871,1,0,0,0,870,835,1,0,0,0,870,839,1,0,0,0,870,842,1,0,0,0,870,855,
+		1,0,0,0,870,866,1,0,0,0,871,103,1,0,0,0,872,873,7,10,0,0,873,105,1,0,0,
+		0,874,875,5,141,0,0,875,876,5,184,0,0,876,902,5,1,0,0,877,878,5,142,0,
+		0,878,883,5,186,0,0,879,880,5,4,0,0,880,882,5,186,0,0,881,879,1,0,0,0,
+		882,885,1,0,0,0,883,881,1,0,0,0,883,884,1,0,0,0,884,886,1,0,0,0,885,883,
+		1,0,0,0,886,902,5,1,0,0,887,888,5,143,0,0,888,889,3,86,43,0,889,890,5,
+		1,0,0,890,902,1,0,0,0,891,892,5,144,0,0,892,893,3,86,43,0,893,894,5,1,
+		0,0,894,902,1,0,0,0,895,896,5,134,0,0,896,897,3,86,43,0,897,898,5,1,0,
+		0,898,902,1,0,0,0,899,900,5,145,0,0,900,902,5,1,0,0,901,874,1,0,0,0,901,
+		877,1,0,0,0,901,887,1,0,0,0,901,891,1,0,0,0,901,895,1,0,0,0,901,899,1,
+		0,0,0,902,107,1,0,0,0,903,904,7,11,0,0,904,109,1,0,0,0,905,906,5,151,0,
+		0,906,910,5,2,0,0,907,909,3,112,56,0,908,907,1,0,0,0,909,912,1,0,0,0,910,
+		908,1,0,0,0,910,911,1,0,0,0,911,913,1,0,0,0,912,910,1,0,0,0,913,914,5,
+		3,0,0,914,111,1,0,0,0,915,916,5,152,0,0,916,917,5,186,0,0,917,926,5,1,
+		0,0,918,919,5,153,0,0,919,920,3,146,73,0,920,921,5,1,0,0,921,926,1,0,0,
+		0,922,923,5,88,0,0,923,924,5,183,0,0,924,926,5,1,0,0,925,915,1,0,0,0,925,
+		918,1,0,0,0,925,922,1,0,0,0,926,113,1,0,0,0,927,928,5,37,0,0,928,929,3,
+		136,68,0,929,930,5,1,0,0,930,938,1,0,0,0,931,932,5,155,0,0,932,933,3,28,
+		14,0,933,934,5,185,0,0,934,935,5,156,0,0,935,936,5,1,0,0,936,938,1,0,0,
+		0,937,927,1,0,0,0,937,931,1,0,0,0,938,115,1,0,0,0,939,940,5,158,0,0,940,
+		941,5,37,0,0,941,942,3,136,68,0,942,943,5,1,0,0,943,948,1,0,0,0,944,945,
+		5,159,0,0,945,946,5,185,0,0,946,948,5,1,0,0,947,939,1,0,0,0,947,944,1,
+		0,0,0,948,117,1,0,0,0,949,950,5,8,0,0,950,954,5,2,0,0,951,953,3,120,60,
+		0,952,951,1,0,0,0,953,956,1,0,0,0,954,952,1,0,0,0,954,955,1,0,0,0,955,
+		957,1,0,0,0,956,954,1,0,0,0,957,958,5,3,0,0,958,119,1,0,0,0,959,960,5,
+		9,0,0,960,964,3,142,71,0,961,963,3,122,61,0,962,961,1,0,0,0,963,966,1,
+		0,0,0,964,962,1,0,0,0,964,965,1,0,0,0,965,967,1,0,0,0,966,964,1,0,0,0,
+		967,968,5,1,0,0,968,121,1,0,0,0,969,970,5,47,0,0,970,976,5,185,0,0,971,
+		972,5,10,0,0,972,976,5,185,0,0,973,974,5,11,0,0,974,976,3,146,73,0,975,
+		969,1,0,0,0,975,971,1,0,0,0,975,973,1,0,0,0,976,123,1,0,0,0,977,978,5,
+		28,0,0,978,979,7,12,0,0,979,980,5,1,0,0,980,125,1,0,0,0,981,982,5,8,0,
+		0,982,990,3,128,64,0,983,991,5,13,0,0,984,991,5,12,0,0,985,987,3,130,65,
+		0,986,985,1,0,0,0,987,988,1,0,0,0,988,986,1,0,0,0,988,989,1,0,0,0,989,
+		991,1,0,0,0,990,983,1,0,0,0,990,984,1,0,0,0,990,986,1,0,0,0,991,992,1,
+		0,0,0,992,993,5,1,0,0,993,1021,1,0,0,0,994,995,5,22,0,0,995,996,5,13,0,
+		0,996,1001,3,134,67,0,997,998,5,4,0,0,998,1000,3,134,67,0,999,997,1,0,
+		0,0,1000,1003,1,0,0,0,1001,999,1,0,0,0,1001,1002,1,0,0,0,1002,1004,1,0,
+		0,0,1003,1001,1,0,0,0,1004,1005,5,1,0,0,1005,1021,1,0,0,0,1006,1007,5,
+		22,0,0,1007,1008,5,23,0,0,1008,1009,5,185,0,0,1009,1021,5,1,0,0,1010,1011,
+		5,22,0,0,1011,1012,5,24,0,0,1012,1013,5,106,0,0,1013,1021,5,1,0,0,1014,
+		1015,5,18,0,0,1015,1016,5,13,0,0,1016,1021,5,1,0,0,1017,1018,5,19,0,0,
+		1018,1019,5,27,0,0,1019,1021,5,1,0,0,1020,981,1,0,0,0,1020,994,1,0,0,0,
+		1020,1006,1,0,0,0,1020,1010,1,0,0,0,1020,1014,1,0,0,0,1020,1017,1,0,0,
+		0,1021,127,1,0,0,0,1022,1023,7,13,0,0,1023,129,1,0,0,0,1024,1025,5,16,
+		0,0,1025,1029,5,185,0,0,1026,1027,5,17,0,0,1027,1029,3,132,66,0,1028,1024,
+		1,0,0,0,1028,1026,1,0,0,0,1029,131,1,0,0,0,1030,1031,7,14,0,0,1031,133,
+		1,0,0,0,1032,1033,7,15,0,0,1033,135,1,0,0,0,1034,1037,5,187,0,0,1035,1037,
+		3,138,69,0,1036,1034,1,0,0,0,1036,1035,1,0,0,0,1037,137,1,0,0,0,1038,1039,
+		7,16,0,0,1039,139,1,0,0,0,1040,1041,7,17,0,0,1041,141,1,0,0,0,1042,1043,
+		7,18,0,0,1043,143,1,0,0,0,1044,1045,5,181,0,0,1045,145,1,0,0,0,1046,1047,
+		5,182,0,0,1047,147,1,0,0,0,91,151,162,174,182,189,192,198,202,210,219,
+		223,248,257,262,269,275,287,296,304,312,327,334,349,353,365,375,383,392,
+		404,409,416,432,440,443,459,470,478,487,499,508,524,527,533,538,552,561,
+		566,573,582,590,603,612,619,633,654,659,661,682,698,709,718,735,740,746,
+		751,761,767,772,798,806,819,830,848,853,861,870,883,901,910,925,937,947,
+		954,964,975,988,990,1001,1020,1028,1036
 	};
 
 	public static readonly ATN _ATN =

@@ -523,6 +523,13 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitGroupEncryptionDecl([NotNull] MpolParser.GroupEncryptionDeclContext context);
 	/// <summary>
+	/// Visit a parse tree produced by the <c>rpkiDecl</c>
+	/// labeled alternative in <see cref="MpolParser.deviceStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitRpkiDecl([NotNull] MpolParser.RpkiDeclContext context);
+	/// <summary>
 	/// Visit a parse tree produced by <see cref="MpolParser.rpBlock"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
@@ -714,6 +721,13 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitBgpDamping([NotNull] MpolParser.BgpDampingContext context);
 	/// <summary>
+	/// Visit a parse tree produced by the <c>bgpEbgpDefault</c>
+	/// labeled alternative in <see cref="MpolParser.bgpStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitBgpEbgpDefault([NotNull] MpolParser.BgpEbgpDefaultContext context);
+	/// <summary>
 	/// Visit a parse tree produced by the <c>dampHalfLife</c>
 	/// labeled alternative in <see cref="MpolParser.dampingParam"/>.
 	/// </summary>
@@ -790,6 +804,13 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitBgpDescription([NotNull] MpolParser.BgpDescriptionContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>bgpSecurity</c>
+	/// labeled alternative in <see cref="MpolParser.bgpNeighborStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitBgpSecurity([NotNull] MpolParser.BgpSecurityContext context);
 	/// <summary>
 	/// Visit a parse tree produced by <see cref="MpolParser.keychainBlock"/>.
 	/// </summary>
@@ -952,6 +973,119 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitEncryptGroupId([NotNull] MpolParser.EncryptGroupIdContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="MpolParser.rpkiBlock"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitRpkiBlock([NotNull] MpolParser.RpkiBlockContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="MpolParser.rpkiStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitRpkiStmt([NotNull] MpolParser.RpkiStmtContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>rpkiCachePort</c>
+	/// labeled alternative in <see cref="MpolParser.rpkiCacheOption"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitRpkiCachePort([NotNull] MpolParser.RpkiCachePortContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>rpkiCachePreference</c>
+	/// labeled alternative in <see cref="MpolParser.rpkiCacheOption"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitRpkiCachePreference([NotNull] MpolParser.RpkiCachePreferenceContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>rpkiCacheRefresh</c>
+	/// labeled alternative in <see cref="MpolParser.rpkiCacheOption"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitRpkiCacheRefresh([NotNull] MpolParser.RpkiCacheRefreshContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="MpolParser.ebgpDefaultStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitEbgpDefaultStmt([NotNull] MpolParser.EbgpDefaultStmtContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>nbrOriginValidation</c>
+	/// labeled alternative in <see cref="MpolParser.neighborSecurityStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitNbrOriginValidation([NotNull] MpolParser.NbrOriginValidationContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>nbrAsPathReject</c>
+	/// labeled alternative in <see cref="MpolParser.neighborSecurityStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitNbrAsPathReject([NotNull] MpolParser.NbrAsPathRejectContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>nbrAsPathMaxLength</c>
+	/// labeled alternative in <see cref="MpolParser.neighborSecurityStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitNbrAsPathMaxLength([NotNull] MpolParser.NbrAsPathMaxLengthContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>nbrAsPathFirstAs</c>
+	/// labeled alternative in <see cref="MpolParser.neighborSecurityStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitNbrAsPathFirstAs([NotNull] MpolParser.NbrAsPathFirstAsContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>nbrBlackholeReject</c>
+	/// labeled alternative in <see cref="MpolParser.neighborSecurityStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitNbrBlackholeReject([NotNull] MpolParser.NbrBlackholeRejectContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>nbrGracefulShutdown</c>
+	/// labeled alternative in <see cref="MpolParser.neighborSecurityStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitNbrGracefulShutdown([NotNull] MpolParser.NbrGracefulShutdownContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="MpolParser.rpkiState"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitRpkiState([NotNull] MpolParser.RpkiStateContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>rpkiLocalPreference</c>
+	/// labeled alternative in <see cref="MpolParser.rpkiMark"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitRpkiLocalPreference([NotNull] MpolParser.RpkiLocalPreferenceContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>rpkiCommunity</c>
+	/// labeled alternative in <see cref="MpolParser.rpkiMark"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitRpkiCommunity([NotNull] MpolParser.RpkiCommunityContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="MpolParser.community"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitCommunity([NotNull] MpolParser.CommunityContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="MpolParser.asnClass"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitAsnClass([NotNull] MpolParser.AsnClassContext context);
 	/// <summary>
 	/// Visit a parse tree produced by <see cref="MpolParser.name"/>.
 	/// </summary>

@@ -74,6 +74,7 @@ public static class ConstructUses
             yield return ("bgp", bgp.Span);
             if (bgp.Damping is { } damping) yield return ("bgp damping", damping.Span);
             if (bgp.RouterId is not null) yield return ("bgp router-id", bgp.Span);
+            if (bgp.EbgpDefaultSpan is { } ebgpDefault) yield return ("bgp ebgp-default", ebgpDefault);
             foreach (var n in bgp.Neighbors)
             {
                 yield return ("bgp neighbor", n.Span);
@@ -84,8 +85,15 @@ public static class ConstructUses
                 if (n.Auth is { Kind: AuthKind.TcpAo } ao) yield return ("bgp tcp-ao authentication", ao.Span);
                 if (n.TtlSecurityHops is not null) yield return ("bgp ttl-security", n.Span);
                 if (n.PrefixFilterIn is not null || n.PrefixFilterOut is not null) yield return ("bgp prefix-filter", n.Span);
+                foreach (var action in n.OriginActions) yield return ("bgp origin validation", action.Span);
+                if (n.AsPath?.RejectSpan is { } reject) yield return ("bgp as-path reject", reject);
+                if (n.AsPath?.MaxLengthSpan is { } maxLength) yield return ("bgp as-path max-length", maxLength);
+                if (n.AsPath?.FirstAsSpan is { } firstAs) yield return ("bgp as-path first-as", firstAs);
+                if (n.BlackholeRejectSpan is { } blackhole) yield return ("bgp blackhole reject", blackhole);
+                if (n.GracefulShutdownSpan is { } gshut) yield return ("bgp graceful-shutdown honor", gshut);
             }
         }
+        if (device.Rpki is { } rpki) yield return ("rpki cache", rpki.Span);
         foreach (var station in device.BmpStations)
         {
             yield return ("bmp station", station.Span);

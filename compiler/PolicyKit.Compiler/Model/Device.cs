@@ -70,6 +70,9 @@ public sealed record Device(
 
     /// <summary>Where the policy writes <c>ssm-range</c>; null when the device keeps the default (232/8, ff3x::/32).</summary>
     public SourceSpan? SsmRangeSpan { get; init; }
+
+    /// <summary>The RTR caches origin validation reads (<c>rpki { cache …; }</c>); null when the device has none.</summary>
+    public RpkiPolicy? Rpki { get; init; }
 }
 
 /// <summary>RP duties: the RP address and groups, accept-register, the Auto-RP announce filter.</summary>

@@ -42,7 +42,22 @@ public sealed record BgpNeighbor(
     Filter? PrefixFilterIn,
     Filter? PrefixFilterOut,
     string? Description,
-    SourceSpan Span);
+    SourceSpan Span)
+{
+    /// <summary>What the neighbor does with inbound routes per origin validation state (at most one action per state).</summary>
+    public ImmutableArray<OriginAction> OriginActions { get; init; } = [];
+
+    public OriginAction? OriginActionFor(RpkiState state) => OriginActions.FirstOrDefault(a => a.State == state);
+
+    /// <summary>What the neighbor's inbound AS paths must satisfy; null when the policy says nothing of them.</summary>
+    public AsPathPolicy? AsPath { get; init; }
+
+    /// <summary>Where the policy rejects routes tagged BLACKHOLE (RFC 7999); null when it does not.</summary>
+    public SourceSpan? BlackholeRejectSpan { get; init; }
+
+    /// <summary>Where the policy honors GRACEFUL_SHUTDOWN (RFC 8326: local preference 0); null when it does not.</summary>
+    public SourceSpan? GracefulShutdownSpan { get; init; }
+}
 
 /// <summary>RFC 2439 flap damping parameters.</summary>
 public sealed record Damping(TimeSpan HalfLife, int Reuse, int Suppress, TimeSpan MaxSuppress, SourceSpan Span)
@@ -54,7 +69,23 @@ public sealed record Damping(TimeSpan HalfLife, int Reuse, int Suppress, TimeSpa
     public static readonly TimeSpan DefaultMaxSuppress = TimeSpan.FromMinutes(60);
 }
 
-public sealed record BgpPolicy(long LocalAs, IpPrefix? RouterId, ImmutableArray<BgpNeighbor> Neighbors, Damping? Damping, SourceSpan Span);
+public sealed record BgpPolicy(long LocalAs, IpPrefix? RouterId, ImmutableArray<BgpNeighbor> Neighbors, Damping? Damping, SourceSpan Span)
+{
+    /// <summary>
+    /// <c>ebgp-default reject</c>: an eBGP direction without a policy exchanges nothing (RFC 8212);
+    /// otherwise (the default, or <c>ebgp-default accept</c>) it exchanges everything.
+    /// </summary>
+    public bool EbgpRejectsUnfiltered { get; init; }
+
+    /// <summary>Where <c>ebgp-default</c> is written; null when the policy keeps the default (accept).</summary>
+    public SourceSpan? EbgpDefaultSpan { get; init; }
+
+    public bool IsEbgp(BgpNeighbor n) => n.RemoteAs != LocalAs;
+
+    /// <summary>True when the neighbor's inbound routes pass through a policy: a prefix filter, or AS-path, community or origin checks.</summary>
+    public static bool HasInboundPolicy(BgpNeighbor n) =>
+        n.PrefixFilterIn is not null || !n.OriginActions.IsDefaultOrEmpty || n.AsPath is not null || n.BlackholeRejectSpan is not null || n.GracefulShutdownSpan is not null;
+}
 
 /// <summary>One key of a keychain with its validity window (send and accept lifetime).</summary>
 public sealed record Key(int Id, SecretRef Secret, DateOnly? ValidFrom, DateOnly? ValidUntil, SourceSpan Span);

@@ -16,7 +16,7 @@ namespace PolicyKit.Compiler.Syntax;
 /// well-formed for the lexer but meaningless (a /33, the 31st of February) is reported as MP1005,
 /// MP1007 or MP1008 and the construct that holds it is dropped.
 /// </summary>
-public sealed class AstBuilder
+public sealed partial class AstBuilder
 {
     private readonly SourceFile source;
     private readonly DiagnosticBag _diagnostics;
@@ -396,6 +396,8 @@ public sealed class AstBuilder
                 if (protect.Count > 1) Report(protect[1].Span, c => c.DuplicateSetting("protect", "group-encryption"));
                 if (groupIds.Count > 1) Report(Span(groupIds[1]), c => c.DuplicateSetting("group-id", "group-encryption"));
                 return new GroupEncryptionBlockSyntax(protect.FirstOrDefault(), groupIds.Count > 0 ? SmallInt(groupIds[0].INT(), 0, int.MaxValue) : null, Span(ge));
+            case RpkiDeclContext rpki:
+                return BuildRpki(rpki.rpkiBlock());
             default:
                 return null;
         }
@@ -476,6 +478,9 @@ public sealed class AstBuilder
                 case BgpDampingContext d:
                     body.Add(BuildDamping(d));
                     break;
+                case BgpEbgpDefaultContext x:
+                    body.Add(new EbgpDefaultSyntax(x.ebgpDefaultStmt().REJECT() is not null, Span(x)));
+                    break;
             }
         }
         return new BgpBlockSyntax(localAs, body.ToImmutable(), Span(bgp));
@@ -522,6 +527,8 @@ public sealed class AstBuilder
                 return new PrefixFilterSyntax(false, Name(o.name()), Span(o));
             case BgpDescriptionContext d:
                 return new PeerDescriptionSyntax(Text(d.STRING()), Span(d));
+            case BgpSecurityContext s:
+                return BuildNeighborSecurity(s.neighborSecurityStmt());
             default:
                 return null;
         }

@@ -118,3 +118,20 @@ public sealed record TelemetryBlockSyntax(string? Site, TimeSpan? Interval, Perc
 public sealed record ControlPlaneBlockSyntax(ImmutableArray<NameSyntax> Filters, ImmutableArray<ControlPlaneRate> Rates, SourceSpan Span) : DeviceStmtSyntax(Span);
 
 public sealed record GroupEncryptionBlockSyntax(NameSyntax? Protect, int? GroupId, SourceSpan Span) : DeviceStmtSyntax(Span);
+
+// Routing security (RPKI origin validation).
+
+public sealed record RpkiBlockSyntax(ImmutableArray<RpkiCacheSyntax> Caches, SourceSpan Span) : DeviceStmtSyntax(Span);
+
+public sealed record RpkiCacheSyntax(IpPrefix Address, int? Port, int? Preference, TimeSpan? Refresh, SourceSpan Span);
+
+public sealed record OriginValidationSyntax(RpkiState State, bool Reject, int? LocalPreference, BgpCommunity? Community, SourceSpan Span) : PeerStmtSyntax(Span);
+
+/// <summary><c>as-path reject CLASS, …;</c>, <c>as-path max-length N;</c> or <c>as-path first-as peer;</c> in a neighbor.</summary>
+public sealed record AsPathSyntax(ImmutableArray<AsnClass> Reject, int? MaxLength, bool FirstAsPeer, SourceSpan Span) : PeerStmtSyntax(Span);
+
+/// <summary><c>blackhole reject;</c> (RFC 7999) or <c>graceful-shutdown honor;</c> (RFC 8326) in a neighbor.</summary>
+public sealed record WellKnownCommunitySyntax(BgpCommunity Community, SourceSpan Span) : PeerStmtSyntax(Span);
+
+/// <summary><c>ebgp-default accept|reject;</c> in bgp: what an eBGP direction without a filter exchanges (RFC 8212).</summary>
+public sealed record EbgpDefaultSyntax(bool Reject, SourceSpan Span) : BgpStmtSyntax(Span);

@@ -121,50 +121,91 @@ internal static class CompileCommand
         var texts = InputFiles.ReadAll(paths, context);
         if (texts is null) return ExitCodes.UsageOrIoError;
         var reader = new InMemoryPolicyFileReader(texts);
-        var results = paths.Distinct(StringComparer.Ordinal).Select(path => PolicyEmitter.Compile(path, targets, options, emit, reader)).ToList();
 
-        var report = DiagnosticReport.FromResults(results.Select(r => r.Check with { Diagnostics = r.Diagnostics }).ToList());
-        if (!write(report)) return ExitCodes.UsageOrIoError;
-        if (report.HasErrors) return ExitCodes.PolicyErrors;
-
-        if (TargetSelection.Unmatched(namedTargets, results) is { } unmatched)
+        // Each device's files are staged in the output folder as soon as they are rendered, so the
+        // compile never holds every file (its memory follows the policy, not the output); they are
+        // moved into place only when every policy compiled without errors, else removed. With
+        // -o - the files are the output stream: kept in device order and written at the end.
+        bool toStandardOutput = outputDir == StandardOutput.Name;
+        using var writer = toStandardOutput ? null : OutputWriter.Open(outputDir);
+        var stagedTargets = new HashSet<string>(StringComparer.Ordinal);
+        string? duplicate = null;
+        int tables = 0;
+        void Stage(IReadOnlyList<EmittedFile> files)
         {
-            context.ReportError(unmatched);
-            return ExitCodes.UsageOrIoError;
+            foreach (var file in files)
+            {
+                var output = Stamped(file);
+                lock (stagedTargets)
+                {
+                    stagedTargets.Add(output.Target);
+                    if (writer!.Has(output.RelativePath))
+                    {
+                        duplicate ??= output.RelativePath;
+                        continue;
+                    }
+                    writer.Stage(output, output.ContainsSecrets && !emit.Redact);
+                }
+            }
         }
-        var outputs = results.SelectMany(r => r.Files).ToList();
-        if (serial > 0 || signer is not null)
+        EmittedFile Stamped(EmittedFile file)
         {
+            if (file.Target != AgentTableEmitter.Target || file.Bytes is not { } table) return file;
+            Interlocked.Increment(ref tables);
             // Numbered and signed here, not in the compiler: the compiled table is deterministic,
             // a signing time and a signature are not.
-            outputs = outputs.Select(f => f.Target == AgentTableEmitter.Target && f.Bytes is { } table ? f with { Bytes = Stamp(table, serial, signer) } : f).ToList();
+            return serial > 0 || signer is not null ? file with { Bytes = Stamp(table, serial, signer) } : file;
         }
-        var duplicate = outputs.GroupBy(f => f.RelativePath).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-        {
-            context.ReportError($"two policies define device '{duplicate.First().Device}': both would write {duplicate.Key}");
-            return ExitCodes.UsageOrIoError;
-        }
-        if (outputDir == StandardOutput.Name)
-        {
-            if (StandardOutput.TryWrite(context, outputs) is not { } refused) return ExitCodes.Success;
-            context.ReportError(refused);
-            return ExitCodes.UsageOrIoError;
-        }
+
+        List<CompileResult> results;
         try
         {
-            // All or nothing: staged, then moved into place only when every file was written.
-            OutputWriter.WriteAll(outputDir, outputs, file => file.ContainsSecrets && !emit.Redact);
+            results = paths.Distinct(StringComparer.Ordinal)
+                .Select(path => PolicyEmitter.Compile(path, targets, options, emit, reader, writer is null ? null : Stage)).ToList();
         }
         catch (OutputWriter.WriteFailure e)
         {
             context.ReportError(e.Message);
             return ExitCodes.UsageOrIoError;
         }
-        context.Error.WriteLine($"mpolc: wrote {outputs.Count} file{(outputs.Count == 1 ? "" : "s")} to {outputDir}");
+
+        var report = DiagnosticReport.FromResults(results.Select(r => r.Check with { Diagnostics = r.Diagnostics }).ToList());
+        if (!write(report)) return ExitCodes.UsageOrIoError;
+        if (report.HasErrors) return ExitCodes.PolicyErrors;
+
+        var printed = results.SelectMany(r => r.Files).Select(Stamped).ToList();
+        var generatedTargets = writer is null ? printed.Select(f => f.Target).ToHashSet(StringComparer.Ordinal) : stagedTargets;
+        if (TargetSelection.Unmatched(namedTargets, generatedTargets, results) is { } unmatched)
+        {
+            context.ReportError(unmatched);
+            return ExitCodes.UsageOrIoError;
+        }
+        duplicate ??= printed.GroupBy(f => f.RelativePath).FirstOrDefault(g => g.Count() > 1)?.Key;
+        if (duplicate is not null)
+        {
+            context.ReportError($"two policies define device '{duplicate[..duplicate.IndexOf('/')]}': both would write {duplicate}");
+            return ExitCodes.UsageOrIoError;
+        }
+        if (writer is null)
+        {
+            if (StandardOutput.TryWrite(context, printed) is not { } refused) return ExitCodes.Success;
+            context.ReportError(refused);
+            return ExitCodes.UsageOrIoError;
+        }
+        try
+        {
+            // All or nothing: moved into place only now that every file was written.
+            writer.Commit();
+        }
+        catch (OutputWriter.WriteFailure e)
+        {
+            context.ReportError(e.Message);
+            return ExitCodes.UsageOrIoError;
+        }
+        context.Error.WriteLine($"mpolc: wrote {writer.Count} file{(writer.Count == 1 ? "" : "s")} to {outputDir}");
         if (signer is not null)
         {
-            int signed = outputs.Count(f => f.Target == AgentTableEmitter.Target);
+            int signed = tables;
             context.Error.WriteLine($"mpolc: signed {signed} agent table{(signed == 1 ? "" : "s")} with key {signer.KeyId}, serial {serial}");
         }
         return ExitCodes.Success;

@@ -11,9 +11,8 @@ namespace PolicyKit.Mpolc.Commands;
 internal static class TargetSelection
 {
     /// <summary>The error for the first named target no file was generated for, or null when each named target matched a device.</summary>
-    public static string? Unmatched(IReadOnlyCollection<string> named, IReadOnlyList<CompileResult> results)
+    public static string? Unmatched(IReadOnlyCollection<string> named, IReadOnlySet<string> generated, IReadOnlyList<CompileResult> results)
     {
-        var generated = results.SelectMany(r => r.Files).Select(f => f.Target).ToHashSet(StringComparer.Ordinal);
         string? missing = named.FirstOrDefault(t => t != CompileCommand.AllTargets && !generated.Contains(t));
         if (missing is null) return null;
         var devices = results.SelectMany(r => r.Check.Model?.Devices ?? []).Select(d => $"{d.Name} ({PlatformNames.Keyword(d.Platform)})").ToList();

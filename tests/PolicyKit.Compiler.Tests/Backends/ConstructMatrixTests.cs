@@ -145,10 +145,21 @@ public sealed class ConstructMatrixTests
                 }                                                   //@}
             }
 
-            bgp as 64496 {                                          //@{
+            rpki {                                                  //@{
+                cache 192.0.2.50 port 3323 refresh 10m;
+                cache 192.0.2.51 port 3323 preference 2;
+            }
+            bgp as 64496 {
                 router-id 10.255.0.1;
                 neighbor 198.51.100.1 as 64510 {
                     description "isp2 transit";
+                    rpki invalid reject;                            //@
+                    rpki not-found local-preference 50 community 64496:65001;   //@
+                    as-path reject bogon-asns, private-asns;        //@
+                    as-path max-length 50;                          //@
+                    as-path first-as peer;                          //@
+                    blackhole reject;                               //@
+                    graceful-shutdown honor;                        //@
                     max-prefix 1000 warn 90% restart 30m;           //@
                     auth tcp-ao keychain peer1;                     //@
                     ttl-security hops 1;                            //@
@@ -162,6 +173,7 @@ public sealed class ConstructMatrixTests
                     prefix-filter in peer2-in;
                 }
                 damping half-life 15m reuse 750 suppress 2000 max-suppress 60m;   //@
+                ebgp-default reject;                                //@
             }                                                       //@}
             keychain peer1 {
                 key 1 secret env("MATRIX_BGP_PEER1_K1") valid 2026-10-01..2026-12-20;

@@ -70,6 +70,11 @@ public sealed class StatementCoverageTests
         [typeof(NeighborsPermitSyntax)] = ["pim neighbor filter"],
         [typeof(BsrBorderSyntax)] = ["bsr-border"],
         [typeof(PimDisabledSyntax)] = ["pim disabled"],
+        [typeof(RpkiBlockSyntax)] = ["rpki cache"],
+        [typeof(OriginValidationSyntax)] = ["bgp origin validation"],
+        [typeof(AsPathSyntax)] = ["bgp as-path reject", "bgp as-path max-length", "bgp as-path first-as"],
+        [typeof(WellKnownCommunitySyntax)] = ["bgp blackhole reject", "bgp graceful-shutdown honor"],
+        [typeof(EbgpDefaultSyntax)] = ["bgp ebgp-default"],
     };
 
     /// <summary>

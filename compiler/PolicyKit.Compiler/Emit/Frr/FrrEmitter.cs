@@ -54,7 +54,7 @@ public sealed class FrrEmitter : ConfigEmitter
         var d = e.Device;
         var daemons = new List<string>();
         if (d.Rp is not null || d.Msdp is not null || d.Interfaces.Length > 0 || !IsDefaultSsm(d)) daemons.Add("pimd");
-        if (d.Bgp is not null) daemons.Add(d.BmpStations.Length > 0 ? "bgpd (with the BMP module: bgpd_options=\"-A 127.0.0.1 -M bmp\")" : "bgpd");
+        if (d.Bgp is not null) daemons.Add(BgpdModules(d));
         if (daemons.Count > 0) w.Comment($"Daemons (/etc/frr/daemons): {string.Join(", ", daemons)}; load with vtysh -b or frr-reload.");
         if (d.Platform == Platform.Linux)
         {
@@ -69,6 +69,17 @@ public sealed class FrrEmitter : ConfigEmitter
             }
         }
         w.Blank();
+    }
+
+    /// <summary>bgpd with the modules the device needs: bmp for BMP stations, rpki (Debian's frr-rpki-rtrlib) for RTR caches.</summary>
+    private static string BgpdModules(Device d)
+    {
+        var modules = new List<string>();
+        if (d.BmpStations.Length > 0) modules.Add("BMP");
+        if (d.Rpki is not null) modules.Add("RPKI");
+        if (modules.Count == 0) return "bgpd";
+        string options = string.Concat(modules.Select(m => $" -M {m.ToLowerInvariant()}"));
+        return $"bgpd (with the {string.Join(" and ", modules)} module{(modules.Count > 1 ? "s" : "")}: bgpd_options=\"-A 127.0.0.1{options}\")";
     }
 
     /// <summary>True when, on a Linux box, the nftables ruleset carries this form instead of FRR.</summary>
@@ -352,6 +363,8 @@ public sealed class FrrEmitter : ConfigEmitter
             }
             return;
         }
+        FrrInboundPolicy.WriteCaches(e, w);
+        FrrInboundPolicy.WriteRouteMaps(e, w, bgp);
         w.Line($"router bgp {bgp.LocalAs}");
         e.Emitted("bgp");
         using (w.Indent())
@@ -367,8 +380,11 @@ public sealed class FrrEmitter : ConfigEmitter
             // FRR follows RFC 8212: an eBGP session exchanges no routes in a direction without a
             // filter. The policy means "no filter" there, as IOS-XE and Junos write it (MP3033
             // warns about the inbound one).
-            if (bgp.Neighbors.Any(n => n.RemoteAs != bgp.LocalAs && (n.PrefixFilterIn is null || n.PrefixFilterOut is null)))
+            // With `ebgp-default reject` the policy means RFC 8212 itself, written out though it is FRR's default.
+            if (bgp.EbgpRejectsUnfiltered) w.Line("bgp ebgp-requires-policy");
+            else if (bgp.Neighbors.Any(n => n.RemoteAs != bgp.LocalAs && (n.PrefixFilterIn is null || n.PrefixFilterOut is null)))
                 w.Line("no bgp ebgp-requires-policy");
+            if (bgp.EbgpDefaultSpan is not null) e.Emitted("bgp ebgp-default");
             foreach (var n in bgp.Neighbors) EmitNeighbor(e, w, n);
             var families = bgp.Neighbors.Select(n => n.Address.Family).Distinct().Order().ToList();
             if (families.Count == 0 && bgp.Damping is not null) families.Add(IpFamily.V4);
@@ -384,6 +400,7 @@ public sealed class FrrEmitter : ConfigEmitter
         string a = FrrSyntax.Address(n.Address);
         w.Line($"neighbor {a} remote-as {n.RemoteAs}");
         e.Emitted("bgp neighbor");
+        FrrInboundPolicy.WriteNeighborSession(e, w, n);
         if (n.Description is { } description)
         {
             w.Line($"neighbor {a} description {FrrSyntax.Text(description)}");
@@ -436,6 +453,7 @@ public sealed class FrrEmitter : ConfigEmitter
                     w.Line($"neighbor {a} prefix-list {name} {direction}");
                     e.Emitted("bgp prefix-filter");
                 }
+                FrrInboundPolicy.WriteNeighborPolicy(w, n);
             }
         }
         w.Line("exit-address-family");

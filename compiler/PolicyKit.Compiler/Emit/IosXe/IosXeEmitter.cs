@@ -647,6 +647,7 @@ public class IosXeEmitter : ConfigEmitter
                 e.Emitted("bgp router-id");
             }
             w.Line("bgp log-neighbor-changes");
+            IosXeInboundPolicy.WriteServers(e, w);
             if (bgp.Damping is { } damping)
             {
                 w.Line($"bgp dampening {CiscoSyntax.Minutes(damping.HalfLife)} {damping.Reuse} {damping.Suppress} {CiscoSyntax.Minutes(damping.MaxSuppress)}");
@@ -728,6 +729,7 @@ public class IosXeEmitter : ConfigEmitter
                         if (n.PrefixFilterIn is { } filterIn) w.Line($"neighbor {a} prefix-list {PrefixList(acls, filterIn, family)} in");
                         if (n.PrefixFilterOut is { } filterOut) w.Line($"neighbor {a} prefix-list {PrefixList(acls, filterOut, family)} out");
                         if (n.PrefixFilterIn is not null || n.PrefixFilterOut is not null) e.Emitted("bgp prefix-filter");
+                        IosXeInboundPolicy.WriteNeighborPolicy(w, bgp, n);
                         for (int i = 0; i < d.BmpStations.Length; i++) w.Line($"neighbor {a} bmp-activate server {i + 1}");
                     }
                 }
@@ -735,6 +737,7 @@ public class IosXeEmitter : ConfigEmitter
             }
         }
         w.Line("!");
+        IosXeInboundPolicy.WriteRouteMaps(e, w, bgp);
     }
 
     /// <summary>A prefix list from a prefix filter: one entry per prefix, length ranges kept (ge/le).</summary>

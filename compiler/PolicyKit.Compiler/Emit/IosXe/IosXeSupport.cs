@@ -30,6 +30,7 @@ public static class IosXeSupport
         ["sap-listen on with no interface named"] = "ip sap listen is an interface command: name the interfaces that should listen",
         ["igmp default-limit on interfaces the policy does not name"] = UnnamedDefault,
         ["mld default-limit on interfaces the policy does not name"] = UnnamedDefault,
+        ["rpki cache preference"] = "IOS-XE's bgp rpki server has no preference: the router uses every cache it is given (drop 'preference', or list only the caches it should use)",
     };
 
     private const string UnnamedDefault = "IOS has no per-interface default limit: the global 'ip igmp limit' (ipv6 mld limit) is router-wide, a cap on all interfaces together, so the default can only be written on the interfaces the policy names and every other port stays unlimited — give each receiver interface its limit (a profile with 'igmp { limit N except …; }'), and write 'igmp limit N' for the router-wide cap the global command really is";
@@ -42,6 +43,10 @@ public static class IosXeSupport
         if (device.IgmpDefaultLimit is { } igmp) yield return ("igmp default-limit on interfaces the policy does not name", igmp.Span);
         if (device.SapListen == true && device.Interfaces.IsEmpty && device.SapListenSpan is { } sap) yield return ("sap-listen on with no interface named", sap);
         if (device.MldDefaultLimit is { } mld) yield return ("mld default-limit on interfaces the policy does not name", mld.Span);
+        foreach (var cache in device.Rpki?.Caches ?? [])
+        {
+            if (cache.Preference != RpkiCache.DefaultPreference) yield return ("rpki cache preference", cache.Span);
+        }
         foreach (var iface in device.Interfaces)
         {
             foreach (var membership in new[] { iface.Igmp, iface.Mld })

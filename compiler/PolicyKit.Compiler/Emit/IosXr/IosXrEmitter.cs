@@ -597,6 +597,7 @@ public sealed class IosXrEmitter : IosXeEmitter
                 w.Line($"bgp router-id {routerId.NetworkAddress}");
                 e.Emitted("bgp router-id");
             }
+            IosXrInboundPolicy.WriteServers(e, w);
             foreach (var family in families)
             {
                 // XR activates an address family on a neighbor only if the router has it.
@@ -652,10 +653,11 @@ public sealed class IosXrEmitter : IosXeEmitter
                     {
                         // An eBGP direction without a filter passes every route (see PassAll).
                         bool ebgp = n.RemoteAs != bgp.LocalAs;
-                        if (n.PrefixFilterIn is { } filterIn) w.Line($"route-policy {policies.ForPrefixFilter(filterIn, n.Address.Family)} in");
-                        else if (ebgp) w.Line($"route-policy {policies.PassAll()} in");
+                        string? inbound = IosXrInboundPolicy.Inbound(e, policies, n, n.PrefixFilterIn is { } filterIn ? policies.ForPrefixFilter(filterIn, n.Address.Family) : null);
+                        if (inbound is not null) w.Line($"route-policy {inbound} in");
+                        else if (ebgp) w.Line($"route-policy {IosXrInboundPolicy.Unfiltered(e, policies, bgp)} in");
                         if (n.PrefixFilterOut is { } filterOut) w.Line($"route-policy {policies.ForPrefixFilter(filterOut, n.Address.Family)} out");
-                        else if (ebgp) w.Line($"route-policy {policies.PassAll()} out");
+                        else if (ebgp) w.Line($"route-policy {IosXrInboundPolicy.Unfiltered(e, policies, bgp)} out");
                         if (n.PrefixFilterIn is not null || n.PrefixFilterOut is not null) e.Emitted("bgp prefix-filter");
                         if (n.MaxPrefix is { } max)
                         {

@@ -51,6 +51,13 @@ public sealed class IosXrRoutePolicies
         return name;
     }
 
+    /// <summary>A route-policy another part of the backend composes (origin validation, <see cref="IosXrInboundPolicy"/>); defined once per name.</summary>
+    public string Define(string name, IReadOnlyList<string> body)
+    {
+        if (!_policies.Any(p => p.Name == name)) _policies.Add((name, body));
+        return name;
+    }
+
     /// <summary>
     /// The policy that passes every route: for an eBGP direction the policy does not filter.
     /// XR exchanges no routes on an eBGP session without a route-policy (RFC 8212); the policy

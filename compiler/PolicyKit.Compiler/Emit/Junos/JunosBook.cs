@@ -11,12 +11,14 @@ public sealed class JunosBook
     public const string PrefixList = "policy-options prefix-list";
     public const string Damping = "policy-options damping";
     public const string PolicyStatement = "policy-options policy-statement";
+    public const string Community = "policy-options community";
+    public const string AsPath = "policy-options as-path";
     public const string Policer = "firewall policer";
     public const string FilterInet = "firewall family inet filter";
     public const string FilterInet6 = "firewall family inet6 filter";
 
     // The order definitions are written in: referenced objects before the objects using them.
-    private static readonly string[] KindOrder = [PrefixList, Damping, PolicyStatement, Policer, FilterInet, FilterInet6];
+    private static readonly string[] KindOrder = [PrefixList, Damping, Community, AsPath, PolicyStatement, Policer, FilterInet, FilterInet6];
 
     private readonly List<(string Kind, string Name, IReadOnlyList<string> Body)> _definitions = [];
     private readonly Dictionary<(string Kind, string Name), IReadOnlyList<string>> _byName = [];

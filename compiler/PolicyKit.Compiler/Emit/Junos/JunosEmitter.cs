@@ -586,6 +586,7 @@ public sealed class JunosEmitter : ConfigEmitter
             e.Emitted("bgp router-id");
         }
         e.Emitted("bgp");
+        JunosInboundPolicy.WriteSessions(e, w);
 
         string? damping = null;
         if (bgp.Damping is { } dp && !e.IsUnsupported("bgp damping"))
@@ -650,12 +651,15 @@ public sealed class JunosEmitter : ConfigEmitter
             }
             var imports = new List<string>();
             if (damping is not null) imports.Add(damping);
+            if (JunosInboundPolicy.ImportPolicy(e, book, n) is { } origin) imports.Add(origin);
             bool filters = !e.IsUnsupported("bgp prefix-filter");
             if (n.PrefixFilterIn is { } filterIn && filters)
             {
                 imports.Add(book.Add(JunosBook.PolicyStatement, JunosSyntax.Name(filterIn.Name), JunosTerms.PrefixPolicy(filterIn, "accept").Lines));
             }
+            if (JunosInboundPolicy.RejectUnfiltered(e, book, bgp, n, inbound: true) is { } rejectIn) imports.Add(rejectIn);
             foreach (var policy in imports) w.Line($"{at} import {policy}");
+            if (JunosInboundPolicy.RejectUnfiltered(e, book, bgp, n, inbound: false) is { } rejectOut) w.Line($"{at} export {rejectOut}");
             if (n.PrefixFilterOut is { } filterOut && filters)
             {
                 // Export: a permit leaves the route to BGP's default export (next policy), so the

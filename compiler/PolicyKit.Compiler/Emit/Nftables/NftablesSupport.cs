@@ -70,5 +70,13 @@ public static class NftablesSupport
         ["bmp monitor"] = NoRouting,
         ["bmp stats-interval"] = NoRouting,
         ["rule log in a BGP prefix filter"] = NoRouting,
+        ["rpki cache"] = NoRouting,
+        ["bgp origin validation"] = NoRouting,
+        ["bgp as-path reject"] = NoRouting,
+        ["bgp as-path max-length"] = NoRouting,
+        ["bgp as-path first-as"] = NoRouting,
+        ["bgp blackhole reject"] = NoRouting,
+        ["bgp graceful-shutdown honor"] = NoRouting,
+        ["bgp ebgp-default"] = NoRouting,
     };
 }

@@ -14,12 +14,22 @@ internal static class FrrInstallation
 
     public static string Vtysh => FindOnPath("vtysh") ?? "/usr/bin/vtysh";
 
-    /// <summary>Fails the calling test unless vtysh, bgpd and pimd are installed.</summary>
+    /// <summary>
+    /// Fails the calling test unless vtysh, bgpd and pimd are installed, with bgpd's RPKI module
+    /// (the checks load it, as a device with RTR caches needs it).
+    /// </summary>
     public static void Require()
     {
         var missing = new[] { ("vtysh", Vtysh), ("bgpd", Bgpd), ("pimd", Pimd) }.Where(t => !File.Exists(t.Item2)).Select(t => t.Item1).ToList();
         if (missing.Count > 0) Assert.Fail($"{InstallHint}: {string.Join(", ", missing)} not found (scripts/install-prereqs installs it)");
+        if (RpkiModule is null) Assert.Fail("install frr-rpki-rtrlib (apt-get install frr-rpki-rtrlib): bgpd's RPKI module bgpd_rpki.so not found (scripts/install-prereqs installs it)");
     }
+
+    /// <summary>bgpd's RPKI module (Debian's frr-rpki-rtrlib), or null.</summary>
+    public static string? RpkiModule =>
+        Directory.Exists("/usr/lib")
+            ? Directory.EnumerateDirectories("/usr/lib").Select(d => Path.Combine(d, "frr", "modules", "bgpd_rpki.so")).Append("/usr/lib/frr/modules/bgpd_rpki.so").FirstOrDefault(File.Exists)
+            : null;
 
     /// <summary>A fresh directory the daemons (which drop to user frr) can write their sockets and pid files into.</summary>
     public static string DaemonDirectory(string parent)

@@ -35,7 +35,7 @@ internal sealed class FrrLive : IDisposable
             {
                 File.WriteAllText(Path.Combine(dir, "bgpd.conf"), bgpdPart);
                 live._daemons.Add(ProcessRunner.Start(FrrInstallation.Bgpd,
-                    ["-f", Path.Combine(dir, "bgpd.conf"), "-Z", "-S", "-P", "0", "-p", "0", "-M", "bmp", "--vty_socket", dir, "-i", Path.Combine(dir, "bgpd.pid"), "--log", "stdout"]));
+                    ["-f", Path.Combine(dir, "bgpd.conf"), "-Z", "-S", "-P", "0", "-p", "0", "-M", "bmp", "-M", "rpki", "--vty_socket", dir, "-i", Path.Combine(dir, "bgpd.pid"), "--log", "stdout"]));
                 live.WaitForSocket("bgpd");
             }
         }

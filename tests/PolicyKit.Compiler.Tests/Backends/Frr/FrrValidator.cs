@@ -50,7 +50,7 @@ internal static class FrrValidator
         if (v.ExitCode != 0) vProblems.Insert(0, $"vtysh -C exited {v.ExitCode} (2: unknown command, 4: incomplete command)");
         runs.Add(new Run("vtysh", Join(FrrInstallation.Vtysh, vtysh), v.ExitCode, v.Output, vProblems));
 
-        string[] bgpd = ["-C", "-f", bgpdConf, "-Z", "-S", "-P", "0", "-p", "0", "-M", "bmp", "--vty_socket", dir, "-i", Path.Combine(dir, "x.pid"), "--log", "stdout"];
+        string[] bgpd = ["-C", "-f", bgpdConf, "-Z", "-S", "-P", "0", "-p", "0", "-M", "bmp", "-M", "rpki", "--vty_socket", dir, "-i", Path.Combine(dir, "x.pid"), "--log", "stdout"];
         var b = ProcessRunner.Run(FrrInstallation.Bgpd, bgpd);
         runs.Add(new Run("bgpd", Join(FrrInstallation.Bgpd, bgpd), b.ExitCode, b.Output, DaemonProblems(b.Output, b.TimedOut)));
 
