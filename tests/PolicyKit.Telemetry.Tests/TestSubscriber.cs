@@ -42,12 +42,14 @@ internal sealed class TestSubscriber : IAsyncDisposable
             .WithTimeout(TimeSpan.FromSeconds(30));
         configure?.Invoke(options);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var result = await subscriber._client.ConnectAsync(options.Build(), timeout.Token);
+        var built = options.Build();
+        var result = await subscriber._client.ConnectAsync(built, timeout.Token);
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
         var filter = new MqttTopicFilterBuilder()
             .WithTopic(topicFilter)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithRetainAsPublished(true)
+            // An MQTT 5 subscription option; a 3.1.1 session (NATS) has no such thing.
+            .WithRetainAsPublished(built.ProtocolVersion == MqttProtocolVersion.V500)
             .Build();
         await subscriber._client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter).Build(), timeout.Token);
         return subscriber;

@@ -124,7 +124,7 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log, S
             var publishing = PublishPeriodicallyAsync(runtime, bmp, stop.Token);
             // Ready once the table is in force and every configured part listens.
             systemd.Ready($"serving table {table.Device}");
-            var watchdog = systemd.RunWatchdogAsync(stop.Token);
+            var watchdog = systemd.RunWatchdogAsync(() => runtime.Decisions(), stop.Token);
             if (plan.Replay is { } replay)
             {
                 await ReplayAsync(runtime, replay, stop).ConfigureAwait(false);

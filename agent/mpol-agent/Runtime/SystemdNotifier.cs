@@ -50,14 +50,22 @@ internal sealed class SystemdNotifier : IDisposable
 
     public void Status(string status) => Send($"STATUS={status}");
 
-    /// <summary>Pings the watchdog every half interval until <paramref name="stop"/>; returns at once without a watchdog.</summary>
-    public async Task RunWatchdogAsync(CancellationToken stop)
+    /// <summary>
+    /// Pings the watchdog every half interval until <paramref name="stop"/>, each time after
+    /// <paramref name="alive"/> returned (it takes the agent's own locks: an agent stuck inside
+    /// one stops pinging and is restarted); returns at once without a watchdog.
+    /// </summary>
+    public async Task RunWatchdogAsync(Action alive, CancellationToken stop)
     {
         if (!Enabled || WatchdogInterval is not { } interval) return;
         using var timer = new PeriodicTimer(interval / 2);
         try
         {
-            do Watchdog();
+            do
+            {
+                alive();
+                Watchdog();
+            }
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false));
         }
         catch (OperationCanceledException)
