@@ -29,6 +29,7 @@ internal static class MpolcCommandLine
         root.Add(DiffCommand.Create(context));
         root.Add(ExplainCommand.Create(context));
         root.Add(InspectCommand.Create(context));
+        root.Add(QueryCommand.Create(context));
         return root;
     }
 
