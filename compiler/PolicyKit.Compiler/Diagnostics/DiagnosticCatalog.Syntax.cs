@@ -39,4 +39,8 @@ public sealed partial class DiagnosticCatalog
     public DiagnosticTemplate IncludeNotPolicy(string path) =>
         Error("MP1011", $"included file '{path}' is not a policy file",
             "an include names a policy file, NAME.mpol");
+
+    public DiagnosticTemplate ControlCharacterInString(string character) =>
+        Error("MP1030", $"a string holds a control character ({character})",
+            "strings are written into router configurations line by line: a line break or other control character would end the line and start a command of its own; write the text without it");
 }

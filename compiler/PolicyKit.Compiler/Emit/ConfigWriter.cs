@@ -30,6 +30,7 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
 
     public ConfigWriter Line(string line)
     {
+        RefuseLineBreak(line);
         if (line.Length > 0)
         {
             for (int i = 0; i < _depth; i++) Write(indentUnit);
@@ -42,6 +43,8 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
     /// <summary>Writes <paramref name="head"/> followed by <paramref name="tail"/> as one line, as <c>Line(head + tail)</c> would, without making that string.</summary>
     public ConfigWriter Line(ReadOnlySpan<char> head, string tail)
     {
+        RefuseLineBreak(head);
+        RefuseLineBreak(tail);
         var trimmedTail = tail.AsSpan().TrimEnd();
         if (trimmedTail.IsEmpty) return Line(string.Concat(head, tail));
         for (int i = 0; i < _depth; i++) Write(indentUnit);
@@ -49,6 +52,19 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
         Write(trimmedTail);
         Write("\n");
         return this;
+    }
+
+    /// <summary>
+    /// The last line of defence against command injection: a value from the policy (a name, a
+    /// description, a secret) that still held a line break here would put a command of its own
+    /// into the configuration. The checks before the backends refuse such values with a
+    /// diagnostic (MP1030, MP4020); reaching this is a bug, and a compile that stops with an
+    /// internal error is better than a configuration with an injected line.
+    /// </summary>
+    private static void RefuseLineBreak(ReadOnlySpan<char> text)
+    {
+        if (text.IndexOfAny('\n', '\r') >= 0 || text.IndexOfAny('\u0085', '\u2028', '\u2029') >= 0)
+            throw new InvalidOperationException("a configuration line holds a line break (a value from the policy was not checked)");
     }
 
     public ConfigWriter Comment(string text)

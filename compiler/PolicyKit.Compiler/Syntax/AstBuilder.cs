@@ -52,7 +52,7 @@ public sealed class AstBuilder
         switch (declaration.GetChild(0))
         {
             case IncludeDeclContext include:
-                _includes.Add(new IncludeSyntax(Unquote(include.STRING().GetText()), Span(include)));
+                _includes.Add(new IncludeSyntax(Text(include.STRING()), Span(include)));
                 break;
             case SetDeclContext set:
                 _declarations.Add(BuildSet(set));
@@ -254,7 +254,7 @@ public sealed class AstBuilder
         }
         if (statement.sourceFilterStmt() is { } sourceFilter) return new SourceFilterSyntax(Name(sourceFilter.name()), Span(sourceFilter));
         if (statement.ROUTER_GUARD() is not null) return new RouterGuardSyntax(Span(statement));
-        if (statement.DESCRIPTION() is not null) return new DescriptionSyntax(Unquote(statement.STRING().GetText()), Span(statement));
+        if (statement.DESCRIPTION() is not null) return new DescriptionSyntax(Text(statement.STRING()), Span(statement));
         return null;
     }
 
@@ -364,7 +364,7 @@ public sealed class AstBuilder
                 return new SsmRangeSyntax(AddressRef(s.addressRef()), Span(s));
             case InterfaceDeclContext i:
                 var nameToken = i.STRING();
-                return new InterfaceDeclSyntax(Unquote(nameToken.GetText()), Span(nameToken.Symbol), i.name().Select(Name).ToImmutableArray(), BuildInterfaceBody(i.interfaceStmt()), Span(i));
+                return new InterfaceDeclSyntax(Text(nameToken), Span(nameToken.Symbol), i.name().Select(Name).ToImmutableArray(), BuildInterfaceBody(i.interfaceStmt()), Span(i));
             case RpDeclContext rp:
                 return BuildRp(rp.rpBlock());
             case PimGlobalDeclContext pim:
@@ -432,7 +432,7 @@ public sealed class AstBuilder
 
     private MsdpStmtSyntax? BuildMsdpStmt(MsdpStmtContext statement) => statement switch
     {
-        MsdpOriginatorContext o => new MsdpOriginatorSyntax(Unquote(o.STRING().GetText()), Span(o)),
+        MsdpOriginatorContext o => new MsdpOriginatorSyntax(Text(o.STRING()), Span(o)),
         MsdpRedistributeContext r => new MsdpRedistributeSyntax(Name(r.name()), Span(r)),
         MsdpPeerContext p when Address(p.ipAddress()) is { } address && AsNumber(p.INT()) is { } remoteAs =>
             new MsdpPeerSyntax(address, remoteAs, p.msdpPeerStmt().Select(BuildMsdpPeerStmt).OfType<PeerStmtSyntax>().ToImmutableArray(), Span(p)),
@@ -446,9 +446,9 @@ public sealed class AstBuilder
             Name(f.name()), Span(f)),
         MsdpSaLimitContext l => SmallInt(l.INT(), 0, int.MaxValue) is { } max ? new SaLimitSyntax(max, Span(l)) : null,
         MsdpAuthContext a => BuildAuth(a.authStmt()),
-        MsdpDescriptionContext d => new PeerDescriptionSyntax(Unquote(d.STRING().GetText()), Span(d)),
+        MsdpDescriptionContext d => new PeerDescriptionSyntax(Text(d.STRING()), Span(d)),
         MsdpMeshGroupContext m => new MeshGroupSyntax(Name(m.name()), Span(m)),
-        MsdpConnectSourceContext c => new ConnectSourceSyntax(Unquote(c.STRING().GetText()), Span(c)),
+        MsdpConnectSourceContext c => new ConnectSourceSyntax(Text(c.STRING()), Span(c)),
         _ => null,
     };
 
@@ -521,7 +521,7 @@ public sealed class AstBuilder
             case BgpPrefixFilterOutContext o:
                 return new PrefixFilterSyntax(false, Name(o.name()), Span(o));
             case BgpDescriptionContext d:
-                return new PeerDescriptionSyntax(Unquote(d.STRING().GetText()), Span(d));
+                return new PeerDescriptionSyntax(Text(d.STRING()), Span(d));
             default:
                 return null;
         }
@@ -581,7 +581,7 @@ public sealed class AstBuilder
     private TlsStmtSyntax? BuildTlsStmt(TlsStmtContext statement) => statement switch
     {
         TlsMinVersionContext v => new TlsStmtSyntax(TlsSetting.MinVersion, v.DECIMAL().GetText(), [], null, Span(v)),
-        TlsCiphersContext c => new TlsStmtSyntax(TlsSetting.Ciphers, null, c.STRING().Select(s => Unquote(s.GetText())).ToImmutableArray(), null, Span(c)),
+        TlsCiphersContext c => new TlsStmtSyntax(TlsSetting.Ciphers, null, c.STRING().Select(Text).ToImmutableArray(), null, Span(c)),
         TlsCaContext ca => Secret(ca.secretRef()) is { } s1 ? new TlsStmtSyntax(TlsSetting.Ca, null, [], s1, Span(ca)) : null,
         TlsCertContext cert => Secret(cert.secretRef()) is { } s2 ? new TlsStmtSyntax(TlsSetting.Cert, null, [], s2, Span(cert)) : null,
         TlsKeyContext key => Secret(key.secretRef()) is { } s3 ? new TlsStmtSyntax(TlsSetting.Key, null, [], s3, Span(key)) : null,
@@ -601,7 +601,7 @@ public sealed class AstBuilder
             if (!seen.Add(keyword)) Report(Span(statement), c => c.DuplicateSetting(keyword, "telemetry"));
             switch (statement)
             {
-                case TelemetrySiteContext s: site = Unquote(s.STRING().GetText()); break;
+                case TelemetrySiteContext s: site = Text(s.STRING()); break;
                 case TelemetryIntervalContext i: interval = DurationOf(i.duration()); break;
                 case TelemetryWarnContext w: warn = PercentOf(w.PERCENT()); break;
             }
@@ -739,11 +739,35 @@ public sealed class AstBuilder
 
     private SecretRef? Secret(SecretRefContext secret) => secret switch
     {
-        SecretEnvContext e => new SecretRef(SecretSource.Environment, Unquote(e.STRING().GetText()), Span(e)),
-        SecretFileContext f => new SecretRef(SecretSource.File, Unquote(f.STRING().GetText()), Span(f)),
+        SecretEnvContext e => new SecretRef(SecretSource.Environment, Text(e.STRING()), Span(e)),
+        SecretFileContext f => new SecretRef(SecretSource.File, Text(f.STRING()), Span(f)),
         SecretInlineContext i => new SecretRef(SecretSource.Inline, Unquote(i.STRING().GetText()), Span(i)),
         _ => null,
     };
+
+    /// <summary>
+    /// The value of a string literal that may reach a router configuration (every string but an
+    /// inline secret, whose value has its own rules and is never quoted: MP4020). A control
+    /// character in it — an escaped \n or \t, or a raw one the lexer lets through — is MP1030:
+    /// written into a configuration line it would end the line and start a command of its own.
+    /// </summary>
+    private string Text(Antlr4.Runtime.Tree.ITerminalNode token)
+    {
+        string value = Unquote(token.GetText());
+        int at = IndexOfControl(value);
+        if (at >= 0) Report(Span(token.Symbol), c => c.ControlCharacterInString($"U+{(int)value[at]:X4}"));
+        return value;
+    }
+
+    /// <summary>The first C0/C1 control character, DEL, or Unicode line/paragraph separator; -1 when none.</summary>
+    internal static int IndexOfControl(string value)
+    {
+        for (int i = 0; i < value.Length; i++)
+        {
+            if (char.IsControl(value[i]) || value[i] is '\u2028' or '\u2029') return i;
+        }
+        return -1;
+    }
 
     private static string Unquote(string text)
     {

@@ -4,38 +4,21 @@ using System.Text;
 namespace PolicyKit.Bmp.Tests.Support;
 
 /// <summary>
-/// Real programs the tests drive (FRR, GoBGP, socat, openssl, tshark, ip). A missing one fails
-/// the test with the Debian package that installs it — never a skip.
+/// Real programs the tests drive (FRR, GoBGP, socat, openssl, tshark, ip), through
+/// <see cref="ExternalCommand"/> (tests/Shared). A missing one fails the test with the Debian
+/// package that installs it — never a skip.
 /// </summary>
 internal static class Tools
 {
-    public static string Require(string name, string package)
-    {
-        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(["/usr/bin", "/usr/sbin", "/sbin", "/usr/lib/frr"]))
-        {
-            string candidate = Path.Combine(directory, name);
-            if (File.Exists(candidate)) return candidate;
-        }
-        Assert.Fail($"{name} is missing: install the Debian package {package} (apt-get install -y {package}; scripts/install-prereqs does)");
-        return name;
-    }
+    public static string Require(string name, string package) =>
+        ExternalCommand.Require(name, $"install the Debian package {package} (apt-get install -y {package}; scripts/install-prereqs does)");
 
     public sealed record Result(int ExitCode, string Output, bool TimedOut);
 
     public static Result Run(string file, IEnumerable<string> arguments, TimeSpan? timeout = null, string? stdinFile = null)
     {
-        var (process, output) = Start(file, arguments, stdinFile);
-        using (process)
-        {
-            bool exited = process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60));
-            if (!exited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-            }
-            process.WaitForExit();
-            lock (output) return new Result(exited ? process.ExitCode : -1, output.ToString(), !exited);
-        }
+        var outcome = ExternalCommand.Run(file, arguments, timeout, stdinFile: stdinFile);
+        return new Result(outcome.ExitCode, outcome.Output, outcome.TimedOut);
     }
 
     public static Result Run(string file, params string[] arguments) => Run(file, (IEnumerable<string>)arguments);
@@ -43,45 +26,12 @@ internal static class Tools
     /// <summary>Starts a program whose stdout and stderr are collected; the caller stops it with <see cref="Stop"/>.</summary>
     public static (Process Process, StringBuilder Output) Start(string file, IEnumerable<string> arguments, string? stdinFile = null)
     {
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = stdinFile is not null,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        var output = new StringBuilder();
-        var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.Append(e.Data).Append('\n'); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.Append(e.Data).Append('\n'); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (stdinFile is not null)
-        {
-            using (var input = File.OpenRead(stdinFile)) input.CopyTo(process.StandardInput.BaseStream);
-            process.StandardInput.Close();
-        }
-        return (process, output);
+        var running = ExternalCommand.Start(file, arguments, stdinFile);
+        return (running.Process, running.Output);
     }
 
     /// <summary>Stops a process this test started (by its own handle, with its children).</summary>
-    public static void Stop(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        process.Dispose();
-    }
+    public static void Stop(Process process) => ExternalCommand.Stop(process);
 
     /// <summary>Polls until <paramref name="condition"/> holds or the timeout passes; returns whether it held.</summary>
     public static bool WaitUntil(Func<bool> condition, TimeSpan timeout)

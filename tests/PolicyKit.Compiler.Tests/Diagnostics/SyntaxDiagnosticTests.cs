@@ -178,6 +178,15 @@ public sealed class SyntaxDiagnosticTests
     }
 
     [Fact]
+    public void MP1030_control_character_in_a_string()
+    {
+        var d = PolicyAssert.Case("MP1030", Error, 2, 65,
+            "device r platform ios-xe {\n    bgp as 64500 { neighbor 198.51.100.1 as 64501 { description \"peer\\nneighbor 203.0.113.66 remote-as 666\"; } }\n}\n",
+            fix: [("\\nneighbor 203.0.113.66 remote-as 666", "")]);
+        Assert.Equal("a string holds a control character (U+000A)", d.Message);
+    }
+
+    [Fact]
     public void MP1009_include_read_failure()
     {
         // An include that names a directory exists but cannot be read as a file.

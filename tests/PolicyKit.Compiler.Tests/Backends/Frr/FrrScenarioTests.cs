@@ -278,12 +278,17 @@ public sealed class FrrScenarioTests
         Assert.DoesNotContain('\r', Router);
     }
 
+    /// <summary>A line break in a description is refused before any backend (MP1030, Robustness/ConfigInjectionTests): what reaches FRR is one line.</summary>
     [Fact]
     public void DescriptionsCannotInjectCommands()
     {
-        string config = Config("device r platform frr { interface \"eth0\" { description \"x\\nip pim rp 10.0.0.1\"; } }", "r");
-        HasLine(config, " description x ip pim rp 10.0.0.1");
-        LacksLineContaining(config, "\nip pim rp");
+        var result = PolicyCompiler.Check("test.mpol", new CompilationOptions(), new InMemoryPolicyFileReader(new Dictionary<string, string>
+        {
+            ["test.mpol"] = "device r platform frr { interface \"eth0\" { description \"x\\nip pim rp 10.0.0.1\"; } }",
+        }));
+        Assert.Contains(result.Diagnostics, d => d.Code == "MP1030");
+        string config = Config("device r platform frr { interface \"eth0\" { description \"x   ip pim rp 10.0.0.1\"; } }", "r");
+        HasLine(config, " description x   ip pim rp 10.0.0.1");
         Assert.DoesNotContain(FrrCompile.Lines(config), l => l.StartsWith("ip pim rp", StringComparison.Ordinal));
     }
 

@@ -37,7 +37,7 @@ internal sealed class NetworkNamespace : IDisposable
     }
 
     /// <summary>Runs nft inside the namespace.</summary>
-    public CommandResult Nft(params string[] arguments) =>
+    public CommandOutcome Nft(params string[] arguments) =>
         HostTools.Run(_ip, ["netns", "exec", Name, _nft, .. arguments]);
 
     public void Dispose()
