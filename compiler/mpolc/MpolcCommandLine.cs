@@ -30,6 +30,7 @@ internal static class MpolcCommandLine
         root.Add(ExplainCommand.Create(context));
         root.Add(InspectCommand.Create(context));
         root.Add(QueryCommand.Create(context));
+        root.Add(TestCommand.Create(context));
         return root;
     }
 

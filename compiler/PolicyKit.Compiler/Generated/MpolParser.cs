@@ -35,57 +35,59 @@ public partial class MpolParser : Parser {
 	protected static DFA[] decisionToDFA;
 	protected static PredictionContextCache sharedContextCache = new PredictionContextCache();
 	public const int
-		T__0=1, T__1=2, T__2=3, T__3=4, T__4=5, T__5=6, T__6=7, INCLUDE=8, GROUPS=9, 
-		SOURCES=10, PREFIXES=11, EXCEPT=12, GE=13, LE=14, FILTER=15, PERMIT=16, 
-		DENY=17, LOG=18, ANY=19, FROM=20, TO=21, RPS=22, PROTOCOL=23, IGMP_TYPE=24, 
-		PORT=25, CLASS=26, MATCH=27, COST=28, PROFILE=29, ROUTER_GUARD=30, DESCRIPTION=31, 
-		IGMP=32, MLD=33, VERSION=34, ACCESS=35, LIMIT=36, QUERIES=37, DROP=38, 
-		ALLOW=39, CONTROL=40, STATE_LIMIT=41, RPF=42, OUT=43, IN=44, BOTH=45, 
-		CONNECTED=46, CLASSES=47, DEFAULT_COST=48, PIM=49, NEIGHBORS=50, NONE=51, 
-		BSR_BORDER=52, DISABLED=53, BOUNDARY=54, FILTER_AUTO_RP=55, SOURCE_FILTER=56, 
-		DEVICE=57, PLATFORM=58, IOS_XE=59, IOS_XR=60, JUNOS=61, FRR=62, NFTABLES=63, 
-		LINUX=64, MROUTE_LIMIT=65, WARN=66, DEFAULT_LIMIT=67, SAP_LISTEN=68, ON=69, 
-		OFF=70, MRINFO=71, GROUP_RANGE=72, SSM_RANGE=73, INTERFACE=74, USES=75, 
-		RP=76, ADDRESS=77, ACCEPT_REGISTER=78, ANNOUNCE_FILTER=79, REGISTER_RATE_LIMIT=80, 
-		MSDP=81, ORIGINATOR_ID=82, REDISTRIBUTE=83, PEER=84, AS=85, SA_FILTER=86, 
-		SA_LIMIT=87, MESH_GROUP=88, CONNECT_SOURCE=89, AUTH=90, MD5=91, TCP_AO=92, 
-		KEYCHAIN=93, SECRET=94, ENV=95, FILE=96, BGP=97, ROUTER_ID=98, NEIGHBOR=99, 
-		DAMPING=100, HALF_LIFE=101, REUSE=102, SUPPRESS=103, MAX_SUPPRESS=104, 
-		MAX_PREFIX=105, RESTART=106, WARNING_ONLY=107, TTL_SECURITY=108, HOPS=109, 
-		HOLD_TIME=110, PREFIX_FILTER=111, KEY=112, VALID=113, BMP=114, STATION=115, 
-		TLS=116, MUTUAL=117, SERVER_ONLY=118, MIN_VERSION=119, CIPHERS=120, CA=121, 
-		CERT=122, STRICT=123, MONITOR=124, PRE_POLICY=125, POST_POLICY=126, LOC_RIB=127, 
-		STATS_INTERVAL=128, TELEMETRY=129, SITE=130, INTERVAL=131, CONTROL_PLANE=132, 
-		RATE_LIMIT=133, PPS=134, GROUP_ENCRYPTION=135, PROTECT=136, GROUP_ID=137, 
-		UDP=138, TCP=139, ICMP=140, ICMPV6=141, IP=142, AUTO_RP=143, QUERY=144, 
-		REPORT_V1=145, REPORT_V2=146, REPORT_V3=147, LEAVE=148, PIM_V1=149, DVMRP=150, 
-		MTRACE=151, MTRACE_RESPONSE=152, DATE=153, RANGE_DOTS=154, IPV4_PREFIX=155, 
-		IPV4=156, IPV6_PREFIX=157, IPV6=158, BANDWIDTH=159, DURATION=160, PERCENT=161, 
-		DECIMAL=162, INT=163, STRING=164, IDENT=165, LINE_COMMENT=166, BLOCK_COMMENT=167, 
-		WS=168, BAD_CHAR=169;
+		T__0=1, T__1=2, T__2=3, T__3=4, T__4=5, T__5=6, T__6=7, INCLUDE=8, TEST=9, 
+		GIVEN=10, EXPECT=11, REPEAT=12, BECAUSE=13, BY=14, GROUPS=15, SOURCES=16, 
+		PREFIXES=17, EXCEPT=18, GE=19, LE=20, FILTER=21, PERMIT=22, DENY=23, LOG=24, 
+		ANY=25, FROM=26, TO=27, RPS=28, PROTOCOL=29, IGMP_TYPE=30, PORT=31, CLASS=32, 
+		MATCH=33, COST=34, PROFILE=35, ROUTER_GUARD=36, DESCRIPTION=37, IGMP=38, 
+		MLD=39, VERSION=40, ACCESS=41, LIMIT=42, QUERIES=43, DROP=44, ALLOW=45, 
+		CONTROL=46, STATE_LIMIT=47, RPF=48, OUT=49, IN=50, BOTH=51, CONNECTED=52, 
+		CLASSES=53, DEFAULT_COST=54, PIM=55, NEIGHBORS=56, NONE=57, BSR_BORDER=58, 
+		DISABLED=59, BOUNDARY=60, FILTER_AUTO_RP=61, SOURCE_FILTER=62, DEVICE=63, 
+		PLATFORM=64, IOS_XE=65, IOS_XR=66, JUNOS=67, FRR=68, NFTABLES=69, LINUX=70, 
+		MROUTE_LIMIT=71, WARN=72, DEFAULT_LIMIT=73, SAP_LISTEN=74, ON=75, OFF=76, 
+		MRINFO=77, GROUP_RANGE=78, SSM_RANGE=79, INTERFACE=80, USES=81, RP=82, 
+		ADDRESS=83, ACCEPT_REGISTER=84, ANNOUNCE_FILTER=85, REGISTER_RATE_LIMIT=86, 
+		MSDP=87, ORIGINATOR_ID=88, REDISTRIBUTE=89, PEER=90, AS=91, SA_FILTER=92, 
+		SA_LIMIT=93, MESH_GROUP=94, CONNECT_SOURCE=95, AUTH=96, MD5=97, TCP_AO=98, 
+		KEYCHAIN=99, SECRET=100, ENV=101, FILE=102, BGP=103, ROUTER_ID=104, NEIGHBOR=105, 
+		DAMPING=106, HALF_LIFE=107, REUSE=108, SUPPRESS=109, MAX_SUPPRESS=110, 
+		MAX_PREFIX=111, RESTART=112, WARNING_ONLY=113, TTL_SECURITY=114, HOPS=115, 
+		HOLD_TIME=116, PREFIX_FILTER=117, KEY=118, VALID=119, BMP=120, STATION=121, 
+		TLS=122, MUTUAL=123, SERVER_ONLY=124, MIN_VERSION=125, CIPHERS=126, CA=127, 
+		CERT=128, STRICT=129, MONITOR=130, PRE_POLICY=131, POST_POLICY=132, LOC_RIB=133, 
+		STATS_INTERVAL=134, TELEMETRY=135, SITE=136, INTERVAL=137, CONTROL_PLANE=138, 
+		RATE_LIMIT=139, PPS=140, GROUP_ENCRYPTION=141, PROTECT=142, GROUP_ID=143, 
+		UDP=144, TCP=145, ICMP=146, ICMPV6=147, IP=148, AUTO_RP=149, QUERY=150, 
+		REPORT_V1=151, REPORT_V2=152, REPORT_V3=153, LEAVE=154, PIM_V1=155, DVMRP=156, 
+		MTRACE=157, MTRACE_RESPONSE=158, DATE=159, RANGE_DOTS=160, IPV4_PREFIX=161, 
+		IPV4=162, IPV6_PREFIX=163, IPV6=164, BANDWIDTH=165, DURATION=166, PERCENT=167, 
+		DECIMAL=168, INT=169, STRING=170, IDENT=171, LINE_COMMENT=172, BLOCK_COMMENT=173, 
+		WS=174, BAD_CHAR=175;
 	public const int
-		RULE_policyFile = 0, RULE_declaration = 1, RULE_includeDecl = 2, RULE_setDecl = 3, 
-		RULE_setKind = 4, RULE_setEntry = 5, RULE_setItem = 6, RULE_prefixLengthRange = 7, 
-		RULE_filterDecl = 8, RULE_filterRule = 9, RULE_action = 10, RULE_matchTerm = 11, 
-		RULE_addressRef = 12, RULE_addressItem = 13, RULE_protocolName = 14, RULE_igmpType = 15, 
-		RULE_classDecl = 16, RULE_classStmt = 17, RULE_profileDecl = 18, RULE_interfaceStmt = 19, 
-		RULE_igmpBlock = 20, RULE_groupProtocol = 21, RULE_igmpStmt = 22, RULE_stateLimitStmt = 23, 
-		RULE_limitDirection = 24, RULE_limitAmount = 25, RULE_stateLimitOption = 26, 
-		RULE_pimIfBlock = 27, RULE_pimIfStmt = 28, RULE_boundaryStmt = 29, RULE_sourceFilterStmt = 30, 
-		RULE_deviceDecl = 31, RULE_platformName = 32, RULE_deviceStmt = 33, RULE_rpBlock = 34, 
-		RULE_rpStmt = 35, RULE_pimGlobalBlock = 36, RULE_pimGlobalStmt = 37, RULE_msdpBlock = 38, 
-		RULE_msdpStmt = 39, RULE_msdpPeerStmt = 40, RULE_filterDirection = 41, 
-		RULE_authStmt = 42, RULE_secretRef = 43, RULE_bgpBlock = 44, RULE_bgpStmt = 45, 
-		RULE_dampingParam = 46, RULE_bgpNeighborStmt = 47, RULE_keychainBlock = 48, 
-		RULE_keyStmt = 49, RULE_bmpBlock = 50, RULE_bmpStmt = 51, RULE_tlsMode = 52, 
-		RULE_tlsStmt = 53, RULE_monitorPolicy = 54, RULE_telemetryBlock = 55, 
-		RULE_telemetryStmt = 56, RULE_controlPlaneStmt = 57, RULE_groupEncryptionStmt = 58, 
-		RULE_name = 59, RULE_softKeyword = 60, RULE_prefix = 61, RULE_ipAddress = 62, 
-		RULE_bandwidth = 63, RULE_duration = 64;
+		RULE_policyFile = 0, RULE_declaration = 1, RULE_includeDecl = 2, RULE_testDecl = 3, 
+		RULE_testStmt = 4, RULE_setDecl = 5, RULE_setKind = 6, RULE_setEntry = 7, 
+		RULE_setItem = 8, RULE_prefixLengthRange = 9, RULE_filterDecl = 10, RULE_filterRule = 11, 
+		RULE_action = 12, RULE_matchTerm = 13, RULE_addressRef = 14, RULE_addressItem = 15, 
+		RULE_protocolName = 16, RULE_igmpType = 17, RULE_classDecl = 18, RULE_classStmt = 19, 
+		RULE_profileDecl = 20, RULE_interfaceStmt = 21, RULE_igmpBlock = 22, RULE_groupProtocol = 23, 
+		RULE_igmpStmt = 24, RULE_stateLimitStmt = 25, RULE_limitDirection = 26, 
+		RULE_limitAmount = 27, RULE_stateLimitOption = 28, RULE_pimIfBlock = 29, 
+		RULE_pimIfStmt = 30, RULE_boundaryStmt = 31, RULE_sourceFilterStmt = 32, 
+		RULE_deviceDecl = 33, RULE_platformName = 34, RULE_deviceStmt = 35, RULE_rpBlock = 36, 
+		RULE_rpStmt = 37, RULE_pimGlobalBlock = 38, RULE_pimGlobalStmt = 39, RULE_msdpBlock = 40, 
+		RULE_msdpStmt = 41, RULE_msdpPeerStmt = 42, RULE_filterDirection = 43, 
+		RULE_authStmt = 44, RULE_secretRef = 45, RULE_bgpBlock = 46, RULE_bgpStmt = 47, 
+		RULE_dampingParam = 48, RULE_bgpNeighborStmt = 49, RULE_keychainBlock = 50, 
+		RULE_keyStmt = 51, RULE_bmpBlock = 52, RULE_bmpStmt = 53, RULE_tlsMode = 54, 
+		RULE_tlsStmt = 55, RULE_monitorPolicy = 56, RULE_telemetryBlock = 57, 
+		RULE_telemetryStmt = 58, RULE_controlPlaneStmt = 59, RULE_groupEncryptionStmt = 60, 
+		RULE_name = 61, RULE_softKeyword = 62, RULE_prefix = 63, RULE_ipAddress = 64, 
+		RULE_bandwidth = 65, RULE_duration = 66;
 	public static readonly string[] ruleNames = {
-		"policyFile", "declaration", "includeDecl", "setDecl", "setKind", "setEntry", 
-		"setItem", "prefixLengthRange", "filterDecl", "filterRule", "action", 
-		"matchTerm", "addressRef", "addressItem", "protocolName", "igmpType", 
+		"policyFile", "declaration", "includeDecl", "testDecl", "testStmt", "setDecl", 
+		"setKind", "setEntry", "setItem", "prefixLengthRange", "filterDecl", "filterRule", 
+		"action", "matchTerm", "addressRef", "addressItem", "protocolName", "igmpType", 
 		"classDecl", "classStmt", "profileDecl", "interfaceStmt", "igmpBlock", 
 		"groupProtocol", "igmpStmt", "stateLimitStmt", "limitDirection", "limitAmount", 
 		"stateLimitOption", "pimIfBlock", "pimIfStmt", "boundaryStmt", "sourceFilterStmt", 
@@ -99,9 +101,10 @@ public partial class MpolParser : Parser {
 	};
 
 	private static readonly string[] _LiteralNames = {
-		null, "';'", "'{'", "'}'", "','", "'>='", "'('", "')'", "'include'", "'groups'", 
-		"'sources'", "'prefixes'", "'except'", "'ge'", "'le'", "'filter'", "'permit'", 
-		"'deny'", "'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", "'igmp-type'", 
+		null, "';'", "'{'", "'}'", "','", "'>='", "'('", "')'", "'include'", "'test'", 
+		"'given'", "'expect'", "'repeat'", "'because'", "'by'", "'groups'", "'sources'", 
+		"'prefixes'", "'except'", "'ge'", "'le'", "'filter'", "'permit'", "'deny'", 
+		"'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", "'igmp-type'", 
 		"'port'", "'class'", "'match'", "'cost'", "'profile'", "'router-guard'", 
 		"'description'", "'igmp'", "'mld'", "'version'", "'access'", "'limit'", 
 		"'queries'", "'drop'", "'allow'", "'control'", "'state-limit'", "'rpf'", 
@@ -127,17 +130,18 @@ public partial class MpolParser : Parser {
 		"'mtrace'", "'mtrace-response'", null, "'..'"
 	};
 	private static readonly string[] _SymbolicNames = {
-		null, null, null, null, null, null, null, null, "INCLUDE", "GROUPS", "SOURCES", 
-		"PREFIXES", "EXCEPT", "GE", "LE", "FILTER", "PERMIT", "DENY", "LOG", "ANY", 
-		"FROM", "TO", "RPS", "PROTOCOL", "IGMP_TYPE", "PORT", "CLASS", "MATCH", 
-		"COST", "PROFILE", "ROUTER_GUARD", "DESCRIPTION", "IGMP", "MLD", "VERSION", 
-		"ACCESS", "LIMIT", "QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", 
-		"RPF", "OUT", "IN", "BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", 
-		"NEIGHBORS", "NONE", "BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", 
-		"SOURCE_FILTER", "DEVICE", "PLATFORM", "IOS_XE", "IOS_XR", "JUNOS", "FRR", 
-		"NFTABLES", "LINUX", "MROUTE_LIMIT", "WARN", "DEFAULT_LIMIT", "SAP_LISTEN", 
-		"ON", "OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", "INTERFACE", "USES", 
-		"RP", "ADDRESS", "ACCEPT_REGISTER", "ANNOUNCE_FILTER", "REGISTER_RATE_LIMIT", 
+		null, null, null, null, null, null, null, null, "INCLUDE", "TEST", "GIVEN", 
+		"EXPECT", "REPEAT", "BECAUSE", "BY", "GROUPS", "SOURCES", "PREFIXES", 
+		"EXCEPT", "GE", "LE", "FILTER", "PERMIT", "DENY", "LOG", "ANY", "FROM", 
+		"TO", "RPS", "PROTOCOL", "IGMP_TYPE", "PORT", "CLASS", "MATCH", "COST", 
+		"PROFILE", "ROUTER_GUARD", "DESCRIPTION", "IGMP", "MLD", "VERSION", "ACCESS", 
+		"LIMIT", "QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", "RPF", 
+		"OUT", "IN", "BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", "NEIGHBORS", 
+		"NONE", "BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", 
+		"DEVICE", "PLATFORM", "IOS_XE", "IOS_XR", "JUNOS", "FRR", "NFTABLES", 
+		"LINUX", "MROUTE_LIMIT", "WARN", "DEFAULT_LIMIT", "SAP_LISTEN", "ON", 
+		"OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", "INTERFACE", "USES", "RP", 
+		"ADDRESS", "ACCEPT_REGISTER", "ANNOUNCE_FILTER", "REGISTER_RATE_LIMIT", 
 		"MSDP", "ORIGINATOR_ID", "REDISTRIBUTE", "PEER", "AS", "SA_FILTER", "SA_LIMIT", 
 		"MESH_GROUP", "CONNECT_SOURCE", "AUTH", "MD5", "TCP_AO", "KEYCHAIN", "SECRET", 
 		"ENV", "FILE", "BGP", "ROUTER_ID", "NEIGHBOR", "DAMPING", "HALF_LIFE", 
@@ -214,21 +218,21 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 133;
+			State = 137;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 144115188679872256L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & -9223371998197742848L) != 0)) {
 				{
 				{
-				State = 130;
+				State = 134;
 				declaration();
 				}
 				}
-				State = 135;
+				State = 139;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 136;
+			State = 140;
 			Match(Eof);
 			}
 		}
@@ -262,6 +266,9 @@ public partial class MpolParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public DeviceDeclContext deviceDecl() {
 			return GetRuleContext<DeviceDeclContext>(0);
 		}
+		[System.Diagnostics.DebuggerNonUserCode] public TestDeclContext testDecl() {
+			return GetRuleContext<TestDeclContext>(0);
+		}
 		public DeclarationContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -280,13 +287,13 @@ public partial class MpolParser : Parser {
 		DeclarationContext _localctx = new DeclarationContext(Context, State);
 		EnterRule(_localctx, 2, RULE_declaration);
 		try {
-			State = 144;
+			State = 149;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INCLUDE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 138;
+				State = 142;
 				includeDecl();
 				}
 				break;
@@ -295,36 +302,43 @@ public partial class MpolParser : Parser {
 			case PREFIXES:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 139;
+				State = 143;
 				setDecl();
 				}
 				break;
 			case FILTER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 140;
+				State = 144;
 				filterDecl();
 				}
 				break;
 			case CLASS:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 141;
+				State = 145;
 				classDecl();
 				}
 				break;
 			case PROFILE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 142;
+				State = 146;
 				profileDecl();
 				}
 				break;
 			case DEVICE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 143;
+				State = 147;
 				deviceDecl();
+				}
+				break;
+			case TEST:
+				EnterOuterAlt(_localctx, 7);
+				{
+				State = 148;
+				testDecl();
 				}
 				break;
 			default:
@@ -365,12 +379,230 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 146;
+			State = 151;
 			Match(INCLUDE);
-			State = 147;
+			State = 152;
 			Match(STRING);
-			State = 148;
+			State = 153;
 			Match(T__0);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class TestDeclContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TEST() { return GetToken(MpolParser.TEST, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING() { return GetToken(MpolParser.STRING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DEVICE() { return GetToken(MpolParser.DEVICE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public NameContext name() {
+			return GetRuleContext<NameContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public TestStmtContext[] testStmt() {
+			return GetRuleContexts<TestStmtContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public TestStmtContext testStmt(int i) {
+			return GetRuleContext<TestStmtContext>(i);
+		}
+		public TestDeclContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_testDecl; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitTestDecl(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public TestDeclContext testDecl() {
+		TestDeclContext _localctx = new TestDeclContext(Context, State);
+		EnterRule(_localctx, 6, RULE_testDecl);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 155;
+			Match(TEST);
+			State = 156;
+			Match(STRING);
+			State = 157;
+			Match(DEVICE);
+			State = 158;
+			name();
+			State = 159;
+			Match(T__1);
+			State = 163;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			while (_la==GIVEN || _la==EXPECT) {
+				{
+				{
+				State = 160;
+				testStmt();
+				}
+				}
+				State = 165;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+			}
+			State = 166;
+			Match(T__2);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class TestStmtContext : ParserRuleContext {
+		public TestStmtContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_testStmt; } }
+	 
+		public TestStmtContext() { }
+		public virtual void CopyFrom(TestStmtContext context) {
+			base.CopyFrom(context);
+		}
+	}
+	public partial class TestGivenContext : TestStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GIVEN() { return GetToken(MpolParser.GIVEN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING() { return GetToken(MpolParser.STRING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REPEAT() { return GetToken(MpolParser.REPEAT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(MpolParser.INT, 0); }
+		public TestGivenContext(TestStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitTestGiven(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class TestExpectContext : TestStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXPECT() { return GetToken(MpolParser.EXPECT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ActionContext action() {
+			return GetRuleContext<ActionContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] STRING() { return GetTokens(MpolParser.STRING); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING(int i) {
+			return GetToken(MpolParser.STRING, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REPEAT() { return GetToken(MpolParser.REPEAT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(MpolParser.INT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BECAUSE() { return GetToken(MpolParser.BECAUSE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BY() { return GetToken(MpolParser.BY, 0); }
+		public TestExpectContext(TestStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitTestExpect(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public TestStmtContext testStmt() {
+		TestStmtContext _localctx = new TestStmtContext(Context, State);
+		EnterRule(_localctx, 8, RULE_testStmt);
+		int _la;
+		try {
+			State = 192;
+			ErrorHandler.Sync(this);
+			switch (TokenStream.LA(1)) {
+			case GIVEN:
+				_localctx = new TestGivenContext(_localctx);
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 168;
+				Match(GIVEN);
+				State = 169;
+				Match(STRING);
+				State = 172;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==REPEAT) {
+					{
+					State = 170;
+					Match(REPEAT);
+					State = 171;
+					Match(INT);
+					}
+				}
+
+				State = 174;
+				Match(T__0);
+				}
+				break;
+			case EXPECT:
+				_localctx = new TestExpectContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 175;
+				Match(EXPECT);
+				State = 176;
+				action();
+				State = 177;
+				Match(STRING);
+				State = 180;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==REPEAT) {
+					{
+					State = 178;
+					Match(REPEAT);
+					State = 179;
+					Match(INT);
+					}
+				}
+
+				State = 184;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==BECAUSE) {
+					{
+					State = 182;
+					Match(BECAUSE);
+					State = 183;
+					Match(STRING);
+					}
+				}
+
+				State = 188;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==BY) {
+					{
+					State = 186;
+					Match(BY);
+					State = 187;
+					Match(STRING);
+					}
+				}
+
+				State = 190;
+				Match(T__0);
+				}
+				break;
+			default:
+				throw new NoViableAltException(this);
 			}
 		}
 		catch (RecognitionException re) {
@@ -413,32 +645,32 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SetDeclContext setDecl() {
 		SetDeclContext _localctx = new SetDeclContext(Context, State);
-		EnterRule(_localctx, 6, RULE_setDecl);
+		EnterRule(_localctx, 10, RULE_setDecl);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 150;
+			State = 194;
 			setKind();
-			State = 151;
+			State = 195;
 			name();
-			State = 152;
+			State = 196;
 			Match(T__1);
-			State = 156;
+			State = 200;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1151051239424L) != 0) || ((((_la - 84)) & ~0x3f) == 0 && ((1L << (_la - 84)) & 2288041780936966145L) != 0) || ((((_la - 148)) & ~0x3f) == 0 && ((1L << (_la - 148)) & 133005L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 73667279355392L) != 0) || ((((_la - 90)) & ~0x3f) == 0 && ((1L << (_la - 90)) & 2288041780936966145L) != 0) || ((((_la - 154)) & ~0x3f) == 0 && ((1L << (_la - 154)) & 133005L) != 0)) {
 				{
 				{
-				State = 153;
+				State = 197;
 				setEntry();
 				}
 				}
-				State = 158;
+				State = 202;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 159;
+			State = 203;
 			Match(T__2);
 			}
 		}
@@ -473,14 +705,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SetKindContext setKind() {
 		SetKindContext _localctx = new SetKindContext(Context, State);
-		EnterRule(_localctx, 8, RULE_setKind);
+		EnterRule(_localctx, 12, RULE_setKind);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 161;
+			State = 205;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 3584L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 229376L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -521,24 +753,24 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SetEntryContext setEntry() {
 		SetEntryContext _localctx = new SetEntryContext(Context, State);
-		EnterRule(_localctx, 10, RULE_setEntry);
+		EnterRule(_localctx, 14, RULE_setEntry);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 164;
+			State = 208;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EXCEPT) {
 				{
-				State = 163;
+				State = 207;
 				Match(EXCEPT);
 				}
 			}
 
-			State = 166;
+			State = 210;
 			setItem();
-			State = 167;
+			State = 211;
 			Match(T__0);
 			}
 		}
@@ -596,10 +828,10 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SetItemContext setItem() {
 		SetItemContext _localctx = new SetItemContext(Context, State);
-		EnterRule(_localctx, 12, RULE_setItem);
+		EnterRule(_localctx, 16, RULE_setItem);
 		int _la;
 		try {
-			State = 174;
+			State = 218;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IPV4_PREFIX:
@@ -609,20 +841,26 @@ public partial class MpolParser : Parser {
 				_localctx = new SetPrefixItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 169;
+				State = 213;
 				prefix();
-				State = 171;
+				State = 215;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GE || _la==LE) {
 					{
-					State = 170;
+					State = 214;
 					prefixLengthRange();
 					}
 				}
 
 				}
 				break;
+			case TEST:
+			case GIVEN:
+			case EXPECT:
+			case REPEAT:
+			case BECAUSE:
+			case BY:
 			case VERSION:
 			case ACCESS:
 			case CONTROL:
@@ -649,7 +887,7 @@ public partial class MpolParser : Parser {
 				_localctx = new SetRefItemContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 173;
+				State = 217;
 				name();
 				}
 				break;
@@ -691,27 +929,27 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PrefixLengthRangeContext prefixLengthRange() {
 		PrefixLengthRangeContext _localctx = new PrefixLengthRangeContext(Context, State);
-		EnterRule(_localctx, 14, RULE_prefixLengthRange);
+		EnterRule(_localctx, 18, RULE_prefixLengthRange);
 		int _la;
 		try {
-			State = 184;
+			State = 228;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 176;
+				State = 220;
 				Match(GE);
-				State = 177;
+				State = 221;
 				Match(INT);
-				State = 180;
+				State = 224;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LE) {
 					{
-					State = 178;
+					State = 222;
 					Match(LE);
-					State = 179;
+					State = 223;
 					Match(INT);
 					}
 				}
@@ -721,9 +959,9 @@ public partial class MpolParser : Parser {
 			case LE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 182;
+				State = 226;
 				Match(LE);
-				State = 183;
+				State = 227;
 				Match(INT);
 				}
 				break;
@@ -769,32 +1007,32 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public FilterDeclContext filterDecl() {
 		FilterDeclContext _localctx = new FilterDeclContext(Context, State);
-		EnterRule(_localctx, 16, RULE_filterDecl);
+		EnterRule(_localctx, 20, RULE_filterDecl);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 186;
+			State = 230;
 			Match(FILTER);
-			State = 187;
+			State = 231;
 			name();
-			State = 188;
+			State = 232;
 			Match(T__1);
-			State = 192;
+			State = 236;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==PERMIT || _la==DENY) {
 				{
 				{
-				State = 189;
+				State = 233;
 				filterRule();
 				}
 				}
-				State = 194;
+				State = 238;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 195;
+			State = 239;
 			Match(T__2);
 			}
 		}
@@ -836,38 +1074,38 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public FilterRuleContext filterRule() {
 		FilterRuleContext _localctx = new FilterRuleContext(Context, State);
-		EnterRule(_localctx, 18, RULE_filterRule);
+		EnterRule(_localctx, 22, RULE_filterRule);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 197;
+			State = 241;
 			action();
-			State = 201;
+			State = 245;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 66588160L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4261642240L) != 0)) {
 				{
 				{
-				State = 198;
+				State = 242;
 				matchTerm();
 				}
 				}
-				State = 203;
+				State = 247;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 205;
+			State = 249;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LOG) {
 				{
-				State = 204;
+				State = 248;
 				Match(LOG);
 				}
 			}
 
-			State = 207;
+			State = 251;
 			Match(T__0);
 			}
 		}
@@ -901,12 +1139,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public ActionContext action() {
 		ActionContext _localctx = new ActionContext(Context, State);
-		EnterRule(_localctx, 20, RULE_action);
+		EnterRule(_localctx, 24, RULE_action);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 209;
+			State = 253;
 			_la = TokenStream.LA(1);
 			if ( !(_la==PERMIT || _la==DENY) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1075,17 +1313,17 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public MatchTermContext matchTerm() {
 		MatchTermContext _localctx = new MatchTermContext(Context, State);
-		EnterRule(_localctx, 22, RULE_matchTerm);
+		EnterRule(_localctx, 26, RULE_matchTerm);
 		int _la;
 		try {
-			State = 244;
+			State = 288;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ANY:
 				_localctx = new MatchAnyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 211;
+				State = 255;
 				Match(ANY);
 				}
 				break;
@@ -1093,9 +1331,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 212;
+				State = 256;
 				Match(SOURCES);
-				State = 213;
+				State = 257;
 				addressRef();
 				}
 				break;
@@ -1103,9 +1341,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 214;
+				State = 258;
 				Match(GROUPS);
-				State = 215;
+				State = 259;
 				addressRef();
 				}
 				break;
@@ -1113,9 +1351,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchPrefixesContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 216;
+				State = 260;
 				Match(PREFIXES);
-				State = 217;
+				State = 261;
 				addressRef();
 				}
 				break;
@@ -1123,9 +1361,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchFromContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 218;
+				State = 262;
 				Match(FROM);
-				State = 219;
+				State = 263;
 				addressRef();
 				}
 				break;
@@ -1133,9 +1371,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchToContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 220;
+				State = 264;
 				Match(TO);
-				State = 221;
+				State = 265;
 				addressRef();
 				}
 				break;
@@ -1143,9 +1381,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchRpsContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 222;
+				State = 266;
 				Match(RPS);
-				State = 223;
+				State = 267;
 				addressRef();
 				}
 				break;
@@ -1153,23 +1391,23 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchProtocolContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 224;
+				State = 268;
 				Match(PROTOCOL);
-				State = 225;
+				State = 269;
 				protocolName();
-				State = 230;
+				State = 274;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 226;
+					State = 270;
 					Match(T__3);
-					State = 227;
+					State = 271;
 					protocolName();
 					}
 					}
-					State = 232;
+					State = 276;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1179,23 +1417,23 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchIgmpTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 233;
+				State = 277;
 				Match(IGMP_TYPE);
-				State = 234;
+				State = 278;
 				igmpType();
-				State = 239;
+				State = 283;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 235;
+					State = 279;
 					Match(T__3);
-					State = 236;
+					State = 280;
 					igmpType();
 					}
 					}
-					State = 241;
+					State = 285;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1205,9 +1443,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchPortContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 242;
+				State = 286;
 				Match(PORT);
-				State = 243;
+				State = 287;
 				Match(INT);
 				}
 				break;
@@ -1249,26 +1487,26 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public AddressRefContext addressRef() {
 		AddressRefContext _localctx = new AddressRefContext(Context, State);
-		EnterRule(_localctx, 24, RULE_addressRef);
+		EnterRule(_localctx, 28, RULE_addressRef);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 246;
+			State = 290;
 			addressItem();
-			State = 251;
+			State = 295;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==T__3) {
 				{
 				{
-				State = 247;
+				State = 291;
 				Match(T__3);
-				State = 248;
+				State = 292;
 				addressItem();
 				}
 				}
-				State = 253;
+				State = 297;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -1335,9 +1573,9 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public AddressItemContext addressItem() {
 		AddressItemContext _localctx = new AddressItemContext(Context, State);
-		EnterRule(_localctx, 26, RULE_addressItem);
+		EnterRule(_localctx, 30, RULE_addressItem);
 		try {
-			State = 257;
+			State = 301;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IPV4_PREFIX:
@@ -1347,10 +1585,16 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 254;
+				State = 298;
 				prefix();
 				}
 				break;
+			case TEST:
+			case GIVEN:
+			case EXPECT:
+			case REPEAT:
+			case BECAUSE:
+			case BY:
 			case VERSION:
 			case ACCESS:
 			case CONTROL:
@@ -1377,7 +1621,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressNameContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 255;
+				State = 299;
 				name();
 				}
 				break;
@@ -1385,7 +1629,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressAnyContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 256;
+				State = 300;
 				Match(ANY);
 				}
 				break;
@@ -1433,14 +1677,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public ProtocolNameContext protocolName() {
 		ProtocolNameContext _localctx = new ProtocolNameContext(Context, State);
-		EnterRule(_localctx, 28, RULE_protocolName);
+		EnterRule(_localctx, 32, RULE_protocolName);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 259;
+			State = 303;
 			_la = TokenStream.LA(1);
-			if ( !(_la==IGMP || _la==PIM || ((((_la - 81)) & ~0x3f) == 0 && ((1L << (_la - 81)) & 9079256857368920065L) != 0) || _la==INT) ) {
+			if ( !(_la==IGMP || _la==PIM || ((((_la - 87)) & ~0x3f) == 0 && ((1L << (_la - 87)) & 9079256857368920065L) != 0) || _la==INT) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1486,14 +1730,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public IgmpTypeContext igmpType() {
 		IgmpTypeContext _localctx = new IgmpTypeContext(Context, State);
-		EnterRule(_localctx, 30, RULE_igmpType);
+		EnterRule(_localctx, 34, RULE_igmpType);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 261;
+			State = 305;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 144)) & ~0x3f) == 0 && ((1L << (_la - 144)) & 511L) != 0)) ) {
+			if ( !(((((_la - 150)) & ~0x3f) == 0 && ((1L << (_la - 150)) & 511L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1540,32 +1784,32 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public ClassDeclContext classDecl() {
 		ClassDeclContext _localctx = new ClassDeclContext(Context, State);
-		EnterRule(_localctx, 32, RULE_classDecl);
+		EnterRule(_localctx, 36, RULE_classDecl);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 263;
+			State = 307;
 			Match(CLASS);
-			State = 264;
+			State = 308;
 			name();
-			State = 265;
+			State = 309;
 			Match(T__1);
-			State = 269;
+			State = 313;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==MATCH || _la==COST) {
 				{
 				{
-				State = 266;
+				State = 310;
 				classStmt();
 				}
 				}
-				State = 271;
+				State = 315;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 272;
+			State = 316;
 			Match(T__2);
 			}
 		}
@@ -1625,33 +1869,33 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public ClassStmtContext classStmt() {
 		ClassStmtContext _localctx = new ClassStmtContext(Context, State);
-		EnterRule(_localctx, 34, RULE_classStmt);
+		EnterRule(_localctx, 38, RULE_classStmt);
 		int _la;
 		try {
-			State = 286;
+			State = 330;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MATCH:
 				_localctx = new ClassMatchContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 274;
+				State = 318;
 				Match(MATCH);
-				State = 276;
+				State = 320;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 275;
+					State = 319;
 					matchTerm();
 					}
 					}
-					State = 278;
+					State = 322;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 66588160L) != 0) );
-				State = 280;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 4261642240L) != 0) );
+				State = 324;
 				Match(T__0);
 				}
 				break;
@@ -1659,11 +1903,11 @@ public partial class MpolParser : Parser {
 				_localctx = new ClassCostContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 282;
+				State = 326;
 				Match(COST);
-				State = 283;
+				State = 327;
 				bandwidth();
-				State = 284;
+				State = 328;
 				Match(T__0);
 				}
 				break;
@@ -1709,32 +1953,32 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public ProfileDeclContext profileDecl() {
 		ProfileDeclContext _localctx = new ProfileDeclContext(Context, State);
-		EnterRule(_localctx, 36, RULE_profileDecl);
+		EnterRule(_localctx, 40, RULE_profileDecl);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 288;
+			State = 332;
 			Match(PROFILE);
-			State = 289;
+			State = 333;
 			name();
-			State = 290;
+			State = 334;
 			Match(T__1);
-			State = 294;
+			State = 338;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 90637157630214144L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 5800778088333705216L) != 0)) {
 				{
 				{
-				State = 291;
+				State = 335;
 				interfaceStmt();
 				}
 				}
-				State = 296;
+				State = 340;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 297;
+			State = 341;
 			Match(T__2);
 			}
 		}
@@ -1784,64 +2028,64 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public InterfaceStmtContext interfaceStmt() {
 		InterfaceStmtContext _localctx = new InterfaceStmtContext(Context, State);
-		EnterRule(_localctx, 38, RULE_interfaceStmt);
+		EnterRule(_localctx, 42, RULE_interfaceStmt);
 		try {
-			State = 309;
+			State = 353;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IGMP:
 			case MLD:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 299;
+				State = 343;
 				igmpBlock();
 				}
 				break;
 			case STATE_LIMIT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 300;
+				State = 344;
 				stateLimitStmt();
 				}
 				break;
 			case PIM:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 301;
+				State = 345;
 				pimIfBlock();
 				}
 				break;
 			case BOUNDARY:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 302;
+				State = 346;
 				boundaryStmt();
 				}
 				break;
 			case SOURCE_FILTER:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 303;
+				State = 347;
 				sourceFilterStmt();
 				}
 				break;
 			case ROUTER_GUARD:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 304;
+				State = 348;
 				Match(ROUTER_GUARD);
-				State = 305;
+				State = 349;
 				Match(T__0);
 				}
 				break;
 			case DESCRIPTION:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 306;
+				State = 350;
 				Match(DESCRIPTION);
-				State = 307;
+				State = 351;
 				Match(STRING);
-				State = 308;
+				State = 352;
 				Match(T__0);
 				}
 				break;
@@ -1886,30 +2130,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public IgmpBlockContext igmpBlock() {
 		IgmpBlockContext _localctx = new IgmpBlockContext(Context, State);
-		EnterRule(_localctx, 40, RULE_igmpBlock);
+		EnterRule(_localctx, 44, RULE_igmpBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 311;
+			State = 355;
 			groupProtocol();
-			State = 312;
+			State = 356;
 			Match(T__1);
-			State = 316;
+			State = 360;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1357209862144L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 86861431177216L) != 0)) {
 				{
 				{
-				State = 313;
+				State = 357;
 				igmpStmt();
 				}
 				}
-				State = 318;
+				State = 362;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 319;
+			State = 363;
 			Match(T__2);
 			}
 		}
@@ -1943,12 +2187,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public GroupProtocolContext groupProtocol() {
 		GroupProtocolContext _localctx = new GroupProtocolContext(Context, State);
-		EnterRule(_localctx, 42, RULE_groupProtocol);
+		EnterRule(_localctx, 46, RULE_groupProtocol);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 321;
+			State = 365;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IGMP || _la==MLD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2069,23 +2313,23 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public IgmpStmtContext igmpStmt() {
 		IgmpStmtContext _localctx = new IgmpStmtContext(Context, State);
-		EnterRule(_localctx, 44, RULE_igmpStmt);
+		EnterRule(_localctx, 48, RULE_igmpStmt);
 		int _la;
 		try {
-			State = 357;
+			State = 401;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case VERSION:
 				_localctx = new IgmpMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 323;
+				State = 367;
 				Match(VERSION);
-				State = 324;
+				State = 368;
 				Match(T__4);
-				State = 325;
+				State = 369;
 				Match(INT);
-				State = 326;
+				State = 370;
 				Match(T__0);
 				}
 				break;
@@ -2094,33 +2338,33 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpInlineRuleContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 327;
+				State = 371;
 				action();
-				State = 331;
+				State = 375;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 66588160L) != 0)) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4261642240L) != 0)) {
 					{
 					{
-					State = 328;
+					State = 372;
 					matchTerm();
 					}
 					}
-					State = 333;
+					State = 377;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 335;
+				State = 379;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOG) {
 					{
-					State = 334;
+					State = 378;
 					Match(LOG);
 					}
 				}
 
-				State = 337;
+				State = 381;
 				Match(T__0);
 				}
 				break;
@@ -2128,11 +2372,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpAccessFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 339;
+				State = 383;
 				Match(ACCESS);
-				State = 340;
+				State = 384;
 				name();
-				State = 341;
+				State = 385;
 				Match(T__0);
 				}
 				break;
@@ -2140,23 +2384,23 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 343;
+				State = 387;
 				Match(LIMIT);
-				State = 344;
+				State = 388;
 				Match(INT);
-				State = 347;
+				State = 391;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 345;
+					State = 389;
 					Match(EXCEPT);
-					State = 346;
+					State = 390;
 					addressRef();
 					}
 				}
 
-				State = 349;
+				State = 393;
 				Match(T__0);
 				}
 				break;
@@ -2164,9 +2408,9 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 350;
+				State = 394;
 				Match(QUERIES);
-				State = 351;
+				State = 395;
 				_la = TokenStream.LA(1);
 				if ( !(_la==DROP || _la==ALLOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2175,7 +2419,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 352;
+				State = 396;
 				Match(T__0);
 				}
 				break;
@@ -2183,11 +2427,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpControlContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 353;
+				State = 397;
 				Match(CONTROL);
-				State = 354;
+				State = 398;
 				name();
-				State = 355;
+				State = 399;
 				Match(T__0);
 				}
 				break;
@@ -2236,32 +2480,32 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public StateLimitStmtContext stateLimitStmt() {
 		StateLimitStmtContext _localctx = new StateLimitStmtContext(Context, State);
-		EnterRule(_localctx, 46, RULE_stateLimitStmt);
+		EnterRule(_localctx, 50, RULE_stateLimitStmt);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 359;
+			State = 403;
 			Match(STATE_LIMIT);
-			State = 360;
+			State = 404;
 			limitDirection();
-			State = 361;
+			State = 405;
 			limitAmount();
-			State = 365;
+			State = 409;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 422212465067520L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 27021597764321280L) != 0)) {
 				{
 				{
-				State = 362;
+				State = 406;
 				stateLimitOption();
 				}
 				}
-				State = 367;
+				State = 411;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 368;
+			State = 412;
 			Match(T__0);
 			}
 		}
@@ -2296,14 +2540,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public LimitDirectionContext limitDirection() {
 		LimitDirectionContext _localctx = new LimitDirectionContext(Context, State);
-		EnterRule(_localctx, 48, RULE_limitDirection);
+		EnterRule(_localctx, 52, RULE_limitDirection);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 370;
+			State = 414;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 83562883710976L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 5348024557502464L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -2344,22 +2588,22 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public LimitAmountContext limitAmount() {
 		LimitAmountContext _localctx = new LimitAmountContext(Context, State);
-		EnterRule(_localctx, 50, RULE_limitAmount);
+		EnterRule(_localctx, 54, RULE_limitAmount);
 		try {
-			State = 374;
+			State = 418;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 372;
+				State = 416;
 				Match(INT);
 				}
 				break;
 			case BANDWIDTH:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 373;
+				State = 417;
 				bandwidth();
 				}
 				break;
@@ -2449,19 +2693,19 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public StateLimitOptionContext stateLimitOption() {
 		StateLimitOptionContext _localctx = new StateLimitOptionContext(Context, State);
-		EnterRule(_localctx, 52, RULE_stateLimitOption);
+		EnterRule(_localctx, 56, RULE_stateLimitOption);
 		int _la;
 		try {
-			State = 391;
+			State = 435;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GROUPS:
 				_localctx = new StateLimitGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 376;
+				State = 420;
 				Match(GROUPS);
-				State = 377;
+				State = 421;
 				addressRef();
 				}
 				break;
@@ -2469,9 +2713,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 378;
+				State = 422;
 				Match(SOURCES);
-				State = 379;
+				State = 423;
 				addressRef();
 				}
 				break;
@@ -2479,23 +2723,23 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitClassesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 380;
+				State = 424;
 				Match(CLASSES);
-				State = 381;
+				State = 425;
 				name();
-				State = 386;
+				State = 430;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 382;
+					State = 426;
 					Match(T__3);
-					State = 383;
+					State = 427;
 					name();
 					}
 					}
-					State = 388;
+					State = 432;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2505,9 +2749,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitDefaultCostContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 389;
+				State = 433;
 				Match(DEFAULT_COST);
-				State = 390;
+				State = 434;
 				bandwidth();
 				}
 				break;
@@ -2550,30 +2794,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PimIfBlockContext pimIfBlock() {
 		PimIfBlockContext _localctx = new PimIfBlockContext(Context, State);
-		EnterRule(_localctx, 54, RULE_pimIfBlock);
+		EnterRule(_localctx, 58, RULE_pimIfBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 393;
+			State = 437;
 			Match(PIM);
-			State = 394;
+			State = 438;
 			Match(T__1);
-			State = 398;
+			State = 442;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 14636698788954112L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 936748722493063168L) != 0)) {
 				{
 				{
-				State = 395;
+				State = 439;
 				pimIfStmt();
 				}
 				}
-				State = 400;
+				State = 444;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 401;
+			State = 445;
 			Match(T__2);
 			}
 		}
@@ -2648,20 +2892,20 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PimIfStmtContext pimIfStmt() {
 		PimIfStmtContext _localctx = new PimIfStmtContext(Context, State);
-		EnterRule(_localctx, 56, RULE_pimIfStmt);
+		EnterRule(_localctx, 60, RULE_pimIfStmt);
 		try {
-			State = 414;
+			State = 458;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,31,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,37,Context) ) {
 			case 1:
 				_localctx = new PimNeighborsNoneContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 403;
+				State = 447;
 				Match(NEIGHBORS);
-				State = 404;
+				State = 448;
 				Match(NONE);
-				State = 405;
+				State = 449;
 				Match(T__0);
 				}
 				break;
@@ -2669,11 +2913,11 @@ public partial class MpolParser : Parser {
 				_localctx = new PimNeighborsPermitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 406;
+				State = 450;
 				Match(NEIGHBORS);
-				State = 407;
+				State = 451;
 				addressRef();
-				State = 408;
+				State = 452;
 				Match(T__0);
 				}
 				break;
@@ -2681,9 +2925,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimBsrBorderContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 410;
+				State = 454;
 				Match(BSR_BORDER);
-				State = 411;
+				State = 455;
 				Match(T__0);
 				}
 				break;
@@ -2691,9 +2935,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimDisabledContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 412;
+				State = 456;
 				Match(DISABLED);
-				State = 413;
+				State = 457;
 				Match(T__0);
 				}
 				break;
@@ -2738,48 +2982,48 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BoundaryStmtContext boundaryStmt() {
 		BoundaryStmtContext _localctx = new BoundaryStmtContext(Context, State);
-		EnterRule(_localctx, 58, RULE_boundaryStmt);
+		EnterRule(_localctx, 62, RULE_boundaryStmt);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 416;
+			State = 460;
 			Match(BOUNDARY);
-			State = 422;
+			State = 466;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DENY:
 				{
-				State = 417;
+				State = 461;
 				Match(DENY);
-				State = 418;
+				State = 462;
 				Match(GROUPS);
-				State = 419;
+				State = 463;
 				addressRef();
 				}
 				break;
 			case FILTER:
 				{
-				State = 420;
+				State = 464;
 				Match(FILTER);
-				State = 421;
+				State = 465;
 				name();
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 425;
+			State = 469;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==FILTER_AUTO_RP) {
 				{
-				State = 424;
+				State = 468;
 				Match(FILTER_AUTO_RP);
 				}
 			}
 
-			State = 427;
+			State = 471;
 			Match(T__0);
 			}
 		}
@@ -2815,15 +3059,15 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SourceFilterStmtContext sourceFilterStmt() {
 		SourceFilterStmtContext _localctx = new SourceFilterStmtContext(Context, State);
-		EnterRule(_localctx, 60, RULE_sourceFilterStmt);
+		EnterRule(_localctx, 64, RULE_sourceFilterStmt);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 429;
+			State = 473;
 			Match(SOURCE_FILTER);
-			State = 430;
+			State = 474;
 			name();
-			State = 431;
+			State = 475;
 			Match(T__0);
 			}
 		}
@@ -2869,36 +3113,36 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public DeviceDeclContext deviceDecl() {
 		DeviceDeclContext _localctx = new DeviceDeclContext(Context, State);
-		EnterRule(_localctx, 62, RULE_deviceDecl);
+		EnterRule(_localctx, 66, RULE_deviceDecl);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 433;
+			State = 477;
 			Match(DEVICE);
-			State = 434;
+			State = 478;
 			name();
-			State = 435;
+			State = 479;
 			Match(PLATFORM);
-			State = 436;
+			State = 480;
 			platformName();
-			State = 437;
+			State = 481;
 			Match(T__1);
-			State = 441;
+			State = 485;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 32)) & ~0x3f) == 0 && ((1L << (_la - 32)) & 2306431874999910403L) != 0) || ((((_la - 97)) & ~0x3f) == 0 && ((1L << (_la - 97)) & 313532743681L) != 0)) {
+			while (((((_la - 38)) & ~0x3f) == 0 && ((1L << (_la - 38)) & 2306431874999910403L) != 0) || ((((_la - 103)) & ~0x3f) == 0 && ((1L << (_la - 103)) & 313532743681L) != 0)) {
 				{
 				{
-				State = 438;
+				State = 482;
 				deviceStmt();
 				}
 				}
-				State = 443;
+				State = 487;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 444;
+			State = 488;
 			Match(T__2);
 			}
 		}
@@ -2936,14 +3180,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PlatformNameContext platformName() {
 		PlatformNameContext _localctx = new PlatformNameContext(Context, State);
-		EnterRule(_localctx, 64, RULE_platformName);
+		EnterRule(_localctx, 68, RULE_platformName);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 446;
+			State = 490;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 59)) & ~0x3f) == 0 && ((1L << (_la - 59)) & 63L) != 0)) ) {
+			if ( !(((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 63L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -3230,33 +3474,33 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public DeviceStmtContext deviceStmt() {
 		DeviceStmtContext _localctx = new DeviceStmtContext(Context, State);
-		EnterRule(_localctx, 66, RULE_deviceStmt);
+		EnterRule(_localctx, 70, RULE_deviceStmt);
 		int _la;
 		try {
-			State = 547;
+			State = 591;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,46,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,52,Context) ) {
 			case 1:
 				_localctx = new MrouteLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 448;
+				State = 492;
 				Match(MROUTE_LIMIT);
-				State = 449;
+				State = 493;
 				Match(INT);
-				State = 452;
+				State = 496;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 450;
+					State = 494;
 					Match(WARN);
-					State = 451;
+					State = 495;
 					Match(INT);
 					}
 				}
 
-				State = 454;
+				State = 498;
 				Match(T__0);
 				}
 				break;
@@ -3264,25 +3508,25 @@ public partial class MpolParser : Parser {
 				_localctx = new RouterWideGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 455;
+				State = 499;
 				groupProtocol();
-				State = 456;
+				State = 500;
 				Match(LIMIT);
-				State = 457;
+				State = 501;
 				Match(INT);
-				State = 460;
+				State = 504;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 458;
+					State = 502;
 					Match(EXCEPT);
-					State = 459;
+					State = 503;
 					addressRef();
 					}
 				}
 
-				State = 462;
+				State = 506;
 				Match(T__0);
 				}
 				break;
@@ -3290,25 +3534,25 @@ public partial class MpolParser : Parser {
 				_localctx = new DefaultGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 464;
+				State = 508;
 				groupProtocol();
-				State = 465;
+				State = 509;
 				Match(DEFAULT_LIMIT);
-				State = 466;
+				State = 510;
 				Match(INT);
-				State = 469;
+				State = 513;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 467;
+					State = 511;
 					Match(EXCEPT);
-					State = 468;
+					State = 512;
 					addressRef();
 					}
 				}
 
-				State = 471;
+				State = 515;
 				Match(T__0);
 				}
 				break;
@@ -3316,9 +3560,9 @@ public partial class MpolParser : Parser {
 				_localctx = new SapListenContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 473;
+				State = 517;
 				Match(SAP_LISTEN);
-				State = 474;
+				State = 518;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ON || _la==OFF) ) {
 				ErrorHandler.RecoverInline(this);
@@ -3327,7 +3571,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 475;
+				State = 519;
 				Match(T__0);
 				}
 				break;
@@ -3335,31 +3579,31 @@ public partial class MpolParser : Parser {
 				_localctx = new MrinfoContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 476;
+				State = 520;
 				Match(MRINFO);
-				State = 481;
+				State = 525;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 477;
+					State = 521;
 					Match(DENY);
-					State = 478;
+					State = 522;
 					Match(ANY);
 					}
 					break;
 				case FILTER:
 					{
-					State = 479;
+					State = 523;
 					Match(FILTER);
-					State = 480;
+					State = 524;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 483;
+				State = 527;
 				Match(T__0);
 				}
 				break;
@@ -3367,33 +3611,33 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 484;
+				State = 528;
 				Match(GROUP_RANGE);
-				State = 490;
+				State = 534;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 485;
+					State = 529;
 					Match(DENY);
-					State = 486;
+					State = 530;
 					Match(GROUPS);
-					State = 487;
+					State = 531;
 					addressRef();
 					}
 					break;
 				case FILTER:
 					{
-					State = 488;
+					State = 532;
 					Match(FILTER);
-					State = 489;
+					State = 533;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 492;
+				State = 536;
 				Match(T__0);
 				}
 				break;
@@ -3401,11 +3645,11 @@ public partial class MpolParser : Parser {
 				_localctx = new SsmRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 494;
+				State = 538;
 				Match(SSM_RANGE);
-				State = 495;
+				State = 539;
 				addressRef();
-				State = 496;
+				State = 540;
 				Match(T__0);
 				}
 				break;
@@ -3413,66 +3657,66 @@ public partial class MpolParser : Parser {
 				_localctx = new InterfaceDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 498;
+				State = 542;
 				Match(INTERFACE);
-				State = 499;
+				State = 543;
 				Match(STRING);
-				State = 509;
+				State = 553;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==USES) {
 					{
-					State = 500;
+					State = 544;
 					Match(USES);
-					State = 501;
+					State = 545;
 					name();
-					State = 506;
+					State = 550;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==T__3) {
 						{
 						{
-						State = 502;
+						State = 546;
 						Match(T__3);
-						State = 503;
+						State = 547;
 						name();
 						}
 						}
-						State = 508;
+						State = 552;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 520;
+				State = 564;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 511;
+					State = 555;
 					Match(T__1);
-					State = 515;
+					State = 559;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 90637157630214144L) != 0)) {
+					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 5800778088333705216L) != 0)) {
 						{
 						{
-						State = 512;
+						State = 556;
 						interfaceStmt();
 						}
 						}
-						State = 517;
+						State = 561;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 518;
+					State = 562;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 519;
+					State = 563;
 					Match(T__0);
 					}
 					break;
@@ -3485,7 +3729,7 @@ public partial class MpolParser : Parser {
 				_localctx = new RpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 522;
+				State = 566;
 				rpBlock();
 				}
 				break;
@@ -3493,7 +3737,7 @@ public partial class MpolParser : Parser {
 				_localctx = new PimGlobalDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 523;
+				State = 567;
 				pimGlobalBlock();
 				}
 				break;
@@ -3501,7 +3745,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 524;
+				State = 568;
 				msdpBlock();
 				}
 				break;
@@ -3509,7 +3753,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 525;
+				State = 569;
 				bgpBlock();
 				}
 				break;
@@ -3517,7 +3761,7 @@ public partial class MpolParser : Parser {
 				_localctx = new KeychainDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 526;
+				State = 570;
 				keychainBlock();
 				}
 				break;
@@ -3525,7 +3769,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 527;
+				State = 571;
 				bmpBlock();
 				}
 				break;
@@ -3533,7 +3777,7 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 528;
+				State = 572;
 				telemetryBlock();
 				}
 				break;
@@ -3541,25 +3785,25 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 529;
+				State = 573;
 				Match(CONTROL_PLANE);
-				State = 530;
+				State = 574;
 				Match(T__1);
-				State = 534;
+				State = 578;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==FILTER || _la==RATE_LIMIT) {
 					{
 					{
-					State = 531;
+					State = 575;
 					controlPlaneStmt();
 					}
 					}
-					State = 536;
+					State = 580;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 537;
+				State = 581;
 				Match(T__2);
 				}
 				break;
@@ -3567,25 +3811,25 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupEncryptionDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 538;
+				State = 582;
 				Match(GROUP_ENCRYPTION);
-				State = 539;
+				State = 583;
 				Match(T__1);
-				State = 543;
+				State = 587;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==PROTECT || _la==GROUP_ID) {
 					{
 					{
-					State = 540;
+					State = 584;
 					groupEncryptionStmt();
 					}
 					}
-					State = 545;
+					State = 589;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 546;
+				State = 590;
 				Match(T__2);
 				}
 				break;
@@ -3626,30 +3870,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public RpBlockContext rpBlock() {
 		RpBlockContext _localctx = new RpBlockContext(Context, State);
-		EnterRule(_localctx, 68, RULE_rpBlock);
+		EnterRule(_localctx, 72, RULE_rpBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 549;
+			State = 593;
 			Match(RP);
-			State = 550;
+			State = 594;
 			Match(T__1);
-			State = 554;
+			State = 598;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 7L) != 0)) {
+			while (((((_la - 83)) & ~0x3f) == 0 && ((1L << (_la - 83)) & 7L) != 0)) {
 				{
 				{
-				State = 551;
+				State = 595;
 				rpStmt();
 				}
 				}
-				State = 556;
+				State = 600;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 557;
+			State = 601;
 			Match(T__2);
 			}
 		}
@@ -3757,33 +4001,33 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public RpStmtContext rpStmt() {
 		RpStmtContext _localctx = new RpStmtContext(Context, State);
-		EnterRule(_localctx, 70, RULE_rpStmt);
+		EnterRule(_localctx, 74, RULE_rpStmt);
 		int _la;
 		try {
-			State = 593;
+			State = 637;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,51,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,57,Context) ) {
 			case 1:
 				_localctx = new RpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 559;
+				State = 603;
 				Match(ADDRESS);
-				State = 560;
+				State = 604;
 				ipAddress();
-				State = 563;
+				State = 607;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GROUPS) {
 					{
-					State = 561;
+					State = 605;
 					Match(GROUPS);
-					State = 562;
+					State = 606;
 					addressRef();
 					}
 				}
 
-				State = 565;
+				State = 609;
 				Match(T__0);
 				}
 				break;
@@ -3791,23 +4035,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 567;
+				State = 611;
 				Match(ACCEPT_REGISTER);
-				State = 569;
+				State = 613;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 568;
+					State = 612;
 					matchTerm();
 					}
 					}
-					State = 571;
+					State = 615;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 66588160L) != 0) );
-				State = 573;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 4261642240L) != 0) );
+				State = 617;
 				Match(T__0);
 				}
 				break;
@@ -3815,13 +4059,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 575;
+				State = 619;
 				Match(ACCEPT_REGISTER);
-				State = 576;
+				State = 620;
 				Match(FILTER);
-				State = 577;
+				State = 621;
 				name();
-				State = 578;
+				State = 622;
 				Match(T__0);
 				}
 				break;
@@ -3829,23 +4073,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 580;
+				State = 624;
 				Match(ANNOUNCE_FILTER);
-				State = 582;
+				State = 626;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 581;
+					State = 625;
 					matchTerm();
 					}
 					}
-					State = 584;
+					State = 628;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 66588160L) != 0) );
-				State = 586;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 4261642240L) != 0) );
+				State = 630;
 				Match(T__0);
 				}
 				break;
@@ -3853,13 +4097,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterRefContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 588;
+				State = 632;
 				Match(ANNOUNCE_FILTER);
-				State = 589;
+				State = 633;
 				Match(FILTER);
-				State = 590;
+				State = 634;
 				name();
-				State = 591;
+				State = 635;
 				Match(T__0);
 				}
 				break;
@@ -3900,30 +4144,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PimGlobalBlockContext pimGlobalBlock() {
 		PimGlobalBlockContext _localctx = new PimGlobalBlockContext(Context, State);
-		EnterRule(_localctx, 72, RULE_pimGlobalBlock);
+		EnterRule(_localctx, 76, RULE_pimGlobalBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 595;
+			State = 639;
 			Match(PIM);
-			State = 596;
+			State = 640;
 			Match(T__1);
-			State = 600;
+			State = 644;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==REGISTER_RATE_LIMIT) {
 				{
 				{
-				State = 597;
+				State = 641;
 				pimGlobalStmt();
 				}
 				}
-				State = 602;
+				State = 646;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 603;
+			State = 647;
 			Match(T__2);
 			}
 		}
@@ -3965,16 +4209,16 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PimGlobalStmtContext pimGlobalStmt() {
 		PimGlobalStmtContext _localctx = new PimGlobalStmtContext(Context, State);
-		EnterRule(_localctx, 74, RULE_pimGlobalStmt);
+		EnterRule(_localctx, 78, RULE_pimGlobalStmt);
 		try {
 			_localctx = new PimRegisterRateLimitContext(_localctx);
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 605;
+			State = 649;
 			Match(REGISTER_RATE_LIMIT);
-			State = 606;
+			State = 650;
 			Match(INT);
-			State = 607;
+			State = 651;
 			Match(T__0);
 			}
 		}
@@ -4013,30 +4257,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public MsdpBlockContext msdpBlock() {
 		MsdpBlockContext _localctx = new MsdpBlockContext(Context, State);
-		EnterRule(_localctx, 76, RULE_msdpBlock);
+		EnterRule(_localctx, 80, RULE_msdpBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 609;
+			State = 653;
 			Match(MSDP);
-			State = 610;
+			State = 654;
 			Match(T__1);
-			State = 614;
+			State = 658;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 82)) & ~0x3f) == 0 && ((1L << (_la - 82)) & 7L) != 0)) {
+			while (((((_la - 88)) & ~0x3f) == 0 && ((1L << (_la - 88)) & 7L) != 0)) {
 				{
 				{
-				State = 611;
+				State = 655;
 				msdpStmt();
 				}
 				}
-				State = 616;
+				State = 660;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 617;
+			State = 661;
 			Match(T__2);
 			}
 		}
@@ -4113,21 +4357,21 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public MsdpStmtContext msdpStmt() {
 		MsdpStmtContext _localctx = new MsdpStmtContext(Context, State);
-		EnterRule(_localctx, 78, RULE_msdpStmt);
+		EnterRule(_localctx, 82, RULE_msdpStmt);
 		int _la;
 		try {
-			State = 642;
+			State = 686;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ORIGINATOR_ID:
 				_localctx = new MsdpOriginatorContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 619;
+				State = 663;
 				Match(ORIGINATOR_ID);
-				State = 620;
+				State = 664;
 				Match(STRING);
-				State = 621;
+				State = 665;
 				Match(T__0);
 				}
 				break;
@@ -4135,13 +4379,13 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpRedistributeContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 622;
+				State = 666;
 				Match(REDISTRIBUTE);
-				State = 623;
+				State = 667;
 				Match(FILTER);
-				State = 624;
+				State = 668;
 				name();
-				State = 625;
+				State = 669;
 				Match(T__0);
 				}
 				break;
@@ -4149,42 +4393,42 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpPeerContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 627;
+				State = 671;
 				Match(PEER);
-				State = 628;
+				State = 672;
 				ipAddress();
-				State = 629;
+				State = 673;
 				Match(AS);
-				State = 630;
+				State = 674;
 				Match(INT);
-				State = 640;
+				State = 684;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 631;
+					State = 675;
 					Match(T__1);
-					State = 635;
+					State = 679;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 31)) & ~0x3f) == 0 && ((1L << (_la - 31)) & 1116892707587883009L) != 0)) {
+					while (((((_la - 37)) & ~0x3f) == 0 && ((1L << (_la - 37)) & 1116892707587883009L) != 0)) {
 						{
 						{
-						State = 632;
+						State = 676;
 						msdpPeerStmt();
 						}
 						}
-						State = 637;
+						State = 681;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 638;
+					State = 682;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 639;
+					State = 683;
 					Match(T__0);
 					}
 					break;
@@ -4298,22 +4542,22 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public MsdpPeerStmtContext msdpPeerStmt() {
 		MsdpPeerStmtContext _localctx = new MsdpPeerStmtContext(Context, State);
-		EnterRule(_localctx, 80, RULE_msdpPeerStmt);
+		EnterRule(_localctx, 84, RULE_msdpPeerStmt);
 		try {
-			State = 663;
+			State = 707;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SA_FILTER:
 				_localctx = new MsdpSaFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 644;
+				State = 688;
 				Match(SA_FILTER);
-				State = 645;
+				State = 689;
 				filterDirection();
-				State = 646;
+				State = 690;
 				name();
-				State = 647;
+				State = 691;
 				Match(T__0);
 				}
 				break;
@@ -4321,11 +4565,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpSaLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 649;
+				State = 693;
 				Match(SA_LIMIT);
-				State = 650;
+				State = 694;
 				Match(INT);
-				State = 651;
+				State = 695;
 				Match(T__0);
 				}
 				break;
@@ -4333,7 +4577,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 652;
+				State = 696;
 				authStmt();
 				}
 				break;
@@ -4341,11 +4585,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 653;
+				State = 697;
 				Match(DESCRIPTION);
-				State = 654;
+				State = 698;
 				Match(STRING);
-				State = 655;
+				State = 699;
 				Match(T__0);
 				}
 				break;
@@ -4353,11 +4597,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpMeshGroupContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 656;
+				State = 700;
 				Match(MESH_GROUP);
-				State = 657;
+				State = 701;
 				name();
-				State = 658;
+				State = 702;
 				Match(T__0);
 				}
 				break;
@@ -4365,11 +4609,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpConnectSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 660;
+				State = 704;
 				Match(CONNECT_SOURCE);
-				State = 661;
+				State = 705;
 				Match(STRING);
-				State = 662;
+				State = 706;
 				Match(T__0);
 				}
 				break;
@@ -4408,14 +4652,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public FilterDirectionContext filterDirection() {
 		FilterDirectionContext _localctx = new FilterDirectionContext(Context, State);
-		EnterRule(_localctx, 82, RULE_filterDirection);
+		EnterRule(_localctx, 86, RULE_filterDirection);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 665;
+			State = 709;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 61572651155456L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 3940649673949184L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -4481,24 +4725,24 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public AuthStmtContext authStmt() {
 		AuthStmtContext _localctx = new AuthStmtContext(Context, State);
-		EnterRule(_localctx, 84, RULE_authStmt);
+		EnterRule(_localctx, 88, RULE_authStmt);
 		try {
-			State = 679;
+			State = 723;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,58,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,64,Context) ) {
 			case 1:
 				_localctx = new AuthMd5Context(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 667;
+				State = 711;
 				Match(AUTH);
-				State = 668;
+				State = 712;
 				Match(MD5);
-				State = 669;
+				State = 713;
 				Match(SECRET);
-				State = 670;
+				State = 714;
 				secretRef();
-				State = 671;
+				State = 715;
 				Match(T__0);
 				}
 				break;
@@ -4506,15 +4750,15 @@ public partial class MpolParser : Parser {
 				_localctx = new AuthTcpAoContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 673;
+				State = 717;
 				Match(AUTH);
-				State = 674;
+				State = 718;
 				Match(TCP_AO);
-				State = 675;
+				State = 719;
 				Match(KEYCHAIN);
-				State = 676;
+				State = 720;
 				name();
-				State = 677;
+				State = 721;
 				Match(T__0);
 				}
 				break;
@@ -4579,22 +4823,22 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SecretRefContext secretRef() {
 		SecretRefContext _localctx = new SecretRefContext(Context, State);
-		EnterRule(_localctx, 86, RULE_secretRef);
+		EnterRule(_localctx, 90, RULE_secretRef);
 		try {
-			State = 690;
+			State = 734;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ENV:
 				_localctx = new SecretEnvContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 681;
+				State = 725;
 				Match(ENV);
-				State = 682;
+				State = 726;
 				Match(T__5);
-				State = 683;
+				State = 727;
 				Match(STRING);
-				State = 684;
+				State = 728;
 				Match(T__6);
 				}
 				break;
@@ -4602,13 +4846,13 @@ public partial class MpolParser : Parser {
 				_localctx = new SecretFileContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 685;
+				State = 729;
 				Match(FILE);
-				State = 686;
+				State = 730;
 				Match(T__5);
-				State = 687;
+				State = 731;
 				Match(STRING);
-				State = 688;
+				State = 732;
 				Match(T__6);
 				}
 				break;
@@ -4616,7 +4860,7 @@ public partial class MpolParser : Parser {
 				_localctx = new SecretInlineContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 689;
+				State = 733;
 				Match(STRING);
 				}
 				break;
@@ -4661,34 +4905,34 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BgpBlockContext bgpBlock() {
 		BgpBlockContext _localctx = new BgpBlockContext(Context, State);
-		EnterRule(_localctx, 88, RULE_bgpBlock);
+		EnterRule(_localctx, 92, RULE_bgpBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 692;
+			State = 736;
 			Match(BGP);
-			State = 693;
+			State = 737;
 			Match(AS);
-			State = 694;
+			State = 738;
 			Match(INT);
-			State = 695;
+			State = 739;
 			Match(T__1);
-			State = 699;
+			State = 743;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 98)) & ~0x3f) == 0 && ((1L << (_la - 98)) & 7L) != 0)) {
+			while (((((_la - 104)) & ~0x3f) == 0 && ((1L << (_la - 104)) & 7L) != 0)) {
 				{
 				{
-				State = 696;
+				State = 740;
 				bgpStmt();
 				}
 				}
-				State = 701;
+				State = 745;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 702;
+			State = 746;
 			Match(T__2);
 			}
 		}
@@ -4769,21 +5013,21 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BgpStmtContext bgpStmt() {
 		BgpStmtContext _localctx = new BgpStmtContext(Context, State);
-		EnterRule(_localctx, 90, RULE_bgpStmt);
+		EnterRule(_localctx, 94, RULE_bgpStmt);
 		int _la;
 		try {
-			State = 731;
+			State = 775;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ROUTER_ID:
 				_localctx = new BgpRouterIdContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 704;
+				State = 748;
 				Match(ROUTER_ID);
-				State = 705;
+				State = 749;
 				ipAddress();
-				State = 706;
+				State = 750;
 				Match(T__0);
 				}
 				break;
@@ -4791,42 +5035,42 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpNeighborContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 708;
+				State = 752;
 				Match(NEIGHBOR);
-				State = 709;
+				State = 753;
 				ipAddress();
-				State = 710;
+				State = 754;
 				Match(AS);
-				State = 711;
+				State = 755;
 				Match(INT);
-				State = 721;
+				State = 765;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 712;
+					State = 756;
 					Match(T__1);
-					State = 716;
+					State = 760;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (_la==DESCRIPTION || ((((_la - 90)) & ~0x3f) == 0 && ((1L << (_la - 90)) & 3440641L) != 0)) {
+					while (_la==DESCRIPTION || ((((_la - 96)) & ~0x3f) == 0 && ((1L << (_la - 96)) & 3440641L) != 0)) {
 						{
 						{
-						State = 713;
+						State = 757;
 						bgpNeighborStmt();
 						}
 						}
-						State = 718;
+						State = 762;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 719;
+					State = 763;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 720;
+					State = 764;
 					Match(T__0);
 					}
 					break;
@@ -4839,23 +5083,23 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDampingContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 723;
+				State = 767;
 				Match(DAMPING);
-				State = 725;
+				State = 769;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 724;
+					State = 768;
 					dampingParam();
 					}
 					}
-					State = 727;
+					State = 771;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( ((((_la - 101)) & ~0x3f) == 0 && ((1L << (_la - 101)) & 15L) != 0) );
-				State = 729;
+				} while ( ((((_la - 107)) & ~0x3f) == 0 && ((1L << (_la - 107)) & 15L) != 0) );
+				State = 773;
 				Match(T__0);
 				}
 				break;
@@ -4938,18 +5182,18 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public DampingParamContext dampingParam() {
 		DampingParamContext _localctx = new DampingParamContext(Context, State);
-		EnterRule(_localctx, 92, RULE_dampingParam);
+		EnterRule(_localctx, 96, RULE_dampingParam);
 		try {
-			State = 741;
+			State = 785;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case HALF_LIFE:
 				_localctx = new DampHalfLifeContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 733;
+				State = 777;
 				Match(HALF_LIFE);
-				State = 734;
+				State = 778;
 				duration();
 				}
 				break;
@@ -4957,9 +5201,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampReuseContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 735;
+				State = 779;
 				Match(REUSE);
-				State = 736;
+				State = 780;
 				Match(INT);
 				}
 				break;
@@ -4967,9 +5211,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 737;
+				State = 781;
 				Match(SUPPRESS);
-				State = 738;
+				State = 782;
 				Match(INT);
 				}
 				break;
@@ -4977,9 +5221,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampMaxSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 739;
+				State = 783;
 				Match(MAX_SUPPRESS);
-				State = 740;
+				State = 784;
 				duration();
 				}
 				break;
@@ -5108,46 +5352,46 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BgpNeighborStmtContext bgpNeighborStmt() {
 		BgpNeighborStmtContext _localctx = new BgpNeighborStmtContext(Context, State);
-		EnterRule(_localctx, 94, RULE_bgpNeighborStmt);
+		EnterRule(_localctx, 98, RULE_bgpNeighborStmt);
 		int _la;
 		try {
-			State = 777;
+			State = 821;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,68,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,74,Context) ) {
 			case 1:
 				_localctx = new BgpMaxPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 743;
+				State = 787;
 				Match(MAX_PREFIX);
-				State = 744;
+				State = 788;
 				Match(INT);
-				State = 747;
+				State = 791;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 745;
+					State = 789;
 					Match(WARN);
-					State = 746;
+					State = 790;
 					Match(PERCENT);
 					}
 				}
 
-				State = 752;
+				State = 796;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case RESTART:
 					{
-					State = 749;
+					State = 793;
 					Match(RESTART);
-					State = 750;
+					State = 794;
 					duration();
 					}
 					break;
 				case WARNING_ONLY:
 					{
-					State = 751;
+					State = 795;
 					Match(WARNING_ONLY);
 					}
 					break;
@@ -5156,7 +5400,7 @@ public partial class MpolParser : Parser {
 				default:
 					break;
 				}
-				State = 754;
+				State = 798;
 				Match(T__0);
 				}
 				break;
@@ -5164,7 +5408,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 755;
+				State = 799;
 				authStmt();
 				}
 				break;
@@ -5172,13 +5416,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpTtlSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 756;
+				State = 800;
 				Match(TTL_SECURITY);
-				State = 757;
+				State = 801;
 				Match(HOPS);
-				State = 758;
+				State = 802;
 				Match(INT);
-				State = 759;
+				State = 803;
 				Match(T__0);
 				}
 				break;
@@ -5186,11 +5430,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpHoldTimeContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 760;
+				State = 804;
 				Match(HOLD_TIME);
-				State = 761;
+				State = 805;
 				duration();
-				State = 762;
+				State = 806;
 				Match(T__0);
 				}
 				break;
@@ -5198,13 +5442,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterInContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 764;
+				State = 808;
 				Match(PREFIX_FILTER);
-				State = 765;
+				State = 809;
 				Match(IN);
-				State = 766;
+				State = 810;
 				name();
-				State = 767;
+				State = 811;
 				Match(T__0);
 				}
 				break;
@@ -5212,13 +5456,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterOutContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 769;
+				State = 813;
 				Match(PREFIX_FILTER);
-				State = 770;
+				State = 814;
 				Match(OUT);
-				State = 771;
+				State = 815;
 				name();
-				State = 772;
+				State = 816;
 				Match(T__0);
 				}
 				break;
@@ -5226,11 +5470,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 774;
+				State = 818;
 				Match(DESCRIPTION);
-				State = 775;
+				State = 819;
 				Match(STRING);
-				State = 776;
+				State = 820;
 				Match(T__0);
 				}
 				break;
@@ -5274,32 +5518,32 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public KeychainBlockContext keychainBlock() {
 		KeychainBlockContext _localctx = new KeychainBlockContext(Context, State);
-		EnterRule(_localctx, 96, RULE_keychainBlock);
+		EnterRule(_localctx, 100, RULE_keychainBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 779;
+			State = 823;
 			Match(KEYCHAIN);
-			State = 780;
+			State = 824;
 			name();
-			State = 781;
+			State = 825;
 			Match(T__1);
-			State = 785;
+			State = 829;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==KEY) {
 				{
 				{
-				State = 782;
+				State = 826;
 				keyStmt();
 				}
 				}
-				State = 787;
+				State = 831;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 788;
+			State = 832;
 			Match(T__2);
 			}
 		}
@@ -5343,36 +5587,36 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public KeyStmtContext keyStmt() {
 		KeyStmtContext _localctx = new KeyStmtContext(Context, State);
-		EnterRule(_localctx, 98, RULE_keyStmt);
+		EnterRule(_localctx, 102, RULE_keyStmt);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 790;
+			State = 834;
 			Match(KEY);
-			State = 791;
+			State = 835;
 			Match(INT);
-			State = 792;
+			State = 836;
 			Match(SECRET);
-			State = 793;
+			State = 837;
 			secretRef();
-			State = 798;
+			State = 842;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==VALID) {
 				{
-				State = 794;
+				State = 838;
 				Match(VALID);
-				State = 795;
+				State = 839;
 				Match(DATE);
-				State = 796;
+				State = 840;
 				Match(RANGE_DOTS);
-				State = 797;
+				State = 841;
 				Match(DATE);
 				}
 			}
 
-			State = 800;
+			State = 844;
 			Match(T__0);
 			}
 		}
@@ -5415,34 +5659,34 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BmpBlockContext bmpBlock() {
 		BmpBlockContext _localctx = new BmpBlockContext(Context, State);
-		EnterRule(_localctx, 100, RULE_bmpBlock);
+		EnterRule(_localctx, 104, RULE_bmpBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 802;
+			State = 846;
 			Match(BMP);
-			State = 803;
+			State = 847;
 			Match(STATION);
-			State = 804;
+			State = 848;
 			name();
-			State = 805;
+			State = 849;
 			Match(T__1);
-			State = 809;
+			State = 853;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==PORT || ((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 2393087057854465L) != 0)) {
+			while (_la==PORT || ((((_la - 83)) & ~0x3f) == 0 && ((1L << (_la - 83)) & 2393087057854465L) != 0)) {
 				{
 				{
-				State = 806;
+				State = 850;
 				bmpStmt();
 				}
 				}
-				State = 811;
+				State = 855;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 812;
+			State = 856;
 			Match(T__2);
 			}
 		}
@@ -5545,21 +5789,21 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BmpStmtContext bmpStmt() {
 		BmpStmtContext _localctx = new BmpStmtContext(Context, State);
-		EnterRule(_localctx, 102, RULE_bmpStmt);
+		EnterRule(_localctx, 106, RULE_bmpStmt);
 		int _la;
 		try {
-			State = 849;
+			State = 893;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ADDRESS:
 				_localctx = new BmpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 814;
+				State = 858;
 				Match(ADDRESS);
-				State = 815;
+				State = 859;
 				ipAddress();
-				State = 816;
+				State = 860;
 				Match(T__0);
 				}
 				break;
@@ -5567,11 +5811,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpPortContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 818;
+				State = 862;
 				Match(PORT);
-				State = 819;
+				State = 863;
 				Match(INT);
-				State = 820;
+				State = 864;
 				Match(T__0);
 				}
 				break;
@@ -5579,38 +5823,38 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpTlsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 821;
+				State = 865;
 				Match(TLS);
-				State = 822;
+				State = 866;
 				tlsMode();
-				State = 832;
+				State = 876;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 823;
+					State = 867;
 					Match(T__1);
-					State = 827;
+					State = 871;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 112)) & ~0x3f) == 0 && ((1L << (_la - 112)) & 3969L) != 0)) {
+					while (((((_la - 118)) & ~0x3f) == 0 && ((1L << (_la - 118)) & 3969L) != 0)) {
 						{
 						{
-						State = 824;
+						State = 868;
 						tlsStmt();
 						}
 						}
-						State = 829;
+						State = 873;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 830;
+					State = 874;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 831;
+					State = 875;
 					Match(T__0);
 					}
 					break;
@@ -5623,27 +5867,27 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpMonitorContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 834;
+				State = 878;
 				Match(MONITOR);
-				State = 835;
+				State = 879;
 				monitorPolicy();
-				State = 840;
+				State = 884;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 836;
+					State = 880;
 					Match(T__3);
-					State = 837;
+					State = 881;
 					monitorPolicy();
 					}
 					}
-					State = 842;
+					State = 886;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 843;
+				State = 887;
 				Match(T__0);
 				}
 				break;
@@ -5651,11 +5895,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpStatsIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 845;
+				State = 889;
 				Match(STATS_INTERVAL);
-				State = 846;
+				State = 890;
 				duration();
-				State = 847;
+				State = 891;
 				Match(T__0);
 				}
 				break;
@@ -5694,14 +5938,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public TlsModeContext tlsMode() {
 		TlsModeContext _localctx = new TlsModeContext(Context, State);
-		EnterRule(_localctx, 104, RULE_tlsMode);
+		EnterRule(_localctx, 108, RULE_tlsMode);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 851;
+			State = 895;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 422212465065985L) != 0)) ) {
+			if ( !(((((_la - 76)) & ~0x3f) == 0 && ((1L << (_la - 76)) & 422212465065985L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -5811,21 +6055,21 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public TlsStmtContext tlsStmt() {
 		TlsStmtContext _localctx = new TlsStmtContext(Context, State);
-		EnterRule(_localctx, 106, RULE_tlsStmt);
+		EnterRule(_localctx, 110, RULE_tlsStmt);
 		int _la;
 		try {
-			State = 880;
+			State = 924;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MIN_VERSION:
 				_localctx = new TlsMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 853;
+				State = 897;
 				Match(MIN_VERSION);
-				State = 854;
+				State = 898;
 				Match(DECIMAL);
-				State = 855;
+				State = 899;
 				Match(T__0);
 				}
 				break;
@@ -5833,27 +6077,27 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCiphersContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 856;
+				State = 900;
 				Match(CIPHERS);
-				State = 857;
+				State = 901;
 				Match(STRING);
-				State = 862;
+				State = 906;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 858;
+					State = 902;
 					Match(T__3);
-					State = 859;
+					State = 903;
 					Match(STRING);
 					}
 					}
-					State = 864;
+					State = 908;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 865;
+				State = 909;
 				Match(T__0);
 				}
 				break;
@@ -5861,11 +6105,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCaContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 866;
+				State = 910;
 				Match(CA);
-				State = 867;
+				State = 911;
 				secretRef();
-				State = 868;
+				State = 912;
 				Match(T__0);
 				}
 				break;
@@ -5873,11 +6117,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCertContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 870;
+				State = 914;
 				Match(CERT);
-				State = 871;
+				State = 915;
 				secretRef();
-				State = 872;
+				State = 916;
 				Match(T__0);
 				}
 				break;
@@ -5885,11 +6129,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsKeyContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 874;
+				State = 918;
 				Match(KEY);
-				State = 875;
+				State = 919;
 				secretRef();
-				State = 876;
+				State = 920;
 				Match(T__0);
 				}
 				break;
@@ -5897,9 +6141,9 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsStrictContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 878;
+				State = 922;
 				Match(STRICT);
-				State = 879;
+				State = 923;
 				Match(T__0);
 				}
 				break;
@@ -5938,14 +6182,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public MonitorPolicyContext monitorPolicy() {
 		MonitorPolicyContext _localctx = new MonitorPolicyContext(Context, State);
-		EnterRule(_localctx, 108, RULE_monitorPolicy);
+		EnterRule(_localctx, 112, RULE_monitorPolicy);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 882;
+			State = 926;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 125)) & ~0x3f) == 0 && ((1L << (_la - 125)) & 7L) != 0)) ) {
+			if ( !(((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -5989,30 +6233,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public TelemetryBlockContext telemetryBlock() {
 		TelemetryBlockContext _localctx = new TelemetryBlockContext(Context, State);
-		EnterRule(_localctx, 110, RULE_telemetryBlock);
+		EnterRule(_localctx, 114, RULE_telemetryBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 884;
+			State = 928;
 			Match(TELEMETRY);
-			State = 885;
+			State = 929;
 			Match(T__1);
-			State = 889;
+			State = 933;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==WARN || _la==SITE || _la==INTERVAL) {
 				{
 				{
-				State = 886;
+				State = 930;
 				telemetryStmt();
 				}
 				}
-				State = 891;
+				State = 935;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 892;
+			State = 936;
 			Match(T__2);
 			}
 		}
@@ -6078,20 +6322,20 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public TelemetryStmtContext telemetryStmt() {
 		TelemetryStmtContext _localctx = new TelemetryStmtContext(Context, State);
-		EnterRule(_localctx, 112, RULE_telemetryStmt);
+		EnterRule(_localctx, 116, RULE_telemetryStmt);
 		try {
-			State = 904;
+			State = 948;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SITE:
 				_localctx = new TelemetrySiteContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 894;
+				State = 938;
 				Match(SITE);
-				State = 895;
+				State = 939;
 				Match(STRING);
-				State = 896;
+				State = 940;
 				Match(T__0);
 				}
 				break;
@@ -6099,11 +6343,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 897;
+				State = 941;
 				Match(INTERVAL);
-				State = 898;
+				State = 942;
 				duration();
-				State = 899;
+				State = 943;
 				Match(T__0);
 				}
 				break;
@@ -6111,11 +6355,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryWarnContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 901;
+				State = 945;
 				Match(WARN);
-				State = 902;
+				State = 946;
 				Match(PERCENT);
-				State = 903;
+				State = 947;
 				Match(T__0);
 				}
 				break;
@@ -6178,20 +6422,20 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public ControlPlaneStmtContext controlPlaneStmt() {
 		ControlPlaneStmtContext _localctx = new ControlPlaneStmtContext(Context, State);
-		EnterRule(_localctx, 114, RULE_controlPlaneStmt);
+		EnterRule(_localctx, 118, RULE_controlPlaneStmt);
 		try {
-			State = 916;
+			State = 960;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case FILTER:
 				_localctx = new ControlPlaneFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 906;
+				State = 950;
 				Match(FILTER);
-				State = 907;
+				State = 951;
 				name();
-				State = 908;
+				State = 952;
 				Match(T__0);
 				}
 				break;
@@ -6199,15 +6443,15 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneRateContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 910;
+				State = 954;
 				Match(RATE_LIMIT);
-				State = 911;
+				State = 955;
 				protocolName();
-				State = 912;
+				State = 956;
 				Match(INT);
-				State = 913;
+				State = 957;
 				Match(PPS);
-				State = 914;
+				State = 958;
 				Match(T__0);
 				}
 				break;
@@ -6267,22 +6511,22 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public GroupEncryptionStmtContext groupEncryptionStmt() {
 		GroupEncryptionStmtContext _localctx = new GroupEncryptionStmtContext(Context, State);
-		EnterRule(_localctx, 116, RULE_groupEncryptionStmt);
+		EnterRule(_localctx, 120, RULE_groupEncryptionStmt);
 		try {
-			State = 926;
+			State = 970;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PROTECT:
 				_localctx = new EncryptProtectContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 918;
+				State = 962;
 				Match(PROTECT);
-				State = 919;
+				State = 963;
 				Match(FILTER);
-				State = 920;
+				State = 964;
 				name();
-				State = 921;
+				State = 965;
 				Match(T__0);
 				}
 				break;
@@ -6290,11 +6534,11 @@ public partial class MpolParser : Parser {
 				_localctx = new EncryptGroupIdContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 923;
+				State = 967;
 				Match(GROUP_ID);
-				State = 924;
+				State = 968;
 				Match(INT);
-				State = 925;
+				State = 969;
 				Match(T__0);
 				}
 				break;
@@ -6334,18 +6578,24 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public NameContext name() {
 		NameContext _localctx = new NameContext(Context, State);
-		EnterRule(_localctx, 118, RULE_name);
+		EnterRule(_localctx, 122, RULE_name);
 		try {
-			State = 930;
+			State = 974;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 928;
+				State = 972;
 				Match(IDENT);
 				}
 				break;
+			case TEST:
+			case GIVEN:
+			case EXPECT:
+			case REPEAT:
+			case BECAUSE:
+			case BY:
 			case VERSION:
 			case ACCESS:
 			case CONTROL:
@@ -6370,7 +6620,7 @@ public partial class MpolParser : Parser {
 			case MTRACE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 929;
+				State = 973;
 				softKeyword();
 				}
 				break;
@@ -6412,6 +6662,12 @@ public partial class MpolParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INTERVAL() { return GetToken(MpolParser.INTERVAL, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PEER() { return GetToken(MpolParser.PEER, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode KEY() { return GetToken(MpolParser.KEY, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TEST() { return GetToken(MpolParser.TEST, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GIVEN() { return GetToken(MpolParser.GIVEN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXPECT() { return GetToken(MpolParser.EXPECT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REPEAT() { return GetToken(MpolParser.REPEAT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BECAUSE() { return GetToken(MpolParser.BECAUSE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BY() { return GetToken(MpolParser.BY, 0); }
 		public SoftKeywordContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -6428,14 +6684,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SoftKeywordContext softKeyword() {
 		SoftKeywordContext _localctx = new SoftKeywordContext(Context, State);
-		EnterRule(_localctx, 120, RULE_softKeyword);
+		EnterRule(_localctx, 124, RULE_softKeyword);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 932;
+			State = 976;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 34)) & ~0x3f) == 0 && ((1L << (_la - 34)) & 1125899906842691L) != 0) || ((((_la - 112)) & ~0x3f) == 0 && ((1L << (_la - 112)) & 901876817417L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 73667279093248L) != 0) || ((((_la - 90)) & ~0x3f) == 0 && ((1L << (_la - 90)) & 2288041780936966145L) != 0) || ((((_la - 154)) & ~0x3f) == 0 && ((1L << (_la - 154)) & 13L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6476,14 +6732,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PrefixContext prefix() {
 		PrefixContext _localctx = new PrefixContext(Context, State);
-		EnterRule(_localctx, 122, RULE_prefix);
+		EnterRule(_localctx, 126, RULE_prefix);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 934;
+			State = 978;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 155)) & ~0x3f) == 0 && ((1L << (_la - 155)) & 15L) != 0)) ) {
+			if ( !(((((_la - 161)) & ~0x3f) == 0 && ((1L << (_la - 161)) & 15L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6522,12 +6778,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public IpAddressContext ipAddress() {
 		IpAddressContext _localctx = new IpAddressContext(Context, State);
-		EnterRule(_localctx, 124, RULE_ipAddress);
+		EnterRule(_localctx, 128, RULE_ipAddress);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 936;
+			State = 980;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IPV4 || _la==IPV6) ) {
 			ErrorHandler.RecoverInline(this);
@@ -6567,11 +6823,11 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BandwidthContext bandwidth() {
 		BandwidthContext _localctx = new BandwidthContext(Context, State);
-		EnterRule(_localctx, 126, RULE_bandwidth);
+		EnterRule(_localctx, 130, RULE_bandwidth);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 938;
+			State = 982;
 			Match(BANDWIDTH);
 			}
 		}
@@ -6604,11 +6860,11 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public DurationContext duration() {
 		DurationContext _localctx = new DurationContext(Context, State);
-		EnterRule(_localctx, 128, RULE_duration);
+		EnterRule(_localctx, 132, RULE_duration);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 940;
+			State = 984;
 			Match(DURATION);
 			}
 		}
@@ -6624,7 +6880,7 @@ public partial class MpolParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,169,943,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,175,987,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -6633,321 +6889,337 @@ public partial class MpolParser : Parser {
 		2,43,7,43,2,44,7,44,2,45,7,45,2,46,7,46,2,47,7,47,2,48,7,48,2,49,7,49,
 		2,50,7,50,2,51,7,51,2,52,7,52,2,53,7,53,2,54,7,54,2,55,7,55,2,56,7,56,
 		2,57,7,57,2,58,7,58,2,59,7,59,2,60,7,60,2,61,7,61,2,62,7,62,2,63,7,63,
-		2,64,7,64,1,0,5,0,132,8,0,10,0,12,0,135,9,0,1,0,1,0,1,1,1,1,1,1,1,1,1,
-		1,1,1,3,1,145,8,1,1,2,1,2,1,2,1,2,1,3,1,3,1,3,1,3,5,3,155,8,3,10,3,12,
-		3,158,9,3,1,3,1,3,1,4,1,4,1,5,3,5,165,8,5,1,5,1,5,1,5,1,6,1,6,3,6,172,
-		8,6,1,6,3,6,175,8,6,1,7,1,7,1,7,1,7,3,7,181,8,7,1,7,1,7,3,7,185,8,7,1,
-		8,1,8,1,8,1,8,5,8,191,8,8,10,8,12,8,194,9,8,1,8,1,8,1,9,1,9,5,9,200,8,
-		9,10,9,12,9,203,9,9,1,9,3,9,206,8,9,1,9,1,9,1,10,1,10,1,11,1,11,1,11,1,
-		11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,5,
-		11,229,8,11,10,11,12,11,232,9,11,1,11,1,11,1,11,1,11,5,11,238,8,11,10,
-		11,12,11,241,9,11,1,11,1,11,3,11,245,8,11,1,12,1,12,1,12,5,12,250,8,12,
-		10,12,12,12,253,9,12,1,13,1,13,1,13,3,13,258,8,13,1,14,1,14,1,15,1,15,
-		1,16,1,16,1,16,1,16,5,16,268,8,16,10,16,12,16,271,9,16,1,16,1,16,1,17,
-		1,17,4,17,277,8,17,11,17,12,17,278,1,17,1,17,1,17,1,17,1,17,1,17,3,17,
-		287,8,17,1,18,1,18,1,18,1,18,5,18,293,8,18,10,18,12,18,296,9,18,1,18,1,
-		18,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,3,19,310,8,19,1,20,
-		1,20,1,20,5,20,315,8,20,10,20,12,20,318,9,20,1,20,1,20,1,21,1,21,1,22,
-		1,22,1,22,1,22,1,22,1,22,5,22,330,8,22,10,22,12,22,333,9,22,1,22,3,22,
-		336,8,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,348,8,
-		22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,358,8,22,1,23,1,23,1,23,
-		1,23,5,23,364,8,23,10,23,12,23,367,9,23,1,23,1,23,1,24,1,24,1,25,1,25,
-		3,25,375,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,26,1,26,5,26,385,8,26,10,
-		26,12,26,388,9,26,1,26,1,26,3,26,392,8,26,1,27,1,27,1,27,5,27,397,8,27,
-		10,27,12,27,400,9,27,1,27,1,27,1,28,1,28,1,28,1,28,1,28,1,28,1,28,1,28,
-		1,28,1,28,1,28,3,28,415,8,28,1,29,1,29,1,29,1,29,1,29,1,29,3,29,423,8,
-		29,1,29,3,29,426,8,29,1,29,1,29,1,30,1,30,1,30,1,30,1,31,1,31,1,31,1,31,
-		1,31,1,31,5,31,440,8,31,10,31,12,31,443,9,31,1,31,1,31,1,32,1,32,1,33,
-		1,33,1,33,1,33,3,33,453,8,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,461,8,
-		33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,470,8,33,1,33,1,33,1,33,1,33,
-		1,33,1,33,1,33,1,33,1,33,1,33,3,33,482,8,33,1,33,1,33,1,33,1,33,1,33,1,
-		33,1,33,3,33,491,8,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,
-		1,33,1,33,5,33,505,8,33,10,33,12,33,508,9,33,3,33,510,8,33,1,33,1,33,5,
-		33,514,8,33,10,33,12,33,517,9,33,1,33,1,33,3,33,521,8,33,1,33,1,33,1,33,
-		1,33,1,33,1,33,1,33,1,33,1,33,1,33,5,33,533,8,33,10,33,12,33,536,9,33,
-		1,33,1,33,1,33,1,33,5,33,542,8,33,10,33,12,33,545,9,33,1,33,3,33,548,8,
-		33,1,34,1,34,1,34,5,34,553,8,34,10,34,12,34,556,9,34,1,34,1,34,1,35,1,
-		35,1,35,1,35,3,35,564,8,35,1,35,1,35,1,35,1,35,4,35,570,8,35,11,35,12,
-		35,571,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,4,35,583,8,35,11,35,
-		12,35,584,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,594,8,35,1,36,1,36,1,
-		36,5,36,599,8,36,10,36,12,36,602,9,36,1,36,1,36,1,37,1,37,1,37,1,37,1,
-		38,1,38,1,38,5,38,613,8,38,10,38,12,38,616,9,38,1,38,1,38,1,39,1,39,1,
-		39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,5,39,634,8,39,
-		10,39,12,39,637,9,39,1,39,1,39,3,39,641,8,39,3,39,643,8,39,1,40,1,40,1,
-		40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,
-		40,1,40,1,40,3,40,664,8,40,1,41,1,41,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
-		1,42,1,42,1,42,1,42,1,42,3,42,680,8,42,1,43,1,43,1,43,1,43,1,43,1,43,1,
-		43,1,43,1,43,3,43,691,8,43,1,44,1,44,1,44,1,44,1,44,5,44,698,8,44,10,44,
-		12,44,701,9,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
-		1,45,5,45,715,8,45,10,45,12,45,718,9,45,1,45,1,45,3,45,722,8,45,1,45,1,
-		45,4,45,726,8,45,11,45,12,45,727,1,45,1,45,3,45,732,8,45,1,46,1,46,1,46,
-		1,46,1,46,1,46,1,46,1,46,3,46,742,8,46,1,47,1,47,1,47,1,47,3,47,748,8,
-		47,1,47,1,47,1,47,3,47,753,8,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
-		1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,
-		1,47,3,47,778,8,47,1,48,1,48,1,48,1,48,5,48,784,8,48,10,48,12,48,787,9,
-		48,1,48,1,48,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,3,49,799,8,49,1,49,
-		1,49,1,50,1,50,1,50,1,50,1,50,5,50,808,8,50,10,50,12,50,811,9,50,1,50,
-		1,50,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,5,51,826,8,
-		51,10,51,12,51,829,9,51,1,51,1,51,3,51,833,8,51,1,51,1,51,1,51,1,51,5,
-		51,839,8,51,10,51,12,51,842,9,51,1,51,1,51,1,51,1,51,1,51,1,51,3,51,850,
-		8,51,1,52,1,52,1,53,1,53,1,53,1,53,1,53,1,53,1,53,5,53,861,8,53,10,53,
-		12,53,864,9,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,
-		1,53,1,53,1,53,1,53,3,53,881,8,53,1,54,1,54,1,55,1,55,1,55,5,55,888,8,
-		55,10,55,12,55,891,9,55,1,55,1,55,1,56,1,56,1,56,1,56,1,56,1,56,1,56,1,
-		56,1,56,1,56,3,56,905,8,56,1,57,1,57,1,57,1,57,1,57,1,57,1,57,1,57,1,57,
-		1,57,3,57,917,8,57,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,3,58,927,8,
-		58,1,59,1,59,3,59,931,8,59,1,60,1,60,1,61,1,61,1,62,1,62,1,63,1,63,1,64,
-		1,64,1,64,0,0,65,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,
-		40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,
-		88,90,92,94,96,98,100,102,104,106,108,110,112,114,116,118,120,122,124,
-		126,128,0,15,1,0,9,11,1,0,16,17,7,0,32,32,49,49,81,81,97,97,114,114,138,
-		143,163,163,1,0,144,152,1,0,32,33,1,0,38,39,2,0,42,43,46,46,1,0,59,64,
-		1,0,69,70,1,0,43,45,2,0,70,70,117,118,1,0,125,127,10,0,34,35,40,40,84,
-		84,112,112,115,115,121,124,130,131,138,144,148,148,150,151,1,0,155,158,
-		2,0,156,156,158,158,1027,0,133,1,0,0,0,2,144,1,0,0,0,4,146,1,0,0,0,6,150,
-		1,0,0,0,8,161,1,0,0,0,10,164,1,0,0,0,12,174,1,0,0,0,14,184,1,0,0,0,16,
-		186,1,0,0,0,18,197,1,0,0,0,20,209,1,0,0,0,22,244,1,0,0,0,24,246,1,0,0,
-		0,26,257,1,0,0,0,28,259,1,0,0,0,30,261,1,0,0,0,32,263,1,0,0,0,34,286,1,
-		0,0,0,36,288,1,0,0,0,38,309,1,0,0,0,40,311,1,0,0,0,42,321,1,0,0,0,44,357,
-		1,0,0,0,46,359,1,0,0,0,48,370,1,0,0,0,50,374,1,0,0,0,52,391,1,0,0,0,54,
-		393,1,0,0,0,56,414,1,0,0,0,58,416,1,0,0,0,60,429,1,0,0,0,62,433,1,0,0,
-		0,64,446,1,0,0,0,66,547,1,0,0,0,68,549,1,0,0,0,70,593,1,0,0,0,72,595,1,
-		0,0,0,74,605,1,0,0,0,76,609,1,0,0,0,78,642,1,0,0,0,80,663,1,0,0,0,82,665,
-		1,0,0,0,84,679,1,0,0,0,86,690,1,0,0,0,88,692,1,0,0,0,90,731,1,0,0,0,92,
-		741,1,0,0,0,94,777,1,0,0,0,96,779,1,0,0,0,98,790,1,0,0,0,100,802,1,0,0,
-		0,102,849,1,0,0,0,104,851,1,0,0,0,106,880,1,0,0,0,108,882,1,0,0,0,110,
-		884,1,0,0,0,112,904,1,0,0,0,114,916,1,0,0,0,116,926,1,0,0,0,118,930,1,
-		0,0,0,120,932,1,0,0,0,122,934,1,0,0,0,124,936,1,0,0,0,126,938,1,0,0,0,
-		128,940,1,0,0,0,130,132,3,2,1,0,131,130,1,0,0,0,132,135,1,0,0,0,133,131,
-		1,0,0,0,133,134,1,0,0,0,134,136,1,0,0,0,135,133,1,0,0,0,136,137,5,0,0,
-		1,137,1,1,0,0,0,138,145,3,4,2,0,139,145,3,6,3,0,140,145,3,16,8,0,141,145,
-		3,32,16,0,142,145,3,36,18,0,143,145,3,62,31,0,144,138,1,0,0,0,144,139,
-		1,0,0,0,144,140,1,0,0,0,144,141,1,0,0,0,144,142,1,0,0,0,144,143,1,0,0,
-		0,145,3,1,0,0,0,146,147,5,8,0,0,147,148,5,164,0,0,148,149,5,1,0,0,149,
-		5,1,0,0,0,150,151,3,8,4,0,151,152,3,118,59,0,152,156,5,2,0,0,153,155,3,
-		10,5,0,154,153,1,0,0,0,155,158,1,0,0,0,156,154,1,0,0,0,156,157,1,0,0,0,
-		157,159,1,0,0,0,158,156,1,0,0,0,159,160,5,3,0,0,160,7,1,0,0,0,161,162,
-		7,0,0,0,162,9,1,0,0,0,163,165,5,12,0,0,164,163,1,0,0,0,164,165,1,0,0,0,
-		165,166,1,0,0,0,166,167,3,12,6,0,167,168,5,1,0,0,168,11,1,0,0,0,169,171,
-		3,122,61,0,170,172,3,14,7,0,171,170,1,0,0,0,171,172,1,0,0,0,172,175,1,
-		0,0,0,173,175,3,118,59,0,174,169,1,0,0,0,174,173,1,0,0,0,175,13,1,0,0,
-		0,176,177,5,13,0,0,177,180,5,163,0,0,178,179,5,14,0,0,179,181,5,163,0,
-		0,180,178,1,0,0,0,180,181,1,0,0,0,181,185,1,0,0,0,182,183,5,14,0,0,183,
-		185,5,163,0,0,184,176,1,0,0,0,184,182,1,0,0,0,185,15,1,0,0,0,186,187,5,
-		15,0,0,187,188,3,118,59,0,188,192,5,2,0,0,189,191,3,18,9,0,190,189,1,0,
-		0,0,191,194,1,0,0,0,192,190,1,0,0,0,192,193,1,0,0,0,193,195,1,0,0,0,194,
-		192,1,0,0,0,195,196,5,3,0,0,196,17,1,0,0,0,197,201,3,20,10,0,198,200,3,
-		22,11,0,199,198,1,0,0,0,200,203,1,0,0,0,201,199,1,0,0,0,201,202,1,0,0,
-		0,202,205,1,0,0,0,203,201,1,0,0,0,204,206,5,18,0,0,205,204,1,0,0,0,205,
-		206,1,0,0,0,206,207,1,0,0,0,207,208,5,1,0,0,208,19,1,0,0,0,209,210,7,1,
-		0,0,210,21,1,0,0,0,211,245,5,19,0,0,212,213,5,10,0,0,213,245,3,24,12,0,
-		214,215,5,9,0,0,215,245,3,24,12,0,216,217,5,11,0,0,217,245,3,24,12,0,218,
-		219,5,20,0,0,219,245,3,24,12,0,220,221,5,21,0,0,221,245,3,24,12,0,222,
-		223,5,22,0,0,223,245,3,24,12,0,224,225,5,23,0,0,225,230,3,28,14,0,226,
-		227,5,4,0,0,227,229,3,28,14,0,228,226,1,0,0,0,229,232,1,0,0,0,230,228,
-		1,0,0,0,230,231,1,0,0,0,231,245,1,0,0,0,232,230,1,0,0,0,233,234,5,24,0,
-		0,234,239,3,30,15,0,235,236,5,4,0,0,236,238,3,30,15,0,237,235,1,0,0,0,
-		238,241,1,0,0,0,239,237,1,0,0,0,239,240,1,0,0,0,240,245,1,0,0,0,241,239,
-		1,0,0,0,242,243,5,25,0,0,243,245,5,163,0,0,244,211,1,0,0,0,244,212,1,0,
-		0,0,244,214,1,0,0,0,244,216,1,0,0,0,244,218,1,0,0,0,244,220,1,0,0,0,244,
-		222,1,0,0,0,244,224,1,0,0,0,244,233,1,0,0,0,244,242,1,0,0,0,245,23,1,0,
-		0,0,246,251,3,26,13,0,247,248,5,4,0,0,248,250,3,26,13,0,249,247,1,0,0,
-		0,250,253,1,0,0,0,251,249,1,0,0,0,251,252,1,0,0,0,252,25,1,0,0,0,253,251,
-		1,0,0,0,254,258,3,122,61,0,255,258,3,118,59,0,256,258,5,19,0,0,257,254,
-		1,0,0,0,257,255,1,0,0,0,257,256,1,0,0,0,258,27,1,0,0,0,259,260,7,2,0,0,
-		260,29,1,0,0,0,261,262,7,3,0,0,262,31,1,0,0,0,263,264,5,26,0,0,264,265,
-		3,118,59,0,265,269,5,2,0,0,266,268,3,34,17,0,267,266,1,0,0,0,268,271,1,
-		0,0,0,269,267,1,0,0,0,269,270,1,0,0,0,270,272,1,0,0,0,271,269,1,0,0,0,
-		272,273,5,3,0,0,273,33,1,0,0,0,274,276,5,27,0,0,275,277,3,22,11,0,276,
-		275,1,0,0,0,277,278,1,0,0,0,278,276,1,0,0,0,278,279,1,0,0,0,279,280,1,
-		0,0,0,280,281,5,1,0,0,281,287,1,0,0,0,282,283,5,28,0,0,283,284,3,126,63,
-		0,284,285,5,1,0,0,285,287,1,0,0,0,286,274,1,0,0,0,286,282,1,0,0,0,287,
-		35,1,0,0,0,288,289,5,29,0,0,289,290,3,118,59,0,290,294,5,2,0,0,291,293,
-		3,38,19,0,292,291,1,0,0,0,293,296,1,0,0,0,294,292,1,0,0,0,294,295,1,0,
-		0,0,295,297,1,0,0,0,296,294,1,0,0,0,297,298,5,3,0,0,298,37,1,0,0,0,299,
-		310,3,40,20,0,300,310,3,46,23,0,301,310,3,54,27,0,302,310,3,58,29,0,303,
-		310,3,60,30,0,304,305,5,30,0,0,305,310,5,1,0,0,306,307,5,31,0,0,307,308,
-		5,164,0,0,308,310,5,1,0,0,309,299,1,0,0,0,309,300,1,0,0,0,309,301,1,0,
-		0,0,309,302,1,0,0,0,309,303,1,0,0,0,309,304,1,0,0,0,309,306,1,0,0,0,310,
-		39,1,0,0,0,311,312,3,42,21,0,312,316,5,2,0,0,313,315,3,44,22,0,314,313,
-		1,0,0,0,315,318,1,0,0,0,316,314,1,0,0,0,316,317,1,0,0,0,317,319,1,0,0,
-		0,318,316,1,0,0,0,319,320,5,3,0,0,320,41,1,0,0,0,321,322,7,4,0,0,322,43,
-		1,0,0,0,323,324,5,34,0,0,324,325,5,5,0,0,325,326,5,163,0,0,326,358,5,1,
-		0,0,327,331,3,20,10,0,328,330,3,22,11,0,329,328,1,0,0,0,330,333,1,0,0,
-		0,331,329,1,0,0,0,331,332,1,0,0,0,332,335,1,0,0,0,333,331,1,0,0,0,334,
-		336,5,18,0,0,335,334,1,0,0,0,335,336,1,0,0,0,336,337,1,0,0,0,337,338,5,
-		1,0,0,338,358,1,0,0,0,339,340,5,35,0,0,340,341,3,118,59,0,341,342,5,1,
-		0,0,342,358,1,0,0,0,343,344,5,36,0,0,344,347,5,163,0,0,345,346,5,12,0,
-		0,346,348,3,24,12,0,347,345,1,0,0,0,347,348,1,0,0,0,348,349,1,0,0,0,349,
-		358,5,1,0,0,350,351,5,37,0,0,351,352,7,5,0,0,352,358,5,1,0,0,353,354,5,
-		40,0,0,354,355,3,118,59,0,355,356,5,1,0,0,356,358,1,0,0,0,357,323,1,0,
-		0,0,357,327,1,0,0,0,357,339,1,0,0,0,357,343,1,0,0,0,357,350,1,0,0,0,357,
-		353,1,0,0,0,358,45,1,0,0,0,359,360,5,41,0,0,360,361,3,48,24,0,361,365,
-		3,50,25,0,362,364,3,52,26,0,363,362,1,0,0,0,364,367,1,0,0,0,365,363,1,
-		0,0,0,365,366,1,0,0,0,366,368,1,0,0,0,367,365,1,0,0,0,368,369,5,1,0,0,
-		369,47,1,0,0,0,370,371,7,6,0,0,371,49,1,0,0,0,372,375,5,163,0,0,373,375,
-		3,126,63,0,374,372,1,0,0,0,374,373,1,0,0,0,375,51,1,0,0,0,376,377,5,9,
-		0,0,377,392,3,24,12,0,378,379,5,10,0,0,379,392,3,24,12,0,380,381,5,47,
-		0,0,381,386,3,118,59,0,382,383,5,4,0,0,383,385,3,118,59,0,384,382,1,0,
-		0,0,385,388,1,0,0,0,386,384,1,0,0,0,386,387,1,0,0,0,387,392,1,0,0,0,388,
-		386,1,0,0,0,389,390,5,48,0,0,390,392,3,126,63,0,391,376,1,0,0,0,391,378,
-		1,0,0,0,391,380,1,0,0,0,391,389,1,0,0,0,392,53,1,0,0,0,393,394,5,49,0,
-		0,394,398,5,2,0,0,395,397,3,56,28,0,396,395,1,0,0,0,397,400,1,0,0,0,398,
-		396,1,0,0,0,398,399,1,0,0,0,399,401,1,0,0,0,400,398,1,0,0,0,401,402,5,
-		3,0,0,402,55,1,0,0,0,403,404,5,50,0,0,404,405,5,51,0,0,405,415,5,1,0,0,
-		406,407,5,50,0,0,407,408,3,24,12,0,408,409,5,1,0,0,409,415,1,0,0,0,410,
-		411,5,52,0,0,411,415,5,1,0,0,412,413,5,53,0,0,413,415,5,1,0,0,414,403,
-		1,0,0,0,414,406,1,0,0,0,414,410,1,0,0,0,414,412,1,0,0,0,415,57,1,0,0,0,
-		416,422,5,54,0,0,417,418,5,17,0,0,418,419,5,9,0,0,419,423,3,24,12,0,420,
-		421,5,15,0,0,421,423,3,118,59,0,422,417,1,0,0,0,422,420,1,0,0,0,423,425,
-		1,0,0,0,424,426,5,55,0,0,425,424,1,0,0,0,425,426,1,0,0,0,426,427,1,0,0,
-		0,427,428,5,1,0,0,428,59,1,0,0,0,429,430,5,56,0,0,430,431,3,118,59,0,431,
-		432,5,1,0,0,432,61,1,0,0,0,433,434,5,57,0,0,434,435,3,118,59,0,435,436,
-		5,58,0,0,436,437,3,64,32,0,437,441,5,2,0,0,438,440,3,66,33,0,439,438,1,
-		0,0,0,440,443,1,0,0,0,441,439,1,0,0,0,441,442,1,0,0,0,442,444,1,0,0,0,
-		443,441,1,0,0,0,444,445,5,3,0,0,445,63,1,0,0,0,446,447,7,7,0,0,447,65,
-		1,0,0,0,448,449,5,65,0,0,449,452,5,163,0,0,450,451,5,66,0,0,451,453,5,
-		163,0,0,452,450,1,0,0,0,452,453,1,0,0,0,453,454,1,0,0,0,454,548,5,1,0,
-		0,455,456,3,42,21,0,456,457,5,36,0,0,457,460,5,163,0,0,458,459,5,12,0,
-		0,459,461,3,24,12,0,460,458,1,0,0,0,460,461,1,0,0,0,461,462,1,0,0,0,462,
-		463,5,1,0,0,463,548,1,0,0,0,464,465,3,42,21,0,465,466,5,67,0,0,466,469,
-		5,163,0,0,467,468,5,12,0,0,468,470,3,24,12,0,469,467,1,0,0,0,469,470,1,
-		0,0,0,470,471,1,0,0,0,471,472,5,1,0,0,472,548,1,0,0,0,473,474,5,68,0,0,
-		474,475,7,8,0,0,475,548,5,1,0,0,476,481,5,71,0,0,477,478,5,17,0,0,478,
-		482,5,19,0,0,479,480,5,15,0,0,480,482,3,118,59,0,481,477,1,0,0,0,481,479,
-		1,0,0,0,482,483,1,0,0,0,483,548,5,1,0,0,484,490,5,72,0,0,485,486,5,17,
-		0,0,486,487,5,9,0,0,487,491,3,24,12,0,488,489,5,15,0,0,489,491,3,118,59,
-		0,490,485,1,0,0,0,490,488,1,0,0,0,491,492,1,0,0,0,492,493,5,1,0,0,493,
-		548,1,0,0,0,494,495,5,73,0,0,495,496,3,24,12,0,496,497,5,1,0,0,497,548,
-		1,0,0,0,498,499,5,74,0,0,499,509,5,164,0,0,500,501,5,75,0,0,501,506,3,
-		118,59,0,502,503,5,4,0,0,503,505,3,118,59,0,504,502,1,0,0,0,505,508,1,
-		0,0,0,506,504,1,0,0,0,506,507,1,0,0,0,507,510,1,0,0,0,508,506,1,0,0,0,
-		509,500,1,0,0,0,509,510,1,0,0,0,510,520,1,0,0,0,511,515,5,2,0,0,512,514,
-		3,38,19,0,513,512,1,0,0,0,514,517,1,0,0,0,515,513,1,0,0,0,515,516,1,0,
-		0,0,516,518,1,0,0,0,517,515,1,0,0,0,518,521,5,3,0,0,519,521,5,1,0,0,520,
-		511,1,0,0,0,520,519,1,0,0,0,521,548,1,0,0,0,522,548,3,68,34,0,523,548,
-		3,72,36,0,524,548,3,76,38,0,525,548,3,88,44,0,526,548,3,96,48,0,527,548,
-		3,100,50,0,528,548,3,110,55,0,529,530,5,132,0,0,530,534,5,2,0,0,531,533,
-		3,114,57,0,532,531,1,0,0,0,533,536,1,0,0,0,534,532,1,0,0,0,534,535,1,0,
-		0,0,535,537,1,0,0,0,536,534,1,0,0,0,537,548,5,3,0,0,538,539,5,135,0,0,
-		539,543,5,2,0,0,540,542,3,116,58,0,541,540,1,0,0,0,542,545,1,0,0,0,543,
-		541,1,0,0,0,543,544,1,0,0,0,544,546,1,0,0,0,545,543,1,0,0,0,546,548,5,
-		3,0,0,547,448,1,0,0,0,547,455,1,0,0,0,547,464,1,0,0,0,547,473,1,0,0,0,
-		547,476,1,0,0,0,547,484,1,0,0,0,547,494,1,0,0,0,547,498,1,0,0,0,547,522,
-		1,0,0,0,547,523,1,0,0,0,547,524,1,0,0,0,547,525,1,0,0,0,547,526,1,0,0,
-		0,547,527,1,0,0,0,547,528,1,0,0,0,547,529,1,0,0,0,547,538,1,0,0,0,548,
-		67,1,0,0,0,549,550,5,76,0,0,550,554,5,2,0,0,551,553,3,70,35,0,552,551,
-		1,0,0,0,553,556,1,0,0,0,554,552,1,0,0,0,554,555,1,0,0,0,555,557,1,0,0,
-		0,556,554,1,0,0,0,557,558,5,3,0,0,558,69,1,0,0,0,559,560,5,77,0,0,560,
-		563,3,124,62,0,561,562,5,9,0,0,562,564,3,24,12,0,563,561,1,0,0,0,563,564,
-		1,0,0,0,564,565,1,0,0,0,565,566,5,1,0,0,566,594,1,0,0,0,567,569,5,78,0,
-		0,568,570,3,22,11,0,569,568,1,0,0,0,570,571,1,0,0,0,571,569,1,0,0,0,571,
-		572,1,0,0,0,572,573,1,0,0,0,573,574,5,1,0,0,574,594,1,0,0,0,575,576,5,
-		78,0,0,576,577,5,15,0,0,577,578,3,118,59,0,578,579,5,1,0,0,579,594,1,0,
-		0,0,580,582,5,79,0,0,581,583,3,22,11,0,582,581,1,0,0,0,583,584,1,0,0,0,
-		584,582,1,0,0,0,584,585,1,0,0,0,585,586,1,0,0,0,586,587,5,1,0,0,587,594,
-		1,0,0,0,588,589,5,79,0,0,589,590,5,15,0,0,590,591,3,118,59,0,591,592,5,
-		1,0,0,592,594,1,0,0,0,593,559,1,0,0,0,593,567,1,0,0,0,593,575,1,0,0,0,
-		593,580,1,0,0,0,593,588,1,0,0,0,594,71,1,0,0,0,595,596,5,49,0,0,596,600,
-		5,2,0,0,597,599,3,74,37,0,598,597,1,0,0,0,599,602,1,0,0,0,600,598,1,0,
-		0,0,600,601,1,0,0,0,601,603,1,0,0,0,602,600,1,0,0,0,603,604,5,3,0,0,604,
-		73,1,0,0,0,605,606,5,80,0,0,606,607,5,163,0,0,607,608,5,1,0,0,608,75,1,
-		0,0,0,609,610,5,81,0,0,610,614,5,2,0,0,611,613,3,78,39,0,612,611,1,0,0,
-		0,613,616,1,0,0,0,614,612,1,0,0,0,614,615,1,0,0,0,615,617,1,0,0,0,616,
-		614,1,0,0,0,617,618,5,3,0,0,618,77,1,0,0,0,619,620,5,82,0,0,620,621,5,
-		164,0,0,621,643,5,1,0,0,622,623,5,83,0,0,623,624,5,15,0,0,624,625,3,118,
-		59,0,625,626,5,1,0,0,626,643,1,0,0,0,627,628,5,84,0,0,628,629,3,124,62,
-		0,629,630,5,85,0,0,630,640,5,163,0,0,631,635,5,2,0,0,632,634,3,80,40,0,
-		633,632,1,0,0,0,634,637,1,0,0,0,635,633,1,0,0,0,635,636,1,0,0,0,636,638,
-		1,0,0,0,637,635,1,0,0,0,638,641,5,3,0,0,639,641,5,1,0,0,640,631,1,0,0,
-		0,640,639,1,0,0,0,641,643,1,0,0,0,642,619,1,0,0,0,642,622,1,0,0,0,642,
-		627,1,0,0,0,643,79,1,0,0,0,644,645,5,86,0,0,645,646,3,82,41,0,646,647,
-		3,118,59,0,647,648,5,1,0,0,648,664,1,0,0,0,649,650,5,87,0,0,650,651,5,
-		163,0,0,651,664,5,1,0,0,652,664,3,84,42,0,653,654,5,31,0,0,654,655,5,164,
-		0,0,655,664,5,1,0,0,656,657,5,88,0,0,657,658,3,118,59,0,658,659,5,1,0,
-		0,659,664,1,0,0,0,660,661,5,89,0,0,661,662,5,164,0,0,662,664,5,1,0,0,663,
-		644,1,0,0,0,663,649,1,0,0,0,663,652,1,0,0,0,663,653,1,0,0,0,663,656,1,
-		0,0,0,663,660,1,0,0,0,664,81,1,0,0,0,665,666,7,9,0,0,666,83,1,0,0,0,667,
-		668,5,90,0,0,668,669,5,91,0,0,669,670,5,94,0,0,670,671,3,86,43,0,671,672,
-		5,1,0,0,672,680,1,0,0,0,673,674,5,90,0,0,674,675,5,92,0,0,675,676,5,93,
-		0,0,676,677,3,118,59,0,677,678,5,1,0,0,678,680,1,0,0,0,679,667,1,0,0,0,
-		679,673,1,0,0,0,680,85,1,0,0,0,681,682,5,95,0,0,682,683,5,6,0,0,683,684,
-		5,164,0,0,684,691,5,7,0,0,685,686,5,96,0,0,686,687,5,6,0,0,687,688,5,164,
-		0,0,688,691,5,7,0,0,689,691,5,164,0,0,690,681,1,0,0,0,690,685,1,0,0,0,
-		690,689,1,0,0,0,691,87,1,0,0,0,692,693,5,97,0,0,693,694,5,85,0,0,694,695,
-		5,163,0,0,695,699,5,2,0,0,696,698,3,90,45,0,697,696,1,0,0,0,698,701,1,
-		0,0,0,699,697,1,0,0,0,699,700,1,0,0,0,700,702,1,0,0,0,701,699,1,0,0,0,
-		702,703,5,3,0,0,703,89,1,0,0,0,704,705,5,98,0,0,705,706,3,124,62,0,706,
-		707,5,1,0,0,707,732,1,0,0,0,708,709,5,99,0,0,709,710,3,124,62,0,710,711,
-		5,85,0,0,711,721,5,163,0,0,712,716,5,2,0,0,713,715,3,94,47,0,714,713,1,
-		0,0,0,715,718,1,0,0,0,716,714,1,0,0,0,716,717,1,0,0,0,717,719,1,0,0,0,
-		718,716,1,0,0,0,719,722,5,3,0,0,720,722,5,1,0,0,721,712,1,0,0,0,721,720,
-		1,0,0,0,722,732,1,0,0,0,723,725,5,100,0,0,724,726,3,92,46,0,725,724,1,
-		0,0,0,726,727,1,0,0,0,727,725,1,0,0,0,727,728,1,0,0,0,728,729,1,0,0,0,
-		729,730,5,1,0,0,730,732,1,0,0,0,731,704,1,0,0,0,731,708,1,0,0,0,731,723,
-		1,0,0,0,732,91,1,0,0,0,733,734,5,101,0,0,734,742,3,128,64,0,735,736,5,
-		102,0,0,736,742,5,163,0,0,737,738,5,103,0,0,738,742,5,163,0,0,739,740,
-		5,104,0,0,740,742,3,128,64,0,741,733,1,0,0,0,741,735,1,0,0,0,741,737,1,
-		0,0,0,741,739,1,0,0,0,742,93,1,0,0,0,743,744,5,105,0,0,744,747,5,163,0,
-		0,745,746,5,66,0,0,746,748,5,161,0,0,747,745,1,0,0,0,747,748,1,0,0,0,748,
-		752,1,0,0,0,749,750,5,106,0,0,750,753,3,128,64,0,751,753,5,107,0,0,752,
-		749,1,0,0,0,752,751,1,0,0,0,752,753,1,0,0,0,753,754,1,0,0,0,754,778,5,
-		1,0,0,755,778,3,84,42,0,756,757,5,108,0,0,757,758,5,109,0,0,758,759,5,
-		163,0,0,759,778,5,1,0,0,760,761,5,110,0,0,761,762,3,128,64,0,762,763,5,
-		1,0,0,763,778,1,0,0,0,764,765,5,111,0,0,765,766,5,44,0,0,766,767,3,118,
-		59,0,767,768,5,1,0,0,768,778,1,0,0,0,769,770,5,111,0,0,770,771,5,43,0,
-		0,771,772,3,118,59,0,772,773,5,1,0,0,773,778,1,0,0,0,774,775,5,31,0,0,
-		775,776,5,164,0,0,776,778,5,1,0,0,777,743,1,0,0,0,777,755,1,0,0,0,777,
-		756,1,0,0,0,777,760,1,0,0,0,777,764,1,0,0,0,777,769,1,0,0,0,777,774,1,
-		0,0,0,778,95,1,0,0,0,779,780,5,93,0,0,780,781,3,118,59,0,781,785,5,2,0,
-		0,782,784,3,98,49,0,783,782,1,0,0,0,784,787,1,0,0,0,785,783,1,0,0,0,785,
-		786,1,0,0,0,786,788,1,0,0,0,787,785,1,0,0,0,788,789,5,3,0,0,789,97,1,0,
-		0,0,790,791,5,112,0,0,791,792,5,163,0,0,792,793,5,94,0,0,793,798,3,86,
-		43,0,794,795,5,113,0,0,795,796,5,153,0,0,796,797,5,154,0,0,797,799,5,153,
-		0,0,798,794,1,0,0,0,798,799,1,0,0,0,799,800,1,0,0,0,800,801,5,1,0,0,801,
-		99,1,0,0,0,802,803,5,114,0,0,803,804,5,115,0,0,804,805,3,118,59,0,805,
-		809,5,2,0,0,806,808,3,102,51,0,807,806,1,0,0,0,808,811,1,0,0,0,809,807,
-		1,0,0,0,809,810,1,0,0,0,810,812,1,0,0,0,811,809,1,0,0,0,812,813,5,3,0,
-		0,813,101,1,0,0,0,814,815,5,77,0,0,815,816,3,124,62,0,816,817,5,1,0,0,
-		817,850,1,0,0,0,818,819,5,25,0,0,819,820,5,163,0,0,820,850,5,1,0,0,821,
-		822,5,116,0,0,822,832,3,104,52,0,823,827,5,2,0,0,824,826,3,106,53,0,825,
-		824,1,0,0,0,826,829,1,0,0,0,827,825,1,0,0,0,827,828,1,0,0,0,828,830,1,
-		0,0,0,829,827,1,0,0,0,830,833,5,3,0,0,831,833,5,1,0,0,832,823,1,0,0,0,
-		832,831,1,0,0,0,833,850,1,0,0,0,834,835,5,124,0,0,835,840,3,108,54,0,836,
-		837,5,4,0,0,837,839,3,108,54,0,838,836,1,0,0,0,839,842,1,0,0,0,840,838,
-		1,0,0,0,840,841,1,0,0,0,841,843,1,0,0,0,842,840,1,0,0,0,843,844,5,1,0,
-		0,844,850,1,0,0,0,845,846,5,128,0,0,846,847,3,128,64,0,847,848,5,1,0,0,
-		848,850,1,0,0,0,849,814,1,0,0,0,849,818,1,0,0,0,849,821,1,0,0,0,849,834,
-		1,0,0,0,849,845,1,0,0,0,850,103,1,0,0,0,851,852,7,10,0,0,852,105,1,0,0,
-		0,853,854,5,119,0,0,854,855,5,162,0,0,855,881,5,1,0,0,856,857,5,120,0,
-		0,857,862,5,164,0,0,858,859,5,4,0,0,859,861,5,164,0,0,860,858,1,0,0,0,
-		861,864,1,0,0,0,862,860,1,0,0,0,862,863,1,0,0,0,863,865,1,0,0,0,864,862,
-		1,0,0,0,865,881,5,1,0,0,866,867,5,121,0,0,867,868,3,86,43,0,868,869,5,
-		1,0,0,869,881,1,0,0,0,870,871,5,122,0,0,871,872,3,86,43,0,872,873,5,1,
-		0,0,873,881,1,0,0,0,874,875,5,112,0,0,875,876,3,86,43,0,876,877,5,1,0,
-		0,877,881,1,0,0,0,878,879,5,123,0,0,879,881,5,1,0,0,880,853,1,0,0,0,880,
-		856,1,0,0,0,880,866,1,0,0,0,880,870,1,0,0,0,880,874,1,0,0,0,880,878,1,
-		0,0,0,881,107,1,0,0,0,882,883,7,11,0,0,883,109,1,0,0,0,884,885,5,129,0,
-		0,885,889,5,2,0,0,886,888,3,112,56,0,887,886,1,0,0,0,888,891,1,0,0,0,889,
-		887,1,0,0,0,889,890,1,0,0,0,890,892,1,0,0,0,891,889,1,0,0,0,892,893,5,
-		3,0,0,893,111,1,0,0,0,894,895,5,130,0,0,895,896,5,164,0,0,896,905,5,1,
-		0,0,897,898,5,131,0,0,898,899,3,128,64,0,899,900,5,1,0,0,900,905,1,0,0,
-		0,901,902,5,66,0,0,902,903,5,161,0,0,903,905,5,1,0,0,904,894,1,0,0,0,904,
-		897,1,0,0,0,904,901,1,0,0,0,905,113,1,0,0,0,906,907,5,15,0,0,907,908,3,
-		118,59,0,908,909,5,1,0,0,909,917,1,0,0,0,910,911,5,133,0,0,911,912,3,28,
-		14,0,912,913,5,163,0,0,913,914,5,134,0,0,914,915,5,1,0,0,915,917,1,0,0,
-		0,916,906,1,0,0,0,916,910,1,0,0,0,917,115,1,0,0,0,918,919,5,136,0,0,919,
-		920,5,15,0,0,920,921,3,118,59,0,921,922,5,1,0,0,922,927,1,0,0,0,923,924,
-		5,137,0,0,924,925,5,163,0,0,925,927,5,1,0,0,926,918,1,0,0,0,926,923,1,
-		0,0,0,927,117,1,0,0,0,928,931,5,165,0,0,929,931,3,120,60,0,930,928,1,0,
-		0,0,930,929,1,0,0,0,931,119,1,0,0,0,932,933,7,12,0,0,933,121,1,0,0,0,934,
-		935,7,13,0,0,935,123,1,0,0,0,936,937,7,14,0,0,937,125,1,0,0,0,938,939,
-		5,159,0,0,939,127,1,0,0,0,940,941,5,160,0,0,941,129,1,0,0,0,83,133,144,
-		156,164,171,174,180,184,192,201,205,230,239,244,251,257,269,278,286,294,
-		309,316,331,335,347,357,365,374,386,391,398,414,422,425,441,452,460,469,
-		481,490,506,509,515,520,534,543,547,554,563,571,584,593,600,614,635,640,
-		642,663,679,690,699,716,721,727,731,741,747,752,777,785,798,809,827,832,
-		840,849,862,880,889,904,916,926,930
+		2,64,7,64,2,65,7,65,2,66,7,66,1,0,5,0,136,8,0,10,0,12,0,139,9,0,1,0,1,
+		0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,3,1,150,8,1,1,2,1,2,1,2,1,2,1,3,1,3,1,3,
+		1,3,1,3,1,3,5,3,162,8,3,10,3,12,3,165,9,3,1,3,1,3,1,4,1,4,1,4,1,4,3,4,
+		173,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,181,8,4,1,4,1,4,3,4,185,8,4,1,4,1,
+		4,3,4,189,8,4,1,4,1,4,3,4,193,8,4,1,5,1,5,1,5,1,5,5,5,199,8,5,10,5,12,
+		5,202,9,5,1,5,1,5,1,6,1,6,1,7,3,7,209,8,7,1,7,1,7,1,7,1,8,1,8,3,8,216,
+		8,8,1,8,3,8,219,8,8,1,9,1,9,1,9,1,9,3,9,225,8,9,1,9,1,9,3,9,229,8,9,1,
+		10,1,10,1,10,1,10,5,10,235,8,10,10,10,12,10,238,9,10,1,10,1,10,1,11,1,
+		11,5,11,244,8,11,10,11,12,11,247,9,11,1,11,3,11,250,8,11,1,11,1,11,1,12,
+		1,12,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,
+		1,13,1,13,1,13,1,13,5,13,273,8,13,10,13,12,13,276,9,13,1,13,1,13,1,13,
+		1,13,5,13,282,8,13,10,13,12,13,285,9,13,1,13,1,13,3,13,289,8,13,1,14,1,
+		14,1,14,5,14,294,8,14,10,14,12,14,297,9,14,1,15,1,15,1,15,3,15,302,8,15,
+		1,16,1,16,1,17,1,17,1,18,1,18,1,18,1,18,5,18,312,8,18,10,18,12,18,315,
+		9,18,1,18,1,18,1,19,1,19,4,19,321,8,19,11,19,12,19,322,1,19,1,19,1,19,
+		1,19,1,19,1,19,3,19,331,8,19,1,20,1,20,1,20,1,20,5,20,337,8,20,10,20,12,
+		20,340,9,20,1,20,1,20,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,
+		3,21,354,8,21,1,22,1,22,1,22,5,22,359,8,22,10,22,12,22,362,9,22,1,22,1,
+		22,1,23,1,23,1,24,1,24,1,24,1,24,1,24,1,24,5,24,374,8,24,10,24,12,24,377,
+		9,24,1,24,3,24,380,8,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,
+		24,3,24,392,8,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,3,24,402,8,24,
+		1,25,1,25,1,25,1,25,5,25,408,8,25,10,25,12,25,411,9,25,1,25,1,25,1,26,
+		1,26,1,27,1,27,3,27,419,8,27,1,28,1,28,1,28,1,28,1,28,1,28,1,28,1,28,5,
+		28,429,8,28,10,28,12,28,432,9,28,1,28,1,28,3,28,436,8,28,1,29,1,29,1,29,
+		5,29,441,8,29,10,29,12,29,444,9,29,1,29,1,29,1,30,1,30,1,30,1,30,1,30,
+		1,30,1,30,1,30,1,30,1,30,1,30,3,30,459,8,30,1,31,1,31,1,31,1,31,1,31,1,
+		31,3,31,467,8,31,1,31,3,31,470,8,31,1,31,1,31,1,32,1,32,1,32,1,32,1,33,
+		1,33,1,33,1,33,1,33,1,33,5,33,484,8,33,10,33,12,33,487,9,33,1,33,1,33,
+		1,34,1,34,1,35,1,35,1,35,1,35,3,35,497,8,35,1,35,1,35,1,35,1,35,1,35,1,
+		35,3,35,505,8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,514,8,35,1,35,
+		1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,526,8,35,1,35,1,35,1,
+		35,1,35,1,35,1,35,1,35,3,35,535,8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,
+		1,35,1,35,1,35,1,35,1,35,5,35,549,8,35,10,35,12,35,552,9,35,3,35,554,8,
+		35,1,35,1,35,5,35,558,8,35,10,35,12,35,561,9,35,1,35,1,35,3,35,565,8,35,
+		1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,5,35,577,8,35,10,35,
+		12,35,580,9,35,1,35,1,35,1,35,1,35,5,35,586,8,35,10,35,12,35,589,9,35,
+		1,35,3,35,592,8,35,1,36,1,36,1,36,5,36,597,8,36,10,36,12,36,600,9,36,1,
+		36,1,36,1,37,1,37,1,37,1,37,3,37,608,8,37,1,37,1,37,1,37,1,37,4,37,614,
+		8,37,11,37,12,37,615,1,37,1,37,1,37,1,37,1,37,1,37,1,37,1,37,1,37,4,37,
+		627,8,37,11,37,12,37,628,1,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,638,8,
+		37,1,38,1,38,1,38,5,38,643,8,38,10,38,12,38,646,9,38,1,38,1,38,1,39,1,
+		39,1,39,1,39,1,40,1,40,1,40,5,40,657,8,40,10,40,12,40,660,9,40,1,40,1,
+		40,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,
+		41,5,41,678,8,41,10,41,12,41,681,9,41,1,41,1,41,3,41,685,8,41,3,41,687,
+		8,41,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,1,42,3,42,708,8,42,1,43,1,43,1,44,1,44,1,44,1,
+		44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,3,44,724,8,44,1,45,1,45,1,45,
+		1,45,1,45,1,45,1,45,1,45,1,45,3,45,735,8,45,1,46,1,46,1,46,1,46,1,46,5,
+		46,742,8,46,10,46,12,46,745,9,46,1,46,1,46,1,47,1,47,1,47,1,47,1,47,1,
+		47,1,47,1,47,1,47,1,47,5,47,759,8,47,10,47,12,47,762,9,47,1,47,1,47,3,
+		47,766,8,47,1,47,1,47,4,47,770,8,47,11,47,12,47,771,1,47,1,47,3,47,776,
+		8,47,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,3,48,786,8,48,1,49,1,49,1,
+		49,1,49,3,49,792,8,49,1,49,1,49,1,49,3,49,797,8,49,1,49,1,49,1,49,1,49,
+		1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,
+		1,49,1,49,1,49,1,49,1,49,3,49,822,8,49,1,50,1,50,1,50,1,50,5,50,828,8,
+		50,10,50,12,50,831,9,50,1,50,1,50,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,
+		51,3,51,843,8,51,1,51,1,51,1,52,1,52,1,52,1,52,1,52,5,52,852,8,52,10,52,
+		12,52,855,9,52,1,52,1,52,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,
+		1,53,1,53,5,53,870,8,53,10,53,12,53,873,9,53,1,53,1,53,3,53,877,8,53,1,
+		53,1,53,1,53,1,53,5,53,883,8,53,10,53,12,53,886,9,53,1,53,1,53,1,53,1,
+		53,1,53,1,53,3,53,894,8,53,1,54,1,54,1,55,1,55,1,55,1,55,1,55,1,55,1,55,
+		5,55,905,8,55,10,55,12,55,908,9,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,
+		1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,3,55,925,8,55,1,56,1,56,1,57,1,
+		57,1,57,5,57,932,8,57,10,57,12,57,935,9,57,1,57,1,57,1,58,1,58,1,58,1,
+		58,1,58,1,58,1,58,1,58,1,58,1,58,3,58,949,8,58,1,59,1,59,1,59,1,59,1,59,
+		1,59,1,59,1,59,1,59,1,59,3,59,961,8,59,1,60,1,60,1,60,1,60,1,60,1,60,1,
+		60,1,60,3,60,971,8,60,1,61,1,61,3,61,975,8,61,1,62,1,62,1,63,1,63,1,64,
+		1,64,1,65,1,65,1,66,1,66,1,66,0,0,67,0,2,4,6,8,10,12,14,16,18,20,22,24,
+		26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,
+		74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,108,110,112,114,
+		116,118,120,122,124,126,128,130,132,0,15,1,0,15,17,1,0,22,23,7,0,38,38,
+		55,55,87,87,103,103,120,120,144,149,169,169,1,0,150,158,1,0,38,39,1,0,
+		44,45,2,0,48,49,52,52,1,0,65,70,1,0,75,76,1,0,49,51,2,0,76,76,123,124,
+		1,0,131,133,11,0,9,14,40,41,46,46,90,90,118,118,121,121,127,130,136,137,
+		144,150,154,154,156,157,1,0,161,164,2,0,162,162,164,164,1076,0,137,1,0,
+		0,0,2,149,1,0,0,0,4,151,1,0,0,0,6,155,1,0,0,0,8,192,1,0,0,0,10,194,1,0,
+		0,0,12,205,1,0,0,0,14,208,1,0,0,0,16,218,1,0,0,0,18,228,1,0,0,0,20,230,
+		1,0,0,0,22,241,1,0,0,0,24,253,1,0,0,0,26,288,1,0,0,0,28,290,1,0,0,0,30,
+		301,1,0,0,0,32,303,1,0,0,0,34,305,1,0,0,0,36,307,1,0,0,0,38,330,1,0,0,
+		0,40,332,1,0,0,0,42,353,1,0,0,0,44,355,1,0,0,0,46,365,1,0,0,0,48,401,1,
+		0,0,0,50,403,1,0,0,0,52,414,1,0,0,0,54,418,1,0,0,0,56,435,1,0,0,0,58,437,
+		1,0,0,0,60,458,1,0,0,0,62,460,1,0,0,0,64,473,1,0,0,0,66,477,1,0,0,0,68,
+		490,1,0,0,0,70,591,1,0,0,0,72,593,1,0,0,0,74,637,1,0,0,0,76,639,1,0,0,
+		0,78,649,1,0,0,0,80,653,1,0,0,0,82,686,1,0,0,0,84,707,1,0,0,0,86,709,1,
+		0,0,0,88,723,1,0,0,0,90,734,1,0,0,0,92,736,1,0,0,0,94,775,1,0,0,0,96,785,
+		1,0,0,0,98,821,1,0,0,0,100,823,1,0,0,0,102,834,1,0,0,0,104,846,1,0,0,0,
+		106,893,1,0,0,0,108,895,1,0,0,0,110,924,1,0,0,0,112,926,1,0,0,0,114,928,
+		1,0,0,0,116,948,1,0,0,0,118,960,1,0,0,0,120,970,1,0,0,0,122,974,1,0,0,
+		0,124,976,1,0,0,0,126,978,1,0,0,0,128,980,1,0,0,0,130,982,1,0,0,0,132,
+		984,1,0,0,0,134,136,3,2,1,0,135,134,1,0,0,0,136,139,1,0,0,0,137,135,1,
+		0,0,0,137,138,1,0,0,0,138,140,1,0,0,0,139,137,1,0,0,0,140,141,5,0,0,1,
+		141,1,1,0,0,0,142,150,3,4,2,0,143,150,3,10,5,0,144,150,3,20,10,0,145,150,
+		3,36,18,0,146,150,3,40,20,0,147,150,3,66,33,0,148,150,3,6,3,0,149,142,
+		1,0,0,0,149,143,1,0,0,0,149,144,1,0,0,0,149,145,1,0,0,0,149,146,1,0,0,
+		0,149,147,1,0,0,0,149,148,1,0,0,0,150,3,1,0,0,0,151,152,5,8,0,0,152,153,
+		5,170,0,0,153,154,5,1,0,0,154,5,1,0,0,0,155,156,5,9,0,0,156,157,5,170,
+		0,0,157,158,5,63,0,0,158,159,3,122,61,0,159,163,5,2,0,0,160,162,3,8,4,
+		0,161,160,1,0,0,0,162,165,1,0,0,0,163,161,1,0,0,0,163,164,1,0,0,0,164,
+		166,1,0,0,0,165,163,1,0,0,0,166,167,5,3,0,0,167,7,1,0,0,0,168,169,5,10,
+		0,0,169,172,5,170,0,0,170,171,5,12,0,0,171,173,5,169,0,0,172,170,1,0,0,
+		0,172,173,1,0,0,0,173,174,1,0,0,0,174,193,5,1,0,0,175,176,5,11,0,0,176,
+		177,3,24,12,0,177,180,5,170,0,0,178,179,5,12,0,0,179,181,5,169,0,0,180,
+		178,1,0,0,0,180,181,1,0,0,0,181,184,1,0,0,0,182,183,5,13,0,0,183,185,5,
+		170,0,0,184,182,1,0,0,0,184,185,1,0,0,0,185,188,1,0,0,0,186,187,5,14,0,
+		0,187,189,5,170,0,0,188,186,1,0,0,0,188,189,1,0,0,0,189,190,1,0,0,0,190,
+		191,5,1,0,0,191,193,1,0,0,0,192,168,1,0,0,0,192,175,1,0,0,0,193,9,1,0,
+		0,0,194,195,3,12,6,0,195,196,3,122,61,0,196,200,5,2,0,0,197,199,3,14,7,
+		0,198,197,1,0,0,0,199,202,1,0,0,0,200,198,1,0,0,0,200,201,1,0,0,0,201,
+		203,1,0,0,0,202,200,1,0,0,0,203,204,5,3,0,0,204,11,1,0,0,0,205,206,7,0,
+		0,0,206,13,1,0,0,0,207,209,5,18,0,0,208,207,1,0,0,0,208,209,1,0,0,0,209,
+		210,1,0,0,0,210,211,3,16,8,0,211,212,5,1,0,0,212,15,1,0,0,0,213,215,3,
+		126,63,0,214,216,3,18,9,0,215,214,1,0,0,0,215,216,1,0,0,0,216,219,1,0,
+		0,0,217,219,3,122,61,0,218,213,1,0,0,0,218,217,1,0,0,0,219,17,1,0,0,0,
+		220,221,5,19,0,0,221,224,5,169,0,0,222,223,5,20,0,0,223,225,5,169,0,0,
+		224,222,1,0,0,0,224,225,1,0,0,0,225,229,1,0,0,0,226,227,5,20,0,0,227,229,
+		5,169,0,0,228,220,1,0,0,0,228,226,1,0,0,0,229,19,1,0,0,0,230,231,5,21,
+		0,0,231,232,3,122,61,0,232,236,5,2,0,0,233,235,3,22,11,0,234,233,1,0,0,
+		0,235,238,1,0,0,0,236,234,1,0,0,0,236,237,1,0,0,0,237,239,1,0,0,0,238,
+		236,1,0,0,0,239,240,5,3,0,0,240,21,1,0,0,0,241,245,3,24,12,0,242,244,3,
+		26,13,0,243,242,1,0,0,0,244,247,1,0,0,0,245,243,1,0,0,0,245,246,1,0,0,
+		0,246,249,1,0,0,0,247,245,1,0,0,0,248,250,5,24,0,0,249,248,1,0,0,0,249,
+		250,1,0,0,0,250,251,1,0,0,0,251,252,5,1,0,0,252,23,1,0,0,0,253,254,7,1,
+		0,0,254,25,1,0,0,0,255,289,5,25,0,0,256,257,5,16,0,0,257,289,3,28,14,0,
+		258,259,5,15,0,0,259,289,3,28,14,0,260,261,5,17,0,0,261,289,3,28,14,0,
+		262,263,5,26,0,0,263,289,3,28,14,0,264,265,5,27,0,0,265,289,3,28,14,0,
+		266,267,5,28,0,0,267,289,3,28,14,0,268,269,5,29,0,0,269,274,3,32,16,0,
+		270,271,5,4,0,0,271,273,3,32,16,0,272,270,1,0,0,0,273,276,1,0,0,0,274,
+		272,1,0,0,0,274,275,1,0,0,0,275,289,1,0,0,0,276,274,1,0,0,0,277,278,5,
+		30,0,0,278,283,3,34,17,0,279,280,5,4,0,0,280,282,3,34,17,0,281,279,1,0,
+		0,0,282,285,1,0,0,0,283,281,1,0,0,0,283,284,1,0,0,0,284,289,1,0,0,0,285,
+		283,1,0,0,0,286,287,5,31,0,0,287,289,5,169,0,0,288,255,1,0,0,0,288,256,
+		1,0,0,0,288,258,1,0,0,0,288,260,1,0,0,0,288,262,1,0,0,0,288,264,1,0,0,
+		0,288,266,1,0,0,0,288,268,1,0,0,0,288,277,1,0,0,0,288,286,1,0,0,0,289,
+		27,1,0,0,0,290,295,3,30,15,0,291,292,5,4,0,0,292,294,3,30,15,0,293,291,
+		1,0,0,0,294,297,1,0,0,0,295,293,1,0,0,0,295,296,1,0,0,0,296,29,1,0,0,0,
+		297,295,1,0,0,0,298,302,3,126,63,0,299,302,3,122,61,0,300,302,5,25,0,0,
+		301,298,1,0,0,0,301,299,1,0,0,0,301,300,1,0,0,0,302,31,1,0,0,0,303,304,
+		7,2,0,0,304,33,1,0,0,0,305,306,7,3,0,0,306,35,1,0,0,0,307,308,5,32,0,0,
+		308,309,3,122,61,0,309,313,5,2,0,0,310,312,3,38,19,0,311,310,1,0,0,0,312,
+		315,1,0,0,0,313,311,1,0,0,0,313,314,1,0,0,0,314,316,1,0,0,0,315,313,1,
+		0,0,0,316,317,5,3,0,0,317,37,1,0,0,0,318,320,5,33,0,0,319,321,3,26,13,
+		0,320,319,1,0,0,0,321,322,1,0,0,0,322,320,1,0,0,0,322,323,1,0,0,0,323,
+		324,1,0,0,0,324,325,5,1,0,0,325,331,1,0,0,0,326,327,5,34,0,0,327,328,3,
+		130,65,0,328,329,5,1,0,0,329,331,1,0,0,0,330,318,1,0,0,0,330,326,1,0,0,
+		0,331,39,1,0,0,0,332,333,5,35,0,0,333,334,3,122,61,0,334,338,5,2,0,0,335,
+		337,3,42,21,0,336,335,1,0,0,0,337,340,1,0,0,0,338,336,1,0,0,0,338,339,
+		1,0,0,0,339,341,1,0,0,0,340,338,1,0,0,0,341,342,5,3,0,0,342,41,1,0,0,0,
+		343,354,3,44,22,0,344,354,3,50,25,0,345,354,3,58,29,0,346,354,3,62,31,
+		0,347,354,3,64,32,0,348,349,5,36,0,0,349,354,5,1,0,0,350,351,5,37,0,0,
+		351,352,5,170,0,0,352,354,5,1,0,0,353,343,1,0,0,0,353,344,1,0,0,0,353,
+		345,1,0,0,0,353,346,1,0,0,0,353,347,1,0,0,0,353,348,1,0,0,0,353,350,1,
+		0,0,0,354,43,1,0,0,0,355,356,3,46,23,0,356,360,5,2,0,0,357,359,3,48,24,
+		0,358,357,1,0,0,0,359,362,1,0,0,0,360,358,1,0,0,0,360,361,1,0,0,0,361,
+		363,1,0,0,0,362,360,1,0,0,0,363,364,5,3,0,0,364,45,1,0,0,0,365,366,7,4,
+		0,0,366,47,1,0,0,0,367,368,5,40,0,0,368,369,5,5,0,0,369,370,5,169,0,0,
+		370,402,5,1,0,0,371,375,3,24,12,0,372,374,3,26,13,0,373,372,1,0,0,0,374,
+		377,1,0,0,0,375,373,1,0,0,0,375,376,1,0,0,0,376,379,1,0,0,0,377,375,1,
+		0,0,0,378,380,5,24,0,0,379,378,1,0,0,0,379,380,1,0,0,0,380,381,1,0,0,0,
+		381,382,5,1,0,0,382,402,1,0,0,0,383,384,5,41,0,0,384,385,3,122,61,0,385,
+		386,5,1,0,0,386,402,1,0,0,0,387,388,5,42,0,0,388,391,5,169,0,0,389,390,
+		5,18,0,0,390,392,3,28,14,0,391,389,1,0,0,0,391,392,1,0,0,0,392,393,1,0,
+		0,0,393,402,5,1,0,0,394,395,5,43,0,0,395,396,7,5,0,0,396,402,5,1,0,0,397,
+		398,5,46,0,0,398,399,3,122,61,0,399,400,5,1,0,0,400,402,1,0,0,0,401,367,
+		1,0,0,0,401,371,1,0,0,0,401,383,1,0,0,0,401,387,1,0,0,0,401,394,1,0,0,
+		0,401,397,1,0,0,0,402,49,1,0,0,0,403,404,5,47,0,0,404,405,3,52,26,0,405,
+		409,3,54,27,0,406,408,3,56,28,0,407,406,1,0,0,0,408,411,1,0,0,0,409,407,
+		1,0,0,0,409,410,1,0,0,0,410,412,1,0,0,0,411,409,1,0,0,0,412,413,5,1,0,
+		0,413,51,1,0,0,0,414,415,7,6,0,0,415,53,1,0,0,0,416,419,5,169,0,0,417,
+		419,3,130,65,0,418,416,1,0,0,0,418,417,1,0,0,0,419,55,1,0,0,0,420,421,
+		5,15,0,0,421,436,3,28,14,0,422,423,5,16,0,0,423,436,3,28,14,0,424,425,
+		5,53,0,0,425,430,3,122,61,0,426,427,5,4,0,0,427,429,3,122,61,0,428,426,
+		1,0,0,0,429,432,1,0,0,0,430,428,1,0,0,0,430,431,1,0,0,0,431,436,1,0,0,
+		0,432,430,1,0,0,0,433,434,5,54,0,0,434,436,3,130,65,0,435,420,1,0,0,0,
+		435,422,1,0,0,0,435,424,1,0,0,0,435,433,1,0,0,0,436,57,1,0,0,0,437,438,
+		5,55,0,0,438,442,5,2,0,0,439,441,3,60,30,0,440,439,1,0,0,0,441,444,1,0,
+		0,0,442,440,1,0,0,0,442,443,1,0,0,0,443,445,1,0,0,0,444,442,1,0,0,0,445,
+		446,5,3,0,0,446,59,1,0,0,0,447,448,5,56,0,0,448,449,5,57,0,0,449,459,5,
+		1,0,0,450,451,5,56,0,0,451,452,3,28,14,0,452,453,5,1,0,0,453,459,1,0,0,
+		0,454,455,5,58,0,0,455,459,5,1,0,0,456,457,5,59,0,0,457,459,5,1,0,0,458,
+		447,1,0,0,0,458,450,1,0,0,0,458,454,1,0,0,0,458,456,1,0,0,0,459,61,1,0,
+		0,0,460,466,5,60,0,0,461,462,5,23,0,0,462,463,5,15,0,0,463,467,3,28,14,
+		0,464,465,5,21,0,0,465,467,3,122,61,0,466,461,1,0,0,0,466,464,1,0,0,0,
+		467,469,1,0,0,0,468,470,5,61,0,0,469,468,1,0,0,0,469,470,1,0,0,0,470,471,
+		1,0,0,0,471,472,5,1,0,0,472,63,1,0,0,0,473,474,5,62,0,0,474,475,3,122,
+		61,0,475,476,5,1,0,0,476,65,1,0,0,0,477,478,5,63,0,0,478,479,3,122,61,
+		0,479,480,5,64,0,0,480,481,3,68,34,0,481,485,5,2,0,0,482,484,3,70,35,0,
+		483,482,1,0,0,0,484,487,1,0,0,0,485,483,1,0,0,0,485,486,1,0,0,0,486,488,
+		1,0,0,0,487,485,1,0,0,0,488,489,5,3,0,0,489,67,1,0,0,0,490,491,7,7,0,0,
+		491,69,1,0,0,0,492,493,5,71,0,0,493,496,5,169,0,0,494,495,5,72,0,0,495,
+		497,5,169,0,0,496,494,1,0,0,0,496,497,1,0,0,0,497,498,1,0,0,0,498,592,
+		5,1,0,0,499,500,3,46,23,0,500,501,5,42,0,0,501,504,5,169,0,0,502,503,5,
+		18,0,0,503,505,3,28,14,0,504,502,1,0,0,0,504,505,1,0,0,0,505,506,1,0,0,
+		0,506,507,5,1,0,0,507,592,1,0,0,0,508,509,3,46,23,0,509,510,5,73,0,0,510,
+		513,5,169,0,0,511,512,5,18,0,0,512,514,3,28,14,0,513,511,1,0,0,0,513,514,
+		1,0,0,0,514,515,1,0,0,0,515,516,5,1,0,0,516,592,1,0,0,0,517,518,5,74,0,
+		0,518,519,7,8,0,0,519,592,5,1,0,0,520,525,5,77,0,0,521,522,5,23,0,0,522,
+		526,5,25,0,0,523,524,5,21,0,0,524,526,3,122,61,0,525,521,1,0,0,0,525,523,
+		1,0,0,0,526,527,1,0,0,0,527,592,5,1,0,0,528,534,5,78,0,0,529,530,5,23,
+		0,0,530,531,5,15,0,0,531,535,3,28,14,0,532,533,5,21,0,0,533,535,3,122,
+		61,0,534,529,1,0,0,0,534,532,1,0,0,0,535,536,1,0,0,0,536,537,5,1,0,0,537,
+		592,1,0,0,0,538,539,5,79,0,0,539,540,3,28,14,0,540,541,5,1,0,0,541,592,
+		1,0,0,0,542,543,5,80,0,0,543,553,5,170,0,0,544,545,5,81,0,0,545,550,3,
+		122,61,0,546,547,5,4,0,0,547,549,3,122,61,0,548,546,1,0,0,0,549,552,1,
+		0,0,0,550,548,1,0,0,0,550,551,1,0,0,0,551,554,1,0,0,0,552,550,1,0,0,0,
+		553,544,1,0,0,0,553,554,1,0,0,0,554,564,1,0,0,0,555,559,5,2,0,0,556,558,
+		3,42,21,0,557,556,1,0,0,0,558,561,1,0,0,0,559,557,1,0,0,0,559,560,1,0,
+		0,0,560,562,1,0,0,0,561,559,1,0,0,0,562,565,5,3,0,0,563,565,5,1,0,0,564,
+		555,1,0,0,0,564,563,1,0,0,0,565,592,1,0,0,0,566,592,3,72,36,0,567,592,
+		3,76,38,0,568,592,3,80,40,0,569,592,3,92,46,0,570,592,3,100,50,0,571,592,
+		3,104,52,0,572,592,3,114,57,0,573,574,5,138,0,0,574,578,5,2,0,0,575,577,
+		3,118,59,0,576,575,1,0,0,0,577,580,1,0,0,0,578,576,1,0,0,0,578,579,1,0,
+		0,0,579,581,1,0,0,0,580,578,1,0,0,0,581,592,5,3,0,0,582,583,5,141,0,0,
+		583,587,5,2,0,0,584,586,3,120,60,0,585,584,1,0,0,0,586,589,1,0,0,0,587,
+		585,1,0,0,0,587,588,1,0,0,0,588,590,1,0,0,0,589,587,1,0,0,0,590,592,5,
+		3,0,0,591,492,1,0,0,0,591,499,1,0,0,0,591,508,1,0,0,0,591,517,1,0,0,0,
+		591,520,1,0,0,0,591,528,1,0,0,0,591,538,1,0,0,0,591,542,1,0,0,0,591,566,
+		1,0,0,0,591,567,1,0,0,0,591,568,1,0,0,0,591,569,1,0,0,0,591,570,1,0,0,
+		0,591,571,1,0,0,0,591,572,1,0,0,0,591,573,1,0,0,0,591,582,1,0,0,0,592,
+		71,1,0,0,0,593,594,5,82,0,0,594,598,5,2,0,0,595,597,3,74,37,0,596,595,
+		1,0,0,0,597,600,1,0,0,0,598,596,1,0,0,0,598,599,1,0,0,0,599,601,1,0,0,
+		0,600,598,1,0,0,0,601,602,5,3,0,0,602,73,1,0,0,0,603,604,5,83,0,0,604,
+		607,3,128,64,0,605,606,5,15,0,0,606,608,3,28,14,0,607,605,1,0,0,0,607,
+		608,1,0,0,0,608,609,1,0,0,0,609,610,5,1,0,0,610,638,1,0,0,0,611,613,5,
+		84,0,0,612,614,3,26,13,0,613,612,1,0,0,0,614,615,1,0,0,0,615,613,1,0,0,
+		0,615,616,1,0,0,0,616,617,1,0,0,0,617,618,5,1,0,0,618,638,1,0,0,0,619,
+		620,5,84,0,0,620,621,5,21,0,0,621,622,3,122,61,0,622,623,5,1,0,0,623,638,
+		1,0,0,0,624,626,5,85,0,0,625,627,3,26,13,0,626,625,1,0,0,0,627,628,1,0,
+		0,0,628,626,1,0,0,0,628,629,1,0,0,0,629,630,1,0,0,0,630,631,5,1,0,0,631,
+		638,1,0,0,0,632,633,5,85,0,0,633,634,5,21,0,0,634,635,3,122,61,0,635,636,
+		5,1,0,0,636,638,1,0,0,0,637,603,1,0,0,0,637,611,1,0,0,0,637,619,1,0,0,
+		0,637,624,1,0,0,0,637,632,1,0,0,0,638,75,1,0,0,0,639,640,5,55,0,0,640,
+		644,5,2,0,0,641,643,3,78,39,0,642,641,1,0,0,0,643,646,1,0,0,0,644,642,
+		1,0,0,0,644,645,1,0,0,0,645,647,1,0,0,0,646,644,1,0,0,0,647,648,5,3,0,
+		0,648,77,1,0,0,0,649,650,5,86,0,0,650,651,5,169,0,0,651,652,5,1,0,0,652,
+		79,1,0,0,0,653,654,5,87,0,0,654,658,5,2,0,0,655,657,3,82,41,0,656,655,
+		1,0,0,0,657,660,1,0,0,0,658,656,1,0,0,0,658,659,1,0,0,0,659,661,1,0,0,
+		0,660,658,1,0,0,0,661,662,5,3,0,0,662,81,1,0,0,0,663,664,5,88,0,0,664,
+		665,5,170,0,0,665,687,5,1,0,0,666,667,5,89,0,0,667,668,5,21,0,0,668,669,
+		3,122,61,0,669,670,5,1,0,0,670,687,1,0,0,0,671,672,5,90,0,0,672,673,3,
+		128,64,0,673,674,5,91,0,0,674,684,5,169,0,0,675,679,5,2,0,0,676,678,3,
+		84,42,0,677,676,1,0,0,0,678,681,1,0,0,0,679,677,1,0,0,0,679,680,1,0,0,
+		0,680,682,1,0,0,0,681,679,1,0,0,0,682,685,5,3,0,0,683,685,5,1,0,0,684,
+		675,1,0,0,0,684,683,1,0,0,0,685,687,1,0,0,0,686,663,1,0,0,0,686,666,1,
+		0,0,0,686,671,1,0,0,0,687,83,1,0,0,0,688,689,5,92,0,0,689,690,3,86,43,
+		0,690,691,3,122,61,0,691,692,5,1,0,0,692,708,1,0,0,0,693,694,5,93,0,0,
+		694,695,5,169,0,0,695,708,5,1,0,0,696,708,3,88,44,0,697,698,5,37,0,0,698,
+		699,5,170,0,0,699,708,5,1,0,0,700,701,5,94,0,0,701,702,3,122,61,0,702,
+		703,5,1,0,0,703,708,1,0,0,0,704,705,5,95,0,0,705,706,5,170,0,0,706,708,
+		5,1,0,0,707,688,1,0,0,0,707,693,1,0,0,0,707,696,1,0,0,0,707,697,1,0,0,
+		0,707,700,1,0,0,0,707,704,1,0,0,0,708,85,1,0,0,0,709,710,7,9,0,0,710,87,
+		1,0,0,0,711,712,5,96,0,0,712,713,5,97,0,0,713,714,5,100,0,0,714,715,3,
+		90,45,0,715,716,5,1,0,0,716,724,1,0,0,0,717,718,5,96,0,0,718,719,5,98,
+		0,0,719,720,5,99,0,0,720,721,3,122,61,0,721,722,5,1,0,0,722,724,1,0,0,
+		0,723,711,1,0,0,0,723,717,1,0,0,0,724,89,1,0,0,0,725,726,5,101,0,0,726,
+		727,5,6,0,0,727,728,5,170,0,0,728,735,5,7,0,0,729,730,5,102,0,0,730,731,
+		5,6,0,0,731,732,5,170,0,0,732,735,5,7,0,0,733,735,5,170,0,0,734,725,1,
+		0,0,0,734,729,1,0,0,0,734,733,1,0,0,0,735,91,1,0,0,0,736,737,5,103,0,0,
+		737,738,5,91,0,0,738,739,5,169,0,0,739,743,5,2,0,0,740,742,3,94,47,0,741,
+		740,1,0,0,0,742,745,1,0,0,0,743,741,1,0,0,0,743,744,1,0,0,0,744,746,1,
+		0,0,0,745,743,1,0,0,0,746,747,5,3,0,0,747,93,1,0,0,0,748,749,5,104,0,0,
+		749,750,3,128,64,0,750,751,5,1,0,0,751,776,1,0,0,0,752,753,5,105,0,0,753,
+		754,3,128,64,0,754,755,5,91,0,0,755,765,5,169,0,0,756,760,5,2,0,0,757,
+		759,3,98,49,0,758,757,1,0,0,0,759,762,1,0,0,0,760,758,1,0,0,0,760,761,
+		1,0,0,0,761,763,1,0,0,0,762,760,1,0,0,0,763,766,5,3,0,0,764,766,5,1,0,
+		0,765,756,1,0,0,0,765,764,1,0,0,0,766,776,1,0,0,0,767,769,5,106,0,0,768,
+		770,3,96,48,0,769,768,1,0,0,0,770,771,1,0,0,0,771,769,1,0,0,0,771,772,
+		1,0,0,0,772,773,1,0,0,0,773,774,5,1,0,0,774,776,1,0,0,0,775,748,1,0,0,
+		0,775,752,1,0,0,0,775,767,1,0,0,0,776,95,1,0,0,0,777,778,5,107,0,0,778,
+		786,3,132,66,0,779,780,5,108,0,0,780,786,5,169,0,0,781,782,5,109,0,0,782,
+		786,5,169,0,0,783,784,5,110,0,0,784,786,3,132,66,0,785,777,1,0,0,0,785,
+		779,1,0,0,0,785,781,1,0,0,0,785,783,1,0,0,0,786,97,1,0,0,0,787,788,5,111,
+		0,0,788,791,5,169,0,0,789,790,5,72,0,0,790,792,5,167,0,0,791,789,1,0,0,
+		0,791,792,1,0,0,0,792,796,1,0,0,0,793,794,5,112,0,0,794,797,3,132,66,0,
+		795,797,5,113,0,0,796,793,1,0,0,0,796,795,1,0,0,0,796,797,1,0,0,0,797,
+		798,1,0,0,0,798,822,5,1,0,0,799,822,3,88,44,0,800,801,5,114,0,0,801,802,
+		5,115,0,0,802,803,5,169,0,0,803,822,5,1,0,0,804,805,5,116,0,0,805,806,
+		3,132,66,0,806,807,5,1,0,0,807,822,1,0,0,0,808,809,5,117,0,0,809,810,5,
+		50,0,0,810,811,3,122,61,0,811,812,5,1,0,0,812,822,1,0,0,0,813,814,5,117,
+		0,0,814,815,5,49,0,0,815,816,3,122,61,0,816,817,5,1,0,0,817,822,1,0,0,
+		0,818,819,5,37,0,0,819,820,5,170,0,0,820,822,5,1,0,0,821,787,1,0,0,0,821,
+		799,1,0,0,0,821,800,1,0,0,0,821,804,1,0,0,0,821,808,1,0,0,0,821,813,1,
+		0,0,0,821,818,1,0,0,0,822,99,1,0,0,0,823,824,5,99,0,0,824,825,3,122,61,
+		0,825,829,5,2,0,0,826,828,3,102,51,0,827,826,1,0,0,0,828,831,1,0,0,0,829,
+		827,1,0,0,0,829,830,1,0,0,0,830,832,1,0,0,0,831,829,1,0,0,0,832,833,5,
+		3,0,0,833,101,1,0,0,0,834,835,5,118,0,0,835,836,5,169,0,0,836,837,5,100,
+		0,0,837,842,3,90,45,0,838,839,5,119,0,0,839,840,5,159,0,0,840,841,5,160,
+		0,0,841,843,5,159,0,0,842,838,1,0,0,0,842,843,1,0,0,0,843,844,1,0,0,0,
+		844,845,5,1,0,0,845,103,1,0,0,0,846,847,5,120,0,0,847,848,5,121,0,0,848,
+		849,3,122,61,0,849,853,5,2,0,0,850,852,3,106,53,0,851,850,1,0,0,0,852,
+		855,1,0,0,0,853,851,1,0,0,0,853,854,1,0,0,0,854,856,1,0,0,0,855,853,1,
+		0,0,0,856,857,5,3,0,0,857,105,1,0,0,0,858,859,5,83,0,0,859,860,3,128,64,
+		0,860,861,5,1,0,0,861,894,1,0,0,0,862,863,5,31,0,0,863,864,5,169,0,0,864,
+		894,5,1,0,0,865,866,5,122,0,0,866,876,3,108,54,0,867,871,5,2,0,0,868,870,
+		3,110,55,0,869,868,1,0,0,0,870,873,1,0,0,0,871,869,1,0,0,0,871,872,1,0,
+		0,0,872,874,1,0,0,0,873,871,1,0,0,0,874,877,5,3,0,0,875,877,5,1,0,0,876,
+		867,1,0,0,0,876,875,1,0,0,0,877,894,1,0,0,0,878,879,5,130,0,0,879,884,
+		3,112,56,0,880,881,5,4,0,0,881,883,3,112,56,0,882,880,1,0,0,0,883,886,
+		1,0,0,0,884,882,1,0,0,0,884,885,1,0,0,0,885,887,1,0,0,0,886,884,1,0,0,
+		0,887,888,5,1,0,0,888,894,1,0,0,0,889,890,5,134,0,0,890,891,3,132,66,0,
+		891,892,5,1,0,0,892,894,1,0,0,0,893,858,1,0,0,0,893,862,1,0,0,0,893,865,
+		1,0,0,0,893,878,1,0,0,0,893,889,1,0,0,0,894,107,1,0,0,0,895,896,7,10,0,
+		0,896,109,1,0,0,0,897,898,5,125,0,0,898,899,5,168,0,0,899,925,5,1,0,0,
+		900,901,5,126,0,0,901,906,5,170,0,0,902,903,5,4,0,0,903,905,5,170,0,0,
+		904,902,1,0,0,0,905,908,1,0,0,0,906,904,1,0,0,0,906,907,1,0,0,0,907,909,
+		1,0,0,0,908,906,1,0,0,0,909,925,5,1,0,0,910,911,5,127,0,0,911,912,3,90,
+		45,0,912,913,5,1,0,0,913,925,1,0,0,0,914,915,5,128,0,0,915,916,3,90,45,
+		0,916,917,5,1,0,0,917,925,1,0,0,0,918,919,5,118,0,0,919,920,3,90,45,0,
+		920,921,5,1,0,0,921,925,1,0,0,0,922,923,5,129,0,0,923,925,5,1,0,0,924,
+		897,1,0,0,0,924,900,1,0,0,0,924,910,1,0,0,0,924,914,1,0,0,0,924,918,1,
+		0,0,0,924,922,1,0,0,0,925,111,1,0,0,0,926,927,7,11,0,0,927,113,1,0,0,0,
+		928,929,5,135,0,0,929,933,5,2,0,0,930,932,3,116,58,0,931,930,1,0,0,0,932,
+		935,1,0,0,0,933,931,1,0,0,0,933,934,1,0,0,0,934,936,1,0,0,0,935,933,1,
+		0,0,0,936,937,5,3,0,0,937,115,1,0,0,0,938,939,5,136,0,0,939,940,5,170,
+		0,0,940,949,5,1,0,0,941,942,5,137,0,0,942,943,3,132,66,0,943,944,5,1,0,
+		0,944,949,1,0,0,0,945,946,5,72,0,0,946,947,5,167,0,0,947,949,5,1,0,0,948,
+		938,1,0,0,0,948,941,1,0,0,0,948,945,1,0,0,0,949,117,1,0,0,0,950,951,5,
+		21,0,0,951,952,3,122,61,0,952,953,5,1,0,0,953,961,1,0,0,0,954,955,5,139,
+		0,0,955,956,3,32,16,0,956,957,5,169,0,0,957,958,5,140,0,0,958,959,5,1,
+		0,0,959,961,1,0,0,0,960,950,1,0,0,0,960,954,1,0,0,0,961,119,1,0,0,0,962,
+		963,5,142,0,0,963,964,5,21,0,0,964,965,3,122,61,0,965,966,5,1,0,0,966,
+		971,1,0,0,0,967,968,5,143,0,0,968,969,5,169,0,0,969,971,5,1,0,0,970,962,
+		1,0,0,0,970,967,1,0,0,0,971,121,1,0,0,0,972,975,5,171,0,0,973,975,3,124,
+		62,0,974,972,1,0,0,0,974,973,1,0,0,0,975,123,1,0,0,0,976,977,7,12,0,0,
+		977,125,1,0,0,0,978,979,7,13,0,0,979,127,1,0,0,0,980,981,7,14,0,0,981,
+		129,1,0,0,0,982,983,5,165,0,0,983,131,1,0,0,0,984,985,5,166,0,0,985,133,
+		1,0,0,0,89,137,149,163,172,180,184,188,192,200,208,215,218,224,228,236,
+		245,249,274,283,288,295,301,313,322,330,338,353,360,375,379,391,401,409,
+		418,430,435,442,458,466,469,485,496,504,513,525,534,550,553,559,564,578,
+		587,591,598,607,615,628,637,644,658,679,684,686,707,723,734,743,760,765,
+		771,775,785,791,796,821,829,842,853,871,876,884,893,906,924,933,948,960,
+		970,974
 	};
 
 	public static readonly ATN _ATN =
