@@ -31,6 +31,7 @@ internal static class MpolcCommandLine
         root.Add(InspectCommand.Create(context));
         root.Add(QueryCommand.Create(context));
         root.Add(TestCommand.Create(context));
+        root.Add(FmtCommand.Create(context));
         return root;
     }
 
