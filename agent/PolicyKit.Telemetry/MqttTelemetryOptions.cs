@@ -3,7 +3,9 @@ using System.Text;
 namespace PolicyKit.Telemetry;
 
 /// <summary>
-/// Where and how <see cref="MqttTelemetryPublisher"/> publishes. MQTT 5, QoS 1, clean start.
+/// Where and how <see cref="MqttTelemetryPublisher"/> publishes: QoS 1, clean start, MQTT 5 or
+/// 3.1.1 per broker, to <see cref="Host"/>:<see cref="Port"/> or to the first reachable of
+/// <see cref="Brokers"/> (failing over in turn).
 /// <see cref="Password"/> is a secret: it never appears in <see cref="ToString"/>, logs,
 /// errors or telemetry.
 /// </summary>
@@ -11,6 +13,27 @@ public sealed record MqttTelemetryOptions
 {
     public string Host { get; init; } = "127.0.0.1";
     public int Port { get; init; } = 1883;
+
+    /// <summary>The protocol spoken to <see cref="Host"/>.</summary>
+    public MqttProtocol Protocol { get; init; } = MqttProtocol.V5;
+
+    /// <summary>
+    /// Several brokers (a cluster's nodes): the publisher connects to the first, and after a failed
+    /// connect or a lost connection to the next, in turn. When empty, <see cref="Host"/>:<see cref="Port"/>.
+    /// </summary>
+    public IReadOnlyList<MqttBrokerAddress> Brokers { get; init; } = [];
+
+    /// <summary>
+    /// How many QoS 1 messages may wait for their PUBACK at once (no more than the broker's
+    /// receive maximum). Order is kept: messages are sent in order and leave the outbox in order.
+    /// </summary>
+    public int MaxInFlight { get; init; } = 256;
+
+    /// <summary>When set, the outbox is also kept in this folder (<see cref="OutboxJournal"/>): a restart or crash loses nothing accepted.</summary>
+    public string? OutboxDirectory { get; init; }
+
+    /// <summary>The brokers in the order they are tried.</summary>
+    public IReadOnlyList<MqttBrokerAddress> Addresses() => Brokers.Count > 0 ? Brokers : [new MqttBrokerAddress(Host, Port, Protocol)];
 
     /// <summary>Unique per agent: a broker disconnects the older of two clients with the same id.</summary>
     public required string ClientId { get; init; }
@@ -45,8 +68,12 @@ public sealed record MqttTelemetryOptions
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(Host)) problems.Add("host is empty");
-        if (Port is < 1 or > 65535) problems.Add($"port {Port} is not between 1 and 65535");
+        foreach (var broker in Addresses())
+        {
+            if (string.IsNullOrWhiteSpace(broker.Host)) problems.Add("host is empty");
+            if (broker.Port is < 1 or > 65535) problems.Add($"port {broker.Port} is not between 1 and 65535");
+        }
+        if (MaxInFlight is < 1 or > 65535) problems.Add($"max in flight {MaxInFlight} is not between 1 and 65535");
         if (string.IsNullOrEmpty(ClientId)) problems.Add("client id is empty");
         if (Password is not null && Username is null) problems.Add("a password is set without a user name");
         if (KeepAlive < TimeSpan.Zero || KeepAlive > TimeSpan.FromSeconds(ushort.MaxValue)) problems.Add($"keep-alive {KeepAlive} is not between 0 and 65535 s");
@@ -67,13 +94,14 @@ public sealed record MqttTelemetryOptions
     // Records print every property; this one must not print the password.
     private bool PrintMembers(StringBuilder builder)
     {
-        builder.Append("Host = ").Append(Host)
-            .Append(", Port = ").Append(Port)
+        builder.Append("Brokers = ").Append(string.Join(", ", Addresses()))
             .Append(", ClientId = ").Append(ClientId)
             .Append(", Username = ").Append(Username)
             .Append(", Password = ").Append(Password is null ? "(none)" : "(set)")
             .Append(", KeepAlive = ").Append(KeepAlive)
             .Append(", BufferCapacity = ").Append(BufferCapacity)
+            .Append(", MaxInFlight = ").Append(MaxInFlight)
+            .Append(", OutboxDirectory = ").Append(OutboxDirectory)
             .Append(", ReconnectMin = ").Append(ReconnectMin)
             .Append(", ReconnectMax = ").Append(ReconnectMax)
             .Append(", OperationTimeout = ").Append(OperationTimeout)

@@ -10,19 +10,21 @@ using MQTTnet.Protocol;
 namespace PolicyKit.Telemetry;
 
 /// <summary>
-/// Moves telemetry messages to an MQTT 5 broker reliably: QoS 1, in order, through a bounded
-/// outbox that keeps messages while the broker is away (dropping the oldest when full), with
-/// reconnects on exponential backoff with jitter, a Last Will, and an "online" message after
-/// each (re)connect. A background loop owns the connection; <see cref="Enqueue"/> may be called
+/// Moves telemetry messages to an MQTT broker (5 or 3.1.1) reliably: QoS 1, in order, through a
+/// bounded outbox that keeps messages while the broker is away (dropping the oldest when full,
+/// counted exactly) — in memory, and on disk when <see cref="MqttTelemetryOptions.OutboxDirectory"/>
+/// is set — with reconnects on exponential backoff with jitter, failover across several brokers,
+/// a Last Will, and an "online" message after each (re)connect. A background loop owns the connection; <see cref="Enqueue"/> may be called
 /// from any thread and never blocks. Nothing here throws because the broker is away: problems
 /// show in <see cref="LastError"/>, <see cref="ConnectionStateChanged"/> and the log (once per
 /// distinct cause, not once per retry).
 /// </summary>
 /// <remarks>
-/// One message is in flight at a time and leaves the outbox only after its PUBACK, which keeps
-/// order across reconnects at the price of one round trip per message. A connection lost after
-/// the broker took a message but before its PUBACK arrived makes that message go out twice
-/// (adjacent duplicate, as QoS 1 allows); nothing is lost unless the outbox overflows.
+/// Up to <see cref="MqttTelemetryOptions.MaxInFlight"/> messages are in flight at once (never
+/// more than the broker's receive maximum), sent in outbox order on one connection, so the broker
+/// sees them in order; a message leaves the outbox only after its PUBACK and every older one's.
+/// A connection lost with messages in flight makes them go out again, in order, on the next
+/// connection (duplicates, as QoS 1 allows); nothing is lost unless the outbox overflows.
 /// </remarks>
 public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
 {
@@ -41,7 +43,9 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
     private readonly AsyncPulse _work = new();       // pulsed by Enqueue
     private readonly AsyncPulse _progress = new();   // pulsed when the outbox shrinks or the loop ends
     private readonly CancellationTokenSource _stop = new();
-    private readonly string _endpoint;
+    private readonly IReadOnlyList<MqttBrokerAddress> _brokers;
+    private MqttBrokerAddress _broker;                // the broker of the current attempt (loop thread)
+    private string _endpoint;
     private readonly Lock _errorLock = new();
     private readonly Lock _acceptLock = new();
 
@@ -54,8 +58,10 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
     private string? _lastLoggedProblem;
     private TlsMaterial? _tlsMaterial;          // loop thread only
     private uint? _brokerMaximumPacketSize;   // from the current CONNACK
+    private int _window;                      // messages in flight at most on the current connection
     private long _suspectSequence;            // poison detection, loop thread only
     private int _suspectFailures;
+    private long _recoverUntil;               // after a loss with several in flight: send these one at a time
 
     public MqttTelemetryPublisher(MqttTelemetryOptions options, ILogger? logger = null)
     {
@@ -64,9 +70,20 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
         if (problems.Count > 0) throw new ArgumentException("invalid MQTT telemetry options: " + string.Join("; ", problems), nameof(options));
         _options = options;
         _logger = logger ?? NullLogger.Instance;
-        _outbox = new TelemetryOutbox(options.BufferCapacity);
-        _endpoint = options.Host.Contains(':') ? $"[{options.Host}]:{options.Port}" : $"{options.Host}:{options.Port}";
+        _outbox = new TelemetryOutbox(options.BufferCapacity, options.OutboxDirectory is { } folder ? OutboxJournal.Open(folder) : null);
+        _brokers = options.Addresses();
+        _broker = _brokers[0];
+        _endpoint = _broker.Endpoint;
     }
+
+    /// <summary>How many messages may be in flight at once (the broker's receive maximum may lower it per connection).</summary>
+    public int MaxInFlight => _options.MaxInFlight;
+
+    /// <summary>Messages found in the on-disk outbox at start, accepted by an earlier run and not yet acknowledged.</summary>
+    public long Recovered => _outbox.Recovered;
+
+    /// <summary>The broker connected to, or last tried ("HOST:PORT").</summary>
+    public string Broker => Volatile.Read(ref _endpoint);
 
     /// <summary>Raised on the publisher's loop when the connection comes up or goes down. Handlers must be quick.</summary>
     public event Action<TelemetryConnectionState>? ConnectionStateChanged;
@@ -175,6 +192,7 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
         _accepting = false;
         await EndLoopAsync().ConfigureAwait(false);
         _stop.Dispose();
+        _outbox.Dispose();
     }
 
     private async Task EndLoopAsync()
@@ -186,14 +204,21 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
     private async Task RunAsync(CancellationToken stop)
     {
         var backoff = new ReconnectBackoff(_options.ReconnectMin, _options.ReconnectMax);
+        using var sync = _options.OutboxDirectory is null ? null : new Timer(_ => SyncOutbox(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        int next = 0;            // the broker to try next
+        int failedInRound = 0;   // brokers tried without success since the last good connection
         while (!stop.IsCancellationRequested)
         {
+            _broker = _brokers[next];
+            Volatile.Write(ref _endpoint, _broker.Endpoint);
+            next = (next + 1) % _brokers.Count;
             IMqttClient? client = null;
             var lost = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             try
             {
                 client = await ConnectAsync(lost, stop).ConfigureAwait(false);
                 backoff.Reset();
+                failedInRound = 0;
                 SetConnected(true, null);
                 if (_options.Online is { } online) await PublishAsync(client, online, sequence: null, stop).ConfigureAwait(false);
                 await DrainAsync(client, lost.Task, stop).ConfigureAwait(false);
@@ -215,10 +240,17 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
             }
 
             if (client is not null) Abandon(client);
+            bool wasConnected = _connected;
             if (_connected) SetConnected(false, LastError);
+            // Fail over at once to the next broker; wait (backing off) only when every broker of
+            // the round failed, so a dead node costs one connect attempt, not a backoff.
+            if (!wasConnected) failedInRound++;
+            else failedInRound = 1;
             try
             {
-                await Task.Delay(backoff.Next(Random.Shared.NextDouble()), stop).ConfigureAwait(false);
+                var delay = failedInRound >= _brokers.Count || _brokers.Count == 1 ? backoff.Next(Random.Shared.NextDouble()) : TimeSpan.Zero;
+                if (failedInRound >= _brokers.Count) failedInRound = 0;
+                await Task.Delay(delay, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -227,7 +259,20 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
         }
         if (_connected) SetConnected(false, null);
         _tlsMaterial?.Dispose();
+        SyncOutbox();
         _progress.Pulse();
+    }
+
+    private void SyncOutbox()
+    {
+        try
+        {
+            _outbox.Sync();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            Problem("the on-disk outbox cannot be synced: " + ConnectionErrors.OneLine(e.Message));
+        }
     }
 
     private async Task<IMqttClient> ConnectAsync(TaskCompletionSource<string> lost, CancellationToken stop)
@@ -237,9 +282,9 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
         try
         {
             var builder = new MqttClientOptionsBuilder()
-                .WithTcpServer(_options.Host, _options.Port)
+                .WithTcpServer(_broker.Host, _broker.Port)
                 .WithClientId(_options.ClientId)
-                .WithProtocolVersion(MqttProtocolVersion.V500)
+                .WithProtocolVersion(_broker.Protocol == MqttProtocol.V311 ? MqttProtocolVersion.V311 : MqttProtocolVersion.V500)
                 .WithCleanStart(true)
                 .WithKeepAlivePeriod(_options.KeepAlive)
                 .WithTimeout(_options.OperationTimeout);
@@ -253,7 +298,7 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
             }
             if (_options.Tls is { Enabled: true } tls)
             {
-                string expectedName = tls.ServerName ?? _options.Host;
+                string expectedName = tls.ServerName ?? _broker.Host;
                 var material = _tlsMaterial ??= new TlsMaterial(tls);
                 material.Refresh();
                 validator = new BrokerCertificateValidator(material.Cas, tls.CaFile!, expectedName);
@@ -282,6 +327,8 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
             }
             if (result.ResultCode != MqttClientConnectResultCode.Success) throw new ConnectionProblem(ConnectionErrors.Refused(result, _options.Username is not null));
             _brokerMaximumPacketSize = result.MaximumPacketSize is > 0 ? result.MaximumPacketSize : null;
+            // MQTT 5 brokers say how many QoS 1 messages they take unacknowledged (0 = not said = 65535).
+            _window = Math.Min(_options.MaxInFlight, result.ReceiveMaximum is > 0 and ushort receive ? receive : 65535);
 
             client.DisconnectedAsync += args =>
             {
@@ -312,29 +359,68 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
             : "lost the connection: " + ConnectionErrors.Describe(args.Exception, _endpoint, _options.Tls is { Enabled: true }, _options.Tls?.CertFile, null);
     }
 
-    /// <summary>Publishes queued messages in order until the connection is lost (throws) or the loop is stopped.</summary>
+    /// <summary>
+    /// Publishes queued messages in order until the connection is lost (throws) or the loop is
+    /// stopped: keeps up to the window's worth in flight, and settles each PUBACK oldest first.
+    /// </summary>
     private async Task DrainAsync(IMqttClient client, Task<string> lost, CancellationToken stop)
     {
-        while (true)
+        var inFlight = new Queue<(OutboxEntry Entry, Task<MqttClientPublishResult> Ack)>();
+        long lastSent = 0;   // the next message to send is the oldest waiting one after this
+        try
         {
-            stop.ThrowIfCancellationRequested();
-            if (lost.IsCompleted) throw new ConnectionProblem(lost.Result);
-            var work = _work.Next;
-            if (_outbox.TryPeek(out var entry))
+            while (true)
             {
+                stop.ThrowIfCancellationRequested();
+                if (lost.IsCompleted) throw new ConnectionProblem(lost.Result);
+                var work = _work.Next;
+                while (inFlight.Count < _window && _outbox.TryGetAfter(lastSent, out var entry))
+                {
+                    // What was in flight when a connection broke goes again one at a time, so a
+                    // message that breaks the connection every time is known (poison, below).
+                    if (entry.Sequence <= _recoverUntil && inFlight.Count > 0) break;
+                    lastSent = entry.Sequence;
+                    if (Send(client, entry.Message, entry.Sequence, stop) is { } ack) inFlight.Enqueue((entry, ack));
+                }
+                if (inFlight.Count == 0)
+                {
+                    await Task.WhenAny(work, lost).WaitAsync(stop).ConfigureAwait(false);
+                    continue;
+                }
+                var (oldest, pending) = inFlight.Peek();
                 try
                 {
-                    await PublishAsync(client, entry.Message, entry.Sequence, stop).ConfigureAwait(false);
+                    await CompleteAsync(pending, oldest.Message, oldest.Sequence, stop).ConfigureAwait(false);
                 }
-                // The filter runs for every lost connection (counting it); it catches only when the message is dropped.
-                catch (ConnectionProblem problem) when (SuspectPoison(entry, problem.Message) is { } dropped)
+                // The filter runs for every lost connection; it catches only when the message is dropped.
+                catch (ConnectionProblem problem) when (Broken(inFlight, problem.Message) is { } dropped)
                 {
                     throw new ConnectionProblem(dropped);
                 }
-                continue;
+                inFlight.Dequeue();
             }
-            await Task.WhenAny(work, lost).WaitAsync(stop).ConfigureAwait(false);
         }
+        finally
+        {
+            // What is still in flight stays in the outbox and goes again on the next connection;
+            // its tasks end with this connection: observe them so none is left unobserved.
+            foreach (var (_, ack) in inFlight) _ = ack.ContinueWith(static t => t.Exception, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>
+    /// A connection broke with <paramref name="inFlight"/> unacknowledged. With one message in
+    /// flight, it is counted against that message (dropped at the threshold, with the reason
+    /// returned); with several, the culprit is unknown: they are sent again one at a time.
+    /// </summary>
+    private string? Broken(Queue<(OutboxEntry Entry, Task<MqttClientPublishResult> Ack)> inFlight, string problem)
+    {
+        if (inFlight.Count > 1)
+        {
+            _recoverUntil = Math.Max(_recoverUntil, inFlight.Max(f => f.Entry.Sequence));
+            return null;
+        }
+        return SuspectPoison(inFlight.Peek().Entry, problem);
     }
 
     /// <summary>Counts a lost connection against the message in flight; drops it (and says why) at the threshold.</summary>
@@ -350,8 +436,18 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
         return $"a message to topic \"{entry.Message.Topic}\" was dropped: publishing it broke the connection {PoisonThreshold} times in a row ({problem})";
     }
 
-    /// <summary>Publishes one message with QoS 1 and settles it in the outbox (when it came from there).</summary>
+    /// <summary>Publishes one message with QoS 1 and waits for its PUBACK (the online message; sequence null).</summary>
     private async Task PublishAsync(IMqttClient client, TelemetryMessage message, long? sequence, CancellationToken stop)
+    {
+        if (Send(client, message, sequence, stop) is { } ack) await CompleteAsync(ack, message, sequence, stop).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Hands one QoS 1 PUBLISH to the client, which writes it after those handed before (its
+    /// writer is first come, first served). Null when the message cannot be sent at all (settled
+    /// as rejected, with the reason in <see cref="LastError"/>).
+    /// </summary>
+    private Task<MqttClientPublishResult>? Send(IMqttClient client, TelemetryMessage message, long? sequence, CancellationToken stop)
     {
         // A broker closes the connection on a packet above its announced maximum; refuse it here instead.
         long size = PublishPacketSize(message);
@@ -359,7 +455,7 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
         {
             Settle(sequence, delivered: false);
             Problem($"a message to topic \"{message.Topic}\" is {size} bytes, more than the broker's maximum packet size {maximum}");
-            return;
+            return null;
         }
 
         var mqttMessage = new MqttApplicationMessageBuilder()
@@ -368,31 +464,49 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithRetainFlag(message.Retain)
             .Build();
-
-        MqttClientPublishResult result;
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop))
+        try
         {
-            timeout.CancelAfter(_options.OperationTimeout);
-            try
-            {
-                result = await client.PublishAsync(mqttMessage, timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
-            {
-                throw new ConnectionProblem($"no PUBACK from {_endpoint} within {_options.OperationTimeout.TotalSeconds:0.#} s");
-            }
-            catch (Exception e) when (IsConnectionFailure(e))
-            {
-                throw new ConnectionProblem("lost the connection: " + ConnectionErrors.Describe(e, _endpoint, _options.Tls is { Enabled: true }, _options.Tls?.CertFile, null));
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The client library refused this one message (e.g. larger than the broker allows):
-                // it would fail the same way forever, so it must not block the queue.
-                Settle(sequence, delivered: false);
-                Problem($"a message to topic \"{message.Topic}\" cannot be published: {ConnectionErrors.OneLine(e.Message)}");
-                return;
-            }
+            return client.PublishAsync(mqttMessage, stop);
+        }
+        catch (Exception e) when (IsConnectionFailure(e) || e is MqttClientNotConnectedException)
+        {
+            return Task.FromException<MqttClientPublishResult>(e);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The client library refused this one message (e.g. larger than the broker allows):
+            // it would fail the same way forever, so it must not block the queue.
+            Settle(sequence, delivered: false);
+            Problem($"a message to topic \"{message.Topic}\" cannot be published: {ConnectionErrors.OneLine(e.Message)}");
+            return null;
+        }
+    }
+
+    /// <summary>Waits (bounded) for one message's PUBACK and settles it; a lost connection throws <see cref="ConnectionProblem"/>.</summary>
+    private async Task CompleteAsync(Task<MqttClientPublishResult> ack, TelemetryMessage message, long? sequence, CancellationToken stop)
+    {
+        MqttClientPublishResult result;
+        try
+        {
+            result = await ack.WaitAsync(_options.OperationTimeout, stop).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new ConnectionProblem($"no PUBACK from {_endpoint} within {_options.OperationTimeout.TotalSeconds:0.#} s");
+        }
+        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+        {
+            throw new ConnectionProblem($"no PUBACK from {_endpoint} within {_options.OperationTimeout.TotalSeconds:0.#} s");
+        }
+        catch (Exception e) when (IsConnectionFailure(e) || e is MqttClientNotConnectedException)
+        {
+            throw new ConnectionProblem("lost the connection: " + ConnectionErrors.Describe(e, _endpoint, _options.Tls is { Enabled: true }, _options.Tls?.CertFile, null));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Settle(sequence, delivered: false);
+            Problem($"a message to topic \"{message.Topic}\" cannot be published: {ConnectionErrors.OneLine(e.Message)}");
+            return;
         }
 
         if (result.ReasonCode is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers)
@@ -432,6 +546,12 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
         if (client is null) return;
         try
         {
+            if (client.IsConnected && !_cleanStop && _broker.Protocol == MqttProtocol.V311)
+            {
+                // MQTT 3.1.1 has no "disconnect with Will": closing without DISCONNECT makes the broker send it.
+                Abandon(client);
+                return;
+            }
             if (client.IsConnected)
             {
                 var reason = _cleanStop ? MqttClientDisconnectOptionsReason.NormalDisconnection : MqttClientDisconnectOptionsReason.DisconnectWithWillMessage;
@@ -463,7 +583,7 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
         if (connected)
         {
             lock (_errorLock) _lastLoggedProblem = null;
-            LogConnected(_logger, _endpoint, _options.ClientId);
+            LogConnected(_logger, _endpoint, _options.ClientId, MqttBrokerAddress.Name(_broker.Protocol), _window);
         }
         try
         {
@@ -496,8 +616,8 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
     /// <summary>Thrown inside the loop with a one-line description; never leaves the publisher.</summary>
     private sealed class ConnectionProblem(string message) : Exception(message);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT telemetry connected to {Endpoint} as {ClientId}")]
-    private static partial void LogConnected(ILogger logger, string endpoint, string clientId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT telemetry connected to {Endpoint} as {ClientId} (MQTT {Protocol}, up to {Window} in flight)")]
+    private static partial void LogConnected(ILogger logger, string endpoint, string clientId, string protocol, int window);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT telemetry: {Problem}")]
     private static partial void LogProblem(ILogger logger, string problem);

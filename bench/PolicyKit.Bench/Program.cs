@@ -14,6 +14,9 @@ public static class Program
         usage:
           PolicyKit.Bench generate --preset NAME [-o FILE] [--seed N]   write a generated policy (stdout without -o)
           PolicyKit.Bench generate --shape NAME [-o FILE]               write a hostile shape: chain-100k, single-line-10mb
+          PolicyKit.Bench generate --shape NAME --size N [-o FILE]      write a scaling shape of size N (see `scale`)
+          PolicyKit.Bench scale    --shape NAME --size N [--runs N]     check (or compile to the shape's target) a scaling shape
+                                                                 at N and 2N in process: medians and the doubling ratio
           PolicyKit.Bench verify   --preset NAME [--seed N]             check it; list errors and warnings
           PolicyKit.Bench stages   --preset NAME [--runs N] [--emit]    per-stage Stopwatch breakdown of a check (--emit: and of each target)
           PolicyKit.Bench stages   --shape NAME [--runs N]              the same for a hostile shape: chain-100k, single-line-10mb
@@ -26,7 +29,7 @@ public static class Program
 
     public static int Main(string[] args)
     {
-        if (args.Length > 0 && args[0] is "generate" or "verify" or "stages" or "fuzz" or "random" or "help" or "--help" or "-h")
+        if (args.Length > 0 && args[0] is "generate" or "verify" or "stages" or "scale" or "fuzz" or "random" or "help" or "--help" or "-h")
         {
             try
             {
@@ -35,6 +38,7 @@ public static class Program
                     "generate" => Generate(args[1..]),
                     "verify" => Verify(args[1..]),
                     "stages" => Stages(args[1..]),
+                    "scale" => ScalingRun.Run(Options.Parse(args[1..]), Console.Out),
                     "fuzz" => Fuzz.FuzzCampaign.Run(args[1..], Console.Out),
                     "random" => RandomPolicyRun.Run(args[1..]),
                     _ => Help(Console.Out, 0),
@@ -57,6 +61,8 @@ public static class Program
         {
             output.WriteLine($"  {preset.Name,-6} {preset.Prefixes,7:N0} prefixes, {preset.Interfaces,6:N0} interfaces, {preset.BgpPeers,4} BGP peers, {preset.MsdpPeers,4} MSDP peers");
         }
+        output.WriteLine("scaling shapes (--shape NAME --size N):");
+        foreach (var shape in ScalingShape.All) output.WriteLine($"  {shape.Name,-20} {shape.Target ?? "check",-9} {shape.Description}");
         return exitCode;
     }
 
@@ -65,7 +71,7 @@ public static class Program
         var options = Options.Parse(args);
         if (options.Shape is { } shape)
         {
-            string text = HostileShapes.Generate(shape);
+            string text = options.Size is { } size ? ScalingShape.Find(shape).Generate(size) : HostileShapes.Generate(shape);
             if (options.Output is { } file) File.WriteAllText(file, text);
             else Console.Out.Write(text);
             return 0;
@@ -115,7 +121,7 @@ public static class Program
         return 0;
     }
 
-    private sealed record Options(GeneratorPreset Preset, string? Output, int Runs, bool Emit, string? Shape = null)
+    internal sealed record Options(GeneratorPreset Preset, string? Output, int Runs, bool Emit, string? Shape = null, int? Size = null)
     {
         public static Options Parse(string[] args)
         {
@@ -125,6 +131,7 @@ public static class Program
             int runs = 5;
             bool emit = false;
             string? shape = null;
+            int? size = null;
             for (int i = 0; i < args.Length; i++)
             {
                 string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -146,6 +153,9 @@ public static class Program
                     case "--shape":
                         shape = Value();
                         break;
+                    case "--size":
+                        size = int.TryParse(Value(), out int n) && n > 0 ? n : throw new ArgumentException("--size needs a positive number");
+                        break;
                     case "--runs":
                         runs = int.TryParse(Value(), out int r) && r > 0 ? r : throw new ArgumentException("--runs needs a positive number");
                         break;
@@ -153,7 +163,7 @@ public static class Program
                         throw new ArgumentException($"unknown option '{args[i]}'");
                 }
             }
-            return new Options(seed is { } value ? preset with { Seed = value } : preset, output, runs, emit, shape);
+            return new Options(seed is { } value ? preset with { Seed = value } : preset, output, runs, emit, shape, size);
         }
     }
 }

@@ -31,10 +31,11 @@ public static class PolicyCompiler
 
     private static CheckResult Finish(string path, Model.PolicyModel? model, DiagnosticBag bag, IReadOnlyList<Text.SourceFile> files, CompilationOptions options)
     {
-        var list = bag.ToList();
+        // Suppressed first: a warning suppressed where it is is not an error under --werror.
+        var list = InSourceSuppressions.Apply(bag.ToList());
         if (options.WarningsAsErrors)
         {
-            list = list.Select(d => d.Severity == DiagnosticSeverity.Warning ? d.WithSeverity(DiagnosticSeverity.Error) : d).ToList();
+            list = list.Select(d => d.Severity == DiagnosticSeverity.Warning && !d.IsSuppressed ? d.WithSeverity(DiagnosticSeverity.Error) : d).ToList();
         }
         return new CheckResult(path, list.Any(d => d.IsError) ? null : model, list, files);
     }

@@ -60,7 +60,8 @@ public class BrokerOutageTests
 
         var (sequence, duplicates) = TestOptions.Dedupe(receivedBefore.Concat(after.Messages.Select(TestOptions.Seq)));
         Assert.Equal(Enumerable.Range(1, total), sequence);
-        Assert.InRange(duplicates, 0, 3);
+        // Redelivered: at most what was in flight when the broker died.
+        Assert.InRange(duplicates, 0, publisher.MaxInFlight);
         Assert.Equal(0, publisher.Dropped);
         Assert.Equal(total, publisher.Published);
         Assert.NotNull(publisher.LastError);   // the outage was seen and described
@@ -133,7 +134,7 @@ public class BrokerOutageTests
 
         var (sequence, duplicates) = TestOptions.Dedupe(subscriber.Messages.Select(TestOptions.Seq));
         Assert.Equal(Enumerable.Range(1, total), sequence);
-        Assert.InRange(duplicates, 0, 6);
+        Assert.InRange(duplicates, 0, 3 * publisher.MaxInFlight);
         Assert.Equal(total, publisher.Published);
         Assert.True(relay.Accepted >= 4, $"expected reconnects through the relay, saw {relay.Accepted} connections");
     }

@@ -71,6 +71,8 @@ public class RejectedMessageTests
         Assert.Equal(["1", "3"], subscriber.Messages.Select(m => m.Payload));
         Assert.Equal(1, publisher.Rejected);
         Assert.Contains($"broke the connection {MqttTelemetryPublisher.PoisonThreshold} times in a row", publisher.LastError);
-        Assert.Equal(1 + MqttTelemetryPublisher.PoisonThreshold, relay.Accepted);
+        // One connection broke with all three in flight (culprit unknown); then the suspects went
+        // one at a time: 1 delivered, the poison message counted on each of the next connections.
+        Assert.InRange(relay.Accepted, 1 + MqttTelemetryPublisher.PoisonThreshold, 2 + MqttTelemetryPublisher.PoisonThreshold);
     }
 }

@@ -41,20 +41,48 @@ public class TelemetryOutboxTests
         var outbox = new TelemetryOutbox(4);
         outbox.Enqueue(M(1));
         outbox.Enqueue(M(2));
+        outbox.Enqueue(M(3));
         Assert.True(outbox.TryPeek(out var first));
         // The connection died before PUBACK: nothing acknowledged, the same message is next again.
         Assert.True(outbox.TryPeek(out var again));
         Assert.Equal(first, again);
-        Assert.False(outbox.Acknowledge(first.Sequence + 1));   // not the head: ignored
         Assert.True(outbox.Acknowledge(first.Sequence));
         Assert.False(outbox.Acknowledge(first.Sequence));       // twice: ignored
+        Assert.False(outbox.Acknowledge(first.Sequence + 10));  // never queued: ignored
         Assert.True(outbox.TryPeek(out var second));
         Assert.Equal(2, N(second));
         Assert.Equal(1, outbox.Published);
         Assert.True(outbox.Reject(second.Sequence));
         Assert.Equal(1, outbox.Rejected);
+        Assert.True(outbox.TryPeek(out var third));
+        Assert.True(outbox.Acknowledge(third.Sequence));
         Assert.False(outbox.TryPeek(out _));
         Assert.Equal(0, outbox.Count);
+    }
+
+    [Fact]
+    public void Pipelined_acknowledgements_in_any_order_leave_as_a_contiguous_prefix()
+    {
+        var outbox = new TelemetryOutbox(8);
+        for (int i = 1; i <= 5; i++) outbox.Enqueue(M(i));
+        // Hand out 1..4 without acknowledging (four in flight).
+        var sent = new List<OutboxEntry>();
+        long last = 0;
+        while (sent.Count < 4 && outbox.TryGetAfter(last, out var e)) { sent.Add(e); last = e.Sequence; }
+        Assert.Equal([1, 2, 3, 4], sent.Select(N));
+        Assert.True(outbox.Acknowledge(sent[2].Sequence));   // 3 first: nothing leaves, 1 and 2 still wait
+        Assert.True(outbox.Acknowledge(sent[1].Sequence));
+        Assert.Equal(5, outbox.Count);
+        Assert.Equal([1, 2, 3, 4, 5], outbox.Snapshot().Select(N));
+        // After a reconnect, resending starts at the oldest message still waiting, skipping the acknowledged ones.
+        Assert.True(outbox.TryGetAfter(0, out var resend));
+        Assert.Equal(1, N(resend));
+        Assert.True(outbox.TryGetAfter(resend.Sequence, out var next));
+        Assert.Equal(4, N(next));
+        Assert.True(outbox.Acknowledge(sent[0].Sequence));   // 1, then 2 and 3 leave with it
+        Assert.Equal([4, 5], outbox.Snapshot().Select(N));
+        Assert.Equal(3, outbox.Published);
+        Assert.Equal(outbox.Enqueued, outbox.Published + outbox.Dropped + outbox.Rejected + outbox.Count);
     }
 
     [Fact]

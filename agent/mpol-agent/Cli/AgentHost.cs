@@ -11,8 +11,10 @@ namespace PolicyKit.Agent.Cli;
 /// Runs the agent from a <see cref="RunPlan"/>: loads the table, starts telemetry (and the embedded
 /// broker), the status endpoint, the table watcher, SIGHUP reloads and the replay; publishes limit
 /// state every interval; on SIGTERM or Ctrl+C publishes "offline", flushes, and returns 0.
+/// Under systemd (<c>Type=notify</c>) it says when it is ready, reloading and stopping, and
+/// feeds the watchdog from its own loop.
 /// </summary>
-internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
+internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log, SystemdNotifier systemd)
 {
     public async Task<int> RunAsync(CancellationToken externalStop)
     {
@@ -95,6 +97,7 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
                 }
                 try
                 {
+                    systemd.Reloading();
                     bool ok = runtime.Reload(trigger, out string message);
                     if (ok) log.Info(message);
                     else log.Error(message);
@@ -105,6 +108,10 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
                     log.Error($"table reload ({trigger}) failed, keeping the table in force: {e.GetType().Name}: {e.Message}");
                 }
 #pragma warning restore CA1031
+                finally
+                {
+                    systemd.Ready($"serving table {runtime.Table?.Device}");
+                }
             }
             bool reclaimed = InheritedSignals.Reclaim(InheritedSignals.SIGHUP);
             using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; Task.Run(() => Reload("sighup")); });
@@ -115,13 +122,18 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log)
             if (plan.Nfqueue is not null && enforcer is null) return ExitCodes.ConfigOrUsage;
 
             var publishing = PublishPeriodicallyAsync(runtime, bmp, stop.Token);
+            // Ready once the table is in force and every configured part listens.
+            systemd.Ready($"serving table {table.Device}");
+            var watchdog = systemd.RunWatchdogAsync(stop.Token);
             if (plan.Replay is { } replay)
             {
                 await ReplayAsync(runtime, replay, stop).ConfigureAwait(false);
             }
             try { await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false); }
             catch (OperationCanceledException) { }
+            systemd.Stopping();
             await publishing.ConfigureAwait(false);
+            await watchdog.ConfigureAwait(false);
             if (station is not null)
             {
                 await station.StopAsync().ConfigureAwait(false);

@@ -47,9 +47,10 @@ internal sealed class ConfigOptions
         return AgentConfigLoader.Load(parse.GetValue(Config), environment, overrides);
     }
 
-    public static int Report(ConfigLoadResult result, TextWriter error)
+    /// <param name="priority">The syslog priority prefix ("&lt;3&gt;") when stderr is journald's stream, else empty.</param>
+    public static int Report(ConfigLoadResult result, TextWriter error, string priority = "")
     {
-        foreach (var e in result.Errors) error.WriteLine($"mpol-agent: {e}");
+        foreach (var e in result.Errors) error.WriteLine($"{priority}mpol-agent: {e}");
         return ExitCodes.ConfigOrUsage;
     }
 }

@@ -13,13 +13,16 @@ internal static class RunCommand
         options.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
+            string? Variable(string name) => environment.TryGetValue(name, out var value) ? value : null;
+            bool journal = JournalStream.IsStderr(Variable);
             var result = options.Load(parse, environment);
-            if (!result.Ok) return ConfigOptions.Report(result, error);
+            if (!result.Ok) return ConfigOptions.Report(result, error, journal ? JournalStream.Prefix(AgentLogLevel.Error) : "");
             var plan = RunPlanFactory.Create(result.Settings!, error);
             if (plan is null) return ExitCodes.ConfigOrUsage;
-            var log = new AgentLog(error, plan.LogLevel, plan.LogJson);
+            var log = new AgentLog(error, plan.LogLevel, plan.LogJson, journal);
             foreach (var w in result.Warnings) log.Warn($"configuration: {w}");
-            return await new AgentHost(plan, output, log).RunAsync(cancel);
+            using var systemd = SystemdNotifier.FromEnvironment(Variable);
+            return await new AgentHost(plan, output, log, systemd).RunAsync(cancel);
         });
         return command;
     }

@@ -18,11 +18,13 @@ internal static class StatusCommand
         var site = new Option<string?>("--site") { Description = "with --mqtt: the agent's site" };
         var device = new Option<string?>("--device") { Description = "with --mqtt: the agent's device" };
         var prefix = new Option<string>("--prefix") { Description = "with --mqtt: the topic prefix", DefaultValueFactory = _ => "policykit/v1" };
-        var json = new Option<bool>("--json") { Description = "print the status document as JSON instead of bars" };
-        var watch = new Option<double?>("--watch") { Description = "refresh every N seconds until interrupted" };
+        // --format as in mpolc; --json stays as its older spelling.
+        var format = new Option<string>("--format", "-f") { Description = "text (bars, for people) or json (the status document, for scripts); default: text", HelpName = "text|json", CustomParser = ParseFormat };
+        var json = new Option<bool>("--json") { Description = "= --format json" };
+        var watch = new Option<double?>("--watch") { Description = "refresh every N seconds until interrupted", HelpName = "SECONDS", CustomParser = ParseSeconds };
         var command = new Command("status", "Show every limit's use as a bar (from the agent's status endpoint or from MQTT).")
         {
-            endpoint, mqtt, site, device, prefix, json, watch,
+            endpoint, mqtt, site, device, prefix, format, json, watch,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -32,11 +34,12 @@ internal static class StatusCommand
                 error.WriteLine("mpol-agent: error: --mqtt needs --site and --device (the topics are policykit/v1/SITE/DEVICE/…)");
                 return ExitCodes.ConfigOrUsage;
             }
+            bool asJson = parse.GetValue(json) || parse.GetValue(format) == "json";
             while (true)
             {
                 int code = broker is null
-                    ? await FromEndpointAsync(parse.GetValue(endpoint)!, parse.GetValue(json), output, error, cancel)
-                    : await FromMqttAsync(broker, $"{parse.GetValue(prefix)!.TrimEnd('/')}/{Telemetry.TopicScheme.Level(parse.GetValue(site)!)}/{Telemetry.TopicScheme.Level(parse.GetValue(device)!)}", parse.GetValue(json), output, error, cancel);
+                    ? await FromEndpointAsync(parse.GetValue(endpoint)!, asJson, output, error, cancel)
+                    : await FromMqttAsync(broker, $"{parse.GetValue(prefix)!.TrimEnd('/')}/{Telemetry.TopicScheme.Level(parse.GetValue(site)!)}/{Telemetry.TopicScheme.Level(parse.GetValue(device)!)}", asJson, output, error, cancel);
                 if (parse.GetValue(watch) is not { } seconds || cancel.IsCancellationRequested) return code;
                 try { await Task.Delay(TimeSpan.FromSeconds(Math.Max(0.2, seconds)), cancel); }
                 catch (OperationCanceledException) { return code; }
@@ -44,6 +47,28 @@ internal static class StatusCommand
             }
         });
         return command;
+    }
+
+    private static string ParseFormat(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "text";
+        if (text is "text" or "json") return text;
+        result.AddError($"unknown value '{text}' for --format: expected text or json");
+        return "text";
+    }
+
+    // The built-in parser's error names the CLR type (System.Nullable`1[System.Double]).
+    private static double? ParseSeconds(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        if (result.Tokens.Count == 0) return null;
+        string text = result.Tokens[^1].Value;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds)
+            && double.IsFinite(seconds) && seconds > 0)
+        {
+            return seconds;
+        }
+        result.AddError($"invalid value '{text}' for --watch: expected a number of seconds greater than 0 (e.g. 2 or 0.5)");
+        return null;
     }
 
     private static async Task<int> FromEndpointAsync(string endpoint, bool json, TextWriter output, TextWriter error, CancellationToken cancel)

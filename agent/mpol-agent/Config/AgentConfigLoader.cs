@@ -32,7 +32,8 @@ public static class AgentConfigLoader
         var builder = new ConfigurationBuilder();
         var origins = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var fromFile = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        string baseDirectory = Directory.GetCurrentDirectory();
+        string workingDirectory = Directory.GetCurrentDirectory();
+        string fileDirectory = workingDirectory;
 
         if (path is not null)
         {
@@ -45,7 +46,7 @@ public static class AgentConfigLoader
             if (toml.SyntaxError is { } syntax) return Failed(syntax);
             builder.Add(toml);
             foreach (var (k, o) in toml.Origins) { origins[k] = o; fromFile.Add(k); }
-            baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            fileDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         }
 
         var env = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -86,7 +87,9 @@ public static class AgentConfigLoader
             return path ?? "configuration";
         }
 
-        var values = new ConfigValues(config, OriginOf, baseDirectory);
+        // A relative path is relative to where it was written: the file's folder for the file, the
+        // working directory for --set, --table and POLICYKIT__* (as the shell that typed them sees it).
+        var values = new ConfigValues(config, OriginOf, k => fromFile.Contains(ConfigValues.ToConfigKey(k)) ? fileDirectory : workingDirectory);
         var settings = Bind(values, environment, k => fromFile.Contains(ConfigValues.ToConfigKey(k)));
         errors.AddRange(values.Errors);
         errors.AddRange(UnknownKeys(config, values.Keys, OriginOf));
@@ -98,7 +101,7 @@ public static class AgentConfigLoader
     /// <summary>Every key of the schema with its type, default and meaning (docs and the example file are checked against it).</summary>
     public static IReadOnlyList<ConfigKey> Schema()
     {
-        var values = new ConfigValues(new ConfigurationBuilder().Build(), _ => "schema", Directory.GetCurrentDirectory());
+        var values = new ConfigValues(new ConfigurationBuilder().Build(), _ => "schema", _ => Directory.GetCurrentDirectory());
         Bind(values, new Dictionary<string, string>(), _ => false);
         return values.Keys;
     }

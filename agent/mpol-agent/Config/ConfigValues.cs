@@ -9,7 +9,7 @@ namespace PolicyKit.Agent.Config;
 /// and records one error naming the key and where its value came from. A key with an error
 /// yields its default, so binding continues and every other mistake is still reported.
 /// </summary>
-public sealed class ConfigValues(IConfiguration config, Func<string, string> originOf, string baseDirectory)
+public sealed class ConfigValues(IConfiguration config, Func<string, string> originOf, Func<string, string> baseDirectoryOf)
 {
     private readonly List<ConfigError> _errors = [];
     private readonly List<ConfigWarning> _warnings = [];
@@ -78,13 +78,13 @@ public sealed class ConfigValues(IConfiguration config, Func<string, string> ori
         return fallback;
     }
 
-    /// <summary>A file path, relative to the configuration file's folder; with <paramref name="mustExist"/>, a missing file is an error.</summary>
+    /// <summary>A file path, relative to the configuration file's folder when the file set it, else to the working directory (a --set or --table on the command line means what the shell means); with <paramref name="mustExist"/>, a missing file is an error.</summary>
     public string Path(string key, bool mustExist, string doc)
     {
         Declare(key, "path", "\"\"", doc);
         string? text = config[ToConfigKey(key)];
         if (string.IsNullOrEmpty(text)) return string.Empty;
-        string full = System.IO.Path.GetFullPath(text, baseDirectory);
+        string full = System.IO.Path.GetFullPath(text, baseDirectoryOf(key));
         if (mustExist && !File.Exists(full)) Error(key, $"file not found: {full}");
         return full;
     }

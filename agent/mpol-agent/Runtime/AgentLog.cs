@@ -7,9 +7,11 @@ public enum AgentLogLevel { Trace, Debug, Info, Warn, Error }
 /// <summary>
 /// The agent's log: one line per message on stderr (systemd's journal takes it from there), as
 /// text or JSON. Small on purpose: a trimmed agent carries no logging framework. Callers never
-/// pass secrets here; configuration and telemetry errors are worded without them.
+/// pass secrets here; configuration and telemetry errors are worded without them. Under
+/// systemd's journal (<paramref name="journal"/>, see <see cref="JournalStream"/>) each line
+/// starts with its syslog priority, so journald files warnings and errors as such.
 /// </summary>
-public sealed class AgentLog(TextWriter writer, AgentLogLevel minimum, bool json)
+public sealed class AgentLog(TextWriter writer, AgentLogLevel minimum, bool json, bool journal = false)
 {
     private readonly Lock _lock = new();
 
@@ -22,6 +24,7 @@ public sealed class AgentLog(TextWriter writer, AgentLogLevel minimum, bool json
         string line = json
             ? JsonSerializer.Serialize(new Dictionary<string, string> { ["time"] = Telemetry.TelemetryPayloads.Time(DateTimeOffset.UtcNow), ["level"] = name, ["message"] = message }, AgentLogJson.Default.DictionaryStringString)
             : $"mpol-agent: {name}: {message}";
+        if (journal) line = JournalStream.Prefix(level) + line;
         lock (_lock) writer.WriteLine(line);
     }
 

@@ -4,8 +4,10 @@ using PolicyKit.Agent.Runtime;
 namespace PolicyKit.Agent.Status;
 
 /// <summary>
-/// The local status endpoint: <c>GET http://HOST:PORT/status</c> returns <see cref="StatusDocument"/>.
-/// Bound to loopback by default (status_listen); read-only; it answers nothing else.
+/// The local status endpoint: <c>GET http://HOST:PORT/status</c> returns <see cref="StatusDocument"/>,
+/// <c>/metrics</c> the same state for Prometheus (<see cref="OpenMetricsDocument"/>), <c>/healthz</c>
+/// "ok" while the agent serves a table. Bound to loopback by default (status_listen); read-only;
+/// it answers nothing else.
 /// </summary>
 public sealed class StatusEndpoint : IDisposable
 {
@@ -67,14 +69,27 @@ public sealed class StatusEndpoint : IDisposable
             try
             {
                 var response = context.Response;
-                if (context.Request.HttpMethod != "GET" || context.Request.Url?.AbsolutePath.TrimEnd('/') != "/status")
+                string path = context.Request.Url?.AbsolutePath.TrimEnd('/') ?? "";
+                if (context.Request.HttpMethod != "GET" || path is not ("/status" or "/metrics" or "/healthz"))
                 {
                     response.StatusCode = 404;
                     response.Close();
                     continue;
                 }
-                byte[] body = StatusDocument.Write(_runtime);
-                response.ContentType = "application/json";
+                bool healthy = _runtime.Table is not null;
+                if (path == "/healthz" && !healthy) response.StatusCode = 503;
+                byte[] body = path switch
+                {
+                    "/metrics" => OpenMetricsDocument.Write(_runtime),
+                    "/healthz" => System.Text.Encoding.ASCII.GetBytes(healthy ? "ok\n" : "no table\n"),
+                    _ => StatusDocument.Write(_runtime),
+                };
+                response.ContentType = path switch
+                {
+                    "/metrics" => OpenMetricsDocument.ContentType,
+                    "/healthz" => "text/plain; charset=utf-8",
+                    _ => "application/json",
+                };
                 response.ContentLength64 = body.Length;
                 await response.OutputStream.WriteAsync(body).ConfigureAwait(false);
                 response.Close();

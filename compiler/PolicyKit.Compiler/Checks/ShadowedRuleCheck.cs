@@ -91,6 +91,12 @@ public sealed class ShadowedRuleCheck : PolicyCheck
     /// one are found without looking at the others.
     /// </summary>
     /// <remarks>
+    /// Keys carry the rule's port too: a rule with a port covers only rules with the same port,
+    /// so rules that share their addresses and differ in port (one service a rule) are not
+    /// candidates for each other — filed by address alone, every earlier rule was a candidate
+    /// for every later one, and such a filter was quadratic (issue 18).
+    /// </remarks>
+    /// <remarks>
     /// A rule that restricts an address field (say <c>groups</c>) covers another only if each of
     /// the other's prefixes in that field lies inside one of its own; in particular the other's
     /// first prefix does. So each rule is filed under the include prefixes of one restricted
@@ -103,12 +109,14 @@ public sealed class ShadowedRuleCheck : PolicyCheck
     {
         private const int FieldCount = 6;
 
+        // Rules restricting no address field: without a port, and by port.
         private readonly List<int> _unrestricted = [];
+        private readonly Dictionary<int, List<int>> _unrestrictedByPort = [];
         private readonly List<int>[] _byField = [[], [], [], [], [], []];
 
         // Rules filed under (field, prefix): a linked list per key (newest first, with its
         // length), in one node list so that clearing between filters keeps the storage.
-        private readonly Dictionary<(int Field, IpPrefix Prefix), (int Head, int Count)> _heads = [];
+        private readonly Dictionary<(int Field, IpPrefix Prefix, int? Port), (int Head, int Count)> _heads = [];
         private readonly List<(int Rule, int Next)> _nodes = [];
 
         // Which prefix lengths have rules filed under them, per field and family (bit n of the
@@ -132,14 +140,16 @@ public sealed class ShadowedRuleCheck : PolicyCheck
             int chosen = ChooseField(match);
             if (chosen < 0)
             {
-                _unrestricted.Add(rule);
+                if (match.Port is not { } port) _unrestricted.Add(rule);
+                else if (_unrestrictedByPort.TryGetValue(port, out var byPort)) byPort.Add(rule);
+                else _unrestrictedByPort[port] = [rule];
                 return;
             }
             _byField[chosen].Add(rule);
             foreach (var entry in Field(match, chosen)!.Include)
             {
                 _lengths[LengthWord(chosen, entry.Prefix.Family, entry.Prefix.Length)] |= 1UL << (entry.Prefix.Length & 63);
-                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, (chosen, entry.Prefix), out bool exists);
+                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, (chosen, entry.Prefix, match.Port), out bool exists);
                 if (!exists) list = (-1, 0);
                 // A set may list a prefix twice: file the rule once per key.
                 if (list.Head >= 0 && _nodes[list.Head].Rule == rule) continue;
@@ -162,7 +172,7 @@ public sealed class ShadowedRuleCheck : PolicyCheck
                 int count = 0, shortest = int.MaxValue;
                 foreach (var entry in addresses.Include)
                 {
-                    if (_heads.TryGetValue((f, entry.Prefix), out var list)) count += list.Count;
+                    if (_heads.TryGetValue((f, entry.Prefix, match.Port), out var list)) count += list.Count;
                     shortest = Math.Min(shortest, entry.Prefix.Length);
                 }
                 if (count < bestCount || (count == bestCount && shortest > bestLength))
@@ -180,6 +190,7 @@ public sealed class ShadowedRuleCheck : PolicyCheck
         {
             result.Clear();
             result.AddRange(_unrestricted);
+            if (narrow.Port is { } port && _unrestrictedByPort.TryGetValue(port, out var samePort)) result.AddRange(samePort);
             for (int f = 0; f < FieldCount; f++)
             {
                 if (_byField[f].Count == 0) continue;
@@ -195,11 +206,10 @@ public sealed class ShadowedRuleCheck : PolicyCheck
                 for (int length = 0; length <= first.Length; length++)
                 {
                     if ((_lengths[LengthWord(f, first.Family, length)] & (1UL << (length & 63))) == 0) continue;
-                    if (!_heads.TryGetValue((f, Truncate(first, length)), out var list)) continue;
-                    for (int node = list.Head; node >= 0; node = _nodes[node].Next)
-                    {
-                        result.Add(_nodes[node].Rule);
-                    }
+                    var truncated = Truncate(first, length);
+                    // Rules without a port, then (when the narrow rule has one) rules with its port.
+                    AddFiled((f, truncated, null), result);
+                    if (narrow.Port is not null) AddFiled((f, truncated, narrow.Port), result);
                 }
             }
             result.Sort();
@@ -209,6 +219,15 @@ public sealed class ShadowedRuleCheck : PolicyCheck
                 if (kept == 0 || result[kept - 1] != result[k]) result[kept++] = result[k];
             }
             result.RemoveRange(kept, result.Count - kept);
+        }
+
+        private void AddFiled((int Field, IpPrefix Prefix, int? Port) key, List<int> result)
+        {
+            if (!_heads.TryGetValue(key, out var list)) return;
+            for (int node = list.Head; node >= 0; node = _nodes[node].Next)
+            {
+                result.Add(_nodes[node].Rule);
+            }
         }
 
         /// <summary>The prefix of <paramref name="length"/> bits that contains <paramref name="prefix"/>.</summary>

@@ -14,6 +14,11 @@ public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, string
     /// <summary>Related places (e.g. the earlier rule that shadows this one).</summary>
     public IReadOnlyList<(SourceSpan Span, string Message)> Related { get; init; } = [];
 
+    /// <summary>The reason given where the policy suppresses this diagnostic (<see cref="InSourceSuppressions"/>); null when it stands.</summary>
+    public string? SuppressedBecause { get; init; }
+
+    public bool IsSuppressed => SuppressedBecause is not null;
+
     public Diagnostic WithSeverity(DiagnosticSeverity severity) => this with { Severity = severity };
 
     public override string ToString() =>

@@ -11,7 +11,15 @@ namespace PolicyKit.Compiler.Emit;
 /// </summary>
 public static class PolicyEmitter
 {
-    public static CompileResult Compile(string path, IReadOnlyCollection<string> targets, CompilationOptions options, EmitOptions emit, IPolicyFileReader? reader = null)
+    /// <summary>
+    /// Checks and emits. With <paramref name="deviceFiles"/>, each device's files are handed to it
+    /// as soon as they are rendered (from the emitting thread, devices in any order) and are not
+    /// kept: the result's <see cref="CompileResult.Files"/> is then empty, and the caller, which
+    /// stored them, must discard them when the result has errors. Without it, every file is kept
+    /// until the end (2.6–3.9 bytes of memory per output byte at the 100k preset, issue 18).
+    /// </summary>
+    public static CompileResult Compile(string path, IReadOnlyCollection<string> targets, CompilationOptions options, EmitOptions emit, IPolicyFileReader? reader = null,
+        Action<IReadOnlyList<EmittedFile>>? deviceFiles = null)
     {
         var check = PolicyCompiler.Check(path, options with { Targets = targets.ToHashSet(StringComparer.Ordinal) }, reader);
         if (check.Model is null) return new CompileResult(check, [], check.Diagnostics);
@@ -36,6 +44,11 @@ public static class PolicyEmitter
                     files.Add(emitter.Emit(model, device, emit, bag));
                 }
                 if (targets.Contains(AgentTableEmitter.Target)) files.Add(AgentTableEmitter.Emit(model, device));
+                if (deviceFiles is not null)
+                {
+                    deviceFiles(files);
+                    files = [];
+                }
                 perDevice[i] = (files, bag, null);
             }
             catch (Exception e)
@@ -55,7 +68,7 @@ public static class PolicyEmitter
             foreach (var diagnostic in bag.ToList()) diagnostics.Add(diagnostic);
             all.AddRange(files);
         }
-        var allDiagnostics = check.Diagnostics.Concat(diagnostics.ToList()).ToList();
+        var allDiagnostics = check.Diagnostics.Concat(Diagnostics.InSourceSuppressions.Apply(diagnostics.ToList())).ToList();
         return new CompileResult(check, allDiagnostics.Any(d => d.IsError) ? [] : all, allDiagnostics);
     }
 }

@@ -13,9 +13,10 @@ public sealed class DiagnosticReport
     {
         Files = files.ToList();
         Diagnostics = diagnostics.ToList();
-        ErrorCount = Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
-        WarningCount = Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning);
-        InfoCount = Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Info);
+        ErrorCount = Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error && !d.IsSuppressed);
+        WarningCount = Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning && !d.IsSuppressed);
+        InfoCount = Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Info && !d.IsSuppressed);
+        SuppressedCount = Diagnostics.Count(d => d.IsSuppressed);
     }
 
     /// <summary>The input files as the user named them (not the files they include).</summary>
@@ -28,6 +29,9 @@ public sealed class DiagnosticReport
     public int WarningCount { get; }
 
     public int InfoCount { get; }
+
+    /// <summary>Diagnostics the policy suppresses where they are, with a reason; counted in none of the above.</summary>
+    public int SuppressedCount { get; }
 
     public bool HasErrors => ErrorCount > 0;
 

@@ -46,6 +46,7 @@ public sealed class JsonDiagnosticFormatter : IDiagnosticFormatter
         json.WriteString("message", diagnostic.Message);
         if (diagnostic.Hint is null) json.WriteNull("hint");
         else json.WriteString("hint", diagnostic.Hint);
+        if (diagnostic.SuppressedBecause is { } reason) json.WriteString("suppressed", reason);
         JsonOutput.WriteLocation(json, DiagnosticLocation.Of(diagnostic.Span));
         json.WriteStartArray("related");
         foreach (var (span, message) in diagnostic.Related)

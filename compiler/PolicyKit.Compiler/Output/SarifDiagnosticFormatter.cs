@@ -85,6 +85,16 @@ public sealed class SarifDiagnosticFormatter(SarifOptions? options = null) : IDi
         // SARIF has no hint field; viewers show only message.text, so the hint goes with it.
         json.WriteString("text", string.IsNullOrEmpty(diagnostic.Hint) ? diagnostic.Message : $"{diagnostic.Message}\nhint: {diagnostic.Hint}");
         json.WriteEndObject();
+        if (diagnostic.SuppressedBecause is { } reason)
+        {
+            // Code scanning shows an in-source suppression as dismissed, with its justification.
+            json.WriteStartArray("suppressions");
+            json.WriteStartObject();
+            json.WriteString("kind", "inSource");
+            json.WriteString("justification", reason);
+            json.WriteEndObject();
+            json.WriteEndArray();
+        }
 
         json.WriteStartArray("locations");
         if (DiagnosticLocation.Of(diagnostic.Span) is { } location)

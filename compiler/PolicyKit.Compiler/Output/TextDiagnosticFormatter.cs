@@ -25,6 +25,7 @@ public sealed class TextDiagnosticFormatter(bool useColor = false, bool writeSum
     {
         foreach (var diagnostic in report.Diagnostics)
         {
+            if (diagnostic.IsSuppressed) continue;
             WriteDiagnostic(writer, diagnostic);
         }
         if (WriteSummary)
@@ -73,7 +74,8 @@ public sealed class TextDiagnosticFormatter(bool useColor = false, bool writeSum
         string warnings = Count(report.WarningCount, "warning");
         if (report.ErrorCount > 0) errors = Style(Ansi.BoldRed, errors);
         if (report.WarningCount > 0) warnings = Style(Ansi.BoldMagenta, warnings);
-        return $"{errors}, {warnings} in {Count(report.Files.Count, "file")}";
+        string suppressed = report.SuppressedCount > 0 ? $" ({report.SuppressedCount} suppressed in the policy)" : "";
+        return $"{errors}, {warnings} in {Count(report.Files.Count, "file")}{suppressed}";
     }
 
     /// <summary>

@@ -8,14 +8,22 @@ public static class ToolInfo
     public const string Name = "mpolc";
 
     /// <summary>
-    /// The project's public home. PolicyKit has no published address yet; SARIF requires
-    /// absolute URIs for <c>informationUri</c> and <c>helpUri</c>, so this reserved-domain
-    /// placeholder stands in. It is the one place to change when the project is published.
+    /// Where the documentation is: the repository's docs/ folder, which ships beside mpolc (the
+    /// build copies docs/*.md into its folder, the .NET tool package holds them too), as a
+    /// <c>file://</c> address — SARIF wants absolute URIs, and the project has no web host to
+    /// point at. A CI that publishes SARIF sets <see cref="DocsUriVariable"/> to where it serves
+    /// the repository's docs/ (e.g. https://github.com/ORG/REPO/blob/main/docs/).
     /// </summary>
-    public const string InformationUri = "https://policykit.example/";
+    public static string DocsUri(Func<string, string?> environment) =>
+        environment(DocsUriVariable) is { Length: > 0 } configured
+            ? (configured.EndsWith('/') ? configured : configured + "/")
+            : new Uri(Path.Combine(AppContext.BaseDirectory, "docs") + Path.DirectorySeparatorChar).AbsoluteUri;
 
-    /// <summary>Where docs/diagnostics.md is published; each code has an anchor (<c>#mp1001</c>).</summary>
-    public const string DiagnosticsDocumentUri = InformationUri + "docs/diagnostics.md";
+    /// <summary>The environment variable naming where docs/ is served (<see cref="DocsUri"/>).</summary>
+    public const string DocsUriVariable = "MPOLC_DOCS_URI";
+
+    /// <summary>The project's documentation home (docs/), for SARIF's informationUri.</summary>
+    public static string InformationUri => DocsUri(Environment.GetEnvironmentVariable);
 
     /// <summary>The informational version (e.g. <c>0.1.0</c> or <c>0.1.0+commit</c>) of the compiler library, which ships with mpolc.</summary>
     public static string Version { get; } =
@@ -23,6 +31,9 @@ public static class ToolInfo
         ?? typeof(ToolInfo).Assembly.GetName().Version?.ToString()
         ?? "0.0.0";
 
-    /// <summary>The documentation of one diagnostic code: docs/diagnostics.md#mpNNNN.</summary>
-    public static string DiagnosticHelpUri(string code) => $"{DiagnosticsDocumentUri}#{code.ToLowerInvariant()}";
+    /// <summary>The documentation of one diagnostic code: docs/diagnostics.md and the anchor of its section.</summary>
+    public static string DiagnosticHelpUri(string code) => DiagnosticHelpUri(code, InformationUri);
+
+    /// <summary>The documentation of one diagnostic code under <paramref name="docsUri"/> (docs/ with a trailing slash).</summary>
+    public static string DiagnosticHelpUri(string code, string docsUri) => $"{docsUri}diagnostics.md#{DiagnosticDocsAnchors.Of(code)}";
 }

@@ -17,16 +17,7 @@ internal static class CheckCommand
             Description = "Policy files (.mpol) to check; std/NAME.mpol names a file of the shipped standard library.",
             Arity = ArgumentArity.OneOrMore,
         };
-        // System.CommandLine takes an unknown "--fromat" as a file name, which would surface as
-        // "cannot read '--fromat'"; name it for what it is. A file whose name starts with '-'
-        // is still reachable as ./-name.
-        files.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-            {
-                if (token.Value.Length > 1 && token.Value[0] == '-') result.AddError($"unknown option '{token.Value}'");
-            }
-        });
+        UnknownOptions.RefuseIn(files);
         var compilerOptions = new CompilerOptions();
         var reportOptions = new ReportOptions();
 

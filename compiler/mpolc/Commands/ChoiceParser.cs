@@ -6,12 +6,20 @@ namespace PolicyKit.Mpolc.Commands;
 /// <summary>
 /// An option whose value is one of a few fixed words, parsed into an enum. Exact lower-case
 /// words only (enum parsing would also take "Json" or "1"), and a one-line error that names
-/// the choices, in the form mpolc prints every usage error.
+/// the choices, in the form mpolc prints every usage error. The first choice is the default;
+/// help names it by its word ("[default: text]"), not by the enum member ("Text", which the
+/// parser would refuse).
 /// </summary>
 internal static class ChoiceParser
 {
     public static void Configure<T>(Option<T> option, IReadOnlyList<(string Word, T Value)> choices)
     {
+        // No DefaultValueFactory (help would print its value's ToString()): an absent option
+        // reads as default(T), so the first choice must be that value.
+        if (!EqualityComparer<T>.Default.Equals(choices[0].Value, default!))
+            throw new ArgumentException($"the default choice of {option.Name} must be the first member of {typeof(T).Name}", nameof(choices));
+        option.DefaultValueFactory = null;
+        option.Description = $"{option.Description} [default: {choices[0].Word}]";
         option.CustomParser = result => Parse(result, option.Name, choices);
         option.CompletionSources.Add(choices.Select(c => c.Word).ToArray());
     }

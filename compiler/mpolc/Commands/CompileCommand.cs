@@ -25,12 +25,14 @@ internal static class CompileCommand
             Description = "Policy files (.mpol) to compile.",
             Arity = ArgumentArity.OneOrMore,
         };
+        UnknownOptions.RefuseIn(files);
         var targets = new Option<string[]>("--target", "-t")
         {
             Description = $"What to generate: {string.Join("|", Emitters.Targets)}|{AllTargets} (repeatable). Each device gets the targets that serve its platform.",
             HelpName = "TARGET",
             Arity = ArgumentArity.OneOrMore,
-            AllowMultipleArgumentsPerToken = true,
+            // Not "-t frr junos": that would take the policy after -t for a target too.
+            AllowMultipleArgumentsPerToken = false,
             DefaultValueFactory = _ => [AllTargets],
         };
         targets.Validators.Add(result =>
@@ -43,7 +45,7 @@ internal static class CompileCommand
         });
         var outputDir = new Option<string>("--output-dir", "-o")
         {
-            Description = "Directory to write DEVICE/FILE into (created if missing).",
+            Description = "Directory to write DEVICE/FILE into (created if missing); - writes the configurations to standard output.",
             HelpName = "DIR",
             Required = true,
         };
@@ -81,6 +83,8 @@ internal static class CompileCommand
         {
             var selected = parseResult.GetValue(targets) ?? [AllTargets];
             var targetSet = selected.Contains(AllTargets) ? Emitters.Targets.ToHashSet() : selected.ToHashSet();
+            // Standard output takes text: all targets there means all configurations, not the binary table.
+            if (parseResult.GetValue(outputDir) == StandardOutput.Name && parseResult.GetResult(targets) is null or { Implicit: true }) targetSet.Remove(AgentTableEmitter.Target);
             string? keyPath = parseResult.GetValue(sign);
             long? tableSerial = parseResult.GetValue(serial);
             if (tableSerial is not null && !targetSet.Contains(AgentTableEmitter.Target))
@@ -101,54 +105,107 @@ internal static class CompileCommand
             }
             using (signer)
             {
-                return Run(context, parseResult.GetValue(files) ?? [], targetSet, parseResult.GetValue(outputDir)!,
+                return Run(context, parseResult.GetValue(files) ?? [], selected, targetSet, parseResult.GetValue(outputDir)!,
                     compilerOptions.Read(parseResult), new EmitOptions { Redact = parseResult.GetValue(redact), Environment = context.GetEnvironmentVariable },
-                    report => reportOptions.Write(parseResult, context, report), signer,
+                    // With -o -, stdout is the configuration: the diagnostics go to stderr.
+                    report => reportOptions.Write(parseResult, parseResult.GetValue(outputDir) == StandardOutput.Name ? context with { Out = context.Error, OutIsTerminal = false } : context, report), signer,
                     tableSerial ?? (signer is not null ? DateTimeOffset.UtcNow.ToUnixTimeSeconds() : 0));
             }
         });
         return command;
     }
 
-    private static int Run(CliContext context, IReadOnlyList<string> paths, IReadOnlySet<string> targets, string outputDir,
+    private static int Run(CliContext context, IReadOnlyList<string> paths, IReadOnlyList<string> namedTargets, IReadOnlySet<string> targets, string outputDir,
         CompilationOptions options, EmitOptions emit, Func<DiagnosticReport, bool> write, TableSigner? signer, long serial)
     {
         var texts = InputFiles.ReadAll(paths, context);
         if (texts is null) return ExitCodes.UsageOrIoError;
         var reader = new InMemoryPolicyFileReader(texts);
-        var results = paths.Distinct(StringComparer.Ordinal).Select(path => PolicyEmitter.Compile(path, targets, options, emit, reader)).ToList();
 
-        var report = DiagnosticReport.FromResults(results.Select(r => r.Check with { Diagnostics = r.Diagnostics }).ToList());
-        if (!write(report)) return ExitCodes.UsageOrIoError;
-        if (report.HasErrors) return ExitCodes.PolicyErrors;
-
-        var outputs = results.SelectMany(r => r.Files).ToList();
-        if (serial > 0 || signer is not null)
+        // Each device's files are staged in the output folder as soon as they are rendered, so the
+        // compile never holds every file (its memory follows the policy, not the output); they are
+        // moved into place only when every policy compiled without errors, else removed. With
+        // -o - the files are the output stream: kept in device order and written at the end.
+        bool toStandardOutput = outputDir == StandardOutput.Name;
+        using var writer = toStandardOutput ? null : OutputWriter.Open(outputDir);
+        var stagedTargets = new HashSet<string>(StringComparer.Ordinal);
+        string? duplicate = null;
+        int tables = 0;
+        void Stage(IReadOnlyList<EmittedFile> files)
         {
+            foreach (var file in files)
+            {
+                var output = Stamped(file);
+                lock (stagedTargets)
+                {
+                    stagedTargets.Add(output.Target);
+                    if (writer!.Has(output.RelativePath))
+                    {
+                        duplicate ??= output.RelativePath;
+                        continue;
+                    }
+                    writer.Stage(output, output.ContainsSecrets && !emit.Redact);
+                }
+            }
+        }
+        EmittedFile Stamped(EmittedFile file)
+        {
+            if (file.Target != AgentTableEmitter.Target || file.Bytes is not { } table) return file;
+            Interlocked.Increment(ref tables);
             // Numbered and signed here, not in the compiler: the compiled table is deterministic,
             // a signing time and a signature are not.
-            outputs = outputs.Select(f => f.Target == AgentTableEmitter.Target && f.Bytes is { } table ? f with { Bytes = Stamp(table, serial, signer) } : f).ToList();
+            return serial > 0 || signer is not null ? file with { Bytes = Stamp(table, serial, signer) } : file;
         }
-        var duplicate = outputs.GroupBy(f => f.RelativePath).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-        {
-            context.ReportError($"two policies define device '{duplicate.First().Device}': both would write {duplicate.Key}");
-            return ExitCodes.UsageOrIoError;
-        }
+
+        List<CompileResult> results;
         try
         {
-            // All or nothing: staged, then moved into place only when every file was written.
-            OutputWriter.WriteAll(outputDir, outputs, file => file.ContainsSecrets && !emit.Redact);
+            results = paths.Distinct(StringComparer.Ordinal)
+                .Select(path => PolicyEmitter.Compile(path, targets, options, emit, reader, writer is null ? null : Stage)).ToList();
         }
         catch (OutputWriter.WriteFailure e)
         {
             context.ReportError(e.Message);
             return ExitCodes.UsageOrIoError;
         }
-        context.Error.WriteLine($"mpolc: wrote {outputs.Count} file{(outputs.Count == 1 ? "" : "s")} to {outputDir}");
+
+        var report = DiagnosticReport.FromResults(results.Select(r => r.Check with { Diagnostics = r.Diagnostics }).ToList());
+        if (!write(report)) return ExitCodes.UsageOrIoError;
+        if (report.HasErrors) return ExitCodes.PolicyErrors;
+
+        var printed = results.SelectMany(r => r.Files).Select(Stamped).ToList();
+        var generatedTargets = writer is null ? printed.Select(f => f.Target).ToHashSet(StringComparer.Ordinal) : stagedTargets;
+        if (TargetSelection.Unmatched(namedTargets, generatedTargets, results) is { } unmatched)
+        {
+            context.ReportError(unmatched);
+            return ExitCodes.UsageOrIoError;
+        }
+        duplicate ??= printed.GroupBy(f => f.RelativePath).FirstOrDefault(g => g.Count() > 1)?.Key;
+        if (duplicate is not null)
+        {
+            context.ReportError($"two policies define device '{duplicate[..duplicate.IndexOf('/')]}': both would write {duplicate}");
+            return ExitCodes.UsageOrIoError;
+        }
+        if (writer is null)
+        {
+            if (StandardOutput.TryWrite(context, printed) is not { } refused) return ExitCodes.Success;
+            context.ReportError(refused);
+            return ExitCodes.UsageOrIoError;
+        }
+        try
+        {
+            // All or nothing: moved into place only now that every file was written.
+            writer.Commit();
+        }
+        catch (OutputWriter.WriteFailure e)
+        {
+            context.ReportError(e.Message);
+            return ExitCodes.UsageOrIoError;
+        }
+        context.Error.WriteLine($"mpolc: wrote {writer.Count} file{(writer.Count == 1 ? "" : "s")} to {outputDir}");
         if (signer is not null)
         {
-            int signed = outputs.Count(f => f.Target == AgentTableEmitter.Target);
+            int signed = tables;
             context.Error.WriteLine($"mpolc: signed {signed} agent table{(signed == 1 ? "" : "s")} with key {signer.KeyId}, serial {serial}");
         }
         return ExitCodes.Success;

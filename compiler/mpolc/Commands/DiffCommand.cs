@@ -13,7 +13,9 @@ namespace PolicyKit.Mpolc.Commands;
 /// file and its hash, and the policy locations cited in comments, are compared as equal, so
 /// only real changes show. Exit codes as diff(1):
 /// 0 identical, 1 different, 2 usage or I/O error or a policy with errors (its diagnostics are
-/// printed on stderr).
+/// printed on stderr). A side may be a pipe (<c>&lt;(git show HEAD:p.mpol)</c>; see
+/// <see cref="DiffSide"/>); <c>--git REV[..REV2] POLICY</c> compares revisions of a multi-file
+/// policy (<see cref="GitRevisions"/>).
 /// </summary>
 internal static class DiffCommand
 {
@@ -26,24 +28,21 @@ internal static class DiffCommand
     public static Command Create(CliContext context)
     {
         var oldPolicy = new Argument<string>("OLD") { Description = "The policy as it is (e.g. as deployed, or from git show HEAD:policy.mpol)." };
-        var newPolicy = new Argument<string>("NEW") { Description = "The policy as it will be." };
-        foreach (var argument in new[] { oldPolicy, newPolicy })
+        var newPolicy = new Argument<string?>("NEW") { Description = "The policy as it will be (left out with --git).", Arity = ArgumentArity.ZeroOrOne };
+        var git = new Option<string?>("--git")
         {
-            // As for check: an unknown option is named as such, not taken for a file name.
-            argument.Validators.Add(result =>
-            {
-                foreach (var token in result.Tokens)
-                {
-                    if (token.Value.Length > 1 && token.Value[0] == '-') result.AddError($"unknown option '{token.Value}'");
-                }
-            });
-        }
+            Description = "Compare git revisions of the policy named as OLD, with its includes: REV against the working tree, or REV1..REV2.",
+            HelpName = "REV[..REV2]",
+        };
+        UnknownOptions.RefuseIn(oldPolicy);
+        UnknownOptions.RefuseIn(newPolicy);
         var targets = new Option<string[]>("--target", "-t")
         {
             Description = $"The configuration to compare: {string.Join("|", Emitters.Targets)}|{CompileCommand.AllTargets} (repeatable).",
             HelpName = "TARGET",
             Arity = ArgumentArity.OneOrMore,
-            AllowMultipleArgumentsPerToken = true,
+            // Not "-t frr junos": that would take the policy after -t for a target too.
+            AllowMultipleArgumentsPerToken = false,
             Required = true,
         };
         targets.Validators.Add(result =>
@@ -77,12 +76,25 @@ internal static class DiffCommand
         command.Add(targets);
         command.Add(redact);
         command.Add(unified);
+        command.Add(git);
         compilerOptions.AddTo(command, withAllowUnsupported: true);
         command.SetAction(parseResult =>
         {
             var selected = parseResult.GetValue(targets) ?? [];
             var targetSet = selected.Contains(CompileCommand.AllTargets) ? Emitters.Targets.ToHashSet() : selected.ToHashSet();
-            return Run(context, parseResult.GetValue(oldPolicy)!, parseResult.GetValue(newPolicy)!, targetSet,
+            string? range = parseResult.GetValue(git);
+            string? newPath = parseResult.GetValue(newPolicy);
+            if ((range is null) != (newPath is not null))
+            {
+                context.ReportError(range is null ? "diff needs OLD and NEW (or --git REV[..REV2] POLICY)" : "--git takes one POLICY, not OLD and NEW");
+                return ExitCodes.UsageOrIoError;
+            }
+            using var revisions = new GitRevisions();
+            var sides = range is null
+                ? DiffSide.FromPaths(context, parseResult.GetValue(oldPolicy)!, newPath!)
+                : revisions.Sides(context, range, parseResult.GetValue(oldPolicy)!);
+            if (sides is not { } both) return ExitCodes.UsageOrIoError;
+            return Run(context, both.Old, both.New, targetSet,
                 compilerOptions.Read(parseResult),
                 new EmitOptions { Redact = parseResult.GetValue(redact), Environment = context.GetEnvironmentVariable },
                 parseResult.GetValue(unified));
@@ -90,26 +102,25 @@ internal static class DiffCommand
         return command;
     }
 
-    private static int Run(CliContext context, string oldPath, string newPath, IReadOnlySet<string> targets,
+    private static int Run(CliContext context, DiffSide oldSide, DiffSide newSide, IReadOnlySet<string> targets,
         CompilationOptions options, EmitOptions emit, int contextLines)
     {
-        var texts = InputFiles.ReadAll([oldPath, newPath], context);
-        if (texts is null) return ExitCodes.UsageOrIoError;
-        var reader = new InMemoryPolicyFileReader(texts);
-        var oldResult = PolicyEmitter.Compile(oldPath, targets, options, emit, reader);
-        var newResult = PolicyEmitter.Compile(newPath, targets, options, emit, reader);
+        string oldPath = oldSide.Label, newPath = newSide.Label;
+        var oldResult = PolicyEmitter.Compile(oldSide.CompilePath, targets, options, emit, oldSide.Reader);
+        var newResult = PolicyEmitter.Compile(newSide.CompilePath, targets, options, emit, newSide.Reader);
 
-        var failed = new[] { oldResult, newResult }.Where(r => r.HasErrors).DistinctBy(r => r.Check.Path).ToList();
+        var failed = new[] { (Side: oldSide, Result: oldResult), (Side: newSide, Result: newResult) }
+            .Where(s => s.Result.HasErrors).DistinctBy(s => s.Side.Label).ToList();
         if (failed.Count > 0)
         {
             // stdout is the diff; the reason there is none goes to stderr.
-            var report = DiagnosticReport.FromResults(failed.Select(r => r.Check with { Diagnostics = r.Diagnostics }));
+            var report = DiagnosticReport.FromResults(failed.Select(s => s.Result.Check with { Diagnostics = s.Result.Diagnostics }));
             new TextDiagnosticFormatter().Write(context.Error, report);
-            foreach (var result in failed) context.ReportError($"'{result.Check.Path}' has errors; nothing to compare");
+            foreach (var (side, _) in failed) context.ReportError($"'{side.Label}' has errors; nothing to compare");
             return ExitCodes.UsageOrIoError;
         }
 
-        var diffs = ConfigDiff.CompareFiles(oldResult.Files, newResult.Files, contextLines, oldPath, newPath);
+        var diffs = ConfigDiff.CompareFiles(oldResult.Files, newResult.Files, contextLines, oldSide.CompilePath, newSide.CompilePath);
         foreach (var diff in diffs.Where(d => d.Change != FileChange.Unchanged))
         {
             WriteFileDiff(context.Out, diff, oldPath, newPath);

@@ -22,13 +22,7 @@ internal static class ExplainCommand
     public static Command Create(CliContext context)
     {
         var policy = new Argument<string>("POLICY") { Description = "The policy file (.mpol)." };
-        policy.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-            {
-                if (token.Value.Length > 1 && token.Value[0] == '-') result.AddError($"unknown option '{token.Value}'");
-            }
-        });
+        UnknownOptions.RefuseIn(policy);
         var device = new Option<string>("--device", "-d")
         {
             Description = "The device whose admission table decides.",

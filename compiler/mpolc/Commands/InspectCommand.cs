@@ -26,18 +26,11 @@ internal static class InspectCommand
     public static Command Create(CliContext context)
     {
         var file = new Argument<string>("FILE") { Description = "An agent table (DEVICE.mpt, written by mpolc compile --target agent)." };
-        file.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-            {
-                if (token.Value.Length > 1 && token.Value[0] == '-') result.AddError($"unknown option '{token.Value}'");
-            }
-        });
+        UnknownOptions.RefuseIn(file);
         var format = new Option<OutputFormat>("--format", "-f")
         {
             Description = "Output format: text (for people) or json (for scripts).",
             HelpName = "text|json",
-            DefaultValueFactory = _ => OutputFormat.Text,
         };
         ChoiceParser.Configure(format, [("text", OutputFormat.Text), ("json", OutputFormat.Json)]);
         var trustedKeys = new Option<string[]>("--trusted-key", "-k")

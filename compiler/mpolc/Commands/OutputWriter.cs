@@ -11,15 +11,25 @@ namespace PolicyKit.Mpolc.Commands;
 /// the files already moved are put back, the old ones restored, the staging folder removed, and
 /// the error names the path. Nothing partial, no temporary file left behind. Files holding
 /// secrets are created with mode 0600 (never readable by others, not even briefly); a binary
-/// file (the agent's table) is written as its bytes.
+/// file (the agent's table) is written as its bytes. Files are staged one by one as the compile
+/// renders them (<see cref="Open"/>, <see cref="Stage"/>, <see cref="Commit"/>), so the compile
+/// never holds every file at once: its memory follows the policy, not the output (issue 18).
 /// </summary>
-internal sealed class OutputWriter
+internal sealed class OutputWriter : IDisposable
 {
     private const string StagingPrefix = ".mpolc-staging-";
 
     private readonly string _outputDir;
     private readonly string _staging;
     private readonly List<Action> _undo = [];
+    // Where each staged file goes: only its place is kept, not its content, so a compile that
+    // stages each device's files as they are rendered holds no more than a device's worth.
+    private readonly List<Place> _places = [];
+    private readonly HashSet<string> _paths = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private bool _started, _createdOutputDir, _committed;
+
+    private readonly record struct Place(string Device, string FileName);
 
     private OutputWriter(string outputDir)
     {
@@ -39,51 +49,124 @@ internal sealed class OutputWriter
     /// <summary>Writes every file or none; throws <see cref="WriteFailure"/> naming the path that failed.</summary>
     public static void WriteAll(string outputDir, IReadOnlyList<EmittedFile> files, Func<EmittedFile, bool> secret)
     {
-        var writer = new OutputWriter(outputDir);
-        writer.Run(files, secret);
+        using var writer = Open(outputDir);
+        foreach (var file in files) writer.Stage(file, secret(file));
+        writer.Commit();
     }
 
-    private void Run(IReadOnlyList<EmittedFile> files, Func<EmittedFile, bool> secret)
+    /// <summary>
+    /// A writer for one compile: <see cref="Stage"/> each file as soon as it is rendered (from any
+    /// thread), then <see cref="Commit"/>; disposing a writer that was not committed removes what
+    /// was staged (and the output folder, if this writer created it), so nothing is left.
+    /// Nothing touches the disk before the first file is staged.
+    /// </summary>
+    public static OutputWriter Open(string outputDir) => new(outputDir);
+
+    /// <summary>The files staged so far.</summary>
+    public int Count
     {
-        Guard(_outputDir, () =>
+        get { lock (_lock) return _places.Count; }
+    }
+
+    /// <summary>True when a file for this DEVICE/FILE was staged already (two policies defining one device).</summary>
+    public bool Has(string relativePath)
+    {
+        lock (_lock) return _paths.Contains(relativePath);
+    }
+
+    /// <summary>Writes one file into the staging folder; throws <see cref="WriteFailure"/> naming the path that failed.</summary>
+    public void Stage(EmittedFile file, bool secret)
+    {
+        lock (_lock)
         {
-            if (File.Exists(_outputDir)) throw new IOException("a file is in the way of the output folder");
-            Directory.CreateDirectory(_outputDir);
-        });
-        try
-        {
-            Guard(_staging, () => Directory.CreateDirectory(_staging));
-            foreach (var file in files) Stage(file, secret(file));
-            Preflight(files);
-            foreach (var file in files) MoveIntoPlace(file);
-            _undo.Clear();
-        }
-        catch
-        {
-            // Back out in reverse order: the new files leave, the old ones return, new folders go.
-            for (int i = _undo.Count - 1; i >= 0; i--)
+            if (!_paths.Add(file.RelativePath)) throw new InvalidOperationException($"{file.RelativePath} staged twice");
+            if (!_started)
             {
-                try { _undo[i](); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+                _started = true;
+                Guard(_outputDir, () =>
+                {
+                    if (File.Exists(_outputDir)) throw new IOException("a file is in the way of the output folder");
+                    _createdOutputDir = !Directory.Exists(_outputDir);
+                    Directory.CreateDirectory(_outputDir);
+                });
+                Guard(_staging, () => Directory.CreateDirectory(_staging));
             }
-            throw;
+            var place = new Place(file.Device, file.FileName);
+            StageFile(place, file, secret);
+            _places.Add(place);
         }
-        finally
+    }
+
+    /// <summary>Moves every staged file into place, or — if one cannot be — none (the old files restored).</summary>
+    public void Commit()
+    {
+        lock (_lock)
         {
-            try { if (Directory.Exists(_staging)) Directory.Delete(_staging, recursive: true); }
+            if (!_started)
+            {
+                // Nothing staged: the output folder is still made, as a compile that writes nothing always did.
+                Guard(_outputDir, () =>
+                {
+                    if (File.Exists(_outputDir)) throw new IOException("a file is in the way of the output folder");
+                    Directory.CreateDirectory(_outputDir);
+                });
+                _committed = true;
+                return;
+            }
+            try
+            {
+                Preflight();
+                foreach (var place in _places) MoveIntoPlace(place);
+                _undo.Clear();
+                _committed = true;
+            }
+            catch
+            {
+                // Back out in reverse order: the new files leave, the old ones return, new folders go.
+                for (int i = _undo.Count - 1; i >= 0; i--)
+                {
+                    try { _undo[i](); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+                }
+                throw;
+            }
+            finally
+            {
+                RemoveStaging();
+            }
+        }
+    }
+
+    /// <summary>Without a <see cref="Commit"/>: the staged files are removed and the output folder is as it was.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_committed || !_started) return;
+            RemoveStaging();
+            try
+            {
+                if (_createdOutputDir && Directory.Exists(_outputDir) && !Directory.EnumerateFileSystemEntries(_outputDir).Any()) Directory.Delete(_outputDir);
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
     }
 
-    private string Final(EmittedFile file) => Path.Combine(_outputDir, file.Device, file.FileName);
-
-    private string Staged(EmittedFile file) => Path.Combine(_staging, "new", file.Device, file.FileName);
-
-    private string Kept(EmittedFile file) => Path.Combine(_staging, "old", file.Device, file.FileName);
-
-    private void Stage(EmittedFile file, bool secret)
+    private void RemoveStaging()
     {
-        string staged = Staged(file);
-        Guard(Final(file), () =>
+        try { if (Directory.Exists(_staging)) Directory.Delete(_staging, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    private string Final(Place file) => Path.Combine(_outputDir, file.Device, file.FileName);
+
+    private string Staged(Place file) => Path.Combine(_staging, "new", file.Device, file.FileName);
+
+    private string Kept(Place file) => Path.Combine(_staging, "old", file.Device, file.FileName);
+
+    private void StageFile(Place place, EmittedFile file, bool secret)
+    {
+        string staged = Staged(place);
+        Guard(Final(place), () =>
         {
             Directory.CreateDirectory(Path.GetDirectoryName(staged)!);
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
@@ -106,9 +189,9 @@ internal sealed class OutputWriter
     }
 
     /// <summary>What can be seen before anything moves: a file where a device folder goes, a folder where a file goes.</summary>
-    private void Preflight(IReadOnlyList<EmittedFile> files)
+    private void Preflight()
     {
-        foreach (var file in files)
+        foreach (var file in _places)
         {
             string device = Path.Combine(_outputDir, file.Device);
             if (File.Exists(device)) throw new WriteFailure(device, "a file is in the way of the device folder");
@@ -117,7 +200,7 @@ internal sealed class OutputWriter
         }
     }
 
-    private void MoveIntoPlace(EmittedFile file)
+    private void MoveIntoPlace(Place file)
     {
         string final = Final(file), staged = Staged(file);
         Guard(final, () =>

@@ -13,7 +13,6 @@ internal sealed class ReportOptions
     {
         Description = "Output format: text (for people), json (for scripts), sarif (for code scanning).",
         HelpName = "text|json|sarif",
-        DefaultValueFactory = _ => DiagnosticFormat.Text,
     };
 
     public Option<string?> Output { get; } = new("--output", "-o")
@@ -26,7 +25,6 @@ internal sealed class ReportOptions
     {
         Description = "Colour the text format: auto (when stdout is a terminal and NO_COLOR is unset), always, never.",
         HelpName = "auto|always|never",
-        DefaultValueFactory = _ => ColorMode.Auto,
     };
 
     public ReportOptions()
@@ -47,7 +45,7 @@ internal sealed class ReportOptions
     public bool Write(ParseResult parseResult, CliContext context, DiagnosticReport report)
     {
         string? outputPath = parseResult.CommandResult.Command.Options.Contains(Output) ? parseResult.GetValue(Output) : null;
-        var formatter = CreateFormatter(parseResult.GetValue(Format), UseColor(parseResult.GetValue(Color), context, toFile: outputPath is not null));
+        var formatter = CreateFormatter(parseResult.GetValue(Format), UseColor(parseResult.GetValue(Color), context, toFile: outputPath is not null), context);
         if (outputPath is null)
         {
             formatter.Write(context.Out, report);
@@ -70,12 +68,19 @@ internal sealed class ReportOptions
         }
     }
 
-    private static IDiagnosticFormatter CreateFormatter(DiagnosticFormat format, bool useColor) => format switch
+    private static IDiagnosticFormatter CreateFormatter(DiagnosticFormat format, bool useColor, CliContext context) => format switch
     {
         DiagnosticFormat.Json => new JsonDiagnosticFormatter(),
-        DiagnosticFormat.Sarif => new SarifDiagnosticFormatter(),
+        DiagnosticFormat.Sarif => new SarifDiagnosticFormatter(SarifLinks(context)),
         _ => new TextDiagnosticFormatter(useColor),
     };
+
+    /// <summary>Help links to the docs shipped beside mpolc, or where MPOLC_DOCS_URI says they are served.</summary>
+    private static SarifOptions SarifLinks(CliContext context)
+    {
+        string docs = ToolInfo.DocsUri(context.GetEnvironmentVariable);
+        return new SarifOptions { InformationUri = docs, HelpUri = code => ToolInfo.DiagnosticHelpUri(code, docs) };
+    }
 
     /// <summary>The NO_COLOR convention (no-color.org): set and non-empty turns colour off; an explicit --color always still wins.</summary>
     internal static bool UseColor(ColorMode mode, CliContext context, bool toFile) => mode switch

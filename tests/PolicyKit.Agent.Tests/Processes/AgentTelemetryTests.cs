@@ -140,7 +140,7 @@ public sealed class AgentTelemetryTests : IDisposable
         File.WriteAllBytes(_table + ".tmp", newer);
         File.Move(_table + ".tmp", _table, overwrite: true);                  // the atomic way deploy tools write
         await sub.WaitForAsync(m => m.Any(x => x.Payload.Contains("table-reloaded")), TimeSpan.FromSeconds(30), "table-reloaded");
-        (code, output, _) = AgentProcess.Run(["status", "--endpoint", $"127.0.0.1:{port}", "--json"]);
+        (code, output, _) = AgentProcess.Run(["status", "--endpoint", $"127.0.0.1:{port}", "--format", "json"]);
         Assert.Equal(0, code);
         var limits = JsonDocument.Parse(output).RootElement.GetProperty("limits").EnumerateArray();
         Assert.Equal(3, limits.First(l => l.GetProperty("scope").GetString() == "interface/GigabitEthernet0%2F0%2F12/igmp").GetProperty("max").GetInt64());

@@ -21,9 +21,10 @@ internal sealed partial class AgentProcess : IDisposable
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "mpol-agent.dll");
 
     /// <param name="launcher">A command that execs the agent in its own place (e.g. <c>nohup</c>), so the PID stays the agent's.</param>
-    public static AgentProcess Start(IEnumerable<string> args, IDictionary<string, string>? env = null, string? launcher = null)
+    public static AgentProcess Start(IEnumerable<string> args, IDictionary<string, string>? env = null, string? launcher = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(launcher ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null) info.WorkingDirectory = workingDirectory;
         if (launcher is not null) info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Dll);
         foreach (string a in args) info.ArgumentList.Add(a);
@@ -39,9 +40,9 @@ internal sealed partial class AgentProcess : IDisposable
     }
 
     /// <summary>Runs to completion (bounded) and returns exit code, stdout, stderr.</summary>
-    public static (int Code, string Out, string Err) Run(IEnumerable<string> args, IDictionary<string, string>? env = null, int timeoutSeconds = 60)
+    public static (int Code, string Out, string Err) Run(IEnumerable<string> args, IDictionary<string, string>? env = null, int timeoutSeconds = 60, string? workingDirectory = null)
     {
-        using var p = Start(args, env);
+        using var p = Start(args, env, workingDirectory: workingDirectory);
         int code = p.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds));
         return (code, p.Output, p.Errors);
     }

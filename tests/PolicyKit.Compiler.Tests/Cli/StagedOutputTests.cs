@@ -17,11 +17,11 @@ public sealed class StagedOutputTests : IDisposable
 
     private string Out => Path.Combine(_dir.Path, "out");
 
-    private MpolcRun Compile(string policy, string keySuffix)
+    private MpolcRun Compile(string policy, string keySuffix, string? missing = null)
     {
         var stdout = new StringWriter { NewLine = "\n" };
         var stderr = new StringWriter { NewLine = "\n" };
-        var context = new CliContext(stdout, stderr, false, name => name.StartsWith("MIXED_", StringComparison.Ordinal) ? $"Key-{name}-{keySuffix}" : null);
+        var context = new CliContext(stdout, stderr, false, name => name.StartsWith("MIXED_", StringComparison.Ordinal) && name != missing ? $"Key-{name}-{keySuffix}" : null);
         int exit = Program.Run(["compile", policy, "--today", "2026-11-23", "-o", Out], context);
         return new MpolcRun(exit, stdout.ToString(), stderr.ToString());
     }
@@ -110,6 +110,23 @@ public sealed class StagedOutputTests : IDisposable
         if (!OperatingSystem.IsWindows())
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(Out, "edge-frr", "frr.conf")));
         Assert.Equal("kept", File.ReadAllText(Path.Combine(Out, "notes.txt")));
+        AssertNoLeftovers();
+    }
+
+    [Fact]
+    public void Files_staged_while_compiling_are_removed_when_a_later_device_has_an_error()
+    {
+        // Each device's files are staged as soon as they are rendered (issue 18); a secret missing
+        // on the last device is an error found after the others were staged.
+        var fresh = Compile(MixedFleet, "v1", missing: "MIXED_LNX_MD5");
+        Assert.True(fresh.ExitCode == 1, fresh.ToString());
+        Assert.False(Directory.Exists(Out), "a failed first compile left the output folder behind");
+
+        Assert.Equal(0, Compile(MixedFleet, "v1").ExitCode);
+        var before = Snapshot();
+        var run = Compile(MixedFleet, "v2", missing: "MIXED_LNX_MD5");
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal(before, Snapshot());
         AssertNoLeftovers();
     }
 }

@@ -20,10 +20,10 @@ public static class PrefixListCompiler
         var entries = new List<(RuleAction Action, PrefixRange Range)>();
         Append(rules, 0, PrefixRange.All(family), entries);
         var result = new List<string>();
-        var seen = new List<PrefixRange>();
+        var seen = new SeenRanges();
         foreach (var (action, range) in entries)
         {
-            if (seen.Any(s => Covers(s, range))) continue;
+            if (seen.AnyCovers(range)) continue;
             seen.Add(range);
             result.Add($"{FrrSyntax.Action(action)} {range}");
         }
@@ -50,9 +50,58 @@ public static class PrefixListCompiler
     }
 
     /// <summary>True when every prefix <paramref name="inner"/> matches is matched by <paramref name="outer"/>.</summary>
-    private static bool Covers(PrefixRange outer, PrefixRange inner) =>
+    internal static bool Covers(PrefixRange outer, PrefixRange inner) =>
         outer.Family == inner.Family && outer.Prefix.Contains(inner.Prefix) &&
         outer.Low <= Math.Max(inner.Low, inner.Prefix.Length) && outer.High >= inner.High;
+
+    /// <summary>
+    /// The entries written so far, filed by prefix: "does an earlier entry cover this one?" looks
+    /// only at the entries whose prefix contains the new one's (at most one per prefix length in
+    /// use), not at every earlier entry — a scan that made an IRR-sized list quadratic (issue 18).
+    /// Prefixes with host bits set (never made by the parser) are compared one by one, as before.
+    /// </summary>
+    internal sealed class SeenRanges
+    {
+        private readonly Dictionary<IpPrefix, List<PrefixRange>> _byPrefix = [];
+        private readonly SortedSet<int>[] _lengths = [[], []];
+        private readonly List<PrefixRange> _abnormal = [];
+
+        public void Add(PrefixRange range)
+        {
+            if (!IsNormal(range.Prefix))
+            {
+                _abnormal.Add(range);
+                return;
+            }
+            if (!_byPrefix.TryGetValue(range.Prefix, out var list)) _byPrefix[range.Prefix] = list = [];
+            list.Add(range);
+            _lengths[range.Family == IpFamily.V4 ? 0 : 1].Add(range.Prefix.Length);
+        }
+
+        public bool AnyCovers(PrefixRange range)
+        {
+            foreach (var other in _abnormal)
+            {
+                if (Covers(other, range)) return true;
+            }
+            // A normal prefix contains only prefixes whose leading bits are its own.
+            var prefix = range.Prefix;
+            foreach (int length in _lengths[range.Family == IpFamily.V4 ? 0 : 1])
+            {
+                if (length > prefix.Length) break;
+                var shorter = prefix with { Length = length };
+                shorter = shorter with { Network = prefix.Network & ~shorter.HostMask };
+                if (!_byPrefix.TryGetValue(shorter, out var list)) continue;
+                foreach (var other in list)
+                {
+                    if (Covers(other, range)) return true;
+                }
+            }
+            return false;
+        }
+
+        private static bool IsNormal(IpPrefix prefix) => (prefix.Network & prefix.HostMask) == 0;
+    }
 
     /// <summary>A prefix filter (rules over <c>prefixes</c>, route semantics with ge/le) in one family.</summary>
     public static List<string> PrefixFilter(Filter filter, IpFamily family) =>

@@ -94,24 +94,27 @@ public sealed class JunosTerms
                 continue;
             }
             var filters = new List<(IpPrefix Prefix, string Text)>();
+            // Seen route-filters by text: a list scan per entry made an IRR-sized list (30k–100k
+            // prefixes) quadratic (issue 18: 32k prefixes 15.7 s).
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            var exceptsV4 = prefixes.Except.Where(x => x.Prefix.Family == IpFamily.V4).Select(x => x.Prefix).ToList();
+            var exceptsV6 = prefixes.Except.Where(x => x.Prefix.Family == IpFamily.V6).Select(x => x.Prefix).ToList();
             foreach (var entry in prefixes.Include)
             {
-                var family = entry.Prefix.Family;
                 int lo = entry.Ge ?? entry.Prefix.Length;
                 int hi = entry.Le ?? (entry.Ge is not null ? entry.Prefix.MaxLength : entry.Prefix.Length);
                 lo = Math.Max(lo, entry.Prefix.Length);
-                var excepts = prefixes.Except.Where(x => x.Prefix.Family == family).Select(x => x.Prefix).ToList();
+                var excepts = entry.Prefix.Family == IpFamily.V4 ? exceptsV4 : exceptsV6;
                 foreach (var piece in PrefixMath.Subtract([entry.Prefix], excepts))
                 {
                     int pieceLo = Math.Max(lo, piece.Length);
                     if (pieceLo > hi) continue;
                     var text = JunosSyntax.RouteFilter(piece, pieceLo, hi);
-                    if (!filters.Any(f => f.Text == text)) filters.Add((piece, text));
+                    if (written.Add(text)) filters.Add((piece, text));
                 }
             }
             if (filters.Count == 0) continue;
-            bool nested = filters.Any(a => filters.Any(b => a.Text != b.Text && a.Prefix.Contains(b.Prefix)));
-            if (!nested)
+            if (!AnyNested(filters))
             {
                 terms.Add($"r{i + 1}", filters.Select(f => $"route-filter {f.Text}"), [action]);
                 continue;
@@ -120,6 +123,24 @@ public sealed class JunosTerms
         }
         if (!unconditional) terms.Add("implicit-deny", [], ["reject"]);
         return terms;
+    }
+
+    /// <summary>
+    /// True when one route-filter's prefix contains another's (the same prefix with another length
+    /// range included). Prefixes nest or are disjoint, so in (family, network, length) order a
+    /// prefix that contains any other contains the one right after it: comparing neighbours
+    /// after a sort answers what comparing every pair did. The texts are distinct already.
+    /// </summary>
+    internal static bool AnyNested(List<(IpPrefix Prefix, string Text)> filters)
+    {
+        var sorted = new IpPrefix[filters.Count];
+        for (int i = 0; i < sorted.Length; i++) sorted[i] = filters[i].Prefix;
+        Array.Sort(sorted);
+        for (int i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i - 1].Contains(sorted[i])) return true;
+        }
+        return false;
     }
 
     /// <summary>

@@ -64,6 +64,10 @@ public sealed class NftRuleset
     private readonly List<NftSet> _sets = [];
     private readonly List<NftChain> _chains = [];
     private readonly Dictionary<string, string> _chainKeys = new(StringComparer.Ordinal);
+    // Every name in use, by name: a scan of the sets and chains for each new name made a ruleset
+    // with thousands of named sets quadratic (issue 18).
+    private readonly Dictionary<string, NftSet> _setsByName = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _chainNames = new(StringComparer.Ordinal);
 
     public IReadOnlyList<NftSet> Sets => _sets;
 
@@ -75,11 +79,10 @@ public sealed class NftRuleset
         for (int i = 1; ; i++)
         {
             string name = i == 1 ? baseName : $"{baseName}_{i}";
-            var existing = _sets.FirstOrDefault(s => s.Name == name);
-            if (existing is null)
+            if (!_setsByName.TryGetValue(name, out var existing))
             {
-                if (_chains.Any(c => c.Name == name)) continue;
-                _sets.Add(new NftSet(name, type, interval, elements, Comment: comment));
+                if (_chainNames.Contains(name)) continue;
+                AddSet(new NftSet(name, type, interval, elements, Comment: comment));
                 return name;
             }
             if (!existing.IsVerdictMap && existing.Type == type && existing.Interval == interval && existing.Elements.SequenceEqual(elements)) return name;
@@ -90,8 +93,20 @@ public sealed class NftRuleset
     public string AddVerdictMap(string baseName, string keyType, IReadOnlyList<string> elements)
     {
         string name = FreeName(baseName);
-        _sets.Add(new NftSet(name, $"{keyType} : verdict", false, elements, IsVerdictMap: true));
+        AddSet(new NftSet(name, $"{keyType} : verdict", false, elements, IsVerdictMap: true));
         return name;
+    }
+
+    private void AddSet(NftSet set)
+    {
+        _sets.Add(set);
+        _setsByName.Add(set.Name, set);
+    }
+
+    private void AddChain(NftChain chain)
+    {
+        _chains.Add(chain);
+        _chainNames.Add(chain.Name);
     }
 
     /// <summary>
@@ -104,14 +119,14 @@ public sealed class NftRuleset
         var chain = new NftChain(FreeName(baseName), kind, null);
         _chainKeys[key] = chain.Name;
         fill(chain);
-        _chains.Add(chain);
+        AddChain(chain);
         return chain.Name;
     }
 
     public NftChain NewChain(string baseName, NftChainKind kind, string? hook = null)
     {
         var chain = new NftChain(FreeName(baseName), kind, hook);
-        _chains.Add(chain);
+        AddChain(chain);
         return chain;
     }
 
@@ -120,7 +135,7 @@ public sealed class NftRuleset
         for (int i = 1; ; i++)
         {
             string name = i == 1 ? baseName : $"{baseName}_{i}";
-            if (_sets.All(s => s.Name != name) && _chains.All(c => c.Name != name)) return name;
+            if (!_setsByName.ContainsKey(name) && !_chainNames.Contains(name)) return name;
         }
     }
 
