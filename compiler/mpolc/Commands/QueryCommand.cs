@@ -55,14 +55,12 @@ internal static class QueryCommand
         {
             Description = "Output format: text (for people) or json (for scripts).",
             HelpName = "text|json",
-            DefaultValueFactory = _ => OutputFormat.Text,
         };
 
         public Option<Expectation> Expect { get; } = new("--expect")
         {
-            Description = "Assert the answer: admit (every event asked about is admitted) or deny (none is). Exit 4 with a counterexample when it does not hold.",
-            HelpName = "admit|deny",
-            DefaultValueFactory = _ => Expectation.None,
+            Description = "Assert the answer: admit (every event asked about is admitted) or deny (none is); none (the default) asserts nothing. Exit 4 with a counterexample when it does not hold.",
+            HelpName = "none|admit|deny",
         };
 
         public CompilerOptions Compiler { get; } = new();
@@ -77,7 +75,7 @@ internal static class QueryCommand
                 }
             });
             ChoiceParser.Configure(Format, [("text", OutputFormat.Text), ("json", OutputFormat.Json)]);
-            ChoiceParser.Configure(Expect, [("admit", Expectation.Admit), ("deny", Expectation.Deny)]);
+            ChoiceParser.Configure(Expect, [("none", Expectation.None), ("admit", Expectation.Admit), ("deny", Expectation.Deny)]);
         }
 
         public Command Command(string name, string description)
@@ -146,7 +144,7 @@ internal static class QueryCommand
         command.Add(hosts);
         command.SetAction(parse =>
         {
-            var f = parse.GetValue(family);
+            var f = Family(parse.GetValue(family));
             if (!Addresses.Ranges(context, "--sources", parse.GetValue(sources), f, out var s) || !Addresses.Ranges(context, "--groups", parse.GetValue(groups), f, out var g)
                 || !Addresses.Ranges(context, "--hosts", parse.GetValue(hosts), f, out var h)) return ExitCodes.UsageOrIoError;
             return common.Run(context, parse, view => Questions.Ranges(view, parse.GetValue(iface)!, f, s, g, h, parse.GetValue(common.Expect)));
@@ -224,7 +222,7 @@ internal static class QueryCommand
         command.Add(groups);
         command.SetAction(parse =>
         {
-            var f = parse.GetValue(family);
+            var f = Family(parse.GetValue(family));
             if (!Addresses.Ranges(context, "--sources", parse.GetValue(sources), f, out var s) || !Addresses.Ranges(context, "--groups", parse.GetValue(groups), f, out var g)) return ExitCodes.UsageOrIoError;
             return common.Run(context, parse, view => Questions.Registers(view, f, s, g, parse.GetValue(common.Expect)));
         });
@@ -248,17 +246,25 @@ internal static class QueryCommand
         return command;
     }
 
-    private static Option<AddressFamily> FamilyOption()
+    /// <summary>The --family words; default(FamilyChoice) is the default, as ChoiceParser wants (AddressFamily.V4 is 4, not 0).</summary>
+    private enum FamilyChoice
     {
-        var family = new Option<AddressFamily>("--family")
+        Ipv4,
+        Ipv6,
+    }
+
+    private static Option<FamilyChoice> FamilyOption()
+    {
+        var family = new Option<FamilyChoice>("--family")
         {
             Description = "ipv4 (IGMP, the default) or ipv6 (MLD).",
             HelpName = "ipv4|ipv6",
-            DefaultValueFactory = _ => AddressFamily.V4,
         };
-        ChoiceParser.Configure(family, [("ipv4", AddressFamily.V4), ("ipv6", AddressFamily.V6)]);
+        ChoiceParser.Configure(family, [("ipv4", FamilyChoice.Ipv4), ("ipv6", FamilyChoice.Ipv6)]);
         return family;
     }
+
+    private static AddressFamily Family(FamilyChoice choice) => choice == FamilyChoice.Ipv6 ? AddressFamily.V6 : AddressFamily.V4;
 
     private static Option<string?> RangeOption(string name, string description) => new(name) { Description = description, HelpName = "PREFIXES" };
 
