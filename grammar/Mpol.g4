@@ -19,9 +19,18 @@ declaration
     | classDecl
     | profileDecl
     | deviceDecl
+    | testDecl
     ;
 
 includeDecl : INCLUDE STRING ';' ;
+
+// A test of the policy (docs/questions.md, "mpolc test"): events run on one device's engine, in
+// order, with the verdict (and optionally the reason and deciding rule) each must get.
+testDecl : TEST STRING DEVICE name '{' testStmt* '}' ;
+testStmt
+    : GIVEN STRING (REPEAT INT)? ';'                                   # testGiven
+    | EXPECT action STRING (REPEAT INT)? (BECAUSE STRING)? (BY STRING)? ';'   # testExpect
+    ;
 
 // groups tv-sd { 232.10.0.0/16; tv-hd; except 232.10.9.0/24; }
 setDecl : setKind name '{' setEntry* '}' ;
@@ -318,7 +327,8 @@ COMMUNITY_VALUE : DIGIT+ ':' DIGIT+ ;
 name : IDENT | softKeyword ;
 softKeyword : AUTO_RP | IP | UDP | TCP | ICMP | ICMPV6 | QUERY | LEAVE | MTRACE | DVMRP | SITE | CA | CERT
             | STRICT | VERSION | CONTROL | ACCESS | STATION | MONITOR | INTERVAL | PEER | KEY
-            | RPKI | CACHE | PREFERENCE | REFRESH | ACCEPT | REJECT | INVALID | COMMUNITY | BLACKHOLE | HONOR ;
+            | RPKI | CACHE | PREFERENCE | REFRESH | ACCEPT | REJECT | INVALID | COMMUNITY | BLACKHOLE | HONOR
+            | TEST | GIVEN | EXPECT | REPEAT | BECAUSE | BY ;
 prefix : IPV4_PREFIX | IPV6_PREFIX | IPV4 | IPV6 ;
 ipAddress : IPV4 | IPV6 ;
 bandwidth : BANDWIDTH ;
@@ -328,6 +338,12 @@ duration : DURATION ;
 // Keywords come before IDENT; with equal match length ANTLR takes the first rule.
 
 INCLUDE : 'include' ;
+TEST : 'test' ;
+GIVEN : 'given' ;
+EXPECT : 'expect' ;
+REPEAT : 'repeat' ;
+BECAUSE : 'because' ;
+BY : 'by' ;
 GROUPS : 'groups' ;
 SOURCES : 'sources' ;
 PREFIXES : 'prefixes' ;

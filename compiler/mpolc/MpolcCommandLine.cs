@@ -30,6 +30,9 @@ internal static class MpolcCommandLine
         root.Add(ExplainCommand.Create(context));
         root.Add(InspectCommand.Create(context));
         root.Add(PlanCommand.Create(context));
+        root.Add(QueryCommand.Create(context));
+        root.Add(TestCommand.Create(context));
+        root.Add(FmtCommand.Create(context));
         return root;
     }
 

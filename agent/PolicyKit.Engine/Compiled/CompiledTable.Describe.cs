@@ -156,7 +156,7 @@ public sealed partial class CompiledTable
     }
 
     /// <summary>The CIDR prefixes that exactly cover an address range.</summary>
-    private static IEnumerable<(UInt128 Network, int Length)> Prefixes(AddressRange range)
+    internal static IEnumerable<(UInt128 Network, int Length)> Prefixes(AddressRange range)
     {
         int bits = range.Family == AddressFamily.V4 ? 32 : 128;
         UInt128 first = range.First;

@@ -52,7 +52,10 @@ public sealed class Binder(DiagnosticBag diagnostics)
             filters.ResolvedFilters.OrderBy(f => f.Span.File.Path, StringComparer.Ordinal).ThenBy(f => f.Span.Start).ToImmutableArray(),
             filters.ResolvedClasses.OrderBy(c => c.Span.File.Path, StringComparer.Ordinal).ThenBy(c => c.Span.Start).ToImmutableArray(),
             boundDevices,
-            ContentHash(allFiles));
+            ContentHash(allFiles))
+        {
+            Tests = symbols.Tests.Select(new TestBinder(symbols, diagnostics).Bind).ToImmutableArray(),
+        };
     }
 
     /// <summary>

@@ -13,11 +13,18 @@ public sealed class SymbolTable
 {
     private readonly Dictionary<string, DeclarationSyntax> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DeviceDeclSyntax> _devices = new(StringComparer.Ordinal);
+    private readonly List<TestDeclSyntax> _tests = [];
 
     public SymbolTable(IEnumerable<PolicyFileSyntax> files, DiagnosticBag diagnostics)
     {
         foreach (var declaration in files.SelectMany(f => f.Declarations))
         {
+            if (declaration is TestDeclSyntax test)
+            {
+                // Tests are titled, not named: never looked up, never in the way of a name.
+                _tests.Add(test);
+                continue;
+            }
             if (declaration is DeviceDeclSyntax device)
             {
                 if (!_devices.TryAdd(device.Name.Text, device))
@@ -37,6 +44,8 @@ public sealed class SymbolTable
     }
 
     public IEnumerable<DeviceDeclSyntax> Devices => _devices.Values;
+
+    public IReadOnlyList<TestDeclSyntax> Tests => _tests;
 
     public IEnumerable<DeclarationSyntax> Declarations => _names.Values;
 

@@ -48,4 +48,13 @@ public sealed partial class DiagnosticCatalog
     public DiagnosticTemplate RpkiWithoutBgp(string device) =>
         Error("MP2051", $"device '{device}' has RTR caches but runs no BGP",
             "origin validation applies to BGP routes: add the bgp block, or remove 'rpki'");
+
+    public DiagnosticTemplate TestUnknownDevice(string test, string device, IEnumerable<string> known) =>
+        Error("MP2030", $"test '{test}' names no device of the policy: '{device}'", DidYouMean(device, known));
+
+    public DiagnosticTemplate TestEventInvalid(string error) =>
+        Error("MP2031", $"test event does not parse: {error}", "events are written as for mpolc explain --event (docs/engine.md)");
+
+    public DiagnosticTemplate TestUnknownReason(string reason, IEnumerable<string> known) =>
+        Error("MP2032", $"'{reason}' is not a deny reason", DidYouMean(reason, known));
 }

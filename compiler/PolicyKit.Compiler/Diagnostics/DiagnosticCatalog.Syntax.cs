@@ -43,4 +43,7 @@ public sealed partial class DiagnosticCatalog
     public DiagnosticTemplate ControlCharacterInString(string character) =>
         Error("MP1030", $"a string holds a control character ({character})",
             "strings are written into router configurations line by line: a line break or other control character would end the line and start a command of its own; write the text without it");
+
+    public DiagnosticTemplate RepeatOutOfRange(string text) =>
+        Error("MP1020", $"repeat count {text} is out of range", "a test step repeats 1 to 10000 times");
 }

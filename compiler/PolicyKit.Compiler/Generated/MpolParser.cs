@@ -40,58 +40,60 @@ public partial class MpolParser : Parser {
 		LOCAL_PREFERENCE=16, COMMUNITY=17, BLACKHOLE=18, GRACEFUL_SHUTDOWN=19, 
 		NO_EXPORT=20, NO_ADVERTISE=21, AS_PATH=22, MAX_LENGTH=23, FIRST_AS=24, 
 		BOGON_ASNS=25, PRIVATE_ASNS=26, HONOR=27, EBGP_DEFAULT=28, COMMUNITY_VALUE=29, 
-		INCLUDE=30, GROUPS=31, SOURCES=32, PREFIXES=33, EXCEPT=34, GE=35, LE=36, 
-		FILTER=37, PERMIT=38, DENY=39, LOG=40, ANY=41, FROM=42, TO=43, RPS=44, 
-		PROTOCOL=45, IGMP_TYPE=46, PORT=47, CLASS=48, MATCH=49, COST=50, PROFILE=51, 
-		ROUTER_GUARD=52, DESCRIPTION=53, IGMP=54, MLD=55, VERSION=56, ACCESS=57, 
-		LIMIT=58, QUERIES=59, DROP=60, ALLOW=61, CONTROL=62, STATE_LIMIT=63, RPF=64, 
-		OUT=65, IN=66, BOTH=67, CONNECTED=68, CLASSES=69, DEFAULT_COST=70, PIM=71, 
-		NEIGHBORS=72, NONE=73, BSR_BORDER=74, DISABLED=75, BOUNDARY=76, FILTER_AUTO_RP=77, 
-		SOURCE_FILTER=78, DEVICE=79, PLATFORM=80, IOS_XE=81, IOS_XR=82, JUNOS=83, 
-		FRR=84, NFTABLES=85, LINUX=86, MROUTE_LIMIT=87, WARN=88, DEFAULT_LIMIT=89, 
-		SAP_LISTEN=90, ON=91, OFF=92, MRINFO=93, GROUP_RANGE=94, SSM_RANGE=95, 
-		INTERFACE=96, USES=97, RP=98, ADDRESS=99, ACCEPT_REGISTER=100, ANNOUNCE_FILTER=101, 
-		REGISTER_RATE_LIMIT=102, MSDP=103, ORIGINATOR_ID=104, REDISTRIBUTE=105, 
-		PEER=106, AS=107, SA_FILTER=108, SA_LIMIT=109, MESH_GROUP=110, CONNECT_SOURCE=111, 
-		AUTH=112, MD5=113, TCP_AO=114, KEYCHAIN=115, SECRET=116, ENV=117, FILE=118, 
-		BGP=119, ROUTER_ID=120, NEIGHBOR=121, DAMPING=122, HALF_LIFE=123, REUSE=124, 
-		SUPPRESS=125, MAX_SUPPRESS=126, MAX_PREFIX=127, RESTART=128, WARNING_ONLY=129, 
-		TTL_SECURITY=130, HOPS=131, HOLD_TIME=132, PREFIX_FILTER=133, KEY=134, 
-		VALID=135, BMP=136, STATION=137, TLS=138, MUTUAL=139, SERVER_ONLY=140, 
-		MIN_VERSION=141, CIPHERS=142, CA=143, CERT=144, STRICT=145, MONITOR=146, 
-		PRE_POLICY=147, POST_POLICY=148, LOC_RIB=149, STATS_INTERVAL=150, TELEMETRY=151, 
-		SITE=152, INTERVAL=153, CONTROL_PLANE=154, RATE_LIMIT=155, PPS=156, GROUP_ENCRYPTION=157, 
-		PROTECT=158, GROUP_ID=159, UDP=160, TCP=161, ICMP=162, ICMPV6=163, IP=164, 
-		AUTO_RP=165, QUERY=166, REPORT_V1=167, REPORT_V2=168, REPORT_V3=169, LEAVE=170, 
-		PIM_V1=171, DVMRP=172, MTRACE=173, MTRACE_RESPONSE=174, DATE=175, RANGE_DOTS=176, 
-		IPV4_PREFIX=177, IPV4=178, IPV6_PREFIX=179, IPV6=180, BANDWIDTH=181, DURATION=182, 
-		PERCENT=183, DECIMAL=184, INT=185, STRING=186, IDENT=187, LINE_COMMENT=188, 
-		BLOCK_COMMENT=189, WS=190, BAD_CHAR=191;
+		INCLUDE=30, TEST=31, GIVEN=32, EXPECT=33, REPEAT=34, BECAUSE=35, BY=36, 
+		GROUPS=37, SOURCES=38, PREFIXES=39, EXCEPT=40, GE=41, LE=42, FILTER=43, 
+		PERMIT=44, DENY=45, LOG=46, ANY=47, FROM=48, TO=49, RPS=50, PROTOCOL=51, 
+		IGMP_TYPE=52, PORT=53, CLASS=54, MATCH=55, COST=56, PROFILE=57, ROUTER_GUARD=58, 
+		DESCRIPTION=59, IGMP=60, MLD=61, VERSION=62, ACCESS=63, LIMIT=64, QUERIES=65, 
+		DROP=66, ALLOW=67, CONTROL=68, STATE_LIMIT=69, RPF=70, OUT=71, IN=72, 
+		BOTH=73, CONNECTED=74, CLASSES=75, DEFAULT_COST=76, PIM=77, NEIGHBORS=78, 
+		NONE=79, BSR_BORDER=80, DISABLED=81, BOUNDARY=82, FILTER_AUTO_RP=83, SOURCE_FILTER=84, 
+		DEVICE=85, PLATFORM=86, IOS_XE=87, IOS_XR=88, JUNOS=89, FRR=90, NFTABLES=91, 
+		LINUX=92, MROUTE_LIMIT=93, WARN=94, DEFAULT_LIMIT=95, SAP_LISTEN=96, ON=97, 
+		OFF=98, MRINFO=99, GROUP_RANGE=100, SSM_RANGE=101, INTERFACE=102, USES=103, 
+		RP=104, ADDRESS=105, ACCEPT_REGISTER=106, ANNOUNCE_FILTER=107, REGISTER_RATE_LIMIT=108, 
+		MSDP=109, ORIGINATOR_ID=110, REDISTRIBUTE=111, PEER=112, AS=113, SA_FILTER=114, 
+		SA_LIMIT=115, MESH_GROUP=116, CONNECT_SOURCE=117, AUTH=118, MD5=119, TCP_AO=120, 
+		KEYCHAIN=121, SECRET=122, ENV=123, FILE=124, BGP=125, ROUTER_ID=126, NEIGHBOR=127, 
+		DAMPING=128, HALF_LIFE=129, REUSE=130, SUPPRESS=131, MAX_SUPPRESS=132, 
+		MAX_PREFIX=133, RESTART=134, WARNING_ONLY=135, TTL_SECURITY=136, HOPS=137, 
+		HOLD_TIME=138, PREFIX_FILTER=139, KEY=140, VALID=141, BMP=142, STATION=143, 
+		TLS=144, MUTUAL=145, SERVER_ONLY=146, MIN_VERSION=147, CIPHERS=148, CA=149, 
+		CERT=150, STRICT=151, MONITOR=152, PRE_POLICY=153, POST_POLICY=154, LOC_RIB=155, 
+		STATS_INTERVAL=156, TELEMETRY=157, SITE=158, INTERVAL=159, CONTROL_PLANE=160, 
+		RATE_LIMIT=161, PPS=162, GROUP_ENCRYPTION=163, PROTECT=164, GROUP_ID=165, 
+		UDP=166, TCP=167, ICMP=168, ICMPV6=169, IP=170, AUTO_RP=171, QUERY=172, 
+		REPORT_V1=173, REPORT_V2=174, REPORT_V3=175, LEAVE=176, PIM_V1=177, DVMRP=178, 
+		MTRACE=179, MTRACE_RESPONSE=180, DATE=181, RANGE_DOTS=182, IPV4_PREFIX=183, 
+		IPV4=184, IPV6_PREFIX=185, IPV6=186, BANDWIDTH=187, DURATION=188, PERCENT=189, 
+		DECIMAL=190, INT=191, STRING=192, IDENT=193, LINE_COMMENT=194, BLOCK_COMMENT=195, 
+		WS=196, BAD_CHAR=197;
 	public const int
-		RULE_policyFile = 0, RULE_declaration = 1, RULE_includeDecl = 2, RULE_setDecl = 3, 
-		RULE_setKind = 4, RULE_setEntry = 5, RULE_setItem = 6, RULE_prefixLengthRange = 7, 
-		RULE_filterDecl = 8, RULE_filterRule = 9, RULE_action = 10, RULE_matchTerm = 11, 
-		RULE_addressRef = 12, RULE_addressItem = 13, RULE_protocolName = 14, RULE_igmpType = 15, 
-		RULE_classDecl = 16, RULE_classStmt = 17, RULE_profileDecl = 18, RULE_interfaceStmt = 19, 
-		RULE_igmpBlock = 20, RULE_groupProtocol = 21, RULE_igmpStmt = 22, RULE_stateLimitStmt = 23, 
-		RULE_limitDirection = 24, RULE_limitAmount = 25, RULE_stateLimitOption = 26, 
-		RULE_pimIfBlock = 27, RULE_pimIfStmt = 28, RULE_boundaryStmt = 29, RULE_sourceFilterStmt = 30, 
-		RULE_deviceDecl = 31, RULE_platformName = 32, RULE_deviceStmt = 33, RULE_rpBlock = 34, 
-		RULE_rpStmt = 35, RULE_pimGlobalBlock = 36, RULE_pimGlobalStmt = 37, RULE_msdpBlock = 38, 
-		RULE_msdpStmt = 39, RULE_msdpPeerStmt = 40, RULE_filterDirection = 41, 
-		RULE_authStmt = 42, RULE_secretRef = 43, RULE_bgpBlock = 44, RULE_bgpStmt = 45, 
-		RULE_dampingParam = 46, RULE_bgpNeighborStmt = 47, RULE_keychainBlock = 48, 
-		RULE_keyStmt = 49, RULE_bmpBlock = 50, RULE_bmpStmt = 51, RULE_tlsMode = 52, 
-		RULE_tlsStmt = 53, RULE_monitorPolicy = 54, RULE_telemetryBlock = 55, 
-		RULE_telemetryStmt = 56, RULE_controlPlaneStmt = 57, RULE_groupEncryptionStmt = 58, 
-		RULE_rpkiBlock = 59, RULE_rpkiStmt = 60, RULE_rpkiCacheOption = 61, RULE_ebgpDefaultStmt = 62, 
-		RULE_neighborSecurityStmt = 63, RULE_rpkiState = 64, RULE_rpkiMark = 65, 
-		RULE_community = 66, RULE_asnClass = 67, RULE_name = 68, RULE_softKeyword = 69, 
-		RULE_prefix = 70, RULE_ipAddress = 71, RULE_bandwidth = 72, RULE_duration = 73;
+		RULE_policyFile = 0, RULE_declaration = 1, RULE_includeDecl = 2, RULE_testDecl = 3, 
+		RULE_testStmt = 4, RULE_setDecl = 5, RULE_setKind = 6, RULE_setEntry = 7, 
+		RULE_setItem = 8, RULE_prefixLengthRange = 9, RULE_filterDecl = 10, RULE_filterRule = 11, 
+		RULE_action = 12, RULE_matchTerm = 13, RULE_addressRef = 14, RULE_addressItem = 15, 
+		RULE_protocolName = 16, RULE_igmpType = 17, RULE_classDecl = 18, RULE_classStmt = 19, 
+		RULE_profileDecl = 20, RULE_interfaceStmt = 21, RULE_igmpBlock = 22, RULE_groupProtocol = 23, 
+		RULE_igmpStmt = 24, RULE_stateLimitStmt = 25, RULE_limitDirection = 26, 
+		RULE_limitAmount = 27, RULE_stateLimitOption = 28, RULE_pimIfBlock = 29, 
+		RULE_pimIfStmt = 30, RULE_boundaryStmt = 31, RULE_sourceFilterStmt = 32, 
+		RULE_deviceDecl = 33, RULE_platformName = 34, RULE_deviceStmt = 35, RULE_rpBlock = 36, 
+		RULE_rpStmt = 37, RULE_pimGlobalBlock = 38, RULE_pimGlobalStmt = 39, RULE_msdpBlock = 40, 
+		RULE_msdpStmt = 41, RULE_msdpPeerStmt = 42, RULE_filterDirection = 43, 
+		RULE_authStmt = 44, RULE_secretRef = 45, RULE_bgpBlock = 46, RULE_bgpStmt = 47, 
+		RULE_dampingParam = 48, RULE_bgpNeighborStmt = 49, RULE_keychainBlock = 50, 
+		RULE_keyStmt = 51, RULE_bmpBlock = 52, RULE_bmpStmt = 53, RULE_tlsMode = 54, 
+		RULE_tlsStmt = 55, RULE_monitorPolicy = 56, RULE_telemetryBlock = 57, 
+		RULE_telemetryStmt = 58, RULE_controlPlaneStmt = 59, RULE_groupEncryptionStmt = 60, 
+		RULE_rpkiBlock = 61, RULE_rpkiStmt = 62, RULE_rpkiCacheOption = 63, RULE_ebgpDefaultStmt = 64, 
+		RULE_neighborSecurityStmt = 65, RULE_rpkiState = 66, RULE_rpkiMark = 67, 
+		RULE_community = 68, RULE_asnClass = 69, RULE_name = 70, RULE_softKeyword = 71, 
+		RULE_prefix = 72, RULE_ipAddress = 73, RULE_bandwidth = 74, RULE_duration = 75;
 	public static readonly string[] ruleNames = {
-		"policyFile", "declaration", "includeDecl", "setDecl", "setKind", "setEntry", 
-		"setItem", "prefixLengthRange", "filterDecl", "filterRule", "action", 
-		"matchTerm", "addressRef", "addressItem", "protocolName", "igmpType", 
+		"policyFile", "declaration", "includeDecl", "testDecl", "testStmt", "setDecl", 
+		"setKind", "setEntry", "setItem", "prefixLengthRange", "filterDecl", "filterRule", 
+		"action", "matchTerm", "addressRef", "addressItem", "protocolName", "igmpType", 
 		"classDecl", "classStmt", "profileDecl", "interfaceStmt", "igmpBlock", 
 		"groupProtocol", "igmpStmt", "stateLimitStmt", "limitDirection", "limitAmount", 
 		"stateLimitOption", "pimIfBlock", "pimIfStmt", "boundaryStmt", "sourceFilterStmt", 
@@ -111,12 +113,13 @@ public partial class MpolParser : Parser {
 		"'local-preference'", "'community'", "'blackhole'", "'graceful-shutdown'", 
 		"'no-export'", "'no-advertise'", "'as-path'", "'max-length'", "'first-as'", 
 		"'bogon-asns'", "'private-asns'", "'honor'", "'ebgp-default'", null, "'include'", 
-		"'groups'", "'sources'", "'prefixes'", "'except'", "'ge'", "'le'", "'filter'", 
-		"'permit'", "'deny'", "'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", 
-		"'igmp-type'", "'port'", "'class'", "'match'", "'cost'", "'profile'", 
-		"'router-guard'", "'description'", "'igmp'", "'mld'", "'version'", "'access'", 
-		"'limit'", "'queries'", "'drop'", "'allow'", "'control'", "'state-limit'", 
-		"'rpf'", "'out'", "'in'", "'both'", "'connected'", "'classes'", "'default-cost'", 
+		"'test'", "'given'", "'expect'", "'repeat'", "'because'", "'by'", "'groups'", 
+		"'sources'", "'prefixes'", "'except'", "'ge'", "'le'", "'filter'", "'permit'", 
+		"'deny'", "'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", "'igmp-type'", 
+		"'port'", "'class'", "'match'", "'cost'", "'profile'", "'router-guard'", 
+		"'description'", "'igmp'", "'mld'", "'version'", "'access'", "'limit'", 
+		"'queries'", "'drop'", "'allow'", "'control'", "'state-limit'", "'rpf'", 
+		"'out'", "'in'", "'both'", "'connected'", "'classes'", "'default-cost'", 
 		"'pim'", "'neighbors'", "'none'", "'bsr-border'", "'disabled'", "'boundary'", 
 		"'filter-auto-rp'", "'source-filter'", "'device'", "'platform'", "'ios-xe'", 
 		"'ios-xr'", "'junos'", "'frr'", "'nftables'", "'linux'", "'mroute-limit'", 
@@ -142,13 +145,14 @@ public partial class MpolParser : Parser {
 		"REFRESH", "ACCEPT", "REJECT", "INVALID", "NOT_FOUND", "LOCAL_PREFERENCE", 
 		"COMMUNITY", "BLACKHOLE", "GRACEFUL_SHUTDOWN", "NO_EXPORT", "NO_ADVERTISE", 
 		"AS_PATH", "MAX_LENGTH", "FIRST_AS", "BOGON_ASNS", "PRIVATE_ASNS", "HONOR", 
-		"EBGP_DEFAULT", "COMMUNITY_VALUE", "INCLUDE", "GROUPS", "SOURCES", "PREFIXES", 
-		"EXCEPT", "GE", "LE", "FILTER", "PERMIT", "DENY", "LOG", "ANY", "FROM", 
-		"TO", "RPS", "PROTOCOL", "IGMP_TYPE", "PORT", "CLASS", "MATCH", "COST", 
-		"PROFILE", "ROUTER_GUARD", "DESCRIPTION", "IGMP", "MLD", "VERSION", "ACCESS", 
-		"LIMIT", "QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", "RPF", 
-		"OUT", "IN", "BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", "NEIGHBORS", 
-		"NONE", "BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", 
+		"EBGP_DEFAULT", "COMMUNITY_VALUE", "INCLUDE", "TEST", "GIVEN", "EXPECT", 
+		"REPEAT", "BECAUSE", "BY", "GROUPS", "SOURCES", "PREFIXES", "EXCEPT", 
+		"GE", "LE", "FILTER", "PERMIT", "DENY", "LOG", "ANY", "FROM", "TO", "RPS", 
+		"PROTOCOL", "IGMP_TYPE", "PORT", "CLASS", "MATCH", "COST", "PROFILE", 
+		"ROUTER_GUARD", "DESCRIPTION", "IGMP", "MLD", "VERSION", "ACCESS", "LIMIT", 
+		"QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", "RPF", "OUT", "IN", 
+		"BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", "NEIGHBORS", "NONE", 
+		"BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", 
 		"DEVICE", "PLATFORM", "IOS_XE", "IOS_XR", "JUNOS", "FRR", "NFTABLES", 
 		"LINUX", "MROUTE_LIMIT", "WARN", "DEFAULT_LIMIT", "SAP_LISTEN", "ON", 
 		"OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", "INTERFACE", "USES", "RP", 
@@ -229,21 +233,21 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 151;
+			State = 155;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 30)) & ~0x3f) == 0 && ((1L << (_la - 30)) & 562949955780751L) != 0)) {
+			while (((((_la - 30)) & ~0x3f) == 0 && ((1L << (_la - 30)) & 36028797169968003L) != 0)) {
 				{
 				{
-				State = 148;
+				State = 152;
 				declaration();
 				}
 				}
-				State = 153;
+				State = 157;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 154;
+			State = 158;
 			Match(Eof);
 			}
 		}
@@ -277,6 +281,9 @@ public partial class MpolParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public DeviceDeclContext deviceDecl() {
 			return GetRuleContext<DeviceDeclContext>(0);
 		}
+		[System.Diagnostics.DebuggerNonUserCode] public TestDeclContext testDecl() {
+			return GetRuleContext<TestDeclContext>(0);
+		}
 		public DeclarationContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -295,13 +302,13 @@ public partial class MpolParser : Parser {
 		DeclarationContext _localctx = new DeclarationContext(Context, State);
 		EnterRule(_localctx, 2, RULE_declaration);
 		try {
-			State = 162;
+			State = 167;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INCLUDE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 156;
+				State = 160;
 				includeDecl();
 				}
 				break;
@@ -310,36 +317,43 @@ public partial class MpolParser : Parser {
 			case PREFIXES:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 157;
+				State = 161;
 				setDecl();
 				}
 				break;
 			case FILTER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 158;
+				State = 162;
 				filterDecl();
 				}
 				break;
 			case CLASS:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 159;
+				State = 163;
 				classDecl();
 				}
 				break;
 			case PROFILE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 160;
+				State = 164;
 				profileDecl();
 				}
 				break;
 			case DEVICE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 161;
+				State = 165;
 				deviceDecl();
+				}
+				break;
+			case TEST:
+				EnterOuterAlt(_localctx, 7);
+				{
+				State = 166;
+				testDecl();
 				}
 				break;
 			default:
@@ -380,12 +394,230 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 164;
+			State = 169;
 			Match(INCLUDE);
-			State = 165;
+			State = 170;
 			Match(STRING);
-			State = 166;
+			State = 171;
 			Match(T__0);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class TestDeclContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TEST() { return GetToken(MpolParser.TEST, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING() { return GetToken(MpolParser.STRING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DEVICE() { return GetToken(MpolParser.DEVICE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public NameContext name() {
+			return GetRuleContext<NameContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public TestStmtContext[] testStmt() {
+			return GetRuleContexts<TestStmtContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public TestStmtContext testStmt(int i) {
+			return GetRuleContext<TestStmtContext>(i);
+		}
+		public TestDeclContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_testDecl; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitTestDecl(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public TestDeclContext testDecl() {
+		TestDeclContext _localctx = new TestDeclContext(Context, State);
+		EnterRule(_localctx, 6, RULE_testDecl);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 173;
+			Match(TEST);
+			State = 174;
+			Match(STRING);
+			State = 175;
+			Match(DEVICE);
+			State = 176;
+			name();
+			State = 177;
+			Match(T__1);
+			State = 181;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			while (_la==GIVEN || _la==EXPECT) {
+				{
+				{
+				State = 178;
+				testStmt();
+				}
+				}
+				State = 183;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+			}
+			State = 184;
+			Match(T__2);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class TestStmtContext : ParserRuleContext {
+		public TestStmtContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_testStmt; } }
+	 
+		public TestStmtContext() { }
+		public virtual void CopyFrom(TestStmtContext context) {
+			base.CopyFrom(context);
+		}
+	}
+	public partial class TestGivenContext : TestStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GIVEN() { return GetToken(MpolParser.GIVEN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING() { return GetToken(MpolParser.STRING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REPEAT() { return GetToken(MpolParser.REPEAT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(MpolParser.INT, 0); }
+		public TestGivenContext(TestStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitTestGiven(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class TestExpectContext : TestStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXPECT() { return GetToken(MpolParser.EXPECT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ActionContext action() {
+			return GetRuleContext<ActionContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] STRING() { return GetTokens(MpolParser.STRING); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING(int i) {
+			return GetToken(MpolParser.STRING, i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REPEAT() { return GetToken(MpolParser.REPEAT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(MpolParser.INT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BECAUSE() { return GetToken(MpolParser.BECAUSE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BY() { return GetToken(MpolParser.BY, 0); }
+		public TestExpectContext(TestStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitTestExpect(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public TestStmtContext testStmt() {
+		TestStmtContext _localctx = new TestStmtContext(Context, State);
+		EnterRule(_localctx, 8, RULE_testStmt);
+		int _la;
+		try {
+			State = 210;
+			ErrorHandler.Sync(this);
+			switch (TokenStream.LA(1)) {
+			case GIVEN:
+				_localctx = new TestGivenContext(_localctx);
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 186;
+				Match(GIVEN);
+				State = 187;
+				Match(STRING);
+				State = 190;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==REPEAT) {
+					{
+					State = 188;
+					Match(REPEAT);
+					State = 189;
+					Match(INT);
+					}
+				}
+
+				State = 192;
+				Match(T__0);
+				}
+				break;
+			case EXPECT:
+				_localctx = new TestExpectContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 193;
+				Match(EXPECT);
+				State = 194;
+				action();
+				State = 195;
+				Match(STRING);
+				State = 198;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==REPEAT) {
+					{
+					State = 196;
+					Match(REPEAT);
+					State = 197;
+					Match(INT);
+					}
+				}
+
+				State = 202;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==BECAUSE) {
+					{
+					State = 200;
+					Match(BECAUSE);
+					State = 201;
+					Match(STRING);
+					}
+				}
+
+				State = 206;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==BY) {
+					{
+					State = 204;
+					Match(BY);
+					State = 205;
+					Match(STRING);
+					}
+				}
+
+				State = 208;
+				Match(T__0);
+				}
+				break;
+			default:
+				throw new NoViableAltException(this);
 			}
 		}
 		catch (RecognitionException re) {
@@ -428,32 +660,32 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SetDeclContext setDecl() {
 		SetDeclContext _localctx = new SetDeclContext(Context, State);
-		EnterRule(_localctx, 6, RULE_setDecl);
+		EnterRule(_localctx, 10, RULE_setDecl);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 168;
+			State = 212;
 			setKind();
-			State = 169;
+			State = 213;
 			name();
-			State = 170;
+			State = 214;
 			Match(T__1);
-			State = 174;
+			State = 218;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 4827858817855684352L) != 0) || ((((_la - 106)) & ~0x3f) == 0 && ((1L << (_la - 106)) & 2288041780936966145L) != 0) || ((((_la - 170)) & ~0x3f) == 0 && ((1L << (_la - 170)) & 133005L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & -4611684783489646848L) != 0) || _la==CONTROL || _la==PEER || ((((_la - 140)) & ~0x3f) == 0 && ((1L << (_la - 140)) & 9140042526891529L) != 0)) {
 				{
 				{
-				State = 171;
+				State = 215;
 				setEntry();
 				}
 				}
-				State = 176;
+				State = 220;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 177;
+			State = 221;
 			Match(T__2);
 			}
 		}
@@ -488,14 +720,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SetKindContext setKind() {
 		SetKindContext _localctx = new SetKindContext(Context, State);
-		EnterRule(_localctx, 8, RULE_setKind);
+		EnterRule(_localctx, 12, RULE_setKind);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 179;
+			State = 223;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 15032385536L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 962072674304L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -536,24 +768,24 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SetEntryContext setEntry() {
 		SetEntryContext _localctx = new SetEntryContext(Context, State);
-		EnterRule(_localctx, 10, RULE_setEntry);
+		EnterRule(_localctx, 14, RULE_setEntry);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 182;
+			State = 226;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EXCEPT) {
 				{
-				State = 181;
+				State = 225;
 				Match(EXCEPT);
 				}
 			}
 
-			State = 184;
+			State = 228;
 			setItem();
-			State = 185;
+			State = 229;
 			Match(T__0);
 			}
 		}
@@ -611,10 +843,10 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SetItemContext setItem() {
 		SetItemContext _localctx = new SetItemContext(Context, State);
-		EnterRule(_localctx, 12, RULE_setItem);
+		EnterRule(_localctx, 16, RULE_setItem);
 		int _la;
 		try {
-			State = 192;
+			State = 236;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IPV4_PREFIX:
@@ -624,14 +856,14 @@ public partial class MpolParser : Parser {
 				_localctx = new SetPrefixItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 187;
+				State = 231;
 				prefix();
-				State = 189;
+				State = 233;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GE || _la==LE) {
 					{
-					State = 188;
+					State = 232;
 					prefixLengthRange();
 					}
 				}
@@ -648,6 +880,12 @@ public partial class MpolParser : Parser {
 			case COMMUNITY:
 			case BLACKHOLE:
 			case HONOR:
+			case TEST:
+			case GIVEN:
+			case EXPECT:
+			case REPEAT:
+			case BECAUSE:
+			case BY:
 			case VERSION:
 			case ACCESS:
 			case CONTROL:
@@ -674,7 +912,7 @@ public partial class MpolParser : Parser {
 				_localctx = new SetRefItemContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 191;
+				State = 235;
 				name();
 				}
 				break;
@@ -716,27 +954,27 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PrefixLengthRangeContext prefixLengthRange() {
 		PrefixLengthRangeContext _localctx = new PrefixLengthRangeContext(Context, State);
-		EnterRule(_localctx, 14, RULE_prefixLengthRange);
+		EnterRule(_localctx, 18, RULE_prefixLengthRange);
 		int _la;
 		try {
-			State = 202;
+			State = 246;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 194;
+				State = 238;
 				Match(GE);
-				State = 195;
+				State = 239;
 				Match(INT);
-				State = 198;
+				State = 242;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LE) {
 					{
-					State = 196;
+					State = 240;
 					Match(LE);
-					State = 197;
+					State = 241;
 					Match(INT);
 					}
 				}
@@ -746,9 +984,9 @@ public partial class MpolParser : Parser {
 			case LE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 200;
+				State = 244;
 				Match(LE);
-				State = 201;
+				State = 245;
 				Match(INT);
 				}
 				break;
@@ -794,32 +1032,32 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public FilterDeclContext filterDecl() {
 		FilterDeclContext _localctx = new FilterDeclContext(Context, State);
-		EnterRule(_localctx, 16, RULE_filterDecl);
+		EnterRule(_localctx, 20, RULE_filterDecl);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 204;
+			State = 248;
 			Match(FILTER);
-			State = 205;
+			State = 249;
 			name();
-			State = 206;
+			State = 250;
 			Match(T__1);
-			State = 210;
+			State = 254;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==PERMIT || _la==DENY) {
 				{
 				{
-				State = 207;
+				State = 251;
 				filterRule();
 				}
 				}
-				State = 212;
+				State = 256;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 213;
+			State = 257;
 			Match(T__2);
 			}
 		}
@@ -861,38 +1099,38 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public FilterRuleContext filterRule() {
 		FilterRuleContext _localctx = new FilterRuleContext(Context, State);
-		EnterRule(_localctx, 18, RULE_filterRule);
+		EnterRule(_localctx, 22, RULE_filterRule);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 215;
+			State = 259;
 			action();
-			State = 219;
+			State = 263;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 279290985840640L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0)) {
 				{
 				{
-				State = 216;
+				State = 260;
 				matchTerm();
 				}
 				}
-				State = 221;
+				State = 265;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 223;
+			State = 267;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LOG) {
 				{
-				State = 222;
+				State = 266;
 				Match(LOG);
 				}
 			}
 
-			State = 225;
+			State = 269;
 			Match(T__0);
 			}
 		}
@@ -926,12 +1164,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public ActionContext action() {
 		ActionContext _localctx = new ActionContext(Context, State);
-		EnterRule(_localctx, 20, RULE_action);
+		EnterRule(_localctx, 24, RULE_action);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 227;
+			State = 271;
 			_la = TokenStream.LA(1);
 			if ( !(_la==PERMIT || _la==DENY) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1100,17 +1338,17 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public MatchTermContext matchTerm() {
 		MatchTermContext _localctx = new MatchTermContext(Context, State);
-		EnterRule(_localctx, 22, RULE_matchTerm);
+		EnterRule(_localctx, 26, RULE_matchTerm);
 		int _la;
 		try {
-			State = 262;
+			State = 306;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ANY:
 				_localctx = new MatchAnyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 229;
+				State = 273;
 				Match(ANY);
 				}
 				break;
@@ -1118,9 +1356,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 230;
+				State = 274;
 				Match(SOURCES);
-				State = 231;
+				State = 275;
 				addressRef();
 				}
 				break;
@@ -1128,9 +1366,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 232;
+				State = 276;
 				Match(GROUPS);
-				State = 233;
+				State = 277;
 				addressRef();
 				}
 				break;
@@ -1138,9 +1376,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchPrefixesContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 234;
+				State = 278;
 				Match(PREFIXES);
-				State = 235;
+				State = 279;
 				addressRef();
 				}
 				break;
@@ -1148,9 +1386,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchFromContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 236;
+				State = 280;
 				Match(FROM);
-				State = 237;
+				State = 281;
 				addressRef();
 				}
 				break;
@@ -1158,9 +1396,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchToContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 238;
+				State = 282;
 				Match(TO);
-				State = 239;
+				State = 283;
 				addressRef();
 				}
 				break;
@@ -1168,9 +1406,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchRpsContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 240;
+				State = 284;
 				Match(RPS);
-				State = 241;
+				State = 285;
 				addressRef();
 				}
 				break;
@@ -1178,23 +1416,23 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchProtocolContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 242;
+				State = 286;
 				Match(PROTOCOL);
-				State = 243;
+				State = 287;
 				protocolName();
-				State = 248;
+				State = 292;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 244;
+					State = 288;
 					Match(T__3);
-					State = 245;
+					State = 289;
 					protocolName();
 					}
 					}
-					State = 250;
+					State = 294;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1204,23 +1442,23 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchIgmpTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 251;
+				State = 295;
 				Match(IGMP_TYPE);
-				State = 252;
+				State = 296;
 				igmpType();
-				State = 257;
+				State = 301;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 253;
+					State = 297;
 					Match(T__3);
-					State = 254;
+					State = 298;
 					igmpType();
 					}
 					}
-					State = 259;
+					State = 303;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1230,9 +1468,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchPortContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 260;
+				State = 304;
 				Match(PORT);
-				State = 261;
+				State = 305;
 				Match(INT);
 				}
 				break;
@@ -1274,26 +1512,26 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public AddressRefContext addressRef() {
 		AddressRefContext _localctx = new AddressRefContext(Context, State);
-		EnterRule(_localctx, 24, RULE_addressRef);
+		EnterRule(_localctx, 28, RULE_addressRef);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 264;
+			State = 308;
 			addressItem();
-			State = 269;
+			State = 313;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==T__3) {
 				{
 				{
-				State = 265;
+				State = 309;
 				Match(T__3);
-				State = 266;
+				State = 310;
 				addressItem();
 				}
 				}
-				State = 271;
+				State = 315;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -1360,9 +1598,9 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public AddressItemContext addressItem() {
 		AddressItemContext _localctx = new AddressItemContext(Context, State);
-		EnterRule(_localctx, 26, RULE_addressItem);
+		EnterRule(_localctx, 30, RULE_addressItem);
 		try {
-			State = 275;
+			State = 319;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IPV4_PREFIX:
@@ -1372,7 +1610,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 272;
+				State = 316;
 				prefix();
 				}
 				break;
@@ -1386,6 +1624,12 @@ public partial class MpolParser : Parser {
 			case COMMUNITY:
 			case BLACKHOLE:
 			case HONOR:
+			case TEST:
+			case GIVEN:
+			case EXPECT:
+			case REPEAT:
+			case BECAUSE:
+			case BY:
 			case VERSION:
 			case ACCESS:
 			case CONTROL:
@@ -1412,7 +1656,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressNameContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 273;
+				State = 317;
 				name();
 				}
 				break;
@@ -1420,7 +1664,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressAnyContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 274;
+				State = 318;
 				Match(ANY);
 				}
 				break;
@@ -1468,14 +1712,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public ProtocolNameContext protocolName() {
 		ProtocolNameContext _localctx = new ProtocolNameContext(Context, State);
-		EnterRule(_localctx, 28, RULE_protocolName);
+		EnterRule(_localctx, 32, RULE_protocolName);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 277;
+			State = 321;
 			_la = TokenStream.LA(1);
-			if ( !(_la==IGMP || ((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 281479271677953L) != 0) || ((((_la - 136)) & ~0x3f) == 0 && ((1L << (_la - 136)) & 562951010385921L) != 0)) ) {
+			if ( !(_la==IGMP || ((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 281479271677953L) != 0) || ((((_la - 142)) & ~0x3f) == 0 && ((1L << (_la - 142)) & 562951010385921L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1521,14 +1765,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public IgmpTypeContext igmpType() {
 		IgmpTypeContext _localctx = new IgmpTypeContext(Context, State);
-		EnterRule(_localctx, 30, RULE_igmpType);
+		EnterRule(_localctx, 34, RULE_igmpType);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 279;
+			State = 323;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 166)) & ~0x3f) == 0 && ((1L << (_la - 166)) & 511L) != 0)) ) {
+			if ( !(((((_la - 172)) & ~0x3f) == 0 && ((1L << (_la - 172)) & 511L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1575,32 +1819,32 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public ClassDeclContext classDecl() {
 		ClassDeclContext _localctx = new ClassDeclContext(Context, State);
-		EnterRule(_localctx, 32, RULE_classDecl);
+		EnterRule(_localctx, 36, RULE_classDecl);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 281;
+			State = 325;
 			Match(CLASS);
-			State = 282;
+			State = 326;
 			name();
-			State = 283;
+			State = 327;
 			Match(T__1);
-			State = 287;
+			State = 331;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==MATCH || _la==COST) {
 				{
 				{
-				State = 284;
+				State = 328;
 				classStmt();
 				}
 				}
-				State = 289;
+				State = 333;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 290;
+			State = 334;
 			Match(T__2);
 			}
 		}
@@ -1660,33 +1904,33 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public ClassStmtContext classStmt() {
 		ClassStmtContext _localctx = new ClassStmtContext(Context, State);
-		EnterRule(_localctx, 34, RULE_classStmt);
+		EnterRule(_localctx, 38, RULE_classStmt);
 		int _la;
 		try {
-			State = 304;
+			State = 348;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MATCH:
 				_localctx = new ClassMatchContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 292;
+				State = 336;
 				Match(MATCH);
-				State = 294;
+				State = 338;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 293;
+					State = 337;
 					matchTerm();
 					}
 					}
-					State = 296;
+					State = 340;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 279290985840640L) != 0) );
-				State = 298;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0) );
+				State = 342;
 				Match(T__0);
 				}
 				break;
@@ -1694,11 +1938,11 @@ public partial class MpolParser : Parser {
 				_localctx = new ClassCostContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 300;
+				State = 344;
 				Match(COST);
-				State = 301;
+				State = 345;
 				bandwidth();
-				State = 302;
+				State = 346;
 				Match(T__0);
 				}
 				break;
@@ -1744,32 +1988,32 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public ProfileDeclContext profileDecl() {
 		ProfileDeclContext _localctx = new ProfileDeclContext(Context, State);
-		EnterRule(_localctx, 36, RULE_profileDecl);
+		EnterRule(_localctx, 40, RULE_profileDecl);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 306;
+			State = 350;
 			Match(PROFILE);
-			State = 307;
+			State = 351;
 			name();
-			State = 308;
+			State = 352;
 			Match(T__1);
-			State = 312;
+			State = 356;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 52)) & ~0x3f) == 0 && ((1L << (_la - 52)) & 84412431L) != 0)) {
+			while (((((_la - 58)) & ~0x3f) == 0 && ((1L << (_la - 58)) & 84412431L) != 0)) {
 				{
 				{
-				State = 309;
+				State = 353;
 				interfaceStmt();
 				}
 				}
-				State = 314;
+				State = 358;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 315;
+			State = 359;
 			Match(T__2);
 			}
 		}
@@ -1819,64 +2063,64 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public InterfaceStmtContext interfaceStmt() {
 		InterfaceStmtContext _localctx = new InterfaceStmtContext(Context, State);
-		EnterRule(_localctx, 38, RULE_interfaceStmt);
+		EnterRule(_localctx, 42, RULE_interfaceStmt);
 		try {
-			State = 327;
+			State = 371;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IGMP:
 			case MLD:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 317;
+				State = 361;
 				igmpBlock();
 				}
 				break;
 			case STATE_LIMIT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 318;
+				State = 362;
 				stateLimitStmt();
 				}
 				break;
 			case PIM:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 319;
+				State = 363;
 				pimIfBlock();
 				}
 				break;
 			case BOUNDARY:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 320;
+				State = 364;
 				boundaryStmt();
 				}
 				break;
 			case SOURCE_FILTER:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 321;
+				State = 365;
 				sourceFilterStmt();
 				}
 				break;
 			case ROUTER_GUARD:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 322;
+				State = 366;
 				Match(ROUTER_GUARD);
-				State = 323;
+				State = 367;
 				Match(T__0);
 				}
 				break;
 			case DESCRIPTION:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 324;
+				State = 368;
 				Match(DESCRIPTION);
-				State = 325;
+				State = 369;
 				Match(STRING);
-				State = 326;
+				State = 370;
 				Match(T__0);
 				}
 				break;
@@ -1921,30 +2165,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public IgmpBlockContext igmpBlock() {
 		IgmpBlockContext _localctx = new IgmpBlockContext(Context, State);
-		EnterRule(_localctx, 40, RULE_igmpBlock);
+		EnterRule(_localctx, 44, RULE_igmpBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 329;
+			State = 373;
 			groupProtocol();
-			State = 330;
+			State = 374;
 			Match(T__1);
-			State = 334;
+			State = 378;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 5692550753630027776L) != 0)) {
+			while (((((_la - 44)) & ~0x3f) == 0 && ((1L << (_la - 44)) & 20709379L) != 0)) {
 				{
 				{
-				State = 331;
+				State = 375;
 				igmpStmt();
 				}
 				}
-				State = 336;
+				State = 380;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 337;
+			State = 381;
 			Match(T__2);
 			}
 		}
@@ -1978,12 +2222,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public GroupProtocolContext groupProtocol() {
 		GroupProtocolContext _localctx = new GroupProtocolContext(Context, State);
-		EnterRule(_localctx, 42, RULE_groupProtocol);
+		EnterRule(_localctx, 46, RULE_groupProtocol);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 339;
+			State = 383;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IGMP || _la==MLD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2104,23 +2348,23 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public IgmpStmtContext igmpStmt() {
 		IgmpStmtContext _localctx = new IgmpStmtContext(Context, State);
-		EnterRule(_localctx, 44, RULE_igmpStmt);
+		EnterRule(_localctx, 48, RULE_igmpStmt);
 		int _la;
 		try {
-			State = 375;
+			State = 419;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case VERSION:
 				_localctx = new IgmpMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 341;
+				State = 385;
 				Match(VERSION);
-				State = 342;
+				State = 386;
 				Match(T__4);
-				State = 343;
+				State = 387;
 				Match(INT);
-				State = 344;
+				State = 388;
 				Match(T__0);
 				}
 				break;
@@ -2129,33 +2373,33 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpInlineRuleContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 345;
+				State = 389;
 				action();
-				State = 349;
+				State = 393;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 279290985840640L) != 0)) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0)) {
 					{
 					{
-					State = 346;
+					State = 390;
 					matchTerm();
 					}
 					}
-					State = 351;
+					State = 395;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 353;
+				State = 397;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOG) {
 					{
-					State = 352;
+					State = 396;
 					Match(LOG);
 					}
 				}
 
-				State = 355;
+				State = 399;
 				Match(T__0);
 				}
 				break;
@@ -2163,11 +2407,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpAccessFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 357;
+				State = 401;
 				Match(ACCESS);
-				State = 358;
+				State = 402;
 				name();
-				State = 359;
+				State = 403;
 				Match(T__0);
 				}
 				break;
@@ -2175,23 +2419,23 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 361;
+				State = 405;
 				Match(LIMIT);
-				State = 362;
+				State = 406;
 				Match(INT);
-				State = 365;
+				State = 409;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 363;
+					State = 407;
 					Match(EXCEPT);
-					State = 364;
+					State = 408;
 					addressRef();
 					}
 				}
 
-				State = 367;
+				State = 411;
 				Match(T__0);
 				}
 				break;
@@ -2199,9 +2443,9 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 368;
+				State = 412;
 				Match(QUERIES);
-				State = 369;
+				State = 413;
 				_la = TokenStream.LA(1);
 				if ( !(_la==DROP || _la==ALLOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2210,7 +2454,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 370;
+				State = 414;
 				Match(T__0);
 				}
 				break;
@@ -2218,11 +2462,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpControlContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 371;
+				State = 415;
 				Match(CONTROL);
-				State = 372;
+				State = 416;
 				name();
-				State = 373;
+				State = 417;
 				Match(T__0);
 				}
 				break;
@@ -2271,32 +2515,32 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public StateLimitStmtContext stateLimitStmt() {
 		StateLimitStmtContext _localctx = new StateLimitStmtContext(Context, State);
-		EnterRule(_localctx, 46, RULE_stateLimitStmt);
+		EnterRule(_localctx, 50, RULE_stateLimitStmt);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 377;
+			State = 421;
 			Match(STATE_LIMIT);
-			State = 378;
+			State = 422;
 			limitDirection();
-			State = 379;
+			State = 423;
 			limitAmount();
-			State = 383;
+			State = 427;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 31)) & ~0x3f) == 0 && ((1L << (_la - 31)) & 824633720835L) != 0)) {
+			while (((((_la - 37)) & ~0x3f) == 0 && ((1L << (_la - 37)) & 824633720835L) != 0)) {
 				{
 				{
-				State = 380;
+				State = 424;
 				stateLimitOption();
 				}
 				}
-				State = 385;
+				State = 429;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 386;
+			State = 430;
 			Match(T__0);
 			}
 		}
@@ -2331,14 +2575,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public LimitDirectionContext limitDirection() {
 		LimitDirectionContext _localctx = new LimitDirectionContext(Context, State);
-		EnterRule(_localctx, 48, RULE_limitDirection);
+		EnterRule(_localctx, 52, RULE_limitDirection);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 388;
+			State = 432;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 19L) != 0)) ) {
+			if ( !(((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 19L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -2379,22 +2623,22 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public LimitAmountContext limitAmount() {
 		LimitAmountContext _localctx = new LimitAmountContext(Context, State);
-		EnterRule(_localctx, 50, RULE_limitAmount);
+		EnterRule(_localctx, 54, RULE_limitAmount);
 		try {
-			State = 392;
+			State = 436;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 390;
+				State = 434;
 				Match(INT);
 				}
 				break;
 			case BANDWIDTH:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 391;
+				State = 435;
 				bandwidth();
 				}
 				break;
@@ -2484,19 +2728,19 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public StateLimitOptionContext stateLimitOption() {
 		StateLimitOptionContext _localctx = new StateLimitOptionContext(Context, State);
-		EnterRule(_localctx, 52, RULE_stateLimitOption);
+		EnterRule(_localctx, 56, RULE_stateLimitOption);
 		int _la;
 		try {
-			State = 409;
+			State = 453;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GROUPS:
 				_localctx = new StateLimitGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 394;
+				State = 438;
 				Match(GROUPS);
-				State = 395;
+				State = 439;
 				addressRef();
 				}
 				break;
@@ -2504,9 +2748,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 396;
+				State = 440;
 				Match(SOURCES);
-				State = 397;
+				State = 441;
 				addressRef();
 				}
 				break;
@@ -2514,23 +2758,23 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitClassesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 398;
+				State = 442;
 				Match(CLASSES);
-				State = 399;
+				State = 443;
 				name();
-				State = 404;
+				State = 448;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 400;
+					State = 444;
 					Match(T__3);
-					State = 401;
+					State = 445;
 					name();
 					}
 					}
-					State = 406;
+					State = 450;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2540,9 +2784,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitDefaultCostContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 407;
+				State = 451;
 				Match(DEFAULT_COST);
-				State = 408;
+				State = 452;
 				bandwidth();
 				}
 				break;
@@ -2585,30 +2829,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PimIfBlockContext pimIfBlock() {
 		PimIfBlockContext _localctx = new PimIfBlockContext(Context, State);
-		EnterRule(_localctx, 54, RULE_pimIfBlock);
+		EnterRule(_localctx, 58, RULE_pimIfBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 411;
+			State = 455;
 			Match(PIM);
-			State = 412;
+			State = 456;
 			Match(T__1);
-			State = 416;
+			State = 460;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 72)) & ~0x3f) == 0 && ((1L << (_la - 72)) & 13L) != 0)) {
+			while (((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 13L) != 0)) {
 				{
 				{
-				State = 413;
+				State = 457;
 				pimIfStmt();
 				}
 				}
-				State = 418;
+				State = 462;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 419;
+			State = 463;
 			Match(T__2);
 			}
 		}
@@ -2683,20 +2927,20 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PimIfStmtContext pimIfStmt() {
 		PimIfStmtContext _localctx = new PimIfStmtContext(Context, State);
-		EnterRule(_localctx, 56, RULE_pimIfStmt);
+		EnterRule(_localctx, 60, RULE_pimIfStmt);
 		try {
-			State = 432;
+			State = 476;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,31,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,37,Context) ) {
 			case 1:
 				_localctx = new PimNeighborsNoneContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 421;
+				State = 465;
 				Match(NEIGHBORS);
-				State = 422;
+				State = 466;
 				Match(NONE);
-				State = 423;
+				State = 467;
 				Match(T__0);
 				}
 				break;
@@ -2704,11 +2948,11 @@ public partial class MpolParser : Parser {
 				_localctx = new PimNeighborsPermitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 424;
+				State = 468;
 				Match(NEIGHBORS);
-				State = 425;
+				State = 469;
 				addressRef();
-				State = 426;
+				State = 470;
 				Match(T__0);
 				}
 				break;
@@ -2716,9 +2960,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimBsrBorderContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 428;
+				State = 472;
 				Match(BSR_BORDER);
-				State = 429;
+				State = 473;
 				Match(T__0);
 				}
 				break;
@@ -2726,9 +2970,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimDisabledContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 430;
+				State = 474;
 				Match(DISABLED);
-				State = 431;
+				State = 475;
 				Match(T__0);
 				}
 				break;
@@ -2773,48 +3017,48 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BoundaryStmtContext boundaryStmt() {
 		BoundaryStmtContext _localctx = new BoundaryStmtContext(Context, State);
-		EnterRule(_localctx, 58, RULE_boundaryStmt);
+		EnterRule(_localctx, 62, RULE_boundaryStmt);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 434;
+			State = 478;
 			Match(BOUNDARY);
-			State = 440;
+			State = 484;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DENY:
 				{
-				State = 435;
+				State = 479;
 				Match(DENY);
-				State = 436;
+				State = 480;
 				Match(GROUPS);
-				State = 437;
+				State = 481;
 				addressRef();
 				}
 				break;
 			case FILTER:
 				{
-				State = 438;
+				State = 482;
 				Match(FILTER);
-				State = 439;
+				State = 483;
 				name();
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 443;
+			State = 487;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==FILTER_AUTO_RP) {
 				{
-				State = 442;
+				State = 486;
 				Match(FILTER_AUTO_RP);
 				}
 			}
 
-			State = 445;
+			State = 489;
 			Match(T__0);
 			}
 		}
@@ -2850,15 +3094,15 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SourceFilterStmtContext sourceFilterStmt() {
 		SourceFilterStmtContext _localctx = new SourceFilterStmtContext(Context, State);
-		EnterRule(_localctx, 60, RULE_sourceFilterStmt);
+		EnterRule(_localctx, 64, RULE_sourceFilterStmt);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 447;
+			State = 491;
 			Match(SOURCE_FILTER);
-			State = 448;
+			State = 492;
 			name();
-			State = 449;
+			State = 493;
 			Match(T__0);
 			}
 		}
@@ -2904,36 +3148,36 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public DeviceDeclContext deviceDecl() {
 		DeviceDeclContext _localctx = new DeviceDeclContext(Context, State);
-		EnterRule(_localctx, 62, RULE_deviceDecl);
+		EnterRule(_localctx, 66, RULE_deviceDecl);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 451;
+			State = 495;
 			Match(DEVICE);
-			State = 452;
+			State = 496;
 			name();
-			State = 453;
+			State = 497;
 			Match(PLATFORM);
-			State = 454;
+			State = 498;
 			platformName();
-			State = 455;
+			State = 499;
 			Match(T__1);
-			State = 459;
+			State = 503;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 54043195528446208L) != 0) || ((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 299071655444481L) != 0) || ((((_la - 136)) & ~0x3f) == 0 && ((1L << (_la - 136)) & 2392065L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3458764513820541184L) != 0) || ((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 299071655444481L) != 0) || ((((_la - 142)) & ~0x3f) == 0 && ((1L << (_la - 142)) & 2392065L) != 0)) {
 				{
 				{
-				State = 456;
+				State = 500;
 				deviceStmt();
 				}
 				}
-				State = 461;
+				State = 505;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 462;
+			State = 506;
 			Match(T__2);
 			}
 		}
@@ -2971,14 +3215,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PlatformNameContext platformName() {
 		PlatformNameContext _localctx = new PlatformNameContext(Context, State);
-		EnterRule(_localctx, 64, RULE_platformName);
+		EnterRule(_localctx, 68, RULE_platformName);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 464;
+			State = 508;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 81)) & ~0x3f) == 0 && ((1L << (_la - 81)) & 63L) != 0)) ) {
+			if ( !(((((_la - 87)) & ~0x3f) == 0 && ((1L << (_la - 87)) & 63L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -3277,33 +3521,33 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public DeviceStmtContext deviceStmt() {
 		DeviceStmtContext _localctx = new DeviceStmtContext(Context, State);
-		EnterRule(_localctx, 66, RULE_deviceStmt);
+		EnterRule(_localctx, 70, RULE_deviceStmt);
 		int _la;
 		try {
-			State = 566;
+			State = 610;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,46,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,52,Context) ) {
 			case 1:
 				_localctx = new MrouteLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 466;
+				State = 510;
 				Match(MROUTE_LIMIT);
-				State = 467;
+				State = 511;
 				Match(INT);
-				State = 470;
+				State = 514;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 468;
+					State = 512;
 					Match(WARN);
-					State = 469;
+					State = 513;
 					Match(INT);
 					}
 				}
 
-				State = 472;
+				State = 516;
 				Match(T__0);
 				}
 				break;
@@ -3311,25 +3555,25 @@ public partial class MpolParser : Parser {
 				_localctx = new RouterWideGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 473;
+				State = 517;
 				groupProtocol();
-				State = 474;
+				State = 518;
 				Match(LIMIT);
-				State = 475;
+				State = 519;
 				Match(INT);
-				State = 478;
+				State = 522;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 476;
+					State = 520;
 					Match(EXCEPT);
-					State = 477;
+					State = 521;
 					addressRef();
 					}
 				}
 
-				State = 480;
+				State = 524;
 				Match(T__0);
 				}
 				break;
@@ -3337,25 +3581,25 @@ public partial class MpolParser : Parser {
 				_localctx = new DefaultGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 482;
+				State = 526;
 				groupProtocol();
-				State = 483;
+				State = 527;
 				Match(DEFAULT_LIMIT);
-				State = 484;
+				State = 528;
 				Match(INT);
-				State = 487;
+				State = 531;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 485;
+					State = 529;
 					Match(EXCEPT);
-					State = 486;
+					State = 530;
 					addressRef();
 					}
 				}
 
-				State = 489;
+				State = 533;
 				Match(T__0);
 				}
 				break;
@@ -3363,9 +3607,9 @@ public partial class MpolParser : Parser {
 				_localctx = new SapListenContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 491;
+				State = 535;
 				Match(SAP_LISTEN);
-				State = 492;
+				State = 536;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ON || _la==OFF) ) {
 				ErrorHandler.RecoverInline(this);
@@ -3374,7 +3618,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 493;
+				State = 537;
 				Match(T__0);
 				}
 				break;
@@ -3382,31 +3626,31 @@ public partial class MpolParser : Parser {
 				_localctx = new MrinfoContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 494;
+				State = 538;
 				Match(MRINFO);
-				State = 499;
+				State = 543;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 495;
+					State = 539;
 					Match(DENY);
-					State = 496;
+					State = 540;
 					Match(ANY);
 					}
 					break;
 				case FILTER:
 					{
-					State = 497;
+					State = 541;
 					Match(FILTER);
-					State = 498;
+					State = 542;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 501;
+				State = 545;
 				Match(T__0);
 				}
 				break;
@@ -3414,33 +3658,33 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 502;
+				State = 546;
 				Match(GROUP_RANGE);
-				State = 508;
+				State = 552;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 503;
+					State = 547;
 					Match(DENY);
-					State = 504;
+					State = 548;
 					Match(GROUPS);
-					State = 505;
+					State = 549;
 					addressRef();
 					}
 					break;
 				case FILTER:
 					{
-					State = 506;
+					State = 550;
 					Match(FILTER);
-					State = 507;
+					State = 551;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 510;
+				State = 554;
 				Match(T__0);
 				}
 				break;
@@ -3448,11 +3692,11 @@ public partial class MpolParser : Parser {
 				_localctx = new SsmRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 512;
+				State = 556;
 				Match(SSM_RANGE);
-				State = 513;
+				State = 557;
 				addressRef();
-				State = 514;
+				State = 558;
 				Match(T__0);
 				}
 				break;
@@ -3460,66 +3704,66 @@ public partial class MpolParser : Parser {
 				_localctx = new InterfaceDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 516;
+				State = 560;
 				Match(INTERFACE);
-				State = 517;
+				State = 561;
 				Match(STRING);
-				State = 527;
+				State = 571;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==USES) {
 					{
-					State = 518;
+					State = 562;
 					Match(USES);
-					State = 519;
+					State = 563;
 					name();
-					State = 524;
+					State = 568;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==T__3) {
 						{
 						{
-						State = 520;
+						State = 564;
 						Match(T__3);
-						State = 521;
+						State = 565;
 						name();
 						}
 						}
-						State = 526;
+						State = 570;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 538;
+				State = 582;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 529;
+					State = 573;
 					Match(T__1);
-					State = 533;
+					State = 577;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 52)) & ~0x3f) == 0 && ((1L << (_la - 52)) & 84412431L) != 0)) {
+					while (((((_la - 58)) & ~0x3f) == 0 && ((1L << (_la - 58)) & 84412431L) != 0)) {
 						{
 						{
-						State = 530;
+						State = 574;
 						interfaceStmt();
 						}
 						}
-						State = 535;
+						State = 579;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 536;
+					State = 580;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 537;
+					State = 581;
 					Match(T__0);
 					}
 					break;
@@ -3532,7 +3776,7 @@ public partial class MpolParser : Parser {
 				_localctx = new RpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 540;
+				State = 584;
 				rpBlock();
 				}
 				break;
@@ -3540,7 +3784,7 @@ public partial class MpolParser : Parser {
 				_localctx = new PimGlobalDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 541;
+				State = 585;
 				pimGlobalBlock();
 				}
 				break;
@@ -3548,7 +3792,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 542;
+				State = 586;
 				msdpBlock();
 				}
 				break;
@@ -3556,7 +3800,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 543;
+				State = 587;
 				bgpBlock();
 				}
 				break;
@@ -3564,7 +3808,7 @@ public partial class MpolParser : Parser {
 				_localctx = new KeychainDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 544;
+				State = 588;
 				keychainBlock();
 				}
 				break;
@@ -3572,7 +3816,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 545;
+				State = 589;
 				bmpBlock();
 				}
 				break;
@@ -3580,7 +3824,7 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 546;
+				State = 590;
 				telemetryBlock();
 				}
 				break;
@@ -3588,25 +3832,25 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 547;
+				State = 591;
 				Match(CONTROL_PLANE);
-				State = 548;
+				State = 592;
 				Match(T__1);
-				State = 552;
+				State = 596;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==FILTER || _la==RATE_LIMIT) {
 					{
 					{
-					State = 549;
+					State = 593;
 					controlPlaneStmt();
 					}
 					}
-					State = 554;
+					State = 598;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 555;
+				State = 599;
 				Match(T__2);
 				}
 				break;
@@ -3614,25 +3858,25 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupEncryptionDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 556;
+				State = 600;
 				Match(GROUP_ENCRYPTION);
-				State = 557;
+				State = 601;
 				Match(T__1);
-				State = 561;
+				State = 605;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==PROTECT || _la==GROUP_ID) {
 					{
 					{
-					State = 558;
+					State = 602;
 					groupEncryptionStmt();
 					}
 					}
-					State = 563;
+					State = 607;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 564;
+				State = 608;
 				Match(T__2);
 				}
 				break;
@@ -3640,7 +3884,7 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 18);
 				{
-				State = 565;
+				State = 609;
 				rpkiBlock();
 				}
 				break;
@@ -3681,30 +3925,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public RpBlockContext rpBlock() {
 		RpBlockContext _localctx = new RpBlockContext(Context, State);
-		EnterRule(_localctx, 68, RULE_rpBlock);
+		EnterRule(_localctx, 72, RULE_rpBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 568;
+			State = 612;
 			Match(RP);
-			State = 569;
+			State = 613;
 			Match(T__1);
-			State = 573;
+			State = 617;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 99)) & ~0x3f) == 0 && ((1L << (_la - 99)) & 7L) != 0)) {
+			while (((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 7L) != 0)) {
 				{
 				{
-				State = 570;
+				State = 614;
 				rpStmt();
 				}
 				}
-				State = 575;
+				State = 619;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 576;
+			State = 620;
 			Match(T__2);
 			}
 		}
@@ -3812,33 +4056,33 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public RpStmtContext rpStmt() {
 		RpStmtContext _localctx = new RpStmtContext(Context, State);
-		EnterRule(_localctx, 70, RULE_rpStmt);
+		EnterRule(_localctx, 74, RULE_rpStmt);
 		int _la;
 		try {
-			State = 612;
+			State = 656;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,51,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,57,Context) ) {
 			case 1:
 				_localctx = new RpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 578;
+				State = 622;
 				Match(ADDRESS);
-				State = 579;
+				State = 623;
 				ipAddress();
-				State = 582;
+				State = 626;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GROUPS) {
 					{
-					State = 580;
+					State = 624;
 					Match(GROUPS);
-					State = 581;
+					State = 625;
 					addressRef();
 					}
 				}
 
-				State = 584;
+				State = 628;
 				Match(T__0);
 				}
 				break;
@@ -3846,23 +4090,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 586;
+				State = 630;
 				Match(ACCEPT_REGISTER);
-				State = 588;
+				State = 632;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 587;
+					State = 631;
 					matchTerm();
 					}
 					}
-					State = 590;
+					State = 634;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 279290985840640L) != 0) );
-				State = 592;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0) );
+				State = 636;
 				Match(T__0);
 				}
 				break;
@@ -3870,13 +4114,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 594;
+				State = 638;
 				Match(ACCEPT_REGISTER);
-				State = 595;
+				State = 639;
 				Match(FILTER);
-				State = 596;
+				State = 640;
 				name();
-				State = 597;
+				State = 641;
 				Match(T__0);
 				}
 				break;
@@ -3884,23 +4128,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 599;
+				State = 643;
 				Match(ANNOUNCE_FILTER);
-				State = 601;
+				State = 645;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 600;
+					State = 644;
 					matchTerm();
 					}
 					}
-					State = 603;
+					State = 647;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 279290985840640L) != 0) );
-				State = 605;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0) );
+				State = 649;
 				Match(T__0);
 				}
 				break;
@@ -3908,13 +4152,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterRefContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 607;
+				State = 651;
 				Match(ANNOUNCE_FILTER);
-				State = 608;
+				State = 652;
 				Match(FILTER);
-				State = 609;
+				State = 653;
 				name();
-				State = 610;
+				State = 654;
 				Match(T__0);
 				}
 				break;
@@ -3955,30 +4199,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PimGlobalBlockContext pimGlobalBlock() {
 		PimGlobalBlockContext _localctx = new PimGlobalBlockContext(Context, State);
-		EnterRule(_localctx, 72, RULE_pimGlobalBlock);
+		EnterRule(_localctx, 76, RULE_pimGlobalBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 614;
+			State = 658;
 			Match(PIM);
-			State = 615;
+			State = 659;
 			Match(T__1);
-			State = 619;
+			State = 663;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==REGISTER_RATE_LIMIT) {
 				{
 				{
-				State = 616;
+				State = 660;
 				pimGlobalStmt();
 				}
 				}
-				State = 621;
+				State = 665;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 622;
+			State = 666;
 			Match(T__2);
 			}
 		}
@@ -4020,16 +4264,16 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PimGlobalStmtContext pimGlobalStmt() {
 		PimGlobalStmtContext _localctx = new PimGlobalStmtContext(Context, State);
-		EnterRule(_localctx, 74, RULE_pimGlobalStmt);
+		EnterRule(_localctx, 78, RULE_pimGlobalStmt);
 		try {
 			_localctx = new PimRegisterRateLimitContext(_localctx);
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 624;
+			State = 668;
 			Match(REGISTER_RATE_LIMIT);
-			State = 625;
+			State = 669;
 			Match(INT);
-			State = 626;
+			State = 670;
 			Match(T__0);
 			}
 		}
@@ -4068,30 +4312,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public MsdpBlockContext msdpBlock() {
 		MsdpBlockContext _localctx = new MsdpBlockContext(Context, State);
-		EnterRule(_localctx, 76, RULE_msdpBlock);
+		EnterRule(_localctx, 80, RULE_msdpBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 628;
+			State = 672;
 			Match(MSDP);
-			State = 629;
+			State = 673;
 			Match(T__1);
-			State = 633;
+			State = 677;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 104)) & ~0x3f) == 0 && ((1L << (_la - 104)) & 7L) != 0)) {
+			while (((((_la - 110)) & ~0x3f) == 0 && ((1L << (_la - 110)) & 7L) != 0)) {
 				{
 				{
-				State = 630;
+				State = 674;
 				msdpStmt();
 				}
 				}
-				State = 635;
+				State = 679;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 636;
+			State = 680;
 			Match(T__2);
 			}
 		}
@@ -4168,21 +4412,21 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public MsdpStmtContext msdpStmt() {
 		MsdpStmtContext _localctx = new MsdpStmtContext(Context, State);
-		EnterRule(_localctx, 78, RULE_msdpStmt);
+		EnterRule(_localctx, 82, RULE_msdpStmt);
 		int _la;
 		try {
-			State = 661;
+			State = 705;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ORIGINATOR_ID:
 				_localctx = new MsdpOriginatorContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 638;
+				State = 682;
 				Match(ORIGINATOR_ID);
-				State = 639;
+				State = 683;
 				Match(STRING);
-				State = 640;
+				State = 684;
 				Match(T__0);
 				}
 				break;
@@ -4190,13 +4434,13 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpRedistributeContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 641;
+				State = 685;
 				Match(REDISTRIBUTE);
-				State = 642;
+				State = 686;
 				Match(FILTER);
-				State = 643;
+				State = 687;
 				name();
-				State = 644;
+				State = 688;
 				Match(T__0);
 				}
 				break;
@@ -4204,42 +4448,42 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpPeerContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 646;
+				State = 690;
 				Match(PEER);
-				State = 647;
+				State = 691;
 				ipAddress();
-				State = 648;
+				State = 692;
 				Match(AS);
-				State = 649;
+				State = 693;
 				Match(INT);
-				State = 659;
+				State = 703;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 650;
+					State = 694;
 					Match(T__1);
-					State = 654;
+					State = 698;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 53)) & ~0x3f) == 0 && ((1L << (_la - 53)) & 1116892707587883009L) != 0)) {
+					while (((((_la - 59)) & ~0x3f) == 0 && ((1L << (_la - 59)) & 1116892707587883009L) != 0)) {
 						{
 						{
-						State = 651;
+						State = 695;
 						msdpPeerStmt();
 						}
 						}
-						State = 656;
+						State = 700;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 657;
+					State = 701;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 658;
+					State = 702;
 					Match(T__0);
 					}
 					break;
@@ -4353,22 +4597,22 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public MsdpPeerStmtContext msdpPeerStmt() {
 		MsdpPeerStmtContext _localctx = new MsdpPeerStmtContext(Context, State);
-		EnterRule(_localctx, 80, RULE_msdpPeerStmt);
+		EnterRule(_localctx, 84, RULE_msdpPeerStmt);
 		try {
-			State = 682;
+			State = 726;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SA_FILTER:
 				_localctx = new MsdpSaFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 663;
+				State = 707;
 				Match(SA_FILTER);
-				State = 664;
+				State = 708;
 				filterDirection();
-				State = 665;
+				State = 709;
 				name();
-				State = 666;
+				State = 710;
 				Match(T__0);
 				}
 				break;
@@ -4376,11 +4620,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpSaLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 668;
+				State = 712;
 				Match(SA_LIMIT);
-				State = 669;
+				State = 713;
 				Match(INT);
-				State = 670;
+				State = 714;
 				Match(T__0);
 				}
 				break;
@@ -4388,7 +4632,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 671;
+				State = 715;
 				authStmt();
 				}
 				break;
@@ -4396,11 +4640,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 672;
+				State = 716;
 				Match(DESCRIPTION);
-				State = 673;
+				State = 717;
 				Match(STRING);
-				State = 674;
+				State = 718;
 				Match(T__0);
 				}
 				break;
@@ -4408,11 +4652,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpMeshGroupContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 675;
+				State = 719;
 				Match(MESH_GROUP);
-				State = 676;
+				State = 720;
 				name();
-				State = 677;
+				State = 721;
 				Match(T__0);
 				}
 				break;
@@ -4420,11 +4664,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpConnectSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 679;
+				State = 723;
 				Match(CONNECT_SOURCE);
-				State = 680;
+				State = 724;
 				Match(STRING);
-				State = 681;
+				State = 725;
 				Match(T__0);
 				}
 				break;
@@ -4463,14 +4707,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public FilterDirectionContext filterDirection() {
 		FilterDirectionContext _localctx = new FilterDirectionContext(Context, State);
-		EnterRule(_localctx, 82, RULE_filterDirection);
+		EnterRule(_localctx, 86, RULE_filterDirection);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 684;
+			State = 728;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 7L) != 0)) ) {
+			if ( !(((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -4536,24 +4780,24 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public AuthStmtContext authStmt() {
 		AuthStmtContext _localctx = new AuthStmtContext(Context, State);
-		EnterRule(_localctx, 84, RULE_authStmt);
+		EnterRule(_localctx, 88, RULE_authStmt);
 		try {
-			State = 698;
+			State = 742;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,58,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,64,Context) ) {
 			case 1:
 				_localctx = new AuthMd5Context(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 686;
+				State = 730;
 				Match(AUTH);
-				State = 687;
+				State = 731;
 				Match(MD5);
-				State = 688;
+				State = 732;
 				Match(SECRET);
-				State = 689;
+				State = 733;
 				secretRef();
-				State = 690;
+				State = 734;
 				Match(T__0);
 				}
 				break;
@@ -4561,15 +4805,15 @@ public partial class MpolParser : Parser {
 				_localctx = new AuthTcpAoContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 692;
+				State = 736;
 				Match(AUTH);
-				State = 693;
+				State = 737;
 				Match(TCP_AO);
-				State = 694;
+				State = 738;
 				Match(KEYCHAIN);
-				State = 695;
+				State = 739;
 				name();
-				State = 696;
+				State = 740;
 				Match(T__0);
 				}
 				break;
@@ -4634,22 +4878,22 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SecretRefContext secretRef() {
 		SecretRefContext _localctx = new SecretRefContext(Context, State);
-		EnterRule(_localctx, 86, RULE_secretRef);
+		EnterRule(_localctx, 90, RULE_secretRef);
 		try {
-			State = 709;
+			State = 753;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ENV:
 				_localctx = new SecretEnvContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 700;
+				State = 744;
 				Match(ENV);
-				State = 701;
+				State = 745;
 				Match(T__5);
-				State = 702;
+				State = 746;
 				Match(STRING);
-				State = 703;
+				State = 747;
 				Match(T__6);
 				}
 				break;
@@ -4657,13 +4901,13 @@ public partial class MpolParser : Parser {
 				_localctx = new SecretFileContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 704;
+				State = 748;
 				Match(FILE);
-				State = 705;
+				State = 749;
 				Match(T__5);
-				State = 706;
+				State = 750;
 				Match(STRING);
-				State = 707;
+				State = 751;
 				Match(T__6);
 				}
 				break;
@@ -4671,7 +4915,7 @@ public partial class MpolParser : Parser {
 				_localctx = new SecretInlineContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 708;
+				State = 752;
 				Match(STRING);
 				}
 				break;
@@ -4716,34 +4960,34 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BgpBlockContext bgpBlock() {
 		BgpBlockContext _localctx = new BgpBlockContext(Context, State);
-		EnterRule(_localctx, 88, RULE_bgpBlock);
+		EnterRule(_localctx, 92, RULE_bgpBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 711;
+			State = 755;
 			Match(BGP);
-			State = 712;
+			State = 756;
 			Match(AS);
-			State = 713;
+			State = 757;
 			Match(INT);
-			State = 714;
+			State = 758;
 			Match(T__1);
-			State = 718;
+			State = 762;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==EBGP_DEFAULT || ((((_la - 120)) & ~0x3f) == 0 && ((1L << (_la - 120)) & 7L) != 0)) {
+			while (_la==EBGP_DEFAULT || ((((_la - 126)) & ~0x3f) == 0 && ((1L << (_la - 126)) & 7L) != 0)) {
 				{
 				{
-				State = 715;
+				State = 759;
 				bgpStmt();
 				}
 				}
-				State = 720;
+				State = 764;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 721;
+			State = 765;
 			Match(T__2);
 			}
 		}
@@ -4836,21 +5080,21 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BgpStmtContext bgpStmt() {
 		BgpStmtContext _localctx = new BgpStmtContext(Context, State);
-		EnterRule(_localctx, 90, RULE_bgpStmt);
+		EnterRule(_localctx, 94, RULE_bgpStmt);
 		int _la;
 		try {
-			State = 751;
+			State = 795;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ROUTER_ID:
 				_localctx = new BgpRouterIdContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 723;
+				State = 767;
 				Match(ROUTER_ID);
-				State = 724;
+				State = 768;
 				ipAddress();
-				State = 725;
+				State = 769;
 				Match(T__0);
 				}
 				break;
@@ -4858,42 +5102,42 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpNeighborContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 727;
+				State = 771;
 				Match(NEIGHBOR);
-				State = 728;
+				State = 772;
 				ipAddress();
-				State = 729;
+				State = 773;
 				Match(AS);
-				State = 730;
+				State = 774;
 				Match(INT);
-				State = 740;
+				State = 784;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 731;
+					State = 775;
 					Match(T__1);
-					State = 735;
+					State = 779;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 9007199259721984L) != 0) || ((((_la - 112)) & ~0x3f) == 0 && ((1L << (_la - 112)) & 3440641L) != 0)) {
+					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 576460752308404480L) != 0) || ((((_la - 118)) & ~0x3f) == 0 && ((1L << (_la - 118)) & 3440641L) != 0)) {
 						{
 						{
-						State = 732;
+						State = 776;
 						bgpNeighborStmt();
 						}
 						}
-						State = 737;
+						State = 781;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 738;
+					State = 782;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 739;
+					State = 783;
 					Match(T__0);
 					}
 					break;
@@ -4906,23 +5150,23 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDampingContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 742;
+				State = 786;
 				Match(DAMPING);
-				State = 744;
+				State = 788;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 743;
+					State = 787;
 					dampingParam();
 					}
 					}
-					State = 746;
+					State = 790;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( ((((_la - 123)) & ~0x3f) == 0 && ((1L << (_la - 123)) & 15L) != 0) );
-				State = 748;
+				} while ( ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 15L) != 0) );
+				State = 792;
 				Match(T__0);
 				}
 				break;
@@ -4930,7 +5174,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpEbgpDefaultContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 750;
+				State = 794;
 				ebgpDefaultStmt();
 				}
 				break;
@@ -5013,18 +5257,18 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public DampingParamContext dampingParam() {
 		DampingParamContext _localctx = new DampingParamContext(Context, State);
-		EnterRule(_localctx, 92, RULE_dampingParam);
+		EnterRule(_localctx, 96, RULE_dampingParam);
 		try {
-			State = 761;
+			State = 805;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case HALF_LIFE:
 				_localctx = new DampHalfLifeContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 753;
+				State = 797;
 				Match(HALF_LIFE);
-				State = 754;
+				State = 798;
 				duration();
 				}
 				break;
@@ -5032,9 +5276,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampReuseContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 755;
+				State = 799;
 				Match(REUSE);
-				State = 756;
+				State = 800;
 				Match(INT);
 				}
 				break;
@@ -5042,9 +5286,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 757;
+				State = 801;
 				Match(SUPPRESS);
-				State = 758;
+				State = 802;
 				Match(INT);
 				}
 				break;
@@ -5052,9 +5296,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampMaxSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 759;
+				State = 803;
 				Match(MAX_SUPPRESS);
-				State = 760;
+				State = 804;
 				duration();
 				}
 				break;
@@ -5195,46 +5439,46 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BgpNeighborStmtContext bgpNeighborStmt() {
 		BgpNeighborStmtContext _localctx = new BgpNeighborStmtContext(Context, State);
-		EnterRule(_localctx, 94, RULE_bgpNeighborStmt);
+		EnterRule(_localctx, 98, RULE_bgpNeighborStmt);
 		int _la;
 		try {
-			State = 798;
+			State = 842;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,68,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,74,Context) ) {
 			case 1:
 				_localctx = new BgpMaxPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 763;
+				State = 807;
 				Match(MAX_PREFIX);
-				State = 764;
+				State = 808;
 				Match(INT);
-				State = 767;
+				State = 811;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 765;
+					State = 809;
 					Match(WARN);
-					State = 766;
+					State = 810;
 					Match(PERCENT);
 					}
 				}
 
-				State = 772;
+				State = 816;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case RESTART:
 					{
-					State = 769;
+					State = 813;
 					Match(RESTART);
-					State = 770;
+					State = 814;
 					duration();
 					}
 					break;
 				case WARNING_ONLY:
 					{
-					State = 771;
+					State = 815;
 					Match(WARNING_ONLY);
 					}
 					break;
@@ -5243,7 +5487,7 @@ public partial class MpolParser : Parser {
 				default:
 					break;
 				}
-				State = 774;
+				State = 818;
 				Match(T__0);
 				}
 				break;
@@ -5251,7 +5495,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 775;
+				State = 819;
 				authStmt();
 				}
 				break;
@@ -5259,13 +5503,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpTtlSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 776;
+				State = 820;
 				Match(TTL_SECURITY);
-				State = 777;
+				State = 821;
 				Match(HOPS);
-				State = 778;
+				State = 822;
 				Match(INT);
-				State = 779;
+				State = 823;
 				Match(T__0);
 				}
 				break;
@@ -5273,11 +5517,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpHoldTimeContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 780;
+				State = 824;
 				Match(HOLD_TIME);
-				State = 781;
+				State = 825;
 				duration();
-				State = 782;
+				State = 826;
 				Match(T__0);
 				}
 				break;
@@ -5285,13 +5529,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterInContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 784;
+				State = 828;
 				Match(PREFIX_FILTER);
-				State = 785;
+				State = 829;
 				Match(IN);
-				State = 786;
+				State = 830;
 				name();
-				State = 787;
+				State = 831;
 				Match(T__0);
 				}
 				break;
@@ -5299,13 +5543,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterOutContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 789;
+				State = 833;
 				Match(PREFIX_FILTER);
-				State = 790;
+				State = 834;
 				Match(OUT);
-				State = 791;
+				State = 835;
 				name();
-				State = 792;
+				State = 836;
 				Match(T__0);
 				}
 				break;
@@ -5313,11 +5557,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 794;
+				State = 838;
 				Match(DESCRIPTION);
-				State = 795;
+				State = 839;
 				Match(STRING);
-				State = 796;
+				State = 840;
 				Match(T__0);
 				}
 				break;
@@ -5325,7 +5569,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 797;
+				State = 841;
 				neighborSecurityStmt();
 				}
 				break;
@@ -5369,32 +5613,32 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public KeychainBlockContext keychainBlock() {
 		KeychainBlockContext _localctx = new KeychainBlockContext(Context, State);
-		EnterRule(_localctx, 96, RULE_keychainBlock);
+		EnterRule(_localctx, 100, RULE_keychainBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 800;
+			State = 844;
 			Match(KEYCHAIN);
-			State = 801;
+			State = 845;
 			name();
-			State = 802;
+			State = 846;
 			Match(T__1);
-			State = 806;
+			State = 850;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==KEY) {
 				{
 				{
-				State = 803;
+				State = 847;
 				keyStmt();
 				}
 				}
-				State = 808;
+				State = 852;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 809;
+			State = 853;
 			Match(T__2);
 			}
 		}
@@ -5438,36 +5682,36 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public KeyStmtContext keyStmt() {
 		KeyStmtContext _localctx = new KeyStmtContext(Context, State);
-		EnterRule(_localctx, 98, RULE_keyStmt);
+		EnterRule(_localctx, 102, RULE_keyStmt);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 811;
+			State = 855;
 			Match(KEY);
-			State = 812;
+			State = 856;
 			Match(INT);
-			State = 813;
+			State = 857;
 			Match(SECRET);
-			State = 814;
+			State = 858;
 			secretRef();
-			State = 819;
+			State = 863;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==VALID) {
 				{
-				State = 815;
+				State = 859;
 				Match(VALID);
-				State = 816;
+				State = 860;
 				Match(DATE);
-				State = 817;
+				State = 861;
 				Match(RANGE_DOTS);
-				State = 818;
+				State = 862;
 				Match(DATE);
 				}
 			}
 
-			State = 821;
+			State = 865;
 			Match(T__0);
 			}
 		}
@@ -5510,34 +5754,34 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BmpBlockContext bmpBlock() {
 		BmpBlockContext _localctx = new BmpBlockContext(Context, State);
-		EnterRule(_localctx, 100, RULE_bmpBlock);
+		EnterRule(_localctx, 104, RULE_bmpBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 823;
+			State = 867;
 			Match(BMP);
-			State = 824;
+			State = 868;
 			Match(STATION);
-			State = 825;
+			State = 869;
 			name();
-			State = 826;
+			State = 870;
 			Match(T__1);
-			State = 830;
+			State = 874;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==PORT || ((((_la - 99)) & ~0x3f) == 0 && ((1L << (_la - 99)) & 2393087057854465L) != 0)) {
+			while (_la==PORT || ((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 2393087057854465L) != 0)) {
 				{
 				{
-				State = 827;
+				State = 871;
 				bmpStmt();
 				}
 				}
-				State = 832;
+				State = 876;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 833;
+			State = 877;
 			Match(T__2);
 			}
 		}
@@ -5640,21 +5884,21 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BmpStmtContext bmpStmt() {
 		BmpStmtContext _localctx = new BmpStmtContext(Context, State);
-		EnterRule(_localctx, 102, RULE_bmpStmt);
+		EnterRule(_localctx, 106, RULE_bmpStmt);
 		int _la;
 		try {
-			State = 870;
+			State = 914;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ADDRESS:
 				_localctx = new BmpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 835;
+				State = 879;
 				Match(ADDRESS);
-				State = 836;
+				State = 880;
 				ipAddress();
-				State = 837;
+				State = 881;
 				Match(T__0);
 				}
 				break;
@@ -5662,11 +5906,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpPortContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 839;
+				State = 883;
 				Match(PORT);
-				State = 840;
+				State = 884;
 				Match(INT);
-				State = 841;
+				State = 885;
 				Match(T__0);
 				}
 				break;
@@ -5674,38 +5918,38 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpTlsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 842;
+				State = 886;
 				Match(TLS);
-				State = 843;
+				State = 887;
 				tlsMode();
-				State = 853;
+				State = 897;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 844;
+					State = 888;
 					Match(T__1);
-					State = 848;
+					State = 892;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 3969L) != 0)) {
+					while (((((_la - 140)) & ~0x3f) == 0 && ((1L << (_la - 140)) & 3969L) != 0)) {
 						{
 						{
-						State = 845;
+						State = 889;
 						tlsStmt();
 						}
 						}
-						State = 850;
+						State = 894;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 851;
+					State = 895;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 852;
+					State = 896;
 					Match(T__0);
 					}
 					break;
@@ -5718,27 +5962,27 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpMonitorContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 855;
+				State = 899;
 				Match(MONITOR);
-				State = 856;
+				State = 900;
 				monitorPolicy();
-				State = 861;
+				State = 905;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 857;
+					State = 901;
 					Match(T__3);
-					State = 858;
+					State = 902;
 					monitorPolicy();
 					}
 					}
-					State = 863;
+					State = 907;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 864;
+				State = 908;
 				Match(T__0);
 				}
 				break;
@@ -5746,11 +5990,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpStatsIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 866;
+				State = 910;
 				Match(STATS_INTERVAL);
-				State = 867;
+				State = 911;
 				duration();
-				State = 868;
+				State = 912;
 				Match(T__0);
 				}
 				break;
@@ -5789,14 +6033,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public TlsModeContext tlsMode() {
 		TlsModeContext _localctx = new TlsModeContext(Context, State);
-		EnterRule(_localctx, 104, RULE_tlsMode);
+		EnterRule(_localctx, 108, RULE_tlsMode);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 872;
+			State = 916;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 92)) & ~0x3f) == 0 && ((1L << (_la - 92)) & 422212465065985L) != 0)) ) {
+			if ( !(((((_la - 98)) & ~0x3f) == 0 && ((1L << (_la - 98)) & 422212465065985L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -5906,21 +6150,21 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public TlsStmtContext tlsStmt() {
 		TlsStmtContext _localctx = new TlsStmtContext(Context, State);
-		EnterRule(_localctx, 106, RULE_tlsStmt);
+		EnterRule(_localctx, 110, RULE_tlsStmt);
 		int _la;
 		try {
-			State = 901;
+			State = 945;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MIN_VERSION:
 				_localctx = new TlsMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 874;
+				State = 918;
 				Match(MIN_VERSION);
-				State = 875;
+				State = 919;
 				Match(DECIMAL);
-				State = 876;
+				State = 920;
 				Match(T__0);
 				}
 				break;
@@ -5928,27 +6172,27 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCiphersContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 877;
+				State = 921;
 				Match(CIPHERS);
-				State = 878;
+				State = 922;
 				Match(STRING);
-				State = 883;
+				State = 927;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 879;
+					State = 923;
 					Match(T__3);
-					State = 880;
+					State = 924;
 					Match(STRING);
 					}
 					}
-					State = 885;
+					State = 929;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 886;
+				State = 930;
 				Match(T__0);
 				}
 				break;
@@ -5956,11 +6200,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCaContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 887;
+				State = 931;
 				Match(CA);
-				State = 888;
+				State = 932;
 				secretRef();
-				State = 889;
+				State = 933;
 				Match(T__0);
 				}
 				break;
@@ -5968,11 +6212,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCertContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 891;
+				State = 935;
 				Match(CERT);
-				State = 892;
+				State = 936;
 				secretRef();
-				State = 893;
+				State = 937;
 				Match(T__0);
 				}
 				break;
@@ -5980,11 +6224,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsKeyContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 895;
+				State = 939;
 				Match(KEY);
-				State = 896;
+				State = 940;
 				secretRef();
-				State = 897;
+				State = 941;
 				Match(T__0);
 				}
 				break;
@@ -5992,9 +6236,9 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsStrictContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 899;
+				State = 943;
 				Match(STRICT);
-				State = 900;
+				State = 944;
 				Match(T__0);
 				}
 				break;
@@ -6033,14 +6277,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public MonitorPolicyContext monitorPolicy() {
 		MonitorPolicyContext _localctx = new MonitorPolicyContext(Context, State);
-		EnterRule(_localctx, 108, RULE_monitorPolicy);
+		EnterRule(_localctx, 112, RULE_monitorPolicy);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 903;
+			State = 947;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 147)) & ~0x3f) == 0 && ((1L << (_la - 147)) & 7L) != 0)) ) {
+			if ( !(((((_la - 153)) & ~0x3f) == 0 && ((1L << (_la - 153)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6084,30 +6328,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public TelemetryBlockContext telemetryBlock() {
 		TelemetryBlockContext _localctx = new TelemetryBlockContext(Context, State);
-		EnterRule(_localctx, 110, RULE_telemetryBlock);
+		EnterRule(_localctx, 114, RULE_telemetryBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 905;
+			State = 949;
 			Match(TELEMETRY);
-			State = 906;
+			State = 950;
 			Match(T__1);
-			State = 910;
+			State = 954;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==WARN || _la==SITE || _la==INTERVAL) {
 				{
 				{
-				State = 907;
+				State = 951;
 				telemetryStmt();
 				}
 				}
-				State = 912;
+				State = 956;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 913;
+			State = 957;
 			Match(T__2);
 			}
 		}
@@ -6173,20 +6417,20 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public TelemetryStmtContext telemetryStmt() {
 		TelemetryStmtContext _localctx = new TelemetryStmtContext(Context, State);
-		EnterRule(_localctx, 112, RULE_telemetryStmt);
+		EnterRule(_localctx, 116, RULE_telemetryStmt);
 		try {
-			State = 925;
+			State = 969;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SITE:
 				_localctx = new TelemetrySiteContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 915;
+				State = 959;
 				Match(SITE);
-				State = 916;
+				State = 960;
 				Match(STRING);
-				State = 917;
+				State = 961;
 				Match(T__0);
 				}
 				break;
@@ -6194,11 +6438,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 918;
+				State = 962;
 				Match(INTERVAL);
-				State = 919;
+				State = 963;
 				duration();
-				State = 920;
+				State = 964;
 				Match(T__0);
 				}
 				break;
@@ -6206,11 +6450,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryWarnContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 922;
+				State = 966;
 				Match(WARN);
-				State = 923;
+				State = 967;
 				Match(PERCENT);
-				State = 924;
+				State = 968;
 				Match(T__0);
 				}
 				break;
@@ -6273,20 +6517,20 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public ControlPlaneStmtContext controlPlaneStmt() {
 		ControlPlaneStmtContext _localctx = new ControlPlaneStmtContext(Context, State);
-		EnterRule(_localctx, 114, RULE_controlPlaneStmt);
+		EnterRule(_localctx, 118, RULE_controlPlaneStmt);
 		try {
-			State = 937;
+			State = 981;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case FILTER:
 				_localctx = new ControlPlaneFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 927;
+				State = 971;
 				Match(FILTER);
-				State = 928;
+				State = 972;
 				name();
-				State = 929;
+				State = 973;
 				Match(T__0);
 				}
 				break;
@@ -6294,15 +6538,15 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneRateContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 931;
+				State = 975;
 				Match(RATE_LIMIT);
-				State = 932;
+				State = 976;
 				protocolName();
-				State = 933;
+				State = 977;
 				Match(INT);
-				State = 934;
+				State = 978;
 				Match(PPS);
-				State = 935;
+				State = 979;
 				Match(T__0);
 				}
 				break;
@@ -6362,22 +6606,22 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public GroupEncryptionStmtContext groupEncryptionStmt() {
 		GroupEncryptionStmtContext _localctx = new GroupEncryptionStmtContext(Context, State);
-		EnterRule(_localctx, 116, RULE_groupEncryptionStmt);
+		EnterRule(_localctx, 120, RULE_groupEncryptionStmt);
 		try {
-			State = 947;
+			State = 991;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PROTECT:
 				_localctx = new EncryptProtectContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 939;
+				State = 983;
 				Match(PROTECT);
-				State = 940;
+				State = 984;
 				Match(FILTER);
-				State = 941;
+				State = 985;
 				name();
-				State = 942;
+				State = 986;
 				Match(T__0);
 				}
 				break;
@@ -6385,11 +6629,11 @@ public partial class MpolParser : Parser {
 				_localctx = new EncryptGroupIdContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 944;
+				State = 988;
 				Match(GROUP_ID);
-				State = 945;
+				State = 989;
 				Match(INT);
-				State = 946;
+				State = 990;
 				Match(T__0);
 				}
 				break;
@@ -6432,30 +6676,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public RpkiBlockContext rpkiBlock() {
 		RpkiBlockContext _localctx = new RpkiBlockContext(Context, State);
-		EnterRule(_localctx, 118, RULE_rpkiBlock);
+		EnterRule(_localctx, 122, RULE_rpkiBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 949;
+			State = 993;
 			Match(RPKI);
-			State = 950;
+			State = 994;
 			Match(T__1);
-			State = 954;
+			State = 998;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==CACHE) {
 				{
 				{
-				State = 951;
+				State = 995;
 				rpkiStmt();
 				}
 				}
-				State = 956;
+				State = 1000;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 957;
+			State = 1001;
 			Match(T__2);
 			}
 		}
@@ -6497,30 +6741,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public RpkiStmtContext rpkiStmt() {
 		RpkiStmtContext _localctx = new RpkiStmtContext(Context, State);
-		EnterRule(_localctx, 120, RULE_rpkiStmt);
+		EnterRule(_localctx, 124, RULE_rpkiStmt);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 959;
+			State = 1003;
 			Match(CACHE);
-			State = 960;
+			State = 1004;
 			ipAddress();
-			State = 964;
+			State = 1008;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 140737488358400L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 9007199254744064L) != 0)) {
 				{
 				{
-				State = 961;
+				State = 1005;
 				rpkiCacheOption();
 				}
 				}
-				State = 966;
+				State = 1010;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 967;
+			State = 1011;
 			Match(T__0);
 			}
 		}
@@ -6586,18 +6830,18 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public RpkiCacheOptionContext rpkiCacheOption() {
 		RpkiCacheOptionContext _localctx = new RpkiCacheOptionContext(Context, State);
-		EnterRule(_localctx, 122, RULE_rpkiCacheOption);
+		EnterRule(_localctx, 126, RULE_rpkiCacheOption);
 		try {
-			State = 975;
+			State = 1019;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PORT:
 				_localctx = new RpkiCachePortContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 969;
+				State = 1013;
 				Match(PORT);
-				State = 970;
+				State = 1014;
 				Match(INT);
 				}
 				break;
@@ -6605,9 +6849,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCachePreferenceContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 971;
+				State = 1015;
 				Match(PREFERENCE);
-				State = 972;
+				State = 1016;
 				Match(INT);
 				}
 				break;
@@ -6615,9 +6859,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCacheRefreshContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 973;
+				State = 1017;
 				Match(REFRESH);
-				State = 974;
+				State = 1018;
 				duration();
 				}
 				break;
@@ -6656,14 +6900,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public EbgpDefaultStmtContext ebgpDefaultStmt() {
 		EbgpDefaultStmtContext _localctx = new EbgpDefaultStmtContext(Context, State);
-		EnterRule(_localctx, 124, RULE_ebgpDefaultStmt);
+		EnterRule(_localctx, 128, RULE_ebgpDefaultStmt);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 977;
+			State = 1021;
 			Match(EBGP_DEFAULT);
-			State = 978;
+			State = 1022;
 			_la = TokenStream.LA(1);
 			if ( !(_la==ACCEPT || _la==REJECT) ) {
 			ErrorHandler.RecoverInline(this);
@@ -6672,7 +6916,7 @@ public partial class MpolParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 979;
+			State = 1023;
 			Match(T__0);
 			}
 		}
@@ -6787,49 +7031,49 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public NeighborSecurityStmtContext neighborSecurityStmt() {
 		NeighborSecurityStmtContext _localctx = new NeighborSecurityStmtContext(Context, State);
-		EnterRule(_localctx, 126, RULE_neighborSecurityStmt);
+		EnterRule(_localctx, 130, RULE_neighborSecurityStmt);
 		int _la;
 		try {
-			State = 1020;
+			State = 1064;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,88,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,94,Context) ) {
 			case 1:
 				_localctx = new NbrOriginValidationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 981;
+				State = 1025;
 				Match(RPKI);
-				State = 982;
+				State = 1026;
 				rpkiState();
-				State = 990;
+				State = 1034;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case REJECT:
 					{
-					State = 983;
+					State = 1027;
 					Match(REJECT);
 					}
 					break;
 				case ACCEPT:
 					{
-					State = 984;
+					State = 1028;
 					Match(ACCEPT);
 					}
 					break;
 				case LOCAL_PREFERENCE:
 				case COMMUNITY:
 					{
-					State = 986;
+					State = 1030;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					do {
 						{
 						{
-						State = 985;
+						State = 1029;
 						rpkiMark();
 						}
 						}
-						State = 988;
+						State = 1032;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					} while ( _la==LOCAL_PREFERENCE || _la==COMMUNITY );
@@ -6838,7 +7082,7 @@ public partial class MpolParser : Parser {
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 992;
+				State = 1036;
 				Match(T__0);
 				}
 				break;
@@ -6846,29 +7090,29 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathRejectContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 994;
+				State = 1038;
 				Match(AS_PATH);
-				State = 995;
+				State = 1039;
 				Match(REJECT);
-				State = 996;
+				State = 1040;
 				asnClass();
-				State = 1001;
+				State = 1045;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 997;
+					State = 1041;
 					Match(T__3);
-					State = 998;
+					State = 1042;
 					asnClass();
 					}
 					}
-					State = 1003;
+					State = 1047;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1004;
+				State = 1048;
 				Match(T__0);
 				}
 				break;
@@ -6876,13 +7120,13 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathMaxLengthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1006;
+				State = 1050;
 				Match(AS_PATH);
-				State = 1007;
+				State = 1051;
 				Match(MAX_LENGTH);
-				State = 1008;
+				State = 1052;
 				Match(INT);
-				State = 1009;
+				State = 1053;
 				Match(T__0);
 				}
 				break;
@@ -6890,13 +7134,13 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathFirstAsContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1010;
+				State = 1054;
 				Match(AS_PATH);
-				State = 1011;
+				State = 1055;
 				Match(FIRST_AS);
-				State = 1012;
+				State = 1056;
 				Match(PEER);
-				State = 1013;
+				State = 1057;
 				Match(T__0);
 				}
 				break;
@@ -6904,11 +7148,11 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrBlackholeRejectContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1014;
+				State = 1058;
 				Match(BLACKHOLE);
-				State = 1015;
+				State = 1059;
 				Match(REJECT);
-				State = 1016;
+				State = 1060;
 				Match(T__0);
 				}
 				break;
@@ -6916,11 +7160,11 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrGracefulShutdownContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1017;
+				State = 1061;
 				Match(GRACEFUL_SHUTDOWN);
-				State = 1018;
+				State = 1062;
 				Match(HONOR);
-				State = 1019;
+				State = 1063;
 				Match(T__0);
 				}
 				break;
@@ -6957,12 +7201,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public RpkiStateContext rpkiState() {
 		RpkiStateContext _localctx = new RpkiStateContext(Context, State);
-		EnterRule(_localctx, 128, RULE_rpkiState);
+		EnterRule(_localctx, 132, RULE_rpkiState);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1022;
+			State = 1066;
 			_la = TokenStream.LA(1);
 			if ( !(_la==INVALID || _la==NOT_FOUND || _la==VALID) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7024,18 +7268,18 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public RpkiMarkContext rpkiMark() {
 		RpkiMarkContext _localctx = new RpkiMarkContext(Context, State);
-		EnterRule(_localctx, 130, RULE_rpkiMark);
+		EnterRule(_localctx, 134, RULE_rpkiMark);
 		try {
-			State = 1028;
+			State = 1072;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LOCAL_PREFERENCE:
 				_localctx = new RpkiLocalPreferenceContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1024;
+				State = 1068;
 				Match(LOCAL_PREFERENCE);
-				State = 1025;
+				State = 1069;
 				Match(INT);
 				}
 				break;
@@ -7043,9 +7287,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCommunityContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1026;
+				State = 1070;
 				Match(COMMUNITY);
-				State = 1027;
+				State = 1071;
 				community();
 				}
 				break;
@@ -7086,12 +7330,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public CommunityContext community() {
 		CommunityContext _localctx = new CommunityContext(Context, State);
-		EnterRule(_localctx, 132, RULE_community);
+		EnterRule(_localctx, 136, RULE_community);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1030;
+			State = 1074;
 			_la = TokenStream.LA(1);
 			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 540803072L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7132,12 +7376,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public AsnClassContext asnClass() {
 		AsnClassContext _localctx = new AsnClassContext(Context, State);
-		EnterRule(_localctx, 134, RULE_asnClass);
+		EnterRule(_localctx, 138, RULE_asnClass);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1032;
+			State = 1076;
 			_la = TokenStream.LA(1);
 			if ( !(_la==BOGON_ASNS || _la==PRIVATE_ASNS) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7180,15 +7424,15 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public NameContext name() {
 		NameContext _localctx = new NameContext(Context, State);
-		EnterRule(_localctx, 136, RULE_name);
+		EnterRule(_localctx, 140, RULE_name);
 		try {
-			State = 1036;
+			State = 1080;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1034;
+				State = 1078;
 				Match(IDENT);
 				}
 				break;
@@ -7202,6 +7446,12 @@ public partial class MpolParser : Parser {
 			case COMMUNITY:
 			case BLACKHOLE:
 			case HONOR:
+			case TEST:
+			case GIVEN:
+			case EXPECT:
+			case REPEAT:
+			case BECAUSE:
+			case BY:
 			case VERSION:
 			case ACCESS:
 			case CONTROL:
@@ -7226,7 +7476,7 @@ public partial class MpolParser : Parser {
 			case MTRACE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1035;
+				State = 1079;
 				softKeyword();
 				}
 				break;
@@ -7278,6 +7528,12 @@ public partial class MpolParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMUNITY() { return GetToken(MpolParser.COMMUNITY, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BLACKHOLE() { return GetToken(MpolParser.BLACKHOLE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode HONOR() { return GetToken(MpolParser.HONOR, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TEST() { return GetToken(MpolParser.TEST, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GIVEN() { return GetToken(MpolParser.GIVEN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXPECT() { return GetToken(MpolParser.EXPECT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REPEAT() { return GetToken(MpolParser.REPEAT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BECAUSE() { return GetToken(MpolParser.BECAUSE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BY() { return GetToken(MpolParser.BY, 0); }
 		public SoftKeywordContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -7294,14 +7550,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SoftKeywordContext softKeyword() {
 		SoftKeywordContext _localctx = new SoftKeywordContext(Context, State);
-		EnterRule(_localctx, 138, RULE_softKeyword);
+		EnterRule(_localctx, 142, RULE_softKeyword);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1038;
+			State = 1082;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 4827858800675815168L) != 0) || ((((_la - 106)) & ~0x3f) == 0 && ((1L << (_la - 106)) & 2288041780936966145L) != 0) || ((((_la - 170)) & ~0x3f) == 0 && ((1L << (_la - 170)) & 13L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -4611685883001274624L) != 0) || _la==CONTROL || _la==PEER || ((((_la - 140)) & ~0x3f) == 0 && ((1L << (_la - 140)) & 901876817417L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7342,14 +7598,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PrefixContext prefix() {
 		PrefixContext _localctx = new PrefixContext(Context, State);
-		EnterRule(_localctx, 140, RULE_prefix);
+		EnterRule(_localctx, 144, RULE_prefix);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1040;
+			State = 1084;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 177)) & ~0x3f) == 0 && ((1L << (_la - 177)) & 15L) != 0)) ) {
+			if ( !(((((_la - 183)) & ~0x3f) == 0 && ((1L << (_la - 183)) & 15L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7388,12 +7644,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public IpAddressContext ipAddress() {
 		IpAddressContext _localctx = new IpAddressContext(Context, State);
-		EnterRule(_localctx, 142, RULE_ipAddress);
+		EnterRule(_localctx, 146, RULE_ipAddress);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1042;
+			State = 1086;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IPV4 || _la==IPV6) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7433,11 +7689,11 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BandwidthContext bandwidth() {
 		BandwidthContext _localctx = new BandwidthContext(Context, State);
-		EnterRule(_localctx, 144, RULE_bandwidth);
+		EnterRule(_localctx, 148, RULE_bandwidth);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1044;
+			State = 1088;
 			Match(BANDWIDTH);
 			}
 		}
@@ -7470,11 +7726,11 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public DurationContext duration() {
 		DurationContext _localctx = new DurationContext(Context, State);
-		EnterRule(_localctx, 146, RULE_duration);
+		EnterRule(_localctx, 150, RULE_duration);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1046;
+			State = 1090;
 			Match(DURATION);
 			}
 		}
@@ -7490,7 +7746,7 @@ public partial class MpolParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,191,1049,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,197,1093,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -7500,359 +7756,376 @@ public partial class MpolParser : Parser {
 		2,50,7,50,2,51,7,51,2,52,7,52,2,53,7,53,2,54,7,54,2,55,7,55,2,56,7,56,
 		2,57,7,57,2,58,7,58,2,59,7,59,2,60,7,60,2,61,7,61,2,62,7,62,2,63,7,63,
 		2,64,7,64,2,65,7,65,2,66,7,66,2,67,7,67,2,68,7,68,2,69,7,69,2,70,7,70,
-		2,71,7,71,2,72,7,72,2,73,7,73,1,0,5,0,150,8,0,10,0,12,0,153,9,0,1,0,1,
-		0,1,1,1,1,1,1,1,1,1,1,1,1,3,1,163,8,1,1,2,1,2,1,2,1,2,1,3,1,3,1,3,1,3,
-		5,3,173,8,3,10,3,12,3,176,9,3,1,3,1,3,1,4,1,4,1,5,3,5,183,8,5,1,5,1,5,
-		1,5,1,6,1,6,3,6,190,8,6,1,6,3,6,193,8,6,1,7,1,7,1,7,1,7,3,7,199,8,7,1,
-		7,1,7,3,7,203,8,7,1,8,1,8,1,8,1,8,5,8,209,8,8,10,8,12,8,212,9,8,1,8,1,
-		8,1,9,1,9,5,9,218,8,9,10,9,12,9,221,9,9,1,9,3,9,224,8,9,1,9,1,9,1,10,1,
-		10,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,
-		11,1,11,1,11,1,11,5,11,247,8,11,10,11,12,11,250,9,11,1,11,1,11,1,11,1,
-		11,5,11,256,8,11,10,11,12,11,259,9,11,1,11,1,11,3,11,263,8,11,1,12,1,12,
-		1,12,5,12,268,8,12,10,12,12,12,271,9,12,1,13,1,13,1,13,3,13,276,8,13,1,
-		14,1,14,1,15,1,15,1,16,1,16,1,16,1,16,5,16,286,8,16,10,16,12,16,289,9,
-		16,1,16,1,16,1,17,1,17,4,17,295,8,17,11,17,12,17,296,1,17,1,17,1,17,1,
-		17,1,17,1,17,3,17,305,8,17,1,18,1,18,1,18,1,18,5,18,311,8,18,10,18,12,
-		18,314,9,18,1,18,1,18,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,
-		3,19,328,8,19,1,20,1,20,1,20,5,20,333,8,20,10,20,12,20,336,9,20,1,20,1,
-		20,1,21,1,21,1,22,1,22,1,22,1,22,1,22,1,22,5,22,348,8,22,10,22,12,22,351,
-		9,22,1,22,3,22,354,8,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,
-		22,3,22,366,8,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,22,376,8,22,
-		1,23,1,23,1,23,1,23,5,23,382,8,23,10,23,12,23,385,9,23,1,23,1,23,1,24,
-		1,24,1,25,1,25,3,25,393,8,25,1,26,1,26,1,26,1,26,1,26,1,26,1,26,1,26,5,
-		26,403,8,26,10,26,12,26,406,9,26,1,26,1,26,3,26,410,8,26,1,27,1,27,1,27,
-		5,27,415,8,27,10,27,12,27,418,9,27,1,27,1,27,1,28,1,28,1,28,1,28,1,28,
-		1,28,1,28,1,28,1,28,1,28,1,28,3,28,433,8,28,1,29,1,29,1,29,1,29,1,29,1,
-		29,3,29,441,8,29,1,29,3,29,444,8,29,1,29,1,29,1,30,1,30,1,30,1,30,1,31,
-		1,31,1,31,1,31,1,31,1,31,5,31,458,8,31,10,31,12,31,461,9,31,1,31,1,31,
-		1,32,1,32,1,33,1,33,1,33,1,33,3,33,471,8,33,1,33,1,33,1,33,1,33,1,33,1,
-		33,3,33,479,8,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,488,8,33,1,33,
-		1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,3,33,500,8,33,1,33,1,33,1,
-		33,1,33,1,33,1,33,1,33,3,33,509,8,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,
-		1,33,1,33,1,33,1,33,1,33,5,33,523,8,33,10,33,12,33,526,9,33,3,33,528,8,
-		33,1,33,1,33,5,33,532,8,33,10,33,12,33,535,9,33,1,33,1,33,3,33,539,8,33,
-		1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,1,33,5,33,551,8,33,10,33,
-		12,33,554,9,33,1,33,1,33,1,33,1,33,5,33,560,8,33,10,33,12,33,563,9,33,
-		1,33,1,33,3,33,567,8,33,1,34,1,34,1,34,5,34,572,8,34,10,34,12,34,575,9,
-		34,1,34,1,34,1,35,1,35,1,35,1,35,3,35,583,8,35,1,35,1,35,1,35,1,35,4,35,
-		589,8,35,11,35,12,35,590,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,
-		4,35,602,8,35,11,35,12,35,603,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,
-		613,8,35,1,36,1,36,1,36,5,36,618,8,36,10,36,12,36,621,9,36,1,36,1,36,1,
-		37,1,37,1,37,1,37,1,38,1,38,1,38,5,38,632,8,38,10,38,12,38,635,9,38,1,
-		38,1,38,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,39,1,
-		39,1,39,5,39,653,8,39,10,39,12,39,656,9,39,1,39,1,39,3,39,660,8,39,3,39,
-		662,8,39,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,40,1,
-		40,1,40,1,40,1,40,1,40,1,40,1,40,3,40,683,8,40,1,41,1,41,1,42,1,42,1,42,
-		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,699,8,42,1,43,1,43,1,
-		43,1,43,1,43,1,43,1,43,1,43,1,43,3,43,710,8,43,1,44,1,44,1,44,1,44,1,44,
-		5,44,717,8,44,10,44,12,44,720,9,44,1,44,1,44,1,45,1,45,1,45,1,45,1,45,
-		1,45,1,45,1,45,1,45,1,45,5,45,734,8,45,10,45,12,45,737,9,45,1,45,1,45,
-		3,45,741,8,45,1,45,1,45,4,45,745,8,45,11,45,12,45,746,1,45,1,45,1,45,3,
-		45,752,8,45,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,3,46,762,8,46,1,47,
-		1,47,1,47,1,47,3,47,768,8,47,1,47,1,47,1,47,3,47,773,8,47,1,47,1,47,1,
-		47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,
-		47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,3,47,799,8,47,1,48,1,48,1,48,1,48,
-		5,48,805,8,48,10,48,12,48,808,9,48,1,48,1,48,1,49,1,49,1,49,1,49,1,49,
-		1,49,1,49,1,49,3,49,820,8,49,1,49,1,49,1,50,1,50,1,50,1,50,1,50,5,50,829,
-		8,50,10,50,12,50,832,9,50,1,50,1,50,1,51,1,51,1,51,1,51,1,51,1,51,1,51,
-		1,51,1,51,1,51,1,51,5,51,847,8,51,10,51,12,51,850,9,51,1,51,1,51,3,51,
-		854,8,51,1,51,1,51,1,51,1,51,5,51,860,8,51,10,51,12,51,863,9,51,1,51,1,
-		51,1,51,1,51,1,51,1,51,3,51,871,8,51,1,52,1,52,1,53,1,53,1,53,1,53,1,53,
-		1,53,1,53,5,53,882,8,53,10,53,12,53,885,9,53,1,53,1,53,1,53,1,53,1,53,
-		1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,3,53,902,8,53,1,54,1,
-		54,1,55,1,55,1,55,5,55,909,8,55,10,55,12,55,912,9,55,1,55,1,55,1,56,1,
-		56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,3,56,926,8,56,1,57,1,57,1,57,
-		1,57,1,57,1,57,1,57,1,57,1,57,1,57,3,57,938,8,57,1,58,1,58,1,58,1,58,1,
-		58,1,58,1,58,1,58,3,58,948,8,58,1,59,1,59,1,59,5,59,953,8,59,10,59,12,
-		59,956,9,59,1,59,1,59,1,60,1,60,1,60,5,60,963,8,60,10,60,12,60,966,9,60,
-		1,60,1,60,1,61,1,61,1,61,1,61,1,61,1,61,3,61,976,8,61,1,62,1,62,1,62,1,
-		62,1,63,1,63,1,63,1,63,1,63,4,63,987,8,63,11,63,12,63,988,3,63,991,8,63,
-		1,63,1,63,1,63,1,63,1,63,1,63,1,63,5,63,1000,8,63,10,63,12,63,1003,9,63,
-		1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,1,63,
-		1,63,1,63,3,63,1021,8,63,1,64,1,64,1,65,1,65,1,65,1,65,3,65,1029,8,65,
-		1,66,1,66,1,67,1,67,1,68,1,68,3,68,1037,8,68,1,69,1,69,1,70,1,70,1,71,
-		1,71,1,72,1,72,1,73,1,73,1,73,0,0,74,0,2,4,6,8,10,12,14,16,18,20,22,24,
-		26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,
-		74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,108,110,112,114,
-		116,118,120,122,124,126,128,130,132,134,136,138,140,142,144,146,0,19,1,
-		0,31,33,1,0,38,39,7,0,54,54,71,71,103,103,119,119,136,136,160,165,185,
-		185,1,0,166,174,1,0,54,55,1,0,60,61,2,0,64,65,68,68,1,0,81,86,1,0,91,92,
-		1,0,65,67,2,0,92,92,139,140,1,0,147,149,1,0,12,13,2,0,14,15,135,135,2,
-		0,18,21,29,29,1,0,25,26,13,0,8,14,17,18,27,27,56,57,62,62,106,106,134,
-		134,137,137,143,146,152,153,160,166,170,170,172,173,1,0,177,180,2,0,178,
-		178,180,180,1141,0,151,1,0,0,0,2,162,1,0,0,0,4,164,1,0,0,0,6,168,1,0,0,
-		0,8,179,1,0,0,0,10,182,1,0,0,0,12,192,1,0,0,0,14,202,1,0,0,0,16,204,1,
-		0,0,0,18,215,1,0,0,0,20,227,1,0,0,0,22,262,1,0,0,0,24,264,1,0,0,0,26,275,
-		1,0,0,0,28,277,1,0,0,0,30,279,1,0,0,0,32,281,1,0,0,0,34,304,1,0,0,0,36,
-		306,1,0,0,0,38,327,1,0,0,0,40,329,1,0,0,0,42,339,1,0,0,0,44,375,1,0,0,
-		0,46,377,1,0,0,0,48,388,1,0,0,0,50,392,1,0,0,0,52,409,1,0,0,0,54,411,1,
-		0,0,0,56,432,1,0,0,0,58,434,1,0,0,0,60,447,1,0,0,0,62,451,1,0,0,0,64,464,
-		1,0,0,0,66,566,1,0,0,0,68,568,1,0,0,0,70,612,1,0,0,0,72,614,1,0,0,0,74,
-		624,1,0,0,0,76,628,1,0,0,0,78,661,1,0,0,0,80,682,1,0,0,0,82,684,1,0,0,
-		0,84,698,1,0,0,0,86,709,1,0,0,0,88,711,1,0,0,0,90,751,1,0,0,0,92,761,1,
-		0,0,0,94,798,1,0,0,0,96,800,1,0,0,0,98,811,1,0,0,0,100,823,1,0,0,0,102,
-		870,1,0,0,0,104,872,1,0,0,0,106,901,1,0,0,0,108,903,1,0,0,0,110,905,1,
-		0,0,0,112,925,1,0,0,0,114,937,1,0,0,0,116,947,1,0,0,0,118,949,1,0,0,0,
-		120,959,1,0,0,0,122,975,1,0,0,0,124,977,1,0,0,0,126,1020,1,0,0,0,128,1022,
-		1,0,0,0,130,1028,1,0,0,0,132,1030,1,0,0,0,134,1032,1,0,0,0,136,1036,1,
-		0,0,0,138,1038,1,0,0,0,140,1040,1,0,0,0,142,1042,1,0,0,0,144,1044,1,0,
-		0,0,146,1046,1,0,0,0,148,150,3,2,1,0,149,148,1,0,0,0,150,153,1,0,0,0,151,
-		149,1,0,0,0,151,152,1,0,0,0,152,154,1,0,0,0,153,151,1,0,0,0,154,155,5,
-		0,0,1,155,1,1,0,0,0,156,163,3,4,2,0,157,163,3,6,3,0,158,163,3,16,8,0,159,
-		163,3,32,16,0,160,163,3,36,18,0,161,163,3,62,31,0,162,156,1,0,0,0,162,
-		157,1,0,0,0,162,158,1,0,0,0,162,159,1,0,0,0,162,160,1,0,0,0,162,161,1,
-		0,0,0,163,3,1,0,0,0,164,165,5,30,0,0,165,166,5,186,0,0,166,167,5,1,0,0,
-		167,5,1,0,0,0,168,169,3,8,4,0,169,170,3,136,68,0,170,174,5,2,0,0,171,173,
-		3,10,5,0,172,171,1,0,0,0,173,176,1,0,0,0,174,172,1,0,0,0,174,175,1,0,0,
-		0,175,177,1,0,0,0,176,174,1,0,0,0,177,178,5,3,0,0,178,7,1,0,0,0,179,180,
-		7,0,0,0,180,9,1,0,0,0,181,183,5,34,0,0,182,181,1,0,0,0,182,183,1,0,0,0,
-		183,184,1,0,0,0,184,185,3,12,6,0,185,186,5,1,0,0,186,11,1,0,0,0,187,189,
-		3,140,70,0,188,190,3,14,7,0,189,188,1,0,0,0,189,190,1,0,0,0,190,193,1,
-		0,0,0,191,193,3,136,68,0,192,187,1,0,0,0,192,191,1,0,0,0,193,13,1,0,0,
-		0,194,195,5,35,0,0,195,198,5,185,0,0,196,197,5,36,0,0,197,199,5,185,0,
-		0,198,196,1,0,0,0,198,199,1,0,0,0,199,203,1,0,0,0,200,201,5,36,0,0,201,
-		203,5,185,0,0,202,194,1,0,0,0,202,200,1,0,0,0,203,15,1,0,0,0,204,205,5,
-		37,0,0,205,206,3,136,68,0,206,210,5,2,0,0,207,209,3,18,9,0,208,207,1,0,
-		0,0,209,212,1,0,0,0,210,208,1,0,0,0,210,211,1,0,0,0,211,213,1,0,0,0,212,
-		210,1,0,0,0,213,214,5,3,0,0,214,17,1,0,0,0,215,219,3,20,10,0,216,218,3,
-		22,11,0,217,216,1,0,0,0,218,221,1,0,0,0,219,217,1,0,0,0,219,220,1,0,0,
-		0,220,223,1,0,0,0,221,219,1,0,0,0,222,224,5,40,0,0,223,222,1,0,0,0,223,
-		224,1,0,0,0,224,225,1,0,0,0,225,226,5,1,0,0,226,19,1,0,0,0,227,228,7,1,
-		0,0,228,21,1,0,0,0,229,263,5,41,0,0,230,231,5,32,0,0,231,263,3,24,12,0,
-		232,233,5,31,0,0,233,263,3,24,12,0,234,235,5,33,0,0,235,263,3,24,12,0,
-		236,237,5,42,0,0,237,263,3,24,12,0,238,239,5,43,0,0,239,263,3,24,12,0,
-		240,241,5,44,0,0,241,263,3,24,12,0,242,243,5,45,0,0,243,248,3,28,14,0,
-		244,245,5,4,0,0,245,247,3,28,14,0,246,244,1,0,0,0,247,250,1,0,0,0,248,
-		246,1,0,0,0,248,249,1,0,0,0,249,263,1,0,0,0,250,248,1,0,0,0,251,252,5,
-		46,0,0,252,257,3,30,15,0,253,254,5,4,0,0,254,256,3,30,15,0,255,253,1,0,
-		0,0,256,259,1,0,0,0,257,255,1,0,0,0,257,258,1,0,0,0,258,263,1,0,0,0,259,
-		257,1,0,0,0,260,261,5,47,0,0,261,263,5,185,0,0,262,229,1,0,0,0,262,230,
-		1,0,0,0,262,232,1,0,0,0,262,234,1,0,0,0,262,236,1,0,0,0,262,238,1,0,0,
-		0,262,240,1,0,0,0,262,242,1,0,0,0,262,251,1,0,0,0,262,260,1,0,0,0,263,
-		23,1,0,0,0,264,269,3,26,13,0,265,266,5,4,0,0,266,268,3,26,13,0,267,265,
-		1,0,0,0,268,271,1,0,0,0,269,267,1,0,0,0,269,270,1,0,0,0,270,25,1,0,0,0,
-		271,269,1,0,0,0,272,276,3,140,70,0,273,276,3,136,68,0,274,276,5,41,0,0,
-		275,272,1,0,0,0,275,273,1,0,0,0,275,274,1,0,0,0,276,27,1,0,0,0,277,278,
-		7,2,0,0,278,29,1,0,0,0,279,280,7,3,0,0,280,31,1,0,0,0,281,282,5,48,0,0,
-		282,283,3,136,68,0,283,287,5,2,0,0,284,286,3,34,17,0,285,284,1,0,0,0,286,
-		289,1,0,0,0,287,285,1,0,0,0,287,288,1,0,0,0,288,290,1,0,0,0,289,287,1,
-		0,0,0,290,291,5,3,0,0,291,33,1,0,0,0,292,294,5,49,0,0,293,295,3,22,11,
-		0,294,293,1,0,0,0,295,296,1,0,0,0,296,294,1,0,0,0,296,297,1,0,0,0,297,
-		298,1,0,0,0,298,299,5,1,0,0,299,305,1,0,0,0,300,301,5,50,0,0,301,302,3,
-		144,72,0,302,303,5,1,0,0,303,305,1,0,0,0,304,292,1,0,0,0,304,300,1,0,0,
-		0,305,35,1,0,0,0,306,307,5,51,0,0,307,308,3,136,68,0,308,312,5,2,0,0,309,
-		311,3,38,19,0,310,309,1,0,0,0,311,314,1,0,0,0,312,310,1,0,0,0,312,313,
-		1,0,0,0,313,315,1,0,0,0,314,312,1,0,0,0,315,316,5,3,0,0,316,37,1,0,0,0,
-		317,328,3,40,20,0,318,328,3,46,23,0,319,328,3,54,27,0,320,328,3,58,29,
-		0,321,328,3,60,30,0,322,323,5,52,0,0,323,328,5,1,0,0,324,325,5,53,0,0,
-		325,326,5,186,0,0,326,328,5,1,0,0,327,317,1,0,0,0,327,318,1,0,0,0,327,
-		319,1,0,0,0,327,320,1,0,0,0,327,321,1,0,0,0,327,322,1,0,0,0,327,324,1,
-		0,0,0,328,39,1,0,0,0,329,330,3,42,21,0,330,334,5,2,0,0,331,333,3,44,22,
-		0,332,331,1,0,0,0,333,336,1,0,0,0,334,332,1,0,0,0,334,335,1,0,0,0,335,
-		337,1,0,0,0,336,334,1,0,0,0,337,338,5,3,0,0,338,41,1,0,0,0,339,340,7,4,
-		0,0,340,43,1,0,0,0,341,342,5,56,0,0,342,343,5,5,0,0,343,344,5,185,0,0,
-		344,376,5,1,0,0,345,349,3,20,10,0,346,348,3,22,11,0,347,346,1,0,0,0,348,
-		351,1,0,0,0,349,347,1,0,0,0,349,350,1,0,0,0,350,353,1,0,0,0,351,349,1,
-		0,0,0,352,354,5,40,0,0,353,352,1,0,0,0,353,354,1,0,0,0,354,355,1,0,0,0,
-		355,356,5,1,0,0,356,376,1,0,0,0,357,358,5,57,0,0,358,359,3,136,68,0,359,
-		360,5,1,0,0,360,376,1,0,0,0,361,362,5,58,0,0,362,365,5,185,0,0,363,364,
-		5,34,0,0,364,366,3,24,12,0,365,363,1,0,0,0,365,366,1,0,0,0,366,367,1,0,
-		0,0,367,376,5,1,0,0,368,369,5,59,0,0,369,370,7,5,0,0,370,376,5,1,0,0,371,
-		372,5,62,0,0,372,373,3,136,68,0,373,374,5,1,0,0,374,376,1,0,0,0,375,341,
-		1,0,0,0,375,345,1,0,0,0,375,357,1,0,0,0,375,361,1,0,0,0,375,368,1,0,0,
-		0,375,371,1,0,0,0,376,45,1,0,0,0,377,378,5,63,0,0,378,379,3,48,24,0,379,
-		383,3,50,25,0,380,382,3,52,26,0,381,380,1,0,0,0,382,385,1,0,0,0,383,381,
-		1,0,0,0,383,384,1,0,0,0,384,386,1,0,0,0,385,383,1,0,0,0,386,387,5,1,0,
-		0,387,47,1,0,0,0,388,389,7,6,0,0,389,49,1,0,0,0,390,393,5,185,0,0,391,
-		393,3,144,72,0,392,390,1,0,0,0,392,391,1,0,0,0,393,51,1,0,0,0,394,395,
-		5,31,0,0,395,410,3,24,12,0,396,397,5,32,0,0,397,410,3,24,12,0,398,399,
-		5,69,0,0,399,404,3,136,68,0,400,401,5,4,0,0,401,403,3,136,68,0,402,400,
-		1,0,0,0,403,406,1,0,0,0,404,402,1,0,0,0,404,405,1,0,0,0,405,410,1,0,0,
-		0,406,404,1,0,0,0,407,408,5,70,0,0,408,410,3,144,72,0,409,394,1,0,0,0,
-		409,396,1,0,0,0,409,398,1,0,0,0,409,407,1,0,0,0,410,53,1,0,0,0,411,412,
-		5,71,0,0,412,416,5,2,0,0,413,415,3,56,28,0,414,413,1,0,0,0,415,418,1,0,
-		0,0,416,414,1,0,0,0,416,417,1,0,0,0,417,419,1,0,0,0,418,416,1,0,0,0,419,
-		420,5,3,0,0,420,55,1,0,0,0,421,422,5,72,0,0,422,423,5,73,0,0,423,433,5,
-		1,0,0,424,425,5,72,0,0,425,426,3,24,12,0,426,427,5,1,0,0,427,433,1,0,0,
-		0,428,429,5,74,0,0,429,433,5,1,0,0,430,431,5,75,0,0,431,433,5,1,0,0,432,
-		421,1,0,0,0,432,424,1,0,0,0,432,428,1,0,0,0,432,430,1,0,0,0,433,57,1,0,
-		0,0,434,440,5,76,0,0,435,436,5,39,0,0,436,437,5,31,0,0,437,441,3,24,12,
-		0,438,439,5,37,0,0,439,441,3,136,68,0,440,435,1,0,0,0,440,438,1,0,0,0,
-		441,443,1,0,0,0,442,444,5,77,0,0,443,442,1,0,0,0,443,444,1,0,0,0,444,445,
-		1,0,0,0,445,446,5,1,0,0,446,59,1,0,0,0,447,448,5,78,0,0,448,449,3,136,
-		68,0,449,450,5,1,0,0,450,61,1,0,0,0,451,452,5,79,0,0,452,453,3,136,68,
-		0,453,454,5,80,0,0,454,455,3,64,32,0,455,459,5,2,0,0,456,458,3,66,33,0,
-		457,456,1,0,0,0,458,461,1,0,0,0,459,457,1,0,0,0,459,460,1,0,0,0,460,462,
-		1,0,0,0,461,459,1,0,0,0,462,463,5,3,0,0,463,63,1,0,0,0,464,465,7,7,0,0,
-		465,65,1,0,0,0,466,467,5,87,0,0,467,470,5,185,0,0,468,469,5,88,0,0,469,
-		471,5,185,0,0,470,468,1,0,0,0,470,471,1,0,0,0,471,472,1,0,0,0,472,567,
-		5,1,0,0,473,474,3,42,21,0,474,475,5,58,0,0,475,478,5,185,0,0,476,477,5,
-		34,0,0,477,479,3,24,12,0,478,476,1,0,0,0,478,479,1,0,0,0,479,480,1,0,0,
-		0,480,481,5,1,0,0,481,567,1,0,0,0,482,483,3,42,21,0,483,484,5,89,0,0,484,
-		487,5,185,0,0,485,486,5,34,0,0,486,488,3,24,12,0,487,485,1,0,0,0,487,488,
-		1,0,0,0,488,489,1,0,0,0,489,490,5,1,0,0,490,567,1,0,0,0,491,492,5,90,0,
-		0,492,493,7,8,0,0,493,567,5,1,0,0,494,499,5,93,0,0,495,496,5,39,0,0,496,
-		500,5,41,0,0,497,498,5,37,0,0,498,500,3,136,68,0,499,495,1,0,0,0,499,497,
-		1,0,0,0,500,501,1,0,0,0,501,567,5,1,0,0,502,508,5,94,0,0,503,504,5,39,
-		0,0,504,505,5,31,0,0,505,509,3,24,12,0,506,507,5,37,0,0,507,509,3,136,
-		68,0,508,503,1,0,0,0,508,506,1,0,0,0,509,510,1,0,0,0,510,511,5,1,0,0,511,
-		567,1,0,0,0,512,513,5,95,0,0,513,514,3,24,12,0,514,515,5,1,0,0,515,567,
-		1,0,0,0,516,517,5,96,0,0,517,527,5,186,0,0,518,519,5,97,0,0,519,524,3,
-		136,68,0,520,521,5,4,0,0,521,523,3,136,68,0,522,520,1,0,0,0,523,526,1,
-		0,0,0,524,522,1,0,0,0,524,525,1,0,0,0,525,528,1,0,0,0,526,524,1,0,0,0,
-		527,518,1,0,0,0,527,528,1,0,0,0,528,538,1,0,0,0,529,533,5,2,0,0,530,532,
-		3,38,19,0,531,530,1,0,0,0,532,535,1,0,0,0,533,531,1,0,0,0,533,534,1,0,
-		0,0,534,536,1,0,0,0,535,533,1,0,0,0,536,539,5,3,0,0,537,539,5,1,0,0,538,
-		529,1,0,0,0,538,537,1,0,0,0,539,567,1,0,0,0,540,567,3,68,34,0,541,567,
-		3,72,36,0,542,567,3,76,38,0,543,567,3,88,44,0,544,567,3,96,48,0,545,567,
-		3,100,50,0,546,567,3,110,55,0,547,548,5,154,0,0,548,552,5,2,0,0,549,551,
-		3,114,57,0,550,549,1,0,0,0,551,554,1,0,0,0,552,550,1,0,0,0,552,553,1,0,
-		0,0,553,555,1,0,0,0,554,552,1,0,0,0,555,567,5,3,0,0,556,557,5,157,0,0,
-		557,561,5,2,0,0,558,560,3,116,58,0,559,558,1,0,0,0,560,563,1,0,0,0,561,
-		559,1,0,0,0,561,562,1,0,0,0,562,564,1,0,0,0,563,561,1,0,0,0,564,567,5,
-		3,0,0,565,567,3,118,59,0,566,466,1,0,0,0,566,473,1,0,0,0,566,482,1,0,0,
-		0,566,491,1,0,0,0,566,494,1,0,0,0,566,502,1,0,0,0,566,512,1,0,0,0,566,
-		516,1,0,0,0,566,540,1,0,0,0,566,541,1,0,0,0,566,542,1,0,0,0,566,543,1,
-		0,0,0,566,544,1,0,0,0,566,545,1,0,0,0,566,546,1,0,0,0,566,547,1,0,0,0,
-		566,556,1,0,0,0,566,565,1,0,0,0,567,67,1,0,0,0,568,569,5,98,0,0,569,573,
-		5,2,0,0,570,572,3,70,35,0,571,570,1,0,0,0,572,575,1,0,0,0,573,571,1,0,
-		0,0,573,574,1,0,0,0,574,576,1,0,0,0,575,573,1,0,0,0,576,577,5,3,0,0,577,
-		69,1,0,0,0,578,579,5,99,0,0,579,582,3,142,71,0,580,581,5,31,0,0,581,583,
-		3,24,12,0,582,580,1,0,0,0,582,583,1,0,0,0,583,584,1,0,0,0,584,585,5,1,
-		0,0,585,613,1,0,0,0,586,588,5,100,0,0,587,589,3,22,11,0,588,587,1,0,0,
-		0,589,590,1,0,0,0,590,588,1,0,0,0,590,591,1,0,0,0,591,592,1,0,0,0,592,
-		593,5,1,0,0,593,613,1,0,0,0,594,595,5,100,0,0,595,596,5,37,0,0,596,597,
-		3,136,68,0,597,598,5,1,0,0,598,613,1,0,0,0,599,601,5,101,0,0,600,602,3,
-		22,11,0,601,600,1,0,0,0,602,603,1,0,0,0,603,601,1,0,0,0,603,604,1,0,0,
-		0,604,605,1,0,0,0,605,606,5,1,0,0,606,613,1,0,0,0,607,608,5,101,0,0,608,
-		609,5,37,0,0,609,610,3,136,68,0,610,611,5,1,0,0,611,613,1,0,0,0,612,578,
-		1,0,0,0,612,586,1,0,0,0,612,594,1,0,0,0,612,599,1,0,0,0,612,607,1,0,0,
-		0,613,71,1,0,0,0,614,615,5,71,0,0,615,619,5,2,0,0,616,618,3,74,37,0,617,
-		616,1,0,0,0,618,621,1,0,0,0,619,617,1,0,0,0,619,620,1,0,0,0,620,622,1,
-		0,0,0,621,619,1,0,0,0,622,623,5,3,0,0,623,73,1,0,0,0,624,625,5,102,0,0,
-		625,626,5,185,0,0,626,627,5,1,0,0,627,75,1,0,0,0,628,629,5,103,0,0,629,
-		633,5,2,0,0,630,632,3,78,39,0,631,630,1,0,0,0,632,635,1,0,0,0,633,631,
-		1,0,0,0,633,634,1,0,0,0,634,636,1,0,0,0,635,633,1,0,0,0,636,637,5,3,0,
-		0,637,77,1,0,0,0,638,639,5,104,0,0,639,640,5,186,0,0,640,662,5,1,0,0,641,
-		642,5,105,0,0,642,643,5,37,0,0,643,644,3,136,68,0,644,645,5,1,0,0,645,
-		662,1,0,0,0,646,647,5,106,0,0,647,648,3,142,71,0,648,649,5,107,0,0,649,
-		659,5,185,0,0,650,654,5,2,0,0,651,653,3,80,40,0,652,651,1,0,0,0,653,656,
-		1,0,0,0,654,652,1,0,0,0,654,655,1,0,0,0,655,657,1,0,0,0,656,654,1,0,0,
-		0,657,660,5,3,0,0,658,660,5,1,0,0,659,650,1,0,0,0,659,658,1,0,0,0,660,
-		662,1,0,0,0,661,638,1,0,0,0,661,641,1,0,0,0,661,646,1,0,0,0,662,79,1,0,
-		0,0,663,664,5,108,0,0,664,665,3,82,41,0,665,666,3,136,68,0,666,667,5,1,
-		0,0,667,683,1,0,0,0,668,669,5,109,0,0,669,670,5,185,0,0,670,683,5,1,0,
-		0,671,683,3,84,42,0,672,673,5,53,0,0,673,674,5,186,0,0,674,683,5,1,0,0,
-		675,676,5,110,0,0,676,677,3,136,68,0,677,678,5,1,0,0,678,683,1,0,0,0,679,
-		680,5,111,0,0,680,681,5,186,0,0,681,683,5,1,0,0,682,663,1,0,0,0,682,668,
-		1,0,0,0,682,671,1,0,0,0,682,672,1,0,0,0,682,675,1,0,0,0,682,679,1,0,0,
-		0,683,81,1,0,0,0,684,685,7,9,0,0,685,83,1,0,0,0,686,687,5,112,0,0,687,
-		688,5,113,0,0,688,689,5,116,0,0,689,690,3,86,43,0,690,691,5,1,0,0,691,
-		699,1,0,0,0,692,693,5,112,0,0,693,694,5,114,0,0,694,695,5,115,0,0,695,
-		696,3,136,68,0,696,697,5,1,0,0,697,699,1,0,0,0,698,686,1,0,0,0,698,692,
-		1,0,0,0,699,85,1,0,0,0,700,701,5,117,0,0,701,702,5,6,0,0,702,703,5,186,
-		0,0,703,710,5,7,0,0,704,705,5,118,0,0,705,706,5,6,0,0,706,707,5,186,0,
-		0,707,710,5,7,0,0,708,710,5,186,0,0,709,700,1,0,0,0,709,704,1,0,0,0,709,
-		708,1,0,0,0,710,87,1,0,0,0,711,712,5,119,0,0,712,713,5,107,0,0,713,714,
-		5,185,0,0,714,718,5,2,0,0,715,717,3,90,45,0,716,715,1,0,0,0,717,720,1,
-		0,0,0,718,716,1,0,0,0,718,719,1,0,0,0,719,721,1,0,0,0,720,718,1,0,0,0,
-		721,722,5,3,0,0,722,89,1,0,0,0,723,724,5,120,0,0,724,725,3,142,71,0,725,
-		726,5,1,0,0,726,752,1,0,0,0,727,728,5,121,0,0,728,729,3,142,71,0,729,730,
-		5,107,0,0,730,740,5,185,0,0,731,735,5,2,0,0,732,734,3,94,47,0,733,732,
-		1,0,0,0,734,737,1,0,0,0,735,733,1,0,0,0,735,736,1,0,0,0,736,738,1,0,0,
-		0,737,735,1,0,0,0,738,741,5,3,0,0,739,741,5,1,0,0,740,731,1,0,0,0,740,
-		739,1,0,0,0,741,752,1,0,0,0,742,744,5,122,0,0,743,745,3,92,46,0,744,743,
-		1,0,0,0,745,746,1,0,0,0,746,744,1,0,0,0,746,747,1,0,0,0,747,748,1,0,0,
-		0,748,749,5,1,0,0,749,752,1,0,0,0,750,752,3,124,62,0,751,723,1,0,0,0,751,
-		727,1,0,0,0,751,742,1,0,0,0,751,750,1,0,0,0,752,91,1,0,0,0,753,754,5,123,
-		0,0,754,762,3,146,73,0,755,756,5,124,0,0,756,762,5,185,0,0,757,758,5,125,
-		0,0,758,762,5,185,0,0,759,760,5,126,0,0,760,762,3,146,73,0,761,753,1,0,
-		0,0,761,755,1,0,0,0,761,757,1,0,0,0,761,759,1,0,0,0,762,93,1,0,0,0,763,
-		764,5,127,0,0,764,767,5,185,0,0,765,766,5,88,0,0,766,768,5,183,0,0,767,
-		765,1,0,0,0,767,768,1,0,0,0,768,772,1,0,0,0,769,770,5,128,0,0,770,773,
-		3,146,73,0,771,773,5,129,0,0,772,769,1,0,0,0,772,771,1,0,0,0,772,773,1,
-		0,0,0,773,774,1,0,0,0,774,799,5,1,0,0,775,799,3,84,42,0,776,777,5,130,
-		0,0,777,778,5,131,0,0,778,779,5,185,0,0,779,799,5,1,0,0,780,781,5,132,
-		0,0,781,782,3,146,73,0,782,783,5,1,0,0,783,799,1,0,0,0,784,785,5,133,0,
-		0,785,786,5,66,0,0,786,787,3,136,68,0,787,788,5,1,0,0,788,799,1,0,0,0,
-		789,790,5,133,0,0,790,791,5,65,0,0,791,792,3,136,68,0,792,793,5,1,0,0,
-		793,799,1,0,0,0,794,795,5,53,0,0,795,796,5,186,0,0,796,799,5,1,0,0,797,
-		799,3,126,63,0,798,763,1,0,0,0,798,775,1,0,0,0,798,776,1,0,0,0,798,780,
-		1,0,0,0,798,784,1,0,0,0,798,789,1,0,0,0,798,794,1,0,0,0,798,797,1,0,0,
-		0,799,95,1,0,0,0,800,801,5,115,0,0,801,802,3,136,68,0,802,806,5,2,0,0,
-		803,805,3,98,49,0,804,803,1,0,0,0,805,808,1,0,0,0,806,804,1,0,0,0,806,
-		807,1,0,0,0,807,809,1,0,0,0,808,806,1,0,0,0,809,810,5,3,0,0,810,97,1,0,
-		0,0,811,812,5,134,0,0,812,813,5,185,0,0,813,814,5,116,0,0,814,819,3,86,
-		43,0,815,816,5,135,0,0,816,817,5,175,0,0,817,818,5,176,0,0,818,820,5,175,
-		0,0,819,815,1,0,0,0,819,820,1,0,0,0,820,821,1,0,0,0,821,822,5,1,0,0,822,
-		99,1,0,0,0,823,824,5,136,0,0,824,825,5,137,0,0,825,826,3,136,68,0,826,
-		830,5,2,0,0,827,829,3,102,51,0,828,827,1,0,0,0,829,832,1,0,0,0,830,828,
-		1,0,0,0,830,831,1,0,0,0,831,833,1,0,0,0,832,830,1,0,0,0,833,834,5,3,0,
-		0,834,101,1,0,0,0,835,836,5,99,0,0,836,837,3,142,71,0,837,838,5,1,0,0,
-		838,871,1,0,0,0,839,840,5,47,0,0,840,841,5,185,0,0,841,871,5,1,0,0,842,
-		843,5,138,0,0,843,853,3,104,52,0,844,848,5,2,0,0,845,847,3,106,53,0,846,
-		845,1,0,0,0,847,850,1,0,0,0,848,846,1,0,0,0,848,849,1,0,0,0,849,851,1,
-		0,0,0,850,848,1,0,0,0,851,854,5,3,0,0,852,854,5,1,0,0,853,844,1,0,0,0,
-		853,852,1,0,0,0,854,871,1,0,0,0,855,856,5,146,0,0,856,861,3,108,54,0,857,
-		858,5,4,0,0,858,860,3,108,54,0,859,857,1,0,0,0,860,863,1,0,0,0,861,859,
-		1,0,0,0,861,862,1,0,0,0,862,864,1,0,0,0,863,861,1,0,0,0,864,865,5,1,0,
-		0,865,871,1,0,0,0,866,867,5,150,0,0,867,868,3,146,73,0,868,869,5,1,0,0,
-		869,871,1,0,0,0,870,835,1,0,0,0,870,839,1,0,0,0,870,842,1,0,0,0,870,855,
-		1,0,0,0,870,866,1,0,0,0,871,103,1,0,0,0,872,873,7,10,0,0,873,105,1,0,0,
-		0,874,875,5,141,0,0,875,876,5,184,0,0,876,902,5,1,0,0,877,878,5,142,0,
-		0,878,883,5,186,0,0,879,880,5,4,0,0,880,882,5,186,0,0,881,879,1,0,0,0,
-		882,885,1,0,0,0,883,881,1,0,0,0,883,884,1,0,0,0,884,886,1,0,0,0,885,883,
-		1,0,0,0,886,902,5,1,0,0,887,888,5,143,0,0,888,889,3,86,43,0,889,890,5,
-		1,0,0,890,902,1,0,0,0,891,892,5,144,0,0,892,893,3,86,43,0,893,894,5,1,
-		0,0,894,902,1,0,0,0,895,896,5,134,0,0,896,897,3,86,43,0,897,898,5,1,0,
-		0,898,902,1,0,0,0,899,900,5,145,0,0,900,902,5,1,0,0,901,874,1,0,0,0,901,
-		877,1,0,0,0,901,887,1,0,0,0,901,891,1,0,0,0,901,895,1,0,0,0,901,899,1,
-		0,0,0,902,107,1,0,0,0,903,904,7,11,0,0,904,109,1,0,0,0,905,906,5,151,0,
-		0,906,910,5,2,0,0,907,909,3,112,56,0,908,907,1,0,0,0,909,912,1,0,0,0,910,
-		908,1,0,0,0,910,911,1,0,0,0,911,913,1,0,0,0,912,910,1,0,0,0,913,914,5,
-		3,0,0,914,111,1,0,0,0,915,916,5,152,0,0,916,917,5,186,0,0,917,926,5,1,
-		0,0,918,919,5,153,0,0,919,920,3,146,73,0,920,921,5,1,0,0,921,926,1,0,0,
-		0,922,923,5,88,0,0,923,924,5,183,0,0,924,926,5,1,0,0,925,915,1,0,0,0,925,
-		918,1,0,0,0,925,922,1,0,0,0,926,113,1,0,0,0,927,928,5,37,0,0,928,929,3,
-		136,68,0,929,930,5,1,0,0,930,938,1,0,0,0,931,932,5,155,0,0,932,933,3,28,
-		14,0,933,934,5,185,0,0,934,935,5,156,0,0,935,936,5,1,0,0,936,938,1,0,0,
-		0,937,927,1,0,0,0,937,931,1,0,0,0,938,115,1,0,0,0,939,940,5,158,0,0,940,
-		941,5,37,0,0,941,942,3,136,68,0,942,943,5,1,0,0,943,948,1,0,0,0,944,945,
-		5,159,0,0,945,946,5,185,0,0,946,948,5,1,0,0,947,939,1,0,0,0,947,944,1,
-		0,0,0,948,117,1,0,0,0,949,950,5,8,0,0,950,954,5,2,0,0,951,953,3,120,60,
-		0,952,951,1,0,0,0,953,956,1,0,0,0,954,952,1,0,0,0,954,955,1,0,0,0,955,
-		957,1,0,0,0,956,954,1,0,0,0,957,958,5,3,0,0,958,119,1,0,0,0,959,960,5,
-		9,0,0,960,964,3,142,71,0,961,963,3,122,61,0,962,961,1,0,0,0,963,966,1,
-		0,0,0,964,962,1,0,0,0,964,965,1,0,0,0,965,967,1,0,0,0,966,964,1,0,0,0,
-		967,968,5,1,0,0,968,121,1,0,0,0,969,970,5,47,0,0,970,976,5,185,0,0,971,
-		972,5,10,0,0,972,976,5,185,0,0,973,974,5,11,0,0,974,976,3,146,73,0,975,
-		969,1,0,0,0,975,971,1,0,0,0,975,973,1,0,0,0,976,123,1,0,0,0,977,978,5,
-		28,0,0,978,979,7,12,0,0,979,980,5,1,0,0,980,125,1,0,0,0,981,982,5,8,0,
-		0,982,990,3,128,64,0,983,991,5,13,0,0,984,991,5,12,0,0,985,987,3,130,65,
-		0,986,985,1,0,0,0,987,988,1,0,0,0,988,986,1,0,0,0,988,989,1,0,0,0,989,
-		991,1,0,0,0,990,983,1,0,0,0,990,984,1,0,0,0,990,986,1,0,0,0,991,992,1,
-		0,0,0,992,993,5,1,0,0,993,1021,1,0,0,0,994,995,5,22,0,0,995,996,5,13,0,
-		0,996,1001,3,134,67,0,997,998,5,4,0,0,998,1000,3,134,67,0,999,997,1,0,
-		0,0,1000,1003,1,0,0,0,1001,999,1,0,0,0,1001,1002,1,0,0,0,1002,1004,1,0,
-		0,0,1003,1001,1,0,0,0,1004,1005,5,1,0,0,1005,1021,1,0,0,0,1006,1007,5,
-		22,0,0,1007,1008,5,23,0,0,1008,1009,5,185,0,0,1009,1021,5,1,0,0,1010,1011,
-		5,22,0,0,1011,1012,5,24,0,0,1012,1013,5,106,0,0,1013,1021,5,1,0,0,1014,
-		1015,5,18,0,0,1015,1016,5,13,0,0,1016,1021,5,1,0,0,1017,1018,5,19,0,0,
-		1018,1019,5,27,0,0,1019,1021,5,1,0,0,1020,981,1,0,0,0,1020,994,1,0,0,0,
-		1020,1006,1,0,0,0,1020,1010,1,0,0,0,1020,1014,1,0,0,0,1020,1017,1,0,0,
-		0,1021,127,1,0,0,0,1022,1023,7,13,0,0,1023,129,1,0,0,0,1024,1025,5,16,
-		0,0,1025,1029,5,185,0,0,1026,1027,5,17,0,0,1027,1029,3,132,66,0,1028,1024,
-		1,0,0,0,1028,1026,1,0,0,0,1029,131,1,0,0,0,1030,1031,7,14,0,0,1031,133,
-		1,0,0,0,1032,1033,7,15,0,0,1033,135,1,0,0,0,1034,1037,5,187,0,0,1035,1037,
-		3,138,69,0,1036,1034,1,0,0,0,1036,1035,1,0,0,0,1037,137,1,0,0,0,1038,1039,
-		7,16,0,0,1039,139,1,0,0,0,1040,1041,7,17,0,0,1041,141,1,0,0,0,1042,1043,
-		7,18,0,0,1043,143,1,0,0,0,1044,1045,5,181,0,0,1045,145,1,0,0,0,1046,1047,
-		5,182,0,0,1047,147,1,0,0,0,91,151,162,174,182,189,192,198,202,210,219,
-		223,248,257,262,269,275,287,296,304,312,327,334,349,353,365,375,383,392,
-		404,409,416,432,440,443,459,470,478,487,499,508,524,527,533,538,552,561,
-		566,573,582,590,603,612,619,633,654,659,661,682,698,709,718,735,740,746,
-		751,761,767,772,798,806,819,830,848,853,861,870,883,901,910,925,937,947,
-		954,964,975,988,990,1001,1020,1028,1036
+		2,71,7,71,2,72,7,72,2,73,7,73,2,74,7,74,2,75,7,75,1,0,5,0,154,8,0,10,0,
+		12,0,157,9,0,1,0,1,0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,3,1,168,8,1,1,2,1,2,1,
+		2,1,2,1,3,1,3,1,3,1,3,1,3,1,3,5,3,180,8,3,10,3,12,3,183,9,3,1,3,1,3,1,
+		4,1,4,1,4,1,4,3,4,191,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,199,8,4,1,4,1,4,
+		3,4,203,8,4,1,4,1,4,3,4,207,8,4,1,4,1,4,3,4,211,8,4,1,5,1,5,1,5,1,5,5,
+		5,217,8,5,10,5,12,5,220,9,5,1,5,1,5,1,6,1,6,1,7,3,7,227,8,7,1,7,1,7,1,
+		7,1,8,1,8,3,8,234,8,8,1,8,3,8,237,8,8,1,9,1,9,1,9,1,9,3,9,243,8,9,1,9,
+		1,9,3,9,247,8,9,1,10,1,10,1,10,1,10,5,10,253,8,10,10,10,12,10,256,9,10,
+		1,10,1,10,1,11,1,11,5,11,262,8,11,10,11,12,11,265,9,11,1,11,3,11,268,8,
+		11,1,11,1,11,1,12,1,12,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,
+		13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,5,13,291,8,13,10,13,12,13,294,9,
+		13,1,13,1,13,1,13,1,13,5,13,300,8,13,10,13,12,13,303,9,13,1,13,1,13,3,
+		13,307,8,13,1,14,1,14,1,14,5,14,312,8,14,10,14,12,14,315,9,14,1,15,1,15,
+		1,15,3,15,320,8,15,1,16,1,16,1,17,1,17,1,18,1,18,1,18,1,18,5,18,330,8,
+		18,10,18,12,18,333,9,18,1,18,1,18,1,19,1,19,4,19,339,8,19,11,19,12,19,
+		340,1,19,1,19,1,19,1,19,1,19,1,19,3,19,349,8,19,1,20,1,20,1,20,1,20,5,
+		20,355,8,20,10,20,12,20,358,9,20,1,20,1,20,1,21,1,21,1,21,1,21,1,21,1,
+		21,1,21,1,21,1,21,1,21,3,21,372,8,21,1,22,1,22,1,22,5,22,377,8,22,10,22,
+		12,22,380,9,22,1,22,1,22,1,23,1,23,1,24,1,24,1,24,1,24,1,24,1,24,5,24,
+		392,8,24,10,24,12,24,395,9,24,1,24,3,24,398,8,24,1,24,1,24,1,24,1,24,1,
+		24,1,24,1,24,1,24,1,24,1,24,3,24,410,8,24,1,24,1,24,1,24,1,24,1,24,1,24,
+		1,24,1,24,3,24,420,8,24,1,25,1,25,1,25,1,25,5,25,426,8,25,10,25,12,25,
+		429,9,25,1,25,1,25,1,26,1,26,1,27,1,27,3,27,437,8,27,1,28,1,28,1,28,1,
+		28,1,28,1,28,1,28,1,28,5,28,447,8,28,10,28,12,28,450,9,28,1,28,1,28,3,
+		28,454,8,28,1,29,1,29,1,29,5,29,459,8,29,10,29,12,29,462,9,29,1,29,1,29,
+		1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,3,30,477,8,30,1,
+		31,1,31,1,31,1,31,1,31,1,31,3,31,485,8,31,1,31,3,31,488,8,31,1,31,1,31,
+		1,32,1,32,1,32,1,32,1,33,1,33,1,33,1,33,1,33,1,33,5,33,502,8,33,10,33,
+		12,33,505,9,33,1,33,1,33,1,34,1,34,1,35,1,35,1,35,1,35,3,35,515,8,35,1,
+		35,1,35,1,35,1,35,1,35,1,35,3,35,523,8,35,1,35,1,35,1,35,1,35,1,35,1,35,
+		1,35,3,35,532,8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,
+		35,544,8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,553,8,35,1,35,1,35,
+		1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,5,35,567,8,35,10,35,
+		12,35,570,9,35,3,35,572,8,35,1,35,1,35,5,35,576,8,35,10,35,12,35,579,9,
+		35,1,35,1,35,3,35,583,8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,
+		1,35,5,35,595,8,35,10,35,12,35,598,9,35,1,35,1,35,1,35,1,35,5,35,604,8,
+		35,10,35,12,35,607,9,35,1,35,1,35,3,35,611,8,35,1,36,1,36,1,36,5,36,616,
+		8,36,10,36,12,36,619,9,36,1,36,1,36,1,37,1,37,1,37,1,37,3,37,627,8,37,
+		1,37,1,37,1,37,1,37,4,37,633,8,37,11,37,12,37,634,1,37,1,37,1,37,1,37,
+		1,37,1,37,1,37,1,37,1,37,4,37,646,8,37,11,37,12,37,647,1,37,1,37,1,37,
+		1,37,1,37,1,37,1,37,3,37,657,8,37,1,38,1,38,1,38,5,38,662,8,38,10,38,12,
+		38,665,9,38,1,38,1,38,1,39,1,39,1,39,1,39,1,40,1,40,1,40,5,40,676,8,40,
+		10,40,12,40,679,9,40,1,40,1,40,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,
+		1,41,1,41,1,41,1,41,1,41,1,41,5,41,697,8,41,10,41,12,41,700,9,41,1,41,
+		1,41,3,41,704,8,41,3,41,706,8,41,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,
+		42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,727,8,42,
+		1,43,1,43,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,
+		3,44,743,8,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,3,45,754,8,
+		45,1,46,1,46,1,46,1,46,1,46,5,46,761,8,46,10,46,12,46,764,9,46,1,46,1,
+		46,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,5,47,778,8,47,10,
+		47,12,47,781,9,47,1,47,1,47,3,47,785,8,47,1,47,1,47,4,47,789,8,47,11,47,
+		12,47,790,1,47,1,47,1,47,3,47,796,8,47,1,48,1,48,1,48,1,48,1,48,1,48,1,
+		48,1,48,3,48,806,8,48,1,49,1,49,1,49,1,49,3,49,812,8,49,1,49,1,49,1,49,
+		3,49,817,8,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,
+		49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,3,49,843,
+		8,49,1,50,1,50,1,50,1,50,5,50,849,8,50,10,50,12,50,852,9,50,1,50,1,50,
+		1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,3,51,864,8,51,1,51,1,51,1,52,1,
+		52,1,52,1,52,1,52,5,52,873,8,52,10,52,12,52,876,9,52,1,52,1,52,1,53,1,
+		53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,5,53,891,8,53,10,53,12,
+		53,894,9,53,1,53,1,53,3,53,898,8,53,1,53,1,53,1,53,1,53,5,53,904,8,53,
+		10,53,12,53,907,9,53,1,53,1,53,1,53,1,53,1,53,1,53,3,53,915,8,53,1,54,
+		1,54,1,55,1,55,1,55,1,55,1,55,1,55,1,55,5,55,926,8,55,10,55,12,55,929,
+		9,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,
+		1,55,1,55,3,55,946,8,55,1,56,1,56,1,57,1,57,1,57,5,57,953,8,57,10,57,12,
+		57,956,9,57,1,57,1,57,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,
+		3,58,970,8,58,1,59,1,59,1,59,1,59,1,59,1,59,1,59,1,59,1,59,1,59,3,59,982,
+		8,59,1,60,1,60,1,60,1,60,1,60,1,60,1,60,1,60,3,60,992,8,60,1,61,1,61,1,
+		61,5,61,997,8,61,10,61,12,61,1000,9,61,1,61,1,61,1,62,1,62,1,62,5,62,1007,
+		8,62,10,62,12,62,1010,9,62,1,62,1,62,1,63,1,63,1,63,1,63,1,63,1,63,3,63,
+		1020,8,63,1,64,1,64,1,64,1,64,1,65,1,65,1,65,1,65,1,65,4,65,1031,8,65,
+		11,65,12,65,1032,3,65,1035,8,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,5,65,
+		1044,8,65,10,65,12,65,1047,9,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,
+		1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,3,65,1065,8,65,1,66,1,66,1,67,
+		1,67,1,67,1,67,3,67,1073,8,67,1,68,1,68,1,69,1,69,1,70,1,70,3,70,1081,
+		8,70,1,71,1,71,1,72,1,72,1,73,1,73,1,74,1,74,1,75,1,75,1,75,0,0,76,0,2,
+		4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,
+		54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,
+		102,104,106,108,110,112,114,116,118,120,122,124,126,128,130,132,134,136,
+		138,140,142,144,146,148,150,0,19,1,0,37,39,1,0,44,45,7,0,60,60,77,77,109,
+		109,125,125,142,142,166,171,191,191,1,0,172,180,1,0,60,61,1,0,66,67,2,
+		0,70,71,74,74,1,0,87,92,1,0,97,98,1,0,71,73,2,0,98,98,145,146,1,0,153,
+		155,1,0,12,13,2,0,14,15,141,141,2,0,18,21,29,29,1,0,25,26,14,0,8,14,17,
+		18,27,27,31,36,62,63,68,68,112,112,140,140,143,143,149,152,158,159,166,
+		172,176,176,178,179,1,0,183,186,2,0,184,184,186,186,1190,0,155,1,0,0,0,
+		2,167,1,0,0,0,4,169,1,0,0,0,6,173,1,0,0,0,8,210,1,0,0,0,10,212,1,0,0,0,
+		12,223,1,0,0,0,14,226,1,0,0,0,16,236,1,0,0,0,18,246,1,0,0,0,20,248,1,0,
+		0,0,22,259,1,0,0,0,24,271,1,0,0,0,26,306,1,0,0,0,28,308,1,0,0,0,30,319,
+		1,0,0,0,32,321,1,0,0,0,34,323,1,0,0,0,36,325,1,0,0,0,38,348,1,0,0,0,40,
+		350,1,0,0,0,42,371,1,0,0,0,44,373,1,0,0,0,46,383,1,0,0,0,48,419,1,0,0,
+		0,50,421,1,0,0,0,52,432,1,0,0,0,54,436,1,0,0,0,56,453,1,0,0,0,58,455,1,
+		0,0,0,60,476,1,0,0,0,62,478,1,0,0,0,64,491,1,0,0,0,66,495,1,0,0,0,68,508,
+		1,0,0,0,70,610,1,0,0,0,72,612,1,0,0,0,74,656,1,0,0,0,76,658,1,0,0,0,78,
+		668,1,0,0,0,80,672,1,0,0,0,82,705,1,0,0,0,84,726,1,0,0,0,86,728,1,0,0,
+		0,88,742,1,0,0,0,90,753,1,0,0,0,92,755,1,0,0,0,94,795,1,0,0,0,96,805,1,
+		0,0,0,98,842,1,0,0,0,100,844,1,0,0,0,102,855,1,0,0,0,104,867,1,0,0,0,106,
+		914,1,0,0,0,108,916,1,0,0,0,110,945,1,0,0,0,112,947,1,0,0,0,114,949,1,
+		0,0,0,116,969,1,0,0,0,118,981,1,0,0,0,120,991,1,0,0,0,122,993,1,0,0,0,
+		124,1003,1,0,0,0,126,1019,1,0,0,0,128,1021,1,0,0,0,130,1064,1,0,0,0,132,
+		1066,1,0,0,0,134,1072,1,0,0,0,136,1074,1,0,0,0,138,1076,1,0,0,0,140,1080,
+		1,0,0,0,142,1082,1,0,0,0,144,1084,1,0,0,0,146,1086,1,0,0,0,148,1088,1,
+		0,0,0,150,1090,1,0,0,0,152,154,3,2,1,0,153,152,1,0,0,0,154,157,1,0,0,0,
+		155,153,1,0,0,0,155,156,1,0,0,0,156,158,1,0,0,0,157,155,1,0,0,0,158,159,
+		5,0,0,1,159,1,1,0,0,0,160,168,3,4,2,0,161,168,3,10,5,0,162,168,3,20,10,
+		0,163,168,3,36,18,0,164,168,3,40,20,0,165,168,3,66,33,0,166,168,3,6,3,
+		0,167,160,1,0,0,0,167,161,1,0,0,0,167,162,1,0,0,0,167,163,1,0,0,0,167,
+		164,1,0,0,0,167,165,1,0,0,0,167,166,1,0,0,0,168,3,1,0,0,0,169,170,5,30,
+		0,0,170,171,5,192,0,0,171,172,5,1,0,0,172,5,1,0,0,0,173,174,5,31,0,0,174,
+		175,5,192,0,0,175,176,5,85,0,0,176,177,3,140,70,0,177,181,5,2,0,0,178,
+		180,3,8,4,0,179,178,1,0,0,0,180,183,1,0,0,0,181,179,1,0,0,0,181,182,1,
+		0,0,0,182,184,1,0,0,0,183,181,1,0,0,0,184,185,5,3,0,0,185,7,1,0,0,0,186,
+		187,5,32,0,0,187,190,5,192,0,0,188,189,5,34,0,0,189,191,5,191,0,0,190,
+		188,1,0,0,0,190,191,1,0,0,0,191,192,1,0,0,0,192,211,5,1,0,0,193,194,5,
+		33,0,0,194,195,3,24,12,0,195,198,5,192,0,0,196,197,5,34,0,0,197,199,5,
+		191,0,0,198,196,1,0,0,0,198,199,1,0,0,0,199,202,1,0,0,0,200,201,5,35,0,
+		0,201,203,5,192,0,0,202,200,1,0,0,0,202,203,1,0,0,0,203,206,1,0,0,0,204,
+		205,5,36,0,0,205,207,5,192,0,0,206,204,1,0,0,0,206,207,1,0,0,0,207,208,
+		1,0,0,0,208,209,5,1,0,0,209,211,1,0,0,0,210,186,1,0,0,0,210,193,1,0,0,
+		0,211,9,1,0,0,0,212,213,3,12,6,0,213,214,3,140,70,0,214,218,5,2,0,0,215,
+		217,3,14,7,0,216,215,1,0,0,0,217,220,1,0,0,0,218,216,1,0,0,0,218,219,1,
+		0,0,0,219,221,1,0,0,0,220,218,1,0,0,0,221,222,5,3,0,0,222,11,1,0,0,0,223,
+		224,7,0,0,0,224,13,1,0,0,0,225,227,5,40,0,0,226,225,1,0,0,0,226,227,1,
+		0,0,0,227,228,1,0,0,0,228,229,3,16,8,0,229,230,5,1,0,0,230,15,1,0,0,0,
+		231,233,3,144,72,0,232,234,3,18,9,0,233,232,1,0,0,0,233,234,1,0,0,0,234,
+		237,1,0,0,0,235,237,3,140,70,0,236,231,1,0,0,0,236,235,1,0,0,0,237,17,
+		1,0,0,0,238,239,5,41,0,0,239,242,5,191,0,0,240,241,5,42,0,0,241,243,5,
+		191,0,0,242,240,1,0,0,0,242,243,1,0,0,0,243,247,1,0,0,0,244,245,5,42,0,
+		0,245,247,5,191,0,0,246,238,1,0,0,0,246,244,1,0,0,0,247,19,1,0,0,0,248,
+		249,5,43,0,0,249,250,3,140,70,0,250,254,5,2,0,0,251,253,3,22,11,0,252,
+		251,1,0,0,0,253,256,1,0,0,0,254,252,1,0,0,0,254,255,1,0,0,0,255,257,1,
+		0,0,0,256,254,1,0,0,0,257,258,5,3,0,0,258,21,1,0,0,0,259,263,3,24,12,0,
+		260,262,3,26,13,0,261,260,1,0,0,0,262,265,1,0,0,0,263,261,1,0,0,0,263,
+		264,1,0,0,0,264,267,1,0,0,0,265,263,1,0,0,0,266,268,5,46,0,0,267,266,1,
+		0,0,0,267,268,1,0,0,0,268,269,1,0,0,0,269,270,5,1,0,0,270,23,1,0,0,0,271,
+		272,7,1,0,0,272,25,1,0,0,0,273,307,5,47,0,0,274,275,5,38,0,0,275,307,3,
+		28,14,0,276,277,5,37,0,0,277,307,3,28,14,0,278,279,5,39,0,0,279,307,3,
+		28,14,0,280,281,5,48,0,0,281,307,3,28,14,0,282,283,5,49,0,0,283,307,3,
+		28,14,0,284,285,5,50,0,0,285,307,3,28,14,0,286,287,5,51,0,0,287,292,3,
+		32,16,0,288,289,5,4,0,0,289,291,3,32,16,0,290,288,1,0,0,0,291,294,1,0,
+		0,0,292,290,1,0,0,0,292,293,1,0,0,0,293,307,1,0,0,0,294,292,1,0,0,0,295,
+		296,5,52,0,0,296,301,3,34,17,0,297,298,5,4,0,0,298,300,3,34,17,0,299,297,
+		1,0,0,0,300,303,1,0,0,0,301,299,1,0,0,0,301,302,1,0,0,0,302,307,1,0,0,
+		0,303,301,1,0,0,0,304,305,5,53,0,0,305,307,5,191,0,0,306,273,1,0,0,0,306,
+		274,1,0,0,0,306,276,1,0,0,0,306,278,1,0,0,0,306,280,1,0,0,0,306,282,1,
+		0,0,0,306,284,1,0,0,0,306,286,1,0,0,0,306,295,1,0,0,0,306,304,1,0,0,0,
+		307,27,1,0,0,0,308,313,3,30,15,0,309,310,5,4,0,0,310,312,3,30,15,0,311,
+		309,1,0,0,0,312,315,1,0,0,0,313,311,1,0,0,0,313,314,1,0,0,0,314,29,1,0,
+		0,0,315,313,1,0,0,0,316,320,3,144,72,0,317,320,3,140,70,0,318,320,5,47,
+		0,0,319,316,1,0,0,0,319,317,1,0,0,0,319,318,1,0,0,0,320,31,1,0,0,0,321,
+		322,7,2,0,0,322,33,1,0,0,0,323,324,7,3,0,0,324,35,1,0,0,0,325,326,5,54,
+		0,0,326,327,3,140,70,0,327,331,5,2,0,0,328,330,3,38,19,0,329,328,1,0,0,
+		0,330,333,1,0,0,0,331,329,1,0,0,0,331,332,1,0,0,0,332,334,1,0,0,0,333,
+		331,1,0,0,0,334,335,5,3,0,0,335,37,1,0,0,0,336,338,5,55,0,0,337,339,3,
+		26,13,0,338,337,1,0,0,0,339,340,1,0,0,0,340,338,1,0,0,0,340,341,1,0,0,
+		0,341,342,1,0,0,0,342,343,5,1,0,0,343,349,1,0,0,0,344,345,5,56,0,0,345,
+		346,3,148,74,0,346,347,5,1,0,0,347,349,1,0,0,0,348,336,1,0,0,0,348,344,
+		1,0,0,0,349,39,1,0,0,0,350,351,5,57,0,0,351,352,3,140,70,0,352,356,5,2,
+		0,0,353,355,3,42,21,0,354,353,1,0,0,0,355,358,1,0,0,0,356,354,1,0,0,0,
+		356,357,1,0,0,0,357,359,1,0,0,0,358,356,1,0,0,0,359,360,5,3,0,0,360,41,
+		1,0,0,0,361,372,3,44,22,0,362,372,3,50,25,0,363,372,3,58,29,0,364,372,
+		3,62,31,0,365,372,3,64,32,0,366,367,5,58,0,0,367,372,5,1,0,0,368,369,5,
+		59,0,0,369,370,5,192,0,0,370,372,5,1,0,0,371,361,1,0,0,0,371,362,1,0,0,
+		0,371,363,1,0,0,0,371,364,1,0,0,0,371,365,1,0,0,0,371,366,1,0,0,0,371,
+		368,1,0,0,0,372,43,1,0,0,0,373,374,3,46,23,0,374,378,5,2,0,0,375,377,3,
+		48,24,0,376,375,1,0,0,0,377,380,1,0,0,0,378,376,1,0,0,0,378,379,1,0,0,
+		0,379,381,1,0,0,0,380,378,1,0,0,0,381,382,5,3,0,0,382,45,1,0,0,0,383,384,
+		7,4,0,0,384,47,1,0,0,0,385,386,5,62,0,0,386,387,5,5,0,0,387,388,5,191,
+		0,0,388,420,5,1,0,0,389,393,3,24,12,0,390,392,3,26,13,0,391,390,1,0,0,
+		0,392,395,1,0,0,0,393,391,1,0,0,0,393,394,1,0,0,0,394,397,1,0,0,0,395,
+		393,1,0,0,0,396,398,5,46,0,0,397,396,1,0,0,0,397,398,1,0,0,0,398,399,1,
+		0,0,0,399,400,5,1,0,0,400,420,1,0,0,0,401,402,5,63,0,0,402,403,3,140,70,
+		0,403,404,5,1,0,0,404,420,1,0,0,0,405,406,5,64,0,0,406,409,5,191,0,0,407,
+		408,5,40,0,0,408,410,3,28,14,0,409,407,1,0,0,0,409,410,1,0,0,0,410,411,
+		1,0,0,0,411,420,5,1,0,0,412,413,5,65,0,0,413,414,7,5,0,0,414,420,5,1,0,
+		0,415,416,5,68,0,0,416,417,3,140,70,0,417,418,5,1,0,0,418,420,1,0,0,0,
+		419,385,1,0,0,0,419,389,1,0,0,0,419,401,1,0,0,0,419,405,1,0,0,0,419,412,
+		1,0,0,0,419,415,1,0,0,0,420,49,1,0,0,0,421,422,5,69,0,0,422,423,3,52,26,
+		0,423,427,3,54,27,0,424,426,3,56,28,0,425,424,1,0,0,0,426,429,1,0,0,0,
+		427,425,1,0,0,0,427,428,1,0,0,0,428,430,1,0,0,0,429,427,1,0,0,0,430,431,
+		5,1,0,0,431,51,1,0,0,0,432,433,7,6,0,0,433,53,1,0,0,0,434,437,5,191,0,
+		0,435,437,3,148,74,0,436,434,1,0,0,0,436,435,1,0,0,0,437,55,1,0,0,0,438,
+		439,5,37,0,0,439,454,3,28,14,0,440,441,5,38,0,0,441,454,3,28,14,0,442,
+		443,5,75,0,0,443,448,3,140,70,0,444,445,5,4,0,0,445,447,3,140,70,0,446,
+		444,1,0,0,0,447,450,1,0,0,0,448,446,1,0,0,0,448,449,1,0,0,0,449,454,1,
+		0,0,0,450,448,1,0,0,0,451,452,5,76,0,0,452,454,3,148,74,0,453,438,1,0,
+		0,0,453,440,1,0,0,0,453,442,1,0,0,0,453,451,1,0,0,0,454,57,1,0,0,0,455,
+		456,5,77,0,0,456,460,5,2,0,0,457,459,3,60,30,0,458,457,1,0,0,0,459,462,
+		1,0,0,0,460,458,1,0,0,0,460,461,1,0,0,0,461,463,1,0,0,0,462,460,1,0,0,
+		0,463,464,5,3,0,0,464,59,1,0,0,0,465,466,5,78,0,0,466,467,5,79,0,0,467,
+		477,5,1,0,0,468,469,5,78,0,0,469,470,3,28,14,0,470,471,5,1,0,0,471,477,
+		1,0,0,0,472,473,5,80,0,0,473,477,5,1,0,0,474,475,5,81,0,0,475,477,5,1,
+		0,0,476,465,1,0,0,0,476,468,1,0,0,0,476,472,1,0,0,0,476,474,1,0,0,0,477,
+		61,1,0,0,0,478,484,5,82,0,0,479,480,5,45,0,0,480,481,5,37,0,0,481,485,
+		3,28,14,0,482,483,5,43,0,0,483,485,3,140,70,0,484,479,1,0,0,0,484,482,
+		1,0,0,0,485,487,1,0,0,0,486,488,5,83,0,0,487,486,1,0,0,0,487,488,1,0,0,
+		0,488,489,1,0,0,0,489,490,5,1,0,0,490,63,1,0,0,0,491,492,5,84,0,0,492,
+		493,3,140,70,0,493,494,5,1,0,0,494,65,1,0,0,0,495,496,5,85,0,0,496,497,
+		3,140,70,0,497,498,5,86,0,0,498,499,3,68,34,0,499,503,5,2,0,0,500,502,
+		3,70,35,0,501,500,1,0,0,0,502,505,1,0,0,0,503,501,1,0,0,0,503,504,1,0,
+		0,0,504,506,1,0,0,0,505,503,1,0,0,0,506,507,5,3,0,0,507,67,1,0,0,0,508,
+		509,7,7,0,0,509,69,1,0,0,0,510,511,5,93,0,0,511,514,5,191,0,0,512,513,
+		5,94,0,0,513,515,5,191,0,0,514,512,1,0,0,0,514,515,1,0,0,0,515,516,1,0,
+		0,0,516,611,5,1,0,0,517,518,3,46,23,0,518,519,5,64,0,0,519,522,5,191,0,
+		0,520,521,5,40,0,0,521,523,3,28,14,0,522,520,1,0,0,0,522,523,1,0,0,0,523,
+		524,1,0,0,0,524,525,5,1,0,0,525,611,1,0,0,0,526,527,3,46,23,0,527,528,
+		5,95,0,0,528,531,5,191,0,0,529,530,5,40,0,0,530,532,3,28,14,0,531,529,
+		1,0,0,0,531,532,1,0,0,0,532,533,1,0,0,0,533,534,5,1,0,0,534,611,1,0,0,
+		0,535,536,5,96,0,0,536,537,7,8,0,0,537,611,5,1,0,0,538,543,5,99,0,0,539,
+		540,5,45,0,0,540,544,5,47,0,0,541,542,5,43,0,0,542,544,3,140,70,0,543,
+		539,1,0,0,0,543,541,1,0,0,0,544,545,1,0,0,0,545,611,5,1,0,0,546,552,5,
+		100,0,0,547,548,5,45,0,0,548,549,5,37,0,0,549,553,3,28,14,0,550,551,5,
+		43,0,0,551,553,3,140,70,0,552,547,1,0,0,0,552,550,1,0,0,0,553,554,1,0,
+		0,0,554,555,5,1,0,0,555,611,1,0,0,0,556,557,5,101,0,0,557,558,3,28,14,
+		0,558,559,5,1,0,0,559,611,1,0,0,0,560,561,5,102,0,0,561,571,5,192,0,0,
+		562,563,5,103,0,0,563,568,3,140,70,0,564,565,5,4,0,0,565,567,3,140,70,
+		0,566,564,1,0,0,0,567,570,1,0,0,0,568,566,1,0,0,0,568,569,1,0,0,0,569,
+		572,1,0,0,0,570,568,1,0,0,0,571,562,1,0,0,0,571,572,1,0,0,0,572,582,1,
+		0,0,0,573,577,5,2,0,0,574,576,3,42,21,0,575,574,1,0,0,0,576,579,1,0,0,
+		0,577,575,1,0,0,0,577,578,1,0,0,0,578,580,1,0,0,0,579,577,1,0,0,0,580,
+		583,5,3,0,0,581,583,5,1,0,0,582,573,1,0,0,0,582,581,1,0,0,0,583,611,1,
+		0,0,0,584,611,3,72,36,0,585,611,3,76,38,0,586,611,3,80,40,0,587,611,3,
+		92,46,0,588,611,3,100,50,0,589,611,3,104,52,0,590,611,3,114,57,0,591,592,
+		5,160,0,0,592,596,5,2,0,0,593,595,3,118,59,0,594,593,1,0,0,0,595,598,1,
+		0,0,0,596,594,1,0,0,0,596,597,1,0,0,0,597,599,1,0,0,0,598,596,1,0,0,0,
+		599,611,5,3,0,0,600,601,5,163,0,0,601,605,5,2,0,0,602,604,3,120,60,0,603,
+		602,1,0,0,0,604,607,1,0,0,0,605,603,1,0,0,0,605,606,1,0,0,0,606,608,1,
+		0,0,0,607,605,1,0,0,0,608,611,5,3,0,0,609,611,3,122,61,0,610,510,1,0,0,
+		0,610,517,1,0,0,0,610,526,1,0,0,0,610,535,1,0,0,0,610,538,1,0,0,0,610,
+		546,1,0,0,0,610,556,1,0,0,0,610,560,1,0,0,0,610,584,1,0,0,0,610,585,1,
+		0,0,0,610,586,1,0,0,0,610,587,1,0,0,0,610,588,1,0,0,0,610,589,1,0,0,0,
+		610,590,1,0,0,0,610,591,1,0,0,0,610,600,1,0,0,0,610,609,1,0,0,0,611,71,
+		1,0,0,0,612,613,5,104,0,0,613,617,5,2,0,0,614,616,3,74,37,0,615,614,1,
+		0,0,0,616,619,1,0,0,0,617,615,1,0,0,0,617,618,1,0,0,0,618,620,1,0,0,0,
+		619,617,1,0,0,0,620,621,5,3,0,0,621,73,1,0,0,0,622,623,5,105,0,0,623,626,
+		3,146,73,0,624,625,5,37,0,0,625,627,3,28,14,0,626,624,1,0,0,0,626,627,
+		1,0,0,0,627,628,1,0,0,0,628,629,5,1,0,0,629,657,1,0,0,0,630,632,5,106,
+		0,0,631,633,3,26,13,0,632,631,1,0,0,0,633,634,1,0,0,0,634,632,1,0,0,0,
+		634,635,1,0,0,0,635,636,1,0,0,0,636,637,5,1,0,0,637,657,1,0,0,0,638,639,
+		5,106,0,0,639,640,5,43,0,0,640,641,3,140,70,0,641,642,5,1,0,0,642,657,
+		1,0,0,0,643,645,5,107,0,0,644,646,3,26,13,0,645,644,1,0,0,0,646,647,1,
+		0,0,0,647,645,1,0,0,0,647,648,1,0,0,0,648,649,1,0,0,0,649,650,5,1,0,0,
+		650,657,1,0,0,0,651,652,5,107,0,0,652,653,5,43,0,0,653,654,3,140,70,0,
+		654,655,5,1,0,0,655,657,1,0,0,0,656,622,1,0,0,0,656,630,1,0,0,0,656,638,
+		1,0,0,0,656,643,1,0,0,0,656,651,1,0,0,0,657,75,1,0,0,0,658,659,5,77,0,
+		0,659,663,5,2,0,0,660,662,3,78,39,0,661,660,1,0,0,0,662,665,1,0,0,0,663,
+		661,1,0,0,0,663,664,1,0,0,0,664,666,1,0,0,0,665,663,1,0,0,0,666,667,5,
+		3,0,0,667,77,1,0,0,0,668,669,5,108,0,0,669,670,5,191,0,0,670,671,5,1,0,
+		0,671,79,1,0,0,0,672,673,5,109,0,0,673,677,5,2,0,0,674,676,3,82,41,0,675,
+		674,1,0,0,0,676,679,1,0,0,0,677,675,1,0,0,0,677,678,1,0,0,0,678,680,1,
+		0,0,0,679,677,1,0,0,0,680,681,5,3,0,0,681,81,1,0,0,0,682,683,5,110,0,0,
+		683,684,5,192,0,0,684,706,5,1,0,0,685,686,5,111,0,0,686,687,5,43,0,0,687,
+		688,3,140,70,0,688,689,5,1,0,0,689,706,1,0,0,0,690,691,5,112,0,0,691,692,
+		3,146,73,0,692,693,5,113,0,0,693,703,5,191,0,0,694,698,5,2,0,0,695,697,
+		3,84,42,0,696,695,1,0,0,0,697,700,1,0,0,0,698,696,1,0,0,0,698,699,1,0,
+		0,0,699,701,1,0,0,0,700,698,1,0,0,0,701,704,5,3,0,0,702,704,5,1,0,0,703,
+		694,1,0,0,0,703,702,1,0,0,0,704,706,1,0,0,0,705,682,1,0,0,0,705,685,1,
+		0,0,0,705,690,1,0,0,0,706,83,1,0,0,0,707,708,5,114,0,0,708,709,3,86,43,
+		0,709,710,3,140,70,0,710,711,5,1,0,0,711,727,1,0,0,0,712,713,5,115,0,0,
+		713,714,5,191,0,0,714,727,5,1,0,0,715,727,3,88,44,0,716,717,5,59,0,0,717,
+		718,5,192,0,0,718,727,5,1,0,0,719,720,5,116,0,0,720,721,3,140,70,0,721,
+		722,5,1,0,0,722,727,1,0,0,0,723,724,5,117,0,0,724,725,5,192,0,0,725,727,
+		5,1,0,0,726,707,1,0,0,0,726,712,1,0,0,0,726,715,1,0,0,0,726,716,1,0,0,
+		0,726,719,1,0,0,0,726,723,1,0,0,0,727,85,1,0,0,0,728,729,7,9,0,0,729,87,
+		1,0,0,0,730,731,5,118,0,0,731,732,5,119,0,0,732,733,5,122,0,0,733,734,
+		3,90,45,0,734,735,5,1,0,0,735,743,1,0,0,0,736,737,5,118,0,0,737,738,5,
+		120,0,0,738,739,5,121,0,0,739,740,3,140,70,0,740,741,5,1,0,0,741,743,1,
+		0,0,0,742,730,1,0,0,0,742,736,1,0,0,0,743,89,1,0,0,0,744,745,5,123,0,0,
+		745,746,5,6,0,0,746,747,5,192,0,0,747,754,5,7,0,0,748,749,5,124,0,0,749,
+		750,5,6,0,0,750,751,5,192,0,0,751,754,5,7,0,0,752,754,5,192,0,0,753,744,
+		1,0,0,0,753,748,1,0,0,0,753,752,1,0,0,0,754,91,1,0,0,0,755,756,5,125,0,
+		0,756,757,5,113,0,0,757,758,5,191,0,0,758,762,5,2,0,0,759,761,3,94,47,
+		0,760,759,1,0,0,0,761,764,1,0,0,0,762,760,1,0,0,0,762,763,1,0,0,0,763,
+		765,1,0,0,0,764,762,1,0,0,0,765,766,5,3,0,0,766,93,1,0,0,0,767,768,5,126,
+		0,0,768,769,3,146,73,0,769,770,5,1,0,0,770,796,1,0,0,0,771,772,5,127,0,
+		0,772,773,3,146,73,0,773,774,5,113,0,0,774,784,5,191,0,0,775,779,5,2,0,
+		0,776,778,3,98,49,0,777,776,1,0,0,0,778,781,1,0,0,0,779,777,1,0,0,0,779,
+		780,1,0,0,0,780,782,1,0,0,0,781,779,1,0,0,0,782,785,5,3,0,0,783,785,5,
+		1,0,0,784,775,1,0,0,0,784,783,1,0,0,0,785,796,1,0,0,0,786,788,5,128,0,
+		0,787,789,3,96,48,0,788,787,1,0,0,0,789,790,1,0,0,0,790,788,1,0,0,0,790,
+		791,1,0,0,0,791,792,1,0,0,0,792,793,5,1,0,0,793,796,1,0,0,0,794,796,3,
+		128,64,0,795,767,1,0,0,0,795,771,1,0,0,0,795,786,1,0,0,0,795,794,1,0,0,
+		0,796,95,1,0,0,0,797,798,5,129,0,0,798,806,3,150,75,0,799,800,5,130,0,
+		0,800,806,5,191,0,0,801,802,5,131,0,0,802,806,5,191,0,0,803,804,5,132,
+		0,0,804,806,3,150,75,0,805,797,1,0,0,0,805,799,1,0,0,0,805,801,1,0,0,0,
+		805,803,1,0,0,0,806,97,1,0,0,0,807,808,5,133,0,0,808,811,5,191,0,0,809,
+		810,5,94,0,0,810,812,5,189,0,0,811,809,1,0,0,0,811,812,1,0,0,0,812,816,
+		1,0,0,0,813,814,5,134,0,0,814,817,3,150,75,0,815,817,5,135,0,0,816,813,
+		1,0,0,0,816,815,1,0,0,0,816,817,1,0,0,0,817,818,1,0,0,0,818,843,5,1,0,
+		0,819,843,3,88,44,0,820,821,5,136,0,0,821,822,5,137,0,0,822,823,5,191,
+		0,0,823,843,5,1,0,0,824,825,5,138,0,0,825,826,3,150,75,0,826,827,5,1,0,
+		0,827,843,1,0,0,0,828,829,5,139,0,0,829,830,5,72,0,0,830,831,3,140,70,
+		0,831,832,5,1,0,0,832,843,1,0,0,0,833,834,5,139,0,0,834,835,5,71,0,0,835,
+		836,3,140,70,0,836,837,5,1,0,0,837,843,1,0,0,0,838,839,5,59,0,0,839,840,
+		5,192,0,0,840,843,5,1,0,0,841,843,3,130,65,0,842,807,1,0,0,0,842,819,1,
+		0,0,0,842,820,1,0,0,0,842,824,1,0,0,0,842,828,1,0,0,0,842,833,1,0,0,0,
+		842,838,1,0,0,0,842,841,1,0,0,0,843,99,1,0,0,0,844,845,5,121,0,0,845,846,
+		3,140,70,0,846,850,5,2,0,0,847,849,3,102,51,0,848,847,1,0,0,0,849,852,
+		1,0,0,0,850,848,1,0,0,0,850,851,1,0,0,0,851,853,1,0,0,0,852,850,1,0,0,
+		0,853,854,5,3,0,0,854,101,1,0,0,0,855,856,5,140,0,0,856,857,5,191,0,0,
+		857,858,5,122,0,0,858,863,3,90,45,0,859,860,5,141,0,0,860,861,5,181,0,
+		0,861,862,5,182,0,0,862,864,5,181,0,0,863,859,1,0,0,0,863,864,1,0,0,0,
+		864,865,1,0,0,0,865,866,5,1,0,0,866,103,1,0,0,0,867,868,5,142,0,0,868,
+		869,5,143,0,0,869,870,3,140,70,0,870,874,5,2,0,0,871,873,3,106,53,0,872,
+		871,1,0,0,0,873,876,1,0,0,0,874,872,1,0,0,0,874,875,1,0,0,0,875,877,1,
+		0,0,0,876,874,1,0,0,0,877,878,5,3,0,0,878,105,1,0,0,0,879,880,5,105,0,
+		0,880,881,3,146,73,0,881,882,5,1,0,0,882,915,1,0,0,0,883,884,5,53,0,0,
+		884,885,5,191,0,0,885,915,5,1,0,0,886,887,5,144,0,0,887,897,3,108,54,0,
+		888,892,5,2,0,0,889,891,3,110,55,0,890,889,1,0,0,0,891,894,1,0,0,0,892,
+		890,1,0,0,0,892,893,1,0,0,0,893,895,1,0,0,0,894,892,1,0,0,0,895,898,5,
+		3,0,0,896,898,5,1,0,0,897,888,1,0,0,0,897,896,1,0,0,0,898,915,1,0,0,0,
+		899,900,5,152,0,0,900,905,3,112,56,0,901,902,5,4,0,0,902,904,3,112,56,
+		0,903,901,1,0,0,0,904,907,1,0,0,0,905,903,1,0,0,0,905,906,1,0,0,0,906,
+		908,1,0,0,0,907,905,1,0,0,0,908,909,5,1,0,0,909,915,1,0,0,0,910,911,5,
+		156,0,0,911,912,3,150,75,0,912,913,5,1,0,0,913,915,1,0,0,0,914,879,1,0,
+		0,0,914,883,1,0,0,0,914,886,1,0,0,0,914,899,1,0,0,0,914,910,1,0,0,0,915,
+		107,1,0,0,0,916,917,7,10,0,0,917,109,1,0,0,0,918,919,5,147,0,0,919,920,
+		5,190,0,0,920,946,5,1,0,0,921,922,5,148,0,0,922,927,5,192,0,0,923,924,
+		5,4,0,0,924,926,5,192,0,0,925,923,1,0,0,0,926,929,1,0,0,0,927,925,1,0,
+		0,0,927,928,1,0,0,0,928,930,1,0,0,0,929,927,1,0,0,0,930,946,5,1,0,0,931,
+		932,5,149,0,0,932,933,3,90,45,0,933,934,5,1,0,0,934,946,1,0,0,0,935,936,
+		5,150,0,0,936,937,3,90,45,0,937,938,5,1,0,0,938,946,1,0,0,0,939,940,5,
+		140,0,0,940,941,3,90,45,0,941,942,5,1,0,0,942,946,1,0,0,0,943,944,5,151,
+		0,0,944,946,5,1,0,0,945,918,1,0,0,0,945,921,1,0,0,0,945,931,1,0,0,0,945,
+		935,1,0,0,0,945,939,1,0,0,0,945,943,1,0,0,0,946,111,1,0,0,0,947,948,7,
+		11,0,0,948,113,1,0,0,0,949,950,5,157,0,0,950,954,5,2,0,0,951,953,3,116,
+		58,0,952,951,1,0,0,0,953,956,1,0,0,0,954,952,1,0,0,0,954,955,1,0,0,0,955,
+		957,1,0,0,0,956,954,1,0,0,0,957,958,5,3,0,0,958,115,1,0,0,0,959,960,5,
+		158,0,0,960,961,5,192,0,0,961,970,5,1,0,0,962,963,5,159,0,0,963,964,3,
+		150,75,0,964,965,5,1,0,0,965,970,1,0,0,0,966,967,5,94,0,0,967,968,5,189,
+		0,0,968,970,5,1,0,0,969,959,1,0,0,0,969,962,1,0,0,0,969,966,1,0,0,0,970,
+		117,1,0,0,0,971,972,5,43,0,0,972,973,3,140,70,0,973,974,5,1,0,0,974,982,
+		1,0,0,0,975,976,5,161,0,0,976,977,3,32,16,0,977,978,5,191,0,0,978,979,
+		5,162,0,0,979,980,5,1,0,0,980,982,1,0,0,0,981,971,1,0,0,0,981,975,1,0,
+		0,0,982,119,1,0,0,0,983,984,5,164,0,0,984,985,5,43,0,0,985,986,3,140,70,
+		0,986,987,5,1,0,0,987,992,1,0,0,0,988,989,5,165,0,0,989,990,5,191,0,0,
+		990,992,5,1,0,0,991,983,1,0,0,0,991,988,1,0,0,0,992,121,1,0,0,0,993,994,
+		5,8,0,0,994,998,5,2,0,0,995,997,3,124,62,0,996,995,1,0,0,0,997,1000,1,
+		0,0,0,998,996,1,0,0,0,998,999,1,0,0,0,999,1001,1,0,0,0,1000,998,1,0,0,
+		0,1001,1002,5,3,0,0,1002,123,1,0,0,0,1003,1004,5,9,0,0,1004,1008,3,146,
+		73,0,1005,1007,3,126,63,0,1006,1005,1,0,0,0,1007,1010,1,0,0,0,1008,1006,
+		1,0,0,0,1008,1009,1,0,0,0,1009,1011,1,0,0,0,1010,1008,1,0,0,0,1011,1012,
+		5,1,0,0,1012,125,1,0,0,0,1013,1014,5,53,0,0,1014,1020,5,191,0,0,1015,1016,
+		5,10,0,0,1016,1020,5,191,0,0,1017,1018,5,11,0,0,1018,1020,3,150,75,0,1019,
+		1013,1,0,0,0,1019,1015,1,0,0,0,1019,1017,1,0,0,0,1020,127,1,0,0,0,1021,
+		1022,5,28,0,0,1022,1023,7,12,0,0,1023,1024,5,1,0,0,1024,129,1,0,0,0,1025,
+		1026,5,8,0,0,1026,1034,3,132,66,0,1027,1035,5,13,0,0,1028,1035,5,12,0,
+		0,1029,1031,3,134,67,0,1030,1029,1,0,0,0,1031,1032,1,0,0,0,1032,1030,1,
+		0,0,0,1032,1033,1,0,0,0,1033,1035,1,0,0,0,1034,1027,1,0,0,0,1034,1028,
+		1,0,0,0,1034,1030,1,0,0,0,1035,1036,1,0,0,0,1036,1037,5,1,0,0,1037,1065,
+		1,0,0,0,1038,1039,5,22,0,0,1039,1040,5,13,0,0,1040,1045,3,138,69,0,1041,
+		1042,5,4,0,0,1042,1044,3,138,69,0,1043,1041,1,0,0,0,1044,1047,1,0,0,0,
+		1045,1043,1,0,0,0,1045,1046,1,0,0,0,1046,1048,1,0,0,0,1047,1045,1,0,0,
+		0,1048,1049,5,1,0,0,1049,1065,1,0,0,0,1050,1051,5,22,0,0,1051,1052,5,23,
+		0,0,1052,1053,5,191,0,0,1053,1065,5,1,0,0,1054,1055,5,22,0,0,1055,1056,
+		5,24,0,0,1056,1057,5,112,0,0,1057,1065,5,1,0,0,1058,1059,5,18,0,0,1059,
+		1060,5,13,0,0,1060,1065,5,1,0,0,1061,1062,5,19,0,0,1062,1063,5,27,0,0,
+		1063,1065,5,1,0,0,1064,1025,1,0,0,0,1064,1038,1,0,0,0,1064,1050,1,0,0,
+		0,1064,1054,1,0,0,0,1064,1058,1,0,0,0,1064,1061,1,0,0,0,1065,131,1,0,0,
+		0,1066,1067,7,13,0,0,1067,133,1,0,0,0,1068,1069,5,16,0,0,1069,1073,5,191,
+		0,0,1070,1071,5,17,0,0,1071,1073,3,136,68,0,1072,1068,1,0,0,0,1072,1070,
+		1,0,0,0,1073,135,1,0,0,0,1074,1075,7,14,0,0,1075,137,1,0,0,0,1076,1077,
+		7,15,0,0,1077,139,1,0,0,0,1078,1081,5,193,0,0,1079,1081,3,142,71,0,1080,
+		1078,1,0,0,0,1080,1079,1,0,0,0,1081,141,1,0,0,0,1082,1083,7,16,0,0,1083,
+		143,1,0,0,0,1084,1085,7,17,0,0,1085,145,1,0,0,0,1086,1087,7,18,0,0,1087,
+		147,1,0,0,0,1088,1089,5,187,0,0,1089,149,1,0,0,0,1090,1091,5,188,0,0,1091,
+		151,1,0,0,0,97,155,167,181,190,198,202,206,210,218,226,233,236,242,246,
+		254,263,267,292,301,306,313,319,331,340,348,356,371,378,393,397,409,419,
+		427,436,448,453,460,476,484,487,503,514,522,531,543,552,568,571,577,582,
+		596,605,610,617,626,634,647,656,663,677,698,703,705,726,742,753,762,779,
+		784,790,795,805,811,816,842,850,863,874,892,897,905,914,927,945,954,969,
+		981,991,998,1008,1019,1032,1034,1045,1064,1072,1080
 	};
 
 	public static readonly ATN _ATN =

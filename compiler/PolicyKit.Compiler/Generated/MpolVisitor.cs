@@ -49,6 +49,26 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitIncludeDecl([NotNull] MpolParser.IncludeDeclContext context);
 	/// <summary>
+	/// Visit a parse tree produced by <see cref="MpolParser.testDecl"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitTestDecl([NotNull] MpolParser.TestDeclContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>testGiven</c>
+	/// labeled alternative in <see cref="MpolParser.testStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitTestGiven([NotNull] MpolParser.TestGivenContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>testExpect</c>
+	/// labeled alternative in <see cref="MpolParser.testStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitTestExpect([NotNull] MpolParser.TestExpectContext context);
+	/// <summary>
 	/// Visit a parse tree produced by <see cref="MpolParser.setDecl"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>

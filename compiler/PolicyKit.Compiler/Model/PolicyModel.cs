@@ -18,4 +18,7 @@ public sealed record PolicyModel(
     string ContentHash)
 {
     public Device? FindDevice(string name) => Devices.FirstOrDefault(d => d.Name == name);
+
+    /// <summary>The policy's test blocks, in file order (mpolc test runs them; no emitter reads them).</summary>
+    public ImmutableArray<PolicyTest> Tests { get; init; } = [];
 }

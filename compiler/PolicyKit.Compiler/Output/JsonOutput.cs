@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace PolicyKit.Compiler.Output;
 
 /// <summary>Runs a Utf8JsonWriter and hands its UTF-8 bytes to a TextWriter, with the settings both JSON formats share.</summary>
-internal static class JsonOutput
+public static class JsonOutput
 {
     public static void Write(TextWriter writer, Action<Utf8JsonWriter> write)
     {
@@ -29,7 +29,7 @@ internal static class JsonOutput
         writer.Write('\n');
     }
 
-    public static void WriteLocation(Utf8JsonWriter json, DiagnosticLocation? location)
+    internal static void WriteLocation(Utf8JsonWriter json, DiagnosticLocation? location)
     {
         if (location is { } l)
         {

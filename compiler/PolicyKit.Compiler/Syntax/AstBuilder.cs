@@ -69,7 +69,47 @@ public sealed partial class AstBuilder
             case DeviceDeclContext device:
                 _declarations.Add(BuildDevice(device));
                 break;
+            case TestDeclContext test:
+                _declarations.Add(BuildTest(test));
+                break;
         }
+    }
+
+    private TestDeclSyntax BuildTest(TestDeclContext test)
+    {
+        var steps = ImmutableArray.CreateBuilder<TestStepSyntax>();
+        foreach (var statement in test.testStmt())
+        {
+            // The strings in order: the events, then what follows 'because', then 'by'.
+            ITerminalNode? events = null, because = null, by = null;
+            ITerminalNode? repeat = null;
+            int last = 0;
+            for (int i = 0; i < statement.ChildCount; i++)
+            {
+                if (statement.GetChild(i) is not ITerminalNode token) continue;
+                int type = token.Symbol.Type;
+                if (type == Generated.MpolParser.STRING)
+                {
+                    if (last == Generated.MpolParser.BECAUSE) because = token;
+                    else if (last == Generated.MpolParser.BY) by = token;
+                    else events ??= token;
+                }
+                else if (type == Generated.MpolParser.INT && last == Generated.MpolParser.REPEAT) repeat = token;
+                last = type;
+            }
+            if (events is null) continue;   // a syntax error, already reported
+            int times = 1;
+            if (repeat is not null && (!int.TryParse(repeat.GetText(), NumberStyles.None, CultureInfo.InvariantCulture, out times) || times is < 1 or > 10000))
+            {
+                Report(Span(repeat.Symbol), c => c.RepeatOutOfRange(repeat.GetText()));
+                times = 1;
+            }
+            RuleAction? expect = statement is TestExpectContext e ? (e.action().PERMIT() is not null ? RuleAction.Permit : RuleAction.Deny) : null;
+            steps.Add(new TestStepSyntax(Text(events), Span(events.Symbol), times, expect,
+                because is null ? null : Text(because), because is null ? null : Span(because.Symbol), by is null ? null : Text(by), Span(statement)));
+        }
+        var title = test.STRING();
+        return new TestDeclSyntax(new NameSyntax(Text(title), Span(title.Symbol)), Name(test.name()), steps.ToImmutable(), Span(test));
     }
 
     internal PolicyFileSyntax Finish() => new(source, _includes.ToImmutable(), _declarations.ToImmutable());

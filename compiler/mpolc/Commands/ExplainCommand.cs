@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using PolicyKit.Compiler;
-using PolicyKit.Compiler.Emit.Agent;
+using PolicyKit.Compiler.Analysis;
 using PolicyKit.Compiler.Model;
 using PolicyKit.Compiler.Output;
 using PolicyKit.Engine;
@@ -60,27 +60,11 @@ internal static class ExplainCommand
             context.ReportError($"--event: {eventError}");
             return ExitCodes.UsageOrIoError;
         }
-        var texts = InputFiles.ReadAll([path], context);
-        if (texts is null) return ExitCodes.UsageOrIoError;
-        var result = PolicyCompiler.Check(path, options, new InMemoryPolicyFileReader(texts));
-        if (result.HasErrors || result.Model is null)
-        {
-            new TextDiagnosticFormatter().Write(context.Error, DiagnosticReport.FromResults([result]));
-            context.ReportError($"'{path}' has errors; nothing to explain");
-            return ExitCodes.PolicyErrors;
-        }
-        var device = result.Model.FindDevice(deviceName);
-        if (device is null)
-        {
-            string known = result.Model.Devices.Length == 0 ? "it has no device" : "its devices: " + string.Join(", ", result.Model.Devices.Select(d => d.Name));
-            context.ReportError($"'{path}' has no device '{deviceName}' ({known})");
-            return ExitCodes.UsageOrIoError;
-        }
-
-        var table = CompiledTable.Build(new AgentTableBuilder(result.Model, device).Build());
+        int loaded = CheckedDevice.Load(context, path, deviceName, options, "explain", out var view, out _);
+        if (loaded != ExitCodes.Success) return loaded;
+        var (device, table, lines) = (view!.Device, view.Table, view.Lines);
         var engine = new AdmissionEngine(table);
         var results = EventScript.Run(engine, events, start: 0);
-        var lines = new SourceLines(result.Files);
 
         var output = context.Out;
         output.Write($"device {device.Name} ({device.Platform.Keyword()}) of {path}\n");
@@ -177,19 +161,4 @@ internal static class ExplainCommand
         DenyReason.MaxPrefix => "one prefix above the peer's max-prefix (the session is torn down)",
         _ => string.Empty,
     };
-
-    /// <summary>The policy's own lines, to quote the rule as written.</summary>
-    private sealed class SourceLines(IReadOnlyList<Compiler.Text.SourceFile> files)
-    {
-        public string? Line(string location)
-        {
-            // path:line:col, where the path itself may hold ':'.
-            int colon2 = location.LastIndexOf(':');
-            int colon1 = colon2 > 0 ? location.LastIndexOf(':', colon2 - 1) : -1;
-            if (colon1 <= 0 || !int.TryParse(location[(colon1 + 1)..colon2], NumberStyles.None, CultureInfo.InvariantCulture, out int line)) return null;
-            string path = location[..colon1];
-            var file = files.FirstOrDefault(f => f.Path.Replace('\\', '/') == path);
-            return file?.GetLineText(line).Trim();
-        }
-    }
 }
