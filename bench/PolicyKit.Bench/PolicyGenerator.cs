@@ -545,23 +545,8 @@ public sealed class PolicyGenerator
         Line("        rate-limit igmp 2000 pps;");
         Line("    }");
         Line($"    telemetry {{ site \"{region}-{device.Index:D2}\"; interval 10s; warn 80%; }}");
-        if (device.Linux)
-        {
-            Line("    bmp station noc {");
-            Line($"        address {V4Pool.Format(device.Loopback)};");
-            Line("        port 11019;");
-            Line("        tls mutual {");
-            Line("            ca file(\"pki/noc-ca.pem\");");
-            Line("            cert file(\"pki/bmp-noc.crt\");");
-            Line("            key file(\"pki/bmp-noc.key\");");
-            Line("            min-version 1.2;");
-            Line("            ciphers \"TLS_AES_256_GCM_SHA384\", \"TLS_AES_128_GCM_SHA256\";");
-            Line("            strict;");
-            Line("        }");
-            Line("        monitor pre-policy, post-policy;");
-            Line("        stats-interval 60s;");
-            Line("    }");
-        }
+        // No BMP station here: an aggregation box runs no BGP, and a station on a device without
+        // bgp is MP4001 on FRR (issue 15).
         Line();
         string Port(int i) => device.Linux ? $"ens{1 + i / 48}f{i % 2}.{1000 + i}" : $"GigabitEthernet{1 + i / 48}/{(i / 24) % 2}/{i % 24}";
         string Uplink(int i) => device.Linux ? $"ens0f{i}" : $"TenGigabitEthernet0/0/{i}";

@@ -36,9 +36,7 @@ public class QueryBenchmarks
         var preset = GeneratorPreset.Find(Preset) ?? throw new ArgumentException($"no preset '{Preset}'");
         var policy = PolicyGenerator.Generate(preset);
         _files = new Dictionary<string, string> { [PolicyGenerator.FileName] = policy.Text };
-        // AllowUnsupported: the 100k preset currently has 4 MP4001 (a bmp station on linux devices
-        // without bgp); they do not touch the IGMP question asked here.
-        _options = new CompilationOptions { Today = PolicyGenerator.Today, AllowUnsupported = true };
+        _options = new CompilationOptions { Today = PolicyGenerator.Today };
         var result = PolicyCompiler.Check(PolicyGenerator.FileName, _options, new InMemoryPolicyFileReader(_files));
         var model = result.Model ?? throw new InvalidOperationException("the generated policy does not check");
         // The interface whose access filter has the most rules: the largest ranges question.
