@@ -43,6 +43,9 @@ internal static class RunPlanFactory
             {
                 Host = m.Host,
                 Port = m.Port,
+                Protocol = m.Protocol,
+                Brokers = m.Brokers,
+                OutboxDirectory = m.OutboxDir.Length > 0 ? m.OutboxDir : null,
                 ClientId = m.ClientId,
                 Username = m.Username.Length > 0 ? m.Username : null,
                 Password = m.Password,

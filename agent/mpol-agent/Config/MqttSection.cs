@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using PolicyKit.Tables.Files;
+using PolicyKit.Telemetry;
 
 namespace PolicyKit.Agent.Config;
 
@@ -13,6 +14,15 @@ public sealed record MqttSection(
     string Username, string? Password, TimeSpan KeepAlive, TimeSpan PublishInterval, int BufferCapacity,
     TimeSpan ReconnectMin, TimeSpan ReconnectMax, MqttTlsSection Tls)
 {
+    /// <summary>The protocol spoken to <see cref="Host"/> (mqtt.protocol).</summary>
+    public MqttProtocol Protocol { get; init; } = MqttProtocol.V5;
+
+    /// <summary>A cluster's nodes, tried in turn (mqtt.brokers); empty = <see cref="Host"/>:<see cref="Port"/>.</summary>
+    public IReadOnlyList<MqttBrokerAddress> Brokers { get; init; } = [];
+
+    /// <summary>Where the outbox is journalled, so a restart or crash loses nothing accepted (mqtt.outbox_dir); empty = memory only.</summary>
+    public string OutboxDir { get; init; } = "";
+
     /// <summary>Never prints the password.</summary>
     public override string ToString() => $"MqttSection {{ Host = {Host}, Port = {Port}, Username = {Username}, Password = {(Password is null ? "(none)" : "(set)")} }}";
 
@@ -115,6 +125,20 @@ public sealed record MqttSection(
             v.Duration("mqtt.reconnect_min", TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10), "first reconnect delay (doubles, with jitter)"),
             v.Duration("mqtt.reconnect_max", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(10), "longest reconnect delay"),
             tls);
+        string protocolName = v.Choice("mqtt.protocol", "5", ["5", "3.1.1"], "MQTT version spoken to mqtt.host: 5, or 3.1.1 (NATS and RabbitMQ MQTT listeners)");
+        MqttBrokerAddress.TryParseProtocol(protocolName, out var protocol);
+        string brokerList = v.String("mqtt.brokers", "", "comma-separated HOST:PORT[/3.1.1] of a cluster's nodes, tried in turn (failover); replaces mqtt.host and mqtt.port");
+        var brokers = new List<MqttBrokerAddress>();
+        foreach (string entry in brokerList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (MqttBrokerAddress.TryParse(entry, protocol, out var address, out string brokerError)) brokers.Add(address);
+            else v.Error("mqtt.brokers", brokerError);
+        }
+        if (brokers.Count > 0 && (v.Has("mqtt.host") || portGiven)) v.Error("mqtt.brokers", "give either mqtt.brokers or mqtt.host/mqtt.port, not both");
+        if (brokers.Count > 0 && embedded) v.Error("mqtt.brokers", "the agent publishes to its embedded broker: mqtt.brokers does not apply with mqtt.embedded_broker = true");
+        string outboxDir = v.Path("mqtt.outbox_dir", mustExist: false, "folder (created, mode 0700) where the outbox is journalled so a restart or crash loses nothing accepted; empty = memory only");
+        if (outboxDir.Length > 0 && File.Exists(outboxDir)) v.Error("mqtt.outbox_dir", $"{outboxDir} is a file, not a folder");
+        section = section with { Protocol = protocol, Brokers = brokers, OutboxDir = outboxDir };
         if (section.ReconnectMax < section.ReconnectMin) v.Error("mqtt.reconnect_max", $"must be at least mqtt.reconnect_min ({ConfigValues.FormatDuration(section.ReconnectMin)})");
         if (tls.CertFile.Length > 0 != tls.KeyFile.Length > 0) v.Error(tls.CertFile.Length > 0 ? "mqtt.tls.key_file" : "mqtt.tls.cert_file", "cert_file and key_file go together (a client certificate needs its key)");
         if (tls.Enabled && tls.CaFile.Length == 0) v.Error("mqtt.tls.ca_file", "TLS needs the CA that signed the broker's certificate");
