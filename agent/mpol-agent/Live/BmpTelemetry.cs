@@ -34,12 +34,13 @@ internal sealed class BmpTelemetry(BmpStation station, AgentRuntime runtime, Age
     private readonly Dictionary<long, (string Router, HashSet<string> Peers)> _published = [];
     private readonly HashSet<long> _closed = [];
 
-    /// <summary>Hooks the station into the runtime: limits read its prefix figures, /status its snapshot.</summary>
+    /// <summary>Hooks the station into the runtime: limits read its prefix figures, /status and /metrics its snapshot.</summary>
     public void Attach()
     {
         runtime.BgpPrefixSource = () => station.PrefixUse()
             .Select(u => new BgpPrefixFigure(u.Peer, u.Used, $"bmp {u.Router}/{u.PeerName} {u.View}")).ToList();
         runtime.BmpStatus = w => WriteStatus(w, station.Snapshot());
+        runtime.BmpSnapshot = station.Snapshot;
     }
 
     public async Task PumpEventsAsync(CancellationToken stop)

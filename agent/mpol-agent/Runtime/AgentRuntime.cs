@@ -146,6 +146,9 @@ public sealed class AgentRuntime
     /// <summary>Set by the BMP station: writes its section of the status document.</summary>
     public Action<System.Text.Json.Utf8JsonWriter>? BmpStatus { get; set; }
 
+    /// <summary>Set by the BMP station: its state now, for <c>/metrics</c> (the same snapshot <see cref="BmpStatus"/> writes).</summary>
+    public Func<PolicyKit.Bmp.Station.BmpStationSnapshot>? BmpSnapshot { get; set; }
+
     /// <summary>Raised after a reload put a new table in force (live sources re-resolve their interfaces).</summary>
     public event Action? TableChanged;
 

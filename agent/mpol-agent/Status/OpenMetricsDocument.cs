@@ -50,6 +50,8 @@ public static class OpenMetricsDocument
         Family(text, "mpol_agent_telemetry_dropped", "counter", "Telemetry messages dropped past the outbox bound.");
         Sample(text, "mpol_agent_telemetry_dropped_total", [], t.Dropped);
 
+        if (runtime.BmpSnapshot is { } bmp) BmpMetrics.Write(text, bmp());
+
         Family(text, "mpol_agent_start_time_seconds", "gauge", "When the agent started, in Unix seconds.");
         Sample(text, "mpol_agent_start_time_seconds", [], runtime.Started.ToUnixTimeMilliseconds() / 1000.0);
         text.Append("# EOF\n");
@@ -59,11 +61,11 @@ public static class OpenMetricsDocument
     private static (string, string)[] Labels(Telemetry.LimitState limit) =>
         [("scope", limit.Scope.Path), ("kind", limit.Scope.Kind), ("unit", limit.Unit)];
 
-    private static void Family(StringBuilder text, string name, string type, string help) =>
+    internal static void Family(StringBuilder text, string name, string type, string help) =>
         text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n')
             .Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
 
-    private static void Sample(StringBuilder text, string name, (string Name, string Value)[] labels, double value)
+    internal static void Sample(StringBuilder text, string name, (string Name, string Value)[] labels, double value)
     {
         text.Append(name);
         if (labels.Length > 0)

@@ -21,7 +21,8 @@ public sealed record StatusView(
     long Admits,
     IReadOnlyList<KeyValuePair<string, long>> Denies,
     string? Telemetry,
-    IReadOnlyList<LimitView> Limits)
+    IReadOnlyList<LimitView> Limits,
+    IReadOnlyList<string>? Bmp = null)
 {
     /// <summary>From the endpoint's document, or a status payload plus the limit payloads from MQTT.</summary>
     public static StatusView Parse(ReadOnlySpan<byte> status, IEnumerable<byte[]>? limitPayloads = null)
@@ -63,10 +64,45 @@ public sealed record StatusView(
             if (d.TryGetProperty("deny_by_reason", out var r)) denies.AddRange(r.EnumerateObject().Select(p => new KeyValuePair<string, long>(p.Name, p.Value.GetInt64())));
         }
         return new StatusView(Str(root, "state") ?? "unknown", Str(root, "reason"), Str(root, "device") ?? "?", Str(root, "site") ?? "?", Str(root, "time"),
-            admits, denies, telemetry, limits.OrderBy(l => l.Scope, StringComparer.Ordinal).ToList());
+            admits, denies, telemetry, limits.OrderBy(l => l.Scope, StringComparer.Ordinal).ToList(), ParseBmp(root));
     }
 
-    /// <summary>The status as text: a header line, then one bar per limit.</summary>
+    /// <summary>
+    /// The status document's <c>bmp</c> section as lines: one for the station, one per router
+    /// (its peers up of all, and the prefixes of the analysed view, summed over its peers).
+    /// </summary>
+    private static List<string>? ParseBmp(JsonElement root)
+    {
+        if (!root.TryGetProperty("bmp", out var bmp) || bmp.ValueKind != JsonValueKind.Object) return null;
+        var lines = new List<string>();
+        if (bmp.TryGetProperty("station", out var s) && s.ValueKind == JsonValueKind.Object)
+        {
+            var refused = new[] { "sessions_refused", "pending_refused", "pending_evicted", "pending_lost", "first_message_failures", "tls_failures", "plaintext_refused" }
+                .Select(name => (Name: name, Count: Long(s, name))).Where(x => x.Count > 0).ToList();
+            lines.Add($"bmp: {Long(s, "sessions")} sessions, {Long(s, "pending")} pending, {Long(s, "messages")} messages, {Long(s, "malformed")} malformed, " +
+                $"{Long(s, "events_dropped")} events dropped" + (refused.Count == 0 ? string.Empty : $", refused: {string.Join(", ", refused.Select(x => $"{x.Name} {x.Count}"))}"));
+        }
+        if (bmp.TryGetProperty("routers", out var routers) && routers.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var r in routers.EnumerateArray())
+            {
+                long up = 0, total = 0, prefixes = 0;
+                if (r.TryGetProperty("peers", out var peers) && peers.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var p in peers.EnumerateArray())
+                    {
+                        total++;
+                        if (p.TryGetProperty("up", out var u) && u.ValueKind == JsonValueKind.True) up++;
+                        prefixes += Long(p, "policy_prefixes");
+                    }
+                }
+                lines.Add($"bmp {Str(r, "router") ?? "?"}: {up}/{total} peers up, {prefixes} prefixes, {Long(r, "messages")} messages, {Long(r, "malformed")} malformed");
+            }
+        }
+        return lines;
+    }
+
+    /// <summary>The status as text: a header line, the BMP station's and routers' lines when it runs, then one bar per limit.</summary>
     public string Render(int barWidth = 24)
     {
         var sb = new StringBuilder();
@@ -79,6 +115,7 @@ public sealed record StatusView(
         if (denyTotal > 0) sb.Append(" (").Append(string.Join(", ", Denies.Select(p => $"{p.Key} {p.Value}"))).Append(')');
         sb.AppendLine();
         if (Telemetry is not null) sb.AppendLine($"telemetry: {Telemetry}");
+        foreach (string line in Bmp ?? []) sb.AppendLine(line);
         if (Limits.Count == 0)
         {
             sb.AppendLine("no limits");

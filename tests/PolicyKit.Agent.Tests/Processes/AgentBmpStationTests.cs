@@ -133,6 +133,97 @@ public sealed class AgentBmpStationTests : IDisposable
         Assert.Equal(0, agent.WaitForExit(TimeSpan.FromSeconds(20)));
     }
 
+    /// <summary>
+    /// Issue 17: /metrics had no BMP figures and <c>mpol-agent status</c> no BMP lines. A router
+    /// whose sysName needs escaping (a quote and a backslash) streams 1200 prefixes; /metrics
+    /// carries the station's counters and the router's and peer's series with the same figures as
+    /// /status, in valid OpenMetrics (one TYPE/HELP per family, counters in _total, label values
+    /// escaped) that a real Prometheus scrapes and gives back; the status text shows the station
+    /// and the router.
+    /// </summary>
+    [Fact]
+    public async Task Metrics_and_the_status_text_carry_the_station_and_every_router_and_peer()
+    {
+        using var agent = StartAgent();
+        using var router = Connect();
+        router.GetStream().Write(Router("edge\\\"1", 1200));
+        const string routerName = "edge\\\"1@127.0.0.1";
+        const string routerLabel = "edge\\\\\\\"1@127.0.0.1";
+
+        // Every message in (the statistics report is the last): the figures stand still from here.
+        JsonElement status = default;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!(status.ValueKind == JsonValueKind.Object && status.GetProperty("bmp").GetProperty("routers").EnumerateArray()
+            .SelectMany(r => r.GetProperty("peers").EnumerateArray()).Any(p => p.GetProperty("statistics_reports").GetInt64() == 1)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the router's statistics report not in /status after 20 s: " + status);
+            await Task.Delay(200);
+            status = await StatusAsync();
+        }
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        string metrics = await http.GetStringAsync($"http://127.0.0.1:{_statusPort}/metrics");
+        AssertOpenMetrics(metrics);
+
+        var station = status.GetProperty("bmp").GetProperty("station");
+        var routerState = status.GetProperty("bmp").GetProperty("routers").EnumerateArray().Single();
+        Assert.Equal(routerName, routerState.GetProperty("router").GetString());
+        string peer = $"router=\"{routerLabel}\",peer=\"{Neighbor}\"";
+        Assert.Contains("mpol_agent_bmp_sessions 1\n", metrics);
+        Assert.Contains("mpol_agent_bmp_pending 0\n", metrics);
+        Assert.Contains($"mpol_agent_bmp_messages_total {station.GetProperty("messages").GetInt64()}\n", metrics);
+        Assert.Contains($"mpol_agent_bmp_malformed_total {station.GetProperty("malformed").GetInt64()}\n", metrics);
+        Assert.Contains($"mpol_agent_bmp_events_dropped_total {station.GetProperty("events_dropped").GetInt64()}\n", metrics);
+        Assert.Contains("mpol_agent_bmp_refused_total{reason=\"tls_failures\"} 0\n", metrics);
+        Assert.Contains($"mpol_agent_bmp_router_up{{router=\"{routerLabel}\"}} 1\n", metrics);
+        Assert.Contains($"mpol_agent_bmp_router_peers{{router=\"{routerLabel}\"}} 1\n", metrics);
+        Assert.Contains($"mpol_agent_bmp_peer_up{{{peer}}} 1\n", metrics);
+        Assert.Contains($"mpol_agent_bmp_peer_prefixes{{{peer},view=\"pre-policy\"}} 1200\n", metrics);
+        Assert.Contains($"mpol_agent_bmp_peer_policy_prefixes{{{peer}}} 1000\n", metrics);
+        Assert.Contains($"mpol_agent_bmp_peer_max_prefix{{{peer}}} 1000\n", metrics);
+
+        // A real Prometheus takes the document and gives the peer's figure back under the router's own name.
+        using (var prometheus = new PrometheusServer(_dir, _statusPort))
+        {
+            var scraped = await prometheus.WaitForAsync("mpol_agent_bmp_peer_policy_prefixes", r => r.Count > 0);
+            var series = Assert.Single(scraped);
+            Assert.Equal(routerName, series.Metric.GetProperty("router").GetString());
+            Assert.Equal(Neighbor, series.Metric.GetProperty("peer").GetString());
+            Assert.Equal(1000, series.Value);
+            Assert.Equal(1, Assert.Single(await prometheus.QueryAsync("mpol_agent_bmp_sessions")).Value);
+        }
+
+        // mpol-agent status: a line for the station, one for the router.
+        var (code, output, err) = AgentProcess.Run(["status", "--endpoint", $"127.0.0.1:{_statusPort}"]);
+        Assert.True(code == 0, err);
+        Assert.Contains("bmp: 1 sessions, 0 pending, ", output);
+        Assert.Contains($"bmp {routerName}: 1/1 peers up, 1000 prefixes, {routerState.GetProperty("messages").GetInt64()} messages, 0 malformed", output);
+        agent.Signal(AgentProcess.SIGTERM);
+        Assert.Equal(0, agent.WaitForExit(TimeSpan.FromSeconds(20)));
+    }
+
+    /// <summary>OpenMetrics as Prometheus parses it: one TYPE and HELP per family before its samples, counter samples in _total, the # EOF last.</summary>
+    private static void AssertOpenMetrics(string text)
+    {
+        Assert.EndsWith("# EOF\n", text, StringComparison.Ordinal);
+        var types = new Dictionary<string, string>(StringComparer.Ordinal);
+        var helps = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries).SkipLast(1))
+        {
+            string[] parts = line.Split(' ', 4);
+            if (line.StartsWith("# TYPE ", StringComparison.Ordinal)) Assert.True(types.TryAdd(parts[2], parts[3]), "two TYPE lines: " + line);
+            else if (line.StartsWith("# HELP ", StringComparison.Ordinal)) Assert.True(helps.Add(parts[2]), "two HELP lines: " + line);
+            else
+            {
+                string name = line[..line.IndexOfAny(['{', ' '])];
+                string family = types.Keys.Where(f => name == f || name.StartsWith(f + "_", StringComparison.Ordinal)).MaxBy(f => f.Length) ?? "";
+                Assert.True(family.Length > 0, "a sample before its family's TYPE: " + line);
+                if (types[family] == "counter") Assert.Equal(family + "_total", name);
+                Assert.DoesNotContain("_total", family);
+            }
+        }
+        Assert.Equal(types.Keys.Order(), helps.Order());
+    }
+
     [Fact]
     public async Task Two_routers_with_one_sysName_stay_apart_and_retained_state_goes_down_with_the_session_and_the_agent()
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http;
 using System.Text.Json;
 using PolicyKit.Agent.Tests.Support;
@@ -38,25 +37,7 @@ public sealed class PrometheusScrapeTests : IDisposable
             Assert.EndsWith("# EOF\n", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
-        int promPort = MosquittoBroker.FreePort();
-        File.WriteAllText(_dir.File("prometheus.yml"), $"""
-            global:
-              scrape_interval: 1s
-            scrape_configs:
-              - job_name: mpol-agent
-                static_configs:
-                  - targets: ['127.0.0.1:{agentPort}']
-
-            """);
-        var info = new ProcessStartInfo("/usr/bin/prometheus") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in new[] { $"--config.file={_dir.File("prometheus.yml")}", $"--storage.tsdb.path={_dir.File("tsdb")}", $"--web.listen-address=127.0.0.1:{promPort}" })
-            info.ArgumentList.Add(a);
-        using var prometheus = Process.Start(info)!;
-        prometheus.OutputDataReceived += (_, _) => { };
-        prometheus.ErrorDataReceived += (_, _) => { };
-        prometheus.BeginOutputReadLine();
-        prometheus.BeginErrorReadLine();
-        try
+        using (var prometheus = new PrometheusServer(_dir, agentPort))
         {
             // The limit bounds as the agent's own status document has them.
             using var status = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{agentPort}/status")));
@@ -64,37 +45,15 @@ public sealed class PrometheusScrapeTests : IDisposable
                 .ToDictionary(l => l.GetProperty("scope").GetString()!, l => l.GetProperty("max").GetInt64());
             Assert.NotEmpty(expected);
 
-            Dictionary<string, long> scraped = [];
-            var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (DateTime.UtcNow < until && scraped.Count < expected.Count)
-            {
-                await Task.Delay(500);
-                Assert.False(prometheus.HasExited, $"prometheus exited {(prometheus.HasExited ? prometheus.ExitCode : 0)}");
-                try
-                {
-                    using var answer = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{promPort}/api/v1/query?query=mpol_agent_limit_max")));
-                    scraped = answer.RootElement.GetProperty("data").GetProperty("result").EnumerateArray().ToDictionary(
-                        r => r.GetProperty("metric").GetProperty("scope").GetString()!,
-                        r => long.Parse(r.GetProperty("value")[1].GetString()!, System.Globalization.CultureInfo.InvariantCulture));
-                }
-                catch (HttpRequestException)
-                {
-                    // Prometheus not listening yet.
-                }
-            }
+            var scraped = (await prometheus.WaitForAsync("mpol_agent_limit_max", r => r.Count >= expected.Count))
+                .ToDictionary(r => r.Metric.GetProperty("scope").GetString()!, r => (long)r.Value);
             Assert.True(scraped.Count == expected.Count, $"Prometheus has {scraped.Count} of {expected.Count} limits after 60 s");
             // Prometheus's label values are the scope paths as they are (the status document may escape differently).
             Assert.Equal(expected.Values.Order(), scraped.Values.Order());
 
-            using var up = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{promPort}/api/v1/query?query=mpol_agent_table_info")));
-            var info2 = Assert.Single(up.RootElement.GetProperty("data").GetProperty("result").EnumerateArray());
-            Assert.Equal("pe-agg-1", info2.GetProperty("metric").GetProperty("device").GetString());
-            Assert.Equal(status.RootElement.GetProperty("table").GetProperty("checksum").GetString(), info2.GetProperty("metric").GetProperty("checksum").GetString());
-        }
-        finally
-        {
-            if (!prometheus.HasExited) prometheus.Kill();
-            await prometheus.WaitForExitAsync();
+            var info = Assert.Single(await prometheus.QueryAsync("mpol_agent_table_info")).Metric;
+            Assert.Equal("pe-agg-1", info.GetProperty("device").GetString());
+            Assert.Equal(status.RootElement.GetProperty("table").GetProperty("checksum").GetString(), info.GetProperty("checksum").GetString());
         }
         agent.Signal(AgentProcess.SIGTERM);
         Assert.Equal(0, agent.WaitForExit(TimeSpan.FromSeconds(30)));

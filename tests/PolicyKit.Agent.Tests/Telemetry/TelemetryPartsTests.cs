@@ -52,4 +52,23 @@ public sealed class TelemetryPartsTests
         Assert.Equal("[..........]", PolicyKit.Agent.Status.StatusView.Bar(-3, 10));
         Assert.Equal("[##########]", PolicyKit.Agent.Status.StatusView.Bar(250, 10));
     }
+
+    [Fact]
+    public void The_status_text_has_a_line_for_the_bmp_station_and_one_per_router_and_none_without_the_station()
+    {
+        const string status = """
+            {"state":"online","device":"r1","site":"s","decisions":{"admit":0,"deny_by_reason":{}},"limits":[],
+             "bmp":{"station":{"sessions":2,"pending":1,"messages":900,"malformed":3,"events_dropped":0,"tls_failures":4,"pending_lost":1},
+                    "routers":[{"router":"a@127.0.0.1","messages":600,"malformed":3,"peers":[{"up":true,"policy_prefixes":10},{"up":false,"policy_prefixes":0},{"up":true,"policy_prefixes":5}]},
+                               {"router":"b@127.0.0.2","messages":300,"malformed":0,"peers":[]}]}}
+            """;
+        string text = PolicyKit.Agent.Status.StatusView.Parse(System.Text.Encoding.UTF8.GetBytes(status)).Render();
+        var lines = text.Split('\n');
+        Assert.Contains("bmp: 2 sessions, 1 pending, 900 messages, 3 malformed, 0 events dropped, refused: pending_lost 1, tls_failures 4", lines);
+        Assert.Contains("bmp a@127.0.0.1: 2/3 peers up, 15 prefixes, 600 messages, 3 malformed", lines);
+        Assert.Contains("bmp b@127.0.0.2: 0/0 peers up, 0 prefixes, 300 messages, 0 malformed", lines);
+
+        string without = PolicyKit.Agent.Status.StatusView.Parse("""{"state":"online","limits":[]}"""u8).Render();
+        Assert.DoesNotContain("bmp", without);
+    }
 }
