@@ -78,7 +78,8 @@ public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics
     {
         string name = declaration.Name.Text;
         var parts = new List<Part>();
-        var excepts = ImmutableArray.CreateBuilder<PrefixEntry>();
+        // The set's own exceptions, in order: written prefixes and whole referenced sets (shared, not copied).
+        var excepts = new RopeBuilder();
         bool any = false;
         foreach (var entry in declaration.Entries)
         {
@@ -91,7 +92,7 @@ public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics
                     break;
                 case NameItemSyntax reference:
                     if (ResolveName(reference.Name, [declaration.Kind], $"{SymbolTable.KindOf(declaration)} '{name}'") is not { } match) break;
-                    if (entry.Except) excepts.AddRange(match.Include);
+                    if (entry.Except) excepts.Add(match.IncludeRope);
                     else parts.Add(new Part(null, match));
                     break;
                 case AnyItemSyntax:
@@ -100,19 +101,42 @@ public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics
             }
         }
         var union = Union(parts, declaration.Span);
+        var ownExcepts = excepts.Build();
         var addresses = union with
         {
-            Except = union.Except.AddRange(excepts),
+            ExceptRope = EntryRope.Concat([union.ExceptRope, ownExcepts]),
             SetNames = [name],
             IsAny = any,
         };
         var set = new AddressSet(name, declaration.Kind, addresses, declaration.Span, declaration.Name.Span);
-        if (!any && addresses.Include.Length > 0 && addresses.Include.All(i => addresses.Except.Any(e => !e.HasLengthRange && e.Prefix.Contains(i.Prefix))))
+        // A set made of one other set minus some prefixes has that set's includes: only those the
+        // other set left uncovered need testing against the new exceptions.
+        var basis = parts.Count == 1 ? parts[0].Match : null;
+        var uncovered = basis is not null && ReferenceEquals(basis.IncludeRope, addresses.IncludeRope)
+            ? Uncovered(basis).Where(i => !CoveredExactly(i, ownExcepts.Flat)).ToImmutableArray()
+            : addresses.ExceptRope.Count == 0 ? default : addresses.Include.Where(i => !CoveredExactly(i, addresses.Except)).ToImmutableArray();
+        if (!uncovered.IsDefault) _uncovered[addresses] = uncovered;
+        if (!any && addresses.IncludeRope.Count > 0 && !uncovered.IsDefault && uncovered.IsEmpty)
         {
             diagnostics.Add(declaration.Name.Span, c => c.EmptySet(SymbolTable.KindOf(declaration), name));
         }
         return set;
     }
+
+    // Per resolved set (by its match): its includes that no exception without a length range covers.
+    private readonly Dictionary<AddressMatch, ImmutableArray<PrefixEntry>> _uncovered = new(ReferenceEqualityComparer.Instance);
+
+    private ImmutableArray<PrefixEntry> Uncovered(AddressMatch match)
+    {
+        if (_uncovered.TryGetValue(match, out var known)) return known;
+        var except = match.Except;
+        var uncovered = match.Include.Where(i => !CoveredExactly(i, except)).ToImmutableArray();
+        _uncovered[match] = uncovered;
+        return uncovered;
+    }
+
+    private static bool CoveredExactly(PrefixEntry include, ImmutableArray<PrefixEntry> excepts) =>
+        excepts.Any(e => !e.HasLengthRange && e.Prefix.Contains(include.Prefix));
 
     /// <summary>Resolves an address reference where only the given set kinds make sense.</summary>
     public AddressMatch? Resolve(AddressRefSyntax reference, IReadOnlyCollection<SetKind> allowed, string context)
@@ -175,8 +199,8 @@ public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics
         {
             if (part.Match is { IsAny: true }) return new AddressMatch([], [], [], span) { IsAny = true };
         }
-        var include = ImmutableArray.CreateBuilder<PrefixEntry>(parts.Count);
-        var except = ImmutableArray.CreateBuilder<PrefixEntry>();
+        var include = new RopeBuilder();
+        var except = new RopeBuilder();
         List<string>? names = null;
         foreach (var (entry, part) in parts)
         {
@@ -190,11 +214,17 @@ public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics
                 names ??= [];
                 if (!names.Contains(setName)) names.Add(setName);
             }
-            if (part.Except.IsEmpty || part.Include.Any(e => e.HasLengthRange) || part.Except.Any(e => e.HasLengthRange))
+            if (part.ExceptRope.Count == 0)
+            {
+                // Nothing to subtract: share the set's entries.
+                include.Add(part.IncludeRope);
+                continue;
+            }
+            if (part.Include.Any(e => e.HasLengthRange) || part.Except.Any(e => e.HasLengthRange))
             {
                 // Prefix lists with length ranges cannot be subtracted exactly; keep them as written.
-                include.AddRange(part.Include);
-                except.AddRange(part.Except);
+                include.Add(part.IncludeRope);
+                except.Add(part.ExceptRope);
                 continue;
             }
             var excluded = part.Except.Select(e => e.Prefix).ToList();
@@ -206,6 +236,34 @@ public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics
                 }
             }
         }
-        return new AddressMatch(include.ToImmutable(), except.ToImmutable(), names is null ? [] : [.. names], span);
+        return new AddressMatch(include.Build(), except.Build(), names is null ? [] : [.. names], span);
+    }
+
+    /// <summary>Builds a rope in order from single entries (gathered into leaves) and whole ropes.</summary>
+    private sealed class RopeBuilder
+    {
+        private readonly List<EntryRope> _pieces = [];
+        private ImmutableArray<PrefixEntry>.Builder? _entries;
+
+        public void Add(PrefixEntry entry) => (_entries ??= ImmutableArray.CreateBuilder<PrefixEntry>()).Add(entry);
+
+        public void Add(EntryRope rope)
+        {
+            FlushEntries();
+            _pieces.Add(rope);
+        }
+
+        public EntryRope Build()
+        {
+            FlushEntries();
+            return EntryRope.Concat(_pieces);
+        }
+
+        private void FlushEntries()
+        {
+            if (_entries is not { Count: > 0 }) return;
+            _pieces.Add(EntryRope.Of(_entries.ToImmutable()));
+            _entries = null;
+        }
     }
 }

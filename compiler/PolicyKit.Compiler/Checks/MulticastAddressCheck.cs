@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using PolicyKit.Compiler.Model;
 using PolicyKit.Compiler.Text;
 
@@ -10,24 +9,38 @@ public sealed class MulticastAddressCheck : PolicyCheck
     public override void Run(CheckContext context)
     {
         // A set's entries are reached from the set and from every place that uses it: report each
-        // written prefix once. Every use of a set shares the set's entry array, so a set's array
-        // gone through already is skipped whole. The written places are marked in a bitmap per file
-        // (two bits per character offset: as group, as source): a policy has a handful of files,
-        // and a hash set of 100k places cost more in hashing and growing than the check itself.
-        var seenArrays = new HashSet<(PrefixEntry[], bool)>();
+        // written prefix once. Every use of a set shares the set's entries (one rope, see
+        // EntryRope), and a set made of another set shares that set's rope in its own: a piece of
+        // rope gone through already is skipped whole, so a chain of N sets each adding a prefix to
+        // the previous is N entries, not N²/2. The order the entries are met is the flat order.
+        // The written places are marked in a bitmap per file (two bits per character offset: as
+        // group, as source): a policy has a handful of files, and a hash set of 100k places cost
+        // more in hashing and growing than the check itself.
+        var seenRopes = new HashSet<(EntryRope, bool)>();
         var reportedByFile = new List<(SourceFile File, System.Collections.BitArray Places)>();
+        var pending = new Stack<EntryRope>();
         foreach (var (match, isGroup) in ModelWalker.AllAddressMatches(context.Model))
         {
-            // Only sets are worth it: hashing an array the first time is dearer than a few bit tests.
-            if (match.Include.Length >= 4 && !seenArrays.Add((ImmutableCollectionsMarshal.AsArray(match.Include)!, isGroup))) continue;
-            foreach (var entry in match.Include)
+            pending.Push(match.IncludeRope);
+            while (pending.Count > 0)
             {
-                var places = Places(reportedByFile, entry.Span.File);
-                int place = 2 * entry.Span.Start + (isGroup ? 1 : 0);
-                if (place >= places.Length) places.Length = place + 2;
-                if (places[place]) continue;
-                places[place] = true;
-                Check(context, entry, isGroup);
+                var rope = pending.Pop();
+                // Only sets are worth it: hashing a rope the first time is dearer than a few bit tests.
+                if (rope.Count >= 4 && !seenRopes.Add((rope, isGroup))) continue;
+                if (!rope.Pieces.IsEmpty)
+                {
+                    for (int i = rope.Pieces.Length - 1; i >= 0; i--) pending.Push(rope.Pieces[i]);
+                    continue;
+                }
+                foreach (var entry in rope.LeafEntries)
+                {
+                    var places = Places(reportedByFile, entry.Span.File);
+                    int place = 2 * entry.Span.Start + (isGroup ? 1 : 0);
+                    if (place >= places.Length) places.Length = place + 2;
+                    if (places[place]) continue;
+                    places[place] = true;
+                    Check(context, entry, isGroup);
+                }
             }
         }
     }
