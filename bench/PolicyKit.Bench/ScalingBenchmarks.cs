@@ -14,8 +14,8 @@ namespace PolicyKit.Bench;
 /// The <c>Doubling</c> column is each size's median over the median at half the size: ≈ 2 is
 /// linear, 4 quadratic. It reports, it fails nothing. <c>POLICYKIT_SCALING_SHAPES</c> (names,
 /// comma-separated) and <c>POLICYKIT_SCALING_SIZES</c> (numbers) choose other shapes and sizes:
-/// BenchmarkDotNet's <c>--filter</c> does not select parameters, and the shapes still quadratic
-/// would take minutes per run at 64k.
+/// BenchmarkDotNet's <c>--filter</c> does not select parameters, and a shape that regressed to
+/// quadratic would take minutes per run at 64k.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(DoublingConfig))]
