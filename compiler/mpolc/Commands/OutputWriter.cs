@@ -30,6 +30,10 @@ internal sealed class OutputWriter : IDisposable
     private readonly Lock _lock = new();
     private bool _started, _createdOutputDir, _committed;
 
+    // Why the output folder could not be made: every device staged after it (from another emit
+    // thread) fails with that cause, so whichever device is reported first names the real one.
+    private WriteFailure? _startFailure;
+
     private readonly record struct Place(string Device, string FileName);
 
     private OutputWriter(string outputDir)
@@ -55,6 +59,8 @@ internal sealed class OutputWriter : IDisposable
     public sealed class WriteFailure(string path, string reason) : Exception($"cannot write '{path}': {reason}; nothing was changed in the output folder")
     {
         public string Path { get; } = path;
+
+        public string Reason { get; } = reason;
     }
 
     /// <summary>Writes every file or none; throws <see cref="WriteFailure"/> naming the path that failed.</summary>
@@ -91,16 +97,25 @@ internal sealed class OutputWriter : IDisposable
         lock (_lock)
         {
             if (!_paths.Add(file.RelativePath)) throw new InvalidOperationException($"{file.RelativePath} staged twice");
+            if (_startFailure is { } failed) throw new WriteFailure(failed.Path, failed.Reason);
             if (!_started)
             {
                 _started = true;
-                Guard(_outputDir, () =>
+                try
                 {
-                    if (File.Exists(_outputDir)) throw new IOException("a file is in the way of the output folder");
-                    _createdOutputDir = !Directory.Exists(_outputDir);
-                    Directory.CreateDirectory(_outputDir);
-                });
-                Guard(_staging, () => Directory.CreateDirectory(_staging));
+                    Guard(_outputDir, () =>
+                    {
+                        if (File.Exists(_outputDir)) throw new IOException("a file is in the way of the output folder");
+                        _createdOutputDir = !Directory.Exists(_outputDir);
+                        Directory.CreateDirectory(_outputDir);
+                    });
+                    Guard(_staging, () => Directory.CreateDirectory(_staging));
+                }
+                catch (WriteFailure e)
+                {
+                    _startFailure = e;
+                    throw;
+                }
             }
             var place = new Place(file.Device, file.FileName);
             StageFile(place, file, secret);

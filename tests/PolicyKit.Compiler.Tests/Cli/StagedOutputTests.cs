@@ -1,3 +1,4 @@
+using PolicyKit.Compiler.Emit;
 using PolicyKit.Mpolc;
 using PolicyKit.Mpolc.Commands;
 
@@ -128,5 +129,22 @@ public sealed class StagedOutputTests : IDisposable
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Equal(before, Snapshot());
         AssertNoLeftovers();
+    }
+
+    [Fact]
+    public void Every_device_staged_after_the_output_folder_failed_reports_the_same_cause()
+    {
+        // Devices are staged from parallel emit threads, and the first failure reported is the
+        // first device's, whichever thread got there first. A device staged after the output
+        // folder could not be made must name that cause too, not a staging file it could not
+        // write (seen in a full run: "cannot write '…/.mpolc-staging…/…'" for a file in the way).
+        File.WriteAllText(Out, "a file");
+        using var writer = OutputWriter.Open(Out);
+        foreach (string device in new[] { "r1", "r2" })
+        {
+            var failure = Assert.Throws<OutputWriter.WriteFailure>(() => writer.Stage(new EmittedFile(device, "frr", "frr.conf", "!\n", false), secret: false));
+            Assert.Equal($"cannot write '{Out}': a file is in the way of the output folder; nothing was changed in the output folder", failure.Message);
+        }
+        Assert.Equal("a file", File.ReadAllText(Out));
     }
 }
