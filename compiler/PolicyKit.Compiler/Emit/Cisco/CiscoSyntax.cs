@@ -89,9 +89,17 @@ public static class CiscoSyntax
     };
 
     /// <summary>An extended ACL entry from a lowered rule; <paramref name="protocolOverride"/> forces e.g. igmp.</summary>
-    public static string ExtendedEntry(LoweredRule rule, IpFamily family, string? protocolOverride = null)
+    public static string ExtendedEntry(LoweredRule rule, IpFamily family, string? protocolOverride = null) =>
+        ExtendedEntry(rule, family, protocolOverride, Protocol, IgmpType);
+
+    /// <summary>
+    /// The entry both Cisco dialects write (action, protocol, source, destination, IGMP type, port,
+    /// log); IOS XR passes its own protocol and IGMP-type keywords.
+    /// </summary>
+    internal static string ExtendedEntry(LoweredRule rule, IpFamily family, string? protocolOverride,
+        Func<ProtocolMatch?, IpFamily, (string Protocol, int? Port)> protocolOf, Func<IgmpMessageType, string> igmpTypeName)
     {
-        var (protocol, impliedPort) = Protocol(rule.Protocol, family);
+        var (protocol, impliedPort) = protocolOf(rule.Protocol, family);
         protocol = protocolOverride ?? protocol;
         var entry = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[128]);
         entry.AppendLiteral(Action(rule.Action));
@@ -104,7 +112,7 @@ public static class CiscoSyntax
         if (rule.IgmpType is { } type)
         {
             entry.AppendLiteral(" ");
-            entry.AppendLiteral(IgmpType(type));
+            entry.AppendLiteral(igmpTypeName(type));
         }
         int? port = rule.Port ?? impliedPort;
         if (port is not null && protocol is "tcp" or "udp")

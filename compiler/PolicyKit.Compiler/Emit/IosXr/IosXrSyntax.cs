@@ -82,32 +82,8 @@ public static class IosXrSyntax
     };
 
     /// <summary>A packet (or (S,G)) entry: source then destination, as XR matches a packet from S to G.</summary>
-    public static string PacketEntry(LoweredRule rule, IpFamily family, string? protocolOverride = null)
-    {
-        var (protocol, impliedPort) = Protocol(rule.Protocol, family);
-        protocol = protocolOverride ?? protocol;
-        var entry = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[128]);
-        entry.AppendLiteral(CiscoSyntax.Action(rule.Action));
-        entry.AppendLiteral(" ");
-        entry.AppendLiteral(protocol);
-        entry.AppendLiteral(" ");
-        CiscoSyntax.AppendAddress(ref entry, rule.Source, family);
-        entry.AppendLiteral(" ");
-        CiscoSyntax.AppendAddress(ref entry, rule.Destination, family);
-        if (rule.IgmpType is { } type)
-        {
-            entry.AppendLiteral(" ");
-            entry.AppendLiteral(IgmpType(type));
-        }
-        int? port = rule.Port ?? impliedPort;
-        if (port is not null && protocol is "tcp" or "udp")
-        {
-            entry.AppendLiteral(" eq ");
-            entry.AppendFormatted(port.Value);
-        }
-        if (rule.Log) entry.AppendLiteral(" log");
-        return entry.ToStringAndClear();
-    }
+    public static string PacketEntry(LoweredRule rule, IpFamily family, string? protocolOverride = null) =>
+        CiscoSyntax.ExtendedEntry(rule, family, protocolOverride, Protocol, IgmpType);
 
     /// <summary>A group-list entry: the group (or neighbor) in the first address, any second.</summary>
     public static string ListEntry(RuleAction action, IpPrefix? address, IpFamily family, bool log = false) =>
