@@ -175,28 +175,37 @@ public static class VrpJson
         private long _entryLine;
         private long _entryColumn;
 
-        // Where the window starts in the file (for line:col of our own errors).
+        // Line and column of our own errors: newlines are counted once, as the reader moves on
+        // (_line and _lineStart hold at the absolute offset _scanned; the window starts at _offset).
         private long _line = 1;
         private long _lineStart;
+        private long _scanned;
         private long _offset;
 
         /// <summary>The bytes the reader is reading now (set before each pass).</summary>
         public ReadOnlyMemory<byte> Window { get; set; }
 
+        /// <summary>The reader consumed these bytes of the window: the next window starts after them.</summary>
         public void Discard(ReadOnlySpan<byte> consumed)
         {
-            for (int i = consumed.IndexOf((byte)'\n'); i >= 0; i = NextNewline(consumed, i))
-            {
-                _line++;
-                _lineStart = _offset + i + 1;
-            }
+            Advance(_offset + consumed.Length);
             _offset += consumed.Length;
         }
 
-        private static int NextNewline(ReadOnlySpan<byte> span, int after)
+        /// <summary>Counts the newlines between what was scanned and <paramref name="target"/> (offsets only grow).</summary>
+        private void Advance(long target)
         {
-            int next = span[(after + 1)..].IndexOf((byte)'\n');
-            return next < 0 ? -1 : after + 1 + next;
+            var span = Window.Span;
+            int from = (int)(_scanned - _offset), to = (int)Math.Min(target - _offset, span.Length);
+            if (to <= from) return;
+            var part = span[from..to];
+            int count = part.Count((byte)'\n');
+            if (count > 0)
+            {
+                _line += count;
+                _lineStart = _offset + from + part.LastIndexOf((byte)'\n') + 1;
+            }
+            _scanned = _offset + to;
         }
 
         public VrpFormatException Error(long tokenStart, string problem) => Error(Position(tokenStart), problem);
@@ -205,15 +214,8 @@ public static class VrpJson
 
         private (long Line, long Column) Position(long tokenStart)
         {
-            long line = _line, lineStart = _lineStart;
-            var span = Window.Span;
-            for (int i = 0; i < tokenStart && i < span.Length; i++)
-            {
-                if (span[i] != '\n') continue;
-                line++;
-                lineStart = _offset + i + 1;
-            }
-            return (line, _offset + tokenStart - lineStart + 1);
+            Advance(_offset + tokenStart);
+            return (_line, _offset + tokenStart - _lineStart + 1);
         }
 
         public void Token(ref Utf8JsonReader reader)
@@ -289,26 +291,28 @@ public static class VrpJson
 
         private VrpFormatException Error(ref Utf8JsonReader reader, string problem) => Error(Position(reader.TokenStartIndex), problem);
 
+        /// <summary>The member being read, as errors name it ("roas[12].asn"): built only for an error.</summary>
+        private string At => $"roas[{_entries}].{_field}";
+
         private void Field(ref Utf8JsonReader reader)
         {
-            string at = $"roas[{_entries}].{_field}";
             switch (_field)
             {
                 case "prefix":
-                    if (_hasPrefix) throw Error(ref reader, at + " given twice");
-                    if (reader.TokenType != JsonTokenType.String) throw Error(ref reader, $"{at} must be a string such as \"192.0.2.0/24\", not {Name(reader.TokenType)}");
-                    if (!TryParsePrefix(reader.ValueSpan, out _prefix, out string problem)) throw Error(ref reader, $"{at}: {problem}");
+                    if (_hasPrefix) throw Error(ref reader, At + " given twice");
+                    if (reader.TokenType != JsonTokenType.String) throw Error(ref reader, $"{At} must be a string such as \"192.0.2.0/24\", not {Name(reader.TokenType)}");
+                    if (!TryParsePrefix(reader.ValueSpan, out _prefix, out string problem)) throw Error(ref reader, $"{At}: {problem}");
                     _hasPrefix = true;
                     break;
                 case "maxLength":
-                    if (_maxLength >= 0) throw Error(ref reader, at + " given twice");
+                    if (_maxLength >= 0) throw Error(ref reader, At + " given twice");
                     if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int max) || max is < 0 or > 128)
-                        throw Error(ref reader, $"{at} must be a prefix length 0..128, not {Shown(ref reader)}");
+                        throw Error(ref reader, $"{At} must be a prefix length 0..128, not {Shown(ref reader)}");
                     _maxLength = max;
                     break;
                 case "asn":
-                    if (_hasAs) throw Error(ref reader, at + " given twice");
-                    if (!TryParseAs(ref reader, out _as)) throw Error(ref reader, $"{at} must be an AS number such as \"AS64500\" or 64500 (0..4294967295), not {Shown(ref reader)}");
+                    if (_hasAs) throw Error(ref reader, At + " given twice");
+                    if (!TryParseAs(ref reader, out _as)) throw Error(ref reader, $"{At} must be an AS number such as \"AS64500\" or 64500 (0..4294967295), not {Shown(ref reader)}");
                     _hasAs = true;
                     break;
             }
