@@ -8,6 +8,7 @@ namespace PolicyKit.Bmp.Bench;
 ///   --pcap FILE              writes the benchmark's stream as a pcap (for pmbmpd, Wireshark)
 ///   --fuzz N [--seed S]      N mutated messages from the recorded FRR/GoBGP streams through the monitor;
 ///                            no exception may escape, managed memory is reported every 10% of the run
+///   --vrp-load [--entries N] a VRP JSON file of N (500,000) entries loaded in a fresh process: time, heap held, peak RSS
 ///   --memory                 the full-table figure: 4 peers × 250,000 prefixes, heap held after a full GC
 ///   --write-stream FILE [--shape NAME]   writes an end-to-end stream (for perf, socat, pmbmpd by hand)
 ///   --profile [--shape NAME] where the per-prefix time goes (stopwatch, in-process, parts switched off)
@@ -29,6 +30,7 @@ public static class Program
         }
         if (Value("--fuzz") is { } count) return FuzzRun.Run(Console.Out, int.Parse(count), int.Parse(Value("--seed") ?? "20261123"));
         if (args.Contains("--memory")) return MemoryRun.Run(Console.Out);
+        if (args.Contains("--vrp-load")) return VrpLoadRun.Run(Console.Out, int.Parse(Value("--entries") ?? "500000"));
         if (Value("--write-stream") is { } streamFile)
         {
             var shape = EndToEnd.Shapes.Single(s => s.Name == (Value("--shape") ?? "100k x 10"));

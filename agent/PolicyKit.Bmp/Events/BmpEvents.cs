@@ -102,6 +102,35 @@ public sealed record BmpViolationEvent(DateTimeOffset Time, BmpPeerId Peer, Viol
     public override string Kind => Violation == ViolationKind.Bogon ? "bmp-bogon-announced" : "bmp-prefix-filter-violation";
 }
 
+/// <summary>Which origin check an announcement failed.</summary>
+public enum OriginCheck : byte
+{
+    /// <summary>RFC 6811: VRPs cover the prefix and none matches its origin AS and length.</summary>
+    Rpki,
+
+    /// <summary>The expected origins per prefix (the IRR-built sets) cover the prefix and do not list its origin AS.</summary>
+    ExpectedOrigin,
+}
+
+/// <summary>
+/// A possible hijack: an announcement whose origin the RPKI (or the expected origins) does not
+/// authorize — the peer, the prefix, its origin AS (null when the path ends in an AS_SET: origin
+/// NONE), the AS path as the peer sent it, and the covering entries (<see cref="Expected"/>, e.g.
+/// "203.0.113.0/24-24 AS64500"). Held to the station's event budget per peer and check.
+/// </summary>
+public sealed record BmpOriginEvent(DateTimeOffset Time, BmpPeerId Peer, OriginCheck Check, string Prefix, uint? OriginAs, string AsPath, string Expected, string View)
+    : BmpEvent(Time, Peer.Router)
+{
+    public override string Kind => Check == OriginCheck.Rpki ? "bmp-rpki-invalid" : "bmp-unexpected-origin";
+}
+
+/// <summary>The station re-read an origin file (<see cref="Source"/>: "rpki" or "expected-origins"); on failure the previous data stays in force.</summary>
+public sealed record BmpOriginDataReloadedEvent(DateTimeOffset Time, string Router, string Source, bool Success, int Entries, string Detail)
+    : BmpEvent(Time, Router)
+{
+    public override string Kind => "bmp-origin-data-reloaded";
+}
+
 /// <summary>RFC 2439: a route's penalty went above the suppress limit, or decayed below reuse.</summary>
 public sealed record BmpDampingEvent(DateTimeOffset Time, BmpPeerId Peer, string Prefix, bool Suppressed, double Penalty, int Flaps)
     : BmpEvent(Time, Peer.Router)

@@ -59,6 +59,13 @@ internal sealed class PeerState(PeerKey key, PerPeerHeader header)
     public long FilterViolations;
     public string? LastViolation;
 
+    /// <summary>Announcements validated against the VRPs, by outcome, and found off the expected origins (see RouterMonitor.Origins.cs).</summary>
+    public long RpkiValid;
+    public long RpkiInvalid;
+    public long RpkiNotFound;
+    public long UnexpectedOrigins;
+    public string? LastOriginProblem;
+
     public long RouteMonitoring;
     public long Announcements;
     public long Withdrawals;

@@ -13,6 +13,7 @@ public sealed partial class RouterMonitor
         {
             _now = Math.Max(_now, Ticks());
             SyncTable();
+            SyncOrigins();
             Sweep();
             Summarize();
             var damping = _damping;
@@ -42,7 +43,11 @@ public sealed partial class RouterMonitor
                     peer.BogonAnnouncements, peer.FilterViolations, peer.LastViolation,
                     peer.RouteMonitoring, peer.Announcements, peer.Withdrawals, peer.EndOfRib, peer.TreatedAsWithdraw, peer.AttributesDiscarded,
                     peer.UpdatesNotApplied, new Dictionary<string, ulong>(peer.Statistics, StringComparer.Ordinal), peer.VendorStatistics,
-                    peer.StatisticsReports, peer.LastStatistics));
+                    peer.StatisticsReports, peer.LastStatistics)
+                {
+                    Origins = new BmpOriginCounts(_rpki is not null, peer.RpkiValid, peer.RpkiInvalid, peer.RpkiNotFound,
+                        _expectedOrigins is not null, peer.UnexpectedOrigins, peer.LastOriginProblem),
+                });
             }
             var byType = new Dictionary<string, long>(StringComparer.Ordinal);
             for (int t = 0; t < _byType.Length - 1; t++)

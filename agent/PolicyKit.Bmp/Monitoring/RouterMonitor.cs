@@ -53,7 +53,8 @@ public sealed partial class RouterMonitor
     private long _unknownTlvs;
     private long _bgpErrors;
 
-    public RouterMonitor(CompiledTable table, BmpStationOptions? options = null, IBmpEventSink? sink = null, long session = 0, string remote = "replay", string local = "", bool tls = false, string? clientSubject = null)
+    public RouterMonitor(CompiledTable table, BmpStationOptions? options = null, IBmpEventSink? sink = null, long session = 0, string remote = "replay", string local = "", bool tls = false, string? clientSubject = null,
+        OriginSources? origins = null)
     {
         ArgumentNullException.ThrowIfNull(table);
         _options = options ?? new BmpStationOptions();
@@ -63,6 +64,7 @@ public sealed partial class RouterMonitor
         _limiter = new EventLimiter(_options.EventBurst, _options.EventSummaryInterval.Ticks);
         _published = table;
         _bound = table;
+        _origins = origins;
         _damping = DampingParameters.From(table.Source.Damping);
         Session = session;
         Remote = remote;
@@ -146,6 +148,7 @@ public sealed partial class RouterMonitor
         {
             _now = Ticks();
             SyncTable();
+            SyncOrigins();
             while (true)
             {
                 var status = BmpCommonHeader.TryFrame(buffer[offset..], _options.MaxMessageLength, out var header, out framingError);
@@ -259,12 +262,16 @@ public sealed partial class RouterMonitor
         int attributes = _attributes.Intern(d.AttributeKey);
         _attributes.AddRefs(attributes, announced.Length);
         string? asPath = null;
+        RouteOrigin? origin = null;
+        bool checkOrigins = analyze && (_rpki is not null || _expectedOrigins is not null);
         for (int i = 0; i < announced.Length; i++)
         {
             ref readonly var p = ref announced[i];
             int previous = rib.Announce(p, attributes, peer.AddPath(view, p.Family), out bool newPrefix);
             if (previous >= 0) _attributes.Release(previous);
             if (!analyze || !p.Family.IsUnicast()) continue;
+            // A route is validated when it arrives or its path changes (a repeat of the same path cannot change its origin).
+            if (checkOrigins && previous != attributes) CheckOrigin(peer, p, origin ??= Origin(peer, d), ref asPath);
             if (damping is not null && previous >= 0 && previous != attributes &&
                 peer.Damping!.AttributesChanged(p, _now, damping) == DampingChange.Suppressed) DampingEvent(peer, p, true, damping);
             if (newPrefix) Count(peer, p, ref asPath);

@@ -57,6 +57,9 @@ public sealed record BmpPeerSnapshot(
     long StatisticsReports,
     DateTimeOffset? LastStatistics)
 {
+    /// <summary>Origin validation of the peer's announcements on the analysed view (RPKI and the expected origins).</summary>
+    public BmpOriginCounts Origins { get; init; } = BmpOriginCounts.None;
+
     /// <summary>Prefixes in the view the analysis runs on (0 when the peer has none).</summary>
     public int Prefixes(RibView view) => Views.FirstOrDefault(v => v.View == view)?.Prefixes ?? 0;
 }
@@ -89,3 +92,14 @@ public sealed record BmpSessionSnapshot(
 
 /// <summary>One peer's max-prefix figure (<see cref="BmpPeerSnapshot.PolicyPrefixes"/>) with where it comes from: the router, the peer's name and the analysed view.</summary>
 public sealed record BmpPrefixUse(Address Peer, int Used, string Router, string PeerName, string View);
+
+/// <summary>
+/// Origin validation of one peer's announcements in its analysed view, since its session began:
+/// announcements (a route arriving or changing its path) by RFC 6811 state while VRPs are loaded
+/// (<see cref="Rpki"/>), and those whose origin the expected origins per prefix do not list while
+/// those are loaded (<see cref="Expected"/>); <see cref="Last"/> describes the latest problem.
+/// </summary>
+public sealed record BmpOriginCounts(bool Rpki, long RpkiValid, long RpkiInvalid, long RpkiNotFound, bool Expected, long UnexpectedOrigins, string? Last)
+{
+    public static readonly BmpOriginCounts None = new(false, 0, 0, 0, false, 0, null);
+}

@@ -137,7 +137,7 @@ internal sealed class BmpSession
                 (first, firstLength) = await ReadFirstMessageAsync(stream, deadline.Token, token).ConfigureAwait(false);
                 if (first is null) return;
             }
-            Monitor = new RouterMonitor(_station.Table, options, _station, Id, Remote, Local, stream is SslStream, _tlsSubject);
+            Monitor = new RouterMonitor(_station.Table, options, _station, Id, Remote, Local, stream is SslStream, _tlsSubject, _station.Origins);
             if (!_station.Promote(this)) return;
             await SessionAsync(stream, first, firstLength, token).ConfigureAwait(false);
         }

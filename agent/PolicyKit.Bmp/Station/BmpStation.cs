@@ -1,3 +1,4 @@
+using PolicyKit.Bmp.Analysis;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -74,6 +75,9 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
     /// <summary>The bound endpoints, in listener order (a port 0 in the options is the real port here). Empty before <see cref="StartAsync"/>.</summary>
     public IReadOnlyList<IPEndPoint> LocalEndpoints => _listeners.Select(l => l.Endpoint).ToList();
 
+    /// <summary>The VRPs and expected origins every session validates announcements against (see <see cref="ReloadOrigins"/>).</summary>
+    public OriginSources Origins { get; } = new();
+
     /// <summary>The table every session's engine uses (the last one <see cref="ReloadTable"/> set).</summary>
     public CompiledTable Table => Volatile.Read(ref _table);
 
@@ -86,6 +90,11 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
     {
         if (_started) throw new InvalidOperationException("the BMP station is already started");
         _started = true;
+        // The origin files first: a station that cannot validate as configured does not start.
+        foreach (var (source, _, detail) in LoadOrigins())
+        {
+            if (source is not null) throw new BmpConfigurationException(source, detail);
+        }
         try
         {
             foreach (var options in _options.Listeners)
@@ -149,6 +158,48 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
         {
             foreach (var session in _sessions.Values) session.Monitor?.LoadTable(table);
         }
+    }
+
+    /// <summary>
+    /// Re-reads the origin files (<see cref="BmpStationOptions.RpkiFile"/>,
+    /// <see cref="BmpStationOptions.ExpectedOriginsFile"/>). A file that does not load leaves the
+    /// data it would have replaced in force, and says why. One result per configured file, each also
+    /// a <see cref="BmpOriginDataReloadedEvent"/>.
+    /// </summary>
+    public IReadOnlyList<BmpOriginReload> ReloadOrigins()
+    {
+        var results = new List<BmpOriginReload>();
+        foreach (var (failed, name, detail) in LoadOrigins())
+        {
+            var info = name == "rpki" ? Origins.RpkiInfo : Origins.ExpectedOriginsInfo;
+            var result = failed is null
+                ? new BmpOriginReload(name, true, info?.Entries ?? 0, detail)
+                : new BmpOriginReload(name, false, info?.Entries ?? 0, detail + (info is null ? string.Empty : $" (the previous {info.Entries} entries stay in use)"));
+            results.Add(result);
+            Publish(new BmpOriginDataReloadedEvent(_options.Time.GetUtcNow(), "station", name, result.Success, result.Entries, result.Detail));
+        }
+        return results;
+    }
+
+    /// <summary>Loads each configured origin file; per file the option that failed (null when it loaded), the source's name and what happened.</summary>
+    private List<(string? FailedOption, string Name, string Detail)> LoadOrigins()
+    {
+        var results = new List<(string?, string, string)>();
+        foreach (var (option, name, path) in new[] { ("rpki-file", "rpki", _options.RpkiFile), ("expected-origins-file", "expected-origins", _options.ExpectedOriginsFile) })
+        {
+            if (string.IsNullOrEmpty(path)) continue;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (!VrpJson.TryLoad(path, out var table, out string error))
+            {
+                results.Add((option, name, error));
+                continue;
+            }
+            if (name == "rpki") Origins.SetRpki(table, path, _options.Time.GetUtcNow());
+            else Origins.SetExpectedOrigins(table, path, _options.Time.GetUtcNow());
+            var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            results.Add((null, name, $"{path}: {table!.Count} entries ({table.Ipv4Count} IPv4, {table.Ipv6Count} IPv6) in {took.TotalMilliseconds:0} ms"));
+        }
+        return results;
     }
 
     /// <summary>
@@ -224,7 +275,7 @@ public sealed class BmpStation : IAsyncDisposable, IBmpEventSink
             SummarizeRefusals();
         }
         var snapshots = sessions.Select(s => s.Monitor).OfType<RouterMonitor>().Select(m => m.Snapshot()).ToList();
-        return new BmpStationSnapshot(_options.Time.GetUtcNow(), Counters, snapshots);
+        return new BmpStationSnapshot(_options.Time.GetUtcNow(), Counters, snapshots) { Rpki = Origins.RpkiInfo, ExpectedOrigins = Origins.ExpectedOriginsInfo };
     }
 
     // ── IBmpEventSink: the bounded queue ─────────────────────────────────────────────────

@@ -121,6 +121,15 @@ public sealed record BmpStationOptions
     /// <summary>Prefixes whose announcement is a bogon violation. <see cref="BogonList.Empty"/> turns the check off.</summary>
     public BogonList Bogons { get; init; } = BogonList.Default;
 
+    /// <summary>
+    /// A VRP JSON file (the export of stayrtr or rpki-client) that every announcement on an analysed
+    /// view is validated against (RFC 6811); loaded at start, re-read by <c>BmpStation.ReloadOrigins</c>. Null: no RPKI validation.
+    /// </summary>
+    public string? RpkiFile { get; init; }
+
+    /// <summary>The expected origins per prefix (the IRR-built sets: route objects as prefix, maxLength, asn) in the same JSON format. Null: that check is off.</summary>
+    public string? ExpectedOriginsFile { get; init; }
+
     /// <summary>How many top flappers a peer snapshot lists.</summary>
     public int TopFlappers { get; init; } = 10;
 

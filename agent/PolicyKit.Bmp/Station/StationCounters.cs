@@ -33,9 +33,21 @@ public sealed record BmpStationCounters(
 /// <summary>The whole station now: counters, and every open session with its peers.</summary>
 public sealed record BmpStationSnapshot(DateTimeOffset Time, BmpStationCounters Counters, IReadOnlyList<BmpSessionSnapshot> Sessions)
 {
+    /// <summary>The VRPs in force (null: RPKI validation off).</summary>
+    public PolicyKit.Bmp.Analysis.OriginSourceInfo? Rpki { get; init; }
+
+    /// <summary>The expected origins per prefix in force (null: that check off).</summary>
+    public PolicyKit.Bmp.Analysis.OriginSourceInfo? ExpectedOrigins { get; init; }
+
     /// <summary>Every peer of every session.</summary>
     public IEnumerable<BmpPeerSnapshot> Peers => Sessions.SelectMany(s => s.Peers);
 }
 
 /// <summary>The outcome of reloading one TLS listener's certificates: on failure the old ones stay in use.</summary>
 public sealed record BmpCertificateReload(string Listener, bool Success, string Detail);
+
+/// <summary>The result of re-reading one origin file ("rpki" or "expected-origins"): the entries in force after it, and what happened.</summary>
+public sealed record BmpOriginReload(string Source, bool Success, int Entries, string Detail)
+{
+    public override string ToString() => $"{Source}: {(Success ? "loaded" : "not loaded")}: {Detail}";
+}

@@ -90,10 +90,11 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log, S
 
             void Reload(string trigger)
             {
-                // SIGHUP also re-reads the BMP station's certificates (rotation without a restart).
+                // SIGHUP also re-reads the BMP station's certificates (rotation without a restart) and its origin files.
                 if (trigger == "sighup" && station is not null)
                 {
                     foreach (var r in station.ReloadCertificates()) log.Info($"bmp: certificates: {r}");
+                    foreach (var r in station.ReloadOrigins()) log.Write(r.Success ? AgentLogLevel.Info : AgentLogLevel.Error, $"bmp: {r}");
                 }
                 try
                 {
@@ -202,6 +203,10 @@ internal sealed class AgentHost(RunPlan plan, TextWriter output, AgentLog log, S
             return null;
         }
         runtime.TableChanged += () => station.ReloadTable(runtime.Engine.Table);
+        foreach (var info in new[] { station.Origins.RpkiInfo, station.Origins.ExpectedOriginsInfo })
+        {
+            if (info is not null) log.Info($"bmp: {info.Name}: {info.Entries} entries from {info.Source}");
+        }
         log.Info($"bmp: station listening on {string.Join(", ", station.LocalEndpoints.Zip(options.Listeners, (e, l) => $"{e} ({(l.Tls is null ? "plain TCP" : "TLS")})"))}");
         var memory = GC.GetGCMemoryInfo();
         log.Info($"bmp: managed heap may grow to {memory.TotalAvailableMemoryBytes / (1024 * 1024)} MiB (set DOTNET_GCHeapHardLimit to bound it; see the systemd unit)");

@@ -115,6 +115,8 @@ internal static class RunPlanFactory
                 EventQueueCapacity = b.EventQueue,
                 EventBurst = b.EventBurst,
                 EventSummaryInterval = b.EventInterval,
+                RpkiFile = b.RpkiFile.Length > 0 ? b.RpkiFile : null,
+                ExpectedOriginsFile = b.ExpectedOriginsFile.Length > 0 ? b.ExpectedOriginsFile : null,
             };
         }
         var level = Enum.Parse<AgentLogLevel>(s.Log.Level, ignoreCase: true);

@@ -12,6 +12,12 @@ public sealed record BmpSection(
     TimeSpan HandshakeTimeout, TimeSpan FirstMessageTimeout, TimeSpan IdleTimeout,
     string View, IReadOnlyDictionary<string, string> ViewOverrides, int EventQueue, int EventBurst, TimeSpan EventInterval)
 {
+    /// <summary>A VRP JSON file (stayrtr / rpki-client export) every announcement is validated against (RFC 6811); empty: no RPKI validation.</summary>
+    public string RpkiFile { get; init; } = string.Empty;
+
+    /// <summary>The expected origins per prefix (IRR route objects) in the same format; empty: that check is off.</summary>
+    public string ExpectedOriginsFile { get; init; } = string.Empty;
+
     public static readonly string[] Views = ["auto", "pre-policy", "post-policy", "loc-rib"];
 
     public const string DefaultListen = "127.0.0.1:11019";
@@ -41,7 +47,11 @@ public sealed record BmpSection(
             ParseViews(v, v.String("bmp.view_overrides", "", "ROUTER=VIEW or ROUTER/PEER=VIEW pairs, comma-separated (ROUTER: identity, sysName or address)")),
             v.Int("bmp.event_queue", 10_000, 16, 10_000_000, "BMP events waiting for telemetry; when full, new events are dropped and counted"),
             v.Int("bmp.event_burst", 5, 1, 10_000, "events of one kind and reason a session sends per event_interval; the rest are counted into one summary"),
-            v.Duration("bmp.event_interval", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), "the window of event_burst, and how often held-back events are summarised"));
+            v.Duration("bmp.event_interval", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), "the window of event_burst, and how often held-back events are summarised"))
+        {
+            RpkiFile = v.Path("bmp.rpki_file", mustExist: true, "VRP JSON (the export of stayrtr or rpki-client) that every received route is validated against (RFC 6811); re-read on SIGHUP"),
+            ExpectedOriginsFile = v.Path("bmp.expected_origins_file", mustExist: true, "expected origins per prefix (IRR route objects) in the same JSON format; a covered route from another origin is an event; re-read on SIGHUP"),
+        };
         if (s.Enabled && s.Listen.Length == 0 && s.TlsListen.Length == 0) v.Error("bmp.listen", "the station needs bmp.listen or bmp.tls_listen");
         if (s.Listen.Length > 0 && !Endpoints.TryParse(s.Listen, out _)) v.Error("bmp.listen", $"expected HOST:PORT, got \"{s.Listen}\"");
         if (s.TlsListen.Length > 0)

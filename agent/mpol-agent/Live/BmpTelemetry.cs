@@ -93,6 +93,9 @@ internal sealed class BmpTelemetry(BmpStation station, AgentRuntime runtime, Age
                 log.Warn($"bmp: {s.Router}: {s.Suppressed.Values.Sum()} more events in the last {s.Window.TotalSeconds:0} s, counted not sent: " +
                     string.Join(", ", s.Suppressed.OrderByDescending(p => p.Value).Select(p => $"{p.Key} ×{p.Value}")));
                 break;
+            case BmpOriginEvent o:
+                log.Warn($"bmp: {o.Peer}: {o.Kind[4..]} {o.Prefix} origin {(o.OriginAs is { } origin ? "AS" + origin : "NONE")} as-path [{o.AsPath}] expected {o.Expected} ({o.View} view)");
+                break;
             case BmpMaxPrefixEvent { Exceeded: true } x:
                 log.Warn($"bmp: {x.Peer}: max-prefix {x.Max} exceeded ({x.View} view)");
                 break;
@@ -278,6 +281,21 @@ internal sealed class BmpTelemetry(BmpStation station, AgentRuntime runtime, Age
         w.WriteNumber("filter", p.FilterViolations);
         if (p.LastViolation is not null) w.WriteString("last", p.LastViolation);
         w.WriteEndObject();
+        // Origin validation of the announcements on the analysed view, present while VRPs or expected origins are loaded.
+        var o = p.Origins;
+        if (o.Rpki || o.Expected)
+        {
+            w.WriteStartObject("origins");
+            if (o.Rpki)
+            {
+                w.WriteNumber("rpki_valid", o.RpkiValid);
+                w.WriteNumber("rpki_invalid", o.RpkiInvalid);
+                w.WriteNumber("rpki_not_found", o.RpkiNotFound);
+            }
+            if (o.Expected) w.WriteNumber("unexpected_origin", o.UnexpectedOrigins);
+            if (o.Last is not null) w.WriteString("last", o.Last);
+            w.WriteEndObject();
+        }
         w.WriteStartObject("messages");
         w.WriteNumber("route_monitoring", p.RouteMonitoringMessages);
         w.WriteNumber("announcements", p.Announcements);
@@ -301,6 +319,15 @@ internal sealed class BmpTelemetry(BmpStation station, AgentRuntime runtime, Age
         w.WriteStartObject("bmp");
         w.WriteStartObject("station");
         StationCounters(w, snapshot.Counters);
+        foreach (var (name, info) in new[] { ("rpki", snapshot.Rpki), ("expected_origins", snapshot.ExpectedOrigins) })
+        {
+            if (info is null) continue;
+            w.WriteStartObject(name);
+            w.WriteString("file", info.Source);
+            w.WriteNumber("entries", info.Entries);
+            w.WriteString("loaded", TelemetryPayloads.Time(info.Loaded));
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
         w.WriteStartArray("routers");
         foreach (var s in snapshot.Sessions)
@@ -355,6 +382,15 @@ internal sealed class BmpTelemetry(BmpStation station, AgentRuntime runtime, Age
             case BmpViolationEvent v:
                 Peer(w, v.Peer); w.WriteString("prefix", v.Prefix); w.WriteString("as_path", v.AsPath); w.WriteNumber("origin_as", v.OriginAs); w.WriteString("rule", v.Rule);
                 w.WriteString("view", v.View);
+                break;
+            case BmpOriginEvent o:
+                Peer(w, o.Peer); w.WriteString("prefix", o.Prefix);
+                if (o.OriginAs is { } origin) w.WriteNumber("origin_as", origin);
+                else w.WriteNull("origin_as");
+                w.WriteString("as_path", o.AsPath); w.WriteString("expected", o.Expected); w.WriteString("view", o.View);
+                break;
+            case BmpOriginDataReloadedEvent r:
+                w.WriteString("source", r.Source); w.WriteBoolean("success", r.Success); w.WriteNumber("entries", r.Entries); w.WriteString("detail", r.Detail);
                 break;
             case BmpDampingEvent g:
                 Peer(w, g.Peer); w.WriteString("prefix", g.Prefix); w.WriteNumber("penalty", Math.Round(g.Penalty)); w.WriteNumber("flaps", g.Flaps);

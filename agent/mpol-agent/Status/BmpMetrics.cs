@@ -36,6 +36,17 @@ internal static class BmpMetrics
         Counter(text, "mpol_agent_bmp_certificate_reload_failures", "BMP listener certificate reloads that failed (the old certificates stay).", c.CertificateReloadFailures);
         Counter(text, "mpol_agent_bmp_internal_errors", "BMP station internal errors.", c.InternalErrors);
 
+        if (snapshot.Rpki is { } rpki)
+        {
+            Family(text, "mpol_agent_bmp_rpki_vrps", "gauge", "VRPs the station validates routes against (bmp.rpki_file).");
+            Sample(text, "mpol_agent_bmp_rpki_vrps", [], rpki.Entries);
+        }
+        if (snapshot.ExpectedOrigins is { } expected)
+        {
+            Family(text, "mpol_agent_bmp_expected_origins", "gauge", "Expected origins per prefix the station checks routes against (bmp.expected_origins_file).");
+            Sample(text, "mpol_agent_bmp_expected_origins", [], expected.Entries);
+        }
+
         var routers = OnePerRouter(snapshot.Sessions);
         Family(text, "mpol_agent_bmp_router_up", "gauge", "1 while the router's BMP session is open and not terminated.");
         foreach (var s in routers) Sample(text, "mpol_agent_bmp_router_up", [("router", s.Router)], s.Terminated ? 0 : 1);
@@ -57,6 +68,20 @@ internal static class BmpMetrics
         Family(text, "mpol_agent_bmp_peer_max_prefix", "gauge", "The policy's max-prefix for the peer (only peers the policy names).");
         foreach (var (router, p) in peers.Where(x => x.Peer.MaxPrefix >= 0))
             Sample(text, "mpol_agent_bmp_peer_max_prefix", [("router", router), ("peer", p.Peer.Name)], p.MaxPrefix);
+        if (snapshot.Rpki is not null)
+        {
+            Family(text, "mpol_agent_bmp_peer_rpki", "counter", "Announcements on the analysed view validated against the VRPs, by RFC 6811 state.");
+            foreach (var (router, p) in peers)
+            {
+                foreach (var (state, value) in new[] { ("valid", p.Origins.RpkiValid), ("invalid", p.Origins.RpkiInvalid), ("not-found", p.Origins.RpkiNotFound) })
+                    Sample(text, "mpol_agent_bmp_peer_rpki_total", [("router", router), ("peer", p.Peer.Name), ("state", state)], value);
+            }
+        }
+        if (snapshot.ExpectedOrigins is not null)
+        {
+            Family(text, "mpol_agent_bmp_peer_unexpected_origin", "counter", "Announcements on the analysed view whose origin the expected origins do not list.");
+            foreach (var (router, p) in peers) Sample(text, "mpol_agent_bmp_peer_unexpected_origin_total", [("router", router), ("peer", p.Peer.Name)], p.Origins.UnexpectedOrigins);
+        }
         Family(text, "mpol_agent_bmp_peer_updates", "counter", "Route Monitoring messages received for the peer.");
         foreach (var (router, p) in peers) Sample(text, "mpol_agent_bmp_peer_updates_total", [("router", router), ("peer", p.Peer.Name)], p.RouteMonitoringMessages);
     }

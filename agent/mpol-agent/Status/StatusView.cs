@@ -80,13 +80,17 @@ public sealed record StatusView(
             var refused = new[] { "sessions_refused", "pending_refused", "pending_evicted", "pending_lost", "first_message_failures", "tls_failures", "plaintext_refused" }
                 .Select(name => (Name: name, Count: Long(s, name))).Where(x => x.Count > 0).ToList();
             lines.Add($"bmp: {Long(s, "sessions")} sessions, {Long(s, "pending")} pending, {Long(s, "messages")} messages, {Long(s, "malformed")} malformed, " +
-                $"{Long(s, "events_dropped")} events dropped" + (refused.Count == 0 ? string.Empty : $", refused: {string.Join(", ", refused.Select(x => $"{x.Name} {x.Count}"))}"));
+                $"{Long(s, "events_dropped")} events dropped" + (refused.Count == 0 ? string.Empty : $", refused: {string.Join(", ", refused.Select(x => $"{x.Name} {x.Count}"))}") +
+                (s.TryGetProperty("rpki", out var rpki) && rpki.ValueKind == JsonValueKind.Object ? $", rpki {Long(rpki, "entries")} VRPs" : string.Empty) +
+                (s.TryGetProperty("expected_origins", out var irr) && irr.ValueKind == JsonValueKind.Object ? $", {Long(irr, "entries")} expected origins" : string.Empty));
         }
         if (bmp.TryGetProperty("routers", out var routers) && routers.ValueKind == JsonValueKind.Array)
         {
             foreach (var r in routers.EnumerateArray())
             {
-                long up = 0, total = 0, prefixes = 0;
+                long up = 0, total = 0, prefixes = 0, invalid = 0, unexpected = 0;
+                bool validated = false;
+                var byPeer = new List<string>();
                 if (r.TryGetProperty("peers", out var peers) && peers.ValueKind == JsonValueKind.Array)
                 {
                     foreach (var p in peers.EnumerateArray())
@@ -94,9 +98,16 @@ public sealed record StatusView(
                         total++;
                         if (p.TryGetProperty("up", out var u) && u.ValueKind == JsonValueKind.True) up++;
                         prefixes += Long(p, "policy_prefixes");
+                        if (!p.TryGetProperty("origins", out var o) || o.ValueKind != JsonValueKind.Object) continue;
+                        validated = true;
+                        long peerInvalid = Long(o, "rpki_invalid"), peerUnexpected = Long(o, "unexpected_origin");
+                        invalid += peerInvalid;
+                        unexpected += peerUnexpected;
+                        if (peerInvalid + peerUnexpected > 0) byPeer.Add($"{Str(p, "peer") ?? "?"} {peerInvalid}/{peerUnexpected}");
                     }
                 }
-                lines.Add($"bmp {Str(r, "router") ?? "?"}: {up}/{total} peers up, {prefixes} prefixes, {Long(r, "messages")} messages, {Long(r, "malformed")} malformed");
+                lines.Add($"bmp {Str(r, "router") ?? "?"}: {up}/{total} peers up, {prefixes} prefixes, {Long(r, "messages")} messages, {Long(r, "malformed")} malformed" +
+                    (validated ? $", {invalid} rpki-invalid, {unexpected} unexpected-origin" + (byPeer.Count == 0 ? string.Empty : $" (per peer: {string.Join(", ", byPeer)})") : string.Empty));
             }
         }
         return lines;

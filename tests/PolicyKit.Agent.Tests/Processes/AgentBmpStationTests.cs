@@ -202,7 +202,7 @@ public sealed class AgentBmpStationTests : IDisposable
     }
 
     /// <summary>OpenMetrics as Prometheus parses it: one TYPE and HELP per family before its samples, counter samples in _total, the # EOF last.</summary>
-    private static void AssertOpenMetrics(string text)
+    internal static void AssertOpenMetrics(string text)
     {
         Assert.EndsWith("# EOF\n", text, StringComparison.Ordinal);
         var types = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -19,7 +19,7 @@ public sealed class FrrLiveTests
 {
     internal const int Prefixes11 = 12;
 
-    private static string RouterConfig => """
+    internal static string RouterConfig => """
         frr defaults traditional
         hostname rA
         log stdout
