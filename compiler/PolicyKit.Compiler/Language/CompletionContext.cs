@@ -79,7 +79,7 @@ public sealed record CompletionContext(IReadOnlyList<string> Keywords, NameSlot 
                 case StateLimitClassesContext: return (NameSlot.Classes, "");
                 case InterfaceDeclContext: return (NameSlot.Profiles, "");
                 case TestDeclContext: return (NameSlot.Devices, "");
-                case AuthTcpAoContext auth: return (NameSlot.Keychains, DeviceOf(auth));
+                case AuthTcpAoContext auth: return (NameSlot.Keychains, NameOccurrences.DeviceOf(auth));
                 // Every other place a name goes names a filter (access, control, boundary filter,
                 // source-filter, mrinfo, group-range, rp, msdp, prefix-filter, control-plane, protect).
                 case IgmpStmtContext or BoundaryStmtContext or SourceFilterStmtContext or DeviceStmtContext or RpStmtContext
@@ -88,15 +88,6 @@ public sealed record CompletionContext(IReadOnlyList<string> Keywords, NameSlot 
             }
         }
         return (NameSlot.AnyPolicyName, "");
-    }
-
-    private static string DeviceOf(RuleContext context)
-    {
-        for (var current = context.Parent; current is not null; current = current.Parent)
-        {
-            if (current is DeviceDeclContext device) return device.name()?.GetText() ?? "";
-        }
-        return "";
     }
 
     /// <summary>Keeps what the parser expected when it met the sentinel, and the rule it was in.</summary>

@@ -60,7 +60,7 @@ public static class NameOccurrences
     };
 
     /// <summary>The name of the device a keychain or its use sits in ("" outside one).</summary>
-    private static string DeviceOf(RuleContext context)
+    internal static string DeviceOf(RuleContext context)
     {
         for (var current = context.Parent; current is not null; current = current.Parent)
         {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PolicyKit.Compiler.Tests.Cli;
 
 namespace PolicyKit.Compiler.Tests.Language;
 
@@ -24,18 +25,8 @@ internal sealed class LspProcess : IDisposable
 
     public LspProcess(string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo
-        {
-            FileName = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet",
-            WorkingDirectory = workingDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mpolc.dll"));
-        start.ArgumentList.Add("lsp");
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        var start = MpolcRunner.ProcessStart(workingDirectory, ["lsp", .. arguments]);
+        start.RedirectStandardInput = true;
         _process = Process.Start(start)!;
         _process.ErrorDataReceived += (_, e) =>
         {
@@ -165,20 +156,5 @@ internal sealed class LspProcess : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-        _process.Dispose();
-    }
+    public void Dispose() => ExternalCommand.Stop(_process);
 }
