@@ -24,6 +24,7 @@ internal sealed class LanguageServer(CompilationOptions options, TextWriter log)
     private readonly SemaphoreSlim _work = new(0);
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _shutdown;
+    private int _workerStarted;
 
     public JsonRpc? Rpc { get; set; }
 
@@ -48,7 +49,8 @@ internal sealed class LanguageServer(CompilationOptions options, TextWriter log)
             hoverProvider = true,
             completionProvider = new { triggerCharacters = Array.Empty<string>() },
         }, LspConstants.Json);
-        _ = Task.Run(WorkAsync);
+        // The checking worker starts once, whatever a client sends twice.
+        if (Interlocked.Exchange(ref _workerStarted, 1) == 0) _ = Task.Run(WorkAsync);
         return new InitializeResult(capabilities, new ServerInfo(ToolInfo.Name, ToolInfo.Version));
     }
 

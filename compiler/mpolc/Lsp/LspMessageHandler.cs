@@ -92,8 +92,9 @@ internal sealed class LspMessageHandler(Stream input, Stream output, SystemTextJ
         {
             return formatter.Deserialize(new ReadOnlySequence<byte>(body));
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException or FormatException or ArgumentException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // The formatter is a library's: whatever it throws on a hostile message, the message is refused and the server goes on.
             (problem, code) = ($"a message that is not a valid JSON-RPC message was refused: {e.Message}", LspConstants.InvalidRequest);
             return null;
         }

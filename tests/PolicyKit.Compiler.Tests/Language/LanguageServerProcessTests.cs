@@ -48,7 +48,7 @@ public sealed class LanguageServerProcessTests
         string good = "groups tv { 232.1.0.0/16; }\nfilter f { permit groups tv; deny any; }\n";
         string path = folder.Write("p.mpol", good);
         string uri = new Uri(path).AbsoluteUri;
-        using var server = new LspProcess(folder.Path);
+        using var server = LspProcess.Start(folder.Path);
         server.Initialize(folder.Path);
 
         // Unsaved text with a misspelt set: MP2001 on the name, line 1 (0-based), characters 25–28.
@@ -85,7 +85,7 @@ public sealed class LanguageServerProcessTests
         string path = Path.Combine(RepoPaths.Examples, "broadband-edge.mpol");
         string text = File.ReadAllText(path);
         string uri = new Uri(path).AbsoluteUri;
-        using var server = new LspProcess(RepoPaths.Root);
+        using var server = LspProcess.Start(RepoPaths.Root);
         server.Initialize(RepoPaths.Root);
         server.Notify("textDocument/didOpen", Open(uri, text));
         Assert.Empty(server.WaitForDiagnostics(uri));
@@ -124,7 +124,7 @@ public sealed class LanguageServerProcessTests
         string text = "include \"lib/sets.mpol\";\nfilter f { permit groups shared; deny any; }\n";
         string path = folder.Write("policy/main.mpol", text);
         string uri = new Uri(path).AbsoluteUri;
-        using var server = new LspProcess("/");
+        using var server = LspProcess.Start("/");
         server.Initialize(folder.Path);
         server.Notify("textDocument/didOpen", Open(uri, text));
 
@@ -153,7 +153,7 @@ public sealed class LanguageServerProcessTests
         using var folder = new TempDirectory();
         string text = "groups tv { 232.1.0.0/16; }\n";
         string uri = new Uri(folder.Write("p.mpol", text)).AbsoluteUri;
-        using var server = new LspProcess(folder.Path);
+        using var server = LspProcess.Start(folder.Path);
         server.Initialize(folder.Path);
         server.Notify("textDocument/didOpen", Open(uri, text));
         server.WaitForDiagnostics(uri);
@@ -202,14 +202,14 @@ public sealed class LanguageServerProcessTests
     public void Exit_without_shutdown_or_the_end_of_input_stops_the_server_with_1()
     {
         using var folder = new TempDirectory();
-        using (var server = new LspProcess(folder.Path))
+        using (var server = LspProcess.Start(folder.Path))
         {
             server.Initialize(folder.Path);
             server.Notify("exit", null);
             Assert.True(server.WaitForExit(LspProcess.Timeout), "mpolc lsp did not exit on exit");
             Assert.Equal(1, server.Process.ExitCode);
         }
-        using (var server = new LspProcess(folder.Path))
+        using (var server = LspProcess.Start(folder.Path))
         {
             server.Initialize(folder.Path);
             server.CloseInput();

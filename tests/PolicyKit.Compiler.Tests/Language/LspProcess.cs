@@ -11,43 +11,69 @@ namespace PolicyKit.Compiler.Tests.Language;
 /// A real <c>mpolc lsp</c> process driven over its stdin/stdout with LSP's Content-Length framing,
 /// as an editor drives it. Every wait is bounded; the process is stopped (by its own handle) on dispose.
 /// </summary>
-internal sealed class LspProcess : IDisposable
+internal sealed class LspProcess : LspClient, IDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private readonly StringBuilder _stderr;
 
-    private readonly Process _process;
-    private readonly Stream _input;
-    private readonly BlockingCollection<JsonObject> _received = new();
-    private readonly List<JsonObject> _unclaimed = [];
-    private readonly StringBuilder _stderr = new();
-    private readonly Thread _reader;
-    private int _nextId;
+    private LspProcess(Process process, StringBuilder stderr)
+        : base(process.StandardInput.BaseStream, process.StandardOutput.BaseStream)
+    {
+        Process = process;
+        _stderr = stderr;
+    }
 
-    public LspProcess(string workingDirectory, params string[] arguments)
+    public static LspProcess Start(string workingDirectory, params string[] arguments)
     {
         var start = MpolcRunner.ProcessStart(workingDirectory, ["lsp", .. arguments]);
         start.RedirectStandardInput = true;
-        _process = Process.Start(start)!;
-        _process.ErrorDataReceived += (_, e) =>
+        var process = Process.Start(start)!;
+        var stderr = new StringBuilder();
+        process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
-            lock (_stderr) _stderr.Append(e.Data).Append('\n');
+            lock (stderr) stderr.Append(e.Data).Append('\n');
         };
-        _process.BeginErrorReadLine();
-        _input = _process.StandardInput.BaseStream;
-        _reader = new Thread(ReadFrames) { IsBackground = true };
-        _reader.Start();
+        process.BeginErrorReadLine();
+        return new LspProcess(process, stderr);
     }
 
-    public Process Process => _process;
+    public Process Process { get; }
 
-    public string StandardError
+    public override string State
     {
         get
         {
-            lock (_stderr) return _stderr.ToString();
+            lock (_stderr) return $"exited: {Process.HasExited}; stderr:\n{_stderr}";
         }
     }
+
+    public bool WaitForExit(TimeSpan timeout) => Process.WaitForExit(timeout);
+
+    public void Dispose() => ExternalCommand.Stop(Process);
+}
+
+/// <summary>The client side of an LSP connection: framed messages out, framed messages in (read on a thread of its own).</summary>
+internal class LspClient
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private readonly Stream _input;
+    private readonly Stream _output;
+    private readonly BlockingCollection<JsonObject> _received = new();
+    private readonly List<JsonObject> _unclaimed = [];
+    private int _nextId;
+
+    /// <param name="toServer">The server's input.</param>
+    /// <param name="fromServer">The server's output.</param>
+    public LspClient(Stream toServer, Stream fromServer)
+    {
+        _input = toServer;
+        _output = fromServer;
+        new Thread(ReadFrames) { IsBackground = true }.Start();
+    }
+
+    /// <summary>What to say about the server when a wait fails.</summary>
+    public virtual string State => "";
 
     public JsonObject Initialize(string rootPath)
     {
@@ -107,17 +133,15 @@ internal sealed class LspProcess : IDisposable
             if (match(message)) return message;
             lock (_unclaimed) _unclaimed.Add(message);
         }
-        Assert.Fail($"mpolc lsp sent no {what} within {Timeout.TotalSeconds} s (exited: {_process.HasExited}); stderr:\n{StandardError}");
+        Assert.Fail($"mpolc lsp sent no {what} within {Timeout.TotalSeconds} s; {State}");
         return null!;
     }
-
-    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
 
     public void CloseInput() => _input.Close();
 
     private void ReadFrames()
     {
-        var output = _process.StandardOutput.BaseStream;
+        var output = _output;
         try
         {
             while (true)
@@ -155,6 +179,4 @@ internal sealed class LspProcess : IDisposable
             line.Add((byte)b);
         }
     }
-
-    public void Dispose() => ExternalCommand.Stop(_process);
 }
