@@ -12,4 +12,11 @@ public sealed record CheckResult(string Path, PolicyModel? Model, IReadOnlyList<
     public int ErrorCount => Diagnostics.Count(d => d.IsError);
 
     public int WarningCount => Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning);
+
+    /// <summary>
+    /// The model as far as binding got, errors or not (null when a file has syntax errors): for
+    /// an editor that shows what a set resolves to while the policy still has mistakes. Never
+    /// emitted; <see cref="Model"/> is the one that is.
+    /// </summary>
+    public PolicyModel? BoundModel { get; init; }
 }

@@ -37,6 +37,6 @@ public static class PolicyCompiler
         {
             list = list.Select(d => d.Severity == DiagnosticSeverity.Warning && !d.IsSuppressed ? d.WithSeverity(DiagnosticSeverity.Error) : d).ToList();
         }
-        return new CheckResult(path, list.Any(d => d.IsError) ? null : model, list, files);
+        return new CheckResult(path, list.Any(d => d.IsError) ? null : model, list, files) { BoundModel = model };
     }
 }

@@ -33,6 +33,7 @@ internal static class MpolcCommandLine
         root.Add(QueryCommand.Create(context));
         root.Add(TestCommand.Create(context));
         root.Add(FmtCommand.Create(context));
+        root.Add(Lsp.LspCommand.Create(context));
         return root;
     }
 
