@@ -98,22 +98,27 @@ public static class FirstMatch
     }
 
     /// <summary>Pieces of one rule that differ only along <paramref name="axis"/> become one.</summary>
+    /// <remarks>
+    /// The intervals of a merged piece are gathered first and normalised once: a union per piece
+    /// copied the growing set each time, quadratic in the pieces of one rule (the "no rule" piece
+    /// of a 10,000-channel filter gathers ~10,000 of them: 70 % of a ranges question, issue 19).
+    /// </remarks>
     private static List<Piece> Merge(List<Piece> pieces, int axis)
     {
-        var merged = new Dictionary<(int Rule, Box Others), IntervalSet>();
+        var merged = new Dictionary<(int Rule, Box Others), List<(UInt128, UInt128)>>();
         var order = new List<(int Rule, Box Others)>();
         foreach (var piece in pieces)
         {
             var rest = piece.Region.With(axis, IntervalSet.Empty);
             var key = (piece.Rule, rest);
-            if (merged.TryGetValue(key, out var along)) merged[key] = along.Union(piece.Region[axis]);
-            else
+            if (!merged.TryGetValue(key, out var along))
             {
-                merged[key] = piece.Region[axis];
+                merged[key] = along = [];
                 order.Add(key);
             }
+            along.AddRange(piece.Region[axis].Intervals);
         }
-        return order.Select(k => new Piece(k.Others.With(axis, merged[k]), k.Rule)).ToList();
+        return order.Select(k => new Piece(k.Others.With(axis, IntervalSet.From(merged[k])), k.Rule)).ToList();
     }
 
     /// <summary>The axis along which the rules have the most interval boundaries.</summary>

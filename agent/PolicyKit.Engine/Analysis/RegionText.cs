@@ -34,13 +34,42 @@ public static class RegionText
     /// out is shorter to say than what it holds. <paramref name="universe"/> is the whole axis
     /// (every address, or every multicast group); a source axis writes the (*,G) wildcard as "*".
     /// </summary>
-    public static string Short(IntervalSet set, IntervalSet universe, AddressFamily family, bool sources, int most = 6)
+    public static string Short(IntervalSet set, IntervalSet universe, AddressFamily family, bool sources, int most = 6) =>
+        Short(set, sources ? Sources(set, family) : Addresses(set, family), universe, family, sources, most);
+
+    /// <summary>
+    /// As above, with the set's prefixes already written (<paramref name="held"/>, as
+    /// <see cref="Addresses"/> or <see cref="Sources"/> give them). What the axis leaves out is
+    /// counted before it is written: the rest of the groups beside one channel is some thirty
+    /// prefixes, and a ranges answer of 10,000 channels wrote them 10,000 times for nothing.
+    /// </summary>
+    public static string Short(IntervalSet set, IReadOnlyList<string> held, IntervalSet universe, AddressFamily family, bool sources, int most = 6)
     {
         if (set.Equals(universe)) return "any";
-        var held = sources ? Sources(set, family) : Addresses(set, family);
         var left = universe.Subtract(set);
+        if (Count(left, family, sources, held.Count) >= held.Count) return List(held, most);
         var missing = sources ? Sources(left, family) : Addresses(left, family);
-        return missing.Count < held.Count ? $"any except {List(missing, most)}" : List(held, most);
+        return $"any except {List(missing, most)}";
+    }
+
+    /// <summary>How many entries <see cref="Addresses"/> (or <see cref="Sources"/>) writes for a set, counting no further than <paramref name="limit"/>.</summary>
+    private static int Count(IntervalSet set, AddressFamily family, bool sources, int limit)
+    {
+        if (set.Equals(Space.Addresses(family))) return 1;
+        int count = 0;
+        if (sources && set.Contains(0))
+        {
+            count = 1;
+            set = set.Subtract(IntervalSet.Point(0));
+        }
+        foreach (var (first, last) in set.Intervals)
+        {
+            foreach (var _ in CompiledTable.Prefixes(new AddressRange(family, first, last)))
+            {
+                if (++count >= limit) return count;
+            }
+        }
+        return count;
     }
 
     private static string List(IReadOnlyList<string> values, int most) =>

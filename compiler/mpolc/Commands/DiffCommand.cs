@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using PolicyKit.Compiler;
+using PolicyKit.Compiler.Analysis.Diff;
 using PolicyKit.Compiler.Emit;
 using PolicyKit.Compiler.Output;
 
@@ -15,7 +16,9 @@ namespace PolicyKit.Mpolc.Commands;
 /// 0 identical, 1 different, 2 usage or I/O error or a policy with errors (its diagnostics are
 /// printed on stderr). A side may be a pipe (<c>&lt;(git show HEAD:p.mpol)</c>; see
 /// <see cref="DiffSide"/>); <c>--git REV[..REV2] POLICY</c> compares revisions of a multi-file
-/// policy (<see cref="GitRevisions"/>).
+/// policy (<see cref="GitRevisions"/>). <c>--semantic</c> compares meaning instead of lines
+/// (<see cref="SemanticDiff"/>): exit 0 no change, 4 changes (as <c>mpolc plan</c>), 1 a policy
+/// with errors, 2 usage or I/O error; no target is needed.
 /// </summary>
 internal static class DiffCommand
 {
@@ -24,6 +27,15 @@ internal static class DiffCommand
 
     /// <summary>At least one generated file differs, appeared or disappeared.</summary>
     public const int Different = 1;
+
+    /// <summary>--semantic: the meaning differs (the code of mpolc plan's changes).</summary>
+    public const int MeaningChanged = PlanCommand.Changes;
+
+    private enum OutputFormat
+    {
+        Text,
+        Json,
+    }
 
     public static Command Create(CliContext context)
     {
@@ -43,7 +55,6 @@ internal static class DiffCommand
             Arity = ArgumentArity.OneOrMore,
             // Not "-t frr junos": that would take the policy after -t for a target too.
             AllowMultipleArgumentsPerToken = false,
-            Required = true,
         };
         targets.Validators.Add(result =>
         {
@@ -67,6 +78,16 @@ internal static class DiffCommand
         {
             if (result.GetValueOrDefault<int>() < 0) result.AddError("--unified must be 0 or more");
         });
+        var semantic = new Option<bool>("--semantic")
+        {
+            Description = "Compare meaning, not configuration: ranges newly admitted or denied, limits raised or lowered, protections gained or lost, keys changed, per device (exit 0 none, 4 some; no --target).",
+        };
+        var format = new Option<OutputFormat>("--format", "-f")
+        {
+            Description = "With --semantic: text (for people) or json (for scripts).",
+            HelpName = "text|json",
+        };
+        ChoiceParser.Configure(format, [("text", OutputFormat.Text), ("json", OutputFormat.Json)]);
         var compilerOptions = new CompilerOptions();
 
         var command = new Command("diff",
@@ -77,10 +98,23 @@ internal static class DiffCommand
         command.Add(redact);
         command.Add(unified);
         command.Add(git);
+        command.Add(semantic);
+        command.Add(format);
         compilerOptions.AddTo(command, withAllowUnsupported: true);
         command.SetAction(parseResult =>
         {
             var selected = parseResult.GetValue(targets) ?? [];
+            bool isSemantic = parseResult.GetValue(semantic);
+            if (isSemantic == (selected.Length > 0))
+            {
+                context.ReportError(isSemantic ? "--semantic compares meaning, not a target's configuration: leave out --target" : "diff needs --target (or --semantic)");
+                return ExitCodes.UsageOrIoError;
+            }
+            if (!isSemantic && parseResult.GetResult(format) is { Implicit: false })
+            {
+                context.ReportError("--format is for --semantic");
+                return ExitCodes.UsageOrIoError;
+            }
             var targetSet = selected.Contains(CompileCommand.AllTargets) ? Emitters.Targets.ToHashSet() : selected.ToHashSet();
             string? range = parseResult.GetValue(git);
             string? newPath = parseResult.GetValue(newPolicy);
@@ -94,6 +128,8 @@ internal static class DiffCommand
                 ? DiffSide.FromPaths(context, parseResult.GetValue(oldPolicy)!, newPath!)
                 : revisions.Sides(context, range, parseResult.GetValue(oldPolicy)!);
             if (sides is not { } both) return ExitCodes.UsageOrIoError;
+            if (parseResult.GetValue(semantic))
+                return RunSemantic(context, both.Old, both.New, compilerOptions.Read(parseResult), parseResult.GetValue(format));
             return Run(context, both.Old, both.New, targetSet,
                 compilerOptions.Read(parseResult),
                 new EmitOptions { Redact = parseResult.GetValue(redact), Environment = context.GetEnvironmentVariable },
@@ -134,6 +170,25 @@ internal static class DiffCommand
             ? $"mpolc: no differences ({Count(diffs.Count, "file")} compared for {scope})"
             : $"mpolc: {changed} changed, {added} added, {removed} removed ({Count(diffs.Count, "file")} compared for {scope})");
         return changed + added + removed == 0 ? Same : Different;
+    }
+
+    private static int RunSemantic(CliContext context, DiffSide oldSide, DiffSide newSide, CompilationOptions options, OutputFormat format)
+    {
+        var oldResult = PolicyCompiler.Check(oldSide.CompilePath, options, oldSide.Reader);
+        var newResult = PolicyCompiler.Check(newSide.CompilePath, options, newSide.Reader);
+        var failed = new[] { (Side: oldSide, Result: oldResult), (Side: newSide, Result: newResult) }
+            .Where(s => s.Result.HasErrors || s.Result.Model is null).DistinctBy(s => s.Side.Label).ToList();
+        if (failed.Count > 0)
+        {
+            new TextDiagnosticFormatter().Write(context.Error, DiagnosticReport.FromResults(failed.Select(s => s.Result)));
+            foreach (var (side, _) in failed) context.ReportError($"'{side.Label}' has errors; nothing to compare");
+            return ExitCodes.PolicyErrors;
+        }
+        var changes = SemanticDiff.Compare(oldResult.Model!, newResult.Model!);
+        if (format == OutputFormat.Json) SemanticDiffWriter.WriteJson(context.Out, oldSide.Label, newSide.Label, changes);
+        else SemanticDiffWriter.WriteText(context.Out, changes);
+        context.Error.WriteLine(SemanticDiffWriter.Summary(changes));
+        return changes.Count == 0 ? Same : MeaningChanged;
     }
 
     /// <summary>

@@ -81,6 +81,20 @@ public sealed class DiffSourcesTests : IDisposable
     }
 
     [Fact]
+    public void Semantic_diff_of_a_git_range_and_against_the_working_tree()
+    {
+        string policy = TwoRevisions();
+        var run = MpolcRunner.Run("diff", "--semantic", "--git", "HEAD~1..HEAD", policy, "--today", Today);
+        Assert.True(run.ExitCode == 4, run.ToString());
+        Assert.Contains("  interface GigabitEthernet0/0/1: IGMP joins newly admitted: sources any except *; groups 232.20.0.0/16", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  interface GigabitEthernet0/0/1: IGMP joins newly denied: sources any except *; groups 232.10.0.0/16", run.Stdout, StringComparison.Ordinal);
+
+        // Against the working tree, which is HEAD: no change in meaning.
+        run = MpolcRunner.Run("diff", "--semantic", "--git", "HEAD", policy, "--today", Today);
+        Assert.True(run.ExitCode == 0, run.ToString());
+    }
+
+    [Fact]
     public void Git_revision_against_the_working_tree()
     {
         string policy = TwoRevisions();

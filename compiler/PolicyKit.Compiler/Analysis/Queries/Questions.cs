@@ -281,10 +281,13 @@ public static class Questions
     private static AnswerRegion Region(DeviceView view, DecidedRegion piece, IReadOnlyList<RegionAxis> axes) =>
         new(piece.Decision.Verdict, piece.Decision.Reason, view.Rule(piece.Decision.Rule), axes);
 
-    private static RegionAxis Axis(string name, IntervalSet set, IntervalSet universe, AddressFamily family, bool sources = false) =>
-        new(name, sources ? RegionText.Sources(set, family) : RegionText.Addresses(set, family), RegionText.Short(set, universe, family, sources));
+    internal static RegionAxis Axis(string name, IntervalSet set, IntervalSet universe, AddressFamily family, bool sources = false)
+    {
+        var values = sources ? RegionText.Sources(set, family) : RegionText.Addresses(set, family);
+        return new(name, values, RegionText.Short(set, values, universe, family, sources));
+    }
 
-    private static RegionAxis PrefixAxis(Box box, AddressFamily family)
+    internal static RegionAxis PrefixAxis(Box box, AddressFamily family)
     {
         var values = RegionText.Prefixes(box, family);
         return new RegionAxis("prefixes", values, values.Count <= 6 ? string.Join(", ", values) : $"{string.Join(", ", values.Take(6))}, … ({values.Count - 6} more)");

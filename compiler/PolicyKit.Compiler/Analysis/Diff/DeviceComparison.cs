@@ -1,0 +1,399 @@
+using System.Globalization;
+using PolicyKit.Compiler.Analysis.Queries;
+using PolicyKit.Compiler.Model;
+using PolicyKit.Engine;
+using PolicyKit.Engine.Analysis;
+using PolicyKit.Engine.Compiled;
+using PolicyKit.Tables.Model;
+
+namespace PolicyKit.Compiler.Analysis.Diff;
+
+/// <summary>
+/// One device in two versions of a policy, compared by meaning. Which events are admitted comes
+/// from the agent's tables through <see cref="DecisionRegions"/> (the same answers as
+/// <c>mpolc query</c>) and is compared by verdict, not by deciding rule, so reordering disjoint
+/// rules or renaming a set changes nothing; limits come from the tables (device defaults
+/// applied); protections and keys from the bound model. Things are matched by what they are
+/// (interface name, peer address), never by the name of a set or filter.
+/// </summary>
+internal sealed class DeviceComparison(DeviceView before, DeviceView after)
+{
+    private const string Router = "router";
+    private readonly List<SemanticChange> _changes = [];
+
+    // Many interfaces share one filter: its join delta is worked out once per pair of filters.
+    private readonly Dictionary<(int Old, int New, AddressFamily Family), List<Box>[]> _joinDeltas = [];
+
+    private CompiledTable Old => before.Table;
+
+    private CompiledTable New => after.Table;
+
+    private string Device => after.Device.Name;
+
+    public List<SemanticChange> Changes()
+    {
+        RouterLimits();
+        Registers();
+        var oldInterfaces = before.Device.Interfaces.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var i in before.Device.Interfaces.Where(i => after.Interface(i.Name) is null)) Add($"interface {i.Name}", "interface", ChangeKind.Removed);
+        foreach (var i in after.Device.Interfaces)
+        {
+            if (!oldInterfaces.Contains(i.Name)) Add($"interface {i.Name}", "interface", ChangeKind.Added);
+            else Interface(i.Name);
+        }
+        Bgp();
+        Msdp();
+        return _changes;
+    }
+
+    private void Add(string scope, string subject, ChangeKind kind, string? old = null, string? @new = null, IReadOnlyList<RegionAxis>? ranges = null) =>
+        _changes.Add(new SemanticChange(Device, scope, subject, kind, old, @new) { Ranges = ranges ?? [] });
+
+    private void RouterLimits()
+    {
+        var (o, n) = (Old.Source.Router, New.Source.Router);
+        Count(Router, "mroute-limit", Limit(o.RouteLimit), Limit(n.RouteLimit));
+        Count(Router, "IGMP router limit", o.IgmpCap?.Max, n.IgmpCap?.Max);
+        Count(Router, "MLD router limit", o.MldCap?.Max, n.MldCap?.Max);
+        Count(Router, "IGMP default-limit", o.IgmpDefault?.Max, n.IgmpDefault?.Max);
+        Count(Router, "MLD default-limit", o.MldDefault?.Max, n.MldDefault?.Max);
+        Count(Router, "register-rate-limit", Limit(o.RegisterRatePerSecond), Limit(n.RegisterRatePerSecond));
+        var (ob, nb) = (before.Device.Bgp, after.Device.Bgp);
+        Flag(Router, "ebgp-default reject (RFC 8212)", ob?.EbgpRejectsUnfiltered == true, nb?.EbgpRejectsUnfiltered == true);
+        Flag(Router, "BGP damping", ob?.Damping is not null, nb?.Damping is not null);
+    }
+
+    private static long? Limit(int value) => value == RouterEntry.Unlimited ? null : value;
+
+    /// <summary>PIM registers this RP accepts (accept-register, behind the group range).</summary>
+    private void Registers()
+    {
+        if (SameGate() && SameFilter(Old.Source.Router.AcceptRegisterFilter, New.Source.Router.AcceptRegisterFilter)) return;
+        foreach (var family in new[] { AddressFamily.V4, AddressFamily.V6 })
+        {
+            var space = Space.Channels(family);
+            Regions(Router, $"{Protocol(family, "PIM")} registers", space,
+                DecisionRegions.Registers(Old, family), DecisionRegions.Registers(New, family), ChannelAxes(family));
+        }
+    }
+
+    private void Interface(string name)
+    {
+        string scope = $"interface {name}";
+        var (o, n) = (Old.Source.Interfaces[Old.FindInterface(name)], New.Source.Interfaces[New.FindInterface(name)]);
+        foreach (var family in new[] { AddressFamily.V4, AddressFamily.V6 })
+        {
+            var (om, nm) = family == AddressFamily.V4 ? (o.Igmp, n.Igmp) : (o.Mld, n.Mld);
+            string protocol = family == AddressFamily.V4 ? "IGMP" : "MLD";
+            Count(scope, $"{protocol} limit", om?.Limit?.Max, nm?.Limit?.Max);
+            int oldVersion = om?.MinVersion ?? 0, newVersion = nm?.MinVersion ?? 0;
+            if (oldVersion != newVersion)
+            {
+                Add(scope, $"{protocol} minimum version", oldVersion == 0 ? ChangeKind.Gained : newVersion == 0 ? ChangeKind.Lost : newVersion > oldVersion ? ChangeKind.Raised : ChangeKind.Lowered,
+                    oldVersion == 0 ? null : Number(oldVersion), newVersion == 0 ? null : Number(newVersion));
+            }
+            Joins(scope, name, family, om?.AccessFilter ?? -1, nm?.AccessFilter ?? -1);
+        }
+        StateLimits(scope, o, n);
+    }
+
+    /// <summary>The joins hosts on the interface may make: the ranges newly admitted and newly denied.</summary>
+    private void Joins(string scope, string iface, AddressFamily family, int oldFilter, int newFilter)
+    {
+        if (SameGate() && SameFilter(oldFilter, newFilter)) return;
+        var key = (oldFilter, newFilter, family);
+        if (!_joinDeltas.TryGetValue(key, out var delta))
+        {
+            var space = Space.Joins(family);
+            var (o, n) = (DecisionRegions.Joins(Old, iface, family), DecisionRegions.Joins(New, iface, family));
+            _joinDeltas[key] = delta = [RegionDelta.AdmittedOnlyBy(space, n, o), RegionDelta.AdmittedOnlyBy(space, o, n)];
+        }
+        var axes = JoinAxes(family);
+        string subject = $"{Protocol(family, "")}joins";
+        foreach (var box in delta[0]) Add(scope, subject, ChangeKind.Admitted, ranges: axes(box));
+        foreach (var box in delta[1]) Add(scope, subject, ChangeKind.Denied, ranges: axes(box));
+    }
+
+    /// <summary>
+    /// State limits and bandwidth budgets, matched by direction and kind in the order written; a
+    /// limit whose counted (S,G) changed says so once, beside its value.
+    /// </summary>
+    private void StateLimits(string scope, InterfaceEntry o, InterfaceEntry n)
+    {
+        static (Tables.Model.LimitDirection, bool) Key(StateLimitEntry l) => (l.Direction, l.CostBased);
+        var oldLimits = o.StateLimits.ToLookup(Key);
+        var newLimits = n.StateLimits.ToLookup(Key);
+        foreach (var group in oldLimits.Concat(newLimits).Select(g => g.Key).Distinct())
+        {
+            var (ol, nl) = (oldLimits[group].ToList(), newLimits[group].ToList());
+            for (int i = 0; i < Math.Max(ol.Count, nl.Count); i++)
+            {
+                var (a, b) = (i < ol.Count ? ol[i] : null, i < nl.Count ? nl[i] : null);
+                var sample = (b ?? a)!;
+                string subject = $"{sample.Direction.ToString().ToLowerInvariant()} {(sample.CostBased ? "bandwidth budget" : "state limit")}{Scope(sample)}";
+                if (sample.CostBased) Amount(scope, subject, a?.Max, b?.Max, Bandwidth);
+                else Count(scope, subject, a?.Max, b?.Max);
+                if (a is null || b is null) continue;
+                if (!Equals(a.Sources, b.Sources) || !Equals(a.Groups, b.Groups))
+                    Add(scope, $"{subject}: what it counts", ChangeKind.Changed, Scope(a).Trim(' ', '(', ')'), Scope(b).Trim(' ', '(', ')'));
+                if (a.CostBased && a.DefaultCostBps != b.DefaultCostBps)
+                    Add(scope, $"{subject}: default cost", b.DefaultCostBps > a.DefaultCostBps ? ChangeKind.Raised : ChangeKind.Lowered, Bandwidth(a.DefaultCostBps), Bandwidth(b.DefaultCostBps));
+            }
+        }
+    }
+
+    private string Scope(StateLimitEntry limit)
+    {
+        var parts = new List<string>();
+        if (limit.Sources is not null) parts.Add("sources " + Short(limit.Sources));
+        if (limit.Groups is not null) parts.Add("groups " + Short(limit.Groups));
+        return parts.Count == 0 ? "" : $" ({string.Join(", ", parts)})";
+    }
+
+    private static string Short(RangeSet set)
+    {
+        if (set.IsAny) return "any";
+        var texts = new List<string>();
+        foreach (var family in new[] { AddressFamily.V4, AddressFamily.V6 })
+        {
+            var axis = Space.Of(set, family);
+            if (!axis.IsEmpty) texts.Add(RegionText.Short(axis, Space.Addresses(family), family, sources: false));
+        }
+        return string.Join(", ", texts);
+    }
+
+    private void Bgp()
+    {
+        var oldNeighbors = (before.Device.Bgp?.Neighbors ?? []).ToDictionary(n => n.Address);
+        var newNeighbors = (after.Device.Bgp?.Neighbors ?? []).ToDictionary(n => n.Address);
+        foreach (var n in oldNeighbors.Keys.Where(a => !newNeighbors.ContainsKey(a))) Add($"bgp neighbor {n.NetworkText}", "neighbor", ChangeKind.Removed);
+        foreach (var (address, n) in newNeighbors)
+        {
+            string scope = $"bgp neighbor {address.NetworkText}";
+            if (!oldNeighbors.TryGetValue(address, out var o))
+            {
+                Add(scope, "neighbor", ChangeKind.Added);
+                continue;
+            }
+            Auth(scope, o.Auth, n.Auth);
+            Count(scope, "max-prefix", o.MaxPrefix?.Max, n.MaxPrefix?.Max);
+            if (o.MaxPrefix is { } om && n.MaxPrefix is { } nm && om.WarningOnly != nm.WarningOnly)
+                Add(scope, "max-prefix action", nm.WarningOnly ? ChangeKind.Lost : ChangeKind.Gained, om.WarningOnly ? "warning only" : "tear down", nm.WarningOnly ? "warning only" : "tear down");
+            Presence(scope, "ttl-security (GTSM)", o.TtlSecurityHops, n.TtlSecurityHops, hops => $"{hops} hops");
+            Flag(scope, "inbound prefix filter", o.PrefixFilterIn is not null, n.PrefixFilterIn is not null);
+            Flag(scope, "outbound prefix filter", o.PrefixFilterOut is not null, n.PrefixFilterOut is not null);
+            foreach (var state in new[] { RpkiState.Invalid, RpkiState.NotFound, RpkiState.Valid })
+            {
+                string? a = Origin(o.OriginActionFor(state)), b = Origin(n.OriginActionFor(state));
+                if (a != b) Add(scope, $"origin validation, {state.Keyword()} routes", a is null ? ChangeKind.Gained : b is null ? ChangeKind.Lost : ChangeKind.Changed, a, b);
+            }
+            foreach (var cls in new[] { AsnClass.Bogon, AsnClass.Private })
+                Flag(scope, $"AS-path reject {cls.Keyword()}", o.AsPath?.Reject.Contains(cls) == true, n.AsPath?.Reject.Contains(cls) == true);
+            var (oldLength, newLength) = (o.AsPath?.MaxLength, n.AsPath?.MaxLength);
+            if (oldLength != newLength)
+            {
+                // A shorter maximum is the tighter check.
+                Add(scope, "AS-path max-length", oldLength is null ? ChangeKind.Gained : newLength is null ? ChangeKind.Lost : newLength < oldLength ? ChangeKind.Lowered : ChangeKind.Raised,
+                    oldLength is { } ol ? Number(ol) : null, newLength is { } nl ? Number(nl) : null);
+            }
+            Flag(scope, "AS-path first AS is the peer's", o.AsPath?.FirstAsPeer == true, n.AsPath?.FirstAsPeer == true);
+            Flag(scope, "BLACKHOLE reject", o.BlackholeRejectSpan is not null, n.BlackholeRejectSpan is not null);
+            Flag(scope, "GRACEFUL_SHUTDOWN honored", o.GracefulShutdownSpan is not null, n.GracefulShutdownSpan is not null);
+            Prefixes(scope, "prefixes accepted", o, n, inbound: true);
+            Prefixes(scope, "prefixes sent", o, n, inbound: false);
+        }
+    }
+
+    /// <summary>
+    /// Which prefixes pass a neighbor's filter in one direction, compared. Each filter is asked of
+    /// a copy of the device that has only this neighbor, filtering inbound with it (so the
+    /// outbound filter is asked the same way); a direction with no filter passes everything, or
+    /// nothing for an eBGP neighbor under <c>ebgp-default reject</c> without any inbound policy.
+    /// </summary>
+    private void Prefixes(string scope, string subject, BgpNeighbor o, BgpNeighbor n, bool inbound)
+    {
+        var (of, nf) = inbound ? (o.PrefixFilterIn, n.PrefixFilterIn) : (o.PrefixFilterOut, n.PrefixFilterOut);
+        var family = o.Address.Family == IpFamily.V4 ? AddressFamily.V4 : AddressFamily.V6;
+        var peer = new Address(family, o.Address.Network);
+        var space = Space.Prefixes(family);
+        var oldTable = PrefixTable(before, o, of);
+        var newTable = PrefixTable(after, n, nf);
+        List<DecidedRegion> Passing(DeviceView view, BgpNeighbor neighbor, CompiledTable? table)
+        {
+            if (table is not null) return DecisionRegions.Prefixes(table, peer);
+            var bgp = view.Device.Bgp!;
+            bool none = bgp.IsEbgp(neighbor) && bgp.EbgpRejectsUnfiltered && !(inbound && BgpPolicy.HasInboundPolicy(neighbor));
+            return [new DecidedRegion(space, none ? RegionDecision.Deny(DenyReason.PrefixFilter, RuleRef.None) : RegionDecision.Admit(RuleRef.None))];
+        }
+        if (oldTable is not null && newTable is not null && SamePrefixRules(oldTable.Source.PrefixFilters[0].Rules, newTable.Source.PrefixFilters[0].Rules)) return;
+        Regions(scope, subject, space, Passing(before, o, oldTable), Passing(after, n, newTable), box => [Questions.PrefixAxis(box, family)]);
+    }
+
+    /// <summary>The table of a device that has only <paramref name="neighbor"/>, filtering inbound with <paramref name="filter"/>; null without a filter.</summary>
+    private static CompiledTable? PrefixTable(DeviceView view, BgpNeighbor neighbor, Filter? filter)
+    {
+        if (filter is null) return null;
+        var device = view.Device with
+        {
+            Interfaces = [],
+            Msdp = null,
+            Bgp = view.Device.Bgp! with { Neighbors = [neighbor with { PrefixFilterIn = filter }] },
+        };
+        return DeviceView.Of(view.Model, device).Table;
+    }
+
+    private static bool SamePrefixRules(System.Collections.Immutable.ImmutableArray<PrefixRule> a, System.Collections.Immutable.ImmutableArray<PrefixRule> b)
+    {
+        if (a.Length != b.Length) return false;
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (a[i] with { Location = 0 } != b[i] with { Location = 0 }) return false;
+        }
+        return true;
+    }
+
+    private void Msdp()
+    {
+        var oldPeers = (before.Device.Msdp?.Peers ?? []).ToDictionary(p => p.Address);
+        var newPeers = (after.Device.Msdp?.Peers ?? []).ToDictionary(p => p.Address);
+        foreach (var p in oldPeers.Keys.Where(a => !newPeers.ContainsKey(a))) Add($"msdp peer {p.NetworkText}", "peer", ChangeKind.Removed);
+        foreach (var (address, n) in newPeers)
+        {
+            string scope = $"msdp peer {address.NetworkText}";
+            if (!oldPeers.TryGetValue(address, out var o))
+            {
+                Add(scope, "peer", ChangeKind.Added);
+                continue;
+            }
+            Auth(scope, o.Auth, n.Auth);
+            Count(scope, "sa-limit", o.SaLimit, n.SaLimit);
+            Flag(scope, "inbound SA filter", o.SaFilterIn is not null, n.SaFilterIn is not null);
+            Flag(scope, "outbound SA filter", o.SaFilterOut is not null, n.SaFilterOut is not null);
+            var family = address.Family == IpFamily.V4 ? AddressFamily.V4 : AddressFamily.V6;
+            var peer = new Address(family, address.Network);
+            var (oi, ni) = (Old.Source.MsdpPeers[Old.FindMsdpPeer(peer)], New.Source.MsdpPeers[New.FindMsdpPeer(peer)]);
+            var space = Space.Channels(family);
+            if (!SameGate() || !SameFilter(oi.SaFilterIn, ni.SaFilterIn))
+                Regions(scope, "SAs accepted", space, DecisionRegions.SasReceived(Old, peer), DecisionRegions.SasReceived(New, peer), ChannelAxes(family));
+            if (!SameGate() || !SameFilter(oi.SaFilterOut, ni.SaFilterOut))
+                Regions(scope, "SAs sent", space, DecisionRegions.SasForwarded(Old, peer), DecisionRegions.SasForwarded(New, peer), ChannelAxes(family));
+        }
+    }
+
+    /// <summary>Session authentication and its keys: what changed, never a secret, its reference or a hash of it.</summary>
+    private void Auth(string scope, Authentication? o, Authentication? n)
+    {
+        static string Kind(Authentication a) => a.Kind == AuthKind.Md5 ? "md5" : "tcp-ao";
+        if (o is null && n is null) return;
+        if (o is null || n is null)
+        {
+            Add(scope, "authentication", o is null ? ChangeKind.Gained : ChangeKind.Lost, o is null ? null : Kind(o), n is null ? null : Kind(n));
+            return;
+        }
+        if (o.Kind != n.Kind)
+        {
+            Add(scope, "authentication", ChangeKind.Changed, Kind(o), Kind(n));
+            return;
+        }
+        if (o.Secret?.Identity != n.Secret?.Identity) Add(scope, "key", ChangeKind.Changed);
+        var oldKeys = (o.Keychain?.Keys ?? []).ToDictionary(k => k.Id);
+        var newKeys = (n.Keychain?.Keys ?? []).ToDictionary(k => k.Id);
+        foreach (var id in oldKeys.Keys.Where(id => !newKeys.ContainsKey(id)).Order()) Add(scope, $"key {Number(id)}", ChangeKind.Removed, Validity(oldKeys[id]));
+        foreach (var (id, k) in newKeys.OrderBy(k => k.Key))
+        {
+            if (!oldKeys.TryGetValue(id, out var ok))
+            {
+                Add(scope, $"key {Number(id)}", ChangeKind.Added, @new: Validity(k));
+                continue;
+            }
+            if (ok.Secret.Identity != k.Secret.Identity) Add(scope, $"key {Number(id)}", ChangeKind.Changed);
+            if (Validity(ok) != Validity(k)) Add(scope, $"key {Number(id)} lifetime", ChangeKind.Changed, Validity(ok), Validity(k));
+        }
+    }
+
+    private static string Validity(Key key) =>
+        $"valid {key.ValidFrom?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "always"} to {key.ValidUntil?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "forever"}";
+
+    private static string? Origin(OriginAction? action)
+    {
+        if (action is null) return null;
+        if (action.Reject) return "reject";
+        var marks = new List<string>();
+        if (action.LocalPreference is { } pref) marks.Add($"local-preference {Number(pref)}");
+        if (action.Community is { } community) marks.Add($"community {community}");
+        return marks.Count == 0 ? "accept" : $"accept with {string.Join(" and ", marks)}";
+    }
+
+    /// <summary>Regions admitted on one side only, one change per box.</summary>
+    private void Regions(string scope, string subject, Box space, IReadOnlyList<DecidedRegion> o, IReadOnlyList<DecidedRegion> n, Func<Box, IReadOnlyList<RegionAxis>> axes)
+    {
+        foreach (var box in RegionDelta.AdmittedOnlyBy(space, n, o)) Add(scope, subject, ChangeKind.Admitted, ranges: axes(box));
+        foreach (var box in RegionDelta.AdmittedOnlyBy(space, o, n)) Add(scope, subject, ChangeKind.Denied, ranges: axes(box));
+    }
+
+    private static Func<Box, IReadOnlyList<RegionAxis>> JoinAxes(AddressFamily family)
+    {
+        var full = Space.Joins(family);
+        return box =>
+        [
+            Questions.Axis("sources", box[Space.Source], full[Space.Source], family, sources: true),
+            Questions.Axis("groups", box[Space.Group], full[Space.Group], family),
+            Questions.Axis("hosts", box[Space.Host], full[Space.Host], family),
+        ];
+    }
+
+    private static Func<Box, IReadOnlyList<RegionAxis>> ChannelAxes(AddressFamily family)
+    {
+        var full = Space.Channels(family);
+        return box =>
+        [
+            Questions.Axis("sources", box[Space.Source], full[Space.Source], family),
+            Questions.Axis("groups", box[Space.Group], full[Space.Group], family),
+        ];
+    }
+
+    private static string Protocol(AddressFamily family, string v4) => family == AddressFamily.V4 ? (v4.Length == 0 ? "IGMP " : $"{v4} IPv4 ") : (v4.Length == 0 ? "MLD " : $"{v4} IPv6 ");
+
+    /// <summary>True when the group range and SSM range, which every (S,G) question passes first, mean the same on both sides.</summary>
+    private bool SameGate() =>
+        Old.Source.Router.Ssm.Equals(New.Source.Router.Ssm) && SameFilter(Old.Source.Router.GroupRangeFilter, New.Source.Router.GroupRangeFilter);
+
+    /// <summary>True when two filters (table indexes, -1 none) have the same rules in the same order, wherever they are written.</summary>
+    private bool SameFilter(int o, int n)
+    {
+        if (o < 0 || n < 0) return o < 0 && n < 0;
+        var (a, b) = (Old.Source.Filters[o].Rules, New.Source.Filters[n].Rules);
+        if (a.Length != b.Length) return false;
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (a[i] with { Location = 0 } != b[i] with { Location = 0 }) return false;
+        }
+        return true;
+    }
+
+    private void Count(string scope, string subject, long? o, long? n) => Amount(scope, subject, o, n, Number);
+
+    private void Amount(string scope, string subject, long? o, long? n, Func<long, string> text)
+    {
+        if (o == n) return;
+        var kind = o is null ? ChangeKind.Gained : n is null ? ChangeKind.Lost : n > o ? ChangeKind.Raised : ChangeKind.Lowered;
+        Add(scope, subject, kind, o is { } a ? text(a) : null, n is { } b ? text(b) : null);
+    }
+
+    private void Presence<T>(string scope, string subject, T? o, T? n, Func<T, string> text)
+        where T : struct
+    {
+        if (Equals(o, n)) return;
+        var kind = o is null ? ChangeKind.Gained : n is null ? ChangeKind.Lost : ChangeKind.Changed;
+        Add(scope, subject, kind, o is { } a ? text(a) : null, n is { } b ? text(b) : null);
+    }
+
+    private void Flag(string scope, string subject, bool o, bool n)
+    {
+        if (o != n) Add(scope, subject, n ? ChangeKind.Gained : ChangeKind.Lost);
+    }
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Bandwidth(long bps) => new Model.Bandwidth(bps).ToString();
+}
