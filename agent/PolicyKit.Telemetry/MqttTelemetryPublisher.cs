@@ -1,10 +1,7 @@
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
 using MQTTnet.Exceptions;
-using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
 namespace PolicyKit.Telemetry;
@@ -282,13 +279,10 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
         try
         {
             var builder = new MqttClientOptionsBuilder()
-                .WithTcpServer(_broker.Host, _broker.Port)
                 .WithClientId(_options.ClientId)
-                .WithProtocolVersion(_broker.Protocol == MqttProtocol.V311 ? MqttProtocolVersion.V311 : MqttProtocolVersion.V500)
                 .WithCleanStart(true)
                 .WithKeepAlivePeriod(_options.KeepAlive)
                 .WithTimeout(_options.OperationTimeout);
-            if (_options.Username is not null) builder.WithCredentials(_options.Username, _options.Password);
             if (_options.Will is { } will)
             {
                 builder.WithWillTopic(will.Topic)
@@ -296,23 +290,7 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
                     .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                     .WithWillRetain(will.Retain);
             }
-            if (_options.Tls is { Enabled: true } tls)
-            {
-                string expectedName = tls.ServerName ?? _broker.Host;
-                var material = _tlsMaterial ??= new TlsMaterial(tls);
-                material.Refresh();
-                validator = new BrokerCertificateValidator(material.Cas, tls.CaFile!, expectedName);
-                var tlsBuilder = new MqttClientTlsOptionsBuilder()
-                    .UseTls(true)
-                    .WithSslProtocols(SslProtocols.Tls12 | SslProtocols.Tls13)
-                    .WithTargetHost(expectedName)
-                    .WithTrustChain(material.Cas)
-                    .WithRevocationMode(X509RevocationMode.NoCheck)
-                    .WithCertificateValidationHandler(args => validator.Validate(args.Certificate, args.Chain));
-                if (material.ClientCertificate is { } clientCertificate)
-                    tlsBuilder.WithClientCertificates(new X509Certificate2Collection(clientCertificate));
-                builder.WithTlsOptions(tlsBuilder.Build());
-            }
+            validator = MqttClientSetup.Configure(builder, _broker, _options.Username, _options.Password, _options.Tls, ref _tlsMaterial);
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
             timeout.CancelAfter(_options.OperationTimeout);

@@ -27,6 +27,7 @@ internal static class MpolcCommandLine
         root.Add(CheckCommand.Create(context));
         root.Add(CompileCommand.Create(context));
         root.Add(DiffCommand.Create(context));
+        root.Add(DriftCommand.Create(context));
         root.Add(ExplainCommand.Create(context));
         root.Add(InspectCommand.Create(context));
         root.Add(PlanCommand.Create(context));

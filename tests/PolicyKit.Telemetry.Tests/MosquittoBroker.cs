@@ -55,6 +55,14 @@ public sealed class MosquittoBroker : IDisposable
             throw new InvalidOperationException($"{Executable} not found: install the Debian package 'mosquitto' (apt-get install -y mosquitto)");
     }
 
+    /// <summary>mosquitto 2.0's password-file entry ($7$: PBKDF2-SHA512, 101 iterations, 12-byte salt), as mosquitto_passwd writes it.</summary>
+    public static string PasswordHash(string password)
+    {
+        byte[] salt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(12);
+        byte[] hash = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, 101, System.Security.Cryptography.HashAlgorithmName.SHA512, 64);
+        return $"$7$101${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
+    }
+
     /// <summary>Writes a file (mode 0600) into <see cref="Directory"/> and returns its path.</summary>
     public string WriteFile(string name, string content)
     {

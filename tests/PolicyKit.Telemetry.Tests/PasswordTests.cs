@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using PolicyKit.Testing;
 
 namespace PolicyKit.Telemetry.Tests;
@@ -14,19 +12,11 @@ public sealed class PasswordTests : IDisposable
 
     public PasswordTests()
     {
-        string passwords = _broker.WriteFile("passwd", User + ":" + MosquittoPasswordHash(RightPassword) + "\n");
+        string passwords = _broker.WriteFile("passwd", User + ":" + MosquittoBroker.PasswordHash(RightPassword) + "\n");
         _broker.Start($"allow_anonymous false\npassword_file {passwords}");
     }
 
     public void Dispose() => _broker.Dispose();
-
-    /// <summary>mosquitto 2.0's password-file entry ($7$: PBKDF2-SHA512, 101 iterations, 12-byte salt), as mosquitto_passwd writes it.</summary>
-    private static string MosquittoPasswordHash(string password)
-    {
-        byte[] salt = RandomNumberGenerator.GetBytes(12);
-        byte[] hash = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(password), salt, 101, HashAlgorithmName.SHA512, 64);
-        return $"$7$101${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
-    }
 
     [Fact]
     public async Task Right_password_connects_and_the_password_is_never_logged()

@@ -24,7 +24,7 @@ internal static class AgentCommandLine
         }
         root.Add(RunCommand.Create(output, error, env));
         root.Add(CheckConfigCommand.Create(output, error, env));
-        root.Add(StatusCommand.Create(output, error));
+        root.Add(StatusCommand.Create(output, error, env));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is not PrintVersion)

@@ -1,45 +1,52 @@
 using System.CommandLine;
 using System.Net.Http;
 using PolicyKit.Agent.Status;
+using PolicyKit.Telemetry.Fleet;
 
 namespace PolicyKit.Agent.Cli;
 
 /// <summary>
 /// <c>mpol-agent status</c>: every limit as a bar, from the local status endpoint (default) or from
-/// the broker's retained topics (<c>--mqtt</c>), once or refreshed (<c>--watch</c>).
-/// Exit 0 when the agent is online, 1 when offline or unreachable.
+/// the broker's retained topics (<c>--mqtt</c>: one agent, or the fleet on one screen with
+/// <c>--site '+' --device '+'</c>), once or refreshed (<c>--watch</c>).
+/// Exit 0 when the agent (every agent) is online, 1 when offline or unreachable.
 /// </summary>
 internal static class StatusCommand
 {
-    public static Command Create(TextWriter output, TextWriter error)
+    public static Command Create(TextWriter output, TextWriter error, IReadOnlyDictionary<string, string> environment)
     {
         var endpoint = new Option<string>("--endpoint") { Description = "the agent's status endpoint HOST:PORT (agent.status_listen)", DefaultValueFactory = _ => "127.0.0.1:9478" };
-        var mqtt = new Option<string?>("--mqtt") { Description = "read the retained telemetry from this broker HOST:PORT instead" };
-        var site = new Option<string?>("--site") { Description = "with --mqtt: the agent's site" };
-        var device = new Option<string?>("--device") { Description = "with --mqtt: the agent's device" };
+        var broker = new BrokerReadArguments("read the retained telemetry of the fleet from this broker instead (docs/telemetry.md)", brokerRequired: false);
+        var site = new Option<string>("--site") { Description = "with --mqtt: the agents' site, or + for every site", DefaultValueFactory = _ => FleetReader.AnyLevel };
+        var device = new Option<string>("--device") { Description = "with --mqtt: the agent's device, or + for every device", DefaultValueFactory = _ => FleetReader.AnyLevel };
         var prefix = new Option<string>("--prefix") { Description = "with --mqtt: the topic prefix", DefaultValueFactory = _ => "policykit/v1" };
         // --format as in mpolc; --json stays as its older spelling.
         var format = new Option<string>("--format", "-f") { Description = "text (bars, for people) or json (the status document, for scripts); default: text", HelpName = "text|json", CustomParser = ParseFormat };
         var json = new Option<bool>("--json") { Description = "= --format json" };
         var watch = new Option<double?>("--watch") { Description = "refresh every N seconds until interrupted", HelpName = "SECONDS", CustomParser = ParseSeconds };
-        var command = new Command("status", "Show every limit's use as a bar (from the agent's status endpoint or from MQTT).")
+        var command = new Command("status", "Show every limit's use as a bar (from the agent's status endpoint), or the fleet's agents from the broker's retained topics (--mqtt).")
         {
-            endpoint, mqtt, site, device, prefix, format, json, watch,
+            endpoint, site, device, prefix, format, json, watch,
         };
+        broker.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
-            string? broker = parse.GetValue(mqtt);
-            if (broker is not null && (parse.GetValue(site) is null || parse.GetValue(device) is null))
+            BrokerReadOptions? fromBroker = null;
+            if (parse.GetValue(broker.Broker) is not null)
             {
-                error.WriteLine("mpol-agent: error: --mqtt needs --site and --device (the topics are policykit/v1/SITE/DEVICE/…)");
-                return ExitCodes.ConfigOrUsage;
+                fromBroker = broker.Read(parse, name => environment.GetValueOrDefault(name), out var problems);
+                if (fromBroker is null)
+                {
+                    foreach (string problem in problems) error.WriteLine($"mpol-agent: error: {problem}");
+                    return ExitCodes.ConfigOrUsage;
+                }
             }
             bool asJson = parse.GetValue(json) || parse.GetValue(format) == "json";
             while (true)
             {
-                int code = broker is null
+                int code = fromBroker is null
                     ? await FromEndpointAsync(parse.GetValue(endpoint)!, asJson, output, error, cancel)
-                    : await FromMqttAsync(broker, $"{parse.GetValue(prefix)!.TrimEnd('/')}/{Telemetry.TopicScheme.Level(parse.GetValue(site)!)}/{Telemetry.TopicScheme.Level(parse.GetValue(device)!)}", asJson, output, error, cancel);
+                    : await FromMqttAsync(fromBroker, parse.GetValue(prefix)!, parse.GetValue(site)!, parse.GetValue(device)!, asJson, output, error, cancel);
                 if (parse.GetValue(watch) is not { } seconds || cancel.IsCancellationRequested) return code;
                 try { await Task.Delay(TimeSpan.FromSeconds(Math.Max(0.2, seconds)), cancel); }
                 catch (OperationCanceledException) { return code; }
@@ -84,32 +91,94 @@ internal static class StatusCommand
             error.WriteLine($"mpol-agent: agent unreachable at http://{endpoint}/status: {e.Message}");
             return ExitCodes.Offline;
         }
-        return Show(body, [], json, output, error);
+        return Show(body, json, output, error);
     }
 
-    private static async Task<int> FromMqttAsync(string broker, string root, bool json, TextWriter output, TextWriter error, CancellationToken cancel)
+    /// <summary>
+    /// One agent (site and device named) as <c>status</c> shows it from its endpoint; several
+    /// (a <c>+</c> in either) on one screen. Exit 0 when every agent found is online, 1 when one
+    /// is not or none is found.
+    /// </summary>
+    private static async Task<int> FromMqttAsync(BrokerReadOptions broker, string prefix, string site, string device, bool json, TextWriter output, TextWriter error, CancellationToken cancel)
     {
-        int colon = broker.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(broker[(colon + 1)..], out int port) || port is < 1 or > 65535)
+        var fleet = await FleetReader.ReadAsync(broker, prefix, site, device, cancel);
+        if (fleet.Error is not null)
         {
-            error.WriteLine($"mpol-agent: error: --mqtt '{broker}': expected HOST:PORT");
-            return ExitCodes.ConfigOrUsage;
-        }
-        var (status, limits, problem) = await MqttStatusReader.ReadAsync(broker[..colon].Trim('[', ']'), port, root, TimeSpan.FromSeconds(5), cancel);
-        if (status is null)
-        {
-            error.WriteLine($"mpol-agent: {problem}");
+            error.WriteLine($"mpol-agent: {fleet.Error}");
             return ExitCodes.Offline;
         }
-        return Show(status, limits, json, output, error);
+        string filter = $"{prefix.TrimEnd('/')}/{site}/{device}";
+        bool one = site != FleetReader.AnyLevel && device != FleetReader.AnyLevel;
+        if (fleet.Devices.Count == 0 || (one && fleet.Devices[0].Status is null))
+        {
+            error.WriteLine($"mpol-agent: no retained status under {filter} at mqtt://{broker.Broker.Endpoint}: is the site/device right, has the agent ever connected?");
+            return ExitCodes.Offline;
+        }
+        var views = fleet.Devices.Select(StatusView.FromRetained).ToList();
+        if (json) WriteJson(fleet.Devices, output);
+        else output.Write(one ? views[0].Render() : FleetView.Render(filter, views));
+        return views.All(v => v.State == "online") ? ExitCodes.Ok : ExitCodes.Offline;
     }
 
-    private static int Show(byte[] status, IReadOnlyList<byte[]> limits, bool json, TextWriter output, TextWriter error)
+    /// <summary>The agents as the broker retains them: a JSON array of {site, device, status, limits, bmp} with the payloads as they are.</summary>
+    private static void WriteJson(IReadOnlyList<FleetDevice> devices, TextWriter output)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartArray();
+            foreach (var d in devices)
+            {
+                w.WriteStartObject();
+                w.WriteString("site", d.Site);
+                w.WriteString("device", d.Device);
+                w.WritePropertyName("status");
+                WritePayload(w, d.Status);
+                w.WriteStartObject("limits");
+                foreach (var (scope, payload) in d.Limits)
+                {
+                    w.WritePropertyName(scope);
+                    WritePayload(w, payload);
+                }
+                w.WriteEndObject();
+                w.WriteStartObject("bmp");
+                foreach (var (topic, payload) in d.Bmp)
+                {
+                    w.WritePropertyName(topic);
+                    WritePayload(w, payload);
+                }
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
+
+        // A payload that is not JSON (not an agent's) is shown as null rather than breaking the document.
+        static void WritePayload(System.Text.Json.Utf8JsonWriter w, byte[]? payload)
+        {
+            try
+            {
+                if (payload is not null)
+                {
+                    using var doc = System.Text.Json.JsonDocument.Parse(payload);
+                    doc.RootElement.WriteTo(w);
+                    return;
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+            }
+            w.WriteNullValue();
+        }
+    }
+
+    private static int Show(byte[] status, bool json, TextWriter output, TextWriter error)
     {
         StatusView view;
         try
         {
-            view = StatusView.Parse(status, limits);
+            view = StatusView.Parse(status);
         }
         catch (System.Text.Json.JsonException e)
         {

@@ -47,7 +47,8 @@ public static class TableFile
         var header = loaded.Table.Header;
         table = new LoadedAgentTable(compiled!, new TableInfo(
             path, header.Device, header.PolicyHash, loaded.File.Checksum,
-            loaded.File.Signature?.Verified ?? false, DateTimeOffset.UtcNow, header.Serial));
+            loaded.File.Signature?.Verified ?? false, DateTimeOffset.UtcNow, header.Serial,
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))));
         return true;
     }
 

@@ -33,6 +33,7 @@ public static class StatusDocument
             {
                 w.WriteStartObject("table");
                 w.WriteString("path", table.Path);
+                w.WriteString("sha256", table.Sha256);
                 w.WriteString("policy_sha256", table.PolicyHash);
                 w.WriteString("checksum", table.Checksum);
                 w.WriteBoolean("signature_verified", table.SignatureVerified);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using PolicyKit.Telemetry.Fleet;
 
 namespace PolicyKit.Agent.Status;
 
@@ -22,7 +23,8 @@ public sealed record StatusView(
     IReadOnlyList<KeyValuePair<string, long>> Denies,
     string? Telemetry,
     IReadOnlyList<LimitView> Limits,
-    IReadOnlyList<string>? Bmp = null)
+    IReadOnlyList<string>? Bmp = null,
+    string? Table = null)
 {
     /// <summary>From the endpoint's document, or a status payload plus the limit payloads from MQTT.</summary>
     public static StatusView Parse(ReadOnlySpan<byte> status, IEnumerable<byte[]>? limitPayloads = null)
@@ -64,7 +66,108 @@ public sealed record StatusView(
             if (d.TryGetProperty("deny_by_reason", out var r)) denies.AddRange(r.EnumerateObject().Select(p => new KeyValuePair<string, long>(p.Name, p.Value.GetInt64())));
         }
         return new StatusView(Str(root, "state") ?? "unknown", Str(root, "reason"), Str(root, "device") ?? "?", Str(root, "site") ?? "?", Str(root, "time"),
-            admits, denies, telemetry, limits.OrderBy(l => l.Scope, StringComparer.Ordinal).ToList(), ParseBmp(root));
+            admits, denies, telemetry, limits.OrderBy(l => l.Scope, StringComparer.Ordinal).ToList(), ParseBmp(root), ParseTable(root));
+    }
+
+    /// <summary>
+    /// One agent as the broker retains it (<c>status --mqtt</c>): its status, limits and BMP
+    /// topics. A device whose status is not retained (or not JSON) shows as <c>no status</c>.
+    /// </summary>
+    public static StatusView FromRetained(FleetDevice device)
+    {
+        StatusView view;
+        try
+        {
+            view = device.Status is null ? NoStatus(device) : Parse(device.Status, device.Limits.Select(l => l.Value));
+        }
+        catch (JsonException)
+        {
+            view = NoStatus(device) with { Reason = "the retained status is not JSON" };
+        }
+        // The status names the agent; the topic is where it was found (they differ only if misconfigured).
+        return view with
+        {
+            Device = view.Device == "?" ? device.Device : view.Device,
+            Site = view.Site == "?" ? device.Site : view.Site,
+            Bmp = device.Bmp.Count == 0 ? view.Bmp : ParseBmp(RetainedBmpDocument(device.Bmp).RootElement),
+        };
+    }
+
+    private static StatusView NoStatus(FleetDevice device)
+    {
+        var limits = new List<LimitView>();
+        foreach (var (_, payload) in device.Limits)
+        {
+            try
+            {
+                using var ld = JsonDocument.Parse(payload);
+                limits.Add(ParseLimit(ld.RootElement));
+            }
+            catch (JsonException)
+            {
+                // Not ours or damaged: skip it, show the rest.
+            }
+        }
+        return new StatusView("no status", null, device.Device, device.Site, null, 0, [], null, limits.OrderBy(l => l.Scope, StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>
+    /// The retained BMP topics (<c>bmp/station</c>, <c>bmp/ROUTER</c>, <c>bmp/ROUTER/PEER</c>) put
+    /// together in the shape of the status document's <c>bmp</c> section, so they are read the one way.
+    /// </summary>
+    private static JsonDocument RetainedBmpDocument(IReadOnlyList<KeyValuePair<string, byte[]>> topics)
+    {
+        var routers = topics.Where(t => t.Key != "station" && !t.Key.Contains('/')).ToList();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("bmp");
+            foreach (var (_, payload) in topics.Where(t => t.Key == "station")) WriteIfObject(w, "station", payload);
+            w.WriteStartArray("routers");
+            foreach (var (router, payload) in routers)
+            {
+                using var doc = TryParse(payload);
+                if (doc is null || doc.RootElement.ValueKind != JsonValueKind.Object) continue;
+                w.WriteStartObject();
+                foreach (var p in doc.RootElement.EnumerateObject().Where(p => p.Name != "peers")) p.WriteTo(w);
+                w.WriteStartArray("peers");
+                foreach (var (_, peer) in topics.Where(t => t.Key.StartsWith(router + "/", StringComparison.Ordinal)))
+                {
+                    using var pd = TryParse(peer);
+                    if (pd?.RootElement.ValueKind == JsonValueKind.Object) pd.RootElement.WriteTo(w);
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return JsonDocument.Parse(buffer.WrittenMemory);
+
+        static void WriteIfObject(Utf8JsonWriter w, string name, byte[] payload)
+        {
+            using var doc = TryParse(payload);
+            if (doc?.RootElement.ValueKind != JsonValueKind.Object) return;
+            w.WritePropertyName(name);
+            doc.RootElement.WriteTo(w);
+        }
+
+        static JsonDocument? TryParse(byte[] payload)
+        {
+            try { return JsonDocument.Parse(payload); }
+            catch (JsonException) { return null; }
+        }
+    }
+
+    /// <summary>"sha256 1a2b3c4d5e6f, serial 7, signed": the table in force, as far as the status says.</summary>
+    private static string? ParseTable(JsonElement root)
+    {
+        if (!root.TryGetProperty("table", out var t) || t.ValueKind != JsonValueKind.Object) return null;
+        string? sha = Str(t, "sha256");
+        string hash = sha is { Length: >= 12 } ? $"sha256 {sha[..12]}" : Str(t, "checksum") is { Length: >= 12 } c ? $"checksum {c[..12]}" : "?";
+        return $"{hash}, serial {Long(t, "serial")}" + (t.TryGetProperty("signature_verified", out var v) && v.ValueKind == JsonValueKind.True ? ", signed" : "");
     }
 
     /// <summary>
@@ -125,6 +228,7 @@ public sealed record StatusView(
         sb.Append(CultureInfo.InvariantCulture, $"decisions: {Admits} admitted, {denyTotal} denied");
         if (denyTotal > 0) sb.Append(" (").Append(string.Join(", ", Denies.Select(p => $"{p.Key} {p.Value}"))).Append(')');
         sb.AppendLine();
+        if (Table is not null) sb.AppendLine($"table: {Table}");
         if (Telemetry is not null) sb.AppendLine($"telemetry: {Telemetry}");
         foreach (string line in Bmp ?? []) sb.AppendLine(line);
         if (Limits.Count == 0)
@@ -132,19 +236,26 @@ public sealed record StatusView(
             sb.AppendLine("no limits");
             return sb.ToString();
         }
-        int scopeWidth = Math.Min(48, Limits.Max(l => DisplayScope(l.Scope).Length));
+        int scopeWidth = ScopeWidth(Limits);
         sb.AppendLine();
-        foreach (var l in Limits)
-        {
-            string scope = DisplayScope(l.Scope);
-            if (scope.Length > scopeWidth) scope = "…" + scope[^(scopeWidth - 1)..];
-            sb.Append(scope.PadRight(scopeWidth)).Append(' ').Append(Bar(l.Percent, barWidth)).Append(' ');
-            string use = $"{Amount(l.Used, l.Unit)}/{Amount(l.Max, l.Unit)}";
-            sb.Append(CultureInfo.InvariantCulture, $"{use,-19} {l.Percent,5:0.0}%");
-            sb.Append(l.Warning ? "  WARN" : "      ");
-            if (l.Denies.Count > 0) sb.Append("  denied: ").Append(string.Join(", ", l.Denies.Select(p => $"{p.Key} {p.Value}")));
-            sb.AppendLine();
-        }
+        foreach (var l in Limits) sb.AppendLine(LimitLine(l, scopeWidth, barWidth));
+        return sb.ToString();
+    }
+
+    /// <summary>The width of the scope column for <paramref name="limits"/> (48 at most: longer scopes are cut at the front).</summary>
+    public static int ScopeWidth(IEnumerable<LimitView> limits) => Math.Min(48, limits.Select(l => DisplayScope(l.Scope).Length).DefaultIfEmpty(1).Max());
+
+    /// <summary>One limit: scope, bar, use, percent, WARN, denies.</summary>
+    public static string LimitLine(LimitView l, int scopeWidth, int barWidth)
+    {
+        var sb = new StringBuilder();
+        string scope = DisplayScope(l.Scope);
+        if (scope.Length > scopeWidth) scope = "…" + scope[^(scopeWidth - 1)..];
+        sb.Append(scope.PadRight(scopeWidth)).Append(' ').Append(Bar(l.Percent, barWidth)).Append(' ');
+        string use = $"{Amount(l.Used, l.Unit)}/{Amount(l.Max, l.Unit)}";
+        sb.Append(CultureInfo.InvariantCulture, $"{use,-19} {l.Percent,5:0.0}%");
+        sb.Append(l.Warning ? "  WARN" : "      ");
+        if (l.Denies.Count > 0) sb.Append("  denied: ").Append(string.Join(", ", l.Denies.Select(p => $"{p.Key} {p.Value}")));
         return sb.ToString();
     }
 

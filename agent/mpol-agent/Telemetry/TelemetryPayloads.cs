@@ -45,6 +45,7 @@ public static class TelemetryPayloads
         {
             w.WriteStartObject("table");
             w.WriteString("path", t.Path);
+            w.WriteString("sha256", t.Sha256);
             w.WriteString("policy_sha256", t.PolicyHash);
             w.WriteString("checksum", t.Checksum);
             w.WriteBoolean("signature_verified", t.SignatureVerified);
@@ -90,6 +91,7 @@ public static class TelemetryPayloads
     {
         w.WriteString("trigger", trigger);
         w.WriteString("path", t.Path);
+        w.WriteString("sha256", t.Sha256);
         w.WriteString("policy_sha256", t.PolicyHash);
         w.WriteString("checksum", t.Checksum);
         w.WriteBoolean("signature_verified", t.SignatureVerified);

@@ -1,4 +1,4 @@
-using System.Text;
+using PolicyKit.Telemetry.Fleet;
 
 namespace PolicyKit.Agent.Telemetry;
 
@@ -31,22 +31,6 @@ public sealed record TopicScheme(string Prefix, string Site, string Device)
     /// <summary>Retained: the BMP station's own counters.</summary>
     public string BmpStation => Root + "/bmp/station";
 
-    /// <summary>Encodes a name as one topic level.</summary>
-    public static string Level(string name)
-    {
-        if (name.Length == 0) return "-";
-        var sb = new StringBuilder(name.Length);
-        foreach (char c in name)
-        {
-            if (c is '/' or '+' or '#' or '%' or ' ' || char.IsControl(c))
-            {
-                foreach (byte b in Encoding.UTF8.GetBytes(c.ToString())) sb.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-        return sb.ToString();
-    }
+    /// <summary>Encodes a name as one topic level (<see cref="TopicLevel.Encode"/>).</summary>
+    public static string Level(string name) => TopicLevel.Encode(name);
 }

@@ -77,6 +77,34 @@ internal static partial class DeploymentManifest
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
 
+    /// <summary>
+    /// Device → the SHA-256 of its agent table (<c>--target agent</c>), from a manifest's text;
+    /// what <c>mpolc drift</c> compares with the hash each agent reports. Throws
+    /// <see cref="FormatException"/> with a sentence when the text is not a PolicyKit manifest.
+    /// </summary>
+    public static SortedDictionary<string, string> AgentTables(string text)
+    {
+        var tables = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            var root = JsonNode.Parse(text);
+            if (root?["format"]?.GetValue<string>() != "policykit-manifest/1") throw new FormatException("not a PolicyKit manifest (format policykit-manifest/1)");
+            foreach (var device in root["devices"]?.AsArray() ?? [])
+            {
+                if (device?["device"]?.GetValue<string>() is not { } name) continue;
+                foreach (var file in device["files"]?.AsArray() ?? [])
+                {
+                    if (file?["target"]?.GetValue<string>() == AgentTableEmitter.Target && file["sha256"]?.GetValue<string>() is { } sha) tables[name] = sha;
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new FormatException("not a PolicyKit manifest: " + e.Message, e);
+        }
+        return tables;
+    }
+
     /// <summary>The platform a device's files are for: a Linux edge box gets FRR and nftables.</summary>
     private static string Platform(IEnumerable<string> targets)
     {

@@ -30,6 +30,34 @@ public sealed class AgentCliFrictionTests : IDisposable
         Assert.DoesNotContain("System.", err);
     }
 
+    /// <summary>The fleet reader's --timeout, the same class as --watch: no CLR type name in the error.</summary>
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("0")]
+    [InlineData("1e9")]
+    public void A_bad_mqtt_timeout_is_a_clear_usage_error(string value)
+    {
+        var (code, _, err) = RunInProcess("status", "--mqtt", "127.0.0.1:1", "--timeout", value);
+        Assert.Equal(2, code);
+        Assert.Contains($"invalid value '{value}' for --timeout: expected a number of seconds", err);
+        Assert.DoesNotContain("System.", err);
+    }
+
+    /// <summary>A password on the command line is visible to every user (ps): there is no such option, and the error says where a password goes.</summary>
+    [Fact]
+    public void Status_has_no_password_option_and_a_password_needs_a_user()
+    {
+        var (code, _, err) = RunInProcess("status", "--mqtt", "127.0.0.1:1", "--password", "hunter2");
+        Assert.Equal(2, code);
+        Assert.Contains("'--password'", err);
+
+        File.WriteAllText(_dir.File("pw"), "s3cret\n");
+        (code, _, err) = RunInProcess("status", "--mqtt", "127.0.0.1:1", "--password-file", _dir.File("pw"));
+        Assert.Equal(2, code);
+        Assert.Contains("a password (--password-file) needs --username", err);
+        Assert.DoesNotContain("s3cret", err);
+    }
+
     [Fact]
     public void Status_takes_format_as_mpolc_does_and_refuses_an_unknown_one()
     {

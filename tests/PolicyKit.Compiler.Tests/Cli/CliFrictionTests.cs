@@ -89,6 +89,10 @@ public sealed partial class CliFrictionTests : IDisposable
     [InlineData("diff")]
     [InlineData("explain")]
     [InlineData("inspect")]
+    [InlineData("plan")]
+    [InlineData("drift")]
+    [InlineData("test")]
+    [InlineData("fmt")]
     public void Help_shows_each_default_as_a_value_the_option_accepts(string command)
     {
         var help = MpolcRunner.Run(command, "--help");
