@@ -12,7 +12,10 @@ namespace PolicyKit.Compiler.Plan;
 /// <item>owned statements the policy no longer has are removed (<c>no …</c>, Junos <c>delete …</c>),
 ///   after the additions — unless an added statement of the same form already replaced them;</item>
 /// <item>a compiled statement that would replace the site's own object in a setting (an interface's
-///   ACL, the loopback filter) is a conflict, reported instead of applied.</item>
+///   ACL, the loopback filter) is a conflict, reported instead of applied — unless the policy names
+///   that object in <c>takeover</c>;</item>
+/// <item>Junos: a setting the compiled file rewrites whole (<c>delete PATH</c> then its <c>set</c>
+///   lines, as the composed loopback filter list) is rewritten whole when the router's differs.</item>
 /// </list>
 /// Statements of the site that name nothing owned are never removed.
 /// </summary>
@@ -45,16 +48,23 @@ public static class DeploymentPlan
         "firewall policer", "firewall family inet filter", "firewall family inet6 filter",
     ];
 
-    public static Result Make(string platform, string running, string compiled)
+    /// <param name="takenOver">Names of site objects the policy lets PolicyKit's replace (<c>takeover</c>).</param>
+    public static Result Make(string platform, string running, string compiled, IReadOnlyCollection<string>? takenOver = null)
     {
         if (!Platforms.Contains(platform)) throw new ArgumentException($"no plan for platform '{platform}'", nameof(platform));
         string comment = platform == "junos" ? "#" : "!";
         var have = ConfigLine.Parse(running, comment);
-        var want = ConfigLine.Parse(compiled, comment).Where(l => !l.Text.StartsWith("delete ", StringComparison.Ordinal) && !l.Text.StartsWith("no ", StringComparison.Ordinal)).ToList();
-        var conflicts = Conflicts(have, want);
-        var commands = platform == "junos" ? Junos(have, want) : Blocks(platform, have, want);
+        var lines = ConfigLine.Parse(compiled, comment);
+        var want = lines.Where(l => !l.Text.StartsWith("delete ", StringComparison.Ordinal) && !l.Text.StartsWith("no ", StringComparison.Ordinal)).ToList();
+        var conflicts = Conflicts(have, want, takenOver ?? []);
+        var commands = platform == "junos" ? Junos(have, want, WholeSettings(lines)) : Blocks(platform, have, want);
         return new Result(commands, conflicts);
     }
+
+    /// <summary>Junos settings the compiled file deletes and writes again whole (not an owned object: those are <see cref="JunosObject"/>'s).</summary>
+    private static List<string> WholeSettings(List<ConfigLine> compiled) => compiled
+        .Where(l => l.Text.StartsWith("delete ", StringComparison.Ordinal) && !JunosKinds.Any(k => l.Text.StartsWith($"delete {k} ", StringComparison.Ordinal)))
+        .Select(l => "set " + l.Text["delete ".Length..]).ToList();
 
     private static bool IsDefinition(ConfigLine line) =>
         line.Context.Count == 0 && Definitions.Any(d => line.Text.StartsWith(d, StringComparison.Ordinal));
@@ -78,13 +88,18 @@ public static class DeploymentPlan
         return differs;
     }
 
-    private static List<(ConfigLine, ConfigLine)> Conflicts(List<ConfigLine> have, List<ConfigLine> want)
+    private static List<(ConfigLine, ConfigLine)> Conflicts(List<ConfigLine> have, List<ConfigLine> want, IReadOnlyCollection<string> takenOver)
     {
         var conflicts = new List<(ConfigLine, ConfigLine)>();
         var haveKeys = have.Select(l => l.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var c in want.Where(c => c.NamesOwned && !IsDefinition(c) && !haveKeys.Contains(c.Key)))
         {
-            foreach (var r in have.Where(r => !r.NamesOwned && SameForm(c, r, requireSiteName: true))) conflicts.Add((r, c));
+            foreach (var r in have.Where(r => !r.NamesOwned && SameForm(c, r, requireSiteName: true)))
+            {
+                // The site's names the compiled statement would replace; the policy may have taken them over.
+                var replaced = r.Words.Where((w, i) => w != c.Words[i]);
+                if (!replaced.All(takenOver.Contains)) conflicts.Add((r, c));
+            }
         }
         return conflicts;
     }
@@ -229,9 +244,26 @@ public static class DeploymentPlan
         return null;
     }
 
-    private static List<string> Junos(List<ConfigLine> have, List<ConfigLine> want)
+    private static List<string> Junos(List<ConfigLine> have, List<ConfigLine> want, List<string> wholeSettings)
     {
+        static bool Under(ConfigLine l, string path) => l.Text == path || l.Text.StartsWith(path + " ", StringComparison.Ordinal);
+        // A setting written whole (the loopback filter list: its order counts) that differs on the
+        // router is deleted and written again in the same commit; what stood there goes with it.
+        var settings = new List<string>();
+        var rewritten = new List<ConfigLine>();
+        foreach (var path in wholeSettings)
+        {
+            var wantedLines = want.Where(l => Under(l, path)).Select(l => l.Text).ToList();
+            var existingLines = have.Where(l => Under(l, path)).Select(l => l.Text).ToList();
+            rewritten.AddRange(want.Where(l => Under(l, path)));
+            rewritten.AddRange(have.Where(l => Under(l, path)));
+            if (existingLines.SequenceEqual(wantedLines, StringComparer.Ordinal)) continue;
+            if (existingLines.Count > 0) settings.Add("delete " + path["set ".Length..]);
+            settings.AddRange(wantedLines);
+        }
         var commands = new List<string>();
+        want = want.Except(rewritten).ToList();
+        have = have.Except(rewritten).ToList();
         var haveKeys = have.Select(l => l.Text).ToHashSet(StringComparer.Ordinal);
         var wantObjects = want.Where(l => JunosObject(l) is not null).GroupBy(l => JunosObject(l)!.Value).ToList();
         var haveObjects = have.Where(l => JunosObject(l) is not null).GroupBy(l => JunosObject(l)!.Value).ToDictionary(g => g.Key, g => g.Select(l => l.Text).ToHashSet(StringComparer.Ordinal));
@@ -245,6 +277,8 @@ public static class DeploymentPlan
             }
             commands.AddRange(group.Select(l => l.Text));
         }
+        // Settings rewritten whole come after the objects they name are defined.
+        commands.AddRange(settings);
         foreach (var c in want.Where(l => JunosObject(l) is null && !haveKeys.Contains(l.Text))) commands.Add(c.Text);
         var wantKeys = want.Select(l => l.Text).ToHashSet(StringComparer.Ordinal);
         foreach (var r in have.Where(l => JunosObject(l) is null && l.NamesOwned && !wantKeys.Contains(l.Text)))

@@ -91,7 +91,10 @@ internal static class PlanCommand
         string? runningText = runningPath is not null ? ReadFile(context, runningPath) : ReadFrr(context);
         if (runningText is null) return ExitCodes.UsageOrIoError;
 
-        var plan = DeploymentPlan.Make(file.Target, runningText, file.Content);
+        // The site objects the policy lets PolicyKit's replace on this device (takeover), device-wide and per interface.
+        var model = results.Select(r => r.Check.Model?.Devices.FirstOrDefault(d => d.Name == device)).FirstOrDefault(d => d is not null);
+        var takenOver = model is null ? [] : model.TakeOver.Concat(model.Interfaces.SelectMany(i => i.TakeOver)).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        var plan = DeploymentPlan.Make(file.Target, runningText, file.Content, takenOver);
         var secretWords = redact ? SecretWords(paths, targets, options, reader, context, file) : [];
         // Replaced wherever they stand in a line (quoted on Junos), longest first.
         var secrets = secretWords.OrderByDescending(w => w.Length).ToList();

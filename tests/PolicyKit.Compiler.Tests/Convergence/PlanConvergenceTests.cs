@@ -122,4 +122,46 @@ public sealed class PlanConvergenceTests
         Assert.Contains(siteObject, running.Text, StringComparison.Ordinal);
         Assert.Contains("PK-", compiled.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_composed_loopback_filter_runs_after_PolicyKits_and_the_plan_converges_to_the_list()
+    {
+        // The site protects lo0 with its own filter; v1 took that place (takeover), v2 composes with it.
+        const string SiteLo0 = """
+            set firewall family inet filter SITE-LO0 term ssh from protocol tcp
+            set firewall family inet filter SITE-LO0 term ssh then accept
+            set interfaces lo0 unit 0 family inet filter input SITE-LO0
+            """;
+        string policy = V1.Replace("bgp as", "control-plane { rate-limit pim 100 pps; }\n    bgp as", StringComparison.Ordinal);
+        string v2 = Compiled(policy.Replace("device r platform PLATFORM {", "device r platform PLATFORM {\n    compose loopback-filter \"SITE-LO0\";", StringComparison.Ordinal), "junos");
+        var lines = v2.Split('\n');
+        Assert.Equal(
+            ["delete interfaces lo0 unit 0 family inet filter input", "delete interfaces lo0 unit 0 family inet filter input-list",
+             "set interfaces lo0 unit 0 family inet filter input-list PK-R-LO0", "set interfaces lo0 unit 0 family inet filter input-list SITE-LO0"],
+            lines.Where(l => l.Contains("interfaces lo0", StringComparison.Ordinal)));
+        // PolicyKit's filter decides only what it polices: no catch-all term, so the rest reaches the site's.
+        Assert.DoesNotContain(lines, l => l.Contains("PK-R-LO0 term accept-rest", StringComparison.Ordinal));
+
+        string running = Platforms["junos"].Site + "\n" + SiteLo0;
+        var plan = Plan("junos", running, v2);
+        Assert.Empty(plan.Conflicts);
+        int deleted = plan.Commands.ToList().IndexOf("delete interfaces lo0 unit 0 family inet filter input");
+        int listed = plan.Commands.ToList().IndexOf("set interfaces lo0 unit 0 family inet filter input-list PK-R-LO0");
+        int site = plan.Commands.ToList().IndexOf("set interfaces lo0 unit 0 family inet filter input-list SITE-LO0");
+        int defined = plan.Commands.ToList().FindIndex(c => c.StartsWith("set firewall family inet filter PK-R-LO0 ", StringComparison.Ordinal));
+        Assert.True(defined >= 0 && defined < listed && deleted >= 0 && listed < site, string.Join("\n", plan.Commands));
+        Assert.DoesNotContain(plan.Commands, c => c.Contains("filter SITE-LO0 ", StringComparison.Ordinal));
+
+        var applied = PlatformModel.Apply("junos", running, plan.Commands);
+        Assert.DoesNotContain("set interfaces lo0 unit 0 family inet filter input SITE-LO0", applied);
+        Assert.Contains("set firewall family inet filter SITE-LO0 term ssh then accept", applied);
+        Assert.Empty(Plan("junos", Render(applied), v2).Commands);
+
+        // Taken over instead of composed: the plan may replace the site's filter in its place.
+        string takeover = Compiled(policy.Replace("device r platform PLATFORM {", "device r platform PLATFORM {\n    takeover \"SITE-LO0\";", StringComparison.Ordinal), "junos");
+        Assert.NotEmpty(Plan("junos", running, takeover).Conflicts);
+        var taken = DeploymentPlan.Make("junos", running, takeover, ["SITE-LO0"]);
+        Assert.Empty(taken.Conflicts);
+        Assert.Contains("set interfaces lo0 unit 0 family inet filter input PK-R-LO0", taken.Commands);
+    }
 }
