@@ -56,9 +56,56 @@ public static class DeploymentPlan
         var have = ConfigLine.Parse(running, comment);
         var lines = ConfigLine.Parse(compiled, comment);
         var want = lines.Where(l => !l.Text.StartsWith("delete ", StringComparison.Ordinal) && !l.Text.StartsWith("no ", StringComparison.Ordinal)).ToList();
+        var asPathLists = platform == "ios-xe" ? OwnedAsPathLists(have, want) : [];
         var conflicts = Conflicts(have, want, takenOver ?? []);
-        var commands = platform == "junos" ? Junos(have, want, WholeSettings(lines)) : Blocks(platform, have, want);
+        conflicts.AddRange(AsPathConflicts(have, want, asPathLists));
+        var commands = platform == "junos" ? Junos(have, want, WholeSettings(lines)) : Blocks(platform, have, want, asPathLists);
         return new Result(commands, conflicts);
+    }
+
+    // ── IOS-XE numbered AS-path lists ──
+
+    /// <summary>The number of an <c>ip as-path access-list N …</c> statement, or null.</summary>
+    private static string? AsPathList(ConfigLine line) =>
+        line.Context.Count == 0 && line.Words is ["ip", "as-path", "access-list", var n, ..] && n.All(char.IsAsciiDigit) ? n : null;
+
+    /// <summary>The statement uses AS-path list <paramref name="number"/> (<c>match as-path N…</c>, <c>neighbor … filter-list N …</c>).</summary>
+    private static bool UsesAsPathList(ConfigLine line, string number)
+    {
+        var w = line.Words;
+        if (w is ["match", "as-path", ..]) return w.Skip(2).Contains(number);
+        int at = Array.IndexOf(w, "filter-list");
+        return w.Length > 0 && w[0] == "neighbor" && at > 0 && at + 1 < w.Length && w[at + 1] == number;
+    }
+
+    private static bool InOwnedBlock(ConfigLine line) => line.Context.Any(h => h.Split(' ').Any(ConfigLine.IsOwnedName));
+
+    /// <summary>
+    /// IOS-XE names AS-path lists by number, so a PK- name cannot say whose a list is. A number the
+    /// compiled file defines is PolicyKit's when the router has no list of that number yet, or when
+    /// only PolicyKit's route-maps use it there; a list the site's own statements use, or one the
+    /// router has and nothing of PolicyKit's uses, is the site's (writing to it is MP4030).
+    /// </summary>
+    private static HashSet<string> OwnedAsPathLists(List<ConfigLine> have, List<ConfigLine> want)
+    {
+        var owned = new HashSet<string>(StringComparer.Ordinal);
+        var numbers = want.Concat(have).Select(AsPathList).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var n in numbers)
+        {
+            var uses = have.Where(l => UsesAsPathList(l, n)).ToList();
+            if (uses.Any(l => !InOwnedBlock(l))) continue;
+            if (uses.Count > 0 || !have.Any(l => AsPathList(l) == n)) owned.Add(n);
+        }
+        return owned;
+    }
+
+    /// <summary>A compiled AS-path entry that would go into a list of the site: a conflict with the site's first entry of that number.</summary>
+    private static IEnumerable<(ConfigLine, ConfigLine)> AsPathConflicts(List<ConfigLine> have, List<ConfigLine> want, HashSet<string> owned)
+    {
+        foreach (var group in want.Where(l => AsPathList(l) is { } n && !owned.Contains(n)).GroupBy(l => AsPathList(l)!))
+        {
+            if (have.FirstOrDefault(l => AsPathList(l) == group.Key) is { } site) yield return (site, group.First());
+        }
     }
 
     /// <summary>Junos settings the compiled file deletes and writes again whole (not an owned object: those are <see cref="JunosObject"/>'s).</summary>
@@ -106,7 +153,7 @@ public static class DeploymentPlan
 
     // ── IOS-XE, IOS XR, FRR: indented blocks ──
 
-    private static List<string> Blocks(string platform, List<ConfigLine> have, List<ConfigLine> want)
+    private static List<string> Blocks(string platform, List<ConfigLine> have, List<ConfigLine> want, HashSet<string> asPathLists)
     {
         var haveKeys = have.Select(l => l.Key).ToHashSet(StringComparer.Ordinal);
         var wantKeys = want.Select(l => l.Key).ToHashSet(StringComparer.Ordinal);
@@ -149,7 +196,7 @@ public static class DeploymentPlan
         {
             if (handled.Contains(r.Key) || wantKeys.Contains(r.Key)) continue;
             if (r.Context.Count > 0 && removedHeaders.Contains(r.Context[0])) continue;
-            bool inOwned = r.Context.Any(h => h.Split(' ').Any(ConfigLine.IsOwnedName));
+            bool inOwned = InOwnedBlock(r) || (AsPathList(r) is { } list && asPathLists.Contains(list));
             if (!r.NamesOwned && !inOwned) continue;
             // A BGP neighbor that carries an owned filter is PolicyKit's: when the policy no longer
             // has it, the neighbor goes as a whole — never left up without its filter.

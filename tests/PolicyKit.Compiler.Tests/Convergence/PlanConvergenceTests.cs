@@ -164,4 +164,67 @@ public sealed class PlanConvergenceTests
         Assert.Empty(taken.Conflicts);
         Assert.Contains("set interfaces lo0 unit 0 family inet filter input PK-R-LO0", taken.Commands);
     }
+
+    // IOS-XE numbers AS-path lists: PolicyKit's are those only its route-maps use.
+    private const string AsPathV1 = """
+        prefixes p { 198.18.0.0/24; }
+        filter cust { permit prefixes p; }
+        device r platform ios-xe {
+            bgp as 64500 { neighbor 192.0.2.9 as 64501 { max-prefix 10; prefix-filter in cust; as-path reject private-asns; as-path max-length 50; } }
+        }
+        """;
+
+    [Fact]
+    public void Ios_xe_as_path_lists_only_PolicyKits_route_maps_use_are_owned_and_converge()
+    {
+        const string Site = "hostname r\nip prefix-list SITE-DEFAULT seq 5 permit 0.0.0.0/0\n";
+        string v1 = OutputOf(AsPathV1, "ios-xe");
+        string v2 = OutputOf(AsPathV1.Replace(" as-path max-length 50;", "", StringComparison.Ordinal), "ios-xe");
+        Assert.Contains("ip as-path access-list 2 ", v1, StringComparison.Ordinal);
+        Assert.DoesNotContain("ip as-path access-list 2 ", v2, StringComparison.Ordinal);
+        string running = Render(PlatformModel.Apply("ios-xe", Site, Plan("ios-xe", Site, v1).Commands));
+
+        var plan = Plan("ios-xe", running, v2);
+        Assert.Empty(plan.Conflicts);
+        Assert.Contains(plan.Commands, c => c.StartsWith("no ip as-path access-list 2 permit ", StringComparison.Ordinal));
+        var after = PlatformModel.Apply("ios-xe", running, plan.Commands).ToHashSet(StringComparer.Ordinal);
+        var expected = PlatformModel.Statements("ios-xe", Site);
+        expected.UnionWith(PlatformModel.Statements("ios-xe", v2));
+        Assert.True(expected.SetEquals(after), $"plan:\n{string.Join("\n", plan.Commands)}\n\nleft over:\n{string.Join("\n", after.Except(expected))}\n\nmissing:\n{string.Join("\n", expected.Except(after))}");
+    }
+
+    [Fact]
+    public void An_as_path_list_number_the_sites_route_map_uses_is_a_conflict()
+    {
+        const string Site = "hostname r\nip as-path access-list 1 permit ^65000_\nroute-map SITE-IN permit 10\n match as-path 1\n";
+        var plan = Plan("ios-xe", Site, OutputOf(AsPathV1, "ios-xe"));
+        var (running, compiled) = Assert.Single(plan.Conflicts);
+        Assert.Equal("ip as-path access-list 1 permit ^65000_", running.Text);
+        Assert.StartsWith("ip as-path access-list 1 permit ", compiled.Text, StringComparison.Ordinal);
+        // The site's list that nothing of PolicyKit's uses is the site's even when no route-map uses it.
+        Assert.Single(Plan("ios-xe", "hostname r\nip as-path access-list 1 permit ^65000_\n", OutputOf(AsPathV1, "ios-xe")).Conflicts);
+    }
+
+    /// <summary>
+    /// IOS-XE applies each command as it is typed: after every command of the v1→v2 plan, every
+    /// owned statement that v1 and v2 both have (an ACL entry, a prefix-list entry, an access
+    /// group) is on the router — no protection the policy keeps is ever absent.
+    /// </summary>
+    [Fact]
+    public void Ios_xe_plan_never_removes_a_kept_protection_at_any_step()
+    {
+        string running = Running("ios-xe");
+        var kept = PlatformModel.Statements("ios-xe", Compiled(V1, "ios-xe"));
+        kept.IntersectWith(PlatformModel.Statements("ios-xe", Compiled(V2, "ios-xe")));
+        kept.RemoveWhere(k => !k.Contains("PK-", StringComparison.Ordinal));
+        Assert.NotEmpty(kept);
+        var commands = Plan("ios-xe", running, Compiled(V2, "ios-xe")).Commands;
+        Assert.Contains(commands, c => c.TrimStart().StartsWith("no ", StringComparison.Ordinal));
+        for (int step = 0; step <= commands.Count; step++)
+        {
+            var state = PlatformModel.Apply("ios-xe", running, commands.Take(step).ToList()).ToHashSet(StringComparer.Ordinal);
+            var missing = kept.Where(k => !state.Contains(k)).ToList();
+            Assert.True(missing.Count == 0, $"after command {step} ({(step > 0 ? commands[step - 1] : "none")}) these kept protections are absent:\n{string.Join("\n", missing)}");
+        }
+    }
 }
