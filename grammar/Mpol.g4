@@ -91,7 +91,11 @@ interfaceStmt
     | sourceFilterStmt
     | ROUTER_GUARD ';'
     | DESCRIPTION STRING ';'
+    | takeoverStmt
     ;
+
+// takeover "SITE-IN", "SITE-JOINS";  the site's own ACLs/filters PolicyKit's may take the place of.
+takeoverStmt : TAKEOVER STRING (',' STRING)* ';' ;
 
 // igmp { ... } covers IPv4 (IGMP); mld { ... } the same rules for IPv6 (MLD).
 igmpBlock : groupProtocol '{' igmpStmt* '}' ;
@@ -154,6 +158,8 @@ deviceStmt
     | CONTROL_PLANE '{' controlPlaneStmt* '}'                       # controlPlaneDecl
     | GROUP_ENCRYPTION '{' groupEncryptionStmt* '}'                 # groupEncryptionDecl
     | rpkiBlock                                                     # rpkiDecl
+    | takeoverStmt                                                  # deviceTakeover
+    | COMPOSE LOOPBACK_FILTER STRING ';'                            # composeLoopbackFilter
     ;
 
 rpBlock : RP '{' rpStmt* '}' ;
@@ -411,6 +417,9 @@ GROUP_RANGE : 'group-range' ;
 SSM_RANGE : 'ssm-range' ;
 INTERFACE : 'interface' ;
 USES : 'uses' ;
+TAKEOVER : 'takeover' ;
+COMPOSE : 'compose' ;
+LOOPBACK_FILTER : 'loopback-filter' ;
 RP : 'rp' ;
 ADDRESS : 'address' ;
 ACCEPT_REGISTER : 'accept-register' ;

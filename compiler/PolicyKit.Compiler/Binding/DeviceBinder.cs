@@ -38,6 +38,8 @@ public sealed partial class DeviceBinder(SymbolTable symbols, AddressBinder addr
         ControlPlanePolicy? controlPlane = null;
         GroupEncryptionPolicy? encryption = null;
         RpkiPolicy? rpki = null;
+        var takeOver = new List<SiteObject>();
+        SiteObject? composed = null;
         var interfaces = new List<InterfacePolicy>();
         var interfaceNames = new Dictionary<string, SourceSpan>(StringComparer.Ordinal);
         var bmpStations = new List<BmpStation>();
@@ -142,6 +144,13 @@ public sealed partial class DeviceBinder(SymbolTable symbols, AddressBinder addr
                 case RpkiBlockSyntax r when Once("rpki", r.Span):
                     rpki = BindRpki(r);
                     break;
+                case DeviceTakeoverSyntax t:
+                    takeOver.AddRange(SiteObjects.Bind(t.Names, diagnostics));
+                    break;
+                case ComposeLoopbackFilterSyntax c when Once("compose loopback-filter", c.Span):
+                    // Where the statement stands: what the output and the construct ledger cite.
+                    composed = SiteObjects.Bind([c.Filter], diagnostics).Select(o => o with { Span = c.Span }).FirstOrDefault();
+                    break;
             }
         }
 
@@ -154,6 +163,8 @@ public sealed partial class DeviceBinder(SymbolTable symbols, AddressBinder addr
         {
             SsmRangeSpan = ssmSpan,
             Rpki = rpki,
+            TakeOver = SiteObjects.Distinct(takeOver),
+            ComposedLoopbackFilter = composed,
         };
     }
 

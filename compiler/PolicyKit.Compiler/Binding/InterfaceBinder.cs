@@ -30,6 +30,7 @@ public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses
         public List<Boundary> Boundaries = [];
         public Filter? SourceFilter;
         public bool RouterGuard;
+        public List<SiteObject> TakeOver = [];
     }
 
     private sealed class MembershipBuilder(GroupProtocol protocol)
@@ -79,7 +80,10 @@ public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses
             builder.Boundaries.ToImmutableArray(),
             builder.SourceFilter,
             builder.RouterGuard,
-            declaration.Span);
+            declaration.Span)
+        {
+            TakeOver = SiteObjects.Distinct(builder.TakeOver),
+        };
     }
 
     private void Apply(Builder builder, ImmutableArray<InterfaceStmtSyntax> body, string scope, string ownerName)
@@ -118,6 +122,10 @@ public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses
                 case DescriptionSyntax description:
                     Once("description", description.Span);
                     builder.Description = description.Text;
+                    break;
+                case InterfaceTakeoverSyntax takeover:
+                    // A list: the profiles' and the interface's own names together.
+                    builder.TakeOver.AddRange(SiteObjects.Bind(takeover.Names, diagnostics));
                     break;
             }
         }

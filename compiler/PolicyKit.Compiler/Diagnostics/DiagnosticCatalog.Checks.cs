@@ -123,6 +123,10 @@ public sealed partial class DiagnosticCatalog
         Warning("MP3033", $"eBGP neighbor {neighbor} has no inbound prefix filter",
             "add 'prefix-filter in …;' (at least std.bogon-filter-in): without one every prefix the peer sends is accepted");
 
+    public DiagnosticTemplate NotASiteObject(string name, string reason) =>
+        Error("MP3060", $"\"{name}\" cannot name a site object: {reason}",
+            "write the name of the router's own ACL or filter exactly as its configuration spells it");
+
     public DiagnosticTemplate EbgpWithoutInvalidOriginAction(string neighbor) =>
         Warning("MP3080", $"eBGP neighbor {neighbor} has no action for RPKI-invalid routes, though the device validates origins",
             "add 'rpki invalid reject;' (RFC 6811, MANRS): an invalid origin is what a hijack or a leak looks like");

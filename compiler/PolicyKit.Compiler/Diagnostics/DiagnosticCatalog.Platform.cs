@@ -29,5 +29,9 @@ public sealed partial class DiagnosticCatalog
 
     public DiagnosticTemplate ReplacesSiteObject(string running, string compiled) =>
         Error("MP4030", $"'{compiled}' would replace '{running}', which PolicyKit does not own",
-            "PolicyKit replaces only PK- objects: remove or rename the site's statement on the router, or change the policy so it does not take this place");
+            "PolicyKit replaces only PK- objects: write takeover \"NAME\"; in the policy (or compose loopback-filter on Junos), remove the site's statement, or change the policy so it does not take this place");
+
+    public DiagnosticTemplate ReplacesSiteSlot(string place, string owned, string platform) =>
+        Warning("MP4031", $"{place} is set to {owned} on {platform}: it takes the place of any filter the router has there",
+            "write 'compose loopback-filter \"NAME\";' to run the site's filter after PolicyKit's, or 'takeover \"NAME\";' to let PolicyKit's replace it; mpolc plan refuses to replace it otherwise (MP4030)");
 }

@@ -40,6 +40,9 @@ public sealed class DeviceEmission(PolicyModel model, Device device, ConfigWrite
         return value;
     }
 
+    /// <summary>Reports a diagnostic about what the output does (MP4031: it takes the place of a site object).</summary>
+    public void Report(SourceSpan span, Func<DiagnosticCatalog, DiagnosticTemplate> build) => diagnostics.Add(span, build);
+
     /// <summary>Records that the construct (a name from <see cref="ConstructUses.Of"/>) is in the output.</summary>
     public void Emitted(string construct) => _emitted.Add(construct);
 

@@ -51,60 +51,62 @@ public partial class MpolParser : Parser {
 		DEVICE=85, PLATFORM=86, IOS_XE=87, IOS_XR=88, JUNOS=89, FRR=90, NFTABLES=91, 
 		LINUX=92, MROUTE_LIMIT=93, WARN=94, DEFAULT_LIMIT=95, SAP_LISTEN=96, ON=97, 
 		OFF=98, MRINFO=99, GROUP_RANGE=100, SSM_RANGE=101, INTERFACE=102, USES=103, 
-		RP=104, ADDRESS=105, ACCEPT_REGISTER=106, ANNOUNCE_FILTER=107, REGISTER_RATE_LIMIT=108, 
-		MSDP=109, ORIGINATOR_ID=110, REDISTRIBUTE=111, PEER=112, AS=113, SA_FILTER=114, 
-		SA_LIMIT=115, MESH_GROUP=116, CONNECT_SOURCE=117, AUTH=118, MD5=119, TCP_AO=120, 
-		KEYCHAIN=121, SECRET=122, ENV=123, FILE=124, BGP=125, ROUTER_ID=126, NEIGHBOR=127, 
-		DAMPING=128, HALF_LIFE=129, REUSE=130, SUPPRESS=131, MAX_SUPPRESS=132, 
-		MAX_PREFIX=133, RESTART=134, WARNING_ONLY=135, TTL_SECURITY=136, HOPS=137, 
-		HOLD_TIME=138, PREFIX_FILTER=139, KEY=140, VALID=141, BMP=142, STATION=143, 
-		TLS=144, MUTUAL=145, SERVER_ONLY=146, MIN_VERSION=147, CIPHERS=148, CA=149, 
-		CERT=150, STRICT=151, MONITOR=152, PRE_POLICY=153, POST_POLICY=154, LOC_RIB=155, 
-		STATS_INTERVAL=156, TELEMETRY=157, SITE=158, INTERVAL=159, CONTROL_PLANE=160, 
-		RATE_LIMIT=161, PPS=162, GROUP_ENCRYPTION=163, PROTECT=164, GROUP_ID=165, 
-		UDP=166, TCP=167, ICMP=168, ICMPV6=169, IP=170, AUTO_RP=171, QUERY=172, 
-		REPORT_V1=173, REPORT_V2=174, REPORT_V3=175, LEAVE=176, PIM_V1=177, DVMRP=178, 
-		MTRACE=179, MTRACE_RESPONSE=180, DATE=181, RANGE_DOTS=182, IPV4_PREFIX=183, 
-		IPV4=184, IPV6_PREFIX=185, IPV6=186, BANDWIDTH=187, DURATION=188, PERCENT=189, 
-		DECIMAL=190, INT=191, STRING=192, IDENT=193, LINE_COMMENT=194, BLOCK_COMMENT=195, 
-		WS=196, BAD_CHAR=197;
+		TAKEOVER=104, COMPOSE=105, LOOPBACK_FILTER=106, RP=107, ADDRESS=108, ACCEPT_REGISTER=109, 
+		ANNOUNCE_FILTER=110, REGISTER_RATE_LIMIT=111, MSDP=112, ORIGINATOR_ID=113, 
+		REDISTRIBUTE=114, PEER=115, AS=116, SA_FILTER=117, SA_LIMIT=118, MESH_GROUP=119, 
+		CONNECT_SOURCE=120, AUTH=121, MD5=122, TCP_AO=123, KEYCHAIN=124, SECRET=125, 
+		ENV=126, FILE=127, BGP=128, ROUTER_ID=129, NEIGHBOR=130, DAMPING=131, 
+		HALF_LIFE=132, REUSE=133, SUPPRESS=134, MAX_SUPPRESS=135, MAX_PREFIX=136, 
+		RESTART=137, WARNING_ONLY=138, TTL_SECURITY=139, HOPS=140, HOLD_TIME=141, 
+		PREFIX_FILTER=142, KEY=143, VALID=144, BMP=145, STATION=146, TLS=147, 
+		MUTUAL=148, SERVER_ONLY=149, MIN_VERSION=150, CIPHERS=151, CA=152, CERT=153, 
+		STRICT=154, MONITOR=155, PRE_POLICY=156, POST_POLICY=157, LOC_RIB=158, 
+		STATS_INTERVAL=159, TELEMETRY=160, SITE=161, INTERVAL=162, CONTROL_PLANE=163, 
+		RATE_LIMIT=164, PPS=165, GROUP_ENCRYPTION=166, PROTECT=167, GROUP_ID=168, 
+		UDP=169, TCP=170, ICMP=171, ICMPV6=172, IP=173, AUTO_RP=174, QUERY=175, 
+		REPORT_V1=176, REPORT_V2=177, REPORT_V3=178, LEAVE=179, PIM_V1=180, DVMRP=181, 
+		MTRACE=182, MTRACE_RESPONSE=183, DATE=184, RANGE_DOTS=185, IPV4_PREFIX=186, 
+		IPV4=187, IPV6_PREFIX=188, IPV6=189, BANDWIDTH=190, DURATION=191, PERCENT=192, 
+		DECIMAL=193, INT=194, STRING=195, IDENT=196, LINE_COMMENT=197, BLOCK_COMMENT=198, 
+		WS=199, BAD_CHAR=200;
 	public const int
 		RULE_policyFile = 0, RULE_declaration = 1, RULE_includeDecl = 2, RULE_testDecl = 3, 
 		RULE_testStmt = 4, RULE_setDecl = 5, RULE_setKind = 6, RULE_setEntry = 7, 
 		RULE_setItem = 8, RULE_prefixLengthRange = 9, RULE_filterDecl = 10, RULE_filterRule = 11, 
 		RULE_action = 12, RULE_matchTerm = 13, RULE_addressRef = 14, RULE_addressItem = 15, 
 		RULE_protocolName = 16, RULE_igmpType = 17, RULE_classDecl = 18, RULE_classStmt = 19, 
-		RULE_profileDecl = 20, RULE_interfaceStmt = 21, RULE_igmpBlock = 22, RULE_groupProtocol = 23, 
-		RULE_igmpStmt = 24, RULE_stateLimitStmt = 25, RULE_limitDirection = 26, 
-		RULE_limitAmount = 27, RULE_stateLimitOption = 28, RULE_pimIfBlock = 29, 
-		RULE_pimIfStmt = 30, RULE_boundaryStmt = 31, RULE_sourceFilterStmt = 32, 
-		RULE_deviceDecl = 33, RULE_platformName = 34, RULE_deviceStmt = 35, RULE_rpBlock = 36, 
-		RULE_rpStmt = 37, RULE_pimGlobalBlock = 38, RULE_pimGlobalStmt = 39, RULE_msdpBlock = 40, 
-		RULE_msdpStmt = 41, RULE_msdpPeerStmt = 42, RULE_filterDirection = 43, 
-		RULE_authStmt = 44, RULE_secretRef = 45, RULE_bgpBlock = 46, RULE_bgpStmt = 47, 
-		RULE_dampingParam = 48, RULE_bgpNeighborStmt = 49, RULE_keychainBlock = 50, 
-		RULE_keyStmt = 51, RULE_bmpBlock = 52, RULE_bmpStmt = 53, RULE_tlsMode = 54, 
-		RULE_tlsStmt = 55, RULE_monitorPolicy = 56, RULE_telemetryBlock = 57, 
-		RULE_telemetryStmt = 58, RULE_controlPlaneStmt = 59, RULE_groupEncryptionStmt = 60, 
-		RULE_rpkiBlock = 61, RULE_rpkiStmt = 62, RULE_rpkiCacheOption = 63, RULE_ebgpDefaultStmt = 64, 
-		RULE_neighborSecurityStmt = 65, RULE_rpkiState = 66, RULE_rpkiMark = 67, 
-		RULE_community = 68, RULE_asnClass = 69, RULE_name = 70, RULE_softKeyword = 71, 
-		RULE_prefix = 72, RULE_ipAddress = 73, RULE_bandwidth = 74, RULE_duration = 75;
+		RULE_profileDecl = 20, RULE_interfaceStmt = 21, RULE_takeoverStmt = 22, 
+		RULE_igmpBlock = 23, RULE_groupProtocol = 24, RULE_igmpStmt = 25, RULE_stateLimitStmt = 26, 
+		RULE_limitDirection = 27, RULE_limitAmount = 28, RULE_stateLimitOption = 29, 
+		RULE_pimIfBlock = 30, RULE_pimIfStmt = 31, RULE_boundaryStmt = 32, RULE_sourceFilterStmt = 33, 
+		RULE_deviceDecl = 34, RULE_platformName = 35, RULE_deviceStmt = 36, RULE_rpBlock = 37, 
+		RULE_rpStmt = 38, RULE_pimGlobalBlock = 39, RULE_pimGlobalStmt = 40, RULE_msdpBlock = 41, 
+		RULE_msdpStmt = 42, RULE_msdpPeerStmt = 43, RULE_filterDirection = 44, 
+		RULE_authStmt = 45, RULE_secretRef = 46, RULE_bgpBlock = 47, RULE_bgpStmt = 48, 
+		RULE_dampingParam = 49, RULE_bgpNeighborStmt = 50, RULE_keychainBlock = 51, 
+		RULE_keyStmt = 52, RULE_bmpBlock = 53, RULE_bmpStmt = 54, RULE_tlsMode = 55, 
+		RULE_tlsStmt = 56, RULE_monitorPolicy = 57, RULE_telemetryBlock = 58, 
+		RULE_telemetryStmt = 59, RULE_controlPlaneStmt = 60, RULE_groupEncryptionStmt = 61, 
+		RULE_rpkiBlock = 62, RULE_rpkiStmt = 63, RULE_rpkiCacheOption = 64, RULE_ebgpDefaultStmt = 65, 
+		RULE_neighborSecurityStmt = 66, RULE_rpkiState = 67, RULE_rpkiMark = 68, 
+		RULE_community = 69, RULE_asnClass = 70, RULE_name = 71, RULE_softKeyword = 72, 
+		RULE_prefix = 73, RULE_ipAddress = 74, RULE_bandwidth = 75, RULE_duration = 76;
 	public static readonly string[] ruleNames = {
 		"policyFile", "declaration", "includeDecl", "testDecl", "testStmt", "setDecl", 
 		"setKind", "setEntry", "setItem", "prefixLengthRange", "filterDecl", "filterRule", 
 		"action", "matchTerm", "addressRef", "addressItem", "protocolName", "igmpType", 
-		"classDecl", "classStmt", "profileDecl", "interfaceStmt", "igmpBlock", 
-		"groupProtocol", "igmpStmt", "stateLimitStmt", "limitDirection", "limitAmount", 
-		"stateLimitOption", "pimIfBlock", "pimIfStmt", "boundaryStmt", "sourceFilterStmt", 
-		"deviceDecl", "platformName", "deviceStmt", "rpBlock", "rpStmt", "pimGlobalBlock", 
-		"pimGlobalStmt", "msdpBlock", "msdpStmt", "msdpPeerStmt", "filterDirection", 
-		"authStmt", "secretRef", "bgpBlock", "bgpStmt", "dampingParam", "bgpNeighborStmt", 
-		"keychainBlock", "keyStmt", "bmpBlock", "bmpStmt", "tlsMode", "tlsStmt", 
-		"monitorPolicy", "telemetryBlock", "telemetryStmt", "controlPlaneStmt", 
-		"groupEncryptionStmt", "rpkiBlock", "rpkiStmt", "rpkiCacheOption", "ebgpDefaultStmt", 
-		"neighborSecurityStmt", "rpkiState", "rpkiMark", "community", "asnClass", 
-		"name", "softKeyword", "prefix", "ipAddress", "bandwidth", "duration"
+		"classDecl", "classStmt", "profileDecl", "interfaceStmt", "takeoverStmt", 
+		"igmpBlock", "groupProtocol", "igmpStmt", "stateLimitStmt", "limitDirection", 
+		"limitAmount", "stateLimitOption", "pimIfBlock", "pimIfStmt", "boundaryStmt", 
+		"sourceFilterStmt", "deviceDecl", "platformName", "deviceStmt", "rpBlock", 
+		"rpStmt", "pimGlobalBlock", "pimGlobalStmt", "msdpBlock", "msdpStmt", 
+		"msdpPeerStmt", "filterDirection", "authStmt", "secretRef", "bgpBlock", 
+		"bgpStmt", "dampingParam", "bgpNeighborStmt", "keychainBlock", "keyStmt", 
+		"bmpBlock", "bmpStmt", "tlsMode", "tlsStmt", "monitorPolicy", "telemetryBlock", 
+		"telemetryStmt", "controlPlaneStmt", "groupEncryptionStmt", "rpkiBlock", 
+		"rpkiStmt", "rpkiCacheOption", "ebgpDefaultStmt", "neighborSecurityStmt", 
+		"rpkiState", "rpkiMark", "community", "asnClass", "name", "softKeyword", 
+		"prefix", "ipAddress", "bandwidth", "duration"
 	};
 
 	private static readonly string[] _LiteralNames = {
@@ -124,16 +126,17 @@ public partial class MpolParser : Parser {
 		"'filter-auto-rp'", "'source-filter'", "'device'", "'platform'", "'ios-xe'", 
 		"'ios-xr'", "'junos'", "'frr'", "'nftables'", "'linux'", "'mroute-limit'", 
 		"'warn'", "'default-limit'", "'sap-listen'", "'on'", "'off'", "'mrinfo'", 
-		"'group-range'", "'ssm-range'", "'interface'", "'uses'", "'rp'", "'address'", 
-		"'accept-register'", "'announce-filter'", "'register-rate-limit'", "'msdp'", 
-		"'originator-id'", "'redistribute'", "'peer'", "'as'", "'sa-filter'", 
-		"'sa-limit'", "'mesh-group'", "'connect-source'", "'auth'", "'md5'", "'tcp-ao'", 
-		"'keychain'", "'secret'", "'env'", "'file'", "'bgp'", "'router-id'", "'neighbor'", 
-		"'damping'", "'half-life'", "'reuse'", "'suppress'", "'max-suppress'", 
-		"'max-prefix'", "'restart'", "'warning-only'", "'ttl-security'", "'hops'", 
-		"'hold-time'", "'prefix-filter'", "'key'", "'valid'", "'bmp'", "'station'", 
-		"'tls'", "'mutual'", "'server-only'", "'min-version'", "'ciphers'", "'ca'", 
-		"'cert'", "'strict'", "'monitor'", "'pre-policy'", "'post-policy'", "'loc-rib'", 
+		"'group-range'", "'ssm-range'", "'interface'", "'uses'", "'takeover'", 
+		"'compose'", "'loopback-filter'", "'rp'", "'address'", "'accept-register'", 
+		"'announce-filter'", "'register-rate-limit'", "'msdp'", "'originator-id'", 
+		"'redistribute'", "'peer'", "'as'", "'sa-filter'", "'sa-limit'", "'mesh-group'", 
+		"'connect-source'", "'auth'", "'md5'", "'tcp-ao'", "'keychain'", "'secret'", 
+		"'env'", "'file'", "'bgp'", "'router-id'", "'neighbor'", "'damping'", 
+		"'half-life'", "'reuse'", "'suppress'", "'max-suppress'", "'max-prefix'", 
+		"'restart'", "'warning-only'", "'ttl-security'", "'hops'", "'hold-time'", 
+		"'prefix-filter'", "'key'", "'valid'", "'bmp'", "'station'", "'tls'", 
+		"'mutual'", "'server-only'", "'min-version'", "'ciphers'", "'ca'", "'cert'", 
+		"'strict'", "'monitor'", "'pre-policy'", "'post-policy'", "'loc-rib'", 
 		"'stats-interval'", "'telemetry'", "'site'", "'interval'", "'control-plane'", 
 		"'rate-limit'", "'pps'", "'group-encryption'", "'protect'", "'group-id'", 
 		"'udp'", "'tcp'", "'icmp'", "'icmpv6'", "'ip'", "'auto-rp'", "'query'", 
@@ -155,22 +158,22 @@ public partial class MpolParser : Parser {
 		"BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", 
 		"DEVICE", "PLATFORM", "IOS_XE", "IOS_XR", "JUNOS", "FRR", "NFTABLES", 
 		"LINUX", "MROUTE_LIMIT", "WARN", "DEFAULT_LIMIT", "SAP_LISTEN", "ON", 
-		"OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", "INTERFACE", "USES", "RP", 
-		"ADDRESS", "ACCEPT_REGISTER", "ANNOUNCE_FILTER", "REGISTER_RATE_LIMIT", 
-		"MSDP", "ORIGINATOR_ID", "REDISTRIBUTE", "PEER", "AS", "SA_FILTER", "SA_LIMIT", 
-		"MESH_GROUP", "CONNECT_SOURCE", "AUTH", "MD5", "TCP_AO", "KEYCHAIN", "SECRET", 
-		"ENV", "FILE", "BGP", "ROUTER_ID", "NEIGHBOR", "DAMPING", "HALF_LIFE", 
-		"REUSE", "SUPPRESS", "MAX_SUPPRESS", "MAX_PREFIX", "RESTART", "WARNING_ONLY", 
-		"TTL_SECURITY", "HOPS", "HOLD_TIME", "PREFIX_FILTER", "KEY", "VALID", 
-		"BMP", "STATION", "TLS", "MUTUAL", "SERVER_ONLY", "MIN_VERSION", "CIPHERS", 
-		"CA", "CERT", "STRICT", "MONITOR", "PRE_POLICY", "POST_POLICY", "LOC_RIB", 
-		"STATS_INTERVAL", "TELEMETRY", "SITE", "INTERVAL", "CONTROL_PLANE", "RATE_LIMIT", 
-		"PPS", "GROUP_ENCRYPTION", "PROTECT", "GROUP_ID", "UDP", "TCP", "ICMP", 
-		"ICMPV6", "IP", "AUTO_RP", "QUERY", "REPORT_V1", "REPORT_V2", "REPORT_V3", 
-		"LEAVE", "PIM_V1", "DVMRP", "MTRACE", "MTRACE_RESPONSE", "DATE", "RANGE_DOTS", 
-		"IPV4_PREFIX", "IPV4", "IPV6_PREFIX", "IPV6", "BANDWIDTH", "DURATION", 
-		"PERCENT", "DECIMAL", "INT", "STRING", "IDENT", "LINE_COMMENT", "BLOCK_COMMENT", 
-		"WS", "BAD_CHAR"
+		"OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", "INTERFACE", "USES", "TAKEOVER", 
+		"COMPOSE", "LOOPBACK_FILTER", "RP", "ADDRESS", "ACCEPT_REGISTER", "ANNOUNCE_FILTER", 
+		"REGISTER_RATE_LIMIT", "MSDP", "ORIGINATOR_ID", "REDISTRIBUTE", "PEER", 
+		"AS", "SA_FILTER", "SA_LIMIT", "MESH_GROUP", "CONNECT_SOURCE", "AUTH", 
+		"MD5", "TCP_AO", "KEYCHAIN", "SECRET", "ENV", "FILE", "BGP", "ROUTER_ID", 
+		"NEIGHBOR", "DAMPING", "HALF_LIFE", "REUSE", "SUPPRESS", "MAX_SUPPRESS", 
+		"MAX_PREFIX", "RESTART", "WARNING_ONLY", "TTL_SECURITY", "HOPS", "HOLD_TIME", 
+		"PREFIX_FILTER", "KEY", "VALID", "BMP", "STATION", "TLS", "MUTUAL", "SERVER_ONLY", 
+		"MIN_VERSION", "CIPHERS", "CA", "CERT", "STRICT", "MONITOR", "PRE_POLICY", 
+		"POST_POLICY", "LOC_RIB", "STATS_INTERVAL", "TELEMETRY", "SITE", "INTERVAL", 
+		"CONTROL_PLANE", "RATE_LIMIT", "PPS", "GROUP_ENCRYPTION", "PROTECT", "GROUP_ID", 
+		"UDP", "TCP", "ICMP", "ICMPV6", "IP", "AUTO_RP", "QUERY", "REPORT_V1", 
+		"REPORT_V2", "REPORT_V3", "LEAVE", "PIM_V1", "DVMRP", "MTRACE", "MTRACE_RESPONSE", 
+		"DATE", "RANGE_DOTS", "IPV4_PREFIX", "IPV4", "IPV6_PREFIX", "IPV6", "BANDWIDTH", 
+		"DURATION", "PERCENT", "DECIMAL", "INT", "STRING", "IDENT", "LINE_COMMENT", 
+		"BLOCK_COMMENT", "WS", "BAD_CHAR"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -233,21 +236,21 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 155;
+			State = 157;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (((((_la - 30)) & ~0x3f) == 0 && ((1L << (_la - 30)) & 36028797169968003L) != 0)) {
 				{
 				{
-				State = 152;
+				State = 154;
 				declaration();
 				}
 				}
-				State = 157;
+				State = 159;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 158;
+			State = 160;
 			Match(Eof);
 			}
 		}
@@ -302,13 +305,13 @@ public partial class MpolParser : Parser {
 		DeclarationContext _localctx = new DeclarationContext(Context, State);
 		EnterRule(_localctx, 2, RULE_declaration);
 		try {
-			State = 167;
+			State = 169;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INCLUDE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 160;
+				State = 162;
 				includeDecl();
 				}
 				break;
@@ -317,42 +320,42 @@ public partial class MpolParser : Parser {
 			case PREFIXES:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 161;
+				State = 163;
 				setDecl();
 				}
 				break;
 			case FILTER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 162;
+				State = 164;
 				filterDecl();
 				}
 				break;
 			case CLASS:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 163;
+				State = 165;
 				classDecl();
 				}
 				break;
 			case PROFILE:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 164;
+				State = 166;
 				profileDecl();
 				}
 				break;
 			case DEVICE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 165;
+				State = 167;
 				deviceDecl();
 				}
 				break;
 			case TEST:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 166;
+				State = 168;
 				testDecl();
 				}
 				break;
@@ -394,11 +397,11 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 169;
-			Match(INCLUDE);
-			State = 170;
-			Match(STRING);
 			State = 171;
+			Match(INCLUDE);
+			State = 172;
+			Match(STRING);
+			State = 173;
 			Match(T__0);
 			}
 		}
@@ -447,31 +450,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 173;
-			Match(TEST);
-			State = 174;
-			Match(STRING);
 			State = 175;
-			Match(DEVICE);
+			Match(TEST);
 			State = 176;
-			name();
+			Match(STRING);
 			State = 177;
+			Match(DEVICE);
+			State = 178;
+			name();
+			State = 179;
 			Match(T__1);
-			State = 181;
+			State = 183;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==GIVEN || _la==EXPECT) {
 				{
 				{
-				State = 178;
+				State = 180;
 				testStmt();
 				}
 				}
-				State = 183;
+				State = 185;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 184;
+			State = 186;
 			Match(T__2);
 			}
 		}
@@ -539,30 +542,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 8, RULE_testStmt);
 		int _la;
 		try {
-			State = 210;
+			State = 212;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GIVEN:
 				_localctx = new TestGivenContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 186;
+				State = 188;
 				Match(GIVEN);
-				State = 187;
+				State = 189;
 				Match(STRING);
-				State = 190;
+				State = 192;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==REPEAT) {
 					{
-					State = 188;
+					State = 190;
 					Match(REPEAT);
-					State = 189;
+					State = 191;
 					Match(INT);
 					}
 				}
 
-				State = 192;
+				State = 194;
 				Match(T__0);
 				}
 				break;
@@ -570,49 +573,49 @@ public partial class MpolParser : Parser {
 				_localctx = new TestExpectContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 193;
-				Match(EXPECT);
-				State = 194;
-				action();
 				State = 195;
+				Match(EXPECT);
+				State = 196;
+				action();
+				State = 197;
 				Match(STRING);
-				State = 198;
+				State = 200;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==REPEAT) {
 					{
-					State = 196;
+					State = 198;
 					Match(REPEAT);
-					State = 197;
+					State = 199;
 					Match(INT);
 					}
 				}
 
-				State = 202;
+				State = 204;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==BECAUSE) {
 					{
-					State = 200;
+					State = 202;
 					Match(BECAUSE);
-					State = 201;
-					Match(STRING);
-					}
-				}
-
-				State = 206;
-				ErrorHandler.Sync(this);
-				_la = TokenStream.LA(1);
-				if (_la==BY) {
-					{
-					State = 204;
-					Match(BY);
-					State = 205;
+					State = 203;
 					Match(STRING);
 					}
 				}
 
 				State = 208;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==BY) {
+					{
+					State = 206;
+					Match(BY);
+					State = 207;
+					Match(STRING);
+					}
+				}
+
+				State = 210;
 				Match(T__0);
 				}
 				break;
@@ -665,27 +668,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 212;
-			setKind();
-			State = 213;
-			name();
 			State = 214;
+			setKind();
+			State = 215;
+			name();
+			State = 216;
 			Match(T__1);
-			State = 218;
+			State = 220;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & -4611684783489646848L) != 0) || _la==CONTROL || _la==PEER || ((((_la - 140)) & ~0x3f) == 0 && ((1L << (_la - 140)) & 9140042526891529L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & -4611684783489646848L) != 0) || _la==CONTROL || _la==PEER || ((((_la - 143)) & ~0x3f) == 0 && ((1L << (_la - 143)) & 9140042526891529L) != 0)) {
 				{
 				{
-				State = 215;
+				State = 217;
 				setEntry();
 				}
 				}
-				State = 220;
+				State = 222;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 221;
+			State = 223;
 			Match(T__2);
 			}
 		}
@@ -725,7 +728,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 223;
+			State = 225;
 			_la = TokenStream.LA(1);
 			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 962072674304L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -773,19 +776,19 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 226;
+			State = 228;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EXCEPT) {
 				{
-				State = 225;
+				State = 227;
 				Match(EXCEPT);
 				}
 			}
 
-			State = 228;
+			State = 230;
 			setItem();
-			State = 229;
+			State = 231;
 			Match(T__0);
 			}
 		}
@@ -846,7 +849,7 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 16, RULE_setItem);
 		int _la;
 		try {
-			State = 236;
+			State = 238;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IPV4_PREFIX:
@@ -856,14 +859,14 @@ public partial class MpolParser : Parser {
 				_localctx = new SetPrefixItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 231;
-				prefix();
 				State = 233;
+				prefix();
+				State = 235;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GE || _la==LE) {
 					{
-					State = 232;
+					State = 234;
 					prefixLengthRange();
 					}
 				}
@@ -912,7 +915,7 @@ public partial class MpolParser : Parser {
 				_localctx = new SetRefItemContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 235;
+				State = 237;
 				name();
 				}
 				break;
@@ -957,24 +960,24 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 18, RULE_prefixLengthRange);
 		int _la;
 		try {
-			State = 246;
+			State = 248;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 238;
+				State = 240;
 				Match(GE);
-				State = 239;
+				State = 241;
 				Match(INT);
-				State = 242;
+				State = 244;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LE) {
 					{
-					State = 240;
+					State = 242;
 					Match(LE);
-					State = 241;
+					State = 243;
 					Match(INT);
 					}
 				}
@@ -984,9 +987,9 @@ public partial class MpolParser : Parser {
 			case LE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 244;
+				State = 246;
 				Match(LE);
-				State = 245;
+				State = 247;
 				Match(INT);
 				}
 				break;
@@ -1037,27 +1040,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 248;
-			Match(FILTER);
-			State = 249;
-			name();
 			State = 250;
+			Match(FILTER);
+			State = 251;
+			name();
+			State = 252;
 			Match(T__1);
-			State = 254;
+			State = 256;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==PERMIT || _la==DENY) {
 				{
 				{
-				State = 251;
+				State = 253;
 				filterRule();
 				}
 				}
-				State = 256;
+				State = 258;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 257;
+			State = 259;
 			Match(T__2);
 			}
 		}
@@ -1104,33 +1107,33 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 259;
+			State = 261;
 			action();
-			State = 263;
+			State = 265;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0)) {
 				{
 				{
-				State = 260;
+				State = 262;
 				matchTerm();
 				}
 				}
-				State = 265;
+				State = 267;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 267;
+			State = 269;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LOG) {
 				{
-				State = 266;
+				State = 268;
 				Match(LOG);
 				}
 			}
 
-			State = 269;
+			State = 271;
 			Match(T__0);
 			}
 		}
@@ -1169,7 +1172,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 271;
+			State = 273;
 			_la = TokenStream.LA(1);
 			if ( !(_la==PERMIT || _la==DENY) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1341,14 +1344,14 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 26, RULE_matchTerm);
 		int _la;
 		try {
-			State = 306;
+			State = 308;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ANY:
 				_localctx = new MatchAnyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 273;
+				State = 275;
 				Match(ANY);
 				}
 				break;
@@ -1356,9 +1359,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 274;
+				State = 276;
 				Match(SOURCES);
-				State = 275;
+				State = 277;
 				addressRef();
 				}
 				break;
@@ -1366,9 +1369,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 276;
+				State = 278;
 				Match(GROUPS);
-				State = 277;
+				State = 279;
 				addressRef();
 				}
 				break;
@@ -1376,9 +1379,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchPrefixesContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 278;
+				State = 280;
 				Match(PREFIXES);
-				State = 279;
+				State = 281;
 				addressRef();
 				}
 				break;
@@ -1386,9 +1389,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchFromContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 280;
+				State = 282;
 				Match(FROM);
-				State = 281;
+				State = 283;
 				addressRef();
 				}
 				break;
@@ -1396,9 +1399,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchToContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 282;
+				State = 284;
 				Match(TO);
-				State = 283;
+				State = 285;
 				addressRef();
 				}
 				break;
@@ -1406,9 +1409,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchRpsContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 284;
+				State = 286;
 				Match(RPS);
-				State = 285;
+				State = 287;
 				addressRef();
 				}
 				break;
@@ -1416,23 +1419,23 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchProtocolContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 286;
+				State = 288;
 				Match(PROTOCOL);
-				State = 287;
+				State = 289;
 				protocolName();
-				State = 292;
+				State = 294;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 288;
+					State = 290;
 					Match(T__3);
-					State = 289;
+					State = 291;
 					protocolName();
 					}
 					}
-					State = 294;
+					State = 296;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1442,23 +1445,23 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchIgmpTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 295;
+				State = 297;
 				Match(IGMP_TYPE);
-				State = 296;
+				State = 298;
 				igmpType();
-				State = 301;
+				State = 303;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 297;
+					State = 299;
 					Match(T__3);
-					State = 298;
+					State = 300;
 					igmpType();
 					}
 					}
-					State = 303;
+					State = 305;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1468,9 +1471,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchPortContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 304;
+				State = 306;
 				Match(PORT);
-				State = 305;
+				State = 307;
 				Match(INT);
 				}
 				break;
@@ -1517,21 +1520,21 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 308;
+			State = 310;
 			addressItem();
-			State = 313;
+			State = 315;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==T__3) {
 				{
 				{
-				State = 309;
+				State = 311;
 				Match(T__3);
-				State = 310;
+				State = 312;
 				addressItem();
 				}
 				}
-				State = 315;
+				State = 317;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -1600,7 +1603,7 @@ public partial class MpolParser : Parser {
 		AddressItemContext _localctx = new AddressItemContext(Context, State);
 		EnterRule(_localctx, 30, RULE_addressItem);
 		try {
-			State = 319;
+			State = 321;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IPV4_PREFIX:
@@ -1610,7 +1613,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 316;
+				State = 318;
 				prefix();
 				}
 				break;
@@ -1656,7 +1659,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressNameContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 317;
+				State = 319;
 				name();
 				}
 				break;
@@ -1664,7 +1667,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressAnyContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 318;
+				State = 320;
 				Match(ANY);
 				}
 				break;
@@ -1717,9 +1720,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 321;
+			State = 323;
 			_la = TokenStream.LA(1);
-			if ( !(_la==IGMP || ((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 281479271677953L) != 0) || ((((_la - 142)) & ~0x3f) == 0 && ((1L << (_la - 142)) & 562951010385921L) != 0)) ) {
+			if ( !(_la==IGMP || ((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 2251834173423617L) != 0) || ((((_la - 145)) & ~0x3f) == 0 && ((1L << (_la - 145)) & 562951010385921L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1770,9 +1773,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 323;
+			State = 325;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 172)) & ~0x3f) == 0 && ((1L << (_la - 172)) & 511L) != 0)) ) {
+			if ( !(((((_la - 175)) & ~0x3f) == 0 && ((1L << (_la - 175)) & 511L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1824,27 +1827,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 325;
-			Match(CLASS);
-			State = 326;
-			name();
 			State = 327;
+			Match(CLASS);
+			State = 328;
+			name();
+			State = 329;
 			Match(T__1);
-			State = 331;
+			State = 333;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==MATCH || _la==COST) {
 				{
 				{
-				State = 328;
+				State = 330;
 				classStmt();
 				}
 				}
-				State = 333;
+				State = 335;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 334;
+			State = 336;
 			Match(T__2);
 			}
 		}
@@ -1907,30 +1910,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 38, RULE_classStmt);
 		int _la;
 		try {
-			State = 348;
+			State = 350;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MATCH:
 				_localctx = new ClassMatchContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 336;
-				Match(MATCH);
 				State = 338;
+				Match(MATCH);
+				State = 340;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 337;
+					State = 339;
 					matchTerm();
 					}
 					}
-					State = 340;
+					State = 342;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0) );
-				State = 342;
+				State = 344;
 				Match(T__0);
 				}
 				break;
@@ -1938,11 +1941,11 @@ public partial class MpolParser : Parser {
 				_localctx = new ClassCostContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 344;
-				Match(COST);
-				State = 345;
-				bandwidth();
 				State = 346;
+				Match(COST);
+				State = 347;
+				bandwidth();
+				State = 348;
 				Match(T__0);
 				}
 				break;
@@ -1993,27 +1996,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 350;
-			Match(PROFILE);
-			State = 351;
-			name();
 			State = 352;
+			Match(PROFILE);
+			State = 353;
+			name();
+			State = 354;
 			Match(T__1);
-			State = 356;
+			State = 358;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 58)) & ~0x3f) == 0 && ((1L << (_la - 58)) & 84412431L) != 0)) {
+			while (((((_la - 58)) & ~0x3f) == 0 && ((1L << (_la - 58)) & 70368828590095L) != 0)) {
 				{
 				{
-				State = 353;
+				State = 355;
 				interfaceStmt();
 				}
 				}
-				State = 358;
+				State = 360;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 359;
+			State = 361;
 			Match(T__2);
 			}
 		}
@@ -2047,6 +2050,9 @@ public partial class MpolParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROUTER_GUARD() { return GetToken(MpolParser.ROUTER_GUARD, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DESCRIPTION() { return GetToken(MpolParser.DESCRIPTION, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING() { return GetToken(MpolParser.STRING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public TakeoverStmtContext takeoverStmt() {
+			return GetRuleContext<TakeoverStmtContext>(0);
+		}
 		public InterfaceStmtContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -2065,67 +2071,136 @@ public partial class MpolParser : Parser {
 		InterfaceStmtContext _localctx = new InterfaceStmtContext(Context, State);
 		EnterRule(_localctx, 42, RULE_interfaceStmt);
 		try {
-			State = 371;
+			State = 374;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IGMP:
 			case MLD:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 361;
+				State = 363;
 				igmpBlock();
 				}
 				break;
 			case STATE_LIMIT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 362;
+				State = 364;
 				stateLimitStmt();
 				}
 				break;
 			case PIM:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 363;
+				State = 365;
 				pimIfBlock();
 				}
 				break;
 			case BOUNDARY:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 364;
+				State = 366;
 				boundaryStmt();
 				}
 				break;
 			case SOURCE_FILTER:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 365;
+				State = 367;
 				sourceFilterStmt();
 				}
 				break;
 			case ROUTER_GUARD:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 366;
+				State = 368;
 				Match(ROUTER_GUARD);
-				State = 367;
+				State = 369;
 				Match(T__0);
 				}
 				break;
 			case DESCRIPTION:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 368;
-				Match(DESCRIPTION);
-				State = 369;
-				Match(STRING);
 				State = 370;
+				Match(DESCRIPTION);
+				State = 371;
+				Match(STRING);
+				State = 372;
 				Match(T__0);
+				}
+				break;
+			case TAKEOVER:
+				EnterOuterAlt(_localctx, 8);
+				{
+				State = 373;
+				takeoverStmt();
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class TakeoverStmtContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TAKEOVER() { return GetToken(MpolParser.TAKEOVER, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] STRING() { return GetTokens(MpolParser.STRING); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING(int i) {
+			return GetToken(MpolParser.STRING, i);
+		}
+		public TakeoverStmtContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_takeoverStmt; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitTakeoverStmt(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public TakeoverStmtContext takeoverStmt() {
+		TakeoverStmtContext _localctx = new TakeoverStmtContext(Context, State);
+		EnterRule(_localctx, 44, RULE_takeoverStmt);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 376;
+			Match(TAKEOVER);
+			State = 377;
+			Match(STRING);
+			State = 382;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			while (_la==T__3) {
+				{
+				{
+				State = 378;
+				Match(T__3);
+				State = 379;
+				Match(STRING);
+				}
+				}
+				State = 384;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+			}
+			State = 385;
+			Match(T__0);
 			}
 		}
 		catch (RecognitionException re) {
@@ -2165,30 +2240,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public IgmpBlockContext igmpBlock() {
 		IgmpBlockContext _localctx = new IgmpBlockContext(Context, State);
-		EnterRule(_localctx, 44, RULE_igmpBlock);
+		EnterRule(_localctx, 46, RULE_igmpBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 373;
+			State = 387;
 			groupProtocol();
-			State = 374;
+			State = 388;
 			Match(T__1);
-			State = 378;
+			State = 392;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (((((_la - 44)) & ~0x3f) == 0 && ((1L << (_la - 44)) & 20709379L) != 0)) {
 				{
 				{
-				State = 375;
+				State = 389;
 				igmpStmt();
 				}
 				}
-				State = 380;
+				State = 394;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 381;
+			State = 395;
 			Match(T__2);
 			}
 		}
@@ -2222,12 +2297,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public GroupProtocolContext groupProtocol() {
 		GroupProtocolContext _localctx = new GroupProtocolContext(Context, State);
-		EnterRule(_localctx, 46, RULE_groupProtocol);
+		EnterRule(_localctx, 48, RULE_groupProtocol);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 383;
+			State = 397;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IGMP || _la==MLD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2348,23 +2423,23 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public IgmpStmtContext igmpStmt() {
 		IgmpStmtContext _localctx = new IgmpStmtContext(Context, State);
-		EnterRule(_localctx, 48, RULE_igmpStmt);
+		EnterRule(_localctx, 50, RULE_igmpStmt);
 		int _la;
 		try {
-			State = 419;
+			State = 433;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case VERSION:
 				_localctx = new IgmpMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 385;
+				State = 399;
 				Match(VERSION);
-				State = 386;
+				State = 400;
 				Match(T__4);
-				State = 387;
+				State = 401;
 				Match(INT);
-				State = 388;
+				State = 402;
 				Match(T__0);
 				}
 				break;
@@ -2373,33 +2448,33 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpInlineRuleContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 389;
+				State = 403;
 				action();
-				State = 393;
+				State = 407;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0)) {
 					{
 					{
-					State = 390;
+					State = 404;
 					matchTerm();
 					}
 					}
-					State = 395;
+					State = 409;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 397;
+				State = 411;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOG) {
 					{
-					State = 396;
+					State = 410;
 					Match(LOG);
 					}
 				}
 
-				State = 399;
+				State = 413;
 				Match(T__0);
 				}
 				break;
@@ -2407,11 +2482,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpAccessFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 401;
+				State = 415;
 				Match(ACCESS);
-				State = 402;
+				State = 416;
 				name();
-				State = 403;
+				State = 417;
 				Match(T__0);
 				}
 				break;
@@ -2419,23 +2494,23 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 405;
+				State = 419;
 				Match(LIMIT);
-				State = 406;
+				State = 420;
 				Match(INT);
-				State = 409;
+				State = 423;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 407;
+					State = 421;
 					Match(EXCEPT);
-					State = 408;
+					State = 422;
 					addressRef();
 					}
 				}
 
-				State = 411;
+				State = 425;
 				Match(T__0);
 				}
 				break;
@@ -2443,9 +2518,9 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 412;
+				State = 426;
 				Match(QUERIES);
-				State = 413;
+				State = 427;
 				_la = TokenStream.LA(1);
 				if ( !(_la==DROP || _la==ALLOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2454,7 +2529,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 414;
+				State = 428;
 				Match(T__0);
 				}
 				break;
@@ -2462,11 +2537,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpControlContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 415;
+				State = 429;
 				Match(CONTROL);
-				State = 416;
+				State = 430;
 				name();
-				State = 417;
+				State = 431;
 				Match(T__0);
 				}
 				break;
@@ -2515,32 +2590,32 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public StateLimitStmtContext stateLimitStmt() {
 		StateLimitStmtContext _localctx = new StateLimitStmtContext(Context, State);
-		EnterRule(_localctx, 50, RULE_stateLimitStmt);
+		EnterRule(_localctx, 52, RULE_stateLimitStmt);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 421;
+			State = 435;
 			Match(STATE_LIMIT);
-			State = 422;
+			State = 436;
 			limitDirection();
-			State = 423;
+			State = 437;
 			limitAmount();
-			State = 427;
+			State = 441;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (((((_la - 37)) & ~0x3f) == 0 && ((1L << (_la - 37)) & 824633720835L) != 0)) {
 				{
 				{
-				State = 424;
+				State = 438;
 				stateLimitOption();
 				}
 				}
-				State = 429;
+				State = 443;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 430;
+			State = 444;
 			Match(T__0);
 			}
 		}
@@ -2575,12 +2650,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public LimitDirectionContext limitDirection() {
 		LimitDirectionContext _localctx = new LimitDirectionContext(Context, State);
-		EnterRule(_localctx, 52, RULE_limitDirection);
+		EnterRule(_localctx, 54, RULE_limitDirection);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 432;
+			State = 446;
 			_la = TokenStream.LA(1);
 			if ( !(((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 19L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2623,22 +2698,22 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public LimitAmountContext limitAmount() {
 		LimitAmountContext _localctx = new LimitAmountContext(Context, State);
-		EnterRule(_localctx, 54, RULE_limitAmount);
+		EnterRule(_localctx, 56, RULE_limitAmount);
 		try {
-			State = 436;
+			State = 450;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 434;
+				State = 448;
 				Match(INT);
 				}
 				break;
 			case BANDWIDTH:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 435;
+				State = 449;
 				bandwidth();
 				}
 				break;
@@ -2728,19 +2803,19 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public StateLimitOptionContext stateLimitOption() {
 		StateLimitOptionContext _localctx = new StateLimitOptionContext(Context, State);
-		EnterRule(_localctx, 56, RULE_stateLimitOption);
+		EnterRule(_localctx, 58, RULE_stateLimitOption);
 		int _la;
 		try {
-			State = 453;
+			State = 467;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GROUPS:
 				_localctx = new StateLimitGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 438;
+				State = 452;
 				Match(GROUPS);
-				State = 439;
+				State = 453;
 				addressRef();
 				}
 				break;
@@ -2748,9 +2823,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 440;
+				State = 454;
 				Match(SOURCES);
-				State = 441;
+				State = 455;
 				addressRef();
 				}
 				break;
@@ -2758,23 +2833,23 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitClassesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 442;
+				State = 456;
 				Match(CLASSES);
-				State = 443;
+				State = 457;
 				name();
-				State = 448;
+				State = 462;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 444;
+					State = 458;
 					Match(T__3);
-					State = 445;
+					State = 459;
 					name();
 					}
 					}
-					State = 450;
+					State = 464;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2784,9 +2859,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitDefaultCostContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 451;
+				State = 465;
 				Match(DEFAULT_COST);
-				State = 452;
+				State = 466;
 				bandwidth();
 				}
 				break;
@@ -2829,30 +2904,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PimIfBlockContext pimIfBlock() {
 		PimIfBlockContext _localctx = new PimIfBlockContext(Context, State);
-		EnterRule(_localctx, 58, RULE_pimIfBlock);
+		EnterRule(_localctx, 60, RULE_pimIfBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 455;
+			State = 469;
 			Match(PIM);
-			State = 456;
+			State = 470;
 			Match(T__1);
-			State = 460;
+			State = 474;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 13L) != 0)) {
 				{
 				{
-				State = 457;
+				State = 471;
 				pimIfStmt();
 				}
 				}
-				State = 462;
+				State = 476;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 463;
+			State = 477;
 			Match(T__2);
 			}
 		}
@@ -2927,20 +3002,20 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PimIfStmtContext pimIfStmt() {
 		PimIfStmtContext _localctx = new PimIfStmtContext(Context, State);
-		EnterRule(_localctx, 60, RULE_pimIfStmt);
+		EnterRule(_localctx, 62, RULE_pimIfStmt);
 		try {
-			State = 476;
+			State = 490;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,37,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,38,Context) ) {
 			case 1:
 				_localctx = new PimNeighborsNoneContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 465;
+				State = 479;
 				Match(NEIGHBORS);
-				State = 466;
+				State = 480;
 				Match(NONE);
-				State = 467;
+				State = 481;
 				Match(T__0);
 				}
 				break;
@@ -2948,11 +3023,11 @@ public partial class MpolParser : Parser {
 				_localctx = new PimNeighborsPermitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 468;
+				State = 482;
 				Match(NEIGHBORS);
-				State = 469;
+				State = 483;
 				addressRef();
-				State = 470;
+				State = 484;
 				Match(T__0);
 				}
 				break;
@@ -2960,9 +3035,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimBsrBorderContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 472;
+				State = 486;
 				Match(BSR_BORDER);
-				State = 473;
+				State = 487;
 				Match(T__0);
 				}
 				break;
@@ -2970,9 +3045,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimDisabledContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 474;
+				State = 488;
 				Match(DISABLED);
-				State = 475;
+				State = 489;
 				Match(T__0);
 				}
 				break;
@@ -3017,48 +3092,48 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BoundaryStmtContext boundaryStmt() {
 		BoundaryStmtContext _localctx = new BoundaryStmtContext(Context, State);
-		EnterRule(_localctx, 62, RULE_boundaryStmt);
+		EnterRule(_localctx, 64, RULE_boundaryStmt);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 478;
+			State = 492;
 			Match(BOUNDARY);
-			State = 484;
+			State = 498;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DENY:
 				{
-				State = 479;
+				State = 493;
 				Match(DENY);
-				State = 480;
+				State = 494;
 				Match(GROUPS);
-				State = 481;
+				State = 495;
 				addressRef();
 				}
 				break;
 			case FILTER:
 				{
-				State = 482;
+				State = 496;
 				Match(FILTER);
-				State = 483;
+				State = 497;
 				name();
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 487;
+			State = 501;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==FILTER_AUTO_RP) {
 				{
-				State = 486;
+				State = 500;
 				Match(FILTER_AUTO_RP);
 				}
 			}
 
-			State = 489;
+			State = 503;
 			Match(T__0);
 			}
 		}
@@ -3094,15 +3169,15 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SourceFilterStmtContext sourceFilterStmt() {
 		SourceFilterStmtContext _localctx = new SourceFilterStmtContext(Context, State);
-		EnterRule(_localctx, 64, RULE_sourceFilterStmt);
+		EnterRule(_localctx, 66, RULE_sourceFilterStmt);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 491;
+			State = 505;
 			Match(SOURCE_FILTER);
-			State = 492;
+			State = 506;
 			name();
-			State = 493;
+			State = 507;
 			Match(T__0);
 			}
 		}
@@ -3148,36 +3223,36 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public DeviceDeclContext deviceDecl() {
 		DeviceDeclContext _localctx = new DeviceDeclContext(Context, State);
-		EnterRule(_localctx, 66, RULE_deviceDecl);
+		EnterRule(_localctx, 68, RULE_deviceDecl);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 495;
+			State = 509;
 			Match(DEVICE);
-			State = 496;
+			State = 510;
 			name();
-			State = 497;
+			State = 511;
 			Match(PLATFORM);
-			State = 498;
+			State = 512;
 			platformName();
-			State = 499;
+			State = 513;
 			Match(T__1);
-			State = 503;
+			State = 517;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3458764513820541184L) != 0) || ((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 299071655444481L) != 0) || ((((_la - 142)) & ~0x3f) == 0 && ((1L << (_la - 142)) & 2392065L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3458764513820541184L) != 0) || ((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 2392573201678337L) != 0) || ((((_la - 145)) & ~0x3f) == 0 && ((1L << (_la - 145)) & 2392065L) != 0)) {
 				{
 				{
-				State = 500;
+				State = 514;
 				deviceStmt();
 				}
 				}
-				State = 505;
+				State = 519;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 506;
+			State = 520;
 			Match(T__2);
 			}
 		}
@@ -3215,12 +3290,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PlatformNameContext platformName() {
 		PlatformNameContext _localctx = new PlatformNameContext(Context, State);
-		EnterRule(_localctx, 68, RULE_platformName);
+		EnterRule(_localctx, 70, RULE_platformName);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 508;
+			State = 522;
 			_la = TokenStream.LA(1);
 			if ( !(((((_la - 87)) & ~0x3f) == 0 && ((1L << (_la - 87)) & 63L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -3517,37 +3592,61 @@ public partial class MpolParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class DeviceTakeoverContext : DeviceStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public TakeoverStmtContext takeoverStmt() {
+			return GetRuleContext<TakeoverStmtContext>(0);
+		}
+		public DeviceTakeoverContext(DeviceStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitDeviceTakeover(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class ComposeLoopbackFilterContext : DeviceStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMPOSE() { return GetToken(MpolParser.COMPOSE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LOOPBACK_FILTER() { return GetToken(MpolParser.LOOPBACK_FILTER, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING() { return GetToken(MpolParser.STRING, 0); }
+		public ComposeLoopbackFilterContext(DeviceStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitComposeLoopbackFilter(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 
 	[RuleVersion(0)]
 	public DeviceStmtContext deviceStmt() {
 		DeviceStmtContext _localctx = new DeviceStmtContext(Context, State);
-		EnterRule(_localctx, 70, RULE_deviceStmt);
+		EnterRule(_localctx, 72, RULE_deviceStmt);
 		int _la;
 		try {
-			State = 610;
+			State = 629;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,52,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,53,Context) ) {
 			case 1:
 				_localctx = new MrouteLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 510;
+				State = 524;
 				Match(MROUTE_LIMIT);
-				State = 511;
+				State = 525;
 				Match(INT);
-				State = 514;
+				State = 528;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 512;
+					State = 526;
 					Match(WARN);
-					State = 513;
+					State = 527;
 					Match(INT);
 					}
 				}
 
-				State = 516;
+				State = 530;
 				Match(T__0);
 				}
 				break;
@@ -3555,25 +3654,25 @@ public partial class MpolParser : Parser {
 				_localctx = new RouterWideGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 517;
+				State = 531;
 				groupProtocol();
-				State = 518;
+				State = 532;
 				Match(LIMIT);
-				State = 519;
+				State = 533;
 				Match(INT);
-				State = 522;
+				State = 536;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 520;
+					State = 534;
 					Match(EXCEPT);
-					State = 521;
+					State = 535;
 					addressRef();
 					}
 				}
 
-				State = 524;
+				State = 538;
 				Match(T__0);
 				}
 				break;
@@ -3581,25 +3680,25 @@ public partial class MpolParser : Parser {
 				_localctx = new DefaultGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 526;
+				State = 540;
 				groupProtocol();
-				State = 527;
+				State = 541;
 				Match(DEFAULT_LIMIT);
-				State = 528;
+				State = 542;
 				Match(INT);
-				State = 531;
+				State = 545;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 529;
+					State = 543;
 					Match(EXCEPT);
-					State = 530;
+					State = 544;
 					addressRef();
 					}
 				}
 
-				State = 533;
+				State = 547;
 				Match(T__0);
 				}
 				break;
@@ -3607,9 +3706,9 @@ public partial class MpolParser : Parser {
 				_localctx = new SapListenContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 535;
+				State = 549;
 				Match(SAP_LISTEN);
-				State = 536;
+				State = 550;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ON || _la==OFF) ) {
 				ErrorHandler.RecoverInline(this);
@@ -3618,7 +3717,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 537;
+				State = 551;
 				Match(T__0);
 				}
 				break;
@@ -3626,31 +3725,31 @@ public partial class MpolParser : Parser {
 				_localctx = new MrinfoContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 538;
+				State = 552;
 				Match(MRINFO);
-				State = 543;
+				State = 557;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 539;
+					State = 553;
 					Match(DENY);
-					State = 540;
+					State = 554;
 					Match(ANY);
 					}
 					break;
 				case FILTER:
 					{
-					State = 541;
+					State = 555;
 					Match(FILTER);
-					State = 542;
+					State = 556;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 545;
+				State = 559;
 				Match(T__0);
 				}
 				break;
@@ -3658,33 +3757,33 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 546;
+				State = 560;
 				Match(GROUP_RANGE);
-				State = 552;
+				State = 566;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 547;
+					State = 561;
 					Match(DENY);
-					State = 548;
+					State = 562;
 					Match(GROUPS);
-					State = 549;
+					State = 563;
 					addressRef();
 					}
 					break;
 				case FILTER:
 					{
-					State = 550;
+					State = 564;
 					Match(FILTER);
-					State = 551;
+					State = 565;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 554;
+				State = 568;
 				Match(T__0);
 				}
 				break;
@@ -3692,11 +3791,11 @@ public partial class MpolParser : Parser {
 				_localctx = new SsmRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 556;
+				State = 570;
 				Match(SSM_RANGE);
-				State = 557;
+				State = 571;
 				addressRef();
-				State = 558;
+				State = 572;
 				Match(T__0);
 				}
 				break;
@@ -3704,66 +3803,66 @@ public partial class MpolParser : Parser {
 				_localctx = new InterfaceDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 560;
+				State = 574;
 				Match(INTERFACE);
-				State = 561;
+				State = 575;
 				Match(STRING);
-				State = 571;
+				State = 585;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==USES) {
 					{
-					State = 562;
+					State = 576;
 					Match(USES);
-					State = 563;
+					State = 577;
 					name();
-					State = 568;
+					State = 582;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==T__3) {
 						{
 						{
-						State = 564;
+						State = 578;
 						Match(T__3);
-						State = 565;
+						State = 579;
 						name();
 						}
 						}
-						State = 570;
+						State = 584;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 582;
+				State = 596;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 573;
+					State = 587;
 					Match(T__1);
-					State = 577;
+					State = 591;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 58)) & ~0x3f) == 0 && ((1L << (_la - 58)) & 84412431L) != 0)) {
+					while (((((_la - 58)) & ~0x3f) == 0 && ((1L << (_la - 58)) & 70368828590095L) != 0)) {
 						{
 						{
-						State = 574;
+						State = 588;
 						interfaceStmt();
 						}
 						}
-						State = 579;
+						State = 593;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 580;
+					State = 594;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 581;
+					State = 595;
 					Match(T__0);
 					}
 					break;
@@ -3776,7 +3875,7 @@ public partial class MpolParser : Parser {
 				_localctx = new RpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 584;
+				State = 598;
 				rpBlock();
 				}
 				break;
@@ -3784,7 +3883,7 @@ public partial class MpolParser : Parser {
 				_localctx = new PimGlobalDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 585;
+				State = 599;
 				pimGlobalBlock();
 				}
 				break;
@@ -3792,7 +3891,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 586;
+				State = 600;
 				msdpBlock();
 				}
 				break;
@@ -3800,7 +3899,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 587;
+				State = 601;
 				bgpBlock();
 				}
 				break;
@@ -3808,7 +3907,7 @@ public partial class MpolParser : Parser {
 				_localctx = new KeychainDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 588;
+				State = 602;
 				keychainBlock();
 				}
 				break;
@@ -3816,7 +3915,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 589;
+				State = 603;
 				bmpBlock();
 				}
 				break;
@@ -3824,7 +3923,7 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 590;
+				State = 604;
 				telemetryBlock();
 				}
 				break;
@@ -3832,25 +3931,25 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 591;
+				State = 605;
 				Match(CONTROL_PLANE);
-				State = 592;
+				State = 606;
 				Match(T__1);
-				State = 596;
+				State = 610;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==FILTER || _la==RATE_LIMIT) {
 					{
 					{
-					State = 593;
+					State = 607;
 					controlPlaneStmt();
 					}
 					}
-					State = 598;
+					State = 612;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 599;
+				State = 613;
 				Match(T__2);
 				}
 				break;
@@ -3858,25 +3957,25 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupEncryptionDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 600;
+				State = 614;
 				Match(GROUP_ENCRYPTION);
-				State = 601;
+				State = 615;
 				Match(T__1);
-				State = 605;
+				State = 619;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==PROTECT || _la==GROUP_ID) {
 					{
 					{
-					State = 602;
+					State = 616;
 					groupEncryptionStmt();
 					}
 					}
-					State = 607;
+					State = 621;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 608;
+				State = 622;
 				Match(T__2);
 				}
 				break;
@@ -3884,8 +3983,30 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 18);
 				{
-				State = 609;
+				State = 623;
 				rpkiBlock();
+				}
+				break;
+			case 19:
+				_localctx = new DeviceTakeoverContext(_localctx);
+				EnterOuterAlt(_localctx, 19);
+				{
+				State = 624;
+				takeoverStmt();
+				}
+				break;
+			case 20:
+				_localctx = new ComposeLoopbackFilterContext(_localctx);
+				EnterOuterAlt(_localctx, 20);
+				{
+				State = 625;
+				Match(COMPOSE);
+				State = 626;
+				Match(LOOPBACK_FILTER);
+				State = 627;
+				Match(STRING);
+				State = 628;
+				Match(T__0);
 				}
 				break;
 			}
@@ -3925,30 +4046,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public RpBlockContext rpBlock() {
 		RpBlockContext _localctx = new RpBlockContext(Context, State);
-		EnterRule(_localctx, 72, RULE_rpBlock);
+		EnterRule(_localctx, 74, RULE_rpBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 612;
+			State = 631;
 			Match(RP);
-			State = 613;
+			State = 632;
 			Match(T__1);
-			State = 617;
+			State = 636;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 7L) != 0)) {
+			while (((((_la - 108)) & ~0x3f) == 0 && ((1L << (_la - 108)) & 7L) != 0)) {
 				{
 				{
-				State = 614;
+				State = 633;
 				rpStmt();
 				}
 				}
-				State = 619;
+				State = 638;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 620;
+			State = 639;
 			Match(T__2);
 			}
 		}
@@ -4056,33 +4177,33 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public RpStmtContext rpStmt() {
 		RpStmtContext _localctx = new RpStmtContext(Context, State);
-		EnterRule(_localctx, 74, RULE_rpStmt);
+		EnterRule(_localctx, 76, RULE_rpStmt);
 		int _la;
 		try {
-			State = 656;
+			State = 675;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,57,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,58,Context) ) {
 			case 1:
 				_localctx = new RpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 622;
+				State = 641;
 				Match(ADDRESS);
-				State = 623;
+				State = 642;
 				ipAddress();
-				State = 626;
+				State = 645;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GROUPS) {
 					{
-					State = 624;
+					State = 643;
 					Match(GROUPS);
-					State = 625;
+					State = 644;
 					addressRef();
 					}
 				}
 
-				State = 628;
+				State = 647;
 				Match(T__0);
 				}
 				break;
@@ -4090,23 +4211,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 630;
+				State = 649;
 				Match(ACCEPT_REGISTER);
-				State = 632;
+				State = 651;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 631;
+					State = 650;
 					matchTerm();
 					}
 					}
-					State = 634;
+					State = 653;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0) );
-				State = 636;
+				State = 655;
 				Match(T__0);
 				}
 				break;
@@ -4114,13 +4235,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 638;
+				State = 657;
 				Match(ACCEPT_REGISTER);
-				State = 639;
+				State = 658;
 				Match(FILTER);
-				State = 640;
+				State = 659;
 				name();
-				State = 641;
+				State = 660;
 				Match(T__0);
 				}
 				break;
@@ -4128,23 +4249,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 643;
+				State = 662;
 				Match(ANNOUNCE_FILTER);
-				State = 645;
+				State = 664;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 644;
+					State = 663;
 					matchTerm();
 					}
 					}
-					State = 647;
+					State = 666;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0) );
-				State = 649;
+				State = 668;
 				Match(T__0);
 				}
 				break;
@@ -4152,13 +4273,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterRefContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 651;
+				State = 670;
 				Match(ANNOUNCE_FILTER);
-				State = 652;
+				State = 671;
 				Match(FILTER);
-				State = 653;
+				State = 672;
 				name();
-				State = 654;
+				State = 673;
 				Match(T__0);
 				}
 				break;
@@ -4199,30 +4320,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PimGlobalBlockContext pimGlobalBlock() {
 		PimGlobalBlockContext _localctx = new PimGlobalBlockContext(Context, State);
-		EnterRule(_localctx, 76, RULE_pimGlobalBlock);
+		EnterRule(_localctx, 78, RULE_pimGlobalBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 658;
+			State = 677;
 			Match(PIM);
-			State = 659;
+			State = 678;
 			Match(T__1);
-			State = 663;
+			State = 682;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==REGISTER_RATE_LIMIT) {
 				{
 				{
-				State = 660;
+				State = 679;
 				pimGlobalStmt();
 				}
 				}
-				State = 665;
+				State = 684;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 666;
+			State = 685;
 			Match(T__2);
 			}
 		}
@@ -4264,16 +4385,16 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PimGlobalStmtContext pimGlobalStmt() {
 		PimGlobalStmtContext _localctx = new PimGlobalStmtContext(Context, State);
-		EnterRule(_localctx, 78, RULE_pimGlobalStmt);
+		EnterRule(_localctx, 80, RULE_pimGlobalStmt);
 		try {
 			_localctx = new PimRegisterRateLimitContext(_localctx);
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 668;
+			State = 687;
 			Match(REGISTER_RATE_LIMIT);
-			State = 669;
+			State = 688;
 			Match(INT);
-			State = 670;
+			State = 689;
 			Match(T__0);
 			}
 		}
@@ -4312,30 +4433,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public MsdpBlockContext msdpBlock() {
 		MsdpBlockContext _localctx = new MsdpBlockContext(Context, State);
-		EnterRule(_localctx, 80, RULE_msdpBlock);
+		EnterRule(_localctx, 82, RULE_msdpBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 672;
+			State = 691;
 			Match(MSDP);
-			State = 673;
+			State = 692;
 			Match(T__1);
-			State = 677;
+			State = 696;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 110)) & ~0x3f) == 0 && ((1L << (_la - 110)) & 7L) != 0)) {
+			while (((((_la - 113)) & ~0x3f) == 0 && ((1L << (_la - 113)) & 7L) != 0)) {
 				{
 				{
-				State = 674;
+				State = 693;
 				msdpStmt();
 				}
 				}
-				State = 679;
+				State = 698;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 680;
+			State = 699;
 			Match(T__2);
 			}
 		}
@@ -4412,21 +4533,21 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public MsdpStmtContext msdpStmt() {
 		MsdpStmtContext _localctx = new MsdpStmtContext(Context, State);
-		EnterRule(_localctx, 82, RULE_msdpStmt);
+		EnterRule(_localctx, 84, RULE_msdpStmt);
 		int _la;
 		try {
-			State = 705;
+			State = 724;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ORIGINATOR_ID:
 				_localctx = new MsdpOriginatorContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 682;
+				State = 701;
 				Match(ORIGINATOR_ID);
-				State = 683;
+				State = 702;
 				Match(STRING);
-				State = 684;
+				State = 703;
 				Match(T__0);
 				}
 				break;
@@ -4434,13 +4555,13 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpRedistributeContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 685;
+				State = 704;
 				Match(REDISTRIBUTE);
-				State = 686;
+				State = 705;
 				Match(FILTER);
-				State = 687;
+				State = 706;
 				name();
-				State = 688;
+				State = 707;
 				Match(T__0);
 				}
 				break;
@@ -4448,42 +4569,42 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpPeerContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 690;
+				State = 709;
 				Match(PEER);
-				State = 691;
+				State = 710;
 				ipAddress();
-				State = 692;
+				State = 711;
 				Match(AS);
-				State = 693;
+				State = 712;
 				Match(INT);
-				State = 703;
+				State = 722;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 694;
+					State = 713;
 					Match(T__1);
-					State = 698;
+					State = 717;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 59)) & ~0x3f) == 0 && ((1L << (_la - 59)) & 1116892707587883009L) != 0)) {
+					while (((((_la - 59)) & ~0x3f) == 0 && ((1L << (_la - 59)) & 8935141660703064065L) != 0)) {
 						{
 						{
-						State = 695;
+						State = 714;
 						msdpPeerStmt();
 						}
 						}
-						State = 700;
+						State = 719;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 701;
+					State = 720;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 702;
+					State = 721;
 					Match(T__0);
 					}
 					break;
@@ -4597,22 +4718,22 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public MsdpPeerStmtContext msdpPeerStmt() {
 		MsdpPeerStmtContext _localctx = new MsdpPeerStmtContext(Context, State);
-		EnterRule(_localctx, 84, RULE_msdpPeerStmt);
+		EnterRule(_localctx, 86, RULE_msdpPeerStmt);
 		try {
-			State = 726;
+			State = 745;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SA_FILTER:
 				_localctx = new MsdpSaFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 707;
+				State = 726;
 				Match(SA_FILTER);
-				State = 708;
+				State = 727;
 				filterDirection();
-				State = 709;
+				State = 728;
 				name();
-				State = 710;
+				State = 729;
 				Match(T__0);
 				}
 				break;
@@ -4620,11 +4741,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpSaLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 712;
+				State = 731;
 				Match(SA_LIMIT);
-				State = 713;
+				State = 732;
 				Match(INT);
-				State = 714;
+				State = 733;
 				Match(T__0);
 				}
 				break;
@@ -4632,7 +4753,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 715;
+				State = 734;
 				authStmt();
 				}
 				break;
@@ -4640,11 +4761,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 716;
+				State = 735;
 				Match(DESCRIPTION);
-				State = 717;
+				State = 736;
 				Match(STRING);
-				State = 718;
+				State = 737;
 				Match(T__0);
 				}
 				break;
@@ -4652,11 +4773,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpMeshGroupContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 719;
+				State = 738;
 				Match(MESH_GROUP);
-				State = 720;
+				State = 739;
 				name();
-				State = 721;
+				State = 740;
 				Match(T__0);
 				}
 				break;
@@ -4664,11 +4785,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpConnectSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 723;
+				State = 742;
 				Match(CONNECT_SOURCE);
-				State = 724;
+				State = 743;
 				Match(STRING);
-				State = 725;
+				State = 744;
 				Match(T__0);
 				}
 				break;
@@ -4707,12 +4828,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public FilterDirectionContext filterDirection() {
 		FilterDirectionContext _localctx = new FilterDirectionContext(Context, State);
-		EnterRule(_localctx, 86, RULE_filterDirection);
+		EnterRule(_localctx, 88, RULE_filterDirection);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 728;
+			State = 747;
 			_la = TokenStream.LA(1);
 			if ( !(((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -4780,24 +4901,24 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public AuthStmtContext authStmt() {
 		AuthStmtContext _localctx = new AuthStmtContext(Context, State);
-		EnterRule(_localctx, 88, RULE_authStmt);
+		EnterRule(_localctx, 90, RULE_authStmt);
 		try {
-			State = 742;
+			State = 761;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,64,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,65,Context) ) {
 			case 1:
 				_localctx = new AuthMd5Context(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 730;
+				State = 749;
 				Match(AUTH);
-				State = 731;
+				State = 750;
 				Match(MD5);
-				State = 732;
+				State = 751;
 				Match(SECRET);
-				State = 733;
+				State = 752;
 				secretRef();
-				State = 734;
+				State = 753;
 				Match(T__0);
 				}
 				break;
@@ -4805,15 +4926,15 @@ public partial class MpolParser : Parser {
 				_localctx = new AuthTcpAoContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 736;
+				State = 755;
 				Match(AUTH);
-				State = 737;
+				State = 756;
 				Match(TCP_AO);
-				State = 738;
+				State = 757;
 				Match(KEYCHAIN);
-				State = 739;
+				State = 758;
 				name();
-				State = 740;
+				State = 759;
 				Match(T__0);
 				}
 				break;
@@ -4878,22 +4999,22 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SecretRefContext secretRef() {
 		SecretRefContext _localctx = new SecretRefContext(Context, State);
-		EnterRule(_localctx, 90, RULE_secretRef);
+		EnterRule(_localctx, 92, RULE_secretRef);
 		try {
-			State = 753;
+			State = 772;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ENV:
 				_localctx = new SecretEnvContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 744;
+				State = 763;
 				Match(ENV);
-				State = 745;
+				State = 764;
 				Match(T__5);
-				State = 746;
+				State = 765;
 				Match(STRING);
-				State = 747;
+				State = 766;
 				Match(T__6);
 				}
 				break;
@@ -4901,13 +5022,13 @@ public partial class MpolParser : Parser {
 				_localctx = new SecretFileContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 748;
+				State = 767;
 				Match(FILE);
-				State = 749;
+				State = 768;
 				Match(T__5);
-				State = 750;
+				State = 769;
 				Match(STRING);
-				State = 751;
+				State = 770;
 				Match(T__6);
 				}
 				break;
@@ -4915,7 +5036,7 @@ public partial class MpolParser : Parser {
 				_localctx = new SecretInlineContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 752;
+				State = 771;
 				Match(STRING);
 				}
 				break;
@@ -4960,34 +5081,34 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BgpBlockContext bgpBlock() {
 		BgpBlockContext _localctx = new BgpBlockContext(Context, State);
-		EnterRule(_localctx, 92, RULE_bgpBlock);
+		EnterRule(_localctx, 94, RULE_bgpBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 755;
+			State = 774;
 			Match(BGP);
-			State = 756;
+			State = 775;
 			Match(AS);
-			State = 757;
+			State = 776;
 			Match(INT);
-			State = 758;
+			State = 777;
 			Match(T__1);
-			State = 762;
+			State = 781;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==EBGP_DEFAULT || ((((_la - 126)) & ~0x3f) == 0 && ((1L << (_la - 126)) & 7L) != 0)) {
+			while (_la==EBGP_DEFAULT || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 7L) != 0)) {
 				{
 				{
-				State = 759;
+				State = 778;
 				bgpStmt();
 				}
 				}
-				State = 764;
+				State = 783;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 765;
+			State = 784;
 			Match(T__2);
 			}
 		}
@@ -5080,21 +5201,21 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BgpStmtContext bgpStmt() {
 		BgpStmtContext _localctx = new BgpStmtContext(Context, State);
-		EnterRule(_localctx, 94, RULE_bgpStmt);
+		EnterRule(_localctx, 96, RULE_bgpStmt);
 		int _la;
 		try {
-			State = 795;
+			State = 814;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ROUTER_ID:
 				_localctx = new BgpRouterIdContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 767;
+				State = 786;
 				Match(ROUTER_ID);
-				State = 768;
+				State = 787;
 				ipAddress();
-				State = 769;
+				State = 788;
 				Match(T__0);
 				}
 				break;
@@ -5102,42 +5223,42 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpNeighborContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 771;
+				State = 790;
 				Match(NEIGHBOR);
-				State = 772;
+				State = 791;
 				ipAddress();
-				State = 773;
+				State = 792;
 				Match(AS);
-				State = 774;
+				State = 793;
 				Match(INT);
-				State = 784;
+				State = 803;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 775;
+					State = 794;
 					Match(T__1);
-					State = 779;
+					State = 798;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 576460752308404480L) != 0) || ((((_la - 118)) & ~0x3f) == 0 && ((1L << (_la - 118)) & 3440641L) != 0)) {
+					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 576460752308404480L) != 0) || ((((_la - 121)) & ~0x3f) == 0 && ((1L << (_la - 121)) & 3440641L) != 0)) {
 						{
 						{
-						State = 776;
+						State = 795;
 						bgpNeighborStmt();
 						}
 						}
-						State = 781;
+						State = 800;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 782;
+					State = 801;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 783;
+					State = 802;
 					Match(T__0);
 					}
 					break;
@@ -5150,23 +5271,23 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDampingContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 786;
+				State = 805;
 				Match(DAMPING);
-				State = 788;
+				State = 807;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 787;
+					State = 806;
 					dampingParam();
 					}
 					}
-					State = 790;
+					State = 809;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 15L) != 0) );
-				State = 792;
+				} while ( ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 15L) != 0) );
+				State = 811;
 				Match(T__0);
 				}
 				break;
@@ -5174,7 +5295,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpEbgpDefaultContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 794;
+				State = 813;
 				ebgpDefaultStmt();
 				}
 				break;
@@ -5257,18 +5378,18 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public DampingParamContext dampingParam() {
 		DampingParamContext _localctx = new DampingParamContext(Context, State);
-		EnterRule(_localctx, 96, RULE_dampingParam);
+		EnterRule(_localctx, 98, RULE_dampingParam);
 		try {
-			State = 805;
+			State = 824;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case HALF_LIFE:
 				_localctx = new DampHalfLifeContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 797;
+				State = 816;
 				Match(HALF_LIFE);
-				State = 798;
+				State = 817;
 				duration();
 				}
 				break;
@@ -5276,9 +5397,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampReuseContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 799;
+				State = 818;
 				Match(REUSE);
-				State = 800;
+				State = 819;
 				Match(INT);
 				}
 				break;
@@ -5286,9 +5407,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 801;
+				State = 820;
 				Match(SUPPRESS);
-				State = 802;
+				State = 821;
 				Match(INT);
 				}
 				break;
@@ -5296,9 +5417,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampMaxSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 803;
+				State = 822;
 				Match(MAX_SUPPRESS);
-				State = 804;
+				State = 823;
 				duration();
 				}
 				break;
@@ -5439,46 +5560,46 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BgpNeighborStmtContext bgpNeighborStmt() {
 		BgpNeighborStmtContext _localctx = new BgpNeighborStmtContext(Context, State);
-		EnterRule(_localctx, 98, RULE_bgpNeighborStmt);
+		EnterRule(_localctx, 100, RULE_bgpNeighborStmt);
 		int _la;
 		try {
-			State = 842;
+			State = 861;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,74,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,75,Context) ) {
 			case 1:
 				_localctx = new BgpMaxPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 807;
+				State = 826;
 				Match(MAX_PREFIX);
-				State = 808;
+				State = 827;
 				Match(INT);
-				State = 811;
+				State = 830;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 809;
+					State = 828;
 					Match(WARN);
-					State = 810;
+					State = 829;
 					Match(PERCENT);
 					}
 				}
 
-				State = 816;
+				State = 835;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case RESTART:
 					{
-					State = 813;
+					State = 832;
 					Match(RESTART);
-					State = 814;
+					State = 833;
 					duration();
 					}
 					break;
 				case WARNING_ONLY:
 					{
-					State = 815;
+					State = 834;
 					Match(WARNING_ONLY);
 					}
 					break;
@@ -5487,7 +5608,7 @@ public partial class MpolParser : Parser {
 				default:
 					break;
 				}
-				State = 818;
+				State = 837;
 				Match(T__0);
 				}
 				break;
@@ -5495,7 +5616,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 819;
+				State = 838;
 				authStmt();
 				}
 				break;
@@ -5503,13 +5624,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpTtlSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 820;
+				State = 839;
 				Match(TTL_SECURITY);
-				State = 821;
+				State = 840;
 				Match(HOPS);
-				State = 822;
+				State = 841;
 				Match(INT);
-				State = 823;
+				State = 842;
 				Match(T__0);
 				}
 				break;
@@ -5517,11 +5638,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpHoldTimeContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 824;
+				State = 843;
 				Match(HOLD_TIME);
-				State = 825;
+				State = 844;
 				duration();
-				State = 826;
+				State = 845;
 				Match(T__0);
 				}
 				break;
@@ -5529,13 +5650,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterInContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 828;
+				State = 847;
 				Match(PREFIX_FILTER);
-				State = 829;
+				State = 848;
 				Match(IN);
-				State = 830;
+				State = 849;
 				name();
-				State = 831;
+				State = 850;
 				Match(T__0);
 				}
 				break;
@@ -5543,13 +5664,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterOutContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 833;
+				State = 852;
 				Match(PREFIX_FILTER);
-				State = 834;
+				State = 853;
 				Match(OUT);
-				State = 835;
+				State = 854;
 				name();
-				State = 836;
+				State = 855;
 				Match(T__0);
 				}
 				break;
@@ -5557,11 +5678,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 838;
+				State = 857;
 				Match(DESCRIPTION);
-				State = 839;
+				State = 858;
 				Match(STRING);
-				State = 840;
+				State = 859;
 				Match(T__0);
 				}
 				break;
@@ -5569,7 +5690,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 841;
+				State = 860;
 				neighborSecurityStmt();
 				}
 				break;
@@ -5613,32 +5734,32 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public KeychainBlockContext keychainBlock() {
 		KeychainBlockContext _localctx = new KeychainBlockContext(Context, State);
-		EnterRule(_localctx, 100, RULE_keychainBlock);
+		EnterRule(_localctx, 102, RULE_keychainBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 844;
+			State = 863;
 			Match(KEYCHAIN);
-			State = 845;
+			State = 864;
 			name();
-			State = 846;
+			State = 865;
 			Match(T__1);
-			State = 850;
+			State = 869;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==KEY) {
 				{
 				{
-				State = 847;
+				State = 866;
 				keyStmt();
 				}
 				}
-				State = 852;
+				State = 871;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 853;
+			State = 872;
 			Match(T__2);
 			}
 		}
@@ -5682,36 +5803,36 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public KeyStmtContext keyStmt() {
 		KeyStmtContext _localctx = new KeyStmtContext(Context, State);
-		EnterRule(_localctx, 102, RULE_keyStmt);
+		EnterRule(_localctx, 104, RULE_keyStmt);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 855;
+			State = 874;
 			Match(KEY);
-			State = 856;
+			State = 875;
 			Match(INT);
-			State = 857;
+			State = 876;
 			Match(SECRET);
-			State = 858;
+			State = 877;
 			secretRef();
-			State = 863;
+			State = 882;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==VALID) {
 				{
-				State = 859;
+				State = 878;
 				Match(VALID);
-				State = 860;
+				State = 879;
 				Match(DATE);
-				State = 861;
+				State = 880;
 				Match(RANGE_DOTS);
-				State = 862;
+				State = 881;
 				Match(DATE);
 				}
 			}
 
-			State = 865;
+			State = 884;
 			Match(T__0);
 			}
 		}
@@ -5754,34 +5875,34 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BmpBlockContext bmpBlock() {
 		BmpBlockContext _localctx = new BmpBlockContext(Context, State);
-		EnterRule(_localctx, 104, RULE_bmpBlock);
+		EnterRule(_localctx, 106, RULE_bmpBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 867;
+			State = 886;
 			Match(BMP);
-			State = 868;
+			State = 887;
 			Match(STATION);
-			State = 869;
+			State = 888;
 			name();
-			State = 870;
+			State = 889;
 			Match(T__1);
-			State = 874;
+			State = 893;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==PORT || ((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 2393087057854465L) != 0)) {
+			while (_la==PORT || ((((_la - 108)) & ~0x3f) == 0 && ((1L << (_la - 108)) & 2393087057854465L) != 0)) {
 				{
 				{
-				State = 871;
+				State = 890;
 				bmpStmt();
 				}
 				}
-				State = 876;
+				State = 895;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 877;
+			State = 896;
 			Match(T__2);
 			}
 		}
@@ -5884,21 +6005,21 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BmpStmtContext bmpStmt() {
 		BmpStmtContext _localctx = new BmpStmtContext(Context, State);
-		EnterRule(_localctx, 106, RULE_bmpStmt);
+		EnterRule(_localctx, 108, RULE_bmpStmt);
 		int _la;
 		try {
-			State = 914;
+			State = 933;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ADDRESS:
 				_localctx = new BmpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 879;
+				State = 898;
 				Match(ADDRESS);
-				State = 880;
+				State = 899;
 				ipAddress();
-				State = 881;
+				State = 900;
 				Match(T__0);
 				}
 				break;
@@ -5906,11 +6027,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpPortContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 883;
+				State = 902;
 				Match(PORT);
-				State = 884;
+				State = 903;
 				Match(INT);
-				State = 885;
+				State = 904;
 				Match(T__0);
 				}
 				break;
@@ -5918,38 +6039,38 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpTlsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 886;
+				State = 905;
 				Match(TLS);
-				State = 887;
+				State = 906;
 				tlsMode();
-				State = 897;
+				State = 916;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 888;
+					State = 907;
 					Match(T__1);
-					State = 892;
+					State = 911;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 140)) & ~0x3f) == 0 && ((1L << (_la - 140)) & 3969L) != 0)) {
+					while (((((_la - 143)) & ~0x3f) == 0 && ((1L << (_la - 143)) & 3969L) != 0)) {
 						{
 						{
-						State = 889;
+						State = 908;
 						tlsStmt();
 						}
 						}
-						State = 894;
+						State = 913;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 895;
+					State = 914;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 896;
+					State = 915;
 					Match(T__0);
 					}
 					break;
@@ -5962,27 +6083,27 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpMonitorContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 899;
+				State = 918;
 				Match(MONITOR);
-				State = 900;
+				State = 919;
 				monitorPolicy();
-				State = 905;
+				State = 924;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 901;
+					State = 920;
 					Match(T__3);
-					State = 902;
+					State = 921;
 					monitorPolicy();
 					}
 					}
-					State = 907;
+					State = 926;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 908;
+				State = 927;
 				Match(T__0);
 				}
 				break;
@@ -5990,11 +6111,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpStatsIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 910;
+				State = 929;
 				Match(STATS_INTERVAL);
-				State = 911;
+				State = 930;
 				duration();
-				State = 912;
+				State = 931;
 				Match(T__0);
 				}
 				break;
@@ -6033,14 +6154,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public TlsModeContext tlsMode() {
 		TlsModeContext _localctx = new TlsModeContext(Context, State);
-		EnterRule(_localctx, 108, RULE_tlsMode);
+		EnterRule(_localctx, 110, RULE_tlsMode);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 916;
+			State = 935;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 98)) & ~0x3f) == 0 && ((1L << (_la - 98)) & 422212465065985L) != 0)) ) {
+			if ( !(((((_la - 98)) & ~0x3f) == 0 && ((1L << (_la - 98)) & 3377699720527873L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6150,21 +6271,21 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public TlsStmtContext tlsStmt() {
 		TlsStmtContext _localctx = new TlsStmtContext(Context, State);
-		EnterRule(_localctx, 110, RULE_tlsStmt);
+		EnterRule(_localctx, 112, RULE_tlsStmt);
 		int _la;
 		try {
-			State = 945;
+			State = 964;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MIN_VERSION:
 				_localctx = new TlsMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 918;
+				State = 937;
 				Match(MIN_VERSION);
-				State = 919;
+				State = 938;
 				Match(DECIMAL);
-				State = 920;
+				State = 939;
 				Match(T__0);
 				}
 				break;
@@ -6172,27 +6293,27 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCiphersContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 921;
+				State = 940;
 				Match(CIPHERS);
-				State = 922;
+				State = 941;
 				Match(STRING);
-				State = 927;
+				State = 946;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 923;
+					State = 942;
 					Match(T__3);
-					State = 924;
+					State = 943;
 					Match(STRING);
 					}
 					}
-					State = 929;
+					State = 948;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 930;
+				State = 949;
 				Match(T__0);
 				}
 				break;
@@ -6200,11 +6321,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCaContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 931;
+				State = 950;
 				Match(CA);
-				State = 932;
+				State = 951;
 				secretRef();
-				State = 933;
+				State = 952;
 				Match(T__0);
 				}
 				break;
@@ -6212,11 +6333,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCertContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 935;
+				State = 954;
 				Match(CERT);
-				State = 936;
+				State = 955;
 				secretRef();
-				State = 937;
+				State = 956;
 				Match(T__0);
 				}
 				break;
@@ -6224,11 +6345,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsKeyContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 939;
+				State = 958;
 				Match(KEY);
-				State = 940;
+				State = 959;
 				secretRef();
-				State = 941;
+				State = 960;
 				Match(T__0);
 				}
 				break;
@@ -6236,9 +6357,9 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsStrictContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 943;
+				State = 962;
 				Match(STRICT);
-				State = 944;
+				State = 963;
 				Match(T__0);
 				}
 				break;
@@ -6277,14 +6398,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public MonitorPolicyContext monitorPolicy() {
 		MonitorPolicyContext _localctx = new MonitorPolicyContext(Context, State);
-		EnterRule(_localctx, 112, RULE_monitorPolicy);
+		EnterRule(_localctx, 114, RULE_monitorPolicy);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 947;
+			State = 966;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 153)) & ~0x3f) == 0 && ((1L << (_la - 153)) & 7L) != 0)) ) {
+			if ( !(((((_la - 156)) & ~0x3f) == 0 && ((1L << (_la - 156)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6328,30 +6449,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public TelemetryBlockContext telemetryBlock() {
 		TelemetryBlockContext _localctx = new TelemetryBlockContext(Context, State);
-		EnterRule(_localctx, 114, RULE_telemetryBlock);
+		EnterRule(_localctx, 116, RULE_telemetryBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 949;
+			State = 968;
 			Match(TELEMETRY);
-			State = 950;
+			State = 969;
 			Match(T__1);
-			State = 954;
+			State = 973;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==WARN || _la==SITE || _la==INTERVAL) {
 				{
 				{
-				State = 951;
+				State = 970;
 				telemetryStmt();
 				}
 				}
-				State = 956;
+				State = 975;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 957;
+			State = 976;
 			Match(T__2);
 			}
 		}
@@ -6417,20 +6538,20 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public TelemetryStmtContext telemetryStmt() {
 		TelemetryStmtContext _localctx = new TelemetryStmtContext(Context, State);
-		EnterRule(_localctx, 116, RULE_telemetryStmt);
+		EnterRule(_localctx, 118, RULE_telemetryStmt);
 		try {
-			State = 969;
+			State = 988;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SITE:
 				_localctx = new TelemetrySiteContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 959;
+				State = 978;
 				Match(SITE);
-				State = 960;
+				State = 979;
 				Match(STRING);
-				State = 961;
+				State = 980;
 				Match(T__0);
 				}
 				break;
@@ -6438,11 +6559,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 962;
+				State = 981;
 				Match(INTERVAL);
-				State = 963;
+				State = 982;
 				duration();
-				State = 964;
+				State = 983;
 				Match(T__0);
 				}
 				break;
@@ -6450,11 +6571,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryWarnContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 966;
+				State = 985;
 				Match(WARN);
-				State = 967;
+				State = 986;
 				Match(PERCENT);
-				State = 968;
+				State = 987;
 				Match(T__0);
 				}
 				break;
@@ -6517,20 +6638,20 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public ControlPlaneStmtContext controlPlaneStmt() {
 		ControlPlaneStmtContext _localctx = new ControlPlaneStmtContext(Context, State);
-		EnterRule(_localctx, 118, RULE_controlPlaneStmt);
+		EnterRule(_localctx, 120, RULE_controlPlaneStmt);
 		try {
-			State = 981;
+			State = 1000;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case FILTER:
 				_localctx = new ControlPlaneFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 971;
+				State = 990;
 				Match(FILTER);
-				State = 972;
+				State = 991;
 				name();
-				State = 973;
+				State = 992;
 				Match(T__0);
 				}
 				break;
@@ -6538,15 +6659,15 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneRateContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 975;
+				State = 994;
 				Match(RATE_LIMIT);
-				State = 976;
+				State = 995;
 				protocolName();
-				State = 977;
+				State = 996;
 				Match(INT);
-				State = 978;
+				State = 997;
 				Match(PPS);
-				State = 979;
+				State = 998;
 				Match(T__0);
 				}
 				break;
@@ -6606,22 +6727,22 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public GroupEncryptionStmtContext groupEncryptionStmt() {
 		GroupEncryptionStmtContext _localctx = new GroupEncryptionStmtContext(Context, State);
-		EnterRule(_localctx, 120, RULE_groupEncryptionStmt);
+		EnterRule(_localctx, 122, RULE_groupEncryptionStmt);
 		try {
-			State = 991;
+			State = 1010;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PROTECT:
 				_localctx = new EncryptProtectContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 983;
+				State = 1002;
 				Match(PROTECT);
-				State = 984;
+				State = 1003;
 				Match(FILTER);
-				State = 985;
+				State = 1004;
 				name();
-				State = 986;
+				State = 1005;
 				Match(T__0);
 				}
 				break;
@@ -6629,11 +6750,11 @@ public partial class MpolParser : Parser {
 				_localctx = new EncryptGroupIdContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 988;
+				State = 1007;
 				Match(GROUP_ID);
-				State = 989;
+				State = 1008;
 				Match(INT);
-				State = 990;
+				State = 1009;
 				Match(T__0);
 				}
 				break;
@@ -6676,30 +6797,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public RpkiBlockContext rpkiBlock() {
 		RpkiBlockContext _localctx = new RpkiBlockContext(Context, State);
-		EnterRule(_localctx, 122, RULE_rpkiBlock);
+		EnterRule(_localctx, 124, RULE_rpkiBlock);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 993;
+			State = 1012;
 			Match(RPKI);
-			State = 994;
+			State = 1013;
 			Match(T__1);
-			State = 998;
+			State = 1017;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==CACHE) {
 				{
 				{
-				State = 995;
+				State = 1014;
 				rpkiStmt();
 				}
 				}
-				State = 1000;
+				State = 1019;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 1001;
+			State = 1020;
 			Match(T__2);
 			}
 		}
@@ -6741,30 +6862,30 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public RpkiStmtContext rpkiStmt() {
 		RpkiStmtContext _localctx = new RpkiStmtContext(Context, State);
-		EnterRule(_localctx, 124, RULE_rpkiStmt);
+		EnterRule(_localctx, 126, RULE_rpkiStmt);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1003;
+			State = 1022;
 			Match(CACHE);
-			State = 1004;
+			State = 1023;
 			ipAddress();
-			State = 1008;
+			State = 1027;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 9007199254744064L) != 0)) {
 				{
 				{
-				State = 1005;
+				State = 1024;
 				rpkiCacheOption();
 				}
 				}
-				State = 1010;
+				State = 1029;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 1011;
+			State = 1030;
 			Match(T__0);
 			}
 		}
@@ -6830,18 +6951,18 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public RpkiCacheOptionContext rpkiCacheOption() {
 		RpkiCacheOptionContext _localctx = new RpkiCacheOptionContext(Context, State);
-		EnterRule(_localctx, 126, RULE_rpkiCacheOption);
+		EnterRule(_localctx, 128, RULE_rpkiCacheOption);
 		try {
-			State = 1019;
+			State = 1038;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PORT:
 				_localctx = new RpkiCachePortContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1013;
+				State = 1032;
 				Match(PORT);
-				State = 1014;
+				State = 1033;
 				Match(INT);
 				}
 				break;
@@ -6849,9 +6970,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCachePreferenceContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1015;
+				State = 1034;
 				Match(PREFERENCE);
-				State = 1016;
+				State = 1035;
 				Match(INT);
 				}
 				break;
@@ -6859,9 +6980,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCacheRefreshContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1017;
+				State = 1036;
 				Match(REFRESH);
-				State = 1018;
+				State = 1037;
 				duration();
 				}
 				break;
@@ -6900,14 +7021,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public EbgpDefaultStmtContext ebgpDefaultStmt() {
 		EbgpDefaultStmtContext _localctx = new EbgpDefaultStmtContext(Context, State);
-		EnterRule(_localctx, 128, RULE_ebgpDefaultStmt);
+		EnterRule(_localctx, 130, RULE_ebgpDefaultStmt);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1021;
+			State = 1040;
 			Match(EBGP_DEFAULT);
-			State = 1022;
+			State = 1041;
 			_la = TokenStream.LA(1);
 			if ( !(_la==ACCEPT || _la==REJECT) ) {
 			ErrorHandler.RecoverInline(this);
@@ -6916,7 +7037,7 @@ public partial class MpolParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 1023;
+			State = 1042;
 			Match(T__0);
 			}
 		}
@@ -7031,49 +7152,49 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public NeighborSecurityStmtContext neighborSecurityStmt() {
 		NeighborSecurityStmtContext _localctx = new NeighborSecurityStmtContext(Context, State);
-		EnterRule(_localctx, 130, RULE_neighborSecurityStmt);
+		EnterRule(_localctx, 132, RULE_neighborSecurityStmt);
 		int _la;
 		try {
-			State = 1064;
+			State = 1083;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,94,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,95,Context) ) {
 			case 1:
 				_localctx = new NbrOriginValidationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1025;
+				State = 1044;
 				Match(RPKI);
-				State = 1026;
+				State = 1045;
 				rpkiState();
-				State = 1034;
+				State = 1053;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case REJECT:
 					{
-					State = 1027;
+					State = 1046;
 					Match(REJECT);
 					}
 					break;
 				case ACCEPT:
 					{
-					State = 1028;
+					State = 1047;
 					Match(ACCEPT);
 					}
 					break;
 				case LOCAL_PREFERENCE:
 				case COMMUNITY:
 					{
-					State = 1030;
+					State = 1049;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					do {
 						{
 						{
-						State = 1029;
+						State = 1048;
 						rpkiMark();
 						}
 						}
-						State = 1032;
+						State = 1051;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					} while ( _la==LOCAL_PREFERENCE || _la==COMMUNITY );
@@ -7082,7 +7203,7 @@ public partial class MpolParser : Parser {
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 1036;
+				State = 1055;
 				Match(T__0);
 				}
 				break;
@@ -7090,29 +7211,29 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathRejectContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1038;
+				State = 1057;
 				Match(AS_PATH);
-				State = 1039;
+				State = 1058;
 				Match(REJECT);
-				State = 1040;
+				State = 1059;
 				asnClass();
-				State = 1045;
+				State = 1064;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 1041;
+					State = 1060;
 					Match(T__3);
-					State = 1042;
+					State = 1061;
 					asnClass();
 					}
 					}
-					State = 1047;
+					State = 1066;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1048;
+				State = 1067;
 				Match(T__0);
 				}
 				break;
@@ -7120,13 +7241,13 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathMaxLengthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1050;
+				State = 1069;
 				Match(AS_PATH);
-				State = 1051;
+				State = 1070;
 				Match(MAX_LENGTH);
-				State = 1052;
+				State = 1071;
 				Match(INT);
-				State = 1053;
+				State = 1072;
 				Match(T__0);
 				}
 				break;
@@ -7134,13 +7255,13 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathFirstAsContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1054;
+				State = 1073;
 				Match(AS_PATH);
-				State = 1055;
+				State = 1074;
 				Match(FIRST_AS);
-				State = 1056;
+				State = 1075;
 				Match(PEER);
-				State = 1057;
+				State = 1076;
 				Match(T__0);
 				}
 				break;
@@ -7148,11 +7269,11 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrBlackholeRejectContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1058;
+				State = 1077;
 				Match(BLACKHOLE);
-				State = 1059;
+				State = 1078;
 				Match(REJECT);
-				State = 1060;
+				State = 1079;
 				Match(T__0);
 				}
 				break;
@@ -7160,11 +7281,11 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrGracefulShutdownContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1061;
+				State = 1080;
 				Match(GRACEFUL_SHUTDOWN);
-				State = 1062;
+				State = 1081;
 				Match(HONOR);
-				State = 1063;
+				State = 1082;
 				Match(T__0);
 				}
 				break;
@@ -7201,12 +7322,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public RpkiStateContext rpkiState() {
 		RpkiStateContext _localctx = new RpkiStateContext(Context, State);
-		EnterRule(_localctx, 132, RULE_rpkiState);
+		EnterRule(_localctx, 134, RULE_rpkiState);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1066;
+			State = 1085;
 			_la = TokenStream.LA(1);
 			if ( !(_la==INVALID || _la==NOT_FOUND || _la==VALID) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7268,18 +7389,18 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public RpkiMarkContext rpkiMark() {
 		RpkiMarkContext _localctx = new RpkiMarkContext(Context, State);
-		EnterRule(_localctx, 134, RULE_rpkiMark);
+		EnterRule(_localctx, 136, RULE_rpkiMark);
 		try {
-			State = 1072;
+			State = 1091;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LOCAL_PREFERENCE:
 				_localctx = new RpkiLocalPreferenceContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1068;
+				State = 1087;
 				Match(LOCAL_PREFERENCE);
-				State = 1069;
+				State = 1088;
 				Match(INT);
 				}
 				break;
@@ -7287,9 +7408,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCommunityContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1070;
+				State = 1089;
 				Match(COMMUNITY);
-				State = 1071;
+				State = 1090;
 				community();
 				}
 				break;
@@ -7330,12 +7451,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public CommunityContext community() {
 		CommunityContext _localctx = new CommunityContext(Context, State);
-		EnterRule(_localctx, 136, RULE_community);
+		EnterRule(_localctx, 138, RULE_community);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1074;
+			State = 1093;
 			_la = TokenStream.LA(1);
 			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 540803072L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7376,12 +7497,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public AsnClassContext asnClass() {
 		AsnClassContext _localctx = new AsnClassContext(Context, State);
-		EnterRule(_localctx, 138, RULE_asnClass);
+		EnterRule(_localctx, 140, RULE_asnClass);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1076;
+			State = 1095;
 			_la = TokenStream.LA(1);
 			if ( !(_la==BOGON_ASNS || _la==PRIVATE_ASNS) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7424,15 +7545,15 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public NameContext name() {
 		NameContext _localctx = new NameContext(Context, State);
-		EnterRule(_localctx, 140, RULE_name);
+		EnterRule(_localctx, 142, RULE_name);
 		try {
-			State = 1080;
+			State = 1099;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1078;
+				State = 1097;
 				Match(IDENT);
 				}
 				break;
@@ -7476,7 +7597,7 @@ public partial class MpolParser : Parser {
 			case MTRACE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1079;
+				State = 1098;
 				softKeyword();
 				}
 				break;
@@ -7550,14 +7671,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SoftKeywordContext softKeyword() {
 		SoftKeywordContext _localctx = new SoftKeywordContext(Context, State);
-		EnterRule(_localctx, 142, RULE_softKeyword);
+		EnterRule(_localctx, 144, RULE_softKeyword);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1082;
+			State = 1101;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -4611685883001274624L) != 0) || _la==CONTROL || _la==PEER || ((((_la - 140)) & ~0x3f) == 0 && ((1L << (_la - 140)) & 901876817417L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -4611685883001274624L) != 0) || _la==CONTROL || _la==PEER || ((((_la - 143)) & ~0x3f) == 0 && ((1L << (_la - 143)) & 901876817417L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7598,14 +7719,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PrefixContext prefix() {
 		PrefixContext _localctx = new PrefixContext(Context, State);
-		EnterRule(_localctx, 144, RULE_prefix);
+		EnterRule(_localctx, 146, RULE_prefix);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1084;
+			State = 1103;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 183)) & ~0x3f) == 0 && ((1L << (_la - 183)) & 15L) != 0)) ) {
+			if ( !(((((_la - 186)) & ~0x3f) == 0 && ((1L << (_la - 186)) & 15L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7644,12 +7765,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public IpAddressContext ipAddress() {
 		IpAddressContext _localctx = new IpAddressContext(Context, State);
-		EnterRule(_localctx, 146, RULE_ipAddress);
+		EnterRule(_localctx, 148, RULE_ipAddress);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1086;
+			State = 1105;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IPV4 || _la==IPV6) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7689,11 +7810,11 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BandwidthContext bandwidth() {
 		BandwidthContext _localctx = new BandwidthContext(Context, State);
-		EnterRule(_localctx, 148, RULE_bandwidth);
+		EnterRule(_localctx, 150, RULE_bandwidth);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1088;
+			State = 1107;
 			Match(BANDWIDTH);
 			}
 		}
@@ -7726,11 +7847,11 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public DurationContext duration() {
 		DurationContext _localctx = new DurationContext(Context, State);
-		EnterRule(_localctx, 150, RULE_duration);
+		EnterRule(_localctx, 152, RULE_duration);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1090;
+			State = 1109;
 			Match(DURATION);
 			}
 		}
@@ -7746,7 +7867,7 @@ public partial class MpolParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,197,1093,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,200,1112,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -7756,376 +7877,384 @@ public partial class MpolParser : Parser {
 		2,50,7,50,2,51,7,51,2,52,7,52,2,53,7,53,2,54,7,54,2,55,7,55,2,56,7,56,
 		2,57,7,57,2,58,7,58,2,59,7,59,2,60,7,60,2,61,7,61,2,62,7,62,2,63,7,63,
 		2,64,7,64,2,65,7,65,2,66,7,66,2,67,7,67,2,68,7,68,2,69,7,69,2,70,7,70,
-		2,71,7,71,2,72,7,72,2,73,7,73,2,74,7,74,2,75,7,75,1,0,5,0,154,8,0,10,0,
-		12,0,157,9,0,1,0,1,0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,3,1,168,8,1,1,2,1,2,1,
-		2,1,2,1,3,1,3,1,3,1,3,1,3,1,3,5,3,180,8,3,10,3,12,3,183,9,3,1,3,1,3,1,
-		4,1,4,1,4,1,4,3,4,191,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,199,8,4,1,4,1,4,
-		3,4,203,8,4,1,4,1,4,3,4,207,8,4,1,4,1,4,3,4,211,8,4,1,5,1,5,1,5,1,5,5,
-		5,217,8,5,10,5,12,5,220,9,5,1,5,1,5,1,6,1,6,1,7,3,7,227,8,7,1,7,1,7,1,
-		7,1,8,1,8,3,8,234,8,8,1,8,3,8,237,8,8,1,9,1,9,1,9,1,9,3,9,243,8,9,1,9,
-		1,9,3,9,247,8,9,1,10,1,10,1,10,1,10,5,10,253,8,10,10,10,12,10,256,9,10,
-		1,10,1,10,1,11,1,11,5,11,262,8,11,10,11,12,11,265,9,11,1,11,3,11,268,8,
-		11,1,11,1,11,1,12,1,12,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,
-		13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,5,13,291,8,13,10,13,12,13,294,9,
-		13,1,13,1,13,1,13,1,13,5,13,300,8,13,10,13,12,13,303,9,13,1,13,1,13,3,
-		13,307,8,13,1,14,1,14,1,14,5,14,312,8,14,10,14,12,14,315,9,14,1,15,1,15,
-		1,15,3,15,320,8,15,1,16,1,16,1,17,1,17,1,18,1,18,1,18,1,18,5,18,330,8,
-		18,10,18,12,18,333,9,18,1,18,1,18,1,19,1,19,4,19,339,8,19,11,19,12,19,
-		340,1,19,1,19,1,19,1,19,1,19,1,19,3,19,349,8,19,1,20,1,20,1,20,1,20,5,
-		20,355,8,20,10,20,12,20,358,9,20,1,20,1,20,1,21,1,21,1,21,1,21,1,21,1,
-		21,1,21,1,21,1,21,1,21,3,21,372,8,21,1,22,1,22,1,22,5,22,377,8,22,10,22,
-		12,22,380,9,22,1,22,1,22,1,23,1,23,1,24,1,24,1,24,1,24,1,24,1,24,5,24,
-		392,8,24,10,24,12,24,395,9,24,1,24,3,24,398,8,24,1,24,1,24,1,24,1,24,1,
-		24,1,24,1,24,1,24,1,24,1,24,3,24,410,8,24,1,24,1,24,1,24,1,24,1,24,1,24,
-		1,24,1,24,3,24,420,8,24,1,25,1,25,1,25,1,25,5,25,426,8,25,10,25,12,25,
-		429,9,25,1,25,1,25,1,26,1,26,1,27,1,27,3,27,437,8,27,1,28,1,28,1,28,1,
-		28,1,28,1,28,1,28,1,28,5,28,447,8,28,10,28,12,28,450,9,28,1,28,1,28,3,
-		28,454,8,28,1,29,1,29,1,29,5,29,459,8,29,10,29,12,29,462,9,29,1,29,1,29,
-		1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,3,30,477,8,30,1,
-		31,1,31,1,31,1,31,1,31,1,31,3,31,485,8,31,1,31,3,31,488,8,31,1,31,1,31,
-		1,32,1,32,1,32,1,32,1,33,1,33,1,33,1,33,1,33,1,33,5,33,502,8,33,10,33,
-		12,33,505,9,33,1,33,1,33,1,34,1,34,1,35,1,35,1,35,1,35,3,35,515,8,35,1,
-		35,1,35,1,35,1,35,1,35,1,35,3,35,523,8,35,1,35,1,35,1,35,1,35,1,35,1,35,
-		1,35,3,35,532,8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,
-		35,544,8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,553,8,35,1,35,1,35,
-		1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,5,35,567,8,35,10,35,
-		12,35,570,9,35,3,35,572,8,35,1,35,1,35,5,35,576,8,35,10,35,12,35,579,9,
-		35,1,35,1,35,3,35,583,8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,
-		1,35,5,35,595,8,35,10,35,12,35,598,9,35,1,35,1,35,1,35,1,35,5,35,604,8,
-		35,10,35,12,35,607,9,35,1,35,1,35,3,35,611,8,35,1,36,1,36,1,36,5,36,616,
-		8,36,10,36,12,36,619,9,36,1,36,1,36,1,37,1,37,1,37,1,37,3,37,627,8,37,
-		1,37,1,37,1,37,1,37,4,37,633,8,37,11,37,12,37,634,1,37,1,37,1,37,1,37,
-		1,37,1,37,1,37,1,37,1,37,4,37,646,8,37,11,37,12,37,647,1,37,1,37,1,37,
-		1,37,1,37,1,37,1,37,3,37,657,8,37,1,38,1,38,1,38,5,38,662,8,38,10,38,12,
-		38,665,9,38,1,38,1,38,1,39,1,39,1,39,1,39,1,40,1,40,1,40,5,40,676,8,40,
-		10,40,12,40,679,9,40,1,40,1,40,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,
-		1,41,1,41,1,41,1,41,1,41,1,41,5,41,697,8,41,10,41,12,41,700,9,41,1,41,
-		1,41,3,41,704,8,41,3,41,706,8,41,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,
-		42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,727,8,42,
-		1,43,1,43,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,
-		3,44,743,8,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,3,45,754,8,
-		45,1,46,1,46,1,46,1,46,1,46,5,46,761,8,46,10,46,12,46,764,9,46,1,46,1,
-		46,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,5,47,778,8,47,10,
-		47,12,47,781,9,47,1,47,1,47,3,47,785,8,47,1,47,1,47,4,47,789,8,47,11,47,
-		12,47,790,1,47,1,47,1,47,3,47,796,8,47,1,48,1,48,1,48,1,48,1,48,1,48,1,
-		48,1,48,3,48,806,8,48,1,49,1,49,1,49,1,49,3,49,812,8,49,1,49,1,49,1,49,
-		3,49,817,8,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,
-		49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,3,49,843,
-		8,49,1,50,1,50,1,50,1,50,5,50,849,8,50,10,50,12,50,852,9,50,1,50,1,50,
-		1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,3,51,864,8,51,1,51,1,51,1,52,1,
-		52,1,52,1,52,1,52,5,52,873,8,52,10,52,12,52,876,9,52,1,52,1,52,1,53,1,
-		53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,5,53,891,8,53,10,53,12,
-		53,894,9,53,1,53,1,53,3,53,898,8,53,1,53,1,53,1,53,1,53,5,53,904,8,53,
-		10,53,12,53,907,9,53,1,53,1,53,1,53,1,53,1,53,1,53,3,53,915,8,53,1,54,
-		1,54,1,55,1,55,1,55,1,55,1,55,1,55,1,55,5,55,926,8,55,10,55,12,55,929,
-		9,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,
-		1,55,1,55,3,55,946,8,55,1,56,1,56,1,57,1,57,1,57,5,57,953,8,57,10,57,12,
-		57,956,9,57,1,57,1,57,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,
-		3,58,970,8,58,1,59,1,59,1,59,1,59,1,59,1,59,1,59,1,59,1,59,1,59,3,59,982,
-		8,59,1,60,1,60,1,60,1,60,1,60,1,60,1,60,1,60,3,60,992,8,60,1,61,1,61,1,
-		61,5,61,997,8,61,10,61,12,61,1000,9,61,1,61,1,61,1,62,1,62,1,62,5,62,1007,
-		8,62,10,62,12,62,1010,9,62,1,62,1,62,1,63,1,63,1,63,1,63,1,63,1,63,3,63,
-		1020,8,63,1,64,1,64,1,64,1,64,1,65,1,65,1,65,1,65,1,65,4,65,1031,8,65,
-		11,65,12,65,1032,3,65,1035,8,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,5,65,
-		1044,8,65,10,65,12,65,1047,9,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,
-		1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,3,65,1065,8,65,1,66,1,66,1,67,
-		1,67,1,67,1,67,3,67,1073,8,67,1,68,1,68,1,69,1,69,1,70,1,70,3,70,1081,
-		8,70,1,71,1,71,1,72,1,72,1,73,1,73,1,74,1,74,1,75,1,75,1,75,0,0,76,0,2,
-		4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,
-		54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,
-		102,104,106,108,110,112,114,116,118,120,122,124,126,128,130,132,134,136,
-		138,140,142,144,146,148,150,0,19,1,0,37,39,1,0,44,45,7,0,60,60,77,77,109,
-		109,125,125,142,142,166,171,191,191,1,0,172,180,1,0,60,61,1,0,66,67,2,
-		0,70,71,74,74,1,0,87,92,1,0,97,98,1,0,71,73,2,0,98,98,145,146,1,0,153,
-		155,1,0,12,13,2,0,14,15,141,141,2,0,18,21,29,29,1,0,25,26,14,0,8,14,17,
-		18,27,27,31,36,62,63,68,68,112,112,140,140,143,143,149,152,158,159,166,
-		172,176,176,178,179,1,0,183,186,2,0,184,184,186,186,1190,0,155,1,0,0,0,
-		2,167,1,0,0,0,4,169,1,0,0,0,6,173,1,0,0,0,8,210,1,0,0,0,10,212,1,0,0,0,
-		12,223,1,0,0,0,14,226,1,0,0,0,16,236,1,0,0,0,18,246,1,0,0,0,20,248,1,0,
-		0,0,22,259,1,0,0,0,24,271,1,0,0,0,26,306,1,0,0,0,28,308,1,0,0,0,30,319,
-		1,0,0,0,32,321,1,0,0,0,34,323,1,0,0,0,36,325,1,0,0,0,38,348,1,0,0,0,40,
-		350,1,0,0,0,42,371,1,0,0,0,44,373,1,0,0,0,46,383,1,0,0,0,48,419,1,0,0,
-		0,50,421,1,0,0,0,52,432,1,0,0,0,54,436,1,0,0,0,56,453,1,0,0,0,58,455,1,
-		0,0,0,60,476,1,0,0,0,62,478,1,0,0,0,64,491,1,0,0,0,66,495,1,0,0,0,68,508,
-		1,0,0,0,70,610,1,0,0,0,72,612,1,0,0,0,74,656,1,0,0,0,76,658,1,0,0,0,78,
-		668,1,0,0,0,80,672,1,0,0,0,82,705,1,0,0,0,84,726,1,0,0,0,86,728,1,0,0,
-		0,88,742,1,0,0,0,90,753,1,0,0,0,92,755,1,0,0,0,94,795,1,0,0,0,96,805,1,
-		0,0,0,98,842,1,0,0,0,100,844,1,0,0,0,102,855,1,0,0,0,104,867,1,0,0,0,106,
-		914,1,0,0,0,108,916,1,0,0,0,110,945,1,0,0,0,112,947,1,0,0,0,114,949,1,
-		0,0,0,116,969,1,0,0,0,118,981,1,0,0,0,120,991,1,0,0,0,122,993,1,0,0,0,
-		124,1003,1,0,0,0,126,1019,1,0,0,0,128,1021,1,0,0,0,130,1064,1,0,0,0,132,
-		1066,1,0,0,0,134,1072,1,0,0,0,136,1074,1,0,0,0,138,1076,1,0,0,0,140,1080,
-		1,0,0,0,142,1082,1,0,0,0,144,1084,1,0,0,0,146,1086,1,0,0,0,148,1088,1,
-		0,0,0,150,1090,1,0,0,0,152,154,3,2,1,0,153,152,1,0,0,0,154,157,1,0,0,0,
-		155,153,1,0,0,0,155,156,1,0,0,0,156,158,1,0,0,0,157,155,1,0,0,0,158,159,
-		5,0,0,1,159,1,1,0,0,0,160,168,3,4,2,0,161,168,3,10,5,0,162,168,3,20,10,
-		0,163,168,3,36,18,0,164,168,3,40,20,0,165,168,3,66,33,0,166,168,3,6,3,
-		0,167,160,1,0,0,0,167,161,1,0,0,0,167,162,1,0,0,0,167,163,1,0,0,0,167,
-		164,1,0,0,0,167,165,1,0,0,0,167,166,1,0,0,0,168,3,1,0,0,0,169,170,5,30,
-		0,0,170,171,5,192,0,0,171,172,5,1,0,0,172,5,1,0,0,0,173,174,5,31,0,0,174,
-		175,5,192,0,0,175,176,5,85,0,0,176,177,3,140,70,0,177,181,5,2,0,0,178,
-		180,3,8,4,0,179,178,1,0,0,0,180,183,1,0,0,0,181,179,1,0,0,0,181,182,1,
-		0,0,0,182,184,1,0,0,0,183,181,1,0,0,0,184,185,5,3,0,0,185,7,1,0,0,0,186,
-		187,5,32,0,0,187,190,5,192,0,0,188,189,5,34,0,0,189,191,5,191,0,0,190,
-		188,1,0,0,0,190,191,1,0,0,0,191,192,1,0,0,0,192,211,5,1,0,0,193,194,5,
-		33,0,0,194,195,3,24,12,0,195,198,5,192,0,0,196,197,5,34,0,0,197,199,5,
-		191,0,0,198,196,1,0,0,0,198,199,1,0,0,0,199,202,1,0,0,0,200,201,5,35,0,
-		0,201,203,5,192,0,0,202,200,1,0,0,0,202,203,1,0,0,0,203,206,1,0,0,0,204,
-		205,5,36,0,0,205,207,5,192,0,0,206,204,1,0,0,0,206,207,1,0,0,0,207,208,
-		1,0,0,0,208,209,5,1,0,0,209,211,1,0,0,0,210,186,1,0,0,0,210,193,1,0,0,
-		0,211,9,1,0,0,0,212,213,3,12,6,0,213,214,3,140,70,0,214,218,5,2,0,0,215,
-		217,3,14,7,0,216,215,1,0,0,0,217,220,1,0,0,0,218,216,1,0,0,0,218,219,1,
-		0,0,0,219,221,1,0,0,0,220,218,1,0,0,0,221,222,5,3,0,0,222,11,1,0,0,0,223,
-		224,7,0,0,0,224,13,1,0,0,0,225,227,5,40,0,0,226,225,1,0,0,0,226,227,1,
-		0,0,0,227,228,1,0,0,0,228,229,3,16,8,0,229,230,5,1,0,0,230,15,1,0,0,0,
-		231,233,3,144,72,0,232,234,3,18,9,0,233,232,1,0,0,0,233,234,1,0,0,0,234,
-		237,1,0,0,0,235,237,3,140,70,0,236,231,1,0,0,0,236,235,1,0,0,0,237,17,
-		1,0,0,0,238,239,5,41,0,0,239,242,5,191,0,0,240,241,5,42,0,0,241,243,5,
-		191,0,0,242,240,1,0,0,0,242,243,1,0,0,0,243,247,1,0,0,0,244,245,5,42,0,
-		0,245,247,5,191,0,0,246,238,1,0,0,0,246,244,1,0,0,0,247,19,1,0,0,0,248,
-		249,5,43,0,0,249,250,3,140,70,0,250,254,5,2,0,0,251,253,3,22,11,0,252,
-		251,1,0,0,0,253,256,1,0,0,0,254,252,1,0,0,0,254,255,1,0,0,0,255,257,1,
-		0,0,0,256,254,1,0,0,0,257,258,5,3,0,0,258,21,1,0,0,0,259,263,3,24,12,0,
-		260,262,3,26,13,0,261,260,1,0,0,0,262,265,1,0,0,0,263,261,1,0,0,0,263,
-		264,1,0,0,0,264,267,1,0,0,0,265,263,1,0,0,0,266,268,5,46,0,0,267,266,1,
-		0,0,0,267,268,1,0,0,0,268,269,1,0,0,0,269,270,5,1,0,0,270,23,1,0,0,0,271,
-		272,7,1,0,0,272,25,1,0,0,0,273,307,5,47,0,0,274,275,5,38,0,0,275,307,3,
-		28,14,0,276,277,5,37,0,0,277,307,3,28,14,0,278,279,5,39,0,0,279,307,3,
-		28,14,0,280,281,5,48,0,0,281,307,3,28,14,0,282,283,5,49,0,0,283,307,3,
-		28,14,0,284,285,5,50,0,0,285,307,3,28,14,0,286,287,5,51,0,0,287,292,3,
-		32,16,0,288,289,5,4,0,0,289,291,3,32,16,0,290,288,1,0,0,0,291,294,1,0,
-		0,0,292,290,1,0,0,0,292,293,1,0,0,0,293,307,1,0,0,0,294,292,1,0,0,0,295,
-		296,5,52,0,0,296,301,3,34,17,0,297,298,5,4,0,0,298,300,3,34,17,0,299,297,
-		1,0,0,0,300,303,1,0,0,0,301,299,1,0,0,0,301,302,1,0,0,0,302,307,1,0,0,
-		0,303,301,1,0,0,0,304,305,5,53,0,0,305,307,5,191,0,0,306,273,1,0,0,0,306,
-		274,1,0,0,0,306,276,1,0,0,0,306,278,1,0,0,0,306,280,1,0,0,0,306,282,1,
-		0,0,0,306,284,1,0,0,0,306,286,1,0,0,0,306,295,1,0,0,0,306,304,1,0,0,0,
-		307,27,1,0,0,0,308,313,3,30,15,0,309,310,5,4,0,0,310,312,3,30,15,0,311,
-		309,1,0,0,0,312,315,1,0,0,0,313,311,1,0,0,0,313,314,1,0,0,0,314,29,1,0,
-		0,0,315,313,1,0,0,0,316,320,3,144,72,0,317,320,3,140,70,0,318,320,5,47,
-		0,0,319,316,1,0,0,0,319,317,1,0,0,0,319,318,1,0,0,0,320,31,1,0,0,0,321,
-		322,7,2,0,0,322,33,1,0,0,0,323,324,7,3,0,0,324,35,1,0,0,0,325,326,5,54,
-		0,0,326,327,3,140,70,0,327,331,5,2,0,0,328,330,3,38,19,0,329,328,1,0,0,
-		0,330,333,1,0,0,0,331,329,1,0,0,0,331,332,1,0,0,0,332,334,1,0,0,0,333,
-		331,1,0,0,0,334,335,5,3,0,0,335,37,1,0,0,0,336,338,5,55,0,0,337,339,3,
-		26,13,0,338,337,1,0,0,0,339,340,1,0,0,0,340,338,1,0,0,0,340,341,1,0,0,
-		0,341,342,1,0,0,0,342,343,5,1,0,0,343,349,1,0,0,0,344,345,5,56,0,0,345,
-		346,3,148,74,0,346,347,5,1,0,0,347,349,1,0,0,0,348,336,1,0,0,0,348,344,
-		1,0,0,0,349,39,1,0,0,0,350,351,5,57,0,0,351,352,3,140,70,0,352,356,5,2,
-		0,0,353,355,3,42,21,0,354,353,1,0,0,0,355,358,1,0,0,0,356,354,1,0,0,0,
-		356,357,1,0,0,0,357,359,1,0,0,0,358,356,1,0,0,0,359,360,5,3,0,0,360,41,
-		1,0,0,0,361,372,3,44,22,0,362,372,3,50,25,0,363,372,3,58,29,0,364,372,
-		3,62,31,0,365,372,3,64,32,0,366,367,5,58,0,0,367,372,5,1,0,0,368,369,5,
-		59,0,0,369,370,5,192,0,0,370,372,5,1,0,0,371,361,1,0,0,0,371,362,1,0,0,
-		0,371,363,1,0,0,0,371,364,1,0,0,0,371,365,1,0,0,0,371,366,1,0,0,0,371,
-		368,1,0,0,0,372,43,1,0,0,0,373,374,3,46,23,0,374,378,5,2,0,0,375,377,3,
-		48,24,0,376,375,1,0,0,0,377,380,1,0,0,0,378,376,1,0,0,0,378,379,1,0,0,
-		0,379,381,1,0,0,0,380,378,1,0,0,0,381,382,5,3,0,0,382,45,1,0,0,0,383,384,
-		7,4,0,0,384,47,1,0,0,0,385,386,5,62,0,0,386,387,5,5,0,0,387,388,5,191,
-		0,0,388,420,5,1,0,0,389,393,3,24,12,0,390,392,3,26,13,0,391,390,1,0,0,
-		0,392,395,1,0,0,0,393,391,1,0,0,0,393,394,1,0,0,0,394,397,1,0,0,0,395,
-		393,1,0,0,0,396,398,5,46,0,0,397,396,1,0,0,0,397,398,1,0,0,0,398,399,1,
-		0,0,0,399,400,5,1,0,0,400,420,1,0,0,0,401,402,5,63,0,0,402,403,3,140,70,
-		0,403,404,5,1,0,0,404,420,1,0,0,0,405,406,5,64,0,0,406,409,5,191,0,0,407,
-		408,5,40,0,0,408,410,3,28,14,0,409,407,1,0,0,0,409,410,1,0,0,0,410,411,
-		1,0,0,0,411,420,5,1,0,0,412,413,5,65,0,0,413,414,7,5,0,0,414,420,5,1,0,
-		0,415,416,5,68,0,0,416,417,3,140,70,0,417,418,5,1,0,0,418,420,1,0,0,0,
-		419,385,1,0,0,0,419,389,1,0,0,0,419,401,1,0,0,0,419,405,1,0,0,0,419,412,
-		1,0,0,0,419,415,1,0,0,0,420,49,1,0,0,0,421,422,5,69,0,0,422,423,3,52,26,
-		0,423,427,3,54,27,0,424,426,3,56,28,0,425,424,1,0,0,0,426,429,1,0,0,0,
-		427,425,1,0,0,0,427,428,1,0,0,0,428,430,1,0,0,0,429,427,1,0,0,0,430,431,
-		5,1,0,0,431,51,1,0,0,0,432,433,7,6,0,0,433,53,1,0,0,0,434,437,5,191,0,
-		0,435,437,3,148,74,0,436,434,1,0,0,0,436,435,1,0,0,0,437,55,1,0,0,0,438,
-		439,5,37,0,0,439,454,3,28,14,0,440,441,5,38,0,0,441,454,3,28,14,0,442,
-		443,5,75,0,0,443,448,3,140,70,0,444,445,5,4,0,0,445,447,3,140,70,0,446,
-		444,1,0,0,0,447,450,1,0,0,0,448,446,1,0,0,0,448,449,1,0,0,0,449,454,1,
-		0,0,0,450,448,1,0,0,0,451,452,5,76,0,0,452,454,3,148,74,0,453,438,1,0,
-		0,0,453,440,1,0,0,0,453,442,1,0,0,0,453,451,1,0,0,0,454,57,1,0,0,0,455,
-		456,5,77,0,0,456,460,5,2,0,0,457,459,3,60,30,0,458,457,1,0,0,0,459,462,
-		1,0,0,0,460,458,1,0,0,0,460,461,1,0,0,0,461,463,1,0,0,0,462,460,1,0,0,
-		0,463,464,5,3,0,0,464,59,1,0,0,0,465,466,5,78,0,0,466,467,5,79,0,0,467,
-		477,5,1,0,0,468,469,5,78,0,0,469,470,3,28,14,0,470,471,5,1,0,0,471,477,
-		1,0,0,0,472,473,5,80,0,0,473,477,5,1,0,0,474,475,5,81,0,0,475,477,5,1,
-		0,0,476,465,1,0,0,0,476,468,1,0,0,0,476,472,1,0,0,0,476,474,1,0,0,0,477,
-		61,1,0,0,0,478,484,5,82,0,0,479,480,5,45,0,0,480,481,5,37,0,0,481,485,
-		3,28,14,0,482,483,5,43,0,0,483,485,3,140,70,0,484,479,1,0,0,0,484,482,
-		1,0,0,0,485,487,1,0,0,0,486,488,5,83,0,0,487,486,1,0,0,0,487,488,1,0,0,
-		0,488,489,1,0,0,0,489,490,5,1,0,0,490,63,1,0,0,0,491,492,5,84,0,0,492,
-		493,3,140,70,0,493,494,5,1,0,0,494,65,1,0,0,0,495,496,5,85,0,0,496,497,
-		3,140,70,0,497,498,5,86,0,0,498,499,3,68,34,0,499,503,5,2,0,0,500,502,
-		3,70,35,0,501,500,1,0,0,0,502,505,1,0,0,0,503,501,1,0,0,0,503,504,1,0,
-		0,0,504,506,1,0,0,0,505,503,1,0,0,0,506,507,5,3,0,0,507,67,1,0,0,0,508,
-		509,7,7,0,0,509,69,1,0,0,0,510,511,5,93,0,0,511,514,5,191,0,0,512,513,
-		5,94,0,0,513,515,5,191,0,0,514,512,1,0,0,0,514,515,1,0,0,0,515,516,1,0,
-		0,0,516,611,5,1,0,0,517,518,3,46,23,0,518,519,5,64,0,0,519,522,5,191,0,
-		0,520,521,5,40,0,0,521,523,3,28,14,0,522,520,1,0,0,0,522,523,1,0,0,0,523,
-		524,1,0,0,0,524,525,5,1,0,0,525,611,1,0,0,0,526,527,3,46,23,0,527,528,
-		5,95,0,0,528,531,5,191,0,0,529,530,5,40,0,0,530,532,3,28,14,0,531,529,
-		1,0,0,0,531,532,1,0,0,0,532,533,1,0,0,0,533,534,5,1,0,0,534,611,1,0,0,
-		0,535,536,5,96,0,0,536,537,7,8,0,0,537,611,5,1,0,0,538,543,5,99,0,0,539,
-		540,5,45,0,0,540,544,5,47,0,0,541,542,5,43,0,0,542,544,3,140,70,0,543,
-		539,1,0,0,0,543,541,1,0,0,0,544,545,1,0,0,0,545,611,5,1,0,0,546,552,5,
-		100,0,0,547,548,5,45,0,0,548,549,5,37,0,0,549,553,3,28,14,0,550,551,5,
-		43,0,0,551,553,3,140,70,0,552,547,1,0,0,0,552,550,1,0,0,0,553,554,1,0,
-		0,0,554,555,5,1,0,0,555,611,1,0,0,0,556,557,5,101,0,0,557,558,3,28,14,
-		0,558,559,5,1,0,0,559,611,1,0,0,0,560,561,5,102,0,0,561,571,5,192,0,0,
-		562,563,5,103,0,0,563,568,3,140,70,0,564,565,5,4,0,0,565,567,3,140,70,
-		0,566,564,1,0,0,0,567,570,1,0,0,0,568,566,1,0,0,0,568,569,1,0,0,0,569,
-		572,1,0,0,0,570,568,1,0,0,0,571,562,1,0,0,0,571,572,1,0,0,0,572,582,1,
-		0,0,0,573,577,5,2,0,0,574,576,3,42,21,0,575,574,1,0,0,0,576,579,1,0,0,
-		0,577,575,1,0,0,0,577,578,1,0,0,0,578,580,1,0,0,0,579,577,1,0,0,0,580,
-		583,5,3,0,0,581,583,5,1,0,0,582,573,1,0,0,0,582,581,1,0,0,0,583,611,1,
-		0,0,0,584,611,3,72,36,0,585,611,3,76,38,0,586,611,3,80,40,0,587,611,3,
-		92,46,0,588,611,3,100,50,0,589,611,3,104,52,0,590,611,3,114,57,0,591,592,
-		5,160,0,0,592,596,5,2,0,0,593,595,3,118,59,0,594,593,1,0,0,0,595,598,1,
-		0,0,0,596,594,1,0,0,0,596,597,1,0,0,0,597,599,1,0,0,0,598,596,1,0,0,0,
-		599,611,5,3,0,0,600,601,5,163,0,0,601,605,5,2,0,0,602,604,3,120,60,0,603,
-		602,1,0,0,0,604,607,1,0,0,0,605,603,1,0,0,0,605,606,1,0,0,0,606,608,1,
-		0,0,0,607,605,1,0,0,0,608,611,5,3,0,0,609,611,3,122,61,0,610,510,1,0,0,
-		0,610,517,1,0,0,0,610,526,1,0,0,0,610,535,1,0,0,0,610,538,1,0,0,0,610,
-		546,1,0,0,0,610,556,1,0,0,0,610,560,1,0,0,0,610,584,1,0,0,0,610,585,1,
-		0,0,0,610,586,1,0,0,0,610,587,1,0,0,0,610,588,1,0,0,0,610,589,1,0,0,0,
-		610,590,1,0,0,0,610,591,1,0,0,0,610,600,1,0,0,0,610,609,1,0,0,0,611,71,
-		1,0,0,0,612,613,5,104,0,0,613,617,5,2,0,0,614,616,3,74,37,0,615,614,1,
-		0,0,0,616,619,1,0,0,0,617,615,1,0,0,0,617,618,1,0,0,0,618,620,1,0,0,0,
-		619,617,1,0,0,0,620,621,5,3,0,0,621,73,1,0,0,0,622,623,5,105,0,0,623,626,
-		3,146,73,0,624,625,5,37,0,0,625,627,3,28,14,0,626,624,1,0,0,0,626,627,
-		1,0,0,0,627,628,1,0,0,0,628,629,5,1,0,0,629,657,1,0,0,0,630,632,5,106,
-		0,0,631,633,3,26,13,0,632,631,1,0,0,0,633,634,1,0,0,0,634,632,1,0,0,0,
-		634,635,1,0,0,0,635,636,1,0,0,0,636,637,5,1,0,0,637,657,1,0,0,0,638,639,
-		5,106,0,0,639,640,5,43,0,0,640,641,3,140,70,0,641,642,5,1,0,0,642,657,
-		1,0,0,0,643,645,5,107,0,0,644,646,3,26,13,0,645,644,1,0,0,0,646,647,1,
-		0,0,0,647,645,1,0,0,0,647,648,1,0,0,0,648,649,1,0,0,0,649,650,5,1,0,0,
-		650,657,1,0,0,0,651,652,5,107,0,0,652,653,5,43,0,0,653,654,3,140,70,0,
-		654,655,5,1,0,0,655,657,1,0,0,0,656,622,1,0,0,0,656,630,1,0,0,0,656,638,
-		1,0,0,0,656,643,1,0,0,0,656,651,1,0,0,0,657,75,1,0,0,0,658,659,5,77,0,
-		0,659,663,5,2,0,0,660,662,3,78,39,0,661,660,1,0,0,0,662,665,1,0,0,0,663,
-		661,1,0,0,0,663,664,1,0,0,0,664,666,1,0,0,0,665,663,1,0,0,0,666,667,5,
-		3,0,0,667,77,1,0,0,0,668,669,5,108,0,0,669,670,5,191,0,0,670,671,5,1,0,
-		0,671,79,1,0,0,0,672,673,5,109,0,0,673,677,5,2,0,0,674,676,3,82,41,0,675,
-		674,1,0,0,0,676,679,1,0,0,0,677,675,1,0,0,0,677,678,1,0,0,0,678,680,1,
-		0,0,0,679,677,1,0,0,0,680,681,5,3,0,0,681,81,1,0,0,0,682,683,5,110,0,0,
-		683,684,5,192,0,0,684,706,5,1,0,0,685,686,5,111,0,0,686,687,5,43,0,0,687,
-		688,3,140,70,0,688,689,5,1,0,0,689,706,1,0,0,0,690,691,5,112,0,0,691,692,
-		3,146,73,0,692,693,5,113,0,0,693,703,5,191,0,0,694,698,5,2,0,0,695,697,
-		3,84,42,0,696,695,1,0,0,0,697,700,1,0,0,0,698,696,1,0,0,0,698,699,1,0,
-		0,0,699,701,1,0,0,0,700,698,1,0,0,0,701,704,5,3,0,0,702,704,5,1,0,0,703,
-		694,1,0,0,0,703,702,1,0,0,0,704,706,1,0,0,0,705,682,1,0,0,0,705,685,1,
-		0,0,0,705,690,1,0,0,0,706,83,1,0,0,0,707,708,5,114,0,0,708,709,3,86,43,
-		0,709,710,3,140,70,0,710,711,5,1,0,0,711,727,1,0,0,0,712,713,5,115,0,0,
-		713,714,5,191,0,0,714,727,5,1,0,0,715,727,3,88,44,0,716,717,5,59,0,0,717,
-		718,5,192,0,0,718,727,5,1,0,0,719,720,5,116,0,0,720,721,3,140,70,0,721,
-		722,5,1,0,0,722,727,1,0,0,0,723,724,5,117,0,0,724,725,5,192,0,0,725,727,
-		5,1,0,0,726,707,1,0,0,0,726,712,1,0,0,0,726,715,1,0,0,0,726,716,1,0,0,
-		0,726,719,1,0,0,0,726,723,1,0,0,0,727,85,1,0,0,0,728,729,7,9,0,0,729,87,
-		1,0,0,0,730,731,5,118,0,0,731,732,5,119,0,0,732,733,5,122,0,0,733,734,
-		3,90,45,0,734,735,5,1,0,0,735,743,1,0,0,0,736,737,5,118,0,0,737,738,5,
-		120,0,0,738,739,5,121,0,0,739,740,3,140,70,0,740,741,5,1,0,0,741,743,1,
-		0,0,0,742,730,1,0,0,0,742,736,1,0,0,0,743,89,1,0,0,0,744,745,5,123,0,0,
-		745,746,5,6,0,0,746,747,5,192,0,0,747,754,5,7,0,0,748,749,5,124,0,0,749,
-		750,5,6,0,0,750,751,5,192,0,0,751,754,5,7,0,0,752,754,5,192,0,0,753,744,
-		1,0,0,0,753,748,1,0,0,0,753,752,1,0,0,0,754,91,1,0,0,0,755,756,5,125,0,
-		0,756,757,5,113,0,0,757,758,5,191,0,0,758,762,5,2,0,0,759,761,3,94,47,
-		0,760,759,1,0,0,0,761,764,1,0,0,0,762,760,1,0,0,0,762,763,1,0,0,0,763,
-		765,1,0,0,0,764,762,1,0,0,0,765,766,5,3,0,0,766,93,1,0,0,0,767,768,5,126,
-		0,0,768,769,3,146,73,0,769,770,5,1,0,0,770,796,1,0,0,0,771,772,5,127,0,
-		0,772,773,3,146,73,0,773,774,5,113,0,0,774,784,5,191,0,0,775,779,5,2,0,
-		0,776,778,3,98,49,0,777,776,1,0,0,0,778,781,1,0,0,0,779,777,1,0,0,0,779,
-		780,1,0,0,0,780,782,1,0,0,0,781,779,1,0,0,0,782,785,5,3,0,0,783,785,5,
-		1,0,0,784,775,1,0,0,0,784,783,1,0,0,0,785,796,1,0,0,0,786,788,5,128,0,
-		0,787,789,3,96,48,0,788,787,1,0,0,0,789,790,1,0,0,0,790,788,1,0,0,0,790,
-		791,1,0,0,0,791,792,1,0,0,0,792,793,5,1,0,0,793,796,1,0,0,0,794,796,3,
-		128,64,0,795,767,1,0,0,0,795,771,1,0,0,0,795,786,1,0,0,0,795,794,1,0,0,
-		0,796,95,1,0,0,0,797,798,5,129,0,0,798,806,3,150,75,0,799,800,5,130,0,
-		0,800,806,5,191,0,0,801,802,5,131,0,0,802,806,5,191,0,0,803,804,5,132,
-		0,0,804,806,3,150,75,0,805,797,1,0,0,0,805,799,1,0,0,0,805,801,1,0,0,0,
-		805,803,1,0,0,0,806,97,1,0,0,0,807,808,5,133,0,0,808,811,5,191,0,0,809,
-		810,5,94,0,0,810,812,5,189,0,0,811,809,1,0,0,0,811,812,1,0,0,0,812,816,
-		1,0,0,0,813,814,5,134,0,0,814,817,3,150,75,0,815,817,5,135,0,0,816,813,
-		1,0,0,0,816,815,1,0,0,0,816,817,1,0,0,0,817,818,1,0,0,0,818,843,5,1,0,
-		0,819,843,3,88,44,0,820,821,5,136,0,0,821,822,5,137,0,0,822,823,5,191,
-		0,0,823,843,5,1,0,0,824,825,5,138,0,0,825,826,3,150,75,0,826,827,5,1,0,
-		0,827,843,1,0,0,0,828,829,5,139,0,0,829,830,5,72,0,0,830,831,3,140,70,
-		0,831,832,5,1,0,0,832,843,1,0,0,0,833,834,5,139,0,0,834,835,5,71,0,0,835,
-		836,3,140,70,0,836,837,5,1,0,0,837,843,1,0,0,0,838,839,5,59,0,0,839,840,
-		5,192,0,0,840,843,5,1,0,0,841,843,3,130,65,0,842,807,1,0,0,0,842,819,1,
-		0,0,0,842,820,1,0,0,0,842,824,1,0,0,0,842,828,1,0,0,0,842,833,1,0,0,0,
-		842,838,1,0,0,0,842,841,1,0,0,0,843,99,1,0,0,0,844,845,5,121,0,0,845,846,
-		3,140,70,0,846,850,5,2,0,0,847,849,3,102,51,0,848,847,1,0,0,0,849,852,
-		1,0,0,0,850,848,1,0,0,0,850,851,1,0,0,0,851,853,1,0,0,0,852,850,1,0,0,
-		0,853,854,5,3,0,0,854,101,1,0,0,0,855,856,5,140,0,0,856,857,5,191,0,0,
-		857,858,5,122,0,0,858,863,3,90,45,0,859,860,5,141,0,0,860,861,5,181,0,
-		0,861,862,5,182,0,0,862,864,5,181,0,0,863,859,1,0,0,0,863,864,1,0,0,0,
-		864,865,1,0,0,0,865,866,5,1,0,0,866,103,1,0,0,0,867,868,5,142,0,0,868,
-		869,5,143,0,0,869,870,3,140,70,0,870,874,5,2,0,0,871,873,3,106,53,0,872,
-		871,1,0,0,0,873,876,1,0,0,0,874,872,1,0,0,0,874,875,1,0,0,0,875,877,1,
-		0,0,0,876,874,1,0,0,0,877,878,5,3,0,0,878,105,1,0,0,0,879,880,5,105,0,
-		0,880,881,3,146,73,0,881,882,5,1,0,0,882,915,1,0,0,0,883,884,5,53,0,0,
-		884,885,5,191,0,0,885,915,5,1,0,0,886,887,5,144,0,0,887,897,3,108,54,0,
-		888,892,5,2,0,0,889,891,3,110,55,0,890,889,1,0,0,0,891,894,1,0,0,0,892,
-		890,1,0,0,0,892,893,1,0,0,0,893,895,1,0,0,0,894,892,1,0,0,0,895,898,5,
-		3,0,0,896,898,5,1,0,0,897,888,1,0,0,0,897,896,1,0,0,0,898,915,1,0,0,0,
-		899,900,5,152,0,0,900,905,3,112,56,0,901,902,5,4,0,0,902,904,3,112,56,
-		0,903,901,1,0,0,0,904,907,1,0,0,0,905,903,1,0,0,0,905,906,1,0,0,0,906,
-		908,1,0,0,0,907,905,1,0,0,0,908,909,5,1,0,0,909,915,1,0,0,0,910,911,5,
-		156,0,0,911,912,3,150,75,0,912,913,5,1,0,0,913,915,1,0,0,0,914,879,1,0,
-		0,0,914,883,1,0,0,0,914,886,1,0,0,0,914,899,1,0,0,0,914,910,1,0,0,0,915,
-		107,1,0,0,0,916,917,7,10,0,0,917,109,1,0,0,0,918,919,5,147,0,0,919,920,
-		5,190,0,0,920,946,5,1,0,0,921,922,5,148,0,0,922,927,5,192,0,0,923,924,
-		5,4,0,0,924,926,5,192,0,0,925,923,1,0,0,0,926,929,1,0,0,0,927,925,1,0,
-		0,0,927,928,1,0,0,0,928,930,1,0,0,0,929,927,1,0,0,0,930,946,5,1,0,0,931,
-		932,5,149,0,0,932,933,3,90,45,0,933,934,5,1,0,0,934,946,1,0,0,0,935,936,
-		5,150,0,0,936,937,3,90,45,0,937,938,5,1,0,0,938,946,1,0,0,0,939,940,5,
-		140,0,0,940,941,3,90,45,0,941,942,5,1,0,0,942,946,1,0,0,0,943,944,5,151,
-		0,0,944,946,5,1,0,0,945,918,1,0,0,0,945,921,1,0,0,0,945,931,1,0,0,0,945,
-		935,1,0,0,0,945,939,1,0,0,0,945,943,1,0,0,0,946,111,1,0,0,0,947,948,7,
-		11,0,0,948,113,1,0,0,0,949,950,5,157,0,0,950,954,5,2,0,0,951,953,3,116,
-		58,0,952,951,1,0,0,0,953,956,1,0,0,0,954,952,1,0,0,0,954,955,1,0,0,0,955,
-		957,1,0,0,0,956,954,1,0,0,0,957,958,5,3,0,0,958,115,1,0,0,0,959,960,5,
-		158,0,0,960,961,5,192,0,0,961,970,5,1,0,0,962,963,5,159,0,0,963,964,3,
-		150,75,0,964,965,5,1,0,0,965,970,1,0,0,0,966,967,5,94,0,0,967,968,5,189,
-		0,0,968,970,5,1,0,0,969,959,1,0,0,0,969,962,1,0,0,0,969,966,1,0,0,0,970,
-		117,1,0,0,0,971,972,5,43,0,0,972,973,3,140,70,0,973,974,5,1,0,0,974,982,
-		1,0,0,0,975,976,5,161,0,0,976,977,3,32,16,0,977,978,5,191,0,0,978,979,
-		5,162,0,0,979,980,5,1,0,0,980,982,1,0,0,0,981,971,1,0,0,0,981,975,1,0,
-		0,0,982,119,1,0,0,0,983,984,5,164,0,0,984,985,5,43,0,0,985,986,3,140,70,
-		0,986,987,5,1,0,0,987,992,1,0,0,0,988,989,5,165,0,0,989,990,5,191,0,0,
-		990,992,5,1,0,0,991,983,1,0,0,0,991,988,1,0,0,0,992,121,1,0,0,0,993,994,
-		5,8,0,0,994,998,5,2,0,0,995,997,3,124,62,0,996,995,1,0,0,0,997,1000,1,
-		0,0,0,998,996,1,0,0,0,998,999,1,0,0,0,999,1001,1,0,0,0,1000,998,1,0,0,
-		0,1001,1002,5,3,0,0,1002,123,1,0,0,0,1003,1004,5,9,0,0,1004,1008,3,146,
-		73,0,1005,1007,3,126,63,0,1006,1005,1,0,0,0,1007,1010,1,0,0,0,1008,1006,
-		1,0,0,0,1008,1009,1,0,0,0,1009,1011,1,0,0,0,1010,1008,1,0,0,0,1011,1012,
-		5,1,0,0,1012,125,1,0,0,0,1013,1014,5,53,0,0,1014,1020,5,191,0,0,1015,1016,
-		5,10,0,0,1016,1020,5,191,0,0,1017,1018,5,11,0,0,1018,1020,3,150,75,0,1019,
-		1013,1,0,0,0,1019,1015,1,0,0,0,1019,1017,1,0,0,0,1020,127,1,0,0,0,1021,
-		1022,5,28,0,0,1022,1023,7,12,0,0,1023,1024,5,1,0,0,1024,129,1,0,0,0,1025,
-		1026,5,8,0,0,1026,1034,3,132,66,0,1027,1035,5,13,0,0,1028,1035,5,12,0,
-		0,1029,1031,3,134,67,0,1030,1029,1,0,0,0,1031,1032,1,0,0,0,1032,1030,1,
-		0,0,0,1032,1033,1,0,0,0,1033,1035,1,0,0,0,1034,1027,1,0,0,0,1034,1028,
-		1,0,0,0,1034,1030,1,0,0,0,1035,1036,1,0,0,0,1036,1037,5,1,0,0,1037,1065,
-		1,0,0,0,1038,1039,5,22,0,0,1039,1040,5,13,0,0,1040,1045,3,138,69,0,1041,
-		1042,5,4,0,0,1042,1044,3,138,69,0,1043,1041,1,0,0,0,1044,1047,1,0,0,0,
-		1045,1043,1,0,0,0,1045,1046,1,0,0,0,1046,1048,1,0,0,0,1047,1045,1,0,0,
-		0,1048,1049,5,1,0,0,1049,1065,1,0,0,0,1050,1051,5,22,0,0,1051,1052,5,23,
-		0,0,1052,1053,5,191,0,0,1053,1065,5,1,0,0,1054,1055,5,22,0,0,1055,1056,
-		5,24,0,0,1056,1057,5,112,0,0,1057,1065,5,1,0,0,1058,1059,5,18,0,0,1059,
-		1060,5,13,0,0,1060,1065,5,1,0,0,1061,1062,5,19,0,0,1062,1063,5,27,0,0,
-		1063,1065,5,1,0,0,1064,1025,1,0,0,0,1064,1038,1,0,0,0,1064,1050,1,0,0,
-		0,1064,1054,1,0,0,0,1064,1058,1,0,0,0,1064,1061,1,0,0,0,1065,131,1,0,0,
-		0,1066,1067,7,13,0,0,1067,133,1,0,0,0,1068,1069,5,16,0,0,1069,1073,5,191,
-		0,0,1070,1071,5,17,0,0,1071,1073,3,136,68,0,1072,1068,1,0,0,0,1072,1070,
-		1,0,0,0,1073,135,1,0,0,0,1074,1075,7,14,0,0,1075,137,1,0,0,0,1076,1077,
-		7,15,0,0,1077,139,1,0,0,0,1078,1081,5,193,0,0,1079,1081,3,142,71,0,1080,
-		1078,1,0,0,0,1080,1079,1,0,0,0,1081,141,1,0,0,0,1082,1083,7,16,0,0,1083,
-		143,1,0,0,0,1084,1085,7,17,0,0,1085,145,1,0,0,0,1086,1087,7,18,0,0,1087,
-		147,1,0,0,0,1088,1089,5,187,0,0,1089,149,1,0,0,0,1090,1091,5,188,0,0,1091,
-		151,1,0,0,0,97,155,167,181,190,198,202,206,210,218,226,233,236,242,246,
-		254,263,267,292,301,306,313,319,331,340,348,356,371,378,393,397,409,419,
-		427,436,448,453,460,476,484,487,503,514,522,531,543,552,568,571,577,582,
-		596,605,610,617,626,634,647,656,663,677,698,703,705,726,742,753,762,779,
-		784,790,795,805,811,816,842,850,863,874,892,897,905,914,927,945,954,969,
-		981,991,998,1008,1019,1032,1034,1045,1064,1072,1080
+		2,71,7,71,2,72,7,72,2,73,7,73,2,74,7,74,2,75,7,75,2,76,7,76,1,0,5,0,156,
+		8,0,10,0,12,0,159,9,0,1,0,1,0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,3,1,170,8,1,
+		1,2,1,2,1,2,1,2,1,3,1,3,1,3,1,3,1,3,1,3,5,3,182,8,3,10,3,12,3,185,9,3,
+		1,3,1,3,1,4,1,4,1,4,1,4,3,4,193,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,201,8,
+		4,1,4,1,4,3,4,205,8,4,1,4,1,4,3,4,209,8,4,1,4,1,4,3,4,213,8,4,1,5,1,5,
+		1,5,1,5,5,5,219,8,5,10,5,12,5,222,9,5,1,5,1,5,1,6,1,6,1,7,3,7,229,8,7,
+		1,7,1,7,1,7,1,8,1,8,3,8,236,8,8,1,8,3,8,239,8,8,1,9,1,9,1,9,1,9,3,9,245,
+		8,9,1,9,1,9,3,9,249,8,9,1,10,1,10,1,10,1,10,5,10,255,8,10,10,10,12,10,
+		258,9,10,1,10,1,10,1,11,1,11,5,11,264,8,11,10,11,12,11,267,9,11,1,11,3,
+		11,270,8,11,1,11,1,11,1,12,1,12,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,
+		1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,5,13,293,8,13,10,13,12,13,
+		296,9,13,1,13,1,13,1,13,1,13,5,13,302,8,13,10,13,12,13,305,9,13,1,13,1,
+		13,3,13,309,8,13,1,14,1,14,1,14,5,14,314,8,14,10,14,12,14,317,9,14,1,15,
+		1,15,1,15,3,15,322,8,15,1,16,1,16,1,17,1,17,1,18,1,18,1,18,1,18,5,18,332,
+		8,18,10,18,12,18,335,9,18,1,18,1,18,1,19,1,19,4,19,341,8,19,11,19,12,19,
+		342,1,19,1,19,1,19,1,19,1,19,1,19,3,19,351,8,19,1,20,1,20,1,20,1,20,5,
+		20,357,8,20,10,20,12,20,360,9,20,1,20,1,20,1,21,1,21,1,21,1,21,1,21,1,
+		21,1,21,1,21,1,21,1,21,1,21,3,21,375,8,21,1,22,1,22,1,22,1,22,5,22,381,
+		8,22,10,22,12,22,384,9,22,1,22,1,22,1,23,1,23,1,23,5,23,391,8,23,10,23,
+		12,23,394,9,23,1,23,1,23,1,24,1,24,1,25,1,25,1,25,1,25,1,25,1,25,5,25,
+		406,8,25,10,25,12,25,409,9,25,1,25,3,25,412,8,25,1,25,1,25,1,25,1,25,1,
+		25,1,25,1,25,1,25,1,25,1,25,3,25,424,8,25,1,25,1,25,1,25,1,25,1,25,1,25,
+		1,25,1,25,3,25,434,8,25,1,26,1,26,1,26,1,26,5,26,440,8,26,10,26,12,26,
+		443,9,26,1,26,1,26,1,27,1,27,1,28,1,28,3,28,451,8,28,1,29,1,29,1,29,1,
+		29,1,29,1,29,1,29,1,29,5,29,461,8,29,10,29,12,29,464,9,29,1,29,1,29,3,
+		29,468,8,29,1,30,1,30,1,30,5,30,473,8,30,10,30,12,30,476,9,30,1,30,1,30,
+		1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,3,31,491,8,31,1,
+		32,1,32,1,32,1,32,1,32,1,32,3,32,499,8,32,1,32,3,32,502,8,32,1,32,1,32,
+		1,33,1,33,1,33,1,33,1,34,1,34,1,34,1,34,1,34,1,34,5,34,516,8,34,10,34,
+		12,34,519,9,34,1,34,1,34,1,35,1,35,1,36,1,36,1,36,1,36,3,36,529,8,36,1,
+		36,1,36,1,36,1,36,1,36,1,36,3,36,537,8,36,1,36,1,36,1,36,1,36,1,36,1,36,
+		1,36,3,36,546,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,
+		36,558,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,567,8,36,1,36,1,36,
+		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,581,8,36,10,36,
+		12,36,584,9,36,3,36,586,8,36,1,36,1,36,5,36,590,8,36,10,36,12,36,593,9,
+		36,1,36,1,36,3,36,597,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
+		1,36,5,36,609,8,36,10,36,12,36,612,9,36,1,36,1,36,1,36,1,36,5,36,618,8,
+		36,10,36,12,36,621,9,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,630,8,
+		36,1,37,1,37,1,37,5,37,635,8,37,10,37,12,37,638,9,37,1,37,1,37,1,38,1,
+		38,1,38,1,38,3,38,646,8,38,1,38,1,38,1,38,1,38,4,38,652,8,38,11,38,12,
+		38,653,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,4,38,665,8,38,11,38,
+		12,38,666,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,676,8,38,1,39,1,39,1,
+		39,5,39,681,8,39,10,39,12,39,684,9,39,1,39,1,39,1,40,1,40,1,40,1,40,1,
+		41,1,41,1,41,5,41,695,8,41,10,41,12,41,698,9,41,1,41,1,41,1,42,1,42,1,
+		42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,5,42,716,8,42,
+		10,42,12,42,719,9,42,1,42,1,42,3,42,723,8,42,3,42,725,8,42,1,43,1,43,1,
+		43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,
+		43,1,43,1,43,3,43,746,8,43,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
+		1,45,1,45,1,45,1,45,1,45,3,45,762,8,45,1,46,1,46,1,46,1,46,1,46,1,46,1,
+		46,1,46,1,46,3,46,773,8,46,1,47,1,47,1,47,1,47,1,47,5,47,780,8,47,10,47,
+		12,47,783,9,47,1,47,1,47,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,
+		1,48,5,48,797,8,48,10,48,12,48,800,9,48,1,48,1,48,3,48,804,8,48,1,48,1,
+		48,4,48,808,8,48,11,48,12,48,809,1,48,1,48,1,48,3,48,815,8,48,1,49,1,49,
+		1,49,1,49,1,49,1,49,1,49,1,49,3,49,825,8,49,1,50,1,50,1,50,1,50,3,50,831,
+		8,50,1,50,1,50,1,50,3,50,836,8,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,
+		50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,
+		50,1,50,1,50,3,50,862,8,50,1,51,1,51,1,51,1,51,5,51,868,8,51,10,51,12,
+		51,871,9,51,1,51,1,51,1,52,1,52,1,52,1,52,1,52,1,52,1,52,1,52,3,52,883,
+		8,52,1,52,1,52,1,53,1,53,1,53,1,53,1,53,5,53,892,8,53,10,53,12,53,895,
+		9,53,1,53,1,53,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,54,
+		5,54,910,8,54,10,54,12,54,913,9,54,1,54,1,54,3,54,917,8,54,1,54,1,54,1,
+		54,1,54,5,54,923,8,54,10,54,12,54,926,9,54,1,54,1,54,1,54,1,54,1,54,1,
+		54,3,54,934,8,54,1,55,1,55,1,56,1,56,1,56,1,56,1,56,1,56,1,56,5,56,945,
+		8,56,10,56,12,56,948,9,56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,
+		1,56,1,56,1,56,1,56,1,56,1,56,3,56,965,8,56,1,57,1,57,1,58,1,58,1,58,5,
+		58,972,8,58,10,58,12,58,975,9,58,1,58,1,58,1,59,1,59,1,59,1,59,1,59,1,
+		59,1,59,1,59,1,59,1,59,3,59,989,8,59,1,60,1,60,1,60,1,60,1,60,1,60,1,60,
+		1,60,1,60,1,60,3,60,1001,8,60,1,61,1,61,1,61,1,61,1,61,1,61,1,61,1,61,
+		3,61,1011,8,61,1,62,1,62,1,62,5,62,1016,8,62,10,62,12,62,1019,9,62,1,62,
+		1,62,1,63,1,63,1,63,5,63,1026,8,63,10,63,12,63,1029,9,63,1,63,1,63,1,64,
+		1,64,1,64,1,64,1,64,1,64,3,64,1039,8,64,1,65,1,65,1,65,1,65,1,66,1,66,
+		1,66,1,66,1,66,4,66,1050,8,66,11,66,12,66,1051,3,66,1054,8,66,1,66,1,66,
+		1,66,1,66,1,66,1,66,1,66,5,66,1063,8,66,10,66,12,66,1066,9,66,1,66,1,66,
+		1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,
+		3,66,1084,8,66,1,67,1,67,1,68,1,68,1,68,1,68,3,68,1092,8,68,1,69,1,69,
+		1,70,1,70,1,71,1,71,3,71,1100,8,71,1,72,1,72,1,73,1,73,1,74,1,74,1,75,
+		1,75,1,76,1,76,1,76,0,0,77,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,
+		32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,
+		80,82,84,86,88,90,92,94,96,98,100,102,104,106,108,110,112,114,116,118,
+		120,122,124,126,128,130,132,134,136,138,140,142,144,146,148,150,152,0,
+		19,1,0,37,39,1,0,44,45,7,0,60,60,77,77,112,112,128,128,145,145,169,174,
+		194,194,1,0,175,183,1,0,60,61,1,0,66,67,2,0,70,71,74,74,1,0,87,92,1,0,
+		97,98,1,0,71,73,2,0,98,98,148,149,1,0,156,158,1,0,12,13,2,0,14,15,144,
+		144,2,0,18,21,29,29,1,0,25,26,14,0,8,14,17,18,27,27,31,36,62,63,68,68,
+		115,115,143,143,146,146,152,155,161,162,169,175,179,179,181,182,1,0,186,
+		189,2,0,187,187,189,189,1212,0,157,1,0,0,0,2,169,1,0,0,0,4,171,1,0,0,0,
+		6,175,1,0,0,0,8,212,1,0,0,0,10,214,1,0,0,0,12,225,1,0,0,0,14,228,1,0,0,
+		0,16,238,1,0,0,0,18,248,1,0,0,0,20,250,1,0,0,0,22,261,1,0,0,0,24,273,1,
+		0,0,0,26,308,1,0,0,0,28,310,1,0,0,0,30,321,1,0,0,0,32,323,1,0,0,0,34,325,
+		1,0,0,0,36,327,1,0,0,0,38,350,1,0,0,0,40,352,1,0,0,0,42,374,1,0,0,0,44,
+		376,1,0,0,0,46,387,1,0,0,0,48,397,1,0,0,0,50,433,1,0,0,0,52,435,1,0,0,
+		0,54,446,1,0,0,0,56,450,1,0,0,0,58,467,1,0,0,0,60,469,1,0,0,0,62,490,1,
+		0,0,0,64,492,1,0,0,0,66,505,1,0,0,0,68,509,1,0,0,0,70,522,1,0,0,0,72,629,
+		1,0,0,0,74,631,1,0,0,0,76,675,1,0,0,0,78,677,1,0,0,0,80,687,1,0,0,0,82,
+		691,1,0,0,0,84,724,1,0,0,0,86,745,1,0,0,0,88,747,1,0,0,0,90,761,1,0,0,
+		0,92,772,1,0,0,0,94,774,1,0,0,0,96,814,1,0,0,0,98,824,1,0,0,0,100,861,
+		1,0,0,0,102,863,1,0,0,0,104,874,1,0,0,0,106,886,1,0,0,0,108,933,1,0,0,
+		0,110,935,1,0,0,0,112,964,1,0,0,0,114,966,1,0,0,0,116,968,1,0,0,0,118,
+		988,1,0,0,0,120,1000,1,0,0,0,122,1010,1,0,0,0,124,1012,1,0,0,0,126,1022,
+		1,0,0,0,128,1038,1,0,0,0,130,1040,1,0,0,0,132,1083,1,0,0,0,134,1085,1,
+		0,0,0,136,1091,1,0,0,0,138,1093,1,0,0,0,140,1095,1,0,0,0,142,1099,1,0,
+		0,0,144,1101,1,0,0,0,146,1103,1,0,0,0,148,1105,1,0,0,0,150,1107,1,0,0,
+		0,152,1109,1,0,0,0,154,156,3,2,1,0,155,154,1,0,0,0,156,159,1,0,0,0,157,
+		155,1,0,0,0,157,158,1,0,0,0,158,160,1,0,0,0,159,157,1,0,0,0,160,161,5,
+		0,0,1,161,1,1,0,0,0,162,170,3,4,2,0,163,170,3,10,5,0,164,170,3,20,10,0,
+		165,170,3,36,18,0,166,170,3,40,20,0,167,170,3,68,34,0,168,170,3,6,3,0,
+		169,162,1,0,0,0,169,163,1,0,0,0,169,164,1,0,0,0,169,165,1,0,0,0,169,166,
+		1,0,0,0,169,167,1,0,0,0,169,168,1,0,0,0,170,3,1,0,0,0,171,172,5,30,0,0,
+		172,173,5,195,0,0,173,174,5,1,0,0,174,5,1,0,0,0,175,176,5,31,0,0,176,177,
+		5,195,0,0,177,178,5,85,0,0,178,179,3,142,71,0,179,183,5,2,0,0,180,182,
+		3,8,4,0,181,180,1,0,0,0,182,185,1,0,0,0,183,181,1,0,0,0,183,184,1,0,0,
+		0,184,186,1,0,0,0,185,183,1,0,0,0,186,187,5,3,0,0,187,7,1,0,0,0,188,189,
+		5,32,0,0,189,192,5,195,0,0,190,191,5,34,0,0,191,193,5,194,0,0,192,190,
+		1,0,0,0,192,193,1,0,0,0,193,194,1,0,0,0,194,213,5,1,0,0,195,196,5,33,0,
+		0,196,197,3,24,12,0,197,200,5,195,0,0,198,199,5,34,0,0,199,201,5,194,0,
+		0,200,198,1,0,0,0,200,201,1,0,0,0,201,204,1,0,0,0,202,203,5,35,0,0,203,
+		205,5,195,0,0,204,202,1,0,0,0,204,205,1,0,0,0,205,208,1,0,0,0,206,207,
+		5,36,0,0,207,209,5,195,0,0,208,206,1,0,0,0,208,209,1,0,0,0,209,210,1,0,
+		0,0,210,211,5,1,0,0,211,213,1,0,0,0,212,188,1,0,0,0,212,195,1,0,0,0,213,
+		9,1,0,0,0,214,215,3,12,6,0,215,216,3,142,71,0,216,220,5,2,0,0,217,219,
+		3,14,7,0,218,217,1,0,0,0,219,222,1,0,0,0,220,218,1,0,0,0,220,221,1,0,0,
+		0,221,223,1,0,0,0,222,220,1,0,0,0,223,224,5,3,0,0,224,11,1,0,0,0,225,226,
+		7,0,0,0,226,13,1,0,0,0,227,229,5,40,0,0,228,227,1,0,0,0,228,229,1,0,0,
+		0,229,230,1,0,0,0,230,231,3,16,8,0,231,232,5,1,0,0,232,15,1,0,0,0,233,
+		235,3,146,73,0,234,236,3,18,9,0,235,234,1,0,0,0,235,236,1,0,0,0,236,239,
+		1,0,0,0,237,239,3,142,71,0,238,233,1,0,0,0,238,237,1,0,0,0,239,17,1,0,
+		0,0,240,241,5,41,0,0,241,244,5,194,0,0,242,243,5,42,0,0,243,245,5,194,
+		0,0,244,242,1,0,0,0,244,245,1,0,0,0,245,249,1,0,0,0,246,247,5,42,0,0,247,
+		249,5,194,0,0,248,240,1,0,0,0,248,246,1,0,0,0,249,19,1,0,0,0,250,251,5,
+		43,0,0,251,252,3,142,71,0,252,256,5,2,0,0,253,255,3,22,11,0,254,253,1,
+		0,0,0,255,258,1,0,0,0,256,254,1,0,0,0,256,257,1,0,0,0,257,259,1,0,0,0,
+		258,256,1,0,0,0,259,260,5,3,0,0,260,21,1,0,0,0,261,265,3,24,12,0,262,264,
+		3,26,13,0,263,262,1,0,0,0,264,267,1,0,0,0,265,263,1,0,0,0,265,266,1,0,
+		0,0,266,269,1,0,0,0,267,265,1,0,0,0,268,270,5,46,0,0,269,268,1,0,0,0,269,
+		270,1,0,0,0,270,271,1,0,0,0,271,272,5,1,0,0,272,23,1,0,0,0,273,274,7,1,
+		0,0,274,25,1,0,0,0,275,309,5,47,0,0,276,277,5,38,0,0,277,309,3,28,14,0,
+		278,279,5,37,0,0,279,309,3,28,14,0,280,281,5,39,0,0,281,309,3,28,14,0,
+		282,283,5,48,0,0,283,309,3,28,14,0,284,285,5,49,0,0,285,309,3,28,14,0,
+		286,287,5,50,0,0,287,309,3,28,14,0,288,289,5,51,0,0,289,294,3,32,16,0,
+		290,291,5,4,0,0,291,293,3,32,16,0,292,290,1,0,0,0,293,296,1,0,0,0,294,
+		292,1,0,0,0,294,295,1,0,0,0,295,309,1,0,0,0,296,294,1,0,0,0,297,298,5,
+		52,0,0,298,303,3,34,17,0,299,300,5,4,0,0,300,302,3,34,17,0,301,299,1,0,
+		0,0,302,305,1,0,0,0,303,301,1,0,0,0,303,304,1,0,0,0,304,309,1,0,0,0,305,
+		303,1,0,0,0,306,307,5,53,0,0,307,309,5,194,0,0,308,275,1,0,0,0,308,276,
+		1,0,0,0,308,278,1,0,0,0,308,280,1,0,0,0,308,282,1,0,0,0,308,284,1,0,0,
+		0,308,286,1,0,0,0,308,288,1,0,0,0,308,297,1,0,0,0,308,306,1,0,0,0,309,
+		27,1,0,0,0,310,315,3,30,15,0,311,312,5,4,0,0,312,314,3,30,15,0,313,311,
+		1,0,0,0,314,317,1,0,0,0,315,313,1,0,0,0,315,316,1,0,0,0,316,29,1,0,0,0,
+		317,315,1,0,0,0,318,322,3,146,73,0,319,322,3,142,71,0,320,322,5,47,0,0,
+		321,318,1,0,0,0,321,319,1,0,0,0,321,320,1,0,0,0,322,31,1,0,0,0,323,324,
+		7,2,0,0,324,33,1,0,0,0,325,326,7,3,0,0,326,35,1,0,0,0,327,328,5,54,0,0,
+		328,329,3,142,71,0,329,333,5,2,0,0,330,332,3,38,19,0,331,330,1,0,0,0,332,
+		335,1,0,0,0,333,331,1,0,0,0,333,334,1,0,0,0,334,336,1,0,0,0,335,333,1,
+		0,0,0,336,337,5,3,0,0,337,37,1,0,0,0,338,340,5,55,0,0,339,341,3,26,13,
+		0,340,339,1,0,0,0,341,342,1,0,0,0,342,340,1,0,0,0,342,343,1,0,0,0,343,
+		344,1,0,0,0,344,345,5,1,0,0,345,351,1,0,0,0,346,347,5,56,0,0,347,348,3,
+		150,75,0,348,349,5,1,0,0,349,351,1,0,0,0,350,338,1,0,0,0,350,346,1,0,0,
+		0,351,39,1,0,0,0,352,353,5,57,0,0,353,354,3,142,71,0,354,358,5,2,0,0,355,
+		357,3,42,21,0,356,355,1,0,0,0,357,360,1,0,0,0,358,356,1,0,0,0,358,359,
+		1,0,0,0,359,361,1,0,0,0,360,358,1,0,0,0,361,362,5,3,0,0,362,41,1,0,0,0,
+		363,375,3,46,23,0,364,375,3,52,26,0,365,375,3,60,30,0,366,375,3,64,32,
+		0,367,375,3,66,33,0,368,369,5,58,0,0,369,375,5,1,0,0,370,371,5,59,0,0,
+		371,372,5,195,0,0,372,375,5,1,0,0,373,375,3,44,22,0,374,363,1,0,0,0,374,
+		364,1,0,0,0,374,365,1,0,0,0,374,366,1,0,0,0,374,367,1,0,0,0,374,368,1,
+		0,0,0,374,370,1,0,0,0,374,373,1,0,0,0,375,43,1,0,0,0,376,377,5,104,0,0,
+		377,382,5,195,0,0,378,379,5,4,0,0,379,381,5,195,0,0,380,378,1,0,0,0,381,
+		384,1,0,0,0,382,380,1,0,0,0,382,383,1,0,0,0,383,385,1,0,0,0,384,382,1,
+		0,0,0,385,386,5,1,0,0,386,45,1,0,0,0,387,388,3,48,24,0,388,392,5,2,0,0,
+		389,391,3,50,25,0,390,389,1,0,0,0,391,394,1,0,0,0,392,390,1,0,0,0,392,
+		393,1,0,0,0,393,395,1,0,0,0,394,392,1,0,0,0,395,396,5,3,0,0,396,47,1,0,
+		0,0,397,398,7,4,0,0,398,49,1,0,0,0,399,400,5,62,0,0,400,401,5,5,0,0,401,
+		402,5,194,0,0,402,434,5,1,0,0,403,407,3,24,12,0,404,406,3,26,13,0,405,
+		404,1,0,0,0,406,409,1,0,0,0,407,405,1,0,0,0,407,408,1,0,0,0,408,411,1,
+		0,0,0,409,407,1,0,0,0,410,412,5,46,0,0,411,410,1,0,0,0,411,412,1,0,0,0,
+		412,413,1,0,0,0,413,414,5,1,0,0,414,434,1,0,0,0,415,416,5,63,0,0,416,417,
+		3,142,71,0,417,418,5,1,0,0,418,434,1,0,0,0,419,420,5,64,0,0,420,423,5,
+		194,0,0,421,422,5,40,0,0,422,424,3,28,14,0,423,421,1,0,0,0,423,424,1,0,
+		0,0,424,425,1,0,0,0,425,434,5,1,0,0,426,427,5,65,0,0,427,428,7,5,0,0,428,
+		434,5,1,0,0,429,430,5,68,0,0,430,431,3,142,71,0,431,432,5,1,0,0,432,434,
+		1,0,0,0,433,399,1,0,0,0,433,403,1,0,0,0,433,415,1,0,0,0,433,419,1,0,0,
+		0,433,426,1,0,0,0,433,429,1,0,0,0,434,51,1,0,0,0,435,436,5,69,0,0,436,
+		437,3,54,27,0,437,441,3,56,28,0,438,440,3,58,29,0,439,438,1,0,0,0,440,
+		443,1,0,0,0,441,439,1,0,0,0,441,442,1,0,0,0,442,444,1,0,0,0,443,441,1,
+		0,0,0,444,445,5,1,0,0,445,53,1,0,0,0,446,447,7,6,0,0,447,55,1,0,0,0,448,
+		451,5,194,0,0,449,451,3,150,75,0,450,448,1,0,0,0,450,449,1,0,0,0,451,57,
+		1,0,0,0,452,453,5,37,0,0,453,468,3,28,14,0,454,455,5,38,0,0,455,468,3,
+		28,14,0,456,457,5,75,0,0,457,462,3,142,71,0,458,459,5,4,0,0,459,461,3,
+		142,71,0,460,458,1,0,0,0,461,464,1,0,0,0,462,460,1,0,0,0,462,463,1,0,0,
+		0,463,468,1,0,0,0,464,462,1,0,0,0,465,466,5,76,0,0,466,468,3,150,75,0,
+		467,452,1,0,0,0,467,454,1,0,0,0,467,456,1,0,0,0,467,465,1,0,0,0,468,59,
+		1,0,0,0,469,470,5,77,0,0,470,474,5,2,0,0,471,473,3,62,31,0,472,471,1,0,
+		0,0,473,476,1,0,0,0,474,472,1,0,0,0,474,475,1,0,0,0,475,477,1,0,0,0,476,
+		474,1,0,0,0,477,478,5,3,0,0,478,61,1,0,0,0,479,480,5,78,0,0,480,481,5,
+		79,0,0,481,491,5,1,0,0,482,483,5,78,0,0,483,484,3,28,14,0,484,485,5,1,
+		0,0,485,491,1,0,0,0,486,487,5,80,0,0,487,491,5,1,0,0,488,489,5,81,0,0,
+		489,491,5,1,0,0,490,479,1,0,0,0,490,482,1,0,0,0,490,486,1,0,0,0,490,488,
+		1,0,0,0,491,63,1,0,0,0,492,498,5,82,0,0,493,494,5,45,0,0,494,495,5,37,
+		0,0,495,499,3,28,14,0,496,497,5,43,0,0,497,499,3,142,71,0,498,493,1,0,
+		0,0,498,496,1,0,0,0,499,501,1,0,0,0,500,502,5,83,0,0,501,500,1,0,0,0,501,
+		502,1,0,0,0,502,503,1,0,0,0,503,504,5,1,0,0,504,65,1,0,0,0,505,506,5,84,
+		0,0,506,507,3,142,71,0,507,508,5,1,0,0,508,67,1,0,0,0,509,510,5,85,0,0,
+		510,511,3,142,71,0,511,512,5,86,0,0,512,513,3,70,35,0,513,517,5,2,0,0,
+		514,516,3,72,36,0,515,514,1,0,0,0,516,519,1,0,0,0,517,515,1,0,0,0,517,
+		518,1,0,0,0,518,520,1,0,0,0,519,517,1,0,0,0,520,521,5,3,0,0,521,69,1,0,
+		0,0,522,523,7,7,0,0,523,71,1,0,0,0,524,525,5,93,0,0,525,528,5,194,0,0,
+		526,527,5,94,0,0,527,529,5,194,0,0,528,526,1,0,0,0,528,529,1,0,0,0,529,
+		530,1,0,0,0,530,630,5,1,0,0,531,532,3,48,24,0,532,533,5,64,0,0,533,536,
+		5,194,0,0,534,535,5,40,0,0,535,537,3,28,14,0,536,534,1,0,0,0,536,537,1,
+		0,0,0,537,538,1,0,0,0,538,539,5,1,0,0,539,630,1,0,0,0,540,541,3,48,24,
+		0,541,542,5,95,0,0,542,545,5,194,0,0,543,544,5,40,0,0,544,546,3,28,14,
+		0,545,543,1,0,0,0,545,546,1,0,0,0,546,547,1,0,0,0,547,548,5,1,0,0,548,
+		630,1,0,0,0,549,550,5,96,0,0,550,551,7,8,0,0,551,630,5,1,0,0,552,557,5,
+		99,0,0,553,554,5,45,0,0,554,558,5,47,0,0,555,556,5,43,0,0,556,558,3,142,
+		71,0,557,553,1,0,0,0,557,555,1,0,0,0,558,559,1,0,0,0,559,630,5,1,0,0,560,
+		566,5,100,0,0,561,562,5,45,0,0,562,563,5,37,0,0,563,567,3,28,14,0,564,
+		565,5,43,0,0,565,567,3,142,71,0,566,561,1,0,0,0,566,564,1,0,0,0,567,568,
+		1,0,0,0,568,569,5,1,0,0,569,630,1,0,0,0,570,571,5,101,0,0,571,572,3,28,
+		14,0,572,573,5,1,0,0,573,630,1,0,0,0,574,575,5,102,0,0,575,585,5,195,0,
+		0,576,577,5,103,0,0,577,582,3,142,71,0,578,579,5,4,0,0,579,581,3,142,71,
+		0,580,578,1,0,0,0,581,584,1,0,0,0,582,580,1,0,0,0,582,583,1,0,0,0,583,
+		586,1,0,0,0,584,582,1,0,0,0,585,576,1,0,0,0,585,586,1,0,0,0,586,596,1,
+		0,0,0,587,591,5,2,0,0,588,590,3,42,21,0,589,588,1,0,0,0,590,593,1,0,0,
+		0,591,589,1,0,0,0,591,592,1,0,0,0,592,594,1,0,0,0,593,591,1,0,0,0,594,
+		597,5,3,0,0,595,597,5,1,0,0,596,587,1,0,0,0,596,595,1,0,0,0,597,630,1,
+		0,0,0,598,630,3,74,37,0,599,630,3,78,39,0,600,630,3,82,41,0,601,630,3,
+		94,47,0,602,630,3,102,51,0,603,630,3,106,53,0,604,630,3,116,58,0,605,606,
+		5,163,0,0,606,610,5,2,0,0,607,609,3,120,60,0,608,607,1,0,0,0,609,612,1,
+		0,0,0,610,608,1,0,0,0,610,611,1,0,0,0,611,613,1,0,0,0,612,610,1,0,0,0,
+		613,630,5,3,0,0,614,615,5,166,0,0,615,619,5,2,0,0,616,618,3,122,61,0,617,
+		616,1,0,0,0,618,621,1,0,0,0,619,617,1,0,0,0,619,620,1,0,0,0,620,622,1,
+		0,0,0,621,619,1,0,0,0,622,630,5,3,0,0,623,630,3,124,62,0,624,630,3,44,
+		22,0,625,626,5,105,0,0,626,627,5,106,0,0,627,628,5,195,0,0,628,630,5,1,
+		0,0,629,524,1,0,0,0,629,531,1,0,0,0,629,540,1,0,0,0,629,549,1,0,0,0,629,
+		552,1,0,0,0,629,560,1,0,0,0,629,570,1,0,0,0,629,574,1,0,0,0,629,598,1,
+		0,0,0,629,599,1,0,0,0,629,600,1,0,0,0,629,601,1,0,0,0,629,602,1,0,0,0,
+		629,603,1,0,0,0,629,604,1,0,0,0,629,605,1,0,0,0,629,614,1,0,0,0,629,623,
+		1,0,0,0,629,624,1,0,0,0,629,625,1,0,0,0,630,73,1,0,0,0,631,632,5,107,0,
+		0,632,636,5,2,0,0,633,635,3,76,38,0,634,633,1,0,0,0,635,638,1,0,0,0,636,
+		634,1,0,0,0,636,637,1,0,0,0,637,639,1,0,0,0,638,636,1,0,0,0,639,640,5,
+		3,0,0,640,75,1,0,0,0,641,642,5,108,0,0,642,645,3,148,74,0,643,644,5,37,
+		0,0,644,646,3,28,14,0,645,643,1,0,0,0,645,646,1,0,0,0,646,647,1,0,0,0,
+		647,648,5,1,0,0,648,676,1,0,0,0,649,651,5,109,0,0,650,652,3,26,13,0,651,
+		650,1,0,0,0,652,653,1,0,0,0,653,651,1,0,0,0,653,654,1,0,0,0,654,655,1,
+		0,0,0,655,656,5,1,0,0,656,676,1,0,0,0,657,658,5,109,0,0,658,659,5,43,0,
+		0,659,660,3,142,71,0,660,661,5,1,0,0,661,676,1,0,0,0,662,664,5,110,0,0,
+		663,665,3,26,13,0,664,663,1,0,0,0,665,666,1,0,0,0,666,664,1,0,0,0,666,
+		667,1,0,0,0,667,668,1,0,0,0,668,669,5,1,0,0,669,676,1,0,0,0,670,671,5,
+		110,0,0,671,672,5,43,0,0,672,673,3,142,71,0,673,674,5,1,0,0,674,676,1,
+		0,0,0,675,641,1,0,0,0,675,649,1,0,0,0,675,657,1,0,0,0,675,662,1,0,0,0,
+		675,670,1,0,0,0,676,77,1,0,0,0,677,678,5,77,0,0,678,682,5,2,0,0,679,681,
+		3,80,40,0,680,679,1,0,0,0,681,684,1,0,0,0,682,680,1,0,0,0,682,683,1,0,
+		0,0,683,685,1,0,0,0,684,682,1,0,0,0,685,686,5,3,0,0,686,79,1,0,0,0,687,
+		688,5,111,0,0,688,689,5,194,0,0,689,690,5,1,0,0,690,81,1,0,0,0,691,692,
+		5,112,0,0,692,696,5,2,0,0,693,695,3,84,42,0,694,693,1,0,0,0,695,698,1,
+		0,0,0,696,694,1,0,0,0,696,697,1,0,0,0,697,699,1,0,0,0,698,696,1,0,0,0,
+		699,700,5,3,0,0,700,83,1,0,0,0,701,702,5,113,0,0,702,703,5,195,0,0,703,
+		725,5,1,0,0,704,705,5,114,0,0,705,706,5,43,0,0,706,707,3,142,71,0,707,
+		708,5,1,0,0,708,725,1,0,0,0,709,710,5,115,0,0,710,711,3,148,74,0,711,712,
+		5,116,0,0,712,722,5,194,0,0,713,717,5,2,0,0,714,716,3,86,43,0,715,714,
+		1,0,0,0,716,719,1,0,0,0,717,715,1,0,0,0,717,718,1,0,0,0,718,720,1,0,0,
+		0,719,717,1,0,0,0,720,723,5,3,0,0,721,723,5,1,0,0,722,713,1,0,0,0,722,
+		721,1,0,0,0,723,725,1,0,0,0,724,701,1,0,0,0,724,704,1,0,0,0,724,709,1,
+		0,0,0,725,85,1,0,0,0,726,727,5,117,0,0,727,728,3,88,44,0,728,729,3,142,
+		71,0,729,730,5,1,0,0,730,746,1,0,0,0,731,732,5,118,0,0,732,733,5,194,0,
+		0,733,746,5,1,0,0,734,746,3,90,45,0,735,736,5,59,0,0,736,737,5,195,0,0,
+		737,746,5,1,0,0,738,739,5,119,0,0,739,740,3,142,71,0,740,741,5,1,0,0,741,
+		746,1,0,0,0,742,743,5,120,0,0,743,744,5,195,0,0,744,746,5,1,0,0,745,726,
+		1,0,0,0,745,731,1,0,0,0,745,734,1,0,0,0,745,735,1,0,0,0,745,738,1,0,0,
+		0,745,742,1,0,0,0,746,87,1,0,0,0,747,748,7,9,0,0,748,89,1,0,0,0,749,750,
+		5,121,0,0,750,751,5,122,0,0,751,752,5,125,0,0,752,753,3,92,46,0,753,754,
+		5,1,0,0,754,762,1,0,0,0,755,756,5,121,0,0,756,757,5,123,0,0,757,758,5,
+		124,0,0,758,759,3,142,71,0,759,760,5,1,0,0,760,762,1,0,0,0,761,749,1,0,
+		0,0,761,755,1,0,0,0,762,91,1,0,0,0,763,764,5,126,0,0,764,765,5,6,0,0,765,
+		766,5,195,0,0,766,773,5,7,0,0,767,768,5,127,0,0,768,769,5,6,0,0,769,770,
+		5,195,0,0,770,773,5,7,0,0,771,773,5,195,0,0,772,763,1,0,0,0,772,767,1,
+		0,0,0,772,771,1,0,0,0,773,93,1,0,0,0,774,775,5,128,0,0,775,776,5,116,0,
+		0,776,777,5,194,0,0,777,781,5,2,0,0,778,780,3,96,48,0,779,778,1,0,0,0,
+		780,783,1,0,0,0,781,779,1,0,0,0,781,782,1,0,0,0,782,784,1,0,0,0,783,781,
+		1,0,0,0,784,785,5,3,0,0,785,95,1,0,0,0,786,787,5,129,0,0,787,788,3,148,
+		74,0,788,789,5,1,0,0,789,815,1,0,0,0,790,791,5,130,0,0,791,792,3,148,74,
+		0,792,793,5,116,0,0,793,803,5,194,0,0,794,798,5,2,0,0,795,797,3,100,50,
+		0,796,795,1,0,0,0,797,800,1,0,0,0,798,796,1,0,0,0,798,799,1,0,0,0,799,
+		801,1,0,0,0,800,798,1,0,0,0,801,804,5,3,0,0,802,804,5,1,0,0,803,794,1,
+		0,0,0,803,802,1,0,0,0,804,815,1,0,0,0,805,807,5,131,0,0,806,808,3,98,49,
+		0,807,806,1,0,0,0,808,809,1,0,0,0,809,807,1,0,0,0,809,810,1,0,0,0,810,
+		811,1,0,0,0,811,812,5,1,0,0,812,815,1,0,0,0,813,815,3,130,65,0,814,786,
+		1,0,0,0,814,790,1,0,0,0,814,805,1,0,0,0,814,813,1,0,0,0,815,97,1,0,0,0,
+		816,817,5,132,0,0,817,825,3,152,76,0,818,819,5,133,0,0,819,825,5,194,0,
+		0,820,821,5,134,0,0,821,825,5,194,0,0,822,823,5,135,0,0,823,825,3,152,
+		76,0,824,816,1,0,0,0,824,818,1,0,0,0,824,820,1,0,0,0,824,822,1,0,0,0,825,
+		99,1,0,0,0,826,827,5,136,0,0,827,830,5,194,0,0,828,829,5,94,0,0,829,831,
+		5,192,0,0,830,828,1,0,0,0,830,831,1,0,0,0,831,835,1,0,0,0,832,833,5,137,
+		0,0,833,836,3,152,76,0,834,836,5,138,0,0,835,832,1,0,0,0,835,834,1,0,0,
+		0,835,836,1,0,0,0,836,837,1,0,0,0,837,862,5,1,0,0,838,862,3,90,45,0,839,
+		840,5,139,0,0,840,841,5,140,0,0,841,842,5,194,0,0,842,862,5,1,0,0,843,
+		844,5,141,0,0,844,845,3,152,76,0,845,846,5,1,0,0,846,862,1,0,0,0,847,848,
+		5,142,0,0,848,849,5,72,0,0,849,850,3,142,71,0,850,851,5,1,0,0,851,862,
+		1,0,0,0,852,853,5,142,0,0,853,854,5,71,0,0,854,855,3,142,71,0,855,856,
+		5,1,0,0,856,862,1,0,0,0,857,858,5,59,0,0,858,859,5,195,0,0,859,862,5,1,
+		0,0,860,862,3,132,66,0,861,826,1,0,0,0,861,838,1,0,0,0,861,839,1,0,0,0,
+		861,843,1,0,0,0,861,847,1,0,0,0,861,852,1,0,0,0,861,857,1,0,0,0,861,860,
+		1,0,0,0,862,101,1,0,0,0,863,864,5,124,0,0,864,865,3,142,71,0,865,869,5,
+		2,0,0,866,868,3,104,52,0,867,866,1,0,0,0,868,871,1,0,0,0,869,867,1,0,0,
+		0,869,870,1,0,0,0,870,872,1,0,0,0,871,869,1,0,0,0,872,873,5,3,0,0,873,
+		103,1,0,0,0,874,875,5,143,0,0,875,876,5,194,0,0,876,877,5,125,0,0,877,
+		882,3,92,46,0,878,879,5,144,0,0,879,880,5,184,0,0,880,881,5,185,0,0,881,
+		883,5,184,0,0,882,878,1,0,0,0,882,883,1,0,0,0,883,884,1,0,0,0,884,885,
+		5,1,0,0,885,105,1,0,0,0,886,887,5,145,0,0,887,888,5,146,0,0,888,889,3,
+		142,71,0,889,893,5,2,0,0,890,892,3,108,54,0,891,890,1,0,0,0,892,895,1,
+		0,0,0,893,891,1,0,0,0,893,894,1,0,0,0,894,896,1,0,0,0,895,893,1,0,0,0,
+		896,897,5,3,0,0,897,107,1,0,0,0,898,899,5,108,0,0,899,900,3,148,74,0,900,
+		901,5,1,0,0,901,934,1,0,0,0,902,903,5,53,0,0,903,904,5,194,0,0,904,934,
+		5,1,0,0,905,906,5,147,0,0,906,916,3,110,55,0,907,911,5,2,0,0,908,910,3,
+		112,56,0,909,908,1,0,0,0,910,913,1,0,0,0,911,909,1,0,0,0,911,912,1,0,0,
+		0,912,914,1,0,0,0,913,911,1,0,0,0,914,917,5,3,0,0,915,917,5,1,0,0,916,
+		907,1,0,0,0,916,915,1,0,0,0,917,934,1,0,0,0,918,919,5,155,0,0,919,924,
+		3,114,57,0,920,921,5,4,0,0,921,923,3,114,57,0,922,920,1,0,0,0,923,926,
+		1,0,0,0,924,922,1,0,0,0,924,925,1,0,0,0,925,927,1,0,0,0,926,924,1,0,0,
+		0,927,928,5,1,0,0,928,934,1,0,0,0,929,930,5,159,0,0,930,931,3,152,76,0,
+		931,932,5,1,0,0,932,934,1,0,0,0,933,898,1,0,0,0,933,902,1,0,0,0,933,905,
+		1,0,0,0,933,918,1,0,0,0,933,929,1,0,0,0,934,109,1,0,0,0,935,936,7,10,0,
+		0,936,111,1,0,0,0,937,938,5,150,0,0,938,939,5,193,0,0,939,965,5,1,0,0,
+		940,941,5,151,0,0,941,946,5,195,0,0,942,943,5,4,0,0,943,945,5,195,0,0,
+		944,942,1,0,0,0,945,948,1,0,0,0,946,944,1,0,0,0,946,947,1,0,0,0,947,949,
+		1,0,0,0,948,946,1,0,0,0,949,965,5,1,0,0,950,951,5,152,0,0,951,952,3,92,
+		46,0,952,953,5,1,0,0,953,965,1,0,0,0,954,955,5,153,0,0,955,956,3,92,46,
+		0,956,957,5,1,0,0,957,965,1,0,0,0,958,959,5,143,0,0,959,960,3,92,46,0,
+		960,961,5,1,0,0,961,965,1,0,0,0,962,963,5,154,0,0,963,965,5,1,0,0,964,
+		937,1,0,0,0,964,940,1,0,0,0,964,950,1,0,0,0,964,954,1,0,0,0,964,958,1,
+		0,0,0,964,962,1,0,0,0,965,113,1,0,0,0,966,967,7,11,0,0,967,115,1,0,0,0,
+		968,969,5,160,0,0,969,973,5,2,0,0,970,972,3,118,59,0,971,970,1,0,0,0,972,
+		975,1,0,0,0,973,971,1,0,0,0,973,974,1,0,0,0,974,976,1,0,0,0,975,973,1,
+		0,0,0,976,977,5,3,0,0,977,117,1,0,0,0,978,979,5,161,0,0,979,980,5,195,
+		0,0,980,989,5,1,0,0,981,982,5,162,0,0,982,983,3,152,76,0,983,984,5,1,0,
+		0,984,989,1,0,0,0,985,986,5,94,0,0,986,987,5,192,0,0,987,989,5,1,0,0,988,
+		978,1,0,0,0,988,981,1,0,0,0,988,985,1,0,0,0,989,119,1,0,0,0,990,991,5,
+		43,0,0,991,992,3,142,71,0,992,993,5,1,0,0,993,1001,1,0,0,0,994,995,5,164,
+		0,0,995,996,3,32,16,0,996,997,5,194,0,0,997,998,5,165,0,0,998,999,5,1,
+		0,0,999,1001,1,0,0,0,1000,990,1,0,0,0,1000,994,1,0,0,0,1001,121,1,0,0,
+		0,1002,1003,5,167,0,0,1003,1004,5,43,0,0,1004,1005,3,142,71,0,1005,1006,
+		5,1,0,0,1006,1011,1,0,0,0,1007,1008,5,168,0,0,1008,1009,5,194,0,0,1009,
+		1011,5,1,0,0,1010,1002,1,0,0,0,1010,1007,1,0,0,0,1011,123,1,0,0,0,1012,
+		1013,5,8,0,0,1013,1017,5,2,0,0,1014,1016,3,126,63,0,1015,1014,1,0,0,0,
+		1016,1019,1,0,0,0,1017,1015,1,0,0,0,1017,1018,1,0,0,0,1018,1020,1,0,0,
+		0,1019,1017,1,0,0,0,1020,1021,5,3,0,0,1021,125,1,0,0,0,1022,1023,5,9,0,
+		0,1023,1027,3,148,74,0,1024,1026,3,128,64,0,1025,1024,1,0,0,0,1026,1029,
+		1,0,0,0,1027,1025,1,0,0,0,1027,1028,1,0,0,0,1028,1030,1,0,0,0,1029,1027,
+		1,0,0,0,1030,1031,5,1,0,0,1031,127,1,0,0,0,1032,1033,5,53,0,0,1033,1039,
+		5,194,0,0,1034,1035,5,10,0,0,1035,1039,5,194,0,0,1036,1037,5,11,0,0,1037,
+		1039,3,152,76,0,1038,1032,1,0,0,0,1038,1034,1,0,0,0,1038,1036,1,0,0,0,
+		1039,129,1,0,0,0,1040,1041,5,28,0,0,1041,1042,7,12,0,0,1042,1043,5,1,0,
+		0,1043,131,1,0,0,0,1044,1045,5,8,0,0,1045,1053,3,134,67,0,1046,1054,5,
+		13,0,0,1047,1054,5,12,0,0,1048,1050,3,136,68,0,1049,1048,1,0,0,0,1050,
+		1051,1,0,0,0,1051,1049,1,0,0,0,1051,1052,1,0,0,0,1052,1054,1,0,0,0,1053,
+		1046,1,0,0,0,1053,1047,1,0,0,0,1053,1049,1,0,0,0,1054,1055,1,0,0,0,1055,
+		1056,5,1,0,0,1056,1084,1,0,0,0,1057,1058,5,22,0,0,1058,1059,5,13,0,0,1059,
+		1064,3,140,70,0,1060,1061,5,4,0,0,1061,1063,3,140,70,0,1062,1060,1,0,0,
+		0,1063,1066,1,0,0,0,1064,1062,1,0,0,0,1064,1065,1,0,0,0,1065,1067,1,0,
+		0,0,1066,1064,1,0,0,0,1067,1068,5,1,0,0,1068,1084,1,0,0,0,1069,1070,5,
+		22,0,0,1070,1071,5,23,0,0,1071,1072,5,194,0,0,1072,1084,5,1,0,0,1073,1074,
+		5,22,0,0,1074,1075,5,24,0,0,1075,1076,5,115,0,0,1076,1084,5,1,0,0,1077,
+		1078,5,18,0,0,1078,1079,5,13,0,0,1079,1084,5,1,0,0,1080,1081,5,19,0,0,
+		1081,1082,5,27,0,0,1082,1084,5,1,0,0,1083,1044,1,0,0,0,1083,1057,1,0,0,
+		0,1083,1069,1,0,0,0,1083,1073,1,0,0,0,1083,1077,1,0,0,0,1083,1080,1,0,
+		0,0,1084,133,1,0,0,0,1085,1086,7,13,0,0,1086,135,1,0,0,0,1087,1088,5,16,
+		0,0,1088,1092,5,194,0,0,1089,1090,5,17,0,0,1090,1092,3,138,69,0,1091,1087,
+		1,0,0,0,1091,1089,1,0,0,0,1092,137,1,0,0,0,1093,1094,7,14,0,0,1094,139,
+		1,0,0,0,1095,1096,7,15,0,0,1096,141,1,0,0,0,1097,1100,5,196,0,0,1098,1100,
+		3,144,72,0,1099,1097,1,0,0,0,1099,1098,1,0,0,0,1100,143,1,0,0,0,1101,1102,
+		7,16,0,0,1102,145,1,0,0,0,1103,1104,7,17,0,0,1104,147,1,0,0,0,1105,1106,
+		7,18,0,0,1106,149,1,0,0,0,1107,1108,5,190,0,0,1108,151,1,0,0,0,1109,1110,
+		5,191,0,0,1110,153,1,0,0,0,98,157,169,183,192,200,204,208,212,220,228,
+		235,238,244,248,256,265,269,294,303,308,315,321,333,342,350,358,374,382,
+		392,407,411,423,433,441,450,462,467,474,490,498,501,517,528,536,545,557,
+		566,582,585,591,596,610,619,629,636,645,653,666,675,682,696,717,722,724,
+		745,761,772,781,798,803,809,814,824,830,835,861,869,882,893,911,916,924,
+		933,946,964,973,988,1000,1010,1017,1027,1038,1051,1053,1064,1083,1091,
+		1099
 	};
 
 	public static readonly ATN _ATN =

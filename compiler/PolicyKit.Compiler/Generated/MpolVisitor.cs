@@ -266,6 +266,12 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitInterfaceStmt([NotNull] MpolParser.InterfaceStmtContext context);
 	/// <summary>
+	/// Visit a parse tree produced by <see cref="MpolParser.takeoverStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitTakeoverStmt([NotNull] MpolParser.TakeoverStmtContext context);
+	/// <summary>
 	/// Visit a parse tree produced by <see cref="MpolParser.igmpBlock"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
@@ -549,6 +555,20 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitRpkiDecl([NotNull] MpolParser.RpkiDeclContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>deviceTakeover</c>
+	/// labeled alternative in <see cref="MpolParser.deviceStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitDeviceTakeover([NotNull] MpolParser.DeviceTakeoverContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>composeLoopbackFilter</c>
+	/// labeled alternative in <see cref="MpolParser.deviceStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitComposeLoopbackFilter([NotNull] MpolParser.ComposeLoopbackFilterContext context);
 	/// <summary>
 	/// Visit a parse tree produced by <see cref="MpolParser.rpBlock"/>.
 	/// </summary>

@@ -22,6 +22,7 @@ public static class ConstructUses
         if (device.MrinfoFilter is { } mrinfo) yield return ("mrinfo filter", mrinfo.Span);
         if (device.GroupRange is { } range) yield return ("group-range", range.Span);
         if (device.SsmRangeSpan is { } ssm) yield return ("ssm-range", ssm);
+        if (device.ComposedLoopbackFilter is { } composed) yield return ("compose loopback-filter", composed.Span);
         foreach (var iface in device.Interfaces)
         {
             foreach (var membership in new[] { iface.Igmp, iface.Mld })

@@ -73,6 +73,19 @@ public sealed record Device(
 
     /// <summary>The RTR caches origin validation reads (<c>rpki { cache …; }</c>); null when the device has none.</summary>
     public RpkiPolicy? Rpki { get; init; }
+
+    /// <summary>Site objects whose device-wide place (the loopback filter) PolicyKit's may take (<c>takeover</c>).</summary>
+    public ImmutableArray<SiteObject> TakeOver { get; init; } = [];
+
+    /// <summary>The site's loopback filter PolicyKit's runs before (<c>compose loopback-filter</c>); null when it is replaced.</summary>
+    public SiteObject? ComposedLoopbackFilter { get; init; }
+}
+
+/// <summary>An object of the site — an ACL or filter PolicyKit does not own — that the policy names, to take its place or to compose with it.</summary>
+public sealed record SiteObject(string Name, SourceSpan Span)
+{
+    /// <summary>PolicyKit owns every object whose name starts with this; the site owns the rest.</summary>
+    public const string OwnedPrefix = "PK-";
 }
 
 /// <summary>RP duties: the RP address and groups, accept-register, the Auto-RP announce filter.</summary>

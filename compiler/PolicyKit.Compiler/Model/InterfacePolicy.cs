@@ -81,4 +81,7 @@ public sealed record InterfacePolicy(
     SourceSpan Span)
 {
     public GroupMembershipPolicy? MembershipFor(GroupProtocol protocol) => protocol == GroupProtocol.Igmp ? Igmp : Mld;
+
+    /// <summary>The site's ACLs/filters on this interface that PolicyKit's may replace (<c>takeover</c>).</summary>
+    public ImmutableArray<SiteObject> TakeOver { get; init; } = [];
 }

@@ -8,7 +8,7 @@ namespace PolicyKit.Compiler.Plan;
 public sealed record ConfigLine(IReadOnlyList<string> Context, string Text, int LineNumber)
 {
     /// <summary>PolicyKit owns every object whose name starts with this.</summary>
-    public const string OwnedPrefix = "PK-";
+    public const string OwnedPrefix = Model.SiteObject.OwnedPrefix;
 
     /// <summary>Context and text as one key: two statements are the same when this is.</summary>
     public string Key => Context.Count == 0 ? Text : string.Join(" \u001f ", Context) + " \u001f " + Text;

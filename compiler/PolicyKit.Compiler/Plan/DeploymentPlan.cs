@@ -12,7 +12,10 @@ namespace PolicyKit.Compiler.Plan;
 /// <item>owned statements the policy no longer has are removed (<c>no …</c>, Junos <c>delete …</c>),
 ///   after the additions — unless an added statement of the same form already replaced them;</item>
 /// <item>a compiled statement that would replace the site's own object in a setting (an interface's
-///   ACL, the loopback filter) is a conflict, reported instead of applied.</item>
+///   ACL, the loopback filter) is a conflict, reported instead of applied — unless the policy names
+///   that object in <c>takeover</c>;</item>
+/// <item>Junos: a setting the compiled file rewrites whole (<c>delete PATH</c> then its <c>set</c>
+///   lines, as the composed loopback filter list) is rewritten whole when the router's differs.</item>
 /// </list>
 /// Statements of the site that name nothing owned are never removed.
 /// </summary>
@@ -45,16 +48,70 @@ public static class DeploymentPlan
         "firewall policer", "firewall family inet filter", "firewall family inet6 filter",
     ];
 
-    public static Result Make(string platform, string running, string compiled)
+    /// <param name="takenOver">Names of site objects the policy lets PolicyKit's replace (<c>takeover</c>).</param>
+    public static Result Make(string platform, string running, string compiled, IReadOnlyCollection<string>? takenOver = null)
     {
         if (!Platforms.Contains(platform)) throw new ArgumentException($"no plan for platform '{platform}'", nameof(platform));
         string comment = platform == "junos" ? "#" : "!";
         var have = ConfigLine.Parse(running, comment);
-        var want = ConfigLine.Parse(compiled, comment).Where(l => !l.Text.StartsWith("delete ", StringComparison.Ordinal) && !l.Text.StartsWith("no ", StringComparison.Ordinal)).ToList();
-        var conflicts = Conflicts(have, want);
-        var commands = platform == "junos" ? Junos(have, want) : Blocks(platform, have, want);
+        var lines = ConfigLine.Parse(compiled, comment);
+        var want = lines.Where(l => !l.Text.StartsWith("delete ", StringComparison.Ordinal) && !l.Text.StartsWith("no ", StringComparison.Ordinal)).ToList();
+        var asPathLists = platform == "ios-xe" ? OwnedAsPathLists(have, want) : [];
+        var conflicts = Conflicts(have, want, takenOver ?? []);
+        conflicts.AddRange(AsPathConflicts(have, want, asPathLists));
+        var commands = platform == "junos" ? Junos(have, want, WholeSettings(lines)) : Blocks(platform, have, want, asPathLists);
         return new Result(commands, conflicts);
     }
+
+    // ── IOS-XE numbered AS-path lists ──
+
+    /// <summary>The number of an <c>ip as-path access-list N …</c> statement, or null.</summary>
+    private static string? AsPathList(ConfigLine line) =>
+        line.Context.Count == 0 && line.Words is ["ip", "as-path", "access-list", var n, ..] && n.All(char.IsAsciiDigit) ? n : null;
+
+    /// <summary>The statement uses AS-path list <paramref name="number"/> (<c>match as-path N…</c>, <c>neighbor … filter-list N …</c>).</summary>
+    private static bool UsesAsPathList(ConfigLine line, string number)
+    {
+        var w = line.Words;
+        if (w is ["match", "as-path", ..]) return w.Skip(2).Contains(number);
+        int at = Array.IndexOf(w, "filter-list");
+        return w.Length > 0 && w[0] == "neighbor" && at > 0 && at + 1 < w.Length && w[at + 1] == number;
+    }
+
+    private static bool InOwnedBlock(ConfigLine line) => line.Context.Any(h => h.Split(' ').Any(ConfigLine.IsOwnedName));
+
+    /// <summary>
+    /// IOS-XE names AS-path lists by number, so a PK- name cannot say whose a list is. A number the
+    /// compiled file defines is PolicyKit's when the router has no list of that number yet, or when
+    /// only PolicyKit's route-maps use it there; a list the site's own statements use, or one the
+    /// router has and nothing of PolicyKit's uses, is the site's (writing to it is MP4030).
+    /// </summary>
+    private static HashSet<string> OwnedAsPathLists(List<ConfigLine> have, List<ConfigLine> want)
+    {
+        var owned = new HashSet<string>(StringComparer.Ordinal);
+        var numbers = want.Concat(have).Select(AsPathList).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var n in numbers)
+        {
+            var uses = have.Where(l => UsesAsPathList(l, n)).ToList();
+            if (uses.Any(l => !InOwnedBlock(l))) continue;
+            if (uses.Count > 0 || !have.Any(l => AsPathList(l) == n)) owned.Add(n);
+        }
+        return owned;
+    }
+
+    /// <summary>A compiled AS-path entry that would go into a list of the site: a conflict with the site's first entry of that number.</summary>
+    private static IEnumerable<(ConfigLine, ConfigLine)> AsPathConflicts(List<ConfigLine> have, List<ConfigLine> want, HashSet<string> owned)
+    {
+        foreach (var group in want.Where(l => AsPathList(l) is { } n && !owned.Contains(n)).GroupBy(l => AsPathList(l)!))
+        {
+            if (have.FirstOrDefault(l => AsPathList(l) == group.Key) is { } site) yield return (site, group.First());
+        }
+    }
+
+    /// <summary>Junos settings the compiled file deletes and writes again whole (not an owned object: those are <see cref="JunosObject"/>'s).</summary>
+    private static List<string> WholeSettings(List<ConfigLine> compiled) => compiled
+        .Where(l => l.Text.StartsWith("delete ", StringComparison.Ordinal) && !JunosKinds.Any(k => l.Text.StartsWith($"delete {k} ", StringComparison.Ordinal)))
+        .Select(l => "set " + l.Text["delete ".Length..]).ToList();
 
     private static bool IsDefinition(ConfigLine line) =>
         line.Context.Count == 0 && Definitions.Any(d => line.Text.StartsWith(d, StringComparison.Ordinal));
@@ -78,20 +135,25 @@ public static class DeploymentPlan
         return differs;
     }
 
-    private static List<(ConfigLine, ConfigLine)> Conflicts(List<ConfigLine> have, List<ConfigLine> want)
+    private static List<(ConfigLine, ConfigLine)> Conflicts(List<ConfigLine> have, List<ConfigLine> want, IReadOnlyCollection<string> takenOver)
     {
         var conflicts = new List<(ConfigLine, ConfigLine)>();
         var haveKeys = have.Select(l => l.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var c in want.Where(c => c.NamesOwned && !IsDefinition(c) && !haveKeys.Contains(c.Key)))
         {
-            foreach (var r in have.Where(r => !r.NamesOwned && SameForm(c, r, requireSiteName: true))) conflicts.Add((r, c));
+            foreach (var r in have.Where(r => !r.NamesOwned && SameForm(c, r, requireSiteName: true)))
+            {
+                // The site's names the compiled statement would replace; the policy may have taken them over.
+                var replaced = r.Words.Where((w, i) => w != c.Words[i]);
+                if (!replaced.All(takenOver.Contains)) conflicts.Add((r, c));
+            }
         }
         return conflicts;
     }
 
     // ── IOS-XE, IOS XR, FRR: indented blocks ──
 
-    private static List<string> Blocks(string platform, List<ConfigLine> have, List<ConfigLine> want)
+    private static List<string> Blocks(string platform, List<ConfigLine> have, List<ConfigLine> want, HashSet<string> asPathLists)
     {
         var haveKeys = have.Select(l => l.Key).ToHashSet(StringComparer.Ordinal);
         var wantKeys = want.Select(l => l.Key).ToHashSet(StringComparer.Ordinal);
@@ -134,7 +196,7 @@ public static class DeploymentPlan
         {
             if (handled.Contains(r.Key) || wantKeys.Contains(r.Key)) continue;
             if (r.Context.Count > 0 && removedHeaders.Contains(r.Context[0])) continue;
-            bool inOwned = r.Context.Any(h => h.Split(' ').Any(ConfigLine.IsOwnedName));
+            bool inOwned = InOwnedBlock(r) || (AsPathList(r) is { } list && asPathLists.Contains(list));
             if (!r.NamesOwned && !inOwned) continue;
             // A BGP neighbor that carries an owned filter is PolicyKit's: when the policy no longer
             // has it, the neighbor goes as a whole — never left up without its filter.
@@ -229,9 +291,26 @@ public static class DeploymentPlan
         return null;
     }
 
-    private static List<string> Junos(List<ConfigLine> have, List<ConfigLine> want)
+    private static List<string> Junos(List<ConfigLine> have, List<ConfigLine> want, List<string> wholeSettings)
     {
+        static bool Under(ConfigLine l, string path) => l.Text == path || l.Text.StartsWith(path + " ", StringComparison.Ordinal);
+        // A setting written whole (the loopback filter list: its order counts) that differs on the
+        // router is deleted and written again in the same commit; what stood there goes with it.
+        var settings = new List<string>();
+        var rewritten = new List<ConfigLine>();
+        foreach (var path in wholeSettings)
+        {
+            var wantedLines = want.Where(l => Under(l, path)).Select(l => l.Text).ToList();
+            var existingLines = have.Where(l => Under(l, path)).Select(l => l.Text).ToList();
+            rewritten.AddRange(want.Where(l => Under(l, path)));
+            rewritten.AddRange(have.Where(l => Under(l, path)));
+            if (existingLines.SequenceEqual(wantedLines, StringComparer.Ordinal)) continue;
+            if (existingLines.Count > 0) settings.Add("delete " + path["set ".Length..]);
+            settings.AddRange(wantedLines);
+        }
         var commands = new List<string>();
+        want = want.Except(rewritten).ToList();
+        have = have.Except(rewritten).ToList();
         var haveKeys = have.Select(l => l.Text).ToHashSet(StringComparer.Ordinal);
         var wantObjects = want.Where(l => JunosObject(l) is not null).GroupBy(l => JunosObject(l)!.Value).ToList();
         var haveObjects = have.Where(l => JunosObject(l) is not null).GroupBy(l => JunosObject(l)!.Value).ToDictionary(g => g.Key, g => g.Select(l => l.Text).ToHashSet(StringComparer.Ordinal));
@@ -245,6 +324,8 @@ public static class DeploymentPlan
             }
             commands.AddRange(group.Select(l => l.Text));
         }
+        // Settings rewritten whole come after the objects they name are defined.
+        commands.AddRange(settings);
         foreach (var c in want.Where(l => JunosObject(l) is null && !haveKeys.Contains(l.Text))) commands.Add(c.Text);
         var wantKeys = want.Select(l => l.Text).ToHashSet(StringComparer.Ordinal);
         foreach (var r in have.Where(l => JunosObject(l) is null && l.NamesOwned && !wantKeys.Contains(l.Text)))

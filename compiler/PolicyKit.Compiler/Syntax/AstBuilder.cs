@@ -295,6 +295,7 @@ public sealed partial class AstBuilder
         if (statement.sourceFilterStmt() is { } sourceFilter) return new SourceFilterSyntax(Name(sourceFilter.name()), Span(sourceFilter));
         if (statement.ROUTER_GUARD() is not null) return new RouterGuardSyntax(Span(statement));
         if (statement.DESCRIPTION() is not null) return new DescriptionSyntax(Text(statement.STRING()), Span(statement));
+        if (statement.takeoverStmt() is { } takeover) return new InterfaceTakeoverSyntax(SiteObjects(takeover), Span(takeover));
         return null;
     }
 
@@ -438,10 +439,18 @@ public sealed partial class AstBuilder
                 return new GroupEncryptionBlockSyntax(protect.FirstOrDefault(), groupIds.Count > 0 ? SmallInt(groupIds[0].INT(), 0, int.MaxValue) : null, Span(ge));
             case RpkiDeclContext rpki:
                 return BuildRpki(rpki.rpkiBlock());
+            case DeviceTakeoverContext takeover:
+                return new DeviceTakeoverSyntax(SiteObjects(takeover.takeoverStmt()), Span(takeover));
+            case ComposeLoopbackFilterContext compose:
+                return new ComposeLoopbackFilterSyntax(SiteObject(compose.STRING()), Span(compose));
             default:
                 return null;
         }
     }
+
+    private ImmutableArray<SiteObjectSyntax> SiteObjects(TakeoverStmtContext takeover) => takeover.STRING().Select(SiteObject).ToImmutableArray();
+
+    private SiteObjectSyntax SiteObject(Antlr4.Runtime.Tree.ITerminalNode token) => new(Text(token), Span(token.Symbol));
 
     private static GroupProtocol ProtocolOf(GroupProtocolContext p) => p.MLD() is not null ? GroupProtocol.Mld : GroupProtocol.Igmp;
 

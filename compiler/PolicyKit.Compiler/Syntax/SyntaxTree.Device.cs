@@ -15,6 +15,15 @@ public sealed record DeviceGroupLimitSyntax(GroupProtocol Protocol, bool IsDefau
 
 public sealed record SapListenSyntax(bool On, SourceSpan Span) : DeviceStmtSyntax(Span);
 
+/// <summary><c>takeover "NAME", …;</c> in a device: site objects whose device-wide place (the loopback filter) PolicyKit's may take.</summary>
+public sealed record DeviceTakeoverSyntax(ImmutableArray<SiteObjectSyntax> Names, SourceSpan Span) : DeviceStmtSyntax(Span);
+
+/// <summary><c>compose loopback-filter "NAME";</c>: the site's loopback filter runs after PolicyKit's instead of being replaced.</summary>
+public sealed record ComposeLoopbackFilterSyntax(SiteObjectSyntax Filter, SourceSpan Span) : DeviceStmtSyntax(Span);
+
+/// <summary>The name of an object of the site (an ACL or filter PolicyKit does not own), as written.</summary>
+public sealed record SiteObjectSyntax(string Name, SourceSpan Span);
+
 public sealed record MrinfoSyntax(bool DenyAny, NameSyntax? Filter, SourceSpan Span) : DeviceStmtSyntax(Span);
 
 public sealed record GroupRangeSyntax(AddressRefSyntax? DenyGroups, NameSyntax? Filter, SourceSpan Span) : DeviceStmtSyntax(Span);

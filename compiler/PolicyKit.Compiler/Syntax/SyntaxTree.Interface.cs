@@ -30,6 +30,9 @@ public sealed record RouterGuardSyntax(SourceSpan Span) : InterfaceStmtSyntax(Sp
 
 public sealed record DescriptionSyntax(string Text, SourceSpan Span) : InterfaceStmtSyntax(Span);
 
+/// <summary><c>takeover "NAME", …;</c> on an interface: the site's ACLs/filters there that PolicyKit's may replace.</summary>
+public sealed record InterfaceTakeoverSyntax(ImmutableArray<SiteObjectSyntax> Names, SourceSpan Span) : InterfaceStmtSyntax(Span);
+
 // Inside igmp { } / mld { }.
 
 public abstract record MembershipStmtSyntax(SourceSpan Span);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using PolicyKit.Compiler;
 using PolicyKit.Compiler.Diagnostics;
 using PolicyKit.Compiler.Emit;
+using PolicyKit.Compiler.Emit.Nftables;
 using PolicyKit.Compiler.Output;
 using PolicyKit.Compiler.Plan;
 using PolicyKit.Compiler.Text;
@@ -14,9 +15,10 @@ namespace PolicyKit.Mpolc.Commands;
 /// <summary>
 /// <c>mpolc plan POLICY… --device NAME --running FILE</c>: compile the policy, read the device's
 /// running configuration (a file in the platform's own <c>show running-config</c> /
-/// <c>show configuration | display set</c> text, or live from FRR with <c>--running-from frr</c>)
-/// and print exactly the commands that move the router to the policy, touching only what PolicyKit
-/// owns (<see cref="DeploymentPlan"/>). Exit 0 when nothing would change, 4 when something would
+/// <c>show configuration | display set</c> text, or live from FRR with <c>--running-from frr</c>;
+/// for nftables <c>nft -j list ruleset</c>, or live with <c>--running-from nft</c>) and print exactly
+/// the commands that move the router to the policy, touching only what PolicyKit owns
+/// (<see cref="DeploymentPlan"/>, <see cref="NftablesPlan"/>). Exit 0 when nothing would change, 4 when something would
 /// (CI and cron alert on drift), 1 when the policy has errors or the plan would replace an object
 /// PolicyKit does not own (MP4030), 2 on usage or I/O errors.
 /// </summary>
@@ -33,8 +35,8 @@ internal static class PlanCommand
         var files = new Argument<string[]>("POLICY") { Description = "Policy files (.mpol).", Arity = ArgumentArity.OneOrMore };
         var device = new Option<string>("--device") { Description = "The device to plan for.", HelpName = "NAME", Required = true };
         var running = new Option<string?>("--running") { Description = "The device's running configuration, in the platform's own text (Junos: display set).", HelpName = "FILE" };
-        var runningFrom = new Option<string?>("--running-from") { Description = "Read the running configuration live: frr (vtysh -c \"show running-config\").", HelpName = "frr" };
-        runningFrom.AcceptOnlyFromAmong("frr");
+        var runningFrom = new Option<string?>("--running-from") { Description = "Read the running configuration live: frr (vtysh -c \"show running-config\") or nft (nft -j list ruleset).", HelpName = "frr|nft" };
+        runningFrom.AcceptOnlyFromAmong("frr", "nft");
         var redact = new Option<bool>("--redact") { Description = "Replace secrets with placeholders in the printed commands." };
         var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
@@ -53,7 +55,7 @@ internal static class PlanCommand
             string? file = parseResult.GetValue(running), live = parseResult.GetValue(runningFrom);
             if ((file is null) == (live is null))
             {
-                context.ReportError("give the running configuration with exactly one of --running FILE or --running-from frr");
+                context.ReportError("give the running configuration with exactly one of --running FILE or --running-from frr|nft");
                 return ExitCodes.UsageOrIoError;
             }
             return Run(context, parseResult.GetValue(files) ?? [], parseResult.GetValue(device)!, file, live,
@@ -68,7 +70,7 @@ internal static class PlanCommand
         var texts = InputFiles.ReadAll(paths, context);
         if (texts is null) return ExitCodes.UsageOrIoError;
         var reader = new InMemoryPolicyFileReader(texts);
-        var targets = DeploymentPlan.Platforms.ToHashSet();
+        var targets = DeploymentPlan.Platforms.Append(NftablesTarget).ToHashSet();
         var emit = new EmitOptions { Environment = context.GetEnvironmentVariable };
         var results = paths.Distinct(StringComparer.Ordinal).Select(p => PolicyEmitter.Compile(p, targets, options, emit, reader)).ToList();
         var failed = results.Where(r => r.HasErrors).ToList();
@@ -78,6 +80,15 @@ internal static class PlanCommand
             return ExitCodes.PolicyErrors;
         }
         var compiled = results.SelectMany(r => r.Files).Where(f => f.Device == device && targets.Contains(f.Target)).ToList();
+        string runningName = runningPath ?? $"{runningFrom}:running-config";
+        string? runningText = runningPath is not null ? ReadFile(context, runningPath) : runningFrom == "nft" ? ReadNft(context) : ReadFrr(context);
+        if (runningText is null) return ExitCodes.UsageOrIoError;
+        // A Linux box has an FRR file and an nftables file: the running configuration says which is planned.
+        if (compiled.Count > 1)
+        {
+            bool nft = runningFrom == "nft" || (runningFrom is null && runningText.TrimStart().StartsWith('{'));
+            compiled = compiled.Where(f => (f.Target == NftablesTarget) == nft).ToList();
+        }
         if (compiled.Count != 1)
         {
             context.ReportError(compiled.Count == 0
@@ -87,11 +98,40 @@ internal static class PlanCommand
         }
         var file = compiled[0];
 
-        string runningName = runningPath ?? $"{runningFrom}:running-config";
-        string? runningText = runningPath is not null ? ReadFile(context, runningPath) : ReadFrr(context);
-        if (runningText is null) return ExitCodes.UsageOrIoError;
+        DeploymentPlan.Result plan;
+        if (file.Target == NftablesTarget)
+        {
+            if (NftIntent(context, file.Content) is not { } intent) return ExitCodes.UsageOrIoError;
+            try
+            {
+                plan = NftablesPlan.Make(runningText, intent, file.Content);
+            }
+            catch (FormatException e)
+            {
+                context.ReportError($"{runningName}: {e.Message}");
+                return ExitCodes.UsageOrIoError;
+            }
+        }
+        else
+        {
+            plan = DevicePlan(results, device, file, runningText);
+        }
+        return Report(context, plan, paths, targets, options, reader, file, device, runningName, runningText, results, redact, json);
+    }
 
-        var plan = DeploymentPlan.Make(file.Target, runningText, file.Content);
+    private const string NftablesTarget = "nftables";
+
+    private static DeploymentPlan.Result DevicePlan(List<CompileResult> results, string device, EmittedFile file, string runningText)
+    {
+        // The site objects the policy lets PolicyKit's replace on this device (takeover), device-wide and per interface.
+        var model = results.Select(r => r.Check.Model?.Devices.FirstOrDefault(d => d.Name == device)).FirstOrDefault(d => d is not null);
+        var takenOver = model is null ? [] : model.TakeOver.Concat(model.Interfaces.SelectMany(i => i.TakeOver)).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        return DeploymentPlan.Make(file.Target, runningText, file.Content, takenOver);
+    }
+
+    private static int Report(CliContext context, DeploymentPlan.Result plan, IReadOnlyList<string> paths, IReadOnlySet<string> targets, CompilationOptions options,
+        IPolicyFileReader reader, EmittedFile file, string device, string runningName, string runningText, List<CompileResult> results, bool redact, bool json)
+    {
         var secretWords = redact ? SecretWords(paths, targets, options, reader, context, file) : [];
         // Replaced wherever they stand in a line (quoted on Junos), longest first.
         var secrets = secretWords.OrderByDescending(w => w.Length).ToList();
@@ -183,33 +223,52 @@ internal static class PlanCommand
         return null;
     }
 
-    /// <summary>FRR's running configuration from vtysh, bounded in time.</summary>
-    private static string? ReadFrr(CliContext context)
+    /// <summary>FRR's running configuration from vtysh.</summary>
+    private static string? ReadFrr(CliContext context) =>
+        RunTool(context, "vtysh", ["-c", "show running-config"], null, "install FRR (apt-get install frr) or give --running FILE");
+
+    /// <summary>The kernel's ruleset, every table, as JSON.</summary>
+    private static string? ReadNft(CliContext context) =>
+        RunTool(context, "nft", ["-j", "list", "ruleset"], null, "install nftables (apt-get install nftables) or give --running FILE (nft -j list ruleset)");
+
+    /// <summary>
+    /// The compiled file as the kernel would hold it: loaded into a network namespace of its own
+    /// that holds nothing else and ends with the command (unshare), then listed as JSON. The
+    /// running ruleset is never touched.
+    /// </summary>
+    private static string? NftIntent(CliContext context, string compiled) =>
+        RunTool(context, "unshare", ["--net", "--", "sh", "-c", $"nft -f - && nft -j list table {NftRuleset.TableFamily} {NftRuleset.TableName}"], compiled,
+            "a plan for nftables loads the compiled file into a network namespace of its own: run as root, with unshare (util-linux) and nft (nftables) installed");
+
+    /// <summary>Runs a tool bounded in time and returns its output, or reports why not and returns null.</summary>
+    private static string? RunTool(CliContext context, string tool, IReadOnlyList<string> arguments, string? input, string hint)
     {
+        string command = $"{tool} {string.Join(' ', arguments)}";
         try
         {
-            var start = new ProcessStartInfo("vtysh") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add("show running-config");
+            var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+            foreach (var argument in arguments) start.ArgumentList.Add(argument);
             using var process = Process.Start(start)!;
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
+            process.StandardInput.Write(input ?? "");
+            process.StandardInput.Close();
             if (!process.WaitForExit(30_000))
             {
-                process.Kill();
-                context.ReportError("vtysh did not answer within 30 s");
+                process.Kill(entireProcessTree: true);
+                context.ReportError($"{tool} did not answer within 30 s");
                 return null;
             }
             if (process.ExitCode != 0)
             {
-                context.ReportError($"vtysh -c \"show running-config\" failed (exit {process.ExitCode}): {error.Result.Trim()}");
+                context.ReportError($"{command} failed (exit {process.ExitCode}): {error.Result.Trim()}; {hint}");
                 return null;
             }
             return output.Result;
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            context.ReportError($"cannot run vtysh ({e.Message}); install FRR (apt-get install frr) or give --running FILE");
+            context.ReportError($"cannot run {tool} ({e.Message}); {hint}");
             return null;
         }
     }

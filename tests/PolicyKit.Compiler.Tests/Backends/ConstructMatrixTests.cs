@@ -195,6 +195,7 @@ public sealed class ConstructMatrixTests
             }                                                       //@}
 
             control-plane { filter infra-acl; rate-limit pim 1000 pps; }   //@
+            compose loopback-filter "SITE-LO0";                     //@
             group-encryption { protect filter crypto; group-id 1001; }    //@
             telemetry { site "matrix-pop"; interval 10s; warn 80%; }      //@
         }

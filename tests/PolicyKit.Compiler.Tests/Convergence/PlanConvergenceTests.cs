@@ -122,4 +122,109 @@ public sealed class PlanConvergenceTests
         Assert.Contains(siteObject, running.Text, StringComparison.Ordinal);
         Assert.Contains("PK-", compiled.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_composed_loopback_filter_runs_after_PolicyKits_and_the_plan_converges_to_the_list()
+    {
+        // The site protects lo0 with its own filter; v1 took that place (takeover), v2 composes with it.
+        const string SiteLo0 = """
+            set firewall family inet filter SITE-LO0 term ssh from protocol tcp
+            set firewall family inet filter SITE-LO0 term ssh then accept
+            set interfaces lo0 unit 0 family inet filter input SITE-LO0
+            """;
+        string policy = V1.Replace("bgp as", "control-plane { rate-limit pim 100 pps; }\n    bgp as", StringComparison.Ordinal);
+        string v2 = Compiled(policy.Replace("device r platform PLATFORM {", "device r platform PLATFORM {\n    compose loopback-filter \"SITE-LO0\";", StringComparison.Ordinal), "junos");
+        var lines = v2.Split('\n');
+        Assert.Equal(
+            ["delete interfaces lo0 unit 0 family inet filter input", "delete interfaces lo0 unit 0 family inet filter input-list",
+             "set interfaces lo0 unit 0 family inet filter input-list PK-R-LO0", "set interfaces lo0 unit 0 family inet filter input-list SITE-LO0"],
+            lines.Where(l => l.Contains("interfaces lo0", StringComparison.Ordinal)));
+        // PolicyKit's filter decides only what it polices: no catch-all term, so the rest reaches the site's.
+        Assert.DoesNotContain(lines, l => l.Contains("PK-R-LO0 term accept-rest", StringComparison.Ordinal));
+
+        string running = Platforms["junos"].Site + "\n" + SiteLo0;
+        var plan = Plan("junos", running, v2);
+        Assert.Empty(plan.Conflicts);
+        int deleted = plan.Commands.ToList().IndexOf("delete interfaces lo0 unit 0 family inet filter input");
+        int listed = plan.Commands.ToList().IndexOf("set interfaces lo0 unit 0 family inet filter input-list PK-R-LO0");
+        int site = plan.Commands.ToList().IndexOf("set interfaces lo0 unit 0 family inet filter input-list SITE-LO0");
+        int defined = plan.Commands.ToList().FindIndex(c => c.StartsWith("set firewall family inet filter PK-R-LO0 ", StringComparison.Ordinal));
+        Assert.True(defined >= 0 && defined < listed && deleted >= 0 && listed < site, string.Join("\n", plan.Commands));
+        Assert.DoesNotContain(plan.Commands, c => c.Contains("filter SITE-LO0 ", StringComparison.Ordinal));
+
+        var applied = PlatformModel.Apply("junos", running, plan.Commands);
+        Assert.DoesNotContain("set interfaces lo0 unit 0 family inet filter input SITE-LO0", applied);
+        Assert.Contains("set firewall family inet filter SITE-LO0 term ssh then accept", applied);
+        Assert.Empty(Plan("junos", Render(applied), v2).Commands);
+
+        // Taken over instead of composed: the plan may replace the site's filter in its place.
+        string takeover = Compiled(policy.Replace("device r platform PLATFORM {", "device r platform PLATFORM {\n    takeover \"SITE-LO0\";", StringComparison.Ordinal), "junos");
+        Assert.NotEmpty(Plan("junos", running, takeover).Conflicts);
+        var taken = DeploymentPlan.Make("junos", running, takeover, ["SITE-LO0"]);
+        Assert.Empty(taken.Conflicts);
+        Assert.Contains("set interfaces lo0 unit 0 family inet filter input PK-R-LO0", taken.Commands);
+    }
+
+    // IOS-XE numbers AS-path lists: PolicyKit's are those only its route-maps use.
+    private const string AsPathV1 = """
+        prefixes p { 198.18.0.0/24; }
+        filter cust { permit prefixes p; }
+        device r platform ios-xe {
+            bgp as 64500 { neighbor 192.0.2.9 as 64501 { max-prefix 10; prefix-filter in cust; as-path reject private-asns; as-path max-length 50; } }
+        }
+        """;
+
+    [Fact]
+    public void Ios_xe_as_path_lists_only_PolicyKits_route_maps_use_are_owned_and_converge()
+    {
+        const string Site = "hostname r\nip prefix-list SITE-DEFAULT seq 5 permit 0.0.0.0/0\n";
+        string v1 = OutputOf(AsPathV1, "ios-xe");
+        string v2 = OutputOf(AsPathV1.Replace(" as-path max-length 50;", "", StringComparison.Ordinal), "ios-xe");
+        Assert.Contains("ip as-path access-list 2 ", v1, StringComparison.Ordinal);
+        Assert.DoesNotContain("ip as-path access-list 2 ", v2, StringComparison.Ordinal);
+        string running = Render(PlatformModel.Apply("ios-xe", Site, Plan("ios-xe", Site, v1).Commands));
+
+        var plan = Plan("ios-xe", running, v2);
+        Assert.Empty(plan.Conflicts);
+        Assert.Contains(plan.Commands, c => c.StartsWith("no ip as-path access-list 2 permit ", StringComparison.Ordinal));
+        var after = PlatformModel.Apply("ios-xe", running, plan.Commands).ToHashSet(StringComparer.Ordinal);
+        var expected = PlatformModel.Statements("ios-xe", Site);
+        expected.UnionWith(PlatformModel.Statements("ios-xe", v2));
+        Assert.True(expected.SetEquals(after), $"plan:\n{string.Join("\n", plan.Commands)}\n\nleft over:\n{string.Join("\n", after.Except(expected))}\n\nmissing:\n{string.Join("\n", expected.Except(after))}");
+    }
+
+    [Fact]
+    public void An_as_path_list_number_the_sites_route_map_uses_is_a_conflict()
+    {
+        const string Site = "hostname r\nip as-path access-list 1 permit ^65000_\nroute-map SITE-IN permit 10\n match as-path 1\n";
+        var plan = Plan("ios-xe", Site, OutputOf(AsPathV1, "ios-xe"));
+        var (running, compiled) = Assert.Single(plan.Conflicts);
+        Assert.Equal("ip as-path access-list 1 permit ^65000_", running.Text);
+        Assert.StartsWith("ip as-path access-list 1 permit ", compiled.Text, StringComparison.Ordinal);
+        // The site's list that nothing of PolicyKit's uses is the site's even when no route-map uses it.
+        Assert.Single(Plan("ios-xe", "hostname r\nip as-path access-list 1 permit ^65000_\n", OutputOf(AsPathV1, "ios-xe")).Conflicts);
+    }
+
+    /// <summary>
+    /// IOS-XE applies each command as it is typed: after every command of the v1→v2 plan, every
+    /// owned statement that v1 and v2 both have (an ACL entry, a prefix-list entry, an access
+    /// group) is on the router — no protection the policy keeps is ever absent.
+    /// </summary>
+    [Fact]
+    public void Ios_xe_plan_never_removes_a_kept_protection_at_any_step()
+    {
+        string running = Running("ios-xe");
+        var kept = PlatformModel.Statements("ios-xe", Compiled(V1, "ios-xe"));
+        kept.IntersectWith(PlatformModel.Statements("ios-xe", Compiled(V2, "ios-xe")));
+        kept.RemoveWhere(k => !k.Contains("PK-", StringComparison.Ordinal));
+        Assert.NotEmpty(kept);
+        var commands = Plan("ios-xe", running, Compiled(V2, "ios-xe")).Commands;
+        Assert.Contains(commands, c => c.TrimStart().StartsWith("no ", StringComparison.Ordinal));
+        for (int step = 0; step <= commands.Count; step++)
+        {
+            var state = PlatformModel.Apply("ios-xe", running, commands.Take(step).ToList()).ToHashSet(StringComparer.Ordinal);
+            var missing = kept.Where(k => !state.Contains(k)).ToList();
+            Assert.True(missing.Count == 0, $"after command {step} ({(step > 0 ? commands[step - 1] : "none")}) these kept protections are absent:\n{string.Join("\n", missing)}");
+        }
+    }
 }

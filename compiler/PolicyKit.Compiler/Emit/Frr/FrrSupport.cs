@@ -14,6 +14,7 @@ public static class FrrSupport
 {
     public static readonly IReadOnlyDictionary<string, string> Unsupported = new Dictionary<string, string>
     {
+        ["compose loopback-filter"] = "FRR has no loopback filter (packet filtering is nftables', which runs every table by itself)",
         ["mroute-limit"] = "FRR 8.4 pimd has no multicast route limit",
         ["igmp limit (router-wide)"] = "FRR 8.4 has no IGMP group limit (ip igmp watermark-warn only logs)",
         ["mld limit (router-wide)"] = "FRR 8.4 has no MLD group limit",

@@ -14,6 +14,7 @@ public static class IosXeSupport
 {
     public static readonly IReadOnlyDictionary<string, string> Unsupported = new Dictionary<string, string>
     {
+        ["compose loopback-filter"] = "IOS-XE's control plane takes one service-policy, so two loopback filters cannot run one after the other: merge the site's rules into the policy's control-plane filter, or write takeover",
         ["bmp over tls"] = "IOS-XE exports BMP over plain TCP only",
         ["mld control filter"] = "IOS IPv6 ACLs cannot match IGMP message types; use 'queries drop' for MLD",
         ["msdp tcp-ao authentication"] = "IOS-XE MSDP authenticates peers with a TCP MD5 password only (ip msdp password)",

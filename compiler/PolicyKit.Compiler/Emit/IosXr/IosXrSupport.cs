@@ -15,6 +15,7 @@ public static class IosXrSupport
         // IOS XR: the commands and why these cannot be written are in docs/targets.md.
     public static readonly IReadOnlyDictionary<string, string> Unsupported = new Dictionary<string, string>
     {
+        ["compose loopback-filter"] = "IOS XR has no loopback filter to compose with (LPTS polices traffic to the router)",
         ["bmp monitor post-policy"] = "PolicyKit's IOS XR form (neighbor bmp-activate) exports Adj-RIB-In pre-policy only",
         ["bmp monitor loc-rib"] = "PolicyKit's IOS XR form (neighbor bmp-activate) exports Adj-RIB-In pre-policy only",
         ["bmp station without an address"] = "a router must be told where the BMP station is (bmp server N host A port P); only a Linux box runs the station itself",

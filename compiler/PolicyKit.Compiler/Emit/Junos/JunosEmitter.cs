@@ -814,20 +814,43 @@ public sealed class JunosEmitter : ConfigEmitter
                     }
                     terms.Add($"rule-{n}", from, JunosTerms.FirewallThen(rule.Action, rule.Log));
                 }
-                terms.Add("implicit-deny", [], ["discard"]);
+            }
+            // Composed with the site's filter (IPv4): PolicyKit's filter ends without its catch-all
+            // term, so what it does not decide goes on to the site's filter.
+            bool compose = family == IpFamily.V4 && d.ComposedLoopbackFilter is not null;
+            if (hasFilter)
+            {
+                if (!compose) terms.Add("implicit-deny", [], ["discard"]);
             }
             else if (terms.Count > 0 || rates.Count > 0)
             {
                 for (int r = 0; r < rates.Count; r++) terms.Add($"rate-{r + 1}", rates[r].Match, [$"policer {rates[r].Policer}", "accept"]);
-                terms.Add("accept-rest", [], ["accept"]);
+                if (!compose) terms.Add("accept-rest", [], ["accept"]);
             }
             if (terms.Count == 0) continue;
-            if (family == IpFamily.V4) w.Comment("Traffic to the router itself (loopback filter: replaces any lo0 input filter of the site; merge by hand if there is one)");
             string suffix = family == IpFamily.V4 ? "LO0" : "LO0-V6";
             string name = book.Add(family == IpFamily.V4 ? JunosBook.FilterInet : JunosBook.FilterInet6, JunosSyntax.Name(d.Name, suffix), terms.Lines);
-            w.Line($"set interfaces lo0 unit 0 family {JunosSyntax.Family(family)} filter input {name}");
+            string slot = $"interfaces lo0 unit 0 family {JunosSyntax.Family(family)} filter";
+            if (compose)
+            {
+                // One filter list, PolicyKit's first: its discards and policers hold whatever the
+                // site's filter says. `input` and `input-list` exclude each other, so both are
+                // deleted and the list written whole, in the same commit.
+                var site = d.ComposedLoopbackFilter!;
+                w.Comment($"Traffic to the router itself: PolicyKit's loopback filter, then the site's {site.Name} ({DeviceEmission.Where(site.Span)})");
+                w.Line($"delete {slot} input");
+                w.Line($"delete {slot} input-list");
+                w.Line($"set {slot} input-list {name}");
+                w.Line($"set {slot} input-list {site.Name}");
+                continue;
+            }
+            if (family == IpFamily.V4) w.Comment("Traffic to the router itself (loopback filter: takes the place of the site's lo0 input filter; see compose loopback-filter)");
+            if (d.TakeOver.IsEmpty)
+                e.Report(cp?.Span ?? d.Span, c => c.ReplacesSiteSlot($"the lo0 input filter ({JunosSyntax.Family(family)})", name, "junos"));
+            w.Line($"set {slot} input {name}");
         }
         if (cp is not null) e.Emitted("control-plane");
+        if (d.ComposedLoopbackFilter is not null) e.Emitted("compose loopback-filter");
     }
 
     /// <summary>True when some rule of the filter names IPv6 addresses (an IPv6 loopback filter is then written too).</summary>

@@ -61,6 +61,7 @@ public static class LinuxSupport
     /// <summary>What none of FRR, nftables and mpol-agent can do on a Linux edge box.</summary>
     public static readonly IReadOnlyDictionary<string, string> Unsupported = new Dictionary<string, string>
     {
+        ["compose loopback-filter"] = "nftables runs the chains of every table at a hook, so PolicyKit's table never takes the place of the site's: there is nothing to compose",
         // Data plane (nftables): mrinfo, PIM neighbor filters by address and boundaries
         // by source are nftables rules on a Linux edge, so they are not listed here.
         ["group-encryption"] = "GET VPN (GDOI group members) is an IOS-XE feature; neither FRR nor nftables has GDOI",

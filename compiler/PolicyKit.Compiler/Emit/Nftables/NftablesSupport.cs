@@ -21,6 +21,7 @@ public static class NftablesSupport
 
     public static readonly IReadOnlyDictionary<string, string> Unsupported = new Dictionary<string, string>
     {
+        ["compose loopback-filter"] = "nftables runs the chains of every table at a hook, so PolicyKit's table never takes the place of the site's: there is nothing to compose",
         ["mroute-limit"] = NoCounting,
         ["igmp limit (router-wide)"] = NoCounting,
         ["mld limit (router-wide)"] = NoCounting,

@@ -1,0 +1,72 @@
+using PolicyKit.Compiler.Tests.Cli;
+using static PolicyKit.Compiler.Tests.Fidelity.FidelityCompile;
+
+namespace PolicyKit.Compiler.Tests.Diagnostics;
+
+/// <summary>
+/// Issue 16, ownership: a policy names the site objects PolicyKit may take the place of
+/// (<c>takeover</c>) or run after its own (<c>compose loopback-filter</c>); without either, an output
+/// that takes the place of the site's loopback filter says so (MP4031), and a plan refuses (MP4030).
+/// </summary>
+public sealed class OwnershipDiagnosticTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private const string Junos = """
+        sources core { 10.20.0.0/29; }
+        filter infra { permit protocol pim from core; deny protocol pim; permit any; }
+        device r platform junos {
+            control-plane { filter infra; rate-limit pim 100 pps; }
+        }
+        """;
+
+    [Theory]
+    [InlineData("PK-R-LO0", "names starting with PK- are PolicyKit's own")]
+    [InlineData("SITE LO0", "one word")]
+    [InlineData("", "it is empty")]
+    public void MP3060_takeover_or_compose_names_something_that_is_not_a_site_object(string name, string reason)
+    {
+        foreach (var statement in new[] { $"takeover \"{name}\";", $"compose loopback-filter \"{name}\";" })
+        {
+            var result = PolicyAssert.Check(Junos.Replace("control-plane", statement + "\n    control-plane", StringComparison.Ordinal));
+            var d = PolicyAssert.Reports(result, "MP3060", Compiler.Diagnostics.DiagnosticSeverity.Error, 4, statement.StartsWith("takeover", StringComparison.Ordinal) ? 14 : 29);
+            Assert.Contains(reason, d.Message, StringComparison.Ordinal);
+        }
+        PolicyAssert.DoesNotReport(PolicyAssert.Check(Junos.Replace("control-plane", "takeover \"SITE-LO0\";\n    control-plane", StringComparison.Ordinal)), "MP3060");
+    }
+
+    [Fact]
+    public void MP4031_the_loopback_filter_takes_the_place_of_the_sites_unless_composed_or_taken_over()
+    {
+        var bare = Compile(Junos, ["junos"]);
+        var d = Assert.Single(bare.Diagnostics, d => d.Code == "MP4031");
+        Assert.Equal((4, 5), d.Span.StartLineColumn);
+        Assert.Contains("PK-R-LO0", d.Message, StringComparison.Ordinal);
+        foreach (var statement in new[] { "takeover \"SITE-LO0\";", "compose loopback-filter \"SITE-LO0\";" })
+        {
+            var declared = Compile(Junos.Replace("control-plane", statement + "\n    control-plane", StringComparison.Ordinal), ["junos"]);
+            Assert.DoesNotContain(declared.Diagnostics, x => x.Code == "MP4031");
+        }
+    }
+
+    [Fact]
+    public void A_takeover_lets_mpolc_plan_replace_the_named_site_object()
+    {
+        const string Policy = """
+            filter joins { permit groups 239.1.0.0/16; }
+            device r platform ios-xe { interface "GigabitEthernet1" { igmp { access joins; } TAKEOVER } }
+            """;
+        string running = _dir.Write("running.cfg", "hostname r\ninterface GigabitEthernet1\n ip igmp access-group SITE-JOINS\n");
+        string other = _dir.Write("other.mpol", Policy.Replace("TAKEOVER", "takeover \"SITE-OTHER\";", StringComparison.Ordinal));
+        var refused = MpolcRunner.Run("plan", other, "--device", "r", "--running", running);
+        Assert.True(refused.ExitCode == 1 && refused.Stderr.Contains("MP4030", StringComparison.Ordinal), refused.ToString());
+
+        string policy = _dir.Write("p.mpol", Policy.Replace("TAKEOVER", "takeover \"SITE-JOINS\";", StringComparison.Ordinal));
+        var run = MpolcRunner.Run("plan", policy, "--device", "r", "--running", running);
+        Assert.True(run.ExitCode == 4, run.ToString());
+        Assert.Contains(" ip igmp access-group PK-JOINS-IGMP\n", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("SITE-JOINS", run.Stdout, StringComparison.Ordinal);
+    }
+}
