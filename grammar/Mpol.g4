@@ -91,6 +91,7 @@ interfaceStmt
     | sourceFilterStmt
     | ROUTER_GUARD ';'
     | DESCRIPTION STRING ';'
+    | AUDIT ';'                               // report would-deny decisions, enforce none (docs/language.md#audit)
     ;
 
 // igmp { ... } covers IPv4 (IGMP); mld { ... } the same rules for IPv6 (MLD).
@@ -154,6 +155,7 @@ deviceStmt
     | CONTROL_PLANE '{' controlPlaneStmt* '}'                       # controlPlaneDecl
     | GROUP_ENCRYPTION '{' groupEncryptionStmt* '}'                 # groupEncryptionDecl
     | rpkiBlock                                                     # rpkiDecl
+    | AUDIT ';'                                                     # deviceAudit
     ;
 
 rpBlock : RP '{' rpStmt* '}' ;
@@ -366,6 +368,7 @@ MATCH : 'match' ;
 COST : 'cost' ;
 PROFILE : 'profile' ;
 ROUTER_GUARD : 'router-guard' ;
+AUDIT : 'audit' ;
 DESCRIPTION : 'description' ;
 IGMP : 'igmp' ;
 MLD : 'mld' ;

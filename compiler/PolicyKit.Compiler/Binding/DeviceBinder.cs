@@ -38,6 +38,7 @@ public sealed partial class DeviceBinder(SymbolTable symbols, AddressBinder addr
         ControlPlanePolicy? controlPlane = null;
         GroupEncryptionPolicy? encryption = null;
         RpkiPolicy? rpki = null;
+        SourceSpan? audit = null;
         var interfaces = new List<InterfacePolicy>();
         var interfaceNames = new Dictionary<string, SourceSpan>(StringComparer.Ordinal);
         var bmpStations = new List<BmpStation>();
@@ -142,6 +143,9 @@ public sealed partial class DeviceBinder(SymbolTable symbols, AddressBinder addr
                 case RpkiBlockSyntax r when Once("rpki", r.Span):
                     rpki = BindRpki(r);
                     break;
+                case AuditSyntax a when Once("audit", a.Span):
+                    audit = a.Span;
+                    break;
             }
         }
 
@@ -154,6 +158,7 @@ public sealed partial class DeviceBinder(SymbolTable symbols, AddressBinder addr
         {
             SsmRangeSpan = ssmSpan,
             Rpki = rpki,
+            Audit = audit,
         };
     }
 

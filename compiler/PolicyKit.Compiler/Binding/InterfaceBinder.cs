@@ -30,6 +30,7 @@ public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses
         public List<Boundary> Boundaries = [];
         public Filter? SourceFilter;
         public bool RouterGuard;
+        public SourceSpan? Audit;
     }
 
     private sealed class MembershipBuilder(GroupProtocol protocol)
@@ -79,7 +80,10 @@ public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses
             builder.Boundaries.ToImmutableArray(),
             builder.SourceFilter,
             builder.RouterGuard,
-            declaration.Span);
+            declaration.Span)
+        {
+            Audit = builder.Audit,
+        };
     }
 
     private void Apply(Builder builder, ImmutableArray<InterfaceStmtSyntax> body, string scope, string ownerName)
@@ -114,6 +118,10 @@ public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses
                     break;
                 case RouterGuardSyntax:
                     builder.RouterGuard = true;
+                    break;
+                case InterfaceAuditSyntax audit:
+                    Once("audit", audit.Span);
+                    builder.Audit = audit.Span;
                     break;
                 case DescriptionSyntax description:
                     Once("description", description.Span);

@@ -44,30 +44,30 @@ public partial class MpolParser : Parser {
 		GROUPS=37, SOURCES=38, PREFIXES=39, EXCEPT=40, GE=41, LE=42, FILTER=43, 
 		PERMIT=44, DENY=45, LOG=46, ANY=47, FROM=48, TO=49, RPS=50, PROTOCOL=51, 
 		IGMP_TYPE=52, PORT=53, CLASS=54, MATCH=55, COST=56, PROFILE=57, ROUTER_GUARD=58, 
-		DESCRIPTION=59, IGMP=60, MLD=61, VERSION=62, ACCESS=63, LIMIT=64, QUERIES=65, 
-		DROP=66, ALLOW=67, CONTROL=68, STATE_LIMIT=69, RPF=70, OUT=71, IN=72, 
-		BOTH=73, CONNECTED=74, CLASSES=75, DEFAULT_COST=76, PIM=77, NEIGHBORS=78, 
-		NONE=79, BSR_BORDER=80, DISABLED=81, BOUNDARY=82, FILTER_AUTO_RP=83, SOURCE_FILTER=84, 
-		DEVICE=85, PLATFORM=86, IOS_XE=87, IOS_XR=88, JUNOS=89, FRR=90, NFTABLES=91, 
-		LINUX=92, MROUTE_LIMIT=93, WARN=94, DEFAULT_LIMIT=95, SAP_LISTEN=96, ON=97, 
-		OFF=98, MRINFO=99, GROUP_RANGE=100, SSM_RANGE=101, INTERFACE=102, USES=103, 
-		RP=104, ADDRESS=105, ACCEPT_REGISTER=106, ANNOUNCE_FILTER=107, REGISTER_RATE_LIMIT=108, 
-		MSDP=109, ORIGINATOR_ID=110, REDISTRIBUTE=111, PEER=112, AS=113, SA_FILTER=114, 
-		SA_LIMIT=115, MESH_GROUP=116, CONNECT_SOURCE=117, AUTH=118, MD5=119, TCP_AO=120, 
-		KEYCHAIN=121, SECRET=122, ENV=123, FILE=124, BGP=125, ROUTER_ID=126, NEIGHBOR=127, 
-		DAMPING=128, HALF_LIFE=129, REUSE=130, SUPPRESS=131, MAX_SUPPRESS=132, 
-		MAX_PREFIX=133, RESTART=134, WARNING_ONLY=135, TTL_SECURITY=136, HOPS=137, 
-		HOLD_TIME=138, PREFIX_FILTER=139, KEY=140, VALID=141, BMP=142, STATION=143, 
-		TLS=144, MUTUAL=145, SERVER_ONLY=146, MIN_VERSION=147, CIPHERS=148, CA=149, 
-		CERT=150, STRICT=151, MONITOR=152, PRE_POLICY=153, POST_POLICY=154, LOC_RIB=155, 
-		STATS_INTERVAL=156, TELEMETRY=157, SITE=158, INTERVAL=159, CONTROL_PLANE=160, 
-		RATE_LIMIT=161, PPS=162, GROUP_ENCRYPTION=163, PROTECT=164, GROUP_ID=165, 
-		UDP=166, TCP=167, ICMP=168, ICMPV6=169, IP=170, AUTO_RP=171, QUERY=172, 
-		REPORT_V1=173, REPORT_V2=174, REPORT_V3=175, LEAVE=176, PIM_V1=177, DVMRP=178, 
-		MTRACE=179, MTRACE_RESPONSE=180, DATE=181, RANGE_DOTS=182, IPV4_PREFIX=183, 
-		IPV4=184, IPV6_PREFIX=185, IPV6=186, BANDWIDTH=187, DURATION=188, PERCENT=189, 
-		DECIMAL=190, INT=191, STRING=192, IDENT=193, LINE_COMMENT=194, BLOCK_COMMENT=195, 
-		WS=196, BAD_CHAR=197;
+		AUDIT=59, DESCRIPTION=60, IGMP=61, MLD=62, VERSION=63, ACCESS=64, LIMIT=65, 
+		QUERIES=66, DROP=67, ALLOW=68, CONTROL=69, STATE_LIMIT=70, RPF=71, OUT=72, 
+		IN=73, BOTH=74, CONNECTED=75, CLASSES=76, DEFAULT_COST=77, PIM=78, NEIGHBORS=79, 
+		NONE=80, BSR_BORDER=81, DISABLED=82, BOUNDARY=83, FILTER_AUTO_RP=84, SOURCE_FILTER=85, 
+		DEVICE=86, PLATFORM=87, IOS_XE=88, IOS_XR=89, JUNOS=90, FRR=91, NFTABLES=92, 
+		LINUX=93, MROUTE_LIMIT=94, WARN=95, DEFAULT_LIMIT=96, SAP_LISTEN=97, ON=98, 
+		OFF=99, MRINFO=100, GROUP_RANGE=101, SSM_RANGE=102, INTERFACE=103, USES=104, 
+		RP=105, ADDRESS=106, ACCEPT_REGISTER=107, ANNOUNCE_FILTER=108, REGISTER_RATE_LIMIT=109, 
+		MSDP=110, ORIGINATOR_ID=111, REDISTRIBUTE=112, PEER=113, AS=114, SA_FILTER=115, 
+		SA_LIMIT=116, MESH_GROUP=117, CONNECT_SOURCE=118, AUTH=119, MD5=120, TCP_AO=121, 
+		KEYCHAIN=122, SECRET=123, ENV=124, FILE=125, BGP=126, ROUTER_ID=127, NEIGHBOR=128, 
+		DAMPING=129, HALF_LIFE=130, REUSE=131, SUPPRESS=132, MAX_SUPPRESS=133, 
+		MAX_PREFIX=134, RESTART=135, WARNING_ONLY=136, TTL_SECURITY=137, HOPS=138, 
+		HOLD_TIME=139, PREFIX_FILTER=140, KEY=141, VALID=142, BMP=143, STATION=144, 
+		TLS=145, MUTUAL=146, SERVER_ONLY=147, MIN_VERSION=148, CIPHERS=149, CA=150, 
+		CERT=151, STRICT=152, MONITOR=153, PRE_POLICY=154, POST_POLICY=155, LOC_RIB=156, 
+		STATS_INTERVAL=157, TELEMETRY=158, SITE=159, INTERVAL=160, CONTROL_PLANE=161, 
+		RATE_LIMIT=162, PPS=163, GROUP_ENCRYPTION=164, PROTECT=165, GROUP_ID=166, 
+		UDP=167, TCP=168, ICMP=169, ICMPV6=170, IP=171, AUTO_RP=172, QUERY=173, 
+		REPORT_V1=174, REPORT_V2=175, REPORT_V3=176, LEAVE=177, PIM_V1=178, DVMRP=179, 
+		MTRACE=180, MTRACE_RESPONSE=181, DATE=182, RANGE_DOTS=183, IPV4_PREFIX=184, 
+		IPV4=185, IPV6_PREFIX=186, IPV6=187, BANDWIDTH=188, DURATION=189, PERCENT=190, 
+		DECIMAL=191, INT=192, STRING=193, IDENT=194, LINE_COMMENT=195, BLOCK_COMMENT=196, 
+		WS=197, BAD_CHAR=198;
 	public const int
 		RULE_policyFile = 0, RULE_declaration = 1, RULE_includeDecl = 2, RULE_testDecl = 3, 
 		RULE_testStmt = 4, RULE_setDecl = 5, RULE_setKind = 6, RULE_setEntry = 7, 
@@ -117,9 +117,9 @@ public partial class MpolParser : Parser {
 		"'sources'", "'prefixes'", "'except'", "'ge'", "'le'", "'filter'", "'permit'", 
 		"'deny'", "'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", "'igmp-type'", 
 		"'port'", "'class'", "'match'", "'cost'", "'profile'", "'router-guard'", 
-		"'description'", "'igmp'", "'mld'", "'version'", "'access'", "'limit'", 
-		"'queries'", "'drop'", "'allow'", "'control'", "'state-limit'", "'rpf'", 
-		"'out'", "'in'", "'both'", "'connected'", "'classes'", "'default-cost'", 
+		"'audit'", "'description'", "'igmp'", "'mld'", "'version'", "'access'", 
+		"'limit'", "'queries'", "'drop'", "'allow'", "'control'", "'state-limit'", 
+		"'rpf'", "'out'", "'in'", "'both'", "'connected'", "'classes'", "'default-cost'", 
 		"'pim'", "'neighbors'", "'none'", "'bsr-border'", "'disabled'", "'boundary'", 
 		"'filter-auto-rp'", "'source-filter'", "'device'", "'platform'", "'ios-xe'", 
 		"'ios-xr'", "'junos'", "'frr'", "'nftables'", "'linux'", "'mroute-limit'", 
@@ -149,10 +149,10 @@ public partial class MpolParser : Parser {
 		"REPEAT", "BECAUSE", "BY", "GROUPS", "SOURCES", "PREFIXES", "EXCEPT", 
 		"GE", "LE", "FILTER", "PERMIT", "DENY", "LOG", "ANY", "FROM", "TO", "RPS", 
 		"PROTOCOL", "IGMP_TYPE", "PORT", "CLASS", "MATCH", "COST", "PROFILE", 
-		"ROUTER_GUARD", "DESCRIPTION", "IGMP", "MLD", "VERSION", "ACCESS", "LIMIT", 
-		"QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", "RPF", "OUT", "IN", 
-		"BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", "NEIGHBORS", "NONE", 
-		"BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", 
+		"ROUTER_GUARD", "AUDIT", "DESCRIPTION", "IGMP", "MLD", "VERSION", "ACCESS", 
+		"LIMIT", "QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", "RPF", 
+		"OUT", "IN", "BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", "NEIGHBORS", 
+		"NONE", "BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", 
 		"DEVICE", "PLATFORM", "IOS_XE", "IOS_XR", "JUNOS", "FRR", "NFTABLES", 
 		"LINUX", "MROUTE_LIMIT", "WARN", "DEFAULT_LIMIT", "SAP_LISTEN", "ON", 
 		"OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", "INTERFACE", "USES", "RP", 
@@ -236,7 +236,7 @@ public partial class MpolParser : Parser {
 			State = 155;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 30)) & ~0x3f) == 0 && ((1L << (_la - 30)) & 36028797169968003L) != 0)) {
+			while (((((_la - 30)) & ~0x3f) == 0 && ((1L << (_la - 30)) & 72057594188931971L) != 0)) {
 				{
 				{
 				State = 152;
@@ -674,7 +674,7 @@ public partial class MpolParser : Parser {
 			State = 218;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & -4611684783489646848L) != 0) || _la==CONTROL || _la==PEER || ((((_la - 140)) & ~0x3f) == 0 && ((1L << (_la - 140)) & 9140042526891529L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & -9223370801917034752L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 562949953421345L) != 0) || ((((_la - 141)) & ~0x3f) == 0 && ((1L << (_la - 141)) & 9140042526891529L) != 0)) {
 				{
 				{
 				State = 215;
@@ -1719,7 +1719,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 321;
 			_la = TokenStream.LA(1);
-			if ( !(_la==IGMP || ((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 281479271677953L) != 0) || ((((_la - 142)) & ~0x3f) == 0 && ((1L << (_la - 142)) & 562951010385921L) != 0)) ) {
+			if ( !(_la==IGMP || ((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 281479271677953L) != 0) || ((((_la - 143)) & ~0x3f) == 0 && ((1L << (_la - 143)) & 562951010385921L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1772,7 +1772,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 323;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 172)) & ~0x3f) == 0 && ((1L << (_la - 172)) & 511L) != 0)) ) {
+			if ( !(((((_la - 173)) & ~0x3f) == 0 && ((1L << (_la - 173)) & 511L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -2002,7 +2002,7 @@ public partial class MpolParser : Parser {
 			State = 356;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 58)) & ~0x3f) == 0 && ((1L << (_la - 58)) & 84412431L) != 0)) {
+			while (((((_la - 58)) & ~0x3f) == 0 && ((1L << (_la - 58)) & 168824863L) != 0)) {
 				{
 				{
 				State = 353;
@@ -2047,6 +2047,7 @@ public partial class MpolParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ROUTER_GUARD() { return GetToken(MpolParser.ROUTER_GUARD, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DESCRIPTION() { return GetToken(MpolParser.DESCRIPTION, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING() { return GetToken(MpolParser.STRING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AUDIT() { return GetToken(MpolParser.AUDIT, 0); }
 		public InterfaceStmtContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -2065,7 +2066,7 @@ public partial class MpolParser : Parser {
 		InterfaceStmtContext _localctx = new InterfaceStmtContext(Context, State);
 		EnterRule(_localctx, 42, RULE_interfaceStmt);
 		try {
-			State = 371;
+			State = 373;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IGMP:
@@ -2124,6 +2125,15 @@ public partial class MpolParser : Parser {
 				Match(T__0);
 				}
 				break;
+			case AUDIT:
+				EnterOuterAlt(_localctx, 8);
+				{
+				State = 371;
+				Match(AUDIT);
+				State = 372;
+				Match(T__0);
+				}
+				break;
 			default:
 				throw new NoViableAltException(this);
 			}
@@ -2170,25 +2180,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 373;
+			State = 375;
 			groupProtocol();
-			State = 374;
+			State = 376;
 			Match(T__1);
-			State = 378;
+			State = 380;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 44)) & ~0x3f) == 0 && ((1L << (_la - 44)) & 20709379L) != 0)) {
+			while (((((_la - 44)) & ~0x3f) == 0 && ((1L << (_la - 44)) & 41418755L) != 0)) {
 				{
 				{
-				State = 375;
+				State = 377;
 				igmpStmt();
 				}
 				}
-				State = 380;
+				State = 382;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 381;
+			State = 383;
 			Match(T__2);
 			}
 		}
@@ -2227,7 +2237,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 383;
+			State = 385;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IGMP || _la==MLD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2351,20 +2361,20 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 48, RULE_igmpStmt);
 		int _la;
 		try {
-			State = 419;
+			State = 421;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case VERSION:
 				_localctx = new IgmpMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 385;
-				Match(VERSION);
-				State = 386;
-				Match(T__4);
 				State = 387;
-				Match(INT);
+				Match(VERSION);
 				State = 388;
+				Match(T__4);
+				State = 389;
+				Match(INT);
+				State = 390;
 				Match(T__0);
 				}
 				break;
@@ -2373,33 +2383,33 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpInlineRuleContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 389;
+				State = 391;
 				action();
-				State = 393;
+				State = 395;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0)) {
 					{
 					{
-					State = 390;
+					State = 392;
 					matchTerm();
 					}
 					}
-					State = 395;
+					State = 397;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 397;
+				State = 399;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOG) {
 					{
-					State = 396;
+					State = 398;
 					Match(LOG);
 					}
 				}
 
-				State = 399;
+				State = 401;
 				Match(T__0);
 				}
 				break;
@@ -2407,11 +2417,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpAccessFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 401;
-				Match(ACCESS);
-				State = 402;
-				name();
 				State = 403;
+				Match(ACCESS);
+				State = 404;
+				name();
+				State = 405;
 				Match(T__0);
 				}
 				break;
@@ -2419,23 +2429,23 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 405;
+				State = 407;
 				Match(LIMIT);
-				State = 406;
+				State = 408;
 				Match(INT);
-				State = 409;
+				State = 411;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 407;
+					State = 409;
 					Match(EXCEPT);
-					State = 408;
+					State = 410;
 					addressRef();
 					}
 				}
 
-				State = 411;
+				State = 413;
 				Match(T__0);
 				}
 				break;
@@ -2443,9 +2453,9 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 412;
+				State = 414;
 				Match(QUERIES);
-				State = 413;
+				State = 415;
 				_la = TokenStream.LA(1);
 				if ( !(_la==DROP || _la==ALLOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2454,7 +2464,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 414;
+				State = 416;
 				Match(T__0);
 				}
 				break;
@@ -2462,11 +2472,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpControlContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 415;
-				Match(CONTROL);
-				State = 416;
-				name();
 				State = 417;
+				Match(CONTROL);
+				State = 418;
+				name();
+				State = 419;
 				Match(T__0);
 				}
 				break;
@@ -2520,27 +2530,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 421;
-			Match(STATE_LIMIT);
-			State = 422;
-			limitDirection();
 			State = 423;
+			Match(STATE_LIMIT);
+			State = 424;
+			limitDirection();
+			State = 425;
 			limitAmount();
-			State = 427;
+			State = 429;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 37)) & ~0x3f) == 0 && ((1L << (_la - 37)) & 824633720835L) != 0)) {
+			while (((((_la - 37)) & ~0x3f) == 0 && ((1L << (_la - 37)) & 1649267441667L) != 0)) {
 				{
 				{
-				State = 424;
+				State = 426;
 				stateLimitOption();
 				}
 				}
-				State = 429;
+				State = 431;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 430;
+			State = 432;
 			Match(T__0);
 			}
 		}
@@ -2580,9 +2590,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 432;
+			State = 434;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 19L) != 0)) ) {
+			if ( !(((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 19L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -2625,20 +2635,20 @@ public partial class MpolParser : Parser {
 		LimitAmountContext _localctx = new LimitAmountContext(Context, State);
 		EnterRule(_localctx, 54, RULE_limitAmount);
 		try {
-			State = 436;
+			State = 438;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 434;
+				State = 436;
 				Match(INT);
 				}
 				break;
 			case BANDWIDTH:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 435;
+				State = 437;
 				bandwidth();
 				}
 				break;
@@ -2731,16 +2741,16 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 56, RULE_stateLimitOption);
 		int _la;
 		try {
-			State = 453;
+			State = 455;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GROUPS:
 				_localctx = new StateLimitGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 438;
+				State = 440;
 				Match(GROUPS);
-				State = 439;
+				State = 441;
 				addressRef();
 				}
 				break;
@@ -2748,9 +2758,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 440;
+				State = 442;
 				Match(SOURCES);
-				State = 441;
+				State = 443;
 				addressRef();
 				}
 				break;
@@ -2758,23 +2768,23 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitClassesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 442;
+				State = 444;
 				Match(CLASSES);
-				State = 443;
+				State = 445;
 				name();
-				State = 448;
+				State = 450;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 444;
+					State = 446;
 					Match(T__3);
-					State = 445;
+					State = 447;
 					name();
 					}
 					}
-					State = 450;
+					State = 452;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2784,9 +2794,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitDefaultCostContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 451;
+				State = 453;
 				Match(DEFAULT_COST);
-				State = 452;
+				State = 454;
 				bandwidth();
 				}
 				break;
@@ -2834,25 +2844,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 455;
+			State = 457;
 			Match(PIM);
-			State = 456;
+			State = 458;
 			Match(T__1);
-			State = 460;
+			State = 462;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 13L) != 0)) {
+			while (((((_la - 79)) & ~0x3f) == 0 && ((1L << (_la - 79)) & 13L) != 0)) {
 				{
 				{
-				State = 457;
+				State = 459;
 				pimIfStmt();
 				}
 				}
-				State = 462;
+				State = 464;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 463;
+			State = 465;
 			Match(T__2);
 			}
 		}
@@ -2929,18 +2939,18 @@ public partial class MpolParser : Parser {
 		PimIfStmtContext _localctx = new PimIfStmtContext(Context, State);
 		EnterRule(_localctx, 60, RULE_pimIfStmt);
 		try {
-			State = 476;
+			State = 478;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,37,Context) ) {
 			case 1:
 				_localctx = new PimNeighborsNoneContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 465;
-				Match(NEIGHBORS);
-				State = 466;
-				Match(NONE);
 				State = 467;
+				Match(NEIGHBORS);
+				State = 468;
+				Match(NONE);
+				State = 469;
 				Match(T__0);
 				}
 				break;
@@ -2948,11 +2958,11 @@ public partial class MpolParser : Parser {
 				_localctx = new PimNeighborsPermitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 468;
-				Match(NEIGHBORS);
-				State = 469;
-				addressRef();
 				State = 470;
+				Match(NEIGHBORS);
+				State = 471;
+				addressRef();
+				State = 472;
 				Match(T__0);
 				}
 				break;
@@ -2960,9 +2970,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimBsrBorderContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 472;
+				State = 474;
 				Match(BSR_BORDER);
-				State = 473;
+				State = 475;
 				Match(T__0);
 				}
 				break;
@@ -2970,9 +2980,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimDisabledContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 474;
+				State = 476;
 				Match(DISABLED);
-				State = 475;
+				State = 477;
 				Match(T__0);
 				}
 				break;
@@ -3022,43 +3032,43 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 478;
+			State = 480;
 			Match(BOUNDARY);
-			State = 484;
+			State = 486;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DENY:
 				{
-				State = 479;
-				Match(DENY);
-				State = 480;
-				Match(GROUPS);
 				State = 481;
+				Match(DENY);
+				State = 482;
+				Match(GROUPS);
+				State = 483;
 				addressRef();
 				}
 				break;
 			case FILTER:
 				{
-				State = 482;
+				State = 484;
 				Match(FILTER);
-				State = 483;
+				State = 485;
 				name();
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 487;
+			State = 489;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==FILTER_AUTO_RP) {
 				{
-				State = 486;
+				State = 488;
 				Match(FILTER_AUTO_RP);
 				}
 			}
 
-			State = 489;
+			State = 491;
 			Match(T__0);
 			}
 		}
@@ -3098,11 +3108,11 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 491;
-			Match(SOURCE_FILTER);
-			State = 492;
-			name();
 			State = 493;
+			Match(SOURCE_FILTER);
+			State = 494;
+			name();
+			State = 495;
 			Match(T__0);
 			}
 		}
@@ -3153,31 +3163,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 495;
-			Match(DEVICE);
-			State = 496;
-			name();
 			State = 497;
-			Match(PLATFORM);
+			Match(DEVICE);
 			State = 498;
-			platformName();
+			name();
 			State = 499;
+			Match(PLATFORM);
+			State = 500;
+			platformName();
+			State = 501;
 			Match(T__1);
-			State = 503;
+			State = 505;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3458764513820541184L) != 0) || ((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 299071655444481L) != 0) || ((((_la - 142)) & ~0x3f) == 0 && ((1L << (_la - 142)) & 2392065L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 7493989779944505600L) != 0) || ((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 299071655444481L) != 0) || ((((_la - 143)) & ~0x3f) == 0 && ((1L << (_la - 143)) & 2392065L) != 0)) {
 				{
 				{
-				State = 500;
+				State = 502;
 				deviceStmt();
 				}
 				}
-				State = 505;
+				State = 507;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 506;
+			State = 508;
 			Match(T__2);
 			}
 		}
@@ -3220,9 +3230,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 508;
+			State = 510;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 87)) & ~0x3f) == 0 && ((1L << (_la - 87)) & 63L) != 0)) ) {
+			if ( !(((((_la - 88)) & ~0x3f) == 0 && ((1L << (_la - 88)) & 63L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -3517,6 +3527,16 @@ public partial class MpolParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class DeviceAuditContext : DeviceStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AUDIT() { return GetToken(MpolParser.AUDIT, 0); }
+		public DeviceAuditContext(DeviceStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitDeviceAudit(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 
 	[RuleVersion(0)]
 	public DeviceStmtContext deviceStmt() {
@@ -3524,30 +3544,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 70, RULE_deviceStmt);
 		int _la;
 		try {
-			State = 610;
+			State = 614;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,52,Context) ) {
 			case 1:
 				_localctx = new MrouteLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 510;
+				State = 512;
 				Match(MROUTE_LIMIT);
-				State = 511;
+				State = 513;
 				Match(INT);
-				State = 514;
+				State = 516;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 512;
+					State = 514;
 					Match(WARN);
-					State = 513;
+					State = 515;
 					Match(INT);
 					}
 				}
 
-				State = 516;
+				State = 518;
 				Match(T__0);
 				}
 				break;
@@ -3555,25 +3575,25 @@ public partial class MpolParser : Parser {
 				_localctx = new RouterWideGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 517;
-				groupProtocol();
-				State = 518;
-				Match(LIMIT);
 				State = 519;
+				groupProtocol();
+				State = 520;
+				Match(LIMIT);
+				State = 521;
 				Match(INT);
-				State = 522;
+				State = 524;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 520;
+					State = 522;
 					Match(EXCEPT);
-					State = 521;
+					State = 523;
 					addressRef();
 					}
 				}
 
-				State = 524;
+				State = 526;
 				Match(T__0);
 				}
 				break;
@@ -3581,25 +3601,25 @@ public partial class MpolParser : Parser {
 				_localctx = new DefaultGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 526;
-				groupProtocol();
-				State = 527;
-				Match(DEFAULT_LIMIT);
 				State = 528;
+				groupProtocol();
+				State = 529;
+				Match(DEFAULT_LIMIT);
+				State = 530;
 				Match(INT);
-				State = 531;
+				State = 533;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 529;
+					State = 531;
 					Match(EXCEPT);
-					State = 530;
+					State = 532;
 					addressRef();
 					}
 				}
 
-				State = 533;
+				State = 535;
 				Match(T__0);
 				}
 				break;
@@ -3607,9 +3627,9 @@ public partial class MpolParser : Parser {
 				_localctx = new SapListenContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 535;
+				State = 537;
 				Match(SAP_LISTEN);
-				State = 536;
+				State = 538;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ON || _la==OFF) ) {
 				ErrorHandler.RecoverInline(this);
@@ -3618,7 +3638,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 537;
+				State = 539;
 				Match(T__0);
 				}
 				break;
@@ -3626,31 +3646,31 @@ public partial class MpolParser : Parser {
 				_localctx = new MrinfoContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 538;
+				State = 540;
 				Match(MRINFO);
-				State = 543;
+				State = 545;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 539;
+					State = 541;
 					Match(DENY);
-					State = 540;
+					State = 542;
 					Match(ANY);
 					}
 					break;
 				case FILTER:
 					{
-					State = 541;
+					State = 543;
 					Match(FILTER);
-					State = 542;
+					State = 544;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 545;
+				State = 547;
 				Match(T__0);
 				}
 				break;
@@ -3658,33 +3678,33 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 546;
+				State = 548;
 				Match(GROUP_RANGE);
-				State = 552;
+				State = 554;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 547;
-					Match(DENY);
-					State = 548;
-					Match(GROUPS);
 					State = 549;
+					Match(DENY);
+					State = 550;
+					Match(GROUPS);
+					State = 551;
 					addressRef();
 					}
 					break;
 				case FILTER:
 					{
-					State = 550;
+					State = 552;
 					Match(FILTER);
-					State = 551;
+					State = 553;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 554;
+				State = 556;
 				Match(T__0);
 				}
 				break;
@@ -3692,11 +3712,11 @@ public partial class MpolParser : Parser {
 				_localctx = new SsmRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 556;
-				Match(SSM_RANGE);
-				State = 557;
-				addressRef();
 				State = 558;
+				Match(SSM_RANGE);
+				State = 559;
+				addressRef();
+				State = 560;
 				Match(T__0);
 				}
 				break;
@@ -3704,66 +3724,66 @@ public partial class MpolParser : Parser {
 				_localctx = new InterfaceDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 560;
+				State = 562;
 				Match(INTERFACE);
-				State = 561;
+				State = 563;
 				Match(STRING);
-				State = 571;
+				State = 573;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==USES) {
 					{
-					State = 562;
+					State = 564;
 					Match(USES);
-					State = 563;
+					State = 565;
 					name();
-					State = 568;
+					State = 570;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==T__3) {
 						{
 						{
-						State = 564;
+						State = 566;
 						Match(T__3);
-						State = 565;
+						State = 567;
 						name();
 						}
 						}
-						State = 570;
+						State = 572;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 582;
+				State = 584;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 573;
+					State = 575;
 					Match(T__1);
-					State = 577;
+					State = 579;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 58)) & ~0x3f) == 0 && ((1L << (_la - 58)) & 84412431L) != 0)) {
+					while (((((_la - 58)) & ~0x3f) == 0 && ((1L << (_la - 58)) & 168824863L) != 0)) {
 						{
 						{
-						State = 574;
+						State = 576;
 						interfaceStmt();
 						}
 						}
-						State = 579;
+						State = 581;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 580;
+					State = 582;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 581;
+					State = 583;
 					Match(T__0);
 					}
 					break;
@@ -3776,7 +3796,7 @@ public partial class MpolParser : Parser {
 				_localctx = new RpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 584;
+				State = 586;
 				rpBlock();
 				}
 				break;
@@ -3784,7 +3804,7 @@ public partial class MpolParser : Parser {
 				_localctx = new PimGlobalDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 585;
+				State = 587;
 				pimGlobalBlock();
 				}
 				break;
@@ -3792,7 +3812,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 586;
+				State = 588;
 				msdpBlock();
 				}
 				break;
@@ -3800,7 +3820,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 587;
+				State = 589;
 				bgpBlock();
 				}
 				break;
@@ -3808,7 +3828,7 @@ public partial class MpolParser : Parser {
 				_localctx = new KeychainDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 588;
+				State = 590;
 				keychainBlock();
 				}
 				break;
@@ -3816,7 +3836,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 589;
+				State = 591;
 				bmpBlock();
 				}
 				break;
@@ -3824,7 +3844,7 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 590;
+				State = 592;
 				telemetryBlock();
 				}
 				break;
@@ -3832,25 +3852,25 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 591;
+				State = 593;
 				Match(CONTROL_PLANE);
-				State = 592;
+				State = 594;
 				Match(T__1);
-				State = 596;
+				State = 598;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==FILTER || _la==RATE_LIMIT) {
 					{
 					{
-					State = 593;
+					State = 595;
 					controlPlaneStmt();
 					}
 					}
-					State = 598;
+					State = 600;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 599;
+				State = 601;
 				Match(T__2);
 				}
 				break;
@@ -3858,25 +3878,25 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupEncryptionDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 600;
+				State = 602;
 				Match(GROUP_ENCRYPTION);
-				State = 601;
+				State = 603;
 				Match(T__1);
-				State = 605;
+				State = 607;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==PROTECT || _la==GROUP_ID) {
 					{
 					{
-					State = 602;
+					State = 604;
 					groupEncryptionStmt();
 					}
 					}
-					State = 607;
+					State = 609;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 608;
+				State = 610;
 				Match(T__2);
 				}
 				break;
@@ -3884,8 +3904,18 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 18);
 				{
-				State = 609;
+				State = 611;
 				rpkiBlock();
+				}
+				break;
+			case 19:
+				_localctx = new DeviceAuditContext(_localctx);
+				EnterOuterAlt(_localctx, 19);
+				{
+				State = 612;
+				Match(AUDIT);
+				State = 613;
+				Match(T__0);
 				}
 				break;
 			}
@@ -3930,25 +3960,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 612;
+			State = 616;
 			Match(RP);
-			State = 613;
-			Match(T__1);
 			State = 617;
+			Match(T__1);
+			State = 621;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 7L) != 0)) {
+			while (((((_la - 106)) & ~0x3f) == 0 && ((1L << (_la - 106)) & 7L) != 0)) {
 				{
 				{
-				State = 614;
+				State = 618;
 				rpStmt();
 				}
 				}
-				State = 619;
+				State = 623;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 620;
+			State = 624;
 			Match(T__2);
 			}
 		}
@@ -4059,30 +4089,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 74, RULE_rpStmt);
 		int _la;
 		try {
-			State = 656;
+			State = 660;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,57,Context) ) {
 			case 1:
 				_localctx = new RpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 622;
-				Match(ADDRESS);
-				State = 623;
-				ipAddress();
 				State = 626;
+				Match(ADDRESS);
+				State = 627;
+				ipAddress();
+				State = 630;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GROUPS) {
 					{
-					State = 624;
+					State = 628;
 					Match(GROUPS);
-					State = 625;
+					State = 629;
 					addressRef();
 					}
 				}
 
-				State = 628;
+				State = 632;
 				Match(T__0);
 				}
 				break;
@@ -4090,23 +4120,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 630;
+				State = 634;
 				Match(ACCEPT_REGISTER);
-				State = 632;
+				State = 636;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 631;
+					State = 635;
 					matchTerm();
 					}
 					}
-					State = 634;
+					State = 638;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0) );
-				State = 636;
+				State = 640;
 				Match(T__0);
 				}
 				break;
@@ -4114,13 +4144,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 638;
+				State = 642;
 				Match(ACCEPT_REGISTER);
-				State = 639;
+				State = 643;
 				Match(FILTER);
-				State = 640;
+				State = 644;
 				name();
-				State = 641;
+				State = 645;
 				Match(T__0);
 				}
 				break;
@@ -4128,23 +4158,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 643;
+				State = 647;
 				Match(ANNOUNCE_FILTER);
-				State = 645;
+				State = 649;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 644;
+					State = 648;
 					matchTerm();
 					}
 					}
-					State = 647;
+					State = 651;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0) );
-				State = 649;
+				State = 653;
 				Match(T__0);
 				}
 				break;
@@ -4152,13 +4182,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterRefContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 651;
+				State = 655;
 				Match(ANNOUNCE_FILTER);
-				State = 652;
+				State = 656;
 				Match(FILTER);
-				State = 653;
+				State = 657;
 				name();
-				State = 654;
+				State = 658;
 				Match(T__0);
 				}
 				break;
@@ -4204,25 +4234,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 658;
+			State = 662;
 			Match(PIM);
-			State = 659;
-			Match(T__1);
 			State = 663;
+			Match(T__1);
+			State = 667;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==REGISTER_RATE_LIMIT) {
 				{
 				{
-				State = 660;
+				State = 664;
 				pimGlobalStmt();
 				}
 				}
-				State = 665;
+				State = 669;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 666;
+			State = 670;
 			Match(T__2);
 			}
 		}
@@ -4269,11 +4299,11 @@ public partial class MpolParser : Parser {
 			_localctx = new PimRegisterRateLimitContext(_localctx);
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 668;
+			State = 672;
 			Match(REGISTER_RATE_LIMIT);
-			State = 669;
+			State = 673;
 			Match(INT);
-			State = 670;
+			State = 674;
 			Match(T__0);
 			}
 		}
@@ -4317,25 +4347,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 672;
+			State = 676;
 			Match(MSDP);
-			State = 673;
-			Match(T__1);
 			State = 677;
+			Match(T__1);
+			State = 681;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 110)) & ~0x3f) == 0 && ((1L << (_la - 110)) & 7L) != 0)) {
+			while (((((_la - 111)) & ~0x3f) == 0 && ((1L << (_la - 111)) & 7L) != 0)) {
 				{
 				{
-				State = 674;
+				State = 678;
 				msdpStmt();
 				}
 				}
-				State = 679;
+				State = 683;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 680;
+			State = 684;
 			Match(T__2);
 			}
 		}
@@ -4415,18 +4445,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 82, RULE_msdpStmt);
 		int _la;
 		try {
-			State = 705;
+			State = 709;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ORIGINATOR_ID:
 				_localctx = new MsdpOriginatorContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 682;
+				State = 686;
 				Match(ORIGINATOR_ID);
-				State = 683;
+				State = 687;
 				Match(STRING);
-				State = 684;
+				State = 688;
 				Match(T__0);
 				}
 				break;
@@ -4434,13 +4464,13 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpRedistributeContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 685;
+				State = 689;
 				Match(REDISTRIBUTE);
-				State = 686;
+				State = 690;
 				Match(FILTER);
-				State = 687;
+				State = 691;
 				name();
-				State = 688;
+				State = 692;
 				Match(T__0);
 				}
 				break;
@@ -4448,42 +4478,42 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpPeerContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 690;
+				State = 694;
 				Match(PEER);
-				State = 691;
+				State = 695;
 				ipAddress();
-				State = 692;
+				State = 696;
 				Match(AS);
-				State = 693;
+				State = 697;
 				Match(INT);
-				State = 703;
+				State = 707;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 694;
-					Match(T__1);
 					State = 698;
+					Match(T__1);
+					State = 702;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 59)) & ~0x3f) == 0 && ((1L << (_la - 59)) & 1116892707587883009L) != 0)) {
+					while (((((_la - 60)) & ~0x3f) == 0 && ((1L << (_la - 60)) & 1116892707587883009L) != 0)) {
 						{
 						{
-						State = 695;
+						State = 699;
 						msdpPeerStmt();
 						}
 						}
-						State = 700;
+						State = 704;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 701;
+					State = 705;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 702;
+					State = 706;
 					Match(T__0);
 					}
 					break;
@@ -4599,20 +4629,20 @@ public partial class MpolParser : Parser {
 		MsdpPeerStmtContext _localctx = new MsdpPeerStmtContext(Context, State);
 		EnterRule(_localctx, 84, RULE_msdpPeerStmt);
 		try {
-			State = 726;
+			State = 730;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SA_FILTER:
 				_localctx = new MsdpSaFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 707;
+				State = 711;
 				Match(SA_FILTER);
-				State = 708;
+				State = 712;
 				filterDirection();
-				State = 709;
+				State = 713;
 				name();
-				State = 710;
+				State = 714;
 				Match(T__0);
 				}
 				break;
@@ -4620,11 +4650,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpSaLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 712;
+				State = 716;
 				Match(SA_LIMIT);
-				State = 713;
+				State = 717;
 				Match(INT);
-				State = 714;
+				State = 718;
 				Match(T__0);
 				}
 				break;
@@ -4632,7 +4662,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 715;
+				State = 719;
 				authStmt();
 				}
 				break;
@@ -4640,11 +4670,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 716;
+				State = 720;
 				Match(DESCRIPTION);
-				State = 717;
+				State = 721;
 				Match(STRING);
-				State = 718;
+				State = 722;
 				Match(T__0);
 				}
 				break;
@@ -4652,11 +4682,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpMeshGroupContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 719;
+				State = 723;
 				Match(MESH_GROUP);
-				State = 720;
+				State = 724;
 				name();
-				State = 721;
+				State = 725;
 				Match(T__0);
 				}
 				break;
@@ -4664,11 +4694,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpConnectSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 723;
+				State = 727;
 				Match(CONNECT_SOURCE);
-				State = 724;
+				State = 728;
 				Match(STRING);
-				State = 725;
+				State = 729;
 				Match(T__0);
 				}
 				break;
@@ -4712,9 +4742,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 728;
+			State = 732;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 7L) != 0)) ) {
+			if ( !(((((_la - 72)) & ~0x3f) == 0 && ((1L << (_la - 72)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -4782,22 +4812,22 @@ public partial class MpolParser : Parser {
 		AuthStmtContext _localctx = new AuthStmtContext(Context, State);
 		EnterRule(_localctx, 88, RULE_authStmt);
 		try {
-			State = 742;
+			State = 746;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,64,Context) ) {
 			case 1:
 				_localctx = new AuthMd5Context(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 730;
-				Match(AUTH);
-				State = 731;
-				Match(MD5);
-				State = 732;
-				Match(SECRET);
-				State = 733;
-				secretRef();
 				State = 734;
+				Match(AUTH);
+				State = 735;
+				Match(MD5);
+				State = 736;
+				Match(SECRET);
+				State = 737;
+				secretRef();
+				State = 738;
 				Match(T__0);
 				}
 				break;
@@ -4805,15 +4835,15 @@ public partial class MpolParser : Parser {
 				_localctx = new AuthTcpAoContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 736;
-				Match(AUTH);
-				State = 737;
-				Match(TCP_AO);
-				State = 738;
-				Match(KEYCHAIN);
-				State = 739;
-				name();
 				State = 740;
+				Match(AUTH);
+				State = 741;
+				Match(TCP_AO);
+				State = 742;
+				Match(KEYCHAIN);
+				State = 743;
+				name();
+				State = 744;
 				Match(T__0);
 				}
 				break;
@@ -4880,29 +4910,15 @@ public partial class MpolParser : Parser {
 		SecretRefContext _localctx = new SecretRefContext(Context, State);
 		EnterRule(_localctx, 90, RULE_secretRef);
 		try {
-			State = 753;
+			State = 757;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ENV:
 				_localctx = new SecretEnvContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 744;
-				Match(ENV);
-				State = 745;
-				Match(T__5);
-				State = 746;
-				Match(STRING);
-				State = 747;
-				Match(T__6);
-				}
-				break;
-			case FILE:
-				_localctx = new SecretFileContext(_localctx);
-				EnterOuterAlt(_localctx, 2);
-				{
 				State = 748;
-				Match(FILE);
+				Match(ENV);
 				State = 749;
 				Match(T__5);
 				State = 750;
@@ -4911,11 +4927,25 @@ public partial class MpolParser : Parser {
 				Match(T__6);
 				}
 				break;
+			case FILE:
+				_localctx = new SecretFileContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 752;
+				Match(FILE);
+				State = 753;
+				Match(T__5);
+				State = 754;
+				Match(STRING);
+				State = 755;
+				Match(T__6);
+				}
+				break;
 			case STRING:
 				_localctx = new SecretInlineContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 752;
+				State = 756;
 				Match(STRING);
 				}
 				break;
@@ -4965,29 +4995,29 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 755;
+			State = 759;
 			Match(BGP);
-			State = 756;
+			State = 760;
 			Match(AS);
-			State = 757;
+			State = 761;
 			Match(INT);
-			State = 758;
-			Match(T__1);
 			State = 762;
+			Match(T__1);
+			State = 766;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==EBGP_DEFAULT || ((((_la - 126)) & ~0x3f) == 0 && ((1L << (_la - 126)) & 7L) != 0)) {
+			while (_la==EBGP_DEFAULT || ((((_la - 127)) & ~0x3f) == 0 && ((1L << (_la - 127)) & 7L) != 0)) {
 				{
 				{
-				State = 759;
+				State = 763;
 				bgpStmt();
 				}
 				}
-				State = 764;
+				State = 768;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 765;
+			State = 769;
 			Match(T__2);
 			}
 		}
@@ -5083,18 +5113,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 94, RULE_bgpStmt);
 		int _la;
 		try {
-			State = 795;
+			State = 799;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ROUTER_ID:
 				_localctx = new BgpRouterIdContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 767;
+				State = 771;
 				Match(ROUTER_ID);
-				State = 768;
+				State = 772;
 				ipAddress();
-				State = 769;
+				State = 773;
 				Match(T__0);
 				}
 				break;
@@ -5102,42 +5132,42 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpNeighborContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 771;
+				State = 775;
 				Match(NEIGHBOR);
-				State = 772;
+				State = 776;
 				ipAddress();
-				State = 773;
+				State = 777;
 				Match(AS);
-				State = 774;
+				State = 778;
 				Match(INT);
-				State = 784;
+				State = 788;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 775;
-					Match(T__1);
 					State = 779;
+					Match(T__1);
+					State = 783;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 576460752308404480L) != 0) || ((((_la - 118)) & ~0x3f) == 0 && ((1L << (_la - 118)) & 3440641L) != 0)) {
+					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1152921504611827968L) != 0) || ((((_la - 119)) & ~0x3f) == 0 && ((1L << (_la - 119)) & 3440641L) != 0)) {
 						{
 						{
-						State = 776;
+						State = 780;
 						bgpNeighborStmt();
 						}
 						}
-						State = 781;
+						State = 785;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 782;
+					State = 786;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 783;
+					State = 787;
 					Match(T__0);
 					}
 					break;
@@ -5150,23 +5180,23 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDampingContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 786;
+				State = 790;
 				Match(DAMPING);
-				State = 788;
+				State = 792;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 787;
+					State = 791;
 					dampingParam();
 					}
 					}
-					State = 790;
+					State = 794;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 15L) != 0) );
-				State = 792;
+				} while ( ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 15L) != 0) );
+				State = 796;
 				Match(T__0);
 				}
 				break;
@@ -5174,7 +5204,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpEbgpDefaultContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 794;
+				State = 798;
 				ebgpDefaultStmt();
 				}
 				break;
@@ -5259,16 +5289,16 @@ public partial class MpolParser : Parser {
 		DampingParamContext _localctx = new DampingParamContext(Context, State);
 		EnterRule(_localctx, 96, RULE_dampingParam);
 		try {
-			State = 805;
+			State = 809;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case HALF_LIFE:
 				_localctx = new DampHalfLifeContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 797;
+				State = 801;
 				Match(HALF_LIFE);
-				State = 798;
+				State = 802;
 				duration();
 				}
 				break;
@@ -5276,9 +5306,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampReuseContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 799;
+				State = 803;
 				Match(REUSE);
-				State = 800;
+				State = 804;
 				Match(INT);
 				}
 				break;
@@ -5286,9 +5316,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 801;
+				State = 805;
 				Match(SUPPRESS);
-				State = 802;
+				State = 806;
 				Match(INT);
 				}
 				break;
@@ -5296,9 +5326,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampMaxSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 803;
+				State = 807;
 				Match(MAX_SUPPRESS);
-				State = 804;
+				State = 808;
 				duration();
 				}
 				break;
@@ -5442,43 +5472,43 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 98, RULE_bgpNeighborStmt);
 		int _la;
 		try {
-			State = 842;
+			State = 846;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,74,Context) ) {
 			case 1:
 				_localctx = new BgpMaxPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 807;
-				Match(MAX_PREFIX);
-				State = 808;
-				Match(INT);
 				State = 811;
+				Match(MAX_PREFIX);
+				State = 812;
+				Match(INT);
+				State = 815;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 809;
+					State = 813;
 					Match(WARN);
-					State = 810;
+					State = 814;
 					Match(PERCENT);
 					}
 				}
 
-				State = 816;
+				State = 820;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case RESTART:
 					{
-					State = 813;
+					State = 817;
 					Match(RESTART);
-					State = 814;
+					State = 818;
 					duration();
 					}
 					break;
 				case WARNING_ONLY:
 					{
-					State = 815;
+					State = 819;
 					Match(WARNING_ONLY);
 					}
 					break;
@@ -5487,7 +5517,7 @@ public partial class MpolParser : Parser {
 				default:
 					break;
 				}
-				State = 818;
+				State = 822;
 				Match(T__0);
 				}
 				break;
@@ -5495,7 +5525,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 819;
+				State = 823;
 				authStmt();
 				}
 				break;
@@ -5503,13 +5533,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpTtlSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 820;
+				State = 824;
 				Match(TTL_SECURITY);
-				State = 821;
+				State = 825;
 				Match(HOPS);
-				State = 822;
+				State = 826;
 				Match(INT);
-				State = 823;
+				State = 827;
 				Match(T__0);
 				}
 				break;
@@ -5517,11 +5547,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpHoldTimeContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 824;
+				State = 828;
 				Match(HOLD_TIME);
-				State = 825;
+				State = 829;
 				duration();
-				State = 826;
+				State = 830;
 				Match(T__0);
 				}
 				break;
@@ -5529,13 +5559,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterInContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 828;
+				State = 832;
 				Match(PREFIX_FILTER);
-				State = 829;
+				State = 833;
 				Match(IN);
-				State = 830;
+				State = 834;
 				name();
-				State = 831;
+				State = 835;
 				Match(T__0);
 				}
 				break;
@@ -5543,13 +5573,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterOutContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 833;
+				State = 837;
 				Match(PREFIX_FILTER);
-				State = 834;
+				State = 838;
 				Match(OUT);
-				State = 835;
+				State = 839;
 				name();
-				State = 836;
+				State = 840;
 				Match(T__0);
 				}
 				break;
@@ -5557,11 +5587,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 838;
+				State = 842;
 				Match(DESCRIPTION);
-				State = 839;
+				State = 843;
 				Match(STRING);
-				State = 840;
+				State = 844;
 				Match(T__0);
 				}
 				break;
@@ -5569,7 +5599,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 841;
+				State = 845;
 				neighborSecurityStmt();
 				}
 				break;
@@ -5618,27 +5648,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 844;
+			State = 848;
 			Match(KEYCHAIN);
-			State = 845;
+			State = 849;
 			name();
-			State = 846;
-			Match(T__1);
 			State = 850;
+			Match(T__1);
+			State = 854;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==KEY) {
 				{
 				{
-				State = 847;
+				State = 851;
 				keyStmt();
 				}
 				}
-				State = 852;
+				State = 856;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 853;
+			State = 857;
 			Match(T__2);
 			}
 		}
@@ -5687,31 +5717,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 855;
+			State = 859;
 			Match(KEY);
-			State = 856;
+			State = 860;
 			Match(INT);
-			State = 857;
+			State = 861;
 			Match(SECRET);
-			State = 858;
+			State = 862;
 			secretRef();
-			State = 863;
+			State = 867;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==VALID) {
 				{
-				State = 859;
+				State = 863;
 				Match(VALID);
-				State = 860;
+				State = 864;
 				Match(DATE);
-				State = 861;
+				State = 865;
 				Match(RANGE_DOTS);
-				State = 862;
+				State = 866;
 				Match(DATE);
 				}
 			}
 
-			State = 865;
+			State = 869;
 			Match(T__0);
 			}
 		}
@@ -5759,29 +5789,29 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 867;
+			State = 871;
 			Match(BMP);
-			State = 868;
+			State = 872;
 			Match(STATION);
-			State = 869;
+			State = 873;
 			name();
-			State = 870;
-			Match(T__1);
 			State = 874;
+			Match(T__1);
+			State = 878;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==PORT || ((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 2393087057854465L) != 0)) {
+			while (_la==PORT || ((((_la - 106)) & ~0x3f) == 0 && ((1L << (_la - 106)) & 2393087057854465L) != 0)) {
 				{
 				{
-				State = 871;
+				State = 875;
 				bmpStmt();
 				}
 				}
-				State = 876;
+				State = 880;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 877;
+			State = 881;
 			Match(T__2);
 			}
 		}
@@ -5887,18 +5917,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 106, RULE_bmpStmt);
 		int _la;
 		try {
-			State = 914;
+			State = 918;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ADDRESS:
 				_localctx = new BmpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 879;
+				State = 883;
 				Match(ADDRESS);
-				State = 880;
+				State = 884;
 				ipAddress();
-				State = 881;
+				State = 885;
 				Match(T__0);
 				}
 				break;
@@ -5906,11 +5936,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpPortContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 883;
+				State = 887;
 				Match(PORT);
-				State = 884;
+				State = 888;
 				Match(INT);
-				State = 885;
+				State = 889;
 				Match(T__0);
 				}
 				break;
@@ -5918,38 +5948,38 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpTlsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 886;
+				State = 890;
 				Match(TLS);
-				State = 887;
+				State = 891;
 				tlsMode();
-				State = 897;
+				State = 901;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 888;
-					Match(T__1);
 					State = 892;
+					Match(T__1);
+					State = 896;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 140)) & ~0x3f) == 0 && ((1L << (_la - 140)) & 3969L) != 0)) {
+					while (((((_la - 141)) & ~0x3f) == 0 && ((1L << (_la - 141)) & 3969L) != 0)) {
 						{
 						{
-						State = 889;
+						State = 893;
 						tlsStmt();
 						}
 						}
-						State = 894;
+						State = 898;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 895;
+					State = 899;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 896;
+					State = 900;
 					Match(T__0);
 					}
 					break;
@@ -5962,27 +5992,27 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpMonitorContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 899;
+				State = 903;
 				Match(MONITOR);
-				State = 900;
+				State = 904;
 				monitorPolicy();
-				State = 905;
+				State = 909;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 901;
+					State = 905;
 					Match(T__3);
-					State = 902;
+					State = 906;
 					monitorPolicy();
 					}
 					}
-					State = 907;
+					State = 911;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 908;
+				State = 912;
 				Match(T__0);
 				}
 				break;
@@ -5990,11 +6020,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpStatsIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 910;
+				State = 914;
 				Match(STATS_INTERVAL);
-				State = 911;
+				State = 915;
 				duration();
-				State = 912;
+				State = 916;
 				Match(T__0);
 				}
 				break;
@@ -6038,9 +6068,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 916;
+			State = 920;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 98)) & ~0x3f) == 0 && ((1L << (_la - 98)) & 422212465065985L) != 0)) ) {
+			if ( !(((((_la - 99)) & ~0x3f) == 0 && ((1L << (_la - 99)) & 422212465065985L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6153,18 +6183,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 110, RULE_tlsStmt);
 		int _la;
 		try {
-			State = 945;
+			State = 949;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MIN_VERSION:
 				_localctx = new TlsMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 918;
+				State = 922;
 				Match(MIN_VERSION);
-				State = 919;
+				State = 923;
 				Match(DECIMAL);
-				State = 920;
+				State = 924;
 				Match(T__0);
 				}
 				break;
@@ -6172,27 +6202,27 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCiphersContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 921;
+				State = 925;
 				Match(CIPHERS);
-				State = 922;
+				State = 926;
 				Match(STRING);
-				State = 927;
+				State = 931;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 923;
+					State = 927;
 					Match(T__3);
-					State = 924;
+					State = 928;
 					Match(STRING);
 					}
 					}
-					State = 929;
+					State = 933;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 930;
+				State = 934;
 				Match(T__0);
 				}
 				break;
@@ -6200,11 +6230,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCaContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 931;
+				State = 935;
 				Match(CA);
-				State = 932;
+				State = 936;
 				secretRef();
-				State = 933;
+				State = 937;
 				Match(T__0);
 				}
 				break;
@@ -6212,11 +6242,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCertContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 935;
+				State = 939;
 				Match(CERT);
-				State = 936;
+				State = 940;
 				secretRef();
-				State = 937;
+				State = 941;
 				Match(T__0);
 				}
 				break;
@@ -6224,11 +6254,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsKeyContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 939;
+				State = 943;
 				Match(KEY);
-				State = 940;
+				State = 944;
 				secretRef();
-				State = 941;
+				State = 945;
 				Match(T__0);
 				}
 				break;
@@ -6236,9 +6266,9 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsStrictContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 943;
+				State = 947;
 				Match(STRICT);
-				State = 944;
+				State = 948;
 				Match(T__0);
 				}
 				break;
@@ -6282,9 +6312,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 947;
+			State = 951;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 153)) & ~0x3f) == 0 && ((1L << (_la - 153)) & 7L) != 0)) ) {
+			if ( !(((((_la - 154)) & ~0x3f) == 0 && ((1L << (_la - 154)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6333,25 +6363,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 949;
+			State = 953;
 			Match(TELEMETRY);
-			State = 950;
-			Match(T__1);
 			State = 954;
+			Match(T__1);
+			State = 958;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==WARN || _la==SITE || _la==INTERVAL) {
 				{
 				{
-				State = 951;
+				State = 955;
 				telemetryStmt();
 				}
 				}
-				State = 956;
+				State = 960;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 957;
+			State = 961;
 			Match(T__2);
 			}
 		}
@@ -6419,18 +6449,18 @@ public partial class MpolParser : Parser {
 		TelemetryStmtContext _localctx = new TelemetryStmtContext(Context, State);
 		EnterRule(_localctx, 116, RULE_telemetryStmt);
 		try {
-			State = 969;
+			State = 973;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SITE:
 				_localctx = new TelemetrySiteContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 959;
+				State = 963;
 				Match(SITE);
-				State = 960;
+				State = 964;
 				Match(STRING);
-				State = 961;
+				State = 965;
 				Match(T__0);
 				}
 				break;
@@ -6438,11 +6468,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 962;
+				State = 966;
 				Match(INTERVAL);
-				State = 963;
+				State = 967;
 				duration();
-				State = 964;
+				State = 968;
 				Match(T__0);
 				}
 				break;
@@ -6450,11 +6480,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryWarnContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 966;
+				State = 970;
 				Match(WARN);
-				State = 967;
+				State = 971;
 				Match(PERCENT);
-				State = 968;
+				State = 972;
 				Match(T__0);
 				}
 				break;
@@ -6519,18 +6549,18 @@ public partial class MpolParser : Parser {
 		ControlPlaneStmtContext _localctx = new ControlPlaneStmtContext(Context, State);
 		EnterRule(_localctx, 118, RULE_controlPlaneStmt);
 		try {
-			State = 981;
+			State = 985;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case FILTER:
 				_localctx = new ControlPlaneFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 971;
+				State = 975;
 				Match(FILTER);
-				State = 972;
+				State = 976;
 				name();
-				State = 973;
+				State = 977;
 				Match(T__0);
 				}
 				break;
@@ -6538,15 +6568,15 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneRateContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 975;
-				Match(RATE_LIMIT);
-				State = 976;
-				protocolName();
-				State = 977;
-				Match(INT);
-				State = 978;
-				Match(PPS);
 				State = 979;
+				Match(RATE_LIMIT);
+				State = 980;
+				protocolName();
+				State = 981;
+				Match(INT);
+				State = 982;
+				Match(PPS);
+				State = 983;
 				Match(T__0);
 				}
 				break;
@@ -6608,20 +6638,20 @@ public partial class MpolParser : Parser {
 		GroupEncryptionStmtContext _localctx = new GroupEncryptionStmtContext(Context, State);
 		EnterRule(_localctx, 120, RULE_groupEncryptionStmt);
 		try {
-			State = 991;
+			State = 995;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PROTECT:
 				_localctx = new EncryptProtectContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 983;
+				State = 987;
 				Match(PROTECT);
-				State = 984;
+				State = 988;
 				Match(FILTER);
-				State = 985;
+				State = 989;
 				name();
-				State = 986;
+				State = 990;
 				Match(T__0);
 				}
 				break;
@@ -6629,11 +6659,11 @@ public partial class MpolParser : Parser {
 				_localctx = new EncryptGroupIdContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 988;
+				State = 992;
 				Match(GROUP_ID);
-				State = 989;
+				State = 993;
 				Match(INT);
-				State = 990;
+				State = 994;
 				Match(T__0);
 				}
 				break;
@@ -6681,25 +6711,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 993;
+			State = 997;
 			Match(RPKI);
-			State = 994;
-			Match(T__1);
 			State = 998;
+			Match(T__1);
+			State = 1002;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==CACHE) {
 				{
 				{
-				State = 995;
+				State = 999;
 				rpkiStmt();
 				}
 				}
-				State = 1000;
+				State = 1004;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 1001;
+			State = 1005;
 			Match(T__2);
 			}
 		}
@@ -6746,25 +6776,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1003;
+			State = 1007;
 			Match(CACHE);
-			State = 1004;
-			ipAddress();
 			State = 1008;
+			ipAddress();
+			State = 1012;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 9007199254744064L) != 0)) {
 				{
 				{
-				State = 1005;
+				State = 1009;
 				rpkiCacheOption();
 				}
 				}
-				State = 1010;
+				State = 1014;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 1011;
+			State = 1015;
 			Match(T__0);
 			}
 		}
@@ -6832,16 +6862,16 @@ public partial class MpolParser : Parser {
 		RpkiCacheOptionContext _localctx = new RpkiCacheOptionContext(Context, State);
 		EnterRule(_localctx, 126, RULE_rpkiCacheOption);
 		try {
-			State = 1019;
+			State = 1023;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PORT:
 				_localctx = new RpkiCachePortContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1013;
+				State = 1017;
 				Match(PORT);
-				State = 1014;
+				State = 1018;
 				Match(INT);
 				}
 				break;
@@ -6849,9 +6879,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCachePreferenceContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1015;
+				State = 1019;
 				Match(PREFERENCE);
-				State = 1016;
+				State = 1020;
 				Match(INT);
 				}
 				break;
@@ -6859,9 +6889,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCacheRefreshContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1017;
+				State = 1021;
 				Match(REFRESH);
-				State = 1018;
+				State = 1022;
 				duration();
 				}
 				break;
@@ -6905,9 +6935,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1021;
+			State = 1025;
 			Match(EBGP_DEFAULT);
-			State = 1022;
+			State = 1026;
 			_la = TokenStream.LA(1);
 			if ( !(_la==ACCEPT || _la==REJECT) ) {
 			ErrorHandler.RecoverInline(this);
@@ -6916,7 +6946,7 @@ public partial class MpolParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 1023;
+			State = 1027;
 			Match(T__0);
 			}
 		}
@@ -7034,46 +7064,46 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 130, RULE_neighborSecurityStmt);
 		int _la;
 		try {
-			State = 1064;
+			State = 1068;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,94,Context) ) {
 			case 1:
 				_localctx = new NbrOriginValidationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1025;
+				State = 1029;
 				Match(RPKI);
-				State = 1026;
+				State = 1030;
 				rpkiState();
-				State = 1034;
+				State = 1038;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case REJECT:
 					{
-					State = 1027;
+					State = 1031;
 					Match(REJECT);
 					}
 					break;
 				case ACCEPT:
 					{
-					State = 1028;
+					State = 1032;
 					Match(ACCEPT);
 					}
 					break;
 				case LOCAL_PREFERENCE:
 				case COMMUNITY:
 					{
-					State = 1030;
+					State = 1034;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					do {
 						{
 						{
-						State = 1029;
+						State = 1033;
 						rpkiMark();
 						}
 						}
-						State = 1032;
+						State = 1036;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					} while ( _la==LOCAL_PREFERENCE || _la==COMMUNITY );
@@ -7082,7 +7112,7 @@ public partial class MpolParser : Parser {
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 1036;
+				State = 1040;
 				Match(T__0);
 				}
 				break;
@@ -7090,29 +7120,29 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathRejectContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1038;
+				State = 1042;
 				Match(AS_PATH);
-				State = 1039;
+				State = 1043;
 				Match(REJECT);
-				State = 1040;
+				State = 1044;
 				asnClass();
-				State = 1045;
+				State = 1049;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 1041;
+					State = 1045;
 					Match(T__3);
-					State = 1042;
+					State = 1046;
 					asnClass();
 					}
 					}
-					State = 1047;
+					State = 1051;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1048;
+				State = 1052;
 				Match(T__0);
 				}
 				break;
@@ -7120,13 +7150,13 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathMaxLengthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1050;
+				State = 1054;
 				Match(AS_PATH);
-				State = 1051;
+				State = 1055;
 				Match(MAX_LENGTH);
-				State = 1052;
+				State = 1056;
 				Match(INT);
-				State = 1053;
+				State = 1057;
 				Match(T__0);
 				}
 				break;
@@ -7134,13 +7164,13 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathFirstAsContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1054;
+				State = 1058;
 				Match(AS_PATH);
-				State = 1055;
+				State = 1059;
 				Match(FIRST_AS);
-				State = 1056;
+				State = 1060;
 				Match(PEER);
-				State = 1057;
+				State = 1061;
 				Match(T__0);
 				}
 				break;
@@ -7148,11 +7178,11 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrBlackholeRejectContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1058;
+				State = 1062;
 				Match(BLACKHOLE);
-				State = 1059;
+				State = 1063;
 				Match(REJECT);
-				State = 1060;
+				State = 1064;
 				Match(T__0);
 				}
 				break;
@@ -7160,11 +7190,11 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrGracefulShutdownContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1061;
+				State = 1065;
 				Match(GRACEFUL_SHUTDOWN);
-				State = 1062;
+				State = 1066;
 				Match(HONOR);
-				State = 1063;
+				State = 1067;
 				Match(T__0);
 				}
 				break;
@@ -7206,7 +7236,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1066;
+			State = 1070;
 			_la = TokenStream.LA(1);
 			if ( !(_la==INVALID || _la==NOT_FOUND || _la==VALID) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7270,16 +7300,16 @@ public partial class MpolParser : Parser {
 		RpkiMarkContext _localctx = new RpkiMarkContext(Context, State);
 		EnterRule(_localctx, 134, RULE_rpkiMark);
 		try {
-			State = 1072;
+			State = 1076;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LOCAL_PREFERENCE:
 				_localctx = new RpkiLocalPreferenceContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1068;
+				State = 1072;
 				Match(LOCAL_PREFERENCE);
-				State = 1069;
+				State = 1073;
 				Match(INT);
 				}
 				break;
@@ -7287,9 +7317,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCommunityContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1070;
+				State = 1074;
 				Match(COMMUNITY);
-				State = 1071;
+				State = 1075;
 				community();
 				}
 				break;
@@ -7335,7 +7365,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1074;
+			State = 1078;
 			_la = TokenStream.LA(1);
 			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 540803072L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7381,7 +7411,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1076;
+			State = 1080;
 			_la = TokenStream.LA(1);
 			if ( !(_la==BOGON_ASNS || _la==PRIVATE_ASNS) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7426,13 +7456,13 @@ public partial class MpolParser : Parser {
 		NameContext _localctx = new NameContext(Context, State);
 		EnterRule(_localctx, 140, RULE_name);
 		try {
-			State = 1080;
+			State = 1084;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1078;
+				State = 1082;
 				Match(IDENT);
 				}
 				break;
@@ -7476,7 +7506,7 @@ public partial class MpolParser : Parser {
 			case MTRACE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1079;
+				State = 1083;
 				softKeyword();
 				}
 				break;
@@ -7555,9 +7585,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1082;
+			State = 1086;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -4611685883001274624L) != 0) || _la==CONTROL || _la==PEER || ((((_la - 140)) & ~0x3f) == 0 && ((1L << (_la - 140)) & 901876817417L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -9223371901428662528L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 562949953421345L) != 0) || ((((_la - 141)) & ~0x3f) == 0 && ((1L << (_la - 141)) & 901876817417L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7603,9 +7633,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1084;
+			State = 1088;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 183)) & ~0x3f) == 0 && ((1L << (_la - 183)) & 15L) != 0)) ) {
+			if ( !(((((_la - 184)) & ~0x3f) == 0 && ((1L << (_la - 184)) & 15L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7649,7 +7679,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1086;
+			State = 1090;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IPV4 || _la==IPV6) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7693,7 +7723,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1088;
+			State = 1092;
 			Match(BANDWIDTH);
 			}
 		}
@@ -7730,7 +7760,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1090;
+			State = 1094;
 			Match(DURATION);
 			}
 		}
@@ -7746,7 +7776,7 @@ public partial class MpolParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,197,1093,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,198,1097,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -7773,359 +7803,361 @@ public partial class MpolParser : Parser {
 		18,10,18,12,18,333,9,18,1,18,1,18,1,19,1,19,4,19,339,8,19,11,19,12,19,
 		340,1,19,1,19,1,19,1,19,1,19,1,19,3,19,349,8,19,1,20,1,20,1,20,1,20,5,
 		20,355,8,20,10,20,12,20,358,9,20,1,20,1,20,1,21,1,21,1,21,1,21,1,21,1,
-		21,1,21,1,21,1,21,1,21,3,21,372,8,21,1,22,1,22,1,22,5,22,377,8,22,10,22,
-		12,22,380,9,22,1,22,1,22,1,23,1,23,1,24,1,24,1,24,1,24,1,24,1,24,5,24,
-		392,8,24,10,24,12,24,395,9,24,1,24,3,24,398,8,24,1,24,1,24,1,24,1,24,1,
-		24,1,24,1,24,1,24,1,24,1,24,3,24,410,8,24,1,24,1,24,1,24,1,24,1,24,1,24,
-		1,24,1,24,3,24,420,8,24,1,25,1,25,1,25,1,25,5,25,426,8,25,10,25,12,25,
-		429,9,25,1,25,1,25,1,26,1,26,1,27,1,27,3,27,437,8,27,1,28,1,28,1,28,1,
-		28,1,28,1,28,1,28,1,28,5,28,447,8,28,10,28,12,28,450,9,28,1,28,1,28,3,
-		28,454,8,28,1,29,1,29,1,29,5,29,459,8,29,10,29,12,29,462,9,29,1,29,1,29,
-		1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,3,30,477,8,30,1,
-		31,1,31,1,31,1,31,1,31,1,31,3,31,485,8,31,1,31,3,31,488,8,31,1,31,1,31,
-		1,32,1,32,1,32,1,32,1,33,1,33,1,33,1,33,1,33,1,33,5,33,502,8,33,10,33,
-		12,33,505,9,33,1,33,1,33,1,34,1,34,1,35,1,35,1,35,1,35,3,35,515,8,35,1,
-		35,1,35,1,35,1,35,1,35,1,35,3,35,523,8,35,1,35,1,35,1,35,1,35,1,35,1,35,
-		1,35,3,35,532,8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,
-		35,544,8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,553,8,35,1,35,1,35,
-		1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,5,35,567,8,35,10,35,
-		12,35,570,9,35,3,35,572,8,35,1,35,1,35,5,35,576,8,35,10,35,12,35,579,9,
-		35,1,35,1,35,3,35,583,8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,
-		1,35,5,35,595,8,35,10,35,12,35,598,9,35,1,35,1,35,1,35,1,35,5,35,604,8,
-		35,10,35,12,35,607,9,35,1,35,1,35,3,35,611,8,35,1,36,1,36,1,36,5,36,616,
-		8,36,10,36,12,36,619,9,36,1,36,1,36,1,37,1,37,1,37,1,37,3,37,627,8,37,
-		1,37,1,37,1,37,1,37,4,37,633,8,37,11,37,12,37,634,1,37,1,37,1,37,1,37,
-		1,37,1,37,1,37,1,37,1,37,4,37,646,8,37,11,37,12,37,647,1,37,1,37,1,37,
-		1,37,1,37,1,37,1,37,3,37,657,8,37,1,38,1,38,1,38,5,38,662,8,38,10,38,12,
-		38,665,9,38,1,38,1,38,1,39,1,39,1,39,1,39,1,40,1,40,1,40,5,40,676,8,40,
-		10,40,12,40,679,9,40,1,40,1,40,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,
-		1,41,1,41,1,41,1,41,1,41,1,41,5,41,697,8,41,10,41,12,41,700,9,41,1,41,
-		1,41,3,41,704,8,41,3,41,706,8,41,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,
-		42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,727,8,42,
-		1,43,1,43,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,
-		3,44,743,8,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,3,45,754,8,
-		45,1,46,1,46,1,46,1,46,1,46,5,46,761,8,46,10,46,12,46,764,9,46,1,46,1,
-		46,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,5,47,778,8,47,10,
-		47,12,47,781,9,47,1,47,1,47,3,47,785,8,47,1,47,1,47,4,47,789,8,47,11,47,
-		12,47,790,1,47,1,47,1,47,3,47,796,8,47,1,48,1,48,1,48,1,48,1,48,1,48,1,
-		48,1,48,3,48,806,8,48,1,49,1,49,1,49,1,49,3,49,812,8,49,1,49,1,49,1,49,
-		3,49,817,8,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,
-		49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,3,49,843,
-		8,49,1,50,1,50,1,50,1,50,5,50,849,8,50,10,50,12,50,852,9,50,1,50,1,50,
-		1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,3,51,864,8,51,1,51,1,51,1,52,1,
-		52,1,52,1,52,1,52,5,52,873,8,52,10,52,12,52,876,9,52,1,52,1,52,1,53,1,
-		53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,5,53,891,8,53,10,53,12,
-		53,894,9,53,1,53,1,53,3,53,898,8,53,1,53,1,53,1,53,1,53,5,53,904,8,53,
-		10,53,12,53,907,9,53,1,53,1,53,1,53,1,53,1,53,1,53,3,53,915,8,53,1,54,
-		1,54,1,55,1,55,1,55,1,55,1,55,1,55,1,55,5,55,926,8,55,10,55,12,55,929,
-		9,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,
-		1,55,1,55,3,55,946,8,55,1,56,1,56,1,57,1,57,1,57,5,57,953,8,57,10,57,12,
-		57,956,9,57,1,57,1,57,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,
-		3,58,970,8,58,1,59,1,59,1,59,1,59,1,59,1,59,1,59,1,59,1,59,1,59,3,59,982,
-		8,59,1,60,1,60,1,60,1,60,1,60,1,60,1,60,1,60,3,60,992,8,60,1,61,1,61,1,
-		61,5,61,997,8,61,10,61,12,61,1000,9,61,1,61,1,61,1,62,1,62,1,62,5,62,1007,
-		8,62,10,62,12,62,1010,9,62,1,62,1,62,1,63,1,63,1,63,1,63,1,63,1,63,3,63,
-		1020,8,63,1,64,1,64,1,64,1,64,1,65,1,65,1,65,1,65,1,65,4,65,1031,8,65,
-		11,65,12,65,1032,3,65,1035,8,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,5,65,
-		1044,8,65,10,65,12,65,1047,9,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,
-		1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,3,65,1065,8,65,1,66,1,66,1,67,
-		1,67,1,67,1,67,3,67,1073,8,67,1,68,1,68,1,69,1,69,1,70,1,70,3,70,1081,
-		8,70,1,71,1,71,1,72,1,72,1,73,1,73,1,74,1,74,1,75,1,75,1,75,0,0,76,0,2,
-		4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,
-		54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,
-		102,104,106,108,110,112,114,116,118,120,122,124,126,128,130,132,134,136,
-		138,140,142,144,146,148,150,0,19,1,0,37,39,1,0,44,45,7,0,60,60,77,77,109,
-		109,125,125,142,142,166,171,191,191,1,0,172,180,1,0,60,61,1,0,66,67,2,
-		0,70,71,74,74,1,0,87,92,1,0,97,98,1,0,71,73,2,0,98,98,145,146,1,0,153,
-		155,1,0,12,13,2,0,14,15,141,141,2,0,18,21,29,29,1,0,25,26,14,0,8,14,17,
-		18,27,27,31,36,62,63,68,68,112,112,140,140,143,143,149,152,158,159,166,
-		172,176,176,178,179,1,0,183,186,2,0,184,184,186,186,1190,0,155,1,0,0,0,
-		2,167,1,0,0,0,4,169,1,0,0,0,6,173,1,0,0,0,8,210,1,0,0,0,10,212,1,0,0,0,
-		12,223,1,0,0,0,14,226,1,0,0,0,16,236,1,0,0,0,18,246,1,0,0,0,20,248,1,0,
-		0,0,22,259,1,0,0,0,24,271,1,0,0,0,26,306,1,0,0,0,28,308,1,0,0,0,30,319,
-		1,0,0,0,32,321,1,0,0,0,34,323,1,0,0,0,36,325,1,0,0,0,38,348,1,0,0,0,40,
-		350,1,0,0,0,42,371,1,0,0,0,44,373,1,0,0,0,46,383,1,0,0,0,48,419,1,0,0,
-		0,50,421,1,0,0,0,52,432,1,0,0,0,54,436,1,0,0,0,56,453,1,0,0,0,58,455,1,
-		0,0,0,60,476,1,0,0,0,62,478,1,0,0,0,64,491,1,0,0,0,66,495,1,0,0,0,68,508,
-		1,0,0,0,70,610,1,0,0,0,72,612,1,0,0,0,74,656,1,0,0,0,76,658,1,0,0,0,78,
-		668,1,0,0,0,80,672,1,0,0,0,82,705,1,0,0,0,84,726,1,0,0,0,86,728,1,0,0,
-		0,88,742,1,0,0,0,90,753,1,0,0,0,92,755,1,0,0,0,94,795,1,0,0,0,96,805,1,
-		0,0,0,98,842,1,0,0,0,100,844,1,0,0,0,102,855,1,0,0,0,104,867,1,0,0,0,106,
-		914,1,0,0,0,108,916,1,0,0,0,110,945,1,0,0,0,112,947,1,0,0,0,114,949,1,
-		0,0,0,116,969,1,0,0,0,118,981,1,0,0,0,120,991,1,0,0,0,122,993,1,0,0,0,
-		124,1003,1,0,0,0,126,1019,1,0,0,0,128,1021,1,0,0,0,130,1064,1,0,0,0,132,
-		1066,1,0,0,0,134,1072,1,0,0,0,136,1074,1,0,0,0,138,1076,1,0,0,0,140,1080,
-		1,0,0,0,142,1082,1,0,0,0,144,1084,1,0,0,0,146,1086,1,0,0,0,148,1088,1,
-		0,0,0,150,1090,1,0,0,0,152,154,3,2,1,0,153,152,1,0,0,0,154,157,1,0,0,0,
-		155,153,1,0,0,0,155,156,1,0,0,0,156,158,1,0,0,0,157,155,1,0,0,0,158,159,
-		5,0,0,1,159,1,1,0,0,0,160,168,3,4,2,0,161,168,3,10,5,0,162,168,3,20,10,
-		0,163,168,3,36,18,0,164,168,3,40,20,0,165,168,3,66,33,0,166,168,3,6,3,
-		0,167,160,1,0,0,0,167,161,1,0,0,0,167,162,1,0,0,0,167,163,1,0,0,0,167,
-		164,1,0,0,0,167,165,1,0,0,0,167,166,1,0,0,0,168,3,1,0,0,0,169,170,5,30,
-		0,0,170,171,5,192,0,0,171,172,5,1,0,0,172,5,1,0,0,0,173,174,5,31,0,0,174,
-		175,5,192,0,0,175,176,5,85,0,0,176,177,3,140,70,0,177,181,5,2,0,0,178,
-		180,3,8,4,0,179,178,1,0,0,0,180,183,1,0,0,0,181,179,1,0,0,0,181,182,1,
-		0,0,0,182,184,1,0,0,0,183,181,1,0,0,0,184,185,5,3,0,0,185,7,1,0,0,0,186,
-		187,5,32,0,0,187,190,5,192,0,0,188,189,5,34,0,0,189,191,5,191,0,0,190,
-		188,1,0,0,0,190,191,1,0,0,0,191,192,1,0,0,0,192,211,5,1,0,0,193,194,5,
-		33,0,0,194,195,3,24,12,0,195,198,5,192,0,0,196,197,5,34,0,0,197,199,5,
-		191,0,0,198,196,1,0,0,0,198,199,1,0,0,0,199,202,1,0,0,0,200,201,5,35,0,
-		0,201,203,5,192,0,0,202,200,1,0,0,0,202,203,1,0,0,0,203,206,1,0,0,0,204,
-		205,5,36,0,0,205,207,5,192,0,0,206,204,1,0,0,0,206,207,1,0,0,0,207,208,
-		1,0,0,0,208,209,5,1,0,0,209,211,1,0,0,0,210,186,1,0,0,0,210,193,1,0,0,
-		0,211,9,1,0,0,0,212,213,3,12,6,0,213,214,3,140,70,0,214,218,5,2,0,0,215,
-		217,3,14,7,0,216,215,1,0,0,0,217,220,1,0,0,0,218,216,1,0,0,0,218,219,1,
-		0,0,0,219,221,1,0,0,0,220,218,1,0,0,0,221,222,5,3,0,0,222,11,1,0,0,0,223,
-		224,7,0,0,0,224,13,1,0,0,0,225,227,5,40,0,0,226,225,1,0,0,0,226,227,1,
-		0,0,0,227,228,1,0,0,0,228,229,3,16,8,0,229,230,5,1,0,0,230,15,1,0,0,0,
-		231,233,3,144,72,0,232,234,3,18,9,0,233,232,1,0,0,0,233,234,1,0,0,0,234,
-		237,1,0,0,0,235,237,3,140,70,0,236,231,1,0,0,0,236,235,1,0,0,0,237,17,
-		1,0,0,0,238,239,5,41,0,0,239,242,5,191,0,0,240,241,5,42,0,0,241,243,5,
-		191,0,0,242,240,1,0,0,0,242,243,1,0,0,0,243,247,1,0,0,0,244,245,5,42,0,
-		0,245,247,5,191,0,0,246,238,1,0,0,0,246,244,1,0,0,0,247,19,1,0,0,0,248,
-		249,5,43,0,0,249,250,3,140,70,0,250,254,5,2,0,0,251,253,3,22,11,0,252,
-		251,1,0,0,0,253,256,1,0,0,0,254,252,1,0,0,0,254,255,1,0,0,0,255,257,1,
-		0,0,0,256,254,1,0,0,0,257,258,5,3,0,0,258,21,1,0,0,0,259,263,3,24,12,0,
-		260,262,3,26,13,0,261,260,1,0,0,0,262,265,1,0,0,0,263,261,1,0,0,0,263,
-		264,1,0,0,0,264,267,1,0,0,0,265,263,1,0,0,0,266,268,5,46,0,0,267,266,1,
-		0,0,0,267,268,1,0,0,0,268,269,1,0,0,0,269,270,5,1,0,0,270,23,1,0,0,0,271,
-		272,7,1,0,0,272,25,1,0,0,0,273,307,5,47,0,0,274,275,5,38,0,0,275,307,3,
-		28,14,0,276,277,5,37,0,0,277,307,3,28,14,0,278,279,5,39,0,0,279,307,3,
-		28,14,0,280,281,5,48,0,0,281,307,3,28,14,0,282,283,5,49,0,0,283,307,3,
-		28,14,0,284,285,5,50,0,0,285,307,3,28,14,0,286,287,5,51,0,0,287,292,3,
-		32,16,0,288,289,5,4,0,0,289,291,3,32,16,0,290,288,1,0,0,0,291,294,1,0,
-		0,0,292,290,1,0,0,0,292,293,1,0,0,0,293,307,1,0,0,0,294,292,1,0,0,0,295,
-		296,5,52,0,0,296,301,3,34,17,0,297,298,5,4,0,0,298,300,3,34,17,0,299,297,
-		1,0,0,0,300,303,1,0,0,0,301,299,1,0,0,0,301,302,1,0,0,0,302,307,1,0,0,
-		0,303,301,1,0,0,0,304,305,5,53,0,0,305,307,5,191,0,0,306,273,1,0,0,0,306,
-		274,1,0,0,0,306,276,1,0,0,0,306,278,1,0,0,0,306,280,1,0,0,0,306,282,1,
-		0,0,0,306,284,1,0,0,0,306,286,1,0,0,0,306,295,1,0,0,0,306,304,1,0,0,0,
-		307,27,1,0,0,0,308,313,3,30,15,0,309,310,5,4,0,0,310,312,3,30,15,0,311,
-		309,1,0,0,0,312,315,1,0,0,0,313,311,1,0,0,0,313,314,1,0,0,0,314,29,1,0,
-		0,0,315,313,1,0,0,0,316,320,3,144,72,0,317,320,3,140,70,0,318,320,5,47,
-		0,0,319,316,1,0,0,0,319,317,1,0,0,0,319,318,1,0,0,0,320,31,1,0,0,0,321,
-		322,7,2,0,0,322,33,1,0,0,0,323,324,7,3,0,0,324,35,1,0,0,0,325,326,5,54,
-		0,0,326,327,3,140,70,0,327,331,5,2,0,0,328,330,3,38,19,0,329,328,1,0,0,
-		0,330,333,1,0,0,0,331,329,1,0,0,0,331,332,1,0,0,0,332,334,1,0,0,0,333,
-		331,1,0,0,0,334,335,5,3,0,0,335,37,1,0,0,0,336,338,5,55,0,0,337,339,3,
-		26,13,0,338,337,1,0,0,0,339,340,1,0,0,0,340,338,1,0,0,0,340,341,1,0,0,
-		0,341,342,1,0,0,0,342,343,5,1,0,0,343,349,1,0,0,0,344,345,5,56,0,0,345,
-		346,3,148,74,0,346,347,5,1,0,0,347,349,1,0,0,0,348,336,1,0,0,0,348,344,
-		1,0,0,0,349,39,1,0,0,0,350,351,5,57,0,0,351,352,3,140,70,0,352,356,5,2,
-		0,0,353,355,3,42,21,0,354,353,1,0,0,0,355,358,1,0,0,0,356,354,1,0,0,0,
-		356,357,1,0,0,0,357,359,1,0,0,0,358,356,1,0,0,0,359,360,5,3,0,0,360,41,
-		1,0,0,0,361,372,3,44,22,0,362,372,3,50,25,0,363,372,3,58,29,0,364,372,
-		3,62,31,0,365,372,3,64,32,0,366,367,5,58,0,0,367,372,5,1,0,0,368,369,5,
-		59,0,0,369,370,5,192,0,0,370,372,5,1,0,0,371,361,1,0,0,0,371,362,1,0,0,
-		0,371,363,1,0,0,0,371,364,1,0,0,0,371,365,1,0,0,0,371,366,1,0,0,0,371,
-		368,1,0,0,0,372,43,1,0,0,0,373,374,3,46,23,0,374,378,5,2,0,0,375,377,3,
-		48,24,0,376,375,1,0,0,0,377,380,1,0,0,0,378,376,1,0,0,0,378,379,1,0,0,
-		0,379,381,1,0,0,0,380,378,1,0,0,0,381,382,5,3,0,0,382,45,1,0,0,0,383,384,
-		7,4,0,0,384,47,1,0,0,0,385,386,5,62,0,0,386,387,5,5,0,0,387,388,5,191,
-		0,0,388,420,5,1,0,0,389,393,3,24,12,0,390,392,3,26,13,0,391,390,1,0,0,
-		0,392,395,1,0,0,0,393,391,1,0,0,0,393,394,1,0,0,0,394,397,1,0,0,0,395,
-		393,1,0,0,0,396,398,5,46,0,0,397,396,1,0,0,0,397,398,1,0,0,0,398,399,1,
-		0,0,0,399,400,5,1,0,0,400,420,1,0,0,0,401,402,5,63,0,0,402,403,3,140,70,
-		0,403,404,5,1,0,0,404,420,1,0,0,0,405,406,5,64,0,0,406,409,5,191,0,0,407,
-		408,5,40,0,0,408,410,3,28,14,0,409,407,1,0,0,0,409,410,1,0,0,0,410,411,
-		1,0,0,0,411,420,5,1,0,0,412,413,5,65,0,0,413,414,7,5,0,0,414,420,5,1,0,
-		0,415,416,5,68,0,0,416,417,3,140,70,0,417,418,5,1,0,0,418,420,1,0,0,0,
-		419,385,1,0,0,0,419,389,1,0,0,0,419,401,1,0,0,0,419,405,1,0,0,0,419,412,
-		1,0,0,0,419,415,1,0,0,0,420,49,1,0,0,0,421,422,5,69,0,0,422,423,3,52,26,
-		0,423,427,3,54,27,0,424,426,3,56,28,0,425,424,1,0,0,0,426,429,1,0,0,0,
-		427,425,1,0,0,0,427,428,1,0,0,0,428,430,1,0,0,0,429,427,1,0,0,0,430,431,
-		5,1,0,0,431,51,1,0,0,0,432,433,7,6,0,0,433,53,1,0,0,0,434,437,5,191,0,
-		0,435,437,3,148,74,0,436,434,1,0,0,0,436,435,1,0,0,0,437,55,1,0,0,0,438,
-		439,5,37,0,0,439,454,3,28,14,0,440,441,5,38,0,0,441,454,3,28,14,0,442,
-		443,5,75,0,0,443,448,3,140,70,0,444,445,5,4,0,0,445,447,3,140,70,0,446,
-		444,1,0,0,0,447,450,1,0,0,0,448,446,1,0,0,0,448,449,1,0,0,0,449,454,1,
-		0,0,0,450,448,1,0,0,0,451,452,5,76,0,0,452,454,3,148,74,0,453,438,1,0,
-		0,0,453,440,1,0,0,0,453,442,1,0,0,0,453,451,1,0,0,0,454,57,1,0,0,0,455,
-		456,5,77,0,0,456,460,5,2,0,0,457,459,3,60,30,0,458,457,1,0,0,0,459,462,
-		1,0,0,0,460,458,1,0,0,0,460,461,1,0,0,0,461,463,1,0,0,0,462,460,1,0,0,
-		0,463,464,5,3,0,0,464,59,1,0,0,0,465,466,5,78,0,0,466,467,5,79,0,0,467,
-		477,5,1,0,0,468,469,5,78,0,0,469,470,3,28,14,0,470,471,5,1,0,0,471,477,
-		1,0,0,0,472,473,5,80,0,0,473,477,5,1,0,0,474,475,5,81,0,0,475,477,5,1,
-		0,0,476,465,1,0,0,0,476,468,1,0,0,0,476,472,1,0,0,0,476,474,1,0,0,0,477,
-		61,1,0,0,0,478,484,5,82,0,0,479,480,5,45,0,0,480,481,5,37,0,0,481,485,
-		3,28,14,0,482,483,5,43,0,0,483,485,3,140,70,0,484,479,1,0,0,0,484,482,
-		1,0,0,0,485,487,1,0,0,0,486,488,5,83,0,0,487,486,1,0,0,0,487,488,1,0,0,
-		0,488,489,1,0,0,0,489,490,5,1,0,0,490,63,1,0,0,0,491,492,5,84,0,0,492,
-		493,3,140,70,0,493,494,5,1,0,0,494,65,1,0,0,0,495,496,5,85,0,0,496,497,
-		3,140,70,0,497,498,5,86,0,0,498,499,3,68,34,0,499,503,5,2,0,0,500,502,
-		3,70,35,0,501,500,1,0,0,0,502,505,1,0,0,0,503,501,1,0,0,0,503,504,1,0,
-		0,0,504,506,1,0,0,0,505,503,1,0,0,0,506,507,5,3,0,0,507,67,1,0,0,0,508,
-		509,7,7,0,0,509,69,1,0,0,0,510,511,5,93,0,0,511,514,5,191,0,0,512,513,
-		5,94,0,0,513,515,5,191,0,0,514,512,1,0,0,0,514,515,1,0,0,0,515,516,1,0,
-		0,0,516,611,5,1,0,0,517,518,3,46,23,0,518,519,5,64,0,0,519,522,5,191,0,
-		0,520,521,5,40,0,0,521,523,3,28,14,0,522,520,1,0,0,0,522,523,1,0,0,0,523,
-		524,1,0,0,0,524,525,5,1,0,0,525,611,1,0,0,0,526,527,3,46,23,0,527,528,
-		5,95,0,0,528,531,5,191,0,0,529,530,5,40,0,0,530,532,3,28,14,0,531,529,
-		1,0,0,0,531,532,1,0,0,0,532,533,1,0,0,0,533,534,5,1,0,0,534,611,1,0,0,
-		0,535,536,5,96,0,0,536,537,7,8,0,0,537,611,5,1,0,0,538,543,5,99,0,0,539,
-		540,5,45,0,0,540,544,5,47,0,0,541,542,5,43,0,0,542,544,3,140,70,0,543,
-		539,1,0,0,0,543,541,1,0,0,0,544,545,1,0,0,0,545,611,5,1,0,0,546,552,5,
-		100,0,0,547,548,5,45,0,0,548,549,5,37,0,0,549,553,3,28,14,0,550,551,5,
-		43,0,0,551,553,3,140,70,0,552,547,1,0,0,0,552,550,1,0,0,0,553,554,1,0,
-		0,0,554,555,5,1,0,0,555,611,1,0,0,0,556,557,5,101,0,0,557,558,3,28,14,
-		0,558,559,5,1,0,0,559,611,1,0,0,0,560,561,5,102,0,0,561,571,5,192,0,0,
-		562,563,5,103,0,0,563,568,3,140,70,0,564,565,5,4,0,0,565,567,3,140,70,
-		0,566,564,1,0,0,0,567,570,1,0,0,0,568,566,1,0,0,0,568,569,1,0,0,0,569,
-		572,1,0,0,0,570,568,1,0,0,0,571,562,1,0,0,0,571,572,1,0,0,0,572,582,1,
-		0,0,0,573,577,5,2,0,0,574,576,3,42,21,0,575,574,1,0,0,0,576,579,1,0,0,
-		0,577,575,1,0,0,0,577,578,1,0,0,0,578,580,1,0,0,0,579,577,1,0,0,0,580,
-		583,5,3,0,0,581,583,5,1,0,0,582,573,1,0,0,0,582,581,1,0,0,0,583,611,1,
-		0,0,0,584,611,3,72,36,0,585,611,3,76,38,0,586,611,3,80,40,0,587,611,3,
-		92,46,0,588,611,3,100,50,0,589,611,3,104,52,0,590,611,3,114,57,0,591,592,
-		5,160,0,0,592,596,5,2,0,0,593,595,3,118,59,0,594,593,1,0,0,0,595,598,1,
-		0,0,0,596,594,1,0,0,0,596,597,1,0,0,0,597,599,1,0,0,0,598,596,1,0,0,0,
-		599,611,5,3,0,0,600,601,5,163,0,0,601,605,5,2,0,0,602,604,3,120,60,0,603,
-		602,1,0,0,0,604,607,1,0,0,0,605,603,1,0,0,0,605,606,1,0,0,0,606,608,1,
-		0,0,0,607,605,1,0,0,0,608,611,5,3,0,0,609,611,3,122,61,0,610,510,1,0,0,
-		0,610,517,1,0,0,0,610,526,1,0,0,0,610,535,1,0,0,0,610,538,1,0,0,0,610,
-		546,1,0,0,0,610,556,1,0,0,0,610,560,1,0,0,0,610,584,1,0,0,0,610,585,1,
-		0,0,0,610,586,1,0,0,0,610,587,1,0,0,0,610,588,1,0,0,0,610,589,1,0,0,0,
-		610,590,1,0,0,0,610,591,1,0,0,0,610,600,1,0,0,0,610,609,1,0,0,0,611,71,
-		1,0,0,0,612,613,5,104,0,0,613,617,5,2,0,0,614,616,3,74,37,0,615,614,1,
-		0,0,0,616,619,1,0,0,0,617,615,1,0,0,0,617,618,1,0,0,0,618,620,1,0,0,0,
-		619,617,1,0,0,0,620,621,5,3,0,0,621,73,1,0,0,0,622,623,5,105,0,0,623,626,
-		3,146,73,0,624,625,5,37,0,0,625,627,3,28,14,0,626,624,1,0,0,0,626,627,
-		1,0,0,0,627,628,1,0,0,0,628,629,5,1,0,0,629,657,1,0,0,0,630,632,5,106,
-		0,0,631,633,3,26,13,0,632,631,1,0,0,0,633,634,1,0,0,0,634,632,1,0,0,0,
-		634,635,1,0,0,0,635,636,1,0,0,0,636,637,5,1,0,0,637,657,1,0,0,0,638,639,
-		5,106,0,0,639,640,5,43,0,0,640,641,3,140,70,0,641,642,5,1,0,0,642,657,
-		1,0,0,0,643,645,5,107,0,0,644,646,3,26,13,0,645,644,1,0,0,0,646,647,1,
-		0,0,0,647,645,1,0,0,0,647,648,1,0,0,0,648,649,1,0,0,0,649,650,5,1,0,0,
-		650,657,1,0,0,0,651,652,5,107,0,0,652,653,5,43,0,0,653,654,3,140,70,0,
-		654,655,5,1,0,0,655,657,1,0,0,0,656,622,1,0,0,0,656,630,1,0,0,0,656,638,
-		1,0,0,0,656,643,1,0,0,0,656,651,1,0,0,0,657,75,1,0,0,0,658,659,5,77,0,
-		0,659,663,5,2,0,0,660,662,3,78,39,0,661,660,1,0,0,0,662,665,1,0,0,0,663,
-		661,1,0,0,0,663,664,1,0,0,0,664,666,1,0,0,0,665,663,1,0,0,0,666,667,5,
-		3,0,0,667,77,1,0,0,0,668,669,5,108,0,0,669,670,5,191,0,0,670,671,5,1,0,
-		0,671,79,1,0,0,0,672,673,5,109,0,0,673,677,5,2,0,0,674,676,3,82,41,0,675,
-		674,1,0,0,0,676,679,1,0,0,0,677,675,1,0,0,0,677,678,1,0,0,0,678,680,1,
-		0,0,0,679,677,1,0,0,0,680,681,5,3,0,0,681,81,1,0,0,0,682,683,5,110,0,0,
-		683,684,5,192,0,0,684,706,5,1,0,0,685,686,5,111,0,0,686,687,5,43,0,0,687,
-		688,3,140,70,0,688,689,5,1,0,0,689,706,1,0,0,0,690,691,5,112,0,0,691,692,
-		3,146,73,0,692,693,5,113,0,0,693,703,5,191,0,0,694,698,5,2,0,0,695,697,
-		3,84,42,0,696,695,1,0,0,0,697,700,1,0,0,0,698,696,1,0,0,0,698,699,1,0,
-		0,0,699,701,1,0,0,0,700,698,1,0,0,0,701,704,5,3,0,0,702,704,5,1,0,0,703,
-		694,1,0,0,0,703,702,1,0,0,0,704,706,1,0,0,0,705,682,1,0,0,0,705,685,1,
-		0,0,0,705,690,1,0,0,0,706,83,1,0,0,0,707,708,5,114,0,0,708,709,3,86,43,
-		0,709,710,3,140,70,0,710,711,5,1,0,0,711,727,1,0,0,0,712,713,5,115,0,0,
-		713,714,5,191,0,0,714,727,5,1,0,0,715,727,3,88,44,0,716,717,5,59,0,0,717,
-		718,5,192,0,0,718,727,5,1,0,0,719,720,5,116,0,0,720,721,3,140,70,0,721,
-		722,5,1,0,0,722,727,1,0,0,0,723,724,5,117,0,0,724,725,5,192,0,0,725,727,
-		5,1,0,0,726,707,1,0,0,0,726,712,1,0,0,0,726,715,1,0,0,0,726,716,1,0,0,
-		0,726,719,1,0,0,0,726,723,1,0,0,0,727,85,1,0,0,0,728,729,7,9,0,0,729,87,
-		1,0,0,0,730,731,5,118,0,0,731,732,5,119,0,0,732,733,5,122,0,0,733,734,
-		3,90,45,0,734,735,5,1,0,0,735,743,1,0,0,0,736,737,5,118,0,0,737,738,5,
-		120,0,0,738,739,5,121,0,0,739,740,3,140,70,0,740,741,5,1,0,0,741,743,1,
-		0,0,0,742,730,1,0,0,0,742,736,1,0,0,0,743,89,1,0,0,0,744,745,5,123,0,0,
-		745,746,5,6,0,0,746,747,5,192,0,0,747,754,5,7,0,0,748,749,5,124,0,0,749,
-		750,5,6,0,0,750,751,5,192,0,0,751,754,5,7,0,0,752,754,5,192,0,0,753,744,
-		1,0,0,0,753,748,1,0,0,0,753,752,1,0,0,0,754,91,1,0,0,0,755,756,5,125,0,
-		0,756,757,5,113,0,0,757,758,5,191,0,0,758,762,5,2,0,0,759,761,3,94,47,
-		0,760,759,1,0,0,0,761,764,1,0,0,0,762,760,1,0,0,0,762,763,1,0,0,0,763,
-		765,1,0,0,0,764,762,1,0,0,0,765,766,5,3,0,0,766,93,1,0,0,0,767,768,5,126,
-		0,0,768,769,3,146,73,0,769,770,5,1,0,0,770,796,1,0,0,0,771,772,5,127,0,
-		0,772,773,3,146,73,0,773,774,5,113,0,0,774,784,5,191,0,0,775,779,5,2,0,
-		0,776,778,3,98,49,0,777,776,1,0,0,0,778,781,1,0,0,0,779,777,1,0,0,0,779,
-		780,1,0,0,0,780,782,1,0,0,0,781,779,1,0,0,0,782,785,5,3,0,0,783,785,5,
-		1,0,0,784,775,1,0,0,0,784,783,1,0,0,0,785,796,1,0,0,0,786,788,5,128,0,
-		0,787,789,3,96,48,0,788,787,1,0,0,0,789,790,1,0,0,0,790,788,1,0,0,0,790,
-		791,1,0,0,0,791,792,1,0,0,0,792,793,5,1,0,0,793,796,1,0,0,0,794,796,3,
-		128,64,0,795,767,1,0,0,0,795,771,1,0,0,0,795,786,1,0,0,0,795,794,1,0,0,
-		0,796,95,1,0,0,0,797,798,5,129,0,0,798,806,3,150,75,0,799,800,5,130,0,
-		0,800,806,5,191,0,0,801,802,5,131,0,0,802,806,5,191,0,0,803,804,5,132,
-		0,0,804,806,3,150,75,0,805,797,1,0,0,0,805,799,1,0,0,0,805,801,1,0,0,0,
-		805,803,1,0,0,0,806,97,1,0,0,0,807,808,5,133,0,0,808,811,5,191,0,0,809,
-		810,5,94,0,0,810,812,5,189,0,0,811,809,1,0,0,0,811,812,1,0,0,0,812,816,
-		1,0,0,0,813,814,5,134,0,0,814,817,3,150,75,0,815,817,5,135,0,0,816,813,
-		1,0,0,0,816,815,1,0,0,0,816,817,1,0,0,0,817,818,1,0,0,0,818,843,5,1,0,
-		0,819,843,3,88,44,0,820,821,5,136,0,0,821,822,5,137,0,0,822,823,5,191,
-		0,0,823,843,5,1,0,0,824,825,5,138,0,0,825,826,3,150,75,0,826,827,5,1,0,
-		0,827,843,1,0,0,0,828,829,5,139,0,0,829,830,5,72,0,0,830,831,3,140,70,
-		0,831,832,5,1,0,0,832,843,1,0,0,0,833,834,5,139,0,0,834,835,5,71,0,0,835,
-		836,3,140,70,0,836,837,5,1,0,0,837,843,1,0,0,0,838,839,5,59,0,0,839,840,
-		5,192,0,0,840,843,5,1,0,0,841,843,3,130,65,0,842,807,1,0,0,0,842,819,1,
-		0,0,0,842,820,1,0,0,0,842,824,1,0,0,0,842,828,1,0,0,0,842,833,1,0,0,0,
-		842,838,1,0,0,0,842,841,1,0,0,0,843,99,1,0,0,0,844,845,5,121,0,0,845,846,
-		3,140,70,0,846,850,5,2,0,0,847,849,3,102,51,0,848,847,1,0,0,0,849,852,
-		1,0,0,0,850,848,1,0,0,0,850,851,1,0,0,0,851,853,1,0,0,0,852,850,1,0,0,
-		0,853,854,5,3,0,0,854,101,1,0,0,0,855,856,5,140,0,0,856,857,5,191,0,0,
-		857,858,5,122,0,0,858,863,3,90,45,0,859,860,5,141,0,0,860,861,5,181,0,
-		0,861,862,5,182,0,0,862,864,5,181,0,0,863,859,1,0,0,0,863,864,1,0,0,0,
-		864,865,1,0,0,0,865,866,5,1,0,0,866,103,1,0,0,0,867,868,5,142,0,0,868,
-		869,5,143,0,0,869,870,3,140,70,0,870,874,5,2,0,0,871,873,3,106,53,0,872,
-		871,1,0,0,0,873,876,1,0,0,0,874,872,1,0,0,0,874,875,1,0,0,0,875,877,1,
-		0,0,0,876,874,1,0,0,0,877,878,5,3,0,0,878,105,1,0,0,0,879,880,5,105,0,
-		0,880,881,3,146,73,0,881,882,5,1,0,0,882,915,1,0,0,0,883,884,5,53,0,0,
-		884,885,5,191,0,0,885,915,5,1,0,0,886,887,5,144,0,0,887,897,3,108,54,0,
-		888,892,5,2,0,0,889,891,3,110,55,0,890,889,1,0,0,0,891,894,1,0,0,0,892,
-		890,1,0,0,0,892,893,1,0,0,0,893,895,1,0,0,0,894,892,1,0,0,0,895,898,5,
-		3,0,0,896,898,5,1,0,0,897,888,1,0,0,0,897,896,1,0,0,0,898,915,1,0,0,0,
-		899,900,5,152,0,0,900,905,3,112,56,0,901,902,5,4,0,0,902,904,3,112,56,
-		0,903,901,1,0,0,0,904,907,1,0,0,0,905,903,1,0,0,0,905,906,1,0,0,0,906,
-		908,1,0,0,0,907,905,1,0,0,0,908,909,5,1,0,0,909,915,1,0,0,0,910,911,5,
-		156,0,0,911,912,3,150,75,0,912,913,5,1,0,0,913,915,1,0,0,0,914,879,1,0,
-		0,0,914,883,1,0,0,0,914,886,1,0,0,0,914,899,1,0,0,0,914,910,1,0,0,0,915,
-		107,1,0,0,0,916,917,7,10,0,0,917,109,1,0,0,0,918,919,5,147,0,0,919,920,
-		5,190,0,0,920,946,5,1,0,0,921,922,5,148,0,0,922,927,5,192,0,0,923,924,
-		5,4,0,0,924,926,5,192,0,0,925,923,1,0,0,0,926,929,1,0,0,0,927,925,1,0,
-		0,0,927,928,1,0,0,0,928,930,1,0,0,0,929,927,1,0,0,0,930,946,5,1,0,0,931,
-		932,5,149,0,0,932,933,3,90,45,0,933,934,5,1,0,0,934,946,1,0,0,0,935,936,
-		5,150,0,0,936,937,3,90,45,0,937,938,5,1,0,0,938,946,1,0,0,0,939,940,5,
-		140,0,0,940,941,3,90,45,0,941,942,5,1,0,0,942,946,1,0,0,0,943,944,5,151,
-		0,0,944,946,5,1,0,0,945,918,1,0,0,0,945,921,1,0,0,0,945,931,1,0,0,0,945,
-		935,1,0,0,0,945,939,1,0,0,0,945,943,1,0,0,0,946,111,1,0,0,0,947,948,7,
-		11,0,0,948,113,1,0,0,0,949,950,5,157,0,0,950,954,5,2,0,0,951,953,3,116,
-		58,0,952,951,1,0,0,0,953,956,1,0,0,0,954,952,1,0,0,0,954,955,1,0,0,0,955,
-		957,1,0,0,0,956,954,1,0,0,0,957,958,5,3,0,0,958,115,1,0,0,0,959,960,5,
-		158,0,0,960,961,5,192,0,0,961,970,5,1,0,0,962,963,5,159,0,0,963,964,3,
-		150,75,0,964,965,5,1,0,0,965,970,1,0,0,0,966,967,5,94,0,0,967,968,5,189,
-		0,0,968,970,5,1,0,0,969,959,1,0,0,0,969,962,1,0,0,0,969,966,1,0,0,0,970,
-		117,1,0,0,0,971,972,5,43,0,0,972,973,3,140,70,0,973,974,5,1,0,0,974,982,
-		1,0,0,0,975,976,5,161,0,0,976,977,3,32,16,0,977,978,5,191,0,0,978,979,
-		5,162,0,0,979,980,5,1,0,0,980,982,1,0,0,0,981,971,1,0,0,0,981,975,1,0,
-		0,0,982,119,1,0,0,0,983,984,5,164,0,0,984,985,5,43,0,0,985,986,3,140,70,
-		0,986,987,5,1,0,0,987,992,1,0,0,0,988,989,5,165,0,0,989,990,5,191,0,0,
-		990,992,5,1,0,0,991,983,1,0,0,0,991,988,1,0,0,0,992,121,1,0,0,0,993,994,
-		5,8,0,0,994,998,5,2,0,0,995,997,3,124,62,0,996,995,1,0,0,0,997,1000,1,
-		0,0,0,998,996,1,0,0,0,998,999,1,0,0,0,999,1001,1,0,0,0,1000,998,1,0,0,
-		0,1001,1002,5,3,0,0,1002,123,1,0,0,0,1003,1004,5,9,0,0,1004,1008,3,146,
-		73,0,1005,1007,3,126,63,0,1006,1005,1,0,0,0,1007,1010,1,0,0,0,1008,1006,
-		1,0,0,0,1008,1009,1,0,0,0,1009,1011,1,0,0,0,1010,1008,1,0,0,0,1011,1012,
-		5,1,0,0,1012,125,1,0,0,0,1013,1014,5,53,0,0,1014,1020,5,191,0,0,1015,1016,
-		5,10,0,0,1016,1020,5,191,0,0,1017,1018,5,11,0,0,1018,1020,3,150,75,0,1019,
-		1013,1,0,0,0,1019,1015,1,0,0,0,1019,1017,1,0,0,0,1020,127,1,0,0,0,1021,
-		1022,5,28,0,0,1022,1023,7,12,0,0,1023,1024,5,1,0,0,1024,129,1,0,0,0,1025,
-		1026,5,8,0,0,1026,1034,3,132,66,0,1027,1035,5,13,0,0,1028,1035,5,12,0,
-		0,1029,1031,3,134,67,0,1030,1029,1,0,0,0,1031,1032,1,0,0,0,1032,1030,1,
-		0,0,0,1032,1033,1,0,0,0,1033,1035,1,0,0,0,1034,1027,1,0,0,0,1034,1028,
-		1,0,0,0,1034,1030,1,0,0,0,1035,1036,1,0,0,0,1036,1037,5,1,0,0,1037,1065,
-		1,0,0,0,1038,1039,5,22,0,0,1039,1040,5,13,0,0,1040,1045,3,138,69,0,1041,
-		1042,5,4,0,0,1042,1044,3,138,69,0,1043,1041,1,0,0,0,1044,1047,1,0,0,0,
-		1045,1043,1,0,0,0,1045,1046,1,0,0,0,1046,1048,1,0,0,0,1047,1045,1,0,0,
-		0,1048,1049,5,1,0,0,1049,1065,1,0,0,0,1050,1051,5,22,0,0,1051,1052,5,23,
-		0,0,1052,1053,5,191,0,0,1053,1065,5,1,0,0,1054,1055,5,22,0,0,1055,1056,
-		5,24,0,0,1056,1057,5,112,0,0,1057,1065,5,1,0,0,1058,1059,5,18,0,0,1059,
-		1060,5,13,0,0,1060,1065,5,1,0,0,1061,1062,5,19,0,0,1062,1063,5,27,0,0,
-		1063,1065,5,1,0,0,1064,1025,1,0,0,0,1064,1038,1,0,0,0,1064,1050,1,0,0,
-		0,1064,1054,1,0,0,0,1064,1058,1,0,0,0,1064,1061,1,0,0,0,1065,131,1,0,0,
-		0,1066,1067,7,13,0,0,1067,133,1,0,0,0,1068,1069,5,16,0,0,1069,1073,5,191,
-		0,0,1070,1071,5,17,0,0,1071,1073,3,136,68,0,1072,1068,1,0,0,0,1072,1070,
-		1,0,0,0,1073,135,1,0,0,0,1074,1075,7,14,0,0,1075,137,1,0,0,0,1076,1077,
-		7,15,0,0,1077,139,1,0,0,0,1078,1081,5,193,0,0,1079,1081,3,142,71,0,1080,
-		1078,1,0,0,0,1080,1079,1,0,0,0,1081,141,1,0,0,0,1082,1083,7,16,0,0,1083,
-		143,1,0,0,0,1084,1085,7,17,0,0,1085,145,1,0,0,0,1086,1087,7,18,0,0,1087,
-		147,1,0,0,0,1088,1089,5,187,0,0,1089,149,1,0,0,0,1090,1091,5,188,0,0,1091,
+		21,1,21,1,21,1,21,1,21,1,21,1,21,3,21,374,8,21,1,22,1,22,1,22,5,22,379,
+		8,22,10,22,12,22,382,9,22,1,22,1,22,1,23,1,23,1,24,1,24,1,24,1,24,1,24,
+		1,24,5,24,394,8,24,10,24,12,24,397,9,24,1,24,3,24,400,8,24,1,24,1,24,1,
+		24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,3,24,412,8,24,1,24,1,24,1,24,1,24,
+		1,24,1,24,1,24,1,24,3,24,422,8,24,1,25,1,25,1,25,1,25,5,25,428,8,25,10,
+		25,12,25,431,9,25,1,25,1,25,1,26,1,26,1,27,1,27,3,27,439,8,27,1,28,1,28,
+		1,28,1,28,1,28,1,28,1,28,1,28,5,28,449,8,28,10,28,12,28,452,9,28,1,28,
+		1,28,3,28,456,8,28,1,29,1,29,1,29,5,29,461,8,29,10,29,12,29,464,9,29,1,
+		29,1,29,1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,3,30,479,
+		8,30,1,31,1,31,1,31,1,31,1,31,1,31,3,31,487,8,31,1,31,3,31,490,8,31,1,
+		31,1,31,1,32,1,32,1,32,1,32,1,33,1,33,1,33,1,33,1,33,1,33,5,33,504,8,33,
+		10,33,12,33,507,9,33,1,33,1,33,1,34,1,34,1,35,1,35,1,35,1,35,3,35,517,
+		8,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,525,8,35,1,35,1,35,1,35,1,35,1,
+		35,1,35,1,35,3,35,534,8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,
+		1,35,3,35,546,8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,555,8,35,1,
+		35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,5,35,569,8,35,
+		10,35,12,35,572,9,35,3,35,574,8,35,1,35,1,35,5,35,578,8,35,10,35,12,35,
+		581,9,35,1,35,1,35,3,35,585,8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,
+		35,1,35,1,35,5,35,597,8,35,10,35,12,35,600,9,35,1,35,1,35,1,35,1,35,5,
+		35,606,8,35,10,35,12,35,609,9,35,1,35,1,35,1,35,1,35,3,35,615,8,35,1,36,
+		1,36,1,36,5,36,620,8,36,10,36,12,36,623,9,36,1,36,1,36,1,37,1,37,1,37,
+		1,37,3,37,631,8,37,1,37,1,37,1,37,1,37,4,37,637,8,37,11,37,12,37,638,1,
+		37,1,37,1,37,1,37,1,37,1,37,1,37,1,37,1,37,4,37,650,8,37,11,37,12,37,651,
+		1,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,661,8,37,1,38,1,38,1,38,5,38,666,
+		8,38,10,38,12,38,669,9,38,1,38,1,38,1,39,1,39,1,39,1,39,1,40,1,40,1,40,
+		5,40,680,8,40,10,40,12,40,683,9,40,1,40,1,40,1,41,1,41,1,41,1,41,1,41,
+		1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,5,41,701,8,41,10,41,12,41,
+		704,9,41,1,41,1,41,3,41,708,8,41,3,41,710,8,41,1,42,1,42,1,42,1,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
+		3,42,731,8,42,1,43,1,43,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,
+		44,1,44,1,44,3,44,747,8,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
+		3,45,758,8,45,1,46,1,46,1,46,1,46,1,46,5,46,765,8,46,10,46,12,46,768,9,
+		46,1,46,1,46,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,5,47,782,
+		8,47,10,47,12,47,785,9,47,1,47,1,47,3,47,789,8,47,1,47,1,47,4,47,793,8,
+		47,11,47,12,47,794,1,47,1,47,1,47,3,47,800,8,47,1,48,1,48,1,48,1,48,1,
+		48,1,48,1,48,1,48,3,48,810,8,48,1,49,1,49,1,49,1,49,3,49,816,8,49,1,49,
+		1,49,1,49,3,49,821,8,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,
+		49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,
+		49,3,49,847,8,49,1,50,1,50,1,50,1,50,5,50,853,8,50,10,50,12,50,856,9,50,
+		1,50,1,50,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,3,51,868,8,51,1,51,1,
+		51,1,52,1,52,1,52,1,52,1,52,5,52,877,8,52,10,52,12,52,880,9,52,1,52,1,
+		52,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,5,53,895,8,53,
+		10,53,12,53,898,9,53,1,53,1,53,3,53,902,8,53,1,53,1,53,1,53,1,53,5,53,
+		908,8,53,10,53,12,53,911,9,53,1,53,1,53,1,53,1,53,1,53,1,53,3,53,919,8,
+		53,1,54,1,54,1,55,1,55,1,55,1,55,1,55,1,55,1,55,5,55,930,8,55,10,55,12,
+		55,933,9,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,
+		1,55,1,55,1,55,3,55,950,8,55,1,56,1,56,1,57,1,57,1,57,5,57,957,8,57,10,
+		57,12,57,960,9,57,1,57,1,57,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,
+		58,1,58,3,58,974,8,58,1,59,1,59,1,59,1,59,1,59,1,59,1,59,1,59,1,59,1,59,
+		3,59,986,8,59,1,60,1,60,1,60,1,60,1,60,1,60,1,60,1,60,3,60,996,8,60,1,
+		61,1,61,1,61,5,61,1001,8,61,10,61,12,61,1004,9,61,1,61,1,61,1,62,1,62,
+		1,62,5,62,1011,8,62,10,62,12,62,1014,9,62,1,62,1,62,1,63,1,63,1,63,1,63,
+		1,63,1,63,3,63,1024,8,63,1,64,1,64,1,64,1,64,1,65,1,65,1,65,1,65,1,65,
+		4,65,1035,8,65,11,65,12,65,1036,3,65,1039,8,65,1,65,1,65,1,65,1,65,1,65,
+		1,65,1,65,5,65,1048,8,65,10,65,12,65,1051,9,65,1,65,1,65,1,65,1,65,1,65,
+		1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,3,65,1069,8,65,
+		1,66,1,66,1,67,1,67,1,67,1,67,3,67,1077,8,67,1,68,1,68,1,69,1,69,1,70,
+		1,70,3,70,1085,8,70,1,71,1,71,1,72,1,72,1,73,1,73,1,74,1,74,1,75,1,75,
+		1,75,0,0,76,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,
+		42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,
+		90,92,94,96,98,100,102,104,106,108,110,112,114,116,118,120,122,124,126,
+		128,130,132,134,136,138,140,142,144,146,148,150,0,19,1,0,37,39,1,0,44,
+		45,7,0,61,61,78,78,110,110,126,126,143,143,167,172,192,192,1,0,173,181,
+		1,0,61,62,1,0,67,68,2,0,71,72,75,75,1,0,88,93,1,0,98,99,1,0,72,74,2,0,
+		99,99,146,147,1,0,154,156,1,0,12,13,2,0,14,15,142,142,2,0,18,21,29,29,
+		1,0,25,26,14,0,8,14,17,18,27,27,31,36,63,64,69,69,113,113,141,141,144,
+		144,150,153,159,160,167,173,177,177,179,180,1,0,184,187,2,0,185,185,187,
+		187,1196,0,155,1,0,0,0,2,167,1,0,0,0,4,169,1,0,0,0,6,173,1,0,0,0,8,210,
+		1,0,0,0,10,212,1,0,0,0,12,223,1,0,0,0,14,226,1,0,0,0,16,236,1,0,0,0,18,
+		246,1,0,0,0,20,248,1,0,0,0,22,259,1,0,0,0,24,271,1,0,0,0,26,306,1,0,0,
+		0,28,308,1,0,0,0,30,319,1,0,0,0,32,321,1,0,0,0,34,323,1,0,0,0,36,325,1,
+		0,0,0,38,348,1,0,0,0,40,350,1,0,0,0,42,373,1,0,0,0,44,375,1,0,0,0,46,385,
+		1,0,0,0,48,421,1,0,0,0,50,423,1,0,0,0,52,434,1,0,0,0,54,438,1,0,0,0,56,
+		455,1,0,0,0,58,457,1,0,0,0,60,478,1,0,0,0,62,480,1,0,0,0,64,493,1,0,0,
+		0,66,497,1,0,0,0,68,510,1,0,0,0,70,614,1,0,0,0,72,616,1,0,0,0,74,660,1,
+		0,0,0,76,662,1,0,0,0,78,672,1,0,0,0,80,676,1,0,0,0,82,709,1,0,0,0,84,730,
+		1,0,0,0,86,732,1,0,0,0,88,746,1,0,0,0,90,757,1,0,0,0,92,759,1,0,0,0,94,
+		799,1,0,0,0,96,809,1,0,0,0,98,846,1,0,0,0,100,848,1,0,0,0,102,859,1,0,
+		0,0,104,871,1,0,0,0,106,918,1,0,0,0,108,920,1,0,0,0,110,949,1,0,0,0,112,
+		951,1,0,0,0,114,953,1,0,0,0,116,973,1,0,0,0,118,985,1,0,0,0,120,995,1,
+		0,0,0,122,997,1,0,0,0,124,1007,1,0,0,0,126,1023,1,0,0,0,128,1025,1,0,0,
+		0,130,1068,1,0,0,0,132,1070,1,0,0,0,134,1076,1,0,0,0,136,1078,1,0,0,0,
+		138,1080,1,0,0,0,140,1084,1,0,0,0,142,1086,1,0,0,0,144,1088,1,0,0,0,146,
+		1090,1,0,0,0,148,1092,1,0,0,0,150,1094,1,0,0,0,152,154,3,2,1,0,153,152,
+		1,0,0,0,154,157,1,0,0,0,155,153,1,0,0,0,155,156,1,0,0,0,156,158,1,0,0,
+		0,157,155,1,0,0,0,158,159,5,0,0,1,159,1,1,0,0,0,160,168,3,4,2,0,161,168,
+		3,10,5,0,162,168,3,20,10,0,163,168,3,36,18,0,164,168,3,40,20,0,165,168,
+		3,66,33,0,166,168,3,6,3,0,167,160,1,0,0,0,167,161,1,0,0,0,167,162,1,0,
+		0,0,167,163,1,0,0,0,167,164,1,0,0,0,167,165,1,0,0,0,167,166,1,0,0,0,168,
+		3,1,0,0,0,169,170,5,30,0,0,170,171,5,193,0,0,171,172,5,1,0,0,172,5,1,0,
+		0,0,173,174,5,31,0,0,174,175,5,193,0,0,175,176,5,86,0,0,176,177,3,140,
+		70,0,177,181,5,2,0,0,178,180,3,8,4,0,179,178,1,0,0,0,180,183,1,0,0,0,181,
+		179,1,0,0,0,181,182,1,0,0,0,182,184,1,0,0,0,183,181,1,0,0,0,184,185,5,
+		3,0,0,185,7,1,0,0,0,186,187,5,32,0,0,187,190,5,193,0,0,188,189,5,34,0,
+		0,189,191,5,192,0,0,190,188,1,0,0,0,190,191,1,0,0,0,191,192,1,0,0,0,192,
+		211,5,1,0,0,193,194,5,33,0,0,194,195,3,24,12,0,195,198,5,193,0,0,196,197,
+		5,34,0,0,197,199,5,192,0,0,198,196,1,0,0,0,198,199,1,0,0,0,199,202,1,0,
+		0,0,200,201,5,35,0,0,201,203,5,193,0,0,202,200,1,0,0,0,202,203,1,0,0,0,
+		203,206,1,0,0,0,204,205,5,36,0,0,205,207,5,193,0,0,206,204,1,0,0,0,206,
+		207,1,0,0,0,207,208,1,0,0,0,208,209,5,1,0,0,209,211,1,0,0,0,210,186,1,
+		0,0,0,210,193,1,0,0,0,211,9,1,0,0,0,212,213,3,12,6,0,213,214,3,140,70,
+		0,214,218,5,2,0,0,215,217,3,14,7,0,216,215,1,0,0,0,217,220,1,0,0,0,218,
+		216,1,0,0,0,218,219,1,0,0,0,219,221,1,0,0,0,220,218,1,0,0,0,221,222,5,
+		3,0,0,222,11,1,0,0,0,223,224,7,0,0,0,224,13,1,0,0,0,225,227,5,40,0,0,226,
+		225,1,0,0,0,226,227,1,0,0,0,227,228,1,0,0,0,228,229,3,16,8,0,229,230,5,
+		1,0,0,230,15,1,0,0,0,231,233,3,144,72,0,232,234,3,18,9,0,233,232,1,0,0,
+		0,233,234,1,0,0,0,234,237,1,0,0,0,235,237,3,140,70,0,236,231,1,0,0,0,236,
+		235,1,0,0,0,237,17,1,0,0,0,238,239,5,41,0,0,239,242,5,192,0,0,240,241,
+		5,42,0,0,241,243,5,192,0,0,242,240,1,0,0,0,242,243,1,0,0,0,243,247,1,0,
+		0,0,244,245,5,42,0,0,245,247,5,192,0,0,246,238,1,0,0,0,246,244,1,0,0,0,
+		247,19,1,0,0,0,248,249,5,43,0,0,249,250,3,140,70,0,250,254,5,2,0,0,251,
+		253,3,22,11,0,252,251,1,0,0,0,253,256,1,0,0,0,254,252,1,0,0,0,254,255,
+		1,0,0,0,255,257,1,0,0,0,256,254,1,0,0,0,257,258,5,3,0,0,258,21,1,0,0,0,
+		259,263,3,24,12,0,260,262,3,26,13,0,261,260,1,0,0,0,262,265,1,0,0,0,263,
+		261,1,0,0,0,263,264,1,0,0,0,264,267,1,0,0,0,265,263,1,0,0,0,266,268,5,
+		46,0,0,267,266,1,0,0,0,267,268,1,0,0,0,268,269,1,0,0,0,269,270,5,1,0,0,
+		270,23,1,0,0,0,271,272,7,1,0,0,272,25,1,0,0,0,273,307,5,47,0,0,274,275,
+		5,38,0,0,275,307,3,28,14,0,276,277,5,37,0,0,277,307,3,28,14,0,278,279,
+		5,39,0,0,279,307,3,28,14,0,280,281,5,48,0,0,281,307,3,28,14,0,282,283,
+		5,49,0,0,283,307,3,28,14,0,284,285,5,50,0,0,285,307,3,28,14,0,286,287,
+		5,51,0,0,287,292,3,32,16,0,288,289,5,4,0,0,289,291,3,32,16,0,290,288,1,
+		0,0,0,291,294,1,0,0,0,292,290,1,0,0,0,292,293,1,0,0,0,293,307,1,0,0,0,
+		294,292,1,0,0,0,295,296,5,52,0,0,296,301,3,34,17,0,297,298,5,4,0,0,298,
+		300,3,34,17,0,299,297,1,0,0,0,300,303,1,0,0,0,301,299,1,0,0,0,301,302,
+		1,0,0,0,302,307,1,0,0,0,303,301,1,0,0,0,304,305,5,53,0,0,305,307,5,192,
+		0,0,306,273,1,0,0,0,306,274,1,0,0,0,306,276,1,0,0,0,306,278,1,0,0,0,306,
+		280,1,0,0,0,306,282,1,0,0,0,306,284,1,0,0,0,306,286,1,0,0,0,306,295,1,
+		0,0,0,306,304,1,0,0,0,307,27,1,0,0,0,308,313,3,30,15,0,309,310,5,4,0,0,
+		310,312,3,30,15,0,311,309,1,0,0,0,312,315,1,0,0,0,313,311,1,0,0,0,313,
+		314,1,0,0,0,314,29,1,0,0,0,315,313,1,0,0,0,316,320,3,144,72,0,317,320,
+		3,140,70,0,318,320,5,47,0,0,319,316,1,0,0,0,319,317,1,0,0,0,319,318,1,
+		0,0,0,320,31,1,0,0,0,321,322,7,2,0,0,322,33,1,0,0,0,323,324,7,3,0,0,324,
+		35,1,0,0,0,325,326,5,54,0,0,326,327,3,140,70,0,327,331,5,2,0,0,328,330,
+		3,38,19,0,329,328,1,0,0,0,330,333,1,0,0,0,331,329,1,0,0,0,331,332,1,0,
+		0,0,332,334,1,0,0,0,333,331,1,0,0,0,334,335,5,3,0,0,335,37,1,0,0,0,336,
+		338,5,55,0,0,337,339,3,26,13,0,338,337,1,0,0,0,339,340,1,0,0,0,340,338,
+		1,0,0,0,340,341,1,0,0,0,341,342,1,0,0,0,342,343,5,1,0,0,343,349,1,0,0,
+		0,344,345,5,56,0,0,345,346,3,148,74,0,346,347,5,1,0,0,347,349,1,0,0,0,
+		348,336,1,0,0,0,348,344,1,0,0,0,349,39,1,0,0,0,350,351,5,57,0,0,351,352,
+		3,140,70,0,352,356,5,2,0,0,353,355,3,42,21,0,354,353,1,0,0,0,355,358,1,
+		0,0,0,356,354,1,0,0,0,356,357,1,0,0,0,357,359,1,0,0,0,358,356,1,0,0,0,
+		359,360,5,3,0,0,360,41,1,0,0,0,361,374,3,44,22,0,362,374,3,50,25,0,363,
+		374,3,58,29,0,364,374,3,62,31,0,365,374,3,64,32,0,366,367,5,58,0,0,367,
+		374,5,1,0,0,368,369,5,60,0,0,369,370,5,193,0,0,370,374,5,1,0,0,371,372,
+		5,59,0,0,372,374,5,1,0,0,373,361,1,0,0,0,373,362,1,0,0,0,373,363,1,0,0,
+		0,373,364,1,0,0,0,373,365,1,0,0,0,373,366,1,0,0,0,373,368,1,0,0,0,373,
+		371,1,0,0,0,374,43,1,0,0,0,375,376,3,46,23,0,376,380,5,2,0,0,377,379,3,
+		48,24,0,378,377,1,0,0,0,379,382,1,0,0,0,380,378,1,0,0,0,380,381,1,0,0,
+		0,381,383,1,0,0,0,382,380,1,0,0,0,383,384,5,3,0,0,384,45,1,0,0,0,385,386,
+		7,4,0,0,386,47,1,0,0,0,387,388,5,63,0,0,388,389,5,5,0,0,389,390,5,192,
+		0,0,390,422,5,1,0,0,391,395,3,24,12,0,392,394,3,26,13,0,393,392,1,0,0,
+		0,394,397,1,0,0,0,395,393,1,0,0,0,395,396,1,0,0,0,396,399,1,0,0,0,397,
+		395,1,0,0,0,398,400,5,46,0,0,399,398,1,0,0,0,399,400,1,0,0,0,400,401,1,
+		0,0,0,401,402,5,1,0,0,402,422,1,0,0,0,403,404,5,64,0,0,404,405,3,140,70,
+		0,405,406,5,1,0,0,406,422,1,0,0,0,407,408,5,65,0,0,408,411,5,192,0,0,409,
+		410,5,40,0,0,410,412,3,28,14,0,411,409,1,0,0,0,411,412,1,0,0,0,412,413,
+		1,0,0,0,413,422,5,1,0,0,414,415,5,66,0,0,415,416,7,5,0,0,416,422,5,1,0,
+		0,417,418,5,69,0,0,418,419,3,140,70,0,419,420,5,1,0,0,420,422,1,0,0,0,
+		421,387,1,0,0,0,421,391,1,0,0,0,421,403,1,0,0,0,421,407,1,0,0,0,421,414,
+		1,0,0,0,421,417,1,0,0,0,422,49,1,0,0,0,423,424,5,70,0,0,424,425,3,52,26,
+		0,425,429,3,54,27,0,426,428,3,56,28,0,427,426,1,0,0,0,428,431,1,0,0,0,
+		429,427,1,0,0,0,429,430,1,0,0,0,430,432,1,0,0,0,431,429,1,0,0,0,432,433,
+		5,1,0,0,433,51,1,0,0,0,434,435,7,6,0,0,435,53,1,0,0,0,436,439,5,192,0,
+		0,437,439,3,148,74,0,438,436,1,0,0,0,438,437,1,0,0,0,439,55,1,0,0,0,440,
+		441,5,37,0,0,441,456,3,28,14,0,442,443,5,38,0,0,443,456,3,28,14,0,444,
+		445,5,76,0,0,445,450,3,140,70,0,446,447,5,4,0,0,447,449,3,140,70,0,448,
+		446,1,0,0,0,449,452,1,0,0,0,450,448,1,0,0,0,450,451,1,0,0,0,451,456,1,
+		0,0,0,452,450,1,0,0,0,453,454,5,77,0,0,454,456,3,148,74,0,455,440,1,0,
+		0,0,455,442,1,0,0,0,455,444,1,0,0,0,455,453,1,0,0,0,456,57,1,0,0,0,457,
+		458,5,78,0,0,458,462,5,2,0,0,459,461,3,60,30,0,460,459,1,0,0,0,461,464,
+		1,0,0,0,462,460,1,0,0,0,462,463,1,0,0,0,463,465,1,0,0,0,464,462,1,0,0,
+		0,465,466,5,3,0,0,466,59,1,0,0,0,467,468,5,79,0,0,468,469,5,80,0,0,469,
+		479,5,1,0,0,470,471,5,79,0,0,471,472,3,28,14,0,472,473,5,1,0,0,473,479,
+		1,0,0,0,474,475,5,81,0,0,475,479,5,1,0,0,476,477,5,82,0,0,477,479,5,1,
+		0,0,478,467,1,0,0,0,478,470,1,0,0,0,478,474,1,0,0,0,478,476,1,0,0,0,479,
+		61,1,0,0,0,480,486,5,83,0,0,481,482,5,45,0,0,482,483,5,37,0,0,483,487,
+		3,28,14,0,484,485,5,43,0,0,485,487,3,140,70,0,486,481,1,0,0,0,486,484,
+		1,0,0,0,487,489,1,0,0,0,488,490,5,84,0,0,489,488,1,0,0,0,489,490,1,0,0,
+		0,490,491,1,0,0,0,491,492,5,1,0,0,492,63,1,0,0,0,493,494,5,85,0,0,494,
+		495,3,140,70,0,495,496,5,1,0,0,496,65,1,0,0,0,497,498,5,86,0,0,498,499,
+		3,140,70,0,499,500,5,87,0,0,500,501,3,68,34,0,501,505,5,2,0,0,502,504,
+		3,70,35,0,503,502,1,0,0,0,504,507,1,0,0,0,505,503,1,0,0,0,505,506,1,0,
+		0,0,506,508,1,0,0,0,507,505,1,0,0,0,508,509,5,3,0,0,509,67,1,0,0,0,510,
+		511,7,7,0,0,511,69,1,0,0,0,512,513,5,94,0,0,513,516,5,192,0,0,514,515,
+		5,95,0,0,515,517,5,192,0,0,516,514,1,0,0,0,516,517,1,0,0,0,517,518,1,0,
+		0,0,518,615,5,1,0,0,519,520,3,46,23,0,520,521,5,65,0,0,521,524,5,192,0,
+		0,522,523,5,40,0,0,523,525,3,28,14,0,524,522,1,0,0,0,524,525,1,0,0,0,525,
+		526,1,0,0,0,526,527,5,1,0,0,527,615,1,0,0,0,528,529,3,46,23,0,529,530,
+		5,96,0,0,530,533,5,192,0,0,531,532,5,40,0,0,532,534,3,28,14,0,533,531,
+		1,0,0,0,533,534,1,0,0,0,534,535,1,0,0,0,535,536,5,1,0,0,536,615,1,0,0,
+		0,537,538,5,97,0,0,538,539,7,8,0,0,539,615,5,1,0,0,540,545,5,100,0,0,541,
+		542,5,45,0,0,542,546,5,47,0,0,543,544,5,43,0,0,544,546,3,140,70,0,545,
+		541,1,0,0,0,545,543,1,0,0,0,546,547,1,0,0,0,547,615,5,1,0,0,548,554,5,
+		101,0,0,549,550,5,45,0,0,550,551,5,37,0,0,551,555,3,28,14,0,552,553,5,
+		43,0,0,553,555,3,140,70,0,554,549,1,0,0,0,554,552,1,0,0,0,555,556,1,0,
+		0,0,556,557,5,1,0,0,557,615,1,0,0,0,558,559,5,102,0,0,559,560,3,28,14,
+		0,560,561,5,1,0,0,561,615,1,0,0,0,562,563,5,103,0,0,563,573,5,193,0,0,
+		564,565,5,104,0,0,565,570,3,140,70,0,566,567,5,4,0,0,567,569,3,140,70,
+		0,568,566,1,0,0,0,569,572,1,0,0,0,570,568,1,0,0,0,570,571,1,0,0,0,571,
+		574,1,0,0,0,572,570,1,0,0,0,573,564,1,0,0,0,573,574,1,0,0,0,574,584,1,
+		0,0,0,575,579,5,2,0,0,576,578,3,42,21,0,577,576,1,0,0,0,578,581,1,0,0,
+		0,579,577,1,0,0,0,579,580,1,0,0,0,580,582,1,0,0,0,581,579,1,0,0,0,582,
+		585,5,3,0,0,583,585,5,1,0,0,584,575,1,0,0,0,584,583,1,0,0,0,585,615,1,
+		0,0,0,586,615,3,72,36,0,587,615,3,76,38,0,588,615,3,80,40,0,589,615,3,
+		92,46,0,590,615,3,100,50,0,591,615,3,104,52,0,592,615,3,114,57,0,593,594,
+		5,161,0,0,594,598,5,2,0,0,595,597,3,118,59,0,596,595,1,0,0,0,597,600,1,
+		0,0,0,598,596,1,0,0,0,598,599,1,0,0,0,599,601,1,0,0,0,600,598,1,0,0,0,
+		601,615,5,3,0,0,602,603,5,164,0,0,603,607,5,2,0,0,604,606,3,120,60,0,605,
+		604,1,0,0,0,606,609,1,0,0,0,607,605,1,0,0,0,607,608,1,0,0,0,608,610,1,
+		0,0,0,609,607,1,0,0,0,610,615,5,3,0,0,611,615,3,122,61,0,612,613,5,59,
+		0,0,613,615,5,1,0,0,614,512,1,0,0,0,614,519,1,0,0,0,614,528,1,0,0,0,614,
+		537,1,0,0,0,614,540,1,0,0,0,614,548,1,0,0,0,614,558,1,0,0,0,614,562,1,
+		0,0,0,614,586,1,0,0,0,614,587,1,0,0,0,614,588,1,0,0,0,614,589,1,0,0,0,
+		614,590,1,0,0,0,614,591,1,0,0,0,614,592,1,0,0,0,614,593,1,0,0,0,614,602,
+		1,0,0,0,614,611,1,0,0,0,614,612,1,0,0,0,615,71,1,0,0,0,616,617,5,105,0,
+		0,617,621,5,2,0,0,618,620,3,74,37,0,619,618,1,0,0,0,620,623,1,0,0,0,621,
+		619,1,0,0,0,621,622,1,0,0,0,622,624,1,0,0,0,623,621,1,0,0,0,624,625,5,
+		3,0,0,625,73,1,0,0,0,626,627,5,106,0,0,627,630,3,146,73,0,628,629,5,37,
+		0,0,629,631,3,28,14,0,630,628,1,0,0,0,630,631,1,0,0,0,631,632,1,0,0,0,
+		632,633,5,1,0,0,633,661,1,0,0,0,634,636,5,107,0,0,635,637,3,26,13,0,636,
+		635,1,0,0,0,637,638,1,0,0,0,638,636,1,0,0,0,638,639,1,0,0,0,639,640,1,
+		0,0,0,640,641,5,1,0,0,641,661,1,0,0,0,642,643,5,107,0,0,643,644,5,43,0,
+		0,644,645,3,140,70,0,645,646,5,1,0,0,646,661,1,0,0,0,647,649,5,108,0,0,
+		648,650,3,26,13,0,649,648,1,0,0,0,650,651,1,0,0,0,651,649,1,0,0,0,651,
+		652,1,0,0,0,652,653,1,0,0,0,653,654,5,1,0,0,654,661,1,0,0,0,655,656,5,
+		108,0,0,656,657,5,43,0,0,657,658,3,140,70,0,658,659,5,1,0,0,659,661,1,
+		0,0,0,660,626,1,0,0,0,660,634,1,0,0,0,660,642,1,0,0,0,660,647,1,0,0,0,
+		660,655,1,0,0,0,661,75,1,0,0,0,662,663,5,78,0,0,663,667,5,2,0,0,664,666,
+		3,78,39,0,665,664,1,0,0,0,666,669,1,0,0,0,667,665,1,0,0,0,667,668,1,0,
+		0,0,668,670,1,0,0,0,669,667,1,0,0,0,670,671,5,3,0,0,671,77,1,0,0,0,672,
+		673,5,109,0,0,673,674,5,192,0,0,674,675,5,1,0,0,675,79,1,0,0,0,676,677,
+		5,110,0,0,677,681,5,2,0,0,678,680,3,82,41,0,679,678,1,0,0,0,680,683,1,
+		0,0,0,681,679,1,0,0,0,681,682,1,0,0,0,682,684,1,0,0,0,683,681,1,0,0,0,
+		684,685,5,3,0,0,685,81,1,0,0,0,686,687,5,111,0,0,687,688,5,193,0,0,688,
+		710,5,1,0,0,689,690,5,112,0,0,690,691,5,43,0,0,691,692,3,140,70,0,692,
+		693,5,1,0,0,693,710,1,0,0,0,694,695,5,113,0,0,695,696,3,146,73,0,696,697,
+		5,114,0,0,697,707,5,192,0,0,698,702,5,2,0,0,699,701,3,84,42,0,700,699,
+		1,0,0,0,701,704,1,0,0,0,702,700,1,0,0,0,702,703,1,0,0,0,703,705,1,0,0,
+		0,704,702,1,0,0,0,705,708,5,3,0,0,706,708,5,1,0,0,707,698,1,0,0,0,707,
+		706,1,0,0,0,708,710,1,0,0,0,709,686,1,0,0,0,709,689,1,0,0,0,709,694,1,
+		0,0,0,710,83,1,0,0,0,711,712,5,115,0,0,712,713,3,86,43,0,713,714,3,140,
+		70,0,714,715,5,1,0,0,715,731,1,0,0,0,716,717,5,116,0,0,717,718,5,192,0,
+		0,718,731,5,1,0,0,719,731,3,88,44,0,720,721,5,60,0,0,721,722,5,193,0,0,
+		722,731,5,1,0,0,723,724,5,117,0,0,724,725,3,140,70,0,725,726,5,1,0,0,726,
+		731,1,0,0,0,727,728,5,118,0,0,728,729,5,193,0,0,729,731,5,1,0,0,730,711,
+		1,0,0,0,730,716,1,0,0,0,730,719,1,0,0,0,730,720,1,0,0,0,730,723,1,0,0,
+		0,730,727,1,0,0,0,731,85,1,0,0,0,732,733,7,9,0,0,733,87,1,0,0,0,734,735,
+		5,119,0,0,735,736,5,120,0,0,736,737,5,123,0,0,737,738,3,90,45,0,738,739,
+		5,1,0,0,739,747,1,0,0,0,740,741,5,119,0,0,741,742,5,121,0,0,742,743,5,
+		122,0,0,743,744,3,140,70,0,744,745,5,1,0,0,745,747,1,0,0,0,746,734,1,0,
+		0,0,746,740,1,0,0,0,747,89,1,0,0,0,748,749,5,124,0,0,749,750,5,6,0,0,750,
+		751,5,193,0,0,751,758,5,7,0,0,752,753,5,125,0,0,753,754,5,6,0,0,754,755,
+		5,193,0,0,755,758,5,7,0,0,756,758,5,193,0,0,757,748,1,0,0,0,757,752,1,
+		0,0,0,757,756,1,0,0,0,758,91,1,0,0,0,759,760,5,126,0,0,760,761,5,114,0,
+		0,761,762,5,192,0,0,762,766,5,2,0,0,763,765,3,94,47,0,764,763,1,0,0,0,
+		765,768,1,0,0,0,766,764,1,0,0,0,766,767,1,0,0,0,767,769,1,0,0,0,768,766,
+		1,0,0,0,769,770,5,3,0,0,770,93,1,0,0,0,771,772,5,127,0,0,772,773,3,146,
+		73,0,773,774,5,1,0,0,774,800,1,0,0,0,775,776,5,128,0,0,776,777,3,146,73,
+		0,777,778,5,114,0,0,778,788,5,192,0,0,779,783,5,2,0,0,780,782,3,98,49,
+		0,781,780,1,0,0,0,782,785,1,0,0,0,783,781,1,0,0,0,783,784,1,0,0,0,784,
+		786,1,0,0,0,785,783,1,0,0,0,786,789,5,3,0,0,787,789,5,1,0,0,788,779,1,
+		0,0,0,788,787,1,0,0,0,789,800,1,0,0,0,790,792,5,129,0,0,791,793,3,96,48,
+		0,792,791,1,0,0,0,793,794,1,0,0,0,794,792,1,0,0,0,794,795,1,0,0,0,795,
+		796,1,0,0,0,796,797,5,1,0,0,797,800,1,0,0,0,798,800,3,128,64,0,799,771,
+		1,0,0,0,799,775,1,0,0,0,799,790,1,0,0,0,799,798,1,0,0,0,800,95,1,0,0,0,
+		801,802,5,130,0,0,802,810,3,150,75,0,803,804,5,131,0,0,804,810,5,192,0,
+		0,805,806,5,132,0,0,806,810,5,192,0,0,807,808,5,133,0,0,808,810,3,150,
+		75,0,809,801,1,0,0,0,809,803,1,0,0,0,809,805,1,0,0,0,809,807,1,0,0,0,810,
+		97,1,0,0,0,811,812,5,134,0,0,812,815,5,192,0,0,813,814,5,95,0,0,814,816,
+		5,190,0,0,815,813,1,0,0,0,815,816,1,0,0,0,816,820,1,0,0,0,817,818,5,135,
+		0,0,818,821,3,150,75,0,819,821,5,136,0,0,820,817,1,0,0,0,820,819,1,0,0,
+		0,820,821,1,0,0,0,821,822,1,0,0,0,822,847,5,1,0,0,823,847,3,88,44,0,824,
+		825,5,137,0,0,825,826,5,138,0,0,826,827,5,192,0,0,827,847,5,1,0,0,828,
+		829,5,139,0,0,829,830,3,150,75,0,830,831,5,1,0,0,831,847,1,0,0,0,832,833,
+		5,140,0,0,833,834,5,73,0,0,834,835,3,140,70,0,835,836,5,1,0,0,836,847,
+		1,0,0,0,837,838,5,140,0,0,838,839,5,72,0,0,839,840,3,140,70,0,840,841,
+		5,1,0,0,841,847,1,0,0,0,842,843,5,60,0,0,843,844,5,193,0,0,844,847,5,1,
+		0,0,845,847,3,130,65,0,846,811,1,0,0,0,846,823,1,0,0,0,846,824,1,0,0,0,
+		846,828,1,0,0,0,846,832,1,0,0,0,846,837,1,0,0,0,846,842,1,0,0,0,846,845,
+		1,0,0,0,847,99,1,0,0,0,848,849,5,122,0,0,849,850,3,140,70,0,850,854,5,
+		2,0,0,851,853,3,102,51,0,852,851,1,0,0,0,853,856,1,0,0,0,854,852,1,0,0,
+		0,854,855,1,0,0,0,855,857,1,0,0,0,856,854,1,0,0,0,857,858,5,3,0,0,858,
+		101,1,0,0,0,859,860,5,141,0,0,860,861,5,192,0,0,861,862,5,123,0,0,862,
+		867,3,90,45,0,863,864,5,142,0,0,864,865,5,182,0,0,865,866,5,183,0,0,866,
+		868,5,182,0,0,867,863,1,0,0,0,867,868,1,0,0,0,868,869,1,0,0,0,869,870,
+		5,1,0,0,870,103,1,0,0,0,871,872,5,143,0,0,872,873,5,144,0,0,873,874,3,
+		140,70,0,874,878,5,2,0,0,875,877,3,106,53,0,876,875,1,0,0,0,877,880,1,
+		0,0,0,878,876,1,0,0,0,878,879,1,0,0,0,879,881,1,0,0,0,880,878,1,0,0,0,
+		881,882,5,3,0,0,882,105,1,0,0,0,883,884,5,106,0,0,884,885,3,146,73,0,885,
+		886,5,1,0,0,886,919,1,0,0,0,887,888,5,53,0,0,888,889,5,192,0,0,889,919,
+		5,1,0,0,890,891,5,145,0,0,891,901,3,108,54,0,892,896,5,2,0,0,893,895,3,
+		110,55,0,894,893,1,0,0,0,895,898,1,0,0,0,896,894,1,0,0,0,896,897,1,0,0,
+		0,897,899,1,0,0,0,898,896,1,0,0,0,899,902,5,3,0,0,900,902,5,1,0,0,901,
+		892,1,0,0,0,901,900,1,0,0,0,902,919,1,0,0,0,903,904,5,153,0,0,904,909,
+		3,112,56,0,905,906,5,4,0,0,906,908,3,112,56,0,907,905,1,0,0,0,908,911,
+		1,0,0,0,909,907,1,0,0,0,909,910,1,0,0,0,910,912,1,0,0,0,911,909,1,0,0,
+		0,912,913,5,1,0,0,913,919,1,0,0,0,914,915,5,157,0,0,915,916,3,150,75,0,
+		916,917,5,1,0,0,917,919,1,0,0,0,918,883,1,0,0,0,918,887,1,0,0,0,918,890,
+		1,0,0,0,918,903,1,0,0,0,918,914,1,0,0,0,919,107,1,0,0,0,920,921,7,10,0,
+		0,921,109,1,0,0,0,922,923,5,148,0,0,923,924,5,191,0,0,924,950,5,1,0,0,
+		925,926,5,149,0,0,926,931,5,193,0,0,927,928,5,4,0,0,928,930,5,193,0,0,
+		929,927,1,0,0,0,930,933,1,0,0,0,931,929,1,0,0,0,931,932,1,0,0,0,932,934,
+		1,0,0,0,933,931,1,0,0,0,934,950,5,1,0,0,935,936,5,150,0,0,936,937,3,90,
+		45,0,937,938,5,1,0,0,938,950,1,0,0,0,939,940,5,151,0,0,940,941,3,90,45,
+		0,941,942,5,1,0,0,942,950,1,0,0,0,943,944,5,141,0,0,944,945,3,90,45,0,
+		945,946,5,1,0,0,946,950,1,0,0,0,947,948,5,152,0,0,948,950,5,1,0,0,949,
+		922,1,0,0,0,949,925,1,0,0,0,949,935,1,0,0,0,949,939,1,0,0,0,949,943,1,
+		0,0,0,949,947,1,0,0,0,950,111,1,0,0,0,951,952,7,11,0,0,952,113,1,0,0,0,
+		953,954,5,158,0,0,954,958,5,2,0,0,955,957,3,116,58,0,956,955,1,0,0,0,957,
+		960,1,0,0,0,958,956,1,0,0,0,958,959,1,0,0,0,959,961,1,0,0,0,960,958,1,
+		0,0,0,961,962,5,3,0,0,962,115,1,0,0,0,963,964,5,159,0,0,964,965,5,193,
+		0,0,965,974,5,1,0,0,966,967,5,160,0,0,967,968,3,150,75,0,968,969,5,1,0,
+		0,969,974,1,0,0,0,970,971,5,95,0,0,971,972,5,190,0,0,972,974,5,1,0,0,973,
+		963,1,0,0,0,973,966,1,0,0,0,973,970,1,0,0,0,974,117,1,0,0,0,975,976,5,
+		43,0,0,976,977,3,140,70,0,977,978,5,1,0,0,978,986,1,0,0,0,979,980,5,162,
+		0,0,980,981,3,32,16,0,981,982,5,192,0,0,982,983,5,163,0,0,983,984,5,1,
+		0,0,984,986,1,0,0,0,985,975,1,0,0,0,985,979,1,0,0,0,986,119,1,0,0,0,987,
+		988,5,165,0,0,988,989,5,43,0,0,989,990,3,140,70,0,990,991,5,1,0,0,991,
+		996,1,0,0,0,992,993,5,166,0,0,993,994,5,192,0,0,994,996,5,1,0,0,995,987,
+		1,0,0,0,995,992,1,0,0,0,996,121,1,0,0,0,997,998,5,8,0,0,998,1002,5,2,0,
+		0,999,1001,3,124,62,0,1000,999,1,0,0,0,1001,1004,1,0,0,0,1002,1000,1,0,
+		0,0,1002,1003,1,0,0,0,1003,1005,1,0,0,0,1004,1002,1,0,0,0,1005,1006,5,
+		3,0,0,1006,123,1,0,0,0,1007,1008,5,9,0,0,1008,1012,3,146,73,0,1009,1011,
+		3,126,63,0,1010,1009,1,0,0,0,1011,1014,1,0,0,0,1012,1010,1,0,0,0,1012,
+		1013,1,0,0,0,1013,1015,1,0,0,0,1014,1012,1,0,0,0,1015,1016,5,1,0,0,1016,
+		125,1,0,0,0,1017,1018,5,53,0,0,1018,1024,5,192,0,0,1019,1020,5,10,0,0,
+		1020,1024,5,192,0,0,1021,1022,5,11,0,0,1022,1024,3,150,75,0,1023,1017,
+		1,0,0,0,1023,1019,1,0,0,0,1023,1021,1,0,0,0,1024,127,1,0,0,0,1025,1026,
+		5,28,0,0,1026,1027,7,12,0,0,1027,1028,5,1,0,0,1028,129,1,0,0,0,1029,1030,
+		5,8,0,0,1030,1038,3,132,66,0,1031,1039,5,13,0,0,1032,1039,5,12,0,0,1033,
+		1035,3,134,67,0,1034,1033,1,0,0,0,1035,1036,1,0,0,0,1036,1034,1,0,0,0,
+		1036,1037,1,0,0,0,1037,1039,1,0,0,0,1038,1031,1,0,0,0,1038,1032,1,0,0,
+		0,1038,1034,1,0,0,0,1039,1040,1,0,0,0,1040,1041,5,1,0,0,1041,1069,1,0,
+		0,0,1042,1043,5,22,0,0,1043,1044,5,13,0,0,1044,1049,3,138,69,0,1045,1046,
+		5,4,0,0,1046,1048,3,138,69,0,1047,1045,1,0,0,0,1048,1051,1,0,0,0,1049,
+		1047,1,0,0,0,1049,1050,1,0,0,0,1050,1052,1,0,0,0,1051,1049,1,0,0,0,1052,
+		1053,5,1,0,0,1053,1069,1,0,0,0,1054,1055,5,22,0,0,1055,1056,5,23,0,0,1056,
+		1057,5,192,0,0,1057,1069,5,1,0,0,1058,1059,5,22,0,0,1059,1060,5,24,0,0,
+		1060,1061,5,113,0,0,1061,1069,5,1,0,0,1062,1063,5,18,0,0,1063,1064,5,13,
+		0,0,1064,1069,5,1,0,0,1065,1066,5,19,0,0,1066,1067,5,27,0,0,1067,1069,
+		5,1,0,0,1068,1029,1,0,0,0,1068,1042,1,0,0,0,1068,1054,1,0,0,0,1068,1058,
+		1,0,0,0,1068,1062,1,0,0,0,1068,1065,1,0,0,0,1069,131,1,0,0,0,1070,1071,
+		7,13,0,0,1071,133,1,0,0,0,1072,1073,5,16,0,0,1073,1077,5,192,0,0,1074,
+		1075,5,17,0,0,1075,1077,3,136,68,0,1076,1072,1,0,0,0,1076,1074,1,0,0,0,
+		1077,135,1,0,0,0,1078,1079,7,14,0,0,1079,137,1,0,0,0,1080,1081,7,15,0,
+		0,1081,139,1,0,0,0,1082,1085,5,194,0,0,1083,1085,3,142,71,0,1084,1082,
+		1,0,0,0,1084,1083,1,0,0,0,1085,141,1,0,0,0,1086,1087,7,16,0,0,1087,143,
+		1,0,0,0,1088,1089,7,17,0,0,1089,145,1,0,0,0,1090,1091,7,18,0,0,1091,147,
+		1,0,0,0,1092,1093,5,188,0,0,1093,149,1,0,0,0,1094,1095,5,189,0,0,1095,
 		151,1,0,0,0,97,155,167,181,190,198,202,206,210,218,226,233,236,242,246,
-		254,263,267,292,301,306,313,319,331,340,348,356,371,378,393,397,409,419,
-		427,436,448,453,460,476,484,487,503,514,522,531,543,552,568,571,577,582,
-		596,605,610,617,626,634,647,656,663,677,698,703,705,726,742,753,762,779,
-		784,790,795,805,811,816,842,850,863,874,892,897,905,914,927,945,954,969,
-		981,991,998,1008,1019,1032,1034,1045,1064,1072,1080
+		254,263,267,292,301,306,313,319,331,340,348,356,373,380,395,399,411,421,
+		429,438,450,455,462,478,486,489,505,516,524,533,545,554,570,573,579,584,
+		598,607,614,621,630,638,651,660,667,681,702,707,709,730,746,757,766,783,
+		788,794,799,809,815,820,846,854,867,878,896,901,909,918,931,949,958,973,
+		985,995,1002,1012,1023,1036,1038,1049,1068,1076,1084
 	};
 
 	public static readonly ATN _ATN =

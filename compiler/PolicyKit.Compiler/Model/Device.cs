@@ -73,6 +73,12 @@ public sealed record Device(
 
     /// <summary>The RTR caches origin validation reads (<c>rpki { cache …; }</c>); null when the device has none.</summary>
     public RpkiPolicy? Rpki { get; init; }
+
+    /// <summary>Where <c>audit;</c> puts the whole device in audit; null when it enforces. docs/language.md#audit.</summary>
+    public SourceSpan? Audit { get; init; }
+
+    /// <summary>Whether an interface's own rules are in audit: the device's or the interface's <c>audit;</c>.</summary>
+    public bool Audits(InterfacePolicy iface) => Audit is not null || iface.Audit is not null;
 }
 
 /// <summary>RP duties: the RP address and groups, accept-register, the Auto-RP announce filter.</summary>

@@ -81,4 +81,10 @@ public sealed record InterfacePolicy(
     SourceSpan Span)
 {
     public GroupMembershipPolicy? MembershipFor(GroupProtocol protocol) => protocol == GroupProtocol.Igmp ? Igmp : Mld;
+
+    /// <summary>
+    /// Where <c>audit;</c> puts this interface in audit (in its own block, else in the last of its
+    /// profiles that writes it); null when its rules are enforced. docs/language.md#audit.
+    /// </summary>
+    public SourceSpan? Audit { get; init; }
 }

@@ -294,6 +294,7 @@ public sealed partial class AstBuilder
         }
         if (statement.sourceFilterStmt() is { } sourceFilter) return new SourceFilterSyntax(Name(sourceFilter.name()), Span(sourceFilter));
         if (statement.ROUTER_GUARD() is not null) return new RouterGuardSyntax(Span(statement));
+        if (statement.AUDIT() is not null) return new InterfaceAuditSyntax(Span(statement));
         if (statement.DESCRIPTION() is not null) return new DescriptionSyntax(Text(statement.STRING()), Span(statement));
         return null;
     }
@@ -438,6 +439,8 @@ public sealed partial class AstBuilder
                 return new GroupEncryptionBlockSyntax(protect.FirstOrDefault(), groupIds.Count > 0 ? SmallInt(groupIds[0].INT(), 0, int.MaxValue) : null, Span(ge));
             case RpkiDeclContext rpki:
                 return BuildRpki(rpki.rpkiBlock());
+            case DeviceAuditContext audit:
+                return new AuditSyntax(Span(audit));
             default:
                 return null;
         }
