@@ -92,6 +92,7 @@ interfaceStmt
     | ROUTER_GUARD ';'
     | DESCRIPTION STRING ';'
     | takeoverStmt
+    | AUDIT ';'                               // report would-deny decisions, enforce none (docs/language.md#audit)
     ;
 
 // takeover "SITE-IN", "SITE-JOINS";  the site's own ACLs/filters PolicyKit's may take the place of.
@@ -160,6 +161,7 @@ deviceStmt
     | rpkiBlock                                                     # rpkiDecl
     | takeoverStmt                                                  # deviceTakeover
     | COMPOSE LOOPBACK_FILTER STRING ';'                            # composeLoopbackFilter
+    | AUDIT ';'                                                     # deviceAudit
     ;
 
 rpBlock : RP '{' rpStmt* '}' ;
@@ -372,6 +374,7 @@ MATCH : 'match' ;
 COST : 'cost' ;
 PROFILE : 'profile' ;
 ROUTER_GUARD : 'router-guard' ;
+AUDIT : 'audit' ;
 DESCRIPTION : 'description' ;
 IGMP : 'igmp' ;
 MLD : 'mld' ;

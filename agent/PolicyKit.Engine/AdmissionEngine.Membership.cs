@@ -105,7 +105,7 @@ public sealed partial class AdmissionEngine
             {
                 named = true;
                 if (e.Version < row.MinVersion) return Refused(b, DenyReason.MinimumVersion, new RuleRef(RuleKind.MinimumVersion, ti, 4));
-                if (row.Access is { } access && !access.Permits(e.Group, source, e.Host, out permit)) return Refused(b, DenyReason.AccessFilter, permit);
+                if (row.Access is { } access && !access.Permits(e.Group, source, e.Host, out permit)) return Refused(b, DenyReason.AccessFilter, permit, ti);
                 limit = row.Limit;
             }
         }
@@ -162,7 +162,7 @@ public sealed partial class AdmissionEngine
             {
                 named = true;
                 if (e.Version < row.MinVersion) return Refused(b, DenyReason.MinimumVersion, new RuleRef(RuleKind.MinimumVersion, ti, FamilyItem(family)));
-                if (row.Access is { } access && !access.Permits(e.Group, source, e.Host, out permit)) return Refused(b, DenyReason.AccessFilter, permit);
+                if (row.Access is { } access && !access.Permits(e.Group, source, e.Host, out permit)) return Refused(b, DenyReason.AccessFilter, permit, ti);
                 limit = row.Limit;
             }
         }

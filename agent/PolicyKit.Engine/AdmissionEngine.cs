@@ -325,13 +325,25 @@ public sealed partial class AdmissionEngine
     private static Decision Admit(Binding b, DecisionFlags flags, RuleRef rule, RuleRef limit = default, long used = 0, long max = -1) =>
         new(b.Table, Verdict.Admit, DenyReason.None, flags, rule, limit, used, max);
 
-    private static Decision Deny(Binding b, DenyReason reason, RuleRef rule, long used = 0, long max = -1, bool ruleIsLimit = false) =>
-        new(b.Table, Verdict.Deny, reason, DecisionFlags.None, rule, ruleIsLimit ? rule : default, used, max);
+    /// <summary>
+    /// A deny — or, when the scope that denies is in audit, an admit that says "would deny" (same
+    /// reason, rule and limit state; <see cref="DecisionFlags.Audit"/>). Every deny of the engine
+    /// is made here or in <see cref="Refused"/>, so audit applies to each reason alike (but a
+    /// malformed event, <see cref="DenyReason.InvalidEvent"/>, which no rule of the policy decides).
+    /// <paramref name="iface"/> is the table index of the interface whose own rule denies (an
+    /// access filter's), or -1 to take it from the rule (minimum version, interface and state
+    /// limits name their interface) or to mean a router-wide rule (audited with the device only).
+    /// </summary>
+    private static Decision Deny(Binding b, DenyReason reason, RuleRef rule, long used = 0, long max = -1, bool ruleIsLimit = false, int iface = -1)
+    {
+        // A malformed event is no policy decision: it is refused in audit too.
+        bool audit = reason != DenyReason.InvalidEvent && b.Table.Audits(rule, iface);
+        return new(b.Table, audit ? Verdict.Admit : Verdict.Deny, reason, audit ? DecisionFlags.Audit : DecisionFlags.None, rule, ruleIsLimit ? rule : default, used, max);
+    }
 
     /// <summary>A deny by a rule (not a limit), kept out of line so hot paths stay small.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Decision Refused(Binding b, DenyReason reason, RuleRef rule) =>
-        new(b.Table, Verdict.Deny, reason, DecisionFlags.None, rule, default, 0, -1);
+    private static Decision Refused(Binding b, DenyReason reason, RuleRef rule, int iface = -1) => Deny(b, reason, rule, iface: iface);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool WellFormed(in Address source, in Address group) =>

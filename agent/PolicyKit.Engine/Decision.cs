@@ -51,6 +51,12 @@ public readonly struct Decision
 
     public bool IsAdmit => Verdict == Verdict.Admit;
 
+    /// <summary>The policy would deny this event, but its scope is in audit: it is admitted and reported as "would deny".</summary>
+    public bool IsWouldDeny => (Flags & DecisionFlags.Audit) != 0;
+
+    /// <summary>A deny, enforced or (in audit) only reported: <see cref="Reason"/> says why.</summary>
+    public bool IsDenyOrWouldDeny => Verdict == Verdict.Deny || IsWouldDeny;
+
     public bool Has(DecisionFlags flag) => (Flags & flag) == flag;
 
     /// <summary>The index of the deciding rule's location in the table (-1 when none).</summary>
@@ -62,14 +68,16 @@ public readonly struct Decision
     /// <summary>The deciding rule in words.</summary>
     public string RuleText => Table is null ? string.Empty : Table.Describe(Rule);
 
-    /// <summary>For logs and explain: "deny (interface-limit) test.mpol:12:5: igmp limit 2 on eth1 [2/2]".</summary>
+    /// <summary>For logs and explain: "deny (interface-limit) test.mpol:12:5: igmp limit 2 on eth1 [2/2]"; in audit "admit (audit: would deny (interface-limit)) …".</summary>
     public override string ToString()
     {
-        string verdict = Verdict == Verdict.Admit ? "admit" : $"deny ({ReasonText(Reason)})";
+        string verdict = IsWouldDeny ? $"admit (audit: would deny ({ReasonText(Reason)}))"
+            : Verdict == Verdict.Admit ? "admit" : $"deny ({ReasonText(Reason)})";
         string where = LocationText;
         string rule = RuleText;
         string usage = Limit.IsNone ? string.Empty : $" [{Used}/{(Max < 0 ? "-" : Max.ToString(System.Globalization.CultureInfo.InvariantCulture))}]";
-        string flags = Flags == DecisionFlags.None ? string.Empty : $" {{{Flags}}}";
+        var shown = Flags & ~DecisionFlags.Audit;
+        string flags = shown == DecisionFlags.None ? string.Empty : $" {{{shown}}}";
         return rule.Length == 0 ? $"{verdict}{flags}" : $"{verdict}{flags} {(where.Length > 0 ? where + ": " : string.Empty)}{rule}{usage}";
     }
 

@@ -29,4 +29,11 @@ public enum DecisionFlags : ushort
 
     /// <summary>Admitted although above the maximum (max-prefix warning-only).</summary>
     OverLimit = 1 << 7,
+
+    /// <summary>
+    /// Audit: the policy would deny (<see cref="Decision.Reason"/>, <see cref="Decision.Rule"/> and
+    /// the limit state say why), but the scope is in audit, so the event is admitted. The engine's
+    /// state is the one enforcing would have kept: nothing the audit admits is counted or stored.
+    /// </summary>
+    Audit = 1 << 8,
 }

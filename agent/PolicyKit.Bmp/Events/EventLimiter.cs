@@ -8,7 +8,7 @@ namespace PolicyKit.Bmp.Events;
 /// past <see cref="MaxReasons"/> distinct reasons in one window the rest share "other".
 /// Not thread-safe: each monitor (and the station's accept path, under its lock) owns one.
 /// </summary>
-internal sealed class EventLimiter(int burst, long windowTicks)
+public sealed class EventLimiter(int burst, long windowTicks)
 {
     public const int MaxReasons = 64;
 

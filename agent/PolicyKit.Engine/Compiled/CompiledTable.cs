@@ -46,6 +46,8 @@ public sealed partial class CompiledTable
             interfaces[i] = new CompiledInterface(i, entry, Membership(entry.Igmp, sets), Membership(entry.Mld, sets), limits);
         }
         Interfaces = interfaces;
+        DeviceAudit = router.AuditLocation >= 0;
+        _interfaceAudit = source.Interfaces.Select(i => i.InAudit).ToArray();
         MembershipRows = new MembershipRow[interfaces.Length * 2];
         for (int i = 0; i < interfaces.Length; i++)
         {
@@ -97,6 +99,28 @@ public sealed partial class CompiledTable
     }
 
     public AdmissionTable Source { get; }
+
+    private readonly bool[] _interfaceAudit;
+
+    /// <summary>The whole device is in audit: every deny is reported as "would deny" and admitted.</summary>
+    public bool DeviceAudit { get; }
+
+    /// <summary>Whether an interface (table index) is in audit: its own rules' denies are reported, not enforced.</summary>
+    public bool InterfaceAudit(int index) => DeviceAudit || ((uint)index < (uint)_interfaceAudit.Length && _interfaceAudit[index]);
+
+    /// <summary>
+    /// Whether a deny by <paramref name="rule"/> is only reported: the device is in audit, or the
+    /// rule belongs to an interface in audit — its minimum version, its limit, its state limits, or
+    /// (<paramref name="iface"/>, the interface the filter was applied on) its access filter.
+    /// Router-wide rules (group range, SSM range, caps, route limit, MSDP, register, BGP) are
+    /// audited with the device only.
+    /// </summary>
+    public bool Audits(RuleRef rule, int iface = -1)
+    {
+        if (DeviceAudit) return true;
+        if (iface < 0 && rule.Kind is RuleKind.MinimumVersion or RuleKind.InterfaceLimit or RuleKind.StateLimit) iface = rule.Owner;
+        return iface >= 0 && InterfaceAudit(iface);
+    }
 
     public string Device => Source.Header.Device;
 

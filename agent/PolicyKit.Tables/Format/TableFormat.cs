@@ -17,12 +17,17 @@ public static class TableFormat
     public const ushort MajorVersion = 1;
 
     /// <summary>
-    /// The minor version this library writes. A newer minor only adds sections or appends fields to
-    /// the end of a section, both of which an older reader of the same major skips. 1.1 appends the
-    /// serial to the header and adds the sections membership-defaults and msdp-origination, written
-    /// only when the policy uses them (and then flagged must-understand: <see cref="FlagEnforces11"/>).
+    /// The newest minor version this library reads and writes. A newer minor only adds sections or
+    /// appends fields to the end of a section, both of which an older reader of the same major skips.
+    /// 1.1 appends the serial to the header and adds the sections membership-defaults and
+    /// msdp-origination, written only when the policy uses them (and then flagged must-understand:
+    /// <see cref="FlagEnforces11"/>). 1.2 adds the section audit, written only when the policy puts a
+    /// scope in audit (flagged <see cref="FlagAudit12"/>); a table without it is written as 1.1.
     /// </summary>
-    public const ushort MinorVersion = 1;
+    public const ushort MinorVersion = 2;
+
+    /// <summary>The minor version a table is written with: 1.2 only when it uses the audit section, so every other table keeps its 1.1 bytes.</summary>
+    public static ushort MinorFor(Model.AdmissionTable table) => table.UsesAudit ? (ushort)2 : (ushort)1;
 
     /// <summary>The first minor version whose header carries the serial (appended to the header section).</summary>
     public const ushort SerialSinceMinor = 1;
@@ -34,7 +39,8 @@ public static class TableFormat
     public const long MaxFileLength = 64L * 1024 * 1024;
 
     /// <summary>The flags a table is written with (before signing): <see cref="FlagEnforces11"/> when it uses a 1.1 enforcement section.</summary>
-    public static uint FlagsFor(Model.AdmissionTable table) => table.Router.UsesMinor1 ? FlagEnforces11 : 0;
+    public static uint FlagsFor(Model.AdmissionTable table) =>
+        (table.Router.UsesMinor1 ? FlagEnforces11 : 0) | (table.UsesAudit ? FlagAudit12 : 0);
 
     /// <summary>The fixed header: magic (8), major (2), minor (2), flags (4), body length (4).</summary>
     public const int HeaderLength = 20;
@@ -69,7 +75,14 @@ public static class TableFormat
     /// </summary>
     public const uint FlagEnforces11 = 1u << 1;
 
-    public const uint KnownFlags = FlagSigned | FlagEnforces11;
+    /// <summary>
+    /// Flag bit 2 (must-understand, format 1.2): the table puts scopes in audit (section audit). An
+    /// older agent would skip the section and enforce what the policy only wants watched — deny
+    /// live traffic the operator has not yet agreed to deny — so it must refuse the table instead.
+    /// </summary>
+    public const uint FlagAudit12 = 1u << 2;
+
+    public const uint KnownFlags = FlagSigned | FlagEnforces11 | FlagAudit12;
 
     /// <summary>Signature algorithm 1: ECDSA over NIST P-256 with SHA-256, IEEE P1363 (r‖s) encoding.</summary>
     public const byte SignatureEcdsaP256Sha256 = 1;
@@ -103,6 +116,7 @@ public static class TableFormat
         SectionId.Telemetry => "telemetry",
         SectionId.MembershipDefaults => "membership-defaults",
         SectionId.MsdpOrigination => "msdp-origination",
+        SectionId.Audit => "audit",
         _ => $"unknown section {id}",
     };
 
@@ -110,7 +124,7 @@ public static class TableFormat
     public static bool IsRequired(int id) => id is >= SectionId.Header and <= SectionId.BgpPeers;
 }
 
-/// <summary>Section ids of format 1.1 (1.0: ids 1–11). Sections appear in increasing id order, each at most once.</summary>
+/// <summary>Section ids of format 1.2 (1.0: ids 1–11; 1.1: 12–13; 1.2: 14). Sections appear in increasing id order, each at most once.</summary>
 public static class SectionId
 {
     public const int Header = 1;
@@ -131,6 +145,9 @@ public static class SectionId
     /// <summary>1.1: <c>ip msdp redistribute</c>, the filter over the SAs this RP originates.</summary>
     public const int MsdpOrigination = 13;
 
-    /// <summary>The highest id this library knows (format 1.1); higher ids are skipped.</summary>
-    public const int LastKnown = MsdpOrigination;
+    /// <summary>1.2: the scopes in audit: the device's audit location (-1 none), then the audited interfaces (index, location).</summary>
+    public const int Audit = 14;
+
+    /// <summary>The highest id this library knows (format 1.2); higher ids are skipped.</summary>
+    public const int LastKnown = Audit;
 }

@@ -144,6 +144,8 @@ public static class TableJson
             if (r.IgmpDefault is not null) GroupLimit("igmpDefault", r.IgmpDefault);
             if (r.MldDefault is not null) GroupLimit("mldDefault", r.MldDefault);
             if (r.MsdpRedistributeFilter != -1) Index("msdpRedistributeFilter", r.MsdpRedistributeFilter);
+            // Format 1.2: written only when set.
+            if (r.AuditLocation >= 0) Location(r.AuditLocation, "audit");
             json.WriteEndObject();
         }
 
@@ -180,6 +182,7 @@ public static class TableJson
                 json.WriteEndArray();
                 Index("sourceFilter", iface.SourceFilter);
                 Location(iface.Location);
+                if (iface.InAudit) Location(iface.AuditLocation, "audit");
                 json.WriteEndObject();
             }
             json.WriteEndArray();

@@ -211,12 +211,32 @@ public static class TableReader
         private GroupLimitEntry? _igmpDefault;
         private GroupLimitEntry? _mldDefault;
         private int _msdpRedistribute = -1;
+        private int _deviceAudit = -1;
+        private List<(int Interface, int Location, int Offset)> _interfaceAudits = [];
 
         public bool Has(int id) => _seen[id];
 
         public AdmissionTable Build() => new(_header!, _locations, _filters, _prefixFilters, _classes,
-            _router! with { IgmpDefault = _igmpDefault, MldDefault = _mldDefault, MsdpRedistributeFilter = _msdpRedistribute },
-            _interfaces, _msdpPeers, _bgpPeers, _damping, _telemetry);
+            _router! with { IgmpDefault = _igmpDefault, MldDefault = _mldDefault, MsdpRedistributeFilter = _msdpRedistribute, AuditLocation = _deviceAudit },
+            WithAudits(_interfaces), _msdpPeers, _bgpPeers, _damping, _telemetry);
+
+        /// <summary>The interfaces with the audit section's marks (the section comes after the interfaces, so it is applied at the end).</summary>
+        private ImmutableArray<InterfaceEntry> WithAudits(ImmutableArray<InterfaceEntry> interfaces)
+        {
+            if (_interfaceAudits.Count == 0) return interfaces;
+            var items = interfaces.ToBuilder();
+            foreach (var (index, location, offset) in _interfaceAudits)
+            {
+                if ((uint)index >= (uint)items.Count)
+                    throw new TableFormatException(TableError.Malformed, $"malformed table at byte {offset} in section audit: interface {index} does not exist ({items.Count} interfaces)");
+                if (location < 0)
+                    throw new TableFormatException(TableError.Malformed, $"malformed table at byte {offset} in section audit: interface {index} is listed without a location");
+                if (items[index].InAudit)
+                    throw new TableFormatException(TableError.Malformed, $"malformed table at byte {offset} in section audit: interface {index} is listed twice");
+                items[index] = items[index] with { AuditLocation = location };
+            }
+            return items.MoveToImmutable();
+        }
 
         public void Read(int id, ref TableDecoder d)
         {
@@ -313,6 +333,17 @@ public static class TableReader
                 case SectionId.MsdpOrigination:
                     _msdpRedistribute = d.ReadInt32();
                     break;
+                case SectionId.Audit:
+                {
+                    _deviceAudit = d.ReadInt32();
+                    int count = d.ReadCount(2);
+                    for (int i = 0; i < count; i++)
+                    {
+                        int offset = d.Offset;
+                        _interfaceAudits.Add((d.ReadInt32(), d.ReadInt32(), offset));
+                    }
+                    break;
+                }
             }
         }
 

@@ -126,6 +126,8 @@ public static class TableText
             if (r.IgmpDefault is not null) Line($"  IGMP default     {GroupLimit(r.IgmpDefault)} (interfaces not named below)");
             if (r.MldDefault is not null) Line($"  MLD default      {GroupLimit(r.MldDefault)} (interfaces not named below)");
             if (r.MsdpRedistributeFilter != -1) Line($"  msdp redistribute {Filter(r.MsdpRedistributeFilter)}");
+            // Format 1.2: shown only when set.
+            if (r.AuditLocation >= 0) Line($"  AUDIT            the whole device: every deny is reported as would-deny and admitted{At(r.AuditLocation)}");
         }
 
         private void Interfaces()
@@ -135,6 +137,7 @@ public static class TableText
             foreach (var iface in table.Interfaces)
             {
                 Line($"  \"{iface.Name}\"{At(iface.Location)}");
+                if (iface.InAudit) Line($"    AUDIT: its rules' denies are reported as would-deny and admitted{At(iface.AuditLocation)}");
                 Membership("IGMP", iface.Igmp);
                 Membership("MLD", iface.Mld);
                 foreach (var limit in iface.StateLimits)

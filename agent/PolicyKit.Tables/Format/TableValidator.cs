@@ -137,6 +137,7 @@ public static class TableValidator
             GroupLimit(router.IgmpDefault, new What("", "the IGMP default limit"));
             GroupLimit(router.MldDefault, new What("", "the MLD default limit"));
             Filter(router.MsdpRedistributeFilter, new What("", "the MSDP redistribute filter"));
+            Location(router.AuditLocation, new What("", "the device's audit"));
 
             var interfaces = Items(table.Interfaces);
             // The engine finds an interface by its name (ordinal, as Linux names are case-sensitive):
@@ -167,6 +168,7 @@ public static class TableValidator
                 }
                 Filter(iface.SourceFilter, what.As("the source filter of"));
                 Location(iface.Location, what);
+                Location(iface.AuditLocation, what.As("the audit of"));
             }
 
             var msdp = Items(table.MsdpPeers);

@@ -19,7 +19,7 @@ public static class TableWriter
     {
         ArgumentNullException.ThrowIfNull(table);
         if (TableValidator.Validate(table) is { } error) throw new ArgumentException($"the admission table is not valid: {error}", nameof(table));
-        var unsigned = Assemble(TableFormat.MajorVersion, TableFormat.MinorVersion, TableFormat.FlagsFor(table), EncodeSections(table));
+        var unsigned = Assemble(TableFormat.MajorVersion, TableFormat.MinorFor(table), TableFormat.FlagsFor(table), EncodeSections(table));
         return signer is null ? unsigned : signer.Sign(unsigned);
     }
 
@@ -66,6 +66,7 @@ public static class TableWriter
             });
         }
         if (table.Router.MsdpRedistributeFilter != -1) Section(SectionId.MsdpOrigination, e => e.WriteVarint(table.Router.MsdpRedistributeFilter));
+        if (table.UsesAudit) Section(SectionId.Audit, e => WriteAudit(e, table));
         return sections;
     }
 
@@ -184,6 +185,19 @@ public static class TableWriter
         WriteGroupLimit(e, entry.Limit);
         e.WriteBool(entry.DropQueries);
         e.WriteVarint(entry.Location);
+    }
+
+    /// <summary>The audit section: the device's audit location (-1 none), then the count of audited interfaces and each one's index and location.</summary>
+    private static void WriteAudit(TableEncoder e, AdmissionTable table)
+    {
+        e.WriteVarint(table.Router.AuditLocation);
+        var audited = (table.Interfaces.IsDefault ? [] : table.Interfaces).Select((iface, index) => (iface, index)).Where(x => x.iface.InAudit).ToList();
+        e.WriteCount(audited.Count);
+        foreach (var (iface, index) in audited)
+        {
+            e.WriteVarint(index);
+            e.WriteVarint(iface.AuditLocation);
+        }
     }
 
     private static void WriteGroupLimit(TableEncoder e, GroupLimitEntry? limit)

@@ -23,6 +23,9 @@ public sealed record AdmissionTable(
     /// <summary>The policy source of a location index ("file:line:col"), or "" for none.</summary>
     public string LocationText(int index) => index >= 0 && index < Locations.Length ? Locations[index] : string.Empty;
 
+    /// <summary>True when the device or one of its interfaces is in audit (the table is then written as 1.2 with the audit section).</summary>
+    public bool UsesAudit => Router.AuditLocation >= 0 || (!Interfaces.IsDefault && Interfaces.Any(i => i.InAudit));
+
     public bool Equals(AdmissionTable? other) => other is not null &&
         Header == other.Header &&
         Locations.SequenceEqual(other.Locations) &&

@@ -11,8 +11,18 @@ public sealed record InterfaceEntry(
     int SourceFilter,
     int Location)
 {
+    /// <summary>
+    /// Where the policy puts this interface in audit (<c>audit;</c> in the interface or one of its
+    /// profiles): a location index, or -1 when its rules are enforced. In audit the agent reports a
+    /// deny by the interface's own rules (minimum version, access filter, limit, state limits) as
+    /// "would deny" and admits. Format 1.2, section audit.
+    /// </summary>
+    public int AuditLocation { get; init; } = -1;
+
+    public bool InAudit => AuditLocation >= 0;
+
     public bool Equals(InterfaceEntry? other) => other is not null && Name == other.Name && Equals(Igmp, other.Igmp) && Equals(Mld, other.Mld) &&
-        StateLimits.SequenceEqual(other.StateLimits) && SourceFilter == other.SourceFilter && Location == other.Location;
+        StateLimits.SequenceEqual(other.StateLimits) && SourceFilter == other.SourceFilter && Location == other.Location && AuditLocation == other.AuditLocation;
 
     public override int GetHashCode() => Name.GetHashCode(StringComparison.Ordinal);
 }
@@ -50,6 +60,13 @@ public sealed record RouterEntry(
 
     /// <summary>True when the entry uses a field of format 1.1 (the table is then written as 1.1).</summary>
     public bool UsesMinor1 => IgmpDefault is not null || MldDefault is not null || MsdpRedistributeFilter != -1;
+
+    /// <summary>
+    /// Where the policy puts the whole device in audit (<c>audit;</c> in the device block): a location
+    /// index, or -1 when the device enforces. In audit every deny of the table is reported as "would
+    /// deny" and admitted. Format 1.2, section audit.
+    /// </summary>
+    public int AuditLocation { get; init; } = -1;
 }
 
 public sealed record MsdpPeerEntry(AddressFamily Family, UInt128 Address, long RemoteAs, int SaFilterIn, int SaFilterOut, int SaLimit, int Location);

@@ -30,6 +30,8 @@ internal static class RunPlanFactory
             WarnPercent = s.Telemetry.WarnPercent,
             DenyBurst = s.Telemetry.DenyBurst,
             DenyBurstWindow = s.Telemetry.DenyBurstWindow,
+            DenyEvents = s.Telemetry.DenyEvents,
+            DenyEventWindow = s.Telemetry.DenyEventWindow,
             PublishInterval = s.Mqtt.PublishInterval,
             PrintDecisions = s.Telemetry.PrintDecisions,
             Engine = s.Engine.Options,

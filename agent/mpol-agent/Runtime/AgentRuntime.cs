@@ -25,7 +25,9 @@ public sealed class AgentRuntime
     private readonly object _gate = new();
     private readonly LimitTracker _limits;
     private readonly DenyBurstDetector _bursts;
+    private readonly PolicyKit.Bmp.Events.EventLimiter _denyEvents;
     private readonly SortedDictionary<string, long> _denies = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, long> _wouldDenies = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
     private long _admits;
     private AdmissionEngine? _engine;
@@ -40,6 +42,7 @@ public sealed class AgentRuntime
         _telemetry = telemetry ?? (() => default);
         _limits = new LimitTracker(RuntimeOptions.DefaultWarnPercent);
         _bursts = new DenyBurstDetector(options.DenyBurst, options.DenyBurstWindow);
+        _denyEvents = new PolicyKit.Bmp.Events.EventLimiter(Math.Max(0, options.DenyEvents), Math.Max(1, options.DenyEventWindow.Ticks));
         Topics = new TopicScheme(options.TopicPrefix, "default", "unknown");
     }
 
@@ -103,7 +106,10 @@ public sealed class AgentRuntime
         {
             var t = _telemetry();
             var status = new AgentStatus(state, reason, Topics.Device, Topics.Site, AgentVersion, _started, _table?.Info,
-                _admits, new SortedDictionary<string, long>(_denies, StringComparer.Ordinal), t.Buffered, t.Dropped);
+                _admits, new SortedDictionary<string, long>(_denies, StringComparer.Ordinal), t.Buffered, t.Dropped)
+            {
+                WouldDenies = new SortedDictionary<string, long>(_wouldDenies, StringComparer.Ordinal),
+            };
             return TelemetryPayloads.Status(status, DateTimeOffset.UtcNow);
         }
     }
@@ -168,9 +174,17 @@ public sealed class AgentRuntime
     private void Account(ScriptEventKind kind, string? iface, Address group, string text, IReadOnlyList<(string Label, Decision Decision)> decisions, long now, string? prefix)
     {
             bool limitTouched = false;
+            RollDenyEvents(now);
             foreach (var (label, d) in decisions)
             {
-                if (d.IsAdmit)
+                if (d.IsDenyOrWouldDeny) PublishDeny(d, text, iface, now);
+                if (d.IsWouldDeny)
+                {
+                    _admits++;
+                    string reason = Decision.ReasonText(d.Reason);
+                    _wouldDenies[reason] = _wouldDenies.GetValueOrDefault(reason) + 1;
+                }
+                else if (d.IsAdmit)
                 {
                     _admits++;
                 }
@@ -198,6 +212,29 @@ public sealed class AgentRuntime
             RefreshLocked(force: limitTouched || frees, publishAll: false);
     }
 
+    /// <summary>
+    /// Publishes the explanation of a deny or would-deny, unless this type and reason already had
+    /// their share of the window (<see cref="RuntimeOptions.DenyEvents"/>): a flood of denials costs
+    /// a few events per reason and one summary, and one noisy reason does not hide the others.
+    /// </summary>
+    private void PublishDeny(in Decision d, string text, string? iface, long now)
+    {
+        string key = (d.IsWouldDeny ? "would-deny/" : "deny/") + Decision.ReasonText(d.Reason);
+        if (!_denyEvents.Allow(key, now)) return;
+        _sink.Publish(Topics.Events, TelemetryPayloads.Deny(DenyExplanation.Of(d), text, iface, DateTimeOffset.UtcNow), retain: false);
+    }
+
+    /// <summary>At the end of a window, one event with the deny events it held back (none when it held none).</summary>
+    private void RollDenyEvents(long now)
+    {
+        if (now == long.MinValue) return;
+        if (_denyEvents.Roll(now, out var window) is { } suppressed)
+        {
+            _sink.Publish(Topics.Events, TelemetryPayloads.DenyEventsSuppressed(suppressed, window, DateTimeOffset.UtcNow), retain: false);
+            if (_options.PrintDecisions) _out.WriteLine($"  ! deny events held back: {string.Join(", ", suppressed.Select(s => $"{s.Key} {s.Value}"))}");
+        }
+    }
+
     /// <summary>Publishes every limit's retained state and the status (the periodic publish).</summary>
     public void PublishState()
     {
@@ -205,6 +242,7 @@ public sealed class AgentRuntime
         {
             if (_engine is null) return;
             _engine.Advance(Clock.Now);
+            RollDenyEvents(_engine.Now);
             RefreshLocked(force: true, publishAll: true);
             _sink.Publish(Topics.Status, StatusPayload("online", null), retain: true);
         }

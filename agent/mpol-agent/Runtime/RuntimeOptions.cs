@@ -28,6 +28,14 @@ public sealed record RuntimeOptions
 
     public TimeSpan PublishInterval { get; init; }
 
+    /// <summary>
+    /// Deny and would-deny events published per type and reason in each <see cref="DenyEventWindow"/>
+    /// (telemetry.deny_events); the rest are counted and summarised once per window. 0 publishes none.
+    /// </summary>
+    public int DenyEvents { get; init; } = 10;
+
+    public TimeSpan DenyEventWindow { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Print every decision on the output (the demo does; a production agent logs only events).</summary>
     public bool PrintDecisions { get; init; }
 

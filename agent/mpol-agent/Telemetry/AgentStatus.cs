@@ -19,4 +19,8 @@ public sealed record AgentStatus(
     long Admits,
     IReadOnlyDictionary<string, long> Denies,
     long Buffered,
-    long Dropped);
+    long Dropped)
+{
+    /// <summary>Admits of events the policy would deny, in audit, by reason (counted in <see cref="Admits"/> too).</summary>
+    public IReadOnlyDictionary<string, long> WouldDenies { get; init; } = new Dictionary<string, long>();
+}

@@ -41,7 +41,7 @@ public sealed class LimitTracker(int warnPercent)
             }
             state.Text = table.Describe(u.Limit);
             state.Location = table.LocationText(table.LocationOf(u.Limit));
-            state.Unit = u.Limit.Kind == RuleKind.StateLimit && table.Interfaces[u.Limit.Owner].StateLimits[u.Limit.Item].Source.CostBased ? "bps" : "entries";
+            state.Unit = DenyExplanation.Unit(table, u.Limit);
             state.Used = u.Used;
             state.Max = u.Max;
             state.WarnAbove = WarnLevel(table, u);

@@ -59,6 +59,14 @@ public static class TelemetryPayloads
         w.WriteStartObject("deny_by_reason");
         foreach (var (reason, count) in s.Denies) w.WriteNumber(reason, count);
         w.WriteEndObject();
+        if (s.WouldDenies.Count > 0)
+        {
+            // Audit: admitted, but the policy would have denied them.
+            w.WriteNumber("would_deny", s.WouldDenies.Values.Sum());
+            w.WriteStartObject("would_deny_by_reason");
+            foreach (var (reason, count) in s.WouldDenies) w.WriteNumber(reason, count);
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
         w.WriteStartObject("telemetry");
         w.WriteNumber("buffered", s.Buffered);
@@ -84,6 +92,43 @@ public static class TelemetryPayloads
         w.WriteNumber("window_seconds", b.Window.TotalSeconds);
         w.WriteStartObject("reasons");
         foreach (var (reason, count) in b.Reasons) w.WriteNumber(reason, count);
+        w.WriteEndObject();
+    });
+
+    /// <summary>
+    /// A deny ("deny") or, in audit, a would-deny ("would-deny"): the event, the reason, the rule and
+    /// its policy line (null with a "basis" for the reasons no line decides) and, for a limit, its
+    /// state. Rate-limited per type and reason by the runtime.
+    /// </summary>
+    public static byte[] Deny(DenyExplanation x, string eventText, string? iface, DateTimeOffset time) => Event(x.Audit ? "would-deny" : "deny", time, w =>
+    {
+        w.WriteString("reason", x.Reason);
+        w.WriteBoolean("audit", x.Audit);
+        w.WriteString("event", eventText);
+        if (iface is not null) w.WriteString("interface", iface);
+        w.WriteString("rule", x.Rule);
+        if (x.Location.Length > 0) w.WriteString("location", x.Location);
+        else w.WriteNull("location");
+        if (x.Basis is not null) w.WriteString("basis", x.Basis);
+        if (x.Limit is { } l)
+        {
+            w.WriteStartObject("limit");
+            w.WriteString("scope", l.Scope);
+            w.WriteString("rule", l.Rule);
+            w.WriteString("location", l.Location);
+            w.WriteNumber("used", l.Used);
+            w.WriteNumber("max", l.Max);
+            w.WriteString("unit", l.Unit);
+            w.WriteEndObject();
+        }
+    });
+
+    /// <summary>The deny and would-deny events held back in one window, by "TYPE/REASON".</summary>
+    public static byte[] DenyEventsSuppressed(IReadOnlyDictionary<string, long> suppressed, TimeSpan window, DateTimeOffset time) => Event("deny-events-suppressed", time, w =>
+    {
+        w.WriteNumber("window_seconds", Math.Round(window.TotalSeconds, 3));
+        w.WriteStartObject("suppressed");
+        foreach (var (key, count) in suppressed.OrderBy(k => k.Key, StringComparer.Ordinal)) w.WriteNumber(key, count);
         w.WriteEndObject();
     });
 

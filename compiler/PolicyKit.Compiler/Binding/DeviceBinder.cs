@@ -40,6 +40,7 @@ public sealed partial class DeviceBinder(SymbolTable symbols, AddressBinder addr
         RpkiPolicy? rpki = null;
         var takeOver = new List<SiteObject>();
         SiteObject? composed = null;
+        SourceSpan? audit = null;
         var interfaces = new List<InterfacePolicy>();
         var interfaceNames = new Dictionary<string, SourceSpan>(StringComparer.Ordinal);
         var bmpStations = new List<BmpStation>();
@@ -150,6 +151,8 @@ public sealed partial class DeviceBinder(SymbolTable symbols, AddressBinder addr
                 case ComposeLoopbackFilterSyntax c when Once("compose loopback-filter", c.Span):
                     // Where the statement stands: what the output and the construct ledger cite.
                     composed = SiteObjects.Bind([c.Filter], diagnostics).Select(o => o with { Span = c.Span }).FirstOrDefault();
+                case AuditSyntax a when Once("audit", a.Span):
+                    audit = a.Span;
                     break;
             }
         }
@@ -165,6 +168,7 @@ public sealed partial class DeviceBinder(SymbolTable symbols, AddressBinder addr
             Rpki = rpki,
             TakeOver = SiteObjects.Distinct(takeOver),
             ComposedLoopbackFilter = composed,
+            Audit = audit,
         };
     }
 

@@ -31,6 +31,7 @@ public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses
         public Filter? SourceFilter;
         public bool RouterGuard;
         public List<SiteObject> TakeOver = [];
+        public SourceSpan? Audit;
     }
 
     private sealed class MembershipBuilder(GroupProtocol protocol)
@@ -83,6 +84,7 @@ public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses
             declaration.Span)
         {
             TakeOver = SiteObjects.Distinct(builder.TakeOver),
+            Audit = builder.Audit,
         };
     }
 
@@ -118,6 +120,10 @@ public sealed class InterfaceBinder(SymbolTable symbols, AddressBinder addresses
                     break;
                 case RouterGuardSyntax:
                     builder.RouterGuard = true;
+                    break;
+                case InterfaceAuditSyntax audit:
+                    Once("audit", audit.Span);
+                    builder.Audit = audit.Span;
                     break;
                 case DescriptionSyntax description:
                     Once("description", description.Span);

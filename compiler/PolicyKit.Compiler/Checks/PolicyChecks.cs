@@ -27,6 +27,7 @@ public static class PolicyChecks
         new OriginValidationCheck(),
         new PlatformSupportCheck(),
         new InterfaceNameCheck(),
+        new AuditScopeCheck(),
     ];
 
     public static void Run(PolicyModel model, CompilationOptions options, DiagnosticBag diagnostics)

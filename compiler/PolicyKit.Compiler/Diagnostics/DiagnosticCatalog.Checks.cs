@@ -131,6 +131,12 @@ public sealed partial class DiagnosticCatalog
         Warning("MP3080", $"eBGP neighbor {neighbor} has no action for RPKI-invalid routes, though the device validates origins",
             "add 'rpki invalid reject;' (RFC 6811, MANRS): an invalid origin is what a hijack or a leak looks like");
 
+    public DiagnosticTemplate ScopeInAudit(string scope, string withheld) =>
+        Info("MP3070", $"{scope} is in audit: mpol-agent reports what the policy would deny there and admits it",
+            withheld.Length == 0
+                ? "remove 'audit;' to enforce, once the would-deny events show only what should be denied"
+                : $"its router configurations leave out {withheld}; remove 'audit;' to enforce, once the would-deny events show only what should be denied");
+
     public DiagnosticTemplate InvalidOriginPreferred(string neighbor, int invalid, int other, string otherState) =>
         Warning("MP3081", $"neighbor {neighbor} gives RPKI-invalid routes local preference {invalid}, not below {other} of {otherState} routes",
             "an invalid route should lose to every other: lower its local preference, or reject it");

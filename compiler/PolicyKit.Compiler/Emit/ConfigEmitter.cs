@@ -45,6 +45,9 @@ public abstract class ConfigEmitter
 
     public EmittedFile Emit(PolicyModel model, Device device, EmitOptions options, DiagnosticBag diagnostics)
     {
+        // Scopes in audit: their rules are left out of the configuration (the router admits) and
+        // named below; mpol-agent reports their would-deny decisions (docs/targets.md#audit).
+        (device, var withheld) = AuditWithholding.Apply(device);
         var writer = new ConfigWriter(CommentMarker, IndentUnit);
         var unsupported = PlatformSupport.Unsupported[SupportPlatform(device)];
         var secrets = new SecretResolver(options, diagnostics, Target);
@@ -55,6 +58,14 @@ public abstract class ConfigEmitter
         writer.Comment($"sha256: {model.ContentHash}");
         writer.Comment($"device: {device.Name}  target: {Target}");
         if (options.Redact) writer.Comment("secrets: REDACTED for review — not deployable");
+        if (withheld.Count > 0)
+        {
+            writer.Comment("");
+            foreach (var rule in withheld)
+            {
+                writer.Comment($"AUDIT, not enforced on {Target}: {rule.Scope}: {rule.Construct} ({DeviceEmission.Where(rule.Span)}): mpol-agent reports what it would deny");
+            }
+        }
 
         var constructs = ResponsibleConstructs(device).ToList();
         var markers = constructs.Where(c => unsupported.ContainsKey(c.Construct)).ToList();

@@ -44,31 +44,31 @@ public partial class MpolParser : Parser {
 		GROUPS=37, SOURCES=38, PREFIXES=39, EXCEPT=40, GE=41, LE=42, FILTER=43, 
 		PERMIT=44, DENY=45, LOG=46, ANY=47, FROM=48, TO=49, RPS=50, PROTOCOL=51, 
 		IGMP_TYPE=52, PORT=53, CLASS=54, MATCH=55, COST=56, PROFILE=57, ROUTER_GUARD=58, 
-		DESCRIPTION=59, IGMP=60, MLD=61, VERSION=62, ACCESS=63, LIMIT=64, QUERIES=65, 
-		DROP=66, ALLOW=67, CONTROL=68, STATE_LIMIT=69, RPF=70, OUT=71, IN=72, 
-		BOTH=73, CONNECTED=74, CLASSES=75, DEFAULT_COST=76, PIM=77, NEIGHBORS=78, 
-		NONE=79, BSR_BORDER=80, DISABLED=81, BOUNDARY=82, FILTER_AUTO_RP=83, SOURCE_FILTER=84, 
-		DEVICE=85, PLATFORM=86, IOS_XE=87, IOS_XR=88, JUNOS=89, FRR=90, NFTABLES=91, 
-		LINUX=92, MROUTE_LIMIT=93, WARN=94, DEFAULT_LIMIT=95, SAP_LISTEN=96, ON=97, 
-		OFF=98, MRINFO=99, GROUP_RANGE=100, SSM_RANGE=101, INTERFACE=102, USES=103, 
-		TAKEOVER=104, COMPOSE=105, LOOPBACK_FILTER=106, RP=107, ADDRESS=108, ACCEPT_REGISTER=109, 
-		ANNOUNCE_FILTER=110, REGISTER_RATE_LIMIT=111, MSDP=112, ORIGINATOR_ID=113, 
-		REDISTRIBUTE=114, PEER=115, AS=116, SA_FILTER=117, SA_LIMIT=118, MESH_GROUP=119, 
-		CONNECT_SOURCE=120, AUTH=121, MD5=122, TCP_AO=123, KEYCHAIN=124, SECRET=125, 
-		ENV=126, FILE=127, BGP=128, ROUTER_ID=129, NEIGHBOR=130, DAMPING=131, 
-		HALF_LIFE=132, REUSE=133, SUPPRESS=134, MAX_SUPPRESS=135, MAX_PREFIX=136, 
-		RESTART=137, WARNING_ONLY=138, TTL_SECURITY=139, HOPS=140, HOLD_TIME=141, 
-		PREFIX_FILTER=142, KEY=143, VALID=144, BMP=145, STATION=146, TLS=147, 
-		MUTUAL=148, SERVER_ONLY=149, MIN_VERSION=150, CIPHERS=151, CA=152, CERT=153, 
-		STRICT=154, MONITOR=155, PRE_POLICY=156, POST_POLICY=157, LOC_RIB=158, 
-		STATS_INTERVAL=159, TELEMETRY=160, SITE=161, INTERVAL=162, CONTROL_PLANE=163, 
-		RATE_LIMIT=164, PPS=165, GROUP_ENCRYPTION=166, PROTECT=167, GROUP_ID=168, 
-		UDP=169, TCP=170, ICMP=171, ICMPV6=172, IP=173, AUTO_RP=174, QUERY=175, 
-		REPORT_V1=176, REPORT_V2=177, REPORT_V3=178, LEAVE=179, PIM_V1=180, DVMRP=181, 
-		MTRACE=182, MTRACE_RESPONSE=183, DATE=184, RANGE_DOTS=185, IPV4_PREFIX=186, 
-		IPV4=187, IPV6_PREFIX=188, IPV6=189, BANDWIDTH=190, DURATION=191, PERCENT=192, 
-		DECIMAL=193, INT=194, STRING=195, IDENT=196, LINE_COMMENT=197, BLOCK_COMMENT=198, 
-		WS=199, BAD_CHAR=200;
+		AUDIT=59, DESCRIPTION=60, IGMP=61, MLD=62, VERSION=63, ACCESS=64, LIMIT=65, 
+		QUERIES=66, DROP=67, ALLOW=68, CONTROL=69, STATE_LIMIT=70, RPF=71, OUT=72, 
+		IN=73, BOTH=74, CONNECTED=75, CLASSES=76, DEFAULT_COST=77, PIM=78, NEIGHBORS=79, 
+		NONE=80, BSR_BORDER=81, DISABLED=82, BOUNDARY=83, FILTER_AUTO_RP=84, SOURCE_FILTER=85, 
+		DEVICE=86, PLATFORM=87, IOS_XE=88, IOS_XR=89, JUNOS=90, FRR=91, NFTABLES=92, 
+		LINUX=93, MROUTE_LIMIT=94, WARN=95, DEFAULT_LIMIT=96, SAP_LISTEN=97, ON=98, 
+		OFF=99, MRINFO=100, GROUP_RANGE=101, SSM_RANGE=102, INTERFACE=103, USES=104, 
+		TAKEOVER=105, COMPOSE=106, LOOPBACK_FILTER=107, RP=108, ADDRESS=109, ACCEPT_REGISTER=110, 
+		ANNOUNCE_FILTER=111, REGISTER_RATE_LIMIT=112, MSDP=113, ORIGINATOR_ID=114, 
+		REDISTRIBUTE=115, PEER=116, AS=117, SA_FILTER=118, SA_LIMIT=119, MESH_GROUP=120, 
+		CONNECT_SOURCE=121, AUTH=122, MD5=123, TCP_AO=124, KEYCHAIN=125, SECRET=126, 
+		ENV=127, FILE=128, BGP=129, ROUTER_ID=130, NEIGHBOR=131, DAMPING=132, 
+		HALF_LIFE=133, REUSE=134, SUPPRESS=135, MAX_SUPPRESS=136, MAX_PREFIX=137, 
+		RESTART=138, WARNING_ONLY=139, TTL_SECURITY=140, HOPS=141, HOLD_TIME=142, 
+		PREFIX_FILTER=143, KEY=144, VALID=145, BMP=146, STATION=147, TLS=148, 
+		MUTUAL=149, SERVER_ONLY=150, MIN_VERSION=151, CIPHERS=152, CA=153, CERT=154, 
+		STRICT=155, MONITOR=156, PRE_POLICY=157, POST_POLICY=158, LOC_RIB=159, 
+		STATS_INTERVAL=160, TELEMETRY=161, SITE=162, INTERVAL=163, CONTROL_PLANE=164, 
+		RATE_LIMIT=165, PPS=166, GROUP_ENCRYPTION=167, PROTECT=168, GROUP_ID=169, 
+		UDP=170, TCP=171, ICMP=172, ICMPV6=173, IP=174, AUTO_RP=175, QUERY=176, 
+		REPORT_V1=177, REPORT_V2=178, REPORT_V3=179, LEAVE=180, PIM_V1=181, DVMRP=182, 
+		MTRACE=183, MTRACE_RESPONSE=184, DATE=185, RANGE_DOTS=186, IPV4_PREFIX=187, 
+		IPV4=188, IPV6_PREFIX=189, IPV6=190, BANDWIDTH=191, DURATION=192, PERCENT=193, 
+		DECIMAL=194, INT=195, STRING=196, IDENT=197, LINE_COMMENT=198, BLOCK_COMMENT=199, 
+		WS=200, BAD_CHAR=201;
 	public const int
 		RULE_policyFile = 0, RULE_declaration = 1, RULE_includeDecl = 2, RULE_testDecl = 3, 
 		RULE_testStmt = 4, RULE_setDecl = 5, RULE_setKind = 6, RULE_setEntry = 7, 
@@ -119,9 +119,9 @@ public partial class MpolParser : Parser {
 		"'sources'", "'prefixes'", "'except'", "'ge'", "'le'", "'filter'", "'permit'", 
 		"'deny'", "'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", "'igmp-type'", 
 		"'port'", "'class'", "'match'", "'cost'", "'profile'", "'router-guard'", 
-		"'description'", "'igmp'", "'mld'", "'version'", "'access'", "'limit'", 
-		"'queries'", "'drop'", "'allow'", "'control'", "'state-limit'", "'rpf'", 
-		"'out'", "'in'", "'both'", "'connected'", "'classes'", "'default-cost'", 
+		"'audit'", "'description'", "'igmp'", "'mld'", "'version'", "'access'", 
+		"'limit'", "'queries'", "'drop'", "'allow'", "'control'", "'state-limit'", 
+		"'rpf'", "'out'", "'in'", "'both'", "'connected'", "'classes'", "'default-cost'", 
 		"'pim'", "'neighbors'", "'none'", "'bsr-border'", "'disabled'", "'boundary'", 
 		"'filter-auto-rp'", "'source-filter'", "'device'", "'platform'", "'ios-xe'", 
 		"'ios-xr'", "'junos'", "'frr'", "'nftables'", "'linux'", "'mroute-limit'", 
@@ -152,10 +152,10 @@ public partial class MpolParser : Parser {
 		"REPEAT", "BECAUSE", "BY", "GROUPS", "SOURCES", "PREFIXES", "EXCEPT", 
 		"GE", "LE", "FILTER", "PERMIT", "DENY", "LOG", "ANY", "FROM", "TO", "RPS", 
 		"PROTOCOL", "IGMP_TYPE", "PORT", "CLASS", "MATCH", "COST", "PROFILE", 
-		"ROUTER_GUARD", "DESCRIPTION", "IGMP", "MLD", "VERSION", "ACCESS", "LIMIT", 
-		"QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", "RPF", "OUT", "IN", 
-		"BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", "NEIGHBORS", "NONE", 
-		"BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", 
+		"ROUTER_GUARD", "AUDIT", "DESCRIPTION", "IGMP", "MLD", "VERSION", "ACCESS", 
+		"LIMIT", "QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", "RPF", 
+		"OUT", "IN", "BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", "NEIGHBORS", 
+		"NONE", "BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", 
 		"DEVICE", "PLATFORM", "IOS_XE", "IOS_XR", "JUNOS", "FRR", "NFTABLES", 
 		"LINUX", "MROUTE_LIMIT", "WARN", "DEFAULT_LIMIT", "SAP_LISTEN", "ON", 
 		"OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", "INTERFACE", "USES", "TAKEOVER", 
@@ -239,7 +239,7 @@ public partial class MpolParser : Parser {
 			State = 157;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 30)) & ~0x3f) == 0 && ((1L << (_la - 30)) & 36028797169968003L) != 0)) {
+			while (((((_la - 30)) & ~0x3f) == 0 && ((1L << (_la - 30)) & 72057594188931971L) != 0)) {
 				{
 				{
 				State = 154;
@@ -677,7 +677,7 @@ public partial class MpolParser : Parser {
 			State = 220;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & -4611684783489646848L) != 0) || _la==CONTROL || _la==PEER || ((((_la - 143)) & ~0x3f) == 0 && ((1L << (_la - 143)) & 9140042526891529L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & -9223370801917034752L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 4503599627370529L) != 0) || ((((_la - 144)) & ~0x3f) == 0 && ((1L << (_la - 144)) & 9140042526891529L) != 0)) {
 				{
 				{
 				State = 217;
@@ -1722,7 +1722,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 323;
 			_la = TokenStream.LA(1);
-			if ( !(_la==IGMP || ((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 2251834173423617L) != 0) || ((((_la - 145)) & ~0x3f) == 0 && ((1L << (_la - 145)) & 562951010385921L) != 0)) ) {
+			if ( !(_la==IGMP || ((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 2251834173423617L) != 0) || ((((_la - 146)) & ~0x3f) == 0 && ((1L << (_la - 146)) & 562951010385921L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1775,7 +1775,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 325;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 175)) & ~0x3f) == 0 && ((1L << (_la - 175)) & 511L) != 0)) ) {
+			if ( !(((((_la - 176)) & ~0x3f) == 0 && ((1L << (_la - 176)) & 511L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -2005,7 +2005,7 @@ public partial class MpolParser : Parser {
 			State = 358;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 58)) & ~0x3f) == 0 && ((1L << (_la - 58)) & 70368828590095L) != 0)) {
+			while (((((_la - 58)) & ~0x3f) == 0 && ((1L << (_la - 58)) & 140737657180191L) != 0)) {
 				{
 				{
 				State = 355;
@@ -2053,6 +2053,7 @@ public partial class MpolParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public TakeoverStmtContext takeoverStmt() {
 			return GetRuleContext<TakeoverStmtContext>(0);
 		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AUDIT() { return GetToken(MpolParser.AUDIT, 0); }
 		public InterfaceStmtContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -2071,7 +2072,7 @@ public partial class MpolParser : Parser {
 		InterfaceStmtContext _localctx = new InterfaceStmtContext(Context, State);
 		EnterRule(_localctx, 42, RULE_interfaceStmt);
 		try {
-			State = 374;
+			State = 376;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IGMP:
@@ -2137,6 +2138,15 @@ public partial class MpolParser : Parser {
 				takeoverStmt();
 				}
 				break;
+			case AUDIT:
+				EnterOuterAlt(_localctx, 9);
+				{
+				State = 374;
+				Match(AUDIT);
+				State = 375;
+				Match(T__0);
+				}
+				break;
 			default:
 				throw new NoViableAltException(this);
 			}
@@ -2179,27 +2189,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 376;
+			State = 378;
 			Match(TAKEOVER);
-			State = 377;
+			State = 379;
 			Match(STRING);
-			State = 382;
+			State = 384;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==T__3) {
 				{
 				{
-				State = 378;
+				State = 380;
 				Match(T__3);
-				State = 379;
+				State = 381;
 				Match(STRING);
 				}
 				}
-				State = 384;
+				State = 386;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 385;
+			State = 387;
 			Match(T__0);
 			}
 		}
@@ -2245,25 +2255,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 387;
+			State = 389;
 			groupProtocol();
-			State = 388;
+			State = 390;
 			Match(T__1);
-			State = 392;
+			State = 394;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 44)) & ~0x3f) == 0 && ((1L << (_la - 44)) & 20709379L) != 0)) {
+			while (((((_la - 44)) & ~0x3f) == 0 && ((1L << (_la - 44)) & 41418755L) != 0)) {
 				{
 				{
-				State = 389;
+				State = 391;
 				igmpStmt();
 				}
 				}
-				State = 394;
+				State = 396;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 395;
+			State = 397;
 			Match(T__2);
 			}
 		}
@@ -2302,7 +2312,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 397;
+			State = 399;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IGMP || _la==MLD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2426,20 +2436,20 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 50, RULE_igmpStmt);
 		int _la;
 		try {
-			State = 433;
+			State = 435;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case VERSION:
 				_localctx = new IgmpMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 399;
-				Match(VERSION);
-				State = 400;
-				Match(T__4);
 				State = 401;
-				Match(INT);
+				Match(VERSION);
 				State = 402;
+				Match(T__4);
+				State = 403;
+				Match(INT);
+				State = 404;
 				Match(T__0);
 				}
 				break;
@@ -2448,33 +2458,33 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpInlineRuleContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 403;
+				State = 405;
 				action();
-				State = 407;
+				State = 409;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0)) {
 					{
 					{
-					State = 404;
+					State = 406;
 					matchTerm();
 					}
 					}
-					State = 409;
+					State = 411;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 411;
+				State = 413;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOG) {
 					{
-					State = 410;
+					State = 412;
 					Match(LOG);
 					}
 				}
 
-				State = 413;
+				State = 415;
 				Match(T__0);
 				}
 				break;
@@ -2482,11 +2492,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpAccessFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 415;
-				Match(ACCESS);
-				State = 416;
-				name();
 				State = 417;
+				Match(ACCESS);
+				State = 418;
+				name();
+				State = 419;
 				Match(T__0);
 				}
 				break;
@@ -2494,23 +2504,23 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 419;
+				State = 421;
 				Match(LIMIT);
-				State = 420;
+				State = 422;
 				Match(INT);
-				State = 423;
+				State = 425;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 421;
+					State = 423;
 					Match(EXCEPT);
-					State = 422;
+					State = 424;
 					addressRef();
 					}
 				}
 
-				State = 425;
+				State = 427;
 				Match(T__0);
 				}
 				break;
@@ -2518,9 +2528,9 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 426;
+				State = 428;
 				Match(QUERIES);
-				State = 427;
+				State = 429;
 				_la = TokenStream.LA(1);
 				if ( !(_la==DROP || _la==ALLOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2529,7 +2539,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 428;
+				State = 430;
 				Match(T__0);
 				}
 				break;
@@ -2537,11 +2547,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpControlContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 429;
-				Match(CONTROL);
-				State = 430;
-				name();
 				State = 431;
+				Match(CONTROL);
+				State = 432;
+				name();
+				State = 433;
 				Match(T__0);
 				}
 				break;
@@ -2595,27 +2605,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 435;
-			Match(STATE_LIMIT);
-			State = 436;
-			limitDirection();
 			State = 437;
+			Match(STATE_LIMIT);
+			State = 438;
+			limitDirection();
+			State = 439;
 			limitAmount();
-			State = 441;
+			State = 443;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 37)) & ~0x3f) == 0 && ((1L << (_la - 37)) & 824633720835L) != 0)) {
+			while (((((_la - 37)) & ~0x3f) == 0 && ((1L << (_la - 37)) & 1649267441667L) != 0)) {
 				{
 				{
-				State = 438;
+				State = 440;
 				stateLimitOption();
 				}
 				}
-				State = 443;
+				State = 445;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 444;
+			State = 446;
 			Match(T__0);
 			}
 		}
@@ -2655,9 +2665,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 446;
+			State = 448;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 19L) != 0)) ) {
+			if ( !(((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 19L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -2700,20 +2710,20 @@ public partial class MpolParser : Parser {
 		LimitAmountContext _localctx = new LimitAmountContext(Context, State);
 		EnterRule(_localctx, 56, RULE_limitAmount);
 		try {
-			State = 450;
+			State = 452;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 448;
+				State = 450;
 				Match(INT);
 				}
 				break;
 			case BANDWIDTH:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 449;
+				State = 451;
 				bandwidth();
 				}
 				break;
@@ -2806,16 +2816,16 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 58, RULE_stateLimitOption);
 		int _la;
 		try {
-			State = 467;
+			State = 469;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GROUPS:
 				_localctx = new StateLimitGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 452;
+				State = 454;
 				Match(GROUPS);
-				State = 453;
+				State = 455;
 				addressRef();
 				}
 				break;
@@ -2823,9 +2833,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 454;
+				State = 456;
 				Match(SOURCES);
-				State = 455;
+				State = 457;
 				addressRef();
 				}
 				break;
@@ -2833,23 +2843,23 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitClassesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 456;
+				State = 458;
 				Match(CLASSES);
-				State = 457;
+				State = 459;
 				name();
-				State = 462;
+				State = 464;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 458;
+					State = 460;
 					Match(T__3);
-					State = 459;
+					State = 461;
 					name();
 					}
 					}
-					State = 464;
+					State = 466;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2859,9 +2869,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitDefaultCostContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 465;
+				State = 467;
 				Match(DEFAULT_COST);
-				State = 466;
+				State = 468;
 				bandwidth();
 				}
 				break;
@@ -2909,25 +2919,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 469;
+			State = 471;
 			Match(PIM);
-			State = 470;
+			State = 472;
 			Match(T__1);
-			State = 474;
+			State = 476;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 13L) != 0)) {
+			while (((((_la - 79)) & ~0x3f) == 0 && ((1L << (_la - 79)) & 13L) != 0)) {
 				{
 				{
-				State = 471;
+				State = 473;
 				pimIfStmt();
 				}
 				}
-				State = 476;
+				State = 478;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 477;
+			State = 479;
 			Match(T__2);
 			}
 		}
@@ -3004,18 +3014,18 @@ public partial class MpolParser : Parser {
 		PimIfStmtContext _localctx = new PimIfStmtContext(Context, State);
 		EnterRule(_localctx, 62, RULE_pimIfStmt);
 		try {
-			State = 490;
+			State = 492;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,38,Context) ) {
 			case 1:
 				_localctx = new PimNeighborsNoneContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 479;
-				Match(NEIGHBORS);
-				State = 480;
-				Match(NONE);
 				State = 481;
+				Match(NEIGHBORS);
+				State = 482;
+				Match(NONE);
+				State = 483;
 				Match(T__0);
 				}
 				break;
@@ -3023,11 +3033,11 @@ public partial class MpolParser : Parser {
 				_localctx = new PimNeighborsPermitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 482;
-				Match(NEIGHBORS);
-				State = 483;
-				addressRef();
 				State = 484;
+				Match(NEIGHBORS);
+				State = 485;
+				addressRef();
+				State = 486;
 				Match(T__0);
 				}
 				break;
@@ -3035,9 +3045,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimBsrBorderContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 486;
+				State = 488;
 				Match(BSR_BORDER);
-				State = 487;
+				State = 489;
 				Match(T__0);
 				}
 				break;
@@ -3045,9 +3055,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimDisabledContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 488;
+				State = 490;
 				Match(DISABLED);
-				State = 489;
+				State = 491;
 				Match(T__0);
 				}
 				break;
@@ -3097,43 +3107,43 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 492;
+			State = 494;
 			Match(BOUNDARY);
-			State = 498;
+			State = 500;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DENY:
 				{
-				State = 493;
-				Match(DENY);
-				State = 494;
-				Match(GROUPS);
 				State = 495;
+				Match(DENY);
+				State = 496;
+				Match(GROUPS);
+				State = 497;
 				addressRef();
 				}
 				break;
 			case FILTER:
 				{
-				State = 496;
+				State = 498;
 				Match(FILTER);
-				State = 497;
+				State = 499;
 				name();
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 501;
+			State = 503;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==FILTER_AUTO_RP) {
 				{
-				State = 500;
+				State = 502;
 				Match(FILTER_AUTO_RP);
 				}
 			}
 
-			State = 503;
+			State = 505;
 			Match(T__0);
 			}
 		}
@@ -3173,11 +3183,11 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 505;
-			Match(SOURCE_FILTER);
-			State = 506;
-			name();
 			State = 507;
+			Match(SOURCE_FILTER);
+			State = 508;
+			name();
+			State = 509;
 			Match(T__0);
 			}
 		}
@@ -3228,31 +3238,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 509;
-			Match(DEVICE);
-			State = 510;
-			name();
 			State = 511;
-			Match(PLATFORM);
+			Match(DEVICE);
 			State = 512;
-			platformName();
+			name();
 			State = 513;
+			Match(PLATFORM);
+			State = 514;
+			platformName();
+			State = 515;
 			Match(T__1);
-			State = 517;
+			State = 519;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3458764513820541184L) != 0) || ((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 2392573201678337L) != 0) || ((((_la - 145)) & ~0x3f) == 0 && ((1L << (_la - 145)) & 2392065L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 7493989779944505600L) != 0) || ((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 2392573201678337L) != 0) || ((((_la - 146)) & ~0x3f) == 0 && ((1L << (_la - 146)) & 2392065L) != 0)) {
 				{
 				{
-				State = 514;
+				State = 516;
 				deviceStmt();
 				}
 				}
-				State = 519;
+				State = 521;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 520;
+			State = 522;
 			Match(T__2);
 			}
 		}
@@ -3295,9 +3305,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 522;
+			State = 524;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 87)) & ~0x3f) == 0 && ((1L << (_la - 87)) & 63L) != 0)) ) {
+			if ( !(((((_la - 88)) & ~0x3f) == 0 && ((1L << (_la - 88)) & 63L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -3616,6 +3626,16 @@ public partial class MpolParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class DeviceAuditContext : DeviceStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AUDIT() { return GetToken(MpolParser.AUDIT, 0); }
+		public DeviceAuditContext(DeviceStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitDeviceAudit(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 
 	[RuleVersion(0)]
 	public DeviceStmtContext deviceStmt() {
@@ -3623,30 +3643,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 72, RULE_deviceStmt);
 		int _la;
 		try {
-			State = 629;
+			State = 633;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,53,Context) ) {
 			case 1:
 				_localctx = new MrouteLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 524;
+				State = 526;
 				Match(MROUTE_LIMIT);
-				State = 525;
+				State = 527;
 				Match(INT);
-				State = 528;
+				State = 530;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 526;
+					State = 528;
 					Match(WARN);
-					State = 527;
+					State = 529;
 					Match(INT);
 					}
 				}
 
-				State = 530;
+				State = 532;
 				Match(T__0);
 				}
 				break;
@@ -3654,25 +3674,25 @@ public partial class MpolParser : Parser {
 				_localctx = new RouterWideGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 531;
-				groupProtocol();
-				State = 532;
-				Match(LIMIT);
 				State = 533;
+				groupProtocol();
+				State = 534;
+				Match(LIMIT);
+				State = 535;
 				Match(INT);
-				State = 536;
+				State = 538;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 534;
+					State = 536;
 					Match(EXCEPT);
-					State = 535;
+					State = 537;
 					addressRef();
 					}
 				}
 
-				State = 538;
+				State = 540;
 				Match(T__0);
 				}
 				break;
@@ -3680,25 +3700,25 @@ public partial class MpolParser : Parser {
 				_localctx = new DefaultGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 540;
-				groupProtocol();
-				State = 541;
-				Match(DEFAULT_LIMIT);
 				State = 542;
+				groupProtocol();
+				State = 543;
+				Match(DEFAULT_LIMIT);
+				State = 544;
 				Match(INT);
-				State = 545;
+				State = 547;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 543;
+					State = 545;
 					Match(EXCEPT);
-					State = 544;
+					State = 546;
 					addressRef();
 					}
 				}
 
-				State = 547;
+				State = 549;
 				Match(T__0);
 				}
 				break;
@@ -3706,9 +3726,9 @@ public partial class MpolParser : Parser {
 				_localctx = new SapListenContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 549;
+				State = 551;
 				Match(SAP_LISTEN);
-				State = 550;
+				State = 552;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ON || _la==OFF) ) {
 				ErrorHandler.RecoverInline(this);
@@ -3717,7 +3737,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 551;
+				State = 553;
 				Match(T__0);
 				}
 				break;
@@ -3725,31 +3745,31 @@ public partial class MpolParser : Parser {
 				_localctx = new MrinfoContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 552;
+				State = 554;
 				Match(MRINFO);
-				State = 557;
+				State = 559;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 553;
+					State = 555;
 					Match(DENY);
-					State = 554;
+					State = 556;
 					Match(ANY);
 					}
 					break;
 				case FILTER:
 					{
-					State = 555;
+					State = 557;
 					Match(FILTER);
-					State = 556;
+					State = 558;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 559;
+				State = 561;
 				Match(T__0);
 				}
 				break;
@@ -3757,33 +3777,33 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 560;
+				State = 562;
 				Match(GROUP_RANGE);
-				State = 566;
+				State = 568;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 561;
-					Match(DENY);
-					State = 562;
-					Match(GROUPS);
 					State = 563;
+					Match(DENY);
+					State = 564;
+					Match(GROUPS);
+					State = 565;
 					addressRef();
 					}
 					break;
 				case FILTER:
 					{
-					State = 564;
+					State = 566;
 					Match(FILTER);
-					State = 565;
+					State = 567;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 568;
+				State = 570;
 				Match(T__0);
 				}
 				break;
@@ -3791,11 +3811,11 @@ public partial class MpolParser : Parser {
 				_localctx = new SsmRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 570;
-				Match(SSM_RANGE);
-				State = 571;
-				addressRef();
 				State = 572;
+				Match(SSM_RANGE);
+				State = 573;
+				addressRef();
+				State = 574;
 				Match(T__0);
 				}
 				break;
@@ -3803,66 +3823,66 @@ public partial class MpolParser : Parser {
 				_localctx = new InterfaceDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 574;
+				State = 576;
 				Match(INTERFACE);
-				State = 575;
+				State = 577;
 				Match(STRING);
-				State = 585;
+				State = 587;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==USES) {
 					{
-					State = 576;
+					State = 578;
 					Match(USES);
-					State = 577;
+					State = 579;
 					name();
-					State = 582;
+					State = 584;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==T__3) {
 						{
 						{
-						State = 578;
+						State = 580;
 						Match(T__3);
-						State = 579;
+						State = 581;
 						name();
 						}
 						}
-						State = 584;
+						State = 586;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 596;
+				State = 598;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 587;
+					State = 589;
 					Match(T__1);
-					State = 591;
+					State = 593;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 58)) & ~0x3f) == 0 && ((1L << (_la - 58)) & 70368828590095L) != 0)) {
+					while (((((_la - 58)) & ~0x3f) == 0 && ((1L << (_la - 58)) & 140737657180191L) != 0)) {
 						{
 						{
-						State = 588;
+						State = 590;
 						interfaceStmt();
 						}
 						}
-						State = 593;
+						State = 595;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 594;
+					State = 596;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 595;
+					State = 597;
 					Match(T__0);
 					}
 					break;
@@ -3875,7 +3895,7 @@ public partial class MpolParser : Parser {
 				_localctx = new RpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 598;
+				State = 600;
 				rpBlock();
 				}
 				break;
@@ -3883,7 +3903,7 @@ public partial class MpolParser : Parser {
 				_localctx = new PimGlobalDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 599;
+				State = 601;
 				pimGlobalBlock();
 				}
 				break;
@@ -3891,7 +3911,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 600;
+				State = 602;
 				msdpBlock();
 				}
 				break;
@@ -3899,7 +3919,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 601;
+				State = 603;
 				bgpBlock();
 				}
 				break;
@@ -3907,7 +3927,7 @@ public partial class MpolParser : Parser {
 				_localctx = new KeychainDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 602;
+				State = 604;
 				keychainBlock();
 				}
 				break;
@@ -3915,7 +3935,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 603;
+				State = 605;
 				bmpBlock();
 				}
 				break;
@@ -3923,7 +3943,7 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 604;
+				State = 606;
 				telemetryBlock();
 				}
 				break;
@@ -3931,25 +3951,25 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 605;
+				State = 607;
 				Match(CONTROL_PLANE);
-				State = 606;
+				State = 608;
 				Match(T__1);
-				State = 610;
+				State = 612;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==FILTER || _la==RATE_LIMIT) {
 					{
 					{
-					State = 607;
+					State = 609;
 					controlPlaneStmt();
 					}
 					}
-					State = 612;
+					State = 614;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 613;
+				State = 615;
 				Match(T__2);
 				}
 				break;
@@ -3957,25 +3977,25 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupEncryptionDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 614;
+				State = 616;
 				Match(GROUP_ENCRYPTION);
-				State = 615;
+				State = 617;
 				Match(T__1);
-				State = 619;
+				State = 621;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==PROTECT || _la==GROUP_ID) {
 					{
 					{
-					State = 616;
+					State = 618;
 					groupEncryptionStmt();
 					}
 					}
-					State = 621;
+					State = 623;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 622;
+				State = 624;
 				Match(T__2);
 				}
 				break;
@@ -3983,7 +4003,7 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 18);
 				{
-				State = 623;
+				State = 625;
 				rpkiBlock();
 				}
 				break;
@@ -3991,7 +4011,7 @@ public partial class MpolParser : Parser {
 				_localctx = new DeviceTakeoverContext(_localctx);
 				EnterOuterAlt(_localctx, 19);
 				{
-				State = 624;
+				State = 626;
 				takeoverStmt();
 				}
 				break;
@@ -3999,13 +4019,23 @@ public partial class MpolParser : Parser {
 				_localctx = new ComposeLoopbackFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 20);
 				{
-				State = 625;
-				Match(COMPOSE);
-				State = 626;
-				Match(LOOPBACK_FILTER);
 				State = 627;
-				Match(STRING);
+				Match(COMPOSE);
 				State = 628;
+				Match(LOOPBACK_FILTER);
+				State = 629;
+				Match(STRING);
+				State = 630;
+				Match(T__0);
+				}
+				break;
+			case 21:
+				_localctx = new DeviceAuditContext(_localctx);
+				EnterOuterAlt(_localctx, 21);
+				{
+				State = 631;
+				Match(AUDIT);
+				State = 632;
 				Match(T__0);
 				}
 				break;
@@ -4051,25 +4081,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 631;
+			State = 635;
 			Match(RP);
-			State = 632;
-			Match(T__1);
 			State = 636;
+			Match(T__1);
+			State = 640;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 108)) & ~0x3f) == 0 && ((1L << (_la - 108)) & 7L) != 0)) {
+			while (((((_la - 109)) & ~0x3f) == 0 && ((1L << (_la - 109)) & 7L) != 0)) {
 				{
 				{
-				State = 633;
+				State = 637;
 				rpStmt();
 				}
 				}
-				State = 638;
+				State = 642;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 639;
+			State = 643;
 			Match(T__2);
 			}
 		}
@@ -4180,30 +4210,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 76, RULE_rpStmt);
 		int _la;
 		try {
-			State = 675;
+			State = 679;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,58,Context) ) {
 			case 1:
 				_localctx = new RpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 641;
-				Match(ADDRESS);
-				State = 642;
-				ipAddress();
 				State = 645;
+				Match(ADDRESS);
+				State = 646;
+				ipAddress();
+				State = 649;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GROUPS) {
 					{
-					State = 643;
+					State = 647;
 					Match(GROUPS);
-					State = 644;
+					State = 648;
 					addressRef();
 					}
 				}
 
-				State = 647;
+				State = 651;
 				Match(T__0);
 				}
 				break;
@@ -4211,23 +4241,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 649;
+				State = 653;
 				Match(ACCEPT_REGISTER);
-				State = 651;
+				State = 655;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 650;
+					State = 654;
 					matchTerm();
 					}
 					}
-					State = 653;
+					State = 657;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0) );
-				State = 655;
+				State = 659;
 				Match(T__0);
 				}
 				break;
@@ -4235,13 +4265,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 657;
+				State = 661;
 				Match(ACCEPT_REGISTER);
-				State = 658;
+				State = 662;
 				Match(FILTER);
-				State = 659;
+				State = 663;
 				name();
-				State = 660;
+				State = 664;
 				Match(T__0);
 				}
 				break;
@@ -4249,23 +4279,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 662;
+				State = 666;
 				Match(ANNOUNCE_FILTER);
-				State = 664;
+				State = 668;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 663;
+					State = 667;
 					matchTerm();
 					}
 					}
-					State = 666;
+					State = 670;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0) );
-				State = 668;
+				State = 672;
 				Match(T__0);
 				}
 				break;
@@ -4273,13 +4303,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterRefContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 670;
+				State = 674;
 				Match(ANNOUNCE_FILTER);
-				State = 671;
+				State = 675;
 				Match(FILTER);
-				State = 672;
+				State = 676;
 				name();
-				State = 673;
+				State = 677;
 				Match(T__0);
 				}
 				break;
@@ -4325,25 +4355,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 677;
+			State = 681;
 			Match(PIM);
-			State = 678;
-			Match(T__1);
 			State = 682;
+			Match(T__1);
+			State = 686;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==REGISTER_RATE_LIMIT) {
 				{
 				{
-				State = 679;
+				State = 683;
 				pimGlobalStmt();
 				}
 				}
-				State = 684;
+				State = 688;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 685;
+			State = 689;
 			Match(T__2);
 			}
 		}
@@ -4390,11 +4420,11 @@ public partial class MpolParser : Parser {
 			_localctx = new PimRegisterRateLimitContext(_localctx);
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 687;
+			State = 691;
 			Match(REGISTER_RATE_LIMIT);
-			State = 688;
+			State = 692;
 			Match(INT);
-			State = 689;
+			State = 693;
 			Match(T__0);
 			}
 		}
@@ -4438,25 +4468,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 691;
+			State = 695;
 			Match(MSDP);
-			State = 692;
-			Match(T__1);
 			State = 696;
+			Match(T__1);
+			State = 700;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 113)) & ~0x3f) == 0 && ((1L << (_la - 113)) & 7L) != 0)) {
+			while (((((_la - 114)) & ~0x3f) == 0 && ((1L << (_la - 114)) & 7L) != 0)) {
 				{
 				{
-				State = 693;
+				State = 697;
 				msdpStmt();
 				}
 				}
-				State = 698;
+				State = 702;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 699;
+			State = 703;
 			Match(T__2);
 			}
 		}
@@ -4536,18 +4566,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 84, RULE_msdpStmt);
 		int _la;
 		try {
-			State = 724;
+			State = 728;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ORIGINATOR_ID:
 				_localctx = new MsdpOriginatorContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 701;
+				State = 705;
 				Match(ORIGINATOR_ID);
-				State = 702;
+				State = 706;
 				Match(STRING);
-				State = 703;
+				State = 707;
 				Match(T__0);
 				}
 				break;
@@ -4555,13 +4585,13 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpRedistributeContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 704;
+				State = 708;
 				Match(REDISTRIBUTE);
-				State = 705;
+				State = 709;
 				Match(FILTER);
-				State = 706;
+				State = 710;
 				name();
-				State = 707;
+				State = 711;
 				Match(T__0);
 				}
 				break;
@@ -4569,42 +4599,42 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpPeerContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 709;
+				State = 713;
 				Match(PEER);
-				State = 710;
+				State = 714;
 				ipAddress();
-				State = 711;
+				State = 715;
 				Match(AS);
-				State = 712;
+				State = 716;
 				Match(INT);
-				State = 722;
+				State = 726;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 713;
-					Match(T__1);
 					State = 717;
+					Match(T__1);
+					State = 721;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 59)) & ~0x3f) == 0 && ((1L << (_la - 59)) & 8935141660703064065L) != 0)) {
+					while (((((_la - 60)) & ~0x3f) == 0 && ((1L << (_la - 60)) & 8935141660703064065L) != 0)) {
 						{
 						{
-						State = 714;
+						State = 718;
 						msdpPeerStmt();
 						}
 						}
-						State = 719;
+						State = 723;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 720;
+					State = 724;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 721;
+					State = 725;
 					Match(T__0);
 					}
 					break;
@@ -4720,20 +4750,20 @@ public partial class MpolParser : Parser {
 		MsdpPeerStmtContext _localctx = new MsdpPeerStmtContext(Context, State);
 		EnterRule(_localctx, 86, RULE_msdpPeerStmt);
 		try {
-			State = 745;
+			State = 749;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SA_FILTER:
 				_localctx = new MsdpSaFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 726;
+				State = 730;
 				Match(SA_FILTER);
-				State = 727;
+				State = 731;
 				filterDirection();
-				State = 728;
+				State = 732;
 				name();
-				State = 729;
+				State = 733;
 				Match(T__0);
 				}
 				break;
@@ -4741,11 +4771,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpSaLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 731;
+				State = 735;
 				Match(SA_LIMIT);
-				State = 732;
+				State = 736;
 				Match(INT);
-				State = 733;
+				State = 737;
 				Match(T__0);
 				}
 				break;
@@ -4753,7 +4783,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 734;
+				State = 738;
 				authStmt();
 				}
 				break;
@@ -4761,11 +4791,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 735;
+				State = 739;
 				Match(DESCRIPTION);
-				State = 736;
+				State = 740;
 				Match(STRING);
-				State = 737;
+				State = 741;
 				Match(T__0);
 				}
 				break;
@@ -4773,11 +4803,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpMeshGroupContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 738;
+				State = 742;
 				Match(MESH_GROUP);
-				State = 739;
+				State = 743;
 				name();
-				State = 740;
+				State = 744;
 				Match(T__0);
 				}
 				break;
@@ -4785,11 +4815,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpConnectSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 742;
+				State = 746;
 				Match(CONNECT_SOURCE);
-				State = 743;
+				State = 747;
 				Match(STRING);
-				State = 744;
+				State = 748;
 				Match(T__0);
 				}
 				break;
@@ -4833,9 +4863,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 747;
+			State = 751;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 7L) != 0)) ) {
+			if ( !(((((_la - 72)) & ~0x3f) == 0 && ((1L << (_la - 72)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -4903,22 +4933,22 @@ public partial class MpolParser : Parser {
 		AuthStmtContext _localctx = new AuthStmtContext(Context, State);
 		EnterRule(_localctx, 90, RULE_authStmt);
 		try {
-			State = 761;
+			State = 765;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,65,Context) ) {
 			case 1:
 				_localctx = new AuthMd5Context(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 749;
-				Match(AUTH);
-				State = 750;
-				Match(MD5);
-				State = 751;
-				Match(SECRET);
-				State = 752;
-				secretRef();
 				State = 753;
+				Match(AUTH);
+				State = 754;
+				Match(MD5);
+				State = 755;
+				Match(SECRET);
+				State = 756;
+				secretRef();
+				State = 757;
 				Match(T__0);
 				}
 				break;
@@ -4926,15 +4956,15 @@ public partial class MpolParser : Parser {
 				_localctx = new AuthTcpAoContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 755;
-				Match(AUTH);
-				State = 756;
-				Match(TCP_AO);
-				State = 757;
-				Match(KEYCHAIN);
-				State = 758;
-				name();
 				State = 759;
+				Match(AUTH);
+				State = 760;
+				Match(TCP_AO);
+				State = 761;
+				Match(KEYCHAIN);
+				State = 762;
+				name();
+				State = 763;
 				Match(T__0);
 				}
 				break;
@@ -5001,29 +5031,15 @@ public partial class MpolParser : Parser {
 		SecretRefContext _localctx = new SecretRefContext(Context, State);
 		EnterRule(_localctx, 92, RULE_secretRef);
 		try {
-			State = 772;
+			State = 776;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ENV:
 				_localctx = new SecretEnvContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 763;
-				Match(ENV);
-				State = 764;
-				Match(T__5);
-				State = 765;
-				Match(STRING);
-				State = 766;
-				Match(T__6);
-				}
-				break;
-			case FILE:
-				_localctx = new SecretFileContext(_localctx);
-				EnterOuterAlt(_localctx, 2);
-				{
 				State = 767;
-				Match(FILE);
+				Match(ENV);
 				State = 768;
 				Match(T__5);
 				State = 769;
@@ -5032,11 +5048,25 @@ public partial class MpolParser : Parser {
 				Match(T__6);
 				}
 				break;
+			case FILE:
+				_localctx = new SecretFileContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 771;
+				Match(FILE);
+				State = 772;
+				Match(T__5);
+				State = 773;
+				Match(STRING);
+				State = 774;
+				Match(T__6);
+				}
+				break;
 			case STRING:
 				_localctx = new SecretInlineContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 771;
+				State = 775;
 				Match(STRING);
 				}
 				break;
@@ -5086,29 +5116,29 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 774;
+			State = 778;
 			Match(BGP);
-			State = 775;
+			State = 779;
 			Match(AS);
-			State = 776;
+			State = 780;
 			Match(INT);
-			State = 777;
-			Match(T__1);
 			State = 781;
+			Match(T__1);
+			State = 785;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==EBGP_DEFAULT || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 7L) != 0)) {
+			while (_la==EBGP_DEFAULT || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 7L) != 0)) {
 				{
 				{
-				State = 778;
+				State = 782;
 				bgpStmt();
 				}
 				}
-				State = 783;
+				State = 787;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 784;
+			State = 788;
 			Match(T__2);
 			}
 		}
@@ -5204,18 +5234,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 96, RULE_bgpStmt);
 		int _la;
 		try {
-			State = 814;
+			State = 818;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ROUTER_ID:
 				_localctx = new BgpRouterIdContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 786;
+				State = 790;
 				Match(ROUTER_ID);
-				State = 787;
+				State = 791;
 				ipAddress();
-				State = 788;
+				State = 792;
 				Match(T__0);
 				}
 				break;
@@ -5223,42 +5253,42 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpNeighborContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 790;
+				State = 794;
 				Match(NEIGHBOR);
-				State = 791;
+				State = 795;
 				ipAddress();
-				State = 792;
+				State = 796;
 				Match(AS);
-				State = 793;
+				State = 797;
 				Match(INT);
-				State = 803;
+				State = 807;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 794;
-					Match(T__1);
 					State = 798;
+					Match(T__1);
+					State = 802;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 576460752308404480L) != 0) || ((((_la - 121)) & ~0x3f) == 0 && ((1L << (_la - 121)) & 3440641L) != 0)) {
+					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1152921504611827968L) != 0) || ((((_la - 122)) & ~0x3f) == 0 && ((1L << (_la - 122)) & 3440641L) != 0)) {
 						{
 						{
-						State = 795;
+						State = 799;
 						bgpNeighborStmt();
 						}
 						}
-						State = 800;
+						State = 804;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 801;
+					State = 805;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 802;
+					State = 806;
 					Match(T__0);
 					}
 					break;
@@ -5271,23 +5301,23 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDampingContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 805;
+				State = 809;
 				Match(DAMPING);
-				State = 807;
+				State = 811;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 806;
+					State = 810;
 					dampingParam();
 					}
 					}
-					State = 809;
+					State = 813;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 15L) != 0) );
-				State = 811;
+				} while ( ((((_la - 133)) & ~0x3f) == 0 && ((1L << (_la - 133)) & 15L) != 0) );
+				State = 815;
 				Match(T__0);
 				}
 				break;
@@ -5295,7 +5325,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpEbgpDefaultContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 813;
+				State = 817;
 				ebgpDefaultStmt();
 				}
 				break;
@@ -5380,16 +5410,16 @@ public partial class MpolParser : Parser {
 		DampingParamContext _localctx = new DampingParamContext(Context, State);
 		EnterRule(_localctx, 98, RULE_dampingParam);
 		try {
-			State = 824;
+			State = 828;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case HALF_LIFE:
 				_localctx = new DampHalfLifeContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 816;
+				State = 820;
 				Match(HALF_LIFE);
-				State = 817;
+				State = 821;
 				duration();
 				}
 				break;
@@ -5397,9 +5427,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampReuseContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 818;
+				State = 822;
 				Match(REUSE);
-				State = 819;
+				State = 823;
 				Match(INT);
 				}
 				break;
@@ -5407,9 +5437,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 820;
+				State = 824;
 				Match(SUPPRESS);
-				State = 821;
+				State = 825;
 				Match(INT);
 				}
 				break;
@@ -5417,9 +5447,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampMaxSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 822;
+				State = 826;
 				Match(MAX_SUPPRESS);
-				State = 823;
+				State = 827;
 				duration();
 				}
 				break;
@@ -5563,43 +5593,43 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 100, RULE_bgpNeighborStmt);
 		int _la;
 		try {
-			State = 861;
+			State = 865;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,75,Context) ) {
 			case 1:
 				_localctx = new BgpMaxPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 826;
-				Match(MAX_PREFIX);
-				State = 827;
-				Match(INT);
 				State = 830;
+				Match(MAX_PREFIX);
+				State = 831;
+				Match(INT);
+				State = 834;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 828;
+					State = 832;
 					Match(WARN);
-					State = 829;
+					State = 833;
 					Match(PERCENT);
 					}
 				}
 
-				State = 835;
+				State = 839;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case RESTART:
 					{
-					State = 832;
+					State = 836;
 					Match(RESTART);
-					State = 833;
+					State = 837;
 					duration();
 					}
 					break;
 				case WARNING_ONLY:
 					{
-					State = 834;
+					State = 838;
 					Match(WARNING_ONLY);
 					}
 					break;
@@ -5608,7 +5638,7 @@ public partial class MpolParser : Parser {
 				default:
 					break;
 				}
-				State = 837;
+				State = 841;
 				Match(T__0);
 				}
 				break;
@@ -5616,7 +5646,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 838;
+				State = 842;
 				authStmt();
 				}
 				break;
@@ -5624,13 +5654,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpTtlSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 839;
+				State = 843;
 				Match(TTL_SECURITY);
-				State = 840;
+				State = 844;
 				Match(HOPS);
-				State = 841;
+				State = 845;
 				Match(INT);
-				State = 842;
+				State = 846;
 				Match(T__0);
 				}
 				break;
@@ -5638,11 +5668,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpHoldTimeContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 843;
+				State = 847;
 				Match(HOLD_TIME);
-				State = 844;
+				State = 848;
 				duration();
-				State = 845;
+				State = 849;
 				Match(T__0);
 				}
 				break;
@@ -5650,13 +5680,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterInContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 847;
+				State = 851;
 				Match(PREFIX_FILTER);
-				State = 848;
+				State = 852;
 				Match(IN);
-				State = 849;
+				State = 853;
 				name();
-				State = 850;
+				State = 854;
 				Match(T__0);
 				}
 				break;
@@ -5664,13 +5694,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterOutContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 852;
+				State = 856;
 				Match(PREFIX_FILTER);
-				State = 853;
+				State = 857;
 				Match(OUT);
-				State = 854;
+				State = 858;
 				name();
-				State = 855;
+				State = 859;
 				Match(T__0);
 				}
 				break;
@@ -5678,11 +5708,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 857;
+				State = 861;
 				Match(DESCRIPTION);
-				State = 858;
+				State = 862;
 				Match(STRING);
-				State = 859;
+				State = 863;
 				Match(T__0);
 				}
 				break;
@@ -5690,7 +5720,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 860;
+				State = 864;
 				neighborSecurityStmt();
 				}
 				break;
@@ -5739,27 +5769,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 863;
+			State = 867;
 			Match(KEYCHAIN);
-			State = 864;
+			State = 868;
 			name();
-			State = 865;
-			Match(T__1);
 			State = 869;
+			Match(T__1);
+			State = 873;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==KEY) {
 				{
 				{
-				State = 866;
+				State = 870;
 				keyStmt();
 				}
 				}
-				State = 871;
+				State = 875;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 872;
+			State = 876;
 			Match(T__2);
 			}
 		}
@@ -5808,31 +5838,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 874;
+			State = 878;
 			Match(KEY);
-			State = 875;
+			State = 879;
 			Match(INT);
-			State = 876;
+			State = 880;
 			Match(SECRET);
-			State = 877;
+			State = 881;
 			secretRef();
-			State = 882;
+			State = 886;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==VALID) {
 				{
-				State = 878;
+				State = 882;
 				Match(VALID);
-				State = 879;
+				State = 883;
 				Match(DATE);
-				State = 880;
+				State = 884;
 				Match(RANGE_DOTS);
-				State = 881;
+				State = 885;
 				Match(DATE);
 				}
 			}
 
-			State = 884;
+			State = 888;
 			Match(T__0);
 			}
 		}
@@ -5880,29 +5910,29 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 886;
+			State = 890;
 			Match(BMP);
-			State = 887;
+			State = 891;
 			Match(STATION);
-			State = 888;
+			State = 892;
 			name();
-			State = 889;
-			Match(T__1);
 			State = 893;
+			Match(T__1);
+			State = 897;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==PORT || ((((_la - 108)) & ~0x3f) == 0 && ((1L << (_la - 108)) & 2393087057854465L) != 0)) {
+			while (_la==PORT || ((((_la - 109)) & ~0x3f) == 0 && ((1L << (_la - 109)) & 2393087057854465L) != 0)) {
 				{
 				{
-				State = 890;
+				State = 894;
 				bmpStmt();
 				}
 				}
-				State = 895;
+				State = 899;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 896;
+			State = 900;
 			Match(T__2);
 			}
 		}
@@ -6008,18 +6038,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 108, RULE_bmpStmt);
 		int _la;
 		try {
-			State = 933;
+			State = 937;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ADDRESS:
 				_localctx = new BmpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 898;
+				State = 902;
 				Match(ADDRESS);
-				State = 899;
+				State = 903;
 				ipAddress();
-				State = 900;
+				State = 904;
 				Match(T__0);
 				}
 				break;
@@ -6027,11 +6057,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpPortContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 902;
+				State = 906;
 				Match(PORT);
-				State = 903;
+				State = 907;
 				Match(INT);
-				State = 904;
+				State = 908;
 				Match(T__0);
 				}
 				break;
@@ -6039,38 +6069,38 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpTlsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 905;
+				State = 909;
 				Match(TLS);
-				State = 906;
+				State = 910;
 				tlsMode();
-				State = 916;
+				State = 920;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 907;
-					Match(T__1);
 					State = 911;
+					Match(T__1);
+					State = 915;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 143)) & ~0x3f) == 0 && ((1L << (_la - 143)) & 3969L) != 0)) {
+					while (((((_la - 144)) & ~0x3f) == 0 && ((1L << (_la - 144)) & 3969L) != 0)) {
 						{
 						{
-						State = 908;
+						State = 912;
 						tlsStmt();
 						}
 						}
-						State = 913;
+						State = 917;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 914;
+					State = 918;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 915;
+					State = 919;
 					Match(T__0);
 					}
 					break;
@@ -6083,27 +6113,27 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpMonitorContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 918;
+				State = 922;
 				Match(MONITOR);
-				State = 919;
+				State = 923;
 				monitorPolicy();
-				State = 924;
+				State = 928;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 920;
+					State = 924;
 					Match(T__3);
-					State = 921;
+					State = 925;
 					monitorPolicy();
 					}
 					}
-					State = 926;
+					State = 930;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 927;
+				State = 931;
 				Match(T__0);
 				}
 				break;
@@ -6111,11 +6141,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpStatsIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 929;
+				State = 933;
 				Match(STATS_INTERVAL);
-				State = 930;
+				State = 934;
 				duration();
-				State = 931;
+				State = 935;
 				Match(T__0);
 				}
 				break;
@@ -6159,9 +6189,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 935;
+			State = 939;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 98)) & ~0x3f) == 0 && ((1L << (_la - 98)) & 3377699720527873L) != 0)) ) {
+			if ( !(((((_la - 99)) & ~0x3f) == 0 && ((1L << (_la - 99)) & 3377699720527873L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6274,18 +6304,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 112, RULE_tlsStmt);
 		int _la;
 		try {
-			State = 964;
+			State = 968;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MIN_VERSION:
 				_localctx = new TlsMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 937;
+				State = 941;
 				Match(MIN_VERSION);
-				State = 938;
+				State = 942;
 				Match(DECIMAL);
-				State = 939;
+				State = 943;
 				Match(T__0);
 				}
 				break;
@@ -6293,27 +6323,27 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCiphersContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 940;
+				State = 944;
 				Match(CIPHERS);
-				State = 941;
+				State = 945;
 				Match(STRING);
-				State = 946;
+				State = 950;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 942;
+					State = 946;
 					Match(T__3);
-					State = 943;
+					State = 947;
 					Match(STRING);
 					}
 					}
-					State = 948;
+					State = 952;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 949;
+				State = 953;
 				Match(T__0);
 				}
 				break;
@@ -6321,11 +6351,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCaContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 950;
+				State = 954;
 				Match(CA);
-				State = 951;
+				State = 955;
 				secretRef();
-				State = 952;
+				State = 956;
 				Match(T__0);
 				}
 				break;
@@ -6333,11 +6363,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCertContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 954;
+				State = 958;
 				Match(CERT);
-				State = 955;
+				State = 959;
 				secretRef();
-				State = 956;
+				State = 960;
 				Match(T__0);
 				}
 				break;
@@ -6345,11 +6375,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsKeyContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 958;
+				State = 962;
 				Match(KEY);
-				State = 959;
+				State = 963;
 				secretRef();
-				State = 960;
+				State = 964;
 				Match(T__0);
 				}
 				break;
@@ -6357,9 +6387,9 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsStrictContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 962;
+				State = 966;
 				Match(STRICT);
-				State = 963;
+				State = 967;
 				Match(T__0);
 				}
 				break;
@@ -6403,9 +6433,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 966;
+			State = 970;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 156)) & ~0x3f) == 0 && ((1L << (_la - 156)) & 7L) != 0)) ) {
+			if ( !(((((_la - 157)) & ~0x3f) == 0 && ((1L << (_la - 157)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6454,25 +6484,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 968;
+			State = 972;
 			Match(TELEMETRY);
-			State = 969;
-			Match(T__1);
 			State = 973;
+			Match(T__1);
+			State = 977;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==WARN || _la==SITE || _la==INTERVAL) {
 				{
 				{
-				State = 970;
+				State = 974;
 				telemetryStmt();
 				}
 				}
-				State = 975;
+				State = 979;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 976;
+			State = 980;
 			Match(T__2);
 			}
 		}
@@ -6540,18 +6570,18 @@ public partial class MpolParser : Parser {
 		TelemetryStmtContext _localctx = new TelemetryStmtContext(Context, State);
 		EnterRule(_localctx, 118, RULE_telemetryStmt);
 		try {
-			State = 988;
+			State = 992;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SITE:
 				_localctx = new TelemetrySiteContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 978;
+				State = 982;
 				Match(SITE);
-				State = 979;
+				State = 983;
 				Match(STRING);
-				State = 980;
+				State = 984;
 				Match(T__0);
 				}
 				break;
@@ -6559,11 +6589,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 981;
+				State = 985;
 				Match(INTERVAL);
-				State = 982;
+				State = 986;
 				duration();
-				State = 983;
+				State = 987;
 				Match(T__0);
 				}
 				break;
@@ -6571,11 +6601,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryWarnContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 985;
+				State = 989;
 				Match(WARN);
-				State = 986;
+				State = 990;
 				Match(PERCENT);
-				State = 987;
+				State = 991;
 				Match(T__0);
 				}
 				break;
@@ -6640,18 +6670,18 @@ public partial class MpolParser : Parser {
 		ControlPlaneStmtContext _localctx = new ControlPlaneStmtContext(Context, State);
 		EnterRule(_localctx, 120, RULE_controlPlaneStmt);
 		try {
-			State = 1000;
+			State = 1004;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case FILTER:
 				_localctx = new ControlPlaneFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 990;
+				State = 994;
 				Match(FILTER);
-				State = 991;
+				State = 995;
 				name();
-				State = 992;
+				State = 996;
 				Match(T__0);
 				}
 				break;
@@ -6659,15 +6689,15 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneRateContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 994;
-				Match(RATE_LIMIT);
-				State = 995;
-				protocolName();
-				State = 996;
-				Match(INT);
-				State = 997;
-				Match(PPS);
 				State = 998;
+				Match(RATE_LIMIT);
+				State = 999;
+				protocolName();
+				State = 1000;
+				Match(INT);
+				State = 1001;
+				Match(PPS);
+				State = 1002;
 				Match(T__0);
 				}
 				break;
@@ -6729,20 +6759,20 @@ public partial class MpolParser : Parser {
 		GroupEncryptionStmtContext _localctx = new GroupEncryptionStmtContext(Context, State);
 		EnterRule(_localctx, 122, RULE_groupEncryptionStmt);
 		try {
-			State = 1010;
+			State = 1014;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PROTECT:
 				_localctx = new EncryptProtectContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1002;
+				State = 1006;
 				Match(PROTECT);
-				State = 1003;
+				State = 1007;
 				Match(FILTER);
-				State = 1004;
+				State = 1008;
 				name();
-				State = 1005;
+				State = 1009;
 				Match(T__0);
 				}
 				break;
@@ -6750,11 +6780,11 @@ public partial class MpolParser : Parser {
 				_localctx = new EncryptGroupIdContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1007;
+				State = 1011;
 				Match(GROUP_ID);
-				State = 1008;
+				State = 1012;
 				Match(INT);
-				State = 1009;
+				State = 1013;
 				Match(T__0);
 				}
 				break;
@@ -6802,25 +6832,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1012;
+			State = 1016;
 			Match(RPKI);
-			State = 1013;
-			Match(T__1);
 			State = 1017;
+			Match(T__1);
+			State = 1021;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==CACHE) {
 				{
 				{
-				State = 1014;
+				State = 1018;
 				rpkiStmt();
 				}
 				}
-				State = 1019;
+				State = 1023;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 1020;
+			State = 1024;
 			Match(T__2);
 			}
 		}
@@ -6867,25 +6897,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1022;
+			State = 1026;
 			Match(CACHE);
-			State = 1023;
-			ipAddress();
 			State = 1027;
+			ipAddress();
+			State = 1031;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 9007199254744064L) != 0)) {
 				{
 				{
-				State = 1024;
+				State = 1028;
 				rpkiCacheOption();
 				}
 				}
-				State = 1029;
+				State = 1033;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 1030;
+			State = 1034;
 			Match(T__0);
 			}
 		}
@@ -6953,16 +6983,16 @@ public partial class MpolParser : Parser {
 		RpkiCacheOptionContext _localctx = new RpkiCacheOptionContext(Context, State);
 		EnterRule(_localctx, 128, RULE_rpkiCacheOption);
 		try {
-			State = 1038;
+			State = 1042;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PORT:
 				_localctx = new RpkiCachePortContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1032;
+				State = 1036;
 				Match(PORT);
-				State = 1033;
+				State = 1037;
 				Match(INT);
 				}
 				break;
@@ -6970,9 +7000,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCachePreferenceContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1034;
+				State = 1038;
 				Match(PREFERENCE);
-				State = 1035;
+				State = 1039;
 				Match(INT);
 				}
 				break;
@@ -6980,9 +7010,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCacheRefreshContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1036;
+				State = 1040;
 				Match(REFRESH);
-				State = 1037;
+				State = 1041;
 				duration();
 				}
 				break;
@@ -7026,9 +7056,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1040;
+			State = 1044;
 			Match(EBGP_DEFAULT);
-			State = 1041;
+			State = 1045;
 			_la = TokenStream.LA(1);
 			if ( !(_la==ACCEPT || _la==REJECT) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7037,7 +7067,7 @@ public partial class MpolParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 1042;
+			State = 1046;
 			Match(T__0);
 			}
 		}
@@ -7155,46 +7185,46 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 132, RULE_neighborSecurityStmt);
 		int _la;
 		try {
-			State = 1083;
+			State = 1087;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,95,Context) ) {
 			case 1:
 				_localctx = new NbrOriginValidationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1044;
+				State = 1048;
 				Match(RPKI);
-				State = 1045;
+				State = 1049;
 				rpkiState();
-				State = 1053;
+				State = 1057;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case REJECT:
 					{
-					State = 1046;
+					State = 1050;
 					Match(REJECT);
 					}
 					break;
 				case ACCEPT:
 					{
-					State = 1047;
+					State = 1051;
 					Match(ACCEPT);
 					}
 					break;
 				case LOCAL_PREFERENCE:
 				case COMMUNITY:
 					{
-					State = 1049;
+					State = 1053;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					do {
 						{
 						{
-						State = 1048;
+						State = 1052;
 						rpkiMark();
 						}
 						}
-						State = 1051;
+						State = 1055;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					} while ( _la==LOCAL_PREFERENCE || _la==COMMUNITY );
@@ -7203,7 +7233,7 @@ public partial class MpolParser : Parser {
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 1055;
+				State = 1059;
 				Match(T__0);
 				}
 				break;
@@ -7211,29 +7241,29 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathRejectContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1057;
+				State = 1061;
 				Match(AS_PATH);
-				State = 1058;
+				State = 1062;
 				Match(REJECT);
-				State = 1059;
+				State = 1063;
 				asnClass();
-				State = 1064;
+				State = 1068;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 1060;
+					State = 1064;
 					Match(T__3);
-					State = 1061;
+					State = 1065;
 					asnClass();
 					}
 					}
-					State = 1066;
+					State = 1070;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1067;
+				State = 1071;
 				Match(T__0);
 				}
 				break;
@@ -7241,13 +7271,13 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathMaxLengthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1069;
+				State = 1073;
 				Match(AS_PATH);
-				State = 1070;
+				State = 1074;
 				Match(MAX_LENGTH);
-				State = 1071;
+				State = 1075;
 				Match(INT);
-				State = 1072;
+				State = 1076;
 				Match(T__0);
 				}
 				break;
@@ -7255,13 +7285,13 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathFirstAsContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1073;
+				State = 1077;
 				Match(AS_PATH);
-				State = 1074;
+				State = 1078;
 				Match(FIRST_AS);
-				State = 1075;
+				State = 1079;
 				Match(PEER);
-				State = 1076;
+				State = 1080;
 				Match(T__0);
 				}
 				break;
@@ -7269,11 +7299,11 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrBlackholeRejectContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1077;
+				State = 1081;
 				Match(BLACKHOLE);
-				State = 1078;
+				State = 1082;
 				Match(REJECT);
-				State = 1079;
+				State = 1083;
 				Match(T__0);
 				}
 				break;
@@ -7281,11 +7311,11 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrGracefulShutdownContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1080;
+				State = 1084;
 				Match(GRACEFUL_SHUTDOWN);
-				State = 1081;
+				State = 1085;
 				Match(HONOR);
-				State = 1082;
+				State = 1086;
 				Match(T__0);
 				}
 				break;
@@ -7327,7 +7357,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1085;
+			State = 1089;
 			_la = TokenStream.LA(1);
 			if ( !(_la==INVALID || _la==NOT_FOUND || _la==VALID) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7391,16 +7421,16 @@ public partial class MpolParser : Parser {
 		RpkiMarkContext _localctx = new RpkiMarkContext(Context, State);
 		EnterRule(_localctx, 136, RULE_rpkiMark);
 		try {
-			State = 1091;
+			State = 1095;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LOCAL_PREFERENCE:
 				_localctx = new RpkiLocalPreferenceContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1087;
+				State = 1091;
 				Match(LOCAL_PREFERENCE);
-				State = 1088;
+				State = 1092;
 				Match(INT);
 				}
 				break;
@@ -7408,9 +7438,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCommunityContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1089;
+				State = 1093;
 				Match(COMMUNITY);
-				State = 1090;
+				State = 1094;
 				community();
 				}
 				break;
@@ -7456,7 +7486,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1093;
+			State = 1097;
 			_la = TokenStream.LA(1);
 			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 540803072L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7502,7 +7532,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1095;
+			State = 1099;
 			_la = TokenStream.LA(1);
 			if ( !(_la==BOGON_ASNS || _la==PRIVATE_ASNS) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7547,13 +7577,13 @@ public partial class MpolParser : Parser {
 		NameContext _localctx = new NameContext(Context, State);
 		EnterRule(_localctx, 142, RULE_name);
 		try {
-			State = 1099;
+			State = 1103;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1097;
+				State = 1101;
 				Match(IDENT);
 				}
 				break;
@@ -7597,7 +7627,7 @@ public partial class MpolParser : Parser {
 			case MTRACE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1098;
+				State = 1102;
 				softKeyword();
 				}
 				break;
@@ -7676,9 +7706,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1101;
+			State = 1105;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -4611685883001274624L) != 0) || _la==CONTROL || _la==PEER || ((((_la - 143)) & ~0x3f) == 0 && ((1L << (_la - 143)) & 901876817417L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -9223371901428662528L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 4503599627370529L) != 0) || ((((_la - 144)) & ~0x3f) == 0 && ((1L << (_la - 144)) & 901876817417L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7724,9 +7754,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1103;
+			State = 1107;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 186)) & ~0x3f) == 0 && ((1L << (_la - 186)) & 15L) != 0)) ) {
+			if ( !(((((_la - 187)) & ~0x3f) == 0 && ((1L << (_la - 187)) & 15L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7770,7 +7800,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1105;
+			State = 1109;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IPV4 || _la==IPV6) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7814,7 +7844,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1107;
+			State = 1111;
 			Match(BANDWIDTH);
 			}
 		}
@@ -7851,7 +7881,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1109;
+			State = 1113;
 			Match(DURATION);
 			}
 		}
@@ -7867,7 +7897,7 @@ public partial class MpolParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,200,1112,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,201,1116,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -7894,107 +7924,107 @@ public partial class MpolParser : Parser {
 		8,18,10,18,12,18,335,9,18,1,18,1,18,1,19,1,19,4,19,341,8,19,11,19,12,19,
 		342,1,19,1,19,1,19,1,19,1,19,1,19,3,19,351,8,19,1,20,1,20,1,20,1,20,5,
 		20,357,8,20,10,20,12,20,360,9,20,1,20,1,20,1,21,1,21,1,21,1,21,1,21,1,
-		21,1,21,1,21,1,21,1,21,1,21,3,21,375,8,21,1,22,1,22,1,22,1,22,5,22,381,
-		8,22,10,22,12,22,384,9,22,1,22,1,22,1,23,1,23,1,23,5,23,391,8,23,10,23,
-		12,23,394,9,23,1,23,1,23,1,24,1,24,1,25,1,25,1,25,1,25,1,25,1,25,5,25,
-		406,8,25,10,25,12,25,409,9,25,1,25,3,25,412,8,25,1,25,1,25,1,25,1,25,1,
-		25,1,25,1,25,1,25,1,25,1,25,3,25,424,8,25,1,25,1,25,1,25,1,25,1,25,1,25,
-		1,25,1,25,3,25,434,8,25,1,26,1,26,1,26,1,26,5,26,440,8,26,10,26,12,26,
-		443,9,26,1,26,1,26,1,27,1,27,1,28,1,28,3,28,451,8,28,1,29,1,29,1,29,1,
-		29,1,29,1,29,1,29,1,29,5,29,461,8,29,10,29,12,29,464,9,29,1,29,1,29,3,
-		29,468,8,29,1,30,1,30,1,30,5,30,473,8,30,10,30,12,30,476,9,30,1,30,1,30,
-		1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,3,31,491,8,31,1,
-		32,1,32,1,32,1,32,1,32,1,32,3,32,499,8,32,1,32,3,32,502,8,32,1,32,1,32,
-		1,33,1,33,1,33,1,33,1,34,1,34,1,34,1,34,1,34,1,34,5,34,516,8,34,10,34,
-		12,34,519,9,34,1,34,1,34,1,35,1,35,1,36,1,36,1,36,1,36,3,36,529,8,36,1,
-		36,1,36,1,36,1,36,1,36,1,36,3,36,537,8,36,1,36,1,36,1,36,1,36,1,36,1,36,
-		1,36,3,36,546,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,
-		36,558,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,567,8,36,1,36,1,36,
-		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,581,8,36,10,36,
-		12,36,584,9,36,3,36,586,8,36,1,36,1,36,5,36,590,8,36,10,36,12,36,593,9,
-		36,1,36,1,36,3,36,597,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
-		1,36,5,36,609,8,36,10,36,12,36,612,9,36,1,36,1,36,1,36,1,36,5,36,618,8,
-		36,10,36,12,36,621,9,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,630,8,
-		36,1,37,1,37,1,37,5,37,635,8,37,10,37,12,37,638,9,37,1,37,1,37,1,38,1,
-		38,1,38,1,38,3,38,646,8,38,1,38,1,38,1,38,1,38,4,38,652,8,38,11,38,12,
-		38,653,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,4,38,665,8,38,11,38,
-		12,38,666,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,676,8,38,1,39,1,39,1,
-		39,5,39,681,8,39,10,39,12,39,684,9,39,1,39,1,39,1,40,1,40,1,40,1,40,1,
-		41,1,41,1,41,5,41,695,8,41,10,41,12,41,698,9,41,1,41,1,41,1,42,1,42,1,
-		42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,5,42,716,8,42,
-		10,42,12,42,719,9,42,1,42,1,42,3,42,723,8,42,3,42,725,8,42,1,43,1,43,1,
-		43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,
-		43,1,43,1,43,3,43,746,8,43,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,
-		1,45,1,45,1,45,1,45,1,45,3,45,762,8,45,1,46,1,46,1,46,1,46,1,46,1,46,1,
-		46,1,46,1,46,3,46,773,8,46,1,47,1,47,1,47,1,47,1,47,5,47,780,8,47,10,47,
-		12,47,783,9,47,1,47,1,47,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,
-		1,48,5,48,797,8,48,10,48,12,48,800,9,48,1,48,1,48,3,48,804,8,48,1,48,1,
-		48,4,48,808,8,48,11,48,12,48,809,1,48,1,48,1,48,3,48,815,8,48,1,49,1,49,
-		1,49,1,49,1,49,1,49,1,49,1,49,3,49,825,8,49,1,50,1,50,1,50,1,50,3,50,831,
-		8,50,1,50,1,50,1,50,3,50,836,8,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,
-		50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,
-		50,1,50,1,50,3,50,862,8,50,1,51,1,51,1,51,1,51,5,51,868,8,51,10,51,12,
-		51,871,9,51,1,51,1,51,1,52,1,52,1,52,1,52,1,52,1,52,1,52,1,52,3,52,883,
-		8,52,1,52,1,52,1,53,1,53,1,53,1,53,1,53,5,53,892,8,53,10,53,12,53,895,
-		9,53,1,53,1,53,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,54,
-		5,54,910,8,54,10,54,12,54,913,9,54,1,54,1,54,3,54,917,8,54,1,54,1,54,1,
-		54,1,54,5,54,923,8,54,10,54,12,54,926,9,54,1,54,1,54,1,54,1,54,1,54,1,
-		54,3,54,934,8,54,1,55,1,55,1,56,1,56,1,56,1,56,1,56,1,56,1,56,5,56,945,
-		8,56,10,56,12,56,948,9,56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,
-		1,56,1,56,1,56,1,56,1,56,1,56,3,56,965,8,56,1,57,1,57,1,58,1,58,1,58,5,
-		58,972,8,58,10,58,12,58,975,9,58,1,58,1,58,1,59,1,59,1,59,1,59,1,59,1,
-		59,1,59,1,59,1,59,1,59,3,59,989,8,59,1,60,1,60,1,60,1,60,1,60,1,60,1,60,
-		1,60,1,60,1,60,3,60,1001,8,60,1,61,1,61,1,61,1,61,1,61,1,61,1,61,1,61,
-		3,61,1011,8,61,1,62,1,62,1,62,5,62,1016,8,62,10,62,12,62,1019,9,62,1,62,
-		1,62,1,63,1,63,1,63,5,63,1026,8,63,10,63,12,63,1029,9,63,1,63,1,63,1,64,
-		1,64,1,64,1,64,1,64,1,64,3,64,1039,8,64,1,65,1,65,1,65,1,65,1,66,1,66,
-		1,66,1,66,1,66,4,66,1050,8,66,11,66,12,66,1051,3,66,1054,8,66,1,66,1,66,
-		1,66,1,66,1,66,1,66,1,66,5,66,1063,8,66,10,66,12,66,1066,9,66,1,66,1,66,
-		1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,
-		3,66,1084,8,66,1,67,1,67,1,68,1,68,1,68,1,68,3,68,1092,8,68,1,69,1,69,
-		1,70,1,70,1,71,1,71,3,71,1100,8,71,1,72,1,72,1,73,1,73,1,74,1,74,1,75,
-		1,75,1,76,1,76,1,76,0,0,77,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,
-		32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,78,
-		80,82,84,86,88,90,92,94,96,98,100,102,104,106,108,110,112,114,116,118,
-		120,122,124,126,128,130,132,134,136,138,140,142,144,146,148,150,152,0,
-		19,1,0,37,39,1,0,44,45,7,0,60,60,77,77,112,112,128,128,145,145,169,174,
-		194,194,1,0,175,183,1,0,60,61,1,0,66,67,2,0,70,71,74,74,1,0,87,92,1,0,
-		97,98,1,0,71,73,2,0,98,98,148,149,1,0,156,158,1,0,12,13,2,0,14,15,144,
-		144,2,0,18,21,29,29,1,0,25,26,14,0,8,14,17,18,27,27,31,36,62,63,68,68,
-		115,115,143,143,146,146,152,155,161,162,169,175,179,179,181,182,1,0,186,
-		189,2,0,187,187,189,189,1212,0,157,1,0,0,0,2,169,1,0,0,0,4,171,1,0,0,0,
-		6,175,1,0,0,0,8,212,1,0,0,0,10,214,1,0,0,0,12,225,1,0,0,0,14,228,1,0,0,
-		0,16,238,1,0,0,0,18,248,1,0,0,0,20,250,1,0,0,0,22,261,1,0,0,0,24,273,1,
-		0,0,0,26,308,1,0,0,0,28,310,1,0,0,0,30,321,1,0,0,0,32,323,1,0,0,0,34,325,
-		1,0,0,0,36,327,1,0,0,0,38,350,1,0,0,0,40,352,1,0,0,0,42,374,1,0,0,0,44,
-		376,1,0,0,0,46,387,1,0,0,0,48,397,1,0,0,0,50,433,1,0,0,0,52,435,1,0,0,
-		0,54,446,1,0,0,0,56,450,1,0,0,0,58,467,1,0,0,0,60,469,1,0,0,0,62,490,1,
-		0,0,0,64,492,1,0,0,0,66,505,1,0,0,0,68,509,1,0,0,0,70,522,1,0,0,0,72,629,
-		1,0,0,0,74,631,1,0,0,0,76,675,1,0,0,0,78,677,1,0,0,0,80,687,1,0,0,0,82,
-		691,1,0,0,0,84,724,1,0,0,0,86,745,1,0,0,0,88,747,1,0,0,0,90,761,1,0,0,
-		0,92,772,1,0,0,0,94,774,1,0,0,0,96,814,1,0,0,0,98,824,1,0,0,0,100,861,
-		1,0,0,0,102,863,1,0,0,0,104,874,1,0,0,0,106,886,1,0,0,0,108,933,1,0,0,
-		0,110,935,1,0,0,0,112,964,1,0,0,0,114,966,1,0,0,0,116,968,1,0,0,0,118,
-		988,1,0,0,0,120,1000,1,0,0,0,122,1010,1,0,0,0,124,1012,1,0,0,0,126,1022,
-		1,0,0,0,128,1038,1,0,0,0,130,1040,1,0,0,0,132,1083,1,0,0,0,134,1085,1,
-		0,0,0,136,1091,1,0,0,0,138,1093,1,0,0,0,140,1095,1,0,0,0,142,1099,1,0,
-		0,0,144,1101,1,0,0,0,146,1103,1,0,0,0,148,1105,1,0,0,0,150,1107,1,0,0,
-		0,152,1109,1,0,0,0,154,156,3,2,1,0,155,154,1,0,0,0,156,159,1,0,0,0,157,
+		21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,3,21,377,8,21,1,22,1,22,1,22,1,22,
+		5,22,383,8,22,10,22,12,22,386,9,22,1,22,1,22,1,23,1,23,1,23,5,23,393,8,
+		23,10,23,12,23,396,9,23,1,23,1,23,1,24,1,24,1,25,1,25,1,25,1,25,1,25,1,
+		25,5,25,408,8,25,10,25,12,25,411,9,25,1,25,3,25,414,8,25,1,25,1,25,1,25,
+		1,25,1,25,1,25,1,25,1,25,1,25,1,25,3,25,426,8,25,1,25,1,25,1,25,1,25,1,
+		25,1,25,1,25,1,25,3,25,436,8,25,1,26,1,26,1,26,1,26,5,26,442,8,26,10,26,
+		12,26,445,9,26,1,26,1,26,1,27,1,27,1,28,1,28,3,28,453,8,28,1,29,1,29,1,
+		29,1,29,1,29,1,29,1,29,1,29,5,29,463,8,29,10,29,12,29,466,9,29,1,29,1,
+		29,3,29,470,8,29,1,30,1,30,1,30,5,30,475,8,30,10,30,12,30,478,9,30,1,30,
+		1,30,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,3,31,493,8,
+		31,1,32,1,32,1,32,1,32,1,32,1,32,3,32,501,8,32,1,32,3,32,504,8,32,1,32,
+		1,32,1,33,1,33,1,33,1,33,1,34,1,34,1,34,1,34,1,34,1,34,5,34,518,8,34,10,
+		34,12,34,521,9,34,1,34,1,34,1,35,1,35,1,36,1,36,1,36,1,36,3,36,531,8,36,
+		1,36,1,36,1,36,1,36,1,36,1,36,3,36,539,8,36,1,36,1,36,1,36,1,36,1,36,1,
+		36,1,36,3,36,548,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
+		3,36,560,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,569,8,36,1,36,1,
+		36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,583,8,36,10,
+		36,12,36,586,9,36,3,36,588,8,36,1,36,1,36,5,36,592,8,36,10,36,12,36,595,
+		9,36,1,36,1,36,3,36,599,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,
+		36,1,36,5,36,611,8,36,10,36,12,36,614,9,36,1,36,1,36,1,36,1,36,5,36,620,
+		8,36,10,36,12,36,623,9,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
+		3,36,634,8,36,1,37,1,37,1,37,5,37,639,8,37,10,37,12,37,642,9,37,1,37,1,
+		37,1,38,1,38,1,38,1,38,3,38,650,8,38,1,38,1,38,1,38,1,38,4,38,656,8,38,
+		11,38,12,38,657,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,4,38,669,
+		8,38,11,38,12,38,670,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,680,8,38,
+		1,39,1,39,1,39,5,39,685,8,39,10,39,12,39,688,9,39,1,39,1,39,1,40,1,40,
+		1,40,1,40,1,41,1,41,1,41,5,41,699,8,41,10,41,12,41,702,9,41,1,41,1,41,
+		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
+		5,42,720,8,42,10,42,12,42,723,9,42,1,42,1,42,3,42,727,8,42,3,42,729,8,
+		42,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,
+		43,1,43,1,43,1,43,1,43,1,43,3,43,750,8,43,1,44,1,44,1,45,1,45,1,45,1,45,
+		1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,3,45,766,8,45,1,46,1,46,1,46,1,
+		46,1,46,1,46,1,46,1,46,1,46,3,46,777,8,46,1,47,1,47,1,47,1,47,1,47,5,47,
+		784,8,47,10,47,12,47,787,9,47,1,47,1,47,1,48,1,48,1,48,1,48,1,48,1,48,
+		1,48,1,48,1,48,1,48,5,48,801,8,48,10,48,12,48,804,9,48,1,48,1,48,3,48,
+		808,8,48,1,48,1,48,4,48,812,8,48,11,48,12,48,813,1,48,1,48,1,48,3,48,819,
+		8,48,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,3,49,829,8,49,1,50,1,50,1,
+		50,1,50,3,50,835,8,50,1,50,1,50,1,50,3,50,840,8,50,1,50,1,50,1,50,1,50,
+		1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,
+		1,50,1,50,1,50,1,50,1,50,1,50,3,50,866,8,50,1,51,1,51,1,51,1,51,5,51,872,
+		8,51,10,51,12,51,875,9,51,1,51,1,51,1,52,1,52,1,52,1,52,1,52,1,52,1,52,
+		1,52,3,52,887,8,52,1,52,1,52,1,53,1,53,1,53,1,53,1,53,5,53,896,8,53,10,
+		53,12,53,899,9,53,1,53,1,53,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,
+		54,1,54,1,54,5,54,914,8,54,10,54,12,54,917,9,54,1,54,1,54,3,54,921,8,54,
+		1,54,1,54,1,54,1,54,5,54,927,8,54,10,54,12,54,930,9,54,1,54,1,54,1,54,
+		1,54,1,54,1,54,3,54,938,8,54,1,55,1,55,1,56,1,56,1,56,1,56,1,56,1,56,1,
+		56,5,56,949,8,56,10,56,12,56,952,9,56,1,56,1,56,1,56,1,56,1,56,1,56,1,
+		56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,3,56,969,8,56,1,57,1,57,1,58,
+		1,58,1,58,5,58,976,8,58,10,58,12,58,979,9,58,1,58,1,58,1,59,1,59,1,59,
+		1,59,1,59,1,59,1,59,1,59,1,59,1,59,3,59,993,8,59,1,60,1,60,1,60,1,60,1,
+		60,1,60,1,60,1,60,1,60,1,60,3,60,1005,8,60,1,61,1,61,1,61,1,61,1,61,1,
+		61,1,61,1,61,3,61,1015,8,61,1,62,1,62,1,62,5,62,1020,8,62,10,62,12,62,
+		1023,9,62,1,62,1,62,1,63,1,63,1,63,5,63,1030,8,63,10,63,12,63,1033,9,63,
+		1,63,1,63,1,64,1,64,1,64,1,64,1,64,1,64,3,64,1043,8,64,1,65,1,65,1,65,
+		1,65,1,66,1,66,1,66,1,66,1,66,4,66,1054,8,66,11,66,12,66,1055,3,66,1058,
+		8,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,5,66,1067,8,66,10,66,12,66,1070,
+		9,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,
+		1,66,1,66,1,66,3,66,1088,8,66,1,67,1,67,1,68,1,68,1,68,1,68,3,68,1096,
+		8,68,1,69,1,69,1,70,1,70,1,71,1,71,3,71,1104,8,71,1,72,1,72,1,73,1,73,
+		1,74,1,74,1,75,1,75,1,76,1,76,1,76,0,0,77,0,2,4,6,8,10,12,14,16,18,20,
+		22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,
+		70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,108,110,112,
+		114,116,118,120,122,124,126,128,130,132,134,136,138,140,142,144,146,148,
+		150,152,0,19,1,0,37,39,1,0,44,45,7,0,61,61,78,78,113,113,129,129,146,146,
+		170,175,195,195,1,0,176,184,1,0,61,62,1,0,67,68,2,0,71,72,75,75,1,0,88,
+		93,1,0,98,99,1,0,72,74,2,0,99,99,149,150,1,0,157,159,1,0,12,13,2,0,14,
+		15,145,145,2,0,18,21,29,29,1,0,25,26,14,0,8,14,17,18,27,27,31,36,63,64,
+		69,69,116,116,144,144,147,147,153,156,162,163,170,176,180,180,182,183,
+		1,0,187,190,2,0,188,188,190,190,1218,0,157,1,0,0,0,2,169,1,0,0,0,4,171,
+		1,0,0,0,6,175,1,0,0,0,8,212,1,0,0,0,10,214,1,0,0,0,12,225,1,0,0,0,14,228,
+		1,0,0,0,16,238,1,0,0,0,18,248,1,0,0,0,20,250,1,0,0,0,22,261,1,0,0,0,24,
+		273,1,0,0,0,26,308,1,0,0,0,28,310,1,0,0,0,30,321,1,0,0,0,32,323,1,0,0,
+		0,34,325,1,0,0,0,36,327,1,0,0,0,38,350,1,0,0,0,40,352,1,0,0,0,42,376,1,
+		0,0,0,44,378,1,0,0,0,46,389,1,0,0,0,48,399,1,0,0,0,50,435,1,0,0,0,52,437,
+		1,0,0,0,54,448,1,0,0,0,56,452,1,0,0,0,58,469,1,0,0,0,60,471,1,0,0,0,62,
+		492,1,0,0,0,64,494,1,0,0,0,66,507,1,0,0,0,68,511,1,0,0,0,70,524,1,0,0,
+		0,72,633,1,0,0,0,74,635,1,0,0,0,76,679,1,0,0,0,78,681,1,0,0,0,80,691,1,
+		0,0,0,82,695,1,0,0,0,84,728,1,0,0,0,86,749,1,0,0,0,88,751,1,0,0,0,90,765,
+		1,0,0,0,92,776,1,0,0,0,94,778,1,0,0,0,96,818,1,0,0,0,98,828,1,0,0,0,100,
+		865,1,0,0,0,102,867,1,0,0,0,104,878,1,0,0,0,106,890,1,0,0,0,108,937,1,
+		0,0,0,110,939,1,0,0,0,112,968,1,0,0,0,114,970,1,0,0,0,116,972,1,0,0,0,
+		118,992,1,0,0,0,120,1004,1,0,0,0,122,1014,1,0,0,0,124,1016,1,0,0,0,126,
+		1026,1,0,0,0,128,1042,1,0,0,0,130,1044,1,0,0,0,132,1087,1,0,0,0,134,1089,
+		1,0,0,0,136,1095,1,0,0,0,138,1097,1,0,0,0,140,1099,1,0,0,0,142,1103,1,
+		0,0,0,144,1105,1,0,0,0,146,1107,1,0,0,0,148,1109,1,0,0,0,150,1111,1,0,
+		0,0,152,1113,1,0,0,0,154,156,3,2,1,0,155,154,1,0,0,0,156,159,1,0,0,0,157,
 		155,1,0,0,0,157,158,1,0,0,0,158,160,1,0,0,0,159,157,1,0,0,0,160,161,5,
 		0,0,1,161,1,1,0,0,0,162,170,3,4,2,0,163,170,3,10,5,0,164,170,3,20,10,0,
 		165,170,3,36,18,0,166,170,3,40,20,0,167,170,3,68,34,0,168,170,3,6,3,0,
 		169,162,1,0,0,0,169,163,1,0,0,0,169,164,1,0,0,0,169,165,1,0,0,0,169,166,
 		1,0,0,0,169,167,1,0,0,0,169,168,1,0,0,0,170,3,1,0,0,0,171,172,5,30,0,0,
-		172,173,5,195,0,0,173,174,5,1,0,0,174,5,1,0,0,0,175,176,5,31,0,0,176,177,
-		5,195,0,0,177,178,5,85,0,0,178,179,3,142,71,0,179,183,5,2,0,0,180,182,
+		172,173,5,196,0,0,173,174,5,1,0,0,174,5,1,0,0,0,175,176,5,31,0,0,176,177,
+		5,196,0,0,177,178,5,86,0,0,178,179,3,142,71,0,179,183,5,2,0,0,180,182,
 		3,8,4,0,181,180,1,0,0,0,182,185,1,0,0,0,183,181,1,0,0,0,183,184,1,0,0,
 		0,184,186,1,0,0,0,185,183,1,0,0,0,186,187,5,3,0,0,187,7,1,0,0,0,188,189,
-		5,32,0,0,189,192,5,195,0,0,190,191,5,34,0,0,191,193,5,194,0,0,192,190,
+		5,32,0,0,189,192,5,196,0,0,190,191,5,34,0,0,191,193,5,195,0,0,192,190,
 		1,0,0,0,192,193,1,0,0,0,193,194,1,0,0,0,194,213,5,1,0,0,195,196,5,33,0,
-		0,196,197,3,24,12,0,197,200,5,195,0,0,198,199,5,34,0,0,199,201,5,194,0,
+		0,196,197,3,24,12,0,197,200,5,196,0,0,198,199,5,34,0,0,199,201,5,195,0,
 		0,200,198,1,0,0,0,200,201,1,0,0,0,201,204,1,0,0,0,202,203,5,35,0,0,203,
-		205,5,195,0,0,204,202,1,0,0,0,204,205,1,0,0,0,205,208,1,0,0,0,206,207,
-		5,36,0,0,207,209,5,195,0,0,208,206,1,0,0,0,208,209,1,0,0,0,209,210,1,0,
+		205,5,196,0,0,204,202,1,0,0,0,204,205,1,0,0,0,205,208,1,0,0,0,206,207,
+		5,36,0,0,207,209,5,196,0,0,208,206,1,0,0,0,208,209,1,0,0,0,209,210,1,0,
 		0,0,210,211,5,1,0,0,211,213,1,0,0,0,212,188,1,0,0,0,212,195,1,0,0,0,213,
 		9,1,0,0,0,214,215,3,12,6,0,215,216,3,142,71,0,216,220,5,2,0,0,217,219,
 		3,14,7,0,218,217,1,0,0,0,219,222,1,0,0,0,220,218,1,0,0,0,220,221,1,0,0,
@@ -8003,9 +8033,9 @@ public partial class MpolParser : Parser {
 		0,229,230,1,0,0,0,230,231,3,16,8,0,231,232,5,1,0,0,232,15,1,0,0,0,233,
 		235,3,146,73,0,234,236,3,18,9,0,235,234,1,0,0,0,235,236,1,0,0,0,236,239,
 		1,0,0,0,237,239,3,142,71,0,238,233,1,0,0,0,238,237,1,0,0,0,239,17,1,0,
-		0,0,240,241,5,41,0,0,241,244,5,194,0,0,242,243,5,42,0,0,243,245,5,194,
+		0,0,240,241,5,41,0,0,241,244,5,195,0,0,242,243,5,42,0,0,243,245,5,195,
 		0,0,244,242,1,0,0,0,244,245,1,0,0,0,245,249,1,0,0,0,246,247,5,42,0,0,247,
-		249,5,194,0,0,248,240,1,0,0,0,248,246,1,0,0,0,249,19,1,0,0,0,250,251,5,
+		249,5,195,0,0,248,240,1,0,0,0,248,246,1,0,0,0,249,19,1,0,0,0,250,251,5,
 		43,0,0,251,252,3,142,71,0,252,256,5,2,0,0,253,255,3,22,11,0,254,253,1,
 		0,0,0,255,258,1,0,0,0,256,254,1,0,0,0,256,257,1,0,0,0,257,259,1,0,0,0,
 		258,256,1,0,0,0,259,260,5,3,0,0,260,21,1,0,0,0,261,265,3,24,12,0,262,264,
@@ -8020,7 +8050,7 @@ public partial class MpolParser : Parser {
 		292,1,0,0,0,294,295,1,0,0,0,295,309,1,0,0,0,296,294,1,0,0,0,297,298,5,
 		52,0,0,298,303,3,34,17,0,299,300,5,4,0,0,300,302,3,34,17,0,301,299,1,0,
 		0,0,302,305,1,0,0,0,303,301,1,0,0,0,303,304,1,0,0,0,304,309,1,0,0,0,305,
-		303,1,0,0,0,306,307,5,53,0,0,307,309,5,194,0,0,308,275,1,0,0,0,308,276,
+		303,1,0,0,0,306,307,5,53,0,0,307,309,5,195,0,0,308,275,1,0,0,0,308,276,
 		1,0,0,0,308,278,1,0,0,0,308,280,1,0,0,0,308,282,1,0,0,0,308,284,1,0,0,
 		0,308,286,1,0,0,0,308,288,1,0,0,0,308,297,1,0,0,0,308,306,1,0,0,0,309,
 		27,1,0,0,0,310,315,3,30,15,0,311,312,5,4,0,0,312,314,3,30,15,0,313,311,
@@ -8037,224 +8067,225 @@ public partial class MpolParser : Parser {
 		0,351,39,1,0,0,0,352,353,5,57,0,0,353,354,3,142,71,0,354,358,5,2,0,0,355,
 		357,3,42,21,0,356,355,1,0,0,0,357,360,1,0,0,0,358,356,1,0,0,0,358,359,
 		1,0,0,0,359,361,1,0,0,0,360,358,1,0,0,0,361,362,5,3,0,0,362,41,1,0,0,0,
-		363,375,3,46,23,0,364,375,3,52,26,0,365,375,3,60,30,0,366,375,3,64,32,
-		0,367,375,3,66,33,0,368,369,5,58,0,0,369,375,5,1,0,0,370,371,5,59,0,0,
-		371,372,5,195,0,0,372,375,5,1,0,0,373,375,3,44,22,0,374,363,1,0,0,0,374,
-		364,1,0,0,0,374,365,1,0,0,0,374,366,1,0,0,0,374,367,1,0,0,0,374,368,1,
-		0,0,0,374,370,1,0,0,0,374,373,1,0,0,0,375,43,1,0,0,0,376,377,5,104,0,0,
-		377,382,5,195,0,0,378,379,5,4,0,0,379,381,5,195,0,0,380,378,1,0,0,0,381,
-		384,1,0,0,0,382,380,1,0,0,0,382,383,1,0,0,0,383,385,1,0,0,0,384,382,1,
-		0,0,0,385,386,5,1,0,0,386,45,1,0,0,0,387,388,3,48,24,0,388,392,5,2,0,0,
-		389,391,3,50,25,0,390,389,1,0,0,0,391,394,1,0,0,0,392,390,1,0,0,0,392,
-		393,1,0,0,0,393,395,1,0,0,0,394,392,1,0,0,0,395,396,5,3,0,0,396,47,1,0,
-		0,0,397,398,7,4,0,0,398,49,1,0,0,0,399,400,5,62,0,0,400,401,5,5,0,0,401,
-		402,5,194,0,0,402,434,5,1,0,0,403,407,3,24,12,0,404,406,3,26,13,0,405,
-		404,1,0,0,0,406,409,1,0,0,0,407,405,1,0,0,0,407,408,1,0,0,0,408,411,1,
-		0,0,0,409,407,1,0,0,0,410,412,5,46,0,0,411,410,1,0,0,0,411,412,1,0,0,0,
-		412,413,1,0,0,0,413,414,5,1,0,0,414,434,1,0,0,0,415,416,5,63,0,0,416,417,
-		3,142,71,0,417,418,5,1,0,0,418,434,1,0,0,0,419,420,5,64,0,0,420,423,5,
-		194,0,0,421,422,5,40,0,0,422,424,3,28,14,0,423,421,1,0,0,0,423,424,1,0,
-		0,0,424,425,1,0,0,0,425,434,5,1,0,0,426,427,5,65,0,0,427,428,7,5,0,0,428,
-		434,5,1,0,0,429,430,5,68,0,0,430,431,3,142,71,0,431,432,5,1,0,0,432,434,
-		1,0,0,0,433,399,1,0,0,0,433,403,1,0,0,0,433,415,1,0,0,0,433,419,1,0,0,
-		0,433,426,1,0,0,0,433,429,1,0,0,0,434,51,1,0,0,0,435,436,5,69,0,0,436,
-		437,3,54,27,0,437,441,3,56,28,0,438,440,3,58,29,0,439,438,1,0,0,0,440,
-		443,1,0,0,0,441,439,1,0,0,0,441,442,1,0,0,0,442,444,1,0,0,0,443,441,1,
-		0,0,0,444,445,5,1,0,0,445,53,1,0,0,0,446,447,7,6,0,0,447,55,1,0,0,0,448,
-		451,5,194,0,0,449,451,3,150,75,0,450,448,1,0,0,0,450,449,1,0,0,0,451,57,
-		1,0,0,0,452,453,5,37,0,0,453,468,3,28,14,0,454,455,5,38,0,0,455,468,3,
-		28,14,0,456,457,5,75,0,0,457,462,3,142,71,0,458,459,5,4,0,0,459,461,3,
-		142,71,0,460,458,1,0,0,0,461,464,1,0,0,0,462,460,1,0,0,0,462,463,1,0,0,
-		0,463,468,1,0,0,0,464,462,1,0,0,0,465,466,5,76,0,0,466,468,3,150,75,0,
-		467,452,1,0,0,0,467,454,1,0,0,0,467,456,1,0,0,0,467,465,1,0,0,0,468,59,
-		1,0,0,0,469,470,5,77,0,0,470,474,5,2,0,0,471,473,3,62,31,0,472,471,1,0,
-		0,0,473,476,1,0,0,0,474,472,1,0,0,0,474,475,1,0,0,0,475,477,1,0,0,0,476,
-		474,1,0,0,0,477,478,5,3,0,0,478,61,1,0,0,0,479,480,5,78,0,0,480,481,5,
-		79,0,0,481,491,5,1,0,0,482,483,5,78,0,0,483,484,3,28,14,0,484,485,5,1,
-		0,0,485,491,1,0,0,0,486,487,5,80,0,0,487,491,5,1,0,0,488,489,5,81,0,0,
-		489,491,5,1,0,0,490,479,1,0,0,0,490,482,1,0,0,0,490,486,1,0,0,0,490,488,
-		1,0,0,0,491,63,1,0,0,0,492,498,5,82,0,0,493,494,5,45,0,0,494,495,5,37,
-		0,0,495,499,3,28,14,0,496,497,5,43,0,0,497,499,3,142,71,0,498,493,1,0,
-		0,0,498,496,1,0,0,0,499,501,1,0,0,0,500,502,5,83,0,0,501,500,1,0,0,0,501,
-		502,1,0,0,0,502,503,1,0,0,0,503,504,5,1,0,0,504,65,1,0,0,0,505,506,5,84,
-		0,0,506,507,3,142,71,0,507,508,5,1,0,0,508,67,1,0,0,0,509,510,5,85,0,0,
-		510,511,3,142,71,0,511,512,5,86,0,0,512,513,3,70,35,0,513,517,5,2,0,0,
-		514,516,3,72,36,0,515,514,1,0,0,0,516,519,1,0,0,0,517,515,1,0,0,0,517,
-		518,1,0,0,0,518,520,1,0,0,0,519,517,1,0,0,0,520,521,5,3,0,0,521,69,1,0,
-		0,0,522,523,7,7,0,0,523,71,1,0,0,0,524,525,5,93,0,0,525,528,5,194,0,0,
-		526,527,5,94,0,0,527,529,5,194,0,0,528,526,1,0,0,0,528,529,1,0,0,0,529,
-		530,1,0,0,0,530,630,5,1,0,0,531,532,3,48,24,0,532,533,5,64,0,0,533,536,
-		5,194,0,0,534,535,5,40,0,0,535,537,3,28,14,0,536,534,1,0,0,0,536,537,1,
-		0,0,0,537,538,1,0,0,0,538,539,5,1,0,0,539,630,1,0,0,0,540,541,3,48,24,
-		0,541,542,5,95,0,0,542,545,5,194,0,0,543,544,5,40,0,0,544,546,3,28,14,
-		0,545,543,1,0,0,0,545,546,1,0,0,0,546,547,1,0,0,0,547,548,5,1,0,0,548,
-		630,1,0,0,0,549,550,5,96,0,0,550,551,7,8,0,0,551,630,5,1,0,0,552,557,5,
-		99,0,0,553,554,5,45,0,0,554,558,5,47,0,0,555,556,5,43,0,0,556,558,3,142,
-		71,0,557,553,1,0,0,0,557,555,1,0,0,0,558,559,1,0,0,0,559,630,5,1,0,0,560,
-		566,5,100,0,0,561,562,5,45,0,0,562,563,5,37,0,0,563,567,3,28,14,0,564,
-		565,5,43,0,0,565,567,3,142,71,0,566,561,1,0,0,0,566,564,1,0,0,0,567,568,
-		1,0,0,0,568,569,5,1,0,0,569,630,1,0,0,0,570,571,5,101,0,0,571,572,3,28,
-		14,0,572,573,5,1,0,0,573,630,1,0,0,0,574,575,5,102,0,0,575,585,5,195,0,
-		0,576,577,5,103,0,0,577,582,3,142,71,0,578,579,5,4,0,0,579,581,3,142,71,
-		0,580,578,1,0,0,0,581,584,1,0,0,0,582,580,1,0,0,0,582,583,1,0,0,0,583,
-		586,1,0,0,0,584,582,1,0,0,0,585,576,1,0,0,0,585,586,1,0,0,0,586,596,1,
-		0,0,0,587,591,5,2,0,0,588,590,3,42,21,0,589,588,1,0,0,0,590,593,1,0,0,
-		0,591,589,1,0,0,0,591,592,1,0,0,0,592,594,1,0,0,0,593,591,1,0,0,0,594,
-		597,5,3,0,0,595,597,5,1,0,0,596,587,1,0,0,0,596,595,1,0,0,0,597,630,1,
-		0,0,0,598,630,3,74,37,0,599,630,3,78,39,0,600,630,3,82,41,0,601,630,3,
-		94,47,0,602,630,3,102,51,0,603,630,3,106,53,0,604,630,3,116,58,0,605,606,
-		5,163,0,0,606,610,5,2,0,0,607,609,3,120,60,0,608,607,1,0,0,0,609,612,1,
-		0,0,0,610,608,1,0,0,0,610,611,1,0,0,0,611,613,1,0,0,0,612,610,1,0,0,0,
-		613,630,5,3,0,0,614,615,5,166,0,0,615,619,5,2,0,0,616,618,3,122,61,0,617,
-		616,1,0,0,0,618,621,1,0,0,0,619,617,1,0,0,0,619,620,1,0,0,0,620,622,1,
-		0,0,0,621,619,1,0,0,0,622,630,5,3,0,0,623,630,3,124,62,0,624,630,3,44,
-		22,0,625,626,5,105,0,0,626,627,5,106,0,0,627,628,5,195,0,0,628,630,5,1,
-		0,0,629,524,1,0,0,0,629,531,1,0,0,0,629,540,1,0,0,0,629,549,1,0,0,0,629,
-		552,1,0,0,0,629,560,1,0,0,0,629,570,1,0,0,0,629,574,1,0,0,0,629,598,1,
-		0,0,0,629,599,1,0,0,0,629,600,1,0,0,0,629,601,1,0,0,0,629,602,1,0,0,0,
-		629,603,1,0,0,0,629,604,1,0,0,0,629,605,1,0,0,0,629,614,1,0,0,0,629,623,
-		1,0,0,0,629,624,1,0,0,0,629,625,1,0,0,0,630,73,1,0,0,0,631,632,5,107,0,
-		0,632,636,5,2,0,0,633,635,3,76,38,0,634,633,1,0,0,0,635,638,1,0,0,0,636,
-		634,1,0,0,0,636,637,1,0,0,0,637,639,1,0,0,0,638,636,1,0,0,0,639,640,5,
-		3,0,0,640,75,1,0,0,0,641,642,5,108,0,0,642,645,3,148,74,0,643,644,5,37,
-		0,0,644,646,3,28,14,0,645,643,1,0,0,0,645,646,1,0,0,0,646,647,1,0,0,0,
-		647,648,5,1,0,0,648,676,1,0,0,0,649,651,5,109,0,0,650,652,3,26,13,0,651,
-		650,1,0,0,0,652,653,1,0,0,0,653,651,1,0,0,0,653,654,1,0,0,0,654,655,1,
-		0,0,0,655,656,5,1,0,0,656,676,1,0,0,0,657,658,5,109,0,0,658,659,5,43,0,
-		0,659,660,3,142,71,0,660,661,5,1,0,0,661,676,1,0,0,0,662,664,5,110,0,0,
-		663,665,3,26,13,0,664,663,1,0,0,0,665,666,1,0,0,0,666,664,1,0,0,0,666,
-		667,1,0,0,0,667,668,1,0,0,0,668,669,5,1,0,0,669,676,1,0,0,0,670,671,5,
-		110,0,0,671,672,5,43,0,0,672,673,3,142,71,0,673,674,5,1,0,0,674,676,1,
-		0,0,0,675,641,1,0,0,0,675,649,1,0,0,0,675,657,1,0,0,0,675,662,1,0,0,0,
-		675,670,1,0,0,0,676,77,1,0,0,0,677,678,5,77,0,0,678,682,5,2,0,0,679,681,
-		3,80,40,0,680,679,1,0,0,0,681,684,1,0,0,0,682,680,1,0,0,0,682,683,1,0,
-		0,0,683,685,1,0,0,0,684,682,1,0,0,0,685,686,5,3,0,0,686,79,1,0,0,0,687,
-		688,5,111,0,0,688,689,5,194,0,0,689,690,5,1,0,0,690,81,1,0,0,0,691,692,
-		5,112,0,0,692,696,5,2,0,0,693,695,3,84,42,0,694,693,1,0,0,0,695,698,1,
-		0,0,0,696,694,1,0,0,0,696,697,1,0,0,0,697,699,1,0,0,0,698,696,1,0,0,0,
-		699,700,5,3,0,0,700,83,1,0,0,0,701,702,5,113,0,0,702,703,5,195,0,0,703,
-		725,5,1,0,0,704,705,5,114,0,0,705,706,5,43,0,0,706,707,3,142,71,0,707,
-		708,5,1,0,0,708,725,1,0,0,0,709,710,5,115,0,0,710,711,3,148,74,0,711,712,
-		5,116,0,0,712,722,5,194,0,0,713,717,5,2,0,0,714,716,3,86,43,0,715,714,
-		1,0,0,0,716,719,1,0,0,0,717,715,1,0,0,0,717,718,1,0,0,0,718,720,1,0,0,
-		0,719,717,1,0,0,0,720,723,5,3,0,0,721,723,5,1,0,0,722,713,1,0,0,0,722,
-		721,1,0,0,0,723,725,1,0,0,0,724,701,1,0,0,0,724,704,1,0,0,0,724,709,1,
-		0,0,0,725,85,1,0,0,0,726,727,5,117,0,0,727,728,3,88,44,0,728,729,3,142,
-		71,0,729,730,5,1,0,0,730,746,1,0,0,0,731,732,5,118,0,0,732,733,5,194,0,
-		0,733,746,5,1,0,0,734,746,3,90,45,0,735,736,5,59,0,0,736,737,5,195,0,0,
-		737,746,5,1,0,0,738,739,5,119,0,0,739,740,3,142,71,0,740,741,5,1,0,0,741,
-		746,1,0,0,0,742,743,5,120,0,0,743,744,5,195,0,0,744,746,5,1,0,0,745,726,
-		1,0,0,0,745,731,1,0,0,0,745,734,1,0,0,0,745,735,1,0,0,0,745,738,1,0,0,
-		0,745,742,1,0,0,0,746,87,1,0,0,0,747,748,7,9,0,0,748,89,1,0,0,0,749,750,
-		5,121,0,0,750,751,5,122,0,0,751,752,5,125,0,0,752,753,3,92,46,0,753,754,
-		5,1,0,0,754,762,1,0,0,0,755,756,5,121,0,0,756,757,5,123,0,0,757,758,5,
-		124,0,0,758,759,3,142,71,0,759,760,5,1,0,0,760,762,1,0,0,0,761,749,1,0,
-		0,0,761,755,1,0,0,0,762,91,1,0,0,0,763,764,5,126,0,0,764,765,5,6,0,0,765,
-		766,5,195,0,0,766,773,5,7,0,0,767,768,5,127,0,0,768,769,5,6,0,0,769,770,
-		5,195,0,0,770,773,5,7,0,0,771,773,5,195,0,0,772,763,1,0,0,0,772,767,1,
-		0,0,0,772,771,1,0,0,0,773,93,1,0,0,0,774,775,5,128,0,0,775,776,5,116,0,
-		0,776,777,5,194,0,0,777,781,5,2,0,0,778,780,3,96,48,0,779,778,1,0,0,0,
-		780,783,1,0,0,0,781,779,1,0,0,0,781,782,1,0,0,0,782,784,1,0,0,0,783,781,
-		1,0,0,0,784,785,5,3,0,0,785,95,1,0,0,0,786,787,5,129,0,0,787,788,3,148,
-		74,0,788,789,5,1,0,0,789,815,1,0,0,0,790,791,5,130,0,0,791,792,3,148,74,
-		0,792,793,5,116,0,0,793,803,5,194,0,0,794,798,5,2,0,0,795,797,3,100,50,
-		0,796,795,1,0,0,0,797,800,1,0,0,0,798,796,1,0,0,0,798,799,1,0,0,0,799,
-		801,1,0,0,0,800,798,1,0,0,0,801,804,5,3,0,0,802,804,5,1,0,0,803,794,1,
-		0,0,0,803,802,1,0,0,0,804,815,1,0,0,0,805,807,5,131,0,0,806,808,3,98,49,
-		0,807,806,1,0,0,0,808,809,1,0,0,0,809,807,1,0,0,0,809,810,1,0,0,0,810,
-		811,1,0,0,0,811,812,5,1,0,0,812,815,1,0,0,0,813,815,3,130,65,0,814,786,
-		1,0,0,0,814,790,1,0,0,0,814,805,1,0,0,0,814,813,1,0,0,0,815,97,1,0,0,0,
-		816,817,5,132,0,0,817,825,3,152,76,0,818,819,5,133,0,0,819,825,5,194,0,
-		0,820,821,5,134,0,0,821,825,5,194,0,0,822,823,5,135,0,0,823,825,3,152,
-		76,0,824,816,1,0,0,0,824,818,1,0,0,0,824,820,1,0,0,0,824,822,1,0,0,0,825,
-		99,1,0,0,0,826,827,5,136,0,0,827,830,5,194,0,0,828,829,5,94,0,0,829,831,
-		5,192,0,0,830,828,1,0,0,0,830,831,1,0,0,0,831,835,1,0,0,0,832,833,5,137,
-		0,0,833,836,3,152,76,0,834,836,5,138,0,0,835,832,1,0,0,0,835,834,1,0,0,
-		0,835,836,1,0,0,0,836,837,1,0,0,0,837,862,5,1,0,0,838,862,3,90,45,0,839,
-		840,5,139,0,0,840,841,5,140,0,0,841,842,5,194,0,0,842,862,5,1,0,0,843,
-		844,5,141,0,0,844,845,3,152,76,0,845,846,5,1,0,0,846,862,1,0,0,0,847,848,
-		5,142,0,0,848,849,5,72,0,0,849,850,3,142,71,0,850,851,5,1,0,0,851,862,
-		1,0,0,0,852,853,5,142,0,0,853,854,5,71,0,0,854,855,3,142,71,0,855,856,
-		5,1,0,0,856,862,1,0,0,0,857,858,5,59,0,0,858,859,5,195,0,0,859,862,5,1,
-		0,0,860,862,3,132,66,0,861,826,1,0,0,0,861,838,1,0,0,0,861,839,1,0,0,0,
-		861,843,1,0,0,0,861,847,1,0,0,0,861,852,1,0,0,0,861,857,1,0,0,0,861,860,
-		1,0,0,0,862,101,1,0,0,0,863,864,5,124,0,0,864,865,3,142,71,0,865,869,5,
-		2,0,0,866,868,3,104,52,0,867,866,1,0,0,0,868,871,1,0,0,0,869,867,1,0,0,
-		0,869,870,1,0,0,0,870,872,1,0,0,0,871,869,1,0,0,0,872,873,5,3,0,0,873,
-		103,1,0,0,0,874,875,5,143,0,0,875,876,5,194,0,0,876,877,5,125,0,0,877,
-		882,3,92,46,0,878,879,5,144,0,0,879,880,5,184,0,0,880,881,5,185,0,0,881,
-		883,5,184,0,0,882,878,1,0,0,0,882,883,1,0,0,0,883,884,1,0,0,0,884,885,
-		5,1,0,0,885,105,1,0,0,0,886,887,5,145,0,0,887,888,5,146,0,0,888,889,3,
-		142,71,0,889,893,5,2,0,0,890,892,3,108,54,0,891,890,1,0,0,0,892,895,1,
-		0,0,0,893,891,1,0,0,0,893,894,1,0,0,0,894,896,1,0,0,0,895,893,1,0,0,0,
-		896,897,5,3,0,0,897,107,1,0,0,0,898,899,5,108,0,0,899,900,3,148,74,0,900,
-		901,5,1,0,0,901,934,1,0,0,0,902,903,5,53,0,0,903,904,5,194,0,0,904,934,
-		5,1,0,0,905,906,5,147,0,0,906,916,3,110,55,0,907,911,5,2,0,0,908,910,3,
-		112,56,0,909,908,1,0,0,0,910,913,1,0,0,0,911,909,1,0,0,0,911,912,1,0,0,
-		0,912,914,1,0,0,0,913,911,1,0,0,0,914,917,5,3,0,0,915,917,5,1,0,0,916,
-		907,1,0,0,0,916,915,1,0,0,0,917,934,1,0,0,0,918,919,5,155,0,0,919,924,
-		3,114,57,0,920,921,5,4,0,0,921,923,3,114,57,0,922,920,1,0,0,0,923,926,
-		1,0,0,0,924,922,1,0,0,0,924,925,1,0,0,0,925,927,1,0,0,0,926,924,1,0,0,
-		0,927,928,5,1,0,0,928,934,1,0,0,0,929,930,5,159,0,0,930,931,3,152,76,0,
-		931,932,5,1,0,0,932,934,1,0,0,0,933,898,1,0,0,0,933,902,1,0,0,0,933,905,
-		1,0,0,0,933,918,1,0,0,0,933,929,1,0,0,0,934,109,1,0,0,0,935,936,7,10,0,
-		0,936,111,1,0,0,0,937,938,5,150,0,0,938,939,5,193,0,0,939,965,5,1,0,0,
-		940,941,5,151,0,0,941,946,5,195,0,0,942,943,5,4,0,0,943,945,5,195,0,0,
-		944,942,1,0,0,0,945,948,1,0,0,0,946,944,1,0,0,0,946,947,1,0,0,0,947,949,
-		1,0,0,0,948,946,1,0,0,0,949,965,5,1,0,0,950,951,5,152,0,0,951,952,3,92,
-		46,0,952,953,5,1,0,0,953,965,1,0,0,0,954,955,5,153,0,0,955,956,3,92,46,
-		0,956,957,5,1,0,0,957,965,1,0,0,0,958,959,5,143,0,0,959,960,3,92,46,0,
-		960,961,5,1,0,0,961,965,1,0,0,0,962,963,5,154,0,0,963,965,5,1,0,0,964,
-		937,1,0,0,0,964,940,1,0,0,0,964,950,1,0,0,0,964,954,1,0,0,0,964,958,1,
-		0,0,0,964,962,1,0,0,0,965,113,1,0,0,0,966,967,7,11,0,0,967,115,1,0,0,0,
-		968,969,5,160,0,0,969,973,5,2,0,0,970,972,3,118,59,0,971,970,1,0,0,0,972,
-		975,1,0,0,0,973,971,1,0,0,0,973,974,1,0,0,0,974,976,1,0,0,0,975,973,1,
-		0,0,0,976,977,5,3,0,0,977,117,1,0,0,0,978,979,5,161,0,0,979,980,5,195,
-		0,0,980,989,5,1,0,0,981,982,5,162,0,0,982,983,3,152,76,0,983,984,5,1,0,
-		0,984,989,1,0,0,0,985,986,5,94,0,0,986,987,5,192,0,0,987,989,5,1,0,0,988,
-		978,1,0,0,0,988,981,1,0,0,0,988,985,1,0,0,0,989,119,1,0,0,0,990,991,5,
-		43,0,0,991,992,3,142,71,0,992,993,5,1,0,0,993,1001,1,0,0,0,994,995,5,164,
-		0,0,995,996,3,32,16,0,996,997,5,194,0,0,997,998,5,165,0,0,998,999,5,1,
-		0,0,999,1001,1,0,0,0,1000,990,1,0,0,0,1000,994,1,0,0,0,1001,121,1,0,0,
-		0,1002,1003,5,167,0,0,1003,1004,5,43,0,0,1004,1005,3,142,71,0,1005,1006,
-		5,1,0,0,1006,1011,1,0,0,0,1007,1008,5,168,0,0,1008,1009,5,194,0,0,1009,
-		1011,5,1,0,0,1010,1002,1,0,0,0,1010,1007,1,0,0,0,1011,123,1,0,0,0,1012,
-		1013,5,8,0,0,1013,1017,5,2,0,0,1014,1016,3,126,63,0,1015,1014,1,0,0,0,
-		1016,1019,1,0,0,0,1017,1015,1,0,0,0,1017,1018,1,0,0,0,1018,1020,1,0,0,
-		0,1019,1017,1,0,0,0,1020,1021,5,3,0,0,1021,125,1,0,0,0,1022,1023,5,9,0,
-		0,1023,1027,3,148,74,0,1024,1026,3,128,64,0,1025,1024,1,0,0,0,1026,1029,
-		1,0,0,0,1027,1025,1,0,0,0,1027,1028,1,0,0,0,1028,1030,1,0,0,0,1029,1027,
-		1,0,0,0,1030,1031,5,1,0,0,1031,127,1,0,0,0,1032,1033,5,53,0,0,1033,1039,
-		5,194,0,0,1034,1035,5,10,0,0,1035,1039,5,194,0,0,1036,1037,5,11,0,0,1037,
-		1039,3,152,76,0,1038,1032,1,0,0,0,1038,1034,1,0,0,0,1038,1036,1,0,0,0,
-		1039,129,1,0,0,0,1040,1041,5,28,0,0,1041,1042,7,12,0,0,1042,1043,5,1,0,
-		0,1043,131,1,0,0,0,1044,1045,5,8,0,0,1045,1053,3,134,67,0,1046,1054,5,
-		13,0,0,1047,1054,5,12,0,0,1048,1050,3,136,68,0,1049,1048,1,0,0,0,1050,
-		1051,1,0,0,0,1051,1049,1,0,0,0,1051,1052,1,0,0,0,1052,1054,1,0,0,0,1053,
-		1046,1,0,0,0,1053,1047,1,0,0,0,1053,1049,1,0,0,0,1054,1055,1,0,0,0,1055,
-		1056,5,1,0,0,1056,1084,1,0,0,0,1057,1058,5,22,0,0,1058,1059,5,13,0,0,1059,
-		1064,3,140,70,0,1060,1061,5,4,0,0,1061,1063,3,140,70,0,1062,1060,1,0,0,
-		0,1063,1066,1,0,0,0,1064,1062,1,0,0,0,1064,1065,1,0,0,0,1065,1067,1,0,
-		0,0,1066,1064,1,0,0,0,1067,1068,5,1,0,0,1068,1084,1,0,0,0,1069,1070,5,
-		22,0,0,1070,1071,5,23,0,0,1071,1072,5,194,0,0,1072,1084,5,1,0,0,1073,1074,
-		5,22,0,0,1074,1075,5,24,0,0,1075,1076,5,115,0,0,1076,1084,5,1,0,0,1077,
-		1078,5,18,0,0,1078,1079,5,13,0,0,1079,1084,5,1,0,0,1080,1081,5,19,0,0,
-		1081,1082,5,27,0,0,1082,1084,5,1,0,0,1083,1044,1,0,0,0,1083,1057,1,0,0,
-		0,1083,1069,1,0,0,0,1083,1073,1,0,0,0,1083,1077,1,0,0,0,1083,1080,1,0,
-		0,0,1084,133,1,0,0,0,1085,1086,7,13,0,0,1086,135,1,0,0,0,1087,1088,5,16,
-		0,0,1088,1092,5,194,0,0,1089,1090,5,17,0,0,1090,1092,3,138,69,0,1091,1087,
-		1,0,0,0,1091,1089,1,0,0,0,1092,137,1,0,0,0,1093,1094,7,14,0,0,1094,139,
-		1,0,0,0,1095,1096,7,15,0,0,1096,141,1,0,0,0,1097,1100,5,196,0,0,1098,1100,
-		3,144,72,0,1099,1097,1,0,0,0,1099,1098,1,0,0,0,1100,143,1,0,0,0,1101,1102,
-		7,16,0,0,1102,145,1,0,0,0,1103,1104,7,17,0,0,1104,147,1,0,0,0,1105,1106,
-		7,18,0,0,1106,149,1,0,0,0,1107,1108,5,190,0,0,1108,151,1,0,0,0,1109,1110,
-		5,191,0,0,1110,153,1,0,0,0,98,157,169,183,192,200,204,208,212,220,228,
-		235,238,244,248,256,265,269,294,303,308,315,321,333,342,350,358,374,382,
-		392,407,411,423,433,441,450,462,467,474,490,498,501,517,528,536,545,557,
-		566,582,585,591,596,610,619,629,636,645,653,666,675,682,696,717,722,724,
-		745,761,772,781,798,803,809,814,824,830,835,861,869,882,893,911,916,924,
-		933,946,964,973,988,1000,1010,1017,1027,1038,1051,1053,1064,1083,1091,
-		1099
+		363,377,3,46,23,0,364,377,3,52,26,0,365,377,3,60,30,0,366,377,3,64,32,
+		0,367,377,3,66,33,0,368,369,5,58,0,0,369,377,5,1,0,0,370,371,5,60,0,0,
+		371,372,5,196,0,0,372,377,5,1,0,0,373,377,3,44,22,0,374,375,5,59,0,0,375,
+		377,5,1,0,0,376,363,1,0,0,0,376,364,1,0,0,0,376,365,1,0,0,0,376,366,1,
+		0,0,0,376,367,1,0,0,0,376,368,1,0,0,0,376,370,1,0,0,0,376,373,1,0,0,0,
+		376,374,1,0,0,0,377,43,1,0,0,0,378,379,5,105,0,0,379,384,5,196,0,0,380,
+		381,5,4,0,0,381,383,5,196,0,0,382,380,1,0,0,0,383,386,1,0,0,0,384,382,
+		1,0,0,0,384,385,1,0,0,0,385,387,1,0,0,0,386,384,1,0,0,0,387,388,5,1,0,
+		0,388,45,1,0,0,0,389,390,3,48,24,0,390,394,5,2,0,0,391,393,3,50,25,0,392,
+		391,1,0,0,0,393,396,1,0,0,0,394,392,1,0,0,0,394,395,1,0,0,0,395,397,1,
+		0,0,0,396,394,1,0,0,0,397,398,5,3,0,0,398,47,1,0,0,0,399,400,7,4,0,0,400,
+		49,1,0,0,0,401,402,5,63,0,0,402,403,5,5,0,0,403,404,5,195,0,0,404,436,
+		5,1,0,0,405,409,3,24,12,0,406,408,3,26,13,0,407,406,1,0,0,0,408,411,1,
+		0,0,0,409,407,1,0,0,0,409,410,1,0,0,0,410,413,1,0,0,0,411,409,1,0,0,0,
+		412,414,5,46,0,0,413,412,1,0,0,0,413,414,1,0,0,0,414,415,1,0,0,0,415,416,
+		5,1,0,0,416,436,1,0,0,0,417,418,5,64,0,0,418,419,3,142,71,0,419,420,5,
+		1,0,0,420,436,1,0,0,0,421,422,5,65,0,0,422,425,5,195,0,0,423,424,5,40,
+		0,0,424,426,3,28,14,0,425,423,1,0,0,0,425,426,1,0,0,0,426,427,1,0,0,0,
+		427,436,5,1,0,0,428,429,5,66,0,0,429,430,7,5,0,0,430,436,5,1,0,0,431,432,
+		5,69,0,0,432,433,3,142,71,0,433,434,5,1,0,0,434,436,1,0,0,0,435,401,1,
+		0,0,0,435,405,1,0,0,0,435,417,1,0,0,0,435,421,1,0,0,0,435,428,1,0,0,0,
+		435,431,1,0,0,0,436,51,1,0,0,0,437,438,5,70,0,0,438,439,3,54,27,0,439,
+		443,3,56,28,0,440,442,3,58,29,0,441,440,1,0,0,0,442,445,1,0,0,0,443,441,
+		1,0,0,0,443,444,1,0,0,0,444,446,1,0,0,0,445,443,1,0,0,0,446,447,5,1,0,
+		0,447,53,1,0,0,0,448,449,7,6,0,0,449,55,1,0,0,0,450,453,5,195,0,0,451,
+		453,3,150,75,0,452,450,1,0,0,0,452,451,1,0,0,0,453,57,1,0,0,0,454,455,
+		5,37,0,0,455,470,3,28,14,0,456,457,5,38,0,0,457,470,3,28,14,0,458,459,
+		5,76,0,0,459,464,3,142,71,0,460,461,5,4,0,0,461,463,3,142,71,0,462,460,
+		1,0,0,0,463,466,1,0,0,0,464,462,1,0,0,0,464,465,1,0,0,0,465,470,1,0,0,
+		0,466,464,1,0,0,0,467,468,5,77,0,0,468,470,3,150,75,0,469,454,1,0,0,0,
+		469,456,1,0,0,0,469,458,1,0,0,0,469,467,1,0,0,0,470,59,1,0,0,0,471,472,
+		5,78,0,0,472,476,5,2,0,0,473,475,3,62,31,0,474,473,1,0,0,0,475,478,1,0,
+		0,0,476,474,1,0,0,0,476,477,1,0,0,0,477,479,1,0,0,0,478,476,1,0,0,0,479,
+		480,5,3,0,0,480,61,1,0,0,0,481,482,5,79,0,0,482,483,5,80,0,0,483,493,5,
+		1,0,0,484,485,5,79,0,0,485,486,3,28,14,0,486,487,5,1,0,0,487,493,1,0,0,
+		0,488,489,5,81,0,0,489,493,5,1,0,0,490,491,5,82,0,0,491,493,5,1,0,0,492,
+		481,1,0,0,0,492,484,1,0,0,0,492,488,1,0,0,0,492,490,1,0,0,0,493,63,1,0,
+		0,0,494,500,5,83,0,0,495,496,5,45,0,0,496,497,5,37,0,0,497,501,3,28,14,
+		0,498,499,5,43,0,0,499,501,3,142,71,0,500,495,1,0,0,0,500,498,1,0,0,0,
+		501,503,1,0,0,0,502,504,5,84,0,0,503,502,1,0,0,0,503,504,1,0,0,0,504,505,
+		1,0,0,0,505,506,5,1,0,0,506,65,1,0,0,0,507,508,5,85,0,0,508,509,3,142,
+		71,0,509,510,5,1,0,0,510,67,1,0,0,0,511,512,5,86,0,0,512,513,3,142,71,
+		0,513,514,5,87,0,0,514,515,3,70,35,0,515,519,5,2,0,0,516,518,3,72,36,0,
+		517,516,1,0,0,0,518,521,1,0,0,0,519,517,1,0,0,0,519,520,1,0,0,0,520,522,
+		1,0,0,0,521,519,1,0,0,0,522,523,5,3,0,0,523,69,1,0,0,0,524,525,7,7,0,0,
+		525,71,1,0,0,0,526,527,5,94,0,0,527,530,5,195,0,0,528,529,5,95,0,0,529,
+		531,5,195,0,0,530,528,1,0,0,0,530,531,1,0,0,0,531,532,1,0,0,0,532,634,
+		5,1,0,0,533,534,3,48,24,0,534,535,5,65,0,0,535,538,5,195,0,0,536,537,5,
+		40,0,0,537,539,3,28,14,0,538,536,1,0,0,0,538,539,1,0,0,0,539,540,1,0,0,
+		0,540,541,5,1,0,0,541,634,1,0,0,0,542,543,3,48,24,0,543,544,5,96,0,0,544,
+		547,5,195,0,0,545,546,5,40,0,0,546,548,3,28,14,0,547,545,1,0,0,0,547,548,
+		1,0,0,0,548,549,1,0,0,0,549,550,5,1,0,0,550,634,1,0,0,0,551,552,5,97,0,
+		0,552,553,7,8,0,0,553,634,5,1,0,0,554,559,5,100,0,0,555,556,5,45,0,0,556,
+		560,5,47,0,0,557,558,5,43,0,0,558,560,3,142,71,0,559,555,1,0,0,0,559,557,
+		1,0,0,0,560,561,1,0,0,0,561,634,5,1,0,0,562,568,5,101,0,0,563,564,5,45,
+		0,0,564,565,5,37,0,0,565,569,3,28,14,0,566,567,5,43,0,0,567,569,3,142,
+		71,0,568,563,1,0,0,0,568,566,1,0,0,0,569,570,1,0,0,0,570,571,5,1,0,0,571,
+		634,1,0,0,0,572,573,5,102,0,0,573,574,3,28,14,0,574,575,5,1,0,0,575,634,
+		1,0,0,0,576,577,5,103,0,0,577,587,5,196,0,0,578,579,5,104,0,0,579,584,
+		3,142,71,0,580,581,5,4,0,0,581,583,3,142,71,0,582,580,1,0,0,0,583,586,
+		1,0,0,0,584,582,1,0,0,0,584,585,1,0,0,0,585,588,1,0,0,0,586,584,1,0,0,
+		0,587,578,1,0,0,0,587,588,1,0,0,0,588,598,1,0,0,0,589,593,5,2,0,0,590,
+		592,3,42,21,0,591,590,1,0,0,0,592,595,1,0,0,0,593,591,1,0,0,0,593,594,
+		1,0,0,0,594,596,1,0,0,0,595,593,1,0,0,0,596,599,5,3,0,0,597,599,5,1,0,
+		0,598,589,1,0,0,0,598,597,1,0,0,0,599,634,1,0,0,0,600,634,3,74,37,0,601,
+		634,3,78,39,0,602,634,3,82,41,0,603,634,3,94,47,0,604,634,3,102,51,0,605,
+		634,3,106,53,0,606,634,3,116,58,0,607,608,5,164,0,0,608,612,5,2,0,0,609,
+		611,3,120,60,0,610,609,1,0,0,0,611,614,1,0,0,0,612,610,1,0,0,0,612,613,
+		1,0,0,0,613,615,1,0,0,0,614,612,1,0,0,0,615,634,5,3,0,0,616,617,5,167,
+		0,0,617,621,5,2,0,0,618,620,3,122,61,0,619,618,1,0,0,0,620,623,1,0,0,0,
+		621,619,1,0,0,0,621,622,1,0,0,0,622,624,1,0,0,0,623,621,1,0,0,0,624,634,
+		5,3,0,0,625,634,3,124,62,0,626,634,3,44,22,0,627,628,5,106,0,0,628,629,
+		5,107,0,0,629,630,5,196,0,0,630,634,5,1,0,0,631,632,5,59,0,0,632,634,5,
+		1,0,0,633,526,1,0,0,0,633,533,1,0,0,0,633,542,1,0,0,0,633,551,1,0,0,0,
+		633,554,1,0,0,0,633,562,1,0,0,0,633,572,1,0,0,0,633,576,1,0,0,0,633,600,
+		1,0,0,0,633,601,1,0,0,0,633,602,1,0,0,0,633,603,1,0,0,0,633,604,1,0,0,
+		0,633,605,1,0,0,0,633,606,1,0,0,0,633,607,1,0,0,0,633,616,1,0,0,0,633,
+		625,1,0,0,0,633,626,1,0,0,0,633,627,1,0,0,0,633,631,1,0,0,0,634,73,1,0,
+		0,0,635,636,5,108,0,0,636,640,5,2,0,0,637,639,3,76,38,0,638,637,1,0,0,
+		0,639,642,1,0,0,0,640,638,1,0,0,0,640,641,1,0,0,0,641,643,1,0,0,0,642,
+		640,1,0,0,0,643,644,5,3,0,0,644,75,1,0,0,0,645,646,5,109,0,0,646,649,3,
+		148,74,0,647,648,5,37,0,0,648,650,3,28,14,0,649,647,1,0,0,0,649,650,1,
+		0,0,0,650,651,1,0,0,0,651,652,5,1,0,0,652,680,1,0,0,0,653,655,5,110,0,
+		0,654,656,3,26,13,0,655,654,1,0,0,0,656,657,1,0,0,0,657,655,1,0,0,0,657,
+		658,1,0,0,0,658,659,1,0,0,0,659,660,5,1,0,0,660,680,1,0,0,0,661,662,5,
+		110,0,0,662,663,5,43,0,0,663,664,3,142,71,0,664,665,5,1,0,0,665,680,1,
+		0,0,0,666,668,5,111,0,0,667,669,3,26,13,0,668,667,1,0,0,0,669,670,1,0,
+		0,0,670,668,1,0,0,0,670,671,1,0,0,0,671,672,1,0,0,0,672,673,5,1,0,0,673,
+		680,1,0,0,0,674,675,5,111,0,0,675,676,5,43,0,0,676,677,3,142,71,0,677,
+		678,5,1,0,0,678,680,1,0,0,0,679,645,1,0,0,0,679,653,1,0,0,0,679,661,1,
+		0,0,0,679,666,1,0,0,0,679,674,1,0,0,0,680,77,1,0,0,0,681,682,5,78,0,0,
+		682,686,5,2,0,0,683,685,3,80,40,0,684,683,1,0,0,0,685,688,1,0,0,0,686,
+		684,1,0,0,0,686,687,1,0,0,0,687,689,1,0,0,0,688,686,1,0,0,0,689,690,5,
+		3,0,0,690,79,1,0,0,0,691,692,5,112,0,0,692,693,5,195,0,0,693,694,5,1,0,
+		0,694,81,1,0,0,0,695,696,5,113,0,0,696,700,5,2,0,0,697,699,3,84,42,0,698,
+		697,1,0,0,0,699,702,1,0,0,0,700,698,1,0,0,0,700,701,1,0,0,0,701,703,1,
+		0,0,0,702,700,1,0,0,0,703,704,5,3,0,0,704,83,1,0,0,0,705,706,5,114,0,0,
+		706,707,5,196,0,0,707,729,5,1,0,0,708,709,5,115,0,0,709,710,5,43,0,0,710,
+		711,3,142,71,0,711,712,5,1,0,0,712,729,1,0,0,0,713,714,5,116,0,0,714,715,
+		3,148,74,0,715,716,5,117,0,0,716,726,5,195,0,0,717,721,5,2,0,0,718,720,
+		3,86,43,0,719,718,1,0,0,0,720,723,1,0,0,0,721,719,1,0,0,0,721,722,1,0,
+		0,0,722,724,1,0,0,0,723,721,1,0,0,0,724,727,5,3,0,0,725,727,5,1,0,0,726,
+		717,1,0,0,0,726,725,1,0,0,0,727,729,1,0,0,0,728,705,1,0,0,0,728,708,1,
+		0,0,0,728,713,1,0,0,0,729,85,1,0,0,0,730,731,5,118,0,0,731,732,3,88,44,
+		0,732,733,3,142,71,0,733,734,5,1,0,0,734,750,1,0,0,0,735,736,5,119,0,0,
+		736,737,5,195,0,0,737,750,5,1,0,0,738,750,3,90,45,0,739,740,5,60,0,0,740,
+		741,5,196,0,0,741,750,5,1,0,0,742,743,5,120,0,0,743,744,3,142,71,0,744,
+		745,5,1,0,0,745,750,1,0,0,0,746,747,5,121,0,0,747,748,5,196,0,0,748,750,
+		5,1,0,0,749,730,1,0,0,0,749,735,1,0,0,0,749,738,1,0,0,0,749,739,1,0,0,
+		0,749,742,1,0,0,0,749,746,1,0,0,0,750,87,1,0,0,0,751,752,7,9,0,0,752,89,
+		1,0,0,0,753,754,5,122,0,0,754,755,5,123,0,0,755,756,5,126,0,0,756,757,
+		3,92,46,0,757,758,5,1,0,0,758,766,1,0,0,0,759,760,5,122,0,0,760,761,5,
+		124,0,0,761,762,5,125,0,0,762,763,3,142,71,0,763,764,5,1,0,0,764,766,1,
+		0,0,0,765,753,1,0,0,0,765,759,1,0,0,0,766,91,1,0,0,0,767,768,5,127,0,0,
+		768,769,5,6,0,0,769,770,5,196,0,0,770,777,5,7,0,0,771,772,5,128,0,0,772,
+		773,5,6,0,0,773,774,5,196,0,0,774,777,5,7,0,0,775,777,5,196,0,0,776,767,
+		1,0,0,0,776,771,1,0,0,0,776,775,1,0,0,0,777,93,1,0,0,0,778,779,5,129,0,
+		0,779,780,5,117,0,0,780,781,5,195,0,0,781,785,5,2,0,0,782,784,3,96,48,
+		0,783,782,1,0,0,0,784,787,1,0,0,0,785,783,1,0,0,0,785,786,1,0,0,0,786,
+		788,1,0,0,0,787,785,1,0,0,0,788,789,5,3,0,0,789,95,1,0,0,0,790,791,5,130,
+		0,0,791,792,3,148,74,0,792,793,5,1,0,0,793,819,1,0,0,0,794,795,5,131,0,
+		0,795,796,3,148,74,0,796,797,5,117,0,0,797,807,5,195,0,0,798,802,5,2,0,
+		0,799,801,3,100,50,0,800,799,1,0,0,0,801,804,1,0,0,0,802,800,1,0,0,0,802,
+		803,1,0,0,0,803,805,1,0,0,0,804,802,1,0,0,0,805,808,5,3,0,0,806,808,5,
+		1,0,0,807,798,1,0,0,0,807,806,1,0,0,0,808,819,1,0,0,0,809,811,5,132,0,
+		0,810,812,3,98,49,0,811,810,1,0,0,0,812,813,1,0,0,0,813,811,1,0,0,0,813,
+		814,1,0,0,0,814,815,1,0,0,0,815,816,5,1,0,0,816,819,1,0,0,0,817,819,3,
+		130,65,0,818,790,1,0,0,0,818,794,1,0,0,0,818,809,1,0,0,0,818,817,1,0,0,
+		0,819,97,1,0,0,0,820,821,5,133,0,0,821,829,3,152,76,0,822,823,5,134,0,
+		0,823,829,5,195,0,0,824,825,5,135,0,0,825,829,5,195,0,0,826,827,5,136,
+		0,0,827,829,3,152,76,0,828,820,1,0,0,0,828,822,1,0,0,0,828,824,1,0,0,0,
+		828,826,1,0,0,0,829,99,1,0,0,0,830,831,5,137,0,0,831,834,5,195,0,0,832,
+		833,5,95,0,0,833,835,5,193,0,0,834,832,1,0,0,0,834,835,1,0,0,0,835,839,
+		1,0,0,0,836,837,5,138,0,0,837,840,3,152,76,0,838,840,5,139,0,0,839,836,
+		1,0,0,0,839,838,1,0,0,0,839,840,1,0,0,0,840,841,1,0,0,0,841,866,5,1,0,
+		0,842,866,3,90,45,0,843,844,5,140,0,0,844,845,5,141,0,0,845,846,5,195,
+		0,0,846,866,5,1,0,0,847,848,5,142,0,0,848,849,3,152,76,0,849,850,5,1,0,
+		0,850,866,1,0,0,0,851,852,5,143,0,0,852,853,5,73,0,0,853,854,3,142,71,
+		0,854,855,5,1,0,0,855,866,1,0,0,0,856,857,5,143,0,0,857,858,5,72,0,0,858,
+		859,3,142,71,0,859,860,5,1,0,0,860,866,1,0,0,0,861,862,5,60,0,0,862,863,
+		5,196,0,0,863,866,5,1,0,0,864,866,3,132,66,0,865,830,1,0,0,0,865,842,1,
+		0,0,0,865,843,1,0,0,0,865,847,1,0,0,0,865,851,1,0,0,0,865,856,1,0,0,0,
+		865,861,1,0,0,0,865,864,1,0,0,0,866,101,1,0,0,0,867,868,5,125,0,0,868,
+		869,3,142,71,0,869,873,5,2,0,0,870,872,3,104,52,0,871,870,1,0,0,0,872,
+		875,1,0,0,0,873,871,1,0,0,0,873,874,1,0,0,0,874,876,1,0,0,0,875,873,1,
+		0,0,0,876,877,5,3,0,0,877,103,1,0,0,0,878,879,5,144,0,0,879,880,5,195,
+		0,0,880,881,5,126,0,0,881,886,3,92,46,0,882,883,5,145,0,0,883,884,5,185,
+		0,0,884,885,5,186,0,0,885,887,5,185,0,0,886,882,1,0,0,0,886,887,1,0,0,
+		0,887,888,1,0,0,0,888,889,5,1,0,0,889,105,1,0,0,0,890,891,5,146,0,0,891,
+		892,5,147,0,0,892,893,3,142,71,0,893,897,5,2,0,0,894,896,3,108,54,0,895,
+		894,1,0,0,0,896,899,1,0,0,0,897,895,1,0,0,0,897,898,1,0,0,0,898,900,1,
+		0,0,0,899,897,1,0,0,0,900,901,5,3,0,0,901,107,1,0,0,0,902,903,5,109,0,
+		0,903,904,3,148,74,0,904,905,5,1,0,0,905,938,1,0,0,0,906,907,5,53,0,0,
+		907,908,5,195,0,0,908,938,5,1,0,0,909,910,5,148,0,0,910,920,3,110,55,0,
+		911,915,5,2,0,0,912,914,3,112,56,0,913,912,1,0,0,0,914,917,1,0,0,0,915,
+		913,1,0,0,0,915,916,1,0,0,0,916,918,1,0,0,0,917,915,1,0,0,0,918,921,5,
+		3,0,0,919,921,5,1,0,0,920,911,1,0,0,0,920,919,1,0,0,0,921,938,1,0,0,0,
+		922,923,5,156,0,0,923,928,3,114,57,0,924,925,5,4,0,0,925,927,3,114,57,
+		0,926,924,1,0,0,0,927,930,1,0,0,0,928,926,1,0,0,0,928,929,1,0,0,0,929,
+		931,1,0,0,0,930,928,1,0,0,0,931,932,5,1,0,0,932,938,1,0,0,0,933,934,5,
+		160,0,0,934,935,3,152,76,0,935,936,5,1,0,0,936,938,1,0,0,0,937,902,1,0,
+		0,0,937,906,1,0,0,0,937,909,1,0,0,0,937,922,1,0,0,0,937,933,1,0,0,0,938,
+		109,1,0,0,0,939,940,7,10,0,0,940,111,1,0,0,0,941,942,5,151,0,0,942,943,
+		5,194,0,0,943,969,5,1,0,0,944,945,5,152,0,0,945,950,5,196,0,0,946,947,
+		5,4,0,0,947,949,5,196,0,0,948,946,1,0,0,0,949,952,1,0,0,0,950,948,1,0,
+		0,0,950,951,1,0,0,0,951,953,1,0,0,0,952,950,1,0,0,0,953,969,5,1,0,0,954,
+		955,5,153,0,0,955,956,3,92,46,0,956,957,5,1,0,0,957,969,1,0,0,0,958,959,
+		5,154,0,0,959,960,3,92,46,0,960,961,5,1,0,0,961,969,1,0,0,0,962,963,5,
+		144,0,0,963,964,3,92,46,0,964,965,5,1,0,0,965,969,1,0,0,0,966,967,5,155,
+		0,0,967,969,5,1,0,0,968,941,1,0,0,0,968,944,1,0,0,0,968,954,1,0,0,0,968,
+		958,1,0,0,0,968,962,1,0,0,0,968,966,1,0,0,0,969,113,1,0,0,0,970,971,7,
+		11,0,0,971,115,1,0,0,0,972,973,5,161,0,0,973,977,5,2,0,0,974,976,3,118,
+		59,0,975,974,1,0,0,0,976,979,1,0,0,0,977,975,1,0,0,0,977,978,1,0,0,0,978,
+		980,1,0,0,0,979,977,1,0,0,0,980,981,5,3,0,0,981,117,1,0,0,0,982,983,5,
+		162,0,0,983,984,5,196,0,0,984,993,5,1,0,0,985,986,5,163,0,0,986,987,3,
+		152,76,0,987,988,5,1,0,0,988,993,1,0,0,0,989,990,5,95,0,0,990,991,5,193,
+		0,0,991,993,5,1,0,0,992,982,1,0,0,0,992,985,1,0,0,0,992,989,1,0,0,0,993,
+		119,1,0,0,0,994,995,5,43,0,0,995,996,3,142,71,0,996,997,5,1,0,0,997,1005,
+		1,0,0,0,998,999,5,165,0,0,999,1000,3,32,16,0,1000,1001,5,195,0,0,1001,
+		1002,5,166,0,0,1002,1003,5,1,0,0,1003,1005,1,0,0,0,1004,994,1,0,0,0,1004,
+		998,1,0,0,0,1005,121,1,0,0,0,1006,1007,5,168,0,0,1007,1008,5,43,0,0,1008,
+		1009,3,142,71,0,1009,1010,5,1,0,0,1010,1015,1,0,0,0,1011,1012,5,169,0,
+		0,1012,1013,5,195,0,0,1013,1015,5,1,0,0,1014,1006,1,0,0,0,1014,1011,1,
+		0,0,0,1015,123,1,0,0,0,1016,1017,5,8,0,0,1017,1021,5,2,0,0,1018,1020,3,
+		126,63,0,1019,1018,1,0,0,0,1020,1023,1,0,0,0,1021,1019,1,0,0,0,1021,1022,
+		1,0,0,0,1022,1024,1,0,0,0,1023,1021,1,0,0,0,1024,1025,5,3,0,0,1025,125,
+		1,0,0,0,1026,1027,5,9,0,0,1027,1031,3,148,74,0,1028,1030,3,128,64,0,1029,
+		1028,1,0,0,0,1030,1033,1,0,0,0,1031,1029,1,0,0,0,1031,1032,1,0,0,0,1032,
+		1034,1,0,0,0,1033,1031,1,0,0,0,1034,1035,5,1,0,0,1035,127,1,0,0,0,1036,
+		1037,5,53,0,0,1037,1043,5,195,0,0,1038,1039,5,10,0,0,1039,1043,5,195,0,
+		0,1040,1041,5,11,0,0,1041,1043,3,152,76,0,1042,1036,1,0,0,0,1042,1038,
+		1,0,0,0,1042,1040,1,0,0,0,1043,129,1,0,0,0,1044,1045,5,28,0,0,1045,1046,
+		7,12,0,0,1046,1047,5,1,0,0,1047,131,1,0,0,0,1048,1049,5,8,0,0,1049,1057,
+		3,134,67,0,1050,1058,5,13,0,0,1051,1058,5,12,0,0,1052,1054,3,136,68,0,
+		1053,1052,1,0,0,0,1054,1055,1,0,0,0,1055,1053,1,0,0,0,1055,1056,1,0,0,
+		0,1056,1058,1,0,0,0,1057,1050,1,0,0,0,1057,1051,1,0,0,0,1057,1053,1,0,
+		0,0,1058,1059,1,0,0,0,1059,1060,5,1,0,0,1060,1088,1,0,0,0,1061,1062,5,
+		22,0,0,1062,1063,5,13,0,0,1063,1068,3,140,70,0,1064,1065,5,4,0,0,1065,
+		1067,3,140,70,0,1066,1064,1,0,0,0,1067,1070,1,0,0,0,1068,1066,1,0,0,0,
+		1068,1069,1,0,0,0,1069,1071,1,0,0,0,1070,1068,1,0,0,0,1071,1072,5,1,0,
+		0,1072,1088,1,0,0,0,1073,1074,5,22,0,0,1074,1075,5,23,0,0,1075,1076,5,
+		195,0,0,1076,1088,5,1,0,0,1077,1078,5,22,0,0,1078,1079,5,24,0,0,1079,1080,
+		5,116,0,0,1080,1088,5,1,0,0,1081,1082,5,18,0,0,1082,1083,5,13,0,0,1083,
+		1088,5,1,0,0,1084,1085,5,19,0,0,1085,1086,5,27,0,0,1086,1088,5,1,0,0,1087,
+		1048,1,0,0,0,1087,1061,1,0,0,0,1087,1073,1,0,0,0,1087,1077,1,0,0,0,1087,
+		1081,1,0,0,0,1087,1084,1,0,0,0,1088,133,1,0,0,0,1089,1090,7,13,0,0,1090,
+		135,1,0,0,0,1091,1092,5,16,0,0,1092,1096,5,195,0,0,1093,1094,5,17,0,0,
+		1094,1096,3,138,69,0,1095,1091,1,0,0,0,1095,1093,1,0,0,0,1096,137,1,0,
+		0,0,1097,1098,7,14,0,0,1098,139,1,0,0,0,1099,1100,7,15,0,0,1100,141,1,
+		0,0,0,1101,1104,5,197,0,0,1102,1104,3,144,72,0,1103,1101,1,0,0,0,1103,
+		1102,1,0,0,0,1104,143,1,0,0,0,1105,1106,7,16,0,0,1106,145,1,0,0,0,1107,
+		1108,7,17,0,0,1108,147,1,0,0,0,1109,1110,7,18,0,0,1110,149,1,0,0,0,1111,
+		1112,5,191,0,0,1112,151,1,0,0,0,1113,1114,5,192,0,0,1114,153,1,0,0,0,98,
+		157,169,183,192,200,204,208,212,220,228,235,238,244,248,256,265,269,294,
+		303,308,315,321,333,342,350,358,376,384,394,409,413,425,435,443,452,464,
+		469,476,492,500,503,519,530,538,547,559,568,584,587,593,598,612,621,633,
+		640,649,657,670,679,686,700,721,726,728,749,765,776,785,802,807,813,818,
+		828,834,839,865,873,886,897,915,920,928,937,950,968,977,992,1004,1014,
+		1021,1031,1042,1055,1057,1068,1087,1095,1103
 	};
 
 	public static readonly ATN _ATN =

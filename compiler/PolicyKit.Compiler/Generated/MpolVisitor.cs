@@ -570,6 +570,13 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitComposeLoopbackFilter([NotNull] MpolParser.ComposeLoopbackFilterContext context);
 	/// <summary>
+	/// Visit a parse tree produced by the <c>deviceAudit</c>
+	/// labeled alternative in <see cref="MpolParser.deviceStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitDeviceAudit([NotNull] MpolParser.DeviceAuditContext context);
+	/// <summary>
 	/// Visit a parse tree produced by <see cref="MpolParser.rpBlock"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>

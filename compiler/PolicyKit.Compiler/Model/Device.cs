@@ -79,6 +79,12 @@ public sealed record Device(
 
     /// <summary>The site's loopback filter PolicyKit's runs before (<c>compose loopback-filter</c>); null when it is replaced.</summary>
     public SiteObject? ComposedLoopbackFilter { get; init; }
+
+    /// <summary>Where <c>audit;</c> puts the whole device in audit; null when it enforces. docs/language.md#audit.</summary>
+    public SourceSpan? Audit { get; init; }
+
+    /// <summary>Whether an interface's own rules are in audit: the device's or the interface's <c>audit;</c>.</summary>
+    public bool Audits(InterfacePolicy iface) => Audit is not null || iface.Audit is not null;
 }
 
 /// <summary>An object of the site — an ACL or filter PolicyKit does not own — that the policy names, to take its place or to compose with it.</summary>

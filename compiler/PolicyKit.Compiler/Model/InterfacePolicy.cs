@@ -84,4 +84,9 @@ public sealed record InterfacePolicy(
 
     /// <summary>The site's ACLs/filters on this interface that PolicyKit's may replace (<c>takeover</c>).</summary>
     public ImmutableArray<SiteObject> TakeOver { get; init; } = [];
+    /// <summary>
+    /// Where <c>audit;</c> puts this interface in audit (in its own block, else in the last of its
+    /// profiles that writes it); null when its rules are enforced. docs/language.md#audit.
+    /// </summary>
+    public SourceSpan? Audit { get; init; }
 }

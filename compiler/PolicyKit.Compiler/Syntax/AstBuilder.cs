@@ -294,6 +294,7 @@ public sealed partial class AstBuilder
         }
         if (statement.sourceFilterStmt() is { } sourceFilter) return new SourceFilterSyntax(Name(sourceFilter.name()), Span(sourceFilter));
         if (statement.ROUTER_GUARD() is not null) return new RouterGuardSyntax(Span(statement));
+        if (statement.AUDIT() is not null) return new InterfaceAuditSyntax(Span(statement));
         if (statement.DESCRIPTION() is not null) return new DescriptionSyntax(Text(statement.STRING()), Span(statement));
         if (statement.takeoverStmt() is { } takeover) return new InterfaceTakeoverSyntax(SiteObjects(takeover), Span(takeover));
         return null;
@@ -443,6 +444,8 @@ public sealed partial class AstBuilder
                 return new DeviceTakeoverSyntax(SiteObjects(takeover.takeoverStmt()), Span(takeover));
             case ComposeLoopbackFilterContext compose:
                 return new ComposeLoopbackFilterSyntax(SiteObject(compose.STRING()), Span(compose));
+            case DeviceAuditContext audit:
+                return new AuditSyntax(Span(audit));
             default:
                 return null;
         }

@@ -13,6 +13,9 @@ public sealed record MrouteLimitSyntax(int Max, int? Warn, SourceSpan Span) : De
 /// <summary><c>igmp limit N</c> (router-wide cap) or <c>igmp default-limit N</c> (per-interface default).</summary>
 public sealed record DeviceGroupLimitSyntax(GroupProtocol Protocol, bool IsDefault, int Max, AddressRefSyntax? Except, SourceSpan Span) : DeviceStmtSyntax(Span);
 
+/// <summary><c>audit;</c> in a device: every deny of the device is reported as "would deny", none enforced.</summary>
+public sealed record AuditSyntax(SourceSpan Span) : DeviceStmtSyntax(Span);
+
 public sealed record SapListenSyntax(bool On, SourceSpan Span) : DeviceStmtSyntax(Span);
 
 /// <summary><c>takeover "NAME", …;</c> in a device: site objects whose device-wide place (the loopback filter) PolicyKit's may take.</summary>

@@ -28,6 +28,9 @@ public sealed record SourceFilterSyntax(NameSyntax Filter, SourceSpan Span) : In
 
 public sealed record RouterGuardSyntax(SourceSpan Span) : InterfaceStmtSyntax(Span);
 
+/// <summary><c>audit;</c> in a profile or an interface: the interface's own rules report "would deny" instead of denying.</summary>
+public sealed record InterfaceAuditSyntax(SourceSpan Span) : InterfaceStmtSyntax(Span);
+
 public sealed record DescriptionSyntax(string Text, SourceSpan Span) : InterfaceStmtSyntax(Span);
 
 /// <summary><c>takeover "NAME", …;</c> on an interface: the site's ACLs/filters there that PolicyKit's may replace.</summary>

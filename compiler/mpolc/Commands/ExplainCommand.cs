@@ -68,6 +68,13 @@ internal static class ExplainCommand
 
         var output = context.Out;
         output.Write($"device {device.Name} ({device.Platform.Keyword()}) of {path}\n");
+        // Audit scopes first: their denies below are admits that only report.
+        if (table.DeviceAudit) output.Write($"audit  the whole device ({table.Source.LocationText(table.Source.Router.AuditLocation)}): every deny is reported and admitted\n");
+        else
+        {
+            foreach (var iface in table.Source.Interfaces.Where(i => i.InAudit))
+                output.Write($"audit  interface {iface.Name} ({table.Source.LocationText(iface.AuditLocation)}): its own rules' denies are reported and admitted\n");
+        }
         for (int i = 0; i < results.Count; i++)
         {
             var r = results[i];
@@ -94,7 +101,8 @@ internal static class ExplainCommand
     {
         string pad = indent ? "     " : "   ";
         if (indent) output.Write($"   {label}:\n");
-        string verdict = d.IsAdmit ? "admit" : $"deny ({Decision.ReasonText(d.Reason)})";
+        string verdict = d.IsWouldDeny ? $"admit (audit: would deny ({Decision.ReasonText(d.Reason)}))"
+            : d.IsAdmit ? "admit" : $"deny ({Decision.ReasonText(d.Reason)})";
         string notes = Notes(d);
         output.Write($"{pad}{verdict}{(notes.Length > 0 ? " — " + notes : string.Empty)}\n");
         if (!d.Rule.IsNone) WriteRule(output, pad, "rule ", d.Table, d.Rule, lines);
@@ -126,7 +134,8 @@ internal static class ExplainCommand
     private static string Notes(Decision d)
     {
         var notes = new List<string>();
-        if (!d.IsAdmit) notes.Add(Why(d.Reason));
+        if (d.IsDenyOrWouldDeny) notes.Add(Why(d.Reason));
+        if (d.IsWouldDeny) notes.Add("admitted: the scope is in audit, so the policy only reports it");
         if (d.Has(DecisionFlags.Refresh)) notes.Add("refresh of an existing entry (never refused by a limit)");
         if (d.Has(DecisionFlags.Removed)) notes.Add("entry removed, its slot freed");
         if (d.Has(DecisionFlags.NotFound)) notes.Add("no such entry");

@@ -706,4 +706,45 @@ public sealed class CheckDiagnosticTests
             fix: [("env(\"K1\");", "env(\"K1\"); prefix-filter in peer-in;")]);
         Assert.Equal("eBGP neighbor 198.51.100.1 has no inbound prefix filter", d.Message);
     }
+
+    [Fact]
+    public void MP3070_a_scope_in_audit_is_shown_with_what_the_router_configurations_leave_out()
+    {
+        var d = PolicyAssert.Case("MP3070", Info, 4, 5,
+            """
+            groups tv { 239.1.0.0/16; }
+            filter joins { permit groups tv; }
+            profile watched {
+                audit;
+                igmp { access joins; limit 2; }
+            }
+            device r1 platform ios-xe { interface "Gi0/1" uses watched; }
+            """,
+            fix: [("audit;", "")]);
+        Assert.Equal("interface \"Gi0/1\" of device 'r1' is in audit: mpol-agent reports what the policy would deny there and admits it", d.Message);
+        Assert.StartsWith("its router configurations leave out igmp access filter, igmp interface limit;", d.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MP3070_a_device_in_audit()
+    {
+        var d = PolicyAssert.Case("MP3070", Info, 2, 5,
+            """
+            device r1 platform linux {
+                audit;
+                mroute-limit 100;
+                interface "eth1" { igmp { limit 2; } audit; }
+            }
+            """,
+            fix: [("    audit;\n", ""), ("} audit; }", "} }")]);
+        Assert.Equal("device 'r1' is in audit: mpol-agent reports what the policy would deny there and admits it", d.Message);
+        Assert.StartsWith("its router configurations leave out igmp interface limit, mroute-limit;", d.Hint, StringComparison.Ordinal);
+        // Under a device in audit, the interface's own statement adds no second report.
+        Assert.Single(PolicyAssert.Check("""
+            device r1 platform linux {
+                audit;
+                interface "eth1" { igmp { limit 2; } audit; }
+            }
+            """).Diagnostics, x => x.Code == "MP3070");
+    }
 }

@@ -131,7 +131,7 @@ public sealed partial class DiagnosticCatalogTests
     [GeneratedRegex(@"```mpol\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex MpolBlock();
 
-    [GeneratedRegex(@"```text\npolicy\.mpol:(\d+):(\d+): (error|warning) (MP\d{4}): ")]
+    [GeneratedRegex(@"```text\npolicy\.mpol:(\d+):(\d+): (error|warning|info) (MP\d{4}): ")]
     private static partial Regex OutputHeader();
 
     /// <summary>

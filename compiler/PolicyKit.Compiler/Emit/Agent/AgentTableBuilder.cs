@@ -48,6 +48,13 @@ public sealed class AgentTableBuilder(PolicyModel model, Device device)
         };
 
         var interfaces = device.Interfaces.Select(Interface).ToImmutableArray();
+        // Audit (format 1.2): the device's and each interface's own audit statement, by location.
+        // Located last, so a table without audit has exactly the locations it always had.
+        if (device.Audit is { } deviceAudit) router = router with { AuditLocation = Location(deviceAudit) };
+        for (int i = 0; i < interfaces.Length; i++)
+        {
+            if (device.Interfaces[i].Audit is { } audit) interfaces = interfaces.SetItem(i, interfaces[i] with { AuditLocation = Location(audit) });
+        }
         var msdp = (device.Msdp?.Peers ?? []).Select(p => new MsdpPeerEntry(
             Family(p.Address.Family), p.Address.Network, p.RemoteAs,
             FilterIndex(p.SaFilterIn), FilterIndex(p.SaFilterOut), p.SaLimit ?? RouterEntry.Unlimited, Location(p.Span))).ToImmutableArray();

@@ -47,7 +47,7 @@ public static class AgentTableEmitter
         text.Write($"# policy: {policyFile}\n");
         text.Write($"# sha256: {contentHash}\n");
         text.Write($"# device: {deviceName}  target: {Target}  platform: {table.Header.Platform}\n");
-        text.Write($"# The readable form of {FileName(deviceName)} (table format {TableFormat.MajorVersion}.{TableFormat.MinorVersion}), the binary table mpol-agent loads; `mpolc inspect` prints the file itself.\n");
+        text.Write($"# The readable form of {FileName(deviceName)} (table format {TableFormat.MajorVersion}.{TableFormat.MinorFor(table)}), the binary table mpol-agent loads; `mpolc inspect` prints the file itself.\n");
         text.Write("\n");
         TableText.Write(text, table, file: null, withHeader: false);
         return text.ToString();
