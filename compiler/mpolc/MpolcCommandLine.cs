@@ -33,6 +33,7 @@ internal static class MpolcCommandLine
         root.Add(QueryCommand.Create(context));
         root.Add(TestCommand.Create(context));
         root.Add(FmtCommand.Create(context));
+        root.Add(LockCommand.Create(context));
         return root;
     }
 

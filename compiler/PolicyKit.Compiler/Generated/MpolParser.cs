@@ -39,35 +39,36 @@ public partial class MpolParser : Parser {
 		PREFERENCE=10, REFRESH=11, ACCEPT=12, REJECT=13, INVALID=14, NOT_FOUND=15, 
 		LOCAL_PREFERENCE=16, COMMUNITY=17, BLACKHOLE=18, GRACEFUL_SHUTDOWN=19, 
 		NO_EXPORT=20, NO_ADVERTISE=21, AS_PATH=22, MAX_LENGTH=23, FIRST_AS=24, 
-		BOGON_ASNS=25, PRIVATE_ASNS=26, HONOR=27, EBGP_DEFAULT=28, COMMUNITY_VALUE=29, 
-		INCLUDE=30, TEST=31, GIVEN=32, EXPECT=33, REPEAT=34, BECAUSE=35, BY=36, 
-		GROUPS=37, SOURCES=38, PREFIXES=39, EXCEPT=40, GE=41, LE=42, FILTER=43, 
-		PERMIT=44, DENY=45, LOG=46, ANY=47, FROM=48, TO=49, RPS=50, PROTOCOL=51, 
-		IGMP_TYPE=52, PORT=53, CLASS=54, MATCH=55, COST=56, PROFILE=57, ROUTER_GUARD=58, 
-		DESCRIPTION=59, IGMP=60, MLD=61, VERSION=62, ACCESS=63, LIMIT=64, QUERIES=65, 
-		DROP=66, ALLOW=67, CONTROL=68, STATE_LIMIT=69, RPF=70, OUT=71, IN=72, 
-		BOTH=73, CONNECTED=74, CLASSES=75, DEFAULT_COST=76, PIM=77, NEIGHBORS=78, 
-		NONE=79, BSR_BORDER=80, DISABLED=81, BOUNDARY=82, FILTER_AUTO_RP=83, SOURCE_FILTER=84, 
-		DEVICE=85, PLATFORM=86, IOS_XE=87, IOS_XR=88, JUNOS=89, FRR=90, NFTABLES=91, 
-		LINUX=92, MROUTE_LIMIT=93, WARN=94, DEFAULT_LIMIT=95, SAP_LISTEN=96, ON=97, 
-		OFF=98, MRINFO=99, GROUP_RANGE=100, SSM_RANGE=101, INTERFACE=102, USES=103, 
-		RP=104, ADDRESS=105, ACCEPT_REGISTER=106, ANNOUNCE_FILTER=107, REGISTER_RATE_LIMIT=108, 
-		MSDP=109, ORIGINATOR_ID=110, REDISTRIBUTE=111, PEER=112, AS=113, SA_FILTER=114, 
-		SA_LIMIT=115, MESH_GROUP=116, CONNECT_SOURCE=117, AUTH=118, MD5=119, TCP_AO=120, 
-		KEYCHAIN=121, SECRET=122, ENV=123, FILE=124, BGP=125, ROUTER_ID=126, NEIGHBOR=127, 
-		DAMPING=128, HALF_LIFE=129, REUSE=130, SUPPRESS=131, MAX_SUPPRESS=132, 
-		MAX_PREFIX=133, RESTART=134, WARNING_ONLY=135, TTL_SECURITY=136, HOPS=137, 
-		HOLD_TIME=138, PREFIX_FILTER=139, KEY=140, VALID=141, BMP=142, STATION=143, 
-		TLS=144, MUTUAL=145, SERVER_ONLY=146, MIN_VERSION=147, CIPHERS=148, CA=149, 
-		CERT=150, STRICT=151, MONITOR=152, PRE_POLICY=153, POST_POLICY=154, LOC_RIB=155, 
-		STATS_INTERVAL=156, TELEMETRY=157, SITE=158, INTERVAL=159, CONTROL_PLANE=160, 
-		RATE_LIMIT=161, PPS=162, GROUP_ENCRYPTION=163, PROTECT=164, GROUP_ID=165, 
-		UDP=166, TCP=167, ICMP=168, ICMPV6=169, IP=170, AUTO_RP=171, QUERY=172, 
-		REPORT_V1=173, REPORT_V2=174, REPORT_V3=175, LEAVE=176, PIM_V1=177, DVMRP=178, 
-		MTRACE=179, MTRACE_RESPONSE=180, DATE=181, RANGE_DOTS=182, IPV4_PREFIX=183, 
-		IPV4=184, IPV6_PREFIX=185, IPV6=186, BANDWIDTH=187, DURATION=188, PERCENT=189, 
-		DECIMAL=190, INT=191, STRING=192, IDENT=193, LINE_COMMENT=194, BLOCK_COMMENT=195, 
-		WS=196, BAD_CHAR=197;
+		BOGON_ASNS=25, PRIVATE_ASNS=26, HONOR=27, EBGP_DEFAULT=28, IRR=29, RPSL=30, 
+		AGGREGATE=31, IPV4_WORD=32, IPV6_WORD=33, COMMUNITY_VALUE=34, INCLUDE=35, 
+		TEST=36, GIVEN=37, EXPECT=38, REPEAT=39, BECAUSE=40, BY=41, GROUPS=42, 
+		SOURCES=43, PREFIXES=44, EXCEPT=45, GE=46, LE=47, FILTER=48, PERMIT=49, 
+		DENY=50, LOG=51, ANY=52, FROM=53, TO=54, RPS=55, PROTOCOL=56, IGMP_TYPE=57, 
+		PORT=58, CLASS=59, MATCH=60, COST=61, PROFILE=62, ROUTER_GUARD=63, DESCRIPTION=64, 
+		IGMP=65, MLD=66, VERSION=67, ACCESS=68, LIMIT=69, QUERIES=70, DROP=71, 
+		ALLOW=72, CONTROL=73, STATE_LIMIT=74, RPF=75, OUT=76, IN=77, BOTH=78, 
+		CONNECTED=79, CLASSES=80, DEFAULT_COST=81, PIM=82, NEIGHBORS=83, NONE=84, 
+		BSR_BORDER=85, DISABLED=86, BOUNDARY=87, FILTER_AUTO_RP=88, SOURCE_FILTER=89, 
+		DEVICE=90, PLATFORM=91, IOS_XE=92, IOS_XR=93, JUNOS=94, FRR=95, NFTABLES=96, 
+		LINUX=97, MROUTE_LIMIT=98, WARN=99, DEFAULT_LIMIT=100, SAP_LISTEN=101, 
+		ON=102, OFF=103, MRINFO=104, GROUP_RANGE=105, SSM_RANGE=106, INTERFACE=107, 
+		USES=108, RP=109, ADDRESS=110, ACCEPT_REGISTER=111, ANNOUNCE_FILTER=112, 
+		REGISTER_RATE_LIMIT=113, MSDP=114, ORIGINATOR_ID=115, REDISTRIBUTE=116, 
+		PEER=117, AS=118, SA_FILTER=119, SA_LIMIT=120, MESH_GROUP=121, CONNECT_SOURCE=122, 
+		AUTH=123, MD5=124, TCP_AO=125, KEYCHAIN=126, SECRET=127, ENV=128, FILE=129, 
+		BGP=130, ROUTER_ID=131, NEIGHBOR=132, DAMPING=133, HALF_LIFE=134, REUSE=135, 
+		SUPPRESS=136, MAX_SUPPRESS=137, MAX_PREFIX=138, RESTART=139, WARNING_ONLY=140, 
+		TTL_SECURITY=141, HOPS=142, HOLD_TIME=143, PREFIX_FILTER=144, KEY=145, 
+		VALID=146, BMP=147, STATION=148, TLS=149, MUTUAL=150, SERVER_ONLY=151, 
+		MIN_VERSION=152, CIPHERS=153, CA=154, CERT=155, STRICT=156, MONITOR=157, 
+		PRE_POLICY=158, POST_POLICY=159, LOC_RIB=160, STATS_INTERVAL=161, TELEMETRY=162, 
+		SITE=163, INTERVAL=164, CONTROL_PLANE=165, RATE_LIMIT=166, PPS=167, GROUP_ENCRYPTION=168, 
+		PROTECT=169, GROUP_ID=170, UDP=171, TCP=172, ICMP=173, ICMPV6=174, IP=175, 
+		AUTO_RP=176, QUERY=177, REPORT_V1=178, REPORT_V2=179, REPORT_V3=180, LEAVE=181, 
+		PIM_V1=182, DVMRP=183, MTRACE=184, MTRACE_RESPONSE=185, DATE=186, RANGE_DOTS=187, 
+		IPV4_PREFIX=188, IPV4=189, IPV6_PREFIX=190, IPV6=191, BANDWIDTH=192, DURATION=193, 
+		PERCENT=194, DECIMAL=195, INT=196, STRING=197, IDENT=198, LINE_COMMENT=199, 
+		BLOCK_COMMENT=200, WS=201, BAD_CHAR=202;
 	public const int
 		RULE_policyFile = 0, RULE_declaration = 1, RULE_includeDecl = 2, RULE_testDecl = 3, 
 		RULE_testStmt = 4, RULE_setDecl = 5, RULE_setKind = 6, RULE_setEntry = 7, 
@@ -88,8 +89,9 @@ public partial class MpolParser : Parser {
 		RULE_telemetryStmt = 58, RULE_controlPlaneStmt = 59, RULE_groupEncryptionStmt = 60, 
 		RULE_rpkiBlock = 61, RULE_rpkiStmt = 62, RULE_rpkiCacheOption = 63, RULE_ebgpDefaultStmt = 64, 
 		RULE_neighborSecurityStmt = 65, RULE_rpkiState = 66, RULE_rpkiMark = 67, 
-		RULE_community = 68, RULE_asnClass = 69, RULE_name = 70, RULE_softKeyword = 71, 
-		RULE_prefix = 72, RULE_ipAddress = 73, RULE_bandwidth = 74, RULE_duration = 75;
+		RULE_community = 68, RULE_asnClass = 69, RULE_irrSetDecl = 70, RULE_irrStmt = 71, 
+		RULE_irrFamilyLength = 72, RULE_name = 73, RULE_softKeyword = 74, RULE_prefix = 75, 
+		RULE_ipAddress = 76, RULE_bandwidth = 77, RULE_duration = 78;
 	public static readonly string[] ruleNames = {
 		"policyFile", "declaration", "includeDecl", "testDecl", "testStmt", "setDecl", 
 		"setKind", "setEntry", "setItem", "prefixLengthRange", "filterDecl", "filterRule", 
@@ -104,7 +106,8 @@ public partial class MpolParser : Parser {
 		"monitorPolicy", "telemetryBlock", "telemetryStmt", "controlPlaneStmt", 
 		"groupEncryptionStmt", "rpkiBlock", "rpkiStmt", "rpkiCacheOption", "ebgpDefaultStmt", 
 		"neighborSecurityStmt", "rpkiState", "rpkiMark", "community", "asnClass", 
-		"name", "softKeyword", "prefix", "ipAddress", "bandwidth", "duration"
+		"irrSetDecl", "irrStmt", "irrFamilyLength", "name", "softKeyword", "prefix", 
+		"ipAddress", "bandwidth", "duration"
 	};
 
 	private static readonly string[] _LiteralNames = {
@@ -112,10 +115,11 @@ public partial class MpolParser : Parser {
 		"'preference'", "'refresh'", "'accept'", "'reject'", "'invalid'", "'not-found'", 
 		"'local-preference'", "'community'", "'blackhole'", "'graceful-shutdown'", 
 		"'no-export'", "'no-advertise'", "'as-path'", "'max-length'", "'first-as'", 
-		"'bogon-asns'", "'private-asns'", "'honor'", "'ebgp-default'", null, "'include'", 
-		"'test'", "'given'", "'expect'", "'repeat'", "'because'", "'by'", "'groups'", 
-		"'sources'", "'prefixes'", "'except'", "'ge'", "'le'", "'filter'", "'permit'", 
-		"'deny'", "'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", "'igmp-type'", 
+		"'bogon-asns'", "'private-asns'", "'honor'", "'ebgp-default'", "'irr'", 
+		"'rpsl'", "'aggregate'", "'ipv4'", "'ipv6'", null, "'include'", "'test'", 
+		"'given'", "'expect'", "'repeat'", "'because'", "'by'", "'groups'", "'sources'", 
+		"'prefixes'", "'except'", "'ge'", "'le'", "'filter'", "'permit'", "'deny'", 
+		"'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", "'igmp-type'", 
 		"'port'", "'class'", "'match'", "'cost'", "'profile'", "'router-guard'", 
 		"'description'", "'igmp'", "'mld'", "'version'", "'access'", "'limit'", 
 		"'queries'", "'drop'", "'allow'", "'control'", "'state-limit'", "'rpf'", 
@@ -145,32 +149,32 @@ public partial class MpolParser : Parser {
 		"REFRESH", "ACCEPT", "REJECT", "INVALID", "NOT_FOUND", "LOCAL_PREFERENCE", 
 		"COMMUNITY", "BLACKHOLE", "GRACEFUL_SHUTDOWN", "NO_EXPORT", "NO_ADVERTISE", 
 		"AS_PATH", "MAX_LENGTH", "FIRST_AS", "BOGON_ASNS", "PRIVATE_ASNS", "HONOR", 
-		"EBGP_DEFAULT", "COMMUNITY_VALUE", "INCLUDE", "TEST", "GIVEN", "EXPECT", 
-		"REPEAT", "BECAUSE", "BY", "GROUPS", "SOURCES", "PREFIXES", "EXCEPT", 
-		"GE", "LE", "FILTER", "PERMIT", "DENY", "LOG", "ANY", "FROM", "TO", "RPS", 
-		"PROTOCOL", "IGMP_TYPE", "PORT", "CLASS", "MATCH", "COST", "PROFILE", 
-		"ROUTER_GUARD", "DESCRIPTION", "IGMP", "MLD", "VERSION", "ACCESS", "LIMIT", 
-		"QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", "RPF", "OUT", "IN", 
-		"BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", "NEIGHBORS", "NONE", 
-		"BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", 
-		"DEVICE", "PLATFORM", "IOS_XE", "IOS_XR", "JUNOS", "FRR", "NFTABLES", 
-		"LINUX", "MROUTE_LIMIT", "WARN", "DEFAULT_LIMIT", "SAP_LISTEN", "ON", 
-		"OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", "INTERFACE", "USES", "RP", 
-		"ADDRESS", "ACCEPT_REGISTER", "ANNOUNCE_FILTER", "REGISTER_RATE_LIMIT", 
-		"MSDP", "ORIGINATOR_ID", "REDISTRIBUTE", "PEER", "AS", "SA_FILTER", "SA_LIMIT", 
-		"MESH_GROUP", "CONNECT_SOURCE", "AUTH", "MD5", "TCP_AO", "KEYCHAIN", "SECRET", 
-		"ENV", "FILE", "BGP", "ROUTER_ID", "NEIGHBOR", "DAMPING", "HALF_LIFE", 
-		"REUSE", "SUPPRESS", "MAX_SUPPRESS", "MAX_PREFIX", "RESTART", "WARNING_ONLY", 
-		"TTL_SECURITY", "HOPS", "HOLD_TIME", "PREFIX_FILTER", "KEY", "VALID", 
-		"BMP", "STATION", "TLS", "MUTUAL", "SERVER_ONLY", "MIN_VERSION", "CIPHERS", 
-		"CA", "CERT", "STRICT", "MONITOR", "PRE_POLICY", "POST_POLICY", "LOC_RIB", 
-		"STATS_INTERVAL", "TELEMETRY", "SITE", "INTERVAL", "CONTROL_PLANE", "RATE_LIMIT", 
-		"PPS", "GROUP_ENCRYPTION", "PROTECT", "GROUP_ID", "UDP", "TCP", "ICMP", 
-		"ICMPV6", "IP", "AUTO_RP", "QUERY", "REPORT_V1", "REPORT_V2", "REPORT_V3", 
-		"LEAVE", "PIM_V1", "DVMRP", "MTRACE", "MTRACE_RESPONSE", "DATE", "RANGE_DOTS", 
-		"IPV4_PREFIX", "IPV4", "IPV6_PREFIX", "IPV6", "BANDWIDTH", "DURATION", 
-		"PERCENT", "DECIMAL", "INT", "STRING", "IDENT", "LINE_COMMENT", "BLOCK_COMMENT", 
-		"WS", "BAD_CHAR"
+		"EBGP_DEFAULT", "IRR", "RPSL", "AGGREGATE", "IPV4_WORD", "IPV6_WORD", 
+		"COMMUNITY_VALUE", "INCLUDE", "TEST", "GIVEN", "EXPECT", "REPEAT", "BECAUSE", 
+		"BY", "GROUPS", "SOURCES", "PREFIXES", "EXCEPT", "GE", "LE", "FILTER", 
+		"PERMIT", "DENY", "LOG", "ANY", "FROM", "TO", "RPS", "PROTOCOL", "IGMP_TYPE", 
+		"PORT", "CLASS", "MATCH", "COST", "PROFILE", "ROUTER_GUARD", "DESCRIPTION", 
+		"IGMP", "MLD", "VERSION", "ACCESS", "LIMIT", "QUERIES", "DROP", "ALLOW", 
+		"CONTROL", "STATE_LIMIT", "RPF", "OUT", "IN", "BOTH", "CONNECTED", "CLASSES", 
+		"DEFAULT_COST", "PIM", "NEIGHBORS", "NONE", "BSR_BORDER", "DISABLED", 
+		"BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", "DEVICE", "PLATFORM", "IOS_XE", 
+		"IOS_XR", "JUNOS", "FRR", "NFTABLES", "LINUX", "MROUTE_LIMIT", "WARN", 
+		"DEFAULT_LIMIT", "SAP_LISTEN", "ON", "OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", 
+		"INTERFACE", "USES", "RP", "ADDRESS", "ACCEPT_REGISTER", "ANNOUNCE_FILTER", 
+		"REGISTER_RATE_LIMIT", "MSDP", "ORIGINATOR_ID", "REDISTRIBUTE", "PEER", 
+		"AS", "SA_FILTER", "SA_LIMIT", "MESH_GROUP", "CONNECT_SOURCE", "AUTH", 
+		"MD5", "TCP_AO", "KEYCHAIN", "SECRET", "ENV", "FILE", "BGP", "ROUTER_ID", 
+		"NEIGHBOR", "DAMPING", "HALF_LIFE", "REUSE", "SUPPRESS", "MAX_SUPPRESS", 
+		"MAX_PREFIX", "RESTART", "WARNING_ONLY", "TTL_SECURITY", "HOPS", "HOLD_TIME", 
+		"PREFIX_FILTER", "KEY", "VALID", "BMP", "STATION", "TLS", "MUTUAL", "SERVER_ONLY", 
+		"MIN_VERSION", "CIPHERS", "CA", "CERT", "STRICT", "MONITOR", "PRE_POLICY", 
+		"POST_POLICY", "LOC_RIB", "STATS_INTERVAL", "TELEMETRY", "SITE", "INTERVAL", 
+		"CONTROL_PLANE", "RATE_LIMIT", "PPS", "GROUP_ENCRYPTION", "PROTECT", "GROUP_ID", 
+		"UDP", "TCP", "ICMP", "ICMPV6", "IP", "AUTO_RP", "QUERY", "REPORT_V1", 
+		"REPORT_V2", "REPORT_V3", "LEAVE", "PIM_V1", "DVMRP", "MTRACE", "MTRACE_RESPONSE", 
+		"DATE", "RANGE_DOTS", "IPV4_PREFIX", "IPV4", "IPV6_PREFIX", "IPV6", "BANDWIDTH", 
+		"DURATION", "PERCENT", "DECIMAL", "INT", "STRING", "IDENT", "LINE_COMMENT", 
+		"BLOCK_COMMENT", "WS", "BAD_CHAR"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -233,21 +237,21 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 155;
+			State = 161;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 30)) & ~0x3f) == 0 && ((1L << (_la - 30)) & 36028797169968003L) != 0)) {
+			while (((((_la - 35)) & ~0x3f) == 0 && ((1L << (_la - 35)) & 36028797169968003L) != 0)) {
 				{
 				{
-				State = 152;
+				State = 158;
 				declaration();
 				}
 				}
-				State = 157;
+				State = 163;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 158;
+			State = 164;
 			Match(Eof);
 			}
 		}
@@ -268,6 +272,9 @@ public partial class MpolParser : Parser {
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public SetDeclContext setDecl() {
 			return GetRuleContext<SetDeclContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public IrrSetDeclContext irrSetDecl() {
+			return GetRuleContext<IrrSetDeclContext>(0);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public FilterDeclContext filterDecl() {
 			return GetRuleContext<FilterDeclContext>(0);
@@ -302,62 +309,65 @@ public partial class MpolParser : Parser {
 		DeclarationContext _localctx = new DeclarationContext(Context, State);
 		EnterRule(_localctx, 2, RULE_declaration);
 		try {
-			State = 167;
+			State = 174;
 			ErrorHandler.Sync(this);
-			switch (TokenStream.LA(1)) {
-			case INCLUDE:
+			switch ( Interpreter.AdaptivePredict(TokenStream,1,Context) ) {
+			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 160;
+				State = 166;
 				includeDecl();
 				}
 				break;
-			case GROUPS:
-			case SOURCES:
-			case PREFIXES:
+			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 161;
+				State = 167;
 				setDecl();
 				}
 				break;
-			case FILTER:
+			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 162;
+				State = 168;
+				irrSetDecl();
+				}
+				break;
+			case 4:
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 169;
 				filterDecl();
 				}
 				break;
-			case CLASS:
-				EnterOuterAlt(_localctx, 4);
+			case 5:
+				EnterOuterAlt(_localctx, 5);
 				{
-				State = 163;
+				State = 170;
 				classDecl();
 				}
 				break;
-			case PROFILE:
-				EnterOuterAlt(_localctx, 5);
+			case 6:
+				EnterOuterAlt(_localctx, 6);
 				{
-				State = 164;
+				State = 171;
 				profileDecl();
 				}
 				break;
-			case DEVICE:
-				EnterOuterAlt(_localctx, 6);
+			case 7:
+				EnterOuterAlt(_localctx, 7);
 				{
-				State = 165;
+				State = 172;
 				deviceDecl();
 				}
 				break;
-			case TEST:
-				EnterOuterAlt(_localctx, 7);
+			case 8:
+				EnterOuterAlt(_localctx, 8);
 				{
-				State = 166;
+				State = 173;
 				testDecl();
 				}
 				break;
-			default:
-				throw new NoViableAltException(this);
 			}
 		}
 		catch (RecognitionException re) {
@@ -394,11 +404,11 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 169;
+			State = 176;
 			Match(INCLUDE);
-			State = 170;
+			State = 177;
 			Match(STRING);
-			State = 171;
+			State = 178;
 			Match(T__0);
 			}
 		}
@@ -447,31 +457,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 173;
+			State = 180;
 			Match(TEST);
-			State = 174;
-			Match(STRING);
-			State = 175;
-			Match(DEVICE);
-			State = 176;
-			name();
-			State = 177;
-			Match(T__1);
 			State = 181;
+			Match(STRING);
+			State = 182;
+			Match(DEVICE);
+			State = 183;
+			name();
+			State = 184;
+			Match(T__1);
+			State = 188;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==GIVEN || _la==EXPECT) {
 				{
 				{
-				State = 178;
+				State = 185;
 				testStmt();
 				}
 				}
-				State = 183;
+				State = 190;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 184;
+			State = 191;
 			Match(T__2);
 			}
 		}
@@ -539,30 +549,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 8, RULE_testStmt);
 		int _la;
 		try {
-			State = 210;
+			State = 217;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GIVEN:
 				_localctx = new TestGivenContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 186;
+				State = 193;
 				Match(GIVEN);
-				State = 187;
+				State = 194;
 				Match(STRING);
-				State = 190;
+				State = 197;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==REPEAT) {
 					{
-					State = 188;
+					State = 195;
 					Match(REPEAT);
-					State = 189;
+					State = 196;
 					Match(INT);
 					}
 				}
 
-				State = 192;
+				State = 199;
 				Match(T__0);
 				}
 				break;
@@ -570,49 +580,49 @@ public partial class MpolParser : Parser {
 				_localctx = new TestExpectContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 193;
+				State = 200;
 				Match(EXPECT);
-				State = 194;
+				State = 201;
 				action();
-				State = 195;
+				State = 202;
 				Match(STRING);
-				State = 198;
+				State = 205;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==REPEAT) {
 					{
-					State = 196;
+					State = 203;
 					Match(REPEAT);
-					State = 197;
+					State = 204;
 					Match(INT);
 					}
 				}
 
-				State = 202;
+				State = 209;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==BECAUSE) {
 					{
-					State = 200;
+					State = 207;
 					Match(BECAUSE);
-					State = 201;
+					State = 208;
 					Match(STRING);
 					}
 				}
 
-				State = 206;
+				State = 213;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==BY) {
 					{
-					State = 204;
+					State = 211;
 					Match(BY);
-					State = 205;
+					State = 212;
 					Match(STRING);
 					}
 				}
 
-				State = 208;
+				State = 215;
 				Match(T__0);
 				}
 				break;
@@ -665,27 +675,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 212;
+			State = 219;
 			setKind();
-			State = 213;
+			State = 220;
 			name();
-			State = 214;
+			State = 221;
 			Match(T__1);
-			State = 218;
+			State = 225;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & -4611684783489646848L) != 0) || _la==CONTROL || _la==PEER || ((((_la - 140)) & ~0x3f) == 0 && ((1L << (_la - 140)) & 9140042526891529L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 39530476764928L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & 1125899906842691L) != 0) || ((((_la - 145)) & ~0x3f) == 0 && ((1L << (_la - 145)) & 9140042526891529L) != 0)) {
 				{
 				{
-				State = 215;
+				State = 222;
 				setEntry();
 				}
 				}
-				State = 220;
+				State = 227;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 221;
+			State = 228;
 			Match(T__2);
 			}
 		}
@@ -725,9 +735,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 223;
+			State = 230;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 962072674304L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 30786325577728L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -773,19 +783,19 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 226;
+			State = 233;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EXCEPT) {
 				{
-				State = 225;
+				State = 232;
 				Match(EXCEPT);
 				}
 			}
 
-			State = 228;
+			State = 235;
 			setItem();
-			State = 229;
+			State = 236;
 			Match(T__0);
 			}
 		}
@@ -846,7 +856,7 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 16, RULE_setItem);
 		int _la;
 		try {
-			State = 236;
+			State = 243;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IPV4_PREFIX:
@@ -856,14 +866,14 @@ public partial class MpolParser : Parser {
 				_localctx = new SetPrefixItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 231;
+				State = 238;
 				prefix();
-				State = 233;
+				State = 240;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GE || _la==LE) {
 					{
-					State = 232;
+					State = 239;
 					prefixLengthRange();
 					}
 				}
@@ -880,6 +890,11 @@ public partial class MpolParser : Parser {
 			case COMMUNITY:
 			case BLACKHOLE:
 			case HONOR:
+			case IRR:
+			case RPSL:
+			case AGGREGATE:
+			case IPV4_WORD:
+			case IPV6_WORD:
 			case TEST:
 			case GIVEN:
 			case EXPECT:
@@ -912,7 +927,7 @@ public partial class MpolParser : Parser {
 				_localctx = new SetRefItemContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 235;
+				State = 242;
 				name();
 				}
 				break;
@@ -957,24 +972,24 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 18, RULE_prefixLengthRange);
 		int _la;
 		try {
-			State = 246;
+			State = 253;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 238;
+				State = 245;
 				Match(GE);
-				State = 239;
+				State = 246;
 				Match(INT);
-				State = 242;
+				State = 249;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LE) {
 					{
-					State = 240;
+					State = 247;
 					Match(LE);
-					State = 241;
+					State = 248;
 					Match(INT);
 					}
 				}
@@ -984,9 +999,9 @@ public partial class MpolParser : Parser {
 			case LE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 244;
+				State = 251;
 				Match(LE);
-				State = 245;
+				State = 252;
 				Match(INT);
 				}
 				break;
@@ -1037,27 +1052,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 248;
+			State = 255;
 			Match(FILTER);
-			State = 249;
+			State = 256;
 			name();
-			State = 250;
+			State = 257;
 			Match(T__1);
-			State = 254;
+			State = 261;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==PERMIT || _la==DENY) {
 				{
 				{
-				State = 251;
+				State = 258;
 				filterRule();
 				}
 				}
-				State = 256;
+				State = 263;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 257;
+			State = 264;
 			Match(T__2);
 			}
 		}
@@ -1104,33 +1119,33 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 259;
+			State = 266;
 			action();
-			State = 263;
+			State = 270;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 571987939001630720L) != 0)) {
 				{
 				{
-				State = 260;
+				State = 267;
 				matchTerm();
 				}
 				}
-				State = 265;
+				State = 272;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 267;
+			State = 274;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LOG) {
 				{
-				State = 266;
+				State = 273;
 				Match(LOG);
 				}
 			}
 
-			State = 269;
+			State = 276;
 			Match(T__0);
 			}
 		}
@@ -1169,7 +1184,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 271;
+			State = 278;
 			_la = TokenStream.LA(1);
 			if ( !(_la==PERMIT || _la==DENY) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1341,14 +1356,14 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 26, RULE_matchTerm);
 		int _la;
 		try {
-			State = 306;
+			State = 313;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ANY:
 				_localctx = new MatchAnyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 273;
+				State = 280;
 				Match(ANY);
 				}
 				break;
@@ -1356,9 +1371,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 274;
+				State = 281;
 				Match(SOURCES);
-				State = 275;
+				State = 282;
 				addressRef();
 				}
 				break;
@@ -1366,9 +1381,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 276;
+				State = 283;
 				Match(GROUPS);
-				State = 277;
+				State = 284;
 				addressRef();
 				}
 				break;
@@ -1376,9 +1391,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchPrefixesContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 278;
+				State = 285;
 				Match(PREFIXES);
-				State = 279;
+				State = 286;
 				addressRef();
 				}
 				break;
@@ -1386,9 +1401,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchFromContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 280;
+				State = 287;
 				Match(FROM);
-				State = 281;
+				State = 288;
 				addressRef();
 				}
 				break;
@@ -1396,9 +1411,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchToContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 282;
+				State = 289;
 				Match(TO);
-				State = 283;
+				State = 290;
 				addressRef();
 				}
 				break;
@@ -1406,9 +1421,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchRpsContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 284;
+				State = 291;
 				Match(RPS);
-				State = 285;
+				State = 292;
 				addressRef();
 				}
 				break;
@@ -1416,23 +1431,23 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchProtocolContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 286;
+				State = 293;
 				Match(PROTOCOL);
-				State = 287;
+				State = 294;
 				protocolName();
-				State = 292;
+				State = 299;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 288;
+					State = 295;
 					Match(T__3);
-					State = 289;
+					State = 296;
 					protocolName();
 					}
 					}
-					State = 294;
+					State = 301;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1442,23 +1457,23 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchIgmpTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 295;
+				State = 302;
 				Match(IGMP_TYPE);
-				State = 296;
+				State = 303;
 				igmpType();
-				State = 301;
+				State = 308;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 297;
+					State = 304;
 					Match(T__3);
-					State = 298;
+					State = 305;
 					igmpType();
 					}
 					}
-					State = 303;
+					State = 310;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1468,9 +1483,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchPortContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 304;
+				State = 311;
 				Match(PORT);
-				State = 305;
+				State = 312;
 				Match(INT);
 				}
 				break;
@@ -1517,21 +1532,21 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 308;
+			State = 315;
 			addressItem();
-			State = 313;
+			State = 320;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==T__3) {
 				{
 				{
-				State = 309;
+				State = 316;
 				Match(T__3);
-				State = 310;
+				State = 317;
 				addressItem();
 				}
 				}
-				State = 315;
+				State = 322;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -1600,7 +1615,7 @@ public partial class MpolParser : Parser {
 		AddressItemContext _localctx = new AddressItemContext(Context, State);
 		EnterRule(_localctx, 30, RULE_addressItem);
 		try {
-			State = 319;
+			State = 326;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IPV4_PREFIX:
@@ -1610,7 +1625,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 316;
+				State = 323;
 				prefix();
 				}
 				break;
@@ -1624,6 +1639,11 @@ public partial class MpolParser : Parser {
 			case COMMUNITY:
 			case BLACKHOLE:
 			case HONOR:
+			case IRR:
+			case RPSL:
+			case AGGREGATE:
+			case IPV4_WORD:
+			case IPV6_WORD:
 			case TEST:
 			case GIVEN:
 			case EXPECT:
@@ -1656,7 +1676,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressNameContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 317;
+				State = 324;
 				name();
 				}
 				break;
@@ -1664,7 +1684,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressAnyContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 318;
+				State = 325;
 				Match(ANY);
 				}
 				break;
@@ -1717,9 +1737,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 321;
+			State = 328;
 			_la = TokenStream.LA(1);
-			if ( !(_la==IGMP || ((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 281479271677953L) != 0) || ((((_la - 142)) & ~0x3f) == 0 && ((1L << (_la - 142)) & 562951010385921L) != 0)) ) {
+			if ( !(((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 562949953552385L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 138538465230849L) != 0) || _la==INT) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1770,9 +1790,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 323;
+			State = 330;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 172)) & ~0x3f) == 0 && ((1L << (_la - 172)) & 511L) != 0)) ) {
+			if ( !(((((_la - 177)) & ~0x3f) == 0 && ((1L << (_la - 177)) & 511L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1824,27 +1844,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 325;
+			State = 332;
 			Match(CLASS);
-			State = 326;
+			State = 333;
 			name();
-			State = 327;
+			State = 334;
 			Match(T__1);
-			State = 331;
+			State = 338;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==MATCH || _la==COST) {
 				{
 				{
-				State = 328;
+				State = 335;
 				classStmt();
 				}
 				}
-				State = 333;
+				State = 340;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 334;
+			State = 341;
 			Match(T__2);
 			}
 		}
@@ -1907,30 +1927,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 38, RULE_classStmt);
 		int _la;
 		try {
-			State = 348;
+			State = 355;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MATCH:
 				_localctx = new ClassMatchContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 336;
+				State = 343;
 				Match(MATCH);
-				State = 338;
+				State = 345;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 337;
+					State = 344;
 					matchTerm();
 					}
 					}
-					State = 340;
+					State = 347;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0) );
-				State = 342;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 571987939001630720L) != 0) );
+				State = 349;
 				Match(T__0);
 				}
 				break;
@@ -1938,11 +1958,11 @@ public partial class MpolParser : Parser {
 				_localctx = new ClassCostContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 344;
+				State = 351;
 				Match(COST);
-				State = 345;
+				State = 352;
 				bandwidth();
-				State = 346;
+				State = 353;
 				Match(T__0);
 				}
 				break;
@@ -1993,27 +2013,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 350;
+			State = 357;
 			Match(PROFILE);
-			State = 351;
+			State = 358;
 			name();
-			State = 352;
+			State = 359;
 			Match(T__1);
-			State = 356;
+			State = 363;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 58)) & ~0x3f) == 0 && ((1L << (_la - 58)) & 84412431L) != 0)) {
+			while (((((_la - 63)) & ~0x3f) == 0 && ((1L << (_la - 63)) & 84412431L) != 0)) {
 				{
 				{
-				State = 353;
+				State = 360;
 				interfaceStmt();
 				}
 				}
-				State = 358;
+				State = 365;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 359;
+			State = 366;
 			Match(T__2);
 			}
 		}
@@ -2065,62 +2085,62 @@ public partial class MpolParser : Parser {
 		InterfaceStmtContext _localctx = new InterfaceStmtContext(Context, State);
 		EnterRule(_localctx, 42, RULE_interfaceStmt);
 		try {
-			State = 371;
+			State = 378;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IGMP:
 			case MLD:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 361;
+				State = 368;
 				igmpBlock();
 				}
 				break;
 			case STATE_LIMIT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 362;
+				State = 369;
 				stateLimitStmt();
 				}
 				break;
 			case PIM:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 363;
+				State = 370;
 				pimIfBlock();
 				}
 				break;
 			case BOUNDARY:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 364;
+				State = 371;
 				boundaryStmt();
 				}
 				break;
 			case SOURCE_FILTER:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 365;
+				State = 372;
 				sourceFilterStmt();
 				}
 				break;
 			case ROUTER_GUARD:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 366;
+				State = 373;
 				Match(ROUTER_GUARD);
-				State = 367;
+				State = 374;
 				Match(T__0);
 				}
 				break;
 			case DESCRIPTION:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 368;
+				State = 375;
 				Match(DESCRIPTION);
-				State = 369;
+				State = 376;
 				Match(STRING);
-				State = 370;
+				State = 377;
 				Match(T__0);
 				}
 				break;
@@ -2170,25 +2190,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 373;
+			State = 380;
 			groupProtocol();
-			State = 374;
+			State = 381;
 			Match(T__1);
-			State = 378;
+			State = 385;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 44)) & ~0x3f) == 0 && ((1L << (_la - 44)) & 20709379L) != 0)) {
+			while (((((_la - 49)) & ~0x3f) == 0 && ((1L << (_la - 49)) & 20709379L) != 0)) {
 				{
 				{
-				State = 375;
+				State = 382;
 				igmpStmt();
 				}
 				}
-				State = 380;
+				State = 387;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 381;
+			State = 388;
 			Match(T__2);
 			}
 		}
@@ -2227,7 +2247,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 383;
+			State = 390;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IGMP || _la==MLD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2351,20 +2371,20 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 48, RULE_igmpStmt);
 		int _la;
 		try {
-			State = 419;
+			State = 426;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case VERSION:
 				_localctx = new IgmpMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 385;
+				State = 392;
 				Match(VERSION);
-				State = 386;
+				State = 393;
 				Match(T__4);
-				State = 387;
+				State = 394;
 				Match(INT);
-				State = 388;
+				State = 395;
 				Match(T__0);
 				}
 				break;
@@ -2373,33 +2393,33 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpInlineRuleContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 389;
+				State = 396;
 				action();
-				State = 393;
+				State = 400;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0)) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 571987939001630720L) != 0)) {
 					{
 					{
-					State = 390;
+					State = 397;
 					matchTerm();
 					}
 					}
-					State = 395;
+					State = 402;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 397;
+				State = 404;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOG) {
 					{
-					State = 396;
+					State = 403;
 					Match(LOG);
 					}
 				}
 
-				State = 399;
+				State = 406;
 				Match(T__0);
 				}
 				break;
@@ -2407,11 +2427,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpAccessFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 401;
+				State = 408;
 				Match(ACCESS);
-				State = 402;
+				State = 409;
 				name();
-				State = 403;
+				State = 410;
 				Match(T__0);
 				}
 				break;
@@ -2419,23 +2439,23 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 405;
+				State = 412;
 				Match(LIMIT);
-				State = 406;
+				State = 413;
 				Match(INT);
-				State = 409;
+				State = 416;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 407;
+					State = 414;
 					Match(EXCEPT);
-					State = 408;
+					State = 415;
 					addressRef();
 					}
 				}
 
-				State = 411;
+				State = 418;
 				Match(T__0);
 				}
 				break;
@@ -2443,9 +2463,9 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 412;
+				State = 419;
 				Match(QUERIES);
-				State = 413;
+				State = 420;
 				_la = TokenStream.LA(1);
 				if ( !(_la==DROP || _la==ALLOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2454,7 +2474,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 414;
+				State = 421;
 				Match(T__0);
 				}
 				break;
@@ -2462,11 +2482,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpControlContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 415;
+				State = 422;
 				Match(CONTROL);
-				State = 416;
+				State = 423;
 				name();
-				State = 417;
+				State = 424;
 				Match(T__0);
 				}
 				break;
@@ -2520,27 +2540,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 421;
+			State = 428;
 			Match(STATE_LIMIT);
-			State = 422;
+			State = 429;
 			limitDirection();
-			State = 423;
+			State = 430;
 			limitAmount();
-			State = 427;
+			State = 434;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 37)) & ~0x3f) == 0 && ((1L << (_la - 37)) & 824633720835L) != 0)) {
+			while (((((_la - 42)) & ~0x3f) == 0 && ((1L << (_la - 42)) & 824633720835L) != 0)) {
 				{
 				{
-				State = 424;
+				State = 431;
 				stateLimitOption();
 				}
 				}
-				State = 429;
+				State = 436;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 430;
+			State = 437;
 			Match(T__0);
 			}
 		}
@@ -2580,9 +2600,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 432;
+			State = 439;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 19L) != 0)) ) {
+			if ( !(((((_la - 75)) & ~0x3f) == 0 && ((1L << (_la - 75)) & 19L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -2625,20 +2645,20 @@ public partial class MpolParser : Parser {
 		LimitAmountContext _localctx = new LimitAmountContext(Context, State);
 		EnterRule(_localctx, 54, RULE_limitAmount);
 		try {
-			State = 436;
+			State = 443;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 434;
+				State = 441;
 				Match(INT);
 				}
 				break;
 			case BANDWIDTH:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 435;
+				State = 442;
 				bandwidth();
 				}
 				break;
@@ -2731,16 +2751,16 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 56, RULE_stateLimitOption);
 		int _la;
 		try {
-			State = 453;
+			State = 460;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GROUPS:
 				_localctx = new StateLimitGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 438;
+				State = 445;
 				Match(GROUPS);
-				State = 439;
+				State = 446;
 				addressRef();
 				}
 				break;
@@ -2748,9 +2768,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 440;
+				State = 447;
 				Match(SOURCES);
-				State = 441;
+				State = 448;
 				addressRef();
 				}
 				break;
@@ -2758,23 +2778,23 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitClassesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 442;
+				State = 449;
 				Match(CLASSES);
-				State = 443;
+				State = 450;
 				name();
-				State = 448;
+				State = 455;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 444;
+					State = 451;
 					Match(T__3);
-					State = 445;
+					State = 452;
 					name();
 					}
 					}
-					State = 450;
+					State = 457;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2784,9 +2804,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitDefaultCostContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 451;
+				State = 458;
 				Match(DEFAULT_COST);
-				State = 452;
+				State = 459;
 				bandwidth();
 				}
 				break;
@@ -2834,25 +2854,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 455;
+			State = 462;
 			Match(PIM);
-			State = 456;
+			State = 463;
 			Match(T__1);
-			State = 460;
+			State = 467;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 13L) != 0)) {
+			while (((((_la - 83)) & ~0x3f) == 0 && ((1L << (_la - 83)) & 13L) != 0)) {
 				{
 				{
-				State = 457;
+				State = 464;
 				pimIfStmt();
 				}
 				}
-				State = 462;
+				State = 469;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 463;
+			State = 470;
 			Match(T__2);
 			}
 		}
@@ -2929,18 +2949,18 @@ public partial class MpolParser : Parser {
 		PimIfStmtContext _localctx = new PimIfStmtContext(Context, State);
 		EnterRule(_localctx, 60, RULE_pimIfStmt);
 		try {
-			State = 476;
+			State = 483;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,37,Context) ) {
 			case 1:
 				_localctx = new PimNeighborsNoneContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 465;
+				State = 472;
 				Match(NEIGHBORS);
-				State = 466;
+				State = 473;
 				Match(NONE);
-				State = 467;
+				State = 474;
 				Match(T__0);
 				}
 				break;
@@ -2948,11 +2968,11 @@ public partial class MpolParser : Parser {
 				_localctx = new PimNeighborsPermitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 468;
+				State = 475;
 				Match(NEIGHBORS);
-				State = 469;
+				State = 476;
 				addressRef();
-				State = 470;
+				State = 477;
 				Match(T__0);
 				}
 				break;
@@ -2960,9 +2980,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimBsrBorderContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 472;
+				State = 479;
 				Match(BSR_BORDER);
-				State = 473;
+				State = 480;
 				Match(T__0);
 				}
 				break;
@@ -2970,9 +2990,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimDisabledContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 474;
+				State = 481;
 				Match(DISABLED);
-				State = 475;
+				State = 482;
 				Match(T__0);
 				}
 				break;
@@ -3022,43 +3042,43 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 478;
+			State = 485;
 			Match(BOUNDARY);
-			State = 484;
+			State = 491;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DENY:
 				{
-				State = 479;
+				State = 486;
 				Match(DENY);
-				State = 480;
+				State = 487;
 				Match(GROUPS);
-				State = 481;
+				State = 488;
 				addressRef();
 				}
 				break;
 			case FILTER:
 				{
-				State = 482;
+				State = 489;
 				Match(FILTER);
-				State = 483;
+				State = 490;
 				name();
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 487;
+			State = 494;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==FILTER_AUTO_RP) {
 				{
-				State = 486;
+				State = 493;
 				Match(FILTER_AUTO_RP);
 				}
 			}
 
-			State = 489;
+			State = 496;
 			Match(T__0);
 			}
 		}
@@ -3098,11 +3118,11 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 491;
+			State = 498;
 			Match(SOURCE_FILTER);
-			State = 492;
+			State = 499;
 			name();
-			State = 493;
+			State = 500;
 			Match(T__0);
 			}
 		}
@@ -3153,31 +3173,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 495;
+			State = 502;
 			Match(DEVICE);
-			State = 496;
-			name();
-			State = 497;
-			Match(PLATFORM);
-			State = 498;
-			platformName();
-			State = 499;
-			Match(T__1);
 			State = 503;
+			name();
+			State = 504;
+			Match(PLATFORM);
+			State = 505;
+			platformName();
+			State = 506;
+			Match(T__1);
+			State = 510;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3458764513820541184L) != 0) || ((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 299071655444481L) != 0) || ((((_la - 142)) & ~0x3f) == 0 && ((1L << (_la - 142)) & 2392065L) != 0)) {
+			while (_la==RPKI || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 2306431874999910403L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 313532743681L) != 0)) {
 				{
 				{
-				State = 500;
+				State = 507;
 				deviceStmt();
 				}
 				}
-				State = 505;
+				State = 512;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 506;
+			State = 513;
 			Match(T__2);
 			}
 		}
@@ -3220,9 +3240,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 508;
+			State = 515;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 87)) & ~0x3f) == 0 && ((1L << (_la - 87)) & 63L) != 0)) ) {
+			if ( !(((((_la - 92)) & ~0x3f) == 0 && ((1L << (_la - 92)) & 63L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -3524,30 +3544,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 70, RULE_deviceStmt);
 		int _la;
 		try {
-			State = 610;
+			State = 617;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,52,Context) ) {
 			case 1:
 				_localctx = new MrouteLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 510;
+				State = 517;
 				Match(MROUTE_LIMIT);
-				State = 511;
+				State = 518;
 				Match(INT);
-				State = 514;
+				State = 521;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 512;
+					State = 519;
 					Match(WARN);
-					State = 513;
+					State = 520;
 					Match(INT);
 					}
 				}
 
-				State = 516;
+				State = 523;
 				Match(T__0);
 				}
 				break;
@@ -3555,25 +3575,25 @@ public partial class MpolParser : Parser {
 				_localctx = new RouterWideGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 517;
+				State = 524;
 				groupProtocol();
-				State = 518;
+				State = 525;
 				Match(LIMIT);
-				State = 519;
+				State = 526;
 				Match(INT);
-				State = 522;
+				State = 529;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 520;
+					State = 527;
 					Match(EXCEPT);
-					State = 521;
+					State = 528;
 					addressRef();
 					}
 				}
 
-				State = 524;
+				State = 531;
 				Match(T__0);
 				}
 				break;
@@ -3581,25 +3601,25 @@ public partial class MpolParser : Parser {
 				_localctx = new DefaultGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 526;
+				State = 533;
 				groupProtocol();
-				State = 527;
+				State = 534;
 				Match(DEFAULT_LIMIT);
-				State = 528;
+				State = 535;
 				Match(INT);
-				State = 531;
+				State = 538;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 529;
+					State = 536;
 					Match(EXCEPT);
-					State = 530;
+					State = 537;
 					addressRef();
 					}
 				}
 
-				State = 533;
+				State = 540;
 				Match(T__0);
 				}
 				break;
@@ -3607,9 +3627,9 @@ public partial class MpolParser : Parser {
 				_localctx = new SapListenContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 535;
+				State = 542;
 				Match(SAP_LISTEN);
-				State = 536;
+				State = 543;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ON || _la==OFF) ) {
 				ErrorHandler.RecoverInline(this);
@@ -3618,7 +3638,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 537;
+				State = 544;
 				Match(T__0);
 				}
 				break;
@@ -3626,31 +3646,31 @@ public partial class MpolParser : Parser {
 				_localctx = new MrinfoContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 538;
+				State = 545;
 				Match(MRINFO);
-				State = 543;
+				State = 550;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 539;
+					State = 546;
 					Match(DENY);
-					State = 540;
+					State = 547;
 					Match(ANY);
 					}
 					break;
 				case FILTER:
 					{
-					State = 541;
+					State = 548;
 					Match(FILTER);
-					State = 542;
+					State = 549;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 545;
+				State = 552;
 				Match(T__0);
 				}
 				break;
@@ -3658,33 +3678,33 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 546;
+				State = 553;
 				Match(GROUP_RANGE);
-				State = 552;
+				State = 559;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 547;
+					State = 554;
 					Match(DENY);
-					State = 548;
+					State = 555;
 					Match(GROUPS);
-					State = 549;
+					State = 556;
 					addressRef();
 					}
 					break;
 				case FILTER:
 					{
-					State = 550;
+					State = 557;
 					Match(FILTER);
-					State = 551;
+					State = 558;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 554;
+				State = 561;
 				Match(T__0);
 				}
 				break;
@@ -3692,11 +3712,11 @@ public partial class MpolParser : Parser {
 				_localctx = new SsmRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 556;
+				State = 563;
 				Match(SSM_RANGE);
-				State = 557;
+				State = 564;
 				addressRef();
-				State = 558;
+				State = 565;
 				Match(T__0);
 				}
 				break;
@@ -3704,66 +3724,66 @@ public partial class MpolParser : Parser {
 				_localctx = new InterfaceDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 560;
+				State = 567;
 				Match(INTERFACE);
-				State = 561;
+				State = 568;
 				Match(STRING);
-				State = 571;
+				State = 578;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==USES) {
 					{
-					State = 562;
+					State = 569;
 					Match(USES);
-					State = 563;
+					State = 570;
 					name();
-					State = 568;
+					State = 575;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==T__3) {
 						{
 						{
-						State = 564;
+						State = 571;
 						Match(T__3);
-						State = 565;
+						State = 572;
 						name();
 						}
 						}
-						State = 570;
+						State = 577;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 582;
+				State = 589;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 573;
+					State = 580;
 					Match(T__1);
-					State = 577;
+					State = 584;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 58)) & ~0x3f) == 0 && ((1L << (_la - 58)) & 84412431L) != 0)) {
+					while (((((_la - 63)) & ~0x3f) == 0 && ((1L << (_la - 63)) & 84412431L) != 0)) {
 						{
 						{
-						State = 574;
+						State = 581;
 						interfaceStmt();
 						}
 						}
-						State = 579;
+						State = 586;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 580;
+					State = 587;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 581;
+					State = 588;
 					Match(T__0);
 					}
 					break;
@@ -3776,7 +3796,7 @@ public partial class MpolParser : Parser {
 				_localctx = new RpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 584;
+				State = 591;
 				rpBlock();
 				}
 				break;
@@ -3784,7 +3804,7 @@ public partial class MpolParser : Parser {
 				_localctx = new PimGlobalDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 585;
+				State = 592;
 				pimGlobalBlock();
 				}
 				break;
@@ -3792,7 +3812,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 586;
+				State = 593;
 				msdpBlock();
 				}
 				break;
@@ -3800,7 +3820,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 587;
+				State = 594;
 				bgpBlock();
 				}
 				break;
@@ -3808,7 +3828,7 @@ public partial class MpolParser : Parser {
 				_localctx = new KeychainDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 588;
+				State = 595;
 				keychainBlock();
 				}
 				break;
@@ -3816,7 +3836,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 589;
+				State = 596;
 				bmpBlock();
 				}
 				break;
@@ -3824,7 +3844,7 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 590;
+				State = 597;
 				telemetryBlock();
 				}
 				break;
@@ -3832,25 +3852,25 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 591;
+				State = 598;
 				Match(CONTROL_PLANE);
-				State = 592;
+				State = 599;
 				Match(T__1);
-				State = 596;
+				State = 603;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==FILTER || _la==RATE_LIMIT) {
 					{
 					{
-					State = 593;
+					State = 600;
 					controlPlaneStmt();
 					}
 					}
-					State = 598;
+					State = 605;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 599;
+				State = 606;
 				Match(T__2);
 				}
 				break;
@@ -3858,25 +3878,25 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupEncryptionDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 600;
+				State = 607;
 				Match(GROUP_ENCRYPTION);
-				State = 601;
+				State = 608;
 				Match(T__1);
-				State = 605;
+				State = 612;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==PROTECT || _la==GROUP_ID) {
 					{
 					{
-					State = 602;
+					State = 609;
 					groupEncryptionStmt();
 					}
 					}
-					State = 607;
+					State = 614;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 608;
+				State = 615;
 				Match(T__2);
 				}
 				break;
@@ -3884,7 +3904,7 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 18);
 				{
-				State = 609;
+				State = 616;
 				rpkiBlock();
 				}
 				break;
@@ -3930,25 +3950,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 612;
+			State = 619;
 			Match(RP);
-			State = 613;
+			State = 620;
 			Match(T__1);
-			State = 617;
+			State = 624;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 7L) != 0)) {
+			while (((((_la - 110)) & ~0x3f) == 0 && ((1L << (_la - 110)) & 7L) != 0)) {
 				{
 				{
-				State = 614;
+				State = 621;
 				rpStmt();
 				}
 				}
-				State = 619;
+				State = 626;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 620;
+			State = 627;
 			Match(T__2);
 			}
 		}
@@ -4059,30 +4079,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 74, RULE_rpStmt);
 		int _la;
 		try {
-			State = 656;
+			State = 663;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,57,Context) ) {
 			case 1:
 				_localctx = new RpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 622;
+				State = 629;
 				Match(ADDRESS);
-				State = 623;
+				State = 630;
 				ipAddress();
-				State = 626;
+				State = 633;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GROUPS) {
 					{
-					State = 624;
+					State = 631;
 					Match(GROUPS);
-					State = 625;
+					State = 632;
 					addressRef();
 					}
 				}
 
-				State = 628;
+				State = 635;
 				Match(T__0);
 				}
 				break;
@@ -4090,23 +4110,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 630;
+				State = 637;
 				Match(ACCEPT_REGISTER);
-				State = 632;
+				State = 639;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 631;
+					State = 638;
 					matchTerm();
 					}
 					}
-					State = 634;
+					State = 641;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0) );
-				State = 636;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 571987939001630720L) != 0) );
+				State = 643;
 				Match(T__0);
 				}
 				break;
@@ -4114,13 +4134,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 638;
+				State = 645;
 				Match(ACCEPT_REGISTER);
-				State = 639;
+				State = 646;
 				Match(FILTER);
-				State = 640;
+				State = 647;
 				name();
-				State = 641;
+				State = 648;
 				Match(T__0);
 				}
 				break;
@@ -4128,23 +4148,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 643;
+				State = 650;
 				Match(ANNOUNCE_FILTER);
-				State = 645;
+				State = 652;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 644;
+					State = 651;
 					matchTerm();
 					}
 					}
-					State = 647;
+					State = 654;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0) );
-				State = 649;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 571987939001630720L) != 0) );
+				State = 656;
 				Match(T__0);
 				}
 				break;
@@ -4152,13 +4172,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterRefContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 651;
+				State = 658;
 				Match(ANNOUNCE_FILTER);
-				State = 652;
+				State = 659;
 				Match(FILTER);
-				State = 653;
+				State = 660;
 				name();
-				State = 654;
+				State = 661;
 				Match(T__0);
 				}
 				break;
@@ -4204,25 +4224,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 658;
+			State = 665;
 			Match(PIM);
-			State = 659;
+			State = 666;
 			Match(T__1);
-			State = 663;
+			State = 670;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==REGISTER_RATE_LIMIT) {
 				{
 				{
-				State = 660;
+				State = 667;
 				pimGlobalStmt();
 				}
 				}
-				State = 665;
+				State = 672;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 666;
+			State = 673;
 			Match(T__2);
 			}
 		}
@@ -4269,11 +4289,11 @@ public partial class MpolParser : Parser {
 			_localctx = new PimRegisterRateLimitContext(_localctx);
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 668;
+			State = 675;
 			Match(REGISTER_RATE_LIMIT);
-			State = 669;
+			State = 676;
 			Match(INT);
-			State = 670;
+			State = 677;
 			Match(T__0);
 			}
 		}
@@ -4317,25 +4337,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 672;
+			State = 679;
 			Match(MSDP);
-			State = 673;
+			State = 680;
 			Match(T__1);
-			State = 677;
+			State = 684;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 110)) & ~0x3f) == 0 && ((1L << (_la - 110)) & 7L) != 0)) {
+			while (((((_la - 115)) & ~0x3f) == 0 && ((1L << (_la - 115)) & 7L) != 0)) {
 				{
 				{
-				State = 674;
+				State = 681;
 				msdpStmt();
 				}
 				}
-				State = 679;
+				State = 686;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 680;
+			State = 687;
 			Match(T__2);
 			}
 		}
@@ -4415,18 +4435,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 82, RULE_msdpStmt);
 		int _la;
 		try {
-			State = 705;
+			State = 712;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ORIGINATOR_ID:
 				_localctx = new MsdpOriginatorContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 682;
+				State = 689;
 				Match(ORIGINATOR_ID);
-				State = 683;
+				State = 690;
 				Match(STRING);
-				State = 684;
+				State = 691;
 				Match(T__0);
 				}
 				break;
@@ -4434,13 +4454,13 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpRedistributeContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 685;
+				State = 692;
 				Match(REDISTRIBUTE);
-				State = 686;
+				State = 693;
 				Match(FILTER);
-				State = 687;
+				State = 694;
 				name();
-				State = 688;
+				State = 695;
 				Match(T__0);
 				}
 				break;
@@ -4448,42 +4468,42 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpPeerContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 690;
+				State = 697;
 				Match(PEER);
-				State = 691;
+				State = 698;
 				ipAddress();
-				State = 692;
+				State = 699;
 				Match(AS);
-				State = 693;
+				State = 700;
 				Match(INT);
-				State = 703;
+				State = 710;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 694;
+					State = 701;
 					Match(T__1);
-					State = 698;
+					State = 705;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 59)) & ~0x3f) == 0 && ((1L << (_la - 59)) & 1116892707587883009L) != 0)) {
+					while (((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 1116892707587883009L) != 0)) {
 						{
 						{
-						State = 695;
+						State = 702;
 						msdpPeerStmt();
 						}
 						}
-						State = 700;
+						State = 707;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 701;
+					State = 708;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 702;
+					State = 709;
 					Match(T__0);
 					}
 					break;
@@ -4599,20 +4619,20 @@ public partial class MpolParser : Parser {
 		MsdpPeerStmtContext _localctx = new MsdpPeerStmtContext(Context, State);
 		EnterRule(_localctx, 84, RULE_msdpPeerStmt);
 		try {
-			State = 726;
+			State = 733;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SA_FILTER:
 				_localctx = new MsdpSaFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 707;
+				State = 714;
 				Match(SA_FILTER);
-				State = 708;
+				State = 715;
 				filterDirection();
-				State = 709;
+				State = 716;
 				name();
-				State = 710;
+				State = 717;
 				Match(T__0);
 				}
 				break;
@@ -4620,11 +4640,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpSaLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 712;
+				State = 719;
 				Match(SA_LIMIT);
-				State = 713;
+				State = 720;
 				Match(INT);
-				State = 714;
+				State = 721;
 				Match(T__0);
 				}
 				break;
@@ -4632,7 +4652,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 715;
+				State = 722;
 				authStmt();
 				}
 				break;
@@ -4640,11 +4660,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 716;
+				State = 723;
 				Match(DESCRIPTION);
-				State = 717;
+				State = 724;
 				Match(STRING);
-				State = 718;
+				State = 725;
 				Match(T__0);
 				}
 				break;
@@ -4652,11 +4672,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpMeshGroupContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 719;
+				State = 726;
 				Match(MESH_GROUP);
-				State = 720;
+				State = 727;
 				name();
-				State = 721;
+				State = 728;
 				Match(T__0);
 				}
 				break;
@@ -4664,11 +4684,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpConnectSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 723;
+				State = 730;
 				Match(CONNECT_SOURCE);
-				State = 724;
+				State = 731;
 				Match(STRING);
-				State = 725;
+				State = 732;
 				Match(T__0);
 				}
 				break;
@@ -4712,9 +4732,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 728;
+			State = 735;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 7L) != 0)) ) {
+			if ( !(((((_la - 76)) & ~0x3f) == 0 && ((1L << (_la - 76)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -4782,22 +4802,22 @@ public partial class MpolParser : Parser {
 		AuthStmtContext _localctx = new AuthStmtContext(Context, State);
 		EnterRule(_localctx, 88, RULE_authStmt);
 		try {
-			State = 742;
+			State = 749;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,64,Context) ) {
 			case 1:
 				_localctx = new AuthMd5Context(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 730;
+				State = 737;
 				Match(AUTH);
-				State = 731;
+				State = 738;
 				Match(MD5);
-				State = 732;
+				State = 739;
 				Match(SECRET);
-				State = 733;
+				State = 740;
 				secretRef();
-				State = 734;
+				State = 741;
 				Match(T__0);
 				}
 				break;
@@ -4805,15 +4825,15 @@ public partial class MpolParser : Parser {
 				_localctx = new AuthTcpAoContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 736;
+				State = 743;
 				Match(AUTH);
-				State = 737;
+				State = 744;
 				Match(TCP_AO);
-				State = 738;
+				State = 745;
 				Match(KEYCHAIN);
-				State = 739;
+				State = 746;
 				name();
-				State = 740;
+				State = 747;
 				Match(T__0);
 				}
 				break;
@@ -4880,20 +4900,20 @@ public partial class MpolParser : Parser {
 		SecretRefContext _localctx = new SecretRefContext(Context, State);
 		EnterRule(_localctx, 90, RULE_secretRef);
 		try {
-			State = 753;
+			State = 760;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ENV:
 				_localctx = new SecretEnvContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 744;
+				State = 751;
 				Match(ENV);
-				State = 745;
+				State = 752;
 				Match(T__5);
-				State = 746;
+				State = 753;
 				Match(STRING);
-				State = 747;
+				State = 754;
 				Match(T__6);
 				}
 				break;
@@ -4901,13 +4921,13 @@ public partial class MpolParser : Parser {
 				_localctx = new SecretFileContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 748;
+				State = 755;
 				Match(FILE);
-				State = 749;
+				State = 756;
 				Match(T__5);
-				State = 750;
+				State = 757;
 				Match(STRING);
-				State = 751;
+				State = 758;
 				Match(T__6);
 				}
 				break;
@@ -4915,7 +4935,7 @@ public partial class MpolParser : Parser {
 				_localctx = new SecretInlineContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 752;
+				State = 759;
 				Match(STRING);
 				}
 				break;
@@ -4965,29 +4985,29 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 755;
-			Match(BGP);
-			State = 756;
-			Match(AS);
-			State = 757;
-			Match(INT);
-			State = 758;
-			Match(T__1);
 			State = 762;
+			Match(BGP);
+			State = 763;
+			Match(AS);
+			State = 764;
+			Match(INT);
+			State = 765;
+			Match(T__1);
+			State = 769;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==EBGP_DEFAULT || ((((_la - 126)) & ~0x3f) == 0 && ((1L << (_la - 126)) & 7L) != 0)) {
+			while (_la==EBGP_DEFAULT || ((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 7L) != 0)) {
 				{
 				{
-				State = 759;
+				State = 766;
 				bgpStmt();
 				}
 				}
-				State = 764;
+				State = 771;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 765;
+			State = 772;
 			Match(T__2);
 			}
 		}
@@ -5083,18 +5103,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 94, RULE_bgpStmt);
 		int _la;
 		try {
-			State = 795;
+			State = 802;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ROUTER_ID:
 				_localctx = new BgpRouterIdContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 767;
+				State = 774;
 				Match(ROUTER_ID);
-				State = 768;
+				State = 775;
 				ipAddress();
-				State = 769;
+				State = 776;
 				Match(T__0);
 				}
 				break;
@@ -5102,42 +5122,42 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpNeighborContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 771;
+				State = 778;
 				Match(NEIGHBOR);
-				State = 772;
+				State = 779;
 				ipAddress();
-				State = 773;
+				State = 780;
 				Match(AS);
-				State = 774;
+				State = 781;
 				Match(INT);
-				State = 784;
+				State = 791;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 775;
+					State = 782;
 					Match(T__1);
-					State = 779;
+					State = 786;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 576460752308404480L) != 0) || ((((_la - 118)) & ~0x3f) == 0 && ((1L << (_la - 118)) & 3440641L) != 0)) {
+					while (((((_la - 8)) & ~0x3f) == 0 && ((1L << (_la - 8)) & 72057594037947393L) != 0) || ((((_la - 123)) & ~0x3f) == 0 && ((1L << (_la - 123)) & 3440641L) != 0)) {
 						{
 						{
-						State = 776;
+						State = 783;
 						bgpNeighborStmt();
 						}
 						}
-						State = 781;
+						State = 788;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 782;
+					State = 789;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 783;
+					State = 790;
 					Match(T__0);
 					}
 					break;
@@ -5150,23 +5170,23 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDampingContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 786;
+				State = 793;
 				Match(DAMPING);
-				State = 788;
+				State = 795;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 787;
+					State = 794;
 					dampingParam();
 					}
 					}
-					State = 790;
+					State = 797;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 15L) != 0) );
-				State = 792;
+				} while ( ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 15L) != 0) );
+				State = 799;
 				Match(T__0);
 				}
 				break;
@@ -5174,7 +5194,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpEbgpDefaultContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 794;
+				State = 801;
 				ebgpDefaultStmt();
 				}
 				break;
@@ -5259,16 +5279,16 @@ public partial class MpolParser : Parser {
 		DampingParamContext _localctx = new DampingParamContext(Context, State);
 		EnterRule(_localctx, 96, RULE_dampingParam);
 		try {
-			State = 805;
+			State = 812;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case HALF_LIFE:
 				_localctx = new DampHalfLifeContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 797;
+				State = 804;
 				Match(HALF_LIFE);
-				State = 798;
+				State = 805;
 				duration();
 				}
 				break;
@@ -5276,9 +5296,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampReuseContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 799;
+				State = 806;
 				Match(REUSE);
-				State = 800;
+				State = 807;
 				Match(INT);
 				}
 				break;
@@ -5286,9 +5306,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 801;
+				State = 808;
 				Match(SUPPRESS);
-				State = 802;
+				State = 809;
 				Match(INT);
 				}
 				break;
@@ -5296,9 +5316,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampMaxSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 803;
+				State = 810;
 				Match(MAX_SUPPRESS);
-				State = 804;
+				State = 811;
 				duration();
 				}
 				break;
@@ -5442,43 +5462,43 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 98, RULE_bgpNeighborStmt);
 		int _la;
 		try {
-			State = 842;
+			State = 849;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,74,Context) ) {
 			case 1:
 				_localctx = new BgpMaxPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 807;
+				State = 814;
 				Match(MAX_PREFIX);
-				State = 808;
+				State = 815;
 				Match(INT);
-				State = 811;
+				State = 818;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 809;
+					State = 816;
 					Match(WARN);
-					State = 810;
+					State = 817;
 					Match(PERCENT);
 					}
 				}
 
-				State = 816;
+				State = 823;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case RESTART:
 					{
-					State = 813;
+					State = 820;
 					Match(RESTART);
-					State = 814;
+					State = 821;
 					duration();
 					}
 					break;
 				case WARNING_ONLY:
 					{
-					State = 815;
+					State = 822;
 					Match(WARNING_ONLY);
 					}
 					break;
@@ -5487,7 +5507,7 @@ public partial class MpolParser : Parser {
 				default:
 					break;
 				}
-				State = 818;
+				State = 825;
 				Match(T__0);
 				}
 				break;
@@ -5495,7 +5515,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 819;
+				State = 826;
 				authStmt();
 				}
 				break;
@@ -5503,13 +5523,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpTtlSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 820;
+				State = 827;
 				Match(TTL_SECURITY);
-				State = 821;
+				State = 828;
 				Match(HOPS);
-				State = 822;
+				State = 829;
 				Match(INT);
-				State = 823;
+				State = 830;
 				Match(T__0);
 				}
 				break;
@@ -5517,11 +5537,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpHoldTimeContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 824;
+				State = 831;
 				Match(HOLD_TIME);
-				State = 825;
+				State = 832;
 				duration();
-				State = 826;
+				State = 833;
 				Match(T__0);
 				}
 				break;
@@ -5529,13 +5549,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterInContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 828;
+				State = 835;
 				Match(PREFIX_FILTER);
-				State = 829;
+				State = 836;
 				Match(IN);
-				State = 830;
+				State = 837;
 				name();
-				State = 831;
+				State = 838;
 				Match(T__0);
 				}
 				break;
@@ -5543,13 +5563,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterOutContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 833;
+				State = 840;
 				Match(PREFIX_FILTER);
-				State = 834;
+				State = 841;
 				Match(OUT);
-				State = 835;
+				State = 842;
 				name();
-				State = 836;
+				State = 843;
 				Match(T__0);
 				}
 				break;
@@ -5557,11 +5577,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 838;
+				State = 845;
 				Match(DESCRIPTION);
-				State = 839;
+				State = 846;
 				Match(STRING);
-				State = 840;
+				State = 847;
 				Match(T__0);
 				}
 				break;
@@ -5569,7 +5589,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 841;
+				State = 848;
 				neighborSecurityStmt();
 				}
 				break;
@@ -5618,27 +5638,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 844;
+			State = 851;
 			Match(KEYCHAIN);
-			State = 845;
+			State = 852;
 			name();
-			State = 846;
+			State = 853;
 			Match(T__1);
-			State = 850;
+			State = 857;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==KEY) {
 				{
 				{
-				State = 847;
+				State = 854;
 				keyStmt();
 				}
 				}
-				State = 852;
+				State = 859;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 853;
+			State = 860;
 			Match(T__2);
 			}
 		}
@@ -5687,31 +5707,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 855;
+			State = 862;
 			Match(KEY);
-			State = 856;
-			Match(INT);
-			State = 857;
-			Match(SECRET);
-			State = 858;
-			secretRef();
 			State = 863;
+			Match(INT);
+			State = 864;
+			Match(SECRET);
+			State = 865;
+			secretRef();
+			State = 870;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==VALID) {
 				{
-				State = 859;
+				State = 866;
 				Match(VALID);
-				State = 860;
+				State = 867;
 				Match(DATE);
-				State = 861;
+				State = 868;
 				Match(RANGE_DOTS);
-				State = 862;
+				State = 869;
 				Match(DATE);
 				}
 			}
 
-			State = 865;
+			State = 872;
 			Match(T__0);
 			}
 		}
@@ -5759,29 +5779,29 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 867;
-			Match(BMP);
-			State = 868;
-			Match(STATION);
-			State = 869;
-			name();
-			State = 870;
-			Match(T__1);
 			State = 874;
+			Match(BMP);
+			State = 875;
+			Match(STATION);
+			State = 876;
+			name();
+			State = 877;
+			Match(T__1);
+			State = 881;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==PORT || ((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 2393087057854465L) != 0)) {
+			while (_la==PORT || ((((_la - 110)) & ~0x3f) == 0 && ((1L << (_la - 110)) & 2393087057854465L) != 0)) {
 				{
 				{
-				State = 871;
+				State = 878;
 				bmpStmt();
 				}
 				}
-				State = 876;
+				State = 883;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 877;
+			State = 884;
 			Match(T__2);
 			}
 		}
@@ -5887,18 +5907,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 106, RULE_bmpStmt);
 		int _la;
 		try {
-			State = 914;
+			State = 921;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ADDRESS:
 				_localctx = new BmpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 879;
+				State = 886;
 				Match(ADDRESS);
-				State = 880;
+				State = 887;
 				ipAddress();
-				State = 881;
+				State = 888;
 				Match(T__0);
 				}
 				break;
@@ -5906,11 +5926,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpPortContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 883;
+				State = 890;
 				Match(PORT);
-				State = 884;
+				State = 891;
 				Match(INT);
-				State = 885;
+				State = 892;
 				Match(T__0);
 				}
 				break;
@@ -5918,38 +5938,38 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpTlsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 886;
+				State = 893;
 				Match(TLS);
-				State = 887;
+				State = 894;
 				tlsMode();
-				State = 897;
+				State = 904;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 888;
+					State = 895;
 					Match(T__1);
-					State = 892;
+					State = 899;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 140)) & ~0x3f) == 0 && ((1L << (_la - 140)) & 3969L) != 0)) {
+					while (((((_la - 145)) & ~0x3f) == 0 && ((1L << (_la - 145)) & 3969L) != 0)) {
 						{
 						{
-						State = 889;
+						State = 896;
 						tlsStmt();
 						}
 						}
-						State = 894;
+						State = 901;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 895;
+					State = 902;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 896;
+					State = 903;
 					Match(T__0);
 					}
 					break;
@@ -5962,27 +5982,27 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpMonitorContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 899;
+				State = 906;
 				Match(MONITOR);
-				State = 900;
+				State = 907;
 				monitorPolicy();
-				State = 905;
+				State = 912;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 901;
+					State = 908;
 					Match(T__3);
-					State = 902;
+					State = 909;
 					monitorPolicy();
 					}
 					}
-					State = 907;
+					State = 914;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 908;
+				State = 915;
 				Match(T__0);
 				}
 				break;
@@ -5990,11 +6010,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpStatsIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 910;
+				State = 917;
 				Match(STATS_INTERVAL);
-				State = 911;
+				State = 918;
 				duration();
-				State = 912;
+				State = 919;
 				Match(T__0);
 				}
 				break;
@@ -6038,9 +6058,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 916;
+			State = 923;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 98)) & ~0x3f) == 0 && ((1L << (_la - 98)) & 422212465065985L) != 0)) ) {
+			if ( !(((((_la - 103)) & ~0x3f) == 0 && ((1L << (_la - 103)) & 422212465065985L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6153,18 +6173,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 110, RULE_tlsStmt);
 		int _la;
 		try {
-			State = 945;
+			State = 952;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MIN_VERSION:
 				_localctx = new TlsMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 918;
+				State = 925;
 				Match(MIN_VERSION);
-				State = 919;
+				State = 926;
 				Match(DECIMAL);
-				State = 920;
+				State = 927;
 				Match(T__0);
 				}
 				break;
@@ -6172,27 +6192,27 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCiphersContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 921;
+				State = 928;
 				Match(CIPHERS);
-				State = 922;
+				State = 929;
 				Match(STRING);
-				State = 927;
+				State = 934;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 923;
+					State = 930;
 					Match(T__3);
-					State = 924;
+					State = 931;
 					Match(STRING);
 					}
 					}
-					State = 929;
+					State = 936;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 930;
+				State = 937;
 				Match(T__0);
 				}
 				break;
@@ -6200,11 +6220,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCaContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 931;
+				State = 938;
 				Match(CA);
-				State = 932;
+				State = 939;
 				secretRef();
-				State = 933;
+				State = 940;
 				Match(T__0);
 				}
 				break;
@@ -6212,11 +6232,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCertContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 935;
+				State = 942;
 				Match(CERT);
-				State = 936;
+				State = 943;
 				secretRef();
-				State = 937;
+				State = 944;
 				Match(T__0);
 				}
 				break;
@@ -6224,11 +6244,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsKeyContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 939;
+				State = 946;
 				Match(KEY);
-				State = 940;
+				State = 947;
 				secretRef();
-				State = 941;
+				State = 948;
 				Match(T__0);
 				}
 				break;
@@ -6236,9 +6256,9 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsStrictContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 943;
+				State = 950;
 				Match(STRICT);
-				State = 944;
+				State = 951;
 				Match(T__0);
 				}
 				break;
@@ -6282,9 +6302,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 947;
+			State = 954;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 153)) & ~0x3f) == 0 && ((1L << (_la - 153)) & 7L) != 0)) ) {
+			if ( !(((((_la - 158)) & ~0x3f) == 0 && ((1L << (_la - 158)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6333,25 +6353,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 949;
+			State = 956;
 			Match(TELEMETRY);
-			State = 950;
+			State = 957;
 			Match(T__1);
-			State = 954;
+			State = 961;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==WARN || _la==SITE || _la==INTERVAL) {
 				{
 				{
-				State = 951;
+				State = 958;
 				telemetryStmt();
 				}
 				}
-				State = 956;
+				State = 963;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 957;
+			State = 964;
 			Match(T__2);
 			}
 		}
@@ -6419,18 +6439,18 @@ public partial class MpolParser : Parser {
 		TelemetryStmtContext _localctx = new TelemetryStmtContext(Context, State);
 		EnterRule(_localctx, 116, RULE_telemetryStmt);
 		try {
-			State = 969;
+			State = 976;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SITE:
 				_localctx = new TelemetrySiteContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 959;
+				State = 966;
 				Match(SITE);
-				State = 960;
+				State = 967;
 				Match(STRING);
-				State = 961;
+				State = 968;
 				Match(T__0);
 				}
 				break;
@@ -6438,11 +6458,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 962;
+				State = 969;
 				Match(INTERVAL);
-				State = 963;
+				State = 970;
 				duration();
-				State = 964;
+				State = 971;
 				Match(T__0);
 				}
 				break;
@@ -6450,11 +6470,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryWarnContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 966;
+				State = 973;
 				Match(WARN);
-				State = 967;
+				State = 974;
 				Match(PERCENT);
-				State = 968;
+				State = 975;
 				Match(T__0);
 				}
 				break;
@@ -6519,18 +6539,18 @@ public partial class MpolParser : Parser {
 		ControlPlaneStmtContext _localctx = new ControlPlaneStmtContext(Context, State);
 		EnterRule(_localctx, 118, RULE_controlPlaneStmt);
 		try {
-			State = 981;
+			State = 988;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case FILTER:
 				_localctx = new ControlPlaneFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 971;
+				State = 978;
 				Match(FILTER);
-				State = 972;
+				State = 979;
 				name();
-				State = 973;
+				State = 980;
 				Match(T__0);
 				}
 				break;
@@ -6538,15 +6558,15 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneRateContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 975;
+				State = 982;
 				Match(RATE_LIMIT);
-				State = 976;
+				State = 983;
 				protocolName();
-				State = 977;
+				State = 984;
 				Match(INT);
-				State = 978;
+				State = 985;
 				Match(PPS);
-				State = 979;
+				State = 986;
 				Match(T__0);
 				}
 				break;
@@ -6608,20 +6628,20 @@ public partial class MpolParser : Parser {
 		GroupEncryptionStmtContext _localctx = new GroupEncryptionStmtContext(Context, State);
 		EnterRule(_localctx, 120, RULE_groupEncryptionStmt);
 		try {
-			State = 991;
+			State = 998;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PROTECT:
 				_localctx = new EncryptProtectContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 983;
+				State = 990;
 				Match(PROTECT);
-				State = 984;
+				State = 991;
 				Match(FILTER);
-				State = 985;
+				State = 992;
 				name();
-				State = 986;
+				State = 993;
 				Match(T__0);
 				}
 				break;
@@ -6629,11 +6649,11 @@ public partial class MpolParser : Parser {
 				_localctx = new EncryptGroupIdContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 988;
+				State = 995;
 				Match(GROUP_ID);
-				State = 989;
+				State = 996;
 				Match(INT);
-				State = 990;
+				State = 997;
 				Match(T__0);
 				}
 				break;
@@ -6681,25 +6701,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 993;
+			State = 1000;
 			Match(RPKI);
-			State = 994;
+			State = 1001;
 			Match(T__1);
-			State = 998;
+			State = 1005;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==CACHE) {
 				{
 				{
-				State = 995;
+				State = 1002;
 				rpkiStmt();
 				}
 				}
-				State = 1000;
+				State = 1007;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 1001;
+			State = 1008;
 			Match(T__2);
 			}
 		}
@@ -6746,25 +6766,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1003;
+			State = 1010;
 			Match(CACHE);
-			State = 1004;
+			State = 1011;
 			ipAddress();
-			State = 1008;
+			State = 1015;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 9007199254744064L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 288230376151714816L) != 0)) {
 				{
 				{
-				State = 1005;
+				State = 1012;
 				rpkiCacheOption();
 				}
 				}
-				State = 1010;
+				State = 1017;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 1011;
+			State = 1018;
 			Match(T__0);
 			}
 		}
@@ -6832,16 +6852,16 @@ public partial class MpolParser : Parser {
 		RpkiCacheOptionContext _localctx = new RpkiCacheOptionContext(Context, State);
 		EnterRule(_localctx, 126, RULE_rpkiCacheOption);
 		try {
-			State = 1019;
+			State = 1026;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PORT:
 				_localctx = new RpkiCachePortContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1013;
+				State = 1020;
 				Match(PORT);
-				State = 1014;
+				State = 1021;
 				Match(INT);
 				}
 				break;
@@ -6849,9 +6869,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCachePreferenceContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1015;
+				State = 1022;
 				Match(PREFERENCE);
-				State = 1016;
+				State = 1023;
 				Match(INT);
 				}
 				break;
@@ -6859,9 +6879,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCacheRefreshContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1017;
+				State = 1024;
 				Match(REFRESH);
-				State = 1018;
+				State = 1025;
 				duration();
 				}
 				break;
@@ -6905,9 +6925,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1021;
+			State = 1028;
 			Match(EBGP_DEFAULT);
-			State = 1022;
+			State = 1029;
 			_la = TokenStream.LA(1);
 			if ( !(_la==ACCEPT || _la==REJECT) ) {
 			ErrorHandler.RecoverInline(this);
@@ -6916,7 +6936,7 @@ public partial class MpolParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 1023;
+			State = 1030;
 			Match(T__0);
 			}
 		}
@@ -7034,46 +7054,46 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 130, RULE_neighborSecurityStmt);
 		int _la;
 		try {
-			State = 1064;
+			State = 1071;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,94,Context) ) {
 			case 1:
 				_localctx = new NbrOriginValidationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1025;
+				State = 1032;
 				Match(RPKI);
-				State = 1026;
+				State = 1033;
 				rpkiState();
-				State = 1034;
+				State = 1041;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case REJECT:
 					{
-					State = 1027;
+					State = 1034;
 					Match(REJECT);
 					}
 					break;
 				case ACCEPT:
 					{
-					State = 1028;
+					State = 1035;
 					Match(ACCEPT);
 					}
 					break;
 				case LOCAL_PREFERENCE:
 				case COMMUNITY:
 					{
-					State = 1030;
+					State = 1037;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					do {
 						{
 						{
-						State = 1029;
+						State = 1036;
 						rpkiMark();
 						}
 						}
-						State = 1032;
+						State = 1039;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					} while ( _la==LOCAL_PREFERENCE || _la==COMMUNITY );
@@ -7082,7 +7102,7 @@ public partial class MpolParser : Parser {
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 1036;
+				State = 1043;
 				Match(T__0);
 				}
 				break;
@@ -7090,29 +7110,29 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathRejectContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1038;
-				Match(AS_PATH);
-				State = 1039;
-				Match(REJECT);
-				State = 1040;
-				asnClass();
 				State = 1045;
+				Match(AS_PATH);
+				State = 1046;
+				Match(REJECT);
+				State = 1047;
+				asnClass();
+				State = 1052;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 1041;
+					State = 1048;
 					Match(T__3);
-					State = 1042;
+					State = 1049;
 					asnClass();
 					}
 					}
-					State = 1047;
+					State = 1054;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1048;
+				State = 1055;
 				Match(T__0);
 				}
 				break;
@@ -7120,13 +7140,13 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathMaxLengthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1050;
+				State = 1057;
 				Match(AS_PATH);
-				State = 1051;
+				State = 1058;
 				Match(MAX_LENGTH);
-				State = 1052;
+				State = 1059;
 				Match(INT);
-				State = 1053;
+				State = 1060;
 				Match(T__0);
 				}
 				break;
@@ -7134,13 +7154,13 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathFirstAsContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1054;
+				State = 1061;
 				Match(AS_PATH);
-				State = 1055;
+				State = 1062;
 				Match(FIRST_AS);
-				State = 1056;
+				State = 1063;
 				Match(PEER);
-				State = 1057;
+				State = 1064;
 				Match(T__0);
 				}
 				break;
@@ -7148,11 +7168,11 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrBlackholeRejectContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1058;
+				State = 1065;
 				Match(BLACKHOLE);
-				State = 1059;
+				State = 1066;
 				Match(REJECT);
-				State = 1060;
+				State = 1067;
 				Match(T__0);
 				}
 				break;
@@ -7160,11 +7180,11 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrGracefulShutdownContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1061;
+				State = 1068;
 				Match(GRACEFUL_SHUTDOWN);
-				State = 1062;
+				State = 1069;
 				Match(HONOR);
-				State = 1063;
+				State = 1070;
 				Match(T__0);
 				}
 				break;
@@ -7206,7 +7226,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1066;
+			State = 1073;
 			_la = TokenStream.LA(1);
 			if ( !(_la==INVALID || _la==NOT_FOUND || _la==VALID) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7270,16 +7290,16 @@ public partial class MpolParser : Parser {
 		RpkiMarkContext _localctx = new RpkiMarkContext(Context, State);
 		EnterRule(_localctx, 134, RULE_rpkiMark);
 		try {
-			State = 1072;
+			State = 1079;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LOCAL_PREFERENCE:
 				_localctx = new RpkiLocalPreferenceContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1068;
+				State = 1075;
 				Match(LOCAL_PREFERENCE);
-				State = 1069;
+				State = 1076;
 				Match(INT);
 				}
 				break;
@@ -7287,9 +7307,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCommunityContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1070;
+				State = 1077;
 				Match(COMMUNITY);
-				State = 1071;
+				State = 1078;
 				community();
 				}
 				break;
@@ -7335,9 +7355,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1074;
+			State = 1081;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 540803072L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 17183801344L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7381,7 +7401,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1076;
+			State = 1083;
 			_la = TokenStream.LA(1);
 			if ( !(_la==BOGON_ASNS || _la==PRIVATE_ASNS) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7390,6 +7410,290 @@ public partial class MpolParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class IrrSetDeclContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PREFIXES() { return GetToken(MpolParser.PREFIXES, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public NameContext name() {
+			return GetRuleContext<NameContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FROM() { return GetToken(MpolParser.FROM, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IRR() { return GetToken(MpolParser.IRR, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING() { return GetToken(MpolParser.STRING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public IrrStmtContext[] irrStmt() {
+			return GetRuleContexts<IrrStmtContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public IrrStmtContext irrStmt(int i) {
+			return GetRuleContext<IrrStmtContext>(i);
+		}
+		public IrrSetDeclContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_irrSetDecl; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitIrrSetDecl(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public IrrSetDeclContext irrSetDecl() {
+		IrrSetDeclContext _localctx = new IrrSetDeclContext(Context, State);
+		EnterRule(_localctx, 140, RULE_irrSetDecl);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 1085;
+			Match(PREFIXES);
+			State = 1086;
+			name();
+			State = 1087;
+			Match(FROM);
+			State = 1088;
+			Match(IRR);
+			State = 1089;
+			Match(STRING);
+			State = 1099;
+			ErrorHandler.Sync(this);
+			switch (TokenStream.LA(1)) {
+			case T__1:
+				{
+				State = 1090;
+				Match(T__1);
+				State = 1094;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				while (((((_la - 23)) & ~0x3f) == 0 && ((1L << (_la - 23)) & 70368744178049L) != 0)) {
+					{
+					{
+					State = 1091;
+					irrStmt();
+					}
+					}
+					State = 1096;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				}
+				State = 1097;
+				Match(T__2);
+				}
+				break;
+			case T__0:
+				{
+				State = 1098;
+				Match(T__0);
+				}
+				break;
+			default:
+				throw new NoViableAltException(this);
+			}
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class IrrStmtContext : ParserRuleContext {
+		public IrrStmtContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_irrStmt; } }
+	 
+		public IrrStmtContext() { }
+		public virtual void CopyFrom(IrrStmtContext context) {
+			base.CopyFrom(context);
+		}
+	}
+	public partial class IrrRpslContext : IrrStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPSL() { return GetToken(MpolParser.RPSL, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING() { return GetToken(MpolParser.STRING, 0); }
+		public IrrRpslContext(IrrStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitIrrRpsl(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class IrrMaxLengthContext : IrrStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MAX_LENGTH() { return GetToken(MpolParser.MAX_LENGTH, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public IrrFamilyLengthContext[] irrFamilyLength() {
+			return GetRuleContexts<IrrFamilyLengthContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public IrrFamilyLengthContext irrFamilyLength(int i) {
+			return GetRuleContext<IrrFamilyLengthContext>(i);
+		}
+		public IrrMaxLengthContext(IrrStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitIrrMaxLength(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class IrrAggregateContext : IrrStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AGGREGATE() { return GetToken(MpolParser.AGGREGATE, 0); }
+		public IrrAggregateContext(IrrStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitIrrAggregate(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class IrrLimitContext : IrrStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LIMIT() { return GetToken(MpolParser.LIMIT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(MpolParser.INT, 0); }
+		public IrrLimitContext(IrrStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitIrrLimit(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public IrrStmtContext irrStmt() {
+		IrrStmtContext _localctx = new IrrStmtContext(Context, State);
+		EnterRule(_localctx, 142, RULE_irrStmt);
+		int _la;
+		try {
+			State = 1117;
+			ErrorHandler.Sync(this);
+			switch (TokenStream.LA(1)) {
+			case RPSL:
+				_localctx = new IrrRpslContext(_localctx);
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 1101;
+				Match(RPSL);
+				State = 1102;
+				Match(STRING);
+				State = 1103;
+				Match(T__0);
+				}
+				break;
+			case MAX_LENGTH:
+				_localctx = new IrrMaxLengthContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 1104;
+				Match(MAX_LENGTH);
+				State = 1106;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				do {
+					{
+					{
+					State = 1105;
+					irrFamilyLength();
+					}
+					}
+					State = 1108;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				} while ( _la==IPV4_WORD || _la==IPV6_WORD );
+				State = 1110;
+				Match(T__0);
+				}
+				break;
+			case AGGREGATE:
+				_localctx = new IrrAggregateContext(_localctx);
+				EnterOuterAlt(_localctx, 3);
+				{
+				State = 1112;
+				Match(AGGREGATE);
+				State = 1113;
+				Match(T__0);
+				}
+				break;
+			case LIMIT:
+				_localctx = new IrrLimitContext(_localctx);
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 1114;
+				Match(LIMIT);
+				State = 1115;
+				Match(INT);
+				State = 1116;
+				Match(T__0);
+				}
+				break;
+			default:
+				throw new NoViableAltException(this);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class IrrFamilyLengthContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(MpolParser.INT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IPV4_WORD() { return GetToken(MpolParser.IPV4_WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IPV6_WORD() { return GetToken(MpolParser.IPV6_WORD, 0); }
+		public IrrFamilyLengthContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_irrFamilyLength; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitIrrFamilyLength(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public IrrFamilyLengthContext irrFamilyLength() {
+		IrrFamilyLengthContext _localctx = new IrrFamilyLengthContext(Context, State);
+		EnterRule(_localctx, 144, RULE_irrFamilyLength);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 1119;
+			_la = TokenStream.LA(1);
+			if ( !(_la==IPV4_WORD || _la==IPV6_WORD) ) {
+			ErrorHandler.RecoverInline(this);
+			}
+			else {
+				ErrorHandler.ReportMatch(this);
+			    Consume();
+			}
+			State = 1120;
+			Match(INT);
 			}
 		}
 		catch (RecognitionException re) {
@@ -7424,15 +7728,15 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public NameContext name() {
 		NameContext _localctx = new NameContext(Context, State);
-		EnterRule(_localctx, 140, RULE_name);
+		EnterRule(_localctx, 146, RULE_name);
 		try {
-			State = 1080;
+			State = 1124;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1078;
+				State = 1122;
 				Match(IDENT);
 				}
 				break;
@@ -7446,6 +7750,11 @@ public partial class MpolParser : Parser {
 			case COMMUNITY:
 			case BLACKHOLE:
 			case HONOR:
+			case IRR:
+			case RPSL:
+			case AGGREGATE:
+			case IPV4_WORD:
+			case IPV6_WORD:
 			case TEST:
 			case GIVEN:
 			case EXPECT:
@@ -7476,7 +7785,7 @@ public partial class MpolParser : Parser {
 			case MTRACE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1079;
+				State = 1123;
 				softKeyword();
 				}
 				break;
@@ -7528,6 +7837,11 @@ public partial class MpolParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMUNITY() { return GetToken(MpolParser.COMMUNITY, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BLACKHOLE() { return GetToken(MpolParser.BLACKHOLE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode HONOR() { return GetToken(MpolParser.HONOR, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IRR() { return GetToken(MpolParser.IRR, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPSL() { return GetToken(MpolParser.RPSL, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AGGREGATE() { return GetToken(MpolParser.AGGREGATE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IPV4_WORD() { return GetToken(MpolParser.IPV4_WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IPV6_WORD() { return GetToken(MpolParser.IPV6_WORD, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TEST() { return GetToken(MpolParser.TEST, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GIVEN() { return GetToken(MpolParser.GIVEN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXPECT() { return GetToken(MpolParser.EXPECT, 0); }
@@ -7550,14 +7864,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SoftKeywordContext softKeyword() {
 		SoftKeywordContext _localctx = new SoftKeywordContext(Context, State);
-		EnterRule(_localctx, 142, RULE_softKeyword);
+		EnterRule(_localctx, 148, RULE_softKeyword);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1082;
+			State = 1126;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -4611685883001274624L) != 0) || _la==CONTROL || _la==PEER || ((((_la - 140)) & ~0x3f) == 0 && ((1L << (_la - 140)) & 901876817417L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 4346104676096L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & 1125899906842691L) != 0) || ((((_la - 145)) & ~0x3f) == 0 && ((1L << (_la - 145)) & 901876817417L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7598,14 +7912,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PrefixContext prefix() {
 		PrefixContext _localctx = new PrefixContext(Context, State);
-		EnterRule(_localctx, 144, RULE_prefix);
+		EnterRule(_localctx, 150, RULE_prefix);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1084;
+			State = 1128;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 183)) & ~0x3f) == 0 && ((1L << (_la - 183)) & 15L) != 0)) ) {
+			if ( !(((((_la - 188)) & ~0x3f) == 0 && ((1L << (_la - 188)) & 15L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7644,12 +7958,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public IpAddressContext ipAddress() {
 		IpAddressContext _localctx = new IpAddressContext(Context, State);
-		EnterRule(_localctx, 146, RULE_ipAddress);
+		EnterRule(_localctx, 152, RULE_ipAddress);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1086;
+			State = 1130;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IPV4 || _la==IPV6) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7689,11 +8003,11 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BandwidthContext bandwidth() {
 		BandwidthContext _localctx = new BandwidthContext(Context, State);
-		EnterRule(_localctx, 148, RULE_bandwidth);
+		EnterRule(_localctx, 154, RULE_bandwidth);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1088;
+			State = 1132;
 			Match(BANDWIDTH);
 			}
 		}
@@ -7726,11 +8040,11 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public DurationContext duration() {
 		DurationContext _localctx = new DurationContext(Context, State);
-		EnterRule(_localctx, 150, RULE_duration);
+		EnterRule(_localctx, 156, RULE_duration);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1090;
+			State = 1134;
 			Match(DURATION);
 			}
 		}
@@ -7746,7 +8060,7 @@ public partial class MpolParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,197,1093,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,202,1137,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -7756,376 +8070,393 @@ public partial class MpolParser : Parser {
 		2,50,7,50,2,51,7,51,2,52,7,52,2,53,7,53,2,54,7,54,2,55,7,55,2,56,7,56,
 		2,57,7,57,2,58,7,58,2,59,7,59,2,60,7,60,2,61,7,61,2,62,7,62,2,63,7,63,
 		2,64,7,64,2,65,7,65,2,66,7,66,2,67,7,67,2,68,7,68,2,69,7,69,2,70,7,70,
-		2,71,7,71,2,72,7,72,2,73,7,73,2,74,7,74,2,75,7,75,1,0,5,0,154,8,0,10,0,
-		12,0,157,9,0,1,0,1,0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,3,1,168,8,1,1,2,1,2,1,
-		2,1,2,1,3,1,3,1,3,1,3,1,3,1,3,5,3,180,8,3,10,3,12,3,183,9,3,1,3,1,3,1,
-		4,1,4,1,4,1,4,3,4,191,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,199,8,4,1,4,1,4,
-		3,4,203,8,4,1,4,1,4,3,4,207,8,4,1,4,1,4,3,4,211,8,4,1,5,1,5,1,5,1,5,5,
-		5,217,8,5,10,5,12,5,220,9,5,1,5,1,5,1,6,1,6,1,7,3,7,227,8,7,1,7,1,7,1,
-		7,1,8,1,8,3,8,234,8,8,1,8,3,8,237,8,8,1,9,1,9,1,9,1,9,3,9,243,8,9,1,9,
-		1,9,3,9,247,8,9,1,10,1,10,1,10,1,10,5,10,253,8,10,10,10,12,10,256,9,10,
-		1,10,1,10,1,11,1,11,5,11,262,8,11,10,11,12,11,265,9,11,1,11,3,11,268,8,
-		11,1,11,1,11,1,12,1,12,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,
-		13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,5,13,291,8,13,10,13,12,13,294,9,
-		13,1,13,1,13,1,13,1,13,5,13,300,8,13,10,13,12,13,303,9,13,1,13,1,13,3,
-		13,307,8,13,1,14,1,14,1,14,5,14,312,8,14,10,14,12,14,315,9,14,1,15,1,15,
-		1,15,3,15,320,8,15,1,16,1,16,1,17,1,17,1,18,1,18,1,18,1,18,5,18,330,8,
-		18,10,18,12,18,333,9,18,1,18,1,18,1,19,1,19,4,19,339,8,19,11,19,12,19,
-		340,1,19,1,19,1,19,1,19,1,19,1,19,3,19,349,8,19,1,20,1,20,1,20,1,20,5,
-		20,355,8,20,10,20,12,20,358,9,20,1,20,1,20,1,21,1,21,1,21,1,21,1,21,1,
-		21,1,21,1,21,1,21,1,21,3,21,372,8,21,1,22,1,22,1,22,5,22,377,8,22,10,22,
-		12,22,380,9,22,1,22,1,22,1,23,1,23,1,24,1,24,1,24,1,24,1,24,1,24,5,24,
-		392,8,24,10,24,12,24,395,9,24,1,24,3,24,398,8,24,1,24,1,24,1,24,1,24,1,
-		24,1,24,1,24,1,24,1,24,1,24,3,24,410,8,24,1,24,1,24,1,24,1,24,1,24,1,24,
-		1,24,1,24,3,24,420,8,24,1,25,1,25,1,25,1,25,5,25,426,8,25,10,25,12,25,
-		429,9,25,1,25,1,25,1,26,1,26,1,27,1,27,3,27,437,8,27,1,28,1,28,1,28,1,
-		28,1,28,1,28,1,28,1,28,5,28,447,8,28,10,28,12,28,450,9,28,1,28,1,28,3,
-		28,454,8,28,1,29,1,29,1,29,5,29,459,8,29,10,29,12,29,462,9,29,1,29,1,29,
-		1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,3,30,477,8,30,1,
-		31,1,31,1,31,1,31,1,31,1,31,3,31,485,8,31,1,31,3,31,488,8,31,1,31,1,31,
-		1,32,1,32,1,32,1,32,1,33,1,33,1,33,1,33,1,33,1,33,5,33,502,8,33,10,33,
-		12,33,505,9,33,1,33,1,33,1,34,1,34,1,35,1,35,1,35,1,35,3,35,515,8,35,1,
-		35,1,35,1,35,1,35,1,35,1,35,3,35,523,8,35,1,35,1,35,1,35,1,35,1,35,1,35,
-		1,35,3,35,532,8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,
-		35,544,8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,553,8,35,1,35,1,35,
-		1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,5,35,567,8,35,10,35,
-		12,35,570,9,35,3,35,572,8,35,1,35,1,35,5,35,576,8,35,10,35,12,35,579,9,
-		35,1,35,1,35,3,35,583,8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,
-		1,35,5,35,595,8,35,10,35,12,35,598,9,35,1,35,1,35,1,35,1,35,5,35,604,8,
-		35,10,35,12,35,607,9,35,1,35,1,35,3,35,611,8,35,1,36,1,36,1,36,5,36,616,
-		8,36,10,36,12,36,619,9,36,1,36,1,36,1,37,1,37,1,37,1,37,3,37,627,8,37,
-		1,37,1,37,1,37,1,37,4,37,633,8,37,11,37,12,37,634,1,37,1,37,1,37,1,37,
-		1,37,1,37,1,37,1,37,1,37,4,37,646,8,37,11,37,12,37,647,1,37,1,37,1,37,
-		1,37,1,37,1,37,1,37,3,37,657,8,37,1,38,1,38,1,38,5,38,662,8,38,10,38,12,
-		38,665,9,38,1,38,1,38,1,39,1,39,1,39,1,39,1,40,1,40,1,40,5,40,676,8,40,
-		10,40,12,40,679,9,40,1,40,1,40,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,
-		1,41,1,41,1,41,1,41,1,41,1,41,5,41,697,8,41,10,41,12,41,700,9,41,1,41,
-		1,41,3,41,704,8,41,3,41,706,8,41,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,
-		42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,3,42,727,8,42,
-		1,43,1,43,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,1,44,
-		3,44,743,8,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,3,45,754,8,
-		45,1,46,1,46,1,46,1,46,1,46,5,46,761,8,46,10,46,12,46,764,9,46,1,46,1,
-		46,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,5,47,778,8,47,10,
-		47,12,47,781,9,47,1,47,1,47,3,47,785,8,47,1,47,1,47,4,47,789,8,47,11,47,
-		12,47,790,1,47,1,47,1,47,3,47,796,8,47,1,48,1,48,1,48,1,48,1,48,1,48,1,
-		48,1,48,3,48,806,8,48,1,49,1,49,1,49,1,49,3,49,812,8,49,1,49,1,49,1,49,
-		3,49,817,8,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,
-		49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,3,49,843,
-		8,49,1,50,1,50,1,50,1,50,5,50,849,8,50,10,50,12,50,852,9,50,1,50,1,50,
-		1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,3,51,864,8,51,1,51,1,51,1,52,1,
-		52,1,52,1,52,1,52,5,52,873,8,52,10,52,12,52,876,9,52,1,52,1,52,1,53,1,
-		53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,5,53,891,8,53,10,53,12,
-		53,894,9,53,1,53,1,53,3,53,898,8,53,1,53,1,53,1,53,1,53,5,53,904,8,53,
-		10,53,12,53,907,9,53,1,53,1,53,1,53,1,53,1,53,1,53,3,53,915,8,53,1,54,
-		1,54,1,55,1,55,1,55,1,55,1,55,1,55,1,55,5,55,926,8,55,10,55,12,55,929,
-		9,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,
-		1,55,1,55,3,55,946,8,55,1,56,1,56,1,57,1,57,1,57,5,57,953,8,57,10,57,12,
-		57,956,9,57,1,57,1,57,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,1,58,
-		3,58,970,8,58,1,59,1,59,1,59,1,59,1,59,1,59,1,59,1,59,1,59,1,59,3,59,982,
-		8,59,1,60,1,60,1,60,1,60,1,60,1,60,1,60,1,60,3,60,992,8,60,1,61,1,61,1,
-		61,5,61,997,8,61,10,61,12,61,1000,9,61,1,61,1,61,1,62,1,62,1,62,5,62,1007,
-		8,62,10,62,12,62,1010,9,62,1,62,1,62,1,63,1,63,1,63,1,63,1,63,1,63,3,63,
-		1020,8,63,1,64,1,64,1,64,1,64,1,65,1,65,1,65,1,65,1,65,4,65,1031,8,65,
-		11,65,12,65,1032,3,65,1035,8,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,5,65,
-		1044,8,65,10,65,12,65,1047,9,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,
-		1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,3,65,1065,8,65,1,66,1,66,1,67,
-		1,67,1,67,1,67,3,67,1073,8,67,1,68,1,68,1,69,1,69,1,70,1,70,3,70,1081,
-		8,70,1,71,1,71,1,72,1,72,1,73,1,73,1,74,1,74,1,75,1,75,1,75,0,0,76,0,2,
-		4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,
-		54,56,58,60,62,64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,
-		102,104,106,108,110,112,114,116,118,120,122,124,126,128,130,132,134,136,
-		138,140,142,144,146,148,150,0,19,1,0,37,39,1,0,44,45,7,0,60,60,77,77,109,
-		109,125,125,142,142,166,171,191,191,1,0,172,180,1,0,60,61,1,0,66,67,2,
-		0,70,71,74,74,1,0,87,92,1,0,97,98,1,0,71,73,2,0,98,98,145,146,1,0,153,
-		155,1,0,12,13,2,0,14,15,141,141,2,0,18,21,29,29,1,0,25,26,14,0,8,14,17,
-		18,27,27,31,36,62,63,68,68,112,112,140,140,143,143,149,152,158,159,166,
-		172,176,176,178,179,1,0,183,186,2,0,184,184,186,186,1190,0,155,1,0,0,0,
-		2,167,1,0,0,0,4,169,1,0,0,0,6,173,1,0,0,0,8,210,1,0,0,0,10,212,1,0,0,0,
-		12,223,1,0,0,0,14,226,1,0,0,0,16,236,1,0,0,0,18,246,1,0,0,0,20,248,1,0,
-		0,0,22,259,1,0,0,0,24,271,1,0,0,0,26,306,1,0,0,0,28,308,1,0,0,0,30,319,
-		1,0,0,0,32,321,1,0,0,0,34,323,1,0,0,0,36,325,1,0,0,0,38,348,1,0,0,0,40,
-		350,1,0,0,0,42,371,1,0,0,0,44,373,1,0,0,0,46,383,1,0,0,0,48,419,1,0,0,
-		0,50,421,1,0,0,0,52,432,1,0,0,0,54,436,1,0,0,0,56,453,1,0,0,0,58,455,1,
-		0,0,0,60,476,1,0,0,0,62,478,1,0,0,0,64,491,1,0,0,0,66,495,1,0,0,0,68,508,
-		1,0,0,0,70,610,1,0,0,0,72,612,1,0,0,0,74,656,1,0,0,0,76,658,1,0,0,0,78,
-		668,1,0,0,0,80,672,1,0,0,0,82,705,1,0,0,0,84,726,1,0,0,0,86,728,1,0,0,
-		0,88,742,1,0,0,0,90,753,1,0,0,0,92,755,1,0,0,0,94,795,1,0,0,0,96,805,1,
-		0,0,0,98,842,1,0,0,0,100,844,1,0,0,0,102,855,1,0,0,0,104,867,1,0,0,0,106,
-		914,1,0,0,0,108,916,1,0,0,0,110,945,1,0,0,0,112,947,1,0,0,0,114,949,1,
-		0,0,0,116,969,1,0,0,0,118,981,1,0,0,0,120,991,1,0,0,0,122,993,1,0,0,0,
-		124,1003,1,0,0,0,126,1019,1,0,0,0,128,1021,1,0,0,0,130,1064,1,0,0,0,132,
-		1066,1,0,0,0,134,1072,1,0,0,0,136,1074,1,0,0,0,138,1076,1,0,0,0,140,1080,
-		1,0,0,0,142,1082,1,0,0,0,144,1084,1,0,0,0,146,1086,1,0,0,0,148,1088,1,
-		0,0,0,150,1090,1,0,0,0,152,154,3,2,1,0,153,152,1,0,0,0,154,157,1,0,0,0,
-		155,153,1,0,0,0,155,156,1,0,0,0,156,158,1,0,0,0,157,155,1,0,0,0,158,159,
-		5,0,0,1,159,1,1,0,0,0,160,168,3,4,2,0,161,168,3,10,5,0,162,168,3,20,10,
-		0,163,168,3,36,18,0,164,168,3,40,20,0,165,168,3,66,33,0,166,168,3,6,3,
-		0,167,160,1,0,0,0,167,161,1,0,0,0,167,162,1,0,0,0,167,163,1,0,0,0,167,
-		164,1,0,0,0,167,165,1,0,0,0,167,166,1,0,0,0,168,3,1,0,0,0,169,170,5,30,
-		0,0,170,171,5,192,0,0,171,172,5,1,0,0,172,5,1,0,0,0,173,174,5,31,0,0,174,
-		175,5,192,0,0,175,176,5,85,0,0,176,177,3,140,70,0,177,181,5,2,0,0,178,
-		180,3,8,4,0,179,178,1,0,0,0,180,183,1,0,0,0,181,179,1,0,0,0,181,182,1,
-		0,0,0,182,184,1,0,0,0,183,181,1,0,0,0,184,185,5,3,0,0,185,7,1,0,0,0,186,
-		187,5,32,0,0,187,190,5,192,0,0,188,189,5,34,0,0,189,191,5,191,0,0,190,
-		188,1,0,0,0,190,191,1,0,0,0,191,192,1,0,0,0,192,211,5,1,0,0,193,194,5,
-		33,0,0,194,195,3,24,12,0,195,198,5,192,0,0,196,197,5,34,0,0,197,199,5,
-		191,0,0,198,196,1,0,0,0,198,199,1,0,0,0,199,202,1,0,0,0,200,201,5,35,0,
-		0,201,203,5,192,0,0,202,200,1,0,0,0,202,203,1,0,0,0,203,206,1,0,0,0,204,
-		205,5,36,0,0,205,207,5,192,0,0,206,204,1,0,0,0,206,207,1,0,0,0,207,208,
-		1,0,0,0,208,209,5,1,0,0,209,211,1,0,0,0,210,186,1,0,0,0,210,193,1,0,0,
-		0,211,9,1,0,0,0,212,213,3,12,6,0,213,214,3,140,70,0,214,218,5,2,0,0,215,
-		217,3,14,7,0,216,215,1,0,0,0,217,220,1,0,0,0,218,216,1,0,0,0,218,219,1,
-		0,0,0,219,221,1,0,0,0,220,218,1,0,0,0,221,222,5,3,0,0,222,11,1,0,0,0,223,
-		224,7,0,0,0,224,13,1,0,0,0,225,227,5,40,0,0,226,225,1,0,0,0,226,227,1,
-		0,0,0,227,228,1,0,0,0,228,229,3,16,8,0,229,230,5,1,0,0,230,15,1,0,0,0,
-		231,233,3,144,72,0,232,234,3,18,9,0,233,232,1,0,0,0,233,234,1,0,0,0,234,
-		237,1,0,0,0,235,237,3,140,70,0,236,231,1,0,0,0,236,235,1,0,0,0,237,17,
-		1,0,0,0,238,239,5,41,0,0,239,242,5,191,0,0,240,241,5,42,0,0,241,243,5,
-		191,0,0,242,240,1,0,0,0,242,243,1,0,0,0,243,247,1,0,0,0,244,245,5,42,0,
-		0,245,247,5,191,0,0,246,238,1,0,0,0,246,244,1,0,0,0,247,19,1,0,0,0,248,
-		249,5,43,0,0,249,250,3,140,70,0,250,254,5,2,0,0,251,253,3,22,11,0,252,
-		251,1,0,0,0,253,256,1,0,0,0,254,252,1,0,0,0,254,255,1,0,0,0,255,257,1,
-		0,0,0,256,254,1,0,0,0,257,258,5,3,0,0,258,21,1,0,0,0,259,263,3,24,12,0,
-		260,262,3,26,13,0,261,260,1,0,0,0,262,265,1,0,0,0,263,261,1,0,0,0,263,
-		264,1,0,0,0,264,267,1,0,0,0,265,263,1,0,0,0,266,268,5,46,0,0,267,266,1,
-		0,0,0,267,268,1,0,0,0,268,269,1,0,0,0,269,270,5,1,0,0,270,23,1,0,0,0,271,
-		272,7,1,0,0,272,25,1,0,0,0,273,307,5,47,0,0,274,275,5,38,0,0,275,307,3,
-		28,14,0,276,277,5,37,0,0,277,307,3,28,14,0,278,279,5,39,0,0,279,307,3,
-		28,14,0,280,281,5,48,0,0,281,307,3,28,14,0,282,283,5,49,0,0,283,307,3,
-		28,14,0,284,285,5,50,0,0,285,307,3,28,14,0,286,287,5,51,0,0,287,292,3,
-		32,16,0,288,289,5,4,0,0,289,291,3,32,16,0,290,288,1,0,0,0,291,294,1,0,
-		0,0,292,290,1,0,0,0,292,293,1,0,0,0,293,307,1,0,0,0,294,292,1,0,0,0,295,
-		296,5,52,0,0,296,301,3,34,17,0,297,298,5,4,0,0,298,300,3,34,17,0,299,297,
-		1,0,0,0,300,303,1,0,0,0,301,299,1,0,0,0,301,302,1,0,0,0,302,307,1,0,0,
-		0,303,301,1,0,0,0,304,305,5,53,0,0,305,307,5,191,0,0,306,273,1,0,0,0,306,
-		274,1,0,0,0,306,276,1,0,0,0,306,278,1,0,0,0,306,280,1,0,0,0,306,282,1,
-		0,0,0,306,284,1,0,0,0,306,286,1,0,0,0,306,295,1,0,0,0,306,304,1,0,0,0,
-		307,27,1,0,0,0,308,313,3,30,15,0,309,310,5,4,0,0,310,312,3,30,15,0,311,
-		309,1,0,0,0,312,315,1,0,0,0,313,311,1,0,0,0,313,314,1,0,0,0,314,29,1,0,
-		0,0,315,313,1,0,0,0,316,320,3,144,72,0,317,320,3,140,70,0,318,320,5,47,
-		0,0,319,316,1,0,0,0,319,317,1,0,0,0,319,318,1,0,0,0,320,31,1,0,0,0,321,
-		322,7,2,0,0,322,33,1,0,0,0,323,324,7,3,0,0,324,35,1,0,0,0,325,326,5,54,
-		0,0,326,327,3,140,70,0,327,331,5,2,0,0,328,330,3,38,19,0,329,328,1,0,0,
-		0,330,333,1,0,0,0,331,329,1,0,0,0,331,332,1,0,0,0,332,334,1,0,0,0,333,
-		331,1,0,0,0,334,335,5,3,0,0,335,37,1,0,0,0,336,338,5,55,0,0,337,339,3,
-		26,13,0,338,337,1,0,0,0,339,340,1,0,0,0,340,338,1,0,0,0,340,341,1,0,0,
-		0,341,342,1,0,0,0,342,343,5,1,0,0,343,349,1,0,0,0,344,345,5,56,0,0,345,
-		346,3,148,74,0,346,347,5,1,0,0,347,349,1,0,0,0,348,336,1,0,0,0,348,344,
-		1,0,0,0,349,39,1,0,0,0,350,351,5,57,0,0,351,352,3,140,70,0,352,356,5,2,
-		0,0,353,355,3,42,21,0,354,353,1,0,0,0,355,358,1,0,0,0,356,354,1,0,0,0,
-		356,357,1,0,0,0,357,359,1,0,0,0,358,356,1,0,0,0,359,360,5,3,0,0,360,41,
-		1,0,0,0,361,372,3,44,22,0,362,372,3,50,25,0,363,372,3,58,29,0,364,372,
-		3,62,31,0,365,372,3,64,32,0,366,367,5,58,0,0,367,372,5,1,0,0,368,369,5,
-		59,0,0,369,370,5,192,0,0,370,372,5,1,0,0,371,361,1,0,0,0,371,362,1,0,0,
-		0,371,363,1,0,0,0,371,364,1,0,0,0,371,365,1,0,0,0,371,366,1,0,0,0,371,
-		368,1,0,0,0,372,43,1,0,0,0,373,374,3,46,23,0,374,378,5,2,0,0,375,377,3,
-		48,24,0,376,375,1,0,0,0,377,380,1,0,0,0,378,376,1,0,0,0,378,379,1,0,0,
-		0,379,381,1,0,0,0,380,378,1,0,0,0,381,382,5,3,0,0,382,45,1,0,0,0,383,384,
-		7,4,0,0,384,47,1,0,0,0,385,386,5,62,0,0,386,387,5,5,0,0,387,388,5,191,
-		0,0,388,420,5,1,0,0,389,393,3,24,12,0,390,392,3,26,13,0,391,390,1,0,0,
-		0,392,395,1,0,0,0,393,391,1,0,0,0,393,394,1,0,0,0,394,397,1,0,0,0,395,
-		393,1,0,0,0,396,398,5,46,0,0,397,396,1,0,0,0,397,398,1,0,0,0,398,399,1,
-		0,0,0,399,400,5,1,0,0,400,420,1,0,0,0,401,402,5,63,0,0,402,403,3,140,70,
-		0,403,404,5,1,0,0,404,420,1,0,0,0,405,406,5,64,0,0,406,409,5,191,0,0,407,
-		408,5,40,0,0,408,410,3,28,14,0,409,407,1,0,0,0,409,410,1,0,0,0,410,411,
-		1,0,0,0,411,420,5,1,0,0,412,413,5,65,0,0,413,414,7,5,0,0,414,420,5,1,0,
-		0,415,416,5,68,0,0,416,417,3,140,70,0,417,418,5,1,0,0,418,420,1,0,0,0,
-		419,385,1,0,0,0,419,389,1,0,0,0,419,401,1,0,0,0,419,405,1,0,0,0,419,412,
-		1,0,0,0,419,415,1,0,0,0,420,49,1,0,0,0,421,422,5,69,0,0,422,423,3,52,26,
-		0,423,427,3,54,27,0,424,426,3,56,28,0,425,424,1,0,0,0,426,429,1,0,0,0,
-		427,425,1,0,0,0,427,428,1,0,0,0,428,430,1,0,0,0,429,427,1,0,0,0,430,431,
-		5,1,0,0,431,51,1,0,0,0,432,433,7,6,0,0,433,53,1,0,0,0,434,437,5,191,0,
-		0,435,437,3,148,74,0,436,434,1,0,0,0,436,435,1,0,0,0,437,55,1,0,0,0,438,
-		439,5,37,0,0,439,454,3,28,14,0,440,441,5,38,0,0,441,454,3,28,14,0,442,
-		443,5,75,0,0,443,448,3,140,70,0,444,445,5,4,0,0,445,447,3,140,70,0,446,
-		444,1,0,0,0,447,450,1,0,0,0,448,446,1,0,0,0,448,449,1,0,0,0,449,454,1,
-		0,0,0,450,448,1,0,0,0,451,452,5,76,0,0,452,454,3,148,74,0,453,438,1,0,
-		0,0,453,440,1,0,0,0,453,442,1,0,0,0,453,451,1,0,0,0,454,57,1,0,0,0,455,
-		456,5,77,0,0,456,460,5,2,0,0,457,459,3,60,30,0,458,457,1,0,0,0,459,462,
-		1,0,0,0,460,458,1,0,0,0,460,461,1,0,0,0,461,463,1,0,0,0,462,460,1,0,0,
-		0,463,464,5,3,0,0,464,59,1,0,0,0,465,466,5,78,0,0,466,467,5,79,0,0,467,
-		477,5,1,0,0,468,469,5,78,0,0,469,470,3,28,14,0,470,471,5,1,0,0,471,477,
-		1,0,0,0,472,473,5,80,0,0,473,477,5,1,0,0,474,475,5,81,0,0,475,477,5,1,
-		0,0,476,465,1,0,0,0,476,468,1,0,0,0,476,472,1,0,0,0,476,474,1,0,0,0,477,
-		61,1,0,0,0,478,484,5,82,0,0,479,480,5,45,0,0,480,481,5,37,0,0,481,485,
-		3,28,14,0,482,483,5,43,0,0,483,485,3,140,70,0,484,479,1,0,0,0,484,482,
-		1,0,0,0,485,487,1,0,0,0,486,488,5,83,0,0,487,486,1,0,0,0,487,488,1,0,0,
-		0,488,489,1,0,0,0,489,490,5,1,0,0,490,63,1,0,0,0,491,492,5,84,0,0,492,
-		493,3,140,70,0,493,494,5,1,0,0,494,65,1,0,0,0,495,496,5,85,0,0,496,497,
-		3,140,70,0,497,498,5,86,0,0,498,499,3,68,34,0,499,503,5,2,0,0,500,502,
-		3,70,35,0,501,500,1,0,0,0,502,505,1,0,0,0,503,501,1,0,0,0,503,504,1,0,
-		0,0,504,506,1,0,0,0,505,503,1,0,0,0,506,507,5,3,0,0,507,67,1,0,0,0,508,
-		509,7,7,0,0,509,69,1,0,0,0,510,511,5,93,0,0,511,514,5,191,0,0,512,513,
-		5,94,0,0,513,515,5,191,0,0,514,512,1,0,0,0,514,515,1,0,0,0,515,516,1,0,
-		0,0,516,611,5,1,0,0,517,518,3,46,23,0,518,519,5,64,0,0,519,522,5,191,0,
-		0,520,521,5,40,0,0,521,523,3,28,14,0,522,520,1,0,0,0,522,523,1,0,0,0,523,
-		524,1,0,0,0,524,525,5,1,0,0,525,611,1,0,0,0,526,527,3,46,23,0,527,528,
-		5,95,0,0,528,531,5,191,0,0,529,530,5,40,0,0,530,532,3,28,14,0,531,529,
-		1,0,0,0,531,532,1,0,0,0,532,533,1,0,0,0,533,534,5,1,0,0,534,611,1,0,0,
-		0,535,536,5,96,0,0,536,537,7,8,0,0,537,611,5,1,0,0,538,543,5,99,0,0,539,
-		540,5,45,0,0,540,544,5,47,0,0,541,542,5,43,0,0,542,544,3,140,70,0,543,
-		539,1,0,0,0,543,541,1,0,0,0,544,545,1,0,0,0,545,611,5,1,0,0,546,552,5,
-		100,0,0,547,548,5,45,0,0,548,549,5,37,0,0,549,553,3,28,14,0,550,551,5,
-		43,0,0,551,553,3,140,70,0,552,547,1,0,0,0,552,550,1,0,0,0,553,554,1,0,
-		0,0,554,555,5,1,0,0,555,611,1,0,0,0,556,557,5,101,0,0,557,558,3,28,14,
-		0,558,559,5,1,0,0,559,611,1,0,0,0,560,561,5,102,0,0,561,571,5,192,0,0,
-		562,563,5,103,0,0,563,568,3,140,70,0,564,565,5,4,0,0,565,567,3,140,70,
-		0,566,564,1,0,0,0,567,570,1,0,0,0,568,566,1,0,0,0,568,569,1,0,0,0,569,
-		572,1,0,0,0,570,568,1,0,0,0,571,562,1,0,0,0,571,572,1,0,0,0,572,582,1,
-		0,0,0,573,577,5,2,0,0,574,576,3,42,21,0,575,574,1,0,0,0,576,579,1,0,0,
-		0,577,575,1,0,0,0,577,578,1,0,0,0,578,580,1,0,0,0,579,577,1,0,0,0,580,
-		583,5,3,0,0,581,583,5,1,0,0,582,573,1,0,0,0,582,581,1,0,0,0,583,611,1,
-		0,0,0,584,611,3,72,36,0,585,611,3,76,38,0,586,611,3,80,40,0,587,611,3,
-		92,46,0,588,611,3,100,50,0,589,611,3,104,52,0,590,611,3,114,57,0,591,592,
-		5,160,0,0,592,596,5,2,0,0,593,595,3,118,59,0,594,593,1,0,0,0,595,598,1,
-		0,0,0,596,594,1,0,0,0,596,597,1,0,0,0,597,599,1,0,0,0,598,596,1,0,0,0,
-		599,611,5,3,0,0,600,601,5,163,0,0,601,605,5,2,0,0,602,604,3,120,60,0,603,
-		602,1,0,0,0,604,607,1,0,0,0,605,603,1,0,0,0,605,606,1,0,0,0,606,608,1,
-		0,0,0,607,605,1,0,0,0,608,611,5,3,0,0,609,611,3,122,61,0,610,510,1,0,0,
-		0,610,517,1,0,0,0,610,526,1,0,0,0,610,535,1,0,0,0,610,538,1,0,0,0,610,
-		546,1,0,0,0,610,556,1,0,0,0,610,560,1,0,0,0,610,584,1,0,0,0,610,585,1,
-		0,0,0,610,586,1,0,0,0,610,587,1,0,0,0,610,588,1,0,0,0,610,589,1,0,0,0,
-		610,590,1,0,0,0,610,591,1,0,0,0,610,600,1,0,0,0,610,609,1,0,0,0,611,71,
-		1,0,0,0,612,613,5,104,0,0,613,617,5,2,0,0,614,616,3,74,37,0,615,614,1,
-		0,0,0,616,619,1,0,0,0,617,615,1,0,0,0,617,618,1,0,0,0,618,620,1,0,0,0,
-		619,617,1,0,0,0,620,621,5,3,0,0,621,73,1,0,0,0,622,623,5,105,0,0,623,626,
-		3,146,73,0,624,625,5,37,0,0,625,627,3,28,14,0,626,624,1,0,0,0,626,627,
-		1,0,0,0,627,628,1,0,0,0,628,629,5,1,0,0,629,657,1,0,0,0,630,632,5,106,
-		0,0,631,633,3,26,13,0,632,631,1,0,0,0,633,634,1,0,0,0,634,632,1,0,0,0,
-		634,635,1,0,0,0,635,636,1,0,0,0,636,637,5,1,0,0,637,657,1,0,0,0,638,639,
-		5,106,0,0,639,640,5,43,0,0,640,641,3,140,70,0,641,642,5,1,0,0,642,657,
-		1,0,0,0,643,645,5,107,0,0,644,646,3,26,13,0,645,644,1,0,0,0,646,647,1,
-		0,0,0,647,645,1,0,0,0,647,648,1,0,0,0,648,649,1,0,0,0,649,650,5,1,0,0,
-		650,657,1,0,0,0,651,652,5,107,0,0,652,653,5,43,0,0,653,654,3,140,70,0,
-		654,655,5,1,0,0,655,657,1,0,0,0,656,622,1,0,0,0,656,630,1,0,0,0,656,638,
-		1,0,0,0,656,643,1,0,0,0,656,651,1,0,0,0,657,75,1,0,0,0,658,659,5,77,0,
-		0,659,663,5,2,0,0,660,662,3,78,39,0,661,660,1,0,0,0,662,665,1,0,0,0,663,
-		661,1,0,0,0,663,664,1,0,0,0,664,666,1,0,0,0,665,663,1,0,0,0,666,667,5,
-		3,0,0,667,77,1,0,0,0,668,669,5,108,0,0,669,670,5,191,0,0,670,671,5,1,0,
-		0,671,79,1,0,0,0,672,673,5,109,0,0,673,677,5,2,0,0,674,676,3,82,41,0,675,
-		674,1,0,0,0,676,679,1,0,0,0,677,675,1,0,0,0,677,678,1,0,0,0,678,680,1,
-		0,0,0,679,677,1,0,0,0,680,681,5,3,0,0,681,81,1,0,0,0,682,683,5,110,0,0,
-		683,684,5,192,0,0,684,706,5,1,0,0,685,686,5,111,0,0,686,687,5,43,0,0,687,
-		688,3,140,70,0,688,689,5,1,0,0,689,706,1,0,0,0,690,691,5,112,0,0,691,692,
-		3,146,73,0,692,693,5,113,0,0,693,703,5,191,0,0,694,698,5,2,0,0,695,697,
-		3,84,42,0,696,695,1,0,0,0,697,700,1,0,0,0,698,696,1,0,0,0,698,699,1,0,
-		0,0,699,701,1,0,0,0,700,698,1,0,0,0,701,704,5,3,0,0,702,704,5,1,0,0,703,
-		694,1,0,0,0,703,702,1,0,0,0,704,706,1,0,0,0,705,682,1,0,0,0,705,685,1,
-		0,0,0,705,690,1,0,0,0,706,83,1,0,0,0,707,708,5,114,0,0,708,709,3,86,43,
-		0,709,710,3,140,70,0,710,711,5,1,0,0,711,727,1,0,0,0,712,713,5,115,0,0,
-		713,714,5,191,0,0,714,727,5,1,0,0,715,727,3,88,44,0,716,717,5,59,0,0,717,
-		718,5,192,0,0,718,727,5,1,0,0,719,720,5,116,0,0,720,721,3,140,70,0,721,
-		722,5,1,0,0,722,727,1,0,0,0,723,724,5,117,0,0,724,725,5,192,0,0,725,727,
-		5,1,0,0,726,707,1,0,0,0,726,712,1,0,0,0,726,715,1,0,0,0,726,716,1,0,0,
-		0,726,719,1,0,0,0,726,723,1,0,0,0,727,85,1,0,0,0,728,729,7,9,0,0,729,87,
-		1,0,0,0,730,731,5,118,0,0,731,732,5,119,0,0,732,733,5,122,0,0,733,734,
-		3,90,45,0,734,735,5,1,0,0,735,743,1,0,0,0,736,737,5,118,0,0,737,738,5,
-		120,0,0,738,739,5,121,0,0,739,740,3,140,70,0,740,741,5,1,0,0,741,743,1,
-		0,0,0,742,730,1,0,0,0,742,736,1,0,0,0,743,89,1,0,0,0,744,745,5,123,0,0,
-		745,746,5,6,0,0,746,747,5,192,0,0,747,754,5,7,0,0,748,749,5,124,0,0,749,
-		750,5,6,0,0,750,751,5,192,0,0,751,754,5,7,0,0,752,754,5,192,0,0,753,744,
-		1,0,0,0,753,748,1,0,0,0,753,752,1,0,0,0,754,91,1,0,0,0,755,756,5,125,0,
-		0,756,757,5,113,0,0,757,758,5,191,0,0,758,762,5,2,0,0,759,761,3,94,47,
-		0,760,759,1,0,0,0,761,764,1,0,0,0,762,760,1,0,0,0,762,763,1,0,0,0,763,
-		765,1,0,0,0,764,762,1,0,0,0,765,766,5,3,0,0,766,93,1,0,0,0,767,768,5,126,
-		0,0,768,769,3,146,73,0,769,770,5,1,0,0,770,796,1,0,0,0,771,772,5,127,0,
-		0,772,773,3,146,73,0,773,774,5,113,0,0,774,784,5,191,0,0,775,779,5,2,0,
-		0,776,778,3,98,49,0,777,776,1,0,0,0,778,781,1,0,0,0,779,777,1,0,0,0,779,
-		780,1,0,0,0,780,782,1,0,0,0,781,779,1,0,0,0,782,785,5,3,0,0,783,785,5,
-		1,0,0,784,775,1,0,0,0,784,783,1,0,0,0,785,796,1,0,0,0,786,788,5,128,0,
-		0,787,789,3,96,48,0,788,787,1,0,0,0,789,790,1,0,0,0,790,788,1,0,0,0,790,
-		791,1,0,0,0,791,792,1,0,0,0,792,793,5,1,0,0,793,796,1,0,0,0,794,796,3,
-		128,64,0,795,767,1,0,0,0,795,771,1,0,0,0,795,786,1,0,0,0,795,794,1,0,0,
-		0,796,95,1,0,0,0,797,798,5,129,0,0,798,806,3,150,75,0,799,800,5,130,0,
-		0,800,806,5,191,0,0,801,802,5,131,0,0,802,806,5,191,0,0,803,804,5,132,
-		0,0,804,806,3,150,75,0,805,797,1,0,0,0,805,799,1,0,0,0,805,801,1,0,0,0,
-		805,803,1,0,0,0,806,97,1,0,0,0,807,808,5,133,0,0,808,811,5,191,0,0,809,
-		810,5,94,0,0,810,812,5,189,0,0,811,809,1,0,0,0,811,812,1,0,0,0,812,816,
-		1,0,0,0,813,814,5,134,0,0,814,817,3,150,75,0,815,817,5,135,0,0,816,813,
-		1,0,0,0,816,815,1,0,0,0,816,817,1,0,0,0,817,818,1,0,0,0,818,843,5,1,0,
-		0,819,843,3,88,44,0,820,821,5,136,0,0,821,822,5,137,0,0,822,823,5,191,
-		0,0,823,843,5,1,0,0,824,825,5,138,0,0,825,826,3,150,75,0,826,827,5,1,0,
-		0,827,843,1,0,0,0,828,829,5,139,0,0,829,830,5,72,0,0,830,831,3,140,70,
-		0,831,832,5,1,0,0,832,843,1,0,0,0,833,834,5,139,0,0,834,835,5,71,0,0,835,
-		836,3,140,70,0,836,837,5,1,0,0,837,843,1,0,0,0,838,839,5,59,0,0,839,840,
-		5,192,0,0,840,843,5,1,0,0,841,843,3,130,65,0,842,807,1,0,0,0,842,819,1,
-		0,0,0,842,820,1,0,0,0,842,824,1,0,0,0,842,828,1,0,0,0,842,833,1,0,0,0,
-		842,838,1,0,0,0,842,841,1,0,0,0,843,99,1,0,0,0,844,845,5,121,0,0,845,846,
-		3,140,70,0,846,850,5,2,0,0,847,849,3,102,51,0,848,847,1,0,0,0,849,852,
-		1,0,0,0,850,848,1,0,0,0,850,851,1,0,0,0,851,853,1,0,0,0,852,850,1,0,0,
-		0,853,854,5,3,0,0,854,101,1,0,0,0,855,856,5,140,0,0,856,857,5,191,0,0,
-		857,858,5,122,0,0,858,863,3,90,45,0,859,860,5,141,0,0,860,861,5,181,0,
-		0,861,862,5,182,0,0,862,864,5,181,0,0,863,859,1,0,0,0,863,864,1,0,0,0,
-		864,865,1,0,0,0,865,866,5,1,0,0,866,103,1,0,0,0,867,868,5,142,0,0,868,
-		869,5,143,0,0,869,870,3,140,70,0,870,874,5,2,0,0,871,873,3,106,53,0,872,
-		871,1,0,0,0,873,876,1,0,0,0,874,872,1,0,0,0,874,875,1,0,0,0,875,877,1,
-		0,0,0,876,874,1,0,0,0,877,878,5,3,0,0,878,105,1,0,0,0,879,880,5,105,0,
-		0,880,881,3,146,73,0,881,882,5,1,0,0,882,915,1,0,0,0,883,884,5,53,0,0,
-		884,885,5,191,0,0,885,915,5,1,0,0,886,887,5,144,0,0,887,897,3,108,54,0,
-		888,892,5,2,0,0,889,891,3,110,55,0,890,889,1,0,0,0,891,894,1,0,0,0,892,
-		890,1,0,0,0,892,893,1,0,0,0,893,895,1,0,0,0,894,892,1,0,0,0,895,898,5,
-		3,0,0,896,898,5,1,0,0,897,888,1,0,0,0,897,896,1,0,0,0,898,915,1,0,0,0,
-		899,900,5,152,0,0,900,905,3,112,56,0,901,902,5,4,0,0,902,904,3,112,56,
-		0,903,901,1,0,0,0,904,907,1,0,0,0,905,903,1,0,0,0,905,906,1,0,0,0,906,
-		908,1,0,0,0,907,905,1,0,0,0,908,909,5,1,0,0,909,915,1,0,0,0,910,911,5,
-		156,0,0,911,912,3,150,75,0,912,913,5,1,0,0,913,915,1,0,0,0,914,879,1,0,
-		0,0,914,883,1,0,0,0,914,886,1,0,0,0,914,899,1,0,0,0,914,910,1,0,0,0,915,
-		107,1,0,0,0,916,917,7,10,0,0,917,109,1,0,0,0,918,919,5,147,0,0,919,920,
-		5,190,0,0,920,946,5,1,0,0,921,922,5,148,0,0,922,927,5,192,0,0,923,924,
-		5,4,0,0,924,926,5,192,0,0,925,923,1,0,0,0,926,929,1,0,0,0,927,925,1,0,
-		0,0,927,928,1,0,0,0,928,930,1,0,0,0,929,927,1,0,0,0,930,946,5,1,0,0,931,
-		932,5,149,0,0,932,933,3,90,45,0,933,934,5,1,0,0,934,946,1,0,0,0,935,936,
-		5,150,0,0,936,937,3,90,45,0,937,938,5,1,0,0,938,946,1,0,0,0,939,940,5,
-		140,0,0,940,941,3,90,45,0,941,942,5,1,0,0,942,946,1,0,0,0,943,944,5,151,
-		0,0,944,946,5,1,0,0,945,918,1,0,0,0,945,921,1,0,0,0,945,931,1,0,0,0,945,
-		935,1,0,0,0,945,939,1,0,0,0,945,943,1,0,0,0,946,111,1,0,0,0,947,948,7,
-		11,0,0,948,113,1,0,0,0,949,950,5,157,0,0,950,954,5,2,0,0,951,953,3,116,
-		58,0,952,951,1,0,0,0,953,956,1,0,0,0,954,952,1,0,0,0,954,955,1,0,0,0,955,
-		957,1,0,0,0,956,954,1,0,0,0,957,958,5,3,0,0,958,115,1,0,0,0,959,960,5,
-		158,0,0,960,961,5,192,0,0,961,970,5,1,0,0,962,963,5,159,0,0,963,964,3,
-		150,75,0,964,965,5,1,0,0,965,970,1,0,0,0,966,967,5,94,0,0,967,968,5,189,
-		0,0,968,970,5,1,0,0,969,959,1,0,0,0,969,962,1,0,0,0,969,966,1,0,0,0,970,
-		117,1,0,0,0,971,972,5,43,0,0,972,973,3,140,70,0,973,974,5,1,0,0,974,982,
-		1,0,0,0,975,976,5,161,0,0,976,977,3,32,16,0,977,978,5,191,0,0,978,979,
-		5,162,0,0,979,980,5,1,0,0,980,982,1,0,0,0,981,971,1,0,0,0,981,975,1,0,
-		0,0,982,119,1,0,0,0,983,984,5,164,0,0,984,985,5,43,0,0,985,986,3,140,70,
-		0,986,987,5,1,0,0,987,992,1,0,0,0,988,989,5,165,0,0,989,990,5,191,0,0,
-		990,992,5,1,0,0,991,983,1,0,0,0,991,988,1,0,0,0,992,121,1,0,0,0,993,994,
-		5,8,0,0,994,998,5,2,0,0,995,997,3,124,62,0,996,995,1,0,0,0,997,1000,1,
-		0,0,0,998,996,1,0,0,0,998,999,1,0,0,0,999,1001,1,0,0,0,1000,998,1,0,0,
-		0,1001,1002,5,3,0,0,1002,123,1,0,0,0,1003,1004,5,9,0,0,1004,1008,3,146,
-		73,0,1005,1007,3,126,63,0,1006,1005,1,0,0,0,1007,1010,1,0,0,0,1008,1006,
-		1,0,0,0,1008,1009,1,0,0,0,1009,1011,1,0,0,0,1010,1008,1,0,0,0,1011,1012,
-		5,1,0,0,1012,125,1,0,0,0,1013,1014,5,53,0,0,1014,1020,5,191,0,0,1015,1016,
-		5,10,0,0,1016,1020,5,191,0,0,1017,1018,5,11,0,0,1018,1020,3,150,75,0,1019,
-		1013,1,0,0,0,1019,1015,1,0,0,0,1019,1017,1,0,0,0,1020,127,1,0,0,0,1021,
-		1022,5,28,0,0,1022,1023,7,12,0,0,1023,1024,5,1,0,0,1024,129,1,0,0,0,1025,
-		1026,5,8,0,0,1026,1034,3,132,66,0,1027,1035,5,13,0,0,1028,1035,5,12,0,
-		0,1029,1031,3,134,67,0,1030,1029,1,0,0,0,1031,1032,1,0,0,0,1032,1030,1,
-		0,0,0,1032,1033,1,0,0,0,1033,1035,1,0,0,0,1034,1027,1,0,0,0,1034,1028,
-		1,0,0,0,1034,1030,1,0,0,0,1035,1036,1,0,0,0,1036,1037,5,1,0,0,1037,1065,
-		1,0,0,0,1038,1039,5,22,0,0,1039,1040,5,13,0,0,1040,1045,3,138,69,0,1041,
-		1042,5,4,0,0,1042,1044,3,138,69,0,1043,1041,1,0,0,0,1044,1047,1,0,0,0,
-		1045,1043,1,0,0,0,1045,1046,1,0,0,0,1046,1048,1,0,0,0,1047,1045,1,0,0,
-		0,1048,1049,5,1,0,0,1049,1065,1,0,0,0,1050,1051,5,22,0,0,1051,1052,5,23,
-		0,0,1052,1053,5,191,0,0,1053,1065,5,1,0,0,1054,1055,5,22,0,0,1055,1056,
-		5,24,0,0,1056,1057,5,112,0,0,1057,1065,5,1,0,0,1058,1059,5,18,0,0,1059,
-		1060,5,13,0,0,1060,1065,5,1,0,0,1061,1062,5,19,0,0,1062,1063,5,27,0,0,
-		1063,1065,5,1,0,0,1064,1025,1,0,0,0,1064,1038,1,0,0,0,1064,1050,1,0,0,
-		0,1064,1054,1,0,0,0,1064,1058,1,0,0,0,1064,1061,1,0,0,0,1065,131,1,0,0,
-		0,1066,1067,7,13,0,0,1067,133,1,0,0,0,1068,1069,5,16,0,0,1069,1073,5,191,
-		0,0,1070,1071,5,17,0,0,1071,1073,3,136,68,0,1072,1068,1,0,0,0,1072,1070,
-		1,0,0,0,1073,135,1,0,0,0,1074,1075,7,14,0,0,1075,137,1,0,0,0,1076,1077,
-		7,15,0,0,1077,139,1,0,0,0,1078,1081,5,193,0,0,1079,1081,3,142,71,0,1080,
-		1078,1,0,0,0,1080,1079,1,0,0,0,1081,141,1,0,0,0,1082,1083,7,16,0,0,1083,
-		143,1,0,0,0,1084,1085,7,17,0,0,1085,145,1,0,0,0,1086,1087,7,18,0,0,1087,
-		147,1,0,0,0,1088,1089,5,187,0,0,1089,149,1,0,0,0,1090,1091,5,188,0,0,1091,
-		151,1,0,0,0,97,155,167,181,190,198,202,206,210,218,226,233,236,242,246,
-		254,263,267,292,301,306,313,319,331,340,348,356,371,378,393,397,409,419,
-		427,436,448,453,460,476,484,487,503,514,522,531,543,552,568,571,577,582,
-		596,605,610,617,626,634,647,656,663,677,698,703,705,726,742,753,762,779,
-		784,790,795,805,811,816,842,850,863,874,892,897,905,914,927,945,954,969,
-		981,991,998,1008,1019,1032,1034,1045,1064,1072,1080
+		2,71,7,71,2,72,7,72,2,73,7,73,2,74,7,74,2,75,7,75,2,76,7,76,2,77,7,77,
+		2,78,7,78,1,0,5,0,160,8,0,10,0,12,0,163,9,0,1,0,1,0,1,1,1,1,1,1,1,1,1,
+		1,1,1,1,1,1,1,3,1,175,8,1,1,2,1,2,1,2,1,2,1,3,1,3,1,3,1,3,1,3,1,3,5,3,
+		187,8,3,10,3,12,3,190,9,3,1,3,1,3,1,4,1,4,1,4,1,4,3,4,198,8,4,1,4,1,4,
+		1,4,1,4,1,4,1,4,3,4,206,8,4,1,4,1,4,3,4,210,8,4,1,4,1,4,3,4,214,8,4,1,
+		4,1,4,3,4,218,8,4,1,5,1,5,1,5,1,5,5,5,224,8,5,10,5,12,5,227,9,5,1,5,1,
+		5,1,6,1,6,1,7,3,7,234,8,7,1,7,1,7,1,7,1,8,1,8,3,8,241,8,8,1,8,3,8,244,
+		8,8,1,9,1,9,1,9,1,9,3,9,250,8,9,1,9,1,9,3,9,254,8,9,1,10,1,10,1,10,1,10,
+		5,10,260,8,10,10,10,12,10,263,9,10,1,10,1,10,1,11,1,11,5,11,269,8,11,10,
+		11,12,11,272,9,11,1,11,3,11,275,8,11,1,11,1,11,1,12,1,12,1,13,1,13,1,13,
+		1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,
+		5,13,298,8,13,10,13,12,13,301,9,13,1,13,1,13,1,13,1,13,5,13,307,8,13,10,
+		13,12,13,310,9,13,1,13,1,13,3,13,314,8,13,1,14,1,14,1,14,5,14,319,8,14,
+		10,14,12,14,322,9,14,1,15,1,15,1,15,3,15,327,8,15,1,16,1,16,1,17,1,17,
+		1,18,1,18,1,18,1,18,5,18,337,8,18,10,18,12,18,340,9,18,1,18,1,18,1,19,
+		1,19,4,19,346,8,19,11,19,12,19,347,1,19,1,19,1,19,1,19,1,19,1,19,3,19,
+		356,8,19,1,20,1,20,1,20,1,20,5,20,362,8,20,10,20,12,20,365,9,20,1,20,1,
+		20,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,3,21,379,8,21,1,22,
+		1,22,1,22,5,22,384,8,22,10,22,12,22,387,9,22,1,22,1,22,1,23,1,23,1,24,
+		1,24,1,24,1,24,1,24,1,24,5,24,399,8,24,10,24,12,24,402,9,24,1,24,3,24,
+		405,8,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,3,24,417,8,
+		24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,3,24,427,8,24,1,25,1,25,1,25,
+		1,25,5,25,433,8,25,10,25,12,25,436,9,25,1,25,1,25,1,26,1,26,1,27,1,27,
+		3,27,444,8,27,1,28,1,28,1,28,1,28,1,28,1,28,1,28,1,28,5,28,454,8,28,10,
+		28,12,28,457,9,28,1,28,1,28,3,28,461,8,28,1,29,1,29,1,29,5,29,466,8,29,
+		10,29,12,29,469,9,29,1,29,1,29,1,30,1,30,1,30,1,30,1,30,1,30,1,30,1,30,
+		1,30,1,30,1,30,3,30,484,8,30,1,31,1,31,1,31,1,31,1,31,1,31,3,31,492,8,
+		31,1,31,3,31,495,8,31,1,31,1,31,1,32,1,32,1,32,1,32,1,33,1,33,1,33,1,33,
+		1,33,1,33,5,33,509,8,33,10,33,12,33,512,9,33,1,33,1,33,1,34,1,34,1,35,
+		1,35,1,35,1,35,3,35,522,8,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,530,8,
+		35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,3,35,539,8,35,1,35,1,35,1,35,1,35,
+		1,35,1,35,1,35,1,35,1,35,1,35,3,35,551,8,35,1,35,1,35,1,35,1,35,1,35,1,
+		35,1,35,3,35,560,8,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,1,35,
+		1,35,1,35,5,35,574,8,35,10,35,12,35,577,9,35,3,35,579,8,35,1,35,1,35,5,
+		35,583,8,35,10,35,12,35,586,9,35,1,35,1,35,3,35,590,8,35,1,35,1,35,1,35,
+		1,35,1,35,1,35,1,35,1,35,1,35,1,35,5,35,602,8,35,10,35,12,35,605,9,35,
+		1,35,1,35,1,35,1,35,5,35,611,8,35,10,35,12,35,614,9,35,1,35,1,35,3,35,
+		618,8,35,1,36,1,36,1,36,5,36,623,8,36,10,36,12,36,626,9,36,1,36,1,36,1,
+		37,1,37,1,37,1,37,3,37,634,8,37,1,37,1,37,1,37,1,37,4,37,640,8,37,11,37,
+		12,37,641,1,37,1,37,1,37,1,37,1,37,1,37,1,37,1,37,1,37,4,37,653,8,37,11,
+		37,12,37,654,1,37,1,37,1,37,1,37,1,37,1,37,1,37,3,37,664,8,37,1,38,1,38,
+		1,38,5,38,669,8,38,10,38,12,38,672,9,38,1,38,1,38,1,39,1,39,1,39,1,39,
+		1,40,1,40,1,40,5,40,683,8,40,10,40,12,40,686,9,40,1,40,1,40,1,41,1,41,
+		1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,1,41,5,41,704,8,
+		41,10,41,12,41,707,9,41,1,41,1,41,3,41,711,8,41,3,41,713,8,41,1,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
+		1,42,1,42,1,42,3,42,734,8,42,1,43,1,43,1,44,1,44,1,44,1,44,1,44,1,44,1,
+		44,1,44,1,44,1,44,1,44,1,44,3,44,750,8,44,1,45,1,45,1,45,1,45,1,45,1,45,
+		1,45,1,45,1,45,3,45,761,8,45,1,46,1,46,1,46,1,46,1,46,5,46,768,8,46,10,
+		46,12,46,771,9,46,1,46,1,46,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,47,1,
+		47,1,47,5,47,785,8,47,10,47,12,47,788,9,47,1,47,1,47,3,47,792,8,47,1,47,
+		1,47,4,47,796,8,47,11,47,12,47,797,1,47,1,47,1,47,3,47,803,8,47,1,48,1,
+		48,1,48,1,48,1,48,1,48,1,48,1,48,3,48,813,8,48,1,49,1,49,1,49,1,49,3,49,
+		819,8,49,1,49,1,49,1,49,3,49,824,8,49,1,49,1,49,1,49,1,49,1,49,1,49,1,
+		49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,
+		49,1,49,1,49,1,49,3,49,850,8,49,1,50,1,50,1,50,1,50,5,50,856,8,50,10,50,
+		12,50,859,9,50,1,50,1,50,1,51,1,51,1,51,1,51,1,51,1,51,1,51,1,51,3,51,
+		871,8,51,1,51,1,51,1,52,1,52,1,52,1,52,1,52,5,52,880,8,52,10,52,12,52,
+		883,9,52,1,52,1,52,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,53,1,
+		53,5,53,898,8,53,10,53,12,53,901,9,53,1,53,1,53,3,53,905,8,53,1,53,1,53,
+		1,53,1,53,5,53,911,8,53,10,53,12,53,914,9,53,1,53,1,53,1,53,1,53,1,53,
+		1,53,3,53,922,8,53,1,54,1,54,1,55,1,55,1,55,1,55,1,55,1,55,1,55,5,55,933,
+		8,55,10,55,12,55,936,9,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,1,55,
+		1,55,1,55,1,55,1,55,1,55,1,55,3,55,953,8,55,1,56,1,56,1,57,1,57,1,57,5,
+		57,960,8,57,10,57,12,57,963,9,57,1,57,1,57,1,58,1,58,1,58,1,58,1,58,1,
+		58,1,58,1,58,1,58,1,58,3,58,977,8,58,1,59,1,59,1,59,1,59,1,59,1,59,1,59,
+		1,59,1,59,1,59,3,59,989,8,59,1,60,1,60,1,60,1,60,1,60,1,60,1,60,1,60,3,
+		60,999,8,60,1,61,1,61,1,61,5,61,1004,8,61,10,61,12,61,1007,9,61,1,61,1,
+		61,1,62,1,62,1,62,5,62,1014,8,62,10,62,12,62,1017,9,62,1,62,1,62,1,63,
+		1,63,1,63,1,63,1,63,1,63,3,63,1027,8,63,1,64,1,64,1,64,1,64,1,65,1,65,
+		1,65,1,65,1,65,4,65,1038,8,65,11,65,12,65,1039,3,65,1042,8,65,1,65,1,65,
+		1,65,1,65,1,65,1,65,1,65,5,65,1051,8,65,10,65,12,65,1054,9,65,1,65,1,65,
+		1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,
+		3,65,1072,8,65,1,66,1,66,1,67,1,67,1,67,1,67,3,67,1080,8,67,1,68,1,68,
+		1,69,1,69,1,70,1,70,1,70,1,70,1,70,1,70,1,70,5,70,1093,8,70,10,70,12,70,
+		1096,9,70,1,70,1,70,3,70,1100,8,70,1,71,1,71,1,71,1,71,1,71,4,71,1107,
+		8,71,11,71,12,71,1108,1,71,1,71,1,71,1,71,1,71,1,71,1,71,3,71,1118,8,71,
+		1,72,1,72,1,72,1,73,1,73,3,73,1125,8,73,1,74,1,74,1,75,1,75,1,76,1,76,
+		1,77,1,77,1,78,1,78,1,78,0,0,79,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,
+		30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,
+		78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,108,110,112,114,116,118,
+		120,122,124,126,128,130,132,134,136,138,140,142,144,146,148,150,152,154,
+		156,0,20,1,0,42,44,1,0,49,50,7,0,65,65,82,82,114,114,130,130,147,147,171,
+		176,196,196,1,0,177,185,1,0,65,66,1,0,71,72,2,0,75,76,79,79,1,0,92,97,
+		1,0,102,103,1,0,76,78,2,0,103,103,150,151,1,0,158,160,1,0,12,13,2,0,14,
+		15,146,146,2,0,18,21,34,34,1,0,25,26,1,0,32,33,15,0,8,14,17,18,27,27,29,
+		33,36,41,67,68,73,73,117,117,145,145,148,148,154,157,163,164,171,177,181,
+		181,183,184,1,0,188,191,2,0,189,189,191,191,1238,0,161,1,0,0,0,2,174,1,
+		0,0,0,4,176,1,0,0,0,6,180,1,0,0,0,8,217,1,0,0,0,10,219,1,0,0,0,12,230,
+		1,0,0,0,14,233,1,0,0,0,16,243,1,0,0,0,18,253,1,0,0,0,20,255,1,0,0,0,22,
+		266,1,0,0,0,24,278,1,0,0,0,26,313,1,0,0,0,28,315,1,0,0,0,30,326,1,0,0,
+		0,32,328,1,0,0,0,34,330,1,0,0,0,36,332,1,0,0,0,38,355,1,0,0,0,40,357,1,
+		0,0,0,42,378,1,0,0,0,44,380,1,0,0,0,46,390,1,0,0,0,48,426,1,0,0,0,50,428,
+		1,0,0,0,52,439,1,0,0,0,54,443,1,0,0,0,56,460,1,0,0,0,58,462,1,0,0,0,60,
+		483,1,0,0,0,62,485,1,0,0,0,64,498,1,0,0,0,66,502,1,0,0,0,68,515,1,0,0,
+		0,70,617,1,0,0,0,72,619,1,0,0,0,74,663,1,0,0,0,76,665,1,0,0,0,78,675,1,
+		0,0,0,80,679,1,0,0,0,82,712,1,0,0,0,84,733,1,0,0,0,86,735,1,0,0,0,88,749,
+		1,0,0,0,90,760,1,0,0,0,92,762,1,0,0,0,94,802,1,0,0,0,96,812,1,0,0,0,98,
+		849,1,0,0,0,100,851,1,0,0,0,102,862,1,0,0,0,104,874,1,0,0,0,106,921,1,
+		0,0,0,108,923,1,0,0,0,110,952,1,0,0,0,112,954,1,0,0,0,114,956,1,0,0,0,
+		116,976,1,0,0,0,118,988,1,0,0,0,120,998,1,0,0,0,122,1000,1,0,0,0,124,1010,
+		1,0,0,0,126,1026,1,0,0,0,128,1028,1,0,0,0,130,1071,1,0,0,0,132,1073,1,
+		0,0,0,134,1079,1,0,0,0,136,1081,1,0,0,0,138,1083,1,0,0,0,140,1085,1,0,
+		0,0,142,1117,1,0,0,0,144,1119,1,0,0,0,146,1124,1,0,0,0,148,1126,1,0,0,
+		0,150,1128,1,0,0,0,152,1130,1,0,0,0,154,1132,1,0,0,0,156,1134,1,0,0,0,
+		158,160,3,2,1,0,159,158,1,0,0,0,160,163,1,0,0,0,161,159,1,0,0,0,161,162,
+		1,0,0,0,162,164,1,0,0,0,163,161,1,0,0,0,164,165,5,0,0,1,165,1,1,0,0,0,
+		166,175,3,4,2,0,167,175,3,10,5,0,168,175,3,140,70,0,169,175,3,20,10,0,
+		170,175,3,36,18,0,171,175,3,40,20,0,172,175,3,66,33,0,173,175,3,6,3,0,
+		174,166,1,0,0,0,174,167,1,0,0,0,174,168,1,0,0,0,174,169,1,0,0,0,174,170,
+		1,0,0,0,174,171,1,0,0,0,174,172,1,0,0,0,174,173,1,0,0,0,175,3,1,0,0,0,
+		176,177,5,35,0,0,177,178,5,197,0,0,178,179,5,1,0,0,179,5,1,0,0,0,180,181,
+		5,36,0,0,181,182,5,197,0,0,182,183,5,90,0,0,183,184,3,146,73,0,184,188,
+		5,2,0,0,185,187,3,8,4,0,186,185,1,0,0,0,187,190,1,0,0,0,188,186,1,0,0,
+		0,188,189,1,0,0,0,189,191,1,0,0,0,190,188,1,0,0,0,191,192,5,3,0,0,192,
+		7,1,0,0,0,193,194,5,37,0,0,194,197,5,197,0,0,195,196,5,39,0,0,196,198,
+		5,196,0,0,197,195,1,0,0,0,197,198,1,0,0,0,198,199,1,0,0,0,199,218,5,1,
+		0,0,200,201,5,38,0,0,201,202,3,24,12,0,202,205,5,197,0,0,203,204,5,39,
+		0,0,204,206,5,196,0,0,205,203,1,0,0,0,205,206,1,0,0,0,206,209,1,0,0,0,
+		207,208,5,40,0,0,208,210,5,197,0,0,209,207,1,0,0,0,209,210,1,0,0,0,210,
+		213,1,0,0,0,211,212,5,41,0,0,212,214,5,197,0,0,213,211,1,0,0,0,213,214,
+		1,0,0,0,214,215,1,0,0,0,215,216,5,1,0,0,216,218,1,0,0,0,217,193,1,0,0,
+		0,217,200,1,0,0,0,218,9,1,0,0,0,219,220,3,12,6,0,220,221,3,146,73,0,221,
+		225,5,2,0,0,222,224,3,14,7,0,223,222,1,0,0,0,224,227,1,0,0,0,225,223,1,
+		0,0,0,225,226,1,0,0,0,226,228,1,0,0,0,227,225,1,0,0,0,228,229,5,3,0,0,
+		229,11,1,0,0,0,230,231,7,0,0,0,231,13,1,0,0,0,232,234,5,45,0,0,233,232,
+		1,0,0,0,233,234,1,0,0,0,234,235,1,0,0,0,235,236,3,16,8,0,236,237,5,1,0,
+		0,237,15,1,0,0,0,238,240,3,150,75,0,239,241,3,18,9,0,240,239,1,0,0,0,240,
+		241,1,0,0,0,241,244,1,0,0,0,242,244,3,146,73,0,243,238,1,0,0,0,243,242,
+		1,0,0,0,244,17,1,0,0,0,245,246,5,46,0,0,246,249,5,196,0,0,247,248,5,47,
+		0,0,248,250,5,196,0,0,249,247,1,0,0,0,249,250,1,0,0,0,250,254,1,0,0,0,
+		251,252,5,47,0,0,252,254,5,196,0,0,253,245,1,0,0,0,253,251,1,0,0,0,254,
+		19,1,0,0,0,255,256,5,48,0,0,256,257,3,146,73,0,257,261,5,2,0,0,258,260,
+		3,22,11,0,259,258,1,0,0,0,260,263,1,0,0,0,261,259,1,0,0,0,261,262,1,0,
+		0,0,262,264,1,0,0,0,263,261,1,0,0,0,264,265,5,3,0,0,265,21,1,0,0,0,266,
+		270,3,24,12,0,267,269,3,26,13,0,268,267,1,0,0,0,269,272,1,0,0,0,270,268,
+		1,0,0,0,270,271,1,0,0,0,271,274,1,0,0,0,272,270,1,0,0,0,273,275,5,51,0,
+		0,274,273,1,0,0,0,274,275,1,0,0,0,275,276,1,0,0,0,276,277,5,1,0,0,277,
+		23,1,0,0,0,278,279,7,1,0,0,279,25,1,0,0,0,280,314,5,52,0,0,281,282,5,43,
+		0,0,282,314,3,28,14,0,283,284,5,42,0,0,284,314,3,28,14,0,285,286,5,44,
+		0,0,286,314,3,28,14,0,287,288,5,53,0,0,288,314,3,28,14,0,289,290,5,54,
+		0,0,290,314,3,28,14,0,291,292,5,55,0,0,292,314,3,28,14,0,293,294,5,56,
+		0,0,294,299,3,32,16,0,295,296,5,4,0,0,296,298,3,32,16,0,297,295,1,0,0,
+		0,298,301,1,0,0,0,299,297,1,0,0,0,299,300,1,0,0,0,300,314,1,0,0,0,301,
+		299,1,0,0,0,302,303,5,57,0,0,303,308,3,34,17,0,304,305,5,4,0,0,305,307,
+		3,34,17,0,306,304,1,0,0,0,307,310,1,0,0,0,308,306,1,0,0,0,308,309,1,0,
+		0,0,309,314,1,0,0,0,310,308,1,0,0,0,311,312,5,58,0,0,312,314,5,196,0,0,
+		313,280,1,0,0,0,313,281,1,0,0,0,313,283,1,0,0,0,313,285,1,0,0,0,313,287,
+		1,0,0,0,313,289,1,0,0,0,313,291,1,0,0,0,313,293,1,0,0,0,313,302,1,0,0,
+		0,313,311,1,0,0,0,314,27,1,0,0,0,315,320,3,30,15,0,316,317,5,4,0,0,317,
+		319,3,30,15,0,318,316,1,0,0,0,319,322,1,0,0,0,320,318,1,0,0,0,320,321,
+		1,0,0,0,321,29,1,0,0,0,322,320,1,0,0,0,323,327,3,150,75,0,324,327,3,146,
+		73,0,325,327,5,52,0,0,326,323,1,0,0,0,326,324,1,0,0,0,326,325,1,0,0,0,
+		327,31,1,0,0,0,328,329,7,2,0,0,329,33,1,0,0,0,330,331,7,3,0,0,331,35,1,
+		0,0,0,332,333,5,59,0,0,333,334,3,146,73,0,334,338,5,2,0,0,335,337,3,38,
+		19,0,336,335,1,0,0,0,337,340,1,0,0,0,338,336,1,0,0,0,338,339,1,0,0,0,339,
+		341,1,0,0,0,340,338,1,0,0,0,341,342,5,3,0,0,342,37,1,0,0,0,343,345,5,60,
+		0,0,344,346,3,26,13,0,345,344,1,0,0,0,346,347,1,0,0,0,347,345,1,0,0,0,
+		347,348,1,0,0,0,348,349,1,0,0,0,349,350,5,1,0,0,350,356,1,0,0,0,351,352,
+		5,61,0,0,352,353,3,154,77,0,353,354,5,1,0,0,354,356,1,0,0,0,355,343,1,
+		0,0,0,355,351,1,0,0,0,356,39,1,0,0,0,357,358,5,62,0,0,358,359,3,146,73,
+		0,359,363,5,2,0,0,360,362,3,42,21,0,361,360,1,0,0,0,362,365,1,0,0,0,363,
+		361,1,0,0,0,363,364,1,0,0,0,364,366,1,0,0,0,365,363,1,0,0,0,366,367,5,
+		3,0,0,367,41,1,0,0,0,368,379,3,44,22,0,369,379,3,50,25,0,370,379,3,58,
+		29,0,371,379,3,62,31,0,372,379,3,64,32,0,373,374,5,63,0,0,374,379,5,1,
+		0,0,375,376,5,64,0,0,376,377,5,197,0,0,377,379,5,1,0,0,378,368,1,0,0,0,
+		378,369,1,0,0,0,378,370,1,0,0,0,378,371,1,0,0,0,378,372,1,0,0,0,378,373,
+		1,0,0,0,378,375,1,0,0,0,379,43,1,0,0,0,380,381,3,46,23,0,381,385,5,2,0,
+		0,382,384,3,48,24,0,383,382,1,0,0,0,384,387,1,0,0,0,385,383,1,0,0,0,385,
+		386,1,0,0,0,386,388,1,0,0,0,387,385,1,0,0,0,388,389,5,3,0,0,389,45,1,0,
+		0,0,390,391,7,4,0,0,391,47,1,0,0,0,392,393,5,67,0,0,393,394,5,5,0,0,394,
+		395,5,196,0,0,395,427,5,1,0,0,396,400,3,24,12,0,397,399,3,26,13,0,398,
+		397,1,0,0,0,399,402,1,0,0,0,400,398,1,0,0,0,400,401,1,0,0,0,401,404,1,
+		0,0,0,402,400,1,0,0,0,403,405,5,51,0,0,404,403,1,0,0,0,404,405,1,0,0,0,
+		405,406,1,0,0,0,406,407,5,1,0,0,407,427,1,0,0,0,408,409,5,68,0,0,409,410,
+		3,146,73,0,410,411,5,1,0,0,411,427,1,0,0,0,412,413,5,69,0,0,413,416,5,
+		196,0,0,414,415,5,45,0,0,415,417,3,28,14,0,416,414,1,0,0,0,416,417,1,0,
+		0,0,417,418,1,0,0,0,418,427,5,1,0,0,419,420,5,70,0,0,420,421,7,5,0,0,421,
+		427,5,1,0,0,422,423,5,73,0,0,423,424,3,146,73,0,424,425,5,1,0,0,425,427,
+		1,0,0,0,426,392,1,0,0,0,426,396,1,0,0,0,426,408,1,0,0,0,426,412,1,0,0,
+		0,426,419,1,0,0,0,426,422,1,0,0,0,427,49,1,0,0,0,428,429,5,74,0,0,429,
+		430,3,52,26,0,430,434,3,54,27,0,431,433,3,56,28,0,432,431,1,0,0,0,433,
+		436,1,0,0,0,434,432,1,0,0,0,434,435,1,0,0,0,435,437,1,0,0,0,436,434,1,
+		0,0,0,437,438,5,1,0,0,438,51,1,0,0,0,439,440,7,6,0,0,440,53,1,0,0,0,441,
+		444,5,196,0,0,442,444,3,154,77,0,443,441,1,0,0,0,443,442,1,0,0,0,444,55,
+		1,0,0,0,445,446,5,42,0,0,446,461,3,28,14,0,447,448,5,43,0,0,448,461,3,
+		28,14,0,449,450,5,80,0,0,450,455,3,146,73,0,451,452,5,4,0,0,452,454,3,
+		146,73,0,453,451,1,0,0,0,454,457,1,0,0,0,455,453,1,0,0,0,455,456,1,0,0,
+		0,456,461,1,0,0,0,457,455,1,0,0,0,458,459,5,81,0,0,459,461,3,154,77,0,
+		460,445,1,0,0,0,460,447,1,0,0,0,460,449,1,0,0,0,460,458,1,0,0,0,461,57,
+		1,0,0,0,462,463,5,82,0,0,463,467,5,2,0,0,464,466,3,60,30,0,465,464,1,0,
+		0,0,466,469,1,0,0,0,467,465,1,0,0,0,467,468,1,0,0,0,468,470,1,0,0,0,469,
+		467,1,0,0,0,470,471,5,3,0,0,471,59,1,0,0,0,472,473,5,83,0,0,473,474,5,
+		84,0,0,474,484,5,1,0,0,475,476,5,83,0,0,476,477,3,28,14,0,477,478,5,1,
+		0,0,478,484,1,0,0,0,479,480,5,85,0,0,480,484,5,1,0,0,481,482,5,86,0,0,
+		482,484,5,1,0,0,483,472,1,0,0,0,483,475,1,0,0,0,483,479,1,0,0,0,483,481,
+		1,0,0,0,484,61,1,0,0,0,485,491,5,87,0,0,486,487,5,50,0,0,487,488,5,42,
+		0,0,488,492,3,28,14,0,489,490,5,48,0,0,490,492,3,146,73,0,491,486,1,0,
+		0,0,491,489,1,0,0,0,492,494,1,0,0,0,493,495,5,88,0,0,494,493,1,0,0,0,494,
+		495,1,0,0,0,495,496,1,0,0,0,496,497,5,1,0,0,497,63,1,0,0,0,498,499,5,89,
+		0,0,499,500,3,146,73,0,500,501,5,1,0,0,501,65,1,0,0,0,502,503,5,90,0,0,
+		503,504,3,146,73,0,504,505,5,91,0,0,505,506,3,68,34,0,506,510,5,2,0,0,
+		507,509,3,70,35,0,508,507,1,0,0,0,509,512,1,0,0,0,510,508,1,0,0,0,510,
+		511,1,0,0,0,511,513,1,0,0,0,512,510,1,0,0,0,513,514,5,3,0,0,514,67,1,0,
+		0,0,515,516,7,7,0,0,516,69,1,0,0,0,517,518,5,98,0,0,518,521,5,196,0,0,
+		519,520,5,99,0,0,520,522,5,196,0,0,521,519,1,0,0,0,521,522,1,0,0,0,522,
+		523,1,0,0,0,523,618,5,1,0,0,524,525,3,46,23,0,525,526,5,69,0,0,526,529,
+		5,196,0,0,527,528,5,45,0,0,528,530,3,28,14,0,529,527,1,0,0,0,529,530,1,
+		0,0,0,530,531,1,0,0,0,531,532,5,1,0,0,532,618,1,0,0,0,533,534,3,46,23,
+		0,534,535,5,100,0,0,535,538,5,196,0,0,536,537,5,45,0,0,537,539,3,28,14,
+		0,538,536,1,0,0,0,538,539,1,0,0,0,539,540,1,0,0,0,540,541,5,1,0,0,541,
+		618,1,0,0,0,542,543,5,101,0,0,543,544,7,8,0,0,544,618,5,1,0,0,545,550,
+		5,104,0,0,546,547,5,50,0,0,547,551,5,52,0,0,548,549,5,48,0,0,549,551,3,
+		146,73,0,550,546,1,0,0,0,550,548,1,0,0,0,551,552,1,0,0,0,552,618,5,1,0,
+		0,553,559,5,105,0,0,554,555,5,50,0,0,555,556,5,42,0,0,556,560,3,28,14,
+		0,557,558,5,48,0,0,558,560,3,146,73,0,559,554,1,0,0,0,559,557,1,0,0,0,
+		560,561,1,0,0,0,561,562,5,1,0,0,562,618,1,0,0,0,563,564,5,106,0,0,564,
+		565,3,28,14,0,565,566,5,1,0,0,566,618,1,0,0,0,567,568,5,107,0,0,568,578,
+		5,197,0,0,569,570,5,108,0,0,570,575,3,146,73,0,571,572,5,4,0,0,572,574,
+		3,146,73,0,573,571,1,0,0,0,574,577,1,0,0,0,575,573,1,0,0,0,575,576,1,0,
+		0,0,576,579,1,0,0,0,577,575,1,0,0,0,578,569,1,0,0,0,578,579,1,0,0,0,579,
+		589,1,0,0,0,580,584,5,2,0,0,581,583,3,42,21,0,582,581,1,0,0,0,583,586,
+		1,0,0,0,584,582,1,0,0,0,584,585,1,0,0,0,585,587,1,0,0,0,586,584,1,0,0,
+		0,587,590,5,3,0,0,588,590,5,1,0,0,589,580,1,0,0,0,589,588,1,0,0,0,590,
+		618,1,0,0,0,591,618,3,72,36,0,592,618,3,76,38,0,593,618,3,80,40,0,594,
+		618,3,92,46,0,595,618,3,100,50,0,596,618,3,104,52,0,597,618,3,114,57,0,
+		598,599,5,165,0,0,599,603,5,2,0,0,600,602,3,118,59,0,601,600,1,0,0,0,602,
+		605,1,0,0,0,603,601,1,0,0,0,603,604,1,0,0,0,604,606,1,0,0,0,605,603,1,
+		0,0,0,606,618,5,3,0,0,607,608,5,168,0,0,608,612,5,2,0,0,609,611,3,120,
+		60,0,610,609,1,0,0,0,611,614,1,0,0,0,612,610,1,0,0,0,612,613,1,0,0,0,613,
+		615,1,0,0,0,614,612,1,0,0,0,615,618,5,3,0,0,616,618,3,122,61,0,617,517,
+		1,0,0,0,617,524,1,0,0,0,617,533,1,0,0,0,617,542,1,0,0,0,617,545,1,0,0,
+		0,617,553,1,0,0,0,617,563,1,0,0,0,617,567,1,0,0,0,617,591,1,0,0,0,617,
+		592,1,0,0,0,617,593,1,0,0,0,617,594,1,0,0,0,617,595,1,0,0,0,617,596,1,
+		0,0,0,617,597,1,0,0,0,617,598,1,0,0,0,617,607,1,0,0,0,617,616,1,0,0,0,
+		618,71,1,0,0,0,619,620,5,109,0,0,620,624,5,2,0,0,621,623,3,74,37,0,622,
+		621,1,0,0,0,623,626,1,0,0,0,624,622,1,0,0,0,624,625,1,0,0,0,625,627,1,
+		0,0,0,626,624,1,0,0,0,627,628,5,3,0,0,628,73,1,0,0,0,629,630,5,110,0,0,
+		630,633,3,152,76,0,631,632,5,42,0,0,632,634,3,28,14,0,633,631,1,0,0,0,
+		633,634,1,0,0,0,634,635,1,0,0,0,635,636,5,1,0,0,636,664,1,0,0,0,637,639,
+		5,111,0,0,638,640,3,26,13,0,639,638,1,0,0,0,640,641,1,0,0,0,641,639,1,
+		0,0,0,641,642,1,0,0,0,642,643,1,0,0,0,643,644,5,1,0,0,644,664,1,0,0,0,
+		645,646,5,111,0,0,646,647,5,48,0,0,647,648,3,146,73,0,648,649,5,1,0,0,
+		649,664,1,0,0,0,650,652,5,112,0,0,651,653,3,26,13,0,652,651,1,0,0,0,653,
+		654,1,0,0,0,654,652,1,0,0,0,654,655,1,0,0,0,655,656,1,0,0,0,656,657,5,
+		1,0,0,657,664,1,0,0,0,658,659,5,112,0,0,659,660,5,48,0,0,660,661,3,146,
+		73,0,661,662,5,1,0,0,662,664,1,0,0,0,663,629,1,0,0,0,663,637,1,0,0,0,663,
+		645,1,0,0,0,663,650,1,0,0,0,663,658,1,0,0,0,664,75,1,0,0,0,665,666,5,82,
+		0,0,666,670,5,2,0,0,667,669,3,78,39,0,668,667,1,0,0,0,669,672,1,0,0,0,
+		670,668,1,0,0,0,670,671,1,0,0,0,671,673,1,0,0,0,672,670,1,0,0,0,673,674,
+		5,3,0,0,674,77,1,0,0,0,675,676,5,113,0,0,676,677,5,196,0,0,677,678,5,1,
+		0,0,678,79,1,0,0,0,679,680,5,114,0,0,680,684,5,2,0,0,681,683,3,82,41,0,
+		682,681,1,0,0,0,683,686,1,0,0,0,684,682,1,0,0,0,684,685,1,0,0,0,685,687,
+		1,0,0,0,686,684,1,0,0,0,687,688,5,3,0,0,688,81,1,0,0,0,689,690,5,115,0,
+		0,690,691,5,197,0,0,691,713,5,1,0,0,692,693,5,116,0,0,693,694,5,48,0,0,
+		694,695,3,146,73,0,695,696,5,1,0,0,696,713,1,0,0,0,697,698,5,117,0,0,698,
+		699,3,152,76,0,699,700,5,118,0,0,700,710,5,196,0,0,701,705,5,2,0,0,702,
+		704,3,84,42,0,703,702,1,0,0,0,704,707,1,0,0,0,705,703,1,0,0,0,705,706,
+		1,0,0,0,706,708,1,0,0,0,707,705,1,0,0,0,708,711,5,3,0,0,709,711,5,1,0,
+		0,710,701,1,0,0,0,710,709,1,0,0,0,711,713,1,0,0,0,712,689,1,0,0,0,712,
+		692,1,0,0,0,712,697,1,0,0,0,713,83,1,0,0,0,714,715,5,119,0,0,715,716,3,
+		86,43,0,716,717,3,146,73,0,717,718,5,1,0,0,718,734,1,0,0,0,719,720,5,120,
+		0,0,720,721,5,196,0,0,721,734,5,1,0,0,722,734,3,88,44,0,723,724,5,64,0,
+		0,724,725,5,197,0,0,725,734,5,1,0,0,726,727,5,121,0,0,727,728,3,146,73,
+		0,728,729,5,1,0,0,729,734,1,0,0,0,730,731,5,122,0,0,731,732,5,197,0,0,
+		732,734,5,1,0,0,733,714,1,0,0,0,733,719,1,0,0,0,733,722,1,0,0,0,733,723,
+		1,0,0,0,733,726,1,0,0,0,733,730,1,0,0,0,734,85,1,0,0,0,735,736,7,9,0,0,
+		736,87,1,0,0,0,737,738,5,123,0,0,738,739,5,124,0,0,739,740,5,127,0,0,740,
+		741,3,90,45,0,741,742,5,1,0,0,742,750,1,0,0,0,743,744,5,123,0,0,744,745,
+		5,125,0,0,745,746,5,126,0,0,746,747,3,146,73,0,747,748,5,1,0,0,748,750,
+		1,0,0,0,749,737,1,0,0,0,749,743,1,0,0,0,750,89,1,0,0,0,751,752,5,128,0,
+		0,752,753,5,6,0,0,753,754,5,197,0,0,754,761,5,7,0,0,755,756,5,129,0,0,
+		756,757,5,6,0,0,757,758,5,197,0,0,758,761,5,7,0,0,759,761,5,197,0,0,760,
+		751,1,0,0,0,760,755,1,0,0,0,760,759,1,0,0,0,761,91,1,0,0,0,762,763,5,130,
+		0,0,763,764,5,118,0,0,764,765,5,196,0,0,765,769,5,2,0,0,766,768,3,94,47,
+		0,767,766,1,0,0,0,768,771,1,0,0,0,769,767,1,0,0,0,769,770,1,0,0,0,770,
+		772,1,0,0,0,771,769,1,0,0,0,772,773,5,3,0,0,773,93,1,0,0,0,774,775,5,131,
+		0,0,775,776,3,152,76,0,776,777,5,1,0,0,777,803,1,0,0,0,778,779,5,132,0,
+		0,779,780,3,152,76,0,780,781,5,118,0,0,781,791,5,196,0,0,782,786,5,2,0,
+		0,783,785,3,98,49,0,784,783,1,0,0,0,785,788,1,0,0,0,786,784,1,0,0,0,786,
+		787,1,0,0,0,787,789,1,0,0,0,788,786,1,0,0,0,789,792,5,3,0,0,790,792,5,
+		1,0,0,791,782,1,0,0,0,791,790,1,0,0,0,792,803,1,0,0,0,793,795,5,133,0,
+		0,794,796,3,96,48,0,795,794,1,0,0,0,796,797,1,0,0,0,797,795,1,0,0,0,797,
+		798,1,0,0,0,798,799,1,0,0,0,799,800,5,1,0,0,800,803,1,0,0,0,801,803,3,
+		128,64,0,802,774,1,0,0,0,802,778,1,0,0,0,802,793,1,0,0,0,802,801,1,0,0,
+		0,803,95,1,0,0,0,804,805,5,134,0,0,805,813,3,156,78,0,806,807,5,135,0,
+		0,807,813,5,196,0,0,808,809,5,136,0,0,809,813,5,196,0,0,810,811,5,137,
+		0,0,811,813,3,156,78,0,812,804,1,0,0,0,812,806,1,0,0,0,812,808,1,0,0,0,
+		812,810,1,0,0,0,813,97,1,0,0,0,814,815,5,138,0,0,815,818,5,196,0,0,816,
+		817,5,99,0,0,817,819,5,194,0,0,818,816,1,0,0,0,818,819,1,0,0,0,819,823,
+		1,0,0,0,820,821,5,139,0,0,821,824,3,156,78,0,822,824,5,140,0,0,823,820,
+		1,0,0,0,823,822,1,0,0,0,823,824,1,0,0,0,824,825,1,0,0,0,825,850,5,1,0,
+		0,826,850,3,88,44,0,827,828,5,141,0,0,828,829,5,142,0,0,829,830,5,196,
+		0,0,830,850,5,1,0,0,831,832,5,143,0,0,832,833,3,156,78,0,833,834,5,1,0,
+		0,834,850,1,0,0,0,835,836,5,144,0,0,836,837,5,77,0,0,837,838,3,146,73,
+		0,838,839,5,1,0,0,839,850,1,0,0,0,840,841,5,144,0,0,841,842,5,76,0,0,842,
+		843,3,146,73,0,843,844,5,1,0,0,844,850,1,0,0,0,845,846,5,64,0,0,846,847,
+		5,197,0,0,847,850,5,1,0,0,848,850,3,130,65,0,849,814,1,0,0,0,849,826,1,
+		0,0,0,849,827,1,0,0,0,849,831,1,0,0,0,849,835,1,0,0,0,849,840,1,0,0,0,
+		849,845,1,0,0,0,849,848,1,0,0,0,850,99,1,0,0,0,851,852,5,126,0,0,852,853,
+		3,146,73,0,853,857,5,2,0,0,854,856,3,102,51,0,855,854,1,0,0,0,856,859,
+		1,0,0,0,857,855,1,0,0,0,857,858,1,0,0,0,858,860,1,0,0,0,859,857,1,0,0,
+		0,860,861,5,3,0,0,861,101,1,0,0,0,862,863,5,145,0,0,863,864,5,196,0,0,
+		864,865,5,127,0,0,865,870,3,90,45,0,866,867,5,146,0,0,867,868,5,186,0,
+		0,868,869,5,187,0,0,869,871,5,186,0,0,870,866,1,0,0,0,870,871,1,0,0,0,
+		871,872,1,0,0,0,872,873,5,1,0,0,873,103,1,0,0,0,874,875,5,147,0,0,875,
+		876,5,148,0,0,876,877,3,146,73,0,877,881,5,2,0,0,878,880,3,106,53,0,879,
+		878,1,0,0,0,880,883,1,0,0,0,881,879,1,0,0,0,881,882,1,0,0,0,882,884,1,
+		0,0,0,883,881,1,0,0,0,884,885,5,3,0,0,885,105,1,0,0,0,886,887,5,110,0,
+		0,887,888,3,152,76,0,888,889,5,1,0,0,889,922,1,0,0,0,890,891,5,58,0,0,
+		891,892,5,196,0,0,892,922,5,1,0,0,893,894,5,149,0,0,894,904,3,108,54,0,
+		895,899,5,2,0,0,896,898,3,110,55,0,897,896,1,0,0,0,898,901,1,0,0,0,899,
+		897,1,0,0,0,899,900,1,0,0,0,900,902,1,0,0,0,901,899,1,0,0,0,902,905,5,
+		3,0,0,903,905,5,1,0,0,904,895,1,0,0,0,904,903,1,0,0,0,905,922,1,0,0,0,
+		906,907,5,157,0,0,907,912,3,112,56,0,908,909,5,4,0,0,909,911,3,112,56,
+		0,910,908,1,0,0,0,911,914,1,0,0,0,912,910,1,0,0,0,912,913,1,0,0,0,913,
+		915,1,0,0,0,914,912,1,0,0,0,915,916,5,1,0,0,916,922,1,0,0,0,917,918,5,
+		161,0,0,918,919,3,156,78,0,919,920,5,1,0,0,920,922,1,0,0,0,921,886,1,0,
+		0,0,921,890,1,0,0,0,921,893,1,0,0,0,921,906,1,0,0,0,921,917,1,0,0,0,922,
+		107,1,0,0,0,923,924,7,10,0,0,924,109,1,0,0,0,925,926,5,152,0,0,926,927,
+		5,195,0,0,927,953,5,1,0,0,928,929,5,153,0,0,929,934,5,197,0,0,930,931,
+		5,4,0,0,931,933,5,197,0,0,932,930,1,0,0,0,933,936,1,0,0,0,934,932,1,0,
+		0,0,934,935,1,0,0,0,935,937,1,0,0,0,936,934,1,0,0,0,937,953,5,1,0,0,938,
+		939,5,154,0,0,939,940,3,90,45,0,940,941,5,1,0,0,941,953,1,0,0,0,942,943,
+		5,155,0,0,943,944,3,90,45,0,944,945,5,1,0,0,945,953,1,0,0,0,946,947,5,
+		145,0,0,947,948,3,90,45,0,948,949,5,1,0,0,949,953,1,0,0,0,950,951,5,156,
+		0,0,951,953,5,1,0,0,952,925,1,0,0,0,952,928,1,0,0,0,952,938,1,0,0,0,952,
+		942,1,0,0,0,952,946,1,0,0,0,952,950,1,0,0,0,953,111,1,0,0,0,954,955,7,
+		11,0,0,955,113,1,0,0,0,956,957,5,162,0,0,957,961,5,2,0,0,958,960,3,116,
+		58,0,959,958,1,0,0,0,960,963,1,0,0,0,961,959,1,0,0,0,961,962,1,0,0,0,962,
+		964,1,0,0,0,963,961,1,0,0,0,964,965,5,3,0,0,965,115,1,0,0,0,966,967,5,
+		163,0,0,967,968,5,197,0,0,968,977,5,1,0,0,969,970,5,164,0,0,970,971,3,
+		156,78,0,971,972,5,1,0,0,972,977,1,0,0,0,973,974,5,99,0,0,974,975,5,194,
+		0,0,975,977,5,1,0,0,976,966,1,0,0,0,976,969,1,0,0,0,976,973,1,0,0,0,977,
+		117,1,0,0,0,978,979,5,48,0,0,979,980,3,146,73,0,980,981,5,1,0,0,981,989,
+		1,0,0,0,982,983,5,166,0,0,983,984,3,32,16,0,984,985,5,196,0,0,985,986,
+		5,167,0,0,986,987,5,1,0,0,987,989,1,0,0,0,988,978,1,0,0,0,988,982,1,0,
+		0,0,989,119,1,0,0,0,990,991,5,169,0,0,991,992,5,48,0,0,992,993,3,146,73,
+		0,993,994,5,1,0,0,994,999,1,0,0,0,995,996,5,170,0,0,996,997,5,196,0,0,
+		997,999,5,1,0,0,998,990,1,0,0,0,998,995,1,0,0,0,999,121,1,0,0,0,1000,1001,
+		5,8,0,0,1001,1005,5,2,0,0,1002,1004,3,124,62,0,1003,1002,1,0,0,0,1004,
+		1007,1,0,0,0,1005,1003,1,0,0,0,1005,1006,1,0,0,0,1006,1008,1,0,0,0,1007,
+		1005,1,0,0,0,1008,1009,5,3,0,0,1009,123,1,0,0,0,1010,1011,5,9,0,0,1011,
+		1015,3,152,76,0,1012,1014,3,126,63,0,1013,1012,1,0,0,0,1014,1017,1,0,0,
+		0,1015,1013,1,0,0,0,1015,1016,1,0,0,0,1016,1018,1,0,0,0,1017,1015,1,0,
+		0,0,1018,1019,5,1,0,0,1019,125,1,0,0,0,1020,1021,5,58,0,0,1021,1027,5,
+		196,0,0,1022,1023,5,10,0,0,1023,1027,5,196,0,0,1024,1025,5,11,0,0,1025,
+		1027,3,156,78,0,1026,1020,1,0,0,0,1026,1022,1,0,0,0,1026,1024,1,0,0,0,
+		1027,127,1,0,0,0,1028,1029,5,28,0,0,1029,1030,7,12,0,0,1030,1031,5,1,0,
+		0,1031,129,1,0,0,0,1032,1033,5,8,0,0,1033,1041,3,132,66,0,1034,1042,5,
+		13,0,0,1035,1042,5,12,0,0,1036,1038,3,134,67,0,1037,1036,1,0,0,0,1038,
+		1039,1,0,0,0,1039,1037,1,0,0,0,1039,1040,1,0,0,0,1040,1042,1,0,0,0,1041,
+		1034,1,0,0,0,1041,1035,1,0,0,0,1041,1037,1,0,0,0,1042,1043,1,0,0,0,1043,
+		1044,5,1,0,0,1044,1072,1,0,0,0,1045,1046,5,22,0,0,1046,1047,5,13,0,0,1047,
+		1052,3,138,69,0,1048,1049,5,4,0,0,1049,1051,3,138,69,0,1050,1048,1,0,0,
+		0,1051,1054,1,0,0,0,1052,1050,1,0,0,0,1052,1053,1,0,0,0,1053,1055,1,0,
+		0,0,1054,1052,1,0,0,0,1055,1056,5,1,0,0,1056,1072,1,0,0,0,1057,1058,5,
+		22,0,0,1058,1059,5,23,0,0,1059,1060,5,196,0,0,1060,1072,5,1,0,0,1061,1062,
+		5,22,0,0,1062,1063,5,24,0,0,1063,1064,5,117,0,0,1064,1072,5,1,0,0,1065,
+		1066,5,18,0,0,1066,1067,5,13,0,0,1067,1072,5,1,0,0,1068,1069,5,19,0,0,
+		1069,1070,5,27,0,0,1070,1072,5,1,0,0,1071,1032,1,0,0,0,1071,1045,1,0,0,
+		0,1071,1057,1,0,0,0,1071,1061,1,0,0,0,1071,1065,1,0,0,0,1071,1068,1,0,
+		0,0,1072,131,1,0,0,0,1073,1074,7,13,0,0,1074,133,1,0,0,0,1075,1076,5,16,
+		0,0,1076,1080,5,196,0,0,1077,1078,5,17,0,0,1078,1080,3,136,68,0,1079,1075,
+		1,0,0,0,1079,1077,1,0,0,0,1080,135,1,0,0,0,1081,1082,7,14,0,0,1082,137,
+		1,0,0,0,1083,1084,7,15,0,0,1084,139,1,0,0,0,1085,1086,5,44,0,0,1086,1087,
+		3,146,73,0,1087,1088,5,53,0,0,1088,1089,5,29,0,0,1089,1099,5,197,0,0,1090,
+		1094,5,2,0,0,1091,1093,3,142,71,0,1092,1091,1,0,0,0,1093,1096,1,0,0,0,
+		1094,1092,1,0,0,0,1094,1095,1,0,0,0,1095,1097,1,0,0,0,1096,1094,1,0,0,
+		0,1097,1100,5,3,0,0,1098,1100,5,1,0,0,1099,1090,1,0,0,0,1099,1098,1,0,
+		0,0,1100,141,1,0,0,0,1101,1102,5,30,0,0,1102,1103,5,197,0,0,1103,1118,
+		5,1,0,0,1104,1106,5,23,0,0,1105,1107,3,144,72,0,1106,1105,1,0,0,0,1107,
+		1108,1,0,0,0,1108,1106,1,0,0,0,1108,1109,1,0,0,0,1109,1110,1,0,0,0,1110,
+		1111,5,1,0,0,1111,1118,1,0,0,0,1112,1113,5,31,0,0,1113,1118,5,1,0,0,1114,
+		1115,5,69,0,0,1115,1116,5,196,0,0,1116,1118,5,1,0,0,1117,1101,1,0,0,0,
+		1117,1104,1,0,0,0,1117,1112,1,0,0,0,1117,1114,1,0,0,0,1118,143,1,0,0,0,
+		1119,1120,7,16,0,0,1120,1121,5,196,0,0,1121,145,1,0,0,0,1122,1125,5,198,
+		0,0,1123,1125,3,148,74,0,1124,1122,1,0,0,0,1124,1123,1,0,0,0,1125,147,
+		1,0,0,0,1126,1127,7,17,0,0,1127,149,1,0,0,0,1128,1129,7,18,0,0,1129,151,
+		1,0,0,0,1130,1131,7,19,0,0,1131,153,1,0,0,0,1132,1133,5,192,0,0,1133,155,
+		1,0,0,0,1134,1135,5,193,0,0,1135,157,1,0,0,0,101,161,174,188,197,205,209,
+		213,217,225,233,240,243,249,253,261,270,274,299,308,313,320,326,338,347,
+		355,363,378,385,400,404,416,426,434,443,455,460,467,483,491,494,510,521,
+		529,538,550,559,575,578,584,589,603,612,617,624,633,641,654,663,670,684,
+		705,710,712,733,749,760,769,786,791,797,802,812,818,823,849,857,870,881,
+		899,904,912,921,934,952,961,976,988,998,1005,1015,1026,1039,1041,1052,
+		1071,1079,1094,1099,1108,1117,1124
 	};
 
 	public static readonly ATN _ATN =
