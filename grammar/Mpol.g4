@@ -289,6 +289,7 @@ neighborSecurityStmt
     | AS_PATH FIRST_AS PEER ';'                                      # nbrAsPathFirstAs
     | BLACKHOLE REJECT ';'                                           # nbrBlackholeReject
     | GRACEFUL_SHUTDOWN HONOR ';'                                    # nbrGracefulShutdown
+    | COMMUNITY (IN | OUT) (STRIP | ADD community (',' community)*) ';'   # nbrCommunity
     ;
 rpkiState : VALID | INVALID | NOT_FOUND ;
 rpkiMark
@@ -332,6 +333,8 @@ PRIVATE_ASNS : 'private-asns' ;
 HONOR : 'honor' ;
 EBGP_DEFAULT : 'ebgp-default' ;
 IRR : 'irr' ;
+STRIP : 'strip' ;
+ADD : 'add' ;
 RPSL : 'rpsl' ;
 AGGREGATE : 'aggregate' ;
 IPV4_WORD : 'ipv4' ;
@@ -346,7 +349,7 @@ name : IDENT | softKeyword ;
 softKeyword : AUTO_RP | IP | UDP | TCP | ICMP | ICMPV6 | QUERY | LEAVE | MTRACE | DVMRP | SITE | CA | CERT
             | STRICT | VERSION | CONTROL | ACCESS | STATION | MONITOR | INTERVAL | PEER | KEY
             | RPKI | CACHE | PREFERENCE | REFRESH | ACCEPT | REJECT | INVALID | COMMUNITY | BLACKHOLE | HONOR
-            | IRR | RPSL | AGGREGATE | IPV4_WORD | IPV6_WORD
+            | IRR | RPSL | AGGREGATE | IPV4_WORD | IPV6_WORD | STRIP | ADD
             | TEST | GIVEN | EXPECT | REPEAT | BECAUSE | BY ;
 prefix : IPV4_PREFIX | IPV6_PREFIX | IPV4 | IPV6 ;
 ipAddress : IPV4 | IPV6 ;

@@ -76,6 +76,10 @@ public sealed partial class DiagnosticCatalog
         Error("MP2058", $"prefixes set '{set}' resolves to {count} entries, more than its limit {limit}",
             "a set this large is often a mistake (a transit's as-set in place of a customer's); if it is right, raise 'limit'");
 
+    public DiagnosticTemplate CommunityMarkStripped(string neighbor, string state, string community) =>
+        Error("MP2059", $"neighbor {neighbor} marks RPKI-{state} routes with community {community}, but 'community in strip' removes every community of its routes after the marks",
+            "keep the mark with 'rpki STATE local-preference N', or tag every route of the neighbor with 'community in add'");
+
     public DiagnosticTemplate TestUnknownDevice(string test, string device, IEnumerable<string> known) =>
         Error("MP2030", $"test '{test}' names no device of the policy: '{device}'", DidYouMean(device, known));
 

@@ -39,36 +39,36 @@ public partial class MpolParser : Parser {
 		PREFERENCE=10, REFRESH=11, ACCEPT=12, REJECT=13, INVALID=14, NOT_FOUND=15, 
 		LOCAL_PREFERENCE=16, COMMUNITY=17, BLACKHOLE=18, GRACEFUL_SHUTDOWN=19, 
 		NO_EXPORT=20, NO_ADVERTISE=21, AS_PATH=22, MAX_LENGTH=23, FIRST_AS=24, 
-		BOGON_ASNS=25, PRIVATE_ASNS=26, HONOR=27, EBGP_DEFAULT=28, IRR=29, RPSL=30, 
-		AGGREGATE=31, IPV4_WORD=32, IPV6_WORD=33, COMMUNITY_VALUE=34, INCLUDE=35, 
-		TEST=36, GIVEN=37, EXPECT=38, REPEAT=39, BECAUSE=40, BY=41, GROUPS=42, 
-		SOURCES=43, PREFIXES=44, EXCEPT=45, GE=46, LE=47, FILTER=48, PERMIT=49, 
-		DENY=50, LOG=51, ANY=52, FROM=53, TO=54, RPS=55, PROTOCOL=56, IGMP_TYPE=57, 
-		PORT=58, CLASS=59, MATCH=60, COST=61, PROFILE=62, ROUTER_GUARD=63, DESCRIPTION=64, 
-		IGMP=65, MLD=66, VERSION=67, ACCESS=68, LIMIT=69, QUERIES=70, DROP=71, 
-		ALLOW=72, CONTROL=73, STATE_LIMIT=74, RPF=75, OUT=76, IN=77, BOTH=78, 
-		CONNECTED=79, CLASSES=80, DEFAULT_COST=81, PIM=82, NEIGHBORS=83, NONE=84, 
-		BSR_BORDER=85, DISABLED=86, BOUNDARY=87, FILTER_AUTO_RP=88, SOURCE_FILTER=89, 
-		DEVICE=90, PLATFORM=91, IOS_XE=92, IOS_XR=93, JUNOS=94, FRR=95, NFTABLES=96, 
-		LINUX=97, MROUTE_LIMIT=98, WARN=99, DEFAULT_LIMIT=100, SAP_LISTEN=101, 
-		ON=102, OFF=103, MRINFO=104, GROUP_RANGE=105, SSM_RANGE=106, INTERFACE=107, 
-		USES=108, RP=109, ADDRESS=110, ACCEPT_REGISTER=111, ANNOUNCE_FILTER=112, 
-		REGISTER_RATE_LIMIT=113, MSDP=114, ORIGINATOR_ID=115, REDISTRIBUTE=116, 
-		PEER=117, AS=118, SA_FILTER=119, SA_LIMIT=120, MESH_GROUP=121, CONNECT_SOURCE=122, 
-		AUTH=123, MD5=124, TCP_AO=125, KEYCHAIN=126, SECRET=127, ENV=128, FILE=129, 
-		BGP=130, ROUTER_ID=131, NEIGHBOR=132, DAMPING=133, HALF_LIFE=134, REUSE=135, 
-		SUPPRESS=136, MAX_SUPPRESS=137, MAX_PREFIX=138, RESTART=139, WARNING_ONLY=140, 
-		TTL_SECURITY=141, HOPS=142, HOLD_TIME=143, PREFIX_FILTER=144, KEY=145, 
-		VALID=146, BMP=147, STATION=148, TLS=149, MUTUAL=150, SERVER_ONLY=151, 
-		MIN_VERSION=152, CIPHERS=153, CA=154, CERT=155, STRICT=156, MONITOR=157, 
-		PRE_POLICY=158, POST_POLICY=159, LOC_RIB=160, STATS_INTERVAL=161, TELEMETRY=162, 
-		SITE=163, INTERVAL=164, CONTROL_PLANE=165, RATE_LIMIT=166, PPS=167, GROUP_ENCRYPTION=168, 
-		PROTECT=169, GROUP_ID=170, UDP=171, TCP=172, ICMP=173, ICMPV6=174, IP=175, 
-		AUTO_RP=176, QUERY=177, REPORT_V1=178, REPORT_V2=179, REPORT_V3=180, LEAVE=181, 
-		PIM_V1=182, DVMRP=183, MTRACE=184, MTRACE_RESPONSE=185, DATE=186, RANGE_DOTS=187, 
-		IPV4_PREFIX=188, IPV4=189, IPV6_PREFIX=190, IPV6=191, BANDWIDTH=192, DURATION=193, 
-		PERCENT=194, DECIMAL=195, INT=196, STRING=197, IDENT=198, LINE_COMMENT=199, 
-		BLOCK_COMMENT=200, WS=201, BAD_CHAR=202;
+		BOGON_ASNS=25, PRIVATE_ASNS=26, HONOR=27, EBGP_DEFAULT=28, IRR=29, STRIP=30, 
+		ADD=31, RPSL=32, AGGREGATE=33, IPV4_WORD=34, IPV6_WORD=35, COMMUNITY_VALUE=36, 
+		INCLUDE=37, TEST=38, GIVEN=39, EXPECT=40, REPEAT=41, BECAUSE=42, BY=43, 
+		GROUPS=44, SOURCES=45, PREFIXES=46, EXCEPT=47, GE=48, LE=49, FILTER=50, 
+		PERMIT=51, DENY=52, LOG=53, ANY=54, FROM=55, TO=56, RPS=57, PROTOCOL=58, 
+		IGMP_TYPE=59, PORT=60, CLASS=61, MATCH=62, COST=63, PROFILE=64, ROUTER_GUARD=65, 
+		DESCRIPTION=66, IGMP=67, MLD=68, VERSION=69, ACCESS=70, LIMIT=71, QUERIES=72, 
+		DROP=73, ALLOW=74, CONTROL=75, STATE_LIMIT=76, RPF=77, OUT=78, IN=79, 
+		BOTH=80, CONNECTED=81, CLASSES=82, DEFAULT_COST=83, PIM=84, NEIGHBORS=85, 
+		NONE=86, BSR_BORDER=87, DISABLED=88, BOUNDARY=89, FILTER_AUTO_RP=90, SOURCE_FILTER=91, 
+		DEVICE=92, PLATFORM=93, IOS_XE=94, IOS_XR=95, JUNOS=96, FRR=97, NFTABLES=98, 
+		LINUX=99, MROUTE_LIMIT=100, WARN=101, DEFAULT_LIMIT=102, SAP_LISTEN=103, 
+		ON=104, OFF=105, MRINFO=106, GROUP_RANGE=107, SSM_RANGE=108, INTERFACE=109, 
+		USES=110, RP=111, ADDRESS=112, ACCEPT_REGISTER=113, ANNOUNCE_FILTER=114, 
+		REGISTER_RATE_LIMIT=115, MSDP=116, ORIGINATOR_ID=117, REDISTRIBUTE=118, 
+		PEER=119, AS=120, SA_FILTER=121, SA_LIMIT=122, MESH_GROUP=123, CONNECT_SOURCE=124, 
+		AUTH=125, MD5=126, TCP_AO=127, KEYCHAIN=128, SECRET=129, ENV=130, FILE=131, 
+		BGP=132, ROUTER_ID=133, NEIGHBOR=134, DAMPING=135, HALF_LIFE=136, REUSE=137, 
+		SUPPRESS=138, MAX_SUPPRESS=139, MAX_PREFIX=140, RESTART=141, WARNING_ONLY=142, 
+		TTL_SECURITY=143, HOPS=144, HOLD_TIME=145, PREFIX_FILTER=146, KEY=147, 
+		VALID=148, BMP=149, STATION=150, TLS=151, MUTUAL=152, SERVER_ONLY=153, 
+		MIN_VERSION=154, CIPHERS=155, CA=156, CERT=157, STRICT=158, MONITOR=159, 
+		PRE_POLICY=160, POST_POLICY=161, LOC_RIB=162, STATS_INTERVAL=163, TELEMETRY=164, 
+		SITE=165, INTERVAL=166, CONTROL_PLANE=167, RATE_LIMIT=168, PPS=169, GROUP_ENCRYPTION=170, 
+		PROTECT=171, GROUP_ID=172, UDP=173, TCP=174, ICMP=175, ICMPV6=176, IP=177, 
+		AUTO_RP=178, QUERY=179, REPORT_V1=180, REPORT_V2=181, REPORT_V3=182, LEAVE=183, 
+		PIM_V1=184, DVMRP=185, MTRACE=186, MTRACE_RESPONSE=187, DATE=188, RANGE_DOTS=189, 
+		IPV4_PREFIX=190, IPV4=191, IPV6_PREFIX=192, IPV6=193, BANDWIDTH=194, DURATION=195, 
+		PERCENT=196, DECIMAL=197, INT=198, STRING=199, IDENT=200, LINE_COMMENT=201, 
+		BLOCK_COMMENT=202, WS=203, BAD_CHAR=204;
 	public const int
 		RULE_policyFile = 0, RULE_declaration = 1, RULE_includeDecl = 2, RULE_testDecl = 3, 
 		RULE_testStmt = 4, RULE_setDecl = 5, RULE_setKind = 6, RULE_setEntry = 7, 
@@ -116,65 +116,66 @@ public partial class MpolParser : Parser {
 		"'local-preference'", "'community'", "'blackhole'", "'graceful-shutdown'", 
 		"'no-export'", "'no-advertise'", "'as-path'", "'max-length'", "'first-as'", 
 		"'bogon-asns'", "'private-asns'", "'honor'", "'ebgp-default'", "'irr'", 
-		"'rpsl'", "'aggregate'", "'ipv4'", "'ipv6'", null, "'include'", "'test'", 
-		"'given'", "'expect'", "'repeat'", "'because'", "'by'", "'groups'", "'sources'", 
-		"'prefixes'", "'except'", "'ge'", "'le'", "'filter'", "'permit'", "'deny'", 
-		"'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", "'igmp-type'", 
-		"'port'", "'class'", "'match'", "'cost'", "'profile'", "'router-guard'", 
-		"'description'", "'igmp'", "'mld'", "'version'", "'access'", "'limit'", 
-		"'queries'", "'drop'", "'allow'", "'control'", "'state-limit'", "'rpf'", 
-		"'out'", "'in'", "'both'", "'connected'", "'classes'", "'default-cost'", 
-		"'pim'", "'neighbors'", "'none'", "'bsr-border'", "'disabled'", "'boundary'", 
-		"'filter-auto-rp'", "'source-filter'", "'device'", "'platform'", "'ios-xe'", 
-		"'ios-xr'", "'junos'", "'frr'", "'nftables'", "'linux'", "'mroute-limit'", 
-		"'warn'", "'default-limit'", "'sap-listen'", "'on'", "'off'", "'mrinfo'", 
-		"'group-range'", "'ssm-range'", "'interface'", "'uses'", "'rp'", "'address'", 
-		"'accept-register'", "'announce-filter'", "'register-rate-limit'", "'msdp'", 
-		"'originator-id'", "'redistribute'", "'peer'", "'as'", "'sa-filter'", 
-		"'sa-limit'", "'mesh-group'", "'connect-source'", "'auth'", "'md5'", "'tcp-ao'", 
-		"'keychain'", "'secret'", "'env'", "'file'", "'bgp'", "'router-id'", "'neighbor'", 
-		"'damping'", "'half-life'", "'reuse'", "'suppress'", "'max-suppress'", 
-		"'max-prefix'", "'restart'", "'warning-only'", "'ttl-security'", "'hops'", 
-		"'hold-time'", "'prefix-filter'", "'key'", "'valid'", "'bmp'", "'station'", 
-		"'tls'", "'mutual'", "'server-only'", "'min-version'", "'ciphers'", "'ca'", 
-		"'cert'", "'strict'", "'monitor'", "'pre-policy'", "'post-policy'", "'loc-rib'", 
-		"'stats-interval'", "'telemetry'", "'site'", "'interval'", "'control-plane'", 
-		"'rate-limit'", "'pps'", "'group-encryption'", "'protect'", "'group-id'", 
-		"'udp'", "'tcp'", "'icmp'", "'icmpv6'", "'ip'", "'auto-rp'", "'query'", 
-		"'report-v1'", "'report-v2'", "'report-v3'", "'leave'", "'pim-v1'", "'dvmrp'", 
-		"'mtrace'", "'mtrace-response'", null, "'..'"
+		"'strip'", "'add'", "'rpsl'", "'aggregate'", "'ipv4'", "'ipv6'", null, 
+		"'include'", "'test'", "'given'", "'expect'", "'repeat'", "'because'", 
+		"'by'", "'groups'", "'sources'", "'prefixes'", "'except'", "'ge'", "'le'", 
+		"'filter'", "'permit'", "'deny'", "'log'", "'any'", "'from'", "'to'", 
+		"'rps'", "'protocol'", "'igmp-type'", "'port'", "'class'", "'match'", 
+		"'cost'", "'profile'", "'router-guard'", "'description'", "'igmp'", "'mld'", 
+		"'version'", "'access'", "'limit'", "'queries'", "'drop'", "'allow'", 
+		"'control'", "'state-limit'", "'rpf'", "'out'", "'in'", "'both'", "'connected'", 
+		"'classes'", "'default-cost'", "'pim'", "'neighbors'", "'none'", "'bsr-border'", 
+		"'disabled'", "'boundary'", "'filter-auto-rp'", "'source-filter'", "'device'", 
+		"'platform'", "'ios-xe'", "'ios-xr'", "'junos'", "'frr'", "'nftables'", 
+		"'linux'", "'mroute-limit'", "'warn'", "'default-limit'", "'sap-listen'", 
+		"'on'", "'off'", "'mrinfo'", "'group-range'", "'ssm-range'", "'interface'", 
+		"'uses'", "'rp'", "'address'", "'accept-register'", "'announce-filter'", 
+		"'register-rate-limit'", "'msdp'", "'originator-id'", "'redistribute'", 
+		"'peer'", "'as'", "'sa-filter'", "'sa-limit'", "'mesh-group'", "'connect-source'", 
+		"'auth'", "'md5'", "'tcp-ao'", "'keychain'", "'secret'", "'env'", "'file'", 
+		"'bgp'", "'router-id'", "'neighbor'", "'damping'", "'half-life'", "'reuse'", 
+		"'suppress'", "'max-suppress'", "'max-prefix'", "'restart'", "'warning-only'", 
+		"'ttl-security'", "'hops'", "'hold-time'", "'prefix-filter'", "'key'", 
+		"'valid'", "'bmp'", "'station'", "'tls'", "'mutual'", "'server-only'", 
+		"'min-version'", "'ciphers'", "'ca'", "'cert'", "'strict'", "'monitor'", 
+		"'pre-policy'", "'post-policy'", "'loc-rib'", "'stats-interval'", "'telemetry'", 
+		"'site'", "'interval'", "'control-plane'", "'rate-limit'", "'pps'", "'group-encryption'", 
+		"'protect'", "'group-id'", "'udp'", "'tcp'", "'icmp'", "'icmpv6'", "'ip'", 
+		"'auto-rp'", "'query'", "'report-v1'", "'report-v2'", "'report-v3'", "'leave'", 
+		"'pim-v1'", "'dvmrp'", "'mtrace'", "'mtrace-response'", null, "'..'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, null, null, null, null, null, null, null, "RPKI", "CACHE", "PREFERENCE", 
 		"REFRESH", "ACCEPT", "REJECT", "INVALID", "NOT_FOUND", "LOCAL_PREFERENCE", 
 		"COMMUNITY", "BLACKHOLE", "GRACEFUL_SHUTDOWN", "NO_EXPORT", "NO_ADVERTISE", 
 		"AS_PATH", "MAX_LENGTH", "FIRST_AS", "BOGON_ASNS", "PRIVATE_ASNS", "HONOR", 
-		"EBGP_DEFAULT", "IRR", "RPSL", "AGGREGATE", "IPV4_WORD", "IPV6_WORD", 
-		"COMMUNITY_VALUE", "INCLUDE", "TEST", "GIVEN", "EXPECT", "REPEAT", "BECAUSE", 
-		"BY", "GROUPS", "SOURCES", "PREFIXES", "EXCEPT", "GE", "LE", "FILTER", 
-		"PERMIT", "DENY", "LOG", "ANY", "FROM", "TO", "RPS", "PROTOCOL", "IGMP_TYPE", 
-		"PORT", "CLASS", "MATCH", "COST", "PROFILE", "ROUTER_GUARD", "DESCRIPTION", 
-		"IGMP", "MLD", "VERSION", "ACCESS", "LIMIT", "QUERIES", "DROP", "ALLOW", 
-		"CONTROL", "STATE_LIMIT", "RPF", "OUT", "IN", "BOTH", "CONNECTED", "CLASSES", 
-		"DEFAULT_COST", "PIM", "NEIGHBORS", "NONE", "BSR_BORDER", "DISABLED", 
-		"BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", "DEVICE", "PLATFORM", "IOS_XE", 
-		"IOS_XR", "JUNOS", "FRR", "NFTABLES", "LINUX", "MROUTE_LIMIT", "WARN", 
-		"DEFAULT_LIMIT", "SAP_LISTEN", "ON", "OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", 
-		"INTERFACE", "USES", "RP", "ADDRESS", "ACCEPT_REGISTER", "ANNOUNCE_FILTER", 
-		"REGISTER_RATE_LIMIT", "MSDP", "ORIGINATOR_ID", "REDISTRIBUTE", "PEER", 
-		"AS", "SA_FILTER", "SA_LIMIT", "MESH_GROUP", "CONNECT_SOURCE", "AUTH", 
-		"MD5", "TCP_AO", "KEYCHAIN", "SECRET", "ENV", "FILE", "BGP", "ROUTER_ID", 
-		"NEIGHBOR", "DAMPING", "HALF_LIFE", "REUSE", "SUPPRESS", "MAX_SUPPRESS", 
-		"MAX_PREFIX", "RESTART", "WARNING_ONLY", "TTL_SECURITY", "HOPS", "HOLD_TIME", 
-		"PREFIX_FILTER", "KEY", "VALID", "BMP", "STATION", "TLS", "MUTUAL", "SERVER_ONLY", 
-		"MIN_VERSION", "CIPHERS", "CA", "CERT", "STRICT", "MONITOR", "PRE_POLICY", 
-		"POST_POLICY", "LOC_RIB", "STATS_INTERVAL", "TELEMETRY", "SITE", "INTERVAL", 
-		"CONTROL_PLANE", "RATE_LIMIT", "PPS", "GROUP_ENCRYPTION", "PROTECT", "GROUP_ID", 
-		"UDP", "TCP", "ICMP", "ICMPV6", "IP", "AUTO_RP", "QUERY", "REPORT_V1", 
-		"REPORT_V2", "REPORT_V3", "LEAVE", "PIM_V1", "DVMRP", "MTRACE", "MTRACE_RESPONSE", 
-		"DATE", "RANGE_DOTS", "IPV4_PREFIX", "IPV4", "IPV6_PREFIX", "IPV6", "BANDWIDTH", 
-		"DURATION", "PERCENT", "DECIMAL", "INT", "STRING", "IDENT", "LINE_COMMENT", 
-		"BLOCK_COMMENT", "WS", "BAD_CHAR"
+		"EBGP_DEFAULT", "IRR", "STRIP", "ADD", "RPSL", "AGGREGATE", "IPV4_WORD", 
+		"IPV6_WORD", "COMMUNITY_VALUE", "INCLUDE", "TEST", "GIVEN", "EXPECT", 
+		"REPEAT", "BECAUSE", "BY", "GROUPS", "SOURCES", "PREFIXES", "EXCEPT", 
+		"GE", "LE", "FILTER", "PERMIT", "DENY", "LOG", "ANY", "FROM", "TO", "RPS", 
+		"PROTOCOL", "IGMP_TYPE", "PORT", "CLASS", "MATCH", "COST", "PROFILE", 
+		"ROUTER_GUARD", "DESCRIPTION", "IGMP", "MLD", "VERSION", "ACCESS", "LIMIT", 
+		"QUERIES", "DROP", "ALLOW", "CONTROL", "STATE_LIMIT", "RPF", "OUT", "IN", 
+		"BOTH", "CONNECTED", "CLASSES", "DEFAULT_COST", "PIM", "NEIGHBORS", "NONE", 
+		"BSR_BORDER", "DISABLED", "BOUNDARY", "FILTER_AUTO_RP", "SOURCE_FILTER", 
+		"DEVICE", "PLATFORM", "IOS_XE", "IOS_XR", "JUNOS", "FRR", "NFTABLES", 
+		"LINUX", "MROUTE_LIMIT", "WARN", "DEFAULT_LIMIT", "SAP_LISTEN", "ON", 
+		"OFF", "MRINFO", "GROUP_RANGE", "SSM_RANGE", "INTERFACE", "USES", "RP", 
+		"ADDRESS", "ACCEPT_REGISTER", "ANNOUNCE_FILTER", "REGISTER_RATE_LIMIT", 
+		"MSDP", "ORIGINATOR_ID", "REDISTRIBUTE", "PEER", "AS", "SA_FILTER", "SA_LIMIT", 
+		"MESH_GROUP", "CONNECT_SOURCE", "AUTH", "MD5", "TCP_AO", "KEYCHAIN", "SECRET", 
+		"ENV", "FILE", "BGP", "ROUTER_ID", "NEIGHBOR", "DAMPING", "HALF_LIFE", 
+		"REUSE", "SUPPRESS", "MAX_SUPPRESS", "MAX_PREFIX", "RESTART", "WARNING_ONLY", 
+		"TTL_SECURITY", "HOPS", "HOLD_TIME", "PREFIX_FILTER", "KEY", "VALID", 
+		"BMP", "STATION", "TLS", "MUTUAL", "SERVER_ONLY", "MIN_VERSION", "CIPHERS", 
+		"CA", "CERT", "STRICT", "MONITOR", "PRE_POLICY", "POST_POLICY", "LOC_RIB", 
+		"STATS_INTERVAL", "TELEMETRY", "SITE", "INTERVAL", "CONTROL_PLANE", "RATE_LIMIT", 
+		"PPS", "GROUP_ENCRYPTION", "PROTECT", "GROUP_ID", "UDP", "TCP", "ICMP", 
+		"ICMPV6", "IP", "AUTO_RP", "QUERY", "REPORT_V1", "REPORT_V2", "REPORT_V3", 
+		"LEAVE", "PIM_V1", "DVMRP", "MTRACE", "MTRACE_RESPONSE", "DATE", "RANGE_DOTS", 
+		"IPV4_PREFIX", "IPV4", "IPV6_PREFIX", "IPV6", "BANDWIDTH", "DURATION", 
+		"PERCENT", "DECIMAL", "INT", "STRING", "IDENT", "LINE_COMMENT", "BLOCK_COMMENT", 
+		"WS", "BAD_CHAR"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -240,7 +241,7 @@ public partial class MpolParser : Parser {
 			State = 161;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 35)) & ~0x3f) == 0 && ((1L << (_la - 35)) & 36028797169968003L) != 0)) {
+			while (((((_la - 37)) & ~0x3f) == 0 && ((1L << (_la - 37)) & 36028797169968003L) != 0)) {
 				{
 				{
 				State = 158;
@@ -684,7 +685,7 @@ public partial class MpolParser : Parser {
 			State = 225;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 39530476764928L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & 1125899906842691L) != 0) || ((((_la - 145)) & ~0x3f) == 0 && ((1L << (_la - 145)) & 9140042526891529L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 158123113742080L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & 1125899906842691L) != 0) || ((((_la - 147)) & ~0x3f) == 0 && ((1L << (_la - 147)) & 9140042526891529L) != 0)) {
 				{
 				{
 				State = 222;
@@ -737,7 +738,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 230;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 30786325577728L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 123145302310912L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -891,6 +892,8 @@ public partial class MpolParser : Parser {
 			case BLACKHOLE:
 			case HONOR:
 			case IRR:
+			case STRIP:
+			case ADD:
 			case RPSL:
 			case AGGREGATE:
 			case IPV4_WORD:
@@ -1124,7 +1127,7 @@ public partial class MpolParser : Parser {
 			State = 270;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 571987939001630720L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2287951756006522880L) != 0)) {
 				{
 				{
 				State = 267;
@@ -1640,6 +1643,8 @@ public partial class MpolParser : Parser {
 			case BLACKHOLE:
 			case HONOR:
 			case IRR:
+			case STRIP:
+			case ADD:
 			case RPSL:
 			case AGGREGATE:
 			case IPV4_WORD:
@@ -1739,7 +1744,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 328;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 562949953552385L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 138538465230849L) != 0) || _la==INT) ) {
+			if ( !(((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & 562949953552385L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 138538465230849L) != 0) || _la==INT) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1792,7 +1797,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 330;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 177)) & ~0x3f) == 0 && ((1L << (_la - 177)) & 511L) != 0)) ) {
+			if ( !(((((_la - 179)) & ~0x3f) == 0 && ((1L << (_la - 179)) & 511L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1949,7 +1954,7 @@ public partial class MpolParser : Parser {
 					State = 347;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 571987939001630720L) != 0) );
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 2287951756006522880L) != 0) );
 				State = 349;
 				Match(T__0);
 				}
@@ -2022,7 +2027,7 @@ public partial class MpolParser : Parser {
 			State = 363;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 63)) & ~0x3f) == 0 && ((1L << (_la - 63)) & 84412431L) != 0)) {
+			while (((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 84412431L) != 0)) {
 				{
 				{
 				State = 360;
@@ -2197,7 +2202,7 @@ public partial class MpolParser : Parser {
 			State = 385;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 49)) & ~0x3f) == 0 && ((1L << (_la - 49)) & 20709379L) != 0)) {
+			while (((((_la - 51)) & ~0x3f) == 0 && ((1L << (_la - 51)) & 20709379L) != 0)) {
 				{
 				{
 				State = 382;
@@ -2398,7 +2403,7 @@ public partial class MpolParser : Parser {
 				State = 400;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 571987939001630720L) != 0)) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2287951756006522880L) != 0)) {
 					{
 					{
 					State = 397;
@@ -2549,7 +2554,7 @@ public partial class MpolParser : Parser {
 			State = 434;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 42)) & ~0x3f) == 0 && ((1L << (_la - 42)) & 824633720835L) != 0)) {
+			while (((((_la - 44)) & ~0x3f) == 0 && ((1L << (_la - 44)) & 824633720835L) != 0)) {
 				{
 				{
 				State = 431;
@@ -2602,7 +2607,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 439;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 75)) & ~0x3f) == 0 && ((1L << (_la - 75)) & 19L) != 0)) ) {
+			if ( !(((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 19L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -2861,7 +2866,7 @@ public partial class MpolParser : Parser {
 			State = 467;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 83)) & ~0x3f) == 0 && ((1L << (_la - 83)) & 13L) != 0)) {
+			while (((((_la - 85)) & ~0x3f) == 0 && ((1L << (_la - 85)) & 13L) != 0)) {
 				{
 				{
 				State = 464;
@@ -3186,7 +3191,7 @@ public partial class MpolParser : Parser {
 			State = 510;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==RPKI || ((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 2306431874999910403L) != 0) || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 313532743681L) != 0)) {
+			while (_la==RPKI || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & 2306431874999910403L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 313532743681L) != 0)) {
 				{
 				{
 				State = 507;
@@ -3242,7 +3247,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 515;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 92)) & ~0x3f) == 0 && ((1L << (_la - 92)) & 63L) != 0)) ) {
+			if ( !(((((_la - 94)) & ~0x3f) == 0 && ((1L << (_la - 94)) & 63L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -3766,7 +3771,7 @@ public partial class MpolParser : Parser {
 					State = 584;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 63)) & ~0x3f) == 0 && ((1L << (_la - 63)) & 84412431L) != 0)) {
+					while (((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 84412431L) != 0)) {
 						{
 						{
 						State = 581;
@@ -3957,7 +3962,7 @@ public partial class MpolParser : Parser {
 			State = 624;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 110)) & ~0x3f) == 0 && ((1L << (_la - 110)) & 7L) != 0)) {
+			while (((((_la - 112)) & ~0x3f) == 0 && ((1L << (_la - 112)) & 7L) != 0)) {
 				{
 				{
 				State = 621;
@@ -4125,7 +4130,7 @@ public partial class MpolParser : Parser {
 					State = 641;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 571987939001630720L) != 0) );
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 2287951756006522880L) != 0) );
 				State = 643;
 				Match(T__0);
 				}
@@ -4163,7 +4168,7 @@ public partial class MpolParser : Parser {
 					State = 654;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 571987939001630720L) != 0) );
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 2287951756006522880L) != 0) );
 				State = 656;
 				Match(T__0);
 				}
@@ -4344,7 +4349,7 @@ public partial class MpolParser : Parser {
 			State = 684;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 115)) & ~0x3f) == 0 && ((1L << (_la - 115)) & 7L) != 0)) {
+			while (((((_la - 117)) & ~0x3f) == 0 && ((1L << (_la - 117)) & 7L) != 0)) {
 				{
 				{
 				State = 681;
@@ -4486,7 +4491,7 @@ public partial class MpolParser : Parser {
 					State = 705;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 1116892707587883009L) != 0)) {
+					while (((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & 1116892707587883009L) != 0)) {
 						{
 						{
 						State = 702;
@@ -4734,7 +4739,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 735;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 76)) & ~0x3f) == 0 && ((1L << (_la - 76)) & 7L) != 0)) ) {
+			if ( !(((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -4996,7 +5001,7 @@ public partial class MpolParser : Parser {
 			State = 769;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==EBGP_DEFAULT || ((((_la - 131)) & ~0x3f) == 0 && ((1L << (_la - 131)) & 7L) != 0)) {
+			while (_la==EBGP_DEFAULT || ((((_la - 133)) & ~0x3f) == 0 && ((1L << (_la - 133)) & 7L) != 0)) {
 				{
 				{
 				State = 766;
@@ -5140,7 +5145,7 @@ public partial class MpolParser : Parser {
 					State = 786;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 8)) & ~0x3f) == 0 && ((1L << (_la - 8)) & 72057594037947393L) != 0) || ((((_la - 123)) & ~0x3f) == 0 && ((1L << (_la - 123)) & 3440641L) != 0)) {
+					while (((((_la - 8)) & ~0x3f) == 0 && ((1L << (_la - 8)) & 288230376151731713L) != 0) || ((((_la - 125)) & ~0x3f) == 0 && ((1L << (_la - 125)) & 3440641L) != 0)) {
 						{
 						{
 						State = 783;
@@ -5185,7 +5190,7 @@ public partial class MpolParser : Parser {
 					State = 797;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( ((((_la - 134)) & ~0x3f) == 0 && ((1L << (_la - 134)) & 15L) != 0) );
+				} while ( ((((_la - 136)) & ~0x3f) == 0 && ((1L << (_la - 136)) & 15L) != 0) );
 				State = 799;
 				Match(T__0);
 				}
@@ -5790,7 +5795,7 @@ public partial class MpolParser : Parser {
 			State = 881;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==PORT || ((((_la - 110)) & ~0x3f) == 0 && ((1L << (_la - 110)) & 2393087057854465L) != 0)) {
+			while (_la==PORT || ((((_la - 112)) & ~0x3f) == 0 && ((1L << (_la - 112)) & 2393087057854465L) != 0)) {
 				{
 				{
 				State = 878;
@@ -5952,7 +5957,7 @@ public partial class MpolParser : Parser {
 					State = 899;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 145)) & ~0x3f) == 0 && ((1L << (_la - 145)) & 3969L) != 0)) {
+					while (((((_la - 147)) & ~0x3f) == 0 && ((1L << (_la - 147)) & 3969L) != 0)) {
 						{
 						{
 						State = 896;
@@ -6060,7 +6065,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 923;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 103)) & ~0x3f) == 0 && ((1L << (_la - 103)) & 422212465065985L) != 0)) ) {
+			if ( !(((((_la - 105)) & ~0x3f) == 0 && ((1L << (_la - 105)) & 422212465065985L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6304,7 +6309,7 @@ public partial class MpolParser : Parser {
 			{
 			State = 954;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 158)) & ~0x3f) == 0 && ((1L << (_la - 158)) & 7L) != 0)) ) {
+			if ( !(((((_la - 160)) & ~0x3f) == 0 && ((1L << (_la - 160)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6773,7 +6778,7 @@ public partial class MpolParser : Parser {
 			State = 1015;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 288230376151714816L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1152921504606850048L) != 0)) {
 				{
 				{
 				State = 1012;
@@ -7047,6 +7052,26 @@ public partial class MpolParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class NbrCommunityContext : NeighborSecurityStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMUNITY() { return GetToken(MpolParser.COMMUNITY, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IN() { return GetToken(MpolParser.IN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OUT() { return GetToken(MpolParser.OUT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRIP() { return GetToken(MpolParser.STRIP, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ADD() { return GetToken(MpolParser.ADD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public CommunityContext[] community() {
+			return GetRuleContexts<CommunityContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public CommunityContext community(int i) {
+			return GetRuleContext<CommunityContext>(i);
+		}
+		public NbrCommunityContext(NeighborSecurityStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitNbrCommunity(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 
 	[RuleVersion(0)]
 	public NeighborSecurityStmtContext neighborSecurityStmt() {
@@ -7054,9 +7079,9 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 130, RULE_neighborSecurityStmt);
 		int _la;
 		try {
-			State = 1071;
+			State = 1086;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,94,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,96,Context) ) {
 			case 1:
 				_localctx = new NbrOriginValidationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
@@ -7188,6 +7213,61 @@ public partial class MpolParser : Parser {
 				Match(T__0);
 				}
 				break;
+			case 7:
+				_localctx = new NbrCommunityContext(_localctx);
+				EnterOuterAlt(_localctx, 7);
+				{
+				State = 1071;
+				Match(COMMUNITY);
+				State = 1072;
+				_la = TokenStream.LA(1);
+				if ( !(_la==OUT || _la==IN) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 1083;
+				ErrorHandler.Sync(this);
+				switch (TokenStream.LA(1)) {
+				case STRIP:
+					{
+					State = 1073;
+					Match(STRIP);
+					}
+					break;
+				case ADD:
+					{
+					State = 1074;
+					Match(ADD);
+					State = 1075;
+					community();
+					State = 1080;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+					while (_la==T__3) {
+						{
+						{
+						State = 1076;
+						Match(T__3);
+						State = 1077;
+						community();
+						}
+						}
+						State = 1082;
+						ErrorHandler.Sync(this);
+						_la = TokenStream.LA(1);
+					}
+					}
+					break;
+				default:
+					throw new NoViableAltException(this);
+				}
+				State = 1085;
+				Match(T__0);
+				}
+				break;
 			}
 		}
 		catch (RecognitionException re) {
@@ -7226,7 +7306,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1073;
+			State = 1088;
 			_la = TokenStream.LA(1);
 			if ( !(_la==INVALID || _la==NOT_FOUND || _la==VALID) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7290,16 +7370,16 @@ public partial class MpolParser : Parser {
 		RpkiMarkContext _localctx = new RpkiMarkContext(Context, State);
 		EnterRule(_localctx, 134, RULE_rpkiMark);
 		try {
-			State = 1079;
+			State = 1094;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LOCAL_PREFERENCE:
 				_localctx = new RpkiLocalPreferenceContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1075;
+				State = 1090;
 				Match(LOCAL_PREFERENCE);
-				State = 1076;
+				State = 1091;
 				Match(INT);
 				}
 				break;
@@ -7307,9 +7387,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCommunityContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1077;
+				State = 1092;
 				Match(COMMUNITY);
-				State = 1078;
+				State = 1093;
 				community();
 				}
 				break;
@@ -7355,9 +7435,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1081;
+			State = 1096;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 17183801344L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 68723408896L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7401,7 +7481,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1083;
+			State = 1098;
 			_la = TokenStream.LA(1);
 			if ( !(_la==BOGON_ASNS || _la==PRIVATE_ASNS) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7458,44 +7538,44 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1085;
+			State = 1100;
 			Match(PREFIXES);
-			State = 1086;
+			State = 1101;
 			name();
-			State = 1087;
+			State = 1102;
 			Match(FROM);
-			State = 1088;
+			State = 1103;
 			Match(IRR);
-			State = 1089;
+			State = 1104;
 			Match(STRING);
-			State = 1099;
+			State = 1114;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case T__1:
 				{
-				State = 1090;
+				State = 1105;
 				Match(T__1);
-				State = 1094;
+				State = 1109;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while (((((_la - 23)) & ~0x3f) == 0 && ((1L << (_la - 23)) & 70368744178049L) != 0)) {
+				while (((((_la - 23)) & ~0x3f) == 0 && ((1L << (_la - 23)) & 281474976712193L) != 0)) {
 					{
 					{
-					State = 1091;
+					State = 1106;
 					irrStmt();
 					}
 					}
-					State = 1096;
+					State = 1111;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1097;
+				State = 1112;
 				Match(T__2);
 				}
 				break;
 			case T__0:
 				{
-				State = 1098;
+				State = 1113;
 				Match(T__0);
 				}
 				break;
@@ -7582,18 +7662,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 142, RULE_irrStmt);
 		int _la;
 		try {
-			State = 1117;
+			State = 1132;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case RPSL:
 				_localctx = new IrrRpslContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1101;
+				State = 1116;
 				Match(RPSL);
-				State = 1102;
+				State = 1117;
 				Match(STRING);
-				State = 1103;
+				State = 1118;
 				Match(T__0);
 				}
 				break;
@@ -7601,23 +7681,23 @@ public partial class MpolParser : Parser {
 				_localctx = new IrrMaxLengthContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1104;
+				State = 1119;
 				Match(MAX_LENGTH);
-				State = 1106;
+				State = 1121;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 1105;
+					State = 1120;
 					irrFamilyLength();
 					}
 					}
-					State = 1108;
+					State = 1123;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				} while ( _la==IPV4_WORD || _la==IPV6_WORD );
-				State = 1110;
+				State = 1125;
 				Match(T__0);
 				}
 				break;
@@ -7625,9 +7705,9 @@ public partial class MpolParser : Parser {
 				_localctx = new IrrAggregateContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1112;
+				State = 1127;
 				Match(AGGREGATE);
-				State = 1113;
+				State = 1128;
 				Match(T__0);
 				}
 				break;
@@ -7635,11 +7715,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IrrLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1114;
+				State = 1129;
 				Match(LIMIT);
-				State = 1115;
+				State = 1130;
 				Match(INT);
-				State = 1116;
+				State = 1131;
 				Match(T__0);
 				}
 				break;
@@ -7683,7 +7763,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1119;
+			State = 1134;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IPV4_WORD || _la==IPV6_WORD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7692,7 +7772,7 @@ public partial class MpolParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 1120;
+			State = 1135;
 			Match(INT);
 			}
 		}
@@ -7730,13 +7810,13 @@ public partial class MpolParser : Parser {
 		NameContext _localctx = new NameContext(Context, State);
 		EnterRule(_localctx, 146, RULE_name);
 		try {
-			State = 1124;
+			State = 1139;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1122;
+				State = 1137;
 				Match(IDENT);
 				}
 				break;
@@ -7751,6 +7831,8 @@ public partial class MpolParser : Parser {
 			case BLACKHOLE:
 			case HONOR:
 			case IRR:
+			case STRIP:
+			case ADD:
 			case RPSL:
 			case AGGREGATE:
 			case IPV4_WORD:
@@ -7785,7 +7867,7 @@ public partial class MpolParser : Parser {
 			case MTRACE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1123;
+				State = 1138;
 				softKeyword();
 				}
 				break;
@@ -7842,6 +7924,8 @@ public partial class MpolParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AGGREGATE() { return GetToken(MpolParser.AGGREGATE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IPV4_WORD() { return GetToken(MpolParser.IPV4_WORD, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IPV6_WORD() { return GetToken(MpolParser.IPV6_WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRIP() { return GetToken(MpolParser.STRIP, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ADD() { return GetToken(MpolParser.ADD, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TEST() { return GetToken(MpolParser.TEST, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GIVEN() { return GetToken(MpolParser.GIVEN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXPECT() { return GetToken(MpolParser.EXPECT, 0); }
@@ -7869,9 +7953,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1126;
+			State = 1141;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 4346104676096L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & 1125899906842691L) != 0) || ((((_la - 145)) & ~0x3f) == 0 && ((1L << (_la - 145)) & 901876817417L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 17385625386752L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & 1125899906842691L) != 0) || ((((_la - 147)) & ~0x3f) == 0 && ((1L << (_la - 147)) & 901876817417L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7917,9 +8001,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1128;
+			State = 1143;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 188)) & ~0x3f) == 0 && ((1L << (_la - 188)) & 15L) != 0)) ) {
+			if ( !(((((_la - 190)) & ~0x3f) == 0 && ((1L << (_la - 190)) & 15L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7963,7 +8047,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1130;
+			State = 1145;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IPV4 || _la==IPV6) ) {
 			ErrorHandler.RecoverInline(this);
@@ -8007,7 +8091,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1132;
+			State = 1147;
 			Match(BANDWIDTH);
 			}
 		}
@@ -8044,7 +8128,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1134;
+			State = 1149;
 			Match(DURATION);
 			}
 		}
@@ -8060,7 +8144,7 @@ public partial class MpolParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,202,1137,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,204,1152,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -8143,152 +8227,153 @@ public partial class MpolParser : Parser {
 		1,65,1,65,1,65,4,65,1038,8,65,11,65,12,65,1039,3,65,1042,8,65,1,65,1,65,
 		1,65,1,65,1,65,1,65,1,65,5,65,1051,8,65,10,65,12,65,1054,9,65,1,65,1,65,
 		1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,1,65,
-		3,65,1072,8,65,1,66,1,66,1,67,1,67,1,67,1,67,3,67,1080,8,67,1,68,1,68,
-		1,69,1,69,1,70,1,70,1,70,1,70,1,70,1,70,1,70,5,70,1093,8,70,10,70,12,70,
-		1096,9,70,1,70,1,70,3,70,1100,8,70,1,71,1,71,1,71,1,71,1,71,4,71,1107,
-		8,71,11,71,12,71,1108,1,71,1,71,1,71,1,71,1,71,1,71,1,71,3,71,1118,8,71,
-		1,72,1,72,1,72,1,73,1,73,3,73,1125,8,73,1,74,1,74,1,75,1,75,1,76,1,76,
-		1,77,1,77,1,78,1,78,1,78,0,0,79,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,
-		30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,70,72,74,76,
-		78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,108,110,112,114,116,118,
-		120,122,124,126,128,130,132,134,136,138,140,142,144,146,148,150,152,154,
-		156,0,20,1,0,42,44,1,0,49,50,7,0,65,65,82,82,114,114,130,130,147,147,171,
-		176,196,196,1,0,177,185,1,0,65,66,1,0,71,72,2,0,75,76,79,79,1,0,92,97,
-		1,0,102,103,1,0,76,78,2,0,103,103,150,151,1,0,158,160,1,0,12,13,2,0,14,
-		15,146,146,2,0,18,21,34,34,1,0,25,26,1,0,32,33,15,0,8,14,17,18,27,27,29,
-		33,36,41,67,68,73,73,117,117,145,145,148,148,154,157,163,164,171,177,181,
-		181,183,184,1,0,188,191,2,0,189,189,191,191,1238,0,161,1,0,0,0,2,174,1,
-		0,0,0,4,176,1,0,0,0,6,180,1,0,0,0,8,217,1,0,0,0,10,219,1,0,0,0,12,230,
-		1,0,0,0,14,233,1,0,0,0,16,243,1,0,0,0,18,253,1,0,0,0,20,255,1,0,0,0,22,
-		266,1,0,0,0,24,278,1,0,0,0,26,313,1,0,0,0,28,315,1,0,0,0,30,326,1,0,0,
-		0,32,328,1,0,0,0,34,330,1,0,0,0,36,332,1,0,0,0,38,355,1,0,0,0,40,357,1,
-		0,0,0,42,378,1,0,0,0,44,380,1,0,0,0,46,390,1,0,0,0,48,426,1,0,0,0,50,428,
-		1,0,0,0,52,439,1,0,0,0,54,443,1,0,0,0,56,460,1,0,0,0,58,462,1,0,0,0,60,
-		483,1,0,0,0,62,485,1,0,0,0,64,498,1,0,0,0,66,502,1,0,0,0,68,515,1,0,0,
-		0,70,617,1,0,0,0,72,619,1,0,0,0,74,663,1,0,0,0,76,665,1,0,0,0,78,675,1,
-		0,0,0,80,679,1,0,0,0,82,712,1,0,0,0,84,733,1,0,0,0,86,735,1,0,0,0,88,749,
-		1,0,0,0,90,760,1,0,0,0,92,762,1,0,0,0,94,802,1,0,0,0,96,812,1,0,0,0,98,
-		849,1,0,0,0,100,851,1,0,0,0,102,862,1,0,0,0,104,874,1,0,0,0,106,921,1,
-		0,0,0,108,923,1,0,0,0,110,952,1,0,0,0,112,954,1,0,0,0,114,956,1,0,0,0,
-		116,976,1,0,0,0,118,988,1,0,0,0,120,998,1,0,0,0,122,1000,1,0,0,0,124,1010,
-		1,0,0,0,126,1026,1,0,0,0,128,1028,1,0,0,0,130,1071,1,0,0,0,132,1073,1,
-		0,0,0,134,1079,1,0,0,0,136,1081,1,0,0,0,138,1083,1,0,0,0,140,1085,1,0,
-		0,0,142,1117,1,0,0,0,144,1119,1,0,0,0,146,1124,1,0,0,0,148,1126,1,0,0,
-		0,150,1128,1,0,0,0,152,1130,1,0,0,0,154,1132,1,0,0,0,156,1134,1,0,0,0,
-		158,160,3,2,1,0,159,158,1,0,0,0,160,163,1,0,0,0,161,159,1,0,0,0,161,162,
-		1,0,0,0,162,164,1,0,0,0,163,161,1,0,0,0,164,165,5,0,0,1,165,1,1,0,0,0,
-		166,175,3,4,2,0,167,175,3,10,5,0,168,175,3,140,70,0,169,175,3,20,10,0,
-		170,175,3,36,18,0,171,175,3,40,20,0,172,175,3,66,33,0,173,175,3,6,3,0,
-		174,166,1,0,0,0,174,167,1,0,0,0,174,168,1,0,0,0,174,169,1,0,0,0,174,170,
-		1,0,0,0,174,171,1,0,0,0,174,172,1,0,0,0,174,173,1,0,0,0,175,3,1,0,0,0,
-		176,177,5,35,0,0,177,178,5,197,0,0,178,179,5,1,0,0,179,5,1,0,0,0,180,181,
-		5,36,0,0,181,182,5,197,0,0,182,183,5,90,0,0,183,184,3,146,73,0,184,188,
-		5,2,0,0,185,187,3,8,4,0,186,185,1,0,0,0,187,190,1,0,0,0,188,186,1,0,0,
-		0,188,189,1,0,0,0,189,191,1,0,0,0,190,188,1,0,0,0,191,192,5,3,0,0,192,
-		7,1,0,0,0,193,194,5,37,0,0,194,197,5,197,0,0,195,196,5,39,0,0,196,198,
-		5,196,0,0,197,195,1,0,0,0,197,198,1,0,0,0,198,199,1,0,0,0,199,218,5,1,
-		0,0,200,201,5,38,0,0,201,202,3,24,12,0,202,205,5,197,0,0,203,204,5,39,
-		0,0,204,206,5,196,0,0,205,203,1,0,0,0,205,206,1,0,0,0,206,209,1,0,0,0,
-		207,208,5,40,0,0,208,210,5,197,0,0,209,207,1,0,0,0,209,210,1,0,0,0,210,
-		213,1,0,0,0,211,212,5,41,0,0,212,214,5,197,0,0,213,211,1,0,0,0,213,214,
-		1,0,0,0,214,215,1,0,0,0,215,216,5,1,0,0,216,218,1,0,0,0,217,193,1,0,0,
-		0,217,200,1,0,0,0,218,9,1,0,0,0,219,220,3,12,6,0,220,221,3,146,73,0,221,
-		225,5,2,0,0,222,224,3,14,7,0,223,222,1,0,0,0,224,227,1,0,0,0,225,223,1,
-		0,0,0,225,226,1,0,0,0,226,228,1,0,0,0,227,225,1,0,0,0,228,229,5,3,0,0,
-		229,11,1,0,0,0,230,231,7,0,0,0,231,13,1,0,0,0,232,234,5,45,0,0,233,232,
-		1,0,0,0,233,234,1,0,0,0,234,235,1,0,0,0,235,236,3,16,8,0,236,237,5,1,0,
-		0,237,15,1,0,0,0,238,240,3,150,75,0,239,241,3,18,9,0,240,239,1,0,0,0,240,
-		241,1,0,0,0,241,244,1,0,0,0,242,244,3,146,73,0,243,238,1,0,0,0,243,242,
-		1,0,0,0,244,17,1,0,0,0,245,246,5,46,0,0,246,249,5,196,0,0,247,248,5,47,
-		0,0,248,250,5,196,0,0,249,247,1,0,0,0,249,250,1,0,0,0,250,254,1,0,0,0,
-		251,252,5,47,0,0,252,254,5,196,0,0,253,245,1,0,0,0,253,251,1,0,0,0,254,
-		19,1,0,0,0,255,256,5,48,0,0,256,257,3,146,73,0,257,261,5,2,0,0,258,260,
-		3,22,11,0,259,258,1,0,0,0,260,263,1,0,0,0,261,259,1,0,0,0,261,262,1,0,
-		0,0,262,264,1,0,0,0,263,261,1,0,0,0,264,265,5,3,0,0,265,21,1,0,0,0,266,
-		270,3,24,12,0,267,269,3,26,13,0,268,267,1,0,0,0,269,272,1,0,0,0,270,268,
-		1,0,0,0,270,271,1,0,0,0,271,274,1,0,0,0,272,270,1,0,0,0,273,275,5,51,0,
-		0,274,273,1,0,0,0,274,275,1,0,0,0,275,276,1,0,0,0,276,277,5,1,0,0,277,
-		23,1,0,0,0,278,279,7,1,0,0,279,25,1,0,0,0,280,314,5,52,0,0,281,282,5,43,
-		0,0,282,314,3,28,14,0,283,284,5,42,0,0,284,314,3,28,14,0,285,286,5,44,
-		0,0,286,314,3,28,14,0,287,288,5,53,0,0,288,314,3,28,14,0,289,290,5,54,
-		0,0,290,314,3,28,14,0,291,292,5,55,0,0,292,314,3,28,14,0,293,294,5,56,
-		0,0,294,299,3,32,16,0,295,296,5,4,0,0,296,298,3,32,16,0,297,295,1,0,0,
-		0,298,301,1,0,0,0,299,297,1,0,0,0,299,300,1,0,0,0,300,314,1,0,0,0,301,
-		299,1,0,0,0,302,303,5,57,0,0,303,308,3,34,17,0,304,305,5,4,0,0,305,307,
-		3,34,17,0,306,304,1,0,0,0,307,310,1,0,0,0,308,306,1,0,0,0,308,309,1,0,
-		0,0,309,314,1,0,0,0,310,308,1,0,0,0,311,312,5,58,0,0,312,314,5,196,0,0,
-		313,280,1,0,0,0,313,281,1,0,0,0,313,283,1,0,0,0,313,285,1,0,0,0,313,287,
-		1,0,0,0,313,289,1,0,0,0,313,291,1,0,0,0,313,293,1,0,0,0,313,302,1,0,0,
-		0,313,311,1,0,0,0,314,27,1,0,0,0,315,320,3,30,15,0,316,317,5,4,0,0,317,
-		319,3,30,15,0,318,316,1,0,0,0,319,322,1,0,0,0,320,318,1,0,0,0,320,321,
-		1,0,0,0,321,29,1,0,0,0,322,320,1,0,0,0,323,327,3,150,75,0,324,327,3,146,
-		73,0,325,327,5,52,0,0,326,323,1,0,0,0,326,324,1,0,0,0,326,325,1,0,0,0,
-		327,31,1,0,0,0,328,329,7,2,0,0,329,33,1,0,0,0,330,331,7,3,0,0,331,35,1,
-		0,0,0,332,333,5,59,0,0,333,334,3,146,73,0,334,338,5,2,0,0,335,337,3,38,
-		19,0,336,335,1,0,0,0,337,340,1,0,0,0,338,336,1,0,0,0,338,339,1,0,0,0,339,
-		341,1,0,0,0,340,338,1,0,0,0,341,342,5,3,0,0,342,37,1,0,0,0,343,345,5,60,
-		0,0,344,346,3,26,13,0,345,344,1,0,0,0,346,347,1,0,0,0,347,345,1,0,0,0,
-		347,348,1,0,0,0,348,349,1,0,0,0,349,350,5,1,0,0,350,356,1,0,0,0,351,352,
-		5,61,0,0,352,353,3,154,77,0,353,354,5,1,0,0,354,356,1,0,0,0,355,343,1,
-		0,0,0,355,351,1,0,0,0,356,39,1,0,0,0,357,358,5,62,0,0,358,359,3,146,73,
-		0,359,363,5,2,0,0,360,362,3,42,21,0,361,360,1,0,0,0,362,365,1,0,0,0,363,
-		361,1,0,0,0,363,364,1,0,0,0,364,366,1,0,0,0,365,363,1,0,0,0,366,367,5,
-		3,0,0,367,41,1,0,0,0,368,379,3,44,22,0,369,379,3,50,25,0,370,379,3,58,
-		29,0,371,379,3,62,31,0,372,379,3,64,32,0,373,374,5,63,0,0,374,379,5,1,
-		0,0,375,376,5,64,0,0,376,377,5,197,0,0,377,379,5,1,0,0,378,368,1,0,0,0,
-		378,369,1,0,0,0,378,370,1,0,0,0,378,371,1,0,0,0,378,372,1,0,0,0,378,373,
-		1,0,0,0,378,375,1,0,0,0,379,43,1,0,0,0,380,381,3,46,23,0,381,385,5,2,0,
-		0,382,384,3,48,24,0,383,382,1,0,0,0,384,387,1,0,0,0,385,383,1,0,0,0,385,
-		386,1,0,0,0,386,388,1,0,0,0,387,385,1,0,0,0,388,389,5,3,0,0,389,45,1,0,
-		0,0,390,391,7,4,0,0,391,47,1,0,0,0,392,393,5,67,0,0,393,394,5,5,0,0,394,
-		395,5,196,0,0,395,427,5,1,0,0,396,400,3,24,12,0,397,399,3,26,13,0,398,
-		397,1,0,0,0,399,402,1,0,0,0,400,398,1,0,0,0,400,401,1,0,0,0,401,404,1,
-		0,0,0,402,400,1,0,0,0,403,405,5,51,0,0,404,403,1,0,0,0,404,405,1,0,0,0,
-		405,406,1,0,0,0,406,407,5,1,0,0,407,427,1,0,0,0,408,409,5,68,0,0,409,410,
-		3,146,73,0,410,411,5,1,0,0,411,427,1,0,0,0,412,413,5,69,0,0,413,416,5,
-		196,0,0,414,415,5,45,0,0,415,417,3,28,14,0,416,414,1,0,0,0,416,417,1,0,
-		0,0,417,418,1,0,0,0,418,427,5,1,0,0,419,420,5,70,0,0,420,421,7,5,0,0,421,
-		427,5,1,0,0,422,423,5,73,0,0,423,424,3,146,73,0,424,425,5,1,0,0,425,427,
-		1,0,0,0,426,392,1,0,0,0,426,396,1,0,0,0,426,408,1,0,0,0,426,412,1,0,0,
-		0,426,419,1,0,0,0,426,422,1,0,0,0,427,49,1,0,0,0,428,429,5,74,0,0,429,
-		430,3,52,26,0,430,434,3,54,27,0,431,433,3,56,28,0,432,431,1,0,0,0,433,
-		436,1,0,0,0,434,432,1,0,0,0,434,435,1,0,0,0,435,437,1,0,0,0,436,434,1,
-		0,0,0,437,438,5,1,0,0,438,51,1,0,0,0,439,440,7,6,0,0,440,53,1,0,0,0,441,
-		444,5,196,0,0,442,444,3,154,77,0,443,441,1,0,0,0,443,442,1,0,0,0,444,55,
-		1,0,0,0,445,446,5,42,0,0,446,461,3,28,14,0,447,448,5,43,0,0,448,461,3,
-		28,14,0,449,450,5,80,0,0,450,455,3,146,73,0,451,452,5,4,0,0,452,454,3,
-		146,73,0,453,451,1,0,0,0,454,457,1,0,0,0,455,453,1,0,0,0,455,456,1,0,0,
-		0,456,461,1,0,0,0,457,455,1,0,0,0,458,459,5,81,0,0,459,461,3,154,77,0,
-		460,445,1,0,0,0,460,447,1,0,0,0,460,449,1,0,0,0,460,458,1,0,0,0,461,57,
-		1,0,0,0,462,463,5,82,0,0,463,467,5,2,0,0,464,466,3,60,30,0,465,464,1,0,
-		0,0,466,469,1,0,0,0,467,465,1,0,0,0,467,468,1,0,0,0,468,470,1,0,0,0,469,
-		467,1,0,0,0,470,471,5,3,0,0,471,59,1,0,0,0,472,473,5,83,0,0,473,474,5,
-		84,0,0,474,484,5,1,0,0,475,476,5,83,0,0,476,477,3,28,14,0,477,478,5,1,
-		0,0,478,484,1,0,0,0,479,480,5,85,0,0,480,484,5,1,0,0,481,482,5,86,0,0,
-		482,484,5,1,0,0,483,472,1,0,0,0,483,475,1,0,0,0,483,479,1,0,0,0,483,481,
-		1,0,0,0,484,61,1,0,0,0,485,491,5,87,0,0,486,487,5,50,0,0,487,488,5,42,
-		0,0,488,492,3,28,14,0,489,490,5,48,0,0,490,492,3,146,73,0,491,486,1,0,
-		0,0,491,489,1,0,0,0,492,494,1,0,0,0,493,495,5,88,0,0,494,493,1,0,0,0,494,
-		495,1,0,0,0,495,496,1,0,0,0,496,497,5,1,0,0,497,63,1,0,0,0,498,499,5,89,
-		0,0,499,500,3,146,73,0,500,501,5,1,0,0,501,65,1,0,0,0,502,503,5,90,0,0,
-		503,504,3,146,73,0,504,505,5,91,0,0,505,506,3,68,34,0,506,510,5,2,0,0,
-		507,509,3,70,35,0,508,507,1,0,0,0,509,512,1,0,0,0,510,508,1,0,0,0,510,
-		511,1,0,0,0,511,513,1,0,0,0,512,510,1,0,0,0,513,514,5,3,0,0,514,67,1,0,
-		0,0,515,516,7,7,0,0,516,69,1,0,0,0,517,518,5,98,0,0,518,521,5,196,0,0,
-		519,520,5,99,0,0,520,522,5,196,0,0,521,519,1,0,0,0,521,522,1,0,0,0,522,
-		523,1,0,0,0,523,618,5,1,0,0,524,525,3,46,23,0,525,526,5,69,0,0,526,529,
-		5,196,0,0,527,528,5,45,0,0,528,530,3,28,14,0,529,527,1,0,0,0,529,530,1,
-		0,0,0,530,531,1,0,0,0,531,532,5,1,0,0,532,618,1,0,0,0,533,534,3,46,23,
-		0,534,535,5,100,0,0,535,538,5,196,0,0,536,537,5,45,0,0,537,539,3,28,14,
+		1,65,1,65,1,65,1,65,1,65,1,65,1,65,5,65,1079,8,65,10,65,12,65,1082,9,65,
+		3,65,1084,8,65,1,65,3,65,1087,8,65,1,66,1,66,1,67,1,67,1,67,1,67,3,67,
+		1095,8,67,1,68,1,68,1,69,1,69,1,70,1,70,1,70,1,70,1,70,1,70,1,70,5,70,
+		1108,8,70,10,70,12,70,1111,9,70,1,70,1,70,3,70,1115,8,70,1,71,1,71,1,71,
+		1,71,1,71,4,71,1122,8,71,11,71,12,71,1123,1,71,1,71,1,71,1,71,1,71,1,71,
+		1,71,3,71,1133,8,71,1,72,1,72,1,72,1,73,1,73,3,73,1140,8,73,1,74,1,74,
+		1,75,1,75,1,76,1,76,1,77,1,77,1,78,1,78,1,78,0,0,79,0,2,4,6,8,10,12,14,
+		16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,
+		64,66,68,70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,
+		108,110,112,114,116,118,120,122,124,126,128,130,132,134,136,138,140,142,
+		144,146,148,150,152,154,156,0,21,1,0,44,46,1,0,51,52,7,0,67,67,84,84,116,
+		116,132,132,149,149,173,178,198,198,1,0,179,187,1,0,67,68,1,0,73,74,2,
+		0,77,78,81,81,1,0,94,99,1,0,104,105,1,0,78,80,2,0,105,105,152,153,1,0,
+		160,162,1,0,12,13,1,0,78,79,2,0,14,15,148,148,2,0,18,21,36,36,1,0,25,26,
+		1,0,34,35,15,0,8,14,17,18,27,27,29,35,38,43,69,70,75,75,119,119,147,147,
+		150,150,156,159,165,166,173,179,183,183,185,186,1,0,190,193,2,0,191,191,
+		193,193,1256,0,161,1,0,0,0,2,174,1,0,0,0,4,176,1,0,0,0,6,180,1,0,0,0,8,
+		217,1,0,0,0,10,219,1,0,0,0,12,230,1,0,0,0,14,233,1,0,0,0,16,243,1,0,0,
+		0,18,253,1,0,0,0,20,255,1,0,0,0,22,266,1,0,0,0,24,278,1,0,0,0,26,313,1,
+		0,0,0,28,315,1,0,0,0,30,326,1,0,0,0,32,328,1,0,0,0,34,330,1,0,0,0,36,332,
+		1,0,0,0,38,355,1,0,0,0,40,357,1,0,0,0,42,378,1,0,0,0,44,380,1,0,0,0,46,
+		390,1,0,0,0,48,426,1,0,0,0,50,428,1,0,0,0,52,439,1,0,0,0,54,443,1,0,0,
+		0,56,460,1,0,0,0,58,462,1,0,0,0,60,483,1,0,0,0,62,485,1,0,0,0,64,498,1,
+		0,0,0,66,502,1,0,0,0,68,515,1,0,0,0,70,617,1,0,0,0,72,619,1,0,0,0,74,663,
+		1,0,0,0,76,665,1,0,0,0,78,675,1,0,0,0,80,679,1,0,0,0,82,712,1,0,0,0,84,
+		733,1,0,0,0,86,735,1,0,0,0,88,749,1,0,0,0,90,760,1,0,0,0,92,762,1,0,0,
+		0,94,802,1,0,0,0,96,812,1,0,0,0,98,849,1,0,0,0,100,851,1,0,0,0,102,862,
+		1,0,0,0,104,874,1,0,0,0,106,921,1,0,0,0,108,923,1,0,0,0,110,952,1,0,0,
+		0,112,954,1,0,0,0,114,956,1,0,0,0,116,976,1,0,0,0,118,988,1,0,0,0,120,
+		998,1,0,0,0,122,1000,1,0,0,0,124,1010,1,0,0,0,126,1026,1,0,0,0,128,1028,
+		1,0,0,0,130,1086,1,0,0,0,132,1088,1,0,0,0,134,1094,1,0,0,0,136,1096,1,
+		0,0,0,138,1098,1,0,0,0,140,1100,1,0,0,0,142,1132,1,0,0,0,144,1134,1,0,
+		0,0,146,1139,1,0,0,0,148,1141,1,0,0,0,150,1143,1,0,0,0,152,1145,1,0,0,
+		0,154,1147,1,0,0,0,156,1149,1,0,0,0,158,160,3,2,1,0,159,158,1,0,0,0,160,
+		163,1,0,0,0,161,159,1,0,0,0,161,162,1,0,0,0,162,164,1,0,0,0,163,161,1,
+		0,0,0,164,165,5,0,0,1,165,1,1,0,0,0,166,175,3,4,2,0,167,175,3,10,5,0,168,
+		175,3,140,70,0,169,175,3,20,10,0,170,175,3,36,18,0,171,175,3,40,20,0,172,
+		175,3,66,33,0,173,175,3,6,3,0,174,166,1,0,0,0,174,167,1,0,0,0,174,168,
+		1,0,0,0,174,169,1,0,0,0,174,170,1,0,0,0,174,171,1,0,0,0,174,172,1,0,0,
+		0,174,173,1,0,0,0,175,3,1,0,0,0,176,177,5,37,0,0,177,178,5,199,0,0,178,
+		179,5,1,0,0,179,5,1,0,0,0,180,181,5,38,0,0,181,182,5,199,0,0,182,183,5,
+		92,0,0,183,184,3,146,73,0,184,188,5,2,0,0,185,187,3,8,4,0,186,185,1,0,
+		0,0,187,190,1,0,0,0,188,186,1,0,0,0,188,189,1,0,0,0,189,191,1,0,0,0,190,
+		188,1,0,0,0,191,192,5,3,0,0,192,7,1,0,0,0,193,194,5,39,0,0,194,197,5,199,
+		0,0,195,196,5,41,0,0,196,198,5,198,0,0,197,195,1,0,0,0,197,198,1,0,0,0,
+		198,199,1,0,0,0,199,218,5,1,0,0,200,201,5,40,0,0,201,202,3,24,12,0,202,
+		205,5,199,0,0,203,204,5,41,0,0,204,206,5,198,0,0,205,203,1,0,0,0,205,206,
+		1,0,0,0,206,209,1,0,0,0,207,208,5,42,0,0,208,210,5,199,0,0,209,207,1,0,
+		0,0,209,210,1,0,0,0,210,213,1,0,0,0,211,212,5,43,0,0,212,214,5,199,0,0,
+		213,211,1,0,0,0,213,214,1,0,0,0,214,215,1,0,0,0,215,216,5,1,0,0,216,218,
+		1,0,0,0,217,193,1,0,0,0,217,200,1,0,0,0,218,9,1,0,0,0,219,220,3,12,6,0,
+		220,221,3,146,73,0,221,225,5,2,0,0,222,224,3,14,7,0,223,222,1,0,0,0,224,
+		227,1,0,0,0,225,223,1,0,0,0,225,226,1,0,0,0,226,228,1,0,0,0,227,225,1,
+		0,0,0,228,229,5,3,0,0,229,11,1,0,0,0,230,231,7,0,0,0,231,13,1,0,0,0,232,
+		234,5,47,0,0,233,232,1,0,0,0,233,234,1,0,0,0,234,235,1,0,0,0,235,236,3,
+		16,8,0,236,237,5,1,0,0,237,15,1,0,0,0,238,240,3,150,75,0,239,241,3,18,
+		9,0,240,239,1,0,0,0,240,241,1,0,0,0,241,244,1,0,0,0,242,244,3,146,73,0,
+		243,238,1,0,0,0,243,242,1,0,0,0,244,17,1,0,0,0,245,246,5,48,0,0,246,249,
+		5,198,0,0,247,248,5,49,0,0,248,250,5,198,0,0,249,247,1,0,0,0,249,250,1,
+		0,0,0,250,254,1,0,0,0,251,252,5,49,0,0,252,254,5,198,0,0,253,245,1,0,0,
+		0,253,251,1,0,0,0,254,19,1,0,0,0,255,256,5,50,0,0,256,257,3,146,73,0,257,
+		261,5,2,0,0,258,260,3,22,11,0,259,258,1,0,0,0,260,263,1,0,0,0,261,259,
+		1,0,0,0,261,262,1,0,0,0,262,264,1,0,0,0,263,261,1,0,0,0,264,265,5,3,0,
+		0,265,21,1,0,0,0,266,270,3,24,12,0,267,269,3,26,13,0,268,267,1,0,0,0,269,
+		272,1,0,0,0,270,268,1,0,0,0,270,271,1,0,0,0,271,274,1,0,0,0,272,270,1,
+		0,0,0,273,275,5,53,0,0,274,273,1,0,0,0,274,275,1,0,0,0,275,276,1,0,0,0,
+		276,277,5,1,0,0,277,23,1,0,0,0,278,279,7,1,0,0,279,25,1,0,0,0,280,314,
+		5,54,0,0,281,282,5,45,0,0,282,314,3,28,14,0,283,284,5,44,0,0,284,314,3,
+		28,14,0,285,286,5,46,0,0,286,314,3,28,14,0,287,288,5,55,0,0,288,314,3,
+		28,14,0,289,290,5,56,0,0,290,314,3,28,14,0,291,292,5,57,0,0,292,314,3,
+		28,14,0,293,294,5,58,0,0,294,299,3,32,16,0,295,296,5,4,0,0,296,298,3,32,
+		16,0,297,295,1,0,0,0,298,301,1,0,0,0,299,297,1,0,0,0,299,300,1,0,0,0,300,
+		314,1,0,0,0,301,299,1,0,0,0,302,303,5,59,0,0,303,308,3,34,17,0,304,305,
+		5,4,0,0,305,307,3,34,17,0,306,304,1,0,0,0,307,310,1,0,0,0,308,306,1,0,
+		0,0,308,309,1,0,0,0,309,314,1,0,0,0,310,308,1,0,0,0,311,312,5,60,0,0,312,
+		314,5,198,0,0,313,280,1,0,0,0,313,281,1,0,0,0,313,283,1,0,0,0,313,285,
+		1,0,0,0,313,287,1,0,0,0,313,289,1,0,0,0,313,291,1,0,0,0,313,293,1,0,0,
+		0,313,302,1,0,0,0,313,311,1,0,0,0,314,27,1,0,0,0,315,320,3,30,15,0,316,
+		317,5,4,0,0,317,319,3,30,15,0,318,316,1,0,0,0,319,322,1,0,0,0,320,318,
+		1,0,0,0,320,321,1,0,0,0,321,29,1,0,0,0,322,320,1,0,0,0,323,327,3,150,75,
+		0,324,327,3,146,73,0,325,327,5,54,0,0,326,323,1,0,0,0,326,324,1,0,0,0,
+		326,325,1,0,0,0,327,31,1,0,0,0,328,329,7,2,0,0,329,33,1,0,0,0,330,331,
+		7,3,0,0,331,35,1,0,0,0,332,333,5,61,0,0,333,334,3,146,73,0,334,338,5,2,
+		0,0,335,337,3,38,19,0,336,335,1,0,0,0,337,340,1,0,0,0,338,336,1,0,0,0,
+		338,339,1,0,0,0,339,341,1,0,0,0,340,338,1,0,0,0,341,342,5,3,0,0,342,37,
+		1,0,0,0,343,345,5,62,0,0,344,346,3,26,13,0,345,344,1,0,0,0,346,347,1,0,
+		0,0,347,345,1,0,0,0,347,348,1,0,0,0,348,349,1,0,0,0,349,350,5,1,0,0,350,
+		356,1,0,0,0,351,352,5,63,0,0,352,353,3,154,77,0,353,354,5,1,0,0,354,356,
+		1,0,0,0,355,343,1,0,0,0,355,351,1,0,0,0,356,39,1,0,0,0,357,358,5,64,0,
+		0,358,359,3,146,73,0,359,363,5,2,0,0,360,362,3,42,21,0,361,360,1,0,0,0,
+		362,365,1,0,0,0,363,361,1,0,0,0,363,364,1,0,0,0,364,366,1,0,0,0,365,363,
+		1,0,0,0,366,367,5,3,0,0,367,41,1,0,0,0,368,379,3,44,22,0,369,379,3,50,
+		25,0,370,379,3,58,29,0,371,379,3,62,31,0,372,379,3,64,32,0,373,374,5,65,
+		0,0,374,379,5,1,0,0,375,376,5,66,0,0,376,377,5,199,0,0,377,379,5,1,0,0,
+		378,368,1,0,0,0,378,369,1,0,0,0,378,370,1,0,0,0,378,371,1,0,0,0,378,372,
+		1,0,0,0,378,373,1,0,0,0,378,375,1,0,0,0,379,43,1,0,0,0,380,381,3,46,23,
+		0,381,385,5,2,0,0,382,384,3,48,24,0,383,382,1,0,0,0,384,387,1,0,0,0,385,
+		383,1,0,0,0,385,386,1,0,0,0,386,388,1,0,0,0,387,385,1,0,0,0,388,389,5,
+		3,0,0,389,45,1,0,0,0,390,391,7,4,0,0,391,47,1,0,0,0,392,393,5,69,0,0,393,
+		394,5,5,0,0,394,395,5,198,0,0,395,427,5,1,0,0,396,400,3,24,12,0,397,399,
+		3,26,13,0,398,397,1,0,0,0,399,402,1,0,0,0,400,398,1,0,0,0,400,401,1,0,
+		0,0,401,404,1,0,0,0,402,400,1,0,0,0,403,405,5,53,0,0,404,403,1,0,0,0,404,
+		405,1,0,0,0,405,406,1,0,0,0,406,407,5,1,0,0,407,427,1,0,0,0,408,409,5,
+		70,0,0,409,410,3,146,73,0,410,411,5,1,0,0,411,427,1,0,0,0,412,413,5,71,
+		0,0,413,416,5,198,0,0,414,415,5,47,0,0,415,417,3,28,14,0,416,414,1,0,0,
+		0,416,417,1,0,0,0,417,418,1,0,0,0,418,427,5,1,0,0,419,420,5,72,0,0,420,
+		421,7,5,0,0,421,427,5,1,0,0,422,423,5,75,0,0,423,424,3,146,73,0,424,425,
+		5,1,0,0,425,427,1,0,0,0,426,392,1,0,0,0,426,396,1,0,0,0,426,408,1,0,0,
+		0,426,412,1,0,0,0,426,419,1,0,0,0,426,422,1,0,0,0,427,49,1,0,0,0,428,429,
+		5,76,0,0,429,430,3,52,26,0,430,434,3,54,27,0,431,433,3,56,28,0,432,431,
+		1,0,0,0,433,436,1,0,0,0,434,432,1,0,0,0,434,435,1,0,0,0,435,437,1,0,0,
+		0,436,434,1,0,0,0,437,438,5,1,0,0,438,51,1,0,0,0,439,440,7,6,0,0,440,53,
+		1,0,0,0,441,444,5,198,0,0,442,444,3,154,77,0,443,441,1,0,0,0,443,442,1,
+		0,0,0,444,55,1,0,0,0,445,446,5,44,0,0,446,461,3,28,14,0,447,448,5,45,0,
+		0,448,461,3,28,14,0,449,450,5,82,0,0,450,455,3,146,73,0,451,452,5,4,0,
+		0,452,454,3,146,73,0,453,451,1,0,0,0,454,457,1,0,0,0,455,453,1,0,0,0,455,
+		456,1,0,0,0,456,461,1,0,0,0,457,455,1,0,0,0,458,459,5,83,0,0,459,461,3,
+		154,77,0,460,445,1,0,0,0,460,447,1,0,0,0,460,449,1,0,0,0,460,458,1,0,0,
+		0,461,57,1,0,0,0,462,463,5,84,0,0,463,467,5,2,0,0,464,466,3,60,30,0,465,
+		464,1,0,0,0,466,469,1,0,0,0,467,465,1,0,0,0,467,468,1,0,0,0,468,470,1,
+		0,0,0,469,467,1,0,0,0,470,471,5,3,0,0,471,59,1,0,0,0,472,473,5,85,0,0,
+		473,474,5,86,0,0,474,484,5,1,0,0,475,476,5,85,0,0,476,477,3,28,14,0,477,
+		478,5,1,0,0,478,484,1,0,0,0,479,480,5,87,0,0,480,484,5,1,0,0,481,482,5,
+		88,0,0,482,484,5,1,0,0,483,472,1,0,0,0,483,475,1,0,0,0,483,479,1,0,0,0,
+		483,481,1,0,0,0,484,61,1,0,0,0,485,491,5,89,0,0,486,487,5,52,0,0,487,488,
+		5,44,0,0,488,492,3,28,14,0,489,490,5,50,0,0,490,492,3,146,73,0,491,486,
+		1,0,0,0,491,489,1,0,0,0,492,494,1,0,0,0,493,495,5,90,0,0,494,493,1,0,0,
+		0,494,495,1,0,0,0,495,496,1,0,0,0,496,497,5,1,0,0,497,63,1,0,0,0,498,499,
+		5,91,0,0,499,500,3,146,73,0,500,501,5,1,0,0,501,65,1,0,0,0,502,503,5,92,
+		0,0,503,504,3,146,73,0,504,505,5,93,0,0,505,506,3,68,34,0,506,510,5,2,
+		0,0,507,509,3,70,35,0,508,507,1,0,0,0,509,512,1,0,0,0,510,508,1,0,0,0,
+		510,511,1,0,0,0,511,513,1,0,0,0,512,510,1,0,0,0,513,514,5,3,0,0,514,67,
+		1,0,0,0,515,516,7,7,0,0,516,69,1,0,0,0,517,518,5,100,0,0,518,521,5,198,
+		0,0,519,520,5,101,0,0,520,522,5,198,0,0,521,519,1,0,0,0,521,522,1,0,0,
+		0,522,523,1,0,0,0,523,618,5,1,0,0,524,525,3,46,23,0,525,526,5,71,0,0,526,
+		529,5,198,0,0,527,528,5,47,0,0,528,530,3,28,14,0,529,527,1,0,0,0,529,530,
+		1,0,0,0,530,531,1,0,0,0,531,532,5,1,0,0,532,618,1,0,0,0,533,534,3,46,23,
+		0,534,535,5,102,0,0,535,538,5,198,0,0,536,537,5,47,0,0,537,539,3,28,14,
 		0,538,536,1,0,0,0,538,539,1,0,0,0,539,540,1,0,0,0,540,541,5,1,0,0,541,
-		618,1,0,0,0,542,543,5,101,0,0,543,544,7,8,0,0,544,618,5,1,0,0,545,550,
-		5,104,0,0,546,547,5,50,0,0,547,551,5,52,0,0,548,549,5,48,0,0,549,551,3,
+		618,1,0,0,0,542,543,5,103,0,0,543,544,7,8,0,0,544,618,5,1,0,0,545,550,
+		5,106,0,0,546,547,5,52,0,0,547,551,5,54,0,0,548,549,5,50,0,0,549,551,3,
 		146,73,0,550,546,1,0,0,0,550,548,1,0,0,0,551,552,1,0,0,0,552,618,5,1,0,
-		0,553,559,5,105,0,0,554,555,5,50,0,0,555,556,5,42,0,0,556,560,3,28,14,
-		0,557,558,5,48,0,0,558,560,3,146,73,0,559,554,1,0,0,0,559,557,1,0,0,0,
-		560,561,1,0,0,0,561,562,5,1,0,0,562,618,1,0,0,0,563,564,5,106,0,0,564,
-		565,3,28,14,0,565,566,5,1,0,0,566,618,1,0,0,0,567,568,5,107,0,0,568,578,
-		5,197,0,0,569,570,5,108,0,0,570,575,3,146,73,0,571,572,5,4,0,0,572,574,
+		0,553,559,5,107,0,0,554,555,5,52,0,0,555,556,5,44,0,0,556,560,3,28,14,
+		0,557,558,5,50,0,0,558,560,3,146,73,0,559,554,1,0,0,0,559,557,1,0,0,0,
+		560,561,1,0,0,0,561,562,5,1,0,0,562,618,1,0,0,0,563,564,5,108,0,0,564,
+		565,3,28,14,0,565,566,5,1,0,0,566,618,1,0,0,0,567,568,5,109,0,0,568,578,
+		5,199,0,0,569,570,5,110,0,0,570,575,3,146,73,0,571,572,5,4,0,0,572,574,
 		3,146,73,0,573,571,1,0,0,0,574,577,1,0,0,0,575,573,1,0,0,0,575,576,1,0,
 		0,0,576,579,1,0,0,0,577,575,1,0,0,0,578,569,1,0,0,0,578,579,1,0,0,0,579,
 		589,1,0,0,0,580,584,5,2,0,0,581,583,3,42,21,0,582,581,1,0,0,0,583,586,
@@ -8296,167 +8381,172 @@ public partial class MpolParser : Parser {
 		0,587,590,5,3,0,0,588,590,5,1,0,0,589,580,1,0,0,0,589,588,1,0,0,0,590,
 		618,1,0,0,0,591,618,3,72,36,0,592,618,3,76,38,0,593,618,3,80,40,0,594,
 		618,3,92,46,0,595,618,3,100,50,0,596,618,3,104,52,0,597,618,3,114,57,0,
-		598,599,5,165,0,0,599,603,5,2,0,0,600,602,3,118,59,0,601,600,1,0,0,0,602,
+		598,599,5,167,0,0,599,603,5,2,0,0,600,602,3,118,59,0,601,600,1,0,0,0,602,
 		605,1,0,0,0,603,601,1,0,0,0,603,604,1,0,0,0,604,606,1,0,0,0,605,603,1,
-		0,0,0,606,618,5,3,0,0,607,608,5,168,0,0,608,612,5,2,0,0,609,611,3,120,
+		0,0,0,606,618,5,3,0,0,607,608,5,170,0,0,608,612,5,2,0,0,609,611,3,120,
 		60,0,610,609,1,0,0,0,611,614,1,0,0,0,612,610,1,0,0,0,612,613,1,0,0,0,613,
 		615,1,0,0,0,614,612,1,0,0,0,615,618,5,3,0,0,616,618,3,122,61,0,617,517,
 		1,0,0,0,617,524,1,0,0,0,617,533,1,0,0,0,617,542,1,0,0,0,617,545,1,0,0,
 		0,617,553,1,0,0,0,617,563,1,0,0,0,617,567,1,0,0,0,617,591,1,0,0,0,617,
 		592,1,0,0,0,617,593,1,0,0,0,617,594,1,0,0,0,617,595,1,0,0,0,617,596,1,
 		0,0,0,617,597,1,0,0,0,617,598,1,0,0,0,617,607,1,0,0,0,617,616,1,0,0,0,
-		618,71,1,0,0,0,619,620,5,109,0,0,620,624,5,2,0,0,621,623,3,74,37,0,622,
+		618,71,1,0,0,0,619,620,5,111,0,0,620,624,5,2,0,0,621,623,3,74,37,0,622,
 		621,1,0,0,0,623,626,1,0,0,0,624,622,1,0,0,0,624,625,1,0,0,0,625,627,1,
-		0,0,0,626,624,1,0,0,0,627,628,5,3,0,0,628,73,1,0,0,0,629,630,5,110,0,0,
-		630,633,3,152,76,0,631,632,5,42,0,0,632,634,3,28,14,0,633,631,1,0,0,0,
+		0,0,0,626,624,1,0,0,0,627,628,5,3,0,0,628,73,1,0,0,0,629,630,5,112,0,0,
+		630,633,3,152,76,0,631,632,5,44,0,0,632,634,3,28,14,0,633,631,1,0,0,0,
 		633,634,1,0,0,0,634,635,1,0,0,0,635,636,5,1,0,0,636,664,1,0,0,0,637,639,
-		5,111,0,0,638,640,3,26,13,0,639,638,1,0,0,0,640,641,1,0,0,0,641,639,1,
+		5,113,0,0,638,640,3,26,13,0,639,638,1,0,0,0,640,641,1,0,0,0,641,639,1,
 		0,0,0,641,642,1,0,0,0,642,643,1,0,0,0,643,644,5,1,0,0,644,664,1,0,0,0,
-		645,646,5,111,0,0,646,647,5,48,0,0,647,648,3,146,73,0,648,649,5,1,0,0,
-		649,664,1,0,0,0,650,652,5,112,0,0,651,653,3,26,13,0,652,651,1,0,0,0,653,
+		645,646,5,113,0,0,646,647,5,50,0,0,647,648,3,146,73,0,648,649,5,1,0,0,
+		649,664,1,0,0,0,650,652,5,114,0,0,651,653,3,26,13,0,652,651,1,0,0,0,653,
 		654,1,0,0,0,654,652,1,0,0,0,654,655,1,0,0,0,655,656,1,0,0,0,656,657,5,
-		1,0,0,657,664,1,0,0,0,658,659,5,112,0,0,659,660,5,48,0,0,660,661,3,146,
+		1,0,0,657,664,1,0,0,0,658,659,5,114,0,0,659,660,5,50,0,0,660,661,3,146,
 		73,0,661,662,5,1,0,0,662,664,1,0,0,0,663,629,1,0,0,0,663,637,1,0,0,0,663,
-		645,1,0,0,0,663,650,1,0,0,0,663,658,1,0,0,0,664,75,1,0,0,0,665,666,5,82,
+		645,1,0,0,0,663,650,1,0,0,0,663,658,1,0,0,0,664,75,1,0,0,0,665,666,5,84,
 		0,0,666,670,5,2,0,0,667,669,3,78,39,0,668,667,1,0,0,0,669,672,1,0,0,0,
 		670,668,1,0,0,0,670,671,1,0,0,0,671,673,1,0,0,0,672,670,1,0,0,0,673,674,
-		5,3,0,0,674,77,1,0,0,0,675,676,5,113,0,0,676,677,5,196,0,0,677,678,5,1,
-		0,0,678,79,1,0,0,0,679,680,5,114,0,0,680,684,5,2,0,0,681,683,3,82,41,0,
+		5,3,0,0,674,77,1,0,0,0,675,676,5,115,0,0,676,677,5,198,0,0,677,678,5,1,
+		0,0,678,79,1,0,0,0,679,680,5,116,0,0,680,684,5,2,0,0,681,683,3,82,41,0,
 		682,681,1,0,0,0,683,686,1,0,0,0,684,682,1,0,0,0,684,685,1,0,0,0,685,687,
-		1,0,0,0,686,684,1,0,0,0,687,688,5,3,0,0,688,81,1,0,0,0,689,690,5,115,0,
-		0,690,691,5,197,0,0,691,713,5,1,0,0,692,693,5,116,0,0,693,694,5,48,0,0,
-		694,695,3,146,73,0,695,696,5,1,0,0,696,713,1,0,0,0,697,698,5,117,0,0,698,
-		699,3,152,76,0,699,700,5,118,0,0,700,710,5,196,0,0,701,705,5,2,0,0,702,
+		1,0,0,0,686,684,1,0,0,0,687,688,5,3,0,0,688,81,1,0,0,0,689,690,5,117,0,
+		0,690,691,5,199,0,0,691,713,5,1,0,0,692,693,5,118,0,0,693,694,5,50,0,0,
+		694,695,3,146,73,0,695,696,5,1,0,0,696,713,1,0,0,0,697,698,5,119,0,0,698,
+		699,3,152,76,0,699,700,5,120,0,0,700,710,5,198,0,0,701,705,5,2,0,0,702,
 		704,3,84,42,0,703,702,1,0,0,0,704,707,1,0,0,0,705,703,1,0,0,0,705,706,
 		1,0,0,0,706,708,1,0,0,0,707,705,1,0,0,0,708,711,5,3,0,0,709,711,5,1,0,
 		0,710,701,1,0,0,0,710,709,1,0,0,0,711,713,1,0,0,0,712,689,1,0,0,0,712,
-		692,1,0,0,0,712,697,1,0,0,0,713,83,1,0,0,0,714,715,5,119,0,0,715,716,3,
-		86,43,0,716,717,3,146,73,0,717,718,5,1,0,0,718,734,1,0,0,0,719,720,5,120,
-		0,0,720,721,5,196,0,0,721,734,5,1,0,0,722,734,3,88,44,0,723,724,5,64,0,
-		0,724,725,5,197,0,0,725,734,5,1,0,0,726,727,5,121,0,0,727,728,3,146,73,
-		0,728,729,5,1,0,0,729,734,1,0,0,0,730,731,5,122,0,0,731,732,5,197,0,0,
+		692,1,0,0,0,712,697,1,0,0,0,713,83,1,0,0,0,714,715,5,121,0,0,715,716,3,
+		86,43,0,716,717,3,146,73,0,717,718,5,1,0,0,718,734,1,0,0,0,719,720,5,122,
+		0,0,720,721,5,198,0,0,721,734,5,1,0,0,722,734,3,88,44,0,723,724,5,66,0,
+		0,724,725,5,199,0,0,725,734,5,1,0,0,726,727,5,123,0,0,727,728,3,146,73,
+		0,728,729,5,1,0,0,729,734,1,0,0,0,730,731,5,124,0,0,731,732,5,199,0,0,
 		732,734,5,1,0,0,733,714,1,0,0,0,733,719,1,0,0,0,733,722,1,0,0,0,733,723,
 		1,0,0,0,733,726,1,0,0,0,733,730,1,0,0,0,734,85,1,0,0,0,735,736,7,9,0,0,
-		736,87,1,0,0,0,737,738,5,123,0,0,738,739,5,124,0,0,739,740,5,127,0,0,740,
-		741,3,90,45,0,741,742,5,1,0,0,742,750,1,0,0,0,743,744,5,123,0,0,744,745,
-		5,125,0,0,745,746,5,126,0,0,746,747,3,146,73,0,747,748,5,1,0,0,748,750,
-		1,0,0,0,749,737,1,0,0,0,749,743,1,0,0,0,750,89,1,0,0,0,751,752,5,128,0,
-		0,752,753,5,6,0,0,753,754,5,197,0,0,754,761,5,7,0,0,755,756,5,129,0,0,
-		756,757,5,6,0,0,757,758,5,197,0,0,758,761,5,7,0,0,759,761,5,197,0,0,760,
-		751,1,0,0,0,760,755,1,0,0,0,760,759,1,0,0,0,761,91,1,0,0,0,762,763,5,130,
-		0,0,763,764,5,118,0,0,764,765,5,196,0,0,765,769,5,2,0,0,766,768,3,94,47,
+		736,87,1,0,0,0,737,738,5,125,0,0,738,739,5,126,0,0,739,740,5,129,0,0,740,
+		741,3,90,45,0,741,742,5,1,0,0,742,750,1,0,0,0,743,744,5,125,0,0,744,745,
+		5,127,0,0,745,746,5,128,0,0,746,747,3,146,73,0,747,748,5,1,0,0,748,750,
+		1,0,0,0,749,737,1,0,0,0,749,743,1,0,0,0,750,89,1,0,0,0,751,752,5,130,0,
+		0,752,753,5,6,0,0,753,754,5,199,0,0,754,761,5,7,0,0,755,756,5,131,0,0,
+		756,757,5,6,0,0,757,758,5,199,0,0,758,761,5,7,0,0,759,761,5,199,0,0,760,
+		751,1,0,0,0,760,755,1,0,0,0,760,759,1,0,0,0,761,91,1,0,0,0,762,763,5,132,
+		0,0,763,764,5,120,0,0,764,765,5,198,0,0,765,769,5,2,0,0,766,768,3,94,47,
 		0,767,766,1,0,0,0,768,771,1,0,0,0,769,767,1,0,0,0,769,770,1,0,0,0,770,
-		772,1,0,0,0,771,769,1,0,0,0,772,773,5,3,0,0,773,93,1,0,0,0,774,775,5,131,
-		0,0,775,776,3,152,76,0,776,777,5,1,0,0,777,803,1,0,0,0,778,779,5,132,0,
-		0,779,780,3,152,76,0,780,781,5,118,0,0,781,791,5,196,0,0,782,786,5,2,0,
+		772,1,0,0,0,771,769,1,0,0,0,772,773,5,3,0,0,773,93,1,0,0,0,774,775,5,133,
+		0,0,775,776,3,152,76,0,776,777,5,1,0,0,777,803,1,0,0,0,778,779,5,134,0,
+		0,779,780,3,152,76,0,780,781,5,120,0,0,781,791,5,198,0,0,782,786,5,2,0,
 		0,783,785,3,98,49,0,784,783,1,0,0,0,785,788,1,0,0,0,786,784,1,0,0,0,786,
 		787,1,0,0,0,787,789,1,0,0,0,788,786,1,0,0,0,789,792,5,3,0,0,790,792,5,
-		1,0,0,791,782,1,0,0,0,791,790,1,0,0,0,792,803,1,0,0,0,793,795,5,133,0,
+		1,0,0,791,782,1,0,0,0,791,790,1,0,0,0,792,803,1,0,0,0,793,795,5,135,0,
 		0,794,796,3,96,48,0,795,794,1,0,0,0,796,797,1,0,0,0,797,795,1,0,0,0,797,
 		798,1,0,0,0,798,799,1,0,0,0,799,800,5,1,0,0,800,803,1,0,0,0,801,803,3,
 		128,64,0,802,774,1,0,0,0,802,778,1,0,0,0,802,793,1,0,0,0,802,801,1,0,0,
-		0,803,95,1,0,0,0,804,805,5,134,0,0,805,813,3,156,78,0,806,807,5,135,0,
-		0,807,813,5,196,0,0,808,809,5,136,0,0,809,813,5,196,0,0,810,811,5,137,
+		0,803,95,1,0,0,0,804,805,5,136,0,0,805,813,3,156,78,0,806,807,5,137,0,
+		0,807,813,5,198,0,0,808,809,5,138,0,0,809,813,5,198,0,0,810,811,5,139,
 		0,0,811,813,3,156,78,0,812,804,1,0,0,0,812,806,1,0,0,0,812,808,1,0,0,0,
-		812,810,1,0,0,0,813,97,1,0,0,0,814,815,5,138,0,0,815,818,5,196,0,0,816,
-		817,5,99,0,0,817,819,5,194,0,0,818,816,1,0,0,0,818,819,1,0,0,0,819,823,
-		1,0,0,0,820,821,5,139,0,0,821,824,3,156,78,0,822,824,5,140,0,0,823,820,
+		812,810,1,0,0,0,813,97,1,0,0,0,814,815,5,140,0,0,815,818,5,198,0,0,816,
+		817,5,101,0,0,817,819,5,196,0,0,818,816,1,0,0,0,818,819,1,0,0,0,819,823,
+		1,0,0,0,820,821,5,141,0,0,821,824,3,156,78,0,822,824,5,142,0,0,823,820,
 		1,0,0,0,823,822,1,0,0,0,823,824,1,0,0,0,824,825,1,0,0,0,825,850,5,1,0,
-		0,826,850,3,88,44,0,827,828,5,141,0,0,828,829,5,142,0,0,829,830,5,196,
-		0,0,830,850,5,1,0,0,831,832,5,143,0,0,832,833,3,156,78,0,833,834,5,1,0,
-		0,834,850,1,0,0,0,835,836,5,144,0,0,836,837,5,77,0,0,837,838,3,146,73,
-		0,838,839,5,1,0,0,839,850,1,0,0,0,840,841,5,144,0,0,841,842,5,76,0,0,842,
-		843,3,146,73,0,843,844,5,1,0,0,844,850,1,0,0,0,845,846,5,64,0,0,846,847,
-		5,197,0,0,847,850,5,1,0,0,848,850,3,130,65,0,849,814,1,0,0,0,849,826,1,
+		0,826,850,3,88,44,0,827,828,5,143,0,0,828,829,5,144,0,0,829,830,5,198,
+		0,0,830,850,5,1,0,0,831,832,5,145,0,0,832,833,3,156,78,0,833,834,5,1,0,
+		0,834,850,1,0,0,0,835,836,5,146,0,0,836,837,5,79,0,0,837,838,3,146,73,
+		0,838,839,5,1,0,0,839,850,1,0,0,0,840,841,5,146,0,0,841,842,5,78,0,0,842,
+		843,3,146,73,0,843,844,5,1,0,0,844,850,1,0,0,0,845,846,5,66,0,0,846,847,
+		5,199,0,0,847,850,5,1,0,0,848,850,3,130,65,0,849,814,1,0,0,0,849,826,1,
 		0,0,0,849,827,1,0,0,0,849,831,1,0,0,0,849,835,1,0,0,0,849,840,1,0,0,0,
-		849,845,1,0,0,0,849,848,1,0,0,0,850,99,1,0,0,0,851,852,5,126,0,0,852,853,
+		849,845,1,0,0,0,849,848,1,0,0,0,850,99,1,0,0,0,851,852,5,128,0,0,852,853,
 		3,146,73,0,853,857,5,2,0,0,854,856,3,102,51,0,855,854,1,0,0,0,856,859,
 		1,0,0,0,857,855,1,0,0,0,857,858,1,0,0,0,858,860,1,0,0,0,859,857,1,0,0,
-		0,860,861,5,3,0,0,861,101,1,0,0,0,862,863,5,145,0,0,863,864,5,196,0,0,
-		864,865,5,127,0,0,865,870,3,90,45,0,866,867,5,146,0,0,867,868,5,186,0,
-		0,868,869,5,187,0,0,869,871,5,186,0,0,870,866,1,0,0,0,870,871,1,0,0,0,
-		871,872,1,0,0,0,872,873,5,1,0,0,873,103,1,0,0,0,874,875,5,147,0,0,875,
-		876,5,148,0,0,876,877,3,146,73,0,877,881,5,2,0,0,878,880,3,106,53,0,879,
+		0,860,861,5,3,0,0,861,101,1,0,0,0,862,863,5,147,0,0,863,864,5,198,0,0,
+		864,865,5,129,0,0,865,870,3,90,45,0,866,867,5,148,0,0,867,868,5,188,0,
+		0,868,869,5,189,0,0,869,871,5,188,0,0,870,866,1,0,0,0,870,871,1,0,0,0,
+		871,872,1,0,0,0,872,873,5,1,0,0,873,103,1,0,0,0,874,875,5,149,0,0,875,
+		876,5,150,0,0,876,877,3,146,73,0,877,881,5,2,0,0,878,880,3,106,53,0,879,
 		878,1,0,0,0,880,883,1,0,0,0,881,879,1,0,0,0,881,882,1,0,0,0,882,884,1,
-		0,0,0,883,881,1,0,0,0,884,885,5,3,0,0,885,105,1,0,0,0,886,887,5,110,0,
-		0,887,888,3,152,76,0,888,889,5,1,0,0,889,922,1,0,0,0,890,891,5,58,0,0,
-		891,892,5,196,0,0,892,922,5,1,0,0,893,894,5,149,0,0,894,904,3,108,54,0,
+		0,0,0,883,881,1,0,0,0,884,885,5,3,0,0,885,105,1,0,0,0,886,887,5,112,0,
+		0,887,888,3,152,76,0,888,889,5,1,0,0,889,922,1,0,0,0,890,891,5,60,0,0,
+		891,892,5,198,0,0,892,922,5,1,0,0,893,894,5,151,0,0,894,904,3,108,54,0,
 		895,899,5,2,0,0,896,898,3,110,55,0,897,896,1,0,0,0,898,901,1,0,0,0,899,
 		897,1,0,0,0,899,900,1,0,0,0,900,902,1,0,0,0,901,899,1,0,0,0,902,905,5,
 		3,0,0,903,905,5,1,0,0,904,895,1,0,0,0,904,903,1,0,0,0,905,922,1,0,0,0,
-		906,907,5,157,0,0,907,912,3,112,56,0,908,909,5,4,0,0,909,911,3,112,56,
+		906,907,5,159,0,0,907,912,3,112,56,0,908,909,5,4,0,0,909,911,3,112,56,
 		0,910,908,1,0,0,0,911,914,1,0,0,0,912,910,1,0,0,0,912,913,1,0,0,0,913,
 		915,1,0,0,0,914,912,1,0,0,0,915,916,5,1,0,0,916,922,1,0,0,0,917,918,5,
-		161,0,0,918,919,3,156,78,0,919,920,5,1,0,0,920,922,1,0,0,0,921,886,1,0,
+		163,0,0,918,919,3,156,78,0,919,920,5,1,0,0,920,922,1,0,0,0,921,886,1,0,
 		0,0,921,890,1,0,0,0,921,893,1,0,0,0,921,906,1,0,0,0,921,917,1,0,0,0,922,
-		107,1,0,0,0,923,924,7,10,0,0,924,109,1,0,0,0,925,926,5,152,0,0,926,927,
-		5,195,0,0,927,953,5,1,0,0,928,929,5,153,0,0,929,934,5,197,0,0,930,931,
-		5,4,0,0,931,933,5,197,0,0,932,930,1,0,0,0,933,936,1,0,0,0,934,932,1,0,
+		107,1,0,0,0,923,924,7,10,0,0,924,109,1,0,0,0,925,926,5,154,0,0,926,927,
+		5,197,0,0,927,953,5,1,0,0,928,929,5,155,0,0,929,934,5,199,0,0,930,931,
+		5,4,0,0,931,933,5,199,0,0,932,930,1,0,0,0,933,936,1,0,0,0,934,932,1,0,
 		0,0,934,935,1,0,0,0,935,937,1,0,0,0,936,934,1,0,0,0,937,953,5,1,0,0,938,
-		939,5,154,0,0,939,940,3,90,45,0,940,941,5,1,0,0,941,953,1,0,0,0,942,943,
-		5,155,0,0,943,944,3,90,45,0,944,945,5,1,0,0,945,953,1,0,0,0,946,947,5,
-		145,0,0,947,948,3,90,45,0,948,949,5,1,0,0,949,953,1,0,0,0,950,951,5,156,
+		939,5,156,0,0,939,940,3,90,45,0,940,941,5,1,0,0,941,953,1,0,0,0,942,943,
+		5,157,0,0,943,944,3,90,45,0,944,945,5,1,0,0,945,953,1,0,0,0,946,947,5,
+		147,0,0,947,948,3,90,45,0,948,949,5,1,0,0,949,953,1,0,0,0,950,951,5,158,
 		0,0,951,953,5,1,0,0,952,925,1,0,0,0,952,928,1,0,0,0,952,938,1,0,0,0,952,
 		942,1,0,0,0,952,946,1,0,0,0,952,950,1,0,0,0,953,111,1,0,0,0,954,955,7,
-		11,0,0,955,113,1,0,0,0,956,957,5,162,0,0,957,961,5,2,0,0,958,960,3,116,
+		11,0,0,955,113,1,0,0,0,956,957,5,164,0,0,957,961,5,2,0,0,958,960,3,116,
 		58,0,959,958,1,0,0,0,960,963,1,0,0,0,961,959,1,0,0,0,961,962,1,0,0,0,962,
 		964,1,0,0,0,963,961,1,0,0,0,964,965,5,3,0,0,965,115,1,0,0,0,966,967,5,
-		163,0,0,967,968,5,197,0,0,968,977,5,1,0,0,969,970,5,164,0,0,970,971,3,
-		156,78,0,971,972,5,1,0,0,972,977,1,0,0,0,973,974,5,99,0,0,974,975,5,194,
+		165,0,0,967,968,5,199,0,0,968,977,5,1,0,0,969,970,5,166,0,0,970,971,3,
+		156,78,0,971,972,5,1,0,0,972,977,1,0,0,0,973,974,5,101,0,0,974,975,5,196,
 		0,0,975,977,5,1,0,0,976,966,1,0,0,0,976,969,1,0,0,0,976,973,1,0,0,0,977,
-		117,1,0,0,0,978,979,5,48,0,0,979,980,3,146,73,0,980,981,5,1,0,0,981,989,
-		1,0,0,0,982,983,5,166,0,0,983,984,3,32,16,0,984,985,5,196,0,0,985,986,
-		5,167,0,0,986,987,5,1,0,0,987,989,1,0,0,0,988,978,1,0,0,0,988,982,1,0,
-		0,0,989,119,1,0,0,0,990,991,5,169,0,0,991,992,5,48,0,0,992,993,3,146,73,
-		0,993,994,5,1,0,0,994,999,1,0,0,0,995,996,5,170,0,0,996,997,5,196,0,0,
+		117,1,0,0,0,978,979,5,50,0,0,979,980,3,146,73,0,980,981,5,1,0,0,981,989,
+		1,0,0,0,982,983,5,168,0,0,983,984,3,32,16,0,984,985,5,198,0,0,985,986,
+		5,169,0,0,986,987,5,1,0,0,987,989,1,0,0,0,988,978,1,0,0,0,988,982,1,0,
+		0,0,989,119,1,0,0,0,990,991,5,171,0,0,991,992,5,50,0,0,992,993,3,146,73,
+		0,993,994,5,1,0,0,994,999,1,0,0,0,995,996,5,172,0,0,996,997,5,198,0,0,
 		997,999,5,1,0,0,998,990,1,0,0,0,998,995,1,0,0,0,999,121,1,0,0,0,1000,1001,
 		5,8,0,0,1001,1005,5,2,0,0,1002,1004,3,124,62,0,1003,1002,1,0,0,0,1004,
 		1007,1,0,0,0,1005,1003,1,0,0,0,1005,1006,1,0,0,0,1006,1008,1,0,0,0,1007,
 		1005,1,0,0,0,1008,1009,5,3,0,0,1009,123,1,0,0,0,1010,1011,5,9,0,0,1011,
 		1015,3,152,76,0,1012,1014,3,126,63,0,1013,1012,1,0,0,0,1014,1017,1,0,0,
 		0,1015,1013,1,0,0,0,1015,1016,1,0,0,0,1016,1018,1,0,0,0,1017,1015,1,0,
-		0,0,1018,1019,5,1,0,0,1019,125,1,0,0,0,1020,1021,5,58,0,0,1021,1027,5,
-		196,0,0,1022,1023,5,10,0,0,1023,1027,5,196,0,0,1024,1025,5,11,0,0,1025,
+		0,0,1018,1019,5,1,0,0,1019,125,1,0,0,0,1020,1021,5,60,0,0,1021,1027,5,
+		198,0,0,1022,1023,5,10,0,0,1023,1027,5,198,0,0,1024,1025,5,11,0,0,1025,
 		1027,3,156,78,0,1026,1020,1,0,0,0,1026,1022,1,0,0,0,1026,1024,1,0,0,0,
 		1027,127,1,0,0,0,1028,1029,5,28,0,0,1029,1030,7,12,0,0,1030,1031,5,1,0,
 		0,1031,129,1,0,0,0,1032,1033,5,8,0,0,1033,1041,3,132,66,0,1034,1042,5,
 		13,0,0,1035,1042,5,12,0,0,1036,1038,3,134,67,0,1037,1036,1,0,0,0,1038,
 		1039,1,0,0,0,1039,1037,1,0,0,0,1039,1040,1,0,0,0,1040,1042,1,0,0,0,1041,
 		1034,1,0,0,0,1041,1035,1,0,0,0,1041,1037,1,0,0,0,1042,1043,1,0,0,0,1043,
-		1044,5,1,0,0,1044,1072,1,0,0,0,1045,1046,5,22,0,0,1046,1047,5,13,0,0,1047,
+		1044,5,1,0,0,1044,1087,1,0,0,0,1045,1046,5,22,0,0,1046,1047,5,13,0,0,1047,
 		1052,3,138,69,0,1048,1049,5,4,0,0,1049,1051,3,138,69,0,1050,1048,1,0,0,
 		0,1051,1054,1,0,0,0,1052,1050,1,0,0,0,1052,1053,1,0,0,0,1053,1055,1,0,
-		0,0,1054,1052,1,0,0,0,1055,1056,5,1,0,0,1056,1072,1,0,0,0,1057,1058,5,
-		22,0,0,1058,1059,5,23,0,0,1059,1060,5,196,0,0,1060,1072,5,1,0,0,1061,1062,
-		5,22,0,0,1062,1063,5,24,0,0,1063,1064,5,117,0,0,1064,1072,5,1,0,0,1065,
-		1066,5,18,0,0,1066,1067,5,13,0,0,1067,1072,5,1,0,0,1068,1069,5,19,0,0,
-		1069,1070,5,27,0,0,1070,1072,5,1,0,0,1071,1032,1,0,0,0,1071,1045,1,0,0,
-		0,1071,1057,1,0,0,0,1071,1061,1,0,0,0,1071,1065,1,0,0,0,1071,1068,1,0,
-		0,0,1072,131,1,0,0,0,1073,1074,7,13,0,0,1074,133,1,0,0,0,1075,1076,5,16,
-		0,0,1076,1080,5,196,0,0,1077,1078,5,17,0,0,1078,1080,3,136,68,0,1079,1075,
-		1,0,0,0,1079,1077,1,0,0,0,1080,135,1,0,0,0,1081,1082,7,14,0,0,1082,137,
-		1,0,0,0,1083,1084,7,15,0,0,1084,139,1,0,0,0,1085,1086,5,44,0,0,1086,1087,
-		3,146,73,0,1087,1088,5,53,0,0,1088,1089,5,29,0,0,1089,1099,5,197,0,0,1090,
-		1094,5,2,0,0,1091,1093,3,142,71,0,1092,1091,1,0,0,0,1093,1096,1,0,0,0,
-		1094,1092,1,0,0,0,1094,1095,1,0,0,0,1095,1097,1,0,0,0,1096,1094,1,0,0,
-		0,1097,1100,5,3,0,0,1098,1100,5,1,0,0,1099,1090,1,0,0,0,1099,1098,1,0,
-		0,0,1100,141,1,0,0,0,1101,1102,5,30,0,0,1102,1103,5,197,0,0,1103,1118,
-		5,1,0,0,1104,1106,5,23,0,0,1105,1107,3,144,72,0,1106,1105,1,0,0,0,1107,
-		1108,1,0,0,0,1108,1106,1,0,0,0,1108,1109,1,0,0,0,1109,1110,1,0,0,0,1110,
-		1111,5,1,0,0,1111,1118,1,0,0,0,1112,1113,5,31,0,0,1113,1118,5,1,0,0,1114,
-		1115,5,69,0,0,1115,1116,5,196,0,0,1116,1118,5,1,0,0,1117,1101,1,0,0,0,
-		1117,1104,1,0,0,0,1117,1112,1,0,0,0,1117,1114,1,0,0,0,1118,143,1,0,0,0,
-		1119,1120,7,16,0,0,1120,1121,5,196,0,0,1121,145,1,0,0,0,1122,1125,5,198,
-		0,0,1123,1125,3,148,74,0,1124,1122,1,0,0,0,1124,1123,1,0,0,0,1125,147,
-		1,0,0,0,1126,1127,7,17,0,0,1127,149,1,0,0,0,1128,1129,7,18,0,0,1129,151,
-		1,0,0,0,1130,1131,7,19,0,0,1131,153,1,0,0,0,1132,1133,5,192,0,0,1133,155,
-		1,0,0,0,1134,1135,5,193,0,0,1135,157,1,0,0,0,101,161,174,188,197,205,209,
-		213,217,225,233,240,243,249,253,261,270,274,299,308,313,320,326,338,347,
-		355,363,378,385,400,404,416,426,434,443,455,460,467,483,491,494,510,521,
-		529,538,550,559,575,578,584,589,603,612,617,624,633,641,654,663,670,684,
-		705,710,712,733,749,760,769,786,791,797,802,812,818,823,849,857,870,881,
-		899,904,912,921,934,952,961,976,988,998,1005,1015,1026,1039,1041,1052,
-		1071,1079,1094,1099,1108,1117,1124
+		0,0,1054,1052,1,0,0,0,1055,1056,5,1,0,0,1056,1087,1,0,0,0,1057,1058,5,
+		22,0,0,1058,1059,5,23,0,0,1059,1060,5,198,0,0,1060,1087,5,1,0,0,1061,1062,
+		5,22,0,0,1062,1063,5,24,0,0,1063,1064,5,119,0,0,1064,1087,5,1,0,0,1065,
+		1066,5,18,0,0,1066,1067,5,13,0,0,1067,1087,5,1,0,0,1068,1069,5,19,0,0,
+		1069,1070,5,27,0,0,1070,1087,5,1,0,0,1071,1072,5,17,0,0,1072,1083,7,13,
+		0,0,1073,1084,5,30,0,0,1074,1075,5,31,0,0,1075,1080,3,136,68,0,1076,1077,
+		5,4,0,0,1077,1079,3,136,68,0,1078,1076,1,0,0,0,1079,1082,1,0,0,0,1080,
+		1078,1,0,0,0,1080,1081,1,0,0,0,1081,1084,1,0,0,0,1082,1080,1,0,0,0,1083,
+		1073,1,0,0,0,1083,1074,1,0,0,0,1084,1085,1,0,0,0,1085,1087,5,1,0,0,1086,
+		1032,1,0,0,0,1086,1045,1,0,0,0,1086,1057,1,0,0,0,1086,1061,1,0,0,0,1086,
+		1065,1,0,0,0,1086,1068,1,0,0,0,1086,1071,1,0,0,0,1087,131,1,0,0,0,1088,
+		1089,7,14,0,0,1089,133,1,0,0,0,1090,1091,5,16,0,0,1091,1095,5,198,0,0,
+		1092,1093,5,17,0,0,1093,1095,3,136,68,0,1094,1090,1,0,0,0,1094,1092,1,
+		0,0,0,1095,135,1,0,0,0,1096,1097,7,15,0,0,1097,137,1,0,0,0,1098,1099,7,
+		16,0,0,1099,139,1,0,0,0,1100,1101,5,46,0,0,1101,1102,3,146,73,0,1102,1103,
+		5,55,0,0,1103,1104,5,29,0,0,1104,1114,5,199,0,0,1105,1109,5,2,0,0,1106,
+		1108,3,142,71,0,1107,1106,1,0,0,0,1108,1111,1,0,0,0,1109,1107,1,0,0,0,
+		1109,1110,1,0,0,0,1110,1112,1,0,0,0,1111,1109,1,0,0,0,1112,1115,5,3,0,
+		0,1113,1115,5,1,0,0,1114,1105,1,0,0,0,1114,1113,1,0,0,0,1115,141,1,0,0,
+		0,1116,1117,5,32,0,0,1117,1118,5,199,0,0,1118,1133,5,1,0,0,1119,1121,5,
+		23,0,0,1120,1122,3,144,72,0,1121,1120,1,0,0,0,1122,1123,1,0,0,0,1123,1121,
+		1,0,0,0,1123,1124,1,0,0,0,1124,1125,1,0,0,0,1125,1126,5,1,0,0,1126,1133,
+		1,0,0,0,1127,1128,5,33,0,0,1128,1133,5,1,0,0,1129,1130,5,71,0,0,1130,1131,
+		5,198,0,0,1131,1133,5,1,0,0,1132,1116,1,0,0,0,1132,1119,1,0,0,0,1132,1127,
+		1,0,0,0,1132,1129,1,0,0,0,1133,143,1,0,0,0,1134,1135,7,17,0,0,1135,1136,
+		5,198,0,0,1136,145,1,0,0,0,1137,1140,5,200,0,0,1138,1140,3,148,74,0,1139,
+		1137,1,0,0,0,1139,1138,1,0,0,0,1140,147,1,0,0,0,1141,1142,7,18,0,0,1142,
+		149,1,0,0,0,1143,1144,7,19,0,0,1144,151,1,0,0,0,1145,1146,7,20,0,0,1146,
+		153,1,0,0,0,1147,1148,5,194,0,0,1148,155,1,0,0,0,1149,1150,5,195,0,0,1150,
+		157,1,0,0,0,103,161,174,188,197,205,209,213,217,225,233,240,243,249,253,
+		261,270,274,299,308,313,320,326,338,347,355,363,378,385,400,404,416,426,
+		434,443,455,460,467,483,491,494,510,521,529,538,550,559,575,578,584,589,
+		603,612,617,624,633,641,654,663,670,684,705,710,712,733,749,760,769,786,
+		791,797,802,812,818,823,849,857,870,881,899,904,912,921,934,952,961,976,
+		988,998,1005,1015,1026,1039,1041,1052,1080,1083,1086,1094,1109,1114,1123,
+		1132,1139
 	};
 
 	public static readonly ATN _ATN =

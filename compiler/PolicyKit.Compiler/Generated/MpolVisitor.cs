@@ -1075,6 +1075,13 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitNbrGracefulShutdown([NotNull] MpolParser.NbrGracefulShutdownContext context);
 	/// <summary>
+	/// Visit a parse tree produced by the <c>nbrCommunity</c>
+	/// labeled alternative in <see cref="MpolParser.neighborSecurityStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitNbrCommunity([NotNull] MpolParser.NbrCommunityContext context);
+	/// <summary>
 	/// Visit a parse tree produced by <see cref="MpolParser.rpkiState"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
