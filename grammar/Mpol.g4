@@ -15,6 +15,7 @@ policyFile : declaration* EOF ;
 declaration
     : includeDecl
     | setDecl
+    | irrSetDecl
     | filterDecl
     | classDecl
     | profileDecl
@@ -296,6 +297,7 @@ neighborSecurityStmt
     | AS_PATH FIRST_AS PEER ';'                                      # nbrAsPathFirstAs
     | BLACKHOLE REJECT ';'                                           # nbrBlackholeReject
     | GRACEFUL_SHUTDOWN HONOR ';'                                    # nbrGracefulShutdown
+    | COMMUNITY (IN | OUT) (STRIP | ADD community (',' community)*) ';'   # nbrCommunity
     ;
 rpkiState : VALID | INVALID | NOT_FOUND ;
 rpkiMark
@@ -304,6 +306,18 @@ rpkiMark
     ;
 community : COMMUNITY_VALUE | BLACKHOLE | GRACEFUL_SHUTDOWN | NO_EXPORT | NO_ADVERTISE ;
 asnClass : BOGON_ASNS | PRIVATE_ASNS ;
+
+// prefixes customer-a from irr "AS-EXAMPLE" { rpsl "irr/customer-a.db"; max-length ipv4 24 ipv6 48; aggregate; limit 5000; }
+// A prefixes set built at compile time from RPSL route/route6/as-set objects and pinned in the
+// policy's lock file (docs/language.md, "IRR-built prefix sets").
+irrSetDecl : PREFIXES name FROM IRR STRING ('{' irrStmt* '}' | ';') ;
+irrStmt
+    : RPSL STRING ';'                                          # irrRpsl
+    | MAX_LENGTH irrFamilyLength+ ';'                          # irrMaxLength
+    | AGGREGATE ';'                                            # irrAggregate
+    | LIMIT INT ';'                                            # irrLimit
+    ;
+irrFamilyLength : (IPV4_WORD | IPV6_WORD) INT ;
 
 RPKI : 'rpki' ;
 CACHE : 'cache' ;
@@ -326,6 +340,13 @@ BOGON_ASNS : 'bogon-asns' ;
 PRIVATE_ASNS : 'private-asns' ;
 HONOR : 'honor' ;
 EBGP_DEFAULT : 'ebgp-default' ;
+IRR : 'irr' ;
+STRIP : 'strip' ;
+ADD : 'add' ;
+RPSL : 'rpsl' ;
+AGGREGATE : 'aggregate' ;
+IPV4_WORD : 'ipv4' ;
+IPV6_WORD : 'ipv6' ;
 // A standard community ASN:VALUE (RFC 1997).
 COMMUNITY_VALUE : DIGIT+ ':' DIGIT+ ;
 
@@ -336,6 +357,7 @@ name : IDENT | softKeyword ;
 softKeyword : AUTO_RP | IP | UDP | TCP | ICMP | ICMPV6 | QUERY | LEAVE | MTRACE | DVMRP | SITE | CA | CERT
             | STRICT | VERSION | CONTROL | ACCESS | STATION | MONITOR | INTERVAL | PEER | KEY
             | RPKI | CACHE | PREFERENCE | REFRESH | ACCEPT | REJECT | INVALID | COMMUNITY | BLACKHOLE | HONOR
+            | IRR | RPSL | AGGREGATE | IPV4_WORD | IPV6_WORD | STRIP | ADD
             | TEST | GIVEN | EXPECT | REPEAT | BECAUSE | BY ;
 prefix : IPV4_PREFIX | IPV6_PREFIX | IPV4 | IPV6 ;
 ipAddress : IPV4 | IPV6 ;

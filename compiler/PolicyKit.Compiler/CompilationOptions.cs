@@ -22,6 +22,12 @@ public sealed record CompilationOptions
     public IReadOnlyList<string> IncludeDirectories { get; init; } = [];
 
     /// <summary>
+    /// --rpsl: files or folders of RPSL objects (route, route6, as-set) that IRR-built sets
+    /// without an 'rpsl' of their own are resolved from; their folders may be read too.
+    /// </summary>
+    public IReadOnlyList<string> RpslPaths { get; init; } = [];
+
+    /// <summary>
     /// The targets a compile writes (null for `mpolc check`: every target). MP4001 is about a
     /// device's configuration: when no selected target writes the configuration of a device's
     /// platform (say `--target agent` alone), what that platform cannot express blocks nothing.

@@ -1,6 +1,7 @@
 using PolicyKit.Compiler.Binding;
 using PolicyKit.Compiler.Checks;
 using PolicyKit.Compiler.Diagnostics;
+using PolicyKit.Compiler.Irr;
 using PolicyKit.Compiler.Syntax;
 
 namespace PolicyKit.Compiler;
@@ -12,21 +13,37 @@ namespace PolicyKit.Compiler;
 /// </summary>
 public static class PolicyCompiler
 {
-    public static CheckResult Check(string path, CompilationOptions options, IPolicyFileReader? reader = null)
+    public static CheckResult Check(string path, CompilationOptions options, IPolicyFileReader? reader = null) =>
+        Run(path, options, reader, refreshLock: false).Result;
+
+    /// <summary>
+    /// `mpolc lock`: checks the policy with every IRR-built set resolved from its RPSL data (not
+    /// from the lock file) and returns, besides the result, the lock text to write — null when
+    /// the policy has errors.
+    /// </summary>
+    public static (CheckResult Result, string? LockText) Lock(string path, CompilationOptions options, IPolicyFileReader? reader = null)
+    {
+        var (result, irr) = Run(path, options, reader, refreshLock: true);
+        return (result, result.Model is null ? null : IrrLockFile.Format(irr.Lock));
+    }
+
+    private static (CheckResult Result, IrrOutcome Irr) Run(string path, CompilationOptions options, IPolicyFileReader? reader, bool refreshLock)
     {
         reader ??= DiskPolicyFileReader.Instance;
         var diagnostics = new DiagnosticBag();
         var files = new IncludeLoader(reader, diagnostics, options.IncludeDirectories).Load(path);
         if (files.Count == 0 || diagnostics.HasErrors)
         {
-            return Finish(path, null, diagnostics, files.Select(f => f.Source).ToList(), options);
+            return (Finish(path, null, diagnostics, files.Select(f => f.Source).ToList(), options), IrrOutcome.None);
         }
-        var model = new Binder(diagnostics).Bind(files);
+        // IRR-built sets are answered before binding, so the binder sees plain prefix sets.
+        var irr = new IrrStage(reader, diagnostics, options).Resolve(files, path, refreshLock);
+        var model = new Binder(diagnostics) { IrrSets = irr.Sets }.Bind(files);
         if (model is not null && !diagnostics.HasErrors)
         {
             PolicyChecks.Run(model, options, diagnostics);
         }
-        return Finish(path, model, diagnostics, files.Select(f => f.Source).ToList(), options);
+        return (Finish(path, model, diagnostics, files.Select(f => f.Source).ToList(), options), irr);
     }
 
     private static CheckResult Finish(string path, Model.PolicyModel? model, DiagnosticBag bag, IReadOnlyList<Text.SourceFile> files, CompilationOptions options)

@@ -35,6 +35,7 @@ internal static class MpolcCommandLine
         root.Add(TestCommand.Create(context));
         root.Add(FmtCommand.Create(context));
         root.Add(Lsp.LspCommand.Create(context));
+        root.Add(LockCommand.Create(context));
         return root;
     }
 

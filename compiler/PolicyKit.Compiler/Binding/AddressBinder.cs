@@ -22,6 +22,9 @@ public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics
     private readonly HashSet<string> _underWay = new(StringComparer.Ordinal);
     private readonly HashSet<string> _cycleReported = new(StringComparer.Ordinal);
 
+    /// <summary>The resolved prefixes of IRR-built sets, by their entry.</summary>
+    public IReadOnlyDictionary<IrrItemSyntax, ImmutableArray<PrefixEntry>> IrrSets { get; init; } = new Dictionary<IrrItemSyntax, ImmutableArray<PrefixEntry>>();
+
     public IEnumerable<AddressSet> ResolvedSets => _resolved.Values.OfType<AddressSet>();
 
     /// <summary>
@@ -97,6 +100,10 @@ public sealed class AddressBinder(SymbolTable symbols, DiagnosticBag diagnostics
                     break;
                 case AnyItemSyntax:
                     any = true;
+                    break;
+                case IrrItemSyntax irr when IrrSets.TryGetValue(irr, out var prefixes):
+                    // Shared as one leaf: an IRR set of thousands of prefixes is one piece of a rope.
+                    parts.Add(new Part(null, new AddressMatch(EntryRope.Of(prefixes), EntryRope.Empty, [], irr.Span)));
                     break;
             }
         }

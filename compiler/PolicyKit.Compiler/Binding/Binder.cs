@@ -14,12 +14,15 @@ namespace PolicyKit.Compiler.Binding;
 /// </summary>
 public sealed class Binder(DiagnosticBag diagnostics)
 {
+    /// <summary>The resolved prefixes of the IRR-built sets (<see cref="Irr.IrrStage"/>); a set missing here had an error already reported.</summary>
+    public IReadOnlyDictionary<IrrItemSyntax, ImmutableArray<PrefixEntry>> IrrSets { get; init; } = new Dictionary<IrrItemSyntax, ImmutableArray<PrefixEntry>>();
+
     public PolicyModel? Bind(IReadOnlyList<LoadedFile> files)
     {
         if (files.Count == 0 || files.Any(f => f.Syntax is null)) return null;
         var trees = files.Select(f => f.Syntax!).ToList();
         var symbols = new SymbolTable(trees, diagnostics);
-        var addresses = new AddressBinder(symbols, diagnostics);
+        var addresses = new AddressBinder(symbols, diagnostics) { IrrSets = IrrSets };
         var filters = new FilterBinder(symbols, addresses, diagnostics);
         var devices = new DeviceBinder(symbols, addresses, filters, diagnostics);
 

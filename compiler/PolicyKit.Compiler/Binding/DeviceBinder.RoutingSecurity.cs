@@ -80,6 +80,38 @@ public sealed partial class DeviceBinder
     }
 
     /// <summary>
+    /// The neighbor's <c>community in|out</c> statements of one direction together: <c>strip</c>
+    /// once, the added communities in the order written. Inbound, <c>strip</c> would remove the
+    /// community an <c>rpki … community</c> mark adds (MP2059).
+    /// </summary>
+    private CommunityPolicy? BindCommunities(NeighborSyntax neighbor, bool inbound)
+    {
+        var statements = neighbor.Body.OfType<CommunitySyntax>().Where(s => s.Inbound == inbound).ToList();
+        if (statements.Count == 0) return null;
+        string direction = inbound ? "in" : "out";
+        string scope = $"neighbor {neighbor.Address.NetworkAddress}";
+        bool strip = false;
+        var add = new List<BgpCommunity>();
+        foreach (var s in statements)
+        {
+            if (s.Strip)
+            {
+                if (strip) diagnostics.Add(s.Span, c => c.DuplicateSetting($"community {direction} strip", scope));
+                strip = true;
+            }
+            add.AddRange(s.Add.Where(a => !add.Contains(a)));
+        }
+        if (inbound && strip)
+        {
+            foreach (var mark in neighbor.Body.OfType<OriginValidationSyntax>().Where(o => o.Community is not null))
+            {
+                diagnostics.Add(mark.Span, c => c.CommunityMarkStripped(neighbor.Address.NetworkAddress.ToString(), mark.State.Keyword(), mark.Community!.ToString()));
+            }
+        }
+        return new CommunityPolicy(strip, add.ToImmutableArray(), statements.Select(s => s.Span).ToImmutableArray());
+    }
+
+    /// <summary>
     /// Origin validation needs validated ROA payloads: a neighbor that acts on them on a device
     /// without an RTR cache is MP2050; caches on a device that runs no BGP validate nothing (MP2051).
     /// </summary>

@@ -343,6 +343,8 @@ public sealed partial class DeviceBinder(SymbolTable symbols, AddressBinder addr
                         AsPath = BindAsPath(n),
                         BlackholeRejectSpan = BindWellKnown(n, BgpCommunity.Blackhole, "blackhole reject"),
                         GracefulShutdownSpan = BindWellKnown(n, BgpCommunity.GracefulShutdown, "graceful-shutdown honor"),
+                        CommunitiesIn = BindCommunities(n, inbound: true),
+                        CommunitiesOut = BindCommunities(n, inbound: false),
                     });
                     break;
             }

@@ -49,6 +49,37 @@ public sealed partial class DiagnosticCatalog
         Error("MP2051", $"device '{device}' has RTR caches but runs no BGP",
             "origin validation applies to BGP routes: add the bgp block, or remove 'rpki'");
 
+    public DiagnosticTemplate IrrDataUnavailable(string set, string path, string reason) =>
+        Error("MP2052", $"prefixes set '{set}' cannot read its RPSL data '{path}': {reason}",
+            "name a file or folder of RPSL objects in the policy's folder tree with 'rpsl \"PATH\";', or pass mpolc --rpsl PATH");
+
+    public DiagnosticTemplate RpslSyntax(string message) =>
+        Error("MP2053", $"RPSL: {message}", "the object is skipped; fix or remove it in the IRR export");
+
+    public DiagnosticTemplate IrrObjectNotFound(string set, string objectName) =>
+        Error("MP2054", $"prefixes set '{set}': the RPSL data has no {(objectName.Contains('-') ? "as-set" : "route or route6 object with origin")} {objectName}",
+            "check the name, or that the export holds the registry that defines it");
+
+    public DiagnosticTemplate IrrMemberSetMissing(string set, string members) =>
+        Warning("MP2055", $"prefixes set '{set}': member as-sets not in the RPSL data, so their prefixes are missing: {members}",
+            "add the registries that define them to the RPSL data");
+
+    public DiagnosticTemplate IrrSetCycle(string set, string chain) =>
+        Warning("MP2056", $"prefixes set '{set}': as-sets contain each other in a cycle: {chain}",
+            "each as-set is expanded once, so the result is complete; the registry's data is worth a look");
+
+    public DiagnosticTemplate IrrSetEmpty(string set, string objectName) =>
+        Error("MP2057", $"prefixes set '{set}' from {objectName} has no prefix: a filter built from it rejects every route",
+            "the as-set's ASNs registered no route or route6 objects (or all are longer than max-length)");
+
+    public DiagnosticTemplate IrrSetTooLarge(string set, int count, int limit) =>
+        Error("MP2058", $"prefixes set '{set}' resolves to {count} entries, more than its limit {limit}",
+            "a set this large is often a mistake (a transit's as-set in place of a customer's); if it is right, raise 'limit'");
+
+    public DiagnosticTemplate CommunityMarkStripped(string neighbor, string state, string community) =>
+        Error("MP2059", $"neighbor {neighbor} marks RPKI-{state} routes with community {community}, but 'community in strip' removes every community of its routes after the marks",
+            "keep the mark with 'rpki STATE local-preference N', or tag every route of the neighbor with 'community in add'");
+
     public DiagnosticTemplate TestUnknownDevice(string test, string device, IEnumerable<string> known) =>
         Error("MP2030", $"test '{test}' names no device of the policy: '{device}'", DidYouMean(device, known));
 

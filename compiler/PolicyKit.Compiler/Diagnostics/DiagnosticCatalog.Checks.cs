@@ -140,4 +140,15 @@ public sealed partial class DiagnosticCatalog
     public DiagnosticTemplate InvalidOriginPreferred(string neighbor, int invalid, int other, string otherState) =>
         Warning("MP3081", $"neighbor {neighbor} gives RPKI-invalid routes local preference {invalid}, not below {other} of {otherState} routes",
             "an invalid route should lose to every other: lower its local preference, or reject it");
+
+    public DiagnosticTemplate IrrNotLocked(string set, string lockFile) =>
+        Warning("MP3082", $"prefixes set '{set}' is resolved from the RPSL data now, not pinned in {lockFile}",
+            "run 'mpolc lock' and commit the lock file, so every compile uses the same prefixes and a change is reviewed");
+
+    public DiagnosticTemplate IrrLockStale(string set, string lockFile, string change) =>
+        Warning("MP3083", $"the RPSL data of prefixes set '{set}' changed since {lockFile} was written ({change}); the compile uses the locked prefixes",
+            "run 'mpolc lock' to take the new data, and review the lock file's diff");
+
+    public DiagnosticTemplate IrrLockInvalid(string message) =>
+        Error("MP3084", $"lock file: {message}", "rewrite it with 'mpolc lock'");
 }

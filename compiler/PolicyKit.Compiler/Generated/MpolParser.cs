@@ -39,36 +39,37 @@ public partial class MpolParser : Parser {
 		PREFERENCE=10, REFRESH=11, ACCEPT=12, REJECT=13, INVALID=14, NOT_FOUND=15, 
 		LOCAL_PREFERENCE=16, COMMUNITY=17, BLACKHOLE=18, GRACEFUL_SHUTDOWN=19, 
 		NO_EXPORT=20, NO_ADVERTISE=21, AS_PATH=22, MAX_LENGTH=23, FIRST_AS=24, 
-		BOGON_ASNS=25, PRIVATE_ASNS=26, HONOR=27, EBGP_DEFAULT=28, COMMUNITY_VALUE=29, 
-		INCLUDE=30, TEST=31, GIVEN=32, EXPECT=33, REPEAT=34, BECAUSE=35, BY=36, 
-		GROUPS=37, SOURCES=38, PREFIXES=39, EXCEPT=40, GE=41, LE=42, FILTER=43, 
-		PERMIT=44, DENY=45, LOG=46, ANY=47, FROM=48, TO=49, RPS=50, PROTOCOL=51, 
-		IGMP_TYPE=52, PORT=53, CLASS=54, MATCH=55, COST=56, PROFILE=57, ROUTER_GUARD=58, 
-		AUDIT=59, DESCRIPTION=60, IGMP=61, MLD=62, VERSION=63, ACCESS=64, LIMIT=65, 
-		QUERIES=66, DROP=67, ALLOW=68, CONTROL=69, STATE_LIMIT=70, RPF=71, OUT=72, 
-		IN=73, BOTH=74, CONNECTED=75, CLASSES=76, DEFAULT_COST=77, PIM=78, NEIGHBORS=79, 
-		NONE=80, BSR_BORDER=81, DISABLED=82, BOUNDARY=83, FILTER_AUTO_RP=84, SOURCE_FILTER=85, 
-		DEVICE=86, PLATFORM=87, IOS_XE=88, IOS_XR=89, JUNOS=90, FRR=91, NFTABLES=92, 
-		LINUX=93, MROUTE_LIMIT=94, WARN=95, DEFAULT_LIMIT=96, SAP_LISTEN=97, ON=98, 
-		OFF=99, MRINFO=100, GROUP_RANGE=101, SSM_RANGE=102, INTERFACE=103, USES=104, 
-		TAKEOVER=105, COMPOSE=106, LOOPBACK_FILTER=107, RP=108, ADDRESS=109, ACCEPT_REGISTER=110, 
-		ANNOUNCE_FILTER=111, REGISTER_RATE_LIMIT=112, MSDP=113, ORIGINATOR_ID=114, 
-		REDISTRIBUTE=115, PEER=116, AS=117, SA_FILTER=118, SA_LIMIT=119, MESH_GROUP=120, 
-		CONNECT_SOURCE=121, AUTH=122, MD5=123, TCP_AO=124, KEYCHAIN=125, SECRET=126, 
-		ENV=127, FILE=128, BGP=129, ROUTER_ID=130, NEIGHBOR=131, DAMPING=132, 
-		HALF_LIFE=133, REUSE=134, SUPPRESS=135, MAX_SUPPRESS=136, MAX_PREFIX=137, 
-		RESTART=138, WARNING_ONLY=139, TTL_SECURITY=140, HOPS=141, HOLD_TIME=142, 
-		PREFIX_FILTER=143, KEY=144, VALID=145, BMP=146, STATION=147, TLS=148, 
-		MUTUAL=149, SERVER_ONLY=150, MIN_VERSION=151, CIPHERS=152, CA=153, CERT=154, 
-		STRICT=155, MONITOR=156, PRE_POLICY=157, POST_POLICY=158, LOC_RIB=159, 
-		STATS_INTERVAL=160, TELEMETRY=161, SITE=162, INTERVAL=163, CONTROL_PLANE=164, 
-		RATE_LIMIT=165, PPS=166, GROUP_ENCRYPTION=167, PROTECT=168, GROUP_ID=169, 
-		UDP=170, TCP=171, ICMP=172, ICMPV6=173, IP=174, AUTO_RP=175, QUERY=176, 
-		REPORT_V1=177, REPORT_V2=178, REPORT_V3=179, LEAVE=180, PIM_V1=181, DVMRP=182, 
-		MTRACE=183, MTRACE_RESPONSE=184, DATE=185, RANGE_DOTS=186, IPV4_PREFIX=187, 
-		IPV4=188, IPV6_PREFIX=189, IPV6=190, BANDWIDTH=191, DURATION=192, PERCENT=193, 
-		DECIMAL=194, INT=195, STRING=196, IDENT=197, LINE_COMMENT=198, BLOCK_COMMENT=199, 
-		WS=200, BAD_CHAR=201;
+		BOGON_ASNS=25, PRIVATE_ASNS=26, HONOR=27, EBGP_DEFAULT=28, IRR=29, STRIP=30, 
+		ADD=31, RPSL=32, AGGREGATE=33, IPV4_WORD=34, IPV6_WORD=35, COMMUNITY_VALUE=36, 
+		INCLUDE=37, TEST=38, GIVEN=39, EXPECT=40, REPEAT=41, BECAUSE=42, BY=43, 
+		GROUPS=44, SOURCES=45, PREFIXES=46, EXCEPT=47, GE=48, LE=49, FILTER=50, 
+		PERMIT=51, DENY=52, LOG=53, ANY=54, FROM=55, TO=56, RPS=57, PROTOCOL=58, 
+		IGMP_TYPE=59, PORT=60, CLASS=61, MATCH=62, COST=63, PROFILE=64, ROUTER_GUARD=65, 
+		AUDIT=66, DESCRIPTION=67, IGMP=68, MLD=69, VERSION=70, ACCESS=71, LIMIT=72, 
+		QUERIES=73, DROP=74, ALLOW=75, CONTROL=76, STATE_LIMIT=77, RPF=78, OUT=79, 
+		IN=80, BOTH=81, CONNECTED=82, CLASSES=83, DEFAULT_COST=84, PIM=85, NEIGHBORS=86, 
+		NONE=87, BSR_BORDER=88, DISABLED=89, BOUNDARY=90, FILTER_AUTO_RP=91, SOURCE_FILTER=92, 
+		DEVICE=93, PLATFORM=94, IOS_XE=95, IOS_XR=96, JUNOS=97, FRR=98, NFTABLES=99, 
+		LINUX=100, MROUTE_LIMIT=101, WARN=102, DEFAULT_LIMIT=103, SAP_LISTEN=104, 
+		ON=105, OFF=106, MRINFO=107, GROUP_RANGE=108, SSM_RANGE=109, INTERFACE=110, 
+		USES=111, TAKEOVER=112, COMPOSE=113, LOOPBACK_FILTER=114, RP=115, ADDRESS=116, 
+		ACCEPT_REGISTER=117, ANNOUNCE_FILTER=118, REGISTER_RATE_LIMIT=119, MSDP=120, 
+		ORIGINATOR_ID=121, REDISTRIBUTE=122, PEER=123, AS=124, SA_FILTER=125, 
+		SA_LIMIT=126, MESH_GROUP=127, CONNECT_SOURCE=128, AUTH=129, MD5=130, TCP_AO=131, 
+		KEYCHAIN=132, SECRET=133, ENV=134, FILE=135, BGP=136, ROUTER_ID=137, NEIGHBOR=138, 
+		DAMPING=139, HALF_LIFE=140, REUSE=141, SUPPRESS=142, MAX_SUPPRESS=143, 
+		MAX_PREFIX=144, RESTART=145, WARNING_ONLY=146, TTL_SECURITY=147, HOPS=148, 
+		HOLD_TIME=149, PREFIX_FILTER=150, KEY=151, VALID=152, BMP=153, STATION=154, 
+		TLS=155, MUTUAL=156, SERVER_ONLY=157, MIN_VERSION=158, CIPHERS=159, CA=160, 
+		CERT=161, STRICT=162, MONITOR=163, PRE_POLICY=164, POST_POLICY=165, LOC_RIB=166, 
+		STATS_INTERVAL=167, TELEMETRY=168, SITE=169, INTERVAL=170, CONTROL_PLANE=171, 
+		RATE_LIMIT=172, PPS=173, GROUP_ENCRYPTION=174, PROTECT=175, GROUP_ID=176, 
+		UDP=177, TCP=178, ICMP=179, ICMPV6=180, IP=181, AUTO_RP=182, QUERY=183, 
+		REPORT_V1=184, REPORT_V2=185, REPORT_V3=186, LEAVE=187, PIM_V1=188, DVMRP=189, 
+		MTRACE=190, MTRACE_RESPONSE=191, DATE=192, RANGE_DOTS=193, IPV4_PREFIX=194, 
+		IPV4=195, IPV6_PREFIX=196, IPV6=197, BANDWIDTH=198, DURATION=199, PERCENT=200, 
+		DECIMAL=201, INT=202, STRING=203, IDENT=204, LINE_COMMENT=205, BLOCK_COMMENT=206, 
+		WS=207, BAD_CHAR=208;
 	public const int
 		RULE_policyFile = 0, RULE_declaration = 1, RULE_includeDecl = 2, RULE_testDecl = 3, 
 		RULE_testStmt = 4, RULE_setDecl = 5, RULE_setKind = 6, RULE_setEntry = 7, 
@@ -89,8 +90,9 @@ public partial class MpolParser : Parser {
 		RULE_telemetryStmt = 59, RULE_controlPlaneStmt = 60, RULE_groupEncryptionStmt = 61, 
 		RULE_rpkiBlock = 62, RULE_rpkiStmt = 63, RULE_rpkiCacheOption = 64, RULE_ebgpDefaultStmt = 65, 
 		RULE_neighborSecurityStmt = 66, RULE_rpkiState = 67, RULE_rpkiMark = 68, 
-		RULE_community = 69, RULE_asnClass = 70, RULE_name = 71, RULE_softKeyword = 72, 
-		RULE_prefix = 73, RULE_ipAddress = 74, RULE_bandwidth = 75, RULE_duration = 76;
+		RULE_community = 69, RULE_asnClass = 70, RULE_irrSetDecl = 71, RULE_irrStmt = 72, 
+		RULE_irrFamilyLength = 73, RULE_name = 74, RULE_softKeyword = 75, RULE_prefix = 76, 
+		RULE_ipAddress = 77, RULE_bandwidth = 78, RULE_duration = 79;
 	public static readonly string[] ruleNames = {
 		"policyFile", "declaration", "includeDecl", "testDecl", "testStmt", "setDecl", 
 		"setKind", "setEntry", "setItem", "prefixLengthRange", "filterDecl", "filterRule", 
@@ -105,8 +107,9 @@ public partial class MpolParser : Parser {
 		"bmpBlock", "bmpStmt", "tlsMode", "tlsStmt", "monitorPolicy", "telemetryBlock", 
 		"telemetryStmt", "controlPlaneStmt", "groupEncryptionStmt", "rpkiBlock", 
 		"rpkiStmt", "rpkiCacheOption", "ebgpDefaultStmt", "neighborSecurityStmt", 
-		"rpkiState", "rpkiMark", "community", "asnClass", "name", "softKeyword", 
-		"prefix", "ipAddress", "bandwidth", "duration"
+		"rpkiState", "rpkiMark", "community", "asnClass", "irrSetDecl", "irrStmt", 
+		"irrFamilyLength", "name", "softKeyword", "prefix", "ipAddress", "bandwidth", 
+		"duration"
 	};
 
 	private static readonly string[] _LiteralNames = {
@@ -114,29 +117,30 @@ public partial class MpolParser : Parser {
 		"'preference'", "'refresh'", "'accept'", "'reject'", "'invalid'", "'not-found'", 
 		"'local-preference'", "'community'", "'blackhole'", "'graceful-shutdown'", 
 		"'no-export'", "'no-advertise'", "'as-path'", "'max-length'", "'first-as'", 
-		"'bogon-asns'", "'private-asns'", "'honor'", "'ebgp-default'", null, "'include'", 
-		"'test'", "'given'", "'expect'", "'repeat'", "'because'", "'by'", "'groups'", 
-		"'sources'", "'prefixes'", "'except'", "'ge'", "'le'", "'filter'", "'permit'", 
-		"'deny'", "'log'", "'any'", "'from'", "'to'", "'rps'", "'protocol'", "'igmp-type'", 
-		"'port'", "'class'", "'match'", "'cost'", "'profile'", "'router-guard'", 
-		"'audit'", "'description'", "'igmp'", "'mld'", "'version'", "'access'", 
-		"'limit'", "'queries'", "'drop'", "'allow'", "'control'", "'state-limit'", 
-		"'rpf'", "'out'", "'in'", "'both'", "'connected'", "'classes'", "'default-cost'", 
-		"'pim'", "'neighbors'", "'none'", "'bsr-border'", "'disabled'", "'boundary'", 
-		"'filter-auto-rp'", "'source-filter'", "'device'", "'platform'", "'ios-xe'", 
-		"'ios-xr'", "'junos'", "'frr'", "'nftables'", "'linux'", "'mroute-limit'", 
-		"'warn'", "'default-limit'", "'sap-listen'", "'on'", "'off'", "'mrinfo'", 
-		"'group-range'", "'ssm-range'", "'interface'", "'uses'", "'takeover'", 
-		"'compose'", "'loopback-filter'", "'rp'", "'address'", "'accept-register'", 
-		"'announce-filter'", "'register-rate-limit'", "'msdp'", "'originator-id'", 
-		"'redistribute'", "'peer'", "'as'", "'sa-filter'", "'sa-limit'", "'mesh-group'", 
-		"'connect-source'", "'auth'", "'md5'", "'tcp-ao'", "'keychain'", "'secret'", 
-		"'env'", "'file'", "'bgp'", "'router-id'", "'neighbor'", "'damping'", 
-		"'half-life'", "'reuse'", "'suppress'", "'max-suppress'", "'max-prefix'", 
-		"'restart'", "'warning-only'", "'ttl-security'", "'hops'", "'hold-time'", 
-		"'prefix-filter'", "'key'", "'valid'", "'bmp'", "'station'", "'tls'", 
-		"'mutual'", "'server-only'", "'min-version'", "'ciphers'", "'ca'", "'cert'", 
-		"'strict'", "'monitor'", "'pre-policy'", "'post-policy'", "'loc-rib'", 
+		"'bogon-asns'", "'private-asns'", "'honor'", "'ebgp-default'", "'irr'", 
+		"'strip'", "'add'", "'rpsl'", "'aggregate'", "'ipv4'", "'ipv6'", null, 
+		"'include'", "'test'", "'given'", "'expect'", "'repeat'", "'because'", 
+		"'by'", "'groups'", "'sources'", "'prefixes'", "'except'", "'ge'", "'le'", 
+		"'filter'", "'permit'", "'deny'", "'log'", "'any'", "'from'", "'to'", 
+		"'rps'", "'protocol'", "'igmp-type'", "'port'", "'class'", "'match'", 
+		"'cost'", "'profile'", "'router-guard'", "'audit'", "'description'", "'igmp'", 
+		"'mld'", "'version'", "'access'", "'limit'", "'queries'", "'drop'", "'allow'", 
+		"'control'", "'state-limit'", "'rpf'", "'out'", "'in'", "'both'", "'connected'", 
+		"'classes'", "'default-cost'", "'pim'", "'neighbors'", "'none'", "'bsr-border'", 
+		"'disabled'", "'boundary'", "'filter-auto-rp'", "'source-filter'", "'device'", 
+		"'platform'", "'ios-xe'", "'ios-xr'", "'junos'", "'frr'", "'nftables'", 
+		"'linux'", "'mroute-limit'", "'warn'", "'default-limit'", "'sap-listen'", 
+		"'on'", "'off'", "'mrinfo'", "'group-range'", "'ssm-range'", "'interface'", 
+		"'uses'", "'takeover'", "'compose'", "'loopback-filter'", "'rp'", "'address'", 
+		"'accept-register'", "'announce-filter'", "'register-rate-limit'", "'msdp'", 
+		"'originator-id'", "'redistribute'", "'peer'", "'as'", "'sa-filter'", 
+		"'sa-limit'", "'mesh-group'", "'connect-source'", "'auth'", "'md5'", "'tcp-ao'", 
+		"'keychain'", "'secret'", "'env'", "'file'", "'bgp'", "'router-id'", "'neighbor'", 
+		"'damping'", "'half-life'", "'reuse'", "'suppress'", "'max-suppress'", 
+		"'max-prefix'", "'restart'", "'warning-only'", "'ttl-security'", "'hops'", 
+		"'hold-time'", "'prefix-filter'", "'key'", "'valid'", "'bmp'", "'station'", 
+		"'tls'", "'mutual'", "'server-only'", "'min-version'", "'ciphers'", "'ca'", 
+		"'cert'", "'strict'", "'monitor'", "'pre-policy'", "'post-policy'", "'loc-rib'", 
 		"'stats-interval'", "'telemetry'", "'site'", "'interval'", "'control-plane'", 
 		"'rate-limit'", "'pps'", "'group-encryption'", "'protect'", "'group-id'", 
 		"'udp'", "'tcp'", "'icmp'", "'icmpv6'", "'ip'", "'auto-rp'", "'query'", 
@@ -148,7 +152,8 @@ public partial class MpolParser : Parser {
 		"REFRESH", "ACCEPT", "REJECT", "INVALID", "NOT_FOUND", "LOCAL_PREFERENCE", 
 		"COMMUNITY", "BLACKHOLE", "GRACEFUL_SHUTDOWN", "NO_EXPORT", "NO_ADVERTISE", 
 		"AS_PATH", "MAX_LENGTH", "FIRST_AS", "BOGON_ASNS", "PRIVATE_ASNS", "HONOR", 
-		"EBGP_DEFAULT", "COMMUNITY_VALUE", "INCLUDE", "TEST", "GIVEN", "EXPECT", 
+		"EBGP_DEFAULT", "IRR", "STRIP", "ADD", "RPSL", "AGGREGATE", "IPV4_WORD", 
+		"IPV6_WORD", "COMMUNITY_VALUE", "INCLUDE", "TEST", "GIVEN", "EXPECT", 
 		"REPEAT", "BECAUSE", "BY", "GROUPS", "SOURCES", "PREFIXES", "EXCEPT", 
 		"GE", "LE", "FILTER", "PERMIT", "DENY", "LOG", "ANY", "FROM", "TO", "RPS", 
 		"PROTOCOL", "IGMP_TYPE", "PORT", "CLASS", "MATCH", "COST", "PROFILE", 
@@ -236,21 +241,21 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 157;
+			State = 163;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 30)) & ~0x3f) == 0 && ((1L << (_la - 30)) & 72057594188931971L) != 0)) {
+			while (((((_la - 37)) & ~0x3f) == 0 && ((1L << (_la - 37)) & 72057594188931971L) != 0)) {
 				{
 				{
-				State = 154;
+				State = 160;
 				declaration();
 				}
 				}
-				State = 159;
+				State = 165;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 160;
+			State = 166;
 			Match(Eof);
 			}
 		}
@@ -271,6 +276,9 @@ public partial class MpolParser : Parser {
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public SetDeclContext setDecl() {
 			return GetRuleContext<SetDeclContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public IrrSetDeclContext irrSetDecl() {
+			return GetRuleContext<IrrSetDeclContext>(0);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public FilterDeclContext filterDecl() {
 			return GetRuleContext<FilterDeclContext>(0);
@@ -305,62 +313,65 @@ public partial class MpolParser : Parser {
 		DeclarationContext _localctx = new DeclarationContext(Context, State);
 		EnterRule(_localctx, 2, RULE_declaration);
 		try {
-			State = 169;
+			State = 176;
 			ErrorHandler.Sync(this);
-			switch (TokenStream.LA(1)) {
-			case INCLUDE:
+			switch ( Interpreter.AdaptivePredict(TokenStream,1,Context) ) {
+			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 162;
+				State = 168;
 				includeDecl();
 				}
 				break;
-			case GROUPS:
-			case SOURCES:
-			case PREFIXES:
+			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 163;
+				State = 169;
 				setDecl();
 				}
 				break;
-			case FILTER:
+			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 164;
+				State = 170;
+				irrSetDecl();
+				}
+				break;
+			case 4:
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 171;
 				filterDecl();
 				}
 				break;
-			case CLASS:
-				EnterOuterAlt(_localctx, 4);
+			case 5:
+				EnterOuterAlt(_localctx, 5);
 				{
-				State = 165;
+				State = 172;
 				classDecl();
 				}
 				break;
-			case PROFILE:
-				EnterOuterAlt(_localctx, 5);
+			case 6:
+				EnterOuterAlt(_localctx, 6);
 				{
-				State = 166;
+				State = 173;
 				profileDecl();
 				}
 				break;
-			case DEVICE:
-				EnterOuterAlt(_localctx, 6);
+			case 7:
+				EnterOuterAlt(_localctx, 7);
 				{
-				State = 167;
+				State = 174;
 				deviceDecl();
 				}
 				break;
-			case TEST:
-				EnterOuterAlt(_localctx, 7);
+			case 8:
+				EnterOuterAlt(_localctx, 8);
 				{
-				State = 168;
+				State = 175;
 				testDecl();
 				}
 				break;
-			default:
-				throw new NoViableAltException(this);
 			}
 		}
 		catch (RecognitionException re) {
@@ -397,11 +408,11 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 171;
+			State = 178;
 			Match(INCLUDE);
-			State = 172;
+			State = 179;
 			Match(STRING);
-			State = 173;
+			State = 180;
 			Match(T__0);
 			}
 		}
@@ -450,31 +461,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 175;
+			State = 182;
 			Match(TEST);
-			State = 176;
-			Match(STRING);
-			State = 177;
-			Match(DEVICE);
-			State = 178;
-			name();
-			State = 179;
-			Match(T__1);
 			State = 183;
+			Match(STRING);
+			State = 184;
+			Match(DEVICE);
+			State = 185;
+			name();
+			State = 186;
+			Match(T__1);
+			State = 190;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==GIVEN || _la==EXPECT) {
 				{
 				{
-				State = 180;
+				State = 187;
 				testStmt();
 				}
 				}
-				State = 185;
+				State = 192;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 186;
+			State = 193;
 			Match(T__2);
 			}
 		}
@@ -542,30 +553,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 8, RULE_testStmt);
 		int _la;
 		try {
-			State = 212;
+			State = 219;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GIVEN:
 				_localctx = new TestGivenContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 188;
+				State = 195;
 				Match(GIVEN);
-				State = 189;
+				State = 196;
 				Match(STRING);
-				State = 192;
+				State = 199;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==REPEAT) {
 					{
-					State = 190;
+					State = 197;
 					Match(REPEAT);
-					State = 191;
+					State = 198;
 					Match(INT);
 					}
 				}
 
-				State = 194;
+				State = 201;
 				Match(T__0);
 				}
 				break;
@@ -573,49 +584,49 @@ public partial class MpolParser : Parser {
 				_localctx = new TestExpectContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 195;
+				State = 202;
 				Match(EXPECT);
-				State = 196;
+				State = 203;
 				action();
-				State = 197;
+				State = 204;
 				Match(STRING);
-				State = 200;
+				State = 207;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==REPEAT) {
 					{
-					State = 198;
+					State = 205;
 					Match(REPEAT);
-					State = 199;
+					State = 206;
 					Match(INT);
 					}
 				}
 
-				State = 204;
+				State = 211;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==BECAUSE) {
 					{
-					State = 202;
+					State = 209;
 					Match(BECAUSE);
-					State = 203;
+					State = 210;
 					Match(STRING);
 					}
 				}
 
-				State = 208;
+				State = 215;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==BY) {
 					{
-					State = 206;
+					State = 213;
 					Match(BY);
-					State = 207;
+					State = 214;
 					Match(STRING);
 					}
 				}
 
-				State = 210;
+				State = 217;
 				Match(T__0);
 				}
 				break;
@@ -668,27 +679,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 214;
+			State = 221;
 			setKind();
-			State = 215;
+			State = 222;
 			name();
-			State = 216;
+			State = 223;
 			Match(T__1);
-			State = 220;
+			State = 227;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & -9223370801917034752L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 4503599627370529L) != 0) || ((((_la - 144)) & ~0x3f) == 0 && ((1L << (_la - 144)) & 9140042526891529L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 158123113742080L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 9007199254741059L) != 0) || ((((_la - 151)) & ~0x3f) == 0 && ((1L << (_la - 151)) & 9140042526891529L) != 0)) {
 				{
 				{
-				State = 217;
+				State = 224;
 				setEntry();
 				}
 				}
-				State = 222;
+				State = 229;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 223;
+			State = 230;
 			Match(T__2);
 			}
 		}
@@ -728,9 +739,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 225;
+			State = 232;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 962072674304L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 123145302310912L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -776,19 +787,19 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 228;
+			State = 235;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==EXCEPT) {
 				{
-				State = 227;
+				State = 234;
 				Match(EXCEPT);
 				}
 			}
 
-			State = 230;
+			State = 237;
 			setItem();
-			State = 231;
+			State = 238;
 			Match(T__0);
 			}
 		}
@@ -849,7 +860,7 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 16, RULE_setItem);
 		int _la;
 		try {
-			State = 238;
+			State = 245;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IPV4_PREFIX:
@@ -859,14 +870,14 @@ public partial class MpolParser : Parser {
 				_localctx = new SetPrefixItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 233;
+				State = 240;
 				prefix();
-				State = 235;
+				State = 242;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GE || _la==LE) {
 					{
-					State = 234;
+					State = 241;
 					prefixLengthRange();
 					}
 				}
@@ -883,6 +894,13 @@ public partial class MpolParser : Parser {
 			case COMMUNITY:
 			case BLACKHOLE:
 			case HONOR:
+			case IRR:
+			case STRIP:
+			case ADD:
+			case RPSL:
+			case AGGREGATE:
+			case IPV4_WORD:
+			case IPV6_WORD:
 			case TEST:
 			case GIVEN:
 			case EXPECT:
@@ -915,7 +933,7 @@ public partial class MpolParser : Parser {
 				_localctx = new SetRefItemContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 237;
+				State = 244;
 				name();
 				}
 				break;
@@ -960,24 +978,24 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 18, RULE_prefixLengthRange);
 		int _la;
 		try {
-			State = 248;
+			State = 255;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GE:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 240;
+				State = 247;
 				Match(GE);
-				State = 241;
+				State = 248;
 				Match(INT);
-				State = 244;
+				State = 251;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LE) {
 					{
-					State = 242;
+					State = 249;
 					Match(LE);
-					State = 243;
+					State = 250;
 					Match(INT);
 					}
 				}
@@ -987,9 +1005,9 @@ public partial class MpolParser : Parser {
 			case LE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 246;
+				State = 253;
 				Match(LE);
-				State = 247;
+				State = 254;
 				Match(INT);
 				}
 				break;
@@ -1040,27 +1058,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 250;
+			State = 257;
 			Match(FILTER);
-			State = 251;
+			State = 258;
 			name();
-			State = 252;
+			State = 259;
 			Match(T__1);
-			State = 256;
+			State = 263;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==PERMIT || _la==DENY) {
 				{
 				{
-				State = 253;
+				State = 260;
 				filterRule();
 				}
 				}
-				State = 258;
+				State = 265;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 259;
+			State = 266;
 			Match(T__2);
 			}
 		}
@@ -1107,33 +1125,33 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 261;
+			State = 268;
 			action();
-			State = 265;
+			State = 272;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2287951756006522880L) != 0)) {
 				{
 				{
-				State = 262;
+				State = 269;
 				matchTerm();
 				}
 				}
-				State = 267;
+				State = 274;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 269;
+			State = 276;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==LOG) {
 				{
-				State = 268;
+				State = 275;
 				Match(LOG);
 				}
 			}
 
-			State = 271;
+			State = 278;
 			Match(T__0);
 			}
 		}
@@ -1172,7 +1190,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 273;
+			State = 280;
 			_la = TokenStream.LA(1);
 			if ( !(_la==PERMIT || _la==DENY) ) {
 			ErrorHandler.RecoverInline(this);
@@ -1344,14 +1362,14 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 26, RULE_matchTerm);
 		int _la;
 		try {
-			State = 308;
+			State = 315;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ANY:
 				_localctx = new MatchAnyContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 275;
+				State = 282;
 				Match(ANY);
 				}
 				break;
@@ -1359,9 +1377,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 276;
+				State = 283;
 				Match(SOURCES);
-				State = 277;
+				State = 284;
 				addressRef();
 				}
 				break;
@@ -1369,9 +1387,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 278;
+				State = 285;
 				Match(GROUPS);
-				State = 279;
+				State = 286;
 				addressRef();
 				}
 				break;
@@ -1379,9 +1397,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchPrefixesContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 280;
+				State = 287;
 				Match(PREFIXES);
-				State = 281;
+				State = 288;
 				addressRef();
 				}
 				break;
@@ -1389,9 +1407,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchFromContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 282;
+				State = 289;
 				Match(FROM);
-				State = 283;
+				State = 290;
 				addressRef();
 				}
 				break;
@@ -1399,9 +1417,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchToContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 284;
+				State = 291;
 				Match(TO);
-				State = 285;
+				State = 292;
 				addressRef();
 				}
 				break;
@@ -1409,9 +1427,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchRpsContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 286;
+				State = 293;
 				Match(RPS);
-				State = 287;
+				State = 294;
 				addressRef();
 				}
 				break;
@@ -1419,23 +1437,23 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchProtocolContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 288;
+				State = 295;
 				Match(PROTOCOL);
-				State = 289;
+				State = 296;
 				protocolName();
-				State = 294;
+				State = 301;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 290;
+					State = 297;
 					Match(T__3);
-					State = 291;
+					State = 298;
 					protocolName();
 					}
 					}
-					State = 296;
+					State = 303;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1445,23 +1463,23 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchIgmpTypeContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 297;
+				State = 304;
 				Match(IGMP_TYPE);
-				State = 298;
+				State = 305;
 				igmpType();
-				State = 303;
+				State = 310;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 299;
+					State = 306;
 					Match(T__3);
-					State = 300;
+					State = 307;
 					igmpType();
 					}
 					}
-					State = 305;
+					State = 312;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -1471,9 +1489,9 @@ public partial class MpolParser : Parser {
 				_localctx = new MatchPortContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 306;
+				State = 313;
 				Match(PORT);
-				State = 307;
+				State = 314;
 				Match(INT);
 				}
 				break;
@@ -1520,21 +1538,21 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 310;
+			State = 317;
 			addressItem();
-			State = 315;
+			State = 322;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==T__3) {
 				{
 				{
-				State = 311;
+				State = 318;
 				Match(T__3);
-				State = 312;
+				State = 319;
 				addressItem();
 				}
 				}
-				State = 317;
+				State = 324;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -1603,7 +1621,7 @@ public partial class MpolParser : Parser {
 		AddressItemContext _localctx = new AddressItemContext(Context, State);
 		EnterRule(_localctx, 30, RULE_addressItem);
 		try {
-			State = 321;
+			State = 328;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IPV4_PREFIX:
@@ -1613,7 +1631,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 318;
+				State = 325;
 				prefix();
 				}
 				break;
@@ -1627,6 +1645,13 @@ public partial class MpolParser : Parser {
 			case COMMUNITY:
 			case BLACKHOLE:
 			case HONOR:
+			case IRR:
+			case STRIP:
+			case ADD:
+			case RPSL:
+			case AGGREGATE:
+			case IPV4_WORD:
+			case IPV6_WORD:
 			case TEST:
 			case GIVEN:
 			case EXPECT:
@@ -1659,7 +1684,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressNameContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 319;
+				State = 326;
 				name();
 				}
 				break;
@@ -1667,7 +1692,7 @@ public partial class MpolParser : Parser {
 				_localctx = new AddressAnyContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 320;
+				State = 327;
 				Match(ANY);
 				}
 				break;
@@ -1720,9 +1745,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 323;
+			State = 330;
 			_la = TokenStream.LA(1);
-			if ( !(_la==IGMP || ((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 2251834173423617L) != 0) || ((((_la - 146)) & ~0x3f) == 0 && ((1L << (_la - 146)) & 562951010385921L) != 0)) ) {
+			if ( !(((((_la - 68)) & ~0x3f) == 0 && ((1L << (_la - 68)) & 4503599627501569L) != 0) || ((((_la - 136)) & ~0x3f) == 0 && ((1L << (_la - 136)) & 138538465230849L) != 0) || _la==INT) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1773,9 +1798,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 325;
+			State = 332;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 176)) & ~0x3f) == 0 && ((1L << (_la - 176)) & 511L) != 0)) ) {
+			if ( !(((((_la - 183)) & ~0x3f) == 0 && ((1L << (_la - 183)) & 511L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -1827,27 +1852,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 327;
+			State = 334;
 			Match(CLASS);
-			State = 328;
+			State = 335;
 			name();
-			State = 329;
+			State = 336;
 			Match(T__1);
-			State = 333;
+			State = 340;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==MATCH || _la==COST) {
 				{
 				{
-				State = 330;
+				State = 337;
 				classStmt();
 				}
 				}
-				State = 335;
+				State = 342;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 336;
+			State = 343;
 			Match(T__2);
 			}
 		}
@@ -1910,30 +1935,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 38, RULE_classStmt);
 		int _la;
 		try {
-			State = 350;
+			State = 357;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MATCH:
 				_localctx = new ClassMatchContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 338;
+				State = 345;
 				Match(MATCH);
-				State = 340;
+				State = 347;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 339;
+					State = 346;
 					matchTerm();
 					}
 					}
-					State = 342;
+					State = 349;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0) );
-				State = 344;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 2287951756006522880L) != 0) );
+				State = 351;
 				Match(T__0);
 				}
 				break;
@@ -1941,11 +1966,11 @@ public partial class MpolParser : Parser {
 				_localctx = new ClassCostContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 346;
+				State = 353;
 				Match(COST);
-				State = 347;
+				State = 354;
 				bandwidth();
-				State = 348;
+				State = 355;
 				Match(T__0);
 				}
 				break;
@@ -1996,27 +2021,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 352;
+			State = 359;
 			Match(PROFILE);
-			State = 353;
+			State = 360;
 			name();
-			State = 354;
+			State = 361;
 			Match(T__1);
-			State = 358;
+			State = 365;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 58)) & ~0x3f) == 0 && ((1L << (_la - 58)) & 140737657180191L) != 0)) {
+			while (((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 140737657180191L) != 0)) {
 				{
 				{
-				State = 355;
+				State = 362;
 				interfaceStmt();
 				}
 				}
-				State = 360;
+				State = 367;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 361;
+			State = 368;
 			Match(T__2);
 			}
 		}
@@ -2072,78 +2097,78 @@ public partial class MpolParser : Parser {
 		InterfaceStmtContext _localctx = new InterfaceStmtContext(Context, State);
 		EnterRule(_localctx, 42, RULE_interfaceStmt);
 		try {
-			State = 376;
+			State = 383;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IGMP:
 			case MLD:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 363;
+				State = 370;
 				igmpBlock();
 				}
 				break;
 			case STATE_LIMIT:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 364;
+				State = 371;
 				stateLimitStmt();
 				}
 				break;
 			case PIM:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 365;
+				State = 372;
 				pimIfBlock();
 				}
 				break;
 			case BOUNDARY:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 366;
+				State = 373;
 				boundaryStmt();
 				}
 				break;
 			case SOURCE_FILTER:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 367;
+				State = 374;
 				sourceFilterStmt();
 				}
 				break;
 			case ROUTER_GUARD:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 368;
+				State = 375;
 				Match(ROUTER_GUARD);
-				State = 369;
+				State = 376;
 				Match(T__0);
 				}
 				break;
 			case DESCRIPTION:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 370;
+				State = 377;
 				Match(DESCRIPTION);
-				State = 371;
+				State = 378;
 				Match(STRING);
-				State = 372;
+				State = 379;
 				Match(T__0);
 				}
 				break;
 			case TAKEOVER:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 373;
+				State = 380;
 				takeoverStmt();
 				}
 				break;
 			case AUDIT:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 374;
+				State = 381;
 				Match(AUDIT);
-				State = 375;
+				State = 382;
 				Match(T__0);
 				}
 				break;
@@ -2189,27 +2214,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 378;
+			State = 385;
 			Match(TAKEOVER);
-			State = 379;
+			State = 386;
 			Match(STRING);
-			State = 384;
+			State = 391;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==T__3) {
 				{
 				{
-				State = 380;
+				State = 387;
 				Match(T__3);
-				State = 381;
+				State = 388;
 				Match(STRING);
 				}
 				}
-				State = 386;
+				State = 393;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 387;
+			State = 394;
 			Match(T__0);
 			}
 		}
@@ -2255,25 +2280,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 389;
+			State = 396;
 			groupProtocol();
-			State = 390;
+			State = 397;
 			Match(T__1);
-			State = 394;
+			State = 401;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 44)) & ~0x3f) == 0 && ((1L << (_la - 44)) & 41418755L) != 0)) {
+			while (((((_la - 51)) & ~0x3f) == 0 && ((1L << (_la - 51)) & 41418755L) != 0)) {
 				{
 				{
-				State = 391;
+				State = 398;
 				igmpStmt();
 				}
 				}
-				State = 396;
+				State = 403;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 397;
+			State = 404;
 			Match(T__2);
 			}
 		}
@@ -2312,7 +2337,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 399;
+			State = 406;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IGMP || _la==MLD) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2436,20 +2461,20 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 50, RULE_igmpStmt);
 		int _la;
 		try {
-			State = 435;
+			State = 442;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case VERSION:
 				_localctx = new IgmpMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 401;
+				State = 408;
 				Match(VERSION);
-				State = 402;
+				State = 409;
 				Match(T__4);
-				State = 403;
+				State = 410;
 				Match(INT);
-				State = 404;
+				State = 411;
 				Match(T__0);
 				}
 				break;
@@ -2458,33 +2483,33 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpInlineRuleContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 405;
+				State = 412;
 				action();
-				State = 409;
+				State = 416;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0)) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2287951756006522880L) != 0)) {
 					{
 					{
-					State = 406;
+					State = 413;
 					matchTerm();
 					}
 					}
-					State = 411;
+					State = 418;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 413;
+				State = 420;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==LOG) {
 					{
-					State = 412;
+					State = 419;
 					Match(LOG);
 					}
 				}
 
-				State = 415;
+				State = 422;
 				Match(T__0);
 				}
 				break;
@@ -2492,11 +2517,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpAccessFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 417;
+				State = 424;
 				Match(ACCESS);
-				State = 418;
+				State = 425;
 				name();
-				State = 419;
+				State = 426;
 				Match(T__0);
 				}
 				break;
@@ -2504,23 +2529,23 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 421;
+				State = 428;
 				Match(LIMIT);
-				State = 422;
+				State = 429;
 				Match(INT);
-				State = 425;
+				State = 432;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 423;
+					State = 430;
 					Match(EXCEPT);
-					State = 424;
+					State = 431;
 					addressRef();
 					}
 				}
 
-				State = 427;
+				State = 434;
 				Match(T__0);
 				}
 				break;
@@ -2528,9 +2553,9 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpQueriesContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 428;
+				State = 435;
 				Match(QUERIES);
-				State = 429;
+				State = 436;
 				_la = TokenStream.LA(1);
 				if ( !(_la==DROP || _la==ALLOW) ) {
 				ErrorHandler.RecoverInline(this);
@@ -2539,7 +2564,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 430;
+				State = 437;
 				Match(T__0);
 				}
 				break;
@@ -2547,11 +2572,11 @@ public partial class MpolParser : Parser {
 				_localctx = new IgmpControlContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 431;
+				State = 438;
 				Match(CONTROL);
-				State = 432;
+				State = 439;
 				name();
-				State = 433;
+				State = 440;
 				Match(T__0);
 				}
 				break;
@@ -2605,27 +2630,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 437;
+			State = 444;
 			Match(STATE_LIMIT);
-			State = 438;
+			State = 445;
 			limitDirection();
-			State = 439;
+			State = 446;
 			limitAmount();
-			State = 443;
+			State = 450;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 37)) & ~0x3f) == 0 && ((1L << (_la - 37)) & 1649267441667L) != 0)) {
+			while (((((_la - 44)) & ~0x3f) == 0 && ((1L << (_la - 44)) & 1649267441667L) != 0)) {
 				{
 				{
-				State = 440;
+				State = 447;
 				stateLimitOption();
 				}
 				}
-				State = 445;
+				State = 452;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 446;
+			State = 453;
 			Match(T__0);
 			}
 		}
@@ -2665,9 +2690,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 448;
+			State = 455;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 19L) != 0)) ) {
+			if ( !(((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 19L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -2710,20 +2735,20 @@ public partial class MpolParser : Parser {
 		LimitAmountContext _localctx = new LimitAmountContext(Context, State);
 		EnterRule(_localctx, 56, RULE_limitAmount);
 		try {
-			State = 452;
+			State = 459;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 450;
+				State = 457;
 				Match(INT);
 				}
 				break;
 			case BANDWIDTH:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 451;
+				State = 458;
 				bandwidth();
 				}
 				break;
@@ -2816,16 +2841,16 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 58, RULE_stateLimitOption);
 		int _la;
 		try {
-			State = 469;
+			State = 476;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case GROUPS:
 				_localctx = new StateLimitGroupsContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 454;
+				State = 461;
 				Match(GROUPS);
-				State = 455;
+				State = 462;
 				addressRef();
 				}
 				break;
@@ -2833,9 +2858,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitSourcesContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 456;
+				State = 463;
 				Match(SOURCES);
-				State = 457;
+				State = 464;
 				addressRef();
 				}
 				break;
@@ -2843,23 +2868,23 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitClassesContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 458;
+				State = 465;
 				Match(CLASSES);
-				State = 459;
+				State = 466;
 				name();
-				State = 464;
+				State = 471;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 460;
+					State = 467;
 					Match(T__3);
-					State = 461;
+					State = 468;
 					name();
 					}
 					}
-					State = 466;
+					State = 473;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
@@ -2869,9 +2894,9 @@ public partial class MpolParser : Parser {
 				_localctx = new StateLimitDefaultCostContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 467;
+				State = 474;
 				Match(DEFAULT_COST);
-				State = 468;
+				State = 475;
 				bandwidth();
 				}
 				break;
@@ -2919,25 +2944,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 471;
+			State = 478;
 			Match(PIM);
-			State = 472;
+			State = 479;
 			Match(T__1);
-			State = 476;
+			State = 483;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 79)) & ~0x3f) == 0 && ((1L << (_la - 79)) & 13L) != 0)) {
+			while (((((_la - 86)) & ~0x3f) == 0 && ((1L << (_la - 86)) & 13L) != 0)) {
 				{
 				{
-				State = 473;
+				State = 480;
 				pimIfStmt();
 				}
 				}
-				State = 478;
+				State = 485;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 479;
+			State = 486;
 			Match(T__2);
 			}
 		}
@@ -3014,18 +3039,18 @@ public partial class MpolParser : Parser {
 		PimIfStmtContext _localctx = new PimIfStmtContext(Context, State);
 		EnterRule(_localctx, 62, RULE_pimIfStmt);
 		try {
-			State = 492;
+			State = 499;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,38,Context) ) {
 			case 1:
 				_localctx = new PimNeighborsNoneContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 481;
+				State = 488;
 				Match(NEIGHBORS);
-				State = 482;
+				State = 489;
 				Match(NONE);
-				State = 483;
+				State = 490;
 				Match(T__0);
 				}
 				break;
@@ -3033,11 +3058,11 @@ public partial class MpolParser : Parser {
 				_localctx = new PimNeighborsPermitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 484;
+				State = 491;
 				Match(NEIGHBORS);
-				State = 485;
+				State = 492;
 				addressRef();
-				State = 486;
+				State = 493;
 				Match(T__0);
 				}
 				break;
@@ -3045,9 +3070,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimBsrBorderContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 488;
+				State = 495;
 				Match(BSR_BORDER);
-				State = 489;
+				State = 496;
 				Match(T__0);
 				}
 				break;
@@ -3055,9 +3080,9 @@ public partial class MpolParser : Parser {
 				_localctx = new PimDisabledContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 490;
+				State = 497;
 				Match(DISABLED);
-				State = 491;
+				State = 498;
 				Match(T__0);
 				}
 				break;
@@ -3107,43 +3132,43 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 494;
+			State = 501;
 			Match(BOUNDARY);
-			State = 500;
+			State = 507;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DENY:
 				{
-				State = 495;
+				State = 502;
 				Match(DENY);
-				State = 496;
+				State = 503;
 				Match(GROUPS);
-				State = 497;
+				State = 504;
 				addressRef();
 				}
 				break;
 			case FILTER:
 				{
-				State = 498;
+				State = 505;
 				Match(FILTER);
-				State = 499;
+				State = 506;
 				name();
 				}
 				break;
 			default:
 				throw new NoViableAltException(this);
 			}
-			State = 503;
+			State = 510;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==FILTER_AUTO_RP) {
 				{
-				State = 502;
+				State = 509;
 				Match(FILTER_AUTO_RP);
 				}
 			}
 
-			State = 505;
+			State = 512;
 			Match(T__0);
 			}
 		}
@@ -3183,11 +3208,11 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 507;
+			State = 514;
 			Match(SOURCE_FILTER);
-			State = 508;
+			State = 515;
 			name();
-			State = 509;
+			State = 516;
 			Match(T__0);
 			}
 		}
@@ -3238,31 +3263,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 511;
+			State = 518;
 			Match(DEVICE);
-			State = 512;
-			name();
-			State = 513;
-			Match(PLATFORM);
-			State = 514;
-			platformName();
-			State = 515;
-			Match(T__1);
 			State = 519;
+			name();
+			State = 520;
+			Match(PLATFORM);
+			State = 521;
+			platformName();
+			State = 522;
+			Match(T__1);
+			State = 526;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 7493989779944505600L) != 0) || ((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 2392573201678337L) != 0) || ((((_la - 146)) & ~0x3f) == 0 && ((1L << (_la - 146)) & 2392065L) != 0)) {
+			while (_la==RPKI || ((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & 18821749282439181L) != 0) || ((((_la - 132)) & ~0x3f) == 0 && ((1L << (_la - 132)) & 5016523898897L) != 0)) {
 				{
 				{
-				State = 516;
+				State = 523;
 				deviceStmt();
 				}
 				}
-				State = 521;
+				State = 528;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 522;
+			State = 529;
 			Match(T__2);
 			}
 		}
@@ -3305,9 +3330,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 524;
+			State = 531;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 88)) & ~0x3f) == 0 && ((1L << (_la - 88)) & 63L) != 0)) ) {
+			if ( !(((((_la - 95)) & ~0x3f) == 0 && ((1L << (_la - 95)) & 63L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -3643,30 +3668,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 72, RULE_deviceStmt);
 		int _la;
 		try {
-			State = 633;
+			State = 640;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,53,Context) ) {
 			case 1:
 				_localctx = new MrouteLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 526;
+				State = 533;
 				Match(MROUTE_LIMIT);
-				State = 527;
+				State = 534;
 				Match(INT);
-				State = 530;
+				State = 537;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 528;
+					State = 535;
 					Match(WARN);
-					State = 529;
+					State = 536;
 					Match(INT);
 					}
 				}
 
-				State = 532;
+				State = 539;
 				Match(T__0);
 				}
 				break;
@@ -3674,25 +3699,25 @@ public partial class MpolParser : Parser {
 				_localctx = new RouterWideGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 533;
+				State = 540;
 				groupProtocol();
-				State = 534;
+				State = 541;
 				Match(LIMIT);
-				State = 535;
+				State = 542;
 				Match(INT);
-				State = 538;
+				State = 545;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 536;
+					State = 543;
 					Match(EXCEPT);
-					State = 537;
+					State = 544;
 					addressRef();
 					}
 				}
 
-				State = 540;
+				State = 547;
 				Match(T__0);
 				}
 				break;
@@ -3700,25 +3725,25 @@ public partial class MpolParser : Parser {
 				_localctx = new DefaultGroupLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 542;
+				State = 549;
 				groupProtocol();
-				State = 543;
+				State = 550;
 				Match(DEFAULT_LIMIT);
-				State = 544;
+				State = 551;
 				Match(INT);
-				State = 547;
+				State = 554;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==EXCEPT) {
 					{
-					State = 545;
+					State = 552;
 					Match(EXCEPT);
-					State = 546;
+					State = 553;
 					addressRef();
 					}
 				}
 
-				State = 549;
+				State = 556;
 				Match(T__0);
 				}
 				break;
@@ -3726,9 +3751,9 @@ public partial class MpolParser : Parser {
 				_localctx = new SapListenContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 551;
+				State = 558;
 				Match(SAP_LISTEN);
-				State = 552;
+				State = 559;
 				_la = TokenStream.LA(1);
 				if ( !(_la==ON || _la==OFF) ) {
 				ErrorHandler.RecoverInline(this);
@@ -3737,7 +3762,7 @@ public partial class MpolParser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 553;
+				State = 560;
 				Match(T__0);
 				}
 				break;
@@ -3745,31 +3770,31 @@ public partial class MpolParser : Parser {
 				_localctx = new MrinfoContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 554;
+				State = 561;
 				Match(MRINFO);
-				State = 559;
+				State = 566;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 555;
+					State = 562;
 					Match(DENY);
-					State = 556;
+					State = 563;
 					Match(ANY);
 					}
 					break;
 				case FILTER:
 					{
-					State = 557;
+					State = 564;
 					Match(FILTER);
-					State = 558;
+					State = 565;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 561;
+				State = 568;
 				Match(T__0);
 				}
 				break;
@@ -3777,33 +3802,33 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 562;
+				State = 569;
 				Match(GROUP_RANGE);
-				State = 568;
+				State = 575;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case DENY:
 					{
-					State = 563;
+					State = 570;
 					Match(DENY);
-					State = 564;
+					State = 571;
 					Match(GROUPS);
-					State = 565;
+					State = 572;
 					addressRef();
 					}
 					break;
 				case FILTER:
 					{
-					State = 566;
+					State = 573;
 					Match(FILTER);
-					State = 567;
+					State = 574;
 					name();
 					}
 					break;
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 570;
+				State = 577;
 				Match(T__0);
 				}
 				break;
@@ -3811,11 +3836,11 @@ public partial class MpolParser : Parser {
 				_localctx = new SsmRangeContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 572;
+				State = 579;
 				Match(SSM_RANGE);
-				State = 573;
+				State = 580;
 				addressRef();
-				State = 574;
+				State = 581;
 				Match(T__0);
 				}
 				break;
@@ -3823,66 +3848,66 @@ public partial class MpolParser : Parser {
 				_localctx = new InterfaceDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 576;
+				State = 583;
 				Match(INTERFACE);
-				State = 577;
+				State = 584;
 				Match(STRING);
-				State = 587;
+				State = 594;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==USES) {
 					{
-					State = 578;
+					State = 585;
 					Match(USES);
-					State = 579;
+					State = 586;
 					name();
-					State = 584;
+					State = 591;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==T__3) {
 						{
 						{
-						State = 580;
+						State = 587;
 						Match(T__3);
-						State = 581;
+						State = 588;
 						name();
 						}
 						}
-						State = 586;
+						State = 593;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 598;
+				State = 605;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 589;
+					State = 596;
 					Match(T__1);
-					State = 593;
+					State = 600;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 58)) & ~0x3f) == 0 && ((1L << (_la - 58)) & 140737657180191L) != 0)) {
+					while (((((_la - 65)) & ~0x3f) == 0 && ((1L << (_la - 65)) & 140737657180191L) != 0)) {
 						{
 						{
-						State = 590;
+						State = 597;
 						interfaceStmt();
 						}
 						}
-						State = 595;
+						State = 602;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 596;
+					State = 603;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 597;
+					State = 604;
 					Match(T__0);
 					}
 					break;
@@ -3895,7 +3920,7 @@ public partial class MpolParser : Parser {
 				_localctx = new RpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 600;
+				State = 607;
 				rpBlock();
 				}
 				break;
@@ -3903,7 +3928,7 @@ public partial class MpolParser : Parser {
 				_localctx = new PimGlobalDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 601;
+				State = 608;
 				pimGlobalBlock();
 				}
 				break;
@@ -3911,7 +3936,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 602;
+				State = 609;
 				msdpBlock();
 				}
 				break;
@@ -3919,7 +3944,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 603;
+				State = 610;
 				bgpBlock();
 				}
 				break;
@@ -3927,7 +3952,7 @@ public partial class MpolParser : Parser {
 				_localctx = new KeychainDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 604;
+				State = 611;
 				keychainBlock();
 				}
 				break;
@@ -3935,7 +3960,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 605;
+				State = 612;
 				bmpBlock();
 				}
 				break;
@@ -3943,7 +3968,7 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 15);
 				{
-				State = 606;
+				State = 613;
 				telemetryBlock();
 				}
 				break;
@@ -3951,25 +3976,25 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 16);
 				{
-				State = 607;
+				State = 614;
 				Match(CONTROL_PLANE);
-				State = 608;
+				State = 615;
 				Match(T__1);
-				State = 612;
+				State = 619;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==FILTER || _la==RATE_LIMIT) {
 					{
 					{
-					State = 609;
+					State = 616;
 					controlPlaneStmt();
 					}
 					}
-					State = 614;
+					State = 621;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 615;
+				State = 622;
 				Match(T__2);
 				}
 				break;
@@ -3977,25 +4002,25 @@ public partial class MpolParser : Parser {
 				_localctx = new GroupEncryptionDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 17);
 				{
-				State = 616;
+				State = 623;
 				Match(GROUP_ENCRYPTION);
-				State = 617;
+				State = 624;
 				Match(T__1);
-				State = 621;
+				State = 628;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==PROTECT || _la==GROUP_ID) {
 					{
 					{
-					State = 618;
+					State = 625;
 					groupEncryptionStmt();
 					}
 					}
-					State = 623;
+					State = 630;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 624;
+				State = 631;
 				Match(T__2);
 				}
 				break;
@@ -4003,7 +4028,7 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiDeclContext(_localctx);
 				EnterOuterAlt(_localctx, 18);
 				{
-				State = 625;
+				State = 632;
 				rpkiBlock();
 				}
 				break;
@@ -4011,7 +4036,7 @@ public partial class MpolParser : Parser {
 				_localctx = new DeviceTakeoverContext(_localctx);
 				EnterOuterAlt(_localctx, 19);
 				{
-				State = 626;
+				State = 633;
 				takeoverStmt();
 				}
 				break;
@@ -4019,13 +4044,13 @@ public partial class MpolParser : Parser {
 				_localctx = new ComposeLoopbackFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 20);
 				{
-				State = 627;
+				State = 634;
 				Match(COMPOSE);
-				State = 628;
+				State = 635;
 				Match(LOOPBACK_FILTER);
-				State = 629;
+				State = 636;
 				Match(STRING);
-				State = 630;
+				State = 637;
 				Match(T__0);
 				}
 				break;
@@ -4033,9 +4058,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DeviceAuditContext(_localctx);
 				EnterOuterAlt(_localctx, 21);
 				{
-				State = 631;
+				State = 638;
 				Match(AUDIT);
-				State = 632;
+				State = 639;
 				Match(T__0);
 				}
 				break;
@@ -4081,25 +4106,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 635;
+			State = 642;
 			Match(RP);
-			State = 636;
+			State = 643;
 			Match(T__1);
-			State = 640;
+			State = 647;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 109)) & ~0x3f) == 0 && ((1L << (_la - 109)) & 7L) != 0)) {
+			while (((((_la - 116)) & ~0x3f) == 0 && ((1L << (_la - 116)) & 7L) != 0)) {
 				{
 				{
-				State = 637;
+				State = 644;
 				rpStmt();
 				}
 				}
-				State = 642;
+				State = 649;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 643;
+			State = 650;
 			Match(T__2);
 			}
 		}
@@ -4210,30 +4235,30 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 76, RULE_rpStmt);
 		int _la;
 		try {
-			State = 679;
+			State = 686;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,58,Context) ) {
 			case 1:
 				_localctx = new RpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 645;
+				State = 652;
 				Match(ADDRESS);
-				State = 646;
+				State = 653;
 				ipAddress();
-				State = 649;
+				State = 656;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==GROUPS) {
 					{
-					State = 647;
+					State = 654;
 					Match(GROUPS);
-					State = 648;
+					State = 655;
 					addressRef();
 					}
 				}
 
-				State = 651;
+				State = 658;
 				Match(T__0);
 				}
 				break;
@@ -4241,23 +4266,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 653;
+				State = 660;
 				Match(ACCEPT_REGISTER);
-				State = 655;
+				State = 662;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 654;
+					State = 661;
 					matchTerm();
 					}
 					}
-					State = 657;
+					State = 664;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0) );
-				State = 659;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 2287951756006522880L) != 0) );
+				State = 666;
 				Match(T__0);
 				}
 				break;
@@ -4265,13 +4290,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAcceptRegisterFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 661;
+				State = 668;
 				Match(ACCEPT_REGISTER);
-				State = 662;
+				State = 669;
 				Match(FILTER);
-				State = 663;
+				State = 670;
 				name();
-				State = 664;
+				State = 671;
 				Match(T__0);
 				}
 				break;
@@ -4279,23 +4304,23 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 666;
+				State = 673;
 				Match(ANNOUNCE_FILTER);
-				State = 668;
+				State = 675;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 667;
+					State = 674;
 					matchTerm();
 					}
 					}
-					State = 670;
+					State = 677;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 17874623093800960L) != 0) );
-				State = 672;
+				} while ( (((_la) & ~0x3f) == 0 && ((1L << _la) & 2287951756006522880L) != 0) );
+				State = 679;
 				Match(T__0);
 				}
 				break;
@@ -4303,13 +4328,13 @@ public partial class MpolParser : Parser {
 				_localctx = new RpAnnounceFilterRefContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 674;
+				State = 681;
 				Match(ANNOUNCE_FILTER);
-				State = 675;
+				State = 682;
 				Match(FILTER);
-				State = 676;
+				State = 683;
 				name();
-				State = 677;
+				State = 684;
 				Match(T__0);
 				}
 				break;
@@ -4355,25 +4380,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 681;
+			State = 688;
 			Match(PIM);
-			State = 682;
+			State = 689;
 			Match(T__1);
-			State = 686;
+			State = 693;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==REGISTER_RATE_LIMIT) {
 				{
 				{
-				State = 683;
+				State = 690;
 				pimGlobalStmt();
 				}
 				}
-				State = 688;
+				State = 695;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 689;
+			State = 696;
 			Match(T__2);
 			}
 		}
@@ -4420,11 +4445,11 @@ public partial class MpolParser : Parser {
 			_localctx = new PimRegisterRateLimitContext(_localctx);
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 691;
+			State = 698;
 			Match(REGISTER_RATE_LIMIT);
-			State = 692;
+			State = 699;
 			Match(INT);
-			State = 693;
+			State = 700;
 			Match(T__0);
 			}
 		}
@@ -4468,25 +4493,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 695;
+			State = 702;
 			Match(MSDP);
-			State = 696;
+			State = 703;
 			Match(T__1);
-			State = 700;
+			State = 707;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 114)) & ~0x3f) == 0 && ((1L << (_la - 114)) & 7L) != 0)) {
+			while (((((_la - 121)) & ~0x3f) == 0 && ((1L << (_la - 121)) & 7L) != 0)) {
 				{
 				{
-				State = 697;
+				State = 704;
 				msdpStmt();
 				}
 				}
-				State = 702;
+				State = 709;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 703;
+			State = 710;
 			Match(T__2);
 			}
 		}
@@ -4566,18 +4591,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 84, RULE_msdpStmt);
 		int _la;
 		try {
-			State = 728;
+			State = 735;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ORIGINATOR_ID:
 				_localctx = new MsdpOriginatorContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 705;
+				State = 712;
 				Match(ORIGINATOR_ID);
-				State = 706;
+				State = 713;
 				Match(STRING);
-				State = 707;
+				State = 714;
 				Match(T__0);
 				}
 				break;
@@ -4585,13 +4610,13 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpRedistributeContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 708;
+				State = 715;
 				Match(REDISTRIBUTE);
-				State = 709;
+				State = 716;
 				Match(FILTER);
-				State = 710;
+				State = 717;
 				name();
-				State = 711;
+				State = 718;
 				Match(T__0);
 				}
 				break;
@@ -4599,42 +4624,42 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpPeerContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 713;
+				State = 720;
 				Match(PEER);
-				State = 714;
+				State = 721;
 				ipAddress();
-				State = 715;
+				State = 722;
 				Match(AS);
-				State = 716;
+				State = 723;
 				Match(INT);
-				State = 726;
+				State = 733;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 717;
+					State = 724;
 					Match(T__1);
-					State = 721;
+					State = 728;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 60)) & ~0x3f) == 0 && ((1L << (_la - 60)) & 8935141660703064065L) != 0)) {
+					while (((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & 8935141660703064065L) != 0)) {
 						{
 						{
-						State = 718;
+						State = 725;
 						msdpPeerStmt();
 						}
 						}
-						State = 723;
+						State = 730;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 724;
+					State = 731;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 725;
+					State = 732;
 					Match(T__0);
 					}
 					break;
@@ -4750,20 +4775,20 @@ public partial class MpolParser : Parser {
 		MsdpPeerStmtContext _localctx = new MsdpPeerStmtContext(Context, State);
 		EnterRule(_localctx, 86, RULE_msdpPeerStmt);
 		try {
-			State = 749;
+			State = 756;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SA_FILTER:
 				_localctx = new MsdpSaFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 730;
+				State = 737;
 				Match(SA_FILTER);
-				State = 731;
+				State = 738;
 				filterDirection();
-				State = 732;
+				State = 739;
 				name();
-				State = 733;
+				State = 740;
 				Match(T__0);
 				}
 				break;
@@ -4771,11 +4796,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpSaLimitContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 735;
+				State = 742;
 				Match(SA_LIMIT);
-				State = 736;
+				State = 743;
 				Match(INT);
-				State = 737;
+				State = 744;
 				Match(T__0);
 				}
 				break;
@@ -4783,7 +4808,7 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 738;
+				State = 745;
 				authStmt();
 				}
 				break;
@@ -4791,11 +4816,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 739;
+				State = 746;
 				Match(DESCRIPTION);
-				State = 740;
+				State = 747;
 				Match(STRING);
-				State = 741;
+				State = 748;
 				Match(T__0);
 				}
 				break;
@@ -4803,11 +4828,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpMeshGroupContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 742;
+				State = 749;
 				Match(MESH_GROUP);
-				State = 743;
+				State = 750;
 				name();
-				State = 744;
+				State = 751;
 				Match(T__0);
 				}
 				break;
@@ -4815,11 +4840,11 @@ public partial class MpolParser : Parser {
 				_localctx = new MsdpConnectSourceContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 746;
+				State = 753;
 				Match(CONNECT_SOURCE);
-				State = 747;
+				State = 754;
 				Match(STRING);
-				State = 748;
+				State = 755;
 				Match(T__0);
 				}
 				break;
@@ -4863,9 +4888,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 751;
+			State = 758;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 72)) & ~0x3f) == 0 && ((1L << (_la - 72)) & 7L) != 0)) ) {
+			if ( !(((((_la - 79)) & ~0x3f) == 0 && ((1L << (_la - 79)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -4933,22 +4958,22 @@ public partial class MpolParser : Parser {
 		AuthStmtContext _localctx = new AuthStmtContext(Context, State);
 		EnterRule(_localctx, 90, RULE_authStmt);
 		try {
-			State = 765;
+			State = 772;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,65,Context) ) {
 			case 1:
 				_localctx = new AuthMd5Context(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 753;
+				State = 760;
 				Match(AUTH);
-				State = 754;
+				State = 761;
 				Match(MD5);
-				State = 755;
+				State = 762;
 				Match(SECRET);
-				State = 756;
+				State = 763;
 				secretRef();
-				State = 757;
+				State = 764;
 				Match(T__0);
 				}
 				break;
@@ -4956,15 +4981,15 @@ public partial class MpolParser : Parser {
 				_localctx = new AuthTcpAoContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 759;
+				State = 766;
 				Match(AUTH);
-				State = 760;
+				State = 767;
 				Match(TCP_AO);
-				State = 761;
+				State = 768;
 				Match(KEYCHAIN);
-				State = 762;
+				State = 769;
 				name();
-				State = 763;
+				State = 770;
 				Match(T__0);
 				}
 				break;
@@ -5031,20 +5056,20 @@ public partial class MpolParser : Parser {
 		SecretRefContext _localctx = new SecretRefContext(Context, State);
 		EnterRule(_localctx, 92, RULE_secretRef);
 		try {
-			State = 776;
+			State = 783;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ENV:
 				_localctx = new SecretEnvContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 767;
+				State = 774;
 				Match(ENV);
-				State = 768;
+				State = 775;
 				Match(T__5);
-				State = 769;
+				State = 776;
 				Match(STRING);
-				State = 770;
+				State = 777;
 				Match(T__6);
 				}
 				break;
@@ -5052,13 +5077,13 @@ public partial class MpolParser : Parser {
 				_localctx = new SecretFileContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 771;
+				State = 778;
 				Match(FILE);
-				State = 772;
+				State = 779;
 				Match(T__5);
-				State = 773;
+				State = 780;
 				Match(STRING);
-				State = 774;
+				State = 781;
 				Match(T__6);
 				}
 				break;
@@ -5066,7 +5091,7 @@ public partial class MpolParser : Parser {
 				_localctx = new SecretInlineContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 775;
+				State = 782;
 				Match(STRING);
 				}
 				break;
@@ -5116,29 +5141,29 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 778;
-			Match(BGP);
-			State = 779;
-			Match(AS);
-			State = 780;
-			Match(INT);
-			State = 781;
-			Match(T__1);
 			State = 785;
+			Match(BGP);
+			State = 786;
+			Match(AS);
+			State = 787;
+			Match(INT);
+			State = 788;
+			Match(T__1);
+			State = 792;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==EBGP_DEFAULT || ((((_la - 130)) & ~0x3f) == 0 && ((1L << (_la - 130)) & 7L) != 0)) {
+			while (_la==EBGP_DEFAULT || ((((_la - 137)) & ~0x3f) == 0 && ((1L << (_la - 137)) & 7L) != 0)) {
 				{
 				{
-				State = 782;
+				State = 789;
 				bgpStmt();
 				}
 				}
-				State = 787;
+				State = 794;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 788;
+			State = 795;
 			Match(T__2);
 			}
 		}
@@ -5234,18 +5259,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 96, RULE_bgpStmt);
 		int _la;
 		try {
-			State = 818;
+			State = 825;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ROUTER_ID:
 				_localctx = new BgpRouterIdContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 790;
+				State = 797;
 				Match(ROUTER_ID);
-				State = 791;
+				State = 798;
 				ipAddress();
-				State = 792;
+				State = 799;
 				Match(T__0);
 				}
 				break;
@@ -5253,42 +5278,42 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpNeighborContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 794;
+				State = 801;
 				Match(NEIGHBOR);
-				State = 795;
+				State = 802;
 				ipAddress();
-				State = 796;
+				State = 803;
 				Match(AS);
-				State = 797;
+				State = 804;
 				Match(INT);
-				State = 807;
+				State = 814;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 798;
+					State = 805;
 					Match(T__1);
-					State = 802;
+					State = 809;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1152921504611827968L) != 0) || ((((_la - 122)) & ~0x3f) == 0 && ((1L << (_la - 122)) & 3440641L) != 0)) {
+					while (((((_la - 8)) & ~0x3f) == 0 && ((1L << (_la - 8)) & 576460752303443457L) != 0) || ((((_la - 129)) & ~0x3f) == 0 && ((1L << (_la - 129)) & 3440641L) != 0)) {
 						{
 						{
-						State = 799;
+						State = 806;
 						bgpNeighborStmt();
 						}
 						}
-						State = 804;
+						State = 811;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 805;
+					State = 812;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 806;
+					State = 813;
 					Match(T__0);
 					}
 					break;
@@ -5301,23 +5326,23 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDampingContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 809;
+				State = 816;
 				Match(DAMPING);
-				State = 811;
+				State = 818;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				do {
 					{
 					{
-					State = 810;
+					State = 817;
 					dampingParam();
 					}
 					}
-					State = 813;
+					State = 820;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-				} while ( ((((_la - 133)) & ~0x3f) == 0 && ((1L << (_la - 133)) & 15L) != 0) );
-				State = 815;
+				} while ( ((((_la - 140)) & ~0x3f) == 0 && ((1L << (_la - 140)) & 15L) != 0) );
+				State = 822;
 				Match(T__0);
 				}
 				break;
@@ -5325,7 +5350,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpEbgpDefaultContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 817;
+				State = 824;
 				ebgpDefaultStmt();
 				}
 				break;
@@ -5410,16 +5435,16 @@ public partial class MpolParser : Parser {
 		DampingParamContext _localctx = new DampingParamContext(Context, State);
 		EnterRule(_localctx, 98, RULE_dampingParam);
 		try {
-			State = 828;
+			State = 835;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case HALF_LIFE:
 				_localctx = new DampHalfLifeContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 820;
+				State = 827;
 				Match(HALF_LIFE);
-				State = 821;
+				State = 828;
 				duration();
 				}
 				break;
@@ -5427,9 +5452,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampReuseContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 822;
+				State = 829;
 				Match(REUSE);
-				State = 823;
+				State = 830;
 				Match(INT);
 				}
 				break;
@@ -5437,9 +5462,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 824;
+				State = 831;
 				Match(SUPPRESS);
-				State = 825;
+				State = 832;
 				Match(INT);
 				}
 				break;
@@ -5447,9 +5472,9 @@ public partial class MpolParser : Parser {
 				_localctx = new DampMaxSuppressContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 826;
+				State = 833;
 				Match(MAX_SUPPRESS);
-				State = 827;
+				State = 834;
 				duration();
 				}
 				break;
@@ -5593,43 +5618,43 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 100, RULE_bgpNeighborStmt);
 		int _la;
 		try {
-			State = 865;
+			State = 872;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,75,Context) ) {
 			case 1:
 				_localctx = new BgpMaxPrefixContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 830;
+				State = 837;
 				Match(MAX_PREFIX);
-				State = 831;
+				State = 838;
 				Match(INT);
-				State = 834;
+				State = 841;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==WARN) {
 					{
-					State = 832;
+					State = 839;
 					Match(WARN);
-					State = 833;
+					State = 840;
 					Match(PERCENT);
 					}
 				}
 
-				State = 839;
+				State = 846;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case RESTART:
 					{
-					State = 836;
+					State = 843;
 					Match(RESTART);
-					State = 837;
+					State = 844;
 					duration();
 					}
 					break;
 				case WARNING_ONLY:
 					{
-					State = 838;
+					State = 845;
 					Match(WARNING_ONLY);
 					}
 					break;
@@ -5638,7 +5663,7 @@ public partial class MpolParser : Parser {
 				default:
 					break;
 				}
-				State = 841;
+				State = 848;
 				Match(T__0);
 				}
 				break;
@@ -5646,7 +5671,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpAuthContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 842;
+				State = 849;
 				authStmt();
 				}
 				break;
@@ -5654,13 +5679,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpTtlSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 843;
+				State = 850;
 				Match(TTL_SECURITY);
-				State = 844;
+				State = 851;
 				Match(HOPS);
-				State = 845;
+				State = 852;
 				Match(INT);
-				State = 846;
+				State = 853;
 				Match(T__0);
 				}
 				break;
@@ -5668,11 +5693,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpHoldTimeContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 847;
+				State = 854;
 				Match(HOLD_TIME);
-				State = 848;
+				State = 855;
 				duration();
-				State = 849;
+				State = 856;
 				Match(T__0);
 				}
 				break;
@@ -5680,13 +5705,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterInContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 851;
+				State = 858;
 				Match(PREFIX_FILTER);
-				State = 852;
+				State = 859;
 				Match(IN);
-				State = 853;
+				State = 860;
 				name();
-				State = 854;
+				State = 861;
 				Match(T__0);
 				}
 				break;
@@ -5694,13 +5719,13 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpPrefixFilterOutContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 856;
+				State = 863;
 				Match(PREFIX_FILTER);
-				State = 857;
+				State = 864;
 				Match(OUT);
-				State = 858;
+				State = 865;
 				name();
-				State = 859;
+				State = 866;
 				Match(T__0);
 				}
 				break;
@@ -5708,11 +5733,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpDescriptionContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 861;
+				State = 868;
 				Match(DESCRIPTION);
-				State = 862;
+				State = 869;
 				Match(STRING);
-				State = 863;
+				State = 870;
 				Match(T__0);
 				}
 				break;
@@ -5720,7 +5745,7 @@ public partial class MpolParser : Parser {
 				_localctx = new BgpSecurityContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 864;
+				State = 871;
 				neighborSecurityStmt();
 				}
 				break;
@@ -5769,27 +5794,27 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 867;
+			State = 874;
 			Match(KEYCHAIN);
-			State = 868;
+			State = 875;
 			name();
-			State = 869;
+			State = 876;
 			Match(T__1);
-			State = 873;
+			State = 880;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==KEY) {
 				{
 				{
-				State = 870;
+				State = 877;
 				keyStmt();
 				}
 				}
-				State = 875;
+				State = 882;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 876;
+			State = 883;
 			Match(T__2);
 			}
 		}
@@ -5838,31 +5863,31 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 878;
+			State = 885;
 			Match(KEY);
-			State = 879;
-			Match(INT);
-			State = 880;
-			Match(SECRET);
-			State = 881;
-			secretRef();
 			State = 886;
+			Match(INT);
+			State = 887;
+			Match(SECRET);
+			State = 888;
+			secretRef();
+			State = 893;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==VALID) {
 				{
-				State = 882;
+				State = 889;
 				Match(VALID);
-				State = 883;
+				State = 890;
 				Match(DATE);
-				State = 884;
+				State = 891;
 				Match(RANGE_DOTS);
-				State = 885;
+				State = 892;
 				Match(DATE);
 				}
 			}
 
-			State = 888;
+			State = 895;
 			Match(T__0);
 			}
 		}
@@ -5910,29 +5935,29 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 890;
-			Match(BMP);
-			State = 891;
-			Match(STATION);
-			State = 892;
-			name();
-			State = 893;
-			Match(T__1);
 			State = 897;
+			Match(BMP);
+			State = 898;
+			Match(STATION);
+			State = 899;
+			name();
+			State = 900;
+			Match(T__1);
+			State = 904;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==PORT || ((((_la - 109)) & ~0x3f) == 0 && ((1L << (_la - 109)) & 2393087057854465L) != 0)) {
+			while (_la==PORT || ((((_la - 116)) & ~0x3f) == 0 && ((1L << (_la - 116)) & 2393087057854465L) != 0)) {
 				{
 				{
-				State = 894;
+				State = 901;
 				bmpStmt();
 				}
 				}
-				State = 899;
+				State = 906;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 900;
+			State = 907;
 			Match(T__2);
 			}
 		}
@@ -6038,18 +6063,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 108, RULE_bmpStmt);
 		int _la;
 		try {
-			State = 937;
+			State = 944;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case ADDRESS:
 				_localctx = new BmpAddressContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 902;
+				State = 909;
 				Match(ADDRESS);
-				State = 903;
+				State = 910;
 				ipAddress();
-				State = 904;
+				State = 911;
 				Match(T__0);
 				}
 				break;
@@ -6057,11 +6082,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpPortContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 906;
+				State = 913;
 				Match(PORT);
-				State = 907;
+				State = 914;
 				Match(INT);
-				State = 908;
+				State = 915;
 				Match(T__0);
 				}
 				break;
@@ -6069,38 +6094,38 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpTlsContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 909;
+				State = 916;
 				Match(TLS);
-				State = 910;
+				State = 917;
 				tlsMode();
-				State = 920;
+				State = 927;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case T__1:
 					{
-					State = 911;
+					State = 918;
 					Match(T__1);
-					State = 915;
+					State = 922;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
-					while (((((_la - 144)) & ~0x3f) == 0 && ((1L << (_la - 144)) & 3969L) != 0)) {
+					while (((((_la - 151)) & ~0x3f) == 0 && ((1L << (_la - 151)) & 3969L) != 0)) {
 						{
 						{
-						State = 912;
+						State = 919;
 						tlsStmt();
 						}
 						}
-						State = 917;
+						State = 924;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
-					State = 918;
+					State = 925;
 					Match(T__2);
 					}
 					break;
 				case T__0:
 					{
-					State = 919;
+					State = 926;
 					Match(T__0);
 					}
 					break;
@@ -6113,27 +6138,27 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpMonitorContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 922;
+				State = 929;
 				Match(MONITOR);
-				State = 923;
+				State = 930;
 				monitorPolicy();
-				State = 928;
+				State = 935;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 924;
+					State = 931;
 					Match(T__3);
-					State = 925;
+					State = 932;
 					monitorPolicy();
 					}
 					}
-					State = 930;
+					State = 937;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 931;
+				State = 938;
 				Match(T__0);
 				}
 				break;
@@ -6141,11 +6166,11 @@ public partial class MpolParser : Parser {
 				_localctx = new BmpStatsIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 933;
+				State = 940;
 				Match(STATS_INTERVAL);
-				State = 934;
+				State = 941;
 				duration();
-				State = 935;
+				State = 942;
 				Match(T__0);
 				}
 				break;
@@ -6189,9 +6214,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 939;
+			State = 946;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 99)) & ~0x3f) == 0 && ((1L << (_la - 99)) & 3377699720527873L) != 0)) ) {
+			if ( !(((((_la - 106)) & ~0x3f) == 0 && ((1L << (_la - 106)) & 3377699720527873L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6304,18 +6329,18 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 112, RULE_tlsStmt);
 		int _la;
 		try {
-			State = 968;
+			State = 975;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case MIN_VERSION:
 				_localctx = new TlsMinVersionContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 941;
+				State = 948;
 				Match(MIN_VERSION);
-				State = 942;
+				State = 949;
 				Match(DECIMAL);
-				State = 943;
+				State = 950;
 				Match(T__0);
 				}
 				break;
@@ -6323,27 +6348,27 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCiphersContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 944;
+				State = 951;
 				Match(CIPHERS);
-				State = 945;
+				State = 952;
 				Match(STRING);
-				State = 950;
+				State = 957;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 946;
+					State = 953;
 					Match(T__3);
-					State = 947;
+					State = 954;
 					Match(STRING);
 					}
 					}
-					State = 952;
+					State = 959;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 953;
+				State = 960;
 				Match(T__0);
 				}
 				break;
@@ -6351,11 +6376,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCaContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 954;
+				State = 961;
 				Match(CA);
-				State = 955;
+				State = 962;
 				secretRef();
-				State = 956;
+				State = 963;
 				Match(T__0);
 				}
 				break;
@@ -6363,11 +6388,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsCertContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 958;
+				State = 965;
 				Match(CERT);
-				State = 959;
+				State = 966;
 				secretRef();
-				State = 960;
+				State = 967;
 				Match(T__0);
 				}
 				break;
@@ -6375,11 +6400,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsKeyContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 962;
+				State = 969;
 				Match(KEY);
-				State = 963;
+				State = 970;
 				secretRef();
-				State = 964;
+				State = 971;
 				Match(T__0);
 				}
 				break;
@@ -6387,9 +6412,9 @@ public partial class MpolParser : Parser {
 				_localctx = new TlsStrictContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 966;
+				State = 973;
 				Match(STRICT);
-				State = 967;
+				State = 974;
 				Match(T__0);
 				}
 				break;
@@ -6433,9 +6458,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 970;
+			State = 977;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 157)) & ~0x3f) == 0 && ((1L << (_la - 157)) & 7L) != 0)) ) {
+			if ( !(((((_la - 164)) & ~0x3f) == 0 && ((1L << (_la - 164)) & 7L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -6484,25 +6509,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 972;
+			State = 979;
 			Match(TELEMETRY);
-			State = 973;
+			State = 980;
 			Match(T__1);
-			State = 977;
+			State = 984;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==WARN || _la==SITE || _la==INTERVAL) {
 				{
 				{
-				State = 974;
+				State = 981;
 				telemetryStmt();
 				}
 				}
-				State = 979;
+				State = 986;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 980;
+			State = 987;
 			Match(T__2);
 			}
 		}
@@ -6570,18 +6595,18 @@ public partial class MpolParser : Parser {
 		TelemetryStmtContext _localctx = new TelemetryStmtContext(Context, State);
 		EnterRule(_localctx, 118, RULE_telemetryStmt);
 		try {
-			State = 992;
+			State = 999;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case SITE:
 				_localctx = new TelemetrySiteContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 982;
+				State = 989;
 				Match(SITE);
-				State = 983;
+				State = 990;
 				Match(STRING);
-				State = 984;
+				State = 991;
 				Match(T__0);
 				}
 				break;
@@ -6589,11 +6614,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryIntervalContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 985;
+				State = 992;
 				Match(INTERVAL);
-				State = 986;
+				State = 993;
 				duration();
-				State = 987;
+				State = 994;
 				Match(T__0);
 				}
 				break;
@@ -6601,11 +6626,11 @@ public partial class MpolParser : Parser {
 				_localctx = new TelemetryWarnContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 989;
+				State = 996;
 				Match(WARN);
-				State = 990;
+				State = 997;
 				Match(PERCENT);
-				State = 991;
+				State = 998;
 				Match(T__0);
 				}
 				break;
@@ -6670,18 +6695,18 @@ public partial class MpolParser : Parser {
 		ControlPlaneStmtContext _localctx = new ControlPlaneStmtContext(Context, State);
 		EnterRule(_localctx, 120, RULE_controlPlaneStmt);
 		try {
-			State = 1004;
+			State = 1011;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case FILTER:
 				_localctx = new ControlPlaneFilterContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 994;
+				State = 1001;
 				Match(FILTER);
-				State = 995;
+				State = 1002;
 				name();
-				State = 996;
+				State = 1003;
 				Match(T__0);
 				}
 				break;
@@ -6689,15 +6714,15 @@ public partial class MpolParser : Parser {
 				_localctx = new ControlPlaneRateContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 998;
+				State = 1005;
 				Match(RATE_LIMIT);
-				State = 999;
+				State = 1006;
 				protocolName();
-				State = 1000;
+				State = 1007;
 				Match(INT);
-				State = 1001;
+				State = 1008;
 				Match(PPS);
-				State = 1002;
+				State = 1009;
 				Match(T__0);
 				}
 				break;
@@ -6759,20 +6784,20 @@ public partial class MpolParser : Parser {
 		GroupEncryptionStmtContext _localctx = new GroupEncryptionStmtContext(Context, State);
 		EnterRule(_localctx, 122, RULE_groupEncryptionStmt);
 		try {
-			State = 1014;
+			State = 1021;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PROTECT:
 				_localctx = new EncryptProtectContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1006;
+				State = 1013;
 				Match(PROTECT);
-				State = 1007;
+				State = 1014;
 				Match(FILTER);
-				State = 1008;
+				State = 1015;
 				name();
-				State = 1009;
+				State = 1016;
 				Match(T__0);
 				}
 				break;
@@ -6780,11 +6805,11 @@ public partial class MpolParser : Parser {
 				_localctx = new EncryptGroupIdContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1011;
+				State = 1018;
 				Match(GROUP_ID);
-				State = 1012;
+				State = 1019;
 				Match(INT);
-				State = 1013;
+				State = 1020;
 				Match(T__0);
 				}
 				break;
@@ -6832,25 +6857,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1016;
+			State = 1023;
 			Match(RPKI);
-			State = 1017;
+			State = 1024;
 			Match(T__1);
-			State = 1021;
+			State = 1028;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==CACHE) {
 				{
 				{
-				State = 1018;
+				State = 1025;
 				rpkiStmt();
 				}
 				}
-				State = 1023;
+				State = 1030;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 1024;
+			State = 1031;
 			Match(T__2);
 			}
 		}
@@ -6897,25 +6922,25 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1026;
+			State = 1033;
 			Match(CACHE);
-			State = 1027;
+			State = 1034;
 			ipAddress();
-			State = 1031;
+			State = 1038;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 9007199254744064L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1152921504606850048L) != 0)) {
 				{
 				{
-				State = 1028;
+				State = 1035;
 				rpkiCacheOption();
 				}
 				}
-				State = 1033;
+				State = 1040;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 1034;
+			State = 1041;
 			Match(T__0);
 			}
 		}
@@ -6983,16 +7008,16 @@ public partial class MpolParser : Parser {
 		RpkiCacheOptionContext _localctx = new RpkiCacheOptionContext(Context, State);
 		EnterRule(_localctx, 128, RULE_rpkiCacheOption);
 		try {
-			State = 1042;
+			State = 1049;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PORT:
 				_localctx = new RpkiCachePortContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1036;
+				State = 1043;
 				Match(PORT);
-				State = 1037;
+				State = 1044;
 				Match(INT);
 				}
 				break;
@@ -7000,9 +7025,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCachePreferenceContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1038;
+				State = 1045;
 				Match(PREFERENCE);
-				State = 1039;
+				State = 1046;
 				Match(INT);
 				}
 				break;
@@ -7010,9 +7035,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCacheRefreshContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1040;
+				State = 1047;
 				Match(REFRESH);
-				State = 1041;
+				State = 1048;
 				duration();
 				}
 				break;
@@ -7056,9 +7081,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1044;
+			State = 1051;
 			Match(EBGP_DEFAULT);
-			State = 1045;
+			State = 1052;
 			_la = TokenStream.LA(1);
 			if ( !(_la==ACCEPT || _la==REJECT) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7067,7 +7092,7 @@ public partial class MpolParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 1046;
+			State = 1053;
 			Match(T__0);
 			}
 		}
@@ -7178,6 +7203,26 @@ public partial class MpolParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class NbrCommunityContext : NeighborSecurityStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMUNITY() { return GetToken(MpolParser.COMMUNITY, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IN() { return GetToken(MpolParser.IN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OUT() { return GetToken(MpolParser.OUT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRIP() { return GetToken(MpolParser.STRIP, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ADD() { return GetToken(MpolParser.ADD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public CommunityContext[] community() {
+			return GetRuleContexts<CommunityContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public CommunityContext community(int i) {
+			return GetRuleContext<CommunityContext>(i);
+		}
+		public NbrCommunityContext(NeighborSecurityStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitNbrCommunity(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 
 	[RuleVersion(0)]
 	public NeighborSecurityStmtContext neighborSecurityStmt() {
@@ -7185,46 +7230,46 @@ public partial class MpolParser : Parser {
 		EnterRule(_localctx, 132, RULE_neighborSecurityStmt);
 		int _la;
 		try {
-			State = 1087;
+			State = 1109;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,95,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,97,Context) ) {
 			case 1:
 				_localctx = new NbrOriginValidationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1048;
+				State = 1055;
 				Match(RPKI);
-				State = 1049;
+				State = 1056;
 				rpkiState();
-				State = 1057;
+				State = 1064;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case REJECT:
 					{
-					State = 1050;
+					State = 1057;
 					Match(REJECT);
 					}
 					break;
 				case ACCEPT:
 					{
-					State = 1051;
+					State = 1058;
 					Match(ACCEPT);
 					}
 					break;
 				case LOCAL_PREFERENCE:
 				case COMMUNITY:
 					{
-					State = 1053;
+					State = 1060;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					do {
 						{
 						{
-						State = 1052;
+						State = 1059;
 						rpkiMark();
 						}
 						}
-						State = 1055;
+						State = 1062;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					} while ( _la==LOCAL_PREFERENCE || _la==COMMUNITY );
@@ -7233,7 +7278,7 @@ public partial class MpolParser : Parser {
 				default:
 					throw new NoViableAltException(this);
 				}
-				State = 1059;
+				State = 1066;
 				Match(T__0);
 				}
 				break;
@@ -7241,29 +7286,29 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathRejectContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1061;
-				Match(AS_PATH);
-				State = 1062;
-				Match(REJECT);
-				State = 1063;
-				asnClass();
 				State = 1068;
+				Match(AS_PATH);
+				State = 1069;
+				Match(REJECT);
+				State = 1070;
+				asnClass();
+				State = 1075;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				while (_la==T__3) {
 					{
 					{
-					State = 1064;
+					State = 1071;
 					Match(T__3);
-					State = 1065;
+					State = 1072;
 					asnClass();
 					}
 					}
-					State = 1070;
+					State = 1077;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 1071;
+				State = 1078;
 				Match(T__0);
 				}
 				break;
@@ -7271,13 +7316,13 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathMaxLengthContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 1073;
+				State = 1080;
 				Match(AS_PATH);
-				State = 1074;
+				State = 1081;
 				Match(MAX_LENGTH);
-				State = 1075;
+				State = 1082;
 				Match(INT);
-				State = 1076;
+				State = 1083;
 				Match(T__0);
 				}
 				break;
@@ -7285,13 +7330,13 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrAsPathFirstAsContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 1077;
+				State = 1084;
 				Match(AS_PATH);
-				State = 1078;
+				State = 1085;
 				Match(FIRST_AS);
-				State = 1079;
+				State = 1086;
 				Match(PEER);
-				State = 1080;
+				State = 1087;
 				Match(T__0);
 				}
 				break;
@@ -7299,11 +7344,11 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrBlackholeRejectContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 1081;
+				State = 1088;
 				Match(BLACKHOLE);
-				State = 1082;
+				State = 1089;
 				Match(REJECT);
-				State = 1083;
+				State = 1090;
 				Match(T__0);
 				}
 				break;
@@ -7311,11 +7356,66 @@ public partial class MpolParser : Parser {
 				_localctx = new NbrGracefulShutdownContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 1084;
+				State = 1091;
 				Match(GRACEFUL_SHUTDOWN);
-				State = 1085;
+				State = 1092;
 				Match(HONOR);
-				State = 1086;
+				State = 1093;
+				Match(T__0);
+				}
+				break;
+			case 7:
+				_localctx = new NbrCommunityContext(_localctx);
+				EnterOuterAlt(_localctx, 7);
+				{
+				State = 1094;
+				Match(COMMUNITY);
+				State = 1095;
+				_la = TokenStream.LA(1);
+				if ( !(_la==OUT || _la==IN) ) {
+				ErrorHandler.RecoverInline(this);
+				}
+				else {
+					ErrorHandler.ReportMatch(this);
+				    Consume();
+				}
+				State = 1106;
+				ErrorHandler.Sync(this);
+				switch (TokenStream.LA(1)) {
+				case STRIP:
+					{
+					State = 1096;
+					Match(STRIP);
+					}
+					break;
+				case ADD:
+					{
+					State = 1097;
+					Match(ADD);
+					State = 1098;
+					community();
+					State = 1103;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+					while (_la==T__3) {
+						{
+						{
+						State = 1099;
+						Match(T__3);
+						State = 1100;
+						community();
+						}
+						}
+						State = 1105;
+						ErrorHandler.Sync(this);
+						_la = TokenStream.LA(1);
+					}
+					}
+					break;
+				default:
+					throw new NoViableAltException(this);
+				}
+				State = 1108;
 				Match(T__0);
 				}
 				break;
@@ -7357,7 +7457,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1089;
+			State = 1111;
 			_la = TokenStream.LA(1);
 			if ( !(_la==INVALID || _la==NOT_FOUND || _la==VALID) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7421,16 +7521,16 @@ public partial class MpolParser : Parser {
 		RpkiMarkContext _localctx = new RpkiMarkContext(Context, State);
 		EnterRule(_localctx, 136, RULE_rpkiMark);
 		try {
-			State = 1095;
+			State = 1117;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LOCAL_PREFERENCE:
 				_localctx = new RpkiLocalPreferenceContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1091;
+				State = 1113;
 				Match(LOCAL_PREFERENCE);
-				State = 1092;
+				State = 1114;
 				Match(INT);
 				}
 				break;
@@ -7438,9 +7538,9 @@ public partial class MpolParser : Parser {
 				_localctx = new RpkiCommunityContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1093;
+				State = 1115;
 				Match(COMMUNITY);
-				State = 1094;
+				State = 1116;
 				community();
 				}
 				break;
@@ -7486,9 +7586,9 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1097;
+			State = 1119;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 540803072L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 68723408896L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7532,7 +7632,7 @@ public partial class MpolParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1099;
+			State = 1121;
 			_la = TokenStream.LA(1);
 			if ( !(_la==BOGON_ASNS || _la==PRIVATE_ASNS) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7541,6 +7641,290 @@ public partial class MpolParser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class IrrSetDeclContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PREFIXES() { return GetToken(MpolParser.PREFIXES, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public NameContext name() {
+			return GetRuleContext<NameContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FROM() { return GetToken(MpolParser.FROM, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IRR() { return GetToken(MpolParser.IRR, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING() { return GetToken(MpolParser.STRING, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public IrrStmtContext[] irrStmt() {
+			return GetRuleContexts<IrrStmtContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public IrrStmtContext irrStmt(int i) {
+			return GetRuleContext<IrrStmtContext>(i);
+		}
+		public IrrSetDeclContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_irrSetDecl; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitIrrSetDecl(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public IrrSetDeclContext irrSetDecl() {
+		IrrSetDeclContext _localctx = new IrrSetDeclContext(Context, State);
+		EnterRule(_localctx, 142, RULE_irrSetDecl);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 1123;
+			Match(PREFIXES);
+			State = 1124;
+			name();
+			State = 1125;
+			Match(FROM);
+			State = 1126;
+			Match(IRR);
+			State = 1127;
+			Match(STRING);
+			State = 1137;
+			ErrorHandler.Sync(this);
+			switch (TokenStream.LA(1)) {
+			case T__1:
+				{
+				State = 1128;
+				Match(T__1);
+				State = 1132;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				while (((((_la - 23)) & ~0x3f) == 0 && ((1L << (_la - 23)) & 562949953422849L) != 0)) {
+					{
+					{
+					State = 1129;
+					irrStmt();
+					}
+					}
+					State = 1134;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				}
+				State = 1135;
+				Match(T__2);
+				}
+				break;
+			case T__0:
+				{
+				State = 1136;
+				Match(T__0);
+				}
+				break;
+			default:
+				throw new NoViableAltException(this);
+			}
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class IrrStmtContext : ParserRuleContext {
+		public IrrStmtContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_irrStmt; } }
+	 
+		public IrrStmtContext() { }
+		public virtual void CopyFrom(IrrStmtContext context) {
+			base.CopyFrom(context);
+		}
+	}
+	public partial class IrrRpslContext : IrrStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPSL() { return GetToken(MpolParser.RPSL, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRING() { return GetToken(MpolParser.STRING, 0); }
+		public IrrRpslContext(IrrStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitIrrRpsl(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class IrrMaxLengthContext : IrrStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MAX_LENGTH() { return GetToken(MpolParser.MAX_LENGTH, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public IrrFamilyLengthContext[] irrFamilyLength() {
+			return GetRuleContexts<IrrFamilyLengthContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public IrrFamilyLengthContext irrFamilyLength(int i) {
+			return GetRuleContext<IrrFamilyLengthContext>(i);
+		}
+		public IrrMaxLengthContext(IrrStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitIrrMaxLength(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class IrrAggregateContext : IrrStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AGGREGATE() { return GetToken(MpolParser.AGGREGATE, 0); }
+		public IrrAggregateContext(IrrStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitIrrAggregate(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class IrrLimitContext : IrrStmtContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LIMIT() { return GetToken(MpolParser.LIMIT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(MpolParser.INT, 0); }
+		public IrrLimitContext(IrrStmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitIrrLimit(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public IrrStmtContext irrStmt() {
+		IrrStmtContext _localctx = new IrrStmtContext(Context, State);
+		EnterRule(_localctx, 144, RULE_irrStmt);
+		int _la;
+		try {
+			State = 1155;
+			ErrorHandler.Sync(this);
+			switch (TokenStream.LA(1)) {
+			case RPSL:
+				_localctx = new IrrRpslContext(_localctx);
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 1139;
+				Match(RPSL);
+				State = 1140;
+				Match(STRING);
+				State = 1141;
+				Match(T__0);
+				}
+				break;
+			case MAX_LENGTH:
+				_localctx = new IrrMaxLengthContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 1142;
+				Match(MAX_LENGTH);
+				State = 1144;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				do {
+					{
+					{
+					State = 1143;
+					irrFamilyLength();
+					}
+					}
+					State = 1146;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				} while ( _la==IPV4_WORD || _la==IPV6_WORD );
+				State = 1148;
+				Match(T__0);
+				}
+				break;
+			case AGGREGATE:
+				_localctx = new IrrAggregateContext(_localctx);
+				EnterOuterAlt(_localctx, 3);
+				{
+				State = 1150;
+				Match(AGGREGATE);
+				State = 1151;
+				Match(T__0);
+				}
+				break;
+			case LIMIT:
+				_localctx = new IrrLimitContext(_localctx);
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 1152;
+				Match(LIMIT);
+				State = 1153;
+				Match(INT);
+				State = 1154;
+				Match(T__0);
+				}
+				break;
+			default:
+				throw new NoViableAltException(this);
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class IrrFamilyLengthContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(MpolParser.INT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IPV4_WORD() { return GetToken(MpolParser.IPV4_WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IPV6_WORD() { return GetToken(MpolParser.IPV6_WORD, 0); }
+		public IrrFamilyLengthContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_irrFamilyLength; } }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IMpolVisitor<TResult> typedVisitor = visitor as IMpolVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitIrrFamilyLength(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public IrrFamilyLengthContext irrFamilyLength() {
+		IrrFamilyLengthContext _localctx = new IrrFamilyLengthContext(Context, State);
+		EnterRule(_localctx, 146, RULE_irrFamilyLength);
+		int _la;
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 1157;
+			_la = TokenStream.LA(1);
+			if ( !(_la==IPV4_WORD || _la==IPV6_WORD) ) {
+			ErrorHandler.RecoverInline(this);
+			}
+			else {
+				ErrorHandler.ReportMatch(this);
+			    Consume();
+			}
+			State = 1158;
+			Match(INT);
 			}
 		}
 		catch (RecognitionException re) {
@@ -7575,15 +7959,15 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public NameContext name() {
 		NameContext _localctx = new NameContext(Context, State);
-		EnterRule(_localctx, 142, RULE_name);
+		EnterRule(_localctx, 148, RULE_name);
 		try {
-			State = 1103;
+			State = 1162;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case IDENT:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 1101;
+				State = 1160;
 				Match(IDENT);
 				}
 				break;
@@ -7597,6 +7981,13 @@ public partial class MpolParser : Parser {
 			case COMMUNITY:
 			case BLACKHOLE:
 			case HONOR:
+			case IRR:
+			case STRIP:
+			case ADD:
+			case RPSL:
+			case AGGREGATE:
+			case IPV4_WORD:
+			case IPV6_WORD:
 			case TEST:
 			case GIVEN:
 			case EXPECT:
@@ -7627,7 +8018,7 @@ public partial class MpolParser : Parser {
 			case MTRACE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 1102;
+				State = 1161;
 				softKeyword();
 				}
 				break;
@@ -7679,6 +8070,13 @@ public partial class MpolParser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMUNITY() { return GetToken(MpolParser.COMMUNITY, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode BLACKHOLE() { return GetToken(MpolParser.BLACKHOLE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode HONOR() { return GetToken(MpolParser.HONOR, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IRR() { return GetToken(MpolParser.IRR, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RPSL() { return GetToken(MpolParser.RPSL, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AGGREGATE() { return GetToken(MpolParser.AGGREGATE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IPV4_WORD() { return GetToken(MpolParser.IPV4_WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode IPV6_WORD() { return GetToken(MpolParser.IPV6_WORD, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode STRIP() { return GetToken(MpolParser.STRIP, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode ADD() { return GetToken(MpolParser.ADD, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TEST() { return GetToken(MpolParser.TEST, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GIVEN() { return GetToken(MpolParser.GIVEN, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode EXPECT() { return GetToken(MpolParser.EXPECT, 0); }
@@ -7701,14 +8099,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public SoftKeywordContext softKeyword() {
 		SoftKeywordContext _localctx = new SoftKeywordContext(Context, State);
-		EnterRule(_localctx, 144, RULE_softKeyword);
+		EnterRule(_localctx, 150, RULE_softKeyword);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1105;
+			State = 1164;
 			_la = TokenStream.LA(1);
-			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & -9223371901428662528L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 4503599627370529L) != 0) || ((((_la - 144)) & ~0x3f) == 0 && ((1L << (_la - 144)) & 901876817417L) != 0)) ) {
+			if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 17385625386752L) != 0) || ((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 9007199254741059L) != 0) || ((((_la - 151)) & ~0x3f) == 0 && ((1L << (_la - 151)) & 901876817417L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7749,14 +8147,14 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public PrefixContext prefix() {
 		PrefixContext _localctx = new PrefixContext(Context, State);
-		EnterRule(_localctx, 146, RULE_prefix);
+		EnterRule(_localctx, 152, RULE_prefix);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1107;
+			State = 1166;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 187)) & ~0x3f) == 0 && ((1L << (_la - 187)) & 15L) != 0)) ) {
+			if ( !(((((_la - 194)) & ~0x3f) == 0 && ((1L << (_la - 194)) & 15L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -7795,12 +8193,12 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public IpAddressContext ipAddress() {
 		IpAddressContext _localctx = new IpAddressContext(Context, State);
-		EnterRule(_localctx, 148, RULE_ipAddress);
+		EnterRule(_localctx, 154, RULE_ipAddress);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1109;
+			State = 1168;
 			_la = TokenStream.LA(1);
 			if ( !(_la==IPV4 || _la==IPV6) ) {
 			ErrorHandler.RecoverInline(this);
@@ -7840,11 +8238,11 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public BandwidthContext bandwidth() {
 		BandwidthContext _localctx = new BandwidthContext(Context, State);
-		EnterRule(_localctx, 150, RULE_bandwidth);
+		EnterRule(_localctx, 156, RULE_bandwidth);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1111;
+			State = 1170;
 			Match(BANDWIDTH);
 			}
 		}
@@ -7877,11 +8275,11 @@ public partial class MpolParser : Parser {
 	[RuleVersion(0)]
 	public DurationContext duration() {
 		DurationContext _localctx = new DurationContext(Context, State);
-		EnterRule(_localctx, 152, RULE_duration);
+		EnterRule(_localctx, 158, RULE_duration);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 1113;
+			State = 1172;
 			Match(DURATION);
 			}
 		}
@@ -7897,7 +8295,7 @@ public partial class MpolParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,201,1116,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		4,1,208,1175,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
 		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -7907,385 +8305,408 @@ public partial class MpolParser : Parser {
 		2,50,7,50,2,51,7,51,2,52,7,52,2,53,7,53,2,54,7,54,2,55,7,55,2,56,7,56,
 		2,57,7,57,2,58,7,58,2,59,7,59,2,60,7,60,2,61,7,61,2,62,7,62,2,63,7,63,
 		2,64,7,64,2,65,7,65,2,66,7,66,2,67,7,67,2,68,7,68,2,69,7,69,2,70,7,70,
-		2,71,7,71,2,72,7,72,2,73,7,73,2,74,7,74,2,75,7,75,2,76,7,76,1,0,5,0,156,
-		8,0,10,0,12,0,159,9,0,1,0,1,0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,3,1,170,8,1,
-		1,2,1,2,1,2,1,2,1,3,1,3,1,3,1,3,1,3,1,3,5,3,182,8,3,10,3,12,3,185,9,3,
-		1,3,1,3,1,4,1,4,1,4,1,4,3,4,193,8,4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,201,8,
-		4,1,4,1,4,3,4,205,8,4,1,4,1,4,3,4,209,8,4,1,4,1,4,3,4,213,8,4,1,5,1,5,
-		1,5,1,5,5,5,219,8,5,10,5,12,5,222,9,5,1,5,1,5,1,6,1,6,1,7,3,7,229,8,7,
-		1,7,1,7,1,7,1,8,1,8,3,8,236,8,8,1,8,3,8,239,8,8,1,9,1,9,1,9,1,9,3,9,245,
-		8,9,1,9,1,9,3,9,249,8,9,1,10,1,10,1,10,1,10,5,10,255,8,10,10,10,12,10,
-		258,9,10,1,10,1,10,1,11,1,11,5,11,264,8,11,10,11,12,11,267,9,11,1,11,3,
-		11,270,8,11,1,11,1,11,1,12,1,12,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,
-		1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,5,13,293,8,13,10,13,12,13,
-		296,9,13,1,13,1,13,1,13,1,13,5,13,302,8,13,10,13,12,13,305,9,13,1,13,1,
-		13,3,13,309,8,13,1,14,1,14,1,14,5,14,314,8,14,10,14,12,14,317,9,14,1,15,
-		1,15,1,15,3,15,322,8,15,1,16,1,16,1,17,1,17,1,18,1,18,1,18,1,18,5,18,332,
-		8,18,10,18,12,18,335,9,18,1,18,1,18,1,19,1,19,4,19,341,8,19,11,19,12,19,
-		342,1,19,1,19,1,19,1,19,1,19,1,19,3,19,351,8,19,1,20,1,20,1,20,1,20,5,
-		20,357,8,20,10,20,12,20,360,9,20,1,20,1,20,1,21,1,21,1,21,1,21,1,21,1,
-		21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,3,21,377,8,21,1,22,1,22,1,22,1,22,
-		5,22,383,8,22,10,22,12,22,386,9,22,1,22,1,22,1,23,1,23,1,23,5,23,393,8,
-		23,10,23,12,23,396,9,23,1,23,1,23,1,24,1,24,1,25,1,25,1,25,1,25,1,25,1,
-		25,5,25,408,8,25,10,25,12,25,411,9,25,1,25,3,25,414,8,25,1,25,1,25,1,25,
-		1,25,1,25,1,25,1,25,1,25,1,25,1,25,3,25,426,8,25,1,25,1,25,1,25,1,25,1,
-		25,1,25,1,25,1,25,3,25,436,8,25,1,26,1,26,1,26,1,26,5,26,442,8,26,10,26,
-		12,26,445,9,26,1,26,1,26,1,27,1,27,1,28,1,28,3,28,453,8,28,1,29,1,29,1,
-		29,1,29,1,29,1,29,1,29,1,29,5,29,463,8,29,10,29,12,29,466,9,29,1,29,1,
-		29,3,29,470,8,29,1,30,1,30,1,30,5,30,475,8,30,10,30,12,30,478,9,30,1,30,
-		1,30,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,1,31,3,31,493,8,
-		31,1,32,1,32,1,32,1,32,1,32,1,32,3,32,501,8,32,1,32,3,32,504,8,32,1,32,
-		1,32,1,33,1,33,1,33,1,33,1,34,1,34,1,34,1,34,1,34,1,34,5,34,518,8,34,10,
-		34,12,34,521,9,34,1,34,1,34,1,35,1,35,1,36,1,36,1,36,1,36,3,36,531,8,36,
-		1,36,1,36,1,36,1,36,1,36,1,36,3,36,539,8,36,1,36,1,36,1,36,1,36,1,36,1,
-		36,1,36,3,36,548,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
-		3,36,560,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,569,8,36,1,36,1,
-		36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,583,8,36,10,
-		36,12,36,586,9,36,3,36,588,8,36,1,36,1,36,5,36,592,8,36,10,36,12,36,595,
-		9,36,1,36,1,36,3,36,599,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,
-		36,1,36,5,36,611,8,36,10,36,12,36,614,9,36,1,36,1,36,1,36,1,36,5,36,620,
-		8,36,10,36,12,36,623,9,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,
-		3,36,634,8,36,1,37,1,37,1,37,5,37,639,8,37,10,37,12,37,642,9,37,1,37,1,
-		37,1,38,1,38,1,38,1,38,3,38,650,8,38,1,38,1,38,1,38,1,38,4,38,656,8,38,
-		11,38,12,38,657,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,4,38,669,
-		8,38,11,38,12,38,670,1,38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,680,8,38,
-		1,39,1,39,1,39,5,39,685,8,39,10,39,12,39,688,9,39,1,39,1,39,1,40,1,40,
-		1,40,1,40,1,41,1,41,1,41,5,41,699,8,41,10,41,12,41,702,9,41,1,41,1,41,
-		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,
-		5,42,720,8,42,10,42,12,42,723,9,42,1,42,1,42,3,42,727,8,42,3,42,729,8,
-		42,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,
-		43,1,43,1,43,1,43,1,43,1,43,3,43,750,8,43,1,44,1,44,1,45,1,45,1,45,1,45,
-		1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,3,45,766,8,45,1,46,1,46,1,46,1,
-		46,1,46,1,46,1,46,1,46,1,46,3,46,777,8,46,1,47,1,47,1,47,1,47,1,47,5,47,
-		784,8,47,10,47,12,47,787,9,47,1,47,1,47,1,48,1,48,1,48,1,48,1,48,1,48,
-		1,48,1,48,1,48,1,48,5,48,801,8,48,10,48,12,48,804,9,48,1,48,1,48,3,48,
-		808,8,48,1,48,1,48,4,48,812,8,48,11,48,12,48,813,1,48,1,48,1,48,3,48,819,
-		8,48,1,49,1,49,1,49,1,49,1,49,1,49,1,49,1,49,3,49,829,8,49,1,50,1,50,1,
-		50,1,50,3,50,835,8,50,1,50,1,50,1,50,3,50,840,8,50,1,50,1,50,1,50,1,50,
-		1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,
-		1,50,1,50,1,50,1,50,1,50,1,50,3,50,866,8,50,1,51,1,51,1,51,1,51,5,51,872,
-		8,51,10,51,12,51,875,9,51,1,51,1,51,1,52,1,52,1,52,1,52,1,52,1,52,1,52,
-		1,52,3,52,887,8,52,1,52,1,52,1,53,1,53,1,53,1,53,1,53,5,53,896,8,53,10,
-		53,12,53,899,9,53,1,53,1,53,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,
-		54,1,54,1,54,5,54,914,8,54,10,54,12,54,917,9,54,1,54,1,54,3,54,921,8,54,
-		1,54,1,54,1,54,1,54,5,54,927,8,54,10,54,12,54,930,9,54,1,54,1,54,1,54,
-		1,54,1,54,1,54,3,54,938,8,54,1,55,1,55,1,56,1,56,1,56,1,56,1,56,1,56,1,
-		56,5,56,949,8,56,10,56,12,56,952,9,56,1,56,1,56,1,56,1,56,1,56,1,56,1,
-		56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,3,56,969,8,56,1,57,1,57,1,58,
-		1,58,1,58,5,58,976,8,58,10,58,12,58,979,9,58,1,58,1,58,1,59,1,59,1,59,
-		1,59,1,59,1,59,1,59,1,59,1,59,1,59,3,59,993,8,59,1,60,1,60,1,60,1,60,1,
-		60,1,60,1,60,1,60,1,60,1,60,3,60,1005,8,60,1,61,1,61,1,61,1,61,1,61,1,
-		61,1,61,1,61,3,61,1015,8,61,1,62,1,62,1,62,5,62,1020,8,62,10,62,12,62,
-		1023,9,62,1,62,1,62,1,63,1,63,1,63,5,63,1030,8,63,10,63,12,63,1033,9,63,
-		1,63,1,63,1,64,1,64,1,64,1,64,1,64,1,64,3,64,1043,8,64,1,65,1,65,1,65,
-		1,65,1,66,1,66,1,66,1,66,1,66,4,66,1054,8,66,11,66,12,66,1055,3,66,1058,
-		8,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,5,66,1067,8,66,10,66,12,66,1070,
-		9,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,
-		1,66,1,66,1,66,3,66,1088,8,66,1,67,1,67,1,68,1,68,1,68,1,68,3,68,1096,
-		8,68,1,69,1,69,1,70,1,70,1,71,1,71,3,71,1104,8,71,1,72,1,72,1,73,1,73,
-		1,74,1,74,1,75,1,75,1,76,1,76,1,76,0,0,77,0,2,4,6,8,10,12,14,16,18,20,
+		2,71,7,71,2,72,7,72,2,73,7,73,2,74,7,74,2,75,7,75,2,76,7,76,2,77,7,77,
+		2,78,7,78,2,79,7,79,1,0,5,0,162,8,0,10,0,12,0,165,9,0,1,0,1,0,1,1,1,1,
+		1,1,1,1,1,1,1,1,1,1,1,1,3,1,177,8,1,1,2,1,2,1,2,1,2,1,3,1,3,1,3,1,3,1,
+		3,1,3,5,3,189,8,3,10,3,12,3,192,9,3,1,3,1,3,1,4,1,4,1,4,1,4,3,4,200,8,
+		4,1,4,1,4,1,4,1,4,1,4,1,4,3,4,208,8,4,1,4,1,4,3,4,212,8,4,1,4,1,4,3,4,
+		216,8,4,1,4,1,4,3,4,220,8,4,1,5,1,5,1,5,1,5,5,5,226,8,5,10,5,12,5,229,
+		9,5,1,5,1,5,1,6,1,6,1,7,3,7,236,8,7,1,7,1,7,1,7,1,8,1,8,3,8,243,8,8,1,
+		8,3,8,246,8,8,1,9,1,9,1,9,1,9,3,9,252,8,9,1,9,1,9,3,9,256,8,9,1,10,1,10,
+		1,10,1,10,5,10,262,8,10,10,10,12,10,265,9,10,1,10,1,10,1,11,1,11,5,11,
+		271,8,11,10,11,12,11,274,9,11,1,11,3,11,277,8,11,1,11,1,11,1,12,1,12,1,
+		13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,
+		13,1,13,1,13,5,13,300,8,13,10,13,12,13,303,9,13,1,13,1,13,1,13,1,13,5,
+		13,309,8,13,10,13,12,13,312,9,13,1,13,1,13,3,13,316,8,13,1,14,1,14,1,14,
+		5,14,321,8,14,10,14,12,14,324,9,14,1,15,1,15,1,15,3,15,329,8,15,1,16,1,
+		16,1,17,1,17,1,18,1,18,1,18,1,18,5,18,339,8,18,10,18,12,18,342,9,18,1,
+		18,1,18,1,19,1,19,4,19,348,8,19,11,19,12,19,349,1,19,1,19,1,19,1,19,1,
+		19,1,19,3,19,358,8,19,1,20,1,20,1,20,1,20,5,20,364,8,20,10,20,12,20,367,
+		9,20,1,20,1,20,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,
+		1,21,1,21,3,21,384,8,21,1,22,1,22,1,22,1,22,5,22,390,8,22,10,22,12,22,
+		393,9,22,1,22,1,22,1,23,1,23,1,23,5,23,400,8,23,10,23,12,23,403,9,23,1,
+		23,1,23,1,24,1,24,1,25,1,25,1,25,1,25,1,25,1,25,5,25,415,8,25,10,25,12,
+		25,418,9,25,1,25,3,25,421,8,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,
+		1,25,1,25,3,25,433,8,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,3,25,443,
+		8,25,1,26,1,26,1,26,1,26,5,26,449,8,26,10,26,12,26,452,9,26,1,26,1,26,
+		1,27,1,27,1,28,1,28,3,28,460,8,28,1,29,1,29,1,29,1,29,1,29,1,29,1,29,1,
+		29,5,29,470,8,29,10,29,12,29,473,9,29,1,29,1,29,3,29,477,8,29,1,30,1,30,
+		1,30,5,30,482,8,30,10,30,12,30,485,9,30,1,30,1,30,1,31,1,31,1,31,1,31,
+		1,31,1,31,1,31,1,31,1,31,1,31,1,31,3,31,500,8,31,1,32,1,32,1,32,1,32,1,
+		32,1,32,3,32,508,8,32,1,32,3,32,511,8,32,1,32,1,32,1,33,1,33,1,33,1,33,
+		1,34,1,34,1,34,1,34,1,34,1,34,5,34,525,8,34,10,34,12,34,528,9,34,1,34,
+		1,34,1,35,1,35,1,36,1,36,1,36,1,36,3,36,538,8,36,1,36,1,36,1,36,1,36,1,
+		36,1,36,3,36,546,8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,555,8,36,
+		1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,567,8,36,1,36,1,
+		36,1,36,1,36,1,36,1,36,1,36,3,36,576,8,36,1,36,1,36,1,36,1,36,1,36,1,36,
+		1,36,1,36,1,36,1,36,1,36,1,36,5,36,590,8,36,10,36,12,36,593,9,36,3,36,
+		595,8,36,1,36,1,36,5,36,599,8,36,10,36,12,36,602,9,36,1,36,1,36,3,36,606,
+		8,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,5,36,618,8,36,10,
+		36,12,36,621,9,36,1,36,1,36,1,36,1,36,5,36,627,8,36,10,36,12,36,630,9,
+		36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,1,36,3,36,641,8,36,1,37,1,37,
+		1,37,5,37,646,8,37,10,37,12,37,649,9,37,1,37,1,37,1,38,1,38,1,38,1,38,
+		3,38,657,8,38,1,38,1,38,1,38,1,38,4,38,663,8,38,11,38,12,38,664,1,38,1,
+		38,1,38,1,38,1,38,1,38,1,38,1,38,1,38,4,38,676,8,38,11,38,12,38,677,1,
+		38,1,38,1,38,1,38,1,38,1,38,1,38,3,38,687,8,38,1,39,1,39,1,39,5,39,692,
+		8,39,10,39,12,39,695,9,39,1,39,1,39,1,40,1,40,1,40,1,40,1,41,1,41,1,41,
+		5,41,706,8,41,10,41,12,41,709,9,41,1,41,1,41,1,42,1,42,1,42,1,42,1,42,
+		1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,1,42,5,42,727,8,42,10,42,12,42,
+		730,9,42,1,42,1,42,3,42,734,8,42,3,42,736,8,42,1,43,1,43,1,43,1,43,1,43,
+		1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,1,43,
+		3,43,757,8,43,1,44,1,44,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,45,1,
+		45,1,45,1,45,3,45,773,8,45,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,1,46,
+		3,46,784,8,46,1,47,1,47,1,47,1,47,1,47,5,47,791,8,47,10,47,12,47,794,9,
+		47,1,47,1,47,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,1,48,5,48,808,
+		8,48,10,48,12,48,811,9,48,1,48,1,48,3,48,815,8,48,1,48,1,48,4,48,819,8,
+		48,11,48,12,48,820,1,48,1,48,1,48,3,48,826,8,48,1,49,1,49,1,49,1,49,1,
+		49,1,49,1,49,1,49,3,49,836,8,49,1,50,1,50,1,50,1,50,3,50,842,8,50,1,50,
+		1,50,1,50,3,50,847,8,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,
+		50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,50,1,
+		50,3,50,873,8,50,1,51,1,51,1,51,1,51,5,51,879,8,51,10,51,12,51,882,9,51,
+		1,51,1,51,1,52,1,52,1,52,1,52,1,52,1,52,1,52,1,52,3,52,894,8,52,1,52,1,
+		52,1,53,1,53,1,53,1,53,1,53,5,53,903,8,53,10,53,12,53,906,9,53,1,53,1,
+		53,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,54,1,54,5,54,921,8,54,
+		10,54,12,54,924,9,54,1,54,1,54,3,54,928,8,54,1,54,1,54,1,54,1,54,5,54,
+		934,8,54,10,54,12,54,937,9,54,1,54,1,54,1,54,1,54,1,54,1,54,3,54,945,8,
+		54,1,55,1,55,1,56,1,56,1,56,1,56,1,56,1,56,1,56,5,56,956,8,56,10,56,12,
+		56,959,9,56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,1,56,
+		1,56,1,56,1,56,3,56,976,8,56,1,57,1,57,1,58,1,58,1,58,5,58,983,8,58,10,
+		58,12,58,986,9,58,1,58,1,58,1,59,1,59,1,59,1,59,1,59,1,59,1,59,1,59,1,
+		59,1,59,3,59,1000,8,59,1,60,1,60,1,60,1,60,1,60,1,60,1,60,1,60,1,60,1,
+		60,3,60,1012,8,60,1,61,1,61,1,61,1,61,1,61,1,61,1,61,1,61,3,61,1022,8,
+		61,1,62,1,62,1,62,5,62,1027,8,62,10,62,12,62,1030,9,62,1,62,1,62,1,63,
+		1,63,1,63,5,63,1037,8,63,10,63,12,63,1040,9,63,1,63,1,63,1,64,1,64,1,64,
+		1,64,1,64,1,64,3,64,1050,8,64,1,65,1,65,1,65,1,65,1,66,1,66,1,66,1,66,
+		1,66,4,66,1061,8,66,11,66,12,66,1062,3,66,1065,8,66,1,66,1,66,1,66,1,66,
+		1,66,1,66,1,66,5,66,1074,8,66,10,66,12,66,1077,9,66,1,66,1,66,1,66,1,66,
+		1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,1,66,
+		1,66,1,66,1,66,1,66,1,66,5,66,1102,8,66,10,66,12,66,1105,9,66,3,66,1107,
+		8,66,1,66,3,66,1110,8,66,1,67,1,67,1,68,1,68,1,68,1,68,3,68,1118,8,68,
+		1,69,1,69,1,70,1,70,1,71,1,71,1,71,1,71,1,71,1,71,1,71,5,71,1131,8,71,
+		10,71,12,71,1134,9,71,1,71,1,71,3,71,1138,8,71,1,72,1,72,1,72,1,72,1,72,
+		4,72,1145,8,72,11,72,12,72,1146,1,72,1,72,1,72,1,72,1,72,1,72,1,72,3,72,
+		1156,8,72,1,73,1,73,1,73,1,74,1,74,3,74,1163,8,74,1,75,1,75,1,76,1,76,
+		1,77,1,77,1,78,1,78,1,79,1,79,1,79,0,0,80,0,2,4,6,8,10,12,14,16,18,20,
 		22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,62,64,66,68,
 		70,72,74,76,78,80,82,84,86,88,90,92,94,96,98,100,102,104,106,108,110,112,
 		114,116,118,120,122,124,126,128,130,132,134,136,138,140,142,144,146,148,
-		150,152,0,19,1,0,37,39,1,0,44,45,7,0,61,61,78,78,113,113,129,129,146,146,
-		170,175,195,195,1,0,176,184,1,0,61,62,1,0,67,68,2,0,71,72,75,75,1,0,88,
-		93,1,0,98,99,1,0,72,74,2,0,99,99,149,150,1,0,157,159,1,0,12,13,2,0,14,
-		15,145,145,2,0,18,21,29,29,1,0,25,26,14,0,8,14,17,18,27,27,31,36,63,64,
-		69,69,116,116,144,144,147,147,153,156,162,163,170,176,180,180,182,183,
-		1,0,187,190,2,0,188,188,190,190,1218,0,157,1,0,0,0,2,169,1,0,0,0,4,171,
-		1,0,0,0,6,175,1,0,0,0,8,212,1,0,0,0,10,214,1,0,0,0,12,225,1,0,0,0,14,228,
-		1,0,0,0,16,238,1,0,0,0,18,248,1,0,0,0,20,250,1,0,0,0,22,261,1,0,0,0,24,
-		273,1,0,0,0,26,308,1,0,0,0,28,310,1,0,0,0,30,321,1,0,0,0,32,323,1,0,0,
-		0,34,325,1,0,0,0,36,327,1,0,0,0,38,350,1,0,0,0,40,352,1,0,0,0,42,376,1,
-		0,0,0,44,378,1,0,0,0,46,389,1,0,0,0,48,399,1,0,0,0,50,435,1,0,0,0,52,437,
-		1,0,0,0,54,448,1,0,0,0,56,452,1,0,0,0,58,469,1,0,0,0,60,471,1,0,0,0,62,
-		492,1,0,0,0,64,494,1,0,0,0,66,507,1,0,0,0,68,511,1,0,0,0,70,524,1,0,0,
-		0,72,633,1,0,0,0,74,635,1,0,0,0,76,679,1,0,0,0,78,681,1,0,0,0,80,691,1,
-		0,0,0,82,695,1,0,0,0,84,728,1,0,0,0,86,749,1,0,0,0,88,751,1,0,0,0,90,765,
-		1,0,0,0,92,776,1,0,0,0,94,778,1,0,0,0,96,818,1,0,0,0,98,828,1,0,0,0,100,
-		865,1,0,0,0,102,867,1,0,0,0,104,878,1,0,0,0,106,890,1,0,0,0,108,937,1,
-		0,0,0,110,939,1,0,0,0,112,968,1,0,0,0,114,970,1,0,0,0,116,972,1,0,0,0,
-		118,992,1,0,0,0,120,1004,1,0,0,0,122,1014,1,0,0,0,124,1016,1,0,0,0,126,
-		1026,1,0,0,0,128,1042,1,0,0,0,130,1044,1,0,0,0,132,1087,1,0,0,0,134,1089,
-		1,0,0,0,136,1095,1,0,0,0,138,1097,1,0,0,0,140,1099,1,0,0,0,142,1103,1,
-		0,0,0,144,1105,1,0,0,0,146,1107,1,0,0,0,148,1109,1,0,0,0,150,1111,1,0,
-		0,0,152,1113,1,0,0,0,154,156,3,2,1,0,155,154,1,0,0,0,156,159,1,0,0,0,157,
-		155,1,0,0,0,157,158,1,0,0,0,158,160,1,0,0,0,159,157,1,0,0,0,160,161,5,
-		0,0,1,161,1,1,0,0,0,162,170,3,4,2,0,163,170,3,10,5,0,164,170,3,20,10,0,
-		165,170,3,36,18,0,166,170,3,40,20,0,167,170,3,68,34,0,168,170,3,6,3,0,
-		169,162,1,0,0,0,169,163,1,0,0,0,169,164,1,0,0,0,169,165,1,0,0,0,169,166,
-		1,0,0,0,169,167,1,0,0,0,169,168,1,0,0,0,170,3,1,0,0,0,171,172,5,30,0,0,
-		172,173,5,196,0,0,173,174,5,1,0,0,174,5,1,0,0,0,175,176,5,31,0,0,176,177,
-		5,196,0,0,177,178,5,86,0,0,178,179,3,142,71,0,179,183,5,2,0,0,180,182,
-		3,8,4,0,181,180,1,0,0,0,182,185,1,0,0,0,183,181,1,0,0,0,183,184,1,0,0,
-		0,184,186,1,0,0,0,185,183,1,0,0,0,186,187,5,3,0,0,187,7,1,0,0,0,188,189,
-		5,32,0,0,189,192,5,196,0,0,190,191,5,34,0,0,191,193,5,195,0,0,192,190,
-		1,0,0,0,192,193,1,0,0,0,193,194,1,0,0,0,194,213,5,1,0,0,195,196,5,33,0,
-		0,196,197,3,24,12,0,197,200,5,196,0,0,198,199,5,34,0,0,199,201,5,195,0,
-		0,200,198,1,0,0,0,200,201,1,0,0,0,201,204,1,0,0,0,202,203,5,35,0,0,203,
-		205,5,196,0,0,204,202,1,0,0,0,204,205,1,0,0,0,205,208,1,0,0,0,206,207,
-		5,36,0,0,207,209,5,196,0,0,208,206,1,0,0,0,208,209,1,0,0,0,209,210,1,0,
-		0,0,210,211,5,1,0,0,211,213,1,0,0,0,212,188,1,0,0,0,212,195,1,0,0,0,213,
-		9,1,0,0,0,214,215,3,12,6,0,215,216,3,142,71,0,216,220,5,2,0,0,217,219,
-		3,14,7,0,218,217,1,0,0,0,219,222,1,0,0,0,220,218,1,0,0,0,220,221,1,0,0,
-		0,221,223,1,0,0,0,222,220,1,0,0,0,223,224,5,3,0,0,224,11,1,0,0,0,225,226,
-		7,0,0,0,226,13,1,0,0,0,227,229,5,40,0,0,228,227,1,0,0,0,228,229,1,0,0,
-		0,229,230,1,0,0,0,230,231,3,16,8,0,231,232,5,1,0,0,232,15,1,0,0,0,233,
-		235,3,146,73,0,234,236,3,18,9,0,235,234,1,0,0,0,235,236,1,0,0,0,236,239,
-		1,0,0,0,237,239,3,142,71,0,238,233,1,0,0,0,238,237,1,0,0,0,239,17,1,0,
-		0,0,240,241,5,41,0,0,241,244,5,195,0,0,242,243,5,42,0,0,243,245,5,195,
-		0,0,244,242,1,0,0,0,244,245,1,0,0,0,245,249,1,0,0,0,246,247,5,42,0,0,247,
-		249,5,195,0,0,248,240,1,0,0,0,248,246,1,0,0,0,249,19,1,0,0,0,250,251,5,
-		43,0,0,251,252,3,142,71,0,252,256,5,2,0,0,253,255,3,22,11,0,254,253,1,
-		0,0,0,255,258,1,0,0,0,256,254,1,0,0,0,256,257,1,0,0,0,257,259,1,0,0,0,
-		258,256,1,0,0,0,259,260,5,3,0,0,260,21,1,0,0,0,261,265,3,24,12,0,262,264,
-		3,26,13,0,263,262,1,0,0,0,264,267,1,0,0,0,265,263,1,0,0,0,265,266,1,0,
-		0,0,266,269,1,0,0,0,267,265,1,0,0,0,268,270,5,46,0,0,269,268,1,0,0,0,269,
-		270,1,0,0,0,270,271,1,0,0,0,271,272,5,1,0,0,272,23,1,0,0,0,273,274,7,1,
-		0,0,274,25,1,0,0,0,275,309,5,47,0,0,276,277,5,38,0,0,277,309,3,28,14,0,
-		278,279,5,37,0,0,279,309,3,28,14,0,280,281,5,39,0,0,281,309,3,28,14,0,
-		282,283,5,48,0,0,283,309,3,28,14,0,284,285,5,49,0,0,285,309,3,28,14,0,
-		286,287,5,50,0,0,287,309,3,28,14,0,288,289,5,51,0,0,289,294,3,32,16,0,
-		290,291,5,4,0,0,291,293,3,32,16,0,292,290,1,0,0,0,293,296,1,0,0,0,294,
-		292,1,0,0,0,294,295,1,0,0,0,295,309,1,0,0,0,296,294,1,0,0,0,297,298,5,
-		52,0,0,298,303,3,34,17,0,299,300,5,4,0,0,300,302,3,34,17,0,301,299,1,0,
-		0,0,302,305,1,0,0,0,303,301,1,0,0,0,303,304,1,0,0,0,304,309,1,0,0,0,305,
-		303,1,0,0,0,306,307,5,53,0,0,307,309,5,195,0,0,308,275,1,0,0,0,308,276,
-		1,0,0,0,308,278,1,0,0,0,308,280,1,0,0,0,308,282,1,0,0,0,308,284,1,0,0,
-		0,308,286,1,0,0,0,308,288,1,0,0,0,308,297,1,0,0,0,308,306,1,0,0,0,309,
-		27,1,0,0,0,310,315,3,30,15,0,311,312,5,4,0,0,312,314,3,30,15,0,313,311,
-		1,0,0,0,314,317,1,0,0,0,315,313,1,0,0,0,315,316,1,0,0,0,316,29,1,0,0,0,
-		317,315,1,0,0,0,318,322,3,146,73,0,319,322,3,142,71,0,320,322,5,47,0,0,
-		321,318,1,0,0,0,321,319,1,0,0,0,321,320,1,0,0,0,322,31,1,0,0,0,323,324,
-		7,2,0,0,324,33,1,0,0,0,325,326,7,3,0,0,326,35,1,0,0,0,327,328,5,54,0,0,
-		328,329,3,142,71,0,329,333,5,2,0,0,330,332,3,38,19,0,331,330,1,0,0,0,332,
-		335,1,0,0,0,333,331,1,0,0,0,333,334,1,0,0,0,334,336,1,0,0,0,335,333,1,
-		0,0,0,336,337,5,3,0,0,337,37,1,0,0,0,338,340,5,55,0,0,339,341,3,26,13,
-		0,340,339,1,0,0,0,341,342,1,0,0,0,342,340,1,0,0,0,342,343,1,0,0,0,343,
-		344,1,0,0,0,344,345,5,1,0,0,345,351,1,0,0,0,346,347,5,56,0,0,347,348,3,
-		150,75,0,348,349,5,1,0,0,349,351,1,0,0,0,350,338,1,0,0,0,350,346,1,0,0,
-		0,351,39,1,0,0,0,352,353,5,57,0,0,353,354,3,142,71,0,354,358,5,2,0,0,355,
-		357,3,42,21,0,356,355,1,0,0,0,357,360,1,0,0,0,358,356,1,0,0,0,358,359,
-		1,0,0,0,359,361,1,0,0,0,360,358,1,0,0,0,361,362,5,3,0,0,362,41,1,0,0,0,
-		363,377,3,46,23,0,364,377,3,52,26,0,365,377,3,60,30,0,366,377,3,64,32,
-		0,367,377,3,66,33,0,368,369,5,58,0,0,369,377,5,1,0,0,370,371,5,60,0,0,
-		371,372,5,196,0,0,372,377,5,1,0,0,373,377,3,44,22,0,374,375,5,59,0,0,375,
-		377,5,1,0,0,376,363,1,0,0,0,376,364,1,0,0,0,376,365,1,0,0,0,376,366,1,
-		0,0,0,376,367,1,0,0,0,376,368,1,0,0,0,376,370,1,0,0,0,376,373,1,0,0,0,
-		376,374,1,0,0,0,377,43,1,0,0,0,378,379,5,105,0,0,379,384,5,196,0,0,380,
-		381,5,4,0,0,381,383,5,196,0,0,382,380,1,0,0,0,383,386,1,0,0,0,384,382,
-		1,0,0,0,384,385,1,0,0,0,385,387,1,0,0,0,386,384,1,0,0,0,387,388,5,1,0,
-		0,388,45,1,0,0,0,389,390,3,48,24,0,390,394,5,2,0,0,391,393,3,50,25,0,392,
-		391,1,0,0,0,393,396,1,0,0,0,394,392,1,0,0,0,394,395,1,0,0,0,395,397,1,
-		0,0,0,396,394,1,0,0,0,397,398,5,3,0,0,398,47,1,0,0,0,399,400,7,4,0,0,400,
-		49,1,0,0,0,401,402,5,63,0,0,402,403,5,5,0,0,403,404,5,195,0,0,404,436,
-		5,1,0,0,405,409,3,24,12,0,406,408,3,26,13,0,407,406,1,0,0,0,408,411,1,
-		0,0,0,409,407,1,0,0,0,409,410,1,0,0,0,410,413,1,0,0,0,411,409,1,0,0,0,
-		412,414,5,46,0,0,413,412,1,0,0,0,413,414,1,0,0,0,414,415,1,0,0,0,415,416,
-		5,1,0,0,416,436,1,0,0,0,417,418,5,64,0,0,418,419,3,142,71,0,419,420,5,
-		1,0,0,420,436,1,0,0,0,421,422,5,65,0,0,422,425,5,195,0,0,423,424,5,40,
-		0,0,424,426,3,28,14,0,425,423,1,0,0,0,425,426,1,0,0,0,426,427,1,0,0,0,
-		427,436,5,1,0,0,428,429,5,66,0,0,429,430,7,5,0,0,430,436,5,1,0,0,431,432,
-		5,69,0,0,432,433,3,142,71,0,433,434,5,1,0,0,434,436,1,0,0,0,435,401,1,
-		0,0,0,435,405,1,0,0,0,435,417,1,0,0,0,435,421,1,0,0,0,435,428,1,0,0,0,
-		435,431,1,0,0,0,436,51,1,0,0,0,437,438,5,70,0,0,438,439,3,54,27,0,439,
-		443,3,56,28,0,440,442,3,58,29,0,441,440,1,0,0,0,442,445,1,0,0,0,443,441,
-		1,0,0,0,443,444,1,0,0,0,444,446,1,0,0,0,445,443,1,0,0,0,446,447,5,1,0,
-		0,447,53,1,0,0,0,448,449,7,6,0,0,449,55,1,0,0,0,450,453,5,195,0,0,451,
-		453,3,150,75,0,452,450,1,0,0,0,452,451,1,0,0,0,453,57,1,0,0,0,454,455,
-		5,37,0,0,455,470,3,28,14,0,456,457,5,38,0,0,457,470,3,28,14,0,458,459,
-		5,76,0,0,459,464,3,142,71,0,460,461,5,4,0,0,461,463,3,142,71,0,462,460,
-		1,0,0,0,463,466,1,0,0,0,464,462,1,0,0,0,464,465,1,0,0,0,465,470,1,0,0,
-		0,466,464,1,0,0,0,467,468,5,77,0,0,468,470,3,150,75,0,469,454,1,0,0,0,
-		469,456,1,0,0,0,469,458,1,0,0,0,469,467,1,0,0,0,470,59,1,0,0,0,471,472,
-		5,78,0,0,472,476,5,2,0,0,473,475,3,62,31,0,474,473,1,0,0,0,475,478,1,0,
-		0,0,476,474,1,0,0,0,476,477,1,0,0,0,477,479,1,0,0,0,478,476,1,0,0,0,479,
-		480,5,3,0,0,480,61,1,0,0,0,481,482,5,79,0,0,482,483,5,80,0,0,483,493,5,
-		1,0,0,484,485,5,79,0,0,485,486,3,28,14,0,486,487,5,1,0,0,487,493,1,0,0,
-		0,488,489,5,81,0,0,489,493,5,1,0,0,490,491,5,82,0,0,491,493,5,1,0,0,492,
-		481,1,0,0,0,492,484,1,0,0,0,492,488,1,0,0,0,492,490,1,0,0,0,493,63,1,0,
-		0,0,494,500,5,83,0,0,495,496,5,45,0,0,496,497,5,37,0,0,497,501,3,28,14,
-		0,498,499,5,43,0,0,499,501,3,142,71,0,500,495,1,0,0,0,500,498,1,0,0,0,
-		501,503,1,0,0,0,502,504,5,84,0,0,503,502,1,0,0,0,503,504,1,0,0,0,504,505,
-		1,0,0,0,505,506,5,1,0,0,506,65,1,0,0,0,507,508,5,85,0,0,508,509,3,142,
-		71,0,509,510,5,1,0,0,510,67,1,0,0,0,511,512,5,86,0,0,512,513,3,142,71,
-		0,513,514,5,87,0,0,514,515,3,70,35,0,515,519,5,2,0,0,516,518,3,72,36,0,
-		517,516,1,0,0,0,518,521,1,0,0,0,519,517,1,0,0,0,519,520,1,0,0,0,520,522,
-		1,0,0,0,521,519,1,0,0,0,522,523,5,3,0,0,523,69,1,0,0,0,524,525,7,7,0,0,
-		525,71,1,0,0,0,526,527,5,94,0,0,527,530,5,195,0,0,528,529,5,95,0,0,529,
-		531,5,195,0,0,530,528,1,0,0,0,530,531,1,0,0,0,531,532,1,0,0,0,532,634,
-		5,1,0,0,533,534,3,48,24,0,534,535,5,65,0,0,535,538,5,195,0,0,536,537,5,
-		40,0,0,537,539,3,28,14,0,538,536,1,0,0,0,538,539,1,0,0,0,539,540,1,0,0,
-		0,540,541,5,1,0,0,541,634,1,0,0,0,542,543,3,48,24,0,543,544,5,96,0,0,544,
-		547,5,195,0,0,545,546,5,40,0,0,546,548,3,28,14,0,547,545,1,0,0,0,547,548,
-		1,0,0,0,548,549,1,0,0,0,549,550,5,1,0,0,550,634,1,0,0,0,551,552,5,97,0,
-		0,552,553,7,8,0,0,553,634,5,1,0,0,554,559,5,100,0,0,555,556,5,45,0,0,556,
-		560,5,47,0,0,557,558,5,43,0,0,558,560,3,142,71,0,559,555,1,0,0,0,559,557,
-		1,0,0,0,560,561,1,0,0,0,561,634,5,1,0,0,562,568,5,101,0,0,563,564,5,45,
-		0,0,564,565,5,37,0,0,565,569,3,28,14,0,566,567,5,43,0,0,567,569,3,142,
-		71,0,568,563,1,0,0,0,568,566,1,0,0,0,569,570,1,0,0,0,570,571,5,1,0,0,571,
-		634,1,0,0,0,572,573,5,102,0,0,573,574,3,28,14,0,574,575,5,1,0,0,575,634,
-		1,0,0,0,576,577,5,103,0,0,577,587,5,196,0,0,578,579,5,104,0,0,579,584,
-		3,142,71,0,580,581,5,4,0,0,581,583,3,142,71,0,582,580,1,0,0,0,583,586,
-		1,0,0,0,584,582,1,0,0,0,584,585,1,0,0,0,585,588,1,0,0,0,586,584,1,0,0,
-		0,587,578,1,0,0,0,587,588,1,0,0,0,588,598,1,0,0,0,589,593,5,2,0,0,590,
-		592,3,42,21,0,591,590,1,0,0,0,592,595,1,0,0,0,593,591,1,0,0,0,593,594,
-		1,0,0,0,594,596,1,0,0,0,595,593,1,0,0,0,596,599,5,3,0,0,597,599,5,1,0,
-		0,598,589,1,0,0,0,598,597,1,0,0,0,599,634,1,0,0,0,600,634,3,74,37,0,601,
-		634,3,78,39,0,602,634,3,82,41,0,603,634,3,94,47,0,604,634,3,102,51,0,605,
-		634,3,106,53,0,606,634,3,116,58,0,607,608,5,164,0,0,608,612,5,2,0,0,609,
-		611,3,120,60,0,610,609,1,0,0,0,611,614,1,0,0,0,612,610,1,0,0,0,612,613,
-		1,0,0,0,613,615,1,0,0,0,614,612,1,0,0,0,615,634,5,3,0,0,616,617,5,167,
-		0,0,617,621,5,2,0,0,618,620,3,122,61,0,619,618,1,0,0,0,620,623,1,0,0,0,
-		621,619,1,0,0,0,621,622,1,0,0,0,622,624,1,0,0,0,623,621,1,0,0,0,624,634,
-		5,3,0,0,625,634,3,124,62,0,626,634,3,44,22,0,627,628,5,106,0,0,628,629,
-		5,107,0,0,629,630,5,196,0,0,630,634,5,1,0,0,631,632,5,59,0,0,632,634,5,
-		1,0,0,633,526,1,0,0,0,633,533,1,0,0,0,633,542,1,0,0,0,633,551,1,0,0,0,
-		633,554,1,0,0,0,633,562,1,0,0,0,633,572,1,0,0,0,633,576,1,0,0,0,633,600,
-		1,0,0,0,633,601,1,0,0,0,633,602,1,0,0,0,633,603,1,0,0,0,633,604,1,0,0,
-		0,633,605,1,0,0,0,633,606,1,0,0,0,633,607,1,0,0,0,633,616,1,0,0,0,633,
-		625,1,0,0,0,633,626,1,0,0,0,633,627,1,0,0,0,633,631,1,0,0,0,634,73,1,0,
-		0,0,635,636,5,108,0,0,636,640,5,2,0,0,637,639,3,76,38,0,638,637,1,0,0,
-		0,639,642,1,0,0,0,640,638,1,0,0,0,640,641,1,0,0,0,641,643,1,0,0,0,642,
-		640,1,0,0,0,643,644,5,3,0,0,644,75,1,0,0,0,645,646,5,109,0,0,646,649,3,
-		148,74,0,647,648,5,37,0,0,648,650,3,28,14,0,649,647,1,0,0,0,649,650,1,
-		0,0,0,650,651,1,0,0,0,651,652,5,1,0,0,652,680,1,0,0,0,653,655,5,110,0,
-		0,654,656,3,26,13,0,655,654,1,0,0,0,656,657,1,0,0,0,657,655,1,0,0,0,657,
-		658,1,0,0,0,658,659,1,0,0,0,659,660,5,1,0,0,660,680,1,0,0,0,661,662,5,
-		110,0,0,662,663,5,43,0,0,663,664,3,142,71,0,664,665,5,1,0,0,665,680,1,
-		0,0,0,666,668,5,111,0,0,667,669,3,26,13,0,668,667,1,0,0,0,669,670,1,0,
-		0,0,670,668,1,0,0,0,670,671,1,0,0,0,671,672,1,0,0,0,672,673,5,1,0,0,673,
-		680,1,0,0,0,674,675,5,111,0,0,675,676,5,43,0,0,676,677,3,142,71,0,677,
-		678,5,1,0,0,678,680,1,0,0,0,679,645,1,0,0,0,679,653,1,0,0,0,679,661,1,
-		0,0,0,679,666,1,0,0,0,679,674,1,0,0,0,680,77,1,0,0,0,681,682,5,78,0,0,
-		682,686,5,2,0,0,683,685,3,80,40,0,684,683,1,0,0,0,685,688,1,0,0,0,686,
-		684,1,0,0,0,686,687,1,0,0,0,687,689,1,0,0,0,688,686,1,0,0,0,689,690,5,
-		3,0,0,690,79,1,0,0,0,691,692,5,112,0,0,692,693,5,195,0,0,693,694,5,1,0,
-		0,694,81,1,0,0,0,695,696,5,113,0,0,696,700,5,2,0,0,697,699,3,84,42,0,698,
-		697,1,0,0,0,699,702,1,0,0,0,700,698,1,0,0,0,700,701,1,0,0,0,701,703,1,
-		0,0,0,702,700,1,0,0,0,703,704,5,3,0,0,704,83,1,0,0,0,705,706,5,114,0,0,
-		706,707,5,196,0,0,707,729,5,1,0,0,708,709,5,115,0,0,709,710,5,43,0,0,710,
-		711,3,142,71,0,711,712,5,1,0,0,712,729,1,0,0,0,713,714,5,116,0,0,714,715,
-		3,148,74,0,715,716,5,117,0,0,716,726,5,195,0,0,717,721,5,2,0,0,718,720,
-		3,86,43,0,719,718,1,0,0,0,720,723,1,0,0,0,721,719,1,0,0,0,721,722,1,0,
-		0,0,722,724,1,0,0,0,723,721,1,0,0,0,724,727,5,3,0,0,725,727,5,1,0,0,726,
-		717,1,0,0,0,726,725,1,0,0,0,727,729,1,0,0,0,728,705,1,0,0,0,728,708,1,
-		0,0,0,728,713,1,0,0,0,729,85,1,0,0,0,730,731,5,118,0,0,731,732,3,88,44,
-		0,732,733,3,142,71,0,733,734,5,1,0,0,734,750,1,0,0,0,735,736,5,119,0,0,
-		736,737,5,195,0,0,737,750,5,1,0,0,738,750,3,90,45,0,739,740,5,60,0,0,740,
-		741,5,196,0,0,741,750,5,1,0,0,742,743,5,120,0,0,743,744,3,142,71,0,744,
-		745,5,1,0,0,745,750,1,0,0,0,746,747,5,121,0,0,747,748,5,196,0,0,748,750,
-		5,1,0,0,749,730,1,0,0,0,749,735,1,0,0,0,749,738,1,0,0,0,749,739,1,0,0,
-		0,749,742,1,0,0,0,749,746,1,0,0,0,750,87,1,0,0,0,751,752,7,9,0,0,752,89,
-		1,0,0,0,753,754,5,122,0,0,754,755,5,123,0,0,755,756,5,126,0,0,756,757,
-		3,92,46,0,757,758,5,1,0,0,758,766,1,0,0,0,759,760,5,122,0,0,760,761,5,
-		124,0,0,761,762,5,125,0,0,762,763,3,142,71,0,763,764,5,1,0,0,764,766,1,
-		0,0,0,765,753,1,0,0,0,765,759,1,0,0,0,766,91,1,0,0,0,767,768,5,127,0,0,
-		768,769,5,6,0,0,769,770,5,196,0,0,770,777,5,7,0,0,771,772,5,128,0,0,772,
-		773,5,6,0,0,773,774,5,196,0,0,774,777,5,7,0,0,775,777,5,196,0,0,776,767,
-		1,0,0,0,776,771,1,0,0,0,776,775,1,0,0,0,777,93,1,0,0,0,778,779,5,129,0,
-		0,779,780,5,117,0,0,780,781,5,195,0,0,781,785,5,2,0,0,782,784,3,96,48,
-		0,783,782,1,0,0,0,784,787,1,0,0,0,785,783,1,0,0,0,785,786,1,0,0,0,786,
-		788,1,0,0,0,787,785,1,0,0,0,788,789,5,3,0,0,789,95,1,0,0,0,790,791,5,130,
-		0,0,791,792,3,148,74,0,792,793,5,1,0,0,793,819,1,0,0,0,794,795,5,131,0,
-		0,795,796,3,148,74,0,796,797,5,117,0,0,797,807,5,195,0,0,798,802,5,2,0,
-		0,799,801,3,100,50,0,800,799,1,0,0,0,801,804,1,0,0,0,802,800,1,0,0,0,802,
-		803,1,0,0,0,803,805,1,0,0,0,804,802,1,0,0,0,805,808,5,3,0,0,806,808,5,
-		1,0,0,807,798,1,0,0,0,807,806,1,0,0,0,808,819,1,0,0,0,809,811,5,132,0,
-		0,810,812,3,98,49,0,811,810,1,0,0,0,812,813,1,0,0,0,813,811,1,0,0,0,813,
-		814,1,0,0,0,814,815,1,0,0,0,815,816,5,1,0,0,816,819,1,0,0,0,817,819,3,
-		130,65,0,818,790,1,0,0,0,818,794,1,0,0,0,818,809,1,0,0,0,818,817,1,0,0,
-		0,819,97,1,0,0,0,820,821,5,133,0,0,821,829,3,152,76,0,822,823,5,134,0,
-		0,823,829,5,195,0,0,824,825,5,135,0,0,825,829,5,195,0,0,826,827,5,136,
-		0,0,827,829,3,152,76,0,828,820,1,0,0,0,828,822,1,0,0,0,828,824,1,0,0,0,
-		828,826,1,0,0,0,829,99,1,0,0,0,830,831,5,137,0,0,831,834,5,195,0,0,832,
-		833,5,95,0,0,833,835,5,193,0,0,834,832,1,0,0,0,834,835,1,0,0,0,835,839,
-		1,0,0,0,836,837,5,138,0,0,837,840,3,152,76,0,838,840,5,139,0,0,839,836,
-		1,0,0,0,839,838,1,0,0,0,839,840,1,0,0,0,840,841,1,0,0,0,841,866,5,1,0,
-		0,842,866,3,90,45,0,843,844,5,140,0,0,844,845,5,141,0,0,845,846,5,195,
-		0,0,846,866,5,1,0,0,847,848,5,142,0,0,848,849,3,152,76,0,849,850,5,1,0,
-		0,850,866,1,0,0,0,851,852,5,143,0,0,852,853,5,73,0,0,853,854,3,142,71,
-		0,854,855,5,1,0,0,855,866,1,0,0,0,856,857,5,143,0,0,857,858,5,72,0,0,858,
-		859,3,142,71,0,859,860,5,1,0,0,860,866,1,0,0,0,861,862,5,60,0,0,862,863,
-		5,196,0,0,863,866,5,1,0,0,864,866,3,132,66,0,865,830,1,0,0,0,865,842,1,
-		0,0,0,865,843,1,0,0,0,865,847,1,0,0,0,865,851,1,0,0,0,865,856,1,0,0,0,
-		865,861,1,0,0,0,865,864,1,0,0,0,866,101,1,0,0,0,867,868,5,125,0,0,868,
-		869,3,142,71,0,869,873,5,2,0,0,870,872,3,104,52,0,871,870,1,0,0,0,872,
-		875,1,0,0,0,873,871,1,0,0,0,873,874,1,0,0,0,874,876,1,0,0,0,875,873,1,
-		0,0,0,876,877,5,3,0,0,877,103,1,0,0,0,878,879,5,144,0,0,879,880,5,195,
-		0,0,880,881,5,126,0,0,881,886,3,92,46,0,882,883,5,145,0,0,883,884,5,185,
-		0,0,884,885,5,186,0,0,885,887,5,185,0,0,886,882,1,0,0,0,886,887,1,0,0,
-		0,887,888,1,0,0,0,888,889,5,1,0,0,889,105,1,0,0,0,890,891,5,146,0,0,891,
-		892,5,147,0,0,892,893,3,142,71,0,893,897,5,2,0,0,894,896,3,108,54,0,895,
-		894,1,0,0,0,896,899,1,0,0,0,897,895,1,0,0,0,897,898,1,0,0,0,898,900,1,
-		0,0,0,899,897,1,0,0,0,900,901,5,3,0,0,901,107,1,0,0,0,902,903,5,109,0,
-		0,903,904,3,148,74,0,904,905,5,1,0,0,905,938,1,0,0,0,906,907,5,53,0,0,
-		907,908,5,195,0,0,908,938,5,1,0,0,909,910,5,148,0,0,910,920,3,110,55,0,
-		911,915,5,2,0,0,912,914,3,112,56,0,913,912,1,0,0,0,914,917,1,0,0,0,915,
-		913,1,0,0,0,915,916,1,0,0,0,916,918,1,0,0,0,917,915,1,0,0,0,918,921,5,
-		3,0,0,919,921,5,1,0,0,920,911,1,0,0,0,920,919,1,0,0,0,921,938,1,0,0,0,
-		922,923,5,156,0,0,923,928,3,114,57,0,924,925,5,4,0,0,925,927,3,114,57,
-		0,926,924,1,0,0,0,927,930,1,0,0,0,928,926,1,0,0,0,928,929,1,0,0,0,929,
-		931,1,0,0,0,930,928,1,0,0,0,931,932,5,1,0,0,932,938,1,0,0,0,933,934,5,
-		160,0,0,934,935,3,152,76,0,935,936,5,1,0,0,936,938,1,0,0,0,937,902,1,0,
-		0,0,937,906,1,0,0,0,937,909,1,0,0,0,937,922,1,0,0,0,937,933,1,0,0,0,938,
-		109,1,0,0,0,939,940,7,10,0,0,940,111,1,0,0,0,941,942,5,151,0,0,942,943,
-		5,194,0,0,943,969,5,1,0,0,944,945,5,152,0,0,945,950,5,196,0,0,946,947,
-		5,4,0,0,947,949,5,196,0,0,948,946,1,0,0,0,949,952,1,0,0,0,950,948,1,0,
-		0,0,950,951,1,0,0,0,951,953,1,0,0,0,952,950,1,0,0,0,953,969,5,1,0,0,954,
-		955,5,153,0,0,955,956,3,92,46,0,956,957,5,1,0,0,957,969,1,0,0,0,958,959,
-		5,154,0,0,959,960,3,92,46,0,960,961,5,1,0,0,961,969,1,0,0,0,962,963,5,
-		144,0,0,963,964,3,92,46,0,964,965,5,1,0,0,965,969,1,0,0,0,966,967,5,155,
-		0,0,967,969,5,1,0,0,968,941,1,0,0,0,968,944,1,0,0,0,968,954,1,0,0,0,968,
-		958,1,0,0,0,968,962,1,0,0,0,968,966,1,0,0,0,969,113,1,0,0,0,970,971,7,
-		11,0,0,971,115,1,0,0,0,972,973,5,161,0,0,973,977,5,2,0,0,974,976,3,118,
-		59,0,975,974,1,0,0,0,976,979,1,0,0,0,977,975,1,0,0,0,977,978,1,0,0,0,978,
-		980,1,0,0,0,979,977,1,0,0,0,980,981,5,3,0,0,981,117,1,0,0,0,982,983,5,
-		162,0,0,983,984,5,196,0,0,984,993,5,1,0,0,985,986,5,163,0,0,986,987,3,
-		152,76,0,987,988,5,1,0,0,988,993,1,0,0,0,989,990,5,95,0,0,990,991,5,193,
-		0,0,991,993,5,1,0,0,992,982,1,0,0,0,992,985,1,0,0,0,992,989,1,0,0,0,993,
-		119,1,0,0,0,994,995,5,43,0,0,995,996,3,142,71,0,996,997,5,1,0,0,997,1005,
-		1,0,0,0,998,999,5,165,0,0,999,1000,3,32,16,0,1000,1001,5,195,0,0,1001,
-		1002,5,166,0,0,1002,1003,5,1,0,0,1003,1005,1,0,0,0,1004,994,1,0,0,0,1004,
-		998,1,0,0,0,1005,121,1,0,0,0,1006,1007,5,168,0,0,1007,1008,5,43,0,0,1008,
-		1009,3,142,71,0,1009,1010,5,1,0,0,1010,1015,1,0,0,0,1011,1012,5,169,0,
-		0,1012,1013,5,195,0,0,1013,1015,5,1,0,0,1014,1006,1,0,0,0,1014,1011,1,
-		0,0,0,1015,123,1,0,0,0,1016,1017,5,8,0,0,1017,1021,5,2,0,0,1018,1020,3,
-		126,63,0,1019,1018,1,0,0,0,1020,1023,1,0,0,0,1021,1019,1,0,0,0,1021,1022,
-		1,0,0,0,1022,1024,1,0,0,0,1023,1021,1,0,0,0,1024,1025,5,3,0,0,1025,125,
-		1,0,0,0,1026,1027,5,9,0,0,1027,1031,3,148,74,0,1028,1030,3,128,64,0,1029,
-		1028,1,0,0,0,1030,1033,1,0,0,0,1031,1029,1,0,0,0,1031,1032,1,0,0,0,1032,
-		1034,1,0,0,0,1033,1031,1,0,0,0,1034,1035,5,1,0,0,1035,127,1,0,0,0,1036,
-		1037,5,53,0,0,1037,1043,5,195,0,0,1038,1039,5,10,0,0,1039,1043,5,195,0,
-		0,1040,1041,5,11,0,0,1041,1043,3,152,76,0,1042,1036,1,0,0,0,1042,1038,
-		1,0,0,0,1042,1040,1,0,0,0,1043,129,1,0,0,0,1044,1045,5,28,0,0,1045,1046,
-		7,12,0,0,1046,1047,5,1,0,0,1047,131,1,0,0,0,1048,1049,5,8,0,0,1049,1057,
-		3,134,67,0,1050,1058,5,13,0,0,1051,1058,5,12,0,0,1052,1054,3,136,68,0,
-		1053,1052,1,0,0,0,1054,1055,1,0,0,0,1055,1053,1,0,0,0,1055,1056,1,0,0,
-		0,1056,1058,1,0,0,0,1057,1050,1,0,0,0,1057,1051,1,0,0,0,1057,1053,1,0,
-		0,0,1058,1059,1,0,0,0,1059,1060,5,1,0,0,1060,1088,1,0,0,0,1061,1062,5,
-		22,0,0,1062,1063,5,13,0,0,1063,1068,3,140,70,0,1064,1065,5,4,0,0,1065,
-		1067,3,140,70,0,1066,1064,1,0,0,0,1067,1070,1,0,0,0,1068,1066,1,0,0,0,
-		1068,1069,1,0,0,0,1069,1071,1,0,0,0,1070,1068,1,0,0,0,1071,1072,5,1,0,
-		0,1072,1088,1,0,0,0,1073,1074,5,22,0,0,1074,1075,5,23,0,0,1075,1076,5,
-		195,0,0,1076,1088,5,1,0,0,1077,1078,5,22,0,0,1078,1079,5,24,0,0,1079,1080,
-		5,116,0,0,1080,1088,5,1,0,0,1081,1082,5,18,0,0,1082,1083,5,13,0,0,1083,
-		1088,5,1,0,0,1084,1085,5,19,0,0,1085,1086,5,27,0,0,1086,1088,5,1,0,0,1087,
-		1048,1,0,0,0,1087,1061,1,0,0,0,1087,1073,1,0,0,0,1087,1077,1,0,0,0,1087,
-		1081,1,0,0,0,1087,1084,1,0,0,0,1088,133,1,0,0,0,1089,1090,7,13,0,0,1090,
-		135,1,0,0,0,1091,1092,5,16,0,0,1092,1096,5,195,0,0,1093,1094,5,17,0,0,
-		1094,1096,3,138,69,0,1095,1091,1,0,0,0,1095,1093,1,0,0,0,1096,137,1,0,
-		0,0,1097,1098,7,14,0,0,1098,139,1,0,0,0,1099,1100,7,15,0,0,1100,141,1,
-		0,0,0,1101,1104,5,197,0,0,1102,1104,3,144,72,0,1103,1101,1,0,0,0,1103,
-		1102,1,0,0,0,1104,143,1,0,0,0,1105,1106,7,16,0,0,1106,145,1,0,0,0,1107,
-		1108,7,17,0,0,1108,147,1,0,0,0,1109,1110,7,18,0,0,1110,149,1,0,0,0,1111,
-		1112,5,191,0,0,1112,151,1,0,0,0,1113,1114,5,192,0,0,1114,153,1,0,0,0,98,
-		157,169,183,192,200,204,208,212,220,228,235,238,244,248,256,265,269,294,
-		303,308,315,321,333,342,350,358,376,384,394,409,413,425,435,443,452,464,
-		469,476,492,500,503,519,530,538,547,559,568,584,587,593,598,612,621,633,
-		640,649,657,670,679,686,700,721,726,728,749,765,776,785,802,807,813,818,
-		828,834,839,865,873,886,897,915,920,928,937,950,968,977,992,1004,1014,
-		1021,1031,1042,1055,1057,1068,1087,1095,1103
+		150,152,154,156,158,0,21,1,0,44,46,1,0,51,52,7,0,68,68,85,85,120,120,136,
+		136,153,153,177,182,202,202,1,0,183,191,1,0,68,69,1,0,74,75,2,0,78,79,
+		82,82,1,0,95,100,1,0,105,106,1,0,79,81,2,0,106,106,156,157,1,0,164,166,
+		1,0,12,13,1,0,79,80,2,0,14,15,152,152,2,0,18,21,36,36,1,0,25,26,1,0,34,
+		35,15,0,8,14,17,18,27,27,29,35,38,43,70,71,76,76,123,123,151,151,154,154,
+		160,163,169,170,177,183,187,187,189,190,1,0,194,197,2,0,195,195,197,197,
+		1284,0,163,1,0,0,0,2,176,1,0,0,0,4,178,1,0,0,0,6,182,1,0,0,0,8,219,1,0,
+		0,0,10,221,1,0,0,0,12,232,1,0,0,0,14,235,1,0,0,0,16,245,1,0,0,0,18,255,
+		1,0,0,0,20,257,1,0,0,0,22,268,1,0,0,0,24,280,1,0,0,0,26,315,1,0,0,0,28,
+		317,1,0,0,0,30,328,1,0,0,0,32,330,1,0,0,0,34,332,1,0,0,0,36,334,1,0,0,
+		0,38,357,1,0,0,0,40,359,1,0,0,0,42,383,1,0,0,0,44,385,1,0,0,0,46,396,1,
+		0,0,0,48,406,1,0,0,0,50,442,1,0,0,0,52,444,1,0,0,0,54,455,1,0,0,0,56,459,
+		1,0,0,0,58,476,1,0,0,0,60,478,1,0,0,0,62,499,1,0,0,0,64,501,1,0,0,0,66,
+		514,1,0,0,0,68,518,1,0,0,0,70,531,1,0,0,0,72,640,1,0,0,0,74,642,1,0,0,
+		0,76,686,1,0,0,0,78,688,1,0,0,0,80,698,1,0,0,0,82,702,1,0,0,0,84,735,1,
+		0,0,0,86,756,1,0,0,0,88,758,1,0,0,0,90,772,1,0,0,0,92,783,1,0,0,0,94,785,
+		1,0,0,0,96,825,1,0,0,0,98,835,1,0,0,0,100,872,1,0,0,0,102,874,1,0,0,0,
+		104,885,1,0,0,0,106,897,1,0,0,0,108,944,1,0,0,0,110,946,1,0,0,0,112,975,
+		1,0,0,0,114,977,1,0,0,0,116,979,1,0,0,0,118,999,1,0,0,0,120,1011,1,0,0,
+		0,122,1021,1,0,0,0,124,1023,1,0,0,0,126,1033,1,0,0,0,128,1049,1,0,0,0,
+		130,1051,1,0,0,0,132,1109,1,0,0,0,134,1111,1,0,0,0,136,1117,1,0,0,0,138,
+		1119,1,0,0,0,140,1121,1,0,0,0,142,1123,1,0,0,0,144,1155,1,0,0,0,146,1157,
+		1,0,0,0,148,1162,1,0,0,0,150,1164,1,0,0,0,152,1166,1,0,0,0,154,1168,1,
+		0,0,0,156,1170,1,0,0,0,158,1172,1,0,0,0,160,162,3,2,1,0,161,160,1,0,0,
+		0,162,165,1,0,0,0,163,161,1,0,0,0,163,164,1,0,0,0,164,166,1,0,0,0,165,
+		163,1,0,0,0,166,167,5,0,0,1,167,1,1,0,0,0,168,177,3,4,2,0,169,177,3,10,
+		5,0,170,177,3,142,71,0,171,177,3,20,10,0,172,177,3,36,18,0,173,177,3,40,
+		20,0,174,177,3,68,34,0,175,177,3,6,3,0,176,168,1,0,0,0,176,169,1,0,0,0,
+		176,170,1,0,0,0,176,171,1,0,0,0,176,172,1,0,0,0,176,173,1,0,0,0,176,174,
+		1,0,0,0,176,175,1,0,0,0,177,3,1,0,0,0,178,179,5,37,0,0,179,180,5,203,0,
+		0,180,181,5,1,0,0,181,5,1,0,0,0,182,183,5,38,0,0,183,184,5,203,0,0,184,
+		185,5,93,0,0,185,186,3,148,74,0,186,190,5,2,0,0,187,189,3,8,4,0,188,187,
+		1,0,0,0,189,192,1,0,0,0,190,188,1,0,0,0,190,191,1,0,0,0,191,193,1,0,0,
+		0,192,190,1,0,0,0,193,194,5,3,0,0,194,7,1,0,0,0,195,196,5,39,0,0,196,199,
+		5,203,0,0,197,198,5,41,0,0,198,200,5,202,0,0,199,197,1,0,0,0,199,200,1,
+		0,0,0,200,201,1,0,0,0,201,220,5,1,0,0,202,203,5,40,0,0,203,204,3,24,12,
+		0,204,207,5,203,0,0,205,206,5,41,0,0,206,208,5,202,0,0,207,205,1,0,0,0,
+		207,208,1,0,0,0,208,211,1,0,0,0,209,210,5,42,0,0,210,212,5,203,0,0,211,
+		209,1,0,0,0,211,212,1,0,0,0,212,215,1,0,0,0,213,214,5,43,0,0,214,216,5,
+		203,0,0,215,213,1,0,0,0,215,216,1,0,0,0,216,217,1,0,0,0,217,218,5,1,0,
+		0,218,220,1,0,0,0,219,195,1,0,0,0,219,202,1,0,0,0,220,9,1,0,0,0,221,222,
+		3,12,6,0,222,223,3,148,74,0,223,227,5,2,0,0,224,226,3,14,7,0,225,224,1,
+		0,0,0,226,229,1,0,0,0,227,225,1,0,0,0,227,228,1,0,0,0,228,230,1,0,0,0,
+		229,227,1,0,0,0,230,231,5,3,0,0,231,11,1,0,0,0,232,233,7,0,0,0,233,13,
+		1,0,0,0,234,236,5,47,0,0,235,234,1,0,0,0,235,236,1,0,0,0,236,237,1,0,0,
+		0,237,238,3,16,8,0,238,239,5,1,0,0,239,15,1,0,0,0,240,242,3,152,76,0,241,
+		243,3,18,9,0,242,241,1,0,0,0,242,243,1,0,0,0,243,246,1,0,0,0,244,246,3,
+		148,74,0,245,240,1,0,0,0,245,244,1,0,0,0,246,17,1,0,0,0,247,248,5,48,0,
+		0,248,251,5,202,0,0,249,250,5,49,0,0,250,252,5,202,0,0,251,249,1,0,0,0,
+		251,252,1,0,0,0,252,256,1,0,0,0,253,254,5,49,0,0,254,256,5,202,0,0,255,
+		247,1,0,0,0,255,253,1,0,0,0,256,19,1,0,0,0,257,258,5,50,0,0,258,259,3,
+		148,74,0,259,263,5,2,0,0,260,262,3,22,11,0,261,260,1,0,0,0,262,265,1,0,
+		0,0,263,261,1,0,0,0,263,264,1,0,0,0,264,266,1,0,0,0,265,263,1,0,0,0,266,
+		267,5,3,0,0,267,21,1,0,0,0,268,272,3,24,12,0,269,271,3,26,13,0,270,269,
+		1,0,0,0,271,274,1,0,0,0,272,270,1,0,0,0,272,273,1,0,0,0,273,276,1,0,0,
+		0,274,272,1,0,0,0,275,277,5,53,0,0,276,275,1,0,0,0,276,277,1,0,0,0,277,
+		278,1,0,0,0,278,279,5,1,0,0,279,23,1,0,0,0,280,281,7,1,0,0,281,25,1,0,
+		0,0,282,316,5,54,0,0,283,284,5,45,0,0,284,316,3,28,14,0,285,286,5,44,0,
+		0,286,316,3,28,14,0,287,288,5,46,0,0,288,316,3,28,14,0,289,290,5,55,0,
+		0,290,316,3,28,14,0,291,292,5,56,0,0,292,316,3,28,14,0,293,294,5,57,0,
+		0,294,316,3,28,14,0,295,296,5,58,0,0,296,301,3,32,16,0,297,298,5,4,0,0,
+		298,300,3,32,16,0,299,297,1,0,0,0,300,303,1,0,0,0,301,299,1,0,0,0,301,
+		302,1,0,0,0,302,316,1,0,0,0,303,301,1,0,0,0,304,305,5,59,0,0,305,310,3,
+		34,17,0,306,307,5,4,0,0,307,309,3,34,17,0,308,306,1,0,0,0,309,312,1,0,
+		0,0,310,308,1,0,0,0,310,311,1,0,0,0,311,316,1,0,0,0,312,310,1,0,0,0,313,
+		314,5,60,0,0,314,316,5,202,0,0,315,282,1,0,0,0,315,283,1,0,0,0,315,285,
+		1,0,0,0,315,287,1,0,0,0,315,289,1,0,0,0,315,291,1,0,0,0,315,293,1,0,0,
+		0,315,295,1,0,0,0,315,304,1,0,0,0,315,313,1,0,0,0,316,27,1,0,0,0,317,322,
+		3,30,15,0,318,319,5,4,0,0,319,321,3,30,15,0,320,318,1,0,0,0,321,324,1,
+		0,0,0,322,320,1,0,0,0,322,323,1,0,0,0,323,29,1,0,0,0,324,322,1,0,0,0,325,
+		329,3,152,76,0,326,329,3,148,74,0,327,329,5,54,0,0,328,325,1,0,0,0,328,
+		326,1,0,0,0,328,327,1,0,0,0,329,31,1,0,0,0,330,331,7,2,0,0,331,33,1,0,
+		0,0,332,333,7,3,0,0,333,35,1,0,0,0,334,335,5,61,0,0,335,336,3,148,74,0,
+		336,340,5,2,0,0,337,339,3,38,19,0,338,337,1,0,0,0,339,342,1,0,0,0,340,
+		338,1,0,0,0,340,341,1,0,0,0,341,343,1,0,0,0,342,340,1,0,0,0,343,344,5,
+		3,0,0,344,37,1,0,0,0,345,347,5,62,0,0,346,348,3,26,13,0,347,346,1,0,0,
+		0,348,349,1,0,0,0,349,347,1,0,0,0,349,350,1,0,0,0,350,351,1,0,0,0,351,
+		352,5,1,0,0,352,358,1,0,0,0,353,354,5,63,0,0,354,355,3,156,78,0,355,356,
+		5,1,0,0,356,358,1,0,0,0,357,345,1,0,0,0,357,353,1,0,0,0,358,39,1,0,0,0,
+		359,360,5,64,0,0,360,361,3,148,74,0,361,365,5,2,0,0,362,364,3,42,21,0,
+		363,362,1,0,0,0,364,367,1,0,0,0,365,363,1,0,0,0,365,366,1,0,0,0,366,368,
+		1,0,0,0,367,365,1,0,0,0,368,369,5,3,0,0,369,41,1,0,0,0,370,384,3,46,23,
+		0,371,384,3,52,26,0,372,384,3,60,30,0,373,384,3,64,32,0,374,384,3,66,33,
+		0,375,376,5,65,0,0,376,384,5,1,0,0,377,378,5,67,0,0,378,379,5,203,0,0,
+		379,384,5,1,0,0,380,384,3,44,22,0,381,382,5,66,0,0,382,384,5,1,0,0,383,
+		370,1,0,0,0,383,371,1,0,0,0,383,372,1,0,0,0,383,373,1,0,0,0,383,374,1,
+		0,0,0,383,375,1,0,0,0,383,377,1,0,0,0,383,380,1,0,0,0,383,381,1,0,0,0,
+		384,43,1,0,0,0,385,386,5,112,0,0,386,391,5,203,0,0,387,388,5,4,0,0,388,
+		390,5,203,0,0,389,387,1,0,0,0,390,393,1,0,0,0,391,389,1,0,0,0,391,392,
+		1,0,0,0,392,394,1,0,0,0,393,391,1,0,0,0,394,395,5,1,0,0,395,45,1,0,0,0,
+		396,397,3,48,24,0,397,401,5,2,0,0,398,400,3,50,25,0,399,398,1,0,0,0,400,
+		403,1,0,0,0,401,399,1,0,0,0,401,402,1,0,0,0,402,404,1,0,0,0,403,401,1,
+		0,0,0,404,405,5,3,0,0,405,47,1,0,0,0,406,407,7,4,0,0,407,49,1,0,0,0,408,
+		409,5,70,0,0,409,410,5,5,0,0,410,411,5,202,0,0,411,443,5,1,0,0,412,416,
+		3,24,12,0,413,415,3,26,13,0,414,413,1,0,0,0,415,418,1,0,0,0,416,414,1,
+		0,0,0,416,417,1,0,0,0,417,420,1,0,0,0,418,416,1,0,0,0,419,421,5,53,0,0,
+		420,419,1,0,0,0,420,421,1,0,0,0,421,422,1,0,0,0,422,423,5,1,0,0,423,443,
+		1,0,0,0,424,425,5,71,0,0,425,426,3,148,74,0,426,427,5,1,0,0,427,443,1,
+		0,0,0,428,429,5,72,0,0,429,432,5,202,0,0,430,431,5,47,0,0,431,433,3,28,
+		14,0,432,430,1,0,0,0,432,433,1,0,0,0,433,434,1,0,0,0,434,443,5,1,0,0,435,
+		436,5,73,0,0,436,437,7,5,0,0,437,443,5,1,0,0,438,439,5,76,0,0,439,440,
+		3,148,74,0,440,441,5,1,0,0,441,443,1,0,0,0,442,408,1,0,0,0,442,412,1,0,
+		0,0,442,424,1,0,0,0,442,428,1,0,0,0,442,435,1,0,0,0,442,438,1,0,0,0,443,
+		51,1,0,0,0,444,445,5,77,0,0,445,446,3,54,27,0,446,450,3,56,28,0,447,449,
+		3,58,29,0,448,447,1,0,0,0,449,452,1,0,0,0,450,448,1,0,0,0,450,451,1,0,
+		0,0,451,453,1,0,0,0,452,450,1,0,0,0,453,454,5,1,0,0,454,53,1,0,0,0,455,
+		456,7,6,0,0,456,55,1,0,0,0,457,460,5,202,0,0,458,460,3,156,78,0,459,457,
+		1,0,0,0,459,458,1,0,0,0,460,57,1,0,0,0,461,462,5,44,0,0,462,477,3,28,14,
+		0,463,464,5,45,0,0,464,477,3,28,14,0,465,466,5,83,0,0,466,471,3,148,74,
+		0,467,468,5,4,0,0,468,470,3,148,74,0,469,467,1,0,0,0,470,473,1,0,0,0,471,
+		469,1,0,0,0,471,472,1,0,0,0,472,477,1,0,0,0,473,471,1,0,0,0,474,475,5,
+		84,0,0,475,477,3,156,78,0,476,461,1,0,0,0,476,463,1,0,0,0,476,465,1,0,
+		0,0,476,474,1,0,0,0,477,59,1,0,0,0,478,479,5,85,0,0,479,483,5,2,0,0,480,
+		482,3,62,31,0,481,480,1,0,0,0,482,485,1,0,0,0,483,481,1,0,0,0,483,484,
+		1,0,0,0,484,486,1,0,0,0,485,483,1,0,0,0,486,487,5,3,0,0,487,61,1,0,0,0,
+		488,489,5,86,0,0,489,490,5,87,0,0,490,500,5,1,0,0,491,492,5,86,0,0,492,
+		493,3,28,14,0,493,494,5,1,0,0,494,500,1,0,0,0,495,496,5,88,0,0,496,500,
+		5,1,0,0,497,498,5,89,0,0,498,500,5,1,0,0,499,488,1,0,0,0,499,491,1,0,0,
+		0,499,495,1,0,0,0,499,497,1,0,0,0,500,63,1,0,0,0,501,507,5,90,0,0,502,
+		503,5,52,0,0,503,504,5,44,0,0,504,508,3,28,14,0,505,506,5,50,0,0,506,508,
+		3,148,74,0,507,502,1,0,0,0,507,505,1,0,0,0,508,510,1,0,0,0,509,511,5,91,
+		0,0,510,509,1,0,0,0,510,511,1,0,0,0,511,512,1,0,0,0,512,513,5,1,0,0,513,
+		65,1,0,0,0,514,515,5,92,0,0,515,516,3,148,74,0,516,517,5,1,0,0,517,67,
+		1,0,0,0,518,519,5,93,0,0,519,520,3,148,74,0,520,521,5,94,0,0,521,522,3,
+		70,35,0,522,526,5,2,0,0,523,525,3,72,36,0,524,523,1,0,0,0,525,528,1,0,
+		0,0,526,524,1,0,0,0,526,527,1,0,0,0,527,529,1,0,0,0,528,526,1,0,0,0,529,
+		530,5,3,0,0,530,69,1,0,0,0,531,532,7,7,0,0,532,71,1,0,0,0,533,534,5,101,
+		0,0,534,537,5,202,0,0,535,536,5,102,0,0,536,538,5,202,0,0,537,535,1,0,
+		0,0,537,538,1,0,0,0,538,539,1,0,0,0,539,641,5,1,0,0,540,541,3,48,24,0,
+		541,542,5,72,0,0,542,545,5,202,0,0,543,544,5,47,0,0,544,546,3,28,14,0,
+		545,543,1,0,0,0,545,546,1,0,0,0,546,547,1,0,0,0,547,548,5,1,0,0,548,641,
+		1,0,0,0,549,550,3,48,24,0,550,551,5,103,0,0,551,554,5,202,0,0,552,553,
+		5,47,0,0,553,555,3,28,14,0,554,552,1,0,0,0,554,555,1,0,0,0,555,556,1,0,
+		0,0,556,557,5,1,0,0,557,641,1,0,0,0,558,559,5,104,0,0,559,560,7,8,0,0,
+		560,641,5,1,0,0,561,566,5,107,0,0,562,563,5,52,0,0,563,567,5,54,0,0,564,
+		565,5,50,0,0,565,567,3,148,74,0,566,562,1,0,0,0,566,564,1,0,0,0,567,568,
+		1,0,0,0,568,641,5,1,0,0,569,575,5,108,0,0,570,571,5,52,0,0,571,572,5,44,
+		0,0,572,576,3,28,14,0,573,574,5,50,0,0,574,576,3,148,74,0,575,570,1,0,
+		0,0,575,573,1,0,0,0,576,577,1,0,0,0,577,578,5,1,0,0,578,641,1,0,0,0,579,
+		580,5,109,0,0,580,581,3,28,14,0,581,582,5,1,0,0,582,641,1,0,0,0,583,584,
+		5,110,0,0,584,594,5,203,0,0,585,586,5,111,0,0,586,591,3,148,74,0,587,588,
+		5,4,0,0,588,590,3,148,74,0,589,587,1,0,0,0,590,593,1,0,0,0,591,589,1,0,
+		0,0,591,592,1,0,0,0,592,595,1,0,0,0,593,591,1,0,0,0,594,585,1,0,0,0,594,
+		595,1,0,0,0,595,605,1,0,0,0,596,600,5,2,0,0,597,599,3,42,21,0,598,597,
+		1,0,0,0,599,602,1,0,0,0,600,598,1,0,0,0,600,601,1,0,0,0,601,603,1,0,0,
+		0,602,600,1,0,0,0,603,606,5,3,0,0,604,606,5,1,0,0,605,596,1,0,0,0,605,
+		604,1,0,0,0,606,641,1,0,0,0,607,641,3,74,37,0,608,641,3,78,39,0,609,641,
+		3,82,41,0,610,641,3,94,47,0,611,641,3,102,51,0,612,641,3,106,53,0,613,
+		641,3,116,58,0,614,615,5,171,0,0,615,619,5,2,0,0,616,618,3,120,60,0,617,
+		616,1,0,0,0,618,621,1,0,0,0,619,617,1,0,0,0,619,620,1,0,0,0,620,622,1,
+		0,0,0,621,619,1,0,0,0,622,641,5,3,0,0,623,624,5,174,0,0,624,628,5,2,0,
+		0,625,627,3,122,61,0,626,625,1,0,0,0,627,630,1,0,0,0,628,626,1,0,0,0,628,
+		629,1,0,0,0,629,631,1,0,0,0,630,628,1,0,0,0,631,641,5,3,0,0,632,641,3,
+		124,62,0,633,641,3,44,22,0,634,635,5,113,0,0,635,636,5,114,0,0,636,637,
+		5,203,0,0,637,641,5,1,0,0,638,639,5,66,0,0,639,641,5,1,0,0,640,533,1,0,
+		0,0,640,540,1,0,0,0,640,549,1,0,0,0,640,558,1,0,0,0,640,561,1,0,0,0,640,
+		569,1,0,0,0,640,579,1,0,0,0,640,583,1,0,0,0,640,607,1,0,0,0,640,608,1,
+		0,0,0,640,609,1,0,0,0,640,610,1,0,0,0,640,611,1,0,0,0,640,612,1,0,0,0,
+		640,613,1,0,0,0,640,614,1,0,0,0,640,623,1,0,0,0,640,632,1,0,0,0,640,633,
+		1,0,0,0,640,634,1,0,0,0,640,638,1,0,0,0,641,73,1,0,0,0,642,643,5,115,0,
+		0,643,647,5,2,0,0,644,646,3,76,38,0,645,644,1,0,0,0,646,649,1,0,0,0,647,
+		645,1,0,0,0,647,648,1,0,0,0,648,650,1,0,0,0,649,647,1,0,0,0,650,651,5,
+		3,0,0,651,75,1,0,0,0,652,653,5,116,0,0,653,656,3,154,77,0,654,655,5,44,
+		0,0,655,657,3,28,14,0,656,654,1,0,0,0,656,657,1,0,0,0,657,658,1,0,0,0,
+		658,659,5,1,0,0,659,687,1,0,0,0,660,662,5,117,0,0,661,663,3,26,13,0,662,
+		661,1,0,0,0,663,664,1,0,0,0,664,662,1,0,0,0,664,665,1,0,0,0,665,666,1,
+		0,0,0,666,667,5,1,0,0,667,687,1,0,0,0,668,669,5,117,0,0,669,670,5,50,0,
+		0,670,671,3,148,74,0,671,672,5,1,0,0,672,687,1,0,0,0,673,675,5,118,0,0,
+		674,676,3,26,13,0,675,674,1,0,0,0,676,677,1,0,0,0,677,675,1,0,0,0,677,
+		678,1,0,0,0,678,679,1,0,0,0,679,680,5,1,0,0,680,687,1,0,0,0,681,682,5,
+		118,0,0,682,683,5,50,0,0,683,684,3,148,74,0,684,685,5,1,0,0,685,687,1,
+		0,0,0,686,652,1,0,0,0,686,660,1,0,0,0,686,668,1,0,0,0,686,673,1,0,0,0,
+		686,681,1,0,0,0,687,77,1,0,0,0,688,689,5,85,0,0,689,693,5,2,0,0,690,692,
+		3,80,40,0,691,690,1,0,0,0,692,695,1,0,0,0,693,691,1,0,0,0,693,694,1,0,
+		0,0,694,696,1,0,0,0,695,693,1,0,0,0,696,697,5,3,0,0,697,79,1,0,0,0,698,
+		699,5,119,0,0,699,700,5,202,0,0,700,701,5,1,0,0,701,81,1,0,0,0,702,703,
+		5,120,0,0,703,707,5,2,0,0,704,706,3,84,42,0,705,704,1,0,0,0,706,709,1,
+		0,0,0,707,705,1,0,0,0,707,708,1,0,0,0,708,710,1,0,0,0,709,707,1,0,0,0,
+		710,711,5,3,0,0,711,83,1,0,0,0,712,713,5,121,0,0,713,714,5,203,0,0,714,
+		736,5,1,0,0,715,716,5,122,0,0,716,717,5,50,0,0,717,718,3,148,74,0,718,
+		719,5,1,0,0,719,736,1,0,0,0,720,721,5,123,0,0,721,722,3,154,77,0,722,723,
+		5,124,0,0,723,733,5,202,0,0,724,728,5,2,0,0,725,727,3,86,43,0,726,725,
+		1,0,0,0,727,730,1,0,0,0,728,726,1,0,0,0,728,729,1,0,0,0,729,731,1,0,0,
+		0,730,728,1,0,0,0,731,734,5,3,0,0,732,734,5,1,0,0,733,724,1,0,0,0,733,
+		732,1,0,0,0,734,736,1,0,0,0,735,712,1,0,0,0,735,715,1,0,0,0,735,720,1,
+		0,0,0,736,85,1,0,0,0,737,738,5,125,0,0,738,739,3,88,44,0,739,740,3,148,
+		74,0,740,741,5,1,0,0,741,757,1,0,0,0,742,743,5,126,0,0,743,744,5,202,0,
+		0,744,757,5,1,0,0,745,757,3,90,45,0,746,747,5,67,0,0,747,748,5,203,0,0,
+		748,757,5,1,0,0,749,750,5,127,0,0,750,751,3,148,74,0,751,752,5,1,0,0,752,
+		757,1,0,0,0,753,754,5,128,0,0,754,755,5,203,0,0,755,757,5,1,0,0,756,737,
+		1,0,0,0,756,742,1,0,0,0,756,745,1,0,0,0,756,746,1,0,0,0,756,749,1,0,0,
+		0,756,753,1,0,0,0,757,87,1,0,0,0,758,759,7,9,0,0,759,89,1,0,0,0,760,761,
+		5,129,0,0,761,762,5,130,0,0,762,763,5,133,0,0,763,764,3,92,46,0,764,765,
+		5,1,0,0,765,773,1,0,0,0,766,767,5,129,0,0,767,768,5,131,0,0,768,769,5,
+		132,0,0,769,770,3,148,74,0,770,771,5,1,0,0,771,773,1,0,0,0,772,760,1,0,
+		0,0,772,766,1,0,0,0,773,91,1,0,0,0,774,775,5,134,0,0,775,776,5,6,0,0,776,
+		777,5,203,0,0,777,784,5,7,0,0,778,779,5,135,0,0,779,780,5,6,0,0,780,781,
+		5,203,0,0,781,784,5,7,0,0,782,784,5,203,0,0,783,774,1,0,0,0,783,778,1,
+		0,0,0,783,782,1,0,0,0,784,93,1,0,0,0,785,786,5,136,0,0,786,787,5,124,0,
+		0,787,788,5,202,0,0,788,792,5,2,0,0,789,791,3,96,48,0,790,789,1,0,0,0,
+		791,794,1,0,0,0,792,790,1,0,0,0,792,793,1,0,0,0,793,795,1,0,0,0,794,792,
+		1,0,0,0,795,796,5,3,0,0,796,95,1,0,0,0,797,798,5,137,0,0,798,799,3,154,
+		77,0,799,800,5,1,0,0,800,826,1,0,0,0,801,802,5,138,0,0,802,803,3,154,77,
+		0,803,804,5,124,0,0,804,814,5,202,0,0,805,809,5,2,0,0,806,808,3,100,50,
+		0,807,806,1,0,0,0,808,811,1,0,0,0,809,807,1,0,0,0,809,810,1,0,0,0,810,
+		812,1,0,0,0,811,809,1,0,0,0,812,815,5,3,0,0,813,815,5,1,0,0,814,805,1,
+		0,0,0,814,813,1,0,0,0,815,826,1,0,0,0,816,818,5,139,0,0,817,819,3,98,49,
+		0,818,817,1,0,0,0,819,820,1,0,0,0,820,818,1,0,0,0,820,821,1,0,0,0,821,
+		822,1,0,0,0,822,823,5,1,0,0,823,826,1,0,0,0,824,826,3,130,65,0,825,797,
+		1,0,0,0,825,801,1,0,0,0,825,816,1,0,0,0,825,824,1,0,0,0,826,97,1,0,0,0,
+		827,828,5,140,0,0,828,836,3,158,79,0,829,830,5,141,0,0,830,836,5,202,0,
+		0,831,832,5,142,0,0,832,836,5,202,0,0,833,834,5,143,0,0,834,836,3,158,
+		79,0,835,827,1,0,0,0,835,829,1,0,0,0,835,831,1,0,0,0,835,833,1,0,0,0,836,
+		99,1,0,0,0,837,838,5,144,0,0,838,841,5,202,0,0,839,840,5,102,0,0,840,842,
+		5,200,0,0,841,839,1,0,0,0,841,842,1,0,0,0,842,846,1,0,0,0,843,844,5,145,
+		0,0,844,847,3,158,79,0,845,847,5,146,0,0,846,843,1,0,0,0,846,845,1,0,0,
+		0,846,847,1,0,0,0,847,848,1,0,0,0,848,873,5,1,0,0,849,873,3,90,45,0,850,
+		851,5,147,0,0,851,852,5,148,0,0,852,853,5,202,0,0,853,873,5,1,0,0,854,
+		855,5,149,0,0,855,856,3,158,79,0,856,857,5,1,0,0,857,873,1,0,0,0,858,859,
+		5,150,0,0,859,860,5,80,0,0,860,861,3,148,74,0,861,862,5,1,0,0,862,873,
+		1,0,0,0,863,864,5,150,0,0,864,865,5,79,0,0,865,866,3,148,74,0,866,867,
+		5,1,0,0,867,873,1,0,0,0,868,869,5,67,0,0,869,870,5,203,0,0,870,873,5,1,
+		0,0,871,873,3,132,66,0,872,837,1,0,0,0,872,849,1,0,0,0,872,850,1,0,0,0,
+		872,854,1,0,0,0,872,858,1,0,0,0,872,863,1,0,0,0,872,868,1,0,0,0,872,871,
+		1,0,0,0,873,101,1,0,0,0,874,875,5,132,0,0,875,876,3,148,74,0,876,880,5,
+		2,0,0,877,879,3,104,52,0,878,877,1,0,0,0,879,882,1,0,0,0,880,878,1,0,0,
+		0,880,881,1,0,0,0,881,883,1,0,0,0,882,880,1,0,0,0,883,884,5,3,0,0,884,
+		103,1,0,0,0,885,886,5,151,0,0,886,887,5,202,0,0,887,888,5,133,0,0,888,
+		893,3,92,46,0,889,890,5,152,0,0,890,891,5,192,0,0,891,892,5,193,0,0,892,
+		894,5,192,0,0,893,889,1,0,0,0,893,894,1,0,0,0,894,895,1,0,0,0,895,896,
+		5,1,0,0,896,105,1,0,0,0,897,898,5,153,0,0,898,899,5,154,0,0,899,900,3,
+		148,74,0,900,904,5,2,0,0,901,903,3,108,54,0,902,901,1,0,0,0,903,906,1,
+		0,0,0,904,902,1,0,0,0,904,905,1,0,0,0,905,907,1,0,0,0,906,904,1,0,0,0,
+		907,908,5,3,0,0,908,107,1,0,0,0,909,910,5,116,0,0,910,911,3,154,77,0,911,
+		912,5,1,0,0,912,945,1,0,0,0,913,914,5,60,0,0,914,915,5,202,0,0,915,945,
+		5,1,0,0,916,917,5,155,0,0,917,927,3,110,55,0,918,922,5,2,0,0,919,921,3,
+		112,56,0,920,919,1,0,0,0,921,924,1,0,0,0,922,920,1,0,0,0,922,923,1,0,0,
+		0,923,925,1,0,0,0,924,922,1,0,0,0,925,928,5,3,0,0,926,928,5,1,0,0,927,
+		918,1,0,0,0,927,926,1,0,0,0,928,945,1,0,0,0,929,930,5,163,0,0,930,935,
+		3,114,57,0,931,932,5,4,0,0,932,934,3,114,57,0,933,931,1,0,0,0,934,937,
+		1,0,0,0,935,933,1,0,0,0,935,936,1,0,0,0,936,938,1,0,0,0,937,935,1,0,0,
+		0,938,939,5,1,0,0,939,945,1,0,0,0,940,941,5,167,0,0,941,942,3,158,79,0,
+		942,943,5,1,0,0,943,945,1,0,0,0,944,909,1,0,0,0,944,913,1,0,0,0,944,916,
+		1,0,0,0,944,929,1,0,0,0,944,940,1,0,0,0,945,109,1,0,0,0,946,947,7,10,0,
+		0,947,111,1,0,0,0,948,949,5,158,0,0,949,950,5,201,0,0,950,976,5,1,0,0,
+		951,952,5,159,0,0,952,957,5,203,0,0,953,954,5,4,0,0,954,956,5,203,0,0,
+		955,953,1,0,0,0,956,959,1,0,0,0,957,955,1,0,0,0,957,958,1,0,0,0,958,960,
+		1,0,0,0,959,957,1,0,0,0,960,976,5,1,0,0,961,962,5,160,0,0,962,963,3,92,
+		46,0,963,964,5,1,0,0,964,976,1,0,0,0,965,966,5,161,0,0,966,967,3,92,46,
+		0,967,968,5,1,0,0,968,976,1,0,0,0,969,970,5,151,0,0,970,971,3,92,46,0,
+		971,972,5,1,0,0,972,976,1,0,0,0,973,974,5,162,0,0,974,976,5,1,0,0,975,
+		948,1,0,0,0,975,951,1,0,0,0,975,961,1,0,0,0,975,965,1,0,0,0,975,969,1,
+		0,0,0,975,973,1,0,0,0,976,113,1,0,0,0,977,978,7,11,0,0,978,115,1,0,0,0,
+		979,980,5,168,0,0,980,984,5,2,0,0,981,983,3,118,59,0,982,981,1,0,0,0,983,
+		986,1,0,0,0,984,982,1,0,0,0,984,985,1,0,0,0,985,987,1,0,0,0,986,984,1,
+		0,0,0,987,988,5,3,0,0,988,117,1,0,0,0,989,990,5,169,0,0,990,991,5,203,
+		0,0,991,1000,5,1,0,0,992,993,5,170,0,0,993,994,3,158,79,0,994,995,5,1,
+		0,0,995,1000,1,0,0,0,996,997,5,102,0,0,997,998,5,200,0,0,998,1000,5,1,
+		0,0,999,989,1,0,0,0,999,992,1,0,0,0,999,996,1,0,0,0,1000,119,1,0,0,0,1001,
+		1002,5,50,0,0,1002,1003,3,148,74,0,1003,1004,5,1,0,0,1004,1012,1,0,0,0,
+		1005,1006,5,172,0,0,1006,1007,3,32,16,0,1007,1008,5,202,0,0,1008,1009,
+		5,173,0,0,1009,1010,5,1,0,0,1010,1012,1,0,0,0,1011,1001,1,0,0,0,1011,1005,
+		1,0,0,0,1012,121,1,0,0,0,1013,1014,5,175,0,0,1014,1015,5,50,0,0,1015,1016,
+		3,148,74,0,1016,1017,5,1,0,0,1017,1022,1,0,0,0,1018,1019,5,176,0,0,1019,
+		1020,5,202,0,0,1020,1022,5,1,0,0,1021,1013,1,0,0,0,1021,1018,1,0,0,0,1022,
+		123,1,0,0,0,1023,1024,5,8,0,0,1024,1028,5,2,0,0,1025,1027,3,126,63,0,1026,
+		1025,1,0,0,0,1027,1030,1,0,0,0,1028,1026,1,0,0,0,1028,1029,1,0,0,0,1029,
+		1031,1,0,0,0,1030,1028,1,0,0,0,1031,1032,5,3,0,0,1032,125,1,0,0,0,1033,
+		1034,5,9,0,0,1034,1038,3,154,77,0,1035,1037,3,128,64,0,1036,1035,1,0,0,
+		0,1037,1040,1,0,0,0,1038,1036,1,0,0,0,1038,1039,1,0,0,0,1039,1041,1,0,
+		0,0,1040,1038,1,0,0,0,1041,1042,5,1,0,0,1042,127,1,0,0,0,1043,1044,5,60,
+		0,0,1044,1050,5,202,0,0,1045,1046,5,10,0,0,1046,1050,5,202,0,0,1047,1048,
+		5,11,0,0,1048,1050,3,158,79,0,1049,1043,1,0,0,0,1049,1045,1,0,0,0,1049,
+		1047,1,0,0,0,1050,129,1,0,0,0,1051,1052,5,28,0,0,1052,1053,7,12,0,0,1053,
+		1054,5,1,0,0,1054,131,1,0,0,0,1055,1056,5,8,0,0,1056,1064,3,134,67,0,1057,
+		1065,5,13,0,0,1058,1065,5,12,0,0,1059,1061,3,136,68,0,1060,1059,1,0,0,
+		0,1061,1062,1,0,0,0,1062,1060,1,0,0,0,1062,1063,1,0,0,0,1063,1065,1,0,
+		0,0,1064,1057,1,0,0,0,1064,1058,1,0,0,0,1064,1060,1,0,0,0,1065,1066,1,
+		0,0,0,1066,1067,5,1,0,0,1067,1110,1,0,0,0,1068,1069,5,22,0,0,1069,1070,
+		5,13,0,0,1070,1075,3,140,70,0,1071,1072,5,4,0,0,1072,1074,3,140,70,0,1073,
+		1071,1,0,0,0,1074,1077,1,0,0,0,1075,1073,1,0,0,0,1075,1076,1,0,0,0,1076,
+		1078,1,0,0,0,1077,1075,1,0,0,0,1078,1079,5,1,0,0,1079,1110,1,0,0,0,1080,
+		1081,5,22,0,0,1081,1082,5,23,0,0,1082,1083,5,202,0,0,1083,1110,5,1,0,0,
+		1084,1085,5,22,0,0,1085,1086,5,24,0,0,1086,1087,5,123,0,0,1087,1110,5,
+		1,0,0,1088,1089,5,18,0,0,1089,1090,5,13,0,0,1090,1110,5,1,0,0,1091,1092,
+		5,19,0,0,1092,1093,5,27,0,0,1093,1110,5,1,0,0,1094,1095,5,17,0,0,1095,
+		1106,7,13,0,0,1096,1107,5,30,0,0,1097,1098,5,31,0,0,1098,1103,3,138,69,
+		0,1099,1100,5,4,0,0,1100,1102,3,138,69,0,1101,1099,1,0,0,0,1102,1105,1,
+		0,0,0,1103,1101,1,0,0,0,1103,1104,1,0,0,0,1104,1107,1,0,0,0,1105,1103,
+		1,0,0,0,1106,1096,1,0,0,0,1106,1097,1,0,0,0,1107,1108,1,0,0,0,1108,1110,
+		5,1,0,0,1109,1055,1,0,0,0,1109,1068,1,0,0,0,1109,1080,1,0,0,0,1109,1084,
+		1,0,0,0,1109,1088,1,0,0,0,1109,1091,1,0,0,0,1109,1094,1,0,0,0,1110,133,
+		1,0,0,0,1111,1112,7,14,0,0,1112,135,1,0,0,0,1113,1114,5,16,0,0,1114,1118,
+		5,202,0,0,1115,1116,5,17,0,0,1116,1118,3,138,69,0,1117,1113,1,0,0,0,1117,
+		1115,1,0,0,0,1118,137,1,0,0,0,1119,1120,7,15,0,0,1120,139,1,0,0,0,1121,
+		1122,7,16,0,0,1122,141,1,0,0,0,1123,1124,5,46,0,0,1124,1125,3,148,74,0,
+		1125,1126,5,55,0,0,1126,1127,5,29,0,0,1127,1137,5,203,0,0,1128,1132,5,
+		2,0,0,1129,1131,3,144,72,0,1130,1129,1,0,0,0,1131,1134,1,0,0,0,1132,1130,
+		1,0,0,0,1132,1133,1,0,0,0,1133,1135,1,0,0,0,1134,1132,1,0,0,0,1135,1138,
+		5,3,0,0,1136,1138,5,1,0,0,1137,1128,1,0,0,0,1137,1136,1,0,0,0,1138,143,
+		1,0,0,0,1139,1140,5,32,0,0,1140,1141,5,203,0,0,1141,1156,5,1,0,0,1142,
+		1144,5,23,0,0,1143,1145,3,146,73,0,1144,1143,1,0,0,0,1145,1146,1,0,0,0,
+		1146,1144,1,0,0,0,1146,1147,1,0,0,0,1147,1148,1,0,0,0,1148,1149,5,1,0,
+		0,1149,1156,1,0,0,0,1150,1151,5,33,0,0,1151,1156,5,1,0,0,1152,1153,5,72,
+		0,0,1153,1154,5,202,0,0,1154,1156,5,1,0,0,1155,1139,1,0,0,0,1155,1142,
+		1,0,0,0,1155,1150,1,0,0,0,1155,1152,1,0,0,0,1156,145,1,0,0,0,1157,1158,
+		7,17,0,0,1158,1159,5,202,0,0,1159,147,1,0,0,0,1160,1163,5,204,0,0,1161,
+		1163,3,150,75,0,1162,1160,1,0,0,0,1162,1161,1,0,0,0,1163,149,1,0,0,0,1164,
+		1165,7,18,0,0,1165,151,1,0,0,0,1166,1167,7,19,0,0,1167,153,1,0,0,0,1168,
+		1169,7,20,0,0,1169,155,1,0,0,0,1170,1171,5,198,0,0,1171,157,1,0,0,0,1172,
+		1173,5,199,0,0,1173,159,1,0,0,0,104,163,176,190,199,207,211,215,219,227,
+		235,242,245,251,255,263,272,276,301,310,315,322,328,340,349,357,365,383,
+		391,401,416,420,432,442,450,459,471,476,483,499,507,510,526,537,545,554,
+		566,575,591,594,600,605,619,628,640,647,656,664,677,686,693,707,728,733,
+		735,756,772,783,792,809,814,820,825,835,841,846,872,880,893,904,922,927,
+		935,944,957,975,984,999,1011,1021,1028,1038,1049,1062,1064,1075,1103,1106,
+		1109,1117,1132,1137,1146,1155,1162
 	};
 
 	public static readonly ATN _ATN =

@@ -1102,6 +1102,13 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitNbrGracefulShutdown([NotNull] MpolParser.NbrGracefulShutdownContext context);
 	/// <summary>
+	/// Visit a parse tree produced by the <c>nbrCommunity</c>
+	/// labeled alternative in <see cref="MpolParser.neighborSecurityStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitNbrCommunity([NotNull] MpolParser.NbrCommunityContext context);
+	/// <summary>
 	/// Visit a parse tree produced by <see cref="MpolParser.rpkiState"/>.
 	/// </summary>
 	/// <param name="context">The parse tree.</param>
@@ -1133,6 +1140,46 @@ public interface IMpolVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitAsnClass([NotNull] MpolParser.AsnClassContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="MpolParser.irrSetDecl"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitIrrSetDecl([NotNull] MpolParser.IrrSetDeclContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>irrRpsl</c>
+	/// labeled alternative in <see cref="MpolParser.irrStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitIrrRpsl([NotNull] MpolParser.IrrRpslContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>irrMaxLength</c>
+	/// labeled alternative in <see cref="MpolParser.irrStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitIrrMaxLength([NotNull] MpolParser.IrrMaxLengthContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>irrAggregate</c>
+	/// labeled alternative in <see cref="MpolParser.irrStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitIrrAggregate([NotNull] MpolParser.IrrAggregateContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>irrLimit</c>
+	/// labeled alternative in <see cref="MpolParser.irrStmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitIrrLimit([NotNull] MpolParser.IrrLimitContext context);
+	/// <summary>
+	/// Visit a parse tree produced by <see cref="MpolParser.irrFamilyLength"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitIrrFamilyLength([NotNull] MpolParser.IrrFamilyLengthContext context);
 	/// <summary>
 	/// Visit a parse tree produced by <see cref="MpolParser.name"/>.
 	/// </summary>

@@ -92,6 +92,8 @@ public static class ConstructUses
                 if (n.AsPath?.FirstAsSpan is { } firstAs) yield return ("bgp as-path first-as", firstAs);
                 if (n.BlackholeRejectSpan is { } blackhole) yield return ("bgp blackhole reject", blackhole);
                 if (n.GracefulShutdownSpan is { } gshut) yield return ("bgp graceful-shutdown honor", gshut);
+                foreach (var span in n.CommunitiesIn?.Spans ?? []) yield return ("bgp community in", span);
+                foreach (var span in n.CommunitiesOut?.Spans ?? []) yield return ("bgp community out", span);
             }
         }
         if (device.Rpki is { } rpki) yield return ("rpki cache", rpki.Span);

@@ -57,6 +57,12 @@ public sealed record BgpNeighbor(
 
     /// <summary>Where the policy honors GRACEFUL_SHUTDOWN (RFC 8326: local preference 0); null when it does not.</summary>
     public SourceSpan? GracefulShutdownSpan { get; init; }
+
+    /// <summary>The communities stripped or added on the neighbor's inbound routes; null when the policy says nothing of them.</summary>
+    public CommunityPolicy? CommunitiesIn { get; init; }
+
+    /// <summary>The communities stripped or added on the routes sent to the neighbor; null when the policy says nothing of them.</summary>
+    public CommunityPolicy? CommunitiesOut { get; init; }
 }
 
 /// <summary>RFC 2439 flap damping parameters.</summary>
@@ -84,7 +90,8 @@ public sealed record BgpPolicy(long LocalAs, IpPrefix? RouterId, ImmutableArray<
 
     /// <summary>True when the neighbor's inbound routes pass through a policy: a prefix filter, or AS-path, community or origin checks.</summary>
     public static bool HasInboundPolicy(BgpNeighbor n) =>
-        n.PrefixFilterIn is not null || !n.OriginActions.IsDefaultOrEmpty || n.AsPath is not null || n.BlackholeRejectSpan is not null || n.GracefulShutdownSpan is not null;
+        n.PrefixFilterIn is not null || !n.OriginActions.IsDefaultOrEmpty || n.AsPath is not null || n.BlackholeRejectSpan is not null || n.GracefulShutdownSpan is not null
+        || n.CommunitiesIn is not null;
 }
 
 /// <summary>One key of a keychain with its validity window (send and accept lifetime).</summary>

@@ -105,3 +105,11 @@ public sealed record AsPathPolicy(
 {
     public bool FirstAsPeer => FirstAsSpan is not null;
 }
+
+/// <summary>
+/// What a neighbor does to the communities of the routes of one direction: strip every community
+/// (inbound: those the neighbor sent; outbound: ours), then add these. Inbound it applies to the
+/// routes the neighbor's policy accepts, after the checks that read the neighbor's communities
+/// (blackhole, graceful-shutdown).
+/// </summary>
+public sealed record CommunityPolicy(bool Strip, ImmutableArray<BgpCommunity> Add, ImmutableArray<SourceSpan> Spans);

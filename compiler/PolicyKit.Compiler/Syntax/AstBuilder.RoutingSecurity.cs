@@ -56,6 +56,10 @@ public sealed partial class AstBuilder
                 return new WellKnownCommunitySyntax(BgpCommunity.Blackhole, Span(b));
             case NbrGracefulShutdownContext g:
                 return new WellKnownCommunitySyntax(BgpCommunity.GracefulShutdown, Span(g));
+            case NbrCommunityContext c:
+                var add = c.community().Select(CommunityOf).ToList();
+                if (add.Any(a => a is null)) return null;
+                return new CommunitySyntax(c.IN() is not null, c.STRIP() is not null, add.OfType<BgpCommunity>().Distinct().ToImmutableArray(), Span(c));
         }
         if (statement is not NbrOriginValidationContext o) return null;
         var stateToken = o.rpkiState();

@@ -57,6 +57,9 @@ public sealed partial class AstBuilder
             case SetDeclContext set:
                 _declarations.Add(BuildSet(set));
                 break;
+            case IrrSetDeclContext irr:
+                _declarations.Add(BuildIrrSet(irr));
+                break;
             case FilterDeclContext filter:
                 _declarations.Add(BuildFilter(filter));
                 break;

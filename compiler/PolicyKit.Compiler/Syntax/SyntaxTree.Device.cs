@@ -145,5 +145,8 @@ public sealed record AsPathSyntax(ImmutableArray<AsnClass> Reject, int? MaxLengt
 /// <summary><c>blackhole reject;</c> (RFC 7999) or <c>graceful-shutdown honor;</c> (RFC 8326) in a neighbor.</summary>
 public sealed record WellKnownCommunitySyntax(BgpCommunity Community, SourceSpan Span) : PeerStmtSyntax(Span);
 
+/// <summary><c>community in|out strip;</c> or <c>community in|out add C, …;</c> in a neighbor.</summary>
+public sealed record CommunitySyntax(bool Inbound, bool Strip, ImmutableArray<BgpCommunity> Add, SourceSpan Span) : PeerStmtSyntax(Span);
+
 /// <summary><c>ebgp-default accept|reject;</c> in bgp: what an eBGP direction without a filter exchanges (RFC 8212).</summary>
 public sealed record EbgpDefaultSyntax(bool Reject, SourceSpan Span) : BgpStmtSyntax(Span);

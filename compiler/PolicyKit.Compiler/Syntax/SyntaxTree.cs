@@ -29,6 +29,12 @@ public sealed record NameItemSyntax(NameSyntax Name) : AddressItemSyntax(Name.Sp
 
 public sealed record AnyItemSyntax(SourceSpan Span) : AddressItemSyntax(Span);
 
+/// <summary>
+/// The prefixes of an IRR object (an as-set or an aut-num), resolved at compile time from RPSL
+/// data (<c>prefixes X from irr "AS-EXAMPLE" { … }</c>): the only entry of an IRR-built set.
+/// </summary>
+public sealed record IrrItemSyntax(IrrQuery Query, string? RpslPath, SourceSpan Span) : AddressItemSyntax(Span);
+
 public sealed record AddressRefSyntax(ImmutableArray<AddressItemSyntax> Items, SourceSpan Span);
 
 public sealed record SetEntrySyntax(bool Except, AddressItemSyntax Item, int? Ge, int? Le, SourceSpan Span);

@@ -34,11 +34,19 @@ internal sealed class CompilerOptions
         Arity = ArgumentArity.OneOrMore,
     };
 
+    public Option<string[]> RpslPaths { get; } = new("--rpsl")
+    {
+        Description = "RPSL data (a file or folder of route/route6/as-set objects, as IRR databases export them) for IRR-built sets that name none (repeatable).",
+        HelpName = "PATH",
+        Arity = ArgumentArity.OneOrMore,
+    };
+
     public void AddTo(Command command, bool withAllowUnsupported = false)
     {
         command.Add(WarningsAsErrors);
         command.Add(Today);
         command.Add(IncludeDirectories);
+        command.Add(RpslPaths);
         if (withAllowUnsupported) command.Add(AllowUnsupported);
     }
 
@@ -49,6 +57,7 @@ internal sealed class CompilerOptions
             WarningsAsErrors = parseResult.GetValue(WarningsAsErrors),
             AllowUnsupported = parseResult.CommandResult.Command.Options.Contains(AllowUnsupported) && parseResult.GetValue(AllowUnsupported),
             IncludeDirectories = parseResult.GetValue(IncludeDirectories) ?? [],
+            RpslPaths = parseResult.GetValue(RpslPaths) ?? [],
         };
         return parseResult.GetValue(Today) is { } today ? options with { Today = today } : options;
     }

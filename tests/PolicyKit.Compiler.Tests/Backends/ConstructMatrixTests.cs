@@ -171,6 +171,9 @@ public sealed class ConstructMatrixTests
                     auth md5 secret env("MATRIX_BGP_PEER2");        //@
                     ttl-security hops 1;
                     prefix-filter in peer2-in;
+                    prefix-filter out peer2-in;
+                    community in strip;                             //@
+                    community out add 64496:200, no-export;         //@
                 }
                 damping half-life 15m reuse 750 suppress 2000 max-suppress 60m;   //@
                 ebgp-default reject;                                //@

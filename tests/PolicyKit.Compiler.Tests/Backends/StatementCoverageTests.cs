@@ -74,6 +74,7 @@ public sealed class StatementCoverageTests
         [typeof(OriginValidationSyntax)] = ["bgp origin validation"],
         [typeof(AsPathSyntax)] = ["bgp as-path reject", "bgp as-path max-length", "bgp as-path first-as"],
         [typeof(WellKnownCommunitySyntax)] = ["bgp blackhole reject", "bgp graceful-shutdown honor"],
+        [typeof(CommunitySyntax)] = ["bgp community in", "bgp community out"],
         [typeof(EbgpDefaultSyntax)] = ["bgp ebgp-default"],
         [typeof(ComposeLoopbackFilterSyntax)] = ["compose loopback-filter"],
     };

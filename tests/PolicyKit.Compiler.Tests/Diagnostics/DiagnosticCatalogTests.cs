@@ -131,6 +131,9 @@ public sealed partial class DiagnosticCatalogTests
     [GeneratedRegex(@"```mpol\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex MpolBlock();
 
+    [GeneratedRegex(@"```(rpsl|lock) ?(\S*)\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex DataBlock();
+
     [GeneratedRegex(@"```text\npolicy\.mpol:(\d+):(\d+): (error|warning|info) (MP\d{4}): ")]
     private static partial Regex OutputHeader();
 
@@ -146,7 +149,8 @@ public sealed partial class DiagnosticCatalogTests
         var problems = new List<string>();
         foreach (var (code, body) in sections)
         {
-            if (code is "MP1004" or "MP1009" or "MP4002" or "MP4004" or "MP4020" or "MP4021" or "MP4030" or "MP4031") continue;
+            // MP2053 and MP3084 are reported in the RPSL data and the lock file, not in policy.mpol.
+            if (code is "MP1004" or "MP1009" or "MP2053" or "MP3084" or "MP4002" or "MP4004" or "MP4020" or "MP4021" or "MP4030" or "MP4031") continue;
             var example = MpolBlock().Match(body);
             var output = OutputHeader().Match(body);
             if (!example.Success || !output.Success)
@@ -155,6 +159,11 @@ public sealed partial class DiagnosticCatalogTests
                 continue;
             }
             var files = new Dictionary<string, string> { ["policy.mpol"] = example.Groups[1].Value };
+            // An IRR example's data: ```rpsl NAME blocks, and a ```lock block as policy.mpol.lock.
+            foreach (Match data in DataBlock().Matches(body))
+            {
+                files[data.Groups[1].Value == "lock" ? "policy.mpol.lock" : data.Groups[2].Value] = data.Groups[3].Value;
+            }
             var result = PolicyCompiler.Check("policy.mpol", PolicyAssert.Options, new InMemoryPolicyFileReader(files));
             int line = int.Parse(output.Groups[1].Value), column = int.Parse(output.Groups[2].Value);
             string severity = output.Groups[3].Value;

@@ -38,6 +38,16 @@ public sealed class RoutingSecurityDiagnosticTests
     }
 
     [Fact]
+    public void MP2059_community_in_strip_would_remove_an_origin_validation_mark()
+    {
+        string policy = Edge.Replace("rpki not-found local-preference 50;", "rpki not-found community 64496:50;\n                    community in strip;", StringComparison.Ordinal);
+        var d = PolicyAssert.Case("MP2059", Error, 7, 13, policy, fix: [("rpki not-found community 64496:50;", "rpki not-found local-preference 50;")]);
+        Assert.Equal("neighbor 198.51.100.1 marks RPKI-not-found routes with community 64496:50, but 'community in strip' removes every community of its routes after the marks", d.Message);
+        // Adding beside the mark is fine: the mark is kept.
+        PolicyAssert.DoesNotReport(PolicyAssert.Check(policy.Replace("community in strip;", "community in add 64496:1;", StringComparison.Ordinal)), "MP2059");
+    }
+
+    [Fact]
     public void MP3080_ebgp_neighbor_without_an_action_for_invalid_routes()
     {
         var d = PolicyAssert.Case("MP3080", Warning, 4, 9, Edge.Replace("rpki invalid reject;", "", StringComparison.Ordinal),

@@ -453,7 +453,7 @@ public sealed class FrrEmitter : ConfigEmitter
                     w.Line($"neighbor {a} prefix-list {name} {direction}");
                     e.Emitted("bgp prefix-filter");
                 }
-                FrrInboundPolicy.WriteNeighborPolicy(w, n);
+                FrrInboundPolicy.WriteNeighborPolicy(w, bgp, n);
             }
         }
         w.Line("exit-address-family");

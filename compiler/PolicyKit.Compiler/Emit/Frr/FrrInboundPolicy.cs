@@ -42,7 +42,7 @@ internal static class FrrInboundPolicy
     /// <paramref name="withFirstAs"/>: whether the platform checks the first AS in that policy too (rather than with a neighbor knob).
     public static string? RouteMapName(BgpNeighbor n, bool withFirstAs = false) =>
         n.OriginActions.IsDefaultOrEmpty && AsPathDenials(n).Count == 0 && n.BlackholeRejectSpan is null && n.GracefulShutdownSpan is null &&
-        !(withFirstAs && n.AsPath is { FirstAsPeer: true })
+        n.CommunitiesIn is null && !(withFirstAs && n.AsPath is { FirstAsPeer: true })
             ? null
             : "PK-IN-" + FrrSyntax.Address(n.Address).Replace('.', '-').Replace(':', '-');
 
@@ -103,7 +103,7 @@ internal static class FrrInboundPolicy
                 {
                     w.Line($"match rpki {Keyword(action.State)}");
                     if (action.LocalPreference is { } preference) w.Line($"set local-preference {FrrSyntax.Number(preference)}");
-                    if (action.Community is { } community) w.Line($"set community {community.Numeric} additive");
+                    if (!action.Reject && CommunitySet(n.CommunitiesIn, action.Community) is { } set) w.Line(set);
                     // A graceful-shutdown entry follows: a marked route goes on to it.
                     if (!action.Reject && n.GracefulShutdownSpan is not null) w.Line("on-match next");
                 }
@@ -119,19 +119,65 @@ internal static class FrrInboundPolicy
                 {
                     w.Line($"match community {CommunityListName(BgpCommunity.GracefulShutdown)}");
                     w.Line("set local-preference 0");
+                    if (CommunitySet(n.CommunitiesIn, null) is { } set) w.Line(set);
                 }
                 w.Line("exit");
                 w.Line("!");
                 e.Emitted("bgp graceful-shutdown honor");
                 sequence += 10;
             }
-            // Routes of the states the policy does not name pass unchanged.
+            // Routes of the states the policy does not name pass unchanged (but for their communities).
             w.Line($"route-map {name} permit {FrrSyntax.Number(Math.Max(100, sequence))}");
+            if (CommunitySet(n.CommunitiesIn, null) is { } final)
+            {
+                using (w.Indent()) w.Line(final);
+                e.Emitted("bgp community in");
+            }
             w.Line("exit");
             w.Line("!");
             if (!n.OriginActions.IsDefaultOrEmpty) e.Emitted("bgp origin validation");
         }
+        foreach (var n in bgp.Neighbors)
+        {
+            if (n.CommunitiesOut is null) continue;
+            // A direction that sends nothing has nothing to tag: written as it is, by sending nothing.
+            e.Emitted("bgp community out");
+            if (OutboundRouteMapName(bgp, n) is not { } name) continue;
+            w.Line($"route-map {name} permit 10");
+            if (CommunitySet(n.CommunitiesOut, null) is { } set)
+            {
+                using (w.Indent()) w.Line(set);
+            }
+            w.Line("exit");
+            w.Line("!");
+        }
     }
+
+    /// <summary>
+    /// The <c>set community</c> of a route-map entry (FRR and IOS-XE write it alike) that accepts a
+    /// route: with <c>strip</c>, the communities become exactly what the policy adds (<c>none</c>
+    /// when it adds nothing); without, what it adds is added. <paramref name="mark"/> is the
+    /// entry's own origin-validation mark (never together with strip: MP2059). Null: nothing to set.
+    /// </summary>
+    public static string? CommunitySet(CommunityPolicy? policy, BgpCommunity? mark)
+    {
+        var add = new List<BgpCommunity>();
+        if (mark is not null) add.Add(mark);
+        if (policy is not null) add.AddRange(policy.Add.Where(c => c != mark));
+        string list = string.Join(' ', add.Select(c => c.Numeric));
+        if (policy is { Strip: true }) return add.Count == 0 ? "set community none" : $"set community {list}";
+        return add.Count == 0 ? null : $"set community {list} additive";
+    }
+
+    /// <summary>
+    /// The outbound route-map of a neighbor whose sent routes' communities the policy changes; null
+    /// when it changes none, or when the direction sends nothing (an eBGP direction without a
+    /// prefix filter under <c>ebgp-default reject</c>: a route-map there would make it send).
+    /// </summary>
+    public static string? OutboundRouteMapName(BgpPolicy bgp, BgpNeighbor n) =>
+        n.CommunitiesOut is null || (n.PrefixFilterOut is null && bgp.EbgpRejectsUnfiltered && bgp.IsEbgp(n))
+            ? null
+            : "PK-OUT-" + FrrSyntax.Address(n.Address).Replace('.', '-').Replace(':', '-');
 
     /// <summary>The well-known communities a neighbor's policy looks for (BLACKHOLE, GRACEFUL_SHUTDOWN).</summary>
     public static IEnumerable<BgpCommunity> WellKnownChecks(BgpNeighbor n)
@@ -153,10 +199,11 @@ internal static class FrrInboundPolicy
     }
 
     /// <summary>In the neighbor's address family: keep Adj-RIB-In for re-validation (with origin actions), apply the route-map.</summary>
-    public static void WriteNeighborPolicy(ConfigWriter w, BgpNeighbor n)
+    public static void WriteNeighborPolicy(ConfigWriter w, BgpPolicy bgp, BgpNeighbor n)
     {
-        if (RouteMapName(n) is not { } name) return;
         string a = FrrSyntax.Address(n.Address);
+        if (OutboundRouteMapName(bgp, n) is { } outbound) w.Line($"neighbor {a} route-map {outbound} out");
+        if (RouteMapName(n) is not { } name) return;
         if (!n.OriginActions.IsDefaultOrEmpty) w.Line($"neighbor {a} soft-reconfiguration inbound");
         w.Line($"neighbor {a} route-map {name} in");
     }

@@ -36,6 +36,7 @@ internal static class IosXeInboundPolicy
     {
         string a = n.Address.NetworkAddress.ToString();
         if (FrrInboundPolicy.RouteMapName(n, withFirstAs: true) is { } name) w.Line($"neighbor {a} route-map {name} in");
+        if (FrrInboundPolicy.OutboundRouteMapName(bgp, n) is { } outbound) w.Line($"neighbor {a} route-map {outbound} out");
         if (!bgp.EbgpRejectsUnfiltered || !bgp.IsEbgp(n)) return;
         if (!BgpPolicy.HasInboundPolicy(n)) w.Line($"neighbor {a} route-map {RejectAll} in");
         if (n.PrefixFilterOut is null) w.Line($"neighbor {a} route-map {RejectAll} out");
@@ -116,7 +117,7 @@ internal static class IosXeInboundPolicy
                 {
                     w.Line($"match rpki {action.State.Keyword()}");
                     if (action.LocalPreference is { } preference) w.Line($"set local-preference {preference}");
-                    if (action.Community is { } community) w.Line($"set community {community.Numeric} additive");
+                    if (!action.Reject && FrrInboundPolicy.CommunitySet(n.CommunitiesIn, action.Community) is { } set) w.Line(set);
                     // A graceful-shutdown entry follows: a marked route goes on to it.
                     if (!action.Reject && n.GracefulShutdownSpan is not null) w.Line($"continue {sequence + 10}");
                 }
@@ -130,13 +131,32 @@ internal static class IosXeInboundPolicy
                 {
                     w.Line($"match community {FrrInboundPolicy.CommunityListName(BgpCommunity.GracefulShutdown)}");
                     w.Line("set local-preference 0");
+                    if (FrrInboundPolicy.CommunitySet(n.CommunitiesIn, null) is { } set) w.Line(set);
                 }
                 e.Emitted("bgp graceful-shutdown honor");
                 sequence += 10;
             }
             w.Line($"route-map {name} permit {Math.Max(100, sequence)}");
+            if (FrrInboundPolicy.CommunitySet(n.CommunitiesIn, null) is { } final)
+            {
+                using (w.Indent()) w.Line(final);
+                e.Emitted("bgp community in");
+            }
             w.Line("!");
             if (!n.OriginActions.IsDefaultOrEmpty) e.Emitted("bgp origin validation");
+        }
+        foreach (var n in bgp.Neighbors)
+        {
+            if (n.CommunitiesOut is null) continue;
+            // A direction that sends nothing (PK-REJECT-ALL) has nothing to tag.
+            e.Emitted("bgp community out");
+            if (FrrInboundPolicy.OutboundRouteMapName(bgp, n) is not { } name) continue;
+            w.Line($"route-map {name} permit 10");
+            if (FrrInboundPolicy.CommunitySet(n.CommunitiesOut, null) is { } set)
+            {
+                using (w.Indent()) w.Line(set);
+            }
+            w.Line("!");
         }
     }
 }

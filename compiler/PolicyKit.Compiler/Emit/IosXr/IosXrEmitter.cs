@@ -665,7 +665,8 @@ public sealed class IosXrEmitter : IosXeEmitter
                         string? inbound = IosXrInboundPolicy.Inbound(e, policies, n, n.PrefixFilterIn is { } filterIn ? policies.ForPrefixFilter(filterIn, n.Address.Family) : null);
                         if (inbound is not null) w.Line($"route-policy {inbound} in");
                         else if (ebgp) w.Line($"route-policy {IosXrInboundPolicy.Unfiltered(e, policies, bgp)} in");
-                        if (n.PrefixFilterOut is { } filterOut) w.Line($"route-policy {policies.ForPrefixFilter(filterOut, n.Address.Family)} out");
+                        string? outbound = IosXrInboundPolicy.Outbound(e, policies, bgp, n, n.PrefixFilterOut is { } filterOut ? policies.ForPrefixFilter(filterOut, n.Address.Family) : null);
+                        if (outbound is not null) w.Line($"route-policy {outbound} out");
                         else if (ebgp) w.Line($"route-policy {IosXrInboundPolicy.Unfiltered(e, policies, bgp)} out");
                         if (n.PrefixFilterIn is not null || n.PrefixFilterOut is not null) e.Emitted("bgp prefix-filter");
                         if (n.MaxPrefix is { } max)

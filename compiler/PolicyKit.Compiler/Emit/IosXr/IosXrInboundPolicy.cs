@@ -94,8 +94,37 @@ internal static class IosXrInboundPolicy
             body.AddRange([$"if community matches-any ({BgpCommunity.GracefulShutdown.Numeric}) then", "  set local-preference 0", "endif"]);
             e.Emitted("bgp graceful-shutdown honor");
         }
+        if (n.CommunitiesIn is { } communities)
+        {
+            // After every check that reads the neighbor's communities; the origin marks are added
+            // above, and strip with a mark is MP2059.
+            body.AddRange(CommunityStatements(communities));
+            e.Emitted("bgp community in");
+        }
         body.Add(prefixPolicy is null ? "pass" : $"apply {prefixPolicy}");
         if (!n.OriginActions.IsDefaultOrEmpty) e.Emitted("bgp origin validation");
         return policies.Define(IosXrSyntax.Shorten(name), body);
+    }
+
+    /// <summary>
+    /// The outbound route-policy of a neighbor whose sent routes' communities the policy changes:
+    /// the community statements, then <paramref name="prefixPolicy"/> (or pass); without, the
+    /// prefix policy itself. A direction that sends nothing keeps <c>PK_DROP</c>.
+    /// </summary>
+    public static string? Outbound(DeviceEmission e, IosXrRoutePolicies policies, BgpPolicy bgp, BgpNeighbor n, string? prefixPolicy)
+    {
+        if (n.CommunitiesOut is not { } communities) return prefixPolicy;
+        // A direction that sends nothing (PK_DROP) has nothing to tag.
+        e.Emitted("bgp community out");
+        if (FrrInboundPolicy.OutboundRouteMapName(bgp, n) is not { } name) return prefixPolicy;
+        var body = CommunityStatements(communities).ToList();
+        body.Add(prefixPolicy is null ? "pass" : $"apply {prefixPolicy}");
+        return policies.Define(IosXrSyntax.Shorten(name), body);
+    }
+
+    private static IEnumerable<string> CommunityStatements(CommunityPolicy communities)
+    {
+        if (communities.Strip) yield return "delete community all";
+        if (communities.Add.Length > 0) yield return $"set community ({string.Join(", ", communities.Add.Select(c => c.Numeric))}) additive";
     }
 }

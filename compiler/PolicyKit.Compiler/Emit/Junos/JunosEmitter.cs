@@ -659,6 +659,7 @@ public sealed class JunosEmitter : ConfigEmitter
             }
             if (JunosInboundPolicy.RejectUnfiltered(e, book, bgp, n, inbound: true) is { } rejectIn) imports.Add(rejectIn);
             foreach (var policy in imports) w.Line($"{at} import {policy}");
+            if (JunosInboundPolicy.ExportPolicy(e, book, bgp, n) is { } communitiesOut) w.Line($"{at} export {communitiesOut}");
             if (JunosInboundPolicy.RejectUnfiltered(e, book, bgp, n, inbound: false) is { } rejectOut) w.Line($"{at} export {rejectOut}");
             if (n.PrefixFilterOut is { } filterOut && filters)
             {

@@ -76,6 +76,13 @@ internal static class JunosInboundPolicy
             terms.Add("graceful-shutdown", [$"community {Community(book, BgpCommunity.GracefulShutdown)}"], ["local-preference 0"]);
             e.Emitted("bgp graceful-shutdown honor");
         }
+        if (n.CommunitiesIn is { } communities)
+        {
+            // After every term that reads the neighbor's communities, before the first-AS terms
+            // (which leave the policy); evaluation goes on.
+            terms.Add("communities", [], CommunityActions(book, communities));
+            e.Emitted("bgp community in");
+        }
         if (n.AsPath is { FirstAsPeer: true })
         {
             // Paths that start with the peer's AS go on to the next policy (the prefix filter); the rest are rejected.
@@ -97,6 +104,31 @@ internal static class JunosInboundPolicy
         if (!bgp.EbgpRejectsUnfiltered || !bgp.IsEbgp(n)) return null;
         bool filtered = inbound ? BgpPolicy.HasInboundPolicy(n) : n.PrefixFilterOut is not null;
         return filtered ? null : book.Add(JunosBook.PolicyStatement, "PK-REJECT-ALL", ["then reject"]);
+    }
+
+    /// <summary>
+    /// The export policy that changes the communities of the routes sent to a neighbor, first in
+    /// its export chain (it accepts nothing: the next policy, or BGP's default, decides); null
+    /// when the policy changes none or the direction sends nothing.
+    /// </summary>
+    public static string? ExportPolicy(DeviceEmission e, JunosBook book, BgpPolicy bgp, BgpNeighbor n)
+    {
+        if (n.CommunitiesOut is not { } communities) return null;
+        // A direction that sends nothing (PK-REJECT-ALL) has nothing to tag.
+        e.Emitted("bgp community out");
+        if (Frr.FrrInboundPolicy.OutboundRouteMapName(bgp, n) is not { } name) return null;
+        var terms = new JunosTerms();
+        terms.Add("communities", [], CommunityActions(book, communities));
+        return book.Add(JunosBook.PolicyStatement, name, terms.Lines);
+    }
+
+    /// <summary>Delete every community (<c>*:*</c>), then add the policy's: Junos deletes before it adds within a term.</summary>
+    private static List<string> CommunityActions(JunosBook book, CommunityPolicy communities)
+    {
+        var then = new List<string>();
+        if (communities.Strip) then.Add($"community delete {book.Add(JunosBook.Community, "PK-COMMUNITY-ANY", [$"members {JunosSyntax.Quote("*:*")}"])}");
+        foreach (var community in communities.Add) then.Add($"community add {Community(book, community)}");
+        return then;
     }
 
     /// <summary>A <c>policy-options community</c> holding one community, defined in the book.</summary>

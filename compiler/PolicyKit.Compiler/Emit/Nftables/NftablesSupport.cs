@@ -78,6 +78,8 @@ public static class NftablesSupport
         ["bgp as-path first-as"] = NoRouting,
         ["bgp blackhole reject"] = NoRouting,
         ["bgp graceful-shutdown honor"] = NoRouting,
+        ["bgp community in"] = NoRouting,
+        ["bgp community out"] = NoRouting,
         ["bgp ebgp-default"] = NoRouting,
     };
 }
