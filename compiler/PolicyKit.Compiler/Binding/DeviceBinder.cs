@@ -151,6 +151,7 @@ public sealed partial class DeviceBinder(SymbolTable symbols, AddressBinder addr
                 case ComposeLoopbackFilterSyntax c when Once("compose loopback-filter", c.Span):
                     // Where the statement stands: what the output and the construct ledger cite.
                     composed = SiteObjects.Bind([c.Filter], diagnostics).Select(o => o with { Span = c.Span }).FirstOrDefault();
+                    break;
                 case AuditSyntax a when Once("audit", a.Span):
                     audit = a.Span;
                     break;
