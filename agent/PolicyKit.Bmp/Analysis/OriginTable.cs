@@ -35,8 +35,9 @@ public readonly record struct OriginEntry(RoutePrefix Prefix, byte MaxLength, ui
 /// <para><b>Layout.</b> Per address family, the entries sorted by (prefix length, prefix) in three
 /// parallel arrays (prefix bits, AS, maximum length: 21 bytes an entry), with the start of each
 /// length's run. A lookup binary-searches the run of every length that occurs and is not longer
-/// than the route's (real VRP sets use about 25 IPv4 and 40 IPv6 lengths): a few hundred
-/// nanoseconds, no allocation. Immutable once built: a reload builds a new one and swaps it in.</para>
+/// than the route's (real VRP sets use about 25 IPv4 and 40 IPv6 lengths); long IPv4 runs also
+/// index their /16 blocks. About a microsecond on a 500k set, no allocation. Immutable once
+/// built: a reload builds a new one and swaps it in.</para>
 /// </summary>
 public sealed class OriginTable
 {
@@ -121,8 +122,37 @@ public sealed class OriginTable
     }
 
     /// <summary>One address family: entries sorted by (length, bits); <see cref="Start"/>[L] is the first entry of length L.</summary>
-    internal sealed class Family(UInt128[] bits, uint[] asNumbers, byte[] maxLength, int[] start, byte[] lengths)
+    internal sealed class Family(UInt128[] bits, uint[] asNumbers, byte[] maxLength, int[] start, byte[] lengths, int width)
     {
+        /// <summary>
+        /// IPv4 runs of /16 and longer with more than <see cref="IndexedRun"/> entries: the start of
+        /// each top-16-bit block, so a lookup searches a block of a few entries (one or two cache
+        /// misses) instead of the whole run (one miss per halving: most of a lookup's time).
+        /// </summary>
+        private readonly int[]?[] _index = BuildIndex(bits, start, width);
+
+        private const int IndexedRun = 4096;
+
+        private static int[]?[] BuildIndex(UInt128[] bits, int[] start, int width)
+        {
+            var index = new int[]?[width + 1];
+            if (width != 32) return index;
+            for (int length = 16; length <= width; length++)
+            {
+                int from = start[length], to = start[length + 1];
+                if (to - from <= IndexedRun) continue;
+                var blocks = new int[(1 << 16) + 1];
+                int at = from;
+                for (int block = 0; block <= 1 << 16; block++)
+                {
+                    while (at < to && (int)((uint)bits[at] >> 16) < block) at++;
+                    blocks[block] = at;
+                }
+                index[length] = blocks;
+            }
+            return index;
+        }
+
         public readonly UInt128[] Bits = bits;
         public readonly uint[] As = asNumbers;
         public readonly byte[] MaxLength = maxLength;
@@ -133,7 +163,7 @@ public sealed class OriginTable
 
         public int Count => Bits.Length;
 
-        public long Bytes => Bits.Length * 21L + Start.Length * 4L;
+        public long Bytes => Bits.Length * 21L + Start.Length * 4L + _index.Sum(i => i is null ? 0L : i.Length * 4L);
 
         public int End(int length) => Start[length + 1];
 
@@ -141,6 +171,12 @@ public sealed class OriginTable
         public int Find(int length, UInt128 key)
         {
             int lo = Start[length], hi = Start[length + 1] - 1;
+            if (_index[length] is { } blocks)
+            {
+                int block = (int)((uint)key >> 16);
+                lo = blocks[block];
+                hi = blocks[block + 1] - 1;
+            }
             while (lo <= hi)
             {
                 int mid = lo + ((hi - lo) >> 1);
@@ -219,7 +255,7 @@ public sealed class OriginTable
                 asNumbers[i] = _as[order[i]];
                 maxLength[i] = _maxLength[order[i]];
             }
-            return new Family(bits, asNumbers, maxLength, start, [.. lengths]);
+            return new Family(bits, asNumbers, maxLength, start, [.. lengths], width);
         }
     }
 }

@@ -94,7 +94,7 @@ public sealed record BmpSessionSnapshot(
 public sealed record BmpPrefixUse(Address Peer, int Used, string Router, string PeerName, string View);
 
 /// <summary>
-/// Origin validation of one peer's announcements in its analysed view, since its session began:
+/// Origin validation of one peer's announcements in its analysed view, since the router's BMP session began (a Peer Down does not reset them):
 /// announcements (a route arriving or changing its path) by RFC 6811 state while VRPs are loaded
 /// (<see cref="Rpki"/>), and those whose origin the expected origins per prefix do not list while
 /// those are loaded (<see cref="Expected"/>); <see cref="Last"/> describes the latest problem.

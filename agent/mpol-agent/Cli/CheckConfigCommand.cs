@@ -5,7 +5,7 @@ namespace PolicyKit.Agent.Cli;
 
 /// <summary>
 /// <c>mpol-agent check-config</c>: load and check the configuration (and the table it names, when
-/// it names one) without starting anything; print the effective settings with secrets masked.
+/// it names one, and the BMP station's origin files) without starting anything; print the effective settings with secrets masked.
 /// Exit 0 when the agent would start, 2 otherwise.
 /// </summary>
 internal static class CheckConfigCommand
@@ -29,10 +29,23 @@ internal static class CheckConfigCommand
                 error.WriteLine($"mpol-agent: error: agent.table: {tableError}");
                 return ExitCodes.ConfigOrUsage;
             }
+            // The BMP station's origin files are read whole, as the station would at start.
+            var origins = new List<string>();
+            foreach (var (key, file) in new[] { ("bmp.rpki_file", plan.Bmp?.RpkiFile), ("bmp.expected_origins_file", plan.Bmp?.ExpectedOriginsFile) })
+            {
+                if (file is null) continue;
+                if (!Bmp.Analysis.VrpJson.TryLoad(file, out var entries, out string originError))
+                {
+                    error.WriteLine($"mpol-agent: error: {key}: {originError}");
+                    return ExitCodes.ConfigOrUsage;
+                }
+                origins.Add($"# {key}: {entries!.Count} entries ({entries.Ipv4Count} IPv4, {entries.Ipv6Count} IPv6)");
+            }
             if (!parse.GetValue(quiet))
             {
                 output.Write(result.Settings!.Describe(result.Keys, result.RawValue));
                 output.WriteLine($"# table: device {table!.Info.Device}, checksum {table.Info.Checksum}, serial {(table.Info.Serial == 0 ? "none" : table.Info.Serial)}, signature {(table.Info.SignatureVerified ? "verified" : "not checked")}");
+                foreach (string line in origins) output.WriteLine(line);
                 output.WriteLine("# configuration OK");
             }
             return ExitCodes.Ok;

@@ -121,6 +121,20 @@ public sealed class AgentOriginValidationTests : IDisposable
     }
 
     [Fact]
+    public void Check_config_reads_the_vrp_file_as_the_station_would()
+    {
+        string[] args = ["check-config", "--table", _table, "--set", "bmp.enabled=true", "--set", $"bmp.rpki_file={_vrps}"];
+        var (code, output, err) = AgentProcess.Run(args);
+        Assert.True(code == 0, err);
+        Assert.Contains("# bmp.rpki_file: 2 entries (2 IPv4, 0 IPv6)", output);
+        File.WriteAllText(_vrps, "{\"roas\":[{\"prefix\":\"203.0.113.0/24\",\"asn\":\"AS1\"},\n  {\"prefix\":\"2001:db8::/129\",\"asn\":1}]}");
+        (code, _, err) = AgentProcess.Run(args);
+        Assert.Equal(2, code);
+        string expected = $"mpol-agent: error: bmp.rpki_file: {_vrps}:2:13: roas[1].prefix: \"2001:db8::/129\": /129 is longer than an IPv6 address";
+        Assert.True(err.Contains(expected, StringComparison.Ordinal), err);
+    }
+
+    [Fact]
     public void A_missing_vrp_file_is_a_configuration_error_naming_the_key()
     {
         var (code, _, err) = AgentProcess.Run(["check-config", "--set", "bmp.enabled=true", "--set", $"bmp.rpki_file={_dir.File("absent.json")}"]);
