@@ -22,10 +22,13 @@ public sealed class PolicyDocument
         Path = path;
         Text = text;
         Check = check;
-        // The root's own text as the editor has it, even when it could not be loaded as a policy.
-        var files = check.Files.Any(f => f.Path == path) ? check.Files : [.. check.Files, new SourceFile(path, text)];
-        _index = new Lazy<SymbolIndex>(() => new SymbolIndex(files));
+        // A text the compiler refused to read (larger than its bound) is not parsed here either.
+        IsLoaded = check.Files.Any(f => f.Path == path);
+        _index = new Lazy<SymbolIndex>(() => new SymbolIndex(check.Files));
     }
+
+    /// <summary>False when the compiler could not read the document as a policy at all (its diagnostics say why).</summary>
+    public bool IsLoaded { get; }
 
     public string Path { get; }
 
@@ -60,6 +63,7 @@ public sealed class PolicyDocument
     /// <summary>Keywords the grammar accepts at <paramref name="offset"/> and the declared names that fit there.</summary>
     public IReadOnlyList<CompletionProposal> Completion(int offset)
     {
+        if (!IsLoaded) return [];
         var context = CompletionContext.At(Text, offset);
         var proposals = context.Keywords.Select(k => new CompletionProposal(k, "keyword")).ToList();
         if (context.Names == NameSlot.None) return proposals;

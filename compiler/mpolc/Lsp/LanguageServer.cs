@@ -108,7 +108,7 @@ internal sealed class LanguageServer(CompilationOptions options, TextWriter log)
         }
         // An editor clears nothing itself: the closed file's own findings go, and those its check put on included files.
         Publish(uri, null, []);
-        foreach (string other in TakePublishedFor(uri)) Publish(other, null, []);
+        foreach (string other in TakePublishedFor(uri)) ClearUnlessOpen(other);
         ScheduleDependents(closed.Path);
     }
 
@@ -239,12 +239,23 @@ internal sealed class LanguageServer(CompilationOptions options, TextWriter log)
         lock (_lock) openPaths = _documents.Values.Select(d => d.Path).ToHashSet(StringComparer.Ordinal);
         // Findings in included files that are not open go to those files (an open one is checked, and published, as itself).
         var others = byFile.Keys.Where(p => p != document.Path && !openPaths.Contains(p)).Select(DocumentPositions.UriOf).ToHashSet(StringComparer.Ordinal);
-        foreach (string gone in TakePublishedFor(document.Uri).Except(others)) Publish(gone, null, []);
+        foreach (string gone in TakePublishedFor(document.Uri).Except(others)) ClearUnlessOpen(gone);
         foreach (var (path, diagnostics) in byFile)
         {
             if (path != document.Path && !openPaths.Contains(path)) Publish(DocumentPositions.UriOf(path), null, diagnostics);
         }
         lock (_lock) _publishedFor[document.Uri] = others;
+    }
+
+    /// <summary>Clears what a check put on an included file, unless that file is open now (its own check owns its diagnostics then).</summary>
+    private void ClearUnlessOpen(string uri)
+    {
+        string path = DocumentPositions.PathOf(uri);
+        lock (_lock)
+        {
+            if (_documents.Values.Any(d => d.Path == path)) return;
+        }
+        Publish(uri, null, []);
     }
 
     private IEnumerable<string> TakePublishedFor(string uri)

@@ -85,7 +85,8 @@ internal sealed class LspMessageHandler(Stream input, Stream output, SystemTextJ
         }
         catch (JsonException e)
         {
-            (problem, code) = ($"a message that is not JSON was refused: {e.Message}", LspConstants.ParseError);
+            // Where, not what: the text around a mistake may be a document's, secrets and all.
+            (problem, code) = ($"a message that is not JSON was refused (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})", LspConstants.ParseError);
             return null;
         }
         try
@@ -95,7 +96,7 @@ internal sealed class LspMessageHandler(Stream input, Stream output, SystemTextJ
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The formatter is a library's: whatever it throws on a hostile message, the message is refused and the server goes on.
-            (problem, code) = ($"a message that is not a valid JSON-RPC message was refused: {e.Message}", LspConstants.InvalidRequest);
+            (problem, code) = ($"a message that is not a valid JSON-RPC message was refused ({e.GetType().Name})", LspConstants.InvalidRequest);
             return null;
         }
     }

@@ -134,13 +134,23 @@ public sealed class LanguageServerProcessTests
         var definition = server.Request("textDocument/definition", PositionIn(uri, text, Use(text, "groups ", "shared")))["result"]!.AsArray();
         Assert.Equal(new Uri(lib).AbsoluteUri, (string?)Assert.Single(definition)!["uri"]);
 
+        // The included file opened: checked as itself. Neither the including file's next check nor
+        // its closing clears the open file's own findings (what that check had put on it is not its to clear).
+        string libUri = new Uri(lib).AbsoluteUri;
+        server.ForgetUnclaimed();
+        server.Notify("textDocument/didOpen", Open(libUri, File.ReadAllText(lib)));
+        server.WaitForDiagnostics(libUri, d => d.Count > 0);
+        server.WaitForDiagnostics(uri); // the including file checked again (it reads the open file)
+        server.Notify("textDocument/didClose", new JsonObject { ["textDocument"] = new JsonObject { ["uri"] = uri } });
+        Assert.Empty(server.WaitForDiagnostics(uri, d => d.Count == 0));
+        server.Request("textDocument/hover", PositionIn(libUri, "", 0)); // every notification sent before this answer has arrived
+        var cleared = server.Unclaimed().Where(m => (string?)m["method"] == "textDocument/publishDiagnostics"
+            && (string?)m["params"]!["uri"] == libUri && m["params"]!["diagnostics"]!.AsArray().Count == 0);
+        Assert.True(!cleared.Any(), string.Join("\n", server.Unclaimed().Select(m => m.ToJsonString())));
+
         // An include that leaves the document's folder tree is refused, on the include (MP1010).
         string escaping = "include \"../outside.mpol\";\n" + text;
-        server.Notify("textDocument/didChange", new JsonObject
-        {
-            ["textDocument"] = new JsonObject { ["uri"] = uri, ["version"] = 2 },
-            ["contentChanges"] = new JsonArray(new JsonObject { ["text"] = escaping }),
-        });
+        server.Notify("textDocument/didOpen", Open(uri, escaping));
         var refused = server.WaitForDiagnostics(uri, d => d.Count > 0);
         var mp1010 = Assert.Single(refused, d => (string?)d!["code"] == "MP1010")!;
         Assert.Equal(0, Line(mp1010));

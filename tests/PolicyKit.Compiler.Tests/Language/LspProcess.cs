@@ -109,6 +109,28 @@ internal class LspClient
         WaitFor(m => (string?)m["method"] == "textDocument/publishDiagnostics" && (string?)m["params"]!["uri"] == uri && (accept is null || accept(m["params"]!["diagnostics"]!.AsArray())),
             $"diagnostics for {uri}")["params"]!["diagnostics"]!.AsArray();
 
+    /// <summary>Drops every message received and not claimed so far: what <see cref="Unclaimed"/> lists after this came later.</summary>
+    public void ForgetUnclaimed()
+    {
+        lock (_unclaimed)
+        {
+            while (_received.TryTake(out _))
+            {
+            }
+            _unclaimed.Clear();
+        }
+    }
+
+    /// <summary>Every message received and not claimed so far (what has arrived by now; nothing is waited for).</summary>
+    public IReadOnlyList<JsonObject> Unclaimed()
+    {
+        lock (_unclaimed)
+        {
+            while (_received.TryTake(out var message)) _unclaimed.Add(message);
+            return [.. _unclaimed];
+        }
+    }
+
     /// <summary>The first message (received earlier and not yet claimed, or arriving within the timeout) that matches.</summary>
     public JsonObject WaitFor(Func<JsonObject, bool> match, string what)
     {

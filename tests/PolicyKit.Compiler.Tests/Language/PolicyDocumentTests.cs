@@ -185,4 +185,18 @@ public sealed class PolicyDocumentTests
         Assert.Equal("MP1010", refused.Code);
         Assert.Equal((1, 1), refused.Span.StartLineColumn);
     }
+
+    [Fact]
+    public void An_open_document_larger_than_the_compilers_bound_is_refused_as_a_file_would_be()
+    {
+        string text = Policy + new string(' ', 4096);
+        var open = new Dictionary<string, string> { [RootPath] = text };
+        var document = PolicyDocument.Analyze(RootPath, text, new OpenDocumentsReader(open, maxBytes: 4096), new CompilationOptions());
+        var refused = Assert.Single(document.Check.Diagnostics);
+        Assert.Equal("MP1009", refused.Code);
+        Assert.Contains("larger than 4 KB", refused.Message, StringComparison.Ordinal);
+        Assert.False(document.IsLoaded);
+        Assert.Empty(document.Completion(10));
+        Assert.Empty(document.Definition(At(Policy, "tv-all", nth: 1)));
+    }
 }
