@@ -21,6 +21,9 @@ internal sealed class DeviceComparison(DeviceView before, DeviceView after, Join
     private const string Router = "router";
     private readonly List<SemanticChange> _changes = [];
 
+    private readonly Lazy<TableRule[]> _oldGroupRange = new(() => JoinDeltas.GroupRange(before.Table.Source));
+    private readonly Lazy<TableRule[]> _newGroupRange = new(() => JoinDeltas.GroupRange(after.Table.Source));
+
     private CompiledTable Old => before.Table;
 
     private CompiledTable New => after.Table;
@@ -99,7 +102,7 @@ internal sealed class DeviceComparison(DeviceView before, DeviceView after, Join
     private void Joins(string scope, string iface, AddressFamily family, int oldFilter, int newFilter, Filter? oldAccess, Filter? newAccess)
     {
         if (SameGate() && SameFilter(oldFilter, newFilter)) return;
-        var key = new JoinDeltas.Key(oldAccess, newAccess, before.Device.GroupRange?.Filter, after.Device.GroupRange?.Filter, Old.Source.Router.Ssm, New.Source.Router.Ssm, family);
+        var key = new JoinDeltas.Key(oldAccess, newAccess, _oldGroupRange.Value, _newGroupRange.Value, Old.Source.Router.Ssm, New.Source.Router.Ssm, family);
         var delta = joinDeltas.Get(key, () =>
         {
             var space = Space.Joins(family);

@@ -12,18 +12,28 @@ namespace PolicyKit.Compiler.Analysis.Diff;
 /// </summary>
 internal sealed class JoinDeltas
 {
-    public readonly record struct Key(Filter? OldAccess, Filter? NewAccess, Filter? OldGroupRange, Filter? NewGroupRange, RangeSet OldSsm, RangeSet NewSsm, AddressFamily Family)
+    /// <summary>
+    /// What decides the joins of an interface on each side: the access filter (the model's own
+    /// object), and the group range as its rules (each device writes its own, often alike).
+    /// </summary>
+    public readonly record struct Key(Filter? OldAccess, Filter? NewAccess, TableRule[] OldGroupRange, TableRule[] NewGroupRange, RangeSet OldSsm, RangeSet NewSsm, AddressFamily Family)
     {
         public bool Equals(Key other) =>
             ReferenceEquals(OldAccess, other.OldAccess) && ReferenceEquals(NewAccess, other.NewAccess)
-            && ReferenceEquals(OldGroupRange, other.OldGroupRange) && ReferenceEquals(NewGroupRange, other.NewGroupRange)
+            && OldGroupRange.AsSpan().SequenceEqual(other.OldGroupRange) && NewGroupRange.AsSpan().SequenceEqual(other.NewGroupRange)
             && OldSsm.Equals(other.OldSsm) && NewSsm.Equals(other.NewSsm) && Family == other.Family;
 
         public override int GetHashCode() => HashCode.Combine(
             OldAccess is null ? 0 : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(OldAccess),
             NewAccess is null ? 0 : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(NewAccess),
+            OldGroupRange.Length,
+            NewGroupRange.Length,
             Family);
     }
+
+    /// <summary>A table's group range as rules without their locations (empty without one).</summary>
+    public static TableRule[] GroupRange(AdmissionTable table) =>
+        table.Router.GroupRangeFilter < 0 ? [] : [.. table.Filters[table.Router.GroupRangeFilter].Rules.Select(r => r with { Location = 0 })];
 
     private readonly Dictionary<Key, List<Box>[]> _deltas = [];
 
