@@ -163,46 +163,51 @@ internal sealed class DeviceComparison(DeviceView before, DeviceView after, Join
         return string.Join(", ", texts);
     }
 
-    private void Bgp()
+    /// <summary>Pairs peers by address: a line for each one only one side has, <paramref name="compare"/> for each both have.</summary>
+    private void Paired<T>(string kind, string noun, IEnumerable<T> old, IEnumerable<T> @new, Func<T, IpPrefix> address, Action<string, T, T> compare)
     {
-        var oldNeighbors = (before.Device.Bgp?.Neighbors ?? []).ToDictionary(n => n.Address);
-        var newNeighbors = (after.Device.Bgp?.Neighbors ?? []).ToDictionary(n => n.Address);
-        foreach (var n in oldNeighbors.Keys.Where(a => !newNeighbors.ContainsKey(a))) Add($"bgp neighbor {n.NetworkText}", "neighbor", ChangeKind.Removed);
-        foreach (var (address, n) in newNeighbors)
+        var oldByAddress = old.ToDictionary(address);
+        var newByAddress = @new.ToDictionary(address);
+        foreach (var a in oldByAddress.Keys.Where(a => !newByAddress.ContainsKey(a))) Add($"{kind} {a.NetworkText}", noun, ChangeKind.Removed);
+        foreach (var (a, n) in newByAddress)
         {
-            string scope = $"bgp neighbor {address.NetworkText}";
-            if (!oldNeighbors.TryGetValue(address, out var o))
-            {
-                Add(scope, "neighbor", ChangeKind.Added);
-                continue;
-            }
-            Auth(scope, o.Auth, n.Auth);
-            Count(scope, "max-prefix", o.MaxPrefix?.Max, n.MaxPrefix?.Max);
-            if (o.MaxPrefix is { } om && n.MaxPrefix is { } nm && om.WarningOnly != nm.WarningOnly)
-                Add(scope, "max-prefix action", nm.WarningOnly ? ChangeKind.Lost : ChangeKind.Gained, om.WarningOnly ? "warning only" : "tear down", nm.WarningOnly ? "warning only" : "tear down");
-            Presence(scope, "ttl-security (GTSM)", o.TtlSecurityHops, n.TtlSecurityHops, hops => $"{hops} hops");
-            Flag(scope, "inbound prefix filter", o.PrefixFilterIn is not null, n.PrefixFilterIn is not null);
-            Flag(scope, "outbound prefix filter", o.PrefixFilterOut is not null, n.PrefixFilterOut is not null);
-            foreach (var state in new[] { RpkiState.Invalid, RpkiState.NotFound, RpkiState.Valid })
-            {
-                string? a = Origin(o.OriginActionFor(state)), b = Origin(n.OriginActionFor(state));
-                if (a != b) Add(scope, $"origin validation, {state.Keyword()} routes", a is null ? ChangeKind.Gained : b is null ? ChangeKind.Lost : ChangeKind.Changed, a, b);
-            }
-            foreach (var cls in new[] { AsnClass.Bogon, AsnClass.Private })
-                Flag(scope, $"AS-path reject {cls.Keyword()}", o.AsPath?.Reject.Contains(cls) == true, n.AsPath?.Reject.Contains(cls) == true);
-            var (oldLength, newLength) = (o.AsPath?.MaxLength, n.AsPath?.MaxLength);
-            if (oldLength != newLength)
-            {
-                // A shorter maximum is the tighter check.
-                Add(scope, "AS-path max-length", oldLength is null ? ChangeKind.Gained : newLength is null ? ChangeKind.Lost : newLength < oldLength ? ChangeKind.Lowered : ChangeKind.Raised,
-                    oldLength is { } ol ? Number(ol) : null, newLength is { } nl ? Number(nl) : null);
-            }
-            Flag(scope, "AS-path first AS is the peer's", o.AsPath?.FirstAsPeer == true, n.AsPath?.FirstAsPeer == true);
-            Flag(scope, "BLACKHOLE reject", o.BlackholeRejectSpan is not null, n.BlackholeRejectSpan is not null);
-            Flag(scope, "GRACEFUL_SHUTDOWN honored", o.GracefulShutdownSpan is not null, n.GracefulShutdownSpan is not null);
-            Prefixes(scope, "prefixes accepted", o, n, inbound: true);
-            Prefixes(scope, "prefixes sent", o, n, inbound: false);
+            string scope = $"{kind} {a.NetworkText}";
+            if (oldByAddress.TryGetValue(a, out var o)) compare(scope, o, n);
+            else Add(scope, noun, ChangeKind.Added);
         }
+    }
+
+    private void Bgp() =>
+        Paired("bgp neighbor", "neighbor", before.Device.Bgp?.Neighbors ?? [], after.Device.Bgp?.Neighbors ?? [], n => n.Address, Neighbor);
+
+    private void Neighbor(string scope, BgpNeighbor o, BgpNeighbor n)
+    {
+        Auth(scope, o.Auth, n.Auth);
+        Count(scope, "max-prefix", o.MaxPrefix?.Max, n.MaxPrefix?.Max);
+        if (o.MaxPrefix is { } om && n.MaxPrefix is { } nm && om.WarningOnly != nm.WarningOnly)
+            Add(scope, "max-prefix action", nm.WarningOnly ? ChangeKind.Lost : ChangeKind.Gained, om.WarningOnly ? "warning only" : "tear down", nm.WarningOnly ? "warning only" : "tear down");
+        Presence(scope, "ttl-security (GTSM)", o.TtlSecurityHops, n.TtlSecurityHops, hops => $"{hops} hops");
+        Flag(scope, "inbound prefix filter", o.PrefixFilterIn is not null, n.PrefixFilterIn is not null);
+        Flag(scope, "outbound prefix filter", o.PrefixFilterOut is not null, n.PrefixFilterOut is not null);
+        foreach (var state in new[] { RpkiState.Invalid, RpkiState.NotFound, RpkiState.Valid })
+        {
+            string? a = Origin(o.OriginActionFor(state)), b = Origin(n.OriginActionFor(state));
+            if (a != b) Add(scope, $"origin validation, {state.Keyword()} routes", a is null ? ChangeKind.Gained : b is null ? ChangeKind.Lost : ChangeKind.Changed, a, b);
+        }
+        foreach (var cls in new[] { AsnClass.Bogon, AsnClass.Private })
+            Flag(scope, $"AS-path reject {cls.Keyword()}", o.AsPath?.Reject.Contains(cls) == true, n.AsPath?.Reject.Contains(cls) == true);
+        var (oldLength, newLength) = (o.AsPath?.MaxLength, n.AsPath?.MaxLength);
+        if (oldLength != newLength)
+        {
+            // A shorter maximum is the tighter check.
+            Add(scope, "AS-path max-length", oldLength is null ? ChangeKind.Gained : newLength is null ? ChangeKind.Lost : newLength < oldLength ? ChangeKind.Lowered : ChangeKind.Raised,
+                oldLength is { } ol ? Number(ol) : null, newLength is { } nl ? Number(nl) : null);
+        }
+        Flag(scope, "AS-path first AS is the peer's", o.AsPath?.FirstAsPeer == true, n.AsPath?.FirstAsPeer == true);
+        Flag(scope, "BLACKHOLE reject", o.BlackholeRejectSpan is not null, n.BlackholeRejectSpan is not null);
+        Flag(scope, "GRACEFUL_SHUTDOWN honored", o.GracefulShutdownSpan is not null, n.GracefulShutdownSpan is not null);
+        Prefixes(scope, "prefixes accepted", o, n, inbound: true);
+        Prefixes(scope, "prefixes sent", o, n, inbound: false);
     }
 
     /// <summary>
@@ -268,32 +273,24 @@ internal sealed class DeviceComparison(DeviceView before, DeviceView after, Join
         return Same(a.Include, b.Include) && Same(a.Except, b.Except);
     }
 
-    private void Msdp()
+    private void Msdp() =>
+        Paired("msdp peer", "peer", before.Device.Msdp?.Peers ?? [], after.Device.Msdp?.Peers ?? [], p => p.Address, MsdpPeer);
+
+    private void MsdpPeer(string scope, MsdpPeer o, MsdpPeer n)
     {
-        var oldPeers = (before.Device.Msdp?.Peers ?? []).ToDictionary(p => p.Address);
-        var newPeers = (after.Device.Msdp?.Peers ?? []).ToDictionary(p => p.Address);
-        foreach (var p in oldPeers.Keys.Where(a => !newPeers.ContainsKey(a))) Add($"msdp peer {p.NetworkText}", "peer", ChangeKind.Removed);
-        foreach (var (address, n) in newPeers)
-        {
-            string scope = $"msdp peer {address.NetworkText}";
-            if (!oldPeers.TryGetValue(address, out var o))
-            {
-                Add(scope, "peer", ChangeKind.Added);
-                continue;
-            }
-            Auth(scope, o.Auth, n.Auth);
-            Count(scope, "sa-limit", o.SaLimit, n.SaLimit);
-            Flag(scope, "inbound SA filter", o.SaFilterIn is not null, n.SaFilterIn is not null);
-            Flag(scope, "outbound SA filter", o.SaFilterOut is not null, n.SaFilterOut is not null);
-            var family = address.Family == IpFamily.V4 ? AddressFamily.V4 : AddressFamily.V6;
-            var peer = new Address(family, address.Network);
-            var (oi, ni) = (Old.Source.MsdpPeers[Old.FindMsdpPeer(peer)], New.Source.MsdpPeers[New.FindMsdpPeer(peer)]);
-            var space = Space.Channels(family);
-            if (!SameGate() || !SameFilter(oi.SaFilterIn, ni.SaFilterIn))
-                Regions(scope, "SAs accepted", space, DecisionRegions.SasReceived(Old, peer), DecisionRegions.SasReceived(New, peer), ChannelAxes(family));
-            if (!SameGate() || !SameFilter(oi.SaFilterOut, ni.SaFilterOut))
-                Regions(scope, "SAs sent", space, DecisionRegions.SasForwarded(Old, peer), DecisionRegions.SasForwarded(New, peer), ChannelAxes(family));
-        }
+        var address = n.Address;
+        Auth(scope, o.Auth, n.Auth);
+        Count(scope, "sa-limit", o.SaLimit, n.SaLimit);
+        Flag(scope, "inbound SA filter", o.SaFilterIn is not null, n.SaFilterIn is not null);
+        Flag(scope, "outbound SA filter", o.SaFilterOut is not null, n.SaFilterOut is not null);
+        var family = address.Family == IpFamily.V4 ? AddressFamily.V4 : AddressFamily.V6;
+        var peer = new Address(family, address.Network);
+        var (oi, ni) = (Old.Source.MsdpPeers[Old.FindMsdpPeer(peer)], New.Source.MsdpPeers[New.FindMsdpPeer(peer)]);
+        var space = Space.Channels(family);
+        if (!SameGate() || !SameFilter(oi.SaFilterIn, ni.SaFilterIn))
+            Regions(scope, "SAs accepted", space, DecisionRegions.SasReceived(Old, peer), DecisionRegions.SasReceived(New, peer), ChannelAxes(family));
+        if (!SameGate() || !SameFilter(oi.SaFilterOut, ni.SaFilterOut))
+            Regions(scope, "SAs sent", space, DecisionRegions.SasForwarded(Old, peer), DecisionRegions.SasForwarded(New, peer), ChannelAxes(family));
     }
 
     /// <summary>Session authentication and its keys: what changed, never a secret, its reference or a hash of it.</summary>
