@@ -266,6 +266,28 @@ public sealed class SemanticDiffTests : IDisposable
         Assert.Equal(("lowered", "100", "50"), (max.GetProperty("change").GetString(), max.GetProperty("old").GetString(), max.GetProperty("new").GetString()));
     }
 
+    /// <summary>docs/questions.md's example is what mpolc prints for the edit it describes.</summary>
+    [Fact]
+    public void The_documented_example_is_the_output()
+    {
+        string example = File.ReadAllText(Path.Combine(RepoPaths.Examples, "broadband-edge.mpol"));
+        string changed = Edit(Edit(example, "groups cp3-mpeg4-hd { 232.3.192.0/18; }", "groups cp3-mpeg4-hd { 232.3.192.0/18; 232.4.0.0/18; }"),
+            "igmp { limit 125 except channel-guide; }", "igmp { limit 150 except channel-guide; }");
+        string oldPath = Path.Combine(RepoPaths.Examples, "broadband-edge.mpol");
+        string newPath = _dir.Write("broadband-edge.mpol", changed);
+        var run = MpolcRunner.Run("diff", "--semantic", oldPath, newPath);
+        Assert.True(run.ExitCode == 4, run.ToString());
+
+        string docs = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "questions.md"));
+        const string Command = "$ mpolc diff --semantic broadband-edge.mpol new/broadband-edge.mpol\n";
+        int start = docs.IndexOf(Command, StringComparison.Ordinal);
+        Assert.True(start >= 0, "docs/questions.md has no semantic diff example");
+        start += Command.Length;
+        int end = docs.IndexOf("mpolc: ", start, StringComparison.Ordinal);
+        Assert.Equal(docs[start..end], run.Stdout);
+        Assert.Equal(docs[end..docs.IndexOf('\n', end)], run.Stderr.TrimEnd('\n'));
+    }
+
     [Fact]
     public void A_policy_with_errors_is_exit_1_and_usage_errors_exit_2()
     {

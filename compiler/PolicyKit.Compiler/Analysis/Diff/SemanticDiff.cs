@@ -13,11 +13,12 @@ public static class SemanticDiff
     public static IReadOnlyList<SemanticChange> Compare(PolicyModel before, PolicyModel after)
     {
         var changes = new List<SemanticChange>();
+        var joinDeltas = new JoinDeltas();
         foreach (var device in after.Devices)
         {
             var old = before.FindDevice(device.Name);
             if (old is null) changes.Add(new SemanticChange(device.Name, "device", "device", ChangeKind.Added));
-            else changes.AddRange(new DeviceComparison(DeviceView.Of(before, old), DeviceView.Of(after, device)).Changes());
+            else changes.AddRange(new DeviceComparison(DeviceView.Of(before, old), DeviceView.Of(after, device), joinDeltas).Changes());
         }
         foreach (var device in before.Devices.Where(d => after.FindDevice(d.Name) is null))
             changes.Add(new SemanticChange(device.Name, "device", "device", ChangeKind.Removed));
