@@ -55,7 +55,7 @@ public class PublishBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _broker = new MosquittoBroker();
+        _broker = new MosquittoBroker(logEveryPacket: false);
         _broker.Start($"allow_anonymous true\nmax_inflight_messages {BrokerWindow}");
         if (Journal) _outbox = Directory.CreateTempSubdirectory("pk-outbox-bench-").FullName;
         _publisher = new MqttTelemetryPublisher(new MqttTelemetryOptions
