@@ -25,9 +25,15 @@ public sealed class MosquittoBroker : IDisposable
 
     private Process? _process;
     private string? _extraConfig;
+    private readonly bool _logEveryPacket;
 
-    public MosquittoBroker()
+    /// <param name="logEveryPacket">
+    /// log_type all (every packet, for failure messages; the tests' default), or mosquitto's
+    /// default logging: a benchmark must not measure the broker writing a line per PUBLISH.
+    /// </param>
+    public MosquittoBroker(bool logEveryPacket = true)
     {
+        _logEveryPacket = logEveryPacket;
         RequireInstalled();
         Directory = Path.Combine(Path.GetTempPath(), $"mosquitto-test-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
         System.IO.Directory.CreateDirectory(Directory);
@@ -143,7 +149,7 @@ public sealed class MosquittoBroker : IDisposable
             .AppendLine("persistence false")
             .AppendLine($"pid_file {Path.Combine(Directory, "mosquitto.pid")}")
             .AppendLine($"log_dest file {LogFile}")
-            .AppendLine("log_type all")
+            .AppendLine(_logEveryPacket ? "log_type all" : "log_type error\nlog_type warning\nlog_type notice")
             .AppendLine("per_listener_settings false")
             .AppendLine($"listener {Port} {Host}")
             .AppendLine(_extraConfig);
