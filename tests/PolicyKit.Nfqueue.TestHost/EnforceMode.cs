@@ -78,6 +78,6 @@ internal static class EnforceMode
 
         public void OnProblem(in EnforcementProblem p) => Console.WriteLine($"problem {p.Interface} {p.What}");
 
-        private static string Verdict(in Decision d) => d.IsAdmit ? "admit" : "deny " + Decision.ReasonText(d.Reason);
+        private static string Verdict(in Decision d) => d.IsWouldDeny ? "admit audit-would-deny " + Decision.ReasonText(d.Reason) : d.IsAdmit ? "admit" : "deny " + Decision.ReasonText(d.Reason);
     }
 }

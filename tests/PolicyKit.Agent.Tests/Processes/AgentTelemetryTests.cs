@@ -65,7 +65,7 @@ public sealed class AgentTelemetryTests : IDisposable
         var (code, _, err) = AgentProcess.Run(Args("--replay", _trace, "--speed", "fast", "--exit-when-done"));
         Assert.True(code == 0, $"exit {code}\n{err}");
         var events = await sub.WaitForAsync(m => m.Count(x => Json(x).GetProperty("type").GetString() == "deny-burst") == 1
-            && m.Count(x => x.Payload.Contains("\"scope\":\"interface/GigabitEthernet0%2F0%2F1/igmp\"")) == 2, TimeSpan.FromSeconds(30), "the burst and north-1's two crossings");
+            && m.Count(x => Json(x).GetProperty("type").GetString() == "threshold-crossed" && x.Payload.Contains("\"scope\":\"interface/GigabitEthernet0%2F0%2F1/igmp\"")) == 2, TimeSpan.FromSeconds(30), "the burst and north-1's two crossings");
         var north1 = events.Select(Json).Where(e => e.TryGetProperty("scope", out var s) && s.GetString() == "interface/GigabitEthernet0%2F0%2F1/igmp").ToList();
         Assert.Equal(["up", "down"], north1.Select(e => e.GetProperty("direction").GetString()));
         Assert.All(events, e => Assert.False(e.Retain));

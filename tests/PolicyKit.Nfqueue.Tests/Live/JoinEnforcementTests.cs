@@ -116,6 +116,28 @@ public sealed class JoinEnforcementTests : IDisposable
     }
 
     [Fact]
+    public void On_a_port_in_audit_joins_beyond_the_limit_or_off_the_list_reach_the_edge_and_are_reported()
+    {
+        // Issue 19: the same port in audit — the kernel's real reports pass the enforcer whole.
+        string table = Policies.FromText(V2Policy().Replace("limit 2; }", "limit 2; }\n        audit;", StringComparison.Ordinal), "edge1", _lab.Lab.Directory);
+        _lab.Lab.ExecOk(_lab.Receiver, "sysctl", "-q", "-w", $"net.ipv4.conf.{_lab.ReceiverSide}.force_igmp_version=2");
+        var enforcer = _lab.StartEnforcer(table);
+        var listener = _lab.StartListener("239.1.0.1", "239.1.0.2", "239.1.0.3", "238.1.0.1", "224.0.0.2");
+
+        _lab.SocatJoin("239.1.0.1");
+        _lab.SocatJoin("239.1.0.2");
+        enforcer.WaitFor(l => l.StartsWith(Line("join", "-", "239.1.0.2") + " v2 admit", StringComparison.Ordinal), EdgeLab.Wait, "second join");
+        _lab.SocatJoin("239.1.0.3");
+        enforcer.WaitFor(l => l == Line("join", "-", "239.1.0.3") + " v2 admit audit-would-deny interface-limit", EdgeLab.Wait, "third join: would be over the limit, admitted");
+        _lab.SocatJoin("238.1.0.1");
+        enforcer.WaitFor(l => l == Line("join", "-", "238.1.0.1") + " v2 admit audit-would-deny access-filter", EdgeLab.Wait, "a group off the list: would be refused, admitted");
+        foreach (string group in new[] { "239.1.0.3", "238.1.0.1" })
+        {
+            listener.WaitFor(l => l.StartsWith($"igmp {EdgeLab.ReceiverAddress} Report v2", StringComparison.Ordinal) && l.Contains(group, StringComparison.Ordinal), EdgeLab.Wait, $"the report for {group} at the edge");
+        }
+    }
+
+    [Fact]
     public void A_membership_whose_leave_is_lost_times_out_and_frees_its_slot()
     {
         string table = Policies.FromText(V2Policy(), "edge1", _lab.Lab.Directory);

@@ -76,6 +76,29 @@ public class JoinEnforcerTests
     }
 
     [Fact]
+    public void In_audit_a_report_passes_whole_and_its_records_say_what_would_be_denied()
+    {
+        // The same port in audit (issue 19): nothing is cut from the report, nothing dropped.
+        var result = PolicyCompiler.Check("t.mpol", new CompilationOptions { AllowUnsupported = true },
+            new InMemoryPolicyFileReader(new Dictionary<string, string> { ["t.mpol"] = Policy.Replace("mld { access joins; limit 1; queries drop; }", "mld { access joins; limit 1; queries drop; } audit;", StringComparison.Ordinal) }));
+        Assert.DoesNotContain(result.Diagnostics, d => d.IsError);
+        var engine = new AdmissionEngine(CompiledTable.Build(new AgentTableBuilder(result.Model!, result.Model!.FindDevice("r1")!).Build()));
+        Assert.True(engine.Table.InterfaceAudit(0));
+        var joins = new JoinEnforcer(engine, new object(), new EnforcerCounters(), dropMalformed: true);
+        var eth0 = new ResolvedInterface(2, "eth0", "eth0", engine.Interface("eth0"), []);
+
+        var report = Igmpv3([(4, "239.1.0.1"), (4, "239.1.0.2"), (4, "238.1.0.1")]);
+        var outcomes = new OutcomeBuffer();
+        var handled = joins.Handle(new QueuedPacket(0, 1, 0x0800, 0, 2, 0, 0, false, report, report.Length), eth0, new byte[report.Length + 64], now: 1, outcomes);
+        Assert.Equal(PacketVerdict.Accept, handled.Verdict);
+        Assert.Equal(-1, handled.RewrittenLength);
+        var decisions = outcomes.Memberships.Select(m => m.Decision).ToList();
+        Assert.Equal([DenyReason.None, DenyReason.InterfaceLimit, DenyReason.AccessFilter], decisions.Select(d => d.Reason));
+        Assert.Equal([false, true, true], decisions.Select(d => d.IsWouldDeny));
+        Assert.All(decisions, d => Assert.True(d.IsAdmit));
+    }
+
+    [Fact]
     public void A_report_with_nothing_admitted_is_dropped_and_a_leave_frees_the_entry()
     {
         Assert.Equal(PacketVerdict.Accept, Handle(Igmpv3([(4, "239.1.0.1")])).Result.Verdict);
