@@ -57,10 +57,13 @@ public sealed class LockCommandTests : IDisposable
         Assert.DoesNotContain("100.66.0.0", Compile(policy), StringComparison.Ordinal);
 
         // Refreshed: the new prefix is in, and the lock says what changed.
+        string hashBefore = HashLine(Compile(policy));
         run = MpolcRunner.Run("lock", policy);
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("cone: 3 entries (+1 -0)", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("100.66.0.0/24", Compile(policy), StringComparison.Ordinal);
+        // The policy's hash in the output names the IRR prefixes compiled too, not only the text.
+        Assert.NotEqual(hashBefore, HashLine(Compile(policy)));
         check = MpolcRunner.Run("check", policy, "--today", "2026-11-23");
         Assert.DoesNotContain("MP308", check.Stdout + check.Stderr, StringComparison.Ordinal);
     }
@@ -76,6 +79,8 @@ public sealed class LockCommandTests : IDisposable
         Assert.Contains("MP2054", run.Stdout + run.Stderr, StringComparison.Ordinal);
         Assert.Equal("# old\n", File.ReadAllText(lockPath));
     }
+
+    private static string HashLine(string config) => config.Split('\n').Single(l => l.StartsWith("! sha256: ", StringComparison.Ordinal));
 
     private string Compile(string policy)
     {
