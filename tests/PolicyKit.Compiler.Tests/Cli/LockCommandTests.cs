@@ -80,6 +80,31 @@ public sealed class LockCommandTests : IDisposable
         Assert.Equal("# old\n", File.ReadAllText(lockPath));
     }
 
+    [Fact]
+    public void Rpsl_data_is_confined_like_includes_a_link_out_of_the_folder_is_refused()
+    {
+        // The folder as the data, with a link in it to a file outside: refused, and not read.
+        string policy = _dir.Write("edge.mpol", Policy.Replace("irr/customers.db", "irr", StringComparison.Ordinal));
+        _dir.Write("irr/customers.db", RpslFixtures.Customers);
+        File.CreateSymbolicLink(Path.Combine(_dir.Path, "irr", "passwd.db"), "/etc/passwd");
+        var run = MpolcRunner.Run("check", policy, "--today", "2026-11-23");
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("error MP2052: prefixes set 'cone' cannot read its RPSL data 'irr': 'passwd.db' in it links outside the policy's folder", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("root:", run.Stdout + run.Stderr, StringComparison.Ordinal);
+
+        // The link itself named as the data: outside.
+        File.WriteAllText(policy, Policy.Replace("irr/customers.db", "irr/passwd.db", StringComparison.Ordinal));
+        run = MpolcRunner.Run("check", policy);
+        Assert.Contains("cannot read its RPSL data 'irr/passwd.db': it is outside the policy's folder", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("root:", run.Stdout + run.Stderr, StringComparison.Ordinal);
+
+        // Without the link, the folder is the data.
+        File.Delete(Path.Combine(_dir.Path, "irr", "passwd.db"));
+        File.WriteAllText(policy, Policy.Replace("irr/customers.db", "irr", StringComparison.Ordinal));
+        run = MpolcRunner.Run("check", policy, "--today", "2026-11-23");
+        Assert.True(run.ExitCode == 0, run.ToString());
+    }
+
     private static string HashLine(string config) => config.Split('\n').Single(l => l.StartsWith("! sha256: ", StringComparison.Ordinal));
 
     private string Compile(string policy)
