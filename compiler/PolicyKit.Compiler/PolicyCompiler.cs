@@ -38,7 +38,7 @@ public static class PolicyCompiler
         }
         // IRR-built sets are answered before binding, so the binder sees plain prefix sets.
         var irr = new IrrStage(reader, diagnostics, options).Resolve(files, path, refreshLock);
-        var model = new Binder(diagnostics) { IrrSets = irr.Sets }.Bind(files);
+        var model = new Binder(diagnostics) { IrrSets = irr.Sets, IrrHashText = irr.Lock.IsEmpty ? null : IrrLockFile.Format(irr.Lock) }.Bind(files);
         if (model is not null && !diagnostics.HasErrors)
         {
             PolicyChecks.Run(model, options, diagnostics);

@@ -17,6 +17,12 @@ public sealed class Binder(DiagnosticBag diagnostics)
     /// <summary>The resolved prefixes of the IRR-built sets (<see cref="Irr.IrrStage"/>); a set missing here had an error already reported.</summary>
     public IReadOnlyDictionary<IrrItemSyntax, ImmutableArray<PrefixEntry>> IrrSets { get; init; } = new Dictionary<IrrItemSyntax, ImmutableArray<PrefixEntry>>();
 
+    /// <summary>
+    /// The IRR-built sets as their lock text (null when the policy has none): hashed with the
+    /// policy's files, since those prefixes are as much the policy compiled as its text is.
+    /// </summary>
+    public string? IrrHashText { get; init; }
+
     public PolicyModel? Bind(IReadOnlyList<LoadedFile> files)
     {
         if (files.Count == 0 || files.Any(f => f.Syntax is null)) return null;
@@ -55,7 +61,7 @@ public sealed class Binder(DiagnosticBag diagnostics)
             filters.ResolvedFilters.OrderBy(f => f.Span.File.Path, StringComparer.Ordinal).ThenBy(f => f.Span.Start).ToImmutableArray(),
             filters.ResolvedClasses.OrderBy(c => c.Span.File.Path, StringComparer.Ordinal).ThenBy(c => c.Span.Start).ToImmutableArray(),
             boundDevices,
-            ContentHash(allFiles))
+            ContentHash(IrrHashText is null ? allFiles : [.. allFiles, new Text.SourceFile("irr.lock", IrrHashText)]))
         {
             Tests = symbols.Tests.Select(new TestBinder(symbols, diagnostics).Bind).ToImmutableArray(),
         };

@@ -187,12 +187,14 @@ public sealed class IrrStage(IPolicyFileReader reader, DiagnosticBag diagnostics
         if (Directory.Exists(path))
         {
             var listed = new DirectoryInfo(path).EnumerateFiles()
-                .Where(f => !f.Name.StartsWith('.') && _scope.Allows(f.FullName))
+                .Where(f => !f.Name.StartsWith('.'))
                 .Select(f => Path.Combine(path, f.Name))
                 .Order(StringComparer.Ordinal)
                 .Take(MaxFilesPerFolder + 1)
                 .ToList();
-            if (listed.Count > MaxFilesPerFolder) reason = $"the folder has more than {MaxFilesPerFolder} files";
+            // A file of the folder that is a link out of the allowed folders is refused, not skipped.
+            if (listed.Find(f => !_scope.Allows(f)) is { } outside) reason = $"'{Path.GetFileName(outside)}' in it links outside the policy's folder";
+            else if (listed.Count > MaxFilesPerFolder) reason = $"the folder has more than {MaxFilesPerFolder} files";
             else if (listed.Count == 0) reason = "the folder has no files";
             return reason is null ? listed : null;
         }

@@ -57,10 +57,13 @@ public sealed class LockCommandTests : IDisposable
         Assert.DoesNotContain("100.66.0.0", Compile(policy), StringComparison.Ordinal);
 
         // Refreshed: the new prefix is in, and the lock says what changed.
+        string hashBefore = HashLine(Compile(policy));
         run = MpolcRunner.Run("lock", policy);
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("cone: 3 entries (+1 -0)", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("100.66.0.0/24", Compile(policy), StringComparison.Ordinal);
+        // The policy's hash in the output names the IRR prefixes compiled too, not only the text.
+        Assert.NotEqual(hashBefore, HashLine(Compile(policy)));
         check = MpolcRunner.Run("check", policy, "--today", "2026-11-23");
         Assert.DoesNotContain("MP308", check.Stdout + check.Stderr, StringComparison.Ordinal);
     }
@@ -76,6 +79,33 @@ public sealed class LockCommandTests : IDisposable
         Assert.Contains("MP2054", run.Stdout + run.Stderr, StringComparison.Ordinal);
         Assert.Equal("# old\n", File.ReadAllText(lockPath));
     }
+
+    [Fact]
+    public void Rpsl_data_is_confined_like_includes_a_link_out_of_the_folder_is_refused()
+    {
+        // The folder as the data, with a link in it to a file outside: refused, and not read.
+        string policy = _dir.Write("edge.mpol", Policy.Replace("irr/customers.db", "irr", StringComparison.Ordinal));
+        _dir.Write("irr/customers.db", RpslFixtures.Customers);
+        File.CreateSymbolicLink(Path.Combine(_dir.Path, "irr", "passwd.db"), "/etc/passwd");
+        var run = MpolcRunner.Run("check", policy, "--today", "2026-11-23");
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("error MP2052: prefixes set 'cone' cannot read its RPSL data 'irr': 'passwd.db' in it links outside the policy's folder", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("root:", run.Stdout + run.Stderr, StringComparison.Ordinal);
+
+        // The link itself named as the data: outside.
+        File.WriteAllText(policy, Policy.Replace("irr/customers.db", "irr/passwd.db", StringComparison.Ordinal));
+        run = MpolcRunner.Run("check", policy);
+        Assert.Contains("cannot read its RPSL data 'irr/passwd.db': it is outside the policy's folder", run.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("root:", run.Stdout + run.Stderr, StringComparison.Ordinal);
+
+        // Without the link, the folder is the data.
+        File.Delete(Path.Combine(_dir.Path, "irr", "passwd.db"));
+        File.WriteAllText(policy, Policy.Replace("irr/customers.db", "irr", StringComparison.Ordinal));
+        run = MpolcRunner.Run("check", policy, "--today", "2026-11-23");
+        Assert.True(run.ExitCode == 0, run.ToString());
+    }
+
+    private static string HashLine(string config) => config.Split('\n').Single(l => l.StartsWith("! sha256: ", StringComparison.Ordinal));
 
     private string Compile(string policy)
     {
