@@ -57,7 +57,7 @@ internal static partial class DeploymentManifest
             var owned = new SortedSet<string>(StringComparer.Ordinal);
             foreach (var file in device.OrderBy(f => f.FileName, StringComparer.Ordinal))
             {
-                entries.Add(new JsonObject
+                entries.Add((JsonNode)new JsonObject
                 {
                     ["file"] = $"{file.Device}/{file.FileName}",
                     ["target"] = file.Target,
@@ -65,7 +65,7 @@ internal static partial class DeploymentManifest
                 });
                 owned.UnionWith(file.Owned);
             }
-            devices.Add(new JsonObject
+            devices.Add((JsonNode)new JsonObject
             {
                 ["device"] = device.Key,
                 ["platform"] = Platform(device.Select(f => f.Target)),
