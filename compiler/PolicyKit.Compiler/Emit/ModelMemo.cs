@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace PolicyKit.Compiler.Emit;
@@ -58,7 +59,11 @@ internal sealed class ModelMemo<TKey, TVariant, TValue>
 }
 
 /// <summary>A <see cref="ModelMemo{TKey, TVariant, TValue}"/> with one value per model object.</summary>
-internal sealed class ModelMemo<TKey, TValue>
+/// <remarks>
+/// TValue carries the annotation <see cref="ConditionalWeakTable{TKey, TValue}"/> declares for its
+/// GetOrCreateValue (never called here), so a Native AOT publish of mpolc analyses clean (IL2091).
+/// </remarks>
+internal sealed class ModelMemo<TKey, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TValue>
     where TKey : class
     where TValue : class
 {

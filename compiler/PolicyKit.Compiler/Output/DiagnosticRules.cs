@@ -52,18 +52,15 @@ internal static class DiagnosticRules
         return rules;
     }
 
+    // Placeholders by what the catalogue's parameters are (text, numbers, lists of names), without
+    // making instances of types by reflection, which a Native AOT mpolc cannot do for a type it
+    // did not compile ahead of time. A value-type parameter gets null: Invoke passes its zero value.
     private static object? Placeholder(ParameterInfo parameter)
     {
         if (parameter.HasDefaultValue) return parameter.DefaultValue;
         var type = parameter.ParameterType;
         if (type == typeof(string)) return "x";
-        if (type.IsValueType) return Activator.CreateInstance(type);
-        if (type.IsArray) return Array.CreateInstance(type.GetElementType()!, 0);
-        if (type.IsGenericType && type.GetGenericArguments() is [var element])
-        {
-            var empty = Array.CreateInstance(element, 0);
-            if (type.IsInstanceOfType(empty)) return empty;
-        }
+        if (type.IsAssignableFrom(typeof(string[]))) return Array.Empty<string>();
         return null;
     }
 

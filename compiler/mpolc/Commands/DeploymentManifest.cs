@@ -26,10 +26,46 @@ internal static partial class DeploymentManifest
     {
         public static Entry Of(EmittedFile file)
         {
-            byte[] bytes = file.Bytes ?? Encoding.UTF8.GetBytes(file.Content);
-            var owned = file.Bytes is null ? OwnedName().Matches(file.Content).Select(m => m.Value).Distinct(StringComparer.Ordinal).ToList() : [];
-            return new Entry(file.Device, file.FileName, file.Target, Convert.ToHexStringLower(SHA256.HashData(bytes)), owned);
+            if (file.Bytes is { } bytes) return new Entry(file.Device, file.FileName, file.Target, Convert.ToHexStringLower(SHA256.HashData(bytes)), []);
+            string content = file.Content;
+            return new Entry(file.Device, file.FileName, file.Target, Sha256OfUtf8(content), OwnedNames(content));
         }
+    }
+
+    // A configuration can be tens of megabytes (a Junos filter of 20k rules: 36 MB), and this runs
+    // while the compile holds it: its UTF-8 bytes are hashed a block at a time rather than
+    // copied whole, and its PK- names (on nearly every line) are found without a Match object
+    // per occurrence. Together those copies were as large as the text itself, twice (issue 18).
+    private static string Sha256OfUtf8(string text)
+    {
+        const int Block = 16 * 1024;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var encoder = new UTF8Encoding(false).GetEncoder();
+        var buffer = new byte[Encoding.UTF8.GetMaxByteCount(Block)];
+        for (int start = 0; start < text.Length; start += Block)
+        {
+            int length = Math.Min(Block, text.Length - start);
+            int count = encoder.GetBytes(text.AsSpan(start, length), buffer, flush: start + length == text.Length);
+            hash.AppendData(buffer, 0, count);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>Every PK- name in the text, each once, in the order of first use.</summary>
+    private static List<string> OwnedNames(string text)
+    {
+        var names = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var lookup = seen.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (var match in OwnedName().EnumerateMatches(text))
+        {
+            var name = text.AsSpan(match.Index, match.Length);
+            if (lookup.Contains(name)) continue;
+            string owned = name.ToString();
+            seen.Add(owned);
+            names.Add(owned);
+        }
+        return names;
     }
 
     /// <summary>Writes the manifest of <paramref name="files"/> and removes the devices of the previous one that are gone.</summary>
@@ -57,7 +93,7 @@ internal static partial class DeploymentManifest
             var owned = new SortedSet<string>(StringComparer.Ordinal);
             foreach (var file in device.OrderBy(f => f.FileName, StringComparer.Ordinal))
             {
-                entries.Add(new JsonObject
+                entries.Add((JsonNode)new JsonObject
                 {
                     ["file"] = $"{file.Device}/{file.FileName}",
                     ["target"] = file.Target,
@@ -65,7 +101,7 @@ internal static partial class DeploymentManifest
                 });
                 owned.UnionWith(file.Owned);
             }
-            devices.Add(new JsonObject
+            devices.Add((JsonNode)new JsonObject
             {
                 ["device"] = device.Key,
                 ["platform"] = Platform(device.Select(f => f.Target)),
