@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using PolicyKit.Compiler;
 using PolicyKit.Compiler.Diagnostics;
@@ -14,6 +15,8 @@ namespace PolicyKit.Mpolc.Lsp;
 /// saved, by a single background worker that always takes the newest text, so a burst of edits
 /// costs one check, not one per keystroke. Position questions go to <see cref="PolicyDocument"/>.
 /// </summary>
+[RequiresUnreferencedCode(LspCommand.NotTrimSafe)]
+[RequiresDynamicCode(LspCommand.NotTrimSafe)]
 internal sealed class LanguageServer(CompilationOptions options, TextWriter log)
 {
     private readonly object _lock = new();

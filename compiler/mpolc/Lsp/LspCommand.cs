@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using PolicyKit.Compiler;
 using PolicyKit.Mpolc.Commands;
 using Microsoft.VisualStudio.Threading;
@@ -13,6 +15,12 @@ namespace PolicyKit.Mpolc.Lsp;
 /// </summary>
 internal static class LspCommand
 {
+    /// <summary>
+    /// Why the server is left out of the Native AOT build: StreamJsonRpc's System.Text.Json
+    /// formatter and its RPC target binding reflect over types at run time.
+    /// </summary>
+    public const string NotTrimSafe = "mpolc lsp binds JSON-RPC methods and messages by reflection (StreamJsonRpc); it runs in the .NET (JIT) build only.";
+
     public static Command Create(CliContext context)
     {
         var compilerOptions = new CompilerOptions();
@@ -21,10 +29,23 @@ internal static class LspCommand
         var command = new Command("lsp", "Run the language server over stdio: diagnostics as you type, go-to-definition, references, hover, completion (docs/editor.md).");
         compilerOptions.AddTo(command);
         command.Add(stdio);
-        command.SetAction(parse => Run(compilerOptions.Read(parse), context.Error));
+        command.SetAction(parse => RunWhereSupported(compilerOptions.Read(parse), context.Error));
         return command;
     }
 
+    // The native build cannot bind JSON-RPC by reflection: it says so and where to get a server,
+    // instead of failing on the first message. The guard is what makes the suppressions true.
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Reached only where dynamic code is supported (the JIT build), which is not trimmed.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Guarded by RuntimeFeature.IsDynamicCodeSupported.")]
+    private static int RunWhereSupported(CompilationOptions options, TextWriter log)
+    {
+        if (RuntimeFeature.IsDynamicCodeSupported) return Run(options, log);
+        log.WriteLine("mpolc: error: this mpolc is the native (AOT) build, which has no language server; run `mpolc lsp` from the .NET build (`dotnet tool install PolicyKit.Mpolc`, or `dotnet run --project compiler/mpolc -- lsp`): docs/editor.md");
+        return ExitCodes.UsageOrIoError;
+    }
+
+    [RequiresUnreferencedCode(NotTrimSafe)]
+    [RequiresDynamicCode(NotTrimSafe)]
     private static int Run(CompilationOptions options, TextWriter log)
     {
         using var input = Console.OpenStandardInput();
@@ -32,6 +53,8 @@ internal static class LspCommand
         return Serve(input, output, options, log).GetAwaiter().GetResult();
     }
 
+    [RequiresUnreferencedCode(NotTrimSafe)]
+    [RequiresDynamicCode(NotTrimSafe)]
     public static async Task<int> Serve(Stream input, Stream output, CompilationOptions options, TextWriter log)
     {
         var formatter = new SystemTextJsonFormatter();

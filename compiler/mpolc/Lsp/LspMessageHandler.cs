@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Buffers;
 using System.Globalization;
 using System.Text;
@@ -15,6 +16,8 @@ namespace PolicyKit.Mpolc.Lsp;
 /// (-32600), both with a null id as JSON-RPC 2.0 says; and the reader finds the next frame by
 /// its <c>Content-Length</c> header. None of it stops the server.
 /// </summary>
+[RequiresUnreferencedCode(LspCommand.NotTrimSafe)]
+[RequiresDynamicCode(LspCommand.NotTrimSafe)]
 internal sealed class LspMessageHandler(Stream input, Stream output, SystemTextJsonFormatter formatter, TextWriter log) : IJsonRpcMessageHandler
 {
     /// <summary>A header line longer than this is garbage (real ones are a few dozen bytes).</summary>

@@ -175,6 +175,12 @@ public sealed class MpolcNativeAotTests : IDisposable
         var docs = new Uri(help);
         Assert.True(docs.IsFile && docs.LocalPath.StartsWith(Path.GetDirectoryName(native)!, StringComparison.Ordinal)
             && File.Exists(Path.Combine(docs.LocalPath, "diagnostics.md")), help);
+
+        // The language server needs reflection the native build lacks: it says so and exits 2
+        // rather than failing on the editor's first message (docs/editor.md).
+        var lsp = Run(aotDir, native, ["lsp"], TimeSpan.FromMinutes(1));
+        Assert.True(lsp.Code == 2 && lsp.Err.Contains("no language server", StringComparison.Ordinal) && lsp.Out.Length == 0,
+            $"native mpolc lsp: exit {lsp.Code}\n{lsp.Err}");
     }
 
     private static string FirstDifference(string stream, string expected, string actual)
