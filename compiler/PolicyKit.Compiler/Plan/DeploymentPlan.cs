@@ -48,8 +48,11 @@ public static class DeploymentPlan
         "firewall policer", "firewall family inet filter", "firewall family inet6 filter",
     ];
 
-    /// <param name="takenOver">Names of site objects the policy lets PolicyKit's replace (<c>takeover</c>).</param>
-    public static Result Make(string platform, string running, string compiled, IReadOnlyCollection<string>? takenOver = null)
+    /// <summary>A site object the policy lets PolicyKit's replace (<c>takeover</c>): on one interface, or anywhere on the device when <see cref="Interface"/> is null.</summary>
+    public sealed record Takeover(string Name, string? Interface);
+
+    /// <param name="takenOver">The site objects the policy lets PolicyKit's replace.</param>
+    public static Result Make(string platform, string running, string compiled, IReadOnlyCollection<Takeover>? takenOver = null)
     {
         if (!Platforms.Contains(platform)) throw new ArgumentException($"no plan for platform '{platform}'", nameof(platform));
         string comment = platform == "junos" ? "#" : "!";
@@ -61,6 +64,16 @@ public static class DeploymentPlan
         conflicts.AddRange(AsPathConflicts(have, want, asPathLists));
         var commands = platform == "junos" ? Junos(have, want, WholeSettings(lines)) : Blocks(platform, have, want, asPathLists);
         return new Result(commands, conflicts);
+    }
+
+    /// <summary>The running statement stands on the interface (its block; Junos: its set path), or the takeover is device-wide.</summary>
+    private static bool InScope(ConfigLine running, string? iface)
+    {
+        if (iface is null) return true;
+        if (running.Context.Count > 0 && running.Context[0] == "interface " + iface) return true;
+        // Junos names the interface ge-0/0/1 in the set path and its unit apart (ge-0/0/1.0 in the policy).
+        int dot = iface.IndexOf('.');
+        return running.Text.StartsWith($"set interfaces {(dot < 0 ? iface : iface[..dot])} ", StringComparison.Ordinal);
     }
 
     // ── IOS-XE numbered AS-path lists ──
@@ -135,7 +148,7 @@ public static class DeploymentPlan
         return differs;
     }
 
-    private static List<(ConfigLine, ConfigLine)> Conflicts(List<ConfigLine> have, List<ConfigLine> want, IReadOnlyCollection<string> takenOver)
+    private static List<(ConfigLine, ConfigLine)> Conflicts(List<ConfigLine> have, List<ConfigLine> want, IReadOnlyCollection<Takeover> takenOver)
     {
         var conflicts = new List<(ConfigLine, ConfigLine)>();
         var haveKeys = have.Select(l => l.Key).ToHashSet(StringComparer.Ordinal);
@@ -145,7 +158,7 @@ public static class DeploymentPlan
             {
                 // The site's names the compiled statement would replace; the policy may have taken them over.
                 var replaced = r.Words.Where((w, i) => w != c.Words[i]);
-                if (!replaced.All(takenOver.Contains)) conflicts.Add((r, c));
+                if (!replaced.All(name => takenOver.Any(t => t.Name == name && InScope(r, t.Interface)))) conflicts.Add((r, c));
             }
         }
         return conflicts;

@@ -160,7 +160,7 @@ public sealed class PlanConvergenceTests
         // Taken over instead of composed: the plan may replace the site's filter in its place.
         string takeover = Compiled(policy.Replace("device r platform PLATFORM {", "device r platform PLATFORM {\n    takeover \"SITE-LO0\";", StringComparison.Ordinal), "junos");
         Assert.NotEmpty(Plan("junos", running, takeover).Conflicts);
-        var taken = DeploymentPlan.Make("junos", running, takeover, ["SITE-LO0"]);
+        var taken = DeploymentPlan.Make("junos", running, takeover, [new DeploymentPlan.Takeover("SITE-LO0", null)]);
         Assert.Empty(taken.Conflicts);
         Assert.Contains("set interfaces lo0 unit 0 family inet filter input PK-R-LO0", taken.Commands);
     }

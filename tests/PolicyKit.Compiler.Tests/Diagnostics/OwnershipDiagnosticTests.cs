@@ -63,6 +63,11 @@ public sealed class OwnershipDiagnosticTests : IDisposable
         var refused = MpolcRunner.Run("plan", other, "--device", "r", "--running", running);
         Assert.True(refused.ExitCode == 1 && refused.Stderr.Contains("MP4030", StringComparison.Ordinal), refused.ToString());
 
+        // A takeover is for its own interface: the name on another interface does not let the plan replace it here.
+        string elsewhere = _dir.Write("elsewhere.mpol", Policy.Replace("TAKEOVER }", "}\n    interface \"GigabitEthernet2\" { takeover \"SITE-JOINS\"; }", StringComparison.Ordinal));
+        var scoped = MpolcRunner.Run("plan", elsewhere, "--device", "r", "--running", running);
+        Assert.True(scoped.ExitCode == 1 && scoped.Stderr.Contains("MP4030", StringComparison.Ordinal), scoped.ToString());
+
         string policy = _dir.Write("p.mpol", Policy.Replace("TAKEOVER", "takeover \"SITE-JOINS\";", StringComparison.Ordinal));
         var run = MpolcRunner.Run("plan", policy, "--device", "r", "--running", running);
         Assert.True(run.ExitCode == 4, run.ToString());
