@@ -101,9 +101,10 @@ internal static class PlanCommand
         DeploymentPlan.Result plan;
         if (file.Target == NftablesTarget)
         {
-            if (NftIntent(context, file.Content) is not { } intent) return ExitCodes.UsageOrIoError;
             try
             {
+                NftablesPlan.CheckRuleset(runningText);
+                if (NftIntent(context, file.Content) is not { } intent) return ExitCodes.UsageOrIoError;
                 plan = NftablesPlan.Make(runningText, intent, file.Content);
             }
             catch (FormatException e)
