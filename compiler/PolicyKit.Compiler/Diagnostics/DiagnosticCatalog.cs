@@ -20,6 +20,9 @@ public sealed partial class DiagnosticCatalog
     private static DiagnosticTemplate Warning(string code, string message, string? hint = null) =>
         new(code, DiagnosticSeverity.Warning, message, hint);
 
+    private static DiagnosticTemplate Info(string code, string message, string? hint = null) =>
+        new(code, DiagnosticSeverity.Info, message, hint);
+
     /// <summary>"did you mean 'x'?" for the closest known name, or null when none is close.</summary>
     internal static string? DidYouMean(string name, IEnumerable<string> candidates)
     {

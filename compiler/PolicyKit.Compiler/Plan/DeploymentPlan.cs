@@ -35,7 +35,7 @@ public static class DeploymentPlan
     [
         "ip prefix-list ", "ipv6 prefix-list ", "ip access-list ", "ipv6 access-list ", "ipv4 access-list ", "route-map ",
         "prefix-set ", "route-policy ", "key chain ", "keychain ", "bgp community-list ", "bgp as-path ", "ip as-path ",
-        "set policy-options ", "set firewall ",
+        "set policy-options ", "set firewall ", "class-map ", "policy-map ", "set security authentication-key-chains key-chain ",
     ];
 
     // IOS XR objects that are replaced as a whole in the commit.
@@ -66,8 +66,23 @@ public static class DeploymentPlan
         return new Result(commands, conflicts);
     }
 
+    /// <summary>
+    /// The statements of a compiled file that bind a PolicyKit object in a place of the router
+    /// (an interface's ACL, a neighbor's prefix-list, the control plane's service-policy): not a
+    /// definition, not inside an owned object, naming one. These are the places where the router
+    /// may hold an object of its own, and where <see cref="Make"/> looks for conflicts (MP4030).
+    /// </summary>
+    public static IReadOnlyList<ConfigLine> Bindings(string platform, string compiled)
+    {
+        if (!Platforms.Contains(platform)) throw new ArgumentException($"no plan for platform '{platform}'", nameof(platform));
+        return ConfigLine.Parse(compiled, platform == "junos" ? "#" : "!")
+            .Where(l => !l.Text.StartsWith("delete ", StringComparison.Ordinal) && !l.Text.StartsWith("no ", StringComparison.Ordinal))
+            .Where(l => l.NamesOwned && !IsDefinition(l) && !InOwnedBlock(l))
+            .ToList();
+    }
+
     /// <summary>The running statement stands on the interface (its block; Junos: its set path), or the takeover is device-wide.</summary>
-    private static bool InScope(ConfigLine running, string? iface)
+    internal static bool InScope(ConfigLine running, string? iface)
     {
         if (iface is null) return true;
         if (running.Context.Count > 0 && running.Context[0] == "interface " + iface) return true;

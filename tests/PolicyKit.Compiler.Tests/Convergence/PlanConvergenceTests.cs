@@ -227,4 +227,20 @@ public sealed class PlanConvergenceTests
             Assert.True(missing.Count == 0, $"after command {step} ({(step > 0 ? commands[step - 1] : "none")}) these kept protections are absent:\n{string.Join("\n", missing)}");
         }
     }
+
+    /// <summary>
+    /// A definition of PolicyKit's beside one of the site (class-map, policy-map, Junos key-chain) is
+    /// another object, not a place PolicyKit's would take: no conflict (it was MP4030 before).
+    /// </summary>
+    [Theory]
+    [InlineData("ios-xe", "class-map match-all SITE-COPP\n match access-group name SITE-COPP\npolicy-map SITE-COPP\n class SITE-COPP\n  drop\n",
+        "class-map match-all PK-R-COPP\n match access-group name PK-R-COPP\npolicy-map PK-R-COPP\n class PK-R-COPP\n  drop\n")]
+    [InlineData("junos", "set security authentication-key-chains key-chain SITE-BGP key 1 algorithm ao\n",
+        "set security authentication-key-chains key-chain PK-R-BGP key 1 algorithm ao\n")]
+    public void A_definition_beside_the_sites_own_is_no_conflict(string platform, string running, string compiled)
+    {
+        var plan = DeploymentPlan.Make(platform, running, compiled);
+        Assert.Empty(plan.Conflicts);
+        Assert.DoesNotContain(plan.Commands, c => c.Contains("SITE-", StringComparison.Ordinal));
+    }
 }
