@@ -36,6 +36,7 @@ public static class DeploymentPlan
         "ip prefix-list ", "ipv6 prefix-list ", "ip access-list ", "ipv6 access-list ", "ipv4 access-list ", "route-map ",
         "prefix-set ", "route-policy ", "key chain ", "keychain ", "bgp community-list ", "bgp as-path ", "ip as-path ",
         "set policy-options ", "set firewall ", "class-map ", "policy-map ", "set security authentication-key-chains key-chain ",
+        "ip community-list ", "crypto ipsec transform-set ", "crypto ipsec profile ", "crypto gdoi group ",
     ];
 
     // IOS XR objects that are replaced as a whole in the commit.
@@ -77,7 +78,7 @@ public static class DeploymentPlan
         if (!Platforms.Contains(platform)) throw new ArgumentException($"no plan for platform '{platform}'", nameof(platform));
         return ConfigLine.Parse(compiled, platform == "junos" ? "#" : "!")
             .Where(l => !l.Text.StartsWith("delete ", StringComparison.Ordinal) && !l.Text.StartsWith("no ", StringComparison.Ordinal))
-            .Where(l => l.NamesOwned && !IsDefinition(l) && !InOwnedBlock(l))
+            .Where(IsBinding)
             .ToList();
     }
 
@@ -142,7 +143,16 @@ public static class DeploymentPlan
         .Select(l => "set " + l.Text["delete ".Length..]).ToList();
 
     private static bool IsDefinition(ConfigLine line) =>
-        line.Context.Count == 0 && Definitions.Any(d => line.Text.StartsWith(d, StringComparison.Ordinal));
+        (line.Context.Count == 0 || line.Context is ["tcp ao"]) && Definitions.Any(d => line.Text.StartsWith(d, StringComparison.Ordinal));
+
+    /// <summary>
+    /// A statement that puts an owned object in a place of the router: it names one, defines
+    /// none, and stands in no owned object — an IOS block headed by a PK- name, or a Junos path
+    /// that goes on past a PK- name (<c>protocols bgp group PK-… neighbor …</c>: the group is PolicyKit's).
+    /// </summary>
+    private static bool IsBinding(ConfigLine line) =>
+        line.NamesOwned && !IsDefinition(line) && !InOwnedBlock(line) &&
+        !(line.Text.StartsWith("set ", StringComparison.Ordinal) && line.Words[..^1].Any(ConfigLine.IsOwnedName));
 
     /// <summary>Same statement but for owned names: the compiled one would replace the running one.</summary>
     private static bool SameForm(ConfigLine a, ConfigLine b, bool requireSiteName)
@@ -167,7 +177,7 @@ public static class DeploymentPlan
     {
         var conflicts = new List<(ConfigLine, ConfigLine)>();
         var haveKeys = have.Select(l => l.Key).ToHashSet(StringComparer.Ordinal);
-        foreach (var c in want.Where(c => c.NamesOwned && !IsDefinition(c) && !haveKeys.Contains(c.Key)))
+        foreach (var c in want.Where(c => IsBinding(c) && !haveKeys.Contains(c.Key)))
         {
             foreach (var r in have.Where(r => !r.NamesOwned && SameForm(c, r, requireSiteName: true)))
             {
