@@ -26,11 +26,11 @@ public static class SiteSlots
         var places = DeploymentPlan.Bindings(platform, compiled)
             .Where(l => !IsLoopbackFilter(l) && !covering.Any(i => DeploymentPlan.InScope(l, i)))
             .Select(Describe)
-            .Distinct()
             .ToList();
         if (places.Count == 0) return;
+        // Counted all, listed once: two lists in one place of a kind read the same with their names as "…".
         // Grouped by block, in the file's order: "interface Gi1: ip access-group … in, ipv6 traffic-filter … in; control-plane: …".
-        var groups = places.GroupBy(p => p.Block, StringComparer.Ordinal)
+        var groups = places.Distinct().GroupBy(p => p.Block, StringComparer.Ordinal)
             .Select(g => g.Key.Length == 0 ? string.Join(", ", g.Select(p => p.Statement)) : $"{g.Key}: {string.Join(", ", g.Select(p => p.Statement))}")
             .ToList();
         string list = string.Join("; ", groups.Take(Listed)) + (groups.Count > Listed ? $"; and {groups.Count - Listed} more blocks" : "");

@@ -148,6 +148,34 @@ public sealed class OwnershipDiagnosticTests : IDisposable
         Assert.Contains("neighbor 192.0.2.1 prefix-list … in", d.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The class: in every example, every configuration file (every platform mpolc plan serves)
+    /// that binds PolicyKit's objects where the router may hold its own has its MP4032, counting
+    /// every such place outside the Junos loopback filter (MP4031's) — none is left unsaid.
+    /// </summary>
+    [Fact]
+    public void MP4032_every_example_file_that_binds_a_place_says_so_once()
+    {
+        foreach (var name in Golden.ExampleCompiler.Names())
+        {
+            var result = Golden.ExampleCompiler.CompileAllTargets(name);
+            Assert.False(result.HasErrors, name + ":\n" + Golden.ExampleCompiler.Errors(result));
+            foreach (var file in result.Files.Where(f => Plan.DeploymentPlan.Platforms.Contains(f.Target)))
+            {
+                int places = Plan.DeploymentPlan.Bindings(file.Target, file.Content)
+                    .Count(l => !l.Text.StartsWith("set interfaces lo0 ", StringComparison.Ordinal));
+                var said = result.Diagnostics.Where(d => d.Code == "MP4032" && d.Message.Contains($"the {file.Target} output of '{file.Device}' ", StringComparison.Ordinal)).ToList();
+                if (places == 0)
+                {
+                    Assert.Empty(said);
+                    continue;
+                }
+                var d = Assert.Single(said);
+                Assert.Contains($" in {places} place{(places == 1 ? "" : "s")} ", d.Message, StringComparison.Ordinal);
+            }
+        }
+    }
+
     [Fact]
     public void A_takeover_lets_mpolc_plan_replace_the_named_site_object()
     {
