@@ -34,4 +34,8 @@ public sealed partial class DiagnosticCatalog
     public DiagnosticTemplate ReplacesSiteSlot(string place, string owned, string platform) =>
         Warning("MP4031", $"{place} is set to {owned} on {platform}: it takes the place of any filter the router has there",
             "write 'compose loopback-filter \"NAME\";' to run the site's filter after PolicyKit's, or 'takeover \"NAME\";' to let PolicyKit's replace it; mpolc plan refuses to replace it otherwise (MP4030)");
+
+    public DiagnosticTemplate BindsSiteSlots(string device, string platform, int count, string places) =>
+        Info("MP4032", $"the {platform} output of '{device}' binds PolicyKit's objects in {count} place{(count == 1 ? "" : "s")} where the router may hold its own, which loading the file would replace: {places}",
+            "apply through `mpolc plan` (it refuses, MP4030, when the router holds its own object there) or name it with `takeover`");
 }

@@ -92,6 +92,7 @@ public abstract class ConfigEmitter
         }
         string text = writer.ToString();
         writer.Release();
+        SiteSlots.Report(device, Target, text, diagnostics);
         return new EmittedFile(device.Name, Target, FileName, text, secrets.UsedAny);
     }
 }

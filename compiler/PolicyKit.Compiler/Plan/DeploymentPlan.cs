@@ -35,7 +35,8 @@ public static class DeploymentPlan
     [
         "ip prefix-list ", "ipv6 prefix-list ", "ip access-list ", "ipv6 access-list ", "ipv4 access-list ", "route-map ",
         "prefix-set ", "route-policy ", "key chain ", "keychain ", "bgp community-list ", "bgp as-path ", "ip as-path ",
-        "set policy-options ", "set firewall ",
+        "set policy-options ", "set firewall ", "class-map ", "policy-map ", "set security authentication-key-chains key-chain ",
+        "ip community-list ", "crypto ipsec transform-set ", "crypto ipsec profile ", "crypto gdoi group ",
     ];
 
     // IOS XR objects that are replaced as a whole in the commit.
@@ -48,8 +49,11 @@ public static class DeploymentPlan
         "firewall policer", "firewall family inet filter", "firewall family inet6 filter",
     ];
 
-    /// <param name="takenOver">Names of site objects the policy lets PolicyKit's replace (<c>takeover</c>).</param>
-    public static Result Make(string platform, string running, string compiled, IReadOnlyCollection<string>? takenOver = null)
+    /// <summary>A site object the policy lets PolicyKit's replace (<c>takeover</c>): on one interface, or anywhere on the device when <see cref="Interface"/> is null.</summary>
+    public sealed record Takeover(string Name, string? Interface);
+
+    /// <param name="takenOver">The site objects the policy lets PolicyKit's replace.</param>
+    public static Result Make(string platform, string running, string compiled, IReadOnlyCollection<Takeover>? takenOver = null)
     {
         if (!Platforms.Contains(platform)) throw new ArgumentException($"no plan for platform '{platform}'", nameof(platform));
         string comment = platform == "junos" ? "#" : "!";
@@ -61,6 +65,31 @@ public static class DeploymentPlan
         conflicts.AddRange(AsPathConflicts(have, want, asPathLists));
         var commands = platform == "junos" ? Junos(have, want, WholeSettings(lines)) : Blocks(platform, have, want, asPathLists);
         return new Result(commands, conflicts);
+    }
+
+    /// <summary>
+    /// The statements of a compiled file that bind a PolicyKit object in a place of the router
+    /// (an interface's ACL, a neighbor's prefix-list, the control plane's service-policy): not a
+    /// definition, not inside an owned object, naming one. These are the places where the router
+    /// may hold an object of its own, and where <see cref="Make"/> looks for conflicts (MP4030).
+    /// </summary>
+    public static IReadOnlyList<ConfigLine> Bindings(string platform, string compiled)
+    {
+        if (!Platforms.Contains(platform)) throw new ArgumentException($"no plan for platform '{platform}'", nameof(platform));
+        return ConfigLine.Parse(compiled, platform == "junos" ? "#" : "!")
+            .Where(l => !l.Text.StartsWith("delete ", StringComparison.Ordinal) && !l.Text.StartsWith("no ", StringComparison.Ordinal))
+            .Where(IsBinding)
+            .ToList();
+    }
+
+    /// <summary>The running statement stands on the interface (its block; Junos: its set path), or the takeover is device-wide.</summary>
+    internal static bool InScope(ConfigLine running, string? iface)
+    {
+        if (iface is null) return true;
+        if (running.Context.Count > 0 && running.Context[0] == "interface " + iface) return true;
+        // Junos names the interface ge-0/0/1 in the set path and its unit apart (ge-0/0/1.0 in the policy).
+        int dot = iface.IndexOf('.');
+        return running.Text.StartsWith($"set interfaces {(dot < 0 ? iface : iface[..dot])} ", StringComparison.Ordinal);
     }
 
     // ── IOS-XE numbered AS-path lists ──
@@ -114,7 +143,16 @@ public static class DeploymentPlan
         .Select(l => "set " + l.Text["delete ".Length..]).ToList();
 
     private static bool IsDefinition(ConfigLine line) =>
-        line.Context.Count == 0 && Definitions.Any(d => line.Text.StartsWith(d, StringComparison.Ordinal));
+        (line.Context.Count == 0 || line.Context is ["tcp ao"]) && Definitions.Any(d => line.Text.StartsWith(d, StringComparison.Ordinal));
+
+    /// <summary>
+    /// A statement that puts an owned object in a place of the router: it names one, defines
+    /// none, and stands in no owned object — an IOS block headed by a PK- name, or a Junos path
+    /// that goes on past a PK- name (<c>protocols bgp group PK-… neighbor …</c>: the group is PolicyKit's).
+    /// </summary>
+    private static bool IsBinding(ConfigLine line) =>
+        line.NamesOwned && !IsDefinition(line) && !InOwnedBlock(line) &&
+        !(line.Text.StartsWith("set ", StringComparison.Ordinal) && line.Words[..^1].Any(ConfigLine.IsOwnedName));
 
     /// <summary>Same statement but for owned names: the compiled one would replace the running one.</summary>
     private static bool SameForm(ConfigLine a, ConfigLine b, bool requireSiteName)
@@ -135,17 +173,17 @@ public static class DeploymentPlan
         return differs;
     }
 
-    private static List<(ConfigLine, ConfigLine)> Conflicts(List<ConfigLine> have, List<ConfigLine> want, IReadOnlyCollection<string> takenOver)
+    private static List<(ConfigLine, ConfigLine)> Conflicts(List<ConfigLine> have, List<ConfigLine> want, IReadOnlyCollection<Takeover> takenOver)
     {
         var conflicts = new List<(ConfigLine, ConfigLine)>();
         var haveKeys = have.Select(l => l.Key).ToHashSet(StringComparer.Ordinal);
-        foreach (var c in want.Where(c => c.NamesOwned && !IsDefinition(c) && !haveKeys.Contains(c.Key)))
+        foreach (var c in want.Where(c => IsBinding(c) && !haveKeys.Contains(c.Key)))
         {
             foreach (var r in have.Where(r => !r.NamesOwned && SameForm(c, r, requireSiteName: true)))
             {
                 // The site's names the compiled statement would replace; the policy may have taken them over.
                 var replaced = r.Words.Where((w, i) => w != c.Words[i]);
-                if (!replaced.All(takenOver.Contains)) conflicts.Add((r, c));
+                if (!replaced.All(name => takenOver.Any(t => t.Name == name && InScope(r, t.Interface)))) conflicts.Add((r, c));
             }
         }
         return conflicts;

@@ -36,6 +36,10 @@ public static class NftablesPlan
         return new DeploymentPlan.Result(commands, []);
     }
 
+    /// <summary>Checks that a running ruleset is nft's JSON before anything else is done with it.</summary>
+    /// <exception cref="FormatException">It is not.</exception>
+    public static void CheckRuleset(string running) => Owned(running, "running ruleset");
+
     /// <summary>The objects of the owned table, in the order nft lists them.</summary>
     private static List<Item> Owned(string json, string what)
     {
@@ -48,7 +52,7 @@ public static class NftablesPlan
         {
             throw new FormatException($"the {what} is not JSON ({e.Message}); give the output of nft -j list ruleset");
         }
-        if (root?["nftables"] is not JsonArray objects) throw new FormatException($"the {what} has no \"nftables\" array; give the output of nft -j list ruleset");
+        if (root is not JsonObject top || top["nftables"] is not JsonArray objects) throw new FormatException($"the {what} has no \"nftables\" array; give the output of nft -j list ruleset");
         var items = new List<Item>();
         foreach (var entry in objects.OfType<JsonObject>())
         {

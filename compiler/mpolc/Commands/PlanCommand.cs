@@ -101,9 +101,10 @@ internal static class PlanCommand
         DeploymentPlan.Result plan;
         if (file.Target == NftablesTarget)
         {
-            if (NftIntent(context, file.Content) is not { } intent) return ExitCodes.UsageOrIoError;
             try
             {
+                NftablesPlan.CheckRuleset(runningText);
+                if (NftIntent(context, file.Content) is not { } intent) return ExitCodes.UsageOrIoError;
                 plan = NftablesPlan.Make(runningText, intent, file.Content);
             }
             catch (FormatException e)
@@ -125,7 +126,8 @@ internal static class PlanCommand
     {
         // The site objects the policy lets PolicyKit's replace on this device (takeover), device-wide and per interface.
         var model = results.Select(r => r.Check.Model?.Devices.FirstOrDefault(d => d.Name == device)).FirstOrDefault(d => d is not null);
-        var takenOver = model is null ? [] : model.TakeOver.Concat(model.Interfaces.SelectMany(i => i.TakeOver)).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        var takenOver = model is null ? [] : model.TakeOver.Select(o => new DeploymentPlan.Takeover(o.Name, null))
+            .Concat(model.Interfaces.SelectMany(i => i.TakeOver.Select(o => new DeploymentPlan.Takeover(o.Name, i.Name)))).ToList();
         return DeploymentPlan.Make(file.Target, runningText, file.Content, takenOver);
     }
 

@@ -33,8 +33,9 @@ public sealed class JunosEmitterTests
         var bag = new DiagnosticBag();
         var file = emitter.Emit(check.Model, device, new EmitOptions { Environment = name => "S-" + name }, bag);
         // The placeholder secrets ("S-NAME") are short on purpose: their MP4004 (easy to guess) is expected;
-        // so is MP4031 where a loopback filter is written without takeover or compose (OwnershipDiagnosticTests).
-        Assert.DoesNotContain(bag.ToList(), d => d.Code is not ("MP4004" or "MP4031"));
+        // so is MP4031 where a loopback filter is written without takeover or compose, and the info MP4032
+        // listing the places the file binds (OwnershipDiagnosticTests).
+        Assert.DoesNotContain(bag.ToList(), d => d.Code is not ("MP4004" or "MP4031" or "MP4032"));
         Assert.Equal("junos.conf", file.FileName);
         AssertSetForm(file.Content);
         return file.Content;

@@ -160,7 +160,7 @@ public sealed class PlanConvergenceTests
         // Taken over instead of composed: the plan may replace the site's filter in its place.
         string takeover = Compiled(policy.Replace("device r platform PLATFORM {", "device r platform PLATFORM {\n    takeover \"SITE-LO0\";", StringComparison.Ordinal), "junos");
         Assert.NotEmpty(Plan("junos", running, takeover).Conflicts);
-        var taken = DeploymentPlan.Make("junos", running, takeover, ["SITE-LO0"]);
+        var taken = DeploymentPlan.Make("junos", running, takeover, [new DeploymentPlan.Takeover("SITE-LO0", null)]);
         Assert.Empty(taken.Conflicts);
         Assert.Contains("set interfaces lo0 unit 0 family inet filter input PK-R-LO0", taken.Commands);
     }
@@ -226,5 +226,28 @@ public sealed class PlanConvergenceTests
             var missing = kept.Where(k => !state.Contains(k)).ToList();
             Assert.True(missing.Count == 0, $"after command {step} ({(step > 0 ? commands[step - 1] : "none")}) these kept protections are absent:\n{string.Join("\n", missing)}");
         }
+    }
+
+    /// <summary>
+    /// A definition of PolicyKit's beside one of the site (class-map, policy-map, community-list, IPsec
+    /// profile, key chain, a Junos BGP group and what stands in it) is another object, not a place
+    /// PolicyKit's would take: no conflict (it was MP4030 before), and not a place MP4032 lists.
+    /// </summary>
+    [Theory]
+    [InlineData("ios-xe", "class-map match-all SITE-COPP\n match access-group name SITE-COPP\npolicy-map SITE-COPP\n class SITE-COPP\n  drop\n",
+        "class-map match-all PK-R-COPP\n match access-group name PK-R-COPP\npolicy-map PK-R-COPP\n class PK-R-COPP\n  drop\n")]
+    [InlineData("junos", "set security authentication-key-chains key-chain SITE-BGP key 1 algorithm ao\n",
+        "set security authentication-key-chains key-chain PK-R-BGP key 1 algorithm ao\n")]
+    [InlineData("ios-xe", "ip community-list standard SITE-C permit 65535:0\ncrypto ipsec profile SITE-P\n set transform-set T\n",
+        "ip community-list standard PK-C permit 65535:0\ncrypto ipsec profile PK-P\n set transform-set T\n")]
+    [InlineData("ios-xr", "tcp ao\n keychain SITE-K\n  key 1 SendID 1 ReceiveID 1\n", "tcp ao\n keychain PK-K\n  key 1 SendID 1 ReceiveID 1\n")]
+    [InlineData("junos", "set protocols bgp group SITE-G type external\nset protocols bgp group SITE-G neighbor 192.0.2.9 import SITE-IN\n",
+        "set protocols bgp group PK-G type external\nset protocols bgp group PK-G neighbor 192.0.2.9 import PK-IN\n")]
+    public void A_definition_beside_the_sites_own_is_no_conflict(string platform, string running, string compiled)
+    {
+        var plan = DeploymentPlan.Make(platform, running, compiled);
+        Assert.Empty(plan.Conflicts);
+        Assert.Empty(DeploymentPlan.Bindings(platform, compiled));
+        Assert.DoesNotContain(plan.Commands, c => c.Contains("SITE-", StringComparison.Ordinal));
     }
 }

@@ -21,4 +21,18 @@ public sealed class PlanDiagnosticTests : IDisposable
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains($"{running}:3:2: error MP4030: 'ip igmp access-group PK-JOINS-IGMP' would replace 'ip igmp access-group SITE-JOINS', which PolicyKit does not own", run.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_running_ruleset_that_is_not_nft_json_is_a_clear_error_for_an_nftables_plan()
+    {
+        string policy = _dir.Write("p.mpol", """
+            filter f { permit sources 10.1.0.0/16 groups 239.1.0.0/16; }
+            device r platform nftables { interface "eth1" { source-filter f; } }
+            """);
+        string running = _dir.Write("running.json", "{\"nftables\": 3}");
+        var run = MpolcRunner.Run("plan", policy, "--device", "r", "--running", running);
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains($"{running}: the running ruleset has no \"nftables\" array; give the output of nft -j list ruleset", run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(run.Stdout);
+    }
 }

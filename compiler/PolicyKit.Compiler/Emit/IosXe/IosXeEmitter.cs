@@ -53,6 +53,11 @@ public class IosXeEmitter : ConfigEmitter
         // Every ACL entry of a log rule carries IOS's `log` (CiscoSyntax); prefix lists cannot,
         // which is the refinement "rule log in a BGP prefix filter".
         if (ConstructUses.LogUses(e.Device).Any(u => !u.InPrefixFilter && !e.IsUnsupported(u.UsedBy))) e.Emitted("rule log");
+        // IOS-XE has no commit: the file cannot replace a list without a moment where its users
+        // are unfiltered, so it only adds; the plan removes (docs/targets.md, "Re-applying").
+        e.Writer.Comment("Applied again over an older version this file adds what changed and removes nothing.");
+        e.Writer.Comment("To converge, apply `mpolc plan POLICY --device NAME --running show-run.txt` (new entries first, stale ones after).");
+        e.Writer.Line("!");
         WriteDefinitions(e.Writer, acls);
         e.Writer.Append(body);
         e.Writer.Line("end");
