@@ -94,6 +94,16 @@ public sealed class ExpectedOriginsTests : IDisposable
     }
 
     [Fact]
+    public void An_output_that_cannot_be_written_is_one_io_error_and_exit_2()
+    {
+        string output = Path.Combine(_folder, "no-such-folder", "expected-origins.json");
+        var (code, _, stderr) = Mpolc("origins", ManrsEdge, "-o", output);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"mpolc: error: cannot write '{output}'", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.GetDirectoryName(output)));
+    }
+
+    [Fact]
     public void Aggregation_joins_prefixes_of_two_origins_but_the_origins_stay_per_route_object()
     {
         var data = new RpslDatabase();
