@@ -27,7 +27,19 @@ public static class PolicyCompiler
         return (result, result.Model is null ? null : IrrLockFile.Format(irr.Lock));
     }
 
-    private static (CheckResult Result, IrrOutcome Irr) Run(string path, CompilationOptions options, IPolicyFileReader? reader, bool refreshLock)
+    /// <summary>
+    /// `mpolc origins`: checks the policy (its IRR-built sets from the lock, as a compile takes
+    /// them) and returns, besides the result, its IRR-built sets with their route objects'
+    /// origins (<see cref="ExpectedOriginsFile"/> writes them) — empty when the policy has errors
+    /// (a lock without origins is one, MP3084).
+    /// </summary>
+    public static (CheckResult Result, IReadOnlyList<IrrLockedSet> Sets) Origins(string path, CompilationOptions options, IPolicyFileReader? reader = null)
+    {
+        var (result, irr) = Run(path, options, reader, refreshLock: false, requireOrigins: true);
+        return (result, result.Model is null ? [] : irr.Lock);
+    }
+
+    private static (CheckResult Result, IrrOutcome Irr) Run(string path, CompilationOptions options, IPolicyFileReader? reader, bool refreshLock, bool requireOrigins = false)
     {
         reader ??= DiskPolicyFileReader.Instance;
         var diagnostics = new DiagnosticBag();
@@ -37,7 +49,7 @@ public static class PolicyCompiler
             return (Finish(path, null, diagnostics, files.Select(f => f.Source).ToList(), options), IrrOutcome.None);
         }
         // IRR-built sets are answered before binding, so the binder sees plain prefix sets.
-        var irr = new IrrStage(reader, diagnostics, options).Resolve(files, path, refreshLock);
+        var irr = new IrrStage(reader, diagnostics, options).Resolve(files, path, refreshLock, requireOrigins);
         var model = new Binder(diagnostics) { IrrSets = irr.Sets, IrrHashText = irr.Lock.IsEmpty ? null : IrrLockFile.Format(irr.Lock) }.Bind(files);
         if (model is not null && !diagnostics.HasErrors)
         {

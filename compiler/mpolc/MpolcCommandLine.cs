@@ -36,6 +36,7 @@ internal static class MpolcCommandLine
         root.Add(FmtCommand.Create(context));
         root.Add(Lsp.LspCommand.Create(context));
         root.Add(LockCommand.Create(context));
+        root.Add(OriginsCommand.Create(context));
         return root;
     }
 

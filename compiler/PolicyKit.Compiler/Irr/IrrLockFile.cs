@@ -7,8 +7,12 @@ namespace PolicyKit.Compiler.Irr;
 /// <summary>One RPSL data file an IRR set was resolved from: its path (relative to the lock file's folder, '/' separated) and SHA-256.</summary>
 public sealed record IrrDataFile(string Path, string Sha256);
 
-/// <summary>An IRR-built set as pinned in the lock file: its question, the data it came from and the prefixes.</summary>
-public sealed record IrrLockedSet(string Name, string QueryKey, ImmutableArray<IrrDataFile> Data, ImmutableArray<IrrPrefix> Prefixes);
+/// <summary>An IRR-built set as pinned in the lock file: its question, the data it came from, the prefixes and the route objects' origins.</summary>
+public sealed record IrrLockedSet(string Name, string QueryKey, ImmutableArray<IrrDataFile> Data, ImmutableArray<IrrPrefix> Prefixes)
+{
+    /// <summary>The route objects behind the prefixes (empty in a lock written before origins were pinned).</summary>
+    public ImmutableArray<IrrOrigin> Origins { get; init; } = [];
+}
 
 /// <summary>
 /// The lock file beside a policy (<c>policy.mpol.lock</c>): the resolved prefixes of every
@@ -20,8 +24,13 @@ public sealed record IrrLockedSet(string Name, string QueryKey, ImmutableArray<I
 ///   data irr/example.db sha256 9f86d0…
 ///   prefix 192.0.2.0/24
 ///   prefix 2001:db8::/32 le 48
+///   origin 192.0.2.0/24 max-length 24 AS64500
+///   origin 2001:db8::/32 max-length 48 AS64500
 /// </code>
-/// Sets in name order, prefixes in address order: the same resolution writes the same bytes.
+/// Sets in name order, prefixes and origins in address order: the same resolution writes the
+/// same bytes. The <c>origin</c> lines (one per route object, never aggregated) feed
+/// <c>mpolc origins</c>; a lock without them (written before they existed) still reads, and only
+/// <c>mpolc origins</c> refuses it (MP3084).
 /// </summary>
 public static class IrrLockFile
 {
@@ -43,6 +52,12 @@ public static class IrrLockFile
                 text.Append("  data ").Append(file.Path).Append(" sha256 ").Append(file.Sha256).Append('\n');
             }
             foreach (var prefix in set.Prefixes.Order()) text.Append("  prefix ").Append(prefix.ToString()).Append('\n');
+            foreach (var origin in set.Origins.Order())
+            {
+                text.Append("  origin ").Append(origin.Prefix.ToString()).Append(" max-length ")
+                    .Append(origin.MaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    .Append(" AS").Append(origin.Asn.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+            }
         }
         return text.ToString();
     }
@@ -54,6 +69,7 @@ public static class IrrLockFile
         string? name = null, query = null;
         var data = ImmutableArray.CreateBuilder<IrrDataFile>();
         var prefixes = ImmutableArray.CreateBuilder<IrrPrefix>();
+        var origins = ImmutableArray.CreateBuilder<IrrOrigin>();
         bool ok = true;
         int position = 0;
         while (position < text.Length)
@@ -71,7 +87,8 @@ public static class IrrLockFile
                 ["query", ..] when name is not null && query is null => SetQuery(line.Trim()["query ".Length..]),
                 ["data", var path, "sha256", var hash] when name is not null && hash.Length == 64 && hash.All(char.IsAsciiHexDigitLower) => AddData(path, hash),
                 ["prefix", ..] when name is not null => AddPrefix(words[1..]),
-                _ => "expected 'set NAME', then 'query …', 'data PATH sha256 HEX' and 'prefix P [ge N] [le M]' lines",
+                ["origin", var p, "max-length", var m, var asn] when name is not null => AddOrigin(p, m, asn),
+                _ => "expected 'set NAME', then 'query …', 'data PATH sha256 HEX', 'prefix P [ge N] [le M]' and 'origin P max-length N ASn' lines",
             };
             if (problem is not null)
             {
@@ -126,11 +143,24 @@ public static class IrrLockFile
             return null;
         }
 
+        string? AddOrigin(string text, string max, string asn)
+        {
+            if (!IpPrefix.TryParse(text, out var prefix, out _, out bool hostBits) || hostBits) return $"'{text}' is not a prefix";
+            if (!int.TryParse(max, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int maxLength)
+                || maxLength < prefix.Length || maxLength > prefix.MaxLength)
+            {
+                return $"'{max}' is not a max-length of {text} (prefix length ≤ max-length ≤ {prefix.MaxLength})";
+            }
+            if (RpslDatabase.ParseAsn(asn) is not { } number) return $"'{asn}' is not an AS number (ASn)";
+            origins.Add(new IrrOrigin(prefix, maxLength, number));
+            return null;
+        }
+
         void FinishSet()
         {
             if (name is not null && query is not null)
             {
-                sets[name] = new IrrLockedSet(name, query, data.ToImmutable(), prefixes.ToImmutable());
+                sets[name] = new IrrLockedSet(name, query, data.ToImmutable(), prefixes.ToImmutable()) { Origins = origins.ToImmutable() };
             }
             else if (name is not null)
             {
@@ -141,6 +171,7 @@ public static class IrrLockFile
             query = null;
             data.Clear();
             prefixes.Clear();
+            origins.Clear();
         }
     }
 }

@@ -9,7 +9,26 @@ public sealed record IrrResolution(
     bool ObjectFound,
     ImmutableArray<string> MissingSets,
     ImmutableArray<string> Cycles,
-    int LongerThanMaxLength);
+    int LongerThanMaxLength)
+{
+    /// <summary>The route objects behind the prefixes, each with its own origin (never aggregated): what the BMP station expects.</summary>
+    public ImmutableArray<IrrOrigin> Origins { get; init; } = [];
+}
+
+/// <summary>
+/// A route/route6 object as an IRR-built set admits it: its prefix, the longest length the set
+/// accepts under it (the set's max-length, or the prefix's own length) and the AS that
+/// originates it. The expected-origins file the BMP station reads holds these.
+/// </summary>
+public readonly record struct IrrOrigin(IpPrefix Prefix, int MaxLength, uint Asn) : IComparable<IrrOrigin>
+{
+    public int CompareTo(IrrOrigin other)
+    {
+        int byPrefix = Prefix.CompareTo(other.Prefix);
+        if (byPrefix != 0) return byPrefix;
+        return MaxLength != other.MaxLength ? MaxLength.CompareTo(other.MaxLength) : Asn.CompareTo(other.Asn);
+    }
+}
 
 /// <summary>
 /// An entry of an IRR-built prefix list: a prefix and the lengths it matches (Ge..Le; both the
@@ -65,6 +84,7 @@ public static class IrrResolver
         }
 
         var prefixes = new HashSet<IrrPrefix>();
+        var origins = new HashSet<IrrOrigin>();
         int longer = 0;
         foreach (uint asn in asns)
         {
@@ -76,13 +96,15 @@ public static class IrrResolver
                     longer++;
                     continue;
                 }
-                prefixes.Add(max is { } le && prefix.Length < le ? new IrrPrefix(prefix, prefix.Length, le) : IrrPrefix.Exact(prefix));
+                var entry = max is { } le && prefix.Length < le ? new IrrPrefix(prefix, prefix.Length, le) : IrrPrefix.Exact(prefix);
+                prefixes.Add(entry);
+                origins.Add(new IrrOrigin(prefix, entry.Le, asn));
             }
         }
         var list = prefixes.ToList();
         list.Sort();
         var shaped = query.Aggregate ? IrrAggregation.Aggregate(list) : list;
-        return new IrrResolution([.. shaped], found, [.. missing], [.. cycles], longer);
+        return new IrrResolution([.. shaped], found, [.. missing], [.. cycles], longer) { Origins = [.. origins.Order()] };
     }
 
     /// <summary>

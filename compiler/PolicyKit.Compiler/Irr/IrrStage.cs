@@ -36,7 +36,8 @@ public sealed class IrrStage(IPolicyFileReader reader, DiagnosticBag diagnostics
     private string _lockDirectory = ".";
 
     /// <param name="refresh">true for `mpolc lock`: ignore the lock and resolve every set from the RPSL data.</param>
-    public IrrOutcome Resolve(IReadOnlyList<LoadedFile> files, string rootPath, bool refresh)
+    /// <param name="requireOrigins">true for `mpolc origins`: a locked set must pin its route objects' origins (MP3084 otherwise).</param>
+    public IrrOutcome Resolve(IReadOnlyList<LoadedFile> files, string rootPath, bool refresh, bool requireOrigins = false)
     {
         var items = new List<(SetDeclSyntax Set, IrrItemSyntax Item, SourceFile File)>();
         foreach (var file in files)
@@ -63,10 +64,16 @@ public sealed class IrrStage(IPolicyFileReader reader, DiagnosticBag diagnostics
             var dataPaths = DataPaths(item, file);
             ImmutableArray<IrrPrefix> prefixes;
             ImmutableArray<IrrDataFile> data;
+            ImmutableArray<IrrOrigin> origins;
             if (locked is not null && locked.TryGetValue(name, out var pinned) && pinned.QueryKey == item.Query.Key)
             {
                 prefixes = pinned.Prefixes;
                 data = pinned.Data;
+                origins = pinned.Origins;
+                if (requireOrigins && origins.IsEmpty && !prefixes.IsEmpty)
+                {
+                    diagnostics.Add(item.Span, c => c.IrrLockInvalid($"set {name} in {lockName} pins no origins (the lock predates them), which the expected-origins file needs"));
+                }
                 if (StaleData(dataPaths, pinned.Data) is { } change) diagnostics.Add(item.Span, c => c.IrrLockStale(name, lockName, change));
             }
             else
@@ -87,6 +94,7 @@ public sealed class IrrStage(IPolicyFileReader reader, DiagnosticBag diagnostics
                 if (!refresh) diagnostics.Add(item.Span, c => c.IrrNotLocked(name, lockName));
                 prefixes = resolution.Prefixes;
                 data = loaded.Files;
+                origins = resolution.Origins;
             }
             if (prefixes.IsEmpty)
             {
@@ -99,7 +107,7 @@ public sealed class IrrStage(IPolicyFileReader reader, DiagnosticBag diagnostics
                 continue;
             }
             sets[item] = prefixes.Select(p => ToEntry(p, item.Span)).ToImmutableArray();
-            lockEntries.Add(new IrrLockedSet(name, item.Query.Key, data, prefixes));
+            lockEntries.Add(new IrrLockedSet(name, item.Query.Key, data, prefixes) { Origins = origins });
         }
         return new IrrOutcome(sets, lockEntries.ToImmutable());
     }
