@@ -94,6 +94,19 @@ internal sealed class BgpLab : IDisposable
         return result.ExitCode == 0 ? result.Output : "";
     }
 
+    /// <summary>Reads the router's IPv4 routes every half second until <paramref name="expected"/> holds or <paramref name="timeout"/> has passed.</summary>
+    public static bool Poll(string router, TimeSpan timeout, Func<Dictionary<string, JsonElement>, bool> expected, out Dictionary<string, JsonElement> routes)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            routes = Routes(router);
+            if (expected(routes)) return true;
+            if (DateTime.UtcNow >= deadline) return false;
+            Thread.Sleep(500);
+        }
+    }
+
     /// <summary>The routes of <c>show bgp ipv4 unicast json</c>, by prefix (the best path of each), empty while bgpd has none.</summary>
     public static Dictionary<string, JsonElement> Routes(string directory)
     {

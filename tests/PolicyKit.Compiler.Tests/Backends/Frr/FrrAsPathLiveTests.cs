@@ -81,14 +81,7 @@ public sealed class FrrAsPathLiveTests
         string peer = lab.StartBgpd(lab.Peer, "peer", PeerConfig);
 
         // The peer's own view first: all five routes are announced, with the paths this test means.
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        Dictionary<string, JsonElement> routes = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            routes = BgpLab.Routes(router);
-            if (routes.ContainsKey(Clean) && routes.ContainsKey(Longest)) break;
-            Thread.Sleep(500);
-        }
+        BgpLab.Poll(router, TimeSpan.FromSeconds(90), r => r.ContainsKey(Clean) && r.ContainsKey(Longest), out var routes);
         // Rejected routes never arrive at all; give the update that carries them time to have been processed.
         Thread.Sleep(2000);
         routes = BgpLab.Routes(router);

@@ -81,14 +81,7 @@ public sealed class FrrIrrLiveTests
         string router = lab.StartBgpd(lab.Router, "router", FrrConfigSplitter.Split(config).Bgpd);
         string peer = lab.StartBgpd(lab.Peer, "peer", PeerConfig);
 
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        Dictionary<string, JsonElement> routes = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            routes = BgpLab.Routes(router);
-            if (routes.ContainsKey(Registered) && routes.ContainsKey(MoreSpecific)) break;
-            Thread.Sleep(500);
-        }
+        BgpLab.Poll(router, TimeSpan.FromSeconds(90), r => r.ContainsKey(Registered) && r.ContainsKey(MoreSpecific), out var routes);
         // Every announced route has reached the router by now: the peer advertised all five.
         string advertised = BgpLab.Vtysh(peer, "show bgp ipv4 unicast neighbors 192.0.2.2 advertised-routes json");
         foreach (string prefix in new[] { "198.51.100.0/26", "100.64.10.0/24", "100.64.20.0/24" })

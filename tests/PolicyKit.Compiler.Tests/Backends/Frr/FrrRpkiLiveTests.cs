@@ -79,31 +79,20 @@ public sealed class FrrRpkiLiveTests
         // on 2 cores) it was seen to apply the new prefix table without re-admitting the route it
         // had rejected. An inbound soft refresh (the session stays up) then runs the same
         // generated route-map over the kept Adj-RIB-In, which is what this test is about.
-        if (!Poll(router, TimeSpan.FromSeconds(30), rewritten, out _)) BgpLab.Vtysh(router, "clear bgp ipv4 unicast * soft in");
+        if (!BgpLab.Poll(router, TimeSpan.FromSeconds(30), rewritten, out _)) BgpLab.Vtysh(router, "clear bgp ipv4 unicast * soft in");
         Await(router, lab, "the rewritten VRP file", rewritten);
     }
 
     /// <summary>Polls the router's table (bounded) until it shows the expected outcome.</summary>
     private static Dictionary<string, JsonElement> Await(string router, BgpLab lab, string what, Func<Dictionary<string, JsonElement>, bool> expected)
     {
-        if (Poll(router, TimeSpan.FromSeconds(90), expected, out var routes)) return routes;
+        if (BgpLab.Poll(router, TimeSpan.FromSeconds(90), expected, out var routes)) return routes;
         Assert.Fail($"after {what}, the router's routes never matched the policy; last seen:\n" +
             string.Join("\n", routes.Select(r => $"{r.Key}: {r.Value}")) +
             $"\n\nrpki:\n{BgpLab.Vtysh(router, "show rpki cache-connection")}\n{BgpLab.Vtysh(router, "show rpki prefix-table")}\n\n{lab.Logs()}");
         return routes;
     }
 
-    private static bool Poll(string router, TimeSpan timeout, Func<Dictionary<string, JsonElement>, bool> expected, out Dictionary<string, JsonElement> routes)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            routes = BgpLab.Routes(router);
-            if (expected(routes)) return true;
-            if (DateTime.UtcNow >= deadline) return false;
-            Thread.Sleep(500);
-        }
-    }
 
     private static int? Preference(Dictionary<string, JsonElement> routes, string prefix) =>
         routes.TryGetValue(prefix, out var route) ? route.TryGetProperty("locPrf", out var p) ? p.GetInt32() : 100 : null;

@@ -63,14 +63,7 @@ public sealed class FrrWellKnownCommunityLiveTests
         string router = lab.StartBgpd(lab.Router, "router", FrrConfigSplitter.Split(config).Bgpd);
         string peer = lab.StartBgpd(lab.Peer, "peer", PeerConfig);
 
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        Dictionary<string, JsonElement> routes = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            routes = BgpLab.Routes(router);
-            if (routes.ContainsKey(Clean) && routes.ContainsKey(Draining)) break;
-            Thread.Sleep(500);
-        }
+        BgpLab.Poll(router, TimeSpan.FromSeconds(90), r => r.ContainsKey(Clean) && r.ContainsKey(Draining), out var routes);
         Thread.Sleep(2000); // the update that carried the BLACKHOLE route has been processed by now
         routes = BgpLab.Routes(router);
         string advertised = BgpLab.Vtysh(peer, "show bgp ipv4 unicast neighbors 192.0.2.2 advertised-routes json");
