@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net.Http;
 using PolicyKit.Agent.Status;
+using PolicyKit.FleetCli;
 using PolicyKit.Telemetry.Fleet;
 
 namespace PolicyKit.Agent.Cli;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using PolicyKit.FleetCli;
 using PolicyKit.Telemetry.Fleet;
 
 namespace PolicyKit.Mpolc.Commands;

@@ -1,6 +1,9 @@
 using System.CommandLine;
+using PolicyKit.Telemetry.Fleet;
 
-namespace PolicyKit.Telemetry.Fleet;
+// Compiled into both CLIs (mpolc links this file): command-line options belong to the CLIs, not
+// to the telemetry library, which keeps only the reader they configure.
+namespace PolicyKit.FleetCli;
 
 /// <summary>
 /// The command-line options of a reader of the fleet's topics, the same in both CLIs
@@ -9,7 +12,7 @@ namespace PolicyKit.Telemetry.Fleet;
 /// line is visible to every user of the machine, so the password comes from
 /// <c>--password-file</c> or <see cref="BrokerReadOptions.PasswordVariable"/>.
 /// </summary>
-public sealed class BrokerReadArguments
+internal sealed class BrokerReadArguments
 {
     public BrokerReadArguments(string brokerDescription, bool brokerRequired)
     {
