@@ -90,8 +90,7 @@ public abstract class ConfigEmitter
             // A backend that neither writes nor declares a construct unsupported is a bug, not a user error.
             throw new InvalidOperationException($"{Target} backend dropped {string.Join(", ", missing)} on device '{device.Name}'");
         }
-        string text = writer.ToString();
-        writer.Release();
+        var text = writer.Detach();
         SiteSlots.Report(device, Target, text, diagnostics);
         return new EmittedFile(device.Name, Target, FileName, text, secrets.UsedAny);
     }

@@ -7,22 +7,28 @@ namespace PolicyKit.Compiler.Emit;
 /// Always "\n" line endings and no trailing spaces, so output is byte-identical everywhere.
 /// </summary>
 /// <remarks>
-/// The text is kept in large pooled blocks rather than in a StringBuilder: a device's
+/// The text is kept as UTF-8 in large pooled blocks rather than in a StringBuilder: a device's
 /// configuration can be megabytes, and a StringBuilder's small chunks, alive until the file is
 /// done, are copied by every garbage collection on the way (that was a good part of a large
-/// compile's time). Blocks are large-object-heap arrays the collector does not move, and
-/// <see cref="Release"/> hands them back for the next device.
+/// compile's time). Blocks are large-object-heap arrays the collector does not move, hold the
+/// bytes the file is written as (half the memory of chars), and <see cref="Release"/> hands them
+/// back for the next device. Lines are never split between blocks, so <see cref="Detach"/> gives
+/// the text as whole-line chunks.
 /// </remarks>
 public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
 {
-    private const int BlockSize = 64 * 1024;
+    // Above the large-object threshold (85,000 bytes): the collector never copies a block.
+    private const int BlockSize = 128 * 1024;
 
     // Only ConfigWriters use this pool, and a block's stale text is never read (only the part
     // written since it was rented is), so blocks are not cleared when returned.
-    private static readonly ArrayPool<char> Blocks = ArrayPool<char>.Create(BlockSize, 256);
+    private static readonly ArrayPool<byte> Blocks = ArrayPool<byte>.Create(BlockSize, 256);
 
-    private readonly List<(char[] Block, int Length)> _full = [];
-    private char[]? _current;
+    // As the files were always written: no byte-order mark; a lone surrogate becomes U+FFFD.
+    private static readonly System.Text.UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    private readonly List<(byte[] Block, int Length)> _full = [];
+    private byte[]? _current;
     private int _used;
     private int _depth;
 
@@ -31,10 +37,12 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
     public ConfigWriter Line(string line)
     {
         RefuseLineBreak(line);
-        if (line.Length > 0)
+        var trimmed = line.AsSpan().TrimEnd();
+        Reserve(trimmed.IsEmpty ? 1 : _depth * Utf8.GetByteCount(indentUnit) + Utf8.GetByteCount(trimmed) + 1);
+        if (!trimmed.IsEmpty)
         {
             for (int i = 0; i < _depth; i++) Write(indentUnit);
-            Write(line.AsSpan().TrimEnd());
+            Write(trimmed);
         }
         Write("\n");
         return this;
@@ -47,9 +55,26 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
         RefuseLineBreak(tail);
         var trimmedTail = tail.AsSpan().TrimEnd();
         if (trimmedTail.IsEmpty) return Line(string.Concat(head, tail));
+        Reserve(_depth * Utf8.GetByteCount(indentUnit) + Utf8.GetByteCount(head) + Utf8.GetByteCount(trimmedTail) + 1);
         for (int i = 0; i < _depth; i++) Write(indentUnit);
         Write(head);
         Write(trimmedTail);
+        Write("\n");
+        return this;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="head"/> followed by a line already in UTF-8, checked for line
+    /// breaks and trimmed (<see cref="Junos.JunosBody"/>), as <c>Line(head + tail)</c> would.
+    /// </summary>
+    public ConfigWriter Line(ReadOnlySpan<char> head, ReadOnlySpan<byte> utf8Tail)
+    {
+        RefuseLineBreak(head);
+        Reserve(_depth * Utf8.GetByteCount(indentUnit) + Utf8.GetByteCount(head) + utf8Tail.Length + 1);
+        for (int i = 0; i < _depth; i++) Write(indentUnit);
+        Write(head);
+        utf8Tail.CopyTo(_current.AsSpan(_used));
+        _used += utf8Tail.Length;
         Write("\n");
         return this;
     }
@@ -61,7 +86,7 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
     /// diagnostic (MP1030, MP4020); reaching this is a bug, and a compile that stops with an
     /// internal error is better than a configuration with an injected line.
     /// </summary>
-    private static void RefuseLineBreak(ReadOnlySpan<char> text)
+    internal static void RefuseLineBreak(ReadOnlySpan<char> text)
     {
         if (text.IndexOfAny('\n', '\r') >= 0 || text.IndexOfAny('\u0085', '\u2028', '\u2029') >= 0)
             throw new InvalidOperationException("a configuration line holds a line break (a value from the policy was not checked)");
@@ -108,19 +133,30 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
         if (close is not null) Line(close);
     }
 
+    /// <summary>
+    /// Hands the text written so far over as a <see cref="ConfigText"/> (its blocks, not a copy:
+    /// a large configuration is written to its file from them, never made one string); the
+    /// writer is empty afterwards. The blocks leave the pool for good.
+    /// </summary>
+    public ConfigText Detach()
+    {
+        if (_current is not null) _full.Add((_current, _used));
+        var text = new ConfigText(_full.Where(b => b.Length > 0).Select(b => new ReadOnlyMemory<byte>(b.Block, 0, b.Length)).ToList());
+        _full.Clear();
+        _current = null;
+        _used = 0;
+        return text;
+    }
+
+    /// <summary>Nothing written yet.</summary>
+    public bool IsEmpty => _used == 0 && _full.TrueForAll(b => b.Length == 0);
+
+    /// <summary>The text written so far (a copy; the writer keeps it).</summary>
     public override string ToString()
     {
-        int length = _used;
-        foreach (var (_, used) in _full) length += used;
-        return string.Create(length, this, static (text, writer) =>
-        {
-            foreach (var (block, used) in writer._full)
-            {
-                block.AsSpan(0, used).CopyTo(text);
-                text = text[used..];
-            }
-            writer._current?.AsSpan(0, writer._used).CopyTo(text);
-        });
+        var chunks = _full.Select(b => new ReadOnlyMemory<byte>(b.Block, 0, b.Length)).ToList();
+        if (_current is not null) chunks.Add(new ReadOnlyMemory<byte>(_current, 0, _used));
+        return new ConfigText(chunks).ToString();
     }
 
     /// <summary>Gives the blocks back for other writers; the writer is empty afterwards.</summary>
@@ -133,21 +169,23 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
         _used = 0;
     }
 
+    /// <summary>
+    /// Starts a new block unless the current one has room for <paramref name="length"/> more
+    /// characters, so that no line is split between blocks (a <see cref="ConfigText"/> is read
+    /// block by block, line by line). A line longer than a block gets a block of its own size.
+    /// </summary>
+    private void Reserve(int length)
+    {
+        if (_current is not null && _current.Length - _used >= length) return;
+        if (_current is not null) _full.Add((_current, _used));
+        _current = Blocks.Rent(Math.Max(BlockSize, length));
+        _used = 0;
+    }
+
+    // Always after Reserve: the whole line fits the current block.
     private void Write(ReadOnlySpan<char> text)
     {
-        while (text.Length > 0)
-        {
-            if (_current is null || _used == _current.Length)
-            {
-                if (_current is not null) _full.Add((_current, _used));
-                _current = Blocks.Rent(BlockSize);
-                _used = 0;
-            }
-            int count = Math.Min(text.Length, _current.Length - _used);
-            text[..count].CopyTo(_current.AsSpan(_used));
-            _used += count;
-            text = text[count..];
-        }
+        _used += Utf8.GetBytes(text, _current.AsSpan(_used));
     }
 
     private sealed class Scope(Action onDispose) : IDisposable

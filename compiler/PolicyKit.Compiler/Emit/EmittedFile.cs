@@ -10,6 +10,17 @@ public sealed record EmittedFile(string Device, string Target, string FileName, 
 {
     private string? _content = Content;
     private Func<string>? _render;
+    private ConfigText? _text;
+
+    /// <summary>
+    /// A configuration file as its backend rendered it, in chunks: written and hashed from them
+    /// (<see cref="ContentChunks"/>), made one string only if <see cref="Content"/> is read.
+    /// </summary>
+    public EmittedFile(string device, string target, string fileName, ConfigText text, bool containsSecrets)
+        : this(device, target, fileName, (string)null!, containsSecrets)
+    {
+        _text = text;
+    }
 
     /// <summary>
     /// A file whose <see cref="Content"/> is rendered when first read. The agent's readable table
@@ -26,6 +37,11 @@ public sealed record EmittedFile(string Device, string Target, string FileName, 
     {
         get
         {
+            if (_content is null && _text is { } text)
+            {
+                // Made once on first read (a race makes the same string twice); the chunks stay for ContentChunks.
+                _content = text.ToString();
+            }
             if (_content is null && _render is { } render)
             {
                 // Rendering twice on a race gives the same text; the renderer is dropped once used.
@@ -38,8 +54,15 @@ public sealed record EmittedFile(string Device, string Target, string FileName, 
         {
             _content = value;
             _render = null;
+            _text = null;
         }
     }
+
+    /// <summary>
+    /// A text file as UTF-8 (what is written): the backend's chunks of whole lines as they were
+    /// rendered, or <see cref="Content"/> encoded.
+    /// </summary>
+    public ConfigText Utf8Content => _text ?? ConfigText.Of(Content);
 
     public string RelativePath => $"{Device}/{FileName}";
 

@@ -27,17 +27,18 @@ public static class FilterLowering
     {
         ProtocolMatch?[] anyProtocol = [null];
         IgmpMessageType?[] anyType = [null];
+        IpPrefix?[] anyAddress = [null];
         foreach (var rule in filter.Rules)
         {
             var match = rule.Match;
-            var sources = Expand(match.Sources ?? match.From ?? match.Rps, family);
-            var destinations = Expand(match.Groups ?? match.To ?? match.Prefixes, family);
-            if (sources is { Count: 0 } || destinations is { Count: 0 }) continue;
+            var sources = ExpandShared(match.Sources ?? match.From ?? match.Rps, family);
+            var destinations = ExpandShared(match.Groups ?? match.To ?? match.Prefixes, family);
+            if (sources is { Length: 0 } || destinations is { Length: 0 }) continue;
             // Arrays, not queries: they are walked once per (source, destination) pair.
             var protocols = match.Protocols.IsDefaultOrEmpty ? anyProtocol : match.Protocols.Select(p => (ProtocolMatch?)p).ToArray();
             var types = match.IgmpTypes.IsDefaultOrEmpty ? anyType : match.IgmpTypes.Select(t => (IgmpMessageType?)t).ToArray();
-            foreach (var source in sources ?? [null])
-            foreach (var destination in destinations ?? [null])
+            foreach (var source in sources ?? anyAddress)
+            foreach (var destination in destinations ?? anyAddress)
             foreach (var protocol in protocols)
             foreach (var type in types)
             {
@@ -53,6 +54,29 @@ public static class FilterLowering
     /// <remarks>Stops at the first such rule: asked per interface, it must not lower a whole shared filter each time.</remarks>
     public static bool AppliesTo(Filter filter, IpFamily family) =>
         Applies.Get(filter, family, static (f, fam) => LowerEach(f, fam).Any());
+
+    /// <summary>
+    /// As <see cref="Expand"/>, one array per set and family for the compile: every rule naming a
+    /// set lowers over the same array (a 20k-rule filter over 5k sets made 40k lists otherwise).
+    /// </summary>
+    private static IpPrefix?[]? ExpandShared(AddressMatch? match, IpFamily family)
+    {
+        if (match is null || match.IsAny) return null;
+        var include = ImmutableCollectionsMarshal.AsArray(match.Include)!;
+        var except = ImmutableCollectionsMarshal.AsArray(match.Except) ?? [];
+        if (include.Length == 0) return [];
+        return SubtractedSets.Get(include, (except, family), static (i, v) => v.Except.Length == 0 ? InFamily(i, v.Family) : Subtract(i, v.Except, v.Family));
+    }
+
+    private static IpPrefix?[] InFamily(PrefixEntry[] include, IpFamily family)
+    {
+        var prefixes = new List<IpPrefix?>(include.Length);
+        foreach (var entry in include)
+        {
+            if (entry.Prefix.Family == family) prefixes.Add(entry.Prefix);
+        }
+        return [.. prefixes];
+    }
 
     /// <summary>
     /// The exact prefixes of a match in one family, or null for "any". An empty list means the

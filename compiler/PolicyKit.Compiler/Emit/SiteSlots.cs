@@ -19,7 +19,7 @@ public static class SiteSlots
     private const int Listed = 12;
 
     /// <summary>Reports MP4032 for the places of <paramref name="compiled"/> no <c>takeover</c> covers.</summary>
-    public static void Report(Device device, string platform, string compiled, DiagnosticBag diagnostics)
+    public static void Report(Device device, string platform, ConfigText compiled, DiagnosticBag diagnostics)
     {
         if (!DeploymentPlan.Platforms.Contains(platform) || !device.TakeOver.IsEmpty) return;
         var covering = device.Interfaces.Where(i => !i.TakeOver.IsEmpty).Select(i => i.Name).ToList();

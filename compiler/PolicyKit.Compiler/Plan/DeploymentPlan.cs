@@ -73,13 +73,32 @@ public static class DeploymentPlan
     /// definition, not inside an owned object, naming one. These are the places where the router
     /// may hold an object of its own, and where <see cref="Make"/> looks for conflicts (MP4030).
     /// </summary>
-    public static IReadOnlyList<ConfigLine> Bindings(string platform, string compiled)
+    public static IReadOnlyList<ConfigLine> Bindings(string platform, string compiled) => Bindings(platform, Emit.ConfigText.Of(compiled));
+
+    /// <inheritdoc cref="Bindings(string, string)"/>
+    public static IReadOnlyList<ConfigLine> Bindings(string platform, Emit.ConfigText compiled)
     {
         if (!Platforms.Contains(platform)) throw new ArgumentException($"no plan for platform '{platform}'", nameof(platform));
-        return ConfigLine.Parse(compiled, platform == "junos" ? "#" : "!")
-            .Where(l => !l.Text.StartsWith("delete ", StringComparison.Ordinal) && !l.Text.StartsWith("no ", StringComparison.Ordinal))
+        return ConfigLine.Parse(compiled.Decoded(), platform == "junos" ? "#" : "!", MayBind)
             .Where(IsBinding)
             .ToList();
+    }
+
+    /// <summary>
+    /// What <see cref="IsBinding"/> could accept, told from the text alone: a statement naming a
+    /// PK- object that is neither a removal nor a definition at the top level. Most of a compiled
+    /// file fails this (entries and terms of owned objects), so it is never made into a ConfigLine.
+    /// </summary>
+    private static bool MayBind(ReadOnlySpan<char> statement, int indent)
+    {
+        if (!statement.Contains(ConfigLine.OwnedPrefix, StringComparison.Ordinal)) return false;
+        if (statement.StartsWith("delete ", StringComparison.Ordinal) || statement.StartsWith("no ", StringComparison.Ordinal)) return false;
+        if (indent > 0) return true;
+        foreach (var definition in Definitions)
+        {
+            if (statement.StartsWith(definition, StringComparison.Ordinal)) return false;
+        }
+        return true;
     }
 
     /// <summary>The running statement stands on the interface (its block; Junos: its set path), or the takeover is device-wide.</summary>

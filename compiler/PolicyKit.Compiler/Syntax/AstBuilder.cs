@@ -21,6 +21,9 @@ public sealed partial class AstBuilder
     private readonly SourceFile source;
     private readonly DiagnosticBag _diagnostics;
     private readonly List<Diagnostic>? _deferred;
+    // Entries and rules built while their set or filter is still being parsed (AddSetEntry, AddFilterRule).
+    private readonly List<SetEntrySyntax> _earlyEntries = [];
+    private readonly List<RuleSyntax> _earlyRules = [];
     private readonly ImmutableArray<IncludeSyntax>.Builder _includes = ImmutableArray.CreateBuilder<IncludeSyntax>();
     private readonly ImmutableArray<DeclarationSyntax>.Builder _declarations = ImmutableArray.CreateBuilder<DeclarationSyntax>();
 
@@ -142,34 +145,55 @@ public sealed partial class AstBuilder
             SOURCES => SetKind.Sources,
             _ => SetKind.Prefixes,
         };
-        var entries = ImmutableArray.CreateBuilder<SetEntrySyntax>(Count<SetEntryContext>(set));
+        var entries = ImmutableArray.CreateBuilder<SetEntrySyntax>(_earlyEntries.Count + Count<SetEntryContext>(set));
+        entries.AddRange(_earlyEntries);
+        _earlyEntries.Clear();
         foreach (var child in Children(set))
         {
-            if (child is not SetEntryContext entry) continue;
-            bool except = Token(entry, EXCEPT) is not null;
-            switch (Child<SetItemContext>(entry))
-            {
-                case SetPrefixItemContext prefixItem:
-                    if (PrefixItem(Child<PrefixContext>(prefixItem)!) is not { } item) break;
-                    int? ge = null, le = null;
-                    if (Child<PrefixLengthRangeContext>(prefixItem) is { } range)
-                    {
-                        ge = range.GE() is not null ? SmallInt(range.INT(0), 0, 128) : null;
-                        le = range.LE() is not null ? SmallInt(range.INT(range.GE() is not null ? 1 : 0), 0, 128) : null;
-                    }
-                    entries.Add(new SetEntrySyntax(except, item, ge, le, Span(entry)));
-                    break;
-                case SetRefItemContext refItem:
-                    entries.Add(new SetEntrySyntax(except, new NameItemSyntax(Name(Child<NameContext>(refItem)!)), null, null, Span(entry)));
-                    break;
-            }
+            if (child is SetEntryContext entry && BuildSetEntry(entry) is { } built) entries.Add(built);
         }
         return new SetDeclSyntax(kind, Name(Child<NameContext>(set)!), entries.DrainToImmutable(), Span(set));
     }
 
+    private SetEntrySyntax? BuildSetEntry(SetEntryContext entry)
+    {
+        bool except = Token(entry, EXCEPT) is not null;
+        switch (Child<SetItemContext>(entry))
+        {
+            case SetPrefixItemContext prefixItem:
+                if (PrefixItem(Child<PrefixContext>(prefixItem)!) is not { } item) return null;
+                int? ge = null, le = null;
+                if (Child<PrefixLengthRangeContext>(prefixItem) is { } range)
+                {
+                    ge = range.GE() is not null ? SmallInt(range.INT(0), 0, 128) : null;
+                    le = range.LE() is not null ? SmallInt(range.INT(range.GE() is not null ? 1 : 0), 0, 128) : null;
+                }
+                return new SetEntrySyntax(except, item, ge, le, Span(entry));
+            case SetRefItemContext refItem:
+                return new SetEntrySyntax(except, new NameItemSyntax(Name(Child<NameContext>(refItem)!)), null, null, Span(entry));
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// Builds a set entry of the set being parsed as soon as the parser has finished it (the
+    /// parser then drops its subtree): <see cref="BuildSet"/> takes these first. An IRR-sized set
+    /// written out is 100k entries whose parse trees would otherwise live until its closing brace.
+    /// </summary>
+    internal void AddSetEntry(SetEntryContext entry)
+    {
+        if (BuildSetEntry(entry) is { } built) _earlyEntries.Add(built);
+    }
+
+    /// <summary>As <see cref="AddSetEntry"/>, for the rules of the filter being parsed (a 20k-rule filter's parse tree was ~100 MB).</summary>
+    internal void AddFilterRule(FilterRuleContext rule) => _earlyRules.Add(BuildRule(rule));
+
     private FilterDeclSyntax BuildFilter(FilterDeclContext filter)
     {
-        var rules = ImmutableArray.CreateBuilder<RuleSyntax>(Count<FilterRuleContext>(filter));
+        var rules = ImmutableArray.CreateBuilder<RuleSyntax>(_earlyRules.Count + Count<FilterRuleContext>(filter));
+        rules.AddRange(_earlyRules);
+        _earlyRules.Clear();
         foreach (var child in Children(filter))
         {
             if (child is FilterRuleContext rule) rules.Add(BuildRule(rule));

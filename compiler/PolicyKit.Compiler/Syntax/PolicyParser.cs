@@ -211,11 +211,31 @@ public static class PolicyParser
             base.ExitRule();
             // Rules are exited on the way out of a bail-out too; the bail strategy marks every
             // open context with the error first, and an unfinished declaration is not built.
-            if (exited is not DeclarationContext { exception: null } declaration || declaration.Parent is not PolicyFileContext file) return;
-            builder.Add(declaration);
-            // The declaration is the file's newest child (the parser adds a rule's context to
-            // its parent on entry); nothing reads it again.
-            if (file.children is { Count: > 0 } children && ReferenceEquals(children[^1], declaration)) file.RemoveLastChild();
+            if (exited.exception is not null) return;
+            switch (exited)
+            {
+                // A filter's rules and a set's entries are built one by one as well: a single
+                // declaration can be most of a file (a 20k-rule filter, an IRR-sized set).
+                case FilterRuleContext rule when rule.Parent is FilterDeclContext { Parent: DeclarationContext { Parent: PolicyFileContext } } filter:
+                    builder.AddFilterRule(rule);
+                    DropLastChild(filter, rule);
+                    break;
+                case SetEntryContext entry when entry.Parent is SetDeclContext { Parent: DeclarationContext { Parent: PolicyFileContext } } set:
+                    builder.AddSetEntry(entry);
+                    DropLastChild(set, entry);
+                    break;
+                case DeclarationContext declaration when declaration.Parent is PolicyFileContext file:
+                    builder.Add(declaration);
+                    DropLastChild(file, declaration);
+                    break;
+            }
+        }
+
+        // The finished context is its parent's newest child (the parser adds a rule's context to
+        // its parent on entry); nothing reads it again.
+        private static void DropLastChild(ParserRuleContext parent, ParserRuleContext child)
+        {
+            if (parent.children is { Count: > 0 } children && ReferenceEquals(children[^1], child)) parent.RemoveLastChild();
         }
     }
 

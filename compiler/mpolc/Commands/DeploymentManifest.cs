@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using PolicyKit.Compiler.Emit;
 using PolicyKit.Compiler.Emit.Agent;
 
@@ -17,7 +16,7 @@ namespace PolicyKit.Mpolc.Commands;
 /// renamed or deleted device does not leave a stale configuration behind to be pushed by mistake.
 /// Files the manifest never listed are never removed.
 /// </summary>
-internal static partial class DeploymentManifest
+internal static class DeploymentManifest
 {
     public const string FileName = "manifest.json";
 
@@ -27,48 +26,60 @@ internal static partial class DeploymentManifest
         public static Entry Of(EmittedFile file)
         {
             if (file.Bytes is { } bytes) return new Entry(file.Device, file.FileName, file.Target, Convert.ToHexStringLower(SHA256.HashData(bytes)), []);
-            string content = file.Content;
-            return new Entry(file.Device, file.FileName, file.Target, Sha256OfUtf8(content), OwnedNames(content));
+            var content = file.Utf8Content.Chunks;
+            return new Entry(file.Device, file.FileName, file.Target, HashOf(content), OwnedNames(content));
         }
     }
 
     // A configuration can be tens of megabytes (a Junos filter of 20k rules: 36 MB), and this runs
-    // while the compile holds it: its UTF-8 bytes are hashed a block at a time rather than
-    // copied whole, and its PK- names (on nearly every line) are found without a Match object
-    // per occurrence. Together those copies were as large as the text itself, twice (issue 18).
-    private static string Sha256OfUtf8(string text)
+    // while the compile holds it: its UTF-8 chunks are hashed and scanned as they are, never
+    // copied whole, and its PK- names (on nearly every line) are found without an object per
+    // occurrence (issue 18).
+    private static string HashOf(IReadOnlyList<ReadOnlyMemory<byte>> chunks)
     {
-        const int Block = 16 * 1024;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var encoder = new UTF8Encoding(false).GetEncoder();
-        var buffer = new byte[Encoding.UTF8.GetMaxByteCount(Block)];
-        for (int start = 0; start < text.Length; start += Block)
-        {
-            int length = Math.Min(Block, text.Length - start);
-            int count = encoder.GetBytes(text.AsSpan(start, length), buffer, flush: start + length == text.Length);
-            hash.AppendData(buffer, 0, count);
-        }
+        foreach (var chunk in chunks) hash.AppendData(chunk.Span);
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    /// <summary>Every PK- name in the text, each once, in the order of first use.</summary>
-    private static List<string> OwnedNames(string text)
+    /// <summary>Every PK- name in the text (<c>PK-</c> and at least one of A–Z a–z 0–9 _ . -), each once, in the order of first use.</summary>
+    private static List<string> OwnedNames(IReadOnlyList<ReadOnlyMemory<byte>> chunks)
     {
         var names = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var lookup = seen.GetAlternateLookup<ReadOnlySpan<char>>();
-        foreach (var match in OwnedName().EnumerateMatches(text))
+        Span<char> buffer = stackalloc char[256];
+        // Chunks end at line ends, so no name is split between two; names are ASCII, so a byte is a character.
+        foreach (var chunk in chunks)
         {
-            var name = text.AsSpan(match.Index, match.Length);
-            if (lookup.Contains(name)) continue;
-            string owned = name.ToString();
-            seen.Add(owned);
-            names.Add(owned);
+            var text = chunk.Span;
+            int at = text.IndexOf("PK-"u8);
+            while (at >= 0)
+            {
+                int end = at + 3;
+                while (end < text.Length && NameBytes.Contains(text[end])) end++;
+                if (end > at + 3)
+                {
+                    var bytes = text[at..end];
+                    var name = bytes.Length <= buffer.Length ? buffer[..bytes.Length] : new char[bytes.Length];
+                    for (int i = 0; i < bytes.Length; i++) name[i] = (char)bytes[i];
+                    if (!lookup.Contains(name))
+                    {
+                        string owned = new(name);
+                        seen.Add(owned);
+                        names.Add(owned);
+                    }
+                }
+                int next = text[end..].IndexOf("PK-"u8);
+                at = next < 0 ? -1 : end + next;
+            }
         }
         return names;
     }
 
-    /// <summary>Writes the manifest of <paramref name="files"/> and removes the devices of the previous one that are gone.</summary>
+    private static readonly System.Buffers.SearchValues<byte> NameBytes =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"u8);
+
     public static void Update(string outputDir, IReadOnlyList<Entry> files)
     {
         string path = Path.Combine(outputDir, FileName);
@@ -185,7 +196,4 @@ internal static partial class DeploymentManifest
         }
         if (!Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
     }
-
-    [GeneratedRegex(@"PK-[A-Za-z0-9_.\-]+")]
-    private static partial Regex OwnedName();
 }

@@ -215,8 +215,7 @@ internal sealed class OutputWriter : IDisposable
             }
             else
             {
-                using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false));
-                writer.Write(file.Content);
+                foreach (var chunk in file.Utf8Content.Chunks) stream.Write(chunk.Span);
             }
         });
     }

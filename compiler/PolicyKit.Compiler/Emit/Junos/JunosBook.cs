@@ -22,11 +22,13 @@ public sealed class JunosBook
     // The order definitions are written in: referenced objects before the objects using them.
     private static readonly string[] KindOrder = [PrefixList, Damping, Community, AsPath, PolicyStatement, Policer, FilterInet, FilterInet6];
 
-    private readonly List<(string Kind, string Name, IReadOnlyList<string> Body)> _definitions = [];
-    private readonly Dictionary<(string Kind, string Name), IReadOnlyList<string>> _byName = [];
+    private readonly List<(string Kind, string Name, JunosBody Body)> _definitions = [];
+    private readonly Dictionary<(string Kind, string Name), JunosBody> _byName = [];
 
-    public string Add(string kind, string baseName, IReadOnlyList<string> body)
+    public string Add(string kind, string baseName, IReadOnlyList<string> lines)
     {
+        // Kept as UTF-8 until written (JunosBody): the lines' strings go as soon as this returns.
+        var body = new JunosBody(lines);
         for (int i = 1; ; i++)
         {
             string candidate = i == 1 ? baseName : JunosSyntax.Fit($"{baseName}-{i}", 64);
@@ -36,7 +38,7 @@ public sealed class JunosBook
                 _definitions.Add((kind, candidate, body));
                 return candidate;
             }
-            if (existing.SequenceEqual(body, StringComparer.Ordinal)) return candidate;
+            if (existing.SameAs(body)) return candidate;
         }
     }
 
@@ -52,7 +54,14 @@ public sealed class JunosBook
                 // or policer settings the policy no longer has are deleted with the object, and
                 // Junos applies delete and set together (docs/targets.md, "Re-applying").
                 w.Line($"delete {kind} {name}");
-                foreach (var line in body) w.Line(line.Length == 0 ? $"set {kind} {name}" : $"set {kind} {name} {line}");
+                // One head per object, not a string per line: a filter can be 100k lines.
+                string head = $"set {kind} {name} ";
+                for (int i = 0; i < body.Count; i++)
+                {
+                    var line = body.Line(i);
+                    if (line.IsEmpty) w.Line($"set {kind} {name}");
+                    else w.Line(head, line);
+                }
                 w.Blank();
             }
         }

@@ -64,7 +64,7 @@ public sealed class JunosEmitter : ConfigEmitter
         var lo0 = new LoopbackFilter();
         var global = new ConfigWriter("#", " ");
         EmitGlobal(e, global, book, lo0);
-        if (global.ToString().Length > 0)
+        if (!global.IsEmpty)
         {
             body.Comment("Router-wide multicast protection");
             body.Append(global);
@@ -338,9 +338,9 @@ public sealed class JunosEmitter : ConfigEmitter
         {
             int n = 0;
             var rules = FilterLowering.Lower(control, IpFamily.V4);
-            foreach (var rule in rules)
+            foreach (var (from, then) in JunosTerms.FirewallTerms(rules, IpFamily.V4, "igmp"))
             {
-                v4.Add($"igmp-control-{++n}", JunosTerms.FirewallFrom(rule, IpFamily.V4, "igmp"), JunosTerms.FirewallThen(rule.Action, rule.Log));
+                v4.Add($"igmp-control-{++n}", from, then);
             }
             // All other IGMP is dropped (the guide's "deny igmp any any"), unless the list already ends so.
             if (rules.LastOrDefault() is not { Action: RuleAction.Deny, Source: null, Destination: null, IgmpType: null })
@@ -350,9 +350,9 @@ public sealed class JunosEmitter : ConfigEmitter
         if (iface.SourceFilter is { } source && !e.IsUnsupported("source-filter"))
         {
             int n = 0;
-            foreach (var rule in FilterLowering.Lower(source, IpFamily.V4))
+            foreach (var (from, then) in JunosTerms.FirewallTerms(FilterLowering.LowerEach(source, IpFamily.V4), IpFamily.V4))
             {
-                v4.Add($"source-{++n}", JunosTerms.FirewallFrom(rule, IpFamily.V4), JunosTerms.FirewallThen(rule.Action, rule.Log));
+                v4.Add($"source-{++n}", from, then);
             }
             // The source filter's implicit deny covers routable multicast; link-local control
             // groups (224.0.0.0/24: PIM hellos, IGMPv3 reports, OSPF) always pass.
@@ -381,9 +381,9 @@ public sealed class JunosEmitter : ConfigEmitter
         if (iface.SourceFilter is { } source6 && FilterLowering.AppliesTo(source6, IpFamily.V6) && !e.IsUnsupported("source-filter"))
         {
             int n = 0;
-            foreach (var rule in FilterLowering.Lower(source6, IpFamily.V6))
+            foreach (var (from, then) in JunosTerms.FirewallTerms(FilterLowering.LowerEach(source6, IpFamily.V6), IpFamily.V6))
             {
-                v6.Add($"source-{++n}", JunosTerms.FirewallFrom(rule, IpFamily.V6), JunosTerms.FirewallThen(rule.Action, rule.Log));
+                v6.Add($"source-{++n}", from, then);
             }
             v6.Add("source-implicit-deny", ["destination-address ff00::/8", "destination-address ff01::/16 except", "destination-address ff02::/16 except"], ["discard"]);
         }

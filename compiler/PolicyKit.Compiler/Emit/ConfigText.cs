@@ -1,0 +1,58 @@
+using System.Buffers;
+using System.Text;
+
+namespace PolicyKit.Compiler.Emit;
+
+/// <summary>
+/// A rendered configuration as the <see cref="ConfigWriter"/> left it: UTF-8 chunks of whole
+/// lines ("\n"-terminated), which are the file's bytes. A 20k-rule filter renders tens of
+/// megabytes; written to its file and scanned (MP4032, the manifest's hash and names) chunk by
+/// chunk, it is never made one string unless something asks for <see cref="ToString"/>.
+/// </summary>
+public sealed class ConfigText(IReadOnlyList<ReadOnlyMemory<byte>> chunks)
+{
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>The bytes in order; every chunk ends at a line end (whole UTF-8 sequences).</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> Chunks => chunks;
+
+    /// <summary>The text of <paramref name="text"/> as one chunk.</summary>
+    public static ConfigText Of(string text) => new(text.Length == 0 ? [] : [Utf8.GetBytes(text)]);
+
+    /// <summary>
+    /// The text, one chunk at a time, decoded into a buffer that is reused for the next chunk:
+    /// a caller keeping part of a chunk past it must copy that part.
+    /// </summary>
+    public IEnumerable<ReadOnlyMemory<char>> Decoded()
+    {
+        char[] buffer = [];
+        try
+        {
+            foreach (var chunk in chunks)
+            {
+                int needed = Utf8.GetMaxCharCount(chunk.Length);
+                if (buffer.Length < needed)
+                {
+                    if (buffer.Length > 0) ArrayPool<char>.Shared.Return(buffer);
+                    buffer = ArrayPool<char>.Shared.Rent(needed);
+                }
+                int count = Utf8.GetChars(chunk.Span, buffer);
+                yield return new ReadOnlyMemory<char>(buffer, 0, count);
+            }
+        }
+        finally
+        {
+            if (buffer.Length > 0) ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    public override string ToString()
+    {
+        long length = 0;
+        foreach (var chunk in chunks) length += Utf8.GetCharCount(chunk.Span);
+        return string.Create(checked((int)length), chunks, static (text, parts) =>
+        {
+            foreach (var part in parts) text = text[Utf8.GetChars(part.Span, text)..];
+        });
+    }
+}
