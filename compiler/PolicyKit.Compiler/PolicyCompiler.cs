@@ -48,14 +48,18 @@ public static class PolicyCompiler
         {
             return (Finish(path, null, diagnostics, files.Select(f => f.Source).ToList(), options), IrrOutcome.None);
         }
+        var sources = files.Select(f => f.Source).ToList();
         // IRR-built sets are answered before binding, so the binder sees plain prefix sets.
         var irr = new IrrStage(reader, diagnostics, options).Resolve(files, path, refreshLock, requireOrigins);
         var model = new Binder(diagnostics) { IrrSets = irr.Sets, IrrHashText = irr.Lock.IsEmpty ? null : IrrLockFile.Format(irr.Lock) }.Bind(files);
+        // The syntax trees are not used after binding (the model holds spans into the sources): not
+        // referenced from here on, they go before the checks run (19 MB at 20k rules, issue 18).
+        files = null!;
         if (model is not null && !diagnostics.HasErrors)
         {
             PolicyChecks.Run(model, options, diagnostics);
         }
-        return (Finish(path, model, diagnostics, files.Select(f => f.Source).ToList(), options), irr);
+        return (Finish(path, model, diagnostics, sources, options), irr);
     }
 
     private static CheckResult Finish(string path, Model.PolicyModel? model, DiagnosticBag bag, IReadOnlyList<Text.SourceFile> files, CompilationOptions options)

@@ -30,45 +30,61 @@ public static class SequenceNumbers
     /// <paramref name="maxSequence"/> is the platform's largest number; <paramref name="step"/> the
     /// plain step used when the list does not fit the bands.
     /// </summary>
-    public static IReadOnlyList<(long Sequence, string Entry)> Assign(IReadOnlyList<string> entries, long maxSequence, int step)
+    public static IReadOnlyList<(long Sequence, string Entry)> Assign(IReadOnlyList<string> entries, long maxSequence, int step) =>
+        Number(entries, maxSequence, step).Select(n => (n.Sequence, entries[n.Index])).ToList();
+
+    /// <summary>
+    /// As <see cref="Assign"/>, naming each entry by its index: a caller writing a long list reads
+    /// one entry at a time (a <see cref="Cisco.DistinctEntries"/> makes a string per read) and no
+    /// list of every entry's text is held.
+    /// </summary>
+    public static IReadOnlyList<(long Sequence, int Index)> Number(IReadOnlyList<string> entries, long maxSequence, int step)
     {
         var runs = Runs(entries);
         foreach (long band in Bands)
         {
             if (runs.Count * band > maxSequence || runs.Any(r => r.Count > band)) continue;
-            var numbered = new List<(long, string)>(entries.Count);
+            var numbered = new List<(long, int)>(entries.Count);
             for (int r = 0; r < runs.Count; r++)
             {
                 long first = r * band + 1;
+                var (start, count) = runs[r];
+                var ideal = new (long Ideal, int Index)[count];
+                for (int i = 0; i < count; i++) ideal[i] = (Ideal(entries[start + i], band), start + i);
+                // By ideal place, ties by the entry's text (read again only for a tie).
+                Array.Sort(ideal, (a, b) => a.Ideal != b.Ideal ? a.Ideal.CompareTo(b.Ideal) : string.CompareOrdinal(entries[a.Index], entries[b.Index]));
                 var taken = new HashSet<long>();
-                var run = new List<(long, string)>(runs[r].Count);
-                foreach (var (ideal, entry) in runs[r].Select(e => (Ideal(e, band), e)).OrderBy(x => x.Item1).ThenBy(x => x.e, StringComparer.Ordinal))
+                var run = new List<(long, int)>(count);
+                foreach (var (place, index) in ideal)
                 {
-                    long slot = ideal;
+                    long slot = place;
                     while (!taken.Add(slot)) slot = (slot + 1) % band;
-                    run.Add((first + slot, entry));
+                    run.Add((first + slot, index));
                 }
                 // A collision at the top of the band wraps to its bottom: keep the run in number order.
                 numbered.AddRange(run.OrderBy(x => x.Item1));
             }
             return numbered;
         }
-        return entries.Select((e, i) => ((long)(i + 1) * step, e)).ToList();
+        var plain = new (long, int)[entries.Count];
+        for (int i = 0; i < plain.Length; i++) plain[i] = ((long)(i + 1) * step, i);
+        return plain;
     }
 
-    /// <summary>Consecutive entries with one action ("permit …", "deny …", with or without log); any other entry is a run of its own.</summary>
-    private static List<List<string>> Runs(IReadOnlyList<string> entries)
+    /// <summary>Consecutive entries with one action ("permit …", "deny …", with or without log), as (first index, count); any other entry is a run of its own.</summary>
+    private static List<(int Start, int Count)> Runs(IReadOnlyList<string> entries)
     {
-        var runs = new List<List<string>>();
+        var runs = new List<(int Start, int Count)>();
         string? action = null;
-        foreach (var entry in entries)
+        for (int i = 0; i < entries.Count; i++)
         {
+            string entry = entries[i];
             // A logging entry is its own kind of action: which of two matching entries comes
             // first decides whether the packet is logged.
             string first = FirstWord(entry);
             string? thisAction = first is "permit" or "deny" ? first + (entry.EndsWith(" log", StringComparison.Ordinal) || entry.EndsWith(" log-input", StringComparison.Ordinal) ? " log" : "") : null;
-            if (thisAction is null || thisAction != action || runs.Count == 0) runs.Add([]);
-            runs[^1].Add(entry);
+            if (thisAction is null || thisAction != action || runs.Count == 0) runs.Add((i, 0));
+            runs[^1] = (runs[^1].Start, runs[^1].Count + 1);
             action = thisAction;
         }
         return runs;

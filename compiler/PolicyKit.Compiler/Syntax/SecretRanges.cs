@@ -59,50 +59,87 @@ public sealed class SecretRanges
 
     private static List<(int Start, int End)> Find(string text)
     {
-        var lexer = new MpolLexer(new PolicyParser.StringCharStream(text));
-        lexer.RemoveErrorListeners();
-        var tokens = new List<IToken>();
-        for (var t = lexer.NextToken(); ; t = lexer.NextToken())
-        {
-            if (t.Channel == TokenConstants.DefaultChannel || t.Type == TokenConstants.EOF) tokens.Add(t);
-            if (t.Type == TokenConstants.EOF) break;
-        }
-
+        // The tokens go by in a short window (a rule looks a few tokens ahead, then skips to the
+        // statement's end): a large policy is hundreds of thousands of tokens, none kept.
+        var tokens = new TokenWindow(new MpolLexer(new PolicyParser.StringCharStream(text)));
         var ranges = new List<(int, int)>();
-        for (int i = 0; i < tokens.Count; i++)
+        while (tokens[0].Type != TokenConstants.EOF)
         {
-            int type = tokens[i].Type;
-            int next = i + 1 < tokens.Count ? tokens[i + 1].Type : TokenConstants.EOF;
+            int type = tokens[0].Type;
+            int next = tokens[1].Type;
             int from;
-            if (type == MpolLexer.SECRET) from = i + 1;
-            else if (type == MpolLexer.MD5 && next != MpolLexer.SECRET) from = i + 1;
-            else if (type == MpolLexer.TCP_AO && next != MpolLexer.KEYCHAIN) from = i + 1;
+            if (type == MpolLexer.SECRET) from = 1;
+            else if (type == MpolLexer.MD5 && next != MpolLexer.SECRET) from = 1;
+            else if (type == MpolLexer.TCP_AO && next != MpolLexer.KEYCHAIN) from = 1;
             else if (type == MpolLexer.KEY && next == MpolLexer.INT)
             {
                 // A keychain's `key N secret …`; with `secret` missing, what follows the number is the value.
-                if (i + 2 >= tokens.Count || tokens[i + 2].Type == MpolLexer.SECRET) continue;
-                from = i + 2;
+                if (tokens[2].Type is MpolLexer.SECRET or TokenConstants.EOF)
+                {
+                    tokens.Skip(1);
+                    continue;
+                }
+                from = 2;
             }
-            else if (type is MpolLexer.KEY or MpolLexer.CERT or MpolLexer.CA && next != TokenConstants.EOF) from = i + 1;
-            else continue;
+            else if (type is MpolLexer.KEY or MpolLexer.CERT or MpolLexer.CA && next != TokenConstants.EOF) from = 1;
+            else
+            {
+                tokens.Skip(1);
+                continue;
+            }
 
             // env("NAME") / file("path") name where a secret is, not the secret: left readable.
             if (IsReference(tokens, from)) from += 4;
-            int end = from;
-            while (end < tokens.Count && !Ends(tokens[end])) end++;
-            if (end == from) continue;
-            int start = tokens[from].StartIndex;
+            tokens.Skip(from);
+            if (Ends(tokens[0])) continue;
+            int start = tokens[0].StartIndex;
+            while (!Ends(tokens[0])) tokens.Skip(1);
             // Up to the terminator (or the end of the file), so a comment or an unterminated
             // string's remainder between the tokens is covered too.
-            int stop = end < tokens.Count && tokens[end].Type != TokenConstants.EOF ? tokens[end].StartIndex : text.Length;
+            int stop = tokens[0].Type != TokenConstants.EOF ? tokens[0].StartIndex : text.Length;
             if (stop > start) ranges.Add((start, stop));
-            i = end - 1;
         }
         return ranges;
     }
 
-    private static bool IsReference(List<IToken> tokens, int at) =>
-        at + 3 < tokens.Count && tokens[at].Type is MpolLexer.ENV or MpolLexer.FILE && tokens[at + 1].Text == "(" &&
+    /// <summary>The lexer's default-channel tokens from the current one on; <c>[k]</c> looks k ahead (EOF past the end).</summary>
+    private sealed class TokenWindow
+    {
+        private readonly MpolLexer _lexer;
+        private readonly List<IToken> _ahead = [];
+
+        public TokenWindow(MpolLexer lexer)
+        {
+            _lexer = lexer;
+            _lexer.RemoveErrorListeners();
+        }
+
+        public IToken this[int k]
+        {
+            get
+            {
+                while (_ahead.Count <= k)
+                {
+                    if (_ahead.Count > 0 && _ahead[^1].Type == TokenConstants.EOF) return _ahead[^1];
+                    var t = _lexer.NextToken();
+                    if (t.Channel == TokenConstants.DefaultChannel || t.Type == TokenConstants.EOF) _ahead.Add(t);
+                }
+                return _ahead[k];
+            }
+        }
+
+        public void Skip(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (this[0].Type == TokenConstants.EOF) return;
+                _ahead.RemoveAt(0);
+            }
+        }
+    }
+
+    private static bool IsReference(TokenWindow tokens, int at) =>
+        tokens[at].Type is MpolLexer.ENV or MpolLexer.FILE && tokens[at + 1].Text == "(" &&
         tokens[at + 2].Type == MpolLexer.STRING && tokens[at + 3].Text == ")";
 
     private static bool Ends(IToken token) =>

@@ -13,69 +13,6 @@ public enum AclKind
 public sealed record CiscoAcl(string Name, IpFamily Family, AclKind Kind, IReadOnlyList<string> Entries);
 
 /// <summary>
-/// ACL entries without repeats, in first-occurrence order: what <see cref="AclBook.Add"/> keeps of
-/// any list. A filter's entries are rendered once per compile (and made distinct then), while
-/// every device that uses the filter adds them to its book; the book need not look for repeats
-/// again (tens of thousands of entries per device for a large join filter).
-/// </summary>
-/// <remarks>
-/// Kept as UTF-8 with line ends (an entry is made a string again when read): the memo keeps a
-/// filter's entries for the whole compile, and as strings a 20k-rule filter's 80k entries were
-/// 12 MB held while the other devices emit (issue 18).
-/// </remarks>
-public sealed class DistinctEntries : IReadOnlyList<string>
-{
-    private static readonly System.Text.UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
-
-    private readonly byte[] _bytes;
-    private readonly int[] _ends;
-
-    private DistinctEntries(List<string> entries)
-    {
-        _ends = new int[entries.Count];
-        int total = 0;
-        foreach (var entry in entries) total += Utf8.GetByteCount(entry);
-        _bytes = new byte[total];
-        int at = 0;
-        for (int i = 0; i < entries.Count; i++)
-        {
-            at += Utf8.GetBytes(entries[i], _bytes.AsSpan(at));
-            _ends[i] = at;
-        }
-    }
-
-    public static DistinctEntries Of(IEnumerable<string> entries)
-    {
-        int count = entries.TryGetNonEnumeratedCount(out int known) ? known : 0;
-        var seen = new HashSet<string>(count, StringComparer.Ordinal);
-        var distinct = new List<string>(count);
-        foreach (var entry in entries)
-        {
-            if (seen.Add(entry)) distinct.Add(entry);
-        }
-        return new DistinctEntries(distinct);
-    }
-
-    public int Count => _ends.Length;
-
-    public string this[int index]
-    {
-        get
-        {
-            int start = index == 0 ? 0 : _ends[index - 1];
-            return Utf8.GetString(_bytes, start, _ends[index] - start);
-        }
-    }
-
-    public IEnumerator<string> GetEnumerator()
-    {
-        for (int i = 0; i < _ends.Length; i++) yield return this[i];
-    }
-
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-}
-
-/// <summary>
 /// Collects the ACLs and prefix lists a device uses, by name, in first-use order. Names are
 /// derived from policy names only (PK-&lt;NAME&gt;[-SUFFIX]), so they are stable across compiles
 /// and never collide: a second, different definition under one name gets a numeric suffix.
@@ -107,13 +44,14 @@ public sealed class AclBook(Func<IpFamily, AclKind, string> denyAll)
             return baseName;
         var given = entries;
         // In a first-match list a repeated entry never matches anything new: keep the first.
-        if (entries is not DistinctEntries) entries = entries.Distinct(StringComparer.Ordinal).ToList();
+        // Kept compact (DistinctEntries) until the device is written: a source filter's ACL can be 80k entries.
+        if (entries is not DistinctEntries) entries = DistinctEntries.Of(entries);
         // Never an empty list: IOS takes a referenced ACL without entries as "permit any" in
         // several features, the opposite of a filter that matches nothing in this family.
         if (entries.Count == 0) entries = [denyAll(family, kind)];
         // Nothing after an entry that matches everything can ever match: cut it.
         int catchAll = IndexOfCatchAll(entries);
-        if (catchAll >= 0 && catchAll < entries.Count - 1) entries = entries.Take(catchAll + 1).ToList();
+        if (catchAll >= 0 && catchAll < entries.Count - 1) entries = DistinctEntries.Of(entries.Take(catchAll + 1));
         string name = Unique(baseName, n => _aclsByName.TryGetValue((n, family), out var existing)
             ? existing.Acl.Kind == kind && existing.Acl.Entries.SequenceEqual(entries)
             : (bool?)null);
@@ -156,6 +94,8 @@ public sealed class AclBook(Func<IpFamily, AclKind, string> denyAll)
     {
         for (int i = 0; i < entries.Count; i++)
         {
+            // The catch-alls are short: a long entry is not read (a DistinctEntries entry is made a string to be read).
+            if (entries is DistinctEntries compact && compact.ByteLength(i) > 20) continue;
             if (entries[i] is "permit any" or "deny any" or "permit ip any any" or "deny ip any any" or "permit ipv4 any any" or
                 "deny ipv4 any any" or "permit ipv6 any any" or "deny ipv6 any any") return i;
         }

@@ -84,7 +84,7 @@ public class IosXeEmitter : ConfigEmitter
             {
                 // IPv6 access lists take the number as `sequence N` (as show running-config writes them).
                 string keyword = acl.Family == IpFamily.V6 ? "sequence " : "";
-                foreach (var (seq, entry) in SequenceNumbers.Assign(acl.Entries, MaxAclSequence, 10)) w.Line($"{keyword}{SequenceNumbers.Format(seq)} {entry}");
+                foreach (var (seq, index) in SequenceNumbers.Number(acl.Entries, MaxAclSequence, 10)) w.Line($"{keyword}{SequenceNumbers.Format(seq)} ", acl.Entries[index]);
             });
             w.Line("!");
         }
@@ -506,7 +506,8 @@ public class IosXeEmitter : ConfigEmitter
     /// </summary>
     protected virtual void EmitInboundAcl(DeviceEmission e, ConfigWriter w, AclBook acls, InterfacePolicy iface)
     {
-        var entries = new List<string>();
+        // Built without repeats as UTF-8 (DistinctEntries): a source filter's entries are copied, not made strings again.
+        var entries = new DistinctEntries.Builder();
         var igmp = iface.Igmp;
         var mld = iface.Mld;
         if (igmp?.DropQueries == true)
@@ -526,16 +527,16 @@ public class IosXeEmitter : ConfigEmitter
         if (iface.SourceFilter is { } source)
         {
             entries.AddRange(ExtendedEntriesOf(source, IpFamily.V4));
-            entries.AddRange(RoutableMulticast.Select(m => $"deny ip any {CiscoSyntax.V4(m)}"));
+            entries.AddRange(RoutableMulticast.Select(m => $"deny ip any {CiscoSyntax.V4(m)}").ToList());
             e.Emitted("source-filter");
         }
         if (entries.Count > 0)
         {
             entries.Add("permit ip any any");
-            w.Line($"ip access-group {acls.Add(AclBook.NameFor(iface.Name, "IN"), IpFamily.V4, AclKind.Extended, entries)} in");
+            w.Line($"ip access-group {acls.Add(AclBook.NameFor(iface.Name, "IN"), IpFamily.V4, AclKind.Extended, entries.Build())} in");
         }
 
-        var v6 = new List<string>();
+        var v6 = new DistinctEntries.Builder();
         if (mld?.DropQueries == true)
         {
             v6.Add("deny icmp any any mld-query");
@@ -549,7 +550,7 @@ public class IosXeEmitter : ConfigEmitter
         if (v6.Count > 0)
         {
             v6.Add("permit ipv6 any any");
-            w.Line($"ipv6 traffic-filter {acls.Add(AclBook.NameFor(iface.Name, "IN-V6"), IpFamily.V6, AclKind.Extended, v6)} in");
+            w.Line($"ipv6 traffic-filter {acls.Add(AclBook.NameFor(iface.Name, "IN-V6"), IpFamily.V6, AclKind.Extended, v6.Build())} in");
         }
     }
 

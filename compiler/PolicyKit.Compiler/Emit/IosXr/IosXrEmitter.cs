@@ -86,11 +86,11 @@ public sealed class IosXrEmitter : IosXeEmitter
                 // Numbered so that an inserted entry changes one line (SequenceNumbers); the number
                 // is written into the line, not made a string of its own.
                 Span<char> number = stackalloc char[21];
-                foreach (var (seq, entry) in SequenceNumbers.Assign(acl.Entries, MaxXrAclSequence, 10))
+                foreach (var (seq, index) in SequenceNumbers.Number(acl.Entries, MaxXrAclSequence, 10))
                 {
                     seq.TryFormat(number, out int digits, default, CultureInfo.InvariantCulture);
                     number[digits] = ' ';
-                    w.Line(number[..(digits + 1)], entry);
+                    w.Line(number[..(digits + 1)], acl.Entries[index]);
                 }
             });
             w.Line("!");

@@ -25,10 +25,12 @@ public sealed class JunosBook
     private readonly List<(string Kind, string Name, JunosBody Body)> _definitions = [];
     private readonly Dictionary<(string Kind, string Name), JunosBody> _byName = [];
 
-    public string Add(string kind, string baseName, IReadOnlyList<string> lines)
+    public string Add(string kind, string baseName, IReadOnlyList<string> lines) => Add(kind, baseName, new JunosBody(lines));
+
+    public string Add(string kind, string baseName, JunosTerms terms) => Add(kind, baseName, terms.Body);
+
+    private string Add(string kind, string baseName, JunosBody body)
     {
-        // Kept as UTF-8 until written (JunosBody): the lines' strings go as soon as this returns.
-        var body = new JunosBody(lines);
         for (int i = 1; ; i++)
         {
             string candidate = i == 1 ? baseName : JunosSyntax.Fit($"{baseName}-{i}", 64);

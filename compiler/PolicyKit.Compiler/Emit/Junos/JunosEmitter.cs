@@ -144,7 +144,7 @@ public sealed class JunosEmitter : ConfigEmitter
                     // interface's own statements replace it, so it is written there again below.
                     w.Comment($"{protocol} default-limit {defaultLimit.Max}: every interface, and on each interface below that sets no limit of its own");
                     if (defaultLimit.Max < 1)
-                        w.Line($"set protocols {protocol} interface all group-policy {book.Add(JunosBook.PolicyStatement, JunosSyntax.Name($"{protocol}-LIMIT-ZERO"), RejectAll().Lines)}");
+                        w.Line($"set protocols {protocol} interface all group-policy {book.Add(JunosBook.PolicyStatement, JunosSyntax.Name($"{protocol}-LIMIT-ZERO"), RejectAll())}");
                     else
                         w.Line($"set protocols {protocol} interface all group-limit {defaultLimit.Max}");
                 }
@@ -197,7 +197,7 @@ public sealed class JunosEmitter : ConfigEmitter
         var notes = new List<string>();
         var terms = JunosTerms.ChannelPolicy(filter, families, notes);
         foreach (var note in notes) w.Comment(note);
-        return book.Add(JunosBook.PolicyStatement, JunosSyntax.Name(filter.Name, filter.IsInline ? null : suffix), terms.Lines);
+        return book.Add(JunosBook.PolicyStatement, JunosSyntax.Name(filter.Name, filter.IsInline ? null : suffix), terms);
     }
 
     // ── interfaces ──
@@ -245,7 +245,7 @@ public sealed class JunosEmitter : ConfigEmitter
                     var names = pim.PermittedNeighbors!.SetNames;
                     name = JunosSyntax.Name(names.Length == 1 ? names[0] : $"{iface.Name}-PIM", "NEIGHBORS");
                 }
-                w.Line($"{at} neighbor-policy {book.Add(JunosBook.PolicyStatement, name, terms.Lines)}");
+                w.Line($"{at} neighbor-policy {book.Add(JunosBook.PolicyStatement, name, terms)}");
                 e.Emitted("pim neighbor filter");
             }
             // bsr-border: the device-wide bootstrap import/export policies (EmitBsrBorder).
@@ -308,7 +308,7 @@ public sealed class JunosEmitter : ConfigEmitter
         {
             // group-limit starts at 1: a limit of 0 admits nothing, which a reject-all group policy
             // says (written first, so that no access policy accepts a join before it).
-            w.Line($"{at} group-policy {book.Add(JunosBook.PolicyStatement, JunosSyntax.Name($"{p}-LIMIT-ZERO"), RejectAll().Lines)}");
+            w.Line($"{at} group-policy {book.Add(JunosBook.PolicyStatement, JunosSyntax.Name($"{p}-LIMIT-ZERO"), RejectAll())}");
             return;
         }
         w.Line($"{at} group-limit {limit.Max}");
@@ -362,7 +362,7 @@ public sealed class JunosEmitter : ConfigEmitter
         if (v4.Count > 0)
         {
             v4.Add("accept-rest", [], ["accept"]);
-            string name = book.Add(JunosBook.FilterInet, JunosSyntax.Name(FilterBasis(iface), "IN"), v4.Lines);
+            string name = book.Add(JunosBook.FilterInet, JunosSyntax.Name(FilterBasis(iface), "IN"), v4);
             w.Line($"set interfaces {physical} unit {unit} family inet filter input {name}");
         }
 
@@ -390,7 +390,7 @@ public sealed class JunosEmitter : ConfigEmitter
         if (v6.Count > 0)
         {
             v6.Add("accept-rest", [], ["accept"]);
-            string name = book.Add(JunosBook.FilterInet6, JunosSyntax.Name(FilterBasis(iface), "IN-V6"), v6.Lines);
+            string name = book.Add(JunosBook.FilterInet6, JunosSyntax.Name(FilterBasis(iface), "IN-V6"), v6);
             w.Line($"set interfaces {physical} unit {unit} family inet6 filter input {name}");
         }
     }
@@ -430,9 +430,9 @@ public sealed class JunosEmitter : ConfigEmitter
                 string basis = $"{e.Device.Name}-{logical}-BOUNDARY{(iface.Boundaries.Length > 1 ? $"{k + 1}" : "")}";
                 var terms = JunosTerms.ChannelPolicy(boundary.Filter, Both, notes, extraFrom: [$"interface {logical}"], permit: "next policy");
                 if (boundary.Filter.Rules.All(r => r.Match.Sources is null))
-                    scope.Add(book.Add(JunosBook.PolicyStatement, JunosSyntax.Name(basis, "SCOPE"), terms.Lines));
+                    scope.Add(book.Add(JunosBook.PolicyStatement, JunosSyntax.Name(basis, "SCOPE"), terms));
                 else
-                    join.Add(book.Add(JunosBook.PolicyStatement, JunosSyntax.Name(basis, "JOIN"), terms.Lines));
+                    join.Add(book.Add(JunosBook.PolicyStatement, JunosSyntax.Name(basis, "JOIN"), terms));
                 e.Emitted(construct);
             }
         }
@@ -459,8 +459,8 @@ public sealed class JunosEmitter : ConfigEmitter
         w.Comment("BSR border: bootstrap messages stop at " + string.Join(", ", borders));
         foreach (var family in new[] { "inet", "inet6" })
         {
-            w.Line($"set protocols pim rp bootstrap family {family} import {book.Add(JunosBook.PolicyStatement, JunosSyntax.Name(e.Device.Name, "BSR-IMPORT"), import.Lines)}");
-            w.Line($"set protocols pim rp bootstrap family {family} export {book.Add(JunosBook.PolicyStatement, JunosSyntax.Name(e.Device.Name, "BSR-EXPORT"), export.Lines)}");
+            w.Line($"set protocols pim rp bootstrap family {family} import {book.Add(JunosBook.PolicyStatement, JunosSyntax.Name(e.Device.Name, "BSR-IMPORT"), import)}");
+            w.Line($"set protocols pim rp bootstrap family {family} export {book.Add(JunosBook.PolicyStatement, JunosSyntax.Name(e.Device.Name, "BSR-EXPORT"), export)}");
         }
         w.Blank();
         e.Emitted("bsr-border");
@@ -602,7 +602,7 @@ public sealed class JunosEmitter : ConfigEmitter
             ]);
             var terms = new JunosTerms();
             terms.Add("damping", [], [$"damping {profile}"]);
-            damping = book.Add(JunosBook.PolicyStatement, JunosSyntax.Name(d.Name, "DAMPING"), terms.Lines);
+            damping = book.Add(JunosBook.PolicyStatement, JunosSyntax.Name(d.Name, "DAMPING"), terms);
             w.Line("set protocols bgp damping");
             e.Emitted("bgp damping");
         }
@@ -655,7 +655,7 @@ public sealed class JunosEmitter : ConfigEmitter
             bool filters = !e.IsUnsupported("bgp prefix-filter");
             if (n.PrefixFilterIn is { } filterIn && filters)
             {
-                imports.Add(book.Add(JunosBook.PolicyStatement, JunosSyntax.Name(filterIn.Name), JunosTerms.PrefixPolicy(filterIn, "accept").Lines));
+                imports.Add(book.Add(JunosBook.PolicyStatement, JunosSyntax.Name(filterIn.Name), JunosTerms.PrefixPolicy(filterIn, "accept")));
             }
             if (JunosInboundPolicy.RejectUnfiltered(e, book, bgp, n, inbound: true) is { } rejectIn) imports.Add(rejectIn);
             foreach (var policy in imports) w.Line($"{at} import {policy}");
@@ -665,7 +665,7 @@ public sealed class JunosEmitter : ConfigEmitter
             {
                 // Export: a permit leaves the route to BGP's default export (next policy), so the
                 // filter never advertises routes BGP would not have advertised.
-                string policy = book.Add(JunosBook.PolicyStatement, JunosSyntax.Name(filterOut.Name, "OUT"), JunosTerms.PrefixPolicy(filterOut, "next policy").Lines);
+                string policy = book.Add(JunosBook.PolicyStatement, JunosSyntax.Name(filterOut.Name, "OUT"), JunosTerms.PrefixPolicy(filterOut, "next policy"));
                 w.Line($"{at} export {policy}");
             }
             if ((n.PrefixFilterIn is not null || n.PrefixFilterOut is not null) && filters) e.Emitted("bgp prefix-filter");
@@ -830,7 +830,7 @@ public sealed class JunosEmitter : ConfigEmitter
             }
             if (terms.Count == 0) continue;
             string suffix = family == IpFamily.V4 ? "LO0" : "LO0-V6";
-            string name = book.Add(family == IpFamily.V4 ? JunosBook.FilterInet : JunosBook.FilterInet6, JunosSyntax.Name(d.Name, suffix), terms.Lines);
+            string name = book.Add(family == IpFamily.V4 ? JunosBook.FilterInet : JunosBook.FilterInet6, JunosSyntax.Name(d.Name, suffix), terms);
             string slot = $"interfaces lo0 unit 0 family {JunosSyntax.Family(family)} filter";
             if (compose)
             {

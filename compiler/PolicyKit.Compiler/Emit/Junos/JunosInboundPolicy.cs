@@ -91,7 +91,7 @@ internal static class JunosInboundPolicy
             terms.Add("first-as-other", [], ["reject"]);
             e.Emitted("bgp as-path first-as");
         }
-        return book.Add(JunosBook.PolicyStatement, name, terms.Lines);
+        return book.Add(JunosBook.PolicyStatement, name, terms);
     }
 
     /// <summary>
@@ -119,7 +119,7 @@ internal static class JunosInboundPolicy
         if (Frr.FrrInboundPolicy.OutboundRouteMapName(bgp, n) is not { } name) return null;
         var terms = new JunosTerms();
         terms.Add("communities", [], CommunityActions(book, communities));
-        return book.Add(JunosBook.PolicyStatement, name, terms.Lines);
+        return book.Add(JunosBook.PolicyStatement, name, terms);
     }
 
     /// <summary>Delete every community (<c>*:*</c>), then add the policy's: Junos deletes before it adds within a term.</summary>

@@ -9,17 +9,16 @@ namespace PolicyKit.Compiler.Emit.Junos;
 /// </summary>
 public sealed class JunosTerms
 {
-    private readonly List<string> _lines = [];
-
-    public IReadOnlyList<string> Lines => _lines;
+    /// <summary>The lines, compact (a large filter is 100k+ lines): what the book keeps.</summary>
+    public JunosBody Body { get; } = new();
 
     public int Count { get; private set; }
 
     public void Add(string term, IEnumerable<string> from, IEnumerable<string> then, IEnumerable<string>? to = null)
     {
-        foreach (var condition in from) _lines.Add($"term {term} from {condition}");
-        foreach (var condition in to ?? []) _lines.Add($"term {term} to {condition}");
-        foreach (var action in then) _lines.Add($"term {term} then {action}");
+        foreach (var condition in from) Body.Add("term ", term, " from ", condition);
+        foreach (var condition in to ?? []) Body.Add("term ", term, " to ", condition);
+        foreach (var action in then) Body.Add("term ", term, " then ", action);
         Count++;
     }
 
