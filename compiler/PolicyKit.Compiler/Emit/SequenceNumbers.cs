@@ -75,25 +75,29 @@ public static class SequenceNumbers
     private static List<(int Start, int Count)> Runs(IReadOnlyList<string> entries)
     {
         var runs = new List<(int Start, int Count)>();
-        string? action = null;
+        int action = 0;
         for (int i = 0; i < entries.Count; i++)
         {
-            string entry = entries[i];
-            // A logging entry is its own kind of action: which of two matching entries comes
-            // first decides whether the packet is logged.
-            string first = FirstWord(entry);
-            string? thisAction = first is "permit" or "deny" ? first + (entry.EndsWith(" log", StringComparison.Ordinal) || entry.EndsWith(" log-input", StringComparison.Ordinal) ? " log" : "") : null;
-            if (thisAction is null || thisAction != action || runs.Count == 0) runs.Add((i, 0));
+            // Read as bytes: a DistinctEntries entry is not made a string for this.
+            int thisAction = entries is Cisco.DistinctEntries compact ? ActionOf(compact.Utf8Entry(i)) : ActionOf(System.Text.Encoding.UTF8.GetBytes(entries[i]));
+            if (thisAction == 0 || thisAction != action || runs.Count == 0) runs.Add((i, 0));
             runs[^1] = (runs[^1].Start, runs[^1].Count + 1);
             action = thisAction;
         }
         return runs;
     }
 
-    private static string FirstWord(string entry)
+    /// <summary>
+    /// 1 permit, 2 deny, 3 and 4 the same with log (a logging entry is its own kind of action:
+    /// which of two matching entries comes first decides whether the packet is logged), 0 any other entry.
+    /// </summary>
+    private static int ActionOf(ReadOnlySpan<byte> entry)
     {
-        int space = entry.IndexOf(' ');
-        return space < 0 ? entry : entry[..space];
+        int space = entry.IndexOf((byte)' ');
+        var first = space < 0 ? entry : entry[..space];
+        int action = first.SequenceEqual("permit"u8) ? 1 : first.SequenceEqual("deny"u8) ? 2 : 0;
+        if (action == 0) return 0;
+        return entry.EndsWith(" log"u8) || entry.EndsWith(" log-input"u8) ? action + 2 : action;
     }
 
     /// <summary>The place in the band an entry would like: a hash of its text (FNV-1a, 64 bits: the same on every machine and run).</summary>

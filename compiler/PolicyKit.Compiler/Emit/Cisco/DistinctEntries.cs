@@ -19,13 +19,15 @@ public sealed class DistinctEntries : IReadOnlyList<string>
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    private readonly byte[] _bytes;
-    private readonly int[] _ends;
+    private readonly byte[] _bytes;   // may be longer than the entries
+    private readonly int[] _ends;     // _ends[i]: where entry i ends in _bytes (may be longer than Count)
+    private readonly int _count;
 
-    private DistinctEntries(byte[] bytes, int[] ends)
+    private DistinctEntries(byte[] bytes, int[] ends, int count)
     {
         _bytes = bytes;
         _ends = ends;
+        _count = count;
     }
 
     public static DistinctEntries Of(IEnumerable<string> entries)
@@ -35,11 +37,12 @@ public sealed class DistinctEntries : IReadOnlyList<string>
         return builder.Build();
     }
 
-    public int Count => _ends.Length;
+    public int Count => _count;
 
     /// <summary>Entry <paramref name="index"/> in UTF-8, without making it a string.</summary>
     public ReadOnlySpan<byte> Utf8Entry(int index)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_count, nameof(index));
         int start = index == 0 ? 0 : _ends[index - 1];
         return _bytes.AsSpan(start, _ends[index] - start);
     }
@@ -51,7 +54,7 @@ public sealed class DistinctEntries : IReadOnlyList<string>
 
     public IEnumerator<string> GetEnumerator()
     {
-        for (int i = 0; i < _ends.Length; i++) yield return this[i];
+        for (int i = 0; i < _count; i++) yield return this[i];
     }
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
@@ -69,6 +72,8 @@ public sealed class DistinctEntries : IReadOnlyList<string>
 
         public void Add(string entry)
         {
+            // Entries are written from their bytes (IosXeEmitter): the line-break check is made here.
+            ConfigWriter.RefuseLineBreak(entry);
             int most = Utf8.GetMaxByteCount(entry.Length);
             if (most > 4096) most = Utf8.GetByteCount(entry);
             Grow(most);
@@ -84,6 +89,10 @@ public sealed class DistinctEntries : IReadOnlyList<string>
                 foreach (var entry in entries) Add(entry);
                 return;
             }
+            Grow(compact.Count == 0 ? 0 : compact._ends[compact.Count - 1]);
+            if (_ends.Length < _count + compact.Count) Array.Resize(ref _ends, _count + compact.Count);
+            while (_slots.Length < 2 * (_count + compact.Count)) _slots = new int[_slots.Length * 2];
+            if (_count > 0) Rehash(_slots.Length);
             for (int i = 0; i < compact.Count; i++)
             {
                 var bytes = compact.Utf8Entry(i);
@@ -93,7 +102,11 @@ public sealed class DistinctEntries : IReadOnlyList<string>
             }
         }
 
-        public DistinctEntries Build() => new(_bytes[.._length], _ends[.._count]);
+        // Trimmed to size when more than an eighth would be unused (the builder's arrays grow by doubling).
+        public DistinctEntries Build() => new(
+            _bytes.Length - _length > _bytes.Length / 8 ? _bytes[.._length] : _bytes,
+            _ends.Length - _count > _ends.Length / 8 ? _ends[.._count] : _ends,
+            _count);
 
         // The entry just written after _length: kept (its end recorded and indexed) unless it repeats one.
         private void Commit(int length)
@@ -109,16 +122,18 @@ public sealed class DistinctEntries : IReadOnlyList<string>
                 if (_bytes.AsSpan(start, _ends[other] - start).SequenceEqual(entry)) return;   // a repeat: dropped
                 slot = (slot + 1) & mask;
             }
-            if (_count == _ends.Length) Array.Resize(ref _ends, _ends.Length * 2);
+            if (_count == _ends.Length) Array.Resize(ref _ends, Math.Max(16, _ends.Length * 2));
             _length += length;
             _ends[_count++] = _length;
             _slots[slot] = _count;
             if (_count * 2 > _slots.Length) Rehash();
         }
 
-        private void Rehash()
+        private void Rehash() => Rehash(_slots.Length * 2);
+
+        private void Rehash(int size)
         {
-            _slots = new int[_slots.Length * 2];
+            _slots = new int[size];
             int mask = _slots.Length - 1;
             for (int i = 0; i < _count; i++)
             {

@@ -84,7 +84,18 @@ public class IosXeEmitter : ConfigEmitter
             {
                 // IPv6 access lists take the number as `sequence N` (as show running-config writes them).
                 string keyword = acl.Family == IpFamily.V6 ? "sequence " : "";
-                foreach (var (seq, index) in SequenceNumbers.Number(acl.Entries, MaxAclSequence, 10)) w.Line($"{keyword}{SequenceNumbers.Format(seq)} ", acl.Entries[index]);
+                // The number is written into the line and a DistinctEntries entry from its bytes:
+                // an 80k-entry list makes no string per line.
+                Span<char> head = stackalloc char[32];
+                keyword.CopyTo(head);
+                foreach (var (seq, index) in SequenceNumbers.Number(acl.Entries, MaxAclSequence, 10))
+                {
+                    seq.TryFormat(head[keyword.Length..], out int digits, default, System.Globalization.CultureInfo.InvariantCulture);
+                    head[keyword.Length + digits] = ' ';
+                    var line = head[..(keyword.Length + digits + 1)];
+                    if (acl.Entries is DistinctEntries compact) w.Line(line, compact.Utf8Entry(index));
+                    else w.Line(line, acl.Entries[index]);
+                }
             });
             w.Line("!");
         }
