@@ -275,7 +275,7 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
     private async Task<IMqttClient> ConnectAsync(TaskCompletionSource<string> lost, CancellationToken stop)
     {
         BrokerCertificateValidator? validator = null;
-        var client = new MqttClientFactory().CreateMqttClient();
+        var client = new MqttClientFactory().CreateMqttClient(new CoalescingClientAdapterFactory());
         try
         {
             var builder = new MqttClientOptionsBuilder()
