@@ -35,6 +35,9 @@ internal sealed class CoalescingChannel : IMqttChannel
     private const int ReadBufferSize = 16 * 1024;
     private const byte DisconnectPacketType = 14;  // MQTT control packet type in the first byte's high nibble
 
+    // MQTTnet reads a PUBACK as 2 + 2 bytes: completed tasks for small counts, shared, allocate nothing.
+    private static readonly Task<int>[] SmallCounts = [.. Enumerable.Range(0, 17).Select(Task.FromResult)];
+
     private readonly IMqttChannel _inner;
     private readonly Lock _gate = new();
     private byte[] _pending = new byte[4096];   // bytes handed in, not yet taken by the writer
@@ -102,7 +105,11 @@ internal sealed class CoalescingChannel : IMqttChannel
 
     public Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
-        if (_readOffset < _readLength) return Task.FromResult(CopyBuffered(buffer, offset, count));
+        if (_readOffset < _readLength)
+        {
+            int n = CopyBuffered(buffer, offset, count);
+            return n < SmallCounts.Length ? SmallCounts[n] : Task.FromResult(n);
+        }
         return FillAndReadAsync(buffer, offset, count, cancellationToken);
     }
 
