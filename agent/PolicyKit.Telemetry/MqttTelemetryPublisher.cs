@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
@@ -59,6 +60,7 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
     private long _suspectSequence;            // poison detection, loop thread only
     private int _suspectFailures;
     private long _recoverUntil;               // after a loss with several in flight: send these one at a time
+    private bool _settled;                    // messages left the outbox since the last progress pulse (loop thread)
 
     public MqttTelemetryPublisher(MqttTelemetryOptions options, ILogger? logger = null)
     {
@@ -275,7 +277,7 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
     private async Task<IMqttClient> ConnectAsync(TaskCompletionSource<string> lost, CancellationToken stop)
     {
         BrokerCertificateValidator? validator = null;
-        var client = new MqttClientFactory().CreateMqttClient();
+        var client = new MqttClientFactory().CreateMqttClient(new CoalescingClientAdapterFactory());
         try
         {
             var builder = new MqttClientOptionsBuilder()
@@ -340,6 +342,8 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
     /// <summary>
     /// Publishes queued messages in order until the connection is lost (throws) or the loop is
     /// stopped: keeps up to the window's worth in flight, and settles each PUBACK oldest first.
+    /// PUBACKs that have already arrived are settled without waiting, and the progress signal
+    /// (what <see cref="FlushAsync"/> waits for) goes once per batch, not once per message.
     /// </summary>
     private async Task DrainAsync(IMqttClient client, Task<string> lost, CancellationToken stop)
     {
@@ -358,8 +362,9 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
                     // message that breaks the connection every time is known (poison, below).
                     if (entry.Sequence <= _recoverUntil && inFlight.Count > 0) break;
                     lastSent = entry.Sequence;
-                    if (Send(client, entry.Message, entry.Sequence, stop) is { } ack) inFlight.Enqueue((entry, ack));
+                    if (Send(client, entry.Message, entry.Sequence) is { } ack) inFlight.Enqueue((entry, ack));
                 }
+                PulseProgress();
                 if (inFlight.Count == 0)
                 {
                     await Task.WhenAny(work, lost).WaitAsync(stop).ConfigureAwait(false);
@@ -368,18 +373,27 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
                 var (oldest, pending) = inFlight.Peek();
                 try
                 {
-                    await CompleteAsync(pending, oldest.Message, oldest.Sequence, stop).ConfigureAwait(false);
+                    if (!pending.IsCompleted) await WaitForAckAsync(pending, stop).ConfigureAwait(false);
+                    Complete(pending, oldest.Message, oldest.Sequence);
+                    inFlight.Dequeue();
+                    // Settle the PUBACKs that arrived meanwhile in one go (the window refills after).
+                    while (inFlight.TryPeek(out var next) && next.Ack.IsCompleted)
+                    {
+                        (oldest, pending) = next;
+                        Complete(pending, oldest.Message, oldest.Sequence);
+                        inFlight.Dequeue();
+                    }
                 }
                 // The filter runs for every lost connection; it catches only when the message is dropped.
                 catch (ConnectionProblem problem) when (Broken(inFlight, problem.Message) is { } dropped)
                 {
                     throw new ConnectionProblem(dropped);
                 }
-                inFlight.Dequeue();
             }
         }
         finally
         {
+            PulseProgress();
             // What is still in flight stays in the outbox and goes again on the next connection;
             // its tasks end with this connection: observe them so none is left unobserved.
             foreach (var (_, ack) in inFlight) _ = ack.ContinueWith(static t => t.Exception, TaskScheduler.Default);
@@ -417,15 +431,18 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
     /// <summary>Publishes one message with QoS 1 and waits for its PUBACK (the online message; sequence null).</summary>
     private async Task PublishAsync(IMqttClient client, TelemetryMessage message, long? sequence, CancellationToken stop)
     {
-        if (Send(client, message, sequence, stop) is { } ack) await CompleteAsync(ack, message, sequence, stop).ConfigureAwait(false);
+        if (Send(client, message, sequence) is not { } ack) return;
+        if (!ack.IsCompleted) await WaitForAckAsync(ack, stop).ConfigureAwait(false);
+        Complete(ack, message, sequence);
     }
 
     /// <summary>
     /// Hands one QoS 1 PUBLISH to the client, which writes it after those handed before (its
     /// writer is first come, first served). Null when the message cannot be sent at all (settled
-    /// as rejected, with the reason in <see cref="LastError"/>).
+    /// as rejected, with the reason in <see cref="LastError"/>). No cancellation token: a
+    /// stopping loop stops waiting for the PUBACK, and closing the client ends the task.
     /// </summary>
-    private Task<MqttClientPublishResult>? Send(IMqttClient client, TelemetryMessage message, long? sequence, CancellationToken stop)
+    private Task<MqttClientPublishResult>? Send(IMqttClient client, TelemetryMessage message, long? sequence)
     {
         // A broker closes the connection on a packet above its announced maximum; refuse it here instead.
         long size = PublishPacketSize(message);
@@ -436,15 +453,16 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
             return null;
         }
 
-        var mqttMessage = new MqttApplicationMessageBuilder()
-            .WithTopic(message.Topic)
-            .WithPayloadSegment(message.Payload)
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithRetainFlag(message.Retain)
-            .Build();
+        var mqttMessage = new MqttApplicationMessage
+        {
+            Topic = message.Topic,
+            Payload = new ReadOnlySequence<byte>(message.Payload),
+            QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
+            Retain = message.Retain,
+        };
         try
         {
-            return client.PublishAsync(mqttMessage, stop);
+            return client.PublishAsync(mqttMessage, CancellationToken.None);
         }
         catch (Exception e) when (IsConnectionFailure(e) || e is MqttClientNotConnectedException)
         {
@@ -460,33 +478,31 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits (bounded) for one message's PUBACK and settles it; a lost connection throws <see cref="ConnectionProblem"/>.</summary>
-    private async Task CompleteAsync(Task<MqttClientPublishResult> ack, TelemetryMessage message, long? sequence, CancellationToken stop)
+    /// <summary>Waits (bounded) for one message's PUBACK to arrive or fail; no answer in time throws <see cref="ConnectionProblem"/>.</summary>
+    private async Task WaitForAckAsync(Task<MqttClientPublishResult> ack, CancellationToken stop)
     {
-        MqttClientPublishResult result;
-        try
+        // Ends with the PUBACK task, the timeout or the stop; which one is told by what is left.
+        await ((Task)ack).WaitAsync(_options.OperationTimeout, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        stop.ThrowIfCancellationRequested();
+        if (!ack.IsCompleted) throw new ConnectionProblem($"no PUBACK from {_endpoint} within {_options.OperationTimeout.TotalSeconds:0.#} s");
+    }
+
+    /// <summary>Settles one message whose PUBACK task has ended; a lost connection throws <see cref="ConnectionProblem"/>.</summary>
+    private void Complete(Task<MqttClientPublishResult> ack, TelemetryMessage message, long? sequence)
+    {
+        if (!ack.IsCompletedSuccessfully)
         {
-            result = await ack.WaitAsync(_options.OperationTimeout, stop).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            throw new ConnectionProblem($"no PUBACK from {_endpoint} within {_options.OperationTimeout.TotalSeconds:0.#} s");
-        }
-        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
-        {
-            throw new ConnectionProblem($"no PUBACK from {_endpoint} within {_options.OperationTimeout.TotalSeconds:0.#} s");
-        }
-        catch (Exception e) when (IsConnectionFailure(e) || e is MqttClientNotConnectedException)
-        {
-            throw new ConnectionProblem("lost the connection: " + ConnectionErrors.Describe(e, _endpoint, _options.Tls is { Enabled: true }, _options.Tls?.CertFile, null));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
+            var e = ack.Exception?.InnerException ?? new OperationCanceledException();
+            if (IsConnectionFailure(e) || e is MqttClientNotConnectedException)
+                throw new ConnectionProblem("lost the connection: " + ConnectionErrors.Describe(e, _endpoint, _options.Tls is { Enabled: true }, _options.Tls?.CertFile, null));
+            if (e is OperationCanceledException)
+                throw new ConnectionProblem($"no PUBACK from {_endpoint} within {_options.OperationTimeout.TotalSeconds:0.#} s");
             Settle(sequence, delivered: false);
             Problem($"a message to topic \"{message.Topic}\" cannot be published: {ConnectionErrors.OneLine(e.Message)}");
             return;
         }
 
+        var result = ack.Result;
         if (result.ReasonCode is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers)
         {
             Settle(sequence, delivered: true);
@@ -511,6 +527,14 @@ public sealed partial class MqttTelemetryPublisher : IAsyncDisposable
     {
         if (sequence is not { } seq) return;
         if (delivered) _outbox.Acknowledge(seq); else _outbox.Reject(seq);
+        _settled = true;
+    }
+
+    /// <summary>Wakes <see cref="FlushAsync"/> when messages left the outbox since the last pulse (loop thread).</summary>
+    private void PulseProgress()
+    {
+        if (!_settled) return;
+        _settled = false;
         _progress.Pulse();
     }
 

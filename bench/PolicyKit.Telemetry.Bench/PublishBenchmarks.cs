@@ -52,6 +52,9 @@ public class PublishBenchmarks
     [Params(20, 0)]
     public int BrokerWindow { get; set; }
 
+    /// <summary>mosquitto's PID while set up (for <see cref="SteadyRun"/>).</summary>
+    internal int? BrokerPid => _broker?.Pid;
+
     [GlobalSetup]
     public void Setup()
     {

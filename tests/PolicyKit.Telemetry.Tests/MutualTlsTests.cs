@@ -68,6 +68,26 @@ public sealed class MutualTlsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_burst_over_TLS_arrives_complete_and_in_order()
+    {
+        // Many PUBLISHes in flight share TLS records (the coalescing channel writes them together
+        // through the SslStream): the broker must still read every one, in order. Fewer than
+        // mosquitto's max_queued_messages (1000), which a slow subscriber would otherwise hit.
+        string topic = TestOptions.Root() + "/tls-burst";
+        await using var subscriber = await TlsSubscriberAsync(topic);
+        const int count = 900;
+        await using var publisher = new MqttTelemetryPublisher(Options(_pki.CaFile) with { MaxInFlight = 256, BufferCapacity = count });
+        await publisher.StartAsync();
+        for (int i = 1; i <= count; i++) Assert.True(publisher.Enqueue(TelemetryMessage.Utf8(topic, i.ToString(), retain: false)));
+        Assert.True(await publisher.FlushAsync(TestOptions.Long), "not published: " + publisher.LastError);
+        var received = await subscriber.WaitForAsync(m => m.Count >= count, TestOptions.Long, $"{count} messages");
+        Assert.Equal(Enumerable.Range(1, count), received.Select(TestOptions.Seq));
+        Assert.Equal(count, publisher.Published);
+        Assert.Equal(0, publisher.Dropped);
+        Assert.Null(publisher.LastError);
+    }
+
+    [Fact]
     public async Task Broker_certificate_from_another_CA_is_refused_with_the_CA_named()
     {
         await using var publisher = new MqttTelemetryPublisher(Options(_pki.OtherCaFile));

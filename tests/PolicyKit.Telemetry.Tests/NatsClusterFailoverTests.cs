@@ -60,10 +60,27 @@ public class NatsClusterFailoverTests
         Assert.Equal($"127.0.0.1:{cluster.MqttPorts[1]}", publisher.Broker);
 
         await subscriber.WaitForAsync(m => m.Count > 0 && TestOptions.Seq(m[^1]) == total, TimeSpan.FromSeconds(120), "the last message on C");
-        var (sequence, duplicates) = TestOptions.Dedupe(subscriber.Messages.Select(TestOptions.Seq));
-        Assert.Equal(Enumerable.Range(1, total), sequence);
+        var raw = subscriber.Messages.Select(TestOptions.Seq).ToList();
+        var (sequence, duplicates) = TestOptions.Dedupe(raw);
+        Assert.True(sequence.SequenceEqual(Enumerable.Range(1, total)), GapReport(raw, sequence, total, publisher));
         Assert.InRange(duplicates, 0, publisher.MaxInFlight);
         Assert.Equal(0, publisher.Dropped);
+    }
+
+    /// <summary>
+    /// Where the received order first departs from 1..total: the raw arrivals around it and
+    /// whether the missing number arrived later (out of order) or never (lost).
+    /// </summary>
+    private static string GapReport(List<int> raw, List<int> sequence, int total, MqttTelemetryPublisher publisher)
+    {
+        int missing = Enumerable.Range(1, total).Except(sequence).FirstOrDefault();
+        if (missing == 0) return $"received {sequence.Count} in order, expected {total}";
+        int at = raw.FindIndex(n => n > missing);
+        var around = raw.Skip(Math.Max(0, at - 5)).Take(15);
+        var later = raw.Select((n, i) => (n, i)).Where(x => x.n == missing).Select(x => x.i).ToList();
+        return $"message {missing} is out of the deduplicated order; raw arrivals from index {Math.Max(0, at - 5)}: [{string.Join(", ", around)}]; "
+            + (later.Count == 0 ? $"{missing} never arrived" : $"{missing} arrived at raw index {string.Join("/", later)} (out of order)")
+            + $"; {raw.Count} arrivals in all; publisher: published {publisher.Published}, dropped {publisher.Dropped}, last error {publisher.LastError}";
     }
 
     /// <summary>The last lines of a node's log, without the reconnect attempts to the killed node.</summary>
