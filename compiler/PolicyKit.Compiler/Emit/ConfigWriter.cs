@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace PolicyKit.Compiler.Emit;
 
 /// <summary>
@@ -7,22 +5,18 @@ namespace PolicyKit.Compiler.Emit;
 /// Always "\n" line endings and no trailing spaces, so output is byte-identical everywhere.
 /// </summary>
 /// <remarks>
-/// The text is kept as UTF-8 in large pooled blocks rather than in a StringBuilder: a device's
+/// The text is kept as UTF-8 in large blocks rather than in a StringBuilder: a device's
 /// configuration can be megabytes, and a StringBuilder's small chunks, alive until the file is
 /// done, are copied by every garbage collection on the way (that was a good part of a large
-/// compile's time). Blocks are large-object-heap arrays the collector does not move, hold the
-/// bytes the file is written as (half the memory of chars), and <see cref="Release"/> hands them
-/// back for the next device. Lines are never split between blocks, so <see cref="Detach"/> gives
-/// the text as whole-line chunks.
+/// compile's time). Blocks are large-object-heap arrays the collector does not move and hold the
+/// bytes the file is written as (half the memory of chars). Lines are never split between
+/// blocks, so <see cref="Detach"/> hands the text over as whole-line chunks (the file's
+/// <see cref="ConfigText"/>, written from them), and the blocks go with it.
 /// </remarks>
 public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
 {
     // Above the large-object threshold (85,000 bytes): the collector never copies a block.
     private const int BlockSize = 128 * 1024;
-
-    // Only ConfigWriters use this pool, and a block's stale text is never read (only the part
-    // written since it was rented is), so blocks are not cleared when returned.
-    private static readonly ArrayPool<byte> Blocks = ArrayPool<byte>.Create(BlockSize, 256);
 
     // As the files were always written: no byte-order mark; a lone surrogate becomes U+FFFD.
     private static readonly System.Text.UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
@@ -139,7 +133,7 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
     /// <summary>
     /// Hands the text written so far over as a <see cref="ConfigText"/> (its blocks, not a copy:
     /// a large configuration is written to its file from them, never made one string); the
-    /// writer is empty afterwards. The blocks leave the pool for good.
+    /// writer is empty afterwards.
     /// </summary>
     public ConfigText Detach()
     {
@@ -162,16 +156,6 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
         return new ConfigText(chunks).ToString();
     }
 
-    /// <summary>Gives the blocks back for other writers; the writer is empty afterwards.</summary>
-    public void Release()
-    {
-        foreach (var (block, _) in _full) Blocks.Return(block);
-        if (_current is not null) Blocks.Return(_current);
-        _full.Clear();
-        _current = null;
-        _used = 0;
-    }
-
     /// <summary>
     /// Starts a new block unless the current one has room for <paramref name="length"/> more
     /// characters, so that no line is split between blocks (a <see cref="ConfigText"/> is read
@@ -181,7 +165,8 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
     {
         if (_current is not null && _current.Length - _used >= length) return;
         if (_current is not null) _full.Add((_current, _used));
-        _current = Blocks.Rent(Math.Max(BlockSize, length));
+        // Only the part written is ever read: the block need not be cleared.
+        _current = GC.AllocateUninitializedArray<byte>(Math.Max(BlockSize, length));
         _used = 0;
     }
 

@@ -67,9 +67,6 @@ public sealed class JunosBody
         return _bytes.AsSpan(start, _ends[index] - start);
     }
 
-    /// <summary>Line <paramref name="index"/> as text.</summary>
-    public string LineText(int index) => Utf8.GetString(Line(index));
-
     public bool SameAs(JunosBody other) =>
         _count == other._count && _ends.AsSpan(0, _count).SequenceEqual(other._ends.AsSpan(0, _count)) && _bytes.AsSpan(0, _length).SequenceEqual(other._bytes.AsSpan(0, other._length));
 
