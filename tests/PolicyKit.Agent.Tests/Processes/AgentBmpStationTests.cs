@@ -294,7 +294,9 @@ public sealed class AgentBmpStationTests : IDisposable
         var status2 = await StatusAsync();
         Assert.Equal(0, status2.GetProperty("telemetry").GetProperty("dropped").GetInt64());
         Assert.Equal(0, status2.GetProperty("bmp").GetProperty("station").GetProperty("events_dropped").GetInt64());
-        // The log: a few lines, each with its reason, and the summary with the count.
+        // The log: a few lines, each with its reason, and the summary with the count. The summary's
+        // event can reach the subscriber before its log line is read from the agent's stderr: wait for it.
+        agent.WaitForLog("counted not sent", TimeSpan.FromSeconds(15));
         var lines = agent.Errors.Split('\n').Where(l => l.Contains("malformed", StringComparison.Ordinal)).ToList();
         Assert.InRange(lines.Count, 1, 40);
         Assert.Contains(lines, l => l.Contains("missing-well-known", StringComparison.Ordinal));
