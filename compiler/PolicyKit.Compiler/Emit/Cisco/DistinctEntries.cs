@@ -19,16 +19,9 @@ public sealed class DistinctEntries : IReadOnlyList<string>
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    private readonly byte[] _bytes;   // may be longer than the entries
-    private readonly int[] _ends;     // _ends[i]: where entry i ends in _bytes (may be longer than Count)
-    private readonly int _count;
+    private readonly Utf8Lines _entries;
 
-    private DistinctEntries(byte[] bytes, int[] ends, int count)
-    {
-        _bytes = bytes;
-        _ends = ends;
-        _count = count;
-    }
+    private DistinctEntries(Utf8Lines entries) => _entries = entries;
 
     public static DistinctEntries Of(IEnumerable<string> entries)
     {
@@ -37,15 +30,10 @@ public sealed class DistinctEntries : IReadOnlyList<string>
         return builder.Build();
     }
 
-    public int Count => _count;
+    public int Count => _entries.Count;
 
     /// <summary>Entry <paramref name="index"/> in UTF-8, without making it a string.</summary>
-    public ReadOnlySpan<byte> Utf8Entry(int index)
-    {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_count, nameof(index));
-        int start = index == 0 ? 0 : _ends[index - 1];
-        return _bytes.AsSpan(start, _ends[index] - start);
-    }
+    public ReadOnlySpan<byte> Utf8Entry(int index) => _entries[index];
 
     /// <summary>The length of entry <paramref name="index"/> in UTF-8 bytes.</summary>
     public int ByteLength(int index) => Utf8Entry(index).Length;
@@ -54,7 +42,7 @@ public sealed class DistinctEntries : IReadOnlyList<string>
 
     public IEnumerator<string> GetEnumerator()
     {
-        for (int i = 0; i < _count; i++) yield return this[i];
+        for (int i = 0; i < Count; i++) yield return this[i];
     }
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
@@ -62,13 +50,10 @@ public sealed class DistinctEntries : IReadOnlyList<string>
     /// <summary>Collects entries, dropping repeats as they come (compared by their bytes).</summary>
     public sealed class Builder
     {
-        private byte[] _bytes = new byte[256];
-        private int _length;
-        private int[] _ends = new int[16];
-        private int _count;
+        private Utf8Lines _entries = new();
         private int[] _slots = new int[32];   // open addressing: entry index + 1, 0 = free
 
-        public int Count => _count;
+        public int Count => _entries.Count;
 
         public void Add(string entry)
         {
@@ -76,9 +61,8 @@ public sealed class DistinctEntries : IReadOnlyList<string>
             ConfigWriter.RefuseLineBreak(entry);
             int most = Utf8.GetMaxByteCount(entry.Length);
             if (most > 4096) most = Utf8.GetByteCount(entry);
-            Grow(most);
-            int written = Utf8.GetBytes(entry, _bytes.AsSpan(_length));
-            Commit(written);
+            var room = _entries.Reserve(most);
+            Keep(room[..Utf8.GetBytes(entry, room)]);
         }
 
         /// <summary>Adds every entry of <paramref name="entries"/>; a <see cref="DistinctEntries"/>'s are copied as bytes.</summary>
@@ -89,56 +73,50 @@ public sealed class DistinctEntries : IReadOnlyList<string>
                 foreach (var entry in entries) Add(entry);
                 return;
             }
-            Grow(compact.Count == 0 ? 0 : compact._ends[compact.Count - 1]);
-            if (_ends.Length < _count + compact.Count) Array.Resize(ref _ends, _count + compact.Count);
-            while (_slots.Length < 2 * (_count + compact.Count)) _slots = new int[_slots.Length * 2];
-            if (_count > 0) Rehash(_slots.Length);
+            _entries.EnsureCapacity(compact.Count, compact._entries.ByteCount);
+            int size = _slots.Length;
+            while (size < 2 * (Count + compact.Count)) size *= 2;
+            if (size != _slots.Length) Rehash(size);
             for (int i = 0; i < compact.Count; i++)
             {
                 var bytes = compact.Utf8Entry(i);
-                Grow(bytes.Length);
-                bytes.CopyTo(_bytes.AsSpan(_length));
-                Commit(bytes.Length);
+                var room = _entries.Reserve(bytes.Length);
+                bytes.CopyTo(room);
+                Keep(room[..bytes.Length]);
             }
         }
 
-        // Trimmed to size when more than an eighth would be unused (the builder's arrays grow by doubling).
-        public DistinctEntries Build() => new(
-            _bytes.Length - _length > _bytes.Length / 8 ? _bytes[.._length] : _bytes,
-            _ends.Length - _count > _ends.Length / 8 ? _ends[.._count] : _ends,
-            _count);
-
-        // The entry just written after _length: kept (its end recorded and indexed) unless it repeats one.
-        private void Commit(int length)
+        public DistinctEntries Build()
         {
-            var entry = _bytes.AsSpan(_length, length);
-            int hash = Hash(entry);
+            _entries.TrimExcess();
+            var built = new DistinctEntries(_entries);
+            _entries = new();
+            _slots = new int[32];
+            return built;
+        }
+
+        // The entry just written into the reserved room: kept (and indexed) unless it repeats one.
+        private void Keep(ReadOnlySpan<byte> entry)
+        {
             int mask = _slots.Length - 1;
-            int slot = hash & mask;
+            int slot = Hash(entry) & mask;
             while (_slots[slot] != 0)
             {
-                int other = _slots[slot] - 1;
-                int start = other == 0 ? 0 : _ends[other - 1];
-                if (_bytes.AsSpan(start, _ends[other] - start).SequenceEqual(entry)) return;   // a repeat: dropped
+                if (_entries[_slots[slot] - 1].SequenceEqual(entry)) return;   // a repeat: dropped
                 slot = (slot + 1) & mask;
             }
-            if (_count == _ends.Length) Array.Resize(ref _ends, Math.Max(16, _ends.Length * 2));
-            _length += length;
-            _ends[_count++] = _length;
-            _slots[slot] = _count;
-            if (_count * 2 > _slots.Length) Rehash();
+            _entries.Commit(entry.Length);
+            _slots[slot] = Count;
+            if (Count * 2 > _slots.Length) Rehash(_slots.Length * 2);
         }
-
-        private void Rehash() => Rehash(_slots.Length * 2);
 
         private void Rehash(int size)
         {
             _slots = new int[size];
-            int mask = _slots.Length - 1;
-            for (int i = 0; i < _count; i++)
+            int mask = size - 1;
+            for (int i = 0; i < Count; i++)
             {
-                int start = i == 0 ? 0 : _ends[i - 1];
-                int slot = Hash(_bytes.AsSpan(start, _ends[i] - start)) & mask;
+                int slot = Hash(_entries[i]) & mask;
                 while (_slots[slot] != 0) slot = (slot + 1) & mask;
                 _slots[slot] = i + 1;
             }
@@ -149,12 +127,6 @@ public sealed class DistinctEntries : IReadOnlyList<string>
             var hash = new HashCode();
             hash.AddBytes(bytes);
             return hash.ToHashCode();
-        }
-
-        private void Grow(int more)
-        {
-            if (_bytes.Length - _length >= more) return;
-            Array.Resize(ref _bytes, Math.Max(_length + more, _bytes.Length * 2));
         }
     }
 }

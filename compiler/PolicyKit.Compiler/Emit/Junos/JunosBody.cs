@@ -13,10 +13,7 @@ public sealed class JunosBody
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    private byte[] _bytes = [];
-    private int _length;
-    private int[] _ends = [];   // _ends[i]: where line i ends in _bytes
-    private int _count;
+    private readonly Utf8Lines _lines = new();
 
     public JunosBody()
     {
@@ -27,17 +24,14 @@ public sealed class JunosBody
         foreach (var line in lines) Add(line);
     }
 
-    public int Count => _count;
+    public int Count => _lines.Count;
 
     /// <summary>Adds one line.</summary>
     public void Add(ReadOnlySpan<char> line)
     {
         ConfigWriter.RefuseLineBreak(line);
         line = line.TrimEnd();
-        Grow(Utf8.GetMaxByteCount(line.Length));
-        _length += Utf8.GetBytes(line, _bytes.AsSpan(_length));
-        if (_count == _ends.Length) Array.Resize(ref _ends, Math.Max(16, _ends.Length * 2));
-        _ends[_count++] = _length;
+        _lines.Commit(Utf8.GetBytes(line, _lines.Reserve(Utf8.GetMaxByteCount(line.Length))));
     }
 
     /// <summary>Adds the line <paramref name="a"/><paramref name="b"/><paramref name="c"/><paramref name="d"/> without making it a string first.</summary>
@@ -60,19 +54,7 @@ public sealed class JunosBody
     }
 
     /// <summary>Line <paramref name="index"/> as UTF-8 (empty for an empty line).</summary>
-    public ReadOnlySpan<byte> Line(int index)
-    {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)_count, nameof(index));
-        int start = index == 0 ? 0 : _ends[index - 1];
-        return _bytes.AsSpan(start, _ends[index] - start);
-    }
+    public ReadOnlySpan<byte> Line(int index) => _lines[index];
 
-    public bool SameAs(JunosBody other) =>
-        _count == other._count && _ends.AsSpan(0, _count).SequenceEqual(other._ends.AsSpan(0, _count)) && _bytes.AsSpan(0, _length).SequenceEqual(other._bytes.AsSpan(0, other._length));
-
-    private void Grow(int more)
-    {
-        if (_bytes.Length - _length >= more) return;
-        Array.Resize(ref _bytes, Math.Max(_length + more, Math.Max(256, _bytes.Length * 2)));
-    }
+    public bool SameAs(JunosBody other) => _lines.SameAs(other._lines);
 }
