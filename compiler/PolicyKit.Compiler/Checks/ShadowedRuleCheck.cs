@@ -32,7 +32,7 @@ public sealed class ShadowedRuleCheck : PolicyCheck
             }
             // A fresh index per large filter: clearing a dictionary costs its capacity, and one
             // large filter would make every later clear as expensive.
-            var index = new CoverIndex();
+            var index = new CoverIndex(rules.Length);
             index.Add(rules[0].Match, 0);
             for (int j = 1; j < rules.Length; j++)
             {
@@ -116,8 +116,16 @@ public sealed class ShadowedRuleCheck : PolicyCheck
 
         // Rules filed under (field, prefix): a linked list per key (newest first, with its
         // length), in one node list so that clearing between filters keeps the storage.
-        private readonly Dictionary<(int Field, IpPrefix Prefix, int? Port), (int Head, int Count)> _heads = [];
-        private readonly List<(int Rule, int Next)> _nodes = [];
+        private readonly Dictionary<FiledKey, (int Head, int Count)> _heads;
+        private readonly List<(int Rule, int Next)> _nodes;
+
+        // Room for one key and node per rule from the start: a 20k-rule filter's index otherwise
+        // grew by doubling, most of the check's allocations.
+        public CoverIndex(int rules)
+        {
+            _heads = new Dictionary<FiledKey, (int Head, int Count)>(rules);
+            _nodes = new List<(int Rule, int Next)>(rules);
+        }
 
         // Which prefix lengths have rules filed under them, per field and family (bit n of the
         // three words: length n): a lookup probes only those, not all 33 or 129 lengths.
@@ -149,7 +157,7 @@ public sealed class ShadowedRuleCheck : PolicyCheck
             foreach (var entry in Field(match, chosen)!.Include)
             {
                 _lengths[LengthWord(chosen, entry.Prefix.Family, entry.Prefix.Length)] |= 1UL << (entry.Prefix.Length & 63);
-                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, (chosen, entry.Prefix, match.Port), out bool exists);
+                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, new FiledKey(chosen, entry.Prefix, match.Port), out bool exists);
                 if (!exists) list = (-1, 0);
                 // A set may list a prefix twice: file the rule once per key.
                 if (list.Head >= 0 && _nodes[list.Head].Rule == rule) continue;
@@ -172,7 +180,7 @@ public sealed class ShadowedRuleCheck : PolicyCheck
                 int count = 0, shortest = int.MaxValue;
                 foreach (var entry in addresses.Include)
                 {
-                    if (_heads.TryGetValue((f, entry.Prefix, match.Port), out var list)) count += list.Count;
+                    if (_heads.TryGetValue(new FiledKey(f, entry.Prefix, match.Port), out var list)) count += list.Count;
                     shortest = Math.Min(shortest, entry.Prefix.Length);
                 }
                 if (count < bestCount || (count == bestCount && shortest > bestLength))
@@ -208,8 +216,8 @@ public sealed class ShadowedRuleCheck : PolicyCheck
                     if ((_lengths[LengthWord(f, first.Family, length)] & (1UL << (length & 63))) == 0) continue;
                     var truncated = Truncate(first, length);
                     // Rules without a port, then (when the narrow rule has one) rules with its port.
-                    AddFiled((f, truncated, null), result);
-                    if (narrow.Port is not null) AddFiled((f, truncated, narrow.Port), result);
+                    AddFiled(new FiledKey(f, truncated, null), result);
+                    if (narrow.Port is not null) AddFiled(new FiledKey(f, truncated, narrow.Port), result);
                 }
             }
             result.Sort();
@@ -221,7 +229,7 @@ public sealed class ShadowedRuleCheck : PolicyCheck
             result.RemoveRange(kept, result.Count - kept);
         }
 
-        private void AddFiled((int Field, IpPrefix Prefix, int? Port) key, List<int> result)
+        private void AddFiled(FiledKey key, List<int> result)
         {
             if (!_heads.TryGetValue(key, out var list)) return;
             for (int node = list.Head; node >= 0; node = _nodes[node].Next)
@@ -237,6 +245,24 @@ public sealed class ShadowedRuleCheck : PolicyCheck
             // UInt128 shifts count modulo 128: a ::/0 mask is spelled out.
             UInt128 hostMask = hostBits >= 128 ? UInt128.MaxValue : (UInt128.One << hostBits) - 1;
             return new IpPrefix(prefix.Family, prefix.Network & ~hostMask, length);
+        }
+
+        /// <summary>
+        /// (field, prefix, port) in 24 bytes: as a tuple holding an <see cref="IpPrefix"/> (whose
+        /// 128-bit network is 16-byte aligned) a key took 80 bytes.
+        /// </summary>
+        private readonly struct FiledKey(int field, IpPrefix prefix, int? port) : IEquatable<FiledKey>
+        {
+            private readonly ulong _high = (ulong)(prefix.Network >> 64);
+            private readonly ulong _low = (ulong)prefix.Network;
+            // field (3 bits) | family (1) | length (8) | port + 1, 0 for none (17)
+            private readonly long _rest = (long)(uint)field | (prefix.Family == IpFamily.V4 ? 0L : 1L) << 3 | (long)prefix.Length << 4 | (long)(port is { } p ? p + 1 : 0) << 12;
+
+            public bool Equals(FiledKey other) => _high == other._high && _low == other._low && _rest == other._rest;
+
+            public override bool Equals(object? obj) => obj is FiledKey other && Equals(other);
+
+            public override int GetHashCode() => HashCode.Combine(_high, _low, _rest);
         }
     }
 }

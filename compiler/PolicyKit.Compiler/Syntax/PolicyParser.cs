@@ -54,13 +54,14 @@ public static class PolicyParser
     /// </remarks>
     public static PolicyFileSyntax? ParseSyntax(SourceFile source, DiagnosticBag diagnostics)
     {
-        var lexed = new DefaultChannelTokens(NewLexer(source));
+        var lexed = new DefaultChannelTokens(source, NewLexer(source));
         var builder = new AstBuilder(source, diagnostics, deferDiagnostics: true);
         var parser = new DeclarationByDeclarationParser(new UnbufferedTokenStream(lexed), builder);
         UseSll(parser);
         try
         {
             parser.policyFile();
+            lexed.RememberSecretRanges();
             ReportBadCharacters(source, lexed, diagnostics);
             if (HasSyntaxErrors(source, diagnostics)) return null;
             builder.ReportDeferredDiagnostics();
@@ -86,9 +87,10 @@ public static class PolicyParser
 
     private static (CommonTokenStream Tokens, DefaultChannelTokens Lexed) LexAll(SourceFile source)
     {
-        var lexed = new DefaultChannelTokens(NewLexer(source));
+        var lexed = new DefaultChannelTokens(source, NewLexer(source));
         var tokens = new CommonTokenStream(lexed);
         tokens.Fill();
+        lexed.RememberSecretRanges();
         return (tokens, lexed);
     }
 
@@ -147,10 +149,13 @@ public static class PolicyParser
     /// <summary>
     /// The lexer's tokens without the hidden-channel ones (whitespace and comments): the parser
     /// never looks at those, and leaving them out halves the token buffer. Keeps the BAD_CHAR
-    /// tokens that went by, in order, so they are reported without another pass over the tokens.
+    /// tokens that went by, in order, so they are reported without another pass over the tokens,
+    /// and finds the file's secret ranges on the way (<see cref="SecretRangeFinder"/>).
     /// </summary>
-    private sealed class DefaultChannelTokens(MpolLexer lexer) : ITokenSource
+    private sealed class DefaultChannelTokens(SourceFile source, MpolLexer lexer) : ITokenSource
     {
+        private readonly SecretRangeFinder _secrets = new(source.Text.Length);
+
         public List<IToken> BadCharacters { get; } = [];
 
         public IToken NextToken()
@@ -160,8 +165,15 @@ public static class PolicyParser
                 var token = lexer.NextToken();
                 if (token.Channel != TokenConstants.DefaultChannel && token.Type != TokenConstants.EOF) continue;
                 if (token.Type == MpolLexer.BAD_CHAR) BadCharacters.Add(token);
+                _secrets.Add(token);
                 return token;
             }
+        }
+
+        /// <summary>Once the lexer has reached the end of the file: its secret ranges are known, and kept for its diagnostics.</summary>
+        public void RememberSecretRanges()
+        {
+            if (_secrets.Ranges is { } ranges) SecretRanges.Remember(source, ranges);
         }
 
         public int Line => lexer.Line;

@@ -14,7 +14,8 @@ namespace PolicyKit.Compiler.Syntax;
 /// statement (a stray <c>valid</c> ends a key's secret too). So <c>auth md5 "X";</c>,
 /// <c>secret X</c>, <c>secret 'X'</c> and <c>secret "A" "B"</c> are all covered, with whatever
 /// comment sits in between. Diagnostics use it: a syntax error inside never quotes the text, and
-/// the caret snippet masks it. Computed once per file, on demand (only files with diagnostics).
+/// the caret snippet masks it. Found while the file is parsed (<see cref="SecretRangeFinder"/>),
+/// or, for a file that was not, once on demand.
 /// </summary>
 public sealed class SecretRanges
 {
@@ -57,91 +58,27 @@ public sealed class SecretRanges
         return masked is null ? line : new string(masked);
     }
 
-    private static List<(int Start, int End)> Find(string text)
+    /// <summary>
+    /// Keeps the ranges a parse found while reading the file's tokens (<see cref="SecretRangeFinder"/>),
+    /// so that asking for them later does not lex the file again.
+    /// </summary>
+    internal static void Remember(SourceFile file, List<(int Start, int End)> ranges) => Cache.AddOrUpdate(file, new SecretRanges(ranges));
+
+    /// <summary>True when the ranges of <paramref name="file"/> are already known (found by its parse or asked for before).</summary>
+    internal static bool Known(SourceFile file) => Cache.TryGetValue(file, out _);
+
+    /// <summary>The ranges of <paramref name="text"/>, from a lexer of their own.</summary>
+    internal static List<(int Start, int End)> Find(string text)
     {
-        // The tokens go by in a short window (a rule looks a few tokens ahead, then skips to the
-        // statement's end): a large policy is hundreds of thousands of tokens, none kept.
-        var tokens = new TokenWindow(new MpolLexer(new PolicyParser.StringCharStream(text)));
-        var ranges = new List<(int, int)>();
-        while (tokens[0].Type != TokenConstants.EOF)
+        // The tokens go by one at a time, none kept: a large policy is hundreds of thousands.
+        var lexer = new MpolLexer(new PolicyParser.StringCharStream(text));
+        lexer.RemoveErrorListeners();
+        var finder = new SecretRangeFinder(text.Length);
+        while (finder.Ranges is null)
         {
-            int type = tokens[0].Type;
-            int next = tokens[1].Type;
-            int from;
-            if (type == MpolLexer.SECRET) from = 1;
-            else if (type == MpolLexer.MD5 && next != MpolLexer.SECRET) from = 1;
-            else if (type == MpolLexer.TCP_AO && next != MpolLexer.KEYCHAIN) from = 1;
-            else if (type == MpolLexer.KEY && next == MpolLexer.INT)
-            {
-                // A keychain's `key N secret …`; with `secret` missing, what follows the number is the value.
-                if (tokens[2].Type is MpolLexer.SECRET or TokenConstants.EOF)
-                {
-                    tokens.Skip(1);
-                    continue;
-                }
-                from = 2;
-            }
-            else if (type is MpolLexer.KEY or MpolLexer.CERT or MpolLexer.CA && next != TokenConstants.EOF) from = 1;
-            else
-            {
-                tokens.Skip(1);
-                continue;
-            }
-
-            // env("NAME") / file("path") name where a secret is, not the secret: left readable.
-            if (IsReference(tokens, from)) from += 4;
-            tokens.Skip(from);
-            if (Ends(tokens[0])) continue;
-            int start = tokens[0].StartIndex;
-            while (!Ends(tokens[0])) tokens.Skip(1);
-            // Up to the terminator (or the end of the file), so a comment or an unterminated
-            // string's remainder between the tokens is covered too.
-            int stop = tokens[0].Type != TokenConstants.EOF ? tokens[0].StartIndex : text.Length;
-            if (stop > start) ranges.Add((start, stop));
+            var token = lexer.NextToken();
+            if (token.Channel == TokenConstants.DefaultChannel || token.Type == TokenConstants.EOF) finder.Add(token);
         }
-        return ranges;
+        return finder.Ranges;
     }
-
-    /// <summary>The lexer's default-channel tokens from the current one on; <c>[k]</c> looks k ahead (EOF past the end).</summary>
-    private sealed class TokenWindow
-    {
-        private readonly MpolLexer _lexer;
-        private readonly List<IToken> _ahead = [];
-
-        public TokenWindow(MpolLexer lexer)
-        {
-            _lexer = lexer;
-            _lexer.RemoveErrorListeners();
-        }
-
-        public IToken this[int k]
-        {
-            get
-            {
-                while (_ahead.Count <= k)
-                {
-                    if (_ahead.Count > 0 && _ahead[^1].Type == TokenConstants.EOF) return _ahead[^1];
-                    var t = _lexer.NextToken();
-                    if (t.Channel == TokenConstants.DefaultChannel || t.Type == TokenConstants.EOF) _ahead.Add(t);
-                }
-                return _ahead[k];
-            }
-        }
-
-        public void Skip(int count)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                if (this[0].Type == TokenConstants.EOF) return;
-                _ahead.RemoveAt(0);
-            }
-        }
-    }
-
-    private static bool IsReference(TokenWindow tokens, int at) =>
-        tokens[at].Type is MpolLexer.ENV or MpolLexer.FILE && tokens[at + 1].Text == "(" &&
-        tokens[at + 2].Type == MpolLexer.STRING && tokens[at + 3].Text == ")";
-
-    private static bool Ends(IToken token) =>
-        token.Type == TokenConstants.EOF || token.Type == MpolLexer.VALID || token.Text is ";" or "{" or "}";
 }

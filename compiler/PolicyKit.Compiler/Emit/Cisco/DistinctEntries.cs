@@ -73,7 +73,7 @@ public sealed class DistinctEntries : IReadOnlyList<string>
                 foreach (var entry in entries) Add(entry);
                 return;
             }
-            _entries.EnsureCapacity(compact.Count, compact._entries.ByteCount);
+            _entries.EnsureCapacity(compact.Count);
             int size = _slots.Length;
             while (size < 2 * (Count + compact.Count)) size *= 2;
             if (size != _slots.Length) Rehash(size);
