@@ -50,17 +50,20 @@ public static class PolicyParser
     /// large file are several times its size; freed as the parse goes they die young, instead
     /// of being promoted by the collections that parsing triggers and staying in memory until
     /// the file is done. The builder's findings wait until the parse has succeeded, as they would
-    /// if it ran afterwards. A file with a syntax error is lexed and parsed again as before.
+    /// if it ran afterwards. A large file is lexed on another thread as it is parsed
+    /// (<see cref="TokensLexedAhead"/>). A file with a syntax error is lexed and parsed again as before.
     /// </remarks>
     public static PolicyFileSyntax? ParseSyntax(SourceFile source, DiagnosticBag diagnostics)
     {
         var lexed = new DefaultChannelTokens(source, NewLexer(source));
+        using var ahead = TokensLexedAhead.Pays(source.Text) ? new TokensLexedAhead(lexed) : null;
         var builder = new AstBuilder(source, diagnostics, deferDiagnostics: true);
-        var parser = new DeclarationByDeclarationParser(new UnbufferedTokenStream(lexed), builder);
+        var parser = new DeclarationByDeclarationParser(new UnbufferedTokenStream((ITokenSource?)ahead ?? lexed), builder);
         UseSll(parser);
         try
         {
             parser.policyFile();
+            ahead?.Finish();
             lexed.RememberSecretRanges();
             ReportBadCharacters(source, lexed, diagnostics);
             if (HasSyntaxErrors(source, diagnostics)) return null;
@@ -71,6 +74,7 @@ public static class PolicyParser
         {
             // Fall through to the full parse; what the builder made so far is dropped.
         }
+        ahead?.Dispose();
         var (tokens, relexed) = LexAll(source);
         var full = new MpolParser(tokens);
         full.RemoveErrorListeners();
