@@ -19,9 +19,21 @@ public sealed class DistinctEntries : IReadOnlyList<string>
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
+    // Entries shared with the list this one was started from (an interface's ACL that opens with
+    // a filter's entries), ahead of this list's own: referenced, not copied (issue 18: an 80k-entry
+    // filter's entries were copied into every ACL that used them).
+    private readonly DistinctEntries? _head;
+    private readonly int _headCount;
     private readonly Utf8Lines _entries;
+    private readonly int[] _slots;   // hash index over this list's own entries: own index + 1, 0 = free
 
-    private DistinctEntries(Utf8Lines entries) => _entries = entries;
+    private DistinctEntries(DistinctEntries? head, Utf8Lines entries, int[] slots)
+    {
+        _head = head;
+        _headCount = head?.Count ?? 0;
+        _entries = entries;
+        _slots = slots;
+    }
 
     public static DistinctEntries Of(IEnumerable<string> entries)
     {
@@ -30,10 +42,10 @@ public sealed class DistinctEntries : IReadOnlyList<string>
         return builder.Build();
     }
 
-    public int Count => _entries.Count;
+    public int Count => _headCount + _entries.Count;
 
     /// <summary>Entry <paramref name="index"/> in UTF-8, without making it a string.</summary>
-    public ReadOnlySpan<byte> Utf8Entry(int index) => _entries[index];
+    public ReadOnlySpan<byte> Utf8Entry(int index) => index < _headCount ? _head!.Utf8Entry(index) : _entries[index - _headCount];
 
     /// <summary>The length of entry <paramref name="index"/> in UTF-8 bytes.</summary>
     public int ByteLength(int index) => Utf8Entry(index).Length;
@@ -47,13 +59,38 @@ public sealed class DistinctEntries : IReadOnlyList<string>
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 
+    // True when the list (its head included) holds an entry with these bytes.
+    private bool Contains(ReadOnlySpan<byte> entry, int hash) =>
+        (_head is not null && _head.Contains(entry, hash)) || Find(_entries, _slots, entry, hash) < 0;
+
+    // Probes an index for the entry: ~slot (negative) when it is there, else the free slot it would take.
+    private static int Find(Utf8Lines entries, int[] slots, ReadOnlySpan<byte> entry, int hash)
+    {
+        int mask = slots.Length - 1;
+        int slot = hash & mask;
+        while (slots[slot] != 0)
+        {
+            if (entries[slots[slot] - 1].SequenceEqual(entry)) return ~slot;
+            slot = (slot + 1) & mask;
+        }
+        return slot;
+    }
+
+    private static int Hash(ReadOnlySpan<byte> bytes)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(bytes);
+        return hash.ToHashCode();
+    }
+
     /// <summary>Collects entries, dropping repeats as they come (compared by their bytes).</summary>
     public sealed class Builder
     {
+        private DistinctEntries? _head;
         private Utf8Lines _entries = new();
-        private int[] _slots = new int[32];   // open addressing: entry index + 1, 0 = free
+        private int[] _slots = new int[32];   // open addressing over _entries: index + 1, 0 = free
 
-        public int Count => _entries.Count;
+        public int Count => (_head?.Count ?? 0) + _entries.Count;
 
         public void Add(string entry)
         {
@@ -65,7 +102,10 @@ public sealed class DistinctEntries : IReadOnlyList<string>
             Keep(room[..Utf8.GetBytes(entry, room)]);
         }
 
-        /// <summary>Adds every entry of <paramref name="entries"/>; a <see cref="DistinctEntries"/>'s are copied as bytes.</summary>
+        /// <summary>
+        /// Adds every entry of <paramref name="entries"/>. A <see cref="DistinctEntries"/> that
+        /// opens the list is shared, not copied; one added later is copied as bytes.
+        /// </summary>
         public void AddRange(IReadOnlyList<string> entries)
         {
             if (entries is not DistinctEntries compact)
@@ -73,9 +113,14 @@ public sealed class DistinctEntries : IReadOnlyList<string>
                 foreach (var entry in entries) Add(entry);
                 return;
             }
+            if (Count == 0)
+            {
+                _head = compact;
+                return;
+            }
             _entries.EnsureCapacity(compact.Count);
             int size = _slots.Length;
-            while (size < 2 * (Count + compact.Count)) size *= 2;
+            while (size < 2 * (_entries.Count + compact.Count)) size *= 2;
             if (size != _slots.Length) Rehash(size);
             for (int i = 0; i < compact.Count; i++)
             {
@@ -89,7 +134,8 @@ public sealed class DistinctEntries : IReadOnlyList<string>
         public DistinctEntries Build()
         {
             _entries.TrimExcess();
-            var built = new DistinctEntries(_entries);
+            var built = new DistinctEntries(_head, _entries, _slots);
+            _head = null;
             _entries = new();
             _slots = new int[32];
             return built;
@@ -98,35 +144,25 @@ public sealed class DistinctEntries : IReadOnlyList<string>
         // The entry just written into the reserved room: kept (and indexed) unless it repeats one.
         private void Keep(ReadOnlySpan<byte> entry)
         {
-            int mask = _slots.Length - 1;
-            int slot = Hash(entry) & mask;
-            while (_slots[slot] != 0)
-            {
-                if (_entries[_slots[slot] - 1].SequenceEqual(entry)) return;   // a repeat: dropped
-                slot = (slot + 1) & mask;
-            }
+            int hash = Hash(entry);
+            if (_head is not null && _head.Contains(entry, hash)) return;   // a repeat: dropped
+            int slot = Find(_entries, _slots, entry, hash);
+            if (slot < 0) return;
             _entries.Commit(entry.Length);
-            _slots[slot] = Count;
-            if (Count * 2 > _slots.Length) Rehash(_slots.Length * 2);
+            _slots[slot] = _entries.Count;
+            if (_entries.Count * 2 > _slots.Length) Rehash(_slots.Length * 2);
         }
 
         private void Rehash(int size)
         {
             _slots = new int[size];
             int mask = size - 1;
-            for (int i = 0; i < Count; i++)
+            for (int i = 0; i < _entries.Count; i++)
             {
                 int slot = Hash(_entries[i]) & mask;
                 while (_slots[slot] != 0) slot = (slot + 1) & mask;
                 _slots[slot] = i + 1;
             }
-        }
-
-        private static int Hash(ReadOnlySpan<byte> bytes)
-        {
-            var hash = new HashCode();
-            hash.AddBytes(bytes);
-            return hash.ToHashCode();
         }
     }
 }
