@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace PolicyKit.Compiler.Model;
 
@@ -13,6 +14,13 @@ public enum IpFamily : byte
 /// An IPv4 or IPv6 prefix as a number and a length. IPv4 addresses sit in the low 32 bits so
 /// that containment and ordering are plain integer arithmetic for both families.
 /// </summary>
+/// <remarks>
+/// Laid out by the runtime (LayoutKind.Auto), not in declaration order: the 128-bit network is
+/// 16-byte aligned, and the family before it padded the struct to 48 bytes (64 as a nullable)
+/// instead of 32 (48). Prefixes are most of a large policy's model and of what the backends
+/// make from it (issue 18).
+/// </remarks>
+[StructLayout(LayoutKind.Auto)]
 public readonly record struct IpPrefix(IpFamily Family, UInt128 Network, int Length) : IComparable<IpPrefix>
 {
     public int MaxLength => Family == IpFamily.V4 ? 32 : 128;
