@@ -7,14 +7,42 @@ namespace PolicyKit.Compiler.Emit;
 /// A rendered configuration as the <see cref="ConfigWriter"/> left it: UTF-8 chunks of whole
 /// lines ("\n"-terminated), which are the file's bytes. A 20k-rule filter renders tens of
 /// megabytes; written to its file and scanned (MP4032, the manifest's hash and names) chunk by
-/// chunk, it is never made one string unless something asks for <see cref="ToString"/>.
+/// chunk, it is never made one string unless something asks for <see cref="ToString"/>. Large
+/// objects' lines are kept compact and rendered as they are read (<see cref="DeferredLines"/>).
 /// </summary>
-public sealed class ConfigText(IReadOnlyList<ReadOnlyMemory<byte>> chunks)
+public sealed class ConfigText
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>The bytes in order; every chunk ends at a line end (whole UTF-8 sequences).</summary>
-    public IReadOnlyList<ReadOnlyMemory<byte>> Chunks => chunks;
+    private readonly IReadOnlyList<Part> _parts;
+
+    /// <summary>Text already rendered, in whole-line chunks.</summary>
+    public ConfigText(IReadOnlyList<ReadOnlyMemory<byte>> chunks) : this(chunks.Select(c => new Part(c, null, [])).ToList())
+    {
+    }
+
+    internal ConfigText(IReadOnlyList<Part> parts) => _parts = parts;
+
+    /// <summary>
+    /// The bytes in order; every chunk ends at a line end (whole UTF-8 sequences). Lines rendered
+    /// as they are read come in a buffer that is reused for the next chunk: a chunk is valid
+    /// until the next one is asked for, and a caller keeping part of one must copy it.
+    /// </summary>
+    public IEnumerable<ReadOnlyMemory<byte>> Chunks
+    {
+        get
+        {
+            foreach (var part in _parts)
+            {
+                if (part.Lines is null)
+                {
+                    if (!part.Bytes.IsEmpty) yield return part.Bytes;
+                    continue;
+                }
+                foreach (var chunk in part.Lines.Render(part.Indent)) yield return chunk;
+            }
+        }
+    }
 
     /// <summary>The text of <paramref name="text"/> as one chunk.</summary>
     public static ConfigText Of(string text) => new(text.Length == 0 ? [] : [Utf8.GetBytes(text)]);
@@ -28,7 +56,7 @@ public sealed class ConfigText(IReadOnlyList<ReadOnlyMemory<byte>> chunks)
         char[] buffer = [];
         try
         {
-            foreach (var chunk in chunks)
+            foreach (var chunk in Chunks)
             {
                 int needed = Utf8.GetMaxCharCount(chunk.Length);
                 if (buffer.Length < needed)
@@ -49,10 +77,13 @@ public sealed class ConfigText(IReadOnlyList<ReadOnlyMemory<byte>> chunks)
     public override string ToString()
     {
         long length = 0;
-        foreach (var chunk in chunks) length += Utf8.GetCharCount(chunk.Span);
-        return string.Create(checked((int)length), chunks, static (text, parts) =>
+        foreach (var chunk in Chunks) length += Utf8.GetCharCount(chunk.Span);
+        return string.Create(checked((int)length), this, static (text, self) =>
         {
-            foreach (var part in parts) text = text[Utf8.GetChars(part.Span, text)..];
+            foreach (var chunk in self.Chunks) text = text[Utf8.GetChars(chunk.Span, text)..];
         });
     }
+
+    /// <summary>Bytes already rendered, or lines rendered when read (after <paramref name="Indent"/> each).</summary>
+    internal readonly record struct Part(ReadOnlyMemory<byte> Bytes, DeferredLines? Lines, byte[] Indent);
 }

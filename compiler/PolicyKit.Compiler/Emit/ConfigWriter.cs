@@ -21,8 +21,10 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
     // As the files were always written: no byte-order mark; a lone surrogate becomes U+FFFD.
     private static readonly System.Text.UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    private readonly List<(byte[] Block, int Length)> _full = [];
+    // The text so far: slices of full or earlier blocks, and deferred lines; then _current[_sliceStart.._used].
+    private readonly List<ConfigText.Part> _parts = [];
     private byte[]? _current;
+    private int _sliceStart;
     private int _used;
     private int _depth;
 
@@ -77,6 +79,18 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
     }
 
     /// <summary>
+    /// Lines kept in their compact form and rendered when the text is read (<see cref="DeferredLines"/>),
+    /// at the current indentation: for objects of tens of thousands of lines.
+    /// </summary>
+    public ConfigWriter Deferred(DeferredLines lines)
+    {
+        if (lines.Count == 0) return this;
+        Flush();
+        _parts.Add(new ConfigText.Part(default, lines, Utf8.GetBytes(string.Concat(Enumerable.Repeat(indentUnit, _depth)))));
+        return this;
+    }
+
+    /// <summary>
     /// The last line of defence against command injection: a value from the policy (a name, a
     /// description, a secret) that still held a line break here would put a command of its own
     /// into the configuration. The checks before the backends refuse such values with a
@@ -103,14 +117,13 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
     /// </summary>
     public ConfigWriter Append(ConfigWriter other)
     {
-        if (_current is not null) _full.Add((_current, _used));
-        _full.AddRange(other._full);
-        if (other._current is not null) _full.Add((other._current, other._used));
-        // Writing continues in a fresh block: the moved blocks' free space is left unused.
-        _current = null;
-        _used = 0;
-        other._full.Clear();
+        Flush();
+        other.Flush();
+        _parts.AddRange(other._parts);
+        // Writing goes on in this writer's block; the other's free space is left unused.
+        other._parts.Clear();
         other._current = null;
+        other._sliceStart = 0;
         other._used = 0;
         return this;
     }
@@ -137,23 +150,31 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
     /// </summary>
     public ConfigText Detach()
     {
-        if (_current is not null) _full.Add((_current, _used));
-        var text = new ConfigText(_full.Where(b => b.Length > 0).Select(b => new ReadOnlyMemory<byte>(b.Block, 0, b.Length)).ToList());
-        _full.Clear();
+        Flush();
+        var text = new ConfigText([.. _parts]);
+        _parts.Clear();
         _current = null;
+        _sliceStart = 0;
         _used = 0;
         return text;
     }
 
-    /// <summary>Nothing written yet.</summary>
-    public bool IsEmpty => _used == 0 && _full.TrueForAll(b => b.Length == 0);
+    /// <summary>Nothing written yet (deferred lines are never empty).</summary>
+    public bool IsEmpty => _used == _sliceStart && _parts.TrueForAll(p => p.Lines is null && p.Bytes.IsEmpty);
 
     /// <summary>The text written so far (a copy; the writer keeps it).</summary>
     public override string ToString()
     {
-        var chunks = _full.Select(b => new ReadOnlyMemory<byte>(b.Block, 0, b.Length)).ToList();
-        if (_current is not null) chunks.Add(new ReadOnlyMemory<byte>(_current, 0, _used));
-        return new ConfigText(chunks).ToString();
+        var parts = new List<ConfigText.Part>(_parts);
+        if (_current is not null) parts.Add(new ConfigText.Part(new ReadOnlyMemory<byte>(_current, _sliceStart, _used - _sliceStart), null, []));
+        return new ConfigText(parts).ToString();
+    }
+
+    // Ends the slice of the current block written since the last part; writing goes on after it.
+    private void Flush()
+    {
+        if (_current is not null && _used > _sliceStart) _parts.Add(new ConfigText.Part(new ReadOnlyMemory<byte>(_current, _sliceStart, _used - _sliceStart), null, []));
+        _sliceStart = _used;
     }
 
     /// <summary>
@@ -164,9 +185,10 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
     private void Reserve(int length)
     {
         if (_current is not null && _current.Length - _used >= length) return;
-        if (_current is not null) _full.Add((_current, _used));
+        Flush();
         // Only the part written is ever read: the block need not be cleared.
         _current = GC.AllocateUninitializedArray<byte>(Math.Max(BlockSize, length));
+        _sliceStart = 0;
         _used = 0;
     }
 

@@ -35,7 +35,7 @@ internal static class DeploymentManifest
     // while the compile holds it: its UTF-8 chunks are hashed and scanned as they are, never
     // copied whole, and its PK- names (on nearly every line) are found without an object per
     // occurrence (issue 18).
-    private static string HashOf(IReadOnlyList<ReadOnlyMemory<byte>> chunks)
+    private static string HashOf(IEnumerable<ReadOnlyMemory<byte>> chunks)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var chunk in chunks) hash.AppendData(chunk.Span);
@@ -43,7 +43,7 @@ internal static class DeploymentManifest
     }
 
     /// <summary>Every PK- name in the text (<c>PK-</c> and at least one of A–Z a–z 0–9 _ . -), each once, in the order of first use.</summary>
-    private static List<string> OwnedNames(IReadOnlyList<ReadOnlyMemory<byte>> chunks)
+    private static List<string> OwnedNames(IEnumerable<ReadOnlyMemory<byte>> chunks)
     {
         var names = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);

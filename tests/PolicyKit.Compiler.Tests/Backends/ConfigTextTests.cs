@@ -37,7 +37,7 @@ public sealed class ConfigTextTests
         var text = writer.Detach();
 
         Assert.Equal(expected.ToString(), whole);
-        Assert.True(text.Chunks.Count > 5, $"{text.Chunks.Count} chunks");
+        Assert.True(text.Chunks.Count() > 5, $"{text.Chunks.Count()} chunks");
         Assert.All(text.Chunks, chunk => Assert.Equal((byte)'\n', chunk.Span[^1]));
         Assert.Equal(Encoding.UTF8.GetBytes(whole), text.Chunks.SelectMany(c => c.ToArray()).ToArray());
         Assert.Equal(whole, text.ToString());

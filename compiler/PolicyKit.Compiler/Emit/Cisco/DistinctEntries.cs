@@ -59,6 +59,43 @@ public sealed class DistinctEntries : IReadOnlyList<string>
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>
+    /// The entries as numbered ACL lines, <c>KEYWORD N ENTRY</c> (<paramref name="keyword"/> is
+    /// "" or "sequence "), in <paramref name="numbered"/>'s order, as
+    /// <c>ConfigWriter.Line(head, entry)</c> writes them. Rendered when read; the list is immutable.
+    /// </summary>
+    public DeferredLines AsNumberedLines(string keyword, IReadOnlyList<(long Sequence, int Index)> numbered) =>
+        new NumberedLines(Utf8.GetBytes(keyword), this, numbered);
+
+    private sealed class NumberedLines(byte[] keyword, DistinctEntries entries, IReadOnlyList<(long Sequence, int Index)> numbered) : DeferredLines
+    {
+        public override int Count => numbered.Count;
+
+        // The keyword, up to 19 digits and a space, the entry.
+        public override int MaxByteCount(int index) => keyword.Length + 20 + entries.ByteLength(numbered[index].Index);
+
+        public override int Write(int index, Span<byte> destination)
+        {
+            var (sequence, entryIndex) = numbered[index];
+            keyword.CopyTo(destination);
+            sequence.TryFormat(destination[keyword.Length..], out int digits, default, System.Globalization.CultureInfo.InvariantCulture);
+            int at = keyword.Length + digits;
+            var entry = entries.Utf8Entry(entryIndex);
+            if (entry.IsEmpty || entry[^1] >= 0x80 || char.IsWhiteSpace((char)entry[^1]))
+            {
+                // An entry that may end in white space is trimmed as text, as ConfigWriter.Line does
+                // (an entry trimmed to nothing leaves the number alone, without the space).
+                var trimmed = Utf8.GetString(entry).AsSpan().TrimEnd();
+                if (trimmed.IsEmpty) return at;
+                destination[at++] = (byte)' ';
+                return at + Utf8.GetBytes(trimmed, destination[at..]);
+            }
+            destination[at++] = (byte)' ';
+            entry.CopyTo(destination[at..]);
+            return at + entry.Length;
+        }
+    }
+
     // True when the list (its head included) holds an entry with these bytes.
     private bool Contains(ReadOnlySpan<byte> entry, int hash) =>
         (_head is not null && _head.Contains(entry, hash)) || Find(_entries, _slots, entry, hash) < 0;

@@ -84,17 +84,21 @@ public class IosXeEmitter : ConfigEmitter
             {
                 // IPv6 access lists take the number as `sequence N` (as show running-config writes them).
                 string keyword = acl.Family == IpFamily.V6 ? "sequence " : "";
-                // The number is written into the line and a DistinctEntries entry from its bytes:
-                // an 80k-entry list makes no string per line.
+                var numbered = SequenceNumbers.Number(acl.Entries, MaxAclSequence, 10);
+                if (acl.Entries is DistinctEntries compact)
+                {
+                    // Rendered from the entries' bytes when the file is read: an 80k-entry list
+                    // makes no string per line and is not copied into the writer (issue 18).
+                    w.Deferred(compact.AsNumberedLines(keyword, numbered));
+                    return;
+                }
                 Span<char> head = stackalloc char[32];
                 keyword.CopyTo(head);
-                foreach (var (seq, index) in SequenceNumbers.Number(acl.Entries, MaxAclSequence, 10))
+                foreach (var (seq, index) in numbered)
                 {
                     seq.TryFormat(head[keyword.Length..], out int digits, default, System.Globalization.CultureInfo.InvariantCulture);
                     head[keyword.Length + digits] = ' ';
-                    var line = head[..(keyword.Length + digits + 1)];
-                    if (acl.Entries is DistinctEntries compact) w.Line(line, compact.Utf8Entry(index));
-                    else w.Line(line, acl.Entries[index]);
+                    w.Line(head[..(keyword.Length + digits + 1)], acl.Entries[index]);
                 }
             });
             w.Line("!");

@@ -57,4 +57,33 @@ public sealed class JunosBody
     public ReadOnlySpan<byte> Line(int index) => _lines[index];
 
     public bool SameAs(JunosBody other) => _lines.SameAs(other._lines);
+
+    /// <summary>
+    /// The body as the set lines that define the object: <paramref name="head"/> (<c>set KIND NAME</c>)
+    /// and a space before each line; an empty line is the head alone. Rendered when read; the body
+    /// must not change afterwards.
+    /// </summary>
+    public DeferredLines AsSetLines(string head)
+    {
+        ConfigWriter.RefuseLineBreak(head);
+        return new SetLines(Utf8.GetBytes(head), _lines);
+    }
+
+    private sealed class SetLines(byte[] head, Utf8Lines lines) : DeferredLines
+    {
+        public override int Count => lines.Count;
+
+        public override int MaxByteCount(int index) => head.Length + 1 + lines[index].Length;
+
+        public override int Write(int index, Span<byte> destination)
+        {
+            // Lines were trimmed when they came in (Add): head + " " + line ends as the line does.
+            var line = lines[index];
+            head.CopyTo(destination);
+            if (line.IsEmpty) return head.Length;
+            destination[head.Length] = (byte)' ';
+            line.CopyTo(destination[(head.Length + 1)..]);
+            return head.Length + 1 + line.Length;
+        }
+    }
 }

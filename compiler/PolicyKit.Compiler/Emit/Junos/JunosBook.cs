@@ -56,14 +56,9 @@ public sealed class JunosBook
                 // or policer settings the policy no longer has are deleted with the object, and
                 // Junos applies delete and set together (docs/targets.md, "Re-applying").
                 w.Line($"delete {kind} {name}");
-                // One head per object, not a string per line: a filter can be 100k lines.
-                string head = $"set {kind} {name} ";
-                for (int i = 0; i < body.Count; i++)
-                {
-                    var line = body.Line(i);
-                    if (line.IsEmpty) w.Line($"set {kind} {name}");
-                    else w.Line(head, line);
-                }
+                // Rendered from the body when the file is read, not copied into the writer: a
+                // filter can be 100k lines (issue 18).
+                w.Deferred(body.AsSetLines($"set {kind} {name}"));
                 w.Blank();
             }
         }
