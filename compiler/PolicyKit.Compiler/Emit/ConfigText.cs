@@ -28,21 +28,31 @@ public sealed class ConfigText
     /// as they are read come in a buffer that is reused for the next chunk: a chunk is valid
     /// until the next one is asked for, and a caller keeping part of one must copy it.
     /// </summary>
-    public IEnumerable<ReadOnlyMemory<byte>> Chunks
+    public IEnumerable<ReadOnlyMemory<byte>> Chunks => Read(withDeferred: true);
+
+    private IEnumerable<ReadOnlyMemory<byte>> Read(bool withDeferred)
     {
-        get
+        foreach (var part in _parts)
         {
-            foreach (var part in _parts)
+            if (part.Lines is null)
             {
-                if (part.Lines is null)
-                {
-                    if (!part.Bytes.IsEmpty) yield return part.Bytes;
-                    continue;
-                }
+                if (!part.Bytes.IsEmpty) yield return part.Bytes;
+                continue;
+            }
+            if (withDeferred)
+            {
                 foreach (var chunk in part.Lines.Render(part.Indent)) yield return chunk;
+                continue;
+            }
+            // Left out, their line ends kept: the lines after them keep their line numbers.
+            for (int left = part.Lines.Count; left > 0; left -= LineEnds.Length)
+            {
+                yield return LineEnds.AsMemory(0, Math.Min(left, LineEnds.Length));
             }
         }
     }
+
+    private static readonly byte[] LineEnds = Enumerable.Repeat((byte)'\n', 64 * 1024).ToArray();
 
     /// <summary>The text of <paramref name="text"/> as one chunk.</summary>
     public static ConfigText Of(string text) => new(text.Length == 0 ? [] : [Utf8.GetBytes(text)]);
@@ -51,12 +61,17 @@ public sealed class ConfigText
     /// The text, one chunk at a time, decoded into a buffer that is reused for the next chunk:
     /// a caller keeping part of a chunk past it must copy that part.
     /// </summary>
-    public IEnumerable<ReadOnlyMemory<char>> Decoded()
+    /// <remarks>
+    /// Without <paramref name="withDeferred"/>, the lines kept as <see cref="DeferredLines"/> are
+    /// blank (line numbers stay right): those are objects' own definitions (a filter's terms, an ACL's entries), which a
+    /// reader looking for where objects are bound (MP4032) has no need to decode.
+    /// </remarks>
+    public IEnumerable<ReadOnlyMemory<char>> Decoded(bool withDeferred = true)
     {
         char[] buffer = [];
         try
         {
-            foreach (var chunk in Chunks)
+            foreach (var chunk in Read(withDeferred))
             {
                 int needed = Utf8.GetMaxCharCount(chunk.Length);
                 if (buffer.Length < needed)

@@ -9,7 +9,9 @@ namespace PolicyKit.Compiler.Emit;
 /// for a Junos filter, held together until the file was written (issue 18).
 /// </summary>
 /// <remarks>
-/// What a line holds is the implementer's: no line break (checked when the lines came in) and no
+/// Only the lines of an object's own definition go here, never a statement that binds an object
+/// somewhere (an interface's access-group, a filter input): MP4032 looks for those without
+/// reading deferred lines (<see cref="ConfigText.Decoded(bool)"/>). What a line holds is the implementer's: no line break (checked when the lines came in) and no
 /// trailing white space, as <see cref="ConfigWriter.Line(string)"/> would have left it. The
 /// source must not change once handed over; it may be rendered several times (written, hashed,
 /// scanned) and from several threads.

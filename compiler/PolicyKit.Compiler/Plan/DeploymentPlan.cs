@@ -76,10 +76,11 @@ public static class DeploymentPlan
     public static IReadOnlyList<ConfigLine> Bindings(string platform, string compiled) => Bindings(platform, Emit.ConfigText.Of(compiled));
 
     /// <inheritdoc cref="Bindings(string, string)"/>
+    /// <remarks>Definitions kept as deferred lines are not read: they bind nothing (<see cref="Emit.DeferredLines"/>).</remarks>
     public static IReadOnlyList<ConfigLine> Bindings(string platform, Emit.ConfigText compiled)
     {
         if (!Platforms.Contains(platform)) throw new ArgumentException($"no plan for platform '{platform}'", nameof(platform));
-        return ConfigLine.Parse(compiled.Decoded(), platform == "junos" ? "#" : "!", MayBind)
+        return ConfigLine.Parse(compiled.Decoded(withDeferred: false), platform == "junos" ? "#" : "!", MayBind)
             .Where(IsBinding)
             .ToList();
     }

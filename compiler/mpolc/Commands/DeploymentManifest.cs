@@ -25,56 +25,70 @@ internal static class DeploymentManifest
     {
         public static Entry Of(EmittedFile file)
         {
-            if (file.Bytes is { } bytes) return new Entry(file.Device, file.FileName, file.Target, Convert.ToHexStringLower(SHA256.HashData(bytes)), []);
-            var content = file.Utf8Content.Chunks;
-            return new Entry(file.Device, file.FileName, file.Target, HashOf(content), OwnedNames(content));
+            var reader = new EntryReader(file);
+            if (file.Bytes is null)
+            {
+                foreach (var chunk in file.Utf8Content.Chunks) reader.Read(chunk.Span);
+            }
+            return reader.Finish();
         }
     }
 
-    // A configuration can be tens of megabytes (a Junos filter of 20k rules: 36 MB), and this runs
-    // while the compile holds it: its UTF-8 chunks are hashed and scanned as they are, never
-    // copied whole, and its PK- names (on nearly every line) are found without an object per
-    // occurrence (issue 18).
-    private static string HashOf(IEnumerable<ReadOnlyMemory<byte>> chunks)
+    /// <summary>
+    /// Takes a file's manifest entry from its text as it goes by, chunk by chunk (its SHA-256 and
+    /// its PK- names), so the file is read once for writing and listing (issue 18). A
+    /// configuration can be tens of megabytes: its chunks are hashed and scanned as they are,
+    /// never copied whole, and its PK- names (on nearly every line) are found without an object
+    /// per occurrence.
+    /// </summary>
+    public sealed class EntryReader(EmittedFile file)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var chunk in chunks) hash.AppendData(chunk.Span);
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly List<string> _names = [];
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+
+        /// <summary>The next chunk of a text file (whole lines; names are never split between two).</summary>
+        public void Read(ReadOnlySpan<byte> chunk)
+        {
+            _hash.AppendData(chunk);
+            OwnedNames(chunk, _seen, _names);
+        }
+
+        public Entry Finish()
+        {
+            if (file.Bytes is { } bytes) _hash.AppendData(bytes);
+            string sha256 = Convert.ToHexStringLower(_hash.GetHashAndReset());
+            _hash.Dispose();
+            return new Entry(file.Device, file.FileName, file.Target, sha256, file.Bytes is null ? _names : []);
+        }
     }
 
-    /// <summary>Every PK- name in the text (<c>PK-</c> and at least one of A–Z a–z 0–9 _ . -), each once, in the order of first use.</summary>
-    private static List<string> OwnedNames(IEnumerable<ReadOnlyMemory<byte>> chunks)
+    /// <summary>Every PK- name in the text (<c>PK-</c> and at least one of A–Z a–z 0–9 _ . -) not seen before, in the order of first use.</summary>
+    private static void OwnedNames(ReadOnlySpan<byte> text, HashSet<string> seen, List<string> names)
     {
-        var names = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         var lookup = seen.GetAlternateLookup<ReadOnlySpan<char>>();
         Span<char> buffer = stackalloc char[256];
-        // Chunks end at line ends, so no name is split between two; names are ASCII, so a byte is a character.
-        foreach (var chunk in chunks)
+        // Names are ASCII, so a byte is a character.
+        int at = text.IndexOf("PK-"u8);
+        while (at >= 0)
         {
-            var text = chunk.Span;
-            int at = text.IndexOf("PK-"u8);
-            while (at >= 0)
+            int end = at + 3;
+            while (end < text.Length && NameBytes.Contains(text[end])) end++;
+            if (end > at + 3)
             {
-                int end = at + 3;
-                while (end < text.Length && NameBytes.Contains(text[end])) end++;
-                if (end > at + 3)
+                var bytes = text[at..end];
+                var name = bytes.Length <= buffer.Length ? buffer[..bytes.Length] : new char[bytes.Length];
+                for (int i = 0; i < bytes.Length; i++) name[i] = (char)bytes[i];
+                if (!lookup.Contains(name))
                 {
-                    var bytes = text[at..end];
-                    var name = bytes.Length <= buffer.Length ? buffer[..bytes.Length] : new char[bytes.Length];
-                    for (int i = 0; i < bytes.Length; i++) name[i] = (char)bytes[i];
-                    if (!lookup.Contains(name))
-                    {
-                        string owned = new(name);
-                        seen.Add(owned);
-                        names.Add(owned);
-                    }
+                    string owned = new(name);
+                    seen.Add(owned);
+                    names.Add(owned);
                 }
-                int next = text[end..].IndexOf("PK-"u8);
-                at = next < 0 ? -1 : end + next;
             }
+            int next = text[end..].IndexOf("PK-"u8);
+            at = next < 0 ? -1 : end + next;
         }
-        return names;
     }
 
     private static readonly System.Buffers.SearchValues<byte> NameBytes =

@@ -117,9 +117,15 @@ internal sealed class OutputWriter : IDisposable
                     throw;
                 }
             }
-            var place = new Place(file.Device, file.FileName);
-            StageFile(place, file, secret);
-            _manifest.Add(DeploymentManifest.Entry.Of(file));
+        }
+        // Written outside the lock: devices are emitted in parallel and stage their files at
+        // once, each to a path of its own (the writing, hashing and scanning of a large file was
+        // most of the time one device waited for another's, issue 18).
+        var place = new Place(file.Device, file.FileName);
+        var entry = StageFile(place, file, secret);
+        lock (_lock)
+        {
+            _manifest.Add(entry);
             _places.Add(place);
         }
     }
@@ -196,9 +202,11 @@ internal sealed class OutputWriter : IDisposable
 
     private string Kept(Place file) => Path.Combine(_staging, "old", file.Device, file.FileName);
 
-    private void StageFile(Place place, EmittedFile file, bool secret)
+    // Writes the file and takes its manifest entry in the same pass over its text.
+    private DeploymentManifest.Entry StageFile(Place place, EmittedFile file, bool secret)
     {
         string staged = Staged(place);
+        var entry = new DeploymentManifest.EntryReader(file);
         Guard(Final(place), () =>
         {
             Directory.CreateDirectory(Path.GetDirectoryName(staged)!);
@@ -215,9 +223,14 @@ internal sealed class OutputWriter : IDisposable
             }
             else
             {
-                foreach (var chunk in file.Utf8Content.Chunks) stream.Write(chunk.Span);
+                foreach (var chunk in file.Utf8Content.Chunks)
+                {
+                    stream.Write(chunk.Span);
+                    entry.Read(chunk.Span);
+                }
             }
         });
+        return entry.Finish();
     }
 
     /// <summary>What can be seen before anything moves: a file where a device folder goes, a folder where a file goes.</summary>
