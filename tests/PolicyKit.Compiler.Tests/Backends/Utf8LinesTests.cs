@@ -79,3 +79,24 @@ public sealed class Utf8LinesTests
         }
     }
 }
+
+/// <summary>A Junos body line given in four parts is the line given whole: checked, trimmed and encoded alike.</summary>
+public sealed class JunosBodyPartsTests
+{
+    [Fact]
+    public void A_line_in_parts_is_the_line_whole()
+    {
+        string[] pieces = ["term ", "t1", " from ", "source-address 10.0.0.0/8", "", " ", "\t", "é", "\u3000", "café ", "x\u3000 ", " \u00a0", "名前"];
+        var random = new Random(18);
+        var parts = new Emit.Junos.JunosBody();
+        var whole = new Emit.Junos.JunosBody();
+        for (int i = 0; i < 5000; i++)
+        {
+            var p = Enumerable.Range(0, 4).Select(_ => pieces[random.Next(pieces.Length)]).ToArray();
+            parts.Add(p[0], p[1], p[2], p[3]);
+            whole.Add(string.Concat(p));
+        }
+        Assert.True(whole.SameAs(parts));
+        Assert.Throws<InvalidOperationException>(() => parts.Add("term ", "t\n", " then ", "accept"));
+    }
+}

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 
 namespace PolicyKit.Compiler.Emit.Junos;
@@ -37,20 +36,25 @@ public sealed class JunosBody
     /// <summary>Adds the line <paramref name="a"/><paramref name="b"/><paramref name="c"/><paramref name="d"/> without making it a string first.</summary>
     public void Add(ReadOnlySpan<char> a, ReadOnlySpan<char> b, ReadOnlySpan<char> c, ReadOnlySpan<char> d)
     {
-        int length = a.Length + b.Length + c.Length + d.Length;
-        char[] buffer = ArrayPool<char>.Shared.Rent(length);
-        try
+        ConfigWriter.RefuseLineBreak(a);
+        ConfigWriter.RefuseLineBreak(b);
+        ConfigWriter.RefuseLineBreak(c);
+        ConfigWriter.RefuseLineBreak(d);
+        // Encoded part by part into the line's room; trailing white space is trimmed as Add trims
+        // it, from the bytes when the line ends in ASCII (always, for what the backends write).
+        var room = _lines.Reserve(Utf8.GetMaxByteCount(a.Length + b.Length + c.Length + d.Length));
+        int length = Utf8.GetBytes(a, room);
+        length += Utf8.GetBytes(b, room[length..]);
+        length += Utf8.GetBytes(c, room[length..]);
+        length += Utf8.GetBytes(d, room[length..]);
+        while (length > 0 && room[length - 1] < 0x80 && char.IsWhiteSpace((char)room[length - 1])) length--;
+        if (length > 0 && room[length - 1] >= 0x80)
         {
-            a.CopyTo(buffer);
-            b.CopyTo(buffer.AsSpan(a.Length));
-            c.CopyTo(buffer.AsSpan(a.Length + b.Length));
-            d.CopyTo(buffer.AsSpan(a.Length + b.Length + c.Length));
-            Add(buffer.AsSpan(0, length));
+            // Possibly non-ASCII white space at the end: trimmed as text.
+            var trimmed = Utf8.GetString(room[..length]).AsSpan().TrimEnd();
+            length = Utf8.GetBytes(trimmed, room);
         }
-        finally
-        {
-            ArrayPool<char>.Shared.Return(buffer);
-        }
+        _lines.Commit(length);
     }
 
     /// <summary>Line <paramref name="index"/> as UTF-8 (empty for an empty line).</summary>

@@ -188,11 +188,14 @@ public sealed class JunosTerms
     {
         var pieces = new List<LoweredRule>();
         var terms = new List<(List<string> From, List<string> Then)>();
+        // One pair for the whole filter, cleared per term: a list of each per rule was most of
+        // what merging allocated (issue 18).
+        var addresses = (Sources: new DistinctPrefixes(), Destinations: new DistinctPrefixes());
         foreach (var rule in rules)
         {
             if (pieces.Count > 0 && pieces[0].Span != rule.Span)
             {
-                MergeRule(pieces, family, forceProtocol, terms);
+                MergeRule(pieces, family, forceProtocol, terms, addresses);
                 foreach (var term in terms) yield return term;
                 pieces.Clear();
                 terms.Clear();
@@ -200,12 +203,13 @@ public sealed class JunosTerms
             pieces.Add(rule);
         }
         if (pieces.Count == 0) yield break;
-        MergeRule(pieces, family, forceProtocol, terms);
+        MergeRule(pieces, family, forceProtocol, terms, addresses);
         foreach (var term in terms) yield return term;
     }
 
     /// <summary>The pieces of one policy rule as terms: one per (protocol, IGMP type), in the order they first appear.</summary>
-    private static void MergeRule(List<LoweredRule> pieces, IpFamily family, string? forceProtocol, List<(List<string> From, List<string> Then)> terms)
+    private static void MergeRule(List<LoweredRule> pieces, IpFamily family, string? forceProtocol, List<(List<string> From, List<string> Then)> terms,
+        (DistinctPrefixes Sources, DistinctPrefixes Destinations) addresses)
     {
         // A rule's pieces share its action, log and port; they differ in addresses, protocol and IGMP type.
         var kinds = new List<LoweredRule>(1);
@@ -218,8 +222,9 @@ public sealed class JunosTerms
         var then = FirewallThen(pieces[0].Action, pieces[0].Log);
         foreach (var kind in kinds)
         {
-            var sources = new DistinctPrefixes();
-            var destinations = new DistinctPrefixes();
+            var (sources, destinations) = addresses;
+            sources.Clear();
+            destinations.Clear();
             int count = 0;
             foreach (var piece in pieces)
             {
@@ -269,6 +274,13 @@ public sealed class JunosTerms
 
         /// <summary>An entry is "any" (no address, 0.0.0.0/0 or ::/0): the field then matches everything.</summary>
         public bool HasAny { get; private set; }
+
+        public void Clear()
+        {
+            Items.Clear();
+            _seen = null;
+            HasAny = false;
+        }
 
         public void Add(IpPrefix? prefix)
         {
