@@ -156,17 +156,17 @@ public static class PolicyParser
     /// tokens that went by, in order, so they are reported without another pass over the tokens,
     /// and finds the file's secret ranges on the way (<see cref="SecretRangeFinder"/>).
     /// </summary>
-    private sealed class DefaultChannelTokens(SourceFile source, MpolLexer lexer) : ITokenSource
+    private sealed class DefaultChannelTokens(SourceFile source, MpolLexer lexer) : ForwardingTokenSource(lexer)
     {
         private readonly SecretRangeFinder _secrets = new(source.Text.Length);
 
         public List<IToken> BadCharacters { get; } = [];
 
-        public IToken NextToken()
+        public override IToken NextToken()
         {
             while (true)
             {
-                var token = lexer.NextToken();
+                var token = Inner.NextToken();
                 if (token.Channel != TokenConstants.DefaultChannel && token.Type != TokenConstants.EOF) continue;
                 if (token.Type == MpolLexer.BAD_CHAR) BadCharacters.Add(token);
                 _secrets.Add(token);
@@ -178,20 +178,6 @@ public static class PolicyParser
         public void RememberSecretRanges()
         {
             if (_secrets.Ranges is { } ranges) SecretRanges.Remember(source, ranges);
-        }
-
-        public int Line => lexer.Line;
-
-        public int Column => lexer.Column;
-
-        public ICharStream InputStream => (ICharStream)lexer.InputStream;
-
-        public string SourceName => lexer.SourceName;
-
-        public ITokenFactory TokenFactory
-        {
-            get => lexer.TokenFactory;
-            set => lexer.TokenFactory = value;
         }
     }
 

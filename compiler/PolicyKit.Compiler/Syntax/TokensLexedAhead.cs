@@ -16,14 +16,13 @@ namespace PolicyKit.Compiler.Syntax;
 /// it early (the parser gave up on a syntax error); an exception in the lexer reaches the parser
 /// from <see cref="NextToken"/>.
 /// </remarks>
-internal sealed class TokensLexedAhead : ITokenSource, IDisposable
+internal sealed class TokensLexedAhead : ForwardingTokenSource, IDisposable
 {
     /// <summary>Below this many characters a file is lexed where it is parsed: a thread would cost more than it saves.</summary>
     public const int MinimumLength = 64 * 1024;
 
     private const int BatchSize = 1024;
 
-    private readonly ITokenSource _source;
     private readonly BlockingCollection<IToken[]> _batches = new(boundedCapacity: 8);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _lexing;
@@ -32,9 +31,8 @@ internal sealed class TokensLexedAhead : ITokenSource, IDisposable
     private IToken? _eof;
     private bool _disposed;
 
-    public TokensLexedAhead(ITokenSource source)
+    public TokensLexedAhead(ITokenSource source) : base(source)
     {
-        _source = source;
         _lexing = Task.Factory.StartNew(Lex, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
@@ -52,7 +50,7 @@ internal sealed class TokensLexedAhead : ITokenSource, IDisposable
                 IToken token;
                 do
                 {
-                    token = _source.NextToken();
+                    token = Inner.NextToken();
                     batch[count++] = token;
                 } while (count < BatchSize && token.Type != TokenConstants.EOF);
                 if (count < BatchSize) Array.Resize(ref batch, count);
@@ -70,7 +68,7 @@ internal sealed class TokensLexedAhead : ITokenSource, IDisposable
         }
     }
 
-    public IToken NextToken()
+    public override IToken NextToken()
     {
         if (_eof is not null) return _eof;
         if (_next == _batch.Length)
@@ -108,19 +106,5 @@ internal sealed class TokensLexedAhead : ITokenSource, IDisposable
         }
         _stop.Dispose();
         _batches.Dispose();
-    }
-
-    public int Line => _source.Line;
-
-    public int Column => _source.Column;
-
-    public ICharStream InputStream => _source.InputStream;
-
-    public string SourceName => _source.SourceName;
-
-    public ITokenFactory TokenFactory
-    {
-        get => _source.TokenFactory;
-        set => _source.TokenFactory = value;
     }
 }

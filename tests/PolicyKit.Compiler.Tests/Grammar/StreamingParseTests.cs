@@ -53,7 +53,12 @@ public sealed class StreamingParseTests
     {
         // Rules before the broken one were already built by the fast path; the file falls back to
         // the full parse, and nothing built early may survive into the result.
-        var source = new SourceFile("broken.mpol", "sources s { 10.0.0.0/8; }\nfilter f {\n    permit sources s;\n    permit sources s protocol;\n    deny any;\n}\nfilter g { permit any; }\n");
+        AssertReportsAsTheFullParse(new SourceFile("broken.mpol", "sources s { 10.0.0.0/8; }\nfilter f {\n    permit sources s;\n    permit sources s protocol;\n    deny any;\n}\nfilter g { permit any; }\n"));
+    }
+
+    /// <summary>A file with a syntax error: no syntax, and the diagnostics the full parse gives.</summary>
+    internal static void AssertReportsAsTheFullParse(SourceFile source)
+    {
         var streamed = new DiagnosticBag();
         Assert.Null(PolicyParser.ParseSyntax(source, streamed));
         var whole = new DiagnosticBag();
