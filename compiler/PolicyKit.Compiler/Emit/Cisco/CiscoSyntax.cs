@@ -99,9 +99,34 @@ public static class CiscoSyntax
     internal static string ExtendedEntry(LoweredRule rule, IpFamily family, string? protocolOverride,
         Func<ProtocolMatch?, IpFamily, (string Protocol, int? Port)> protocolOf, Func<IgmpMessageType, string> igmpTypeName)
     {
+        var entry = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[128]);
+        WriteExtendedEntry(ref entry, rule, family, protocolOverride, protocolOf, igmpTypeName);
+        return entry.ToStringAndClear();
+    }
+
+    /// <summary>
+    /// A filter's rules in one family as IOS-XE extended ACL entries without repeats, each written
+    /// into the list's bytes without a string of its own (an 80k-entry list made 80k strings).
+    /// </summary>
+    public static DistinctEntries ExtendedEntries(IEnumerable<LoweredRule> rules, IpFamily family, string? protocolOverride)
+    {
+        var entries = new DistinctEntries.Builder();
+        Span<char> buffer = stackalloc char[128];
+        foreach (var rule in rules)
+        {
+            var entry = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, buffer);
+            WriteExtendedEntry(ref entry, rule, family, protocolOverride, Protocol, IgmpType);
+            entries.Add(entry.Text);
+            entry.Clear();   // gives back what a long entry rented
+        }
+        return entries.Build();
+    }
+
+    private static void WriteExtendedEntry(ref DefaultInterpolatedStringHandler entry, LoweredRule rule, IpFamily family, string? protocolOverride,
+        Func<ProtocolMatch?, IpFamily, (string Protocol, int? Port)> protocolOf, Func<IgmpMessageType, string> igmpTypeName)
+    {
         var (protocol, impliedPort) = protocolOf(rule.Protocol, family);
         protocol = protocolOverride ?? protocol;
-        var entry = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[128]);
         entry.AppendLiteral(Action(rule.Action));
         entry.AppendLiteral(" ");
         entry.AppendLiteral(protocol);
@@ -121,7 +146,6 @@ public static class CiscoSyntax
             entry.AppendFormatted(port.Value);
         }
         if (rule.Log) entry.AppendLiteral(" log");
-        return entry.ToStringAndClear();
     }
 
     /// <summary>A standard ACL entry matching one address field.</summary>

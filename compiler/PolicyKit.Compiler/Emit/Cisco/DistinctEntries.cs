@@ -129,7 +129,9 @@ public sealed class DistinctEntries : IReadOnlyList<string>
 
         public int Count => (_head?.Count ?? 0) + _entries.Count;
 
-        public void Add(string entry)
+        public void Add(string entry) => Add(entry.AsSpan());
+
+        public void Add(ReadOnlySpan<char> entry)
         {
             // Entries are written from their bytes (IosXeEmitter): the line-break check is made here.
             ConfigWriter.RefuseLineBreak(entry);

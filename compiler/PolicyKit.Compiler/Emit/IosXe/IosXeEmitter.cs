@@ -36,7 +36,7 @@ public class IosXeEmitter : ConfigEmitter
     /// <summary>The filter's rules in one family as IOS extended ACL entries (shared list); <paramref name="protocol"/> forces a protocol.</summary>
     protected static IReadOnlyList<string> ExtendedEntriesOf(Filter filter, IpFamily family, string? protocol = null) =>
         ExtendedEntries.Get(filter, (family, protocol), static (f, v) =>
-            DistinctEntries.Of(FilterLowering.LowerEach(f, v.Family).Select(r => CiscoSyntax.ExtendedEntry(r, v.Family, v.Protocol))));
+            CiscoSyntax.ExtendedEntries(FilterLowering.LowerEach(f, v.Family), v.Family, v.Protocol));
 
     protected override void EmitDevice(DeviceEmission e)
     {

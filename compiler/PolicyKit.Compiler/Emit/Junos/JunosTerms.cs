@@ -190,7 +190,7 @@ public sealed class JunosTerms
         var terms = new List<(List<string> From, List<string> Then)>();
         // One pair for the whole filter, cleared per term: a list of each per rule was most of
         // what merging allocated (issue 18).
-        var addresses = (Sources: new DistinctPrefixes(), Destinations: new DistinctPrefixes());
+        var addresses = (Sources: new DistinctPrefixes("source-address "), Destinations: new DistinctPrefixes("destination-address "));
         foreach (var rule in rules)
         {
             if (pieces.Count > 0 && pieces[0].Span != rule.Span)
@@ -246,11 +246,11 @@ public sealed class JunosTerms
             // A list holding "any" (0.0.0.0/0, ::/0, or no address) is any: no condition.
             if (!sources.HasAny)
             {
-                foreach (var source in sources.Items) from.Add("source-address " + source!.Value);
+                foreach (var source in sources.Items) from.Add(sources.Condition(source!.Value));
             }
             if (!destinations.HasAny)
             {
-                foreach (var destination in destinations.Items) from.Add("destination-address " + destination!.Value);
+                foreach (var destination in destinations.Items) from.Add(destinations.Condition(destination!.Value));
             }
             from.AddRange(FirewallFrom(kind with { Source = null, Destination = null }, family, forceProtocol));
             terms.Add((from, then));
@@ -264,9 +264,21 @@ public sealed class JunosTerms
     /// The distinct addresses of one field of a rule, in first-seen order. A rule names a handful
     /// per field, found by a list scan; past 16 a hash set takes over (a set of thousands).
     /// </summary>
-    private sealed class DistinctPrefixes
+    private sealed class DistinctPrefixes(string keyword)
     {
         private HashSet<IpPrefix?>? _seen;
+
+        // The condition text of each address met so far in the filter: sets are named by many
+        // rules, and each address was made a string twice per use (issue 18).
+        private readonly Dictionary<IpPrefix, string> _conditions = [];
+
+        /// <summary>The address as a match condition: KEYWORD PREFIX.</summary>
+        public string Condition(IpPrefix prefix)
+        {
+            ref var text = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_conditions, prefix, out bool known);
+            if (!known) text = keyword + prefix;
+            return text!;
+        }
 
         public List<IpPrefix?> Items { get; } = [];
 
