@@ -60,25 +60,6 @@ public sealed class ConfigWriter(string commentMarker, string indentUnit = " ")
     }
 
     /// <summary>
-    /// Writes <paramref name="head"/> followed by a line already in UTF-8 and checked for line
-    /// breaks (<see cref="Junos.JunosBody"/>, <see cref="Cisco.DistinctEntries"/>), as
-    /// <c>Line(head + tail)</c> would.
-    /// </summary>
-    public ConfigWriter Line(ReadOnlySpan<char> head, ReadOnlySpan<byte> utf8Tail)
-    {
-        // A tail that may end in white space (ASCII or any non-ASCII character) is trimmed as text.
-        if (utf8Tail.IsEmpty || utf8Tail[^1] >= 0x80 || char.IsWhiteSpace((char)utf8Tail[^1])) return Line(head, Utf8.GetString(utf8Tail));
-        RefuseLineBreak(head);
-        Reserve(_depth * Utf8.GetByteCount(indentUnit) + Utf8.GetByteCount(head) + utf8Tail.Length + 1);
-        for (int i = 0; i < _depth; i++) Write(indentUnit);
-        Write(head);
-        utf8Tail.CopyTo(_current.AsSpan(_used));
-        _used += utf8Tail.Length;
-        Write("\n");
-        return this;
-    }
-
-    /// <summary>
     /// Lines kept in their compact form and rendered when the text is read (<see cref="DeferredLines"/>),
     /// at the current indentation: for objects of tens of thousands of lines.
     /// </summary>

@@ -57,9 +57,6 @@ public sealed class JunosBody
         _lines.Commit(length);
     }
 
-    /// <summary>Line <paramref name="index"/> as UTF-8 (empty for an empty line).</summary>
-    public ReadOnlySpan<byte> Line(int index) => _lines[index];
-
     public bool SameAs(JunosBody other) => _lines.SameAs(other._lines);
 
     /// <summary>
