@@ -21,22 +21,11 @@ internal static class DeploymentManifest
     public const string FileName = "manifest.json";
 
     /// <summary>One written file as the manifest lists it; taken when the file is staged, so the files need not be kept.</summary>
-    public sealed record Entry(string Device, string FileName, string Target, string Sha256, IReadOnlyList<string> Owned)
-    {
-        public static Entry Of(EmittedFile file)
-        {
-            var reader = new EntryReader(file);
-            if (file.Bytes is null)
-            {
-                foreach (var chunk in file.Utf8Content.Chunks) reader.Read(chunk.Span);
-            }
-            return reader.Finish();
-        }
-    }
+    public sealed record Entry(string Device, string FileName, string Target, string Sha256, IReadOnlyList<string> Owned);
 
     /// <summary>
     /// Takes a file's manifest entry from its text as it goes by, chunk by chunk (its SHA-256 and
-    /// its PK- names), so the file is read once for writing and listing (issue 18). A
+    /// its PK- names), while the file is written: it is read once for both (issue 18). A
     /// configuration can be tens of megabytes: its chunks are hashed and scanned as they are,
     /// never copied whole, and its PK- names (on nearly every line) are found without an object
     /// per occurrence.
